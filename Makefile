@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make demo` and `make test`.
+# Both create .venv from pyproject.toml when it is missing (or older than pyproject.toml).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOBS ?= 2
+
+.PHONY: demo test lint bench slow clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,dask]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/huntsim run scenarios/real_estate.yaml --seed 2026 --out results/real_estate --force
+
+lint: $(STAMP)
+	$(BIN)/ruff check huntsim tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -n $(JOBS)
+
+slow: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) -m slow
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""huntsim: discrete-event simulation of telephone hunt groups.
+
+Load an office with :func:`load_scenario`, run it with :func:`simulate`, and
+read the tidy tables of the :class:`Result`.
+"""
+
+from huntsim.errors import ScenarioError
+from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
+from huntsim.simulation import Result, simulate
+
+__all__ = [
+    "POLICIES",
+    "Agent",
+    "HuntGroup",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "simulate",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,283 @@
+"""Arrival processes: when calls come in.
+
+Three forms are accepted in a scenario file::
+
+    arrivals: {rate: 30/h}                                   # Poisson
+    arrivals: {profile: [{start: 0h, rate: 10/h},            # Poisson whose rate
+                         {start: 3h, rate: 40/h}],           # changes over the day
+               period: 24h}                                  # (optional repeat)
+    arrivals: {trace: [0, 95.5, 300]}                        # exact times, seconds
+    arrivals: {trace: calls.csv}                             # ... or from a file
+
+A profile is a piecewise-constant rate. Its arrival times are drawn exactly,
+by mapping a unit-rate Poisson process through the inverse of the cumulative
+rate, so that no call is lost or bunched at a boundary.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from huntsim.units import Rate, Seconds
+
+__all__ = ["Arrivals", "Poisson", "Profile", "RateStep", "Trace", "arrival_blocks"]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+_BLOCK = 4096
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Poisson(_Spec):
+    """Calls arrive at random at a constant ``rate`` (per second inside)."""
+
+    rate: Rate = Field(ge=0)
+
+    def mean_rate(self, duration: float) -> float:
+        """Mean arrivals per second over ``[0, duration)``."""
+        return self.rate
+
+
+class RateStep(_Spec):
+    """From ``start`` on, calls arrive at ``rate`` (until the next step)."""
+
+    start: Seconds
+    rate: Rate = Field(ge=0)
+
+
+class Profile(_Spec):
+    """A Poisson rate that changes over the day, in steps.
+
+    Before the first step the rate is zero; the last step holds until the end of
+    the run, or until ``period`` when the profile repeats (a business day).
+    """
+
+    profile: tuple[RateStep, ...] = Field(min_length=1)
+    period: Seconds | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> Profile:
+        starts = [step.start for step in self.profile]
+        for i in range(1, len(starts)):
+            if starts[i] <= starts[i - 1]:
+                raise ValueError(
+                    f"profile[{i}].start (={starts[i]:g} s) must come after "
+                    f"profile[{i - 1}].start (={starts[i - 1]:g} s)"
+                )
+        if self.period is not None and starts[-1] >= self.period:
+            raise ValueError(
+                f"profile[{len(starts) - 1}].start (={starts[-1]:g} s) must be "
+                f"inside the period (={self.period:g} s)"
+            )
+        return self
+
+    def _breakpoints(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Segment starts, rates and cumulative rate at each start (one period)."""
+        starts = np.array([0.0] + [s.start for s in self.profile])
+        rates = np.array([0.0] + [s.rate for s in self.profile])
+        if self.profile[0].start == 0.0:
+            starts, rates = starts[1:], rates[1:]
+        cumulative = np.concatenate(([0.0], np.cumsum(np.diff(starts) * rates[:-1])))
+        return starts, rates, cumulative
+
+    def mean_rate(self, duration: float) -> float:
+        """Mean arrivals per second over ``[0, duration)``."""
+        if duration <= 0:
+            return 0.0
+        return self.cumulative(duration) / duration
+
+    def cumulative(self, t: float) -> float:
+        """Expected number of arrivals in ``[0, t)``."""
+        starts, rates, cumulative = self._breakpoints()
+        whole = 0.0
+        if self.period is not None:
+            per_period = float(
+                cumulative[-1] + (self.period - starts[-1]) * rates[-1]
+            )
+            cycles = math.floor(t / self.period)
+            whole, t = cycles * per_period, t - cycles * self.period
+        i = int(np.searchsorted(starts, t, side="right")) - 1
+        return whole + float(cumulative[i] + (t - starts[i]) * rates[i])
+
+
+class Trace(_Spec):
+    """Calls arrive at exactly the listed times (seconds from the start)."""
+
+    trace: tuple[float, ...]
+
+    @field_validator("trace", mode="before")
+    @classmethod
+    def _read_file(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        base = Path((info.context or {}).get("base_dir", "."))
+        return _read_trace_file(base / value)
+
+    @field_validator("trace")
+    @classmethod
+    def _sorted_and_not_negative(cls, times: tuple[float, ...]) -> tuple[float, ...]:
+        for i, t in enumerate(times):
+            if not math.isfinite(t) or t < 0:
+                raise ValueError(f"trace[{i}] (={t!r}) must be a finite time >= 0 s")
+            if i and t < times[i - 1]:
+                raise ValueError(
+                    f"trace[{i}] (={t!r}) comes before trace[{i - 1}] (={times[i - 1]!r}); "
+                    "list times in order"
+                )
+        return times
+
+    def mean_rate(self, duration: float) -> float:
+        """Mean arrivals per second over ``[0, duration)``."""
+        if duration <= 0:
+            return 0.0
+        return sum(1 for t in self.trace if t < duration) / duration
+
+
+def _read_trace_file(path: Path) -> list[float]:
+    """Read arrival times from the first column of a CSV file (header optional)."""
+    if not path.exists():
+        raise ValueError(f"trace file {str(path)!r} does not exist")
+    if not path.is_file():
+        raise ValueError(f"trace file {str(path)!r} is not a file")
+    times: list[float] = []
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            for line_number, row in enumerate(csv.reader(handle), start=1):
+                if not row or not row[0].strip():
+                    continue
+                try:
+                    times.append(float(row[0]))
+                except ValueError:
+                    if line_number == 1:
+                        continue  # a header
+                    raise ValueError(
+                        f"trace file {str(path)!r}, line {line_number}: "
+                        f"{row[0]!r} is not a time in seconds"
+                    ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"trace file {str(path)!r} cannot be read: {error}") from None
+    return times
+
+
+def _arrival_form(value: object) -> str | None:
+    if isinstance(value, dict):
+        for key, tag in (("profile", "Profile"), ("trace", "Trace"), ("rate", "Poisson")):
+            if key in value:
+                return tag
+        return None
+    if isinstance(value, Poisson | Profile | Trace):
+        return type(value).__name__
+    return None
+
+
+Arrivals = Annotated[
+    Annotated[Poisson, Tag("Poisson")]
+    | Annotated[Profile, Tag("Profile")]
+    | Annotated[Trace, Tag("Trace")],
+    Discriminator(
+        _arrival_form,
+        custom_error_type="arrivals_form",
+        custom_error_message="arrivals need one of the keys rate, profile or trace",
+    ),
+]
+"""Any arrival process, as written in a scenario file."""
+
+
+def arrival_blocks(
+    arrivals: Poisson | Profile | Trace, rng: np.random.Generator, end: float
+) -> Iterator[FloatArray]:
+    """Yield increasing arrival times in ``[0, end)``, a block at a time.
+
+    Blocks keep memory flat however long the run, and draw random numbers in
+    bulk rather than one call at a time.
+
+    Parameters
+    ----------
+    arrivals : Poisson, Profile or Trace
+        The arrival process.
+    rng : numpy.random.Generator
+        The stream that belongs to this arrival process alone.
+    end : float
+        Arrivals stop at this time (seconds).
+    """
+    if isinstance(arrivals, Trace):
+        times = np.asarray(arrivals.trace, dtype=float)
+        yield times[times < end]
+        return
+    if isinstance(arrivals, Poisson):
+        if arrivals.rate <= 0:
+            return
+        yield from _clipped(_unit_poisson(rng, arrivals.rate * end), end, 1.0 / arrivals.rate)
+        return
+    yield from _profile_blocks(arrivals, rng, end)
+
+
+def _unit_poisson(rng: np.random.Generator, expected: float) -> Iterator[FloatArray]:
+    """Points of a rate-one Poisson process, in blocks sized to the expected count."""
+    size = int(min(_BLOCK, max(16.0, expected * 1.1 + 16)))
+    last = 0.0
+    while True:
+        points = last + np.cumsum(rng.standard_exponential(size))
+        last = float(points[-1])
+        yield points
+
+
+def _clipped(blocks: Iterator[FloatArray], end: float, scale: float) -> Iterator[FloatArray]:
+    for block in blocks:
+        times = block * scale
+        if times[-1] >= end:
+            yield times[times < end]
+            return
+        yield times
+
+
+def _profile_blocks(
+    profile: Profile, rng: np.random.Generator, end: float
+) -> Iterator[FloatArray]:
+    starts, rates, cumulative = profile._breakpoints()
+    if profile.period is None:
+        total = float(cumulative[-1]) if rates[-1] == 0 else math.inf
+        period, per_period = math.inf, math.inf
+    else:
+        period = profile.period
+        per_period = float(cumulative[-1] + (period - starts[-1]) * rates[-1])
+        total = math.inf if per_period > 0 else 0.0
+    expected = profile.cumulative(end)
+    if expected <= 0:
+        return
+    positive = rates > 0
+    for block in _unit_poisson(rng, expected):
+        block = block[block < total]
+        if math.isfinite(per_period):
+            cycles = np.floor(block / per_period)
+            within = block - cycles * per_period
+        else:
+            cycles, within = np.zeros_like(block), block
+        segment = np.searchsorted(cumulative, within, side="right") - 1
+        # a zero-rate segment never holds a point: move to the next positive one
+        segment = np.where(positive[segment], segment, np.minimum(segment + 1, len(rates) - 1))
+        times = starts[segment] + (within - cumulative[segment]) / rates[segment]
+        if math.isfinite(period):
+            times = times + cycles * period
+        if len(times) == 0 or times[-1] >= end:
+            yield times[times < end]
+            return
+        yield times

@@ -1,0 +1,162 @@
+"""Distributions of times: talk time, answer delay, wrap-up, caller patience.
+
+Every distribution validates its parameters when it is built, has a readable
+``repr``, exposes ``mean`` (seconds) and draws blocks of values with
+``sample(rng, size)``. In a scenario file a distribution is written as a
+mapping with a ``dist`` key, or as a bare duration for a constant::
+
+    talk_time: {dist: lognormal, mean: 4min, sd: 3min}
+    wrap_up: 30s
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from huntsim.units import Seconds
+
+__all__ = [
+    "Constant",
+    "Distribution",
+    "Empirical",
+    "Exponential",
+    "Gamma",
+    "Lognormal",
+    "Uniform",
+]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{name}={value!r}" for name, value in self.__dict__.items() if name != "dist"
+        )
+        return f"{type(self).__name__}({fields})"
+
+    __str__ = __repr__
+
+
+class Constant(_Base):
+    """Always the same time.
+
+    Examples
+    --------
+    >>> Constant(value=30).sample(np.random.default_rng(0), 2)
+    array([30., 30.])
+    """
+
+    dist: Literal["constant"] = "constant"
+    value: Seconds
+
+    @property
+    def mean(self) -> float:
+        """Mean time in seconds."""
+        return self.value
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Draw ``size`` values (the generator is not touched)."""
+        return np.full(size, self.value)
+
+
+class Exponential(_Base):
+    """Exponential times with the given mean (memoryless talk times, patience)."""
+
+    dist: Literal["exponential"] = "exponential"
+    mean: Seconds = Field(gt=0)
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Draw ``size`` values."""
+        return rng.exponential(self.mean, size)
+
+
+class Uniform(_Base):
+    """Times spread evenly between ``low`` and ``high``."""
+
+    dist: Literal["uniform"] = "uniform"
+    low: Seconds
+    high: Seconds
+
+    @model_validator(mode="after")
+    def _low_not_above_high(self) -> Uniform:
+        if self.low > self.high:
+            raise ValueError(f"low (={self.low}) must not exceed high (={self.high})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        """Mean time in seconds."""
+        return (self.low + self.high) / 2
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Draw ``size`` values."""
+        return rng.uniform(self.low, self.high, size)
+
+
+class _MeanAndSd(_Base):
+    mean: Seconds = Field(gt=0)
+    sd: Seconds = Field(gt=0)
+
+
+class Lognormal(_MeanAndSd):
+    """Lognormal times given by the mean and standard deviation of the time itself.
+
+    Talk times in call centres are close to lognormal (Brown et al., 2005).
+    """
+
+    dist: Literal["lognormal"] = "lognormal"
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Draw ``size`` values."""
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        mu = math.log(self.mean) - sigma2 / 2
+        return rng.lognormal(mu, math.sqrt(sigma2), size)
+
+
+class Gamma(_MeanAndSd):
+    """Gamma times given by their mean and standard deviation."""
+
+    dist: Literal["gamma"] = "gamma"
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Draw ``size`` values."""
+        shape = (self.mean / self.sd) ** 2
+        return rng.gamma(shape, self.sd**2 / self.mean, size)
+
+
+class Empirical(_Base):
+    """Times drawn with equal probability from observed values."""
+
+    dist: Literal["empirical"] = "empirical"
+    values: tuple[Seconds, ...] = Field(min_length=1)
+
+    @property
+    def mean(self) -> float:
+        """Mean time in seconds."""
+        return float(np.mean(self.values))
+
+    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """Draw ``size`` values."""
+        return np.asarray(self.values, dtype=float)[rng.integers(0, len(self.values), size)]
+
+
+def _constant_shorthand(value: object) -> object:
+    """Let ``30s`` stand for ``{dist: constant, value: 30s}``."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {"dist": "constant", "value": value}
+    return value
+
+
+Distribution = Annotated[
+    Constant | Exponential | Uniform | Lognormal | Gamma | Empirical,
+    Field(discriminator="dist"),
+    BeforeValidator(_constant_shorthand),
+]
+"""Any of the distributions above, as written in a scenario file."""

@@ -1,0 +1,461 @@
+"""The SimPy model: calls arrive, ring members, get answered or go to voicemail.
+
+This is the only module that imports SimPy. One SimPy process per arrival
+stream generates calls; each call then moves by callbacks on SimPy timeouts.
+Every random quantity of a ring offer (whether the member picks up, and
+after how long) is drawn when the offer starts, so the offer's end is known
+at once and costs a single event, whichever of pick-up, time-out or the
+caller hanging up comes first.
+
+Semantics (see ``docs`` in the README):
+
+* A member's line is either idle or busy (ringing, talking, or in wrap-up).
+  Busy members are skipped without ringing; each member is offered a given
+  call at most once.
+* An offer rings for ``no_answer_rings * ring_cycle`` seconds. The member
+  picks up with ``answer_probability`` after ``answer_delay``; a delay past
+  the time-out is no answer.
+* A pilot call that finds every member busy gets ``when_all_busy``. One that
+  every idle member let ring goes to the pilot's voicemail, or ``no_answer``.
+  With ``queue`` the caller instead waits for the next member who frees up
+  and has not yet been offered the call.
+* Callers with a patience hang up when it runs out, ringing or waiting.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Generator, Iterator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from huntsim.arrivals import arrival_blocks
+from huntsim.policies import HuntPolicy, make_policy
+from huntsim.records import DIRECT, PILOT, CallLog, Outcome, RingResult
+from huntsim.scenario import Agent, HuntGroup, Scenario
+from huntsim.streams import Draws, generator
+
+__all__ = ["run_model"]
+
+_NaN = math.nan
+_INF = math.inf
+
+
+class _Member:
+    """The running state of one agent."""
+
+    __slots__ = (
+        "answer_probability",
+        "busy",
+        "direct_timeout",
+        "draw_answer_delay",
+        "draw_talk",
+        "draw_uniform",
+        "draw_wrap_up",
+        "group",
+        "index",
+        "position",
+        "voicemail",
+    )
+
+    def __init__(self, index: int, agent: Agent, scenario: Scenario, seed: int) -> None:
+        self.index = index
+        self.busy = False
+        self.answer_probability = agent.answer_probability
+        self.voicemail = agent.voicemail
+        self.direct_timeout = agent.no_answer_rings * scenario.ring_cycle
+        name = agent.number
+        self.draw_uniform = Draws(None, generator(seed, "agent", name, "answers"))
+        self.draw_answer_delay = Draws(
+            agent.answer_delay, generator(seed, "agent", name, "answer_delay")
+        )
+        self.draw_talk = Draws(agent.talk_time, generator(seed, "agent", name, "talk_time"))
+        self.draw_wrap_up = Draws(agent.wrap_up, generator(seed, "agent", name, "wrap_up"))
+        self.group: _Group | None = None
+        self.position = -1
+
+
+class _Group:
+    """The running state of one hunt group."""
+
+    __slots__ = (
+        "all_busy",
+        "full_mask",
+        "idle",
+        "index",
+        "members",
+        "policy",
+        "queue",
+        "queueing",
+        "timeout",
+        "voicemail",
+    )
+
+    def __init__(self, index: int, group: HuntGroup, members: list[_Member],
+                 policy: HuntPolicy, ring_cycle: float) -> None:
+        self.index = index
+        self.members = members
+        self.policy = policy
+        self.timeout = group.no_answer_rings * ring_cycle
+        self.voicemail = group.voicemail
+        self.all_busy = group.all_busy_treatment
+        self.queueing = self.all_busy == "queue"
+        self.idle = len(members)
+        self.full_mask = (1 << len(members)) - 1
+        self.queue: list[_Call] = []
+
+
+class _Call:
+    """A call in progress."""
+
+    __slots__ = (
+        "arrival",
+        "deadline",
+        "dialed",
+        "group",
+        "id",
+        "kind",
+        "offers",
+        "order",
+        "patience_scheduled",
+        "position",
+        "ring_members",
+        "ring_result",
+        "ring_start",
+        "ring_winner",
+        "tried",
+        "waiting",
+    )
+
+    def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
+                 arrival: float, deadline: float) -> None:
+        self.id = call_id
+        self.kind = kind
+        self.group = group
+        self.dialed = dialed
+        self.arrival = arrival
+        self.deadline = deadline
+        self.offers = 0
+        self.tried = 0
+        self.position = 0
+        self.order: Any = ()
+        self.waiting = False
+        self.patience_scheduled = False
+        self.ring_members: list[_Member] = []
+        self.ring_winner: _Member | None = None
+        self.ring_result = 0
+        self.ring_start = 0.0
+
+
+class _Model:
+    """Wiring of one run: members, groups, arrival processes and the call log."""
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.env = simpy.Environment()
+        self.scenario = scenario
+        self.log = CallLog([a.number for a in scenario.agents],
+                           [g.pilot for g in scenario.hunt_groups])
+        self.members = [_Member(i, a, scenario, seed) for i, a in enumerate(scenario.agents)]
+        by_number = {a.number: m for a, m in zip(scenario.agents, self.members, strict=True)}
+        self.groups: list[_Group] = []
+        for g, spec in enumerate(scenario.hunt_groups):
+            members = [by_number[n] for n in spec.members]
+            policy = make_policy(spec, generator(seed, "group", spec.pilot, "policy"))
+            group = _Group(g, spec, members, policy, scenario.ring_cycle)
+            for position, member in enumerate(members):
+                member.group = group
+                member.position = position
+            self.groups.append(group)
+        self.next_call_id = 0
+        self._start_arrivals(seed)
+
+    # ----------------------------------------------------------------- arrivals
+    def _start_arrivals(self, seed: int) -> None:
+        scenario = self.scenario
+        for group, spec in zip(self.groups, scenario.hunt_groups, strict=True):
+            if spec.arrivals is not None:
+                source = ("group", spec.pilot)
+                self.env.process(self._arrive(
+                    arrival_blocks(spec.arrivals, generator(seed, *source, "arrivals"),
+                                   scenario.duration),
+                    self._patience(seed, source),
+                    self._pilot_call, group))
+        for member, agent in zip(self.members, scenario.agents, strict=True):
+            if agent.direct_calls is not None:
+                source = ("agent", agent.number)
+                self.env.process(self._arrive(
+                    arrival_blocks(agent.direct_calls, generator(seed, *source, "direct_calls"),
+                                   scenario.duration),
+                    self._patience(seed, source),
+                    self._direct_call, member))
+
+    def _patience(self, seed: int, source: tuple[str, str]) -> Callable[[], float] | None:
+        if self.scenario.caller_patience is None:
+            return None
+        return Draws(self.scenario.caller_patience, generator(seed, *source, "patience"))
+
+    def _arrive(self, blocks: Iterator[np.ndarray], patience: Callable[[], float] | None,  # type: ignore[type-arg]
+                handle: Callable[[Any, float], None], target: Any,
+                ) -> Generator[simpy.Event, None, None]:
+        env = self.env
+        timeout = env.timeout
+        for block in blocks:
+            for t in block.tolist():
+                gap = t - env.now
+                yield timeout(gap if gap > 0 else 0.0)
+                handle(target, env.now + patience() if patience is not None else _INF)
+
+    def _new_call(self, kind: int, group: _Group | None, dialed: int, deadline: float) -> _Call:
+        call = _Call(self.next_call_id, kind, group, dialed, self.env.now, deadline)
+        self.next_call_id += 1
+        return call
+
+    # -------------------------------------------------------------- pilot calls
+    def _pilot_call(self, group: _Group, deadline: float) -> None:
+        call = self._new_call(PILOT, group, group.index, deadline)
+        if group.idle == 0:
+            if group.queueing:
+                self._wait(call)
+            else:
+                self._finish(call, Outcome.VOICEMAIL if group.all_busy == "voicemail"
+                             else Outcome.BUSY)
+            return
+        call.order = group.policy.order()
+        self._hunt(call)
+
+    def _hunt(self, call: _Call) -> None:
+        """Offer the call to the next idle member who has not had it yet."""
+        group = call.group
+        assert group is not None
+        members = group.members
+        order = call.order or group.policy.order()
+        call.order = order
+        tried = call.tried
+        if group.policy.simultaneous:
+            ringing = [m for m in members if not m.busy and not (tried >> m.position) & 1]
+            if ringing:
+                self._ring_all(call, ringing)
+                return
+        else:
+            position = 0 if group.queueing else call.position
+            while position < len(order):
+                p = order[position]
+                position += 1
+                member = members[p]
+                if not member.busy and not (tried >> p) & 1:
+                    call.position = position
+                    self._ring(call, member, group.timeout)
+                    return
+            call.position = position
+        if group.queueing and call.tried != group.full_mask:
+            self._wait(call)
+        else:
+            self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.NO_ANSWER)
+
+    def _wait(self, call: _Call) -> None:
+        group = call.group
+        assert group is not None
+        call.waiting = True
+        bisect.insort(group.queue, call, key=_call_id)
+        if not call.patience_scheduled and call.deadline < _INF:
+            call.patience_scheduled = True
+            self.env.timeout(max(call.deadline - self.env.now, 0.0), call).callbacks.append(
+                self._patience_ran_out)
+
+    def _patience_ran_out(self, event: simpy.Event) -> None:
+        call: _Call = event.value
+        if call.waiting:
+            call.waiting = False
+            assert call.group is not None
+            call.group.queue.remove(call)
+            self._finish(call, Outcome.ABANDONED)
+
+    def _serve_queue(self, group: _Group, member: _Member) -> None:
+        """A member of a queueing group is free: the longest waiting caller who
+        has not had them yet is offered the call."""
+        bit = 1 << member.position
+        queue = group.queue
+        while not member.busy:
+            for i, call in enumerate(queue):
+                if not call.tried & bit:
+                    del queue[i]
+                    call.waiting = False
+                    self._hunt(call)
+                    break
+            else:
+                return
+
+    # ------------------------------------------------------------- direct calls
+    def _direct_call(self, member: _Member, deadline: float) -> None:
+        call = self._new_call(DIRECT, None, len(self.groups) + member.index, deadline)
+        if member.busy:
+            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
+        else:
+            self._ring(call, member, member.direct_timeout)
+
+    # ------------------------------------------------------------------ ringing
+    def _occupy(self, member: _Member) -> None:
+        member.busy = True
+        if member.group is not None:
+            member.group.idle -= 1
+
+    def _release(self, member: _Member) -> None:
+        member.busy = False
+        group = member.group
+        if group is not None:
+            group.idle += 1
+            if group.queue:
+                self._serve_queue(group, member)
+
+    def _ring(self, call: _Call, member: _Member, timeout: float) -> None:
+        """Ring one member; the offer's end is known now, so it is one event."""
+        now = self.env.now
+        self._occupy(member)
+        call.offers += 1
+        if call.group is not None:
+            call.tried |= 1 << member.position
+            call.group.policy.offered(member.position)
+        p = member.answer_probability
+        picks_up = p >= 1.0 or (p > 0.0 and member.draw_uniform() < p)
+        delay = member.draw_answer_delay()
+        if picks_up and delay <= timeout:
+            ring_s, result = delay, RingResult.ANSWERED
+        else:
+            ring_s, result = timeout, RingResult.NO_ANSWER
+        if call.deadline < now + ring_s:
+            ring_s, result = max(call.deadline - now, 0.0), RingResult.CALLER_HUNG_UP
+        call.ring_members = [member]
+        call.ring_winner = member if result == RingResult.ANSWERED else None
+        call.ring_result = result
+        call.ring_start = now
+        if ring_s <= 0.0:
+            self._ring_over(call)
+        else:
+            self.env.timeout(ring_s, call).callbacks.append(self._ring_ended)
+
+    def _ring_all(self, call: _Call, ringing: list[_Member]) -> None:
+        """Ring several members at once; the first to pick up takes the call."""
+        group = call.group
+        assert group is not None
+        now = self.env.now
+        timeout = group.timeout
+        winner: _Member | None = None
+        winner_delay = _INF
+        for member in ringing:
+            self._occupy(member)
+            call.tried |= 1 << member.position
+            group.policy.offered(member.position)
+            p = member.answer_probability
+            picks_up = p >= 1.0 or (p > 0.0 and member.draw_uniform() < p)
+            delay = member.draw_answer_delay()
+            if picks_up and delay <= timeout and delay < winner_delay:
+                winner, winner_delay = member, delay
+        call.offers += len(ringing)
+        if winner is not None:
+            ring_s, result = winner_delay, RingResult.ANSWERED
+        else:
+            ring_s, result = timeout, RingResult.NO_ANSWER
+        if call.deadline < now + ring_s:
+            ring_s, result, winner = max(call.deadline - now, 0.0), RingResult.CALLER_HUNG_UP, None
+        call.ring_members = ringing
+        call.ring_winner = winner
+        call.ring_result = result
+        call.ring_start = now
+        if ring_s <= 0.0:
+            self._ring_over(call)
+        else:
+            self.env.timeout(ring_s, call).callbacks.append(self._ring_ended)
+
+    def _ring_ended(self, event: simpy.Event) -> None:
+        self._ring_over(event.value)
+
+    def _ring_over(self, call: _Call) -> None:
+        now = self.env.now
+        log = self.log
+        result = call.ring_result
+        winner = call.ring_winner
+        others = RingResult.ANSWERED_ELSEWHERE if winner is not None else result
+        for member in call.ring_members:
+            log.offer_call.append(call.id)
+            log.offer_agent.append(member.index)
+            log.offer_start.append(call.ring_start)
+            log.offer_end.append(now)
+            log.offer_result.append(result if member is winner else others)
+        if winner is not None:
+            self._answer(call, winner)
+        elif result == RingResult.CALLER_HUNG_UP:
+            self._finish(call, Outcome.ABANDONED)
+        elif call.group is not None:
+            self._hunt(call)
+        else:
+            member = call.ring_members[0]
+            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+        for member in call.ring_members:
+            if member is not winner:
+                self._release(member)
+        call.ring_members = []
+
+    # ---------------------------------------------------------------- answering
+    def _answer(self, call: _Call, member: _Member) -> None:
+        now = self.env.now
+        talk = member.draw_talk()
+        wrap_up = member.draw_wrap_up()
+        busy_s = talk + wrap_up
+        self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
+        group = member.group
+        if group is not None:
+            via_pilot = call.group is not None
+            if via_pilot:
+                group.policy.answered(member.position)
+            group.policy.call_ended(member.position, now + talk, via_pilot)
+        if busy_s > 0.0:
+            self.env.timeout(busy_s, member).callbacks.append(self._free)
+        else:
+            self._release(member)
+
+    def _free(self, event: simpy.Event) -> None:
+        self._release(event.value)
+
+    def _finish(self, call: _Call, outcome: int, agent: int = -1,
+                answer: float = _NaN, talk: float = _NaN, wrap_up: float = _NaN) -> None:
+        log = self.log
+        log.call_id.append(call.id)
+        log.kind.append(call.kind)
+        log.group.append(call.group.index if call.group is not None else -1)
+        log.dialed.append(call.dialed)
+        log.arrival.append(call.arrival)
+        log.outcome.append(outcome)
+        log.agent.append(agent)
+        log.answer.append(answer)
+        log.talk.append(talk)
+        log.wrap_up.append(wrap_up)
+        log.end.append(answer + talk if agent >= 0 else self.env.now)
+        log.offers.append(call.offers)
+
+
+def _call_id(call: _Call) -> int:
+    return call.id
+
+
+def run_model(scenario: Scenario, seed: int) -> CallLog:
+    """Simulate ``scenario`` with ``seed`` until every call has ended.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate.
+    seed : int
+        Entropy of :class:`numpy.random.SeedSequence`; each source of
+        randomness gets its own stream from it.
+
+    Returns
+    -------
+    CallLog
+        Every call (including those of the warm-up) and every ring offer.
+    """
+    model = _Model(scenario, seed)
+    model.env.run()
+    return model.log

@@ -1,0 +1,170 @@
+"""Measures of a run, as pure functions: DataFrame in, DataFrame out.
+
+All of them read the tables of :class:`huntsim.Result` (``calls``, ``offers``)
+and nothing else, so they work the same on a single run, on concatenated
+replications, or on tables read back from Parquet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from huntsim.records import OUTCOMES
+
+__all__ = [
+    "agent_table",
+    "fairness",
+    "outcome_rates",
+    "service_level",
+    "summarize",
+    "wait_stats",
+]
+
+
+def outcome_rates(calls: pd.DataFrame) -> pd.Series:
+    """Share of calls with each outcome, as ``<outcome>_rate``.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"outcome": ["answered", "voicemail", "answered", "answered"]})
+    >>> float(outcome_rates(calls)["answered_rate"])
+    0.75
+    """
+    counts = calls["outcome"].astype(str).value_counts()
+    total = len(calls)
+    return pd.Series(
+        {f"{o}_rate": (counts.get(o, 0) / total if total else np.nan) for o in OUTCOMES},
+        dtype=float,
+    )
+
+
+def service_level(calls: pd.DataFrame, threshold_s: float = 20.0) -> float:
+    """Share of offered calls answered within ``threshold_s`` seconds of arrival."""
+    if len(calls) == 0:
+        return float("nan")
+    answered_in_time = (calls["outcome"] == "answered") & (calls["wait_s"] <= threshold_s)
+    return float(answered_in_time.sum() / len(calls))
+
+
+def wait_stats(calls: pd.DataFrame, quantiles: Sequence[float] = (0.5, 0.9, 0.95)) -> pd.Series:
+    """Mean and quantiles of the wait to answer, over answered calls."""
+    waits = calls.loc[calls["outcome"] == "answered", "wait_s"].to_numpy(dtype=float)
+    stats = {"mean_wait_s": float(waits.mean()) if len(waits) else np.nan}
+    for q in quantiles:
+        stats[f"p{round(q * 100)}_wait_s"] = float(np.quantile(waits, q)) if len(waits) else np.nan
+    return pd.Series(stats, dtype=float)
+
+
+def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
+    head = pd.Series(
+        {
+            "offered": float(len(calls)),
+            "offers_per_call": float(calls["offers"].mean()) if len(calls) else np.nan,
+        }
+    )
+    level = pd.Series({f"service_level_{threshold_s:g}s": service_level(calls, threshold_s)})
+    return pd.concat([head, outcome_rates(calls), wait_stats(calls, (0.5, 0.9)), level])
+
+
+def summarize(calls: pd.DataFrame, threshold_s: float = 20.0) -> pd.DataFrame:
+    """Headline figures per hunt group (pilot calls) and for direct calls.
+
+    Rows are the pilot numbers, then ``all pilot calls`` and ``direct calls``
+    where there are such calls. Columns: ``offered``, the outcome rates, the
+    wait to answer (mean, median, 90th percentile, answered calls only) and the
+    service level (answered within ``threshold_s`` over offered).
+    """
+    rows: dict[str, pd.Series] = {}
+    pilot = calls[calls["kind"] == "pilot"]
+    groups = [g for g in pd.unique(pilot["group"].astype(str)) if g != "nan"]
+    for group in sorted(groups):
+        rows[group] = _scope_summary(pilot[pilot["group"] == group], threshold_s)
+    if len(groups) > 1:
+        rows["all pilot calls"] = _scope_summary(pilot, threshold_s)
+    direct = calls[calls["kind"] == "direct"]
+    if len(direct):
+        rows["direct calls"] = _scope_summary(direct, threshold_s)
+    table = pd.DataFrame(rows).T
+    table.index.name = "scope"
+    if len(table):
+        table["offered"] = table["offered"].astype(int)
+    return table
+
+
+def agent_table(
+    calls: pd.DataFrame,
+    offers: pd.DataFrame,
+    agents: Sequence[str],
+    window_s: float,
+    names: Sequence[str] | None = None,
+    groups: Sequence[str | None] | None = None,
+) -> pd.DataFrame:
+    """Per member: calls answered, talk and busy time, occupancy, offers missed.
+
+    Parameters
+    ----------
+    calls, offers : DataFrame
+        Tables of :class:`huntsim.Result`.
+    agents : sequence of str
+        Agent numbers, one row each (agents with no calls get zeros).
+    window_s : float
+        Length of the reported period, ``duration - warmup``.
+    names, groups : sequence, optional
+        Each agent's name and hunt group pilot, copied into the table.
+
+    Notes
+    -----
+    A call counts in full for the period its arrival falls in. ``load_erlang``
+    is talk time over the window (the carried load); ``occupancy`` also counts
+    ringing and wrap-up time. ``offers_missed`` counts offers the member let
+    ring out (not those stopped by a pick-up elsewhere or by the caller).
+    """
+    answered = calls[calls["outcome"] == "answered"]
+    by_agent = answered.groupby(answered["agent"].astype(str), observed=True)
+    group_answered = answered[answered["kind"] == "pilot"]["agent"].astype(str).value_counts()
+    direct_answered = answered[answered["kind"] == "direct"]["agent"].astype(str).value_counts()
+    talk = by_agent["talk_s"].sum()
+    wrap = by_agent["wrap_up_s"].sum()
+    offer_agent = offers["agent"].astype(str)
+    ring = (offers["end_s"] - offers["start_s"]).groupby(offer_agent).sum()
+    offered = offer_agent.value_counts()
+    missed = offer_agent[offers["result"] == "no_answer"].value_counts()
+    index = pd.Index(list(agents), name="agent")
+    table = pd.DataFrame(index=index)
+    table["name"] = list(names) if names is not None else list(agents)
+    table["group"] = list(groups) if groups is not None else None
+    table["group_answered"] = group_answered.reindex(index, fill_value=0).astype(int)
+    table["direct_answered"] = direct_answered.reindex(index, fill_value=0).astype(int)
+    table["offers"] = offered.reindex(index, fill_value=0).astype(int)
+    table["offers_missed"] = missed.reindex(index, fill_value=0).astype(int)
+    table["talk_s"] = talk.reindex(index, fill_value=0.0).astype(float)
+    busy = table["talk_s"] + wrap.reindex(index, fill_value=0.0) + ring.reindex(
+        index, fill_value=0.0
+    )
+    table["busy_s"] = busy.astype(float)
+    table["load_erlang"] = table["talk_s"] / window_s
+    table["occupancy"] = table["busy_s"] / window_s
+    return table.reset_index()
+
+
+def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
+    """How evenly load is spread: Jain's index, max/min ratio, coefficient of variation.
+
+    Jain's index is 1 when every member carries the same load and 1/n when one
+    member carries it all.
+
+    Examples
+    --------
+    >>> float(fairness([1.0, 1.0, 1.0])["jain_index"])
+    1.0
+    """
+    x = np.asarray(loads, dtype=float)
+    if len(x) == 0 or not np.any(x > 0):
+        return pd.Series({"jain_index": np.nan, "max_min_ratio": np.nan, "load_cv": np.nan})
+    jain = x.sum() ** 2 / (len(x) * (x**2).sum())
+    ratio = x.max() / x.min() if x.min() > 0 else np.inf
+    cv = x.std() / x.mean()
+    return pd.Series({"jain_index": jain, "max_min_ratio": ratio, "load_cv": cv})

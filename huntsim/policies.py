@@ -1,0 +1,177 @@
+"""Hunt policies: in which order a pilot call is offered to the members.
+
+A policy has one job: given the group's state, the order of member positions
+(0 = first in the administrator's list) in which to offer a new call. The
+engine skips busy members and offers each member at most once. A new policy
+is one class here and one test.
+
+Policies learn about the group through three hooks the engine calls:
+``offered`` (a member starts ringing for a group call), ``answered`` (a member
+took a group call) and ``call_ended`` (a member's call ended; ``via_pilot``
+says whether it came through the pilot).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from huntsim.scenario import HuntGroup
+
+__all__ = [
+    "Circular",
+    "HuntPolicy",
+    "Regular",
+    "Simultaneous",
+    "Uniform",
+    "Weighted",
+    "make_policy",
+]
+
+
+class HuntPolicy:
+    """Regular hunting is the base: always from the top of the list.
+
+    Parameters
+    ----------
+    size : int
+        Number of members.
+    """
+
+    simultaneous = False
+    """Whether every idle member rings at once (else one after another)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._in_list_order = tuple(range(size))
+
+    def order(self) -> Sequence[int]:
+        """Member positions in the order a new call tries them."""
+        return self._in_list_order
+
+    def offered(self, position: int) -> None:
+        """The member at ``position`` starts ringing for a group call."""
+
+    def answered(self, position: int) -> None:
+        """The member at ``position`` picked up a group call."""
+
+    def call_ended(self, position: int, end_s: float, via_pilot: bool) -> None:
+        """A call the member at ``position`` answered ends at ``end_s``."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(size={self.size})"
+
+
+class Regular(HuntPolicy):
+    """Every call starts at the first member of the list."""
+
+
+class Circular(HuntPolicy):
+    """Each call starts after the member where the last call left off, and wraps once.
+
+    Parameters
+    ----------
+    size : int
+        Number of members.
+    anchor : {"answered", "offered"}
+        ``answered`` continues after the member who took the last group call
+        (BroadWorks); ``offered`` after the member last rung (CUCM, FreeSWITCH).
+    """
+
+    def __init__(self, size: int, anchor: str = "answered") -> None:
+        super().__init__(size)
+        self.anchor = anchor
+        self._last = size - 1  # so that the very first call starts at the top
+        self._rotations = tuple(
+            tuple((start + i) % size for i in range(size)) for start in range(size)
+        )
+
+    def order(self) -> Sequence[int]:
+        """Positions starting after the anchor member, ending with it."""
+        return self._rotations[(self._last + 1) % self.size]
+
+    def offered(self, position: int) -> None:
+        """Move the anchor if it follows offers."""
+        if self.anchor == "offered":
+            self._last = position
+
+    def answered(self, position: int) -> None:
+        """Move the anchor if it follows answers."""
+        if self.anchor == "answered":
+            self._last = position
+
+
+class Simultaneous(HuntPolicy):
+    """Every idle member rings at once; the first to pick up takes the call."""
+
+    simultaneous = True
+
+
+class Uniform(HuntPolicy):
+    """The member idle longest since their last group call goes first.
+
+    Members never called yet count as idle longest; ties go to list order. A
+    call that did not come through the pilot does not reset the idle time,
+    unless ``counts_direct_calls``.
+    """
+
+    def __init__(self, size: int, counts_direct_calls: bool = False) -> None:
+        super().__init__(size)
+        self.counts_direct_calls = counts_direct_calls
+        self._idle_since = [-math.inf] * size
+
+    def order(self) -> Sequence[int]:
+        """Positions by the end of their last counted call, earliest first."""
+        return sorted(self._in_list_order, key=self._idle_since.__getitem__)
+
+    def call_ended(self, position: int, end_s: float, via_pilot: bool) -> None:
+        """Restart the member's idle time if this call counts."""
+        if via_pilot or self.counts_direct_calls:
+            self._idle_since[position] = end_s
+
+
+class Weighted(HuntPolicy):
+    """A random member, chosen by weight; if they do not answer, another by weight.
+
+    The order is a weighted random permutation (Efraimidis and Spirakis), which
+    picks the first member with probability proportional to the weights, the
+    next among the rest the same way, and so on.
+    """
+
+    def __init__(self, weights: Sequence[float], rng: np.random.Generator) -> None:
+        super().__init__(len(weights))
+        self._inverse_weights = 1.0 / np.asarray(weights, dtype=float)
+        self._rng = rng
+
+    def order(self) -> Sequence[int]:
+        """A weighted random order of all positions."""
+        keys = self._rng.random(self.size) ** self._inverse_weights
+        order: list[int] = np.argsort(-keys, kind="stable").tolist()
+        return order
+
+
+def make_policy(group: HuntGroup, rng: np.random.Generator) -> HuntPolicy:
+    """The policy object a hunt group asks for.
+
+    Parameters
+    ----------
+    group : HuntGroup
+        Its ``policy`` and options choose the class.
+    rng : numpy.random.Generator
+        The group's own stream, used by the weighted policy only.
+    """
+    size = len(group.members)
+    match group.policy:
+        case "regular":
+            return Regular(size)
+        case "circular":
+            return Circular(size, group.circular_anchor)
+        case "simultaneous":
+            return Simultaneous(size)
+        case "uniform":
+            return Uniform(size, group.idle_counts_direct_calls)
+        case "weighted":
+            return Weighted(group.weights or (1.0,) * size, rng)
+    raise ValueError(f"policy: {group.policy!r} is not a policy")  # pragma: no cover

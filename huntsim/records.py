@@ -1,0 +1,145 @@
+"""Call and offer records, kept as columns while the simulation runs.
+
+The engine appends plain numbers to typed arrays (8 bytes a float, 1 byte an
+outcome code); nothing per call survives but those numbers. At the end the
+columns become tidy pandas tables with categorical labels.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CALL_KINDS",
+    "OFFER_RESULTS",
+    "OUTCOMES",
+    "CallLog",
+    "Outcome",
+    "RingResult",
+]
+
+OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned")
+OFFER_RESULTS: tuple[str, ...] = ("answered", "no_answer", "caller_hung_up", "answered_elsewhere")
+CALL_KINDS: tuple[str, ...] = ("pilot", "direct")
+
+
+class Outcome:
+    """Codes of :data:`OUTCOMES`, as stored."""
+
+    ANSWERED = 0
+    VOICEMAIL = 1
+    BUSY = 2
+    NO_ANSWER = 3
+    ABANDONED = 4
+
+
+class RingResult:
+    """Codes of :data:`OFFER_RESULTS`, as stored."""
+
+    ANSWERED = 0
+    NO_ANSWER = 1
+    CALLER_HUNG_UP = 2
+    ANSWERED_ELSEWHERE = 3
+
+
+PILOT, DIRECT = 0, 1
+
+
+class CallLog:
+    """Columns of calls and of ring offers.
+
+    Parameters
+    ----------
+    agents : sequence of str
+        Agent numbers; records store an agent as its index here.
+    pilots : sequence of str
+        Pilot numbers; records store a group as its index here.
+    """
+
+    def __init__(self, agents: Sequence[str], pilots: Sequence[str]) -> None:
+        self.agent_numbers = list(agents)
+        self.pilot_numbers = list(pilots)
+        self.call_id = array("q")
+        self.kind = array("b")
+        self.group = array("h")
+        self.dialed = array("i")
+        self.arrival = array("d")
+        self.outcome = array("b")
+        self.agent = array("h")
+        self.answer = array("d")
+        self.talk = array("d")
+        self.wrap_up = array("d")
+        self.end = array("d")
+        self.offers = array("h")
+        self.offer_call = array("q")
+        self.offer_agent = array("h")
+        self.offer_start = array("d")
+        self.offer_end = array("d")
+        self.offer_result = array("b")
+
+    def __len__(self) -> int:
+        return len(self.call_id)
+
+    def nbytes(self) -> int:
+        """Bytes held by the columns."""
+        columns = [v for v in vars(self).values() if isinstance(v, array)]
+        return sum(column.itemsize * len(column) for column in columns)
+
+    def calls_frame(self, first_call: int = 0) -> pd.DataFrame:
+        """One row per call with ``call_id >= first_call``, ordered by ``call_id``."""
+        ids = np.frombuffer(self.call_id, dtype=np.int64)
+        keep = np.flatnonzero(ids >= first_call)
+        keep = keep[np.argsort(ids[keep], kind="stable")]
+
+        def column(values: array[float] | array[int], dtype: str) -> np.ndarray:  # type: ignore[type-arg]
+            return np.frombuffer(values, dtype=dtype)[keep]
+
+        arrival = column(self.arrival, "f8")
+        answer = column(self.answer, "f8")
+        dialed_labels = self.pilot_numbers + self.agent_numbers
+        return pd.DataFrame(
+            {
+                "call_id": column(self.call_id, "i8"),
+                "kind": _labels(column(self.kind, "i1"), CALL_KINDS),
+                "group": _labels(column(self.group, "i2"), self.pilot_numbers),
+                "dialed": _labels(column(self.dialed, "i4"), dialed_labels),
+                "arrival_s": arrival,
+                "outcome": _labels(column(self.outcome, "i1"), OUTCOMES),
+                "agent": _labels(column(self.agent, "i2"), self.agent_numbers),
+                "answer_s": answer,
+                "wait_s": answer - arrival,
+                "talk_s": column(self.talk, "f8"),
+                "wrap_up_s": column(self.wrap_up, "f8"),
+                "end_s": column(self.end, "f8"),
+                "offers": column(self.offers, "i2").astype("int16"),
+            }
+        )
+
+    def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
+        """One row per ring offer of calls with ``call_id >= first_call``."""
+        ids = np.frombuffer(self.offer_call, dtype=np.int64)
+        start = np.frombuffer(self.offer_start, dtype="f8")
+        keep = np.flatnonzero(ids >= first_call)
+        keep = keep[np.lexsort((start[keep], ids[keep]))]
+        return pd.DataFrame(
+            {
+                "call_id": ids[keep],
+                "agent": _labels(
+                    np.frombuffer(self.offer_agent, dtype="i2")[keep], self.agent_numbers
+                ),
+                "start_s": start[keep],
+                "end_s": np.frombuffer(self.offer_end, dtype="f8")[keep],
+                "result": _labels(
+                    np.frombuffer(self.offer_result, dtype="i1")[keep], OFFER_RESULTS
+                ),
+            }
+        )
+
+
+def _labels(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:  # type: ignore[type-arg]
+    """Codes as a categorical; code -1 is missing."""
+    return pd.Categorical.from_codes(codes.astype(np.int32), categories=list(categories))

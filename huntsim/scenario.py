@@ -1,0 +1,356 @@
+"""The validated description of a hunt-group office: agents, hunt groups, traffic.
+
+A scenario is plain data. It knows nothing of SimPy; :func:`huntsim.simulate`
+turns it into a running model. Load one from YAML with :func:`load_scenario`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from huntsim.arrivals import Arrivals
+from huntsim.distributions import Constant, Distribution
+from huntsim.errors import ScenarioError
+from huntsim.units import Seconds
+
+__all__ = [
+    "POLICIES",
+    "Agent",
+    "AgentDefaults",
+    "HuntGroup",
+    "Policy",
+    "Scenario",
+    "load_scenario",
+]
+
+Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted"]
+POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform", "weighted")
+WhenAllBusy = Literal["voicemail", "busy", "queue"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class AgentDefaults(_Model):
+    """Values every agent takes unless it sets its own (and that extra members get)."""
+
+    answer_probability: float | None = Field(default=None, ge=0, le=1)
+    answer_delay: Distribution | None = None
+    talk_time: Distribution | None = None
+    wrap_up: Distribution | None = None
+    direct_calls: Arrivals | None = None
+    voicemail: bool | None = None
+    no_answer_rings: int | None = Field(default=None, ge=1)
+
+
+class Agent(_Model):
+    """A person with a telephone number who may answer calls.
+
+    Attributes
+    ----------
+    number : str
+        The agent's own number; direct calls dial it.
+    answer_probability : float
+        Chance of picking up a ringing call at all (below 1: sometimes away).
+    answer_delay : Distribution
+        Time from the first ring to pick-up; longer than the time-out means no answer.
+    talk_time, wrap_up : Distribution
+        Time on the call, then time unavailable after it.
+    direct_calls : Arrivals or None
+        Calls dialled straight to this number.
+    voicemail : bool
+        Whether the agent's own number has voicemail (for direct calls).
+    no_answer_rings : int
+        Rings before a direct call stops ringing.
+    """
+
+    number: str = Field(min_length=1)
+    name: str | None = None
+    answer_probability: float = Field(default=1.0, ge=0, le=1)
+    answer_delay: Distribution = Constant(value=0.0)
+    talk_time: Distribution
+    wrap_up: Distribution = Constant(value=0.0)
+    direct_calls: Arrivals | None = None
+    voicemail: bool = False
+    no_answer_rings: int = Field(default=4, ge=1, le=100)
+
+    @property
+    def label(self) -> str:
+        """The name if there is one, else the number."""
+        return self.name or self.number
+
+
+class HuntGroup(_Model):
+    """A pilot number whose calls hunt across the members by a policy.
+
+    Attributes
+    ----------
+    pilot : str
+        The virtual number callers dial; nobody's own number.
+    policy : str
+        ``regular``, ``circular``, ``simultaneous``, ``uniform`` or ``weighted``.
+    members : list of str
+        Agent numbers, in hunting order.
+    no_answer_rings : int
+        Rings before the call moves on to the next member.
+    voicemail : bool
+        Whether the pilot has voicemail (where calls nobody takes go).
+    when_all_busy : str
+        ``voicemail``, ``busy`` or ``queue`` when every member is busy on arrival;
+        defaults to ``voicemail`` when the pilot has one, else ``busy``.
+    circular_anchor : str
+        ``answered`` (BroadWorks: continue after who took the last call) or
+        ``offered`` (CUCM, FreeSWITCH: after who was last rung).
+    idle_counts_direct_calls : bool
+        Under ``uniform``, whether a direct call resets a member's idle time.
+    """
+
+    pilot: str = Field(min_length=1)
+    name: str | None = None
+    policy: Policy = "regular"
+    members: tuple[str, ...] = Field(min_length=1)
+    weights: tuple[float, ...] | None = None
+    no_answer_rings: int = Field(default=3, ge=1, le=100)
+    voicemail: bool = False
+    when_all_busy: WhenAllBusy | None = None
+    arrivals: Arrivals | None = None
+    circular_anchor: Literal["answered", "offered"] = "answered"
+    idle_counts_direct_calls: bool = False
+
+    @property
+    def all_busy_treatment(self) -> WhenAllBusy:
+        """What happens to a call that finds every member busy."""
+        if self.when_all_busy is not None:
+            return self.when_all_busy
+        return "voicemail" if self.voicemail else "busy"
+
+    @property
+    def label(self) -> str:
+        """The name if there is one, else the pilot number."""
+        return self.name or self.pilot
+
+
+class Scenario(_Model):
+    """Everything needed to simulate an office.
+
+    Attributes
+    ----------
+    duration : float
+        Calls arrive during ``[0, duration)`` seconds; calls in progress finish.
+    warmup : float
+        Calls arriving before this are simulated but not reported.
+    ring_cycle : float
+        Length of one ring (6 s in North America).
+    seed : int or None
+        Seed of all randomness, unless :func:`huntsim.simulate` is given one.
+    caller_patience : Distribution or None
+        How long callers wait (ringing or queued) before hanging up.
+    """
+
+    name: str = "scenario"
+    duration: Seconds = Field(gt=0)
+    warmup: Seconds = Field(default=0.0, ge=0)
+    ring_cycle: Seconds = Field(default=6.0, gt=0)
+    seed: int | None = Field(default=None, ge=0)
+    caller_patience: Distribution | None = None
+    agent_defaults: AgentDefaults | None = None
+    agents: tuple[Agent, ...] = Field(min_length=1)
+    hunt_groups: tuple[HuntGroup, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_units_and_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        defaults = data.get("agent_defaults")
+        agents = data.get("agents")
+        if isinstance(defaults, Mapping) and isinstance(agents, list | tuple):
+            data["agents"] = [
+                {**{k: v for k, v in defaults.items() if v is not None}, **agent}
+                if isinstance(agent, Mapping)
+                else agent
+                for agent in agents
+            ]
+        elif isinstance(defaults, AgentDefaults) and isinstance(agents, list | tuple):
+            data["agents"] = [
+                {**defaults.model_dump(exclude_none=True, round_trip=True), **agent}
+                if isinstance(agent, Mapping)
+                else agent
+                for agent in agents
+            ]
+        return data
+
+    @model_validator(mode="after")
+    def _follow_the_rules(self) -> Scenario:
+        problems = _rule_violations(self)
+        if problems:
+            raise ScenarioError(problems)
+        return self
+
+    def agent(self, number: str) -> Agent:
+        """The agent with this number."""
+        for agent in self.agents:
+            if agent.number == number:
+                return agent
+        raise KeyError(number)
+
+    def group(self, pilot: str) -> HuntGroup:
+        """The hunt group with this pilot number."""
+        for group in self.hunt_groups:
+            if group.pilot == pilot:
+                return group
+        raise KeyError(pilot)
+
+    def with_policy(self, policy: str) -> Scenario:
+        """A copy in which every hunt group uses ``policy``.
+
+        Raises
+        ------
+        ScenarioError
+            If ``policy`` is not a known policy.
+        """
+        if policy not in POLICIES:
+            raise ScenarioError(
+                [f"policy: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"]
+            )
+        groups = tuple(g.model_copy(update={"policy": policy}) for g in self.hunt_groups)
+        return self.model_copy(update={"hunt_groups": groups})
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some top-level fields changed, checked again by the rules."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.update(changes)
+        return validate_scenario(fields)
+
+
+def _rule_violations(scenario: Scenario) -> list[str]:
+    """The rules of the product description, and the cross-field checks."""
+    problems: list[str] = []
+    if scenario.warmup >= scenario.duration:
+        problems.append(
+            f"warmup: {scenario.warmup:g} s is not shorter than duration "
+            f"({scenario.duration:g} s); nothing would be reported"
+        )
+    owner: dict[str, str] = {}
+    for i, agent in enumerate(scenario.agents):
+        if agent.number in owner:
+            problems.append(
+                f"agents[{i}].number: {agent.number!r} is already the number of {owner[agent.number]}"
+            )
+        else:
+            owner[agent.number] = f"agents[{i}]"
+    pilots: dict[str, str] = {}
+    group_of: dict[str, str] = {}
+    for g, group in enumerate(scenario.hunt_groups):
+        where = f"hunt_groups[{g}]"
+        if group.pilot in owner:
+            problems.append(
+                f"{where}.pilot: {group.pilot!r} is the own number of {owner[group.pilot]}; "
+                "a pilot must be a number of its own"
+            )
+        if group.pilot in pilots:
+            problems.append(
+                f"{where}.pilot: {group.pilot!r} is already the pilot of {pilots[group.pilot]}"
+            )
+        pilots.setdefault(group.pilot, where)
+        for m, member in enumerate(group.members):
+            path = f"{where}.members[{m}]"
+            if member not in owner:
+                problems.append(f"{path}: {member!r} is not an agent")
+            elif member in group_of:
+                problems.append(
+                    f"{path}: {member!r} is already a member of {group_of[member]}; "
+                    "a number may belong to one hunt group only"
+                )
+            else:
+                group_of[member] = f"{where} (pilot {group.pilot!r})"
+        problems.extend(_group_option_violations(group, where))
+    return problems
+
+
+def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
+    problems: list[str] = []
+    if group.weights is not None:
+        if group.policy != "weighted":
+            problems.append(
+                f"{where}.weights: only used by the weighted policy (policy is {group.policy!r})"
+            )
+        if len(group.weights) != len(group.members):
+            problems.append(
+                f"{where}.weights: {len(group.weights)} weights for "
+                f"{len(group.members)} members; give one weight per member"
+            )
+        for w, weight in enumerate(group.weights):
+            if not weight > 0 or weight == float("inf"):
+                problems.append(f"{where}.weights[{w}]: {weight!r} must be a positive number")
+    if group.when_all_busy == "voicemail" and not group.voicemail:
+        problems.append(
+            f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
+            "voicemail (set voicemail: true, or choose busy or queue)"
+        )
+    return problems
+
+
+def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
+    """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`."""
+    context = {"base_dir": str(base_dir or Path.cwd())}
+    try:
+        return Scenario.model_validate(data, context=context)
+    except ValidationError as error:
+        raise ScenarioError.from_validation(error) from None
+
+
+def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario:
+    """Read and check a scenario.
+
+    Parameters
+    ----------
+    source : path, mapping or Scenario
+        A YAML file, the same content as a dict, or a scenario (returned as is).
+        Trace files named in a YAML file are found relative to that file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With one field-named message per problem.
+
+    Examples
+    --------
+    >>> s = load_scenario({"duration": "1h", "agents": [{"number": "101", "talk_time": "3min"}]})
+    >>> s.agents[0].talk_time
+    Constant(value=180.0)
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return validate_scenario(source)
+    path = Path(source)
+    if not path.exists():
+        raise ScenarioError([f"{str(path)!r}: no such scenario file"])
+    if path.is_dir():
+        raise ScenarioError([f"{str(path)!r}: is a directory, not a scenario file"])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError([f"{str(path)!r}: not valid YAML{at}: {problem}"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError([f"{str(path)!r}: cannot be read: {error}"]) from None
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            [f"{str(path)!r}: a scenario must be a mapping of keys (got {type(data).__name__})"]
+        )
+    return validate_scenario(data, base_dir=path.parent)
