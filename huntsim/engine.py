@@ -377,8 +377,10 @@ class _Model:
         log = self.log
         result = call.ring_result
         winner = call.ring_winner
+        ringing = call.ring_members
+        call.ring_members = []
         others = RingResult.ANSWERED_ELSEWHERE if winner is not None else result
-        for member in call.ring_members:
+        for member in ringing:
             log.offer_call.append(call.id)
             log.offer_agent.append(member.index)
             log.offer_start.append(call.ring_start)
@@ -391,12 +393,12 @@ class _Model:
         elif call.group is not None:
             self._hunt(call)
         else:
-            member = call.ring_members[0]
+            member = ringing[0]
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        for member in call.ring_members:
+        # the call has moved on; only now are the members it rang free again
+        for member in ringing:
             if member is not winner:
                 self._release(member)
-        call.ring_members = []
 
     # ---------------------------------------------------------------- answering
     def _answer(self, call: _Call, member: _Member) -> None:
