@@ -1,6 +1,7 @@
 """The ``huntsim`` command: load, run, write. Tests call :func:`main` directly.
 
-Exit codes: 0 done, 1 an output could not be written, 2 invalid input.
+Exit codes: 0 done; 2 invalid input (scenario, arguments, or an output
+directory that cannot be used), with field-named messages and no traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from huntsim.simulation import simulate
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_OUTPUT, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_INVALID = 0, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except OutputError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return EXIT_INVALID
 
 
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:

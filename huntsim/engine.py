@@ -27,10 +27,11 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import simpy
+from numpy.typing import NDArray
 
 from huntsim.arrivals import arrival_blocks
 from huntsim.policies import HuntPolicy, make_policy
@@ -197,7 +198,8 @@ class _Model:
             return None
         return Draws(self.scenario.caller_patience, generator(seed, *source, "patience"))
 
-    def _arrive(self, blocks: Iterator[np.ndarray], patience: Callable[[], float] | None,  # type: ignore[type-arg]
+    def _arrive(self, blocks: Iterator[NDArray[np.float64]],
+                patience: Callable[[], float] | None,
                 handle: Callable[[Any, float], None], target: Any,
                 ) -> Generator[simpy.Event, None, None]:
         env = self.env
@@ -266,7 +268,7 @@ class _Model:
                 self._patience_ran_out)
 
     def _patience_ran_out(self, event: simpy.Event) -> None:
-        call: _Call = event.value
+        call = cast(_Call, event.value)
         if call.waiting:
             call.waiting = False
             assert call.group is not None
@@ -370,7 +372,7 @@ class _Model:
             self.env.timeout(ring_s, call).callbacks.append(self._ring_ended)
 
     def _ring_ended(self, event: simpy.Event) -> None:
-        self._ring_over(event.value)
+        self._ring_over(cast(_Call, event.value))
 
     def _ring_over(self, call: _Call) -> None:
         now = self.env.now
@@ -419,7 +421,7 @@ class _Model:
             self._release(member)
 
     def _free(self, event: simpy.Event) -> None:
-        self._release(event.value)
+        self._release(cast(_Member, event.value))
 
     def _finish(self, call: _Call, outcome: int, agent: int = -1,
                 answer: float = _NaN, talk: float = _NaN, wrap_up: float = _NaN) -> None:

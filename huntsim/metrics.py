@@ -66,7 +66,10 @@ def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
         }
     )
     level = pd.Series({f"service_level_{threshold_s:g}s": service_level(calls, threshold_s)})
-    return pd.concat([head, outcome_rates(calls), wait_stats(calls, (0.5, 0.9)), level])
+    summary: pd.Series = pd.concat(
+        [head, outcome_rates(calls), wait_stats(calls, (0.5, 0.9)), level]
+    )
+    return summary
 
 
 def summarize(calls: pd.DataFrame, threshold_s: float = 20.0) -> pd.DataFrame:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 __all__ = [
     "CALL_KINDS",
@@ -95,7 +97,7 @@ class CallLog:
         keep = np.flatnonzero(ids >= first_call)
         keep = keep[np.argsort(ids[keep], kind="stable")]
 
-        def column(values: array[float] | array[int], dtype: str) -> np.ndarray:  # type: ignore[type-arg]
+        def column(values: array[float] | array[int], dtype: str) -> NDArray[Any]:
             return np.frombuffer(values, dtype=dtype)[keep]
 
         arrival = column(self.arrival, "f8")
@@ -140,6 +142,9 @@ class CallLog:
         )
 
 
-def _labels(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:  # type: ignore[type-arg]
+def _labels(codes: NDArray[Any], categories: Sequence[str]) -> pd.Categorical:
     """Codes as a categorical; code -1 is missing."""
-    return pd.Categorical.from_codes(codes.astype(np.int32), categories=list(categories))
+    labels: pd.Categorical = pd.Categorical.from_codes(
+        codes.astype(np.int32), categories=pd.Index(list(categories), dtype=object)
+    )
+    return labels

@@ -242,7 +242,8 @@ def _rule_violations(scenario: Scenario) -> list[str]:
     for i, agent in enumerate(scenario.agents):
         if agent.number in owner:
             problems.append(
-                f"agents[{i}].number: {agent.number!r} is already the number of {owner[agent.number]}"
+                f"agents[{i}].number: {agent.number!r} is already the number of "
+                f"{owner[agent.number]}"
             )
         else:
             owner[agent.number] = f"agents[{i}]"

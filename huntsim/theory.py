@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special
 
 __all__ = [
@@ -34,7 +35,7 @@ def _check(n: int, load: float) -> None:
         raise ValueError(f"load (={load!r}) must be a finite number of Erlang >= 0")
 
 
-def erlang_b_curve(n: int, load: float) -> np.ndarray:  # type: ignore[type-arg]
+def erlang_b_curve(n: int, load: float) -> NDArray[np.float64]:
     """B(0), B(1), ..., B(n) by the stable recursion B(k) = A B(k-1) / (k + A B(k-1)).
 
     Examples
@@ -64,7 +65,7 @@ def erlang_b(n: int, load: float) -> float:
     return float(erlang_b_curve(n, load)[-1])
 
 
-def ordered_hunting_loads(n: int, load: float) -> np.ndarray:  # type: ignore[type-arg]
+def ordered_hunting_loads(n: int, load: float) -> NDArray[np.float64]:
     """Load (Erlang) carried by each member under regular hunting, first member first.
 
     Member k carries A [B(k-1) - B(k)]; the loads add up to A (1 - B(n)).
@@ -75,7 +76,8 @@ def ordered_hunting_loads(n: int, load: float) -> np.ndarray:  # type: ignore[ty
     [0.3333, 0.1282, 0.0321]
     """
     blocking = erlang_b_curve(n, load)
-    return load * (blocking[:-1] - blocking[1:])
+    loads: NDArray[np.float64] = load * (blocking[:-1] - blocking[1:])
+    return loads
 
 
 def erlang_c(n: int, load: float) -> float:
