@@ -17,6 +17,9 @@ from huntsim.records import OUTCOMES
 __all__ = [
     "agent_table",
     "fairness",
+    "group_metrics",
+    "hourly",
+    "member_loads",
     "outcome_rates",
     "service_level",
     "summarize",
@@ -171,3 +174,101 @@ def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
     ratio = x.max() / x.min() if x.min() > 0 else np.inf
     cv = x.std() / x.mean()
     return pd.Series({"jain_index": jain, "max_min_ratio": ratio, "load_cv": cv})
+
+
+def group_metrics(
+    calls: pd.DataFrame,
+    offers: pd.DataFrame,
+    members: Sequence[str],
+    group: str,
+    window_s: float,
+    ring_cycle_s: float,
+    threshold_s: float = 20.0,
+) -> pd.Series:
+    """Every headline figure of one hunt group in one run, as a flat Series.
+
+    Outcome rates, waits (mean, median, 90th and 95th percentile), service
+    level within ``threshold_s``, offers and rings per call, and the fairness
+    of the group-call load across ``members`` (see :func:`fairness`).
+    """
+    pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group)]
+    ringing = offers[offers["call_id"].isin(pilot["call_id"])]
+    ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())
+    per_call = pd.Series({
+        "offered": float(len(pilot)),
+        "offered_per_hour": len(pilot) / window_s * 3600.0,
+        "offers_per_call": float(pilot["offers"].mean()) if len(pilot) else np.nan,
+        "rings_per_call": ring_s / ring_cycle_s / len(pilot) if len(pilot) else np.nan,
+        f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),
+    })
+    loads = member_loads(pilot, members, window_s)["load_erlang"]
+    metrics: pd.Series = pd.concat([
+        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(loads)
+    ])
+    return metrics
+
+
+def member_loads(pilot_calls: pd.DataFrame, members: Sequence[str], window_s: float) -> pd.DataFrame:
+    """Per member: group calls answered, their talk load, and share of the group's load."""
+    answered = pilot_calls[pilot_calls["outcome"] == "answered"]
+    agent = answered["agent"].astype(str)
+    index = pd.Index(list(members), name="agent")
+    counts = agent.value_counts().reindex(index, fill_value=0)
+    talk = answered["talk_s"].groupby(agent).sum().reindex(index, fill_value=0.0)
+    total = float(talk.sum())
+    return pd.DataFrame({
+        "group_answered": counts.astype(int),
+        "load_erlang": talk / window_s,
+        "load_share": talk / total if total > 0 else np.nan,
+    }).reset_index()
+
+
+def hourly(
+    calls: pd.DataFrame,
+    start_s: float,
+    end_s: float,
+    day_s: float = 86400.0,
+    threshold_s: float = 20.0,
+) -> pd.DataFrame:
+    """Per hour of the day: calls offered per hour, answered rate, service level, waits.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls arriving in ``[start_s, end_s)``.
+    start_s, end_s : float
+        The reported period; it sets how often each hour of the day occurred.
+    day_s : float
+        Length of a day in the scenario (the period of its arrival profile,
+        e.g. a 9-hour business day); hour 0 is its start.
+    """
+    level = f"service_level_{threshold_s:g}s"
+    hours = int(np.ceil(day_s / 3600.0))
+    arrival = calls["arrival_s"].to_numpy(dtype=float)
+    hour = np.floor((arrival % day_s) / 3600.0).astype(int)
+    rows = []
+    for h in range(hours):
+        exposure_h = _hour_exposure(start_s, end_s, day_s, h) / 3600.0
+        if exposure_h <= 0:
+            continue
+        block = calls[hour == h]
+        waits = block.loc[block["outcome"] == "answered", "wait_s"]
+        rows.append({
+            "hour": h,
+            "offered_per_hour": len(block) / exposure_h,
+            "answered_rate": float((block["outcome"] == "answered").mean()) if len(block)
+            else np.nan,
+            level: service_level(block, threshold_s),
+            "mean_wait_s": float(waits.mean()) if len(waits) else np.nan,
+        })
+    return pd.DataFrame(rows, columns=["hour", "offered_per_hour", "answered_rate", level,
+                                       "mean_wait_s"])
+
+
+def _hour_exposure(start_s: float, end_s: float, day_s: float, hour: int) -> float:
+    """Seconds of ``[start_s, end_s)`` that fall in the given hour of the day."""
+    first, last = int(np.floor(start_s / day_s)), int(np.ceil(end_s / day_s))
+    low = np.arange(first, last + 1) * day_s + hour * 3600.0
+    high = np.minimum(low + 3600.0, np.arange(first, last + 1) * day_s + day_s)
+    overlap = np.minimum(high, end_s) - np.maximum(low, start_s)
+    return float(np.clip(overlap, 0.0, None).sum())

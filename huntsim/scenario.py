@@ -48,6 +48,14 @@ class AgentDefaults(_Model):
     voicemail: bool | None = None
     no_answer_rings: int | None = Field(default=None, ge=1)
 
+    def values(self) -> dict[str, Any]:
+        """The defaults that are set, as validated objects (ready for an :class:`Agent`)."""
+        return {
+            name: getattr(self, name)
+            for name in type(self).model_fields
+            if getattr(self, name) is not None
+        }
+
 
 class Agent(_Model):
     """A person with a telephone number who may answer calls.
@@ -180,9 +188,7 @@ class Scenario(_Model):
             ]
         elif isinstance(defaults, AgentDefaults) and isinstance(agents, list | tuple):
             data["agents"] = [
-                {**defaults.model_dump(exclude_none=True, round_trip=True), **agent}
-                if isinstance(agent, Mapping)
-                else agent
+                {**defaults.values(), **agent} if isinstance(agent, Mapping) else agent
                 for agent in agents
             ]
         return data

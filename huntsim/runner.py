@@ -1,0 +1,220 @@
+"""Running many independent simulations: serially, on local processes, or on Dask.
+
+Experiments (replications, policy comparisons, staffing sweeps) are lists of
+independent tasks, each a scenario and a seed. :func:`run_tasks` runs them on
+the chosen backend and returns the results in task order, so the outcome is
+the same whichever backend ran it and in whatever order tasks finished.
+With a :class:`CheckpointStore`, each finished task is saved as it completes
+and a resumed run skips what is already done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from tqdm import tqdm
+
+from huntsim.outputs import OutputError, atomic_write
+
+__all__ = ["CheckpointStore", "Keyed", "default_jobs", "run_tasks"]
+
+T = TypeVar("T", bound="Keyed")
+R = TypeVar("R")
+
+
+class Keyed(Protocol):
+    """A task: anything with a unique, file-name-safe ``key``."""
+
+    @property
+    def key(self) -> str: ...  # pragma: no cover
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+class CheckpointStore(Generic[R]):
+    """One file per finished task in ``directory``, written atomically.
+
+    Parameters
+    ----------
+    directory : path
+        Where task results go (created if missing).
+    fingerprint : mapping
+        What the experiment is (scenario, seeds, settings). A store made for
+        another experiment is refused, so a resume never mixes two runs.
+    """
+
+    def __init__(self, directory: str | Path, fingerprint: dict[str, Any]) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(
+            json.dumps(fingerprint, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        marker = self.directory / "experiment.sha256"
+        if marker.exists() and marker.read_text().strip() != digest:
+            raise OutputError(
+                f"--resume: {str(self.directory)!r} holds tasks of a different experiment "
+                "(other scenario, seed or settings); start a new output directory"
+            )
+        if not marker.exists():
+            atomic_write(marker, lambda p: p.write_text(digest + "\n"))
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.pickle"
+
+    def get(self, key: str) -> R | None:
+        """The saved result of task ``key``, if it finished before."""
+        path = self._path(key)
+        if not path.exists():
+            return None
+        with path.open("rb") as handle:
+            result: R = pickle.load(handle)
+        return result
+
+    def put(self, key: str, value: R) -> None:
+        """Save the result of task ``key``."""
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(self._path(key), lambda p: p.write_bytes(data))
+
+    def done(self) -> set[str]:
+        """Keys of the finished tasks."""
+        return {p.stem for p in self.directory.glob("*.pickle")}
+
+
+def run_tasks(
+    work: Callable[[T], R],
+    tasks: Sequence[T],
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[R] | None = None,
+    describe: Callable[[R], int] | None = None,
+) -> list[R]:
+    """Run ``work(task)`` for every task; results in task order.
+
+    Parameters
+    ----------
+    work : callable
+        A module-level function (it is sent to other processes).
+    tasks : sequence
+        Objects with a unique ``key``.
+    jobs : int, optional
+        Local worker processes; default all cores, 1 runs in this process.
+    scheduler : str, optional
+        ``"tcp://host:port"`` of a Dask scheduler, or ``"local"`` to start a
+        ``LocalCluster`` with ``jobs`` workers. Needs the ``dask`` extra.
+    progress : bool, optional
+        Show a progress bar on stderr; default only when stderr is a terminal.
+    store : CheckpointStore, optional
+        Save each result as it finishes; skip tasks already saved.
+    describe : callable, optional
+        Calls simulated by a result, for the calls-per-second figure of the bar.
+    """
+    keys = [task.key for task in tasks]
+    if len(set(keys)) != len(keys):
+        raise ValueError("task keys must be unique")
+    results: dict[int, R] = {}
+    pending: list[int] = []
+    for i, task in enumerate(tasks):
+        saved = store.get(task.key) if store is not None else None
+        if saved is not None:
+            results[i] = saved
+        else:
+            pending.append(i)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(tasks), initial=len(results), disable=not show, file=sys.stderr,
+               unit="run", dynamic_ncols=True, leave=False)
+    started, calls = time.perf_counter(), 0
+
+    def finished(i: int, value: R) -> None:
+        nonlocal calls
+        results[i] = value
+        if store is not None:
+            store.put(tasks[i].key, value)
+        if describe is not None:
+            calls += describe(value)
+            rate = calls / max(time.perf_counter() - started, 1e-9)
+            bar.set_postfix_str(f"{rate:,.0f} calls/s", refresh=False)
+        bar.update(1)
+
+    try:
+        workers = jobs if jobs is not None else default_jobs()
+        if scheduler is not None:
+            _run_dask(work, tasks, pending, scheduler, workers, finished)
+        elif workers <= 1 or len(pending) <= 1:
+            for i in pending:
+                finished(i, work(tasks[i]))
+        else:
+            _run_processes(work, tasks, pending, workers, finished)
+    finally:
+        bar.close()
+    return [results[i] for i in range(len(tasks))]
+
+
+def _run_processes(work: Callable[[T], R], tasks: Sequence[T], pending: list[int],
+                   workers: int, finished: Callable[[int, R], None]) -> None:
+    # keep a bounded number of tasks in flight, so results stream back and
+    # are saved as they finish rather than all at the end
+    with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+        queue = iter(pending)
+        running: dict[Future[R], int] = {}
+
+        def submit_next() -> None:
+            i = next(queue, None)
+            if i is not None:
+                running[pool.submit(work, tasks[i])] = i
+
+        for _ in range(2 * workers):
+            submit_next()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = running.pop(future)
+                finished(i, future.result())
+                submit_next()
+
+
+@contextmanager
+def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - depends on the install
+        raise OutputError(
+            "--scheduler needs Dask: pip install 'huntsim[dask]'"
+        ) from None
+    if scheduler == "local":
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+    else:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as error:
+            raise OutputError(f"--scheduler: cannot reach {scheduler!r}: {error}") from None
+        with client:
+            yield client
+
+
+def _run_dask(work: Callable[[T], R], tasks: Sequence[T], pending: list[int], scheduler: str,
+              workers: int, finished: Callable[[int, R], None]) -> None:
+    from distributed import as_completed
+
+    with _dask_client(scheduler, workers) as client:
+        futures = {client.submit(work, tasks[i], pure=False): i for i in pending}
+        for future in as_completed(futures):
+            finished(futures[future], future.result())
