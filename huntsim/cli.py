@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from huntsim.comparison import DEFAULT_POLICIES
 from huntsim.errors import ScenarioError
 from huntsim.outputs import OutputError, prepare_directory, write_json, write_table
 from huntsim.scenario import POLICIES, Scenario, load_scenario
 from huntsim.simulation import simulate
+from huntsim.units import parse_duration
 
 __all__ = ["main"]
 
@@ -45,7 +47,97 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None,
                      help="write calls, offers, agents (Parquet and CSV) and summary.json here")
     run.add_argument("--force", action="store_true", help="overwrite results already in --out")
+
+    compare = commands.add_parser(
+        "compare", help="compare hunt policies on the same callers, with intervals")
+    compare.add_argument("scenario", help="scenario YAML file")
+    compare.add_argument("--policies", type=_policies, default=DEFAULT_POLICIES,
+                         help="comma-separated; the first is the baseline "
+                              "(default: regular,circular,simultaneous,uniform)")
+    compare.add_argument("--group", default=None, help="pilot to report on (default: the first)")
+    _experiment_options(compare, replications=20)
+
+    plan = commands.add_parser("plan", help="find the fewest members that meet targets")
+    plan.add_argument("scenario", help="scenario YAML file")
+    plan.add_argument("--group", required=True, help="pilot number of the group to size")
+    plan.add_argument("--target", action="append", required=True, dest="targets",
+                      help="e.g. 'voicemail_rate<=0.05' or 'service_level_20s>=0.8'; repeatable")
+    plan.add_argument("--members", type=_sizes, default=range(1, 16),
+                      help="sizes to try, 'A..B' or 'A,B,C' (default 1..15)")
+    plan.add_argument("--policies", type=_policies, default=None,
+                      help="comma-separated (default: the group's own policy)")
+    _experiment_options(plan, replications=10)
     return parser
+
+
+def _experiment_options(parser: argparse.ArgumentParser, replications: int) -> None:
+    parser.add_argument("--replications", type=_positive("--replications"),
+                        default=replications, help=f"runs per case (default {replications})")
+    parser.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
+    parser.add_argument("--threshold", type=_duration, default=20.0,
+                        help="service-level threshold (default 20s)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write CSV tables, PNG figures and report.html here")
+    parser.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    parser.add_argument("--resume", type=Path, default=None, metavar="DIR",
+                        help="continue an interrupted run in DIR without redoing finished runs")
+    parser.add_argument("--jobs", type=_positive("--jobs"), default=None,
+                        help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", default=None,
+                        help="Dask scheduler address tcp://HOST:PORT, or 'local' (needs the dask "
+                             "extra)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--progress", action="store_true",
+                        help="show the progress bar even when stderr is not a terminal")
+
+
+def _policies(text: str) -> tuple[str, ...]:
+    policies = tuple(p.strip() for p in text.split(",") if p.strip())
+    for policy in policies:
+        if policy not in POLICIES:
+            raise argparse.ArgumentTypeError(
+                f"--policies: {policy!r} is not a policy; choose from {', '.join(POLICIES)}")
+    if not policies:
+        raise argparse.ArgumentTypeError("--policies: give at least one policy")
+    return policies
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        if ".." in text:
+            low, high = (int(part) for part in text.split("..", 1))
+            sizes = list(range(low, high + 1))
+        else:
+            sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--members: {text!r} is not a range; write e.g. 2..15 or 4,6,8") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"--members: {text!r} must hold sizes of 1 or more")
+    return sizes
+
+
+def _positive(flag: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not a whole number") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{flag}: {value} must be at least 1")
+        return value
+
+    return parse
+
+
+def _duration(text: str) -> float:
+    try:
+        value = parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"--threshold: {error}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"--threshold: {text!r} must be longer than 0 s")
+    return value
 
 
 def _seed(text: str) -> int:
@@ -65,7 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         scenario = load_scenario(args.scenario)
         if args.command == "validate":
             return _validate(args, scenario)
-        return _run(args, scenario)
+        if args.command == "run":
+            return _run(args, scenario)
+        return _experiment(args, scenario)
     except ScenarioError as error:
         for message in error.messages:
             print(f"error: {message}", file=sys.stderr)
@@ -112,6 +206,12 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
     if out is not None:
         print(f"\ntables written to {out}/")
     return EXIT_OK
+
+
+def _experiment(args: argparse.Namespace, scenario: Scenario) -> int:
+    from huntsim.experiment_cli import run_experiment
+
+    return run_experiment(args, scenario)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ the policies share.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
@@ -17,8 +18,9 @@ __all__ = ["mean_interval", "paired_difference", "unpaired_difference"]
 
 
 def _finite(values: ArrayLike) -> NDArray[np.float64]:
-    x = np.asarray(values, dtype=float)
-    return x[np.isfinite(x)]
+    x: NDArray[np.float64] = np.asarray(values, dtype=float)
+    finite: NDArray[np.float64] = x[np.isfinite(x)]
+    return finite
 
 
 def mean_interval(

@@ -208,7 +208,9 @@ def group_metrics(
     return metrics
 
 
-def member_loads(pilot_calls: pd.DataFrame, members: Sequence[str], window_s: float) -> pd.DataFrame:
+def member_loads(
+    pilot_calls: pd.DataFrame, members: Sequence[str], window_s: float
+) -> pd.DataFrame:
     """Per member: group calls answered, their talk load, and share of the group's load."""
     answered = pilot_calls[pilot_calls["outcome"] == "answered"]
     agent = answered["agent"].astype(str)

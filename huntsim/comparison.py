@@ -1,0 +1,227 @@
+"""Policy comparison on common random numbers: which policy suits *this* office?
+
+Replication ``i`` of every policy uses the same seed, so every policy meets the
+same callers at the same moments and the same member behaviour streams. The
+difference between two policies is then measured replication by replication
+(paired), and its interval is much narrower than if the runs were independent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from huntsim.intervals import paired_difference, unpaired_difference
+from huntsim.replications import (
+    Measurement,
+    RunTask,
+    gather,
+    interval_table,
+    long_members,
+    measure,
+    replication_seeds,
+)
+from huntsim.runner import CheckpointStore, run_tasks
+from huntsim.scenario import POLICIES, Scenario, load_scenario
+
+__all__ = ["Comparison", "compare"]
+
+DEFAULT_POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``policy, group, metric, mean, ci_low, ci_high, n`` (95 % t intervals).
+    differences : DataFrame
+        ``policy, baseline, group, metric, mean, ci_low, ci_high`` of the paired
+        difference policy minus baseline, with ``unpaired_ci_low`` and
+        ``unpaired_ci_high`` for the same difference had the runs been independent.
+    members : DataFrame
+        ``policy, group, position, agent, name, metric, mean, ci_low, ci_high, n``.
+    waits : DataFrame
+        ``policy, replication, group, wait_s``: waits of answered calls (sampled).
+    hourly : DataFrame
+        ``policy, group, hour, metric, mean, ci_low, ci_high, n``.
+    raw : DataFrame
+        ``policy, replication, group, metric, value``: every run's figures.
+    """
+
+    scenario: Scenario
+    policies: tuple[str, ...]
+    baseline: str
+    replications: int
+    seed: int
+    threshold_s: float
+    table: pd.DataFrame = field(repr=False)
+    differences: pd.DataFrame = field(repr=False)
+    members: pd.DataFrame = field(repr=False)
+    waits: pd.DataFrame = field(repr=False)
+    hourly: pd.DataFrame = field(repr=False)
+    raw: pd.DataFrame = field(repr=False)
+
+    @property
+    def level_metric(self) -> str:
+        """Name of the service-level metric, e.g. ``service_level_20s``."""
+        return f"service_level_{self.threshold_s:g}s"
+
+    def wide(self, group: str | None = None, metrics: Sequence[str] | None = None,
+             ) -> pd.DataFrame:
+        """Policies as columns, ``mean ± half-width`` as text, for reading."""
+        group = group or self.scenario.hunt_groups[0].pilot
+        rows = self.table[self.table["group"] == group]
+        if metrics is not None:
+            rows = rows[rows["metric"].isin(metrics)]
+        columns = [rows[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high")]
+        text = rows.assign(value=[
+            _plus_minus(mean, low, high, str(metric))
+            for mean, low, high, metric in zip(*columns, rows["metric"], strict=True)
+        ])
+        wide = text.pivot(index="metric", columns="policy", values="value")
+        order = list(dict.fromkeys(rows["metric"]))
+        return wide.loc[order, list(self.policies)]
+
+    def headline(self, group: str | None = None) -> str:
+        """The answer in one sentence: the best policy on service level, against baseline."""
+        group = group or self.scenario.hunt_groups[0].pilot
+        level = self.level_metric
+
+        def value(policy: str, metric: str) -> float:
+            row = self.table[(self.table["policy"] == policy) & (self.table["group"] == group)
+                             & (self.table["metric"] == metric)]
+            return float(row["mean"].iloc[0]) if len(row) else math.nan
+
+        best = max(self.policies, key=lambda p: value(p, level))
+        jain = ", ".join(f"{p.capitalize()} {value(p, 'jain_index'):.2f}" for p in self.policies)
+        if best == self.baseline:
+            return (f"{best.capitalize()} (the baseline) answers the most calls within "
+                    f"{self.threshold_s:g} s ({100 * value(best, level):.0f} %); "
+                    f"load fairness (Jain's index): {jain}.")
+        diff = self.differences[(self.differences["policy"] == best)
+                                & (self.differences["group"] == group)
+                                & (self.differences["metric"] == level)].iloc[0]
+        points, half = 100 * diff["mean"], 100 * (diff["ci_high"] - diff["ci_low"]) / 2
+        clear = diff["ci_low"] > 0
+        verdict = "more" if clear else "more (not significant at 95 %)"
+        return (f"{best.capitalize()} answers {points:.1f} ± {half:.1f} points {verdict} "
+                f"calls within {self.threshold_s:g} s than {self.baseline.capitalize()} "
+                f"({100 * value(best, level):.0f} % vs "
+                f"{100 * value(self.baseline, level):.0f} %); "
+                f"load fairness (Jain's index): {jain}.")
+
+
+def _plus_minus(mean: float, low: float, high: float, metric: str) -> str:
+    if math.isnan(mean):
+        return "-"
+    half = (high - low) / 2 if not math.isnan(low) else math.nan
+    if metric.endswith("_rate") or metric.startswith("service_level") or metric == "load_share":
+        return f"{100 * mean:.1f} ± {100 * half:.1f} %"
+    return f"{mean:.3g} ± {half:.2g}"
+
+
+def compare(
+    scenario: Scenario | str | Any,
+    policies: Sequence[str] = DEFAULT_POLICIES,
+    replications: int = 20,
+    seed: int = 0,
+    baseline: str | None = None,
+    threshold_s: float = 20.0,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[Measurement] | None = None,
+) -> Comparison:
+    """Compare hunt policies on the same callers (common random numbers).
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping or path
+        The office; every hunt group gets each policy in turn.
+    policies : sequence of str
+        Policies to compare; the first is the baseline unless ``baseline`` is given.
+    replications : int
+        Runs per policy; replication ``i`` has the same seed for every policy.
+    seed : int
+        Master seed.
+    threshold_s : float
+        Service-level threshold, seconds.
+    jobs, scheduler, progress, store
+        See :func:`huntsim.runner.run_tasks`.
+
+    Returns
+    -------
+    Comparison
+
+    Examples
+    --------
+    >>> c = compare("scenarios/front_desk_simultaneous.yaml", ["regular", "simultaneous"],
+    ...             replications=3, seed=1, jobs=1)
+    >>> sorted(c.table["policy"].unique())
+    ['regular', 'simultaneous']
+    """
+    base = load_scenario(scenario)
+    policies = tuple(dict.fromkeys(policies))
+    for policy in policies:
+        if policy not in POLICIES:
+            base.with_policy(policy)  # raises the field-named error
+    baseline = baseline or policies[0]
+    if baseline not in policies:
+        raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
+    seeds = replication_seeds(seed, replications)
+    tasks = [
+        RunTask(f"policy-{policy}_rep-{i:04d}", base.with_policy(policy), s, threshold_s,
+                (("policy", policy), ("replication", i)))
+        for policy in policies
+        for i, s in enumerate(seeds)
+    ]
+    measurements = run_tasks(measure, tasks, jobs=jobs, scheduler=scheduler,
+                             progress=progress, store=store, describe=_calls_of)
+    raw = gather(measurements, "metrics")
+    members = long_members(gather(measurements, "members"), ["policy", "replication"])
+    hours = gather(measurements, "hourly").melt(
+        id_vars=["policy", "replication", "group", "hour"], var_name="metric")
+    return Comparison(
+        scenario=base,
+        policies=policies,
+        baseline=baseline,
+        replications=replications,
+        seed=seed,
+        threshold_s=threshold_s,
+        table=interval_table(raw, ["policy", "group", "metric"]),
+        differences=_differences(raw, policies, baseline),
+        members=interval_table(members, ["policy", "group", "position", "agent", "name",
+                                         "metric"]),
+        waits=gather(measurements, "waits"),
+        hourly=interval_table(hours, ["policy", "group", "hour", "metric"]),
+        raw=raw,
+    )
+
+
+def _differences(raw: pd.DataFrame, policies: Sequence[str], baseline: str) -> pd.DataFrame:
+    wide = raw.pivot_table(index=["group", "metric", "replication"], columns="policy",
+                           values="value", dropna=False)
+    rows = []
+    for (group, metric), block in wide.groupby(level=["group", "metric"], sort=False):
+        base = block[baseline].to_numpy(dtype=float)
+        for policy in policies:
+            if policy == baseline:
+                continue
+            values = block[policy].to_numpy(dtype=float)
+            mean, low, high = paired_difference(values, base)
+            _, u_low, u_high = unpaired_difference(values, base)
+            rows.append((policy, baseline, group, metric, mean, low, high, u_low, u_high))
+    return pd.DataFrame(rows, columns=["policy", "baseline", "group", "metric", "mean",
+                                       "ci_low", "ci_high", "unpaired_ci_low",
+                                       "unpaired_ci_high"])
+
+
+def _calls_of(measurement: Measurement) -> int:
+    return measurement.calls
