@@ -7,6 +7,7 @@ directory that cannot be used), with field-named messages and no traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -167,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
 
 
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:

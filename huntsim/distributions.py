@@ -1,8 +1,11 @@
 """Distributions of times: talk time, answer delay, wrap-up, caller patience.
 
 Every distribution validates its parameters when it is built, has a readable
-``repr``, exposes ``mean`` (seconds) and draws blocks of values with
-``sample(rng, size)``. In a scenario file a distribution is written as a
+``repr``, exposes ``mean`` (seconds), draws blocks of values with
+``sample(rng, size)`` and turns uniform numbers into times with
+``quantile(u)`` (the inverse CDF). The engine uses ``quantile``: a caller's
+uniform number becomes the talk time of whichever member answers, which keeps
+policy comparisons paired (common random numbers). In a scenario file a distribution is written as a
 mapping with a ``dist`` key, or as a bare duration for a constant::
 
     talk_time: {dist: lognormal, mean: 4min, sd: 3min}
@@ -15,7 +18,9 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from scipy import special
 
 from huntsim.units import Seconds
 
@@ -65,6 +70,10 @@ class Constant(_Base):
         """Draw ``size`` values (the generator is not touched)."""
         return np.full(size, self.value)
 
+    def quantile(self, u: ArrayLike) -> FloatArray:
+        """Inverse CDF at ``u`` (always the value)."""
+        return np.full(np.shape(u), self.value)
+
 
 class Exponential(_Base):
     """Exponential times with the given mean (memoryless talk times, patience)."""
@@ -75,6 +84,11 @@ class Exponential(_Base):
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """Draw ``size`` values."""
         return rng.exponential(self.mean, size)
+
+    def quantile(self, u: ArrayLike) -> FloatArray:
+        """Inverse CDF at ``u``."""
+        result: FloatArray = -self.mean * np.log1p(-np.asarray(u, dtype=float))
+        return result
 
 
 class Uniform(_Base):
@@ -99,6 +113,10 @@ class Uniform(_Base):
         """Draw ``size`` values."""
         return rng.uniform(self.low, self.high, size)
 
+    def quantile(self, u: ArrayLike) -> FloatArray:
+        """Inverse CDF at ``u``."""
+        return self.low + np.asarray(u, dtype=float) * (self.high - self.low)
+
 
 class _MeanAndSd(_Base):
     mean: Seconds = Field(gt=0)
@@ -113,11 +131,20 @@ class Lognormal(_MeanAndSd):
 
     dist: Literal["lognormal"] = "lognormal"
 
+    def _log_parameters(self) -> tuple[float, float]:
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
+
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """Draw ``size`` values."""
-        sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        mu = math.log(self.mean) - sigma2 / 2
-        return rng.lognormal(mu, math.sqrt(sigma2), size)
+        mu, sigma = self._log_parameters()
+        return rng.lognormal(mu, sigma, size)
+
+    def quantile(self, u: ArrayLike) -> FloatArray:
+        """Inverse CDF at ``u``."""
+        mu, sigma = self._log_parameters()
+        result: FloatArray = np.exp(mu + sigma * special.ndtri(np.asarray(u, dtype=float)))
+        return result
 
 
 class Gamma(_MeanAndSd):
@@ -129,6 +156,12 @@ class Gamma(_MeanAndSd):
         """Draw ``size`` values."""
         shape = (self.mean / self.sd) ** 2
         return rng.gamma(shape, self.sd**2 / self.mean, size)
+
+    def quantile(self, u: ArrayLike) -> FloatArray:
+        """Inverse CDF at ``u``."""
+        shape = (self.mean / self.sd) ** 2
+        result: FloatArray = special.gammaincinv(shape, np.asarray(u, dtype=float))
+        return result * (self.sd**2 / self.mean)
 
 
 class Empirical(_Base):
@@ -145,6 +178,13 @@ class Empirical(_Base):
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """Draw ``size`` values."""
         return np.asarray(self.values, dtype=float)[rng.integers(0, len(self.values), size)]
+
+    def quantile(self, u: ArrayLike) -> FloatArray:
+        """Each value with equal probability, chosen by ``u``."""
+        index = np.minimum((np.asarray(u, dtype=float) * len(self.values)).astype(int),
+                           len(self.values) - 1)
+        result: FloatArray = np.asarray(self.values, dtype=float)[index]
+        return result
 
 
 def _constant_shorthand(value: object) -> object:

@@ -34,10 +34,11 @@ import simpy
 from numpy.typing import NDArray
 
 from huntsim.arrivals import arrival_blocks
+from huntsim.distributions import Constant, Distribution
 from huntsim.policies import HuntPolicy, make_policy
 from huntsim.records import DIRECT, PILOT, CallLog, Outcome, RingResult
 from huntsim.scenario import Agent, HuntGroup, Scenario
-from huntsim.streams import Draws, generator
+from huntsim.streams import TicketBlock, Tickets, generator
 
 __all__ = ["run_model"]
 
@@ -49,34 +50,48 @@ class _Member:
     """The running state of one agent."""
 
     __slots__ = (
+        "answer_delay",
+        "answer_delay_constant",
         "answer_probability",
         "busy",
         "direct_timeout",
-        "draw_answer_delay",
-        "draw_talk",
-        "draw_uniform",
-        "draw_wrap_up",
         "group",
         "index",
         "position",
+        "talk_constant",
+        "talk_time",
         "voicemail",
+        "wrap_up",
+        "wrap_up_constant",
     )
 
-    def __init__(self, index: int, agent: Agent, scenario: Scenario, seed: int) -> None:
+    def __init__(self, index: int, agent: Agent, scenario: Scenario) -> None:
         self.index = index
         self.busy = False
         self.answer_probability = agent.answer_probability
         self.voicemail = agent.voicemail
         self.direct_timeout = agent.no_answer_rings * scenario.ring_cycle
-        name = agent.number
-        self.draw_uniform = Draws(None, generator(seed, "agent", name, "answers"))
-        self.draw_answer_delay = Draws(
-            agent.answer_delay, generator(seed, "agent", name, "answer_delay")
-        )
-        self.draw_talk = Draws(agent.talk_time, generator(seed, "agent", name, "talk_time"))
-        self.draw_wrap_up = Draws(agent.wrap_up, generator(seed, "agent", name, "wrap_up"))
+        self.answer_delay = agent.answer_delay
+        self.answer_delay_constant = _constant(agent.answer_delay)
+        self.talk_time = agent.talk_time
+        self.talk_constant = _constant(agent.talk_time)
+        self.wrap_up = agent.wrap_up
+        self.wrap_up_constant = _constant(agent.wrap_up)
         self.group: _Group | None = None
         self.position = -1
+
+    def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, float]:
+        """Whether this member picks up the caller's ``ordinal``-th offer, and when."""
+        p = self.answer_probability
+        picks_up = p >= 1.0 or (p > 0.0 and block.answer(ordinal)[row] < p)
+        delay = self.answer_delay_constant
+        if delay is None:
+            delay = block.delay(ordinal, self.answer_delay)[row]
+        return picks_up, delay
+
+
+def _constant(distribution: Distribution) -> float | None:
+    return distribution.value if isinstance(distribution, Constant) else None
 
 
 class _Group:
@@ -114,6 +129,7 @@ class _Call:
 
     __slots__ = (
         "arrival",
+        "block",
         "deadline",
         "dialed",
         "group",
@@ -127,13 +143,16 @@ class _Call:
         "ring_result",
         "ring_start",
         "ring_winner",
+        "row",
         "tried",
         "waiting",
     )
 
     def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
-                 arrival: float, deadline: float) -> None:
+                 arrival: float, block: TicketBlock, row: int, deadline: float) -> None:
         self.id = call_id
+        self.block = block
+        self.row = row
         self.kind = kind
         self.group = group
         self.dialed = dialed
@@ -159,7 +178,7 @@ class _Model:
         self.scenario = scenario
         self.log = CallLog([a.number for a in scenario.agents],
                            [g.pilot for g in scenario.hunt_groups])
-        self.members = [_Member(i, a, scenario, seed) for i, a in enumerate(scenario.agents)]
+        self.members = [_Member(i, a, scenario) for i, a in enumerate(scenario.agents)]
         by_number = {a.number: m for a, m in zip(scenario.agents, self.members, strict=True)}
         self.groups: list[_Group] = []
         for g, spec in enumerate(scenario.hunt_groups):
@@ -182,7 +201,7 @@ class _Model:
                 self.env.process(self._arrive(
                     arrival_blocks(spec.arrivals, generator(seed, *source, "arrivals"),
                                    scenario.duration),
-                    self._patience(seed, source),
+                    Tickets(seed, source, scenario.caller_patience),
                     self._pilot_call, group))
         for member, agent in zip(self.members, scenario.agents, strict=True):
             if agent.direct_calls is not None:
@@ -190,34 +209,34 @@ class _Model:
                 self.env.process(self._arrive(
                     arrival_blocks(agent.direct_calls, generator(seed, *source, "direct_calls"),
                                    scenario.duration),
-                    self._patience(seed, source),
+                    Tickets(seed, source, scenario.caller_patience),
                     self._direct_call, member))
 
-    def _patience(self, seed: int, source: tuple[str, str]) -> Callable[[], float] | None:
-        if self.scenario.caller_patience is None:
-            return None
-        return Draws(self.scenario.caller_patience, generator(seed, *source, "patience"))
-
-    def _arrive(self, blocks: Iterator[NDArray[np.float64]],
-                patience: Callable[[], float] | None,
-                handle: Callable[[Any, float], None], target: Any,
+    def _arrive(self, times: Iterator[NDArray[np.float64]], tickets: Tickets,
+                handle: Callable[[Any, TicketBlock, int], None], target: Any,
                 ) -> Generator[simpy.Event, None, None]:
         env = self.env
         timeout = env.timeout
-        for block in blocks:
+        take = tickets.take
+        for block in times:
             for t in block.tolist():
                 gap = t - env.now
                 yield timeout(gap if gap > 0 else 0.0)
-                handle(target, env.now + patience() if patience is not None else _INF)
+                ticket, row = take()
+                handle(target, ticket, row)
 
-    def _new_call(self, kind: int, group: _Group | None, dialed: int, deadline: float) -> _Call:
-        call = _Call(self.next_call_id, kind, group, dialed, self.env.now, deadline)
+    def _new_call(self, kind: int, group: _Group | None, dialed: int, block: TicketBlock,
+                  row: int) -> _Call:
+        now = self.env.now
+        patience = block.patience
+        deadline = now + patience[row] if patience is not None else _INF
+        call = _Call(self.next_call_id, kind, group, dialed, now, block, row, deadline)
         self.next_call_id += 1
         return call
 
     # -------------------------------------------------------------- pilot calls
-    def _pilot_call(self, group: _Group, deadline: float) -> None:
-        call = self._new_call(PILOT, group, group.index, deadline)
+    def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
+        call = self._new_call(PILOT, group, group.index, block, row)
         if group.idle == 0:
             if group.queueing:
                 self._wait(call)
@@ -291,8 +310,8 @@ class _Model:
                 return
 
     # ------------------------------------------------------------- direct calls
-    def _direct_call(self, member: _Member, deadline: float) -> None:
-        call = self._new_call(DIRECT, None, len(self.groups) + member.index, deadline)
+    def _direct_call(self, member: _Member, block: TicketBlock, row: int) -> None:
+        call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
         if member.busy:
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
         else:
@@ -316,13 +335,11 @@ class _Model:
         """Ring one member; the offer's end is known now, so it is one event."""
         now = self.env.now
         self._occupy(member)
+        picks_up, delay = member.picks_up(call.block, call.row, call.offers)
         call.offers += 1
         if call.group is not None:
             call.tried |= 1 << member.position
             call.group.policy.offered(member.position)
-        p = member.answer_probability
-        picks_up = p >= 1.0 or (p > 0.0 and member.draw_uniform() < p)
-        delay = member.draw_answer_delay()
         if picks_up and delay <= timeout:
             ring_s, result = delay, RingResult.ANSWERED
         else:
@@ -350,9 +367,7 @@ class _Model:
             self._occupy(member)
             call.tried |= 1 << member.position
             group.policy.offered(member.position)
-            p = member.answer_probability
-            picks_up = p >= 1.0 or (p > 0.0 and member.draw_uniform() < p)
-            delay = member.draw_answer_delay()
+            picks_up, delay = member.picks_up(call.block, call.row, member.position)
             if picks_up and delay <= timeout and delay < winner_delay:
                 winner, winner_delay = member, delay
         call.offers += len(ringing)
@@ -405,8 +420,12 @@ class _Model:
     # ---------------------------------------------------------------- answering
     def _answer(self, call: _Call, member: _Member) -> None:
         now = self.env.now
-        talk = member.draw_talk()
-        wrap_up = member.draw_wrap_up()
+        talk = member.talk_constant
+        if talk is None:
+            talk = call.block.times("talk_time", member.talk_time)[call.row]
+        wrap_up = member.wrap_up_constant
+        if wrap_up is None:
+            wrap_up = call.block.times("wrap_up", member.wrap_up)[call.row]
         busy_s = talk + wrap_up
         self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
         group = member.group

@@ -196,10 +196,17 @@ def plan(
 
     Examples
     --------
-    >>> p = plan("scenarios/erlang_b.yaml", "200", ["voicemail_rate<=0.2"], members=[8, 9],
-    ...          replications=2, jobs=1)
+    Five Erlang offered to members who always answer: Erlang B says 9 members
+    keep blocking under 5 % (B(8) = 0.070, B(9) = 0.0375).
+
+    >>> office = {"duration": "200h", "agent_defaults": {"talk_time": "3min"},
+    ...           "agents": [{"number": "1"}],
+    ...           "hunt_groups": [{"pilot": "100", "members": ["1"], "voicemail": True,
+    ...                            "arrivals": {"rate": "100/h"}}]}
+    >>> p = plan(office, "100", ["voicemail_rate<=0.05"], members=[8, 9, 10],
+    ...          replications=3, jobs=1)
     >>> int(p.recommendation["members"].iloc[0])
-    8
+    9
     """
     base = load_scenario(scenario)
     parsed = tuple(t if isinstance(t, Target) else parse_target(t) for t in targets)

@@ -1,26 +1,36 @@
-"""Random streams: one independent generator per source of randomness.
+"""Random streams, arranged for common random numbers.
 
-Every source (an arrival stream, a member's answer decisions, a member's talk
-times, ...) gets its own :class:`numpy.random.Generator`, seeded by
-``numpy.random.SeedSequence(seed, spawn_key=...)`` where the spawn key is made
-from the source's *name* rather than its position. Two runs that differ only
-in policy therefore see the same callers and the same member behaviour
-(common random numbers), and adding a member does not change what the others
-draw. Values are drawn in blocks, which is much faster than one at a time and
-gives exactly the same sequence for the same seed.
+Every source of randomness gets its own :class:`numpy.random.Generator`,
+seeded by ``numpy.random.SeedSequence(seed, spawn_key=...)`` where the spawn
+key is made from the source's *name* rather than its position, so adding a
+member or a group does not change what any other source draws.
+
+The randomness of a call travels *with the caller*: when a call arrives it
+takes the next row of its arrival stream's :class:`Tickets` - its patience,
+the uniform numbers that decide whether the j-th member offered the call picks
+up and after how long, and those that set its talk and wrap-up time. A member
+turns a uniform number into a time with their own distribution's inverse CDF.
+So when only the policy changes, the same caller meets the same luck (the
+first member rung answers, or not, alike; the talk time is alike when the
+members share a distribution), and differences between policies are
+measured on the same callers. Each quantity has its own sub-stream, and the
+j-th offer of a call its own, so that nothing shifts when a call is offered
+to more or fewer members. Values are drawn in blocks, which is fast and gives
+the same numbers for the same seed.
 """
 
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import numpy as np
 
-from huntsim.distributions import Constant, Distribution
+from huntsim.distributions import Distribution
 
-__all__ = ["Draws", "generator", "seed_sequence"]
+__all__ = ["TicketBlock", "Tickets", "generator", "seed_sequence"]
 
-_BLOCK = 256
+BLOCK = 512
 
 
 def seed_sequence(seed: int, *names: str) -> np.random.SeedSequence:
@@ -28,8 +38,8 @@ def seed_sequence(seed: int, *names: str) -> np.random.SeedSequence:
 
     Examples
     --------
-    >>> a = np.random.default_rng(seed_sequence(1, "agent", "101", "talk")).random()
-    >>> b = np.random.default_rng(seed_sequence(1, "agent", "101", "talk")).random()
+    >>> a = np.random.default_rng(seed_sequence(1, "group", "100", "arrivals")).random()
+    >>> b = np.random.default_rng(seed_sequence(1, "group", "100", "arrivals")).random()
     >>> a == b
     True
     """
@@ -42,49 +52,103 @@ def generator(seed: int, *names: str) -> np.random.Generator:
     return np.random.default_rng(seed_sequence(seed, *names))
 
 
-class Draws:
-    """Values of one distribution from one generator, served one by one.
-
-    Calling the object returns the next value as a Python float. Values are
-    drawn ``block`` at a time; a constant distribution never touches the
-    generator.
+class Tickets:
+    """Per-call random numbers of one arrival stream, a block of calls at a time.
 
     Parameters
     ----------
-    distribution : Distribution or None
-        What to draw; ``None`` draws uniform numbers on [0, 1).
-    rng : numpy.random.Generator
-        The generator of this source alone.
+    seed : int
+        Master seed.
+    source : tuple of str
+        Name of the arrival stream, e.g. ``("group", "555-0100")``.
+    patience : Distribution or None
+        Caller patience, drawn once per call.
     """
 
-    __slots__ = ("_block", "_distribution", "_index", "_rng", "_values")
+    def __init__(self, seed: int, source: tuple[str, ...],
+                 patience: Distribution | None) -> None:
+        self._seed = seed
+        self._source = source
+        self._patience = patience
+        self._streams: dict[tuple[str, int], np.random.Generator] = {}
+        self._block: TicketBlock | None = None
+        self._row = BLOCK
 
-    def __init__(
-        self, distribution: Distribution | None, rng: np.random.Generator, block: int = _BLOCK
-    ) -> None:
-        self._distribution = distribution
-        self._rng = rng
-        self._block = block
-        self._values: list[float] = []
-        self._index = 0
+    def stream(self, quantity: str, ordinal: int = 0) -> np.random.Generator:
+        """The generator of one quantity (and offer ordinal) of this source."""
+        key = (quantity, ordinal)
+        rng = self._streams.get(key)
+        if rng is None:
+            rng = generator(self._seed, *self._source, quantity, str(ordinal))
+            self._streams[key] = rng
+        return rng
 
-    @property
-    def constant(self) -> float | None:
-        """The value, if the distribution is a constant."""
-        if isinstance(self._distribution, Constant):
-            return self._distribution.value
-        return None
+    def take(self) -> tuple[TicketBlock, int]:
+        """The next caller's block and row."""
+        row = self._row
+        if row >= BLOCK:
+            self._block = TicketBlock(self)
+            row = 0
+        self._row = row + 1
+        assert self._block is not None
+        return self._block, row
 
-    def __call__(self) -> float:
-        """The next value."""
-        index = self._index
-        values = self._values
-        if index >= len(values):
-            if self._distribution is None:
-                values = self._rng.random(self._block).tolist()
-            else:
-                values = self._distribution.sample(self._rng, self._block).tolist()
-            self._values = values
-            index = 0
-        self._index = index + 1
-        return values[index]
+    def patience_block(self) -> list[float] | None:
+        """Patience of a block of callers (or None: callers never hang up)."""
+        if self._patience is None:
+            return None
+        values: list[float] = self._patience.quantile(
+            self.stream("patience").random(BLOCK)).tolist()
+        return values
+
+
+class TicketBlock:
+    """The random numbers of ``BLOCK`` consecutive callers of one stream.
+
+    Uniform numbers are drawn the first time a quantity is needed in the
+    block, and times are computed once per distinct distribution.
+    """
+
+    __slots__ = ("_answers", "_delays", "_tickets", "_times", "_uniform", "patience")
+
+    def __init__(self, tickets: Tickets) -> None:
+        self._tickets = tickets
+        self.patience = tickets.patience_block()
+        self._uniform: dict[tuple[str, int], Any] = {}
+        self._times: dict[tuple[str, int, Distribution], list[float]] = {}
+        self._answers: dict[int, list[float]] = {}
+        self._delays: dict[tuple[int, Distribution], list[float]] = {}
+
+    def _u(self, quantity: str, ordinal: int) -> Any:
+        key = (quantity, ordinal)
+        u = self._uniform.get(key)
+        if u is None:
+            u = self._tickets.stream(quantity, ordinal).random(BLOCK)
+            self._uniform[key] = u
+        return u
+
+    def answer(self, ordinal: int) -> list[float]:
+        """Uniform numbers deciding whether the ``ordinal``-th member offered picks up."""
+        values = self._answers.get(ordinal)
+        if values is None:
+            values = self._u("answer", ordinal).tolist()
+            self._answers[ordinal] = values
+        return values
+
+    def delay(self, ordinal: int, distribution: Distribution) -> list[float]:
+        """Answer delays of the ``ordinal``-th member offered, if they follow ``distribution``."""
+        key = (ordinal, distribution)
+        values = self._delays.get(key)
+        if values is None:
+            values = distribution.quantile(self._u("answer_delay", ordinal)).tolist()
+            self._delays[key] = values
+        return values
+
+    def times(self, quantity: str, distribution: Distribution) -> list[float]:
+        """Talk (``"talk_time"``) or wrap-up (``"wrap_up"``) times under ``distribution``."""
+        key = (quantity, 0, distribution)
+        values = self._times.get(key)
+        if values is None:
+            values = distribution.quantile(self._u(quantity, 0)).tolist()
+            self._times[key] = values
+        return values

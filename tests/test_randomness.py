@@ -46,3 +46,21 @@ def test_adding_a_member_does_not_change_the_others_draws():
     direct = lambda r, n: r.calls[r.calls["dialed"] == n]["arrival_s"].to_numpy()  # noqa: E731
     assert (direct(a, "555-0103") == direct(b, "555-0103")).all()
     assert isinstance(a.calls, pd.DataFrame)
+
+
+def test_a_caller_meets_the_same_luck_under_every_sequential_policy():
+    # identical members, calls far apart: whoever is rung first, the caller's
+    # own random numbers decide whether the first, second... member picks up
+    from helpers import office
+
+    scenario = office(members=4, trace=[i * 1000.0 for i in range(200)], talk="2min",
+                      answer_probability=0.5,
+                      answer_delay={"dist": "uniform", "low": 1, "high": 9})
+    runs = {p: simulate(scenario, seed=9, policy=p).calls
+            for p in ("regular", "circular", "uniform", "weighted")}
+    first = runs["regular"]
+    assert first["outcome"].nunique() == 2  # some answered, some voicemail
+    for calls in runs.values():
+        assert calls["outcome"].tolist() == first["outcome"].tolist()
+        assert calls["offers"].tolist() == first["offers"].tolist()
+        assert calls["wait_s"].equals(first["wait_s"])

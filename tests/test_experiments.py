@@ -1,0 +1,145 @@
+"""Replications, policy comparison (paired on common random numbers) and capacity plans."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import loss_system
+from pandas.testing import assert_frame_equal
+
+from huntsim import ScenarioError, compare, load_scenario, plan, replicate
+from huntsim.intervals import mean_interval, paired_difference, unpaired_difference
+from huntsim.metrics import fairness, hourly
+from huntsim.planning import parse_target, resize_group
+from huntsim.replications import replication_seeds
+from huntsim.theory import erlang_b_members, erlang_c_members
+
+REAL_ESTATE = "scenarios/real_estate.yaml"
+
+
+def test_replication_seeds_are_distinct_and_repeatable():
+    seeds = replication_seeds(7, 50)
+    assert len(set(seeds)) == 50 and seeds == replication_seeds(7, 50)
+    assert seeds[:5] == replication_seeds(7, 5)
+
+
+def test_replicate_intervals_hold_the_mean_of_the_raw_runs():
+    reps = replicate(REAL_ESTATE, replications=4, seed=3, jobs=1)
+    raw = reps.raw[reps.raw["metric"] == "answered_rate"]["value"]
+    row = reps.table[reps.table["metric"] == "answered_rate"].iloc[0]
+    assert row["mean"] == pytest.approx(raw.mean())
+    assert row["ci_low"] < row["mean"] < row["ci_high"] and row["n"] == 4
+
+
+def test_compare_twice_gives_identical_tables():
+    first = compare(REAL_ESTATE, ["regular", "circular"], replications=3, seed=5, jobs=1)
+    second = compare(REAL_ESTATE, ["regular", "circular"], replications=3, seed=5, jobs=1)
+    assert_frame_equal(first.table, second.table)
+    assert_frame_equal(first.differences, second.differences)
+
+
+def test_same_policy_twice_differs_by_exactly_nothing():
+    same = compare(REAL_ESTATE, ["circular", "circular"], replications=3, seed=5, jobs=1)
+    assert same.policies == ("circular",)
+    rows = compare(REAL_ESTATE, ["circular", "regular"], replications=3, seed=5, jobs=1).raw
+    circular = rows[rows["policy"] == "circular"].reset_index(drop=True)
+    alone = same.raw.reset_index(drop=True)
+    assert_frame_equal(circular, alone)
+
+
+def test_paired_interval_is_narrower_than_unpaired_on_the_real_estate_office():
+    comparison = compare(REAL_ESTATE, ["regular", "circular", "uniform"], replications=10,
+                         seed=11, jobs=1)
+    rows = comparison.differences[comparison.differences["metric"].isin(
+        ["service_level_20s", "mean_wait_s", "voicemail_rate"])]
+    paired = rows["ci_high"] - rows["ci_low"]
+    unpaired = rows["unpaired_ci_high"] - rows["unpaired_ci_low"]
+    assert (paired < unpaired).all(), rows
+
+
+def test_regular_hunting_skews_load_and_the_headline_says_so():
+    comparison = compare(REAL_ESTATE, ["regular", "circular"], replications=6, seed=2, jobs=1)
+    jain = comparison.table[comparison.table["metric"] == "jain_index"].set_index("policy")
+    assert jain.loc["regular", "ci_high"] < jain.loc["circular", "ci_low"]
+    assert "Jain" in comparison.headline() and "Regular" in comparison.headline()
+    shares = comparison.members[(comparison.members["metric"] == "load_share")
+                                & (comparison.members["policy"] == "regular")]
+    first, last = shares.iloc[0], shares.iloc[-1]
+    assert first["ci_low"] > last["ci_high"]  # the first member carries more than the last
+
+
+def test_interval_helpers():
+    mean, low, high = mean_interval([1.0, 2.0, 3.0, np.nan])
+    assert (mean, round(low, 3), round(high, 3)) == (2.0, -0.484, 4.484)
+    assert np.isnan(mean_interval([1.0])[1])
+    a = np.array([1.0, 2.0, 3.0, 4.0])
+    diff, plow, phigh = paired_difference(a + 0.5, a)
+    assert (diff, plow, phigh) == (0.5, 0.5, 0.5)
+    _, ulow, uhigh = unpaired_difference(a + 0.5, a)
+    assert ulow < 0 < uhigh
+
+
+def test_fairness_extremes():
+    even = fairness([2.0, 2.0, 2.0, 2.0])
+    assert (even["jain_index"], even["max_min_ratio"], even["load_cv"]) == (1.0, 1.0, 0.0)
+    assert fairness([1.0, 0.0, 0.0, 0.0])["jain_index"] == pytest.approx(0.25)
+
+
+def test_hourly_rates_follow_the_profile():
+    scenario = load_scenario(REAL_ESTATE)
+    from huntsim import simulate
+
+    rates = []
+    for seed in range(6):
+        result = simulate(scenario, seed=seed)
+        pilot = result.calls[result.calls["kind"] == "pilot"]
+        rates.append(hourly(pilot, 0, scenario.duration, 9 * 3600)["offered_per_hour"])
+    mean = np.mean(rates, axis=0)
+    expected = [10, 28, 28, 28, 16, 24, 24, 24, 12]
+    assert mean == pytest.approx(expected, rel=0.15)
+
+
+@pytest.mark.parametrize("text", ["voicemail<=0.1", "voicemail_rate=0.1", "answered_rate>=x"])
+def test_bad_targets(text):
+    with pytest.raises(ScenarioError, match="--target"):
+        parse_target(text)
+
+
+def test_resize_adds_members_from_defaults_and_drops_from_the_end():
+    scenario = load_scenario(REAL_ESTATE)
+    bigger = resize_group(scenario, "555-0100", 8)
+    group = bigger.group("555-0100")
+    assert len(group.members) == 8 and group.members[:6] == scenario.group("555-0100").members
+    extra = bigger.agent(group.members[-1])
+    assert extra.talk_time == scenario.agent_defaults.talk_time
+    smaller = resize_group(scenario, "555-0100", 2)
+    assert smaller.group("555-0100").members == ("555-0101", "555-0102")
+    with pytest.raises(ScenarioError, match="is not a pilot"):
+        resize_group(scenario, "555-0999", 3)
+
+
+@pytest.mark.parametrize(("load", "target"), [(5.0, 0.05), (3.0, 0.01)])
+def test_plan_matches_erlang_b_in_the_loss_configuration(load, target):
+    expected = erlang_b_members(load, target)
+    staffing = plan(loss_system(expected, load, "circular", hours=300), "999",
+                    [f"voicemail_rate<={target}"], members=range(expected - 2, expected + 3),
+                    replications=6, seed=1, jobs=1)
+    row = staffing.recommendation.iloc[0]
+    assert row["members"] == expected
+    assert staffing.erlang.set_index("members").loc[expected, "erlang_b_blocking"] <= target
+
+
+def test_plan_matches_erlang_c_in_queue_mode():
+    expected = erlang_c_members(10.0, 180, 0.85, 20)
+    staffing = plan(loss_system(expected, 10.0, "uniform", hours=150, queue=True), "999",
+                    ["service_level_20s>=0.85"], members=range(expected - 2, expected + 2),
+                    replications=6, seed=1, jobs=1)
+    assert staffing.recommendation.iloc[0]["members"] == expected
+
+
+def test_plan_says_plainly_when_no_size_is_enough():
+    staffing = plan(REAL_ESTATE, "555-0100", ["voicemail_rate<=0.0001"], members=[2, 3],
+                    replications=2, jobs=1)
+    row = staffing.recommendation.iloc[0]
+    assert pd.isna(row["members"]) and "no size from 2 to 3 members" in row["note"]
