@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/huntsim run scenarios/real_estate.yaml --seed 2026 --out results/real_estate --force
+	$(BIN)/huntsim compare scenarios/real_estate.yaml --replications 40 --seed 2026 \
+		--out results/real_estate_comparison --force
 
 lint: $(STAMP)
 	$(BIN)/ruff check huntsim tests benchmarks

@@ -1,0 +1,110 @@
+"""Figures, self-contained reports and the compare / plan commands, from small runs."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+
+from huntsim import compare, plan  # noqa: E402
+from huntsim.cli import main  # noqa: E402
+from huntsim.plots import (  # noqa: E402
+    plot_hourly,
+    plot_member_load,
+    plot_outcome_mix,
+    plot_staffing_curve,
+    plot_wait_ecdf,
+)
+from huntsim.report import write_comparison, write_plan  # noqa: E402
+
+REAL_ESTATE = "scenarios/real_estate.yaml"
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare(REAL_ESTATE, ["regular", "circular"], replications=3, seed=1, jobs=1)
+
+
+@pytest.fixture(scope="module")
+def staffing():
+    return plan(REAL_ESTATE, "555-0100", ["voicemail_rate<=0.05", "service_level_20s>=0.5"],
+                members=[4, 6], replications=2, jobs=1)
+
+
+def test_figures_draw_what_they_are_given(comparison, staffing):
+    ecdf = plot_wait_ecdf(comparison.waits)
+    assert isinstance(ecdf, Axes) and len(ecdf.get_lines()) == 2 + 1  # two policies, threshold
+    bars = plot_member_load(comparison.members)
+    assert len(bars.patches) == 2 * 6  # two policies, six members
+    mix = plot_outcome_mix(comparison.table)
+    heights = pd.Series([p.get_height() for p in mix.patches])
+    assert heights.sum() == pytest.approx(2.0, abs=1e-9)  # each policy's outcomes add up to 1
+    curve = plot_staffing_curve(staffing.curve, "voicemail_rate", 0.05)
+    assert len(curve.get_lines()) == 2  # the curve and the target line
+    hours = plot_hourly(comparison.hourly)
+    assert len(hours.get_lines()) == 2
+
+
+def self_contained(html: str) -> bool:
+    sources = re.findall(r'(?:src|href)="([^"]*)"', html)
+    return all(s.startswith("data:") for s in sources) and "<script" not in html
+
+
+def test_comparison_report_is_self_contained(comparison, tmp_path):
+    write_comparison(comparison, tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    assert self_contained(html) and html.count("data:image/png;base64,") == 4
+    assert comparison.headline() in html.replace("&#x27;", "'")
+    for name in ("comparison", "differences", "members", "hourly", "replications"):
+        assert len(pd.read_csv(tmp_path / f"{name}.csv")) > 0
+    assert {p.name for p in tmp_path.glob("*.png")} == {
+        "wait_ecdf.png", "member_load.png", "outcome_mix.png", "hourly.png"}
+
+
+def test_plan_report_is_self_contained(staffing, tmp_path):
+    write_plan(staffing, tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    assert self_contained(html) and html.count("data:image/png;base64,") == 2
+    assert len(pd.read_csv(tmp_path / "staffing_curve.csv")) > 0
+
+
+def test_compare_command_writes_everything(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["compare", "scenarios/front_desk_simultaneous.yaml", "--policies",
+                 "regular,simultaneous", "--replications", "3", "--jobs", "1", "--quiet",
+                 "--out", str(out)])
+    assert code == 0
+    assert (out / "report.html").exists() and (out / "comparison.csv").exists()
+    printed = capsys.readouterr().out
+    assert "service_level_20s" in printed and "Jain" in printed
+
+
+def test_plan_command_writes_everything(tmp_path, capsys):
+    out = tmp_path / "plan"
+    code = main(["plan", "scenarios/sales_weighted.yaml", "--group", "500",
+                 "--target", "voicemail_rate<=0.2", "--members", "2..4", "--replications", "2",
+                 "--jobs", "1", "--quiet", "--out", str(out)])
+    assert code == 0
+    assert (out / "report.html").exists() and (out / "recommendation.csv").exists()
+    assert "Weighted:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["plan", REAL_ESTATE, "--group", "555-0100", "--target", "wait<5"],
+    ["plan", REAL_ESTATE, "--group", "nope", "--target", "voicemail_rate<0.1"],
+    ["plan", REAL_ESTATE, "--group", "555-0100", "--target", "voicemail_rate<0.1",
+     "--members", "5..x"],
+    ["compare", REAL_ESTATE, "--policies", "regular,fastest"],
+    ["compare", REAL_ESTATE, "--replications", "0"],
+    ["compare", REAL_ESTATE, "--group", "nope"],
+])
+def test_bad_experiment_arguments_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err
