@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
 
-matplotlib.use("Agg")
-
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from huntsim import compare, plan  # noqa: E402
-from huntsim.cli import main  # noqa: E402
-from huntsim.plots import (  # noqa: E402
+from huntsim import compare, plan
+from huntsim.cli import main
+from huntsim.plots import (
     plot_hourly,
     plot_member_load,
     plot_outcome_mix,
     plot_staffing_curve,
     plot_wait_ecdf,
 )
-from huntsim.report import write_comparison, write_plan  # noqa: E402
+from huntsim.report import write_comparison, write_plan
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 
