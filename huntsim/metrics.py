@@ -258,13 +258,14 @@ def hourly(
         rows.append({
             "hour": h,
             "offered_per_hour": len(block) / exposure_h,
-            "answered_rate": float((block["outcome"] == "answered").mean()) if len(block)
-            else np.nan,
+            **(outcome_rates(block).to_dict() if len(block) else {}),
             level: service_level(block, threshold_s),
             "mean_wait_s": float(waits.mean()) if len(waits) else np.nan,
+            "p90_wait_s": float(np.quantile(waits, 0.9)) if len(waits) else np.nan,
         })
-    return pd.DataFrame(rows, columns=["hour", "offered_per_hour", "answered_rate", level,
-                                       "mean_wait_s"])
+    columns = ["hour", "offered_per_hour", *(f"{o}_rate" for o in OUTCOMES), level,
+               "mean_wait_s", "p90_wait_s"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _hour_exposure(start_s: float, end_s: float, day_s: float, hour: int) -> float:
