@@ -52,6 +52,7 @@ class _Member:
     __slots__ = (
         "answer_delay",
         "answer_delay_constant",
+        "answer_delay_key",
         "answer_probability",
         "busy",
         "direct_timeout",
@@ -59,13 +60,16 @@ class _Member:
         "index",
         "position",
         "talk_constant",
+        "talk_key",
         "talk_time",
         "voicemail",
         "wrap_up",
         "wrap_up_constant",
+        "wrap_up_key",
     )
 
-    def __init__(self, index: int, agent: Agent, scenario: Scenario) -> None:
+    def __init__(self, index: int, agent: Agent, scenario: Scenario,
+                 key_of: Callable[[Distribution], int]) -> None:
         self.index = index
         self.busy = False
         self.answer_probability = agent.answer_probability
@@ -73,10 +77,13 @@ class _Member:
         self.direct_timeout = agent.no_answer_rings * scenario.ring_cycle
         self.answer_delay = agent.answer_delay
         self.answer_delay_constant = _constant(agent.answer_delay)
+        self.answer_delay_key = key_of(agent.answer_delay)
         self.talk_time = agent.talk_time
         self.talk_constant = _constant(agent.talk_time)
+        self.talk_key = key_of(agent.talk_time)
         self.wrap_up = agent.wrap_up
         self.wrap_up_constant = _constant(agent.wrap_up)
+        self.wrap_up_key = key_of(agent.wrap_up)
         self.group: _Group | None = None
         self.position = -1
 
@@ -86,7 +93,7 @@ class _Member:
         picks_up = p >= 1.0 or (p > 0.0 and block.answer(ordinal)[row] < p)
         delay = self.answer_delay_constant
         if delay is None:
-            delay = block.delay(ordinal, self.answer_delay)[row]
+            delay = block.delay(ordinal, self.answer_delay_key, self.answer_delay)[row]
         return picks_up, delay
 
 
@@ -103,6 +110,9 @@ class _Group:
         "idle",
         "index",
         "members",
+        "on_answered",
+        "on_call_ended",
+        "on_offered",
         "policy",
         "queue",
         "queueing",
@@ -115,6 +125,10 @@ class _Group:
         self.index = index
         self.members = members
         self.policy = policy
+        # hooks the policy does not override are skipped: no call on the hot path
+        self.on_offered = _hook(policy, "offered")
+        self.on_answered = _hook(policy, "answered")
+        self.on_call_ended = _hook(policy, "call_ended")
         self.timeout = group.no_answer_rings * ring_cycle
         self.voicemail = group.voicemail
         self.all_busy = group.all_busy_treatment
@@ -178,7 +192,12 @@ class _Model:
         self.scenario = scenario
         self.log = CallLog([a.number for a in scenario.agents],
                            [g.pilot for g in scenario.hunt_groups])
-        self.members = [_Member(i, a, scenario) for i, a in enumerate(scenario.agents)]
+        keys: dict[Distribution, int] = {}
+
+        def key_of(distribution: Distribution) -> int:
+            return keys.setdefault(distribution, len(keys))
+
+        self.members = [_Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
         by_number = {a.number: m for a, m in zip(scenario.agents, self.members, strict=True)}
         self.groups: list[_Group] = []
         for g, spec in enumerate(scenario.hunt_groups):
@@ -339,7 +358,8 @@ class _Model:
         call.offers += 1
         if call.group is not None:
             call.tried |= 1 << member.position
-            call.group.policy.offered(member.position)
+            if call.group.on_offered is not None:
+                call.group.on_offered(member.position)
         if picks_up and delay <= timeout:
             ring_s, result = delay, RingResult.ANSWERED
         else:
@@ -366,7 +386,8 @@ class _Model:
         for member in ringing:
             self._occupy(member)
             call.tried |= 1 << member.position
-            group.policy.offered(member.position)
+            if group.on_offered is not None:
+                group.on_offered(member.position)
             picks_up, delay = member.picks_up(call.block, call.row, member.position)
             if picks_up and delay <= timeout and delay < winner_delay:
                 winner, winner_delay = member, delay
@@ -422,18 +443,19 @@ class _Model:
         now = self.env.now
         talk = member.talk_constant
         if talk is None:
-            talk = call.block.times("talk_time", member.talk_time)[call.row]
+            talk = call.block.talk(member.talk_key, member.talk_time)[call.row]
         wrap_up = member.wrap_up_constant
         if wrap_up is None:
-            wrap_up = call.block.times("wrap_up", member.wrap_up)[call.row]
+            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up)[call.row]
         busy_s = talk + wrap_up
         self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
         group = member.group
         if group is not None:
             via_pilot = call.group is not None
-            if via_pilot:
-                group.policy.answered(member.position)
-            group.policy.call_ended(member.position, now + talk, via_pilot)
+            if via_pilot and group.on_answered is not None:
+                group.on_answered(member.position)
+            if group.on_call_ended is not None:
+                group.on_call_ended(member.position, now + talk, via_pilot)
         if busy_s > 0.0:
             self.env.timeout(busy_s, member).callbacks.append(self._free)
         else:
@@ -457,6 +479,12 @@ class _Model:
         log.wrap_up.append(wrap_up)
         log.end.append(answer + talk if agent >= 0 else self.env.now)
         log.offers.append(call.offers)
+
+
+def _hook(policy: HuntPolicy, name: str) -> Any:
+    if getattr(type(policy), name) is getattr(HuntPolicy, name):
+        return None
+    return getattr(policy, name)
 
 
 def _call_id(call: _Call) -> int:

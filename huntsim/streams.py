@@ -109,15 +109,16 @@ class TicketBlock:
     block, and times are computed once per distinct distribution.
     """
 
-    __slots__ = ("_answers", "_delays", "_tickets", "_times", "_uniform", "patience")
+    __slots__ = ("_answers", "_delays", "_talk", "_tickets", "_uniform", "_wrap_up", "patience")
 
     def __init__(self, tickets: Tickets) -> None:
         self._tickets = tickets
         self.patience = tickets.patience_block()
         self._uniform: dict[tuple[str, int], Any] = {}
-        self._times: dict[tuple[str, int, Distribution], list[float]] = {}
         self._answers: dict[int, list[float]] = {}
-        self._delays: dict[tuple[int, Distribution], list[float]] = {}
+        self._delays: dict[tuple[int, int], list[float]] = {}
+        self._talk: dict[int, list[float]] = {}
+        self._wrap_up: dict[int, list[float]] = {}
 
     def _u(self, quantity: str, ordinal: int) -> Any:
         key = (quantity, ordinal)
@@ -135,20 +136,29 @@ class TicketBlock:
             self._answers[ordinal] = values
         return values
 
-    def delay(self, ordinal: int, distribution: Distribution) -> list[float]:
-        """Answer delays of the ``ordinal``-th member offered, if they follow ``distribution``."""
-        key = (ordinal, distribution)
-        values = self._delays.get(key)
+    def delay(self, ordinal: int, key: int, distribution: Distribution) -> list[float]:
+        """Answer delays of the ``ordinal``-th member offered, if they follow ``distribution``.
+
+        ``key`` is a number that stands for the distribution (a cheap dictionary key).
+        """
+        values = self._delays.get((ordinal, key))
         if values is None:
             values = distribution.quantile(self._u("answer_delay", ordinal)).tolist()
-            self._delays[key] = values
+            self._delays[(ordinal, key)] = values
         return values
 
-    def times(self, quantity: str, distribution: Distribution) -> list[float]:
-        """Talk (``"talk_time"``) or wrap-up (``"wrap_up"``) times under ``distribution``."""
-        key = (quantity, 0, distribution)
-        values = self._times.get(key)
+    def talk(self, key: int, distribution: Distribution) -> list[float]:
+        """Talk times of the block's callers, if the answering member follows ``distribution``."""
+        values = self._talk.get(key)
         if values is None:
-            values = distribution.quantile(self._u(quantity, 0)).tolist()
-            self._times[key] = values
+            values = distribution.quantile(self._u("talk_time", 0)).tolist()
+            self._talk[key] = values
+        return values
+
+    def wrap_up(self, key: int, distribution: Distribution) -> list[float]:
+        """Wrap-up times after the block's calls, under ``distribution``."""
+        values = self._wrap_up.get(key)
+        if values is None:
+            values = distribution.quantile(self._u("wrap_up", 0)).tolist()
+            self._wrap_up[key] = values
         return values
