@@ -17,6 +17,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,8 @@ import simpy
 import huntsim
 
 MEMBERS, LOAD, AHT_S = 10, 8.0, 180.0
+REAL_ESTATE = str(Path(__file__).resolve().parent.parent / "scenarios" / "real_estate.yaml")
+BUSINESS_DAYS = 250
 RATE = LOAD / AHT_S  # calls per second
 
 
@@ -97,12 +100,32 @@ def timed(run: Callable[[int, int], int], calls: int, repeat: int) -> tuple[floa
     return statistics.median(rates), simulated
 
 
-def peak_bytes_per_call(calls: int) -> float:
+def traced_peak(work: Callable[[], Any]) -> tuple[int, Any]:
+    """Peak bytes allocated by Python while ``work`` runs, and its value."""
+    gc.collect()
     tracemalloc.start()
-    n = run_huntsim(calls, 0)
+    value = work()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return peak / n
+    return peak, value
+
+
+def real_estate_years(years: float) -> huntsim.Scenario:
+    office = huntsim.load_scenario(REAL_ESTATE)
+    return office.replace(duration=years * BUSINESS_DAYS * 9 * 3600.0)
+
+
+def storage_bytes_per_call(calls: int) -> tuple[float, float]:
+    """Bytes per call (offers included) of the columnar log and of the final tables."""
+    from huntsim.engine import run_model
+    from huntsim.records import CallLog
+
+    scenario = erlang_b_scenario(calls)
+    log = CallLog([a.number for a in scenario.agents], [g.pilot for g in scenario.hunt_groups])
+    run_model(scenario, 0, log)
+    tables = log.calls_frame().memory_usage(deep=True).sum()
+    tables += log.offers_frame().memory_usage(deep=True).sum()
+    return log.nbytes() / len(log), tables / len(log)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-ciw", action="store_true", help="skip Ciw (bench extra)")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the year, decade and parallel measurements")
     args = parser.parse_args(argv)
     contenders: dict[str, Callable[[int, int], int]] = {
         "huntsim (all records kept)": run_huntsim,
@@ -129,8 +154,46 @@ def main(argv: list[str] | None = None) -> int:
     for name, rate in rates.items():
         if not name.startswith("huntsim"):
             print(f"  vs {name:31s} {ours / rate:6.2f}x")
-    print(f"peak traced memory: {peak_bytes_per_call(args.calls):,.0f} bytes per call "
-          "(whole run, tables included)")
+    log_bytes, table_bytes = storage_bytes_per_call(args.calls)
+    print(f"records per call, offers included: {log_bytes:.0f} bytes as columns while running, "
+          f"{table_bytes:.0f} bytes as the final tables")
+    peak, n = traced_peak(lambda: run_huntsim(args.calls, 0))
+    print(f"peak traced memory of a whole run: {peak / n * 1e6 / 2**20:,.0f} MiB per million calls")
+    if args.quick:
+        return 0
+
+    print(f"\nreal-estate office, one simulated year ({BUSINESS_DAYS} business days of 9 h):")
+    year = real_estate_years(1)
+    for keep in ("calls", "totals"):
+        start = time.perf_counter()
+        result = huntsim.simulate(year, seed=1, keep=keep)  # type: ignore[arg-type]
+        elapsed = time.perf_counter() - start
+        calls = int(result.summary()["offered"].sum())
+        print(f"  keep={keep:6s} {calls:,} calls in {elapsed:.2f} s "
+              f"= {calls / elapsed:,.0f} calls/s")
+
+    print("\nbounded memory (keep='totals'), real-estate office:")
+    for years in (1, 10):
+        peak, result = traced_peak(
+            lambda y=years: huntsim.simulate(real_estate_years(y), seed=1, keep="totals"))
+        calls = int(result.summary()["offered"].sum())
+        print(f"  {years:2d} simulated year(s): {calls:>9,} calls, peak {peak / 2**20:6.1f} MiB")
+
+    print("\nparallel replications: compare 4 policies x 8 replications of a business quarter")
+    quarter = real_estate_years(0.25)
+    timings = {}
+    for jobs in (1, 2):
+        start = time.perf_counter()
+        comparison = huntsim.compare(quarter, replications=8, seed=1, jobs=jobs,
+                                     progress=False)
+        timings[jobs] = time.perf_counter() - start
+        print(f"  jobs={jobs}: {timings[jobs]:.2f} s")
+        if jobs == 1:
+            serial = comparison.table
+        else:
+            same = comparison.table.equals(serial)
+            print(f"  speed-up on 2 workers: {timings[1] / timings[2]:.2f}x; "
+                  f"tables identical to the serial run: {same}")
     return 0
 
 

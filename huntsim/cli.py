@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None,
                      help="write calls, offers, agents (Parquet and CSV) and summary.json here")
     run.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    run.add_argument("--keep", choices=("calls", "totals"), default="calls",
+                     help="'totals' keeps only running sums (flat memory for very long runs; "
+                          "no calls/offers tables)")
 
     compare = commands.add_parser(
         "compare", help="compare hunt policies on the same callers, with intervals")
@@ -183,12 +186,13 @@ def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
 
 def _run(args: argparse.Namespace, scenario: Scenario) -> int:
     out = prepare_directory(args.out, args.force) if args.out is not None else None
-    result = simulate(scenario, seed=args.seed, policy=args.policy)
+    result = simulate(scenario, seed=args.seed, policy=args.policy, keep=args.keep)
     summary = result.summary()
     if out is not None:
         try:
-            write_table(result.calls, out, "calls")
-            write_table(result.offers, out, "offers")
+            if result.calls is not None and result.offers is not None:
+                write_table(result.calls, out, "calls")
+                write_table(result.offers, out, "offers")
             write_table(result.agents, out, "agents")
             write_json(
                 {
@@ -203,7 +207,8 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
             raise OutputError(f"--out: cannot write to {str(out)!r}: {error}") from None
     with pd.option_context("display.width", 120, "display.max_columns", 20,
                            "display.float_format", "{:.3f}".format):
-        print(f"{scenario.name}: seed {result.seed}, {len(result.calls)} calls reported")
+        reported = int(summary.drop(index="all pilot calls", errors="ignore")["offered"].sum())
+        print(f"{scenario.name}: seed {result.seed}, {reported} calls reported")
         print(summary.T.to_string())
         print()
         print(result.agents.drop(columns=["busy_s"]).to_string(index=False))

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from huntsim.arrivals import arrival_blocks
 from huntsim.distributions import Constant, Distribution
 from huntsim.policies import HuntPolicy, make_policy
-from huntsim.records import DIRECT, PILOT, CallLog, Outcome, RingResult
+from huntsim.records import DIRECT, PILOT, Outcome, Recorder, RingResult
 from huntsim.scenario import Agent, HuntGroup, Scenario
 from huntsim.streams import TicketBlock, Tickets, generator
 
@@ -187,11 +187,11 @@ class _Call:
 class _Model:
     """Wiring of one run: members, groups, arrival processes and the call log."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int, recorder: Recorder) -> None:
         self.env = simpy.Environment()
         self.scenario = scenario
-        self.log = CallLog([a.number for a in scenario.agents],
-                           [g.pilot for g in scenario.hunt_groups])
+        self.add_call = recorder.add_call
+        self.add_offer = recorder.add_offer
         keys: dict[Distribution, int] = {}
 
         def key_of(distribution: Distribution) -> int:
@@ -412,18 +412,15 @@ class _Model:
 
     def _ring_over(self, call: _Call) -> None:
         now = self.env.now
-        log = self.log
+        add_offer = self.add_offer
         result = call.ring_result
         winner = call.ring_winner
         ringing = call.ring_members
         call.ring_members = []
         others = RingResult.ANSWERED_ELSEWHERE if winner is not None else result
         for member in ringing:
-            log.offer_call.append(call.id)
-            log.offer_agent.append(member.index)
-            log.offer_start.append(call.ring_start)
-            log.offer_end.append(now)
-            log.offer_result.append(result if member is winner else others)
+            add_offer(call.id, call.arrival, member.index, call.ring_start, now,
+                      result if member is winner else others)
         if winner is not None:
             self._answer(call, winner)
         elif result == RingResult.CALLER_HUNG_UP:
@@ -466,19 +463,9 @@ class _Model:
 
     def _finish(self, call: _Call, outcome: int, agent: int = -1,
                 answer: float = _NaN, talk: float = _NaN, wrap_up: float = _NaN) -> None:
-        log = self.log
-        log.call_id.append(call.id)
-        log.kind.append(call.kind)
-        log.group.append(call.group.index if call.group is not None else -1)
-        log.dialed.append(call.dialed)
-        log.arrival.append(call.arrival)
-        log.outcome.append(outcome)
-        log.agent.append(agent)
-        log.answer.append(answer)
-        log.talk.append(talk)
-        log.wrap_up.append(wrap_up)
-        log.end.append(answer + talk if agent >= 0 else self.env.now)
-        log.offers.append(call.offers)
+        self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
+                      call.dialed, call.arrival, outcome, agent, answer, talk, wrap_up,
+                      answer + talk if agent >= 0 else self.env.now, call.offers)
 
 
 def _hook(policy: HuntPolicy, name: str) -> Any:
@@ -491,7 +478,7 @@ def _call_id(call: _Call) -> int:
     return call.id
 
 
-def run_model(scenario: Scenario, seed: int) -> CallLog:
+def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
     """Simulate ``scenario`` with ``seed`` until every call has ended.
 
     Parameters
@@ -501,12 +488,10 @@ def run_model(scenario: Scenario, seed: int) -> CallLog:
     seed : int
         Entropy of :class:`numpy.random.SeedSequence`; each source of
         randomness gets its own stream from it.
-
-    Returns
-    -------
-    CallLog
-        Every call (including those of the warm-up) and every ring offer.
+    recorder : Recorder
+        Receives every call (including those of the warm-up) and every ring offer:
+        a :class:`~huntsim.records.CallLog` keeps them all,
+        :class:`~huntsim.aggregates.RunningTotals` only running sums.
     """
-    model = _Model(scenario, seed)
+    model = _Model(scenario, seed, recorder)
     model.env.run()
-    return model.log

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ __all__ = [
     "OUTCOMES",
     "CallLog",
     "Outcome",
+    "Recorder",
     "RingResult",
 ]
 
@@ -49,6 +50,19 @@ class RingResult:
 
 
 PILOT, DIRECT = 0, 1
+
+
+class Recorder(Protocol):
+    """What the engine reports to: every finished call and every ring offer."""
+
+    def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
+                 outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
+                 end: float, offers: int) -> None:
+        """A call ended (``group`` and ``agent`` are -1 when they do not apply)."""
+
+    def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
+                  result: int) -> None:
+        """A ring offer of the call that arrived at ``arrival`` ended."""
 
 
 class CallLog:
@@ -85,6 +99,32 @@ class CallLog:
 
     def __len__(self) -> int:
         return len(self.call_id)
+
+    def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
+                 outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
+                 end: float, offers: int) -> None:
+        """Append one call."""
+        self.call_id.append(call_id)
+        self.kind.append(kind)
+        self.group.append(group)
+        self.dialed.append(dialed)
+        self.arrival.append(arrival)
+        self.outcome.append(outcome)
+        self.agent.append(agent)
+        self.answer.append(answer)
+        self.talk.append(talk)
+        self.wrap_up.append(wrap_up)
+        self.end.append(end)
+        self.offers.append(offers)
+
+    def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
+                  result: int) -> None:
+        """Append one ring offer."""
+        self.offer_call.append(call_id)
+        self.offer_agent.append(agent)
+        self.offer_start.append(start)
+        self.offer_end.append(end)
+        self.offer_result.append(result)
 
     def nbytes(self) -> int:
         """Bytes held by the columns."""

@@ -86,6 +86,7 @@ def measure(task: RunTask) -> Measurement:
     result = simulate(task.scenario, seed=task.seed)
     scenario = result.scenario
     calls, offers = result.calls, result.offers
+    assert calls is not None and offers is not None
     metrics, members, waits, hours = [], [], [], []
     agents = result.agents.set_index("agent")
     for group in scenario.hunt_groups:

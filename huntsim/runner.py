@@ -138,7 +138,7 @@ def run_tasks(
             pending.append(i)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(tasks), initial=len(results), disable=not show, file=sys.stderr,
-               unit="run", dynamic_ncols=True, leave=False)
+               unit="run", dynamic_ncols=True, leave=True)
     started, calls = time.perf_counter(), 0
 
     def finished(i: int, value: R) -> None:

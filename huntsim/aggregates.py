@@ -1,0 +1,163 @@
+"""Running totals instead of per-call records: flat memory for very long runs.
+
+:class:`RunningTotals` receives the same calls and offers as
+:class:`~huntsim.records.CallLog` but keeps only sums and counts per hunt
+group, for direct calls, and per agent, plus a histogram of waits. A
+simulated decade then runs in the memory of a simulated day. Counts, rates
+and means are exact; wait quantiles and service levels come from the
+histogram and are exact to :data:`WAIT_RESOLUTION_S` seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from huntsim.records import OUTCOMES, Outcome, RingResult
+
+__all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
+
+WAIT_RESOLUTION_S = 0.1
+"""Width of a wait histogram bin: quantiles are exact to this many seconds."""
+_BINS = 36_000  # one hour at WAIT_RESOLUTION_S; longer waits share the last bin
+
+
+class _Scope:
+    __slots__ = ("answered", "offered", "offers", "outcomes", "wait_bins", "wait_s")
+
+    def __init__(self) -> None:
+        self.offered = 0
+        self.offers = 0
+        self.outcomes = [0] * len(OUTCOMES)
+        self.answered = 0
+        self.wait_s = 0.0
+        self.wait_bins = [0] * (_BINS + 1)
+
+
+class RunningTotals:
+    """Sums and counts of the calls arriving at or after ``warmup``.
+
+    Parameters
+    ----------
+    agents, pilots : sequence of str
+        Agent and pilot numbers, in the scenario's order.
+    warmup : float
+        Calls arriving earlier are left out.
+    """
+
+    def __init__(self, agents: Sequence[str], pilots: Sequence[str], warmup: float) -> None:
+        self.agent_numbers = list(agents)
+        self.pilot_numbers = list(pilots)
+        self.warmup = warmup
+        self.scopes = [_Scope() for _ in range(len(pilots) + 1)]  # the last: direct calls
+        n = len(agents)
+        self.group_answered = [0] * n
+        self.direct_answered = [0] * n
+        self.talk_s = [0.0] * n
+        self.wrap_up_s = [0.0] * n
+        self.ring_s = [0.0] * n
+        self.offers = [0] * n
+        self.offers_missed = [0] * n
+        self.calls = 0
+
+    def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
+                 outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
+                 end: float, offers: int) -> None:
+        """Count one call."""
+        if arrival < self.warmup:
+            return
+        self.calls += 1
+        scope = self.scopes[group]  # group -1 (a direct call) is the last scope
+        scope.offered += 1
+        scope.offers += offers
+        scope.outcomes[outcome] += 1
+        if outcome == Outcome.ANSWERED:
+            wait = answer - arrival
+            scope.answered += 1
+            scope.wait_s += wait
+            scope.wait_bins[min(math.ceil(wait / WAIT_RESOLUTION_S - 1e-9), _BINS)] += 1
+            if group >= 0:
+                self.group_answered[agent] += 1
+            else:
+                self.direct_answered[agent] += 1
+            self.talk_s[agent] += talk
+            self.wrap_up_s[agent] += wrap_up
+
+    def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
+                  result: int) -> None:
+        """Count one ring offer."""
+        if arrival < self.warmup:
+            return
+        self.offers[agent] += 1
+        self.ring_s[agent] += end - start
+        if result == RingResult.NO_ANSWER:
+            self.offers_missed[agent] += 1
+
+    def _scope_row(self, scope: _Scope, threshold_s: float) -> dict[str, float]:
+        offered = scope.offered
+        row: dict[str, float] = {
+            "offered": offered,
+            "offers_per_call": scope.offers / offered if offered else math.nan,
+        }
+        for code, outcome in enumerate(OUTCOMES):
+            row[f"{outcome}_rate"] = scope.outcomes[code] / offered if offered else math.nan
+        counts = np.asarray(scope.wait_bins)
+        row["mean_wait_s"] = scope.wait_s / scope.answered if scope.answered else math.nan
+        cumulative = np.cumsum(counts)
+        for q in (0.5, 0.9):
+            if scope.answered:
+                k = int(np.searchsorted(cumulative, q * scope.answered))
+                row[f"p{round(q * 100)}_wait_s"] = k * WAIT_RESOLUTION_S
+            else:
+                row[f"p{round(q * 100)}_wait_s"] = math.nan
+        within = int(counts[: math.floor(threshold_s / WAIT_RESOLUTION_S + 1e-9) + 1].sum())
+        row[f"service_level_{threshold_s:g}s"] = within / offered if offered else math.nan
+        return row
+
+    def summary(self, threshold_s: float = 20.0) -> pd.DataFrame:
+        """The table of :func:`huntsim.metrics.summarize`, from the running totals."""
+        rows = {}
+        for pilot, scope in zip(self.pilot_numbers, self.scopes, strict=False):
+            if scope.offered:
+                rows[pilot] = self._scope_row(scope, threshold_s)
+        if sum(1 for s in self.scopes[:-1] if s.offered) > 1:
+            merged = _Scope()
+            for scope in self.scopes[:-1]:
+                merged.offered += scope.offered
+                merged.offers += scope.offers
+                merged.answered += scope.answered
+                merged.wait_s += scope.wait_s
+                merged.outcomes = [a + b for a, b in zip(merged.outcomes, scope.outcomes,
+                                                         strict=True)]
+                merged.wait_bins = [a + b for a, b in zip(merged.wait_bins, scope.wait_bins,
+                                                          strict=True)]
+            rows["all pilot calls"] = self._scope_row(merged, threshold_s)
+        if self.scopes[-1].offered:
+            rows["direct calls"] = self._scope_row(self.scopes[-1], threshold_s)
+        table = pd.DataFrame(rows).T
+        table.index.name = "scope"
+        if len(table):
+            table["offered"] = table["offered"].astype(int)
+        return table
+
+    def agents(self, window_s: float, names: Sequence[str],
+               groups: Sequence[str | None]) -> pd.DataFrame:
+        """The table of :func:`huntsim.metrics.agent_table`, from the running totals."""
+        talk = np.asarray(self.talk_s)
+        busy = talk + np.asarray(self.wrap_up_s) + np.asarray(self.ring_s)
+        return pd.DataFrame({
+            "agent": self.agent_numbers,
+            "name": list(names),
+            "group": list(groups),
+            "group_answered": self.group_answered,
+            "direct_answered": self.direct_answered,
+            "offers": self.offers,
+            "offers_missed": self.offers_missed,
+            "talk_s": talk,
+            "busy_s": busy,
+            "load_erlang": talk / window_s,
+            "occupancy": busy / window_s,
+        })

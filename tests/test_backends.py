@@ -1,0 +1,58 @@
+"""The same experiment gives the same tables serially, on processes and on Dask."""
+
+from __future__ import annotations
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+from huntsim import compare, simulate
+from huntsim.replications import RunTask, measure
+from huntsim.runner import run_tasks
+
+REAL_ESTATE = "scenarios/real_estate.yaml"
+POLICIES = ["regular", "uniform"]
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return compare(REAL_ESTATE, POLICIES, replications=3, seed=4, jobs=1)
+
+
+def test_local_processes_match_the_serial_run(serial):
+    parallel = compare(REAL_ESTATE, POLICIES, replications=3, seed=4, jobs=2)
+    assert_frame_equal(serial.raw, parallel.raw)
+    assert_frame_equal(serial.table, parallel.table)
+
+
+def test_dask_local_cluster_matches_the_serial_run(serial):
+    pytest.importorskip("distributed")
+    on_dask = compare(REAL_ESTATE, POLICIES, replications=3, seed=4, jobs=2,
+                      scheduler="local")
+    assert_frame_equal(serial.raw, on_dask.raw)
+    assert_frame_equal(serial.members, on_dask.members)
+
+
+def test_progress_bar_goes_to_stderr_when_asked(capsys):
+    tasks = [RunTask(f"rep-{i}", simulate(REAL_ESTATE).scenario, i) for i in range(2)]
+    run_tasks(measure, tasks, jobs=1, progress=True, describe=lambda m: m.calls)
+    captured = capsys.readouterr()
+    assert "2/2" in captured.err and "calls/s" in captured.err and captured.out == ""
+
+
+def test_no_progress_bar_when_quiet(capsys):
+    tasks = [RunTask("only", simulate(REAL_ESTATE).scenario, 1)]
+    run_tasks(measure, tasks, jobs=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_totals_match_the_full_records():
+    full = simulate(REAL_ESTATE, seed=8)
+    totals = simulate(REAL_ESTATE, seed=8, keep="totals")
+    assert totals.calls is None and totals.offers is None
+    exact = ["offered", "offers_per_call", "answered_rate", "voicemail_rate", "abandoned_rate",
+             "mean_wait_s", "service_level_20s"]
+    assert_frame_equal(full.summary()[exact], totals.summary()[exact], check_exact=False)
+    for q in ("p50_wait_s", "p90_wait_s"):
+        gap = (full.summary()[q] - totals.summary()[q]).abs()
+        assert (gap <= 0.25).all(), gap  # histogram bins of 0.1 s
+    assert_frame_equal(full.agents, totals.agents, check_exact=False, check_dtype=False)
