@@ -38,25 +38,31 @@ class _Scope:
 
 
 class RunningTotals:
-    """Sums and counts of the calls arriving at or after ``warmup``.
+    """Sums and counts over the reported window ``[warmup, duration)``.
+
+    Counts are of calls arriving in the window; times are the parts of talk,
+    wrap-up and ringing inside it (as in :func:`huntsim.metrics.agent_table`).
 
     Parameters
     ----------
     agents, pilots : sequence of str
         Agent and pilot numbers, in the scenario's order.
-    warmup : float
-        Calls arriving earlier are left out.
+    warmup, duration : float
+        The reported window.
     """
 
-    def __init__(self, agents: Sequence[str], pilots: Sequence[str], warmup: float) -> None:
+    def __init__(self, agents: Sequence[str], pilots: Sequence[str], warmup: float,
+                 duration: float) -> None:
         self.agent_numbers = list(agents)
         self.pilot_numbers = list(pilots)
         self.warmup = warmup
+        self.duration = duration
         self.scopes = [_Scope() for _ in range(len(pilots) + 1)]  # the last: direct calls
         n = len(agents)
         self.group_answered = [0] * n
         self.direct_answered = [0] * n
         self.talk_s = [0.0] * n
+        self.group_talk_s = [0.0] * n
         self.wrap_up_s = [0.0] * n
         self.ring_s = [0.0] * n
         self.offers = [0] * n
@@ -67,6 +73,12 @@ class RunningTotals:
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
                  end: float, offers: int) -> None:
         """Count one call."""
+        if outcome == Outcome.ANSWERED:
+            talk_inside = self._inside(answer, end)
+            self.talk_s[agent] += talk_inside
+            if group >= 0:
+                self.group_talk_s[agent] += talk_inside
+            self.wrap_up_s[agent] += self._inside(end, end + wrap_up)
         if arrival < self.warmup:
             return
         self.calls += 1
@@ -83,16 +95,17 @@ class RunningTotals:
                 self.group_answered[agent] += 1
             else:
                 self.direct_answered[agent] += 1
-            self.talk_s[agent] += talk
-            self.wrap_up_s[agent] += wrap_up
+
+    def _inside(self, start: float, end: float) -> float:
+        return max(0.0, min(end, self.duration) - max(start, self.warmup))
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
         """Count one ring offer."""
+        self.ring_s[agent] += self._inside(start, end)
         if arrival < self.warmup:
             return
         self.offers[agent] += 1
-        self.ring_s[agent] += end - start
         if result == RingResult.NO_ANSWER:
             self.offers_missed[agent] += 1
 
@@ -159,5 +172,6 @@ class RunningTotals:
             "talk_s": talk,
             "busy_s": busy,
             "load_erlang": talk / window_s,
+            "group_load_erlang": np.asarray(self.group_talk_s) / window_s,
             "occupancy": busy / window_s,
         })

@@ -100,11 +100,18 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0) -> pd.DataFrame:
     return table
 
 
+def _overlap(start: pd.Series, end: pd.Series, window: tuple[float, float]) -> pd.Series:
+    """Seconds of each interval ``[start, end]`` inside ``window`` (NaN counts as 0)."""
+    low, high = window
+    inside = end.clip(upper=high) - start.clip(lower=low)
+    return inside.clip(lower=0.0).fillna(0.0)
+
+
 def agent_table(
     calls: pd.DataFrame,
     offers: pd.DataFrame,
     agents: Sequence[str],
-    window_s: float,
+    window: tuple[float, float],
     names: Sequence[str] | None = None,
     groups: Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
@@ -113,45 +120,56 @@ def agent_table(
     Parameters
     ----------
     calls, offers : DataFrame
-        Tables of :class:`huntsim.Result`.
+        Tables of :class:`huntsim.Result`, warm-up calls included if there are any.
     agents : sequence of str
         Agent numbers, one row each (agents with no calls get zeros).
-    window_s : float
-        Length of the reported period, ``duration - warmup``.
+    window : (float, float)
+        The reported period, ``(warmup, duration)`` in seconds.
     names, groups : sequence, optional
         Each agent's name and hunt group pilot, copied into the table.
 
     Notes
     -----
-    A call counts in full for the period its arrival falls in. ``load_erlang``
-    is talk time over the window (the carried load); ``occupancy`` also counts
-    ringing and wrap-up time. ``offers_missed`` counts offers the member let
-    ring out (not those stopped by a pick-up elsewhere or by the caller).
+    Counts (calls answered, offers, offers missed) are of calls arriving in the
+    window. Times are the parts of talk, wrap-up and ringing that fall inside the
+    window, whenever the call arrived, so occupancy is a true time average and never
+    exceeds 1. ``load_erlang`` is talk time over the window (the carried load),
+    ``group_load_erlang`` the same for calls through the pilot; ``occupancy`` adds
+    ringing and wrap-up. ``offers_missed`` counts offers the member let ring out
+    (not those stopped by a pick-up elsewhere or by the caller).
     """
-    answered = calls[calls["outcome"] == "answered"]
-    by_agent = answered.groupby(answered["agent"].astype(str), observed=True)
-    group_answered = answered[answered["kind"] == "pilot"]["agent"].astype(str).value_counts()
-    direct_answered = answered[answered["kind"] == "direct"]["agent"].astype(str).value_counts()
-    talk = by_agent["talk_s"].sum()
-    wrap = by_agent["wrap_up_s"].sum()
-    offer_agent = offers["agent"].astype(str)
-    ring = (offers["end_s"] - offers["start_s"]).groupby(offer_agent).sum()
-    offered = offer_agent.value_counts()
-    missed = offer_agent[offers["result"] == "no_answer"].value_counts()
+    window_s = window[1] - window[0]
     index = pd.Index(list(agents), name="agent")
+    answered_all = calls[calls["outcome"] == "answered"]
+    agent_all = answered_all["agent"].astype(str)
+    talk = _overlap(answered_all["answer_s"], answered_all["end_s"], window)
+    wrap = _overlap(answered_all["end_s"], answered_all["end_s"] + answered_all["wrap_up_s"],
+                    window)
+    group_talk = talk[answered_all["kind"] == "pilot"]
+    ring = _overlap(offers["start_s"], offers["end_s"], window)
+    reported = calls[calls["arrival_s"] >= window[0]]
+    answered = reported[reported["outcome"] == "answered"]
+    reported_offers = offers[offers["call_id"].isin(reported["call_id"])]
+    offer_agent = reported_offers["agent"].astype(str)
+
+    def per_agent(values: pd.Series, by: pd.Series) -> pd.Series:
+        return values.groupby(by).sum().reindex(index, fill_value=0.0).astype(float)
+
+    def counts(by: pd.Series) -> pd.Series:
+        return by.value_counts().reindex(index, fill_value=0).astype(int)
+
     table = pd.DataFrame(index=index)
     table["name"] = list(names) if names is not None else list(agents)
     table["group"] = list(groups) if groups is not None else None
-    table["group_answered"] = group_answered.reindex(index, fill_value=0).astype(int)
-    table["direct_answered"] = direct_answered.reindex(index, fill_value=0).astype(int)
-    table["offers"] = offered.reindex(index, fill_value=0).astype(int)
-    table["offers_missed"] = missed.reindex(index, fill_value=0).astype(int)
-    table["talk_s"] = talk.reindex(index, fill_value=0.0).astype(float)
-    busy = table["talk_s"] + wrap.reindex(index, fill_value=0.0) + ring.reindex(
-        index, fill_value=0.0
-    )
-    table["busy_s"] = busy.astype(float)
+    table["group_answered"] = counts(answered[answered["kind"] == "pilot"]["agent"].astype(str))
+    table["direct_answered"] = counts(answered[answered["kind"] == "direct"]["agent"].astype(str))
+    table["offers"] = counts(offer_agent)
+    table["offers_missed"] = counts(offer_agent[reported_offers["result"] == "no_answer"])
+    table["talk_s"] = per_agent(talk, agent_all)
+    table["busy_s"] = (table["talk_s"] + per_agent(wrap, agent_all)
+                       + per_agent(ring, offers["agent"].astype(str)))
     table["load_erlang"] = table["talk_s"] / window_s
+    table["group_load_erlang"] = per_agent(group_talk, agent_all[group_talk.index]) / window_s
     table["occupancy"] = table["busy_s"] / window_s
     return table.reset_index()
 
@@ -179,7 +197,7 @@ def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
 def group_metrics(
     calls: pd.DataFrame,
     offers: pd.DataFrame,
-    members: Sequence[str],
+    member_load: Sequence[float] | pd.Series,
     group: str,
     window_s: float,
     ring_cycle_s: float,
@@ -189,7 +207,7 @@ def group_metrics(
 
     Outcome rates, waits (mean, median, 90th and 95th percentile), service
     level within ``threshold_s``, offers and rings per call, and the fairness
-    of the group-call load across ``members`` (see :func:`fairness`).
+    of ``member_load`` (the members' group-call load, see :func:`fairness`).
     """
     pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group)]
     ringing = offers[offers["call_id"].isin(pilot["call_id"])]
@@ -201,28 +219,31 @@ def group_metrics(
         "rings_per_call": ring_s / ring_cycle_s / len(pilot) if len(pilot) else np.nan,
         f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),
     })
-    loads = member_loads(pilot, members, window_s)["load_erlang"]
     metrics: pd.Series = pd.concat([
-        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(loads)
+        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load)
     ])
     return metrics
 
 
-def member_loads(
-    pilot_calls: pd.DataFrame, members: Sequence[str], window_s: float
-) -> pd.DataFrame:
-    """Per member: group calls answered, their talk load, and share of the group's load."""
-    answered = pilot_calls[pilot_calls["outcome"] == "answered"]
-    agent = answered["agent"].astype(str)
-    index = pd.Index(list(members), name="agent")
-    counts = agent.value_counts().reindex(index, fill_value=0)
-    talk = answered["talk_s"].groupby(agent).sum().reindex(index, fill_value=0.0)
-    total = float(talk.sum())
+def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """Per member of a group: group calls answered, group-call load, share of the group's load.
+
+    Parameters
+    ----------
+    agents : DataFrame
+        ``Result.agents``.
+    members : sequence of str
+        The group's members in list order.
+    """
+    rows = agents.set_index("agent").loc[list(members)]
+    load = rows["group_load_erlang"].astype(float)
+    total = float(load.sum())
     return pd.DataFrame({
-        "group_answered": counts.astype(int),
-        "load_erlang": talk / window_s,
-        "load_share": talk / total if total > 0 else np.nan,
-    }).reset_index()
+        "agent": list(members),
+        "group_answered": rows["group_answered"].to_numpy(),
+        "load_erlang": load.to_numpy(),
+        "load_share": (load / total).to_numpy() if total > 0 else np.nan,
+    })
 
 
 def hourly(

@@ -90,12 +90,12 @@ def measure(task: RunTask) -> Measurement:
     metrics, members, waits, hours = [], [], [], []
     agents = result.agents.set_index("agent")
     for group in scenario.hunt_groups:
-        metric = group_metrics(calls, offers, group.members, group.pilot, result.window_s,
-                               scenario.ring_cycle, task.threshold_s)
+        loads = member_loads(result.agents, group.members)
+        metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
+                               result.window_s, scenario.ring_cycle, task.threshold_s)
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
                                      "value": metric.to_numpy(dtype=float)}))
         pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
-        loads = member_loads(pilot, group.members, result.window_s)
         extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
                                                   "offers_missed", "occupancy"]]
         loads = loads.join(extra, on="agent")

@@ -121,7 +121,7 @@ def simulate(
     groups = [group_of[n] for n in agents_numbers]
     window_s = scenario.duration - scenario.warmup
     if keep == "totals":
-        totals = RunningTotals(agents_numbers, pilots, scenario.warmup)
+        totals = RunningTotals(agents_numbers, pilots, scenario.warmup, scenario.duration)
         run_model(scenario, seed, totals)
         return Result(scenario=scenario, seed=seed, calls=None, offers=None,
                       agents=totals.agents(window_s, names, groups), totals=totals)
@@ -133,7 +133,13 @@ def simulate(
     ids = np.frombuffer(log.call_id, dtype=np.int64)
     reported = ids[arrivals >= scenario.warmup]
     first_call = int(reported.min()) if len(reported) else int(ids.max(initial=-1)) + 1
-    calls = log.calls_frame(first_call)
-    offers = log.offers_frame(first_call)
-    agents = agent_table(calls, offers, agents_numbers, window_s, names=names, groups=groups)
+    all_calls, all_offers = log.calls_frame(), log.offers_frame()
+    agents = agent_table(all_calls, all_offers, agents_numbers,
+                         (scenario.warmup, scenario.duration), names=names, groups=groups)
+    if first_call > 0:
+        calls = all_calls[all_calls["call_id"] >= first_call].reset_index(drop=True)
+        offers = all_offers[all_offers["call_id"] >= first_call].reset_index(drop=True)
+    else:
+        calls, offers = all_calls, all_offers
+    del all_calls, all_offers
     return Result(scenario=scenario, seed=seed, calls=calls, offers=offers, agents=agents)
