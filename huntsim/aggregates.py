@@ -134,9 +134,8 @@ class RunningTotals:
         """The table of :func:`huntsim.metrics.summarize`, from the running totals."""
         rows = {}
         for pilot, scope in zip(self.pilot_numbers, self.scopes, strict=False):
-            if scope.offered:
-                rows[pilot] = self._scope_row(scope, threshold_s)
-        if sum(1 for s in self.scopes[:-1] if s.offered) > 1:
+            rows[pilot] = self._scope_row(scope, threshold_s)
+        if len(self.pilot_numbers) > 1:
             merged = _Scope()
             for scope in self.scopes[:-1]:
                 merged.offered += scope.offered

@@ -99,6 +99,8 @@ class Comparison:
                              & (self.table["metric"] == metric)]
             return float(row["mean"].iloc[0]) if len(row) else math.nan
 
+        if not value(self.baseline, "offered") > 0:
+            return f"No pilot calls reached {group}: there is nothing to compare."
         best = max(self.policies, key=lambda p: value(p, level))
         jain = ", ".join(f"{p.capitalize()} {value(p, 'jain_index'):.2f}" for p in self.policies)
         if best == self.baseline:

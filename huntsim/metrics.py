@@ -75,18 +75,21 @@ def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
     return summary
 
 
-def summarize(calls: pd.DataFrame, threshold_s: float = 20.0) -> pd.DataFrame:
+def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
+              groups: Sequence[str] | None = None) -> pd.DataFrame:
     """Headline figures per hunt group (pilot calls) and for direct calls.
 
-    Rows are the pilot numbers, then ``all pilot calls`` and ``direct calls``
-    where there are such calls. Columns: ``offered``, the outcome rates, the
+    Rows are the pilot numbers (``groups``, or those found in ``calls``; a group
+    with no calls has ``offered`` 0 and missing rates), then ``all pilot calls``
+    when there are several groups and ``direct calls`` when there are any. Columns: ``offered``, the outcome rates, the
     wait to answer (mean, median, 90th percentile, answered calls only) and the
     service level (answered within ``threshold_s`` over offered).
     """
     rows: dict[str, pd.Series] = {}
     pilot = calls[calls["kind"] == "pilot"]
-    groups = [g for g in pd.unique(pilot["group"].astype(str)) if g != "nan"]
-    for group in sorted(groups):
+    if groups is None:
+        groups = sorted(g for g in pd.unique(pilot["group"].astype(str)) if g != "nan")
+    for group in groups:
         rows[group] = _scope_summary(pilot[pilot["group"] == group], threshold_s)
     if len(groups) > 1:
         rows["all pilot calls"] = _scope_summary(pilot, threshold_s)

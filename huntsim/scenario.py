@@ -31,6 +31,8 @@ __all__ = [
 Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted"]
 POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform", "weighted")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
+MAX_EXPECTED_CALLS = 2e8
+"""Larger runs are refused: split them into replications instead."""
 
 
 class _Model(BaseModel):
@@ -122,7 +124,7 @@ class HuntGroup(_Model):
     pilot: str = Field(min_length=1)
     name: str | None = None
     policy: Policy = "regular"
-    members: tuple[str, ...] = Field(min_length=1)
+    members: tuple[str, ...] = Field(min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
     no_answer_rings: int = Field(default=3, ge=1, le=100)
     voicemail: bool = False
@@ -168,8 +170,8 @@ class Scenario(_Model):
     seed: int | None = Field(default=None, ge=0)
     caller_patience: Distribution | None = None
     agent_defaults: AgentDefaults | None = None
-    agents: tuple[Agent, ...] = Field(min_length=1)
-    hunt_groups: tuple[HuntGroup, ...] = ()
+    agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
+    hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
 
     @model_validator(mode="before")
     @classmethod
@@ -199,6 +201,11 @@ class Scenario(_Model):
         if problems:
             raise ScenarioError(problems)
         return self
+
+    def expected_calls(self) -> float:
+        """Mean number of calls (pilot and direct) arriving during the run."""
+        streams = [g.arrivals for g in self.hunt_groups] + [a.direct_calls for a in self.agents]
+        return sum(s.mean_rate(self.duration) * self.duration for s in streams if s is not None)
 
     def agent(self, number: str) -> Agent:
         """The agent with this number."""
@@ -239,6 +246,13 @@ class Scenario(_Model):
 def _rule_violations(scenario: Scenario) -> list[str]:
     """The rules of the product description, and the cross-field checks."""
     problems: list[str] = []
+    expected = scenario.expected_calls()
+    if expected > MAX_EXPECTED_CALLS:
+        problems.append(
+            f"duration: {scenario.duration:g} s at these arrival rates means about "
+            f"{expected:,.0f} calls, more than huntsim simulates in one run "
+            f"({MAX_EXPECTED_CALLS:,.0f}); shorten the run or use replications"
+        )
     if scenario.warmup >= scenario.duration:
         problems.append(
             f"warmup: {scenario.warmup:g} s is not shorter than duration "

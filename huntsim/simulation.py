@@ -66,7 +66,7 @@ class Result:
         if self.calls is None:
             assert self.totals is not None
             return self.totals.summary(threshold_s)
-        return summarize(self.calls, threshold_s)
+        return summarize(self.calls, threshold_s, [g.pilot for g in self.scenario.hunt_groups])
 
 
 def simulate(

@@ -1,0 +1,97 @@
+"""Hypothesis strategies: random valid scenarios, as the dicts a YAML file would hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+POLICIES = ["regular", "circular", "simultaneous", "uniform", "weighted"]
+
+def distributions(high: float = 400.0) -> st.SearchStrategy[Any]:
+    """Any distribution form, with times up to about ``high`` seconds."""
+    seconds = st.floats(min_value=0.0, max_value=high, allow_nan=False)
+    positive = st.floats(min_value=0.5, max_value=high, allow_nan=False)
+    return st.one_of(
+        seconds,
+        st.builds(lambda v: f"{v:g}s", st.integers(0, int(high))),
+        st.builds(lambda m: {"dist": "exponential", "mean": m}, positive),
+        st.builds(lambda a, b: {"dist": "uniform", "low": min(a, b), "high": max(a, b)},
+                  seconds, seconds),
+        st.builds(lambda m, s: {"dist": "lognormal", "mean": m, "sd": s}, positive, positive),
+        st.builds(lambda m, s: {"dist": "gamma", "mean": m, "sd": s}, positive, positive),
+        st.builds(lambda v: {"dist": "empirical", "values": v},
+                  st.lists(seconds, min_size=1, max_size=5)),
+    )
+
+
+@st.composite
+def arrivals(draw: st.DrawFn, duration: float) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["rate", "profile", "trace"]))
+    if kind == "rate":
+        return {"rate": f"{draw(st.floats(0, 90)):g}/h"}
+    if kind == "profile":
+        starts = sorted(set(draw(st.lists(st.floats(0, duration), min_size=1, max_size=4))))
+        profile = [{"start": s, "rate": f"{draw(st.floats(0, 120)):g}/h"} for s in starts]
+        result: dict[str, Any] = {"profile": profile}
+        if draw(st.booleans()):
+            result["period"] = starts[-1] + draw(st.floats(1, 3600))
+        return result
+    times = sorted(draw(st.lists(st.floats(0, duration), max_size=30)))
+    return {"trace": times}
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    duration = draw(st.floats(600, 4 * 3600))
+    n_agents = draw(st.integers(1, 6))
+    numbers = [f"55{i}" for i in range(n_agents)]
+    agents = []
+    for number in numbers:
+        agent: dict[str, Any] = {
+            "number": number,
+            "answer_probability": draw(st.sampled_from([0.0, 0.5, 0.9, 1.0])),
+            "answer_delay": draw(distributions(20.0)),
+            "talk_time": draw(distributions(600.0)),
+            "wrap_up": draw(st.one_of(st.just(0), distributions(60.0))),
+            "voicemail": draw(st.booleans()),
+            "no_answer_rings": draw(st.integers(1, 5)),
+        }
+        if draw(st.booleans()):
+            agent["direct_calls"] = draw(arrivals(duration))
+        agents.append(agent)
+    # deal the agents into at most two groups; some stay outside any group
+    owner = [draw(st.integers(-1, 1)) for _ in numbers]
+    groups = []
+    for g in range(2):
+        members = [n for n, o in zip(numbers, owner, strict=True) if o == g]
+        if not members:
+            continue
+        policy = draw(st.sampled_from(POLICIES))
+        voicemail = draw(st.booleans())
+        group: dict[str, Any] = {
+            "pilot": f"PILOT{g}",
+            "policy": policy,
+            "members": draw(st.permutations(members)),
+            "no_answer_rings": draw(st.integers(1, 4)),
+            "voicemail": voicemail,
+            "when_all_busy": draw(st.sampled_from(
+                ["busy", "queue"] + (["voicemail"] if voicemail else []))),
+            "circular_anchor": draw(st.sampled_from(["answered", "offered"])),
+            "idle_counts_direct_calls": draw(st.booleans()),
+            "arrivals": draw(arrivals(duration)),
+        }
+        if policy == "weighted" and draw(st.booleans()):
+            group["weights"] = [draw(st.floats(0.1, 5)) for _ in members]
+        groups.append(group)
+    scenario: dict[str, Any] = {
+        "name": "generated",
+        "duration": duration,
+        "warmup": draw(st.floats(0, duration * 0.5)),
+        "ring_cycle": draw(st.sampled_from([2, 6, "6s"])),
+        "agents": agents,
+        "hunt_groups": groups,
+    }
+    if draw(st.booleans()):
+        scenario["caller_patience"] = draw(distributions(600.0))
+    return scenario

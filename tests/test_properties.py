@@ -1,0 +1,95 @@
+"""Invariants that every run of every valid scenario must keep (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import scenarios
+
+from huntsim import load_scenario, simulate
+from huntsim.records import OFFER_RESULTS, OUTCOMES
+
+CASES = 120
+EPS = 1e-6
+
+
+def check_invariants(scenario, result) -> None:
+    calls, offers = result.calls, result.offers
+    # every call has exactly one outcome, and one row
+    assert calls["call_id"].is_unique
+    assert calls["outcome"].notna().all() and set(calls["outcome"].astype(str)) <= set(OUTCOMES)
+    assert set(offers["result"].astype(str)) <= set(OFFER_RESULTS)
+    # answered calls have an agent and a wait >= 0; others have neither
+    answered = calls["outcome"] == "answered"
+    assert calls.loc[answered, "agent"].notna().all()
+    assert (calls.loc[answered, "wait_s"] >= 0).all()
+    assert calls.loc[~answered, "agent"].isna().all()
+    assert calls.loc[~answered, "answer_s"].isna().all()
+    assert (calls["end_s"] >= calls["arrival_s"] - EPS).all()
+    # every offer lies inside its call's lifetime
+    joined = offers.merge(calls[["call_id", "arrival_s", "end_s", "kind", "group", "dialed",
+                                 "agent", "outcome"]], on="call_id", suffixes=("", "_call"))
+    assert len(joined) == len(offers)
+    assert (joined["start_s"] >= joined["arrival_s"] - EPS).all()
+    assert (joined["end_s"] >= joined["start_s"] - EPS).all()
+    assert (joined["end_s"] <= joined["end_s_call"] + EPS).all()
+    # pilot calls ring only their group's members, each at most once
+    members = {g.pilot: set(g.members) for g in scenario.hunt_groups}
+    pilot = joined[joined["kind"] == "pilot"]
+    assert all(str(a) in members[str(g)] for a, g in zip(pilot["agent"], pilot["group"],
+                                                          strict=True))
+    assert not pilot.duplicated(["call_id", "agent"]).any()
+    # direct calls ring only their member, once
+    direct = joined[joined["kind"] == "direct"]
+    assert (direct["agent"].astype(str) == direct["dialed"].astype(str)).all()
+    assert not direct.duplicated("call_id").any()
+    # the member who answered is the one whose offer says answered
+    taken = offers[offers["result"] == "answered"]
+    assert len(taken) == int(answered.sum())
+    by_call = taken.set_index("call_id")["agent"].astype(str)
+    assert (by_call.reindex(calls.loc[answered, "call_id"]).to_numpy()
+            == calls.loc[answered, "agent"].astype(str).to_numpy()).all()
+    # counts add up between calls, offers and agents
+    per_call = offers.groupby("call_id").size().reindex(calls["call_id"], fill_value=0)
+    assert (per_call.to_numpy() == calls["offers"].to_numpy()).all()
+    agents = result.agents.set_index("agent")
+    answered_calls = calls[answered]
+    for kind, column in (("pilot", "group_answered"), ("direct", "direct_answered")):
+        counted = answered_calls[answered_calls["kind"] == kind]["agent"].astype(str)
+        assert (counted.value_counts().reindex(agents.index, fill_value=0)
+                == agents[column]).all()
+    assert (offers["agent"].astype(str).value_counts().reindex(agents.index, fill_value=0)
+            == agents["offers"]).all()
+    assert (agents["occupancy"] <= 1 + EPS).all()
+    # a member is never on two calls at once (ringing, talking or wrapping up)
+    busy = [offers[["agent", "start_s", "end_s"]].rename(columns={"start_s": "s", "end_s": "e"})]
+    talk = answered_calls[["agent", "answer_s", "end_s", "wrap_up_s"]]
+    busy.append(pd.DataFrame({"agent": talk["agent"], "s": talk["answer_s"],
+                              "e": talk["end_s"] + talk["wrap_up_s"]}))
+    intervals = pd.concat(busy, ignore_index=True)
+    intervals = intervals[intervals["e"] - intervals["s"] > EPS]
+    for _, block in intervals.groupby(intervals["agent"].astype(str)):
+        spans = block.sort_values(["s", "e"])[["s", "e"]].to_numpy()
+        # an answered offer ends where its talk starts: touching is fine, overlap is not
+        assert np.all(spans[1:, 0] >= spans[:-1, 1] - EPS), spans
+
+
+@settings(max_examples=CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_invariants_hold_on_random_valid_scenarios(data, seed):
+    scenario = load_scenario(data)
+    check_invariants(scenario, simulate(scenario, seed=seed))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_same_seed_same_tables_and_totals_agree(data, seed):
+    first, second = simulate(data, seed=seed), simulate(data, seed=seed)
+    pd.testing.assert_frame_equal(first.calls, second.calls)
+    pd.testing.assert_frame_equal(first.offers, second.offers)
+    totals = simulate(data, seed=seed, keep="totals")
+    assert (totals.summary()["offered"] == first.summary()["offered"]).all()
+    pd.testing.assert_frame_equal(first.agents, totals.agents, check_dtype=False,
+                                  check_exact=False, atol=1e-6)
