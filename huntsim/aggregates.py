@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from huntsim.metrics import summary_frame
 from huntsim.records import OUTCOMES, Outcome, RingResult
 
 __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
@@ -149,11 +150,7 @@ class RunningTotals:
             rows["all pilot calls"] = self._scope_row(merged, threshold_s)
         if self.scopes[-1].offered:
             rows["direct calls"] = self._scope_row(self.scopes[-1], threshold_s)
-        table = pd.DataFrame(rows).T
-        table.index.name = "scope"
-        if len(table):
-            table["offered"] = table["offered"].astype(int)
-        return table
+        return summary_frame(rows, threshold_s)
 
     def agents(self, window_s: float, names: Sequence[str],
                groups: Sequence[str | None]) -> pd.DataFrame:

@@ -81,9 +81,10 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
 
     Rows are the pilot numbers (``groups``, or those found in ``calls``; a group
     with no calls has ``offered`` 0 and missing rates), then ``all pilot calls``
-    when there are several groups and ``direct calls`` when there are any. Columns: ``offered``, the outcome rates, the
-    wait to answer (mean, median, 90th percentile, answered calls only) and the
-    service level (answered within ``threshold_s`` over offered).
+    when there are several groups and ``direct calls`` when there are any.
+    Columns: ``offered``, the outcome rates, the wait to answer (mean, median,
+    90th percentile, answered calls only) and the service level (answered within
+    ``threshold_s`` over offered).
     """
     rows: dict[str, pd.Series] = {}
     pilot = calls[calls["kind"] == "pilot"]
@@ -96,10 +97,18 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
         rows["direct calls"] = _scope_summary(direct, threshold_s)
-    table = pd.DataFrame(rows).T
+    return summary_frame(rows, threshold_s)
+
+
+def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
+                  threshold_s: float) -> pd.DataFrame:
+    """Rows of :func:`summarize` as its table, with every column even when empty."""
+    columns = ["offered", "offers_per_call", *(f"{o}_rate" for o in OUTCOMES),
+               "mean_wait_s", "p50_wait_s", "p90_wait_s", f"service_level_{threshold_s:g}s"]
+    table = pd.DataFrame.from_dict({k: dict(v) for k, v in rows.items()}, orient="index",
+                                   columns=columns)
     table.index.name = "scope"
-    if len(table):
-        table["offered"] = table["offered"].astype(int)
+    table["offered"] = table["offered"].astype(int)
     return table
 
 
