@@ -57,6 +57,8 @@ def format_path(location: Iterable[int | str], prefix: str = "") -> str:
             text += f"[{part}]"
         elif part in _UNION_TAGS or part.startswith("function-"):
             continue
+        elif not part.isidentifier():
+            text += f"[{part!r}]"  # a key that is not a name, e.g. '' or 'a b'
         else:
             text += f".{part}" if text else part
     return text or "scenario"

@@ -1,0 +1,64 @@
+"""Crash-safe outputs: a killed comparison resumes without redoing finished runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pandas.testing import assert_frame_equal
+
+from huntsim.cli import main
+
+BASE = Path(__file__).resolve().parent.parent / "scenarios" / "real_estate.yaml"
+RUNS = 2 * 12
+
+
+def arguments(scenario: Path) -> list[str]:
+    return ["compare", str(scenario), "--policies", "regular,circular", "--replications",
+            "12", "--seed", "3", "--jobs", "1", "--quiet"]
+
+
+def test_killed_run_resumes_without_redoing_work(tmp_path):
+    data = yaml.safe_load(BASE.read_text())
+    data["duration"] = "90h"  # two weeks: long enough to be caught midway
+    scenario = tmp_path / "office.yaml"
+    scenario.write_text(yaml.safe_dump(data))
+    out = tmp_path / "interrupted"
+    runs = out / "runs"
+    process = subprocess.Popen([sys.executable, "-m", "huntsim", *arguments(scenario),
+                                "--out", str(out)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(runs.glob("*.pickle"))) < 3:
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    finished = {p.name: p.stat().st_mtime_ns for p in runs.glob("*.pickle")}
+    assert 3 <= len(finished) < RUNS
+    assert not (out / "report.html").exists()
+
+    assert main([*arguments(scenario), "--resume", str(out)]) == 0
+    for name, modified in finished.items():  # finished runs were not recomputed
+        assert (runs / name).stat().st_mtime_ns == modified
+    assert len(list(runs.glob("*.pickle"))) == RUNS
+
+    fresh = tmp_path / "uninterrupted"
+    assert main([*arguments(scenario), "--out", str(fresh)]) == 0
+    for table in ("comparison.csv", "differences.csv", "members.csv", "replications.csv"):
+        assert_frame_equal(pd.read_csv(out / table), pd.read_csv(fresh / table))
+    assert not [p for p in out.rglob(".*")]  # no temporary files left behind
+
+
+def test_resume_refuses_another_experiment(tmp_path, capsys):
+    out = tmp_path / "run"
+    small = ["compare", str(BASE), "--policies", "regular", "--replications", "2", "--jobs", "1",
+             "--quiet"]
+    assert main([*small, "--out", str(out)]) == 0
+    assert main([*small, "--seed", "99", "--resume", str(out)]) == 2
+    assert "different experiment" in capsys.readouterr().err
+    assert main([*small, "--resume", str(tmp_path / "nothing")]) == 2
