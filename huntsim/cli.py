@@ -121,17 +121,24 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def _positive(flag: str) -> Callable[[str], int]:
+def _whole_number(flag: str, minimum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not a whole number") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{flag}: {value} must be at least 1")
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{flag}: {value} must be at least {minimum}")
         return value
 
     return parse
+
+
+def _positive(flag: str) -> Callable[[str], int]:
+    return _whole_number(flag, 1)
+
+
+_seed = _whole_number("--seed", 0)
 
 
 def _duration(text: str) -> float:
@@ -141,16 +148,6 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(f"--threshold: {error}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"--threshold: {text!r} must be longer than 0 s")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed: {text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"--seed: {value} must be >= 0")
     return value
 
 

@@ -19,13 +19,11 @@ from huntsim.intervals import paired_difference, unpaired_difference
 from huntsim.replications import (
     Measurement,
     RunTask,
-    gather,
     interval_table,
-    long_members,
-    measure,
     replication_seeds,
+    run_measurements,
 )
-from huntsim.runner import CheckpointStore, run_tasks
+from huntsim.runner import CheckpointStore
 from huntsim.scenario import POLICIES, Scenario, load_scenario
 
 __all__ = ["Comparison", "compare"]
@@ -184,12 +182,8 @@ def compare(
         for policy in policies
         for i, s in enumerate(seeds)
     ]
-    measurements = run_tasks(measure, tasks, jobs=jobs, scheduler=scheduler,
-                             progress=progress, store=store, describe=_calls_of)
-    raw = gather(measurements, "metrics")
-    members = long_members(gather(measurements, "members"), ["policy", "replication"])
-    hours = gather(measurements, "hourly").melt(
-        id_vars=["policy", "replication", "group", "hour"], var_name="metric")
+    runs = run_measurements(tasks, ["policy", "replication"], jobs, scheduler, progress, store)
+    raw = runs.metrics
     return Comparison(
         scenario=base,
         policies=policies,
@@ -199,10 +193,10 @@ def compare(
         threshold_s=threshold_s,
         table=interval_table(raw, ["policy", "group", "metric"]),
         differences=_differences(raw, policies, baseline),
-        members=interval_table(members, ["policy", "group", "position", "agent", "name",
-                                         "metric"]),
-        waits=gather(measurements, "waits"),
-        hourly=interval_table(hours, ["policy", "group", "hour", "metric"]),
+        members=interval_table(runs.members, ["policy", "group", "position", "agent", "name",
+                                              "metric"]),
+        waits=runs.waits,
+        hourly=interval_table(runs.hourly, ["policy", "group", "hour", "metric"]),
         raw=raw,
     )
 
@@ -223,7 +217,3 @@ def _differences(raw: pd.DataFrame, policies: Sequence[str], baseline: str) -> p
     return pd.DataFrame(rows, columns=["policy", "baseline", "group", "metric", "mean",
                                        "ci_low", "ci_high", "unpaired_ci_low",
                                        "unpaired_ci_high"])
-
-
-def _calls_of(measurement: Measurement) -> int:
-    return measurement.calls

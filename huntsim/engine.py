@@ -33,7 +33,7 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from huntsim.arrivals import arrival_blocks
+from huntsim.arrivals import Arrivals, arrival_blocks
 from huntsim.distributions import Constant, Distribution
 from huntsim.policies import HuntPolicy, make_policy
 from huntsim.records import DIRECT, PILOT, Outcome, Recorder, RingResult
@@ -214,22 +214,20 @@ class _Model:
     # ----------------------------------------------------------------- arrivals
     def _start_arrivals(self, seed: int) -> None:
         scenario = self.scenario
-        for group, spec in zip(self.groups, scenario.hunt_groups, strict=True):
-            if spec.arrivals is not None:
-                source = ("group", spec.pilot)
-                self.env.process(self._arrive(
-                    arrival_blocks(spec.arrivals, generator(seed, *source, "arrivals"),
-                                   scenario.duration),
-                    Tickets(seed, source, scenario.caller_patience),
-                    self._pilot_call, group))
-        for member, agent in zip(self.members, scenario.agents, strict=True):
-            if agent.direct_calls is not None:
-                source = ("agent", agent.number)
-                self.env.process(self._arrive(
-                    arrival_blocks(agent.direct_calls, generator(seed, *source, "direct_calls"),
-                                   scenario.duration),
-                    Tickets(seed, source, scenario.caller_patience),
-                    self._direct_call, member))
+        streams: list[tuple[Arrivals | None, tuple[str, str], str, Callable[..., None], Any]] = [
+            (spec.arrivals, ("group", spec.pilot), "arrivals", self._pilot_call, group)
+            for group, spec in zip(self.groups, scenario.hunt_groups, strict=True)
+        ] + [
+            (agent.direct_calls, ("agent", agent.number), "direct_calls", self._direct_call,
+             member)
+            for member, agent in zip(self.members, scenario.agents, strict=True)
+        ]
+        for arrivals, source, name, handle, target in streams:
+            if arrivals is not None:
+                times = arrival_blocks(arrivals, generator(seed, *source, name),
+                                       scenario.duration)
+                tickets = Tickets(seed, source, scenario.caller_patience)
+                self.env.process(self._arrive(times, tickets, handle, target))
 
     def _arrive(self, times: Iterator[NDArray[np.float64]], tickets: Tickets,
                 handle: Callable[[Any, TicketBlock, int], None], target: Any,
@@ -352,7 +350,6 @@ class _Model:
 
     def _ring(self, call: _Call, member: _Member, timeout: float) -> None:
         """Ring one member; the offer's end is known now, so it is one event."""
-        now = self.env.now
         self._occupy(member)
         picks_up, delay = member.picks_up(call.block, call.row, call.offers)
         call.offers += 1
@@ -360,26 +357,13 @@ class _Model:
             call.tried |= 1 << member.position
             if call.group.on_offered is not None:
                 call.group.on_offered(member.position)
-        if picks_up and delay <= timeout:
-            ring_s, result = delay, RingResult.ANSWERED
-        else:
-            ring_s, result = timeout, RingResult.NO_ANSWER
-        if call.deadline < now + ring_s:
-            ring_s, result = max(call.deadline - now, 0.0), RingResult.CALLER_HUNG_UP
-        call.ring_members = [member]
-        call.ring_winner = member if result == RingResult.ANSWERED else None
-        call.ring_result = result
-        call.ring_start = now
-        if ring_s <= 0.0:
-            self._ring_over(call)
-        else:
-            self.env.timeout(ring_s, call).callbacks.append(self._ring_ended)
+        answers = picks_up and delay <= timeout
+        self._until_first_event(call, [member], member if answers else None, delay, timeout)
 
     def _ring_all(self, call: _Call, ringing: list[_Member]) -> None:
         """Ring several members at once; the first to pick up takes the call."""
         group = call.group
         assert group is not None
-        now = self.env.now
         timeout = group.timeout
         winner: _Member | None = None
         winner_delay = _INF
@@ -392,6 +376,12 @@ class _Model:
             if picks_up and delay <= timeout and delay < winner_delay:
                 winner, winner_delay = member, delay
         call.offers += len(ringing)
+        self._until_first_event(call, ringing, winner, winner_delay, timeout)
+
+    def _until_first_event(self, call: _Call, ringing: list[_Member], winner: _Member | None,
+                           winner_delay: float, timeout: float) -> None:
+        """Ring until the pick-up, the time-out or the caller's hang-up, whichever is first."""
+        now = self.env.now
         if winner is not None:
             ring_s, result = winner_delay, RingResult.ANSWERED
         else:

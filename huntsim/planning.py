@@ -21,12 +21,11 @@ from huntsim.errors import ScenarioError
 from huntsim.replications import (
     Measurement,
     RunTask,
-    gather,
     interval_table,
-    measure,
     replication_seeds,
+    run_measurements,
 )
-from huntsim.runner import CheckpointStore, run_tasks
+from huntsim.runner import CheckpointStore
 from huntsim.scenario import Agent, Scenario, load_scenario
 from huntsim.theory import erlang_b, erlang_c_service_level
 
@@ -230,10 +229,9 @@ def plan(
                 tasks.append(RunTask(f"policy-{policy}_members-{size:03d}_rep-{i:04d}",
                                      scenario_p, s, threshold_s,
                                      (("policy", policy), ("members", size), ("replication", i))))
-    measurements = run_tasks(measure, tasks, jobs=jobs, scheduler=scheduler, progress=progress,
-                             store=store, describe=lambda m: m.calls)
-    raw = gather(measurements, "metrics")
-    raw = raw[raw["group"] == group].drop(columns="group")
+    runs = run_measurements(tasks, ["policy", "members", "replication"], jobs, scheduler,
+                            progress, store)
+    raw = runs.metrics[runs.metrics["group"] == group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     return StaffingPlan(
         scenario=base, group=group, targets=parsed, sizes=sizes, policies=policies,

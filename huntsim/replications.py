@@ -27,10 +27,12 @@ __all__ = [
     "Measurement",
     "Replications",
     "RunTask",
+    "Runs",
     "interval_table",
     "measure",
     "replicate",
     "replication_seeds",
+    "run_measurements",
 ]
 
 WAIT_SAMPLE = 5000
@@ -225,19 +227,47 @@ def replicate(
         RunTask(f"rep-{i:04d}", base, s, threshold_s, (("replication", i),))
         for i, s in enumerate(replication_seeds(seed, replications))
     ]
-    measurements = run_tasks(measure, tasks, jobs=jobs, scheduler=scheduler,
-                             progress=progress, store=store, describe=_calls_of)
-    raw = gather(measurements, "metrics")
-    members = long_members(gather(measurements, "members"), ["replication"])
-    hours = gather(measurements, "hourly").melt(
-        id_vars=["replication", "group", "hour"], var_name="metric")
+    runs = run_measurements(tasks, ["replication"], jobs, scheduler, progress, store)
     return Replications(
         scenario=base,
         seed=seed,
-        raw=raw,
-        table=interval_table(raw, ["group", "metric"]),
-        members=interval_table(members, ["group", "position", "agent", "name", "metric"]),
-        hourly=interval_table(hours, ["group", "hour", "metric"]),
+        raw=runs.metrics,
+        table=interval_table(runs.metrics, ["group", "metric"]),
+        members=interval_table(runs.members, ["group", "position", "agent", "name", "metric"]),
+        hourly=interval_table(runs.hourly, ["group", "hour", "metric"]),
+    )
+
+
+@dataclass(frozen=True)
+class Runs:
+    """The measurements of many runs, gathered into long tables with their labels."""
+
+    metrics: pd.DataFrame
+    members: pd.DataFrame
+    hourly: pd.DataFrame
+    waits: pd.DataFrame
+
+
+def run_measurements(
+    tasks: Sequence[RunTask],
+    labels: Sequence[str],
+    jobs: int | None,
+    scheduler: str | None,
+    progress: bool | None,
+    store: CheckpointStore[Measurement] | None,
+) -> Runs:
+    """Run and measure every task (see :func:`huntsim.runner.run_tasks`); gather the tables.
+
+    ``labels`` are the names of the tasks' labels, e.g. ``["policy", "replication"]``.
+    """
+    measurements = run_tasks(measure, tasks, jobs=jobs, scheduler=scheduler,
+                             progress=progress, store=store, describe=_calls_of)
+    return Runs(
+        metrics=gather(measurements, "metrics"),
+        members=long_members(gather(measurements, "members"), labels),
+        hourly=gather(measurements, "hourly").melt(id_vars=[*labels, "group", "hour"],
+                                                   var_name="metric"),
+        waits=gather(measurements, "waits"),
     )
 
 
