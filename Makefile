@@ -24,8 +24,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check huntsim tests benchmarks
 	$(BIN)/mypy
 
+# the default pytest run leaves out tests marked slow; make test runs them too
 test: lint
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) -m ""
 
 slow: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m slow
