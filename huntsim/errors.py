@@ -54,11 +54,11 @@ def format_path(location: Iterable[int | str], prefix: str = "") -> str:
     text = prefix
     for part in location:
         if isinstance(part, int):
-            text += f"[{part}]"
+            text += f"[{part}]" if text else f"scenario[{part}]"
         elif part in _UNION_TAGS or part.startswith("function-"):
             continue
         elif not part.isidentifier():
-            text += f"[{part!r}]"  # a key that is not a name, e.g. '' or 'a b'
+            text = (text or "scenario") + f"[{part!r}]"
         else:
             text += f".{part}" if text else part
     return text or "scenario"

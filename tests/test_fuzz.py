@@ -27,7 +27,7 @@ BASE = yaml.safe_load(
 MUTATIONS, TEXTS, COMMANDS = 400, 150, 60
 # a message starts with where the problem is: a field path, or a quoted file name
 MESSAGE = re.compile(
-    r"^(scenario|'.*'|[^\W\d]\w*(\[(\d+|'.*'|\".*\")\]|\.[^\W\d]\w*)*): .+", re.DOTALL)
+    r"^('.*'|[^\W\d]\w*(\[(\d+|'.*'|\".*\")\]|\.[^\W\d]\w*)*): .+", re.DOTALL)
 
 garbage = st.one_of(
     st.none(), st.booleans(), st.integers(-10**12, 10**12),
