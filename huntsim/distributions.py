@@ -122,6 +122,16 @@ class _MeanAndSd(_Base):
     mean: Seconds = Field(gt=0)
     sd: Seconds = Field(gt=0)
 
+    @model_validator(mode="after")
+    def _spread_in_reason(self) -> _MeanAndSd:
+        # beyond this the shape parameters overflow and times become NaN or infinite
+        if not 1e-6 <= self.sd / self.mean <= 1e3:
+            raise ValueError(
+                f"sd (={self.sd:g} s) must be between a millionth and 1000 times "
+                f"the mean (={self.mean:g} s)"
+            )
+        return self
+
 
 class Lognormal(_MeanAndSd):
     """Lognormal times given by the mean and standard deviation of the time itself.

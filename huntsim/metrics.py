@@ -303,8 +303,11 @@ def hourly(
 
 def _hour_exposure(start_s: float, end_s: float, day_s: float, hour: int) -> float:
     """Seconds of ``[start_s, end_s)`` that fall in the given hour of the day."""
-    first, last = int(np.floor(start_s / day_s)), int(np.ceil(end_s / day_s))
-    low = np.arange(first, last + 1) * day_s + hour * 3600.0
-    high = np.minimum(low + 3600.0, np.arange(first, last + 1) * day_s + day_s)
-    overlap = np.minimum(high, end_s) - np.maximum(low, start_s)
-    return float(np.clip(overlap, 0.0, None).sum())
+    begins = hour * 3600.0
+    length = max(0.0, min(3600.0, day_s - begins))  # the last hour of a day may be short
+
+    def before(t: float) -> float:  # seconds of [0, t) in that hour
+        days, into = divmod(t, day_s)
+        return days * length + min(max(into - begins, 0.0), length)
+
+    return max(0.0, before(end_s) - before(start_s))
