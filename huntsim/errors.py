@@ -40,7 +40,16 @@ class ScenarioError(Exception):
     @classmethod
     def from_validation(cls, error: ValidationError, prefix: str = "") -> ScenarioError:
         """Turn pydantic's errors into field-named messages."""
-        return cls([_describe(item, prefix) for item in error.errors()])
+        items = error.errors()
+        # a list whose items failed also reports being too short: say only why the items failed
+        nested = [tuple(i["loc"]) for i in items]
+        items = [
+            i for i in items
+            if not (i["type"] == "too_short"
+                    and any(len(n) > len(i["loc"]) and n[: len(i["loc"])] == tuple(i["loc"])
+                            for n in nested))
+        ]
+        return cls([_describe(item, prefix) for item in items])
 
 
 def format_path(location: Iterable[int | str], prefix: str = "") -> str:

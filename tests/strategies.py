@@ -12,14 +12,15 @@ def distributions(high: float = 400.0) -> st.SearchStrategy[Any]:
     """Any distribution form, with times up to about ``high`` seconds."""
     seconds = st.floats(min_value=0.0, max_value=high, allow_nan=False)
     positive = st.floats(min_value=0.5, max_value=high, allow_nan=False)
+    spread = st.floats(min_value=0.01, max_value=20.0)  # sd as a multiple of the mean
     return st.one_of(
         seconds,
         st.builds(lambda v: f"{v:g}s", st.integers(0, int(high))),
         st.builds(lambda m: {"dist": "exponential", "mean": m}, positive),
         st.builds(lambda a, b: {"dist": "uniform", "low": min(a, b), "high": max(a, b)},
                   seconds, seconds),
-        st.builds(lambda m, s: {"dist": "lognormal", "mean": m, "sd": s}, positive, positive),
-        st.builds(lambda m, s: {"dist": "gamma", "mean": m, "sd": s}, positive, positive),
+        st.builds(lambda m, f: {"dist": "lognormal", "mean": m, "sd": m * f}, positive, spread),
+        st.builds(lambda m, f: {"dist": "gamma", "mean": m, "sd": m * f}, positive, spread),
         st.builds(lambda v: {"dist": "empirical", "values": v},
                   st.lists(seconds, min_size=1, max_size=5)),
     )
