@@ -91,10 +91,6 @@ class CheckpointStore(Generic[R]):
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write(self._path(key), lambda p: p.write_bytes(data))
 
-    def done(self) -> set[str]:
-        """Keys of the finished tasks."""
-        return {p.stem for p in self.directory.glob("*.pickle")}
-
 
 def run_tasks(
     work: Callable[[T], R],

@@ -109,16 +109,14 @@ class TicketBlock:
     block, and times are computed once per distinct distribution.
     """
 
-    __slots__ = ("_answers", "_delays", "_talk", "_tickets", "_uniform", "_wrap_up", "patience")
+    __slots__ = ("_answers", "_tickets", "_times", "_uniform", "patience")
 
     def __init__(self, tickets: Tickets) -> None:
         self._tickets = tickets
         self.patience = tickets.patience_block()
         self._uniform: dict[tuple[str, int], Any] = {}
         self._answers: dict[int, list[float]] = {}
-        self._delays: dict[tuple[int, int], list[float]] = {}
-        self._talk: dict[int, list[float]] = {}
-        self._wrap_up: dict[int, list[float]] = {}
+        self._times: dict[tuple[str, int, int], list[float]] = {}
 
     def _u(self, quantity: str, ordinal: int) -> Any:
         key = (quantity, ordinal)
@@ -141,24 +139,22 @@ class TicketBlock:
 
         ``key`` is a number that stands for the distribution (a cheap dictionary key).
         """
-        values = self._delays.get((ordinal, key))
-        if values is None:
-            values = distribution.quantile(self._u("answer_delay", ordinal)).tolist()
-            self._delays[(ordinal, key)] = values
-        return values
+        return self._quantiles("answer_delay", ordinal, key, distribution)
 
     def talk(self, key: int, distribution: Distribution) -> list[float]:
         """Talk times of the block's callers, if the answering member follows ``distribution``."""
-        values = self._talk.get(key)
-        if values is None:
-            values = distribution.quantile(self._u("talk_time", 0)).tolist()
-            self._talk[key] = values
-        return values
+        return self._quantiles("talk_time", 0, key, distribution)
 
     def wrap_up(self, key: int, distribution: Distribution) -> list[float]:
         """Wrap-up times after the block's calls, under ``distribution``."""
-        values = self._wrap_up.get(key)
+        return self._quantiles("wrap_up", 0, key, distribution)
+
+    def _quantiles(self, quantity: str, ordinal: int, key: int,
+                   distribution: Distribution) -> list[float]:
+        """The block's uniform numbers of one quantity, as times of ``distribution`` (cached)."""
+        cache_key = (quantity, ordinal, key)
+        values = self._times.get(cache_key)
         if values is None:
-            values = distribution.quantile(self._u("wrap_up", 0)).tolist()
-            self._wrap_up[key] = values
+            values = distribution.quantile(self._u(quantity, ordinal)).tolist()
+            self._times[cache_key] = values
         return values
