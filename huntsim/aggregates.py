@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from huntsim.metrics import summary_frame
 from huntsim.records import OUTCOMES, Outcome, RingResult
@@ -23,7 +24,7 @@ __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 
 WAIT_RESOLUTION_S = 0.1
 """Width of a wait histogram bin: quantiles are exact to this many seconds."""
-_BINS = 36_000  # one hour at WAIT_RESOLUTION_S; longer waits share the last bin
+_BINS_PER_SECOND = round(1 / WAIT_RESOLUTION_S)
 
 
 class _Scope:
@@ -35,7 +36,9 @@ class _Scope:
         self.outcomes = [0] * len(OUTCOMES)
         self.answered = 0
         self.wait_s = 0.0
-        self.wait_bins = [0] * (_BINS + 1)
+        # bin k holds waits in ((k - 1) * resolution, k * resolution]; sparse, so
+        # any wait, however long, has its own bin
+        self.wait_bins: dict[int, int] = {}
 
 
 class RunningTotals:
@@ -88,10 +91,11 @@ class RunningTotals:
         scope.offers += offers
         scope.outcomes[outcome] += 1
         if outcome == Outcome.ANSWERED:
-            wait = answer - arrival
+            wait = round(answer - arrival, 6)  # whole microseconds
             scope.answered += 1
             scope.wait_s += wait
-            scope.wait_bins[min(math.ceil(wait / WAIT_RESOLUTION_S - 1e-9), _BINS)] += 1
+            k = math.ceil(round(wait * _BINS_PER_SECOND, 4))
+            scope.wait_bins[k] = scope.wait_bins.get(k, 0) + 1
             if group >= 0:
                 self.group_answered[agent] += 1
             else:
@@ -118,16 +122,15 @@ class RunningTotals:
         }
         for code, outcome in enumerate(OUTCOMES):
             row[f"{outcome}_rate"] = scope.outcomes[code] / offered if offered else math.nan
-        counts = np.asarray(scope.wait_bins)
+        bins = np.array(sorted(scope.wait_bins), dtype=np.int64)
+        counts = np.array([scope.wait_bins[k] for k in bins.tolist()], dtype=np.int64)
         row["mean_wait_s"] = scope.wait_s / scope.answered if scope.answered else math.nan
         cumulative = np.cumsum(counts)
         for q in (0.5, 0.9):
-            if scope.answered:
-                k = int(np.searchsorted(cumulative, q * scope.answered))
-                row[f"p{round(q * 100)}_wait_s"] = k * WAIT_RESOLUTION_S
-            else:
-                row[f"p{round(q * 100)}_wait_s"] = math.nan
-        within = int(counts[: math.floor(threshold_s / WAIT_RESOLUTION_S + 1e-9) + 1].sum())
+            row[f"p{round(q * 100)}_wait_s"] = (
+                _quantile(bins, cumulative, q) if scope.answered else math.nan)
+        last_bin = math.floor(round(threshold_s * _BINS_PER_SECOND, 4))
+        within = int(counts[bins <= last_bin].sum())
         row[f"service_level_{threshold_s:g}s"] = within / offered if offered else math.nan
         return row
 
@@ -145,8 +148,8 @@ class RunningTotals:
                 merged.wait_s += scope.wait_s
                 merged.outcomes = [a + b for a, b in zip(merged.outcomes, scope.outcomes,
                                                          strict=True)]
-                merged.wait_bins = [a + b for a, b in zip(merged.wait_bins, scope.wait_bins,
-                                                          strict=True)]
+                for k, count in scope.wait_bins.items():
+                    merged.wait_bins[k] = merged.wait_bins.get(k, 0) + count
             rows["all pilot calls"] = self._scope_row(merged, threshold_s)
         if self.scopes[-1].offered:
             rows["direct calls"] = self._scope_row(self.scopes[-1], threshold_s)
@@ -171,3 +174,21 @@ class RunningTotals:
             "group_load_erlang": np.asarray(self.group_talk_s) / window_s,
             "occupancy": busy / window_s,
         })
+
+
+def _quantile(bins: NDArray[np.int64], cumulative: NDArray[np.int64], q: float) -> float:
+    """The ``q`` quantile of the binned waits, interpolated as :func:`numpy.quantile` does.
+
+    Each order statistic is known to its bin (within :data:`WAIT_RESOLUTION_S`),
+    so the interpolated quantile is too.
+    """
+    n = int(cumulative[-1])
+    h = (n - 1) * q
+    below = math.floor(h)
+    above = min(below + 1, n - 1)
+
+    def order_statistic(i: int) -> float:
+        return float(bins[np.searchsorted(cumulative, i + 1)]) / _BINS_PER_SECOND
+
+    low = order_statistic(below)
+    return low + (h - below) * (order_statistic(above) - low)

@@ -7,8 +7,20 @@ after how long) is drawn when the offer starts, so the offer's end is known
 at once and costs a single event, whichever of pick-up, time-out or the
 caller hanging up comes first.
 
-Semantics (see ``docs`` in the README):
+Semantics (see "Timing rules" in the README):
 
+* Time has a resolution of one microsecond: every time the engine handles
+  (arrival, answer delay, ring time-out, patience, talk, wrap-up) is rounded
+  to a whole number of microseconds and kept as an integer, so sums and
+  comparisons are exact. A pick-up delay equal to the time-out answers.
+* Events at the same instant happen in a fixed order that never depends on how
+  they were created: first members free up (talk and wrap-up over; in list
+  order), then rings end (oldest call first), then patience runs out, then new
+  calls arrive (hunt groups in file order, then direct calls in agent order).
+  So a member whose call ends at t is free for every call arriving at t.
+* An answer at the instant the caller's patience runs out is taken; otherwise a
+  caller whose patience has run out starts nothing more (no next ring, no
+  voicemail, no queue): the call is abandoned at that instant.
 * A member's line is either idle or busy (ringing, talking, or in wrap-up).
   Busy members are skipped without ringing; each member is offered a given
   call at most once.
@@ -18,7 +30,10 @@ Semantics (see ``docs`` in the README):
 * A pilot call that finds every member busy gets ``when_all_busy``. One that
   every idle member let ring goes to the pilot's voicemail, or ``no_answer``.
   With ``queue`` the caller instead waits for the next member who frees up
-  and has not yet been offered the call.
+  and has not yet been offered the call; a caller who is ringing a member
+  does not hold the head of the queue. Simultaneous rings the members once,
+  all who are idle when the call arrives; without a queue the call then goes
+  to voicemail (a member who frees during the ring is not added).
 * Callers with a patience hang up when it runs out, ringing or waiting.
 """
 
@@ -34,6 +49,7 @@ import simpy
 from numpy.typing import NDArray
 
 from huntsim.arrivals import Arrivals, arrival_blocks
+from huntsim.clock import TICKS_PER_SECOND, ticks, ticks_of
 from huntsim.distributions import Constant, Distribution
 from huntsim.policies import HuntPolicy, make_policy
 from huntsim.records import DIRECT, PILOT, Outcome, Recorder, RingResult
@@ -44,6 +60,34 @@ __all__ = ["run_model"]
 
 _NaN = math.nan
 _INF = math.inf
+
+# Same-instant order: the priority of an event is its phase times _PHASE plus
+# a rank within the phase (member index, call id or stream index).
+_PHASE = 1 << 48
+_FREE = 1 * _PHASE
+_RING_END = 2 * _PHASE
+_PATIENCE = 3 * _PHASE
+_ARRIVAL = 4 * _PHASE
+
+
+class _Environment(simpy.Environment):
+    """SimPy's environment on the integer clock of :mod:`huntsim.clock`."""
+
+    @property
+    def now(self) -> int:
+        """The current time, in ticks."""
+        return self._now  # type: ignore[return-value]
+
+
+class _At(simpy.Event):
+    """An event at ``now + delay`` whose place among same-instant events is ``priority``."""
+
+    def __init__(self, env: _Environment, delay: int, value: Any, priority: int) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = value
+        self._ok = True
+        env.schedule(self, priority, delay)  # type: ignore[arg-type]
 
 
 class _Member:
@@ -56,6 +100,7 @@ class _Member:
         "answer_probability",
         "busy",
         "direct_timeout",
+        "free_priority",
         "group",
         "index",
         "position",
@@ -72,9 +117,10 @@ class _Member:
                  key_of: Callable[[Distribution], int]) -> None:
         self.index = index
         self.busy = False
+        self.free_priority = _FREE + index
         self.answer_probability = agent.answer_probability
         self.voicemail = agent.voicemail
-        self.direct_timeout = agent.no_answer_rings * scenario.ring_cycle
+        self.direct_timeout = agent.no_answer_rings * ticks(scenario.ring_cycle)
         self.answer_delay = agent.answer_delay
         self.answer_delay_constant = _constant(agent.answer_delay)
         self.answer_delay_key = key_of(agent.answer_delay)
@@ -87,8 +133,8 @@ class _Member:
         self.group: _Group | None = None
         self.position = -1
 
-    def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, float]:
-        """Whether this member picks up the caller's ``ordinal``-th offer, and when."""
+    def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, int]:
+        """Whether this member picks up the caller's ``ordinal``-th offer, and when (ticks)."""
         p = self.answer_probability
         picks_up = p >= 1.0 or (p > 0.0 and block.answer(ordinal)[row] < p)
         delay = self.answer_delay_constant
@@ -97,8 +143,9 @@ class _Member:
         return picks_up, delay
 
 
-def _constant(distribution: Distribution) -> float | None:
-    return distribution.value if isinstance(distribution, Constant) else None
+def _constant(distribution: Distribution) -> int | None:
+    """The value in ticks of a constant distribution, else None."""
+    return ticks(distribution.value) if isinstance(distribution, Constant) else None
 
 
 class _Group:
@@ -129,7 +176,7 @@ class _Group:
         self.on_offered = _hook(policy, "offered")
         self.on_answered = _hook(policy, "answered")
         self.on_call_ended = _hook(policy, "call_ended")
-        self.timeout = group.no_answer_rings * ring_cycle
+        self.timeout = group.no_answer_rings * ticks(ring_cycle)
         self.voicemail = group.voicemail
         self.all_busy = group.all_busy_treatment
         self.queueing = self.all_busy == "queue"
@@ -163,7 +210,7 @@ class _Call:
     )
 
     def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
-                 arrival: float, block: TicketBlock, row: int, deadline: float) -> None:
+                 arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
         self.id = call_id
         self.block = block
         self.row = row
@@ -181,14 +228,14 @@ class _Call:
         self.ring_members: list[_Member] = []
         self.ring_winner: _Member | None = None
         self.ring_result = 0
-        self.ring_start = 0.0
+        self.ring_start = 0
 
 
 class _Model:
     """Wiring of one run: members, groups, arrival processes and the call log."""
 
     def __init__(self, scenario: Scenario, seed: int, recorder: Recorder) -> None:
-        self.env = simpy.Environment()
+        self.env = _Environment()
         self.scenario = scenario
         self.add_call = recorder.add_call
         self.add_offer = recorder.add_offer
@@ -222,23 +269,22 @@ class _Model:
              member)
             for member, agent in zip(self.members, scenario.agents, strict=True)
         ]
-        for arrivals, source, name, handle, target in streams:
+        for rank, (arrivals, source, name, handle, target) in enumerate(streams):
             if arrivals is not None:
                 times = arrival_blocks(arrivals, generator(seed, *source, name),
                                        scenario.duration)
                 tickets = Tickets(seed, source, scenario.caller_patience)
-                self.env.process(self._arrive(times, tickets, handle, target))
+                self.env.process(self._arrive(times, tickets, handle, target, _ARRIVAL + rank))
 
     def _arrive(self, times: Iterator[NDArray[np.float64]], tickets: Tickets,
-                handle: Callable[[Any, TicketBlock, int], None], target: Any,
+                handle: Callable[[Any, TicketBlock, int], None], target: Any, priority: int,
                 ) -> Generator[simpy.Event, None, None]:
         env = self.env
-        timeout = env.timeout
         take = tickets.take
         for block in times:
-            for t in block.tolist():
+            for t in ticks_of(block):
                 gap = t - env.now
-                yield timeout(gap if gap > 0 else 0.0)
+                yield _At(env, gap if gap > 0 else 0, None, priority)
                 ticket, row = take()
                 handle(target, ticket, row)
 
@@ -268,15 +314,20 @@ class _Model:
         """Offer the call to the next idle member who has not had it yet."""
         group = call.group
         assert group is not None
+        if call.deadline <= self.env.now:
+            self._finish(call, Outcome.ABANDONED)
+            return
         members = group.members
         order = call.order or group.policy.order()
         call.order = order
         tried = call.tried
         if group.policy.simultaneous:
-            ringing = [m for m in members if not m.busy and not (tried >> m.position) & 1]
-            if ringing:
-                self._ring_all(call, ringing)
-                return
+            # one round without a queue: everyone idle rang at once, and nobody took it
+            if group.queueing or not tried:
+                ringing = [m for m in members if not m.busy and not (tried >> m.position) & 1]
+                if ringing:
+                    self._ring_all(call, ringing)
+                    return
         else:
             position = 0 if group.queueing else call.position
             while position < len(order):
@@ -296,11 +347,16 @@ class _Model:
     def _wait(self, call: _Call) -> None:
         group = call.group
         assert group is not None
+        now = self.env.now
+        if call.deadline <= now:
+            self._finish(call, Outcome.ABANDONED)
+            return
         call.waiting = True
         bisect.insort(group.queue, call, key=_call_id)
         if not call.patience_scheduled and call.deadline < _INF:
+            # one timer per call, at its deadline; while the call rings it does nothing
             call.patience_scheduled = True
-            self.env.timeout(max(call.deadline - self.env.now, 0.0), call).callbacks.append(
+            _At(self.env, int(call.deadline) - now, call, _PATIENCE + call.id).callbacks.append(
                 self._patience_ran_out)
 
     def _patience_ran_out(self, event: simpy.Event) -> None:
@@ -313,7 +369,11 @@ class _Model:
 
     def _serve_queue(self, group: _Group, member: _Member) -> None:
         """A member of a queueing group is free: the longest waiting caller who
-        has not had them yet is offered the call."""
+        has not had them yet is offered the call.
+
+        Iterative: whatever rings start here end in later events, so serving a
+        long queue never nests calls.
+        """
         bit = 1 << member.position
         queue = group.queue
         while not member.busy:
@@ -331,6 +391,8 @@ class _Model:
         call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
         if member.busy:
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
+        elif call.deadline <= self.env.now:
+            self._finish(call, Outcome.ABANDONED)
         else:
             self._ring(call, member, member.direct_timeout)
 
@@ -341,6 +403,7 @@ class _Model:
             member.group.idle -= 1
 
     def _release(self, member: _Member) -> None:
+        """The member is idle again; a queue they serve is offered to them at once."""
         member.busy = False
         group = member.group
         if group is not None:
@@ -348,7 +411,7 @@ class _Model:
             if group.queue:
                 self._serve_queue(group, member)
 
-    def _ring(self, call: _Call, member: _Member, timeout: float) -> None:
+    def _ring(self, call: _Call, member: _Member, timeout: int) -> None:
         """Ring one member; the offer's end is known now, so it is one event."""
         self._occupy(member)
         picks_up, delay = member.picks_up(call.block, call.row, call.offers)
@@ -366,41 +429,40 @@ class _Model:
         assert group is not None
         timeout = group.timeout
         winner: _Member | None = None
-        winner_delay = _INF
+        winner_delay = timeout + 1
         for member in ringing:
             self._occupy(member)
             call.tried |= 1 << member.position
             if group.on_offered is not None:
                 group.on_offered(member.position)
             picks_up, delay = member.picks_up(call.block, call.row, member.position)
-            if picks_up and delay <= timeout and delay < winner_delay:
+            if picks_up and delay < winner_delay:  # ties go to list order
                 winner, winner_delay = member, delay
         call.offers += len(ringing)
         self._until_first_event(call, ringing, winner, winner_delay, timeout)
 
     def _until_first_event(self, call: _Call, ringing: list[_Member], winner: _Member | None,
-                           winner_delay: float, timeout: float) -> None:
-        """Ring until the pick-up, the time-out or the caller's hang-up, whichever is first."""
+                           winner_delay: int, timeout: int) -> None:
+        """Ring until the pick-up, the time-out or the caller's hang-up, whichever is first.
+
+        The end is an event even when the ring lasts no time, so that nothing
+        nests and the end takes its place among same-instant events.
+        """
         now = self.env.now
         if winner is not None:
-            ring_s, result = winner_delay, RingResult.ANSWERED
+            ring, result = winner_delay, RingResult.ANSWERED
         else:
-            ring_s, result = timeout, RingResult.NO_ANSWER
-        if call.deadline < now + ring_s:
-            ring_s, result, winner = max(call.deadline - now, 0.0), RingResult.CALLER_HUNG_UP, None
+            ring, result = timeout, RingResult.NO_ANSWER
+        if call.deadline < now + ring:  # an answer at the deadline is still taken
+            ring, result, winner = int(call.deadline) - now, RingResult.CALLER_HUNG_UP, None
         call.ring_members = ringing
         call.ring_winner = winner
         call.ring_result = result
         call.ring_start = now
-        if ring_s <= 0.0:
-            self._ring_over(call)
-        else:
-            self.env.timeout(ring_s, call).callbacks.append(self._ring_ended)
+        _At(self.env, ring, call, _RING_END + call.id).callbacks.append(self._ring_ended)
 
     def _ring_ended(self, event: simpy.Event) -> None:
-        self._ring_over(cast(_Call, event.value))
-
-    def _ring_over(self, call: _Call) -> None:
+        call = cast(_Call, event.value)
         now = self.env.now
         add_offer = self.add_offer
         result = call.ring_result
@@ -408,8 +470,11 @@ class _Model:
         ringing = call.ring_members
         call.ring_members = []
         others = RingResult.ANSWERED_ELSEWHERE if winner is not None else result
+        arrival_s = call.arrival / TICKS_PER_SECOND
+        start_s = call.ring_start / TICKS_PER_SECOND
+        now_s = now / TICKS_PER_SECOND
         for member in ringing:
-            add_offer(call.id, call.arrival, member.index, call.ring_start, now,
+            add_offer(call.id, arrival_s, member.index, start_s, now_s,
                       result if member is winner else others)
         if winner is not None:
             self._answer(call, winner)
@@ -434,7 +499,6 @@ class _Model:
         wrap_up = member.wrap_up_constant
         if wrap_up is None:
             wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up)[call.row]
-        busy_s = talk + wrap_up
         self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
         group = member.group
         if group is not None:
@@ -443,19 +507,24 @@ class _Model:
                 group.on_answered(member.position)
             if group.on_call_ended is not None:
                 group.on_call_ended(member.position, now + talk, via_pilot)
-        if busy_s > 0.0:
-            self.env.timeout(busy_s, member).callbacks.append(self._free)
-        else:
-            self._release(member)
+        _At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
 
     def _free(self, event: simpy.Event) -> None:
         self._release(cast(_Member, event.value))
 
     def _finish(self, call: _Call, outcome: int, agent: int = -1,
-                answer: float = _NaN, talk: float = _NaN, wrap_up: float = _NaN) -> None:
+                answer: int = 0, talk: int = 0, wrap_up: int = 0) -> None:
+        """Record the call (times in ticks here, in seconds for the recorder)."""
+        second = TICKS_PER_SECOND
+        if agent >= 0:
+            answer_s, talk_s, wrap_up_s = answer / second, talk / second, wrap_up / second
+            end_s = (answer + talk) / second
+        else:
+            answer_s = talk_s = wrap_up_s = _NaN
+            end_s = self.env.now / second
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
-                      call.dialed, call.arrival, outcome, agent, answer, talk, wrap_up,
-                      answer + talk if agent >= 0 else self.env.now, call.offers)
+                      call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
+                      wrap_up_s, end_s, call.offers)
 
 
 def _hook(policy: HuntPolicy, name: str) -> Any:

@@ -137,18 +137,25 @@ class Weighted(HuntPolicy):
 
     The order is a weighted random permutation (Efraimidis and Spirakis), which
     picks the first member with probability proportional to the weights, the
-    next among the rest the same way, and so on.
+    next among the rest the same way, and so on. The keys ``u ** (1 / w)`` are
+    compared as their logarithms ``log(u) / w``, which neither underflow for
+    small weights nor depend on anything but the ratios of the weights.
+    Weights must be positive.
     """
 
     def __init__(self, weights: Sequence[float], rng: np.random.Generator) -> None:
         super().__init__(len(weights))
-        self._inverse_weights = 1.0 / np.asarray(weights, dtype=float)
+        inverse = 1.0 / np.asarray(weights, dtype=float)
+        if not (np.isfinite(inverse).all() and (inverse > 0).all()):
+            raise ValueError(f"weights (={list(weights)}) must be positive and finite")
+        self._inverse_weights = inverse
         self._rng = rng
 
     def order(self) -> Sequence[int]:
         """A weighted random order of all positions."""
-        keys = self._rng.random(self.size) ** self._inverse_weights
-        order: list[int] = np.argsort(-keys, kind="stable").tolist()
+        # 1 - u lies in (0, 1]: its logarithm is finite
+        log_keys = np.log1p(-self._rng.random(self.size)) * self._inverse_weights
+        order: list[int] = np.argsort(-log_keys, kind="stable").tolist()
         return order
 
 

@@ -2,7 +2,9 @@
 
 The engine appends plain numbers to typed arrays (8 bytes a float, 1 byte an
 outcome code); nothing per call survives but those numbers. At the end the
-columns become tidy pandas tables with categorical labels.
+columns become tidy pandas tables with categorical labels. Times are in
+seconds, each a whole number of microseconds (the model's time resolution,
+see :mod:`huntsim.clock`).
 """
 
 from __future__ import annotations
@@ -153,7 +155,8 @@ class CallLog:
                 "outcome": _labels(column(self.outcome, "i1"), OUTCOMES),
                 "agent": _labels(column(self.agent, "i2"), self.agent_numbers),
                 "answer_s": answer,
-                "wait_s": answer - arrival,
+                # both are whole microseconds: so is their difference
+                "wait_s": np.round(answer - arrival, 6),
                 "talk_s": column(self.talk, "f8"),
                 "wrap_up_s": column(self.wrap_up, "f8"),
                 "end_s": column(self.end, "f8"),

@@ -17,6 +17,9 @@ measured on the same callers. Each quantity has its own sub-stream, and the
 j-th offer of a call its own, so that nothing shifts when a call is offered
 to more or fewer members. Values are drawn in blocks, which is fast and gives
 the same numbers for the same seed.
+
+Times leave this module as whole microseconds (Python ints), the engine's
+time resolution, so that the engine adds and compares them exactly.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from huntsim.clock import ticks_of
 from huntsim.distributions import Distribution
 
 __all__ = ["TicketBlock", "Tickets", "generator", "seed_sequence"]
@@ -93,13 +97,11 @@ class Tickets:
         assert self._block is not None
         return self._block, row
 
-    def patience_block(self) -> list[float] | None:
-        """Patience of a block of callers (or None: callers never hang up)."""
+    def patience_block(self) -> list[int] | None:
+        """Patience of a block of callers, in microseconds (or None: callers never hang up)."""
         if self._patience is None:
             return None
-        values: list[float] = self._patience.quantile(
-            self.stream("patience").random(BLOCK)).tolist()
-        return values
+        return ticks_of(self._patience.quantile(self.stream("patience").random(BLOCK)))
 
 
 class TicketBlock:
@@ -116,7 +118,7 @@ class TicketBlock:
         self.patience = tickets.patience_block()
         self._uniform: dict[tuple[str, int], Any] = {}
         self._answers: dict[int, list[float]] = {}
-        self._times: dict[tuple[str, int, int], list[float]] = {}
+        self._times: dict[tuple[str, int, int], list[int]] = {}
 
     def _u(self, quantity: str, ordinal: int) -> Any:
         key = (quantity, ordinal)
@@ -134,27 +136,28 @@ class TicketBlock:
             self._answers[ordinal] = values
         return values
 
-    def delay(self, ordinal: int, key: int, distribution: Distribution) -> list[float]:
-        """Answer delays of the ``ordinal``-th member offered, if they follow ``distribution``.
+    def delay(self, ordinal: int, key: int, distribution: Distribution) -> list[int]:
+        """Answer delays (microseconds) of the ``ordinal``-th member offered, under ``distribution``.
 
         ``key`` is a number that stands for the distribution (a cheap dictionary key).
         """
         return self._quantiles("answer_delay", ordinal, key, distribution)
 
-    def talk(self, key: int, distribution: Distribution) -> list[float]:
-        """Talk times of the block's callers, if the answering member follows ``distribution``."""
+    def talk(self, key: int, distribution: Distribution) -> list[int]:
+        """Talk times (microseconds) of the block's callers, under the answerer's ``distribution``."""
         return self._quantiles("talk_time", 0, key, distribution)
 
-    def wrap_up(self, key: int, distribution: Distribution) -> list[float]:
-        """Wrap-up times after the block's calls, under ``distribution``."""
+    def wrap_up(self, key: int, distribution: Distribution) -> list[int]:
+        """Wrap-up times (in microseconds) after the block's calls, under ``distribution``."""
         return self._quantiles("wrap_up", 0, key, distribution)
 
     def _quantiles(self, quantity: str, ordinal: int, key: int,
-                   distribution: Distribution) -> list[float]:
+                   distribution: Distribution) -> list[int]:
         """The block's uniform numbers of one quantity, as times of ``distribution`` (cached)."""
         cache_key = (quantity, ordinal, key)
         values = self._times.get(cache_key)
         if values is None:
-            values = distribution.quantile(self._u(quantity, ordinal)).tolist()
+            values = ticks_of(distribution.quantile(self._u(quantity, ordinal)))
             self._times[cache_key] = values
         return values
+
