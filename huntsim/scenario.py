@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from yaml.constructor import ConstructorError
 
 from huntsim.arrivals import Arrivals
 from huntsim.distributions import Constant, Distribution
 from huntsim.errors import ScenarioError
-from huntsim.units import Seconds
+from huntsim.units import PhoneNumber, Seconds, Text, WrittenFloat, WrittenInt
 
 __all__ = [
     "POLICIES",
@@ -80,8 +81,8 @@ class Agent(_Model):
         Rings before a direct call stops ringing.
     """
 
-    number: str = Field(min_length=1)
-    name: str | None = None
+    number: PhoneNumber = Field(min_length=1)
+    name: Text | None = None
     answer_probability: float = Field(default=1.0, ge=0, le=1)
     answer_delay: Distribution = Constant(value=0.0)
     talk_time: Distribution
@@ -121,10 +122,10 @@ class HuntGroup(_Model):
         Under ``uniform``, whether a direct call resets a member's idle time.
     """
 
-    pilot: str = Field(min_length=1)
-    name: str | None = None
+    pilot: PhoneNumber = Field(min_length=1)
+    name: Text | None = None
     policy: Policy = "regular"
-    members: tuple[str, ...] = Field(min_length=1, max_length=1_000)
+    members: tuple[PhoneNumber, ...] = Field(min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
     no_answer_rings: int = Field(default=3, ge=1, le=100)
     voicemail: bool = False
@@ -163,7 +164,7 @@ class Scenario(_Model):
         How long callers wait (ringing or queued) before hanging up.
     """
 
-    name: str = "scenario"
+    name: Text = "scenario"
     duration: Seconds = Field(gt=0)
     warmup: Seconds = Field(default=0.0, ge=0)
     ring_cycle: Seconds = Field(default=6.0, gt=0)
@@ -281,8 +282,15 @@ def _rule_violations(scenario: Scenario) -> list[str]:
                 f"{where}.pilot: {group.pilot!r} is already the pilot of {pilots[group.pilot]}"
             )
         pilots.setdefault(group.pilot, where)
+        listed: dict[str, int] = {}
         for m, member in enumerate(group.members):
             path = f"{where}.members[{m}]"
+            if member in listed:
+                problems.append(
+                    f"{path}: {member!r} is listed twice (also members[{listed[member]}])"
+                )
+                continue
+            listed[member] = m
             if member not in owner:
                 problems.append(f"{path}: {member!r} is not an agent")
             elif member in group_of:
@@ -309,14 +317,59 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
                 f"{len(group.members)} members; give one weight per member"
             )
         for w, weight in enumerate(group.weights):
-            if not weight > 0 or weight == float("inf"):
-                problems.append(f"{where}.weights[{w}]: {weight!r} must be a positive number")
+            if not 0 < weight < float("inf"):  # also refuses nan
+                problems.append(
+                    f"{where}.weights[{w}]: {weight!r} must be a finite number greater than 0"
+                )
     if group.when_all_busy == "voicemail" and not group.voicemail:
         problems.append(
             f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
             "voicemail (set voicemail: true, or choose busy or queue)"
         )
     return problems
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """The safe YAML loader, reading a scenario file as its author meant it.
+
+    Numbers remember the text they were written as (:class:`WrittenInt`,
+    :class:`WrittenFloat`), so that phone numbers such as ``0101`` or
+    ``+15550101`` keep every character. Date-like text (``2024-01-15``) stays
+    text: no scenario field holds a date. A scalar that cannot be read (``!!int
+    abc``) is a YAML error with its line and column, not a crash.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Build one node; a value its tag cannot hold becomes a :class:`ConstructorError`."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise ConstructorError(
+                None, None, f"{node.value!r} is not a valid {tag} ({error})", node.start_mark
+            ) from None
+
+    def construct_written_int(self, node: yaml.ScalarNode) -> WrittenInt:
+        """An ``int`` that remembers its text."""
+        return WrittenInt(self.construct_yaml_int(node), str(node.value))
+
+    def construct_written_float(self, node: yaml.ScalarNode) -> WrittenFloat:
+        """A ``float`` that remembers its text."""
+        return WrittenFloat(self.construct_yaml_float(node), str(node.value))
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _ScenarioLoader.construct_written_int)
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _ScenarioLoader.construct_written_float)
 
 
 def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
@@ -362,12 +415,14 @@ def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario
     if path.is_dir():
         raise ScenarioError([f"{str(path)!r}: is a directory, not a scenario file"])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ScenarioError([f"{str(path)!r}: not valid YAML{at}: {problem}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{str(path)!r}: not valid YAML: nested too deeply"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([f"{str(path)!r}: cannot be read: {error}"]) from None
     if not isinstance(data, Mapping):

@@ -13,7 +13,19 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-__all__ = ["Rate", "Seconds", "format_duration", "parse_duration", "parse_rate"]
+__all__ = [
+    "PhoneNumber",
+    "Rate",
+    "Seconds",
+    "Text",
+    "WrittenFloat",
+    "WrittenInt",
+    "as_written",
+    "format_duration",
+    "parse_duration",
+    "parse_phone_number",
+    "parse_rate",
+]
 
 _SECONDS_PER_UNIT: dict[str, float] = {
     "ms": 0.001,
@@ -103,9 +115,7 @@ def parse_rate(value: object) -> float:
     0.008333333333333333
     """
     if not isinstance(value, str):
-        raise ValueError(
-            f"{value!r} is not a rate; give a unit, e.g. '30/h' or '2/min'"
-        )
+        raise ValueError(f"{value!r} is not a rate; give a unit, e.g. '30/h' or '2/min'")
     match = _RATE.match(value.strip().lower())
     if match is None or match.group(2) not in _SECONDS_PER_UNIT:
         raise ValueError(f"{value!r} is not a rate; write e.g. '30/h' or '2/min'")
@@ -113,6 +123,133 @@ def parse_rate(value: object) -> float:
     if not math.isfinite(rate):
         raise ValueError(f"{value!r} is not a finite rate")
     return rate
+
+
+class WrittenInt(int):
+    """A whole number read from a scenario file that remembers how it was written.
+
+    YAML 1.1 reads ``0101`` as the octal number 65 and ``+15550101`` as
+    15550101. Where a field holds text (a phone number, a name), the text as
+    written is what counts; everywhere else this is an ordinary ``int``.
+
+    Parameters
+    ----------
+    value : int
+        The number YAML reads.
+    written : str
+        The characters in the file, e.g. ``"0101"``.
+
+    Examples
+    --------
+    >>> number = WrittenInt(65, "0101")
+    >>> number + 1, number.written
+    (66, '0101')
+    """
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenInt:
+        """Make the number ``value`` that was written ``written``."""
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenInt], tuple[int, str]]:
+        """Pickle with the written text."""
+        return type(self), (int(self), self.written)
+
+
+class WrittenFloat(float):
+    """A number with a fraction read from a scenario file that remembers how it was written.
+
+    ``555.0101`` or ``1_0.5`` in a phone-number field is kept as that text;
+    everywhere else this is an ordinary ``float``.
+
+    Parameters
+    ----------
+    value : float
+        The number YAML reads.
+    written : str
+        The characters in the file.
+
+    Examples
+    --------
+    >>> WrittenFloat(555.0101, "555.0101").written
+    '555.0101'
+    """
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        """Make the number ``value`` that was written ``written``."""
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenFloat], tuple[float, str]]:
+        """Pickle with the written text."""
+        return type(self), (float(self), self.written)
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_written(value: object) -> object:
+    """Return the text of a number as the scenario file wrote it; other values unchanged.
+
+    Examples
+    --------
+    >>> as_written(WrittenInt(65, "0101")), as_written(65), as_written("x")
+    ('0101', 65, 'x')
+    """
+    if isinstance(value, WrittenInt | WrittenFloat):
+        return value.written
+    return value
+
+
+def parse_phone_number(value: object) -> str:
+    """Return a phone number exactly as written.
+
+    Parameters
+    ----------
+    value : str or int
+        Text; a number read from a YAML file (kept as the file wrote it); or,
+        from Python, a plain ``int`` (taken as its decimal digits).
+
+    Returns
+    -------
+    str
+        The number, character for character.
+
+    Raises
+    ------
+    ValueError
+        For a float, a bool or anything else that is not text: its digits
+        may already have been changed (``555.0100`` reads as ``555.01``), so
+        the message asks for the number in quotes.
+
+    Examples
+    --------
+    >>> parse_phone_number(WrittenInt(65, "0101"))
+    '0101'
+    >>> parse_phone_number(5550101)
+    '5550101'
+    >>> parse_phone_number(555.0101)
+    Traceback (most recent call last):
+    ...
+    ValueError: 555.0101 is not a phone number; write it in quotes, "555.0101"
+    """
+    if isinstance(value, WrittenInt | WrittenFloat):
+        return value.written
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        raise ValueError(f'{value!r} is not a phone number; write it in quotes, "{value!r}"')
+    raise ValueError(f"{_shown(value)} is not a phone number; write the number in quotes")
 
 
 def format_duration(seconds: float) -> str:
@@ -137,3 +274,9 @@ Seconds = Annotated[float, BeforeValidator(parse_duration)]
 
 Rate = Annotated[float, BeforeValidator(parse_rate)]
 """A scenario field holding a rate: text such as ``"30/h"``."""
+
+PhoneNumber = Annotated[str, BeforeValidator(parse_phone_number)]
+"""A scenario field naming a phone number: kept exactly as written, never read as a number."""
+
+Text = Annotated[str, BeforeValidator(as_written)]
+"""A scenario field holding free text (a name): a number in it is kept as written."""

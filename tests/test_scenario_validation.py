@@ -93,6 +93,9 @@ RULES = [
     ("number in two groups",
      lambda d: d["hunt_groups"].append({"pilot": "P2", "members": ["A"]}),
      "hunt_groups[1].members[0]: 'A' is already a member of hunt_groups[0]"),
+    ("member listed twice in one group",
+     lambda d: d["hunt_groups"][0]["members"].append("A"),
+     "hunt_groups[0].members[3]: 'A' is listed twice (also members[0])"),
     ("pilot is a member's number",
      lambda d: d["hunt_groups"][0].update(pilot="B"),
      "hunt_groups[0].pilot: 'B' is the own number of agents[1]"),
@@ -147,6 +150,18 @@ RULES = [
     ("weights without the weighted policy",
      lambda d: d["hunt_groups"][0].update(weights=[1, 2, 3]),
      "hunt_groups[0].weights: only used by the weighted policy"),
+    ("zero weight",
+     lambda d: d["hunt_groups"][0].update(policy="weighted", weights=[1, 0, 2]),
+     "hunt_groups[0].weights[1]: 0.0 must be a finite number greater than 0"),
+    ("negative weight",
+     lambda d: d["hunt_groups"][0].update(policy="weighted", weights=[1, 2, -0.5]),
+     "hunt_groups[0].weights[2]: -0.5 must be a finite number greater than 0"),
+    ("infinite weight",
+     lambda d: d["hunt_groups"][0].update(policy="weighted", weights=[float("inf"), 1, 1]),
+     "hunt_groups[0].weights[0]: inf must be a finite number greater than 0"),
+    ("weight not a number",
+     lambda d: d["hunt_groups"][0].update(policy="weighted", weights=[float("nan"), 1, 1]),
+     "hunt_groups[0].weights[0]: nan must be a finite number greater than 0"),
     ("all-busy voicemail without voicemail",
      lambda d: d["hunt_groups"][0].update(voicemail=False, when_all_busy="voicemail"),
      "hunt_groups[0].when_all_busy: 'voicemail' but the pilot 'PILOT' has no voicemail"),
@@ -175,6 +190,30 @@ def test_each_rule_names_the_field_and_the_value(change, expected):
     assert any(expected in message for message in found), found
 
 
+def test_a_member_listed_twice_is_one_problem_named_as_such():
+    def twice(d):
+        d["hunt_groups"][0]["members"].insert(1, "C")
+
+    assert messages(broken(twice)) == [
+        "hunt_groups[0].members[3]: 'C' is listed twice (also members[1])"]
+
+
+def test_a_member_in_two_groups_and_twice_in_the_second():
+    def both(d):
+        d["hunt_groups"].append({"pilot": "P2", "members": ["A", "A"]})
+
+    assert messages(broken(both)) == [
+        "hunt_groups[1].members[0]: 'A' is already a member of hunt_groups[0] "
+        "(pilot 'PILOT'); a number may belong to one hunt group only",
+        "hunt_groups[1].members[1]: 'A' is listed twice (also members[0])",
+    ]
+
+
+def test_positive_weights_are_accepted():
+    scenario = load_scenario(office(policy="weighted", weights=[0.001, 2, 1e6]))
+    assert scenario.hunt_groups[0].weights == (0.001, 2.0, 1e6)
+
+
 def test_several_problems_are_reported_together():
     def two_problems(d):
         d["hunt_groups"][0]["members"].append("X")
@@ -185,7 +224,8 @@ def test_several_problems_are_reported_together():
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [("agents: [", "not valid YAML at line"), ("- just\n- a list\n", "must be a mapping")],
+    [("agents: [", "not valid YAML at line"), ("- just\n- a list\n", "must be a mapping"),
+     ("duration: " + "[" * 5000 + "]" * 5000, "not valid YAML: nested too deeply")],
 )
 def test_bad_files(tmp_path, content, expected):
     path = tmp_path / "bad.yaml"
