@@ -445,8 +445,9 @@ class _Model:
                            winner_delay: int, timeout: int) -> None:
         """Ring until the pick-up, the time-out or the caller's hang-up, whichever is first.
 
-        The end is an event even when the ring lasts no time, so that nothing
-        nests and the end takes its place among same-instant events.
+        The end is an event, so that it takes its place among same-instant
+        events and nothing nests; except a pick-up at once by the only member
+        rung, which frees nobody, so ending it here changes nothing but speed.
         """
         now = self.env.now
         if winner is not None:
@@ -459,10 +460,15 @@ class _Model:
         call.ring_winner = winner
         call.ring_result = result
         call.ring_start = now
-        _At(self.env, ring, call, _RING_END + call.id).callbacks.append(self._ring_ended)
+        if ring == 0 and winner is not None and len(ringing) == 1:
+            self._ring_over(call)
+        else:
+            _At(self.env, ring, call, _RING_END + call.id).callbacks.append(self._ring_ended)
 
     def _ring_ended(self, event: simpy.Event) -> None:
-        call = cast(_Call, event.value)
+        self._ring_over(cast(_Call, event.value))
+
+    def _ring_over(self, call: _Call) -> None:
         now = self.env.now
         add_offer = self.add_offer
         result = call.ring_result
