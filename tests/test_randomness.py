@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 from pandas.testing import assert_frame_equal
 
 from huntsim import load_scenario, simulate
@@ -36,16 +36,35 @@ def test_policies_see_the_same_callers():
 
 
 def test_adding_a_member_does_not_change_the_others_draws():
+    # The new member goes first in the agent list and in the group, so every
+    # other member's position shifts: streams keyed by position would shift too.
     scenario = load_scenario(REAL_ESTATE)
     extra = scenario.agents[0].model_copy(update={"number": "555-0199", "name": "New"})
-    bigger = scenario.replace(agents=(*scenario.agents, extra))
+    group = scenario.hunt_groups[0]
+    bigger = scenario.replace(
+        agents=(extra, *scenario.agents),
+        hunt_groups=(group.model_copy(update={"members": ("555-0199", *group.members)}),),
+    )
     a, b = simulate(scenario, seed=4), simulate(bigger, seed=4)
-    pilot_a = a.calls[a.calls["kind"] == "pilot"]["arrival_s"].to_numpy()
-    pilot_b = b.calls[b.calls["kind"] == "pilot"]["arrival_s"].to_numpy()
-    assert (pilot_a == pilot_b).all()
-    direct = lambda r, n: r.calls[r.calls["dialed"] == n]["arrival_s"].to_numpy()  # noqa: E731
-    assert (direct(a, "555-0103") == direct(b, "555-0103")).all()
-    assert isinstance(a.calls, pd.DataFrame)
+    # the member really joined the group and takes pilot calls
+    assert "555-0199" in set(b.calls.loc[b.calls["kind"] == "pilot", "agent"].astype(str))
+    # every stream draws the same arrivals: the pilot's and each other agent's
+    for dialed in ["555-0100", *(agent.number for agent in scenario.agents)]:
+        before = a.calls.loc[a.calls["dialed"].astype(str) == dialed, "arrival_s"].to_numpy()
+        after = b.calls.loc[b.calls["dialed"].astype(str) == dialed, "arrival_s"].to_numpy()
+        assert len(before) > 0 and np.array_equal(before, after), dialed
+    # and each caller keeps their own luck: everyone shares the talk, wrap-up and
+    # patience distributions, so a caller answered (or who hung up) in both runs
+    # talked, wrapped up (or waited) exactly as long in both
+    both = a.calls.merge(b.calls, on=["kind", "dialed", "arrival_s"], suffixes=("", "_b"))
+    assert len(both) == len(a.calls)
+    answered = (both["outcome"] == "answered") & (both["outcome_b"] == "answered")
+    assert answered.sum() > 100
+    for column in ("talk_s", "wrap_up_s"):
+        assert (both.loc[answered, column] == both.loc[answered, column + "_b"]).all(), column
+    hung_up = (both["outcome"] == "abandoned") & (both["outcome_b"] == "abandoned")
+    assert hung_up.sum() > 0
+    assert (both.loc[hung_up, "end_s"] == both.loc[hung_up, "end_s_b"]).all()
 
 
 def test_a_caller_meets_the_same_luck_under_every_sequential_policy():

@@ -6,11 +6,14 @@ constant talk times, members who always or never answer.
 
 from __future__ import annotations
 
+import itertools
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from helpers import office
+from scipy import stats
 
 from huntsim import simulate
 
@@ -225,16 +228,41 @@ def test_queued_call_is_not_offered_twice_to_a_member_who_let_it_ring():
 
 
 def test_warmup_calls_are_simulated_but_not_reported():
-    scenario = office(members=1, trace=[0, 50, 150], when_all_busy="busy")
+    # Call 0 (warm-up) keeps A talking until 200 s: call 50 (warm-up) and call
+    # 150 find A busy; call 250 finds A free. Were warm-up calls skipped rather
+    # than simulated, call 150 would be answered and call 250 would find A busy.
+    scenario = office(members=1, trace=[0, 50, 150, 250], talk=200, when_all_busy="busy")
     scenario["warmup"] = 100
     result = simulate(scenario, seed=0)
-    assert result.calls["arrival_s"].tolist() == [150.0]
-    # the warm-up call still kept A busy until 100 s; call 2 found A free
-    assert result.calls["outcome"].tolist() == ["answered"]
+    assert result.calls["arrival_s"].tolist() == [150.0, 250.0]
+    assert result.calls["outcome"].tolist() == ["busy", "answered"]
+    # counts are of reported calls; times are the parts inside [100, 251):
+    # 100 s of the warm-up call's talk, 1 s of call 250's
+    a = result.agents.set_index("agent").loc["A"]
+    assert (a["group_answered"], a["offers"]) == (1, 1)
+    assert a["talk_s"] == pytest.approx(101.0)
 
 
-def test_weighted_policy_offers_only_members_with_weight_order():
-    scenario = office(policy="weighted", weights=[1, 1, 1], trace=[0, 200, 400, 600], talk=10)
+def test_weighted_policy_rings_members_in_a_weighted_random_order():
+    # Nobody answers, so every call rings all three members in the policy's
+    # order. The first is drawn with probability proportional to the weights,
+    # the second the same way among the other two: P(order i, j, k) =
+    # w_i / W * w_j / (W - w_i). The seed is fixed, so this either always passes
+    # or always fails; a correct policy fails it with probability 1 in 1000.
+    weights = {"A": 6.0, "B": 3.0, "C": 1.0}
+    calls = 600
+    scenario = office(policy="weighted", weights=list(weights.values()), answer_probability=0,
+                      trace=[i * 100.0 for i in range(calls)])
     result = simulate(scenario, seed=0)
-    assert set(answerers(result)) <= {"A", "B", "C"}
-    assert result.calls["offers"].tolist() == [1, 1, 1, 1]
+    assert result.calls["offers"].tolist() == [3] * calls
+    orders = result.offers.sort_values(["call_id", "start_s"]).groupby("call_id")["agent"].agg(
+        lambda agents: "".join(agents.astype(str)))
+    total = sum(weights.values())
+    expected = {
+        "".join(order): weights[order[0]] / total * weights[order[1]] / (total - weights[order[0]])
+        for order in itertools.permutations("ABC")
+    }
+    assert set(orders) <= set(expected)
+    observed = orders.value_counts().reindex(list(expected), fill_value=0)
+    test = stats.chisquare(observed.to_numpy(), calls * np.array(list(expected.values())))
+    assert test.pvalue > 1e-3, (observed.to_dict(), expected)
