@@ -512,7 +512,8 @@ class _Model:
             if via_pilot and group.on_answered is not None:
                 group.on_answered(member.position)
             if group.on_call_ended is not None:
-                group.on_call_ended(member.position, now + talk, via_pilot)
+                # idle from the moment the member is free again (after wrap-up)
+                group.on_call_ended(member.position, now + talk + wrap_up, via_pilot)
         _At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
 
     def _free(self, event: simpy.Event) -> None:

@@ -57,8 +57,8 @@ class HuntPolicy:
     def answered(self, position: int) -> None:
         """The member at ``position`` picked up a group call."""
 
-    def call_ended(self, position: int, end_s: float, via_pilot: bool) -> None:
-        """A call the member at ``position`` answered ends at ``end_s``."""
+    def call_ended(self, position: int, free_at: float, via_pilot: bool) -> None:
+        """The member at ``position`` answered a call; they are free again at ``free_at``."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(size={self.size})"
@@ -112,9 +112,12 @@ class Simultaneous(HuntPolicy):
 class Uniform(HuntPolicy):
     """The member idle longest since their last group call goes first.
 
-    Members never called yet count as idle longest; ties go to list order. A
-    call that did not come through the pilot does not reset the idle time,
-    unless ``counts_direct_calls``.
+    A member's idle time starts when they are free again after a call they
+    answered (talk and wrap-up over), as an ACD counts it. Members never
+    called yet count as idle longest; ties go to list order. A call that did
+    not come through the pilot does not reset the idle time, unless
+    ``counts_direct_calls``; nor does a ring that was not answered, so a member
+    who never answers is rung first on every call.
     """
 
     def __init__(self, size: int, counts_direct_calls: bool = False) -> None:
@@ -126,10 +129,10 @@ class Uniform(HuntPolicy):
         """Positions by the end of their last counted call, earliest first."""
         return sorted(self._in_list_order, key=self._idle_since.__getitem__)
 
-    def call_ended(self, position: int, end_s: float, via_pilot: bool) -> None:
+    def call_ended(self, position: int, free_at: float, via_pilot: bool) -> None:
         """Restart the member's idle time if this call counts."""
         if via_pilot or self.counts_direct_calls:
-            self._idle_since[position] = end_s
+            self._idle_since[position] = free_at
 
 
 class Weighted(HuntPolicy):

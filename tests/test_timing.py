@@ -289,3 +289,17 @@ def test_coinciding_times_keep_the_rules(data: dict[str, Any], seed: int) -> Non
     # every time is a whole number of microseconds
     for column in (calls["arrival_s"], calls["end_s"], offers["start_s"], offers["end_s"]):
         assert np.array_equal(column, np.round(column, 6))
+
+
+def test_uniform_idle_time_starts_after_wrap_up() -> None:
+    # A talks 0-10 then wraps up until 60; B talks 5-15, no wrap-up: at 100 s B
+    # has been idle longer (since 15 s) than A (since 60 s)
+    scenario = {
+        "duration": "1h",
+        "agents": [{"number": "A", "talk_time": "10s", "wrap_up": "50s"},
+                   {"number": "B", "talk_time": "10s"}],
+        "hunt_groups": [{"pilot": "100", "policy": "uniform", "members": ["A", "B"],
+                         "arrivals": {"trace": [0, 5, 100]}}],
+    }
+    calls = huntsim.simulate(scenario, seed=1).calls
+    assert calls["agent"].astype(str).tolist() == ["A", "B", "B"]
