@@ -69,21 +69,39 @@ def plot_member_load(members: pd.DataFrame, metric: str = "load_share",
     ----------
     members : DataFrame
         ``Comparison.members`` (``policy, position, agent, name, metric, mean, ci_low, ci_high``)
-        for one group.
+        for one group. Members are told apart by ``position``; two members with
+        the same name are labelled with their numbers too.
     metric : str
         ``load_share`` (share of the group's talk time), ``load_erlang`` or ``group_answered``.
+
+    Raises
+    ------
+    ValueError
+        If ``members`` holds the rows of more than one group.
     """
+    rows = members[members["metric"].to_numpy() == metric].reset_index(drop=True)
+    if "group" in rows.columns and rows["group"].nunique() > 1:
+        groups = ", ".join(repr(str(g)) for g in pd.unique(rows["group"]))
+        raise ValueError(f"members holds the rows of several groups ({groups}); "
+                         "pass one group's rows")
     ax = _axes(ax)
-    rows = members[members["metric"] == metric]
     policies = list(dict.fromkeys(rows["policy"]))
-    labels = list(dict.fromkeys(rows.sort_values("position")["name"]))
+    # members are told apart by their position in the list: names may repeat, and
+    # a name may be another member's number
+    order = rows.drop_duplicates("position").sort_values("position")
+    positions = order["position"].tolist()
+    names = order["name"].astype(str).tolist()
+    numbers = order["agent"].astype(str).tolist()
+    labels = [name if names.count(name) == 1 else f"{name} ({number})"
+              for name, number in zip(names, numbers, strict=True)]
     width = 0.8 / max(len(policies), 1)
     x = np.arange(len(labels))
     for k, policy in enumerate(policies):
-        block = rows[rows["policy"] == policy].set_index("name").loc[labels]
+        block = (rows[rows["policy"].to_numpy() == policy].drop_duplicates("position")
+                 .set_index("position").reindex(positions))
         error = np.vstack([block["mean"] - block["ci_low"], block["ci_high"] - block["mean"]])
-        ax.bar(x + (k - (len(policies) - 1) / 2) * width, block["mean"], width,
-               yerr=np.nan_to_num(error), capsize=2, label=policy)
+        ax.bar(x + (k - (len(policies) - 1) / 2) * width, block["mean"].to_numpy(dtype=float),
+               width, yerr=np.nan_to_num(error), capsize=2, label=policy)
     if metric == "load_share" and labels:
         ax.axhline(1 / len(labels), color="grey", linestyle=":", linewidth=1)
     ax.set_xticks(x, labels, rotation=30, ha="right")

@@ -104,3 +104,45 @@ def test_bad_experiment_arguments_exit_2(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "error:" in err and "Traceback" not in err
+
+
+def member_rows(names: list[str], numbers: list[str], index: list[int] | None = None,
+                ) -> pd.DataFrame:
+    rows = [{"policy": policy, "group": "100", "position": position, "agent": number,
+             "name": name, "metric": "load_share", "mean": share, "ci_low": share - 0.05,
+             "ci_high": share + 0.05, "n": 3}
+            for policy in ("regular", "circular")
+            for position, (name, number, share) in enumerate(
+                zip(names, numbers, (0.5, 0.3, 0.2), strict=False), start=1)]
+    return pd.DataFrame(rows, index=index)
+
+
+@pytest.mark.parametrize(("names", "numbers", "ticks"), [
+    (["Reception", "Reception", "Bob"], ["101", "102", "103"],
+     ["Reception (101)", "Reception (102)", "Bob"]),
+    (["102", "102", "Carol"], ["101", "102", "103"], ["102 (101)", "102 (102)", "Carol"]),
+])
+def test_member_load_tells_apart_members_whose_names_collide(names, numbers, ticks):
+    # before: the bars were drawn by name, and two members of one name broke the figure
+    ax = plot_member_load(member_rows(names, numbers))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ticks
+    heights = [round(p.get_height(), 3) for p in ax.patches]
+    assert heights == [0.5, 0.3, 0.2] * 2
+
+
+def test_member_load_reads_a_table_whose_index_repeats():
+    rows = member_rows(["A", "B", "C"], ["1", "2", "3"], index=[0, 1, 2, 0, 1, 2])
+    assert len(plot_member_load(rows).patches) == 6
+    two_groups = pd.concat([rows, rows.assign(group="200")])
+    with pytest.raises(ValueError, match="several groups"):
+        plot_member_load(two_groups)
+
+
+def test_comparison_report_with_two_members_of_one_name(tmp_path):
+    office = {"duration": "8h", "agent_defaults": {"talk_time": "3min"},
+              "agents": [{"number": "101", "name": "Desk"}, {"number": "102", "name": "Desk"},
+                         {"number": "103", "name": "Bob"}],
+              "hunt_groups": [{"pilot": "100", "members": ["101", "102", "103"],
+                               "voicemail": True, "arrivals": {"rate": "10/h"}}]}
+    write_comparison(compare(office, ["regular", "circular"], replications=2, jobs=1), tmp_path)
+    assert (tmp_path / "member_load.png").stat().st_size > 0
