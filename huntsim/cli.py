@@ -2,6 +2,9 @@
 
 Exit codes: 0 done; 2 invalid input (scenario, arguments, or an output
 directory that cannot be used), with field-named messages and no traceback.
+Every argument is checked before an output directory is created. Warnings
+about a run's figures (see :func:`huntsim.simulation.run_warnings`) go to
+stderr as ``warning: ...`` lines and do not change the exit code.
 """
 
 from __future__ import annotations
@@ -59,27 +62,31 @@ def _parser() -> argparse.ArgumentParser:
                          help="comma-separated; the first is the baseline "
                               "(default: regular,circular,simultaneous,uniform)")
     compare.add_argument("--group", default=None, help="pilot to report on (default: the first)")
-    _experiment_options(compare, replications=20)
+    _experiment_options(compare, replications=20, threshold="default 20s")
 
     plan = commands.add_parser("plan", help="find the fewest members that meet targets")
     plan.add_argument("scenario", help="scenario YAML file")
     plan.add_argument("--group", required=True, help="pilot number of the group to size")
     plan.add_argument("--target", action="append", required=True, dest="targets",
-                      help="e.g. 'voicemail_rate<=0.05' or 'service_level_20s>=0.8'; repeatable")
+                      help="e.g. 'voicemail_rate<=0.05', 'service_level_20s>=0.8', or "
+                           "'service_level>=0.8' (within --threshold); repeatable")
     plan.add_argument("--members", type=_sizes, default=range(1, 16),
                       help="sizes to try, 'A..B' or 'A,B,C' (default 1..15)")
     plan.add_argument("--policies", type=_policies, default=None,
                       help="comma-separated (default: the group's own policy)")
-    _experiment_options(plan, replications=10)
+    _experiment_options(plan, replications=10,
+                        threshold="default: the one the targets name, else 20s")
     return parser
 
 
-def _experiment_options(parser: argparse.ArgumentParser, replications: int) -> None:
+def _experiment_options(parser: argparse.ArgumentParser, replications: int,
+                        threshold: str) -> None:
     parser.add_argument("--replications", type=_positive("--replications"),
                         default=replications, help=f"runs per case (default {replications})")
-    parser.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
-    parser.add_argument("--threshold", type=_duration, default=20.0,
-                        help="service-level threshold (default 20s)")
+    parser.add_argument("--seed", type=_seed, default=None,
+                        help="master seed (default: the scenario's seed, else 0)")
+    parser.add_argument("--threshold", type=_duration, default=None,
+                        help=f"service-level threshold ({threshold})")
     parser.add_argument("--out", type=Path, default=None,
                         help="write CSV tables, PNG figures and report.html here")
     parser.add_argument("--force", action="store_true", help="overwrite results already in --out")
@@ -173,6 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def print_warnings(warnings: Sequence[str]) -> None:
+    """Print each warning on stderr as ``warning: ...``."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
     groups = ", ".join(
         f"{g.label} ({g.policy}, {len(g.members)} members)" for g in scenario.hunt_groups
@@ -185,6 +198,7 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
     out = prepare_directory(args.out, args.force) if args.out is not None else None
     result = simulate(scenario, seed=args.seed, policy=args.policy, keep=args.keep)
     summary = result.summary()
+    print_warnings(result.warnings)
     if out is not None:
         try:
             if result.calls is not None and result.offers is not None:
@@ -197,6 +211,7 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
                     "seed": result.seed,
                     "policy": args.policy,
                     "summary": summary.to_dict(orient="index"),
+                    "warnings": list(result.warnings),
                 },
                 out / "summary.json",
             )

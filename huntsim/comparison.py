@@ -15,13 +15,16 @@ from typing import Any
 
 import pandas as pd
 
+from huntsim.errors import ScenarioError
 from huntsim.intervals import paired_difference, unpaired_difference
 from huntsim.replications import (
     Measurement,
     RunTask,
     interval_table,
     replication_seeds,
+    resolve_seed,
     run_measurements,
+    seed_problems,
 )
 from huntsim.runner import CheckpointStore
 from huntsim.scenario import POLICIES, Scenario, load_scenario
@@ -51,6 +54,8 @@ class Comparison:
         ``policy, group, hour, metric, mean, ci_low, ci_high, n``.
     raw : DataFrame
         ``policy, replication, group, metric, value``: every run's figures.
+    warnings : tuple of str
+        The runs' warnings (see :func:`huntsim.simulation.run_warnings`), each once.
     """
 
     scenario: Scenario
@@ -65,6 +70,7 @@ class Comparison:
     waits: pd.DataFrame = field(repr=False)
     hourly: pd.DataFrame = field(repr=False)
     raw: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...] = ()
 
     @property
     def level_metric(self) -> str:
@@ -131,7 +137,7 @@ def compare(
     scenario: Scenario | str | Any,
     policies: Sequence[str] = DEFAULT_POLICIES,
     replications: int = 20,
-    seed: int = 0,
+    seed: int | None = None,
     baseline: str | None = None,
     threshold_s: float = 20.0,
     jobs: int | None = None,
@@ -149,8 +155,8 @@ def compare(
         Policies to compare; the first is the baseline unless ``baseline`` is given.
     replications : int
         Runs per policy; replication ``i`` has the same seed for every policy.
-    seed : int
-        Master seed.
+    seed : int, optional
+        Master seed; default the scenario's ``seed``, else 0.
     threshold_s : float
         Service-level threshold, seconds.
     jobs, scheduler, progress, store
@@ -160,6 +166,12 @@ def compare(
     -------
     Comparison
 
+    Raises
+    ------
+    ScenarioError
+        Before anything is simulated, one message per mistake in ``policies``,
+        ``seed`` or ``threshold_s``, each naming its parameter (``policies[1]: ...``).
+
     Examples
     --------
     >>> c = compare("scenarios/front_desk_simultaneous.yaml", ["regular", "simultaneous"],
@@ -168,10 +180,21 @@ def compare(
     ['regular', 'simultaneous']
     """
     base = load_scenario(scenario)
+    if isinstance(policies, str):
+        policies = [policies]
+    problems = [
+        f"policies[{i}]: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"
+        for i, policy in enumerate(policies) if policy not in POLICIES
+    ]
+    if not policies:
+        problems.append("policies: give at least one policy")
+    if not 0 < threshold_s < math.inf:
+        problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds greater than 0")
+    problems.extend(seed_problems(seed))
+    if problems:
+        raise ScenarioError(problems)
+    seed = resolve_seed(base, seed)
     policies = tuple(dict.fromkeys(policies))
-    for policy in policies:
-        if policy not in POLICIES:
-            base.with_policy(policy)  # raises the field-named error
     baseline = baseline or policies[0]
     if baseline not in policies:
         raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
@@ -198,6 +221,7 @@ def compare(
         waits=runs.waits,
         hourly=interval_table(runs.hourly, ["policy", "group", "hour", "metric"]),
         raw=raw,
+        warnings=runs.warnings,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -46,10 +46,31 @@ def prepare_directory(path: str | Path, force: bool = False) -> Path:
     return directory
 
 
+def _temporary_file(path: Path) -> str:
+    """Create an empty file beside ``path`` with a fresh name, mode ``0o666 & ~umask``.
+
+    :func:`tempfile.mkstemp` would make it ``0o600``, so that a report written to a
+    shared drive could be read by its author alone; a file made here gets the
+    permissions that a plain ``open(path, "w")`` would give it.
+    """
+    for _ in range(100):
+        temporary = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(6)}")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(descriptor)
+        return temporary
+    raise FileExistsError(f"no free temporary name beside {str(path)!r}")  # pragma: no cover
+
+
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> Path:
-    """Call ``write(temporary_path)``, then rename the file to ``path``."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(descriptor)
+    """Call ``write(temporary_path)``, then rename the file to ``path``.
+
+    The file gets the permissions of a newly created file (``0o666`` less the
+    process's umask), as with :func:`open`.
+    """
+    temporary = _temporary_file(path)
     try:
         write(Path(temporary))
         os.replace(temporary, path)

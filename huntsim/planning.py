@@ -23,19 +23,33 @@ from huntsim.replications import (
     RunTask,
     interval_table,
     replication_seeds,
+    resolve_seed,
     run_measurements,
+    seed_problems,
 )
 from huntsim.runner import CheckpointStore
-from huntsim.scenario import Agent, Scenario, load_scenario
+from huntsim.scenario import POLICIES, Agent, Scenario, load_scenario
 from huntsim.theory import erlang_b, erlang_c_service_level
 
-__all__ = ["StaffingPlan", "Target", "parse_target", "plan", "resize_group"]
+__all__ = [
+    "DEFAULT_THRESHOLD_S",
+    "PlanSetup",
+    "StaffingPlan",
+    "Target",
+    "check_plan",
+    "parse_target",
+    "plan",
+    "resize_group",
+]
+
+DEFAULT_THRESHOLD_S = 20.0
+"""Service-level threshold of a plan whose targets and arguments name none, seconds."""
 
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
 }
 _TARGET = re.compile(r"^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+)\s*$")
-_LEVEL = re.compile(r"^service_level_([0-9.]+)s$")
+_LEVEL = re.compile(r"^service_level(?:_([0-9]+(?:\.[0-9]*)?|\.[0-9]+)s)?$")
 KNOWN_METRICS = (
     "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate", "abandoned_rate",
     "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s", "offers_per_call",
@@ -45,7 +59,12 @@ KNOWN_METRICS = (
 
 @dataclass(frozen=True)
 class Target:
-    """A requirement such as ``voicemail_rate <= 0.05``."""
+    """A requirement such as ``voicemail_rate <= 0.05``.
+
+    ``metric`` ``service_level`` (no threshold of its own) stands for the
+    service level at the plan's threshold; :func:`plan` replaces it with e.g.
+    ``service_level_20s``.
+    """
 
     metric: str
     operator: str
@@ -59,23 +78,52 @@ class Target:
         return f"{self.metric} {self.operator} {self.value:g}"
 
 
-def parse_target(text: str) -> Target:
-    """Read ``'voicemail_rate<=0.05'`` or ``'service_level_20s>=0.8'``.
+def parse_target(text: str, name: str = "target") -> Target:
+    """Read ``'voicemail_rate<=0.05'``, ``'service_level_20s>=0.8'`` or ``'service_level>=0.8'``.
+
+    Parameters
+    ----------
+    text : str
+        The target.
+    name : str
+        What to call it in an error message, e.g. ``targets[1]``.
 
     Raises
     ------
     ScenarioError
-        Naming the target and what is wrong with it.
+        ``<name>: ...``, saying what is wrong with the target.
+
+    Examples
+    --------
+    >>> str(parse_target("Service_Level_20.0s >= .8"))
+    'service_level_20s >= 0.8'
     """
     match = _TARGET.match(text.lower())
     if match is None:
-        raise ScenarioError([f"--target: {text!r} is not a target; write e.g. "
+        raise ScenarioError([f"{name}: {text!r} is not a target; write e.g. "
                              "'voicemail_rate<=0.05' or 'service_level_20s>=0.8'"])
     metric, op, value = match.group(1), match.group(2), float(match.group(3))
-    if metric not in KNOWN_METRICS and not _LEVEL.match(metric):
-        raise ScenarioError([f"--target: {metric!r} is not a metric; choose from "
-                             f"{', '.join(KNOWN_METRICS)}, service_level_<T>s"])
+    level = _LEVEL.match(metric)
+    if metric not in KNOWN_METRICS and not level:
+        raise ScenarioError([f"{name}: {metric!r} is not a metric; choose from "
+                             f"{', '.join(KNOWN_METRICS)}, service_level, service_level_<T>s"])
+    if level and level.group(1) is not None:
+        threshold = float(level.group(1))
+        if not threshold > 0:
+            raise ScenarioError([f"{name}: {metric!r}: a service-level threshold must be "
+                                 "longer than 0 s"])
+        metric = _level_metric(threshold)  # one spelling: service_level_20s
     return Target(metric, op, value)
+
+
+def _level_metric(threshold_s: float) -> str:
+    return f"service_level_{threshold_s:g}s"
+
+
+def _threshold_of(metric: str) -> float | None:
+    """The threshold a service-level metric names (``None``: none, or not a service level)."""
+    level = _LEVEL.match(metric)
+    return float(level.group(1)) if level and level.group(1) is not None else None
 
 
 def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
@@ -87,12 +135,11 @@ def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
     direct calls of their own.
     """
     if size < 1:
-        raise ScenarioError([f"--members: a group needs at least 1 member (got {size})"])
+        raise ScenarioError([f"size: a group needs at least 1 member (got {size})"])
     try:
         group = scenario.group(pilot)
     except KeyError:
-        pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
-        raise ScenarioError([f"--group: {pilot!r} is not a pilot (pilots: {pilots})"]) from None
+        raise ScenarioError([f"pilot: {_not_a_pilot(scenario, pilot)}"]) from None
     members = list(group.members[:size])
     agents = list(scenario.agents)
     template: dict[str, Any]
@@ -140,6 +187,8 @@ class StaffingPlan:
         ``members, offered_load_erlang, erlang_b_blocking, erlang_c_service_level``:
         textbook estimates for the group's pilot traffic alone (members always
         answer, no direct calls).
+    warnings : tuple of str
+        The runs' warnings (see :func:`huntsim.simulation.run_warnings`), each once.
     """
 
     scenario: Scenario
@@ -154,6 +203,7 @@ class StaffingPlan:
     recommendation: pd.DataFrame = field(repr=False)
     erlang: pd.DataFrame = field(repr=False)
     raw: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...] = ()
 
     def answer(self) -> str:
         """The recommendation in plain words, one line per policy."""
@@ -163,6 +213,144 @@ class StaffingPlan:
         return "\n".join(lines)
 
 
+def _not_a_pilot(scenario: Scenario, pilot: str) -> str:
+    pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
+    return f"{pilot!r} is not a pilot (pilots: {pilots})"
+
+
+@dataclass(frozen=True)
+class PlanSetup:
+    """The arguments of :func:`plan`, checked and with their defaults filled in.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The office.
+    group : str
+        Pilot of the group to size.
+    targets : tuple of Target
+        Service-level targets name the plan's threshold (``service_level_20s``).
+    sizes : tuple of int
+        Group sizes, ascending, each once.
+    policies : tuple of str
+        Policies to plan for.
+    threshold_s : float
+        Service-level threshold, seconds.
+    seed : int
+        Master seed.
+    """
+
+    scenario: Scenario
+    group: str
+    targets: tuple[Target, ...]
+    sizes: tuple[int, ...]
+    policies: tuple[str, ...]
+    threshold_s: float
+    seed: int
+
+
+def check_plan(
+    scenario: Scenario | str | Any,
+    group: str,
+    targets: Sequence[str | Target],
+    members: Sequence[int] = range(1, 16),
+    policies: Sequence[str] | None = None,
+    seed: int | None = None,
+    threshold_s: float | None = None,
+) -> PlanSetup:
+    """Check the arguments of :func:`plan` without simulating anything.
+
+    Parameters are those of :func:`plan`.
+
+    Returns
+    -------
+    PlanSetup
+
+    Raises
+    ------
+    ScenarioError
+        With one message per mistake, each naming the parameter it is about,
+        e.g. ``targets[1]: 'wait<5' is not a target ...``.
+
+    Examples
+    --------
+    >>> office = {"duration": "8h", "agents": [{"number": "1", "talk_time": "3min"}],
+    ...           "hunt_groups": [{"pilot": "100", "members": ["1"]}]}
+    >>> check_plan(office, "100", ["service_level>=0.8"], threshold_s=30).targets
+    (Target(metric='service_level_30s', operator='>=', value=0.8),)
+    >>> check_plan(office, "200", ["voicemail<0.1"])
+    Traceback (most recent call last):
+    ...
+    huntsim.errors.ScenarioError: group: '200' is not a pilot (pilots: '100')
+    targets[0]: 'voicemail' is not a metric; choose from ...
+    """
+    base = load_scenario(scenario)
+    problems: list[str] = []
+    if not any(g.pilot == group for g in base.hunt_groups):
+        problems.append(f"group: {_not_a_pilot(base, group)}")
+    if isinstance(targets, str | Target):
+        targets = [targets]
+    if not targets:
+        problems.append("targets: give at least one target")
+    parsed: list[tuple[int, Target]] = []
+    for i, target in enumerate(targets):
+        try:
+            parsed.append((i, target if isinstance(target, Target)
+                           else parse_target(target, f"targets[{i}]")))
+        except ScenarioError as error:
+            problems.extend(error.messages)
+    levels = {i: (level, t.metric) for i, t in parsed
+              if (level := _threshold_of(t.metric)) is not None}
+    if threshold_s is not None:
+        if not 0 < threshold_s < math.inf:
+            problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds "
+                            "greater than 0")
+        for i, (level, metric) in levels.items():
+            if level != threshold_s:
+                problems.append(
+                    f"targets[{i}]: {metric!r} measures service within "
+                    f"{level:g} s, not within the plan's threshold of {threshold_s:g} s; "
+                    f"write 'service_level' or '{_level_metric(threshold_s)}'")
+        threshold = threshold_s
+    else:
+        distinct = sorted({level for level, _ in levels.values()})
+        if len(distinct) > 1:
+            problems.append(
+                "targets: service levels within "
+                f"{' and '.join(f'{level:g} s' for level in distinct)}; "
+                "a plan uses one service-level threshold at a time")
+        threshold = distinct[0] if distinct else DEFAULT_THRESHOLD_S
+    sizes: set[int] = set()
+    if not members:
+        problems.append("members: give at least one group size")
+    for i, size in enumerate(members):
+        try:
+            whole = operator.index(size)
+        except TypeError:
+            problems.append(f"members[{i}]: {size!r} is not a whole number")
+            continue
+        if whole < 1:
+            problems.append(f"members[{i}]: a group needs at least 1 member (got {whole})")
+        sizes.add(whole)
+    for i, policy in enumerate(policies or ()):
+        if policy not in POLICIES:
+            problems.append(f"policies[{i}]: {policy!r} is not a policy; choose from "
+                            f"{', '.join(POLICIES)}")
+    problems.extend(seed_problems(seed))
+    if problems:
+        raise ScenarioError(problems)
+    resolved = tuple(
+        Target(_level_metric(threshold), t.operator, t.value) if t.metric == "service_level"
+        else t
+        for _, t in parsed
+    )
+    return PlanSetup(
+        scenario=base, group=group, targets=resolved, sizes=tuple(sorted(sizes)),
+        policies=tuple(dict.fromkeys(policies or (base.group(group).policy,))),
+        threshold_s=threshold, seed=resolve_seed(base, seed),
+    )
+
+
 def plan(
     scenario: Scenario | str | Any,
     group: str,
@@ -170,11 +358,12 @@ def plan(
     members: Sequence[int] = range(1, 16),
     policies: Sequence[str] | None = None,
     replications: int = 10,
-    seed: int = 0,
+    seed: int | None = None,
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
     store: CheckpointStore[Measurement] | None = None,
+    threshold_s: float | None = None,
 ) -> StaffingPlan:
     """Find the fewest members of ``group`` that meet every target.
 
@@ -186,12 +375,26 @@ def plan(
         Pilot number of the hunt group to size.
     targets : sequence of str or Target
         E.g. ``["voicemail_rate<=0.05", "service_level_20s>=0.8"]``; all must hold.
+        ``service_level`` alone is the service level within ``threshold_s``.
     members : sequence of int
         Group sizes to try.
     policies : sequence of str, optional
         Policies to plan for; default the group's own.
-    replications, seed, jobs, scheduler, progress, store
+    replications, jobs, scheduler, progress, store
         As for :func:`huntsim.compare`.
+    seed : int, optional
+        Master seed; default the scenario's ``seed``, else 0.
+    threshold_s : float, optional
+        Service-level threshold (seconds) of the ``service_level_<T>s`` metric in
+        the staffing curve, the Erlang C estimate and the targets. Default: the
+        one the targets name, else :data:`DEFAULT_THRESHOLD_S`. A target naming
+        another threshold is refused.
+
+    Raises
+    ------
+    ScenarioError
+        Before anything is simulated, one message per mistake in the arguments,
+        each naming its parameter (see :func:`check_plan`).
 
     Examples
     --------
@@ -207,19 +410,10 @@ def plan(
     >>> int(p.recommendation["members"].iloc[0])
     9
     """
-    base = load_scenario(scenario)
-    parsed = tuple(t if isinstance(t, Target) else parse_target(t) for t in targets)
-    if not parsed:
-        raise ScenarioError(["--target: give at least one target"])
-    levels = {float(m.group(1)) for t in parsed if (m := _LEVEL.match(t.metric))}
-    if len(levels) > 1:
-        raise ScenarioError(["--target: use one service-level threshold at a time"])
-    threshold_s = levels.pop() if levels else 20.0
-    sizes = tuple(sorted(set(int(m) for m in members)))
-    if not any(g.pilot == group for g in base.hunt_groups):
-        resize_group(base, group, 1)  # raises the field-named error
-    policies = tuple(policies or (base.group(group).policy,))
-    seeds = replication_seeds(seed, replications)
+    setup = check_plan(scenario, group, targets, members, policies, seed, threshold_s)
+    base, sizes, policies = setup.scenario, setup.sizes, setup.policies
+    threshold_s = setup.threshold_s
+    seeds = replication_seeds(setup.seed, replications)
     tasks = []
     for size in sizes:
         resized = resize_group(base, group, size)
@@ -234,10 +428,11 @@ def plan(
     raw = runs.metrics[runs.metrics["group"] == group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     return StaffingPlan(
-        scenario=base, group=group, targets=parsed, sizes=sizes, policies=policies,
-        replications=replications, seed=seed, threshold_s=threshold_s,
-        curve=curve, recommendation=_recommend(curve, parsed, policies, sizes),
+        scenario=base, group=group, targets=setup.targets, sizes=sizes, policies=policies,
+        replications=replications, seed=setup.seed, threshold_s=threshold_s,
+        curve=curve, recommendation=_recommend(curve, setup.targets, policies, sizes),
         erlang=_erlang_estimates(base, group, sizes, threshold_s), raw=raw,
+        warnings=runs.warnings,
     )
 
 

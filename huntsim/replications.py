@@ -9,6 +9,8 @@ so that thousands of runs fit in memory and travel cheaply between processes.
 
 from __future__ import annotations
 
+import operator
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.arrivals import Profile
+from huntsim.errors import ScenarioError
 from huntsim.intervals import mean_interval
 from huntsim.metrics import group_metrics, hourly, member_loads
 from huntsim.runner import CheckpointStore, run_tasks
@@ -28,15 +31,47 @@ __all__ = [
     "Replications",
     "RunTask",
     "Runs",
+    "collect_warnings",
     "interval_table",
     "measure",
     "replicate",
     "replication_seeds",
+    "resolve_seed",
     "run_measurements",
+    "seed_problems",
 ]
+
+DEFAULT_SEED = 0
+"""Master seed of an experiment when neither the call nor the scenario gives one."""
 
 WAIT_SAMPLE = 5000
 """Answered-call waits kept per run and group, for distributions (a random sample)."""
+
+
+def seed_problems(seed: Any) -> list[str]:
+    """What is wrong with a master ``seed`` (nothing for ``None``: the default)."""
+    if seed is None:
+        return []
+    try:
+        whole = operator.index(seed)
+    except TypeError:
+        return [f"seed: {seed!r} is not a whole number"]
+    return [] if whole >= 0 else [f"seed: {whole} must be 0 or more"]
+
+
+def resolve_seed(scenario: Scenario, seed: int | None) -> int:
+    """The master seed of an experiment: ``seed``, else the scenario's, else 0.
+
+    Examples
+    --------
+    >>> office = load_scenario({"duration": "1h", "seed": 7,
+    ...                         "agents": [{"number": "1", "talk_time": "1min"}]})
+    >>> resolve_seed(office, None), resolve_seed(office, 3)
+    (7, 3)
+    """
+    if seed is not None:
+        return operator.index(seed)
+    return scenario.seed if scenario.seed is not None else DEFAULT_SEED
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
@@ -74,6 +109,7 @@ class Measurement:
     members: pd.DataFrame = field(repr=False)
     waits: pd.DataFrame = field(repr=False)
     hourly: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...] = ()
 
 
 def _day_length(group: HuntGroup) -> float:
@@ -119,6 +155,7 @@ def measure(task: RunTask) -> Measurement:
         members=_concat(members),
         waits=_concat(waits),
         hourly=_concat(hours),
+        warnings=result.warnings,
     )
 
 
@@ -136,6 +173,45 @@ def gather(measurements: Sequence[Measurement], table: str) -> pd.DataFrame:
             frame.insert(position, name, value)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def collect_warnings(measurements: Sequence[Measurement]) -> tuple[str, ...]:
+    """Each run's warnings once, in the order first seen.
+
+    A warning that not every run gave says in how many it appeared and, when
+    only some cases gave it (policies, group sizes: the labels other than
+    ``replication``), which.
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame()
+    >>> runs = [Measurement(0, (("policy", p), ("replication", i)), empty, empty, empty,
+    ...                     empty, ("w",) if p == "regular" else ())
+    ...         for p in ("regular", "circular") for i in range(2)]
+    >>> collect_warnings(runs)
+    ('w (in 2 of 4 runs; policy regular)',)
+    """
+    cases: Counter[tuple[tuple[str, Any], ...]] = Counter()
+    seen: dict[str, Counter[tuple[tuple[str, Any], ...]]] = {}
+    for m in measurements:
+        case = tuple((name, value) for name, value in m.labels if name != "replication")
+        cases[case] += 1
+        # a checkpoint saved before runs had warnings has none
+        for warning in dict.fromkeys(getattr(m, "warnings", ())):
+            seen.setdefault(warning, Counter())[case] += 1
+    collected = []
+    for warning, where in seen.items():
+        count = sum(where.values())
+        if count == len(measurements):
+            collected.append(warning)
+            continue
+        which = ""
+        if len(where) < len(cases) and any(where):
+            shown = [", ".join(f"{name} {value}" for name, value in case) for case in where]
+            more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
+            which = "; " + "; ".join(shown[:3]) + more
+        collected.append(f"{warning} (in {count} of {len(measurements)} runs{which})")
+    return tuple(collected)
 
 
 def interval_table(
@@ -172,6 +248,8 @@ class Replications:
         ``group, metric, mean, ci_low, ci_high, n``.
     members : DataFrame
         ``group, position, agent, name, metric, mean, ci_low, ci_high, n``.
+    warnings : tuple of str
+        The runs' warnings, each once (see :func:`collect_warnings`).
     """
 
     scenario: Scenario
@@ -180,12 +258,13 @@ class Replications:
     table: pd.DataFrame = field(repr=False)
     members: pd.DataFrame = field(repr=False)
     hourly: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...] = ()
 
 
 def replicate(
     scenario: Scenario | str | Any,
     replications: int = 10,
-    seed: int = 0,
+    seed: int | None = None,
     policy: str | None = None,
     threshold_s: float = 20.0,
     jobs: int | None = None,
@@ -201,8 +280,9 @@ def replicate(
         What to simulate.
     replications : int
         Number of independent runs.
-    seed : int
+    seed : int, optional
         Master seed; replication ``i`` uses ``replication_seeds(seed, n)[i]``.
+        Default: the scenario's ``seed``, else 0.
     policy : str, optional
         Override every group's policy.
     threshold_s : float
@@ -223,6 +303,10 @@ def replicate(
     base = load_scenario(scenario)
     if policy is not None:
         base = base.with_policy(policy)
+    problems = seed_problems(seed)
+    if problems:
+        raise ScenarioError(problems)
+    seed = resolve_seed(base, seed)
     tasks = [
         RunTask(f"rep-{i:04d}", base, s, threshold_s, (("replication", i),))
         for i, s in enumerate(replication_seeds(seed, replications))
@@ -235,6 +319,7 @@ def replicate(
         table=interval_table(runs.metrics, ["group", "metric"]),
         members=interval_table(runs.members, ["group", "position", "agent", "name", "metric"]),
         hourly=interval_table(runs.hourly, ["group", "hour", "metric"]),
+        warnings=runs.warnings,
     )
 
 
@@ -246,6 +331,7 @@ class Runs:
     members: pd.DataFrame
     hourly: pd.DataFrame
     waits: pd.DataFrame
+    warnings: tuple[str, ...] = ()
 
 
 def run_measurements(
@@ -268,6 +354,7 @@ def run_measurements(
         hourly=gather(measurements, "hourly").melt(id_vars=[*labels, "group", "hour"],
                                                    var_name="metric"),
         waits=gather(measurements, "waits"),
+        warnings=collect_warnings(measurements),
     )
 
 

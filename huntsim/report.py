@@ -46,6 +46,7 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f4f4f4; } figure { margin: 1em 0; } img { max-width: 100%; }
 .note { color: #555; font-size: 0.9em; }
+.warnings { background: #fff4e5; border-left: 4px solid #e9a23b; padding: 0.6em 1em 0.6em 2em; }
 """
 
 
@@ -112,6 +113,15 @@ def scenario_summary(scenario: Scenario) -> str:
     )
 
 
+def warnings_section(warnings: Sequence[str]) -> str:
+    """The runs' warnings as an HTML section; empty when there are none."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+    return ("<h2>Warnings</h2><p class='note'>Read the figures below with these in mind."
+            f"</p><ul class='warnings'>{items}</ul>")
+
+
 def _page(title: str, sections: Sequence[str]) -> str:
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
@@ -156,6 +166,7 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     differences = differences[differences["metric"].isin(metrics)]
     sections = [
         f"<p class='headline'>{html.escape(comparison.headline(group))}</p>",
+        warnings_section(comparison.warnings),
         f"<p>{len(comparison.policies)} policies &times; {comparison.replications} replications "
         f"(master seed {comparison.seed}); every policy met the same callers in each "
         "replication (common random numbers).</p>",
@@ -205,6 +216,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         "<p class='headline'>"
         + "<br>".join(html.escape(line) for line in staffing.answer().splitlines())
         + "</p>",
+        warnings_section(staffing.warnings),
         f"<p>Group {html.escape(staffing.group)}, sizes {staffing.sizes[0]} to "
         f"{staffing.sizes[-1]}, {staffing.replications} replications per size and policy "
         f"(master seed {staffing.seed}); targets: "

@@ -68,7 +68,7 @@ class CheckpointStore(Generic[R]):
         marker = self.directory / "experiment.sha256"
         if marker.exists() and marker.read_text().strip() != digest:
             raise OutputError(
-                f"--resume: {str(self.directory)!r} holds tasks of a different experiment "
+                f"directory: {str(self.directory)!r} holds tasks of a different experiment "
                 "(other scenario, seed or settings); start a new output directory"
             )
         if not marker.exists():
@@ -191,7 +191,7 @@ def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - depends on the install
         raise OutputError(
-            "--scheduler needs Dask: pip install 'huntsim[dask]'"
+            "scheduler: a Dask scheduler needs Dask: pip install 'huntsim[dask]'"
         ) from None
     if scheduler == "local":
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -201,7 +201,7 @@ def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
         try:
             client = Client(scheduler, timeout="10s")
         except OSError as error:
-            raise OutputError(f"--scheduler: cannot reach {scheduler!r}: {error}") from None
+            raise OutputError(f"scheduler: cannot reach {scheduler!r}: {error}") from None
         with client:
             yield client
 

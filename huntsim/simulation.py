@@ -11,12 +11,28 @@ import numpy as np
 import pandas as pd
 
 from huntsim.aggregates import RunningTotals
+from huntsim.arrivals import Poisson
 from huntsim.engine import run_model
 from huntsim.metrics import agent_table, summarize
 from huntsim.records import CallLog
-from huntsim.scenario import Scenario, load_scenario
+from huntsim.scenario import Agent, HuntGroup, Scenario, load_scenario
 
-__all__ = ["Result", "simulate"]
+__all__ = [
+    "MIN_REPORTED_CALL_TIMES",
+    "MIN_WARMUP_CALL_TIMES",
+    "Result",
+    "run_warnings",
+    "scenario_warnings",
+    "simulate",
+]
+
+MIN_REPORTED_CALL_TIMES = 20
+"""A reported period (duration minus warm-up) shorter than this many mean call
+times (talk and wrap-up, of the agent whose calls are longest) draws a warning."""
+
+MIN_WARMUP_CALL_TIMES = 10
+"""A queueing group fed at a constant rate whose warm-up is shorter than this
+many of its mean call times draws a warning."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,10 @@ class Result:
         One row per agent; see :func:`huntsim.metrics.agent_table`.
     totals : RunningTotals or None
         The running totals of a run made with ``keep="totals"``.
+    warnings : tuple of str
+        Figures that would mislead if read without a word: an overloaded queue,
+        a run too short for its warm-up effects, hunt groups or agents that got
+        no calls. See :func:`run_warnings`.
     """
 
     scenario: Scenario
@@ -51,6 +71,7 @@ class Result:
     offers: pd.DataFrame | None = field(repr=False)
     agents: pd.DataFrame = field(repr=False)
     totals: RunningTotals | None = field(default=None, repr=False)
+    warnings: tuple[str, ...] = ()
 
     @property
     def window_s(self) -> float:
@@ -123,8 +144,11 @@ def simulate(
     if keep == "totals":
         totals = RunningTotals(agents_numbers, pilots, scenario.warmup, scenario.duration)
         run_model(scenario, seed, totals)
+        agent_rows = totals.agents(window_s, names, groups)
+        offered = totals.summary()["offered"]
         return Result(scenario=scenario, seed=seed, calls=None, offers=None,
-                      agents=totals.agents(window_s, names, groups), totals=totals)
+                      agents=agent_rows, totals=totals,
+                      warnings=run_warnings(scenario, offered, agent_rows))
     if keep != "calls":
         raise ValueError(f"keep (={keep!r}) must be 'calls' or 'totals'")
     log = CallLog(agents_numbers, pilots)
@@ -142,4 +166,150 @@ def simulate(
     else:
         calls, offers = all_calls, all_offers
     del all_calls, all_offers
-    return Result(scenario=scenario, seed=seed, calls=calls, offers=offers, agents=agents)
+    offered = calls.loc[calls["kind"] == "pilot", "group"].astype(str).value_counts()
+    return Result(scenario=scenario, seed=seed, calls=calls, offers=offers, agents=agents,
+                  warnings=run_warnings(scenario, offered, agents))
+
+
+def _call_time(agent: Agent) -> float:
+    """Mean time a call keeps ``agent`` busy: talk and wrap-up (ringing not counted)."""
+    return float(agent.talk_time.mean + agent.wrap_up.mean)
+
+
+def _span(seconds: float) -> str:
+    """A duration to three figures, in the largest unit that fits."""
+    for unit, size in (("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
+def _group_name(group: HuntGroup) -> str:
+    return f"hunt group {group.pilot}" + (f" ({group.name})" if group.name else "")
+
+
+def _agent_name(agent: Agent) -> str:
+    return f"agent {agent.number}" + (f" ({agent.name})" if agent.name else "")
+
+
+def _overload(scenario: Scenario, group: HuntGroup) -> str | None:
+    """The warning for a queueing group offered at least what its members can carry."""
+    rate = group.arrivals.mean_rate(scenario.duration) if group.arrivals is not None else 0.0
+    if group.all_busy_treatment != "queue" or not rate > 0:
+        return None
+    members = [scenario.agent(n) for n in group.members]
+    call_s = sum(_call_time(a) for a in members) / len(members)
+    offered = rate * call_s
+    direct = sum(
+        min(1.0, a.direct_calls.mean_rate(scenario.duration) * _call_time(a))
+        for a in members if a.direct_calls is not None
+    )
+    capacity = len(members) - direct
+    if offered < capacity:
+        return None
+    after_direct = f" ({capacity:.3g} after their own direct calls)" if direct > 0 else ""
+    fate = ("callers wait as long as it takes: nearly every call is 'answered', after a "
+            "wait that grows with the duration"
+            if scenario.caller_patience is None
+            else "most callers hang up before they are answered")
+    return (f"{_group_name(group)} is overloaded: {rate * 3600:.3g} calls/h x "
+            f"{_span(call_s)} (talk and wrap-up) = {offered:.3g} Erlang offered to "
+            f"{len(members)} members who can carry at most {len(members)} Erlang"
+            f"{after_direct}; its queue grows for the whole run and {fate}")
+
+
+def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
+    """What the scenario alone says will make its figures mislead.
+
+    Notes
+    -----
+    The rules:
+
+    * **Overloaded queue**: a group with ``when_all_busy: queue`` whose offered
+      load (mean arrival rate over the run x its members' mean talk and wrap-up
+      time) is at least what its members can carry (one Erlang each, less the
+      load of their own direct calls). Ringing is not counted, so the rule only
+      fires when overload is certain.
+    * **Run too short**: the reported period (duration minus warm-up) is shorter
+      than :data:`MIN_REPORTED_CALL_TIMES` mean call times (talk and wrap-up) of
+      the agent whose calls are longest: calls cut off at its start and end then
+      weigh on every figure.
+    * **No warm-up for a steady state**: a queueing group fed at a constant rate
+      (``arrivals: {rate: ...}``), not overloaded, whose warm-up is shorter than
+      :data:`MIN_WARMUP_CALL_TIMES` of its mean call times: the run starts with
+      an empty queue and idle members, so the first callers wait less than in
+      the steady state the constant rate describes. (Profiles and traces describe
+      a day that really starts empty, so they are not warned about.)
+
+    Examples
+    --------
+    >>> office = {"duration": "10min", "agents": [{"number": "101", "talk_time": "3min"}]}
+    >>> scenario_warnings(load_scenario(office))[0].startswith("the reported period")
+    True
+    """
+    warnings: list[str] = []
+    overloaded = set()
+    for group in scenario.hunt_groups:
+        message = _overload(scenario, group)
+        if message is not None:
+            overloaded.add(group.pilot)
+            warnings.append(message)
+    window = scenario.duration - scenario.warmup
+    longest = max(scenario.agents, key=_call_time)
+    need = MIN_REPORTED_CALL_TIMES * _call_time(longest)
+    if window < need:
+        warnings.append(
+            f"the reported period ({_span(window)}, duration less warm-up) is shorter than "
+            f"{MIN_REPORTED_CALL_TIMES} mean calls of {_agent_name(longest)} "
+            f"({MIN_REPORTED_CALL_TIMES} x {_span(_call_time(longest))} = {_span(need)}): "
+            "calls cut off at its start and end weigh on every figure; make the run longer"
+        )
+    for group in scenario.hunt_groups:
+        if (group.all_busy_treatment != "queue" or group.pilot in overloaded
+                or not isinstance(group.arrivals, Poisson) or not group.arrivals.rate > 0):
+            continue
+        members = [scenario.agent(n) for n in group.members]
+        need = MIN_WARMUP_CALL_TIMES * sum(_call_time(a) for a in members) / len(members)
+        if scenario.warmup < need:
+            warnings.append(
+                f"{_group_name(group)} queues callers arriving at a constant rate, but the "
+                f"warm-up ({_span(scenario.warmup)}) is shorter than "
+                f"{MIN_WARMUP_CALL_TIMES} of its mean calls ({_span(need)}): the run starts "
+                "with an empty queue, so the first callers wait less than in the steady "
+                f"state; set warmup to {_span(need)} or more"
+            )
+    return tuple(warnings)
+
+
+def run_warnings(scenario: Scenario, offered: Mapping[str, int] | pd.Series,
+                 agents: pd.DataFrame) -> tuple[str, ...]:
+    """The warnings of one run: :func:`scenario_warnings`, then who got no calls.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as simulated.
+    offered : mapping or Series
+        Pilot calls offered in the reported period, by pilot number (missing: none).
+    agents : DataFrame
+        ``Result.agents``; an agent whose ``offers`` is 0 was never rung.
+
+    Returns
+    -------
+    tuple of str
+        One message per problem, in a stable order: overloaded queues, a run too
+        short, warm-up, hunt groups with no calls, agents never rung.
+    """
+    warnings = list(scenario_warnings(scenario))
+    for group in scenario.hunt_groups:
+        if int(offered.get(group.pilot, 0)) == 0:
+            rate = (group.arrivals.mean_rate(scenario.duration)
+                    if group.arrivals is not None else 0.0)
+            why = ": it has no arrivals" if not rate > 0 else ""
+            warnings.append(f"{_group_name(group)} got no calls in the reported period{why}")
+    rung = dict(zip(agents["agent"].astype(str), agents["offers"].astype(int), strict=True))
+    for agent in scenario.agents:
+        if rung.get(agent.number, 0) == 0:
+            warnings.append(
+                f"{_agent_name(agent)} got no calls in the reported period (never rung)")
+    return tuple(warnings)

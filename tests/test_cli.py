@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -68,3 +70,111 @@ def test_existing_results_are_not_overwritten_without_force(tmp_path, capsys):
     assert "--force" in capsys.readouterr().err
     assert (out / "calls.csv").read_bytes() == before
     assert main(["run", str(scenario), "--out", str(out), "--force"]) == 0
+
+
+@pytest.fixture
+def umask():
+    """Set the process's umask for one test, then put it back."""
+    previous = os.umask(0o022)
+    os.umask(previous)
+
+    def set_to(mask: int) -> None:
+        os.umask(mask)
+
+    yield set_to
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+def test_written_files_honour_the_umask(tmp_path, umask, mask):
+    # before, every file came out 0600 (a temporary file renamed): colleagues on a
+    # shared drive could not open the report
+    umask(mask)
+    out = tmp_path / "out"
+    assert main(["run", str(write(tmp_path, office())), "--out", str(out)]) == 0
+    assert main(["compare", str(SCENARIOS / "front_desk_simultaneous.yaml"), "--policies",
+                 "regular", "--replications", "2", "--jobs", "1", "--quiet",
+                 "--out", str(out / "compare")]) == 0
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) > 10 and (out / "compare" / "report.html") in files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+FRONT_DESK = str(SCENARIOS / "front_desk_simultaneous.yaml")  # its own seed is 3
+SMALL = ["--replications", "2", "--jobs", "1", "--quiet"]
+PLAN = ["plan", FRONT_DESK, "--group", "400", "--members", "2,3", *SMALL]
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", FRONT_DESK, "--policies", "regular,circular", *SMALL],
+    [*PLAN, "--target", "voicemail_rate<=0.3"],
+])
+def test_compare_and_plan_use_the_scenario_seed_unless_told(tmp_path, argv):
+    def figures(*seed: str) -> pd.DataFrame:
+        out = tmp_path / ("seed" + "-".join(seed))
+        assert main([*argv, *seed, "--out", str(out)]) == 0
+        return pd.read_csv(out / "replications.csv")
+
+    own = figures()
+    pd.testing.assert_frame_equal(own, figures("--seed", "3"))
+    assert not own.equals(figures("--seed", "0"))  # before: no --seed meant seed 0
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", FRONT_DESK, "--group", "999", *SMALL],
+    [*PLAN, "--group", "999", "--target", "voicemail_rate<=0.3"],
+    [*PLAN, "--target", "voicemail<=0.3"],
+    [*PLAN, "--target", "service_level_20s>=0.8", "--threshold", "30s"],
+    [*PLAN, "--target", "service_level_20s>=0.8", "--target", "service_level_30s>=0.5"],
+])
+def test_a_mistake_creates_no_output_directory(tmp_path, capsys, argv):
+    out = tmp_path / "out"
+    assert main([*argv, "--out", str(out)]) == 2
+    assert "error: --" in capsys.readouterr().err
+    assert not out.exists()  # before: it was made, and the corrected run needed --force
+
+
+def test_the_corrected_command_needs_no_force(tmp_path):
+    out = tmp_path / "out"
+    target = ["--target", "voicemail_rate<=0.3"]
+    assert main([*PLAN, *target, "--group", "999", "--out", str(out)]) == 2
+    assert main([*PLAN, *target, "--out", str(out)]) == 0
+    assert (out / "report.html").exists()
+    assert main(["compare", FRONT_DESK, "--group", "999", *SMALL, "--out", str(out / "c")]) == 2
+    assert main(["compare", FRONT_DESK, *SMALL, "--out", str(out / "c")]) == 0
+
+
+def test_plan_threshold_sets_the_service_level_it_reports(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main([*PLAN, "--target", "service_level>=0.5", "--threshold", "30s",
+                 "--out", str(out)]) == 0
+    metrics = set(pd.read_csv(out / "staffing_curve.csv")["metric"])
+    assert "service_level_30s" in metrics and "service_level_20s" not in metrics
+    assert "erlang_c_service_level_30s" in pd.read_csv(out / "erlang_estimate.csv").columns
+    assert "service_level_30s >= 0.5" in capsys.readouterr().out
+    # with targets of other metrics too (before, --threshold changed nothing)
+    assert main([*PLAN, "--target", "voicemail_rate<=0.3", "--threshold", "45s",
+                 "--out", str(tmp_path / "other")]) == 0
+    assert "service_level_45s" in set(pd.read_csv(tmp_path / "other" / "staffing_curve.csv")
+                                      ["metric"])
+
+
+def test_plan_threshold_that_disagrees_with_a_target_is_refused(capsys):
+    assert main([*PLAN, "--target", "service_level_20s>=0.8", "--threshold", "30s"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --target: 'service_level_20s' measures service within 20 s, not within the "
+        "plan's threshold of 30 s; write 'service_level' or 'service_level_30s'\n")
+
+
+def test_cli_messages_name_flags_one_per_mistake(capsys):
+    assert main([*PLAN, "--group", "999", "--target", "wait<5", "--target",
+                 "voicemail_rate<=0.1"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "error: --group: '999' is not a pilot (pilots: '400')",
+        "error: --target: 'wait' is not a metric; choose from answered_rate, voicemail_rate, "
+        "busy_rate, no_answer_rate, abandoned_rate, mean_wait_s, p50_wait_s, p90_wait_s, "
+        "p95_wait_s, offers_per_call, rings_per_call, jain_index, max_min_ratio, load_cv, "
+        "service_level, service_level_<T>s",
+    ]

@@ -11,7 +11,7 @@ from pandas.testing import assert_frame_equal
 from huntsim import ScenarioError, compare, load_scenario, plan, replicate
 from huntsim.intervals import mean_interval, paired_difference, unpaired_difference
 from huntsim.metrics import fairness, hourly
-from huntsim.planning import parse_target, resize_group
+from huntsim.planning import KNOWN_METRICS, parse_target, resize_group
 from huntsim.replications import replication_seeds
 from huntsim.theory import erlang_b_members, erlang_c_members
 
@@ -100,10 +100,67 @@ def test_hourly_rates_follow_the_profile():
     assert mean == pytest.approx(expected, rel=0.15)
 
 
-@pytest.mark.parametrize("text", ["voicemail<=0.1", "voicemail_rate=0.1", "answered_rate>=x"])
+@pytest.mark.parametrize("text", ["voicemail<=0.1", "voicemail_rate=0.1", "answered_rate>=x",
+                                  "service_level_.s>=0.5", "service_level_0s>=0.5"])
 def test_bad_targets(text):
-    with pytest.raises(ScenarioError, match="--target"):
+    with pytest.raises(ScenarioError, match=r"^target: ") as caught:
         parse_target(text)
+    assert len(caught.value.messages) == 1 and "--" not in str(caught.value)
+
+
+def test_service_level_targets_have_one_spelling():
+    assert parse_target("service_level_20.0s>=0.8").metric == "service_level_20s"
+    assert parse_target("service_level>=0.8").metric == "service_level"
+
+
+def test_library_errors_name_parameters_not_flags():
+    # before: plan(...) said "--target: ..." and "--group: ..."
+    with pytest.raises(ScenarioError) as caught:
+        plan(REAL_ESTATE, "555-0999", ["voicemail_rate<=0.1", "wait<5"], members=[0, 3],
+             policies=["regular", "fastest"], seed=-1, threshold_s=0)
+    assert caught.value.messages == [
+        "group: '555-0999' is not a pilot (pilots: '555-0100')",
+        f"targets[1]: 'wait' is not a metric; choose from {', '.join(KNOWN_METRICS)}, "
+        "service_level, service_level_<T>s",
+        "threshold_s: 0 must be a number of seconds greater than 0",
+        "members[0]: a group needs at least 1 member (got 0)",
+        "policies[1]: 'fastest' is not a policy; choose from regular, circular, simultaneous, "
+        "uniform, weighted",
+        "seed: -1 must be 0 or more",
+    ]
+    with pytest.raises(ScenarioError) as caught:
+        plan(REAL_ESTATE, "555-0100", ["service_level_20s>=0.8", "service_level_30s>=0.5"])
+    assert caught.value.messages == [
+        "targets: service levels within 20 s and 30 s; a plan uses one service-level "
+        "threshold at a time"]
+    with pytest.raises(ScenarioError) as caught:
+        compare(REAL_ESTATE, ["regular", "fastest"])
+    assert caught.value.messages == [
+        "policies[1]: 'fastest' is not a policy; choose from regular, circular, simultaneous, "
+        "uniform, weighted"]
+    with pytest.raises(ScenarioError, match=r"^size: a group needs at least 1 member"):
+        resize_group(load_scenario(REAL_ESTATE), "555-0100", 0)
+
+
+def test_plan_threshold_sets_the_service_level_metric():
+    staffing = plan(REAL_ESTATE, "555-0100", ["service_level>=0.5"], members=[4],
+                    replications=2, jobs=1, threshold_s=30)
+    assert staffing.threshold_s == 30
+    assert str(staffing.targets[0]) == "service_level_30s >= 0.5"
+    assert "service_level_30s" in set(staffing.curve["metric"])
+    assert "erlang_c_service_level_30s" in staffing.erlang.columns
+
+
+def test_experiments_use_the_scenario_seed_unless_given():
+    office = loss_system(3, 2.0, hours=20)
+    office["seed"] = 11
+    assert compare(office, ["regular"], replications=2, jobs=1).seed == 11
+    assert compare(office, ["regular"], replications=2, seed=4, jobs=1).seed == 4
+    assert plan(office, "999", ["voicemail_rate<=0.5"], members=[3], replications=2,
+                jobs=1).seed == 11
+    assert replicate(office, replications=2, jobs=1).seed == 11
+    del office["seed"]
+    assert compare(office, ["regular"], replications=2, jobs=1).seed == 0
 
 
 def test_resize_adds_members_from_defaults_and_drops_from_the_end():
@@ -115,7 +172,7 @@ def test_resize_adds_members_from_defaults_and_drops_from_the_end():
     assert extra.talk_time == scenario.agent_defaults.talk_time
     smaller = resize_group(scenario, "555-0100", 2)
     assert smaller.group("555-0100").members == ("555-0101", "555-0102")
-    with pytest.raises(ScenarioError, match="is not a pilot"):
+    with pytest.raises(ScenarioError, match=r"^pilot: '555-0999' is not a pilot"):
         resize_group(scenario, "555-0999", 3)
 
 
