@@ -8,22 +8,30 @@ Three forms are accepted in a scenario file::
                period: 24h}                                  # (optional repeat)
     arrivals: {trace: [0, 95.5, 300]}                        # exact times, seconds
     arrivals: {trace: calls.csv}                             # ... or from a file
+    arrivals:                                                # by weekday and
+      weekly:                                                # clock time
+        mon-fri: {"08:00": 10/h, "12:00": 16/h, "17:00": 0/h}
+        sat: {"09:00": 6/h, "12:00": 0/h}
 
 A profile is a piecewise-constant rate. Its arrival times are drawn exactly,
 by mapping a unit-rate Poisson process through the inverse of the cumulative
-rate, so that no call is lost or bunched at a boundary.
+rate, so that no call is lost or bunched at a boundary. A weekly form becomes
+such a profile (a :class:`WeeklyProfile`, repeating every week) once the
+scenario's ``start`` says which moment of the week simulation time 0 is.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -34,9 +42,19 @@ from pydantic import (
     model_validator,
 )
 
-from huntsim.units import Rate, Seconds
+from huntsim.calendar import DAY, WEEK, WEEKDAYS, parse_clock, parse_days
+from huntsim.units import Rate, Seconds, WrittenFloat, WrittenInt
 
-__all__ = ["Arrivals", "Poisson", "Profile", "RateStep", "Trace", "arrival_blocks"]
+__all__ = [
+    "Arrivals",
+    "Poisson",
+    "Profile",
+    "RateStep",
+    "Trace",
+    "Weekly",
+    "WeeklyProfile",
+    "arrival_blocks",
+]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 _BLOCK = 4096
@@ -104,6 +122,23 @@ class Profile(_Spec):
             return 0.0
         return self.cumulative(duration) / duration
 
+    def rate_at(self, t: float) -> float:
+        """The rate (per second) at time ``t``; zero before the first step.
+
+        Examples
+        --------
+        >>> day = Profile(profile=[{"start": "1h", "rate": "36/h"}], period="2h")
+        >>> day.rate_at(0), day.rate_at(3600), day.rate_at(7200 + 3600)
+        (0.0, 0.01, 0.01)
+        """
+        if t < 0:
+            return 0.0
+        if self.period is not None:
+            t = t % self.period
+        starts, rates, _ = self._breakpoints()
+        i = int(np.searchsorted(starts, t, side="right")) - 1
+        return float(rates[i]) if i >= 0 else 0.0
+
     def cumulative(self, t: float) -> float:
         """Expected number of arrivals in ``[0, t)``."""
         starts, rates, cumulative = self._breakpoints()
@@ -151,6 +186,165 @@ class Trace(_Spec):
         return sum(1 for t in self.trace if t < duration) / duration
 
 
+def _key_text(key: object, what: str) -> str:
+    """A key of a weekly form as written (YAML 1.1 reads an unquoted ``9:00`` as 540)."""
+    if isinstance(key, WrittenInt | WrittenFloat):
+        return key.written
+    if isinstance(key, str):
+        return key
+    raise ValueError(f"{key!r} is not {what}; write it as text, e.g. '08:00' or 'mon-fri'")
+
+
+def _clock_times_once(rates: dict[str, float]) -> dict[str, float]:
+    """The clock times of one day's rates: ``HH:MM``, each once."""
+    seen: dict[float, str] = {}
+    for clock in rates:
+        try:
+            at = parse_clock(clock)
+        except ValueError:
+            raise ValueError(
+                f"{clock!r} is not a clock time; write HH:MM from 00:00 to 23:59, e.g. '08:00'"
+            ) from None
+        if at in seen:
+            raise ValueError(f"{seen[at]!r} and {clock!r} are the same clock time")
+        seen[at] = clock
+    return rates
+
+
+class Weekly(_Spec):
+    """Calls by weekday and clock time, the same every week.
+
+    ``weekly`` maps days (written as in a window: ``mon``, ``mon-fri``,
+    ``mon,wed,fri`` or ``daily``) to clock times and the rate from then on::
+
+        weekly:
+          mon-fri: {"08:00": 10/h, "09:00": 28/h, "12:00": 16/h, "17:00": 0/h}
+          sat: {"09:00": 6/h, "12:00": 0/h}
+
+    Within a day a rate holds from its clock time to the next one, the last
+    to midnight; a day starts at rate 0, and days not named have no calls. A
+    day may be named once only. Inside a :class:`~huntsim.Scenario` this
+    form becomes a :class:`WeeklyProfile` shifted by the scenario's ``start``.
+
+    Examples
+    --------
+    >>> week = Weekly(weekly={"mon-fri": {"08:00": "10/h", "17:00": "0/h"}})
+    >>> week.rate_at(9 * 3600) * 3600, week.rate_at(5 * 86400 + 9 * 3600)
+    (10.0, 0.0)
+    >>> week.profile(start=8 * 3600).rate_at(0) * 3600
+    10.0
+    """
+
+    weekly: dict[str, Annotated[dict[str, Rate], AfterValidator(_clock_times_once)]] = Field(
+        min_length=1
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_written(cls, data: object) -> object:
+        if not isinstance(data, Mapping) or not isinstance(data.get("weekly"), Mapping):
+            return data
+        weekly = {
+            _key_text(days, "days"): (
+                {_key_text(clock, "a clock time"): rate for clock, rate in rates.items()}
+                if isinstance(rates, Mapping)
+                else rates
+            )
+            for days, rates in data["weekly"].items()
+        }
+        return {**data, "weekly": weekly}
+
+    @field_validator("weekly")
+    @classmethod
+    def _days_named_once(cls, weekly: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        named: dict[int, str] = {}
+        for days_text in weekly:
+            try:
+                days = parse_days(days_text)
+            except ValueError:
+                raise ValueError(
+                    f"{days_text!r} are not days; write mon ... sun, a range mon-fri, "
+                    "a list mon,wed,fri, or daily"
+                ) from None
+            for day in days:
+                if day in named:
+                    raise ValueError(
+                        f"{WEEKDAYS[day]} is named twice, in {named[day]!r} and {days_text!r}"
+                    )
+                named[day] = days_text
+        return weekly
+
+    def __hash__(self) -> int:
+        """Hash of the rates by week time (the mapping itself cannot be hashed)."""
+        return hash(self.week_steps())
+
+    def week_steps(self) -> tuple[tuple[float, float], ...]:
+        """``(week time, rate per second)`` steps from Monday 00:00, merged where equal.
+
+        Examples
+        --------
+        >>> Weekly(weekly={"sun": {"22:00": "6/h"}}).week_steps()
+        ((0.0, 0.0), (597600.0, 0.0016666666666666668))
+        """
+        steps = {day * DAY: 0.0 for day in range(7)}
+        for days_text, rates in self.weekly.items():
+            for day in parse_days(days_text):
+                for clock, rate in rates.items():
+                    steps[day * DAY + parse_clock(clock)] = rate
+        merged: list[tuple[float, float]] = []
+        for at in sorted(steps):
+            if not merged or merged[-1][1] != steps[at]:
+                merged.append((at, steps[at]))
+        return tuple(merged)
+
+    def rate_at(self, week_s: float) -> float:
+        """The rate (per second) at week time ``week_s`` (taken modulo a week)."""
+        steps = self.week_steps()
+        i = bisect.bisect_right(steps, (float(week_s) % WEEK, math.inf)) - 1
+        return steps[i][1]
+
+    def profile(self, start: float = 0.0) -> WeeklyProfile:
+        """The piecewise-constant profile in simulation time, repeating every week.
+
+        Parameters
+        ----------
+        start : float
+            The week time (seconds since Monday 00:00) at simulation time 0.
+        """
+        start = float(start) % WEEK
+        shifted = {0.0: self.rate_at(start)}
+        for at, rate in self.week_steps():
+            t = (at - start) % WEEK
+            if 0.0 < t < WEEK:
+                shifted[t] = rate
+        steps: list[RateStep] = []
+        for t in sorted(shifted):
+            if not steps or steps[-1].rate != shifted[t]:
+                steps.append(RateStep.model_construct(start=t, rate=shifted[t]))
+        return WeeklyProfile(profile=tuple(steps), period=WEEK, source=self, start=start)
+
+    def mean_rate(self, duration: float) -> float:
+        """Mean arrivals per second over ``[0, duration)`` of a run starting Monday 00:00."""
+        return self.profile().mean_rate(duration)
+
+
+class WeeklyProfile(Profile):
+    """A :class:`Weekly` form as a profile in simulation time (what the engine draws).
+
+    ``period`` is one week, and simulation time 0 is the week time ``start``.
+
+    Attributes
+    ----------
+    source : Weekly
+        The rates as written.
+    start : float
+        Week time (seconds since Monday 00:00) at simulation time 0.
+    """
+
+    source: Weekly
+    start: float = Field(ge=0, lt=WEEK)
+
+
 def _read_trace_file(path: Path) -> list[float]:
     """Read arrival times from the first column of a CSV file (header optional)."""
     if not path.exists():
@@ -177,32 +371,43 @@ def _read_trace_file(path: Path) -> list[float]:
     return times
 
 
+# Error locations name the union's tag; huntsim.errors leaves out tags it knows
+# and pydantic's "function-..." steps, so that a problem in a weekly form reads
+# "arrivals.weekly: ..." rather than "arrivals.Weekly.weekly: ...".
+_WEEKLY_TAG = "function-weekly"
+
+
 def _arrival_form(value: object) -> str | None:
     if isinstance(value, dict):
-        for key, tag in (("profile", "Profile"), ("trace", "Trace"), ("rate", "Poisson")):
+        for key, tag in (("profile", "Profile"), ("trace", "Trace"), ("rate", "Poisson"),
+                         ("weekly", _WEEKLY_TAG)):
             if key in value:
                 return tag
         return None
-    if isinstance(value, Poisson | Profile | Trace):
-        return type(value).__name__
+    if isinstance(value, Weekly):
+        return _WEEKLY_TAG
+    for kind in (Poisson, Profile, Trace):
+        if isinstance(value, kind):
+            return kind.__name__
     return None
 
 
 Arrivals = Annotated[
     Annotated[Poisson, Tag("Poisson")]
     | Annotated[Profile, Tag("Profile")]
-    | Annotated[Trace, Tag("Trace")],
+    | Annotated[Trace, Tag("Trace")]
+    | Annotated[Weekly, Tag(_WEEKLY_TAG)],
     Discriminator(
         _arrival_form,
         custom_error_type="arrivals_form",
-        custom_error_message="arrivals need one of the keys rate, profile or trace",
+        custom_error_message="arrivals need one of the keys rate, profile, trace or weekly",
     ),
 ]
 """Any arrival process, as written in a scenario file."""
 
 
 def arrival_blocks(
-    arrivals: Poisson | Profile | Trace, rng: np.random.Generator, end: float
+    arrivals: Poisson | Profile | Trace | Weekly, rng: np.random.Generator, end: float
 ) -> Iterator[FloatArray]:
     """Yield increasing arrival times in ``[0, end)``, a block at a time.
 
@@ -211,13 +416,17 @@ def arrival_blocks(
 
     Parameters
     ----------
-    arrivals : Poisson, Profile or Trace
-        The arrival process.
+    arrivals : Poisson, Profile, Trace or Weekly
+        The arrival process. A :class:`Weekly` form is taken to start on
+        Monday 00:00; a scenario has already turned it into a
+        :class:`WeeklyProfile` from its own ``start``.
     rng : numpy.random.Generator
         The stream that belongs to this arrival process alone.
     end : float
         Arrivals stop at this time (seconds).
     """
+    if isinstance(arrivals, Weekly):
+        arrivals = arrivals.profile()
     if isinstance(arrivals, Trace):
         times = np.asarray(arrivals.trace, dtype=float)
         yield times[times < end]

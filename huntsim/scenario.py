@@ -14,15 +14,18 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from yaml.constructor import ConstructorError
 
-from huntsim.arrivals import Arrivals
+from huntsim.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
+from huntsim.calendar import Calendar, WeekTime, format_week_time
 from huntsim.distributions import Constant, Distribution
 from huntsim.errors import ScenarioError
-from huntsim.units import PhoneNumber, Seconds, Text, WrittenFloat, WrittenInt
+from huntsim.units import PhoneNumber, Rate, Seconds, Text, WrittenFloat, WrittenInt
 
 __all__ = [
     "POLICIES",
+    "AfterMissed",
     "Agent",
     "AgentDefaults",
+    "Away",
     "HuntGroup",
     "Policy",
     "Scenario",
@@ -32,12 +35,49 @@ __all__ = [
 Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted"]
 POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform", "weighted")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
+AfterHours = Literal["voicemail", "busy"]
 MAX_EXPECTED_CALLS = 2e8
 """Larger runs are refused: split them into replications instead."""
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Away(_Model):
+    """Unplanned absences of a logged-in member (a showing, a meeting).
+
+    Attributes
+    ----------
+    rate : float
+        Absences start at this rate (per second inside; written ``1/h``) per
+        logged-in, idle second.
+    length : Distribution
+        How long an absence lasts.
+    skipped : bool
+        ``True`` (presence-based routing): an away member is not rung;
+        ``False``: their phone rings and nobody answers.
+    """
+
+    rate: Rate = Field(ge=0)
+    length: Distribution
+    skipped: bool = True
+
+
+class AfterMissed(_Model):
+    """Automatic not-ready: after ``count`` consecutive group rings the member let
+    ring out, the member is skipped for ``away`` seconds.
+
+    Attributes
+    ----------
+    count : int
+        Consecutive missed group rings that take the member out (1 or more).
+    away : float
+        Seconds the member then stays not-ready (written ``10min``).
+    """
+
+    count: int = Field(ge=1, le=1_000)
+    away: Seconds = Field(gt=0)
 
 
 class AgentDefaults(_Model):
@@ -50,6 +90,9 @@ class AgentDefaults(_Model):
     direct_calls: Arrivals | None = None
     voicemail: bool | None = None
     no_answer_rings: int | None = Field(default=None, ge=1)
+    schedule: Calendar | None = None
+    away: Away | None = None
+    after_missed: AfterMissed | None = None
 
     def values(self) -> dict[str, Any]:
         """The defaults that are set, as validated objects (ready for an :class:`Agent`)."""
@@ -79,6 +122,13 @@ class Agent(_Model):
         Whether the agent's own number has voicemail (for direct calls).
     no_answer_rings : int
         Rings before a direct call stops ringing.
+    schedule : Calendar or None
+        When the member is logged in (``[mon-fri 08:00-17:00]``); ``None``:
+        always. Outside it the member is absent, not busy.
+    away : Away or None
+        Unplanned absences while logged in; ``None``: never away.
+    after_missed : AfterMissed or None
+        Automatic not-ready after missed group rings; ``None``: never.
     """
 
     number: PhoneNumber = Field(min_length=1)
@@ -90,6 +140,9 @@ class Agent(_Model):
     direct_calls: Arrivals | None = None
     voicemail: bool = False
     no_answer_rings: int = Field(default=4, ge=1, le=100)
+    schedule: Calendar | None = None
+    away: Away | None = None
+    after_missed: AfterMissed | None = None
 
     @property
     def label(self) -> str:
@@ -120,6 +173,12 @@ class HuntGroup(_Model):
         ``offered`` (CUCM, FreeSWITCH: after who was last rung).
     idle_counts_direct_calls : bool
         Under ``uniform``, whether a direct call resets a member's idle time.
+    open : Calendar or None
+        When the pilot is answered (``[mon-fri 08:00-17:00]``); ``None``: always.
+    after_hours : str or None
+        ``voicemail`` or ``busy`` for a pilot call arriving outside ``open``;
+        defaults to ``voicemail`` when the pilot has one, else ``busy``. Giving
+        it without ``open`` is an error (it could never apply).
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -133,12 +192,21 @@ class HuntGroup(_Model):
     arrivals: Arrivals | None = None
     circular_anchor: Literal["answered", "offered"] = "answered"
     idle_counts_direct_calls: bool = False
+    open: Calendar | None = None
+    after_hours: AfterHours | None = None
 
     @property
     def all_busy_treatment(self) -> WhenAllBusy:
         """What happens to a call that finds every member busy."""
         if self.when_all_busy is not None:
             return self.when_all_busy
+        return "voicemail" if self.voicemail else "busy"
+
+    @property
+    def after_hours_treatment(self) -> AfterHours:
+        """What happens to a pilot call arriving outside ``open``."""
+        if self.after_hours is not None:
+            return self.after_hours
         return "voicemail" if self.voicemail else "busy"
 
     @property
@@ -162,10 +230,15 @@ class Scenario(_Model):
         Seed of all randomness, unless :func:`huntsim.simulate` is given one.
     caller_patience : Distribution or None
         How long callers wait (ringing or queued) before hanging up.
+    start : float
+        The moment of the week at simulation time 0, in seconds since Monday
+        00:00 (written ``"mon 08:00"``; default Monday 00:00). Weekly arrivals
+        are turned into profiles of simulation time from it.
     """
 
     name: Text = "scenario"
     duration: Seconds = Field(gt=0)
+    start: WeekTime = 0.0
     warmup: Seconds = Field(default=0.0, ge=0)
     ring_cycle: Seconds = Field(default=6.0, gt=0)
     seed: int | None = Field(default=None, ge=0)
@@ -198,10 +271,50 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _follow_the_rules(self) -> Scenario:
+        self._weekly_arrivals_from_start()
         problems = _rule_violations(self)
         if problems:
             raise ScenarioError(problems)
         return self
+
+    def _weekly_arrivals_from_start(self) -> None:
+        """Turn weekly arrivals into profiles of simulation time that start at ``start``.
+
+        Done once, while the scenario is validated (the model is frozen after):
+        the engine only ever sees Poisson, Profile and Trace arrivals.
+        """
+        groups = tuple(
+            g.model_copy(update={"arrivals": _from_start(g.arrivals, self.start)})
+            if _from_start(g.arrivals, self.start) is not g.arrivals else g
+            for g in self.hunt_groups
+        )
+        agents = tuple(
+            a.model_copy(update={"direct_calls": _from_start(a.direct_calls, self.start)})
+            if _from_start(a.direct_calls, self.start) is not a.direct_calls else a
+            for a in self.agents
+        )
+        self.__dict__["hunt_groups"] = groups
+        self.__dict__["agents"] = agents
+
+    @property
+    def start_text(self) -> str:
+        """``start`` as written: ``"mon 08:00"``."""
+        return format_week_time(self.start)
+
+    @property
+    def uses_calendar(self) -> bool:
+        """Whether any part depends on the time of the week.
+
+        True when ``start`` is not Monday 00:00 or any pilot has ``open``
+        hours, any member a ``schedule``, or any arrivals are weekly.
+        """
+        streams = [g.arrivals for g in self.hunt_groups] + [a.direct_calls for a in self.agents]
+        return (
+            self.start != 0.0
+            or any(g.open is not None for g in self.hunt_groups)
+            or any(a.schedule is not None for a in self.agents)
+            or any(isinstance(s, WeeklyProfile) for s in streams)
+        )
 
     def expected_calls(self) -> float:
         """Mean number of calls (pilot and direct) arriving during the run."""
@@ -242,6 +355,17 @@ class Scenario(_Model):
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields.update(changes)
         return validate_scenario(fields)
+
+
+def _from_start(
+    arrivals: Poisson | Profile | Trace | Weekly | None, start: float
+) -> Poisson | Profile | Trace | Weekly | None:
+    """Weekly arrivals as a profile of a run starting at week time ``start``."""
+    if isinstance(arrivals, Weekly):
+        return arrivals.profile(start)
+    if isinstance(arrivals, WeeklyProfile) and arrivals.start != start:
+        return arrivals.source.profile(start)
+    return arrivals
 
 
 def _rule_violations(scenario: Scenario) -> list[str]:
@@ -326,6 +450,16 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
             f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
             "voicemail (set voicemail: true, or choose busy or queue)"
         )
+    if group.after_hours is not None and group.open is None:
+        problems.append(
+            f"{where}.after_hours: {group.after_hours!r} but the group has no open hours, "
+            "so no call is ever after hours (add open: [...] or remove after_hours)"
+        )
+    if group.after_hours == "voicemail" and not group.voicemail:
+        problems.append(
+            f"{where}.after_hours: 'voicemail' but the pilot {group.pilot!r} has no "
+            "voicemail (set voicemail: true, or choose busy)"
+        )
     return problems
 
 
@@ -342,7 +476,7 @@ class _ScenarioLoader(yaml.SafeLoader):
     abc``) is a YAML error with its line and column, not a crash.
     """
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }

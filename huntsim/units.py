@@ -1,4 +1,4 @@
-"""Human units at the edges: ``"90s"``, ``"4min"``, ``"8h"`` and ``"30/h"``.
+"""Human units at the edges: ``"90s"``, ``"4min"``, ``"8h"``, ``"2d"``, ``"1w"`` and ``"30/h"``.
 
 Inside huntsim every time is in seconds and every rate is per second. These
 functions turn what an administrator writes in a scenario file into those
@@ -35,6 +35,7 @@ _SECONDS_PER_UNIT: dict[str, float] = {
     "h": 3600.0,
     "hr": 3600.0,
     "d": 86400.0,
+    "w": 604800.0,
 }
 _UNITS_TEXT = ", ".join(_SECONDS_PER_UNIT)
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]+)\s*$")
@@ -48,7 +49,7 @@ def parse_duration(value: object) -> float:
     ----------
     value : str or float
         A plain number of seconds, or a number with a unit
-        (``ms``, ``s``, ``sec``, ``min``, ``h``, ``hr``, ``d``).
+        (``ms``, ``s``, ``sec``, ``min``, ``h``, ``hr``, ``d`` for days, ``w`` for weeks).
 
     Returns
     -------
@@ -66,6 +67,8 @@ def parse_duration(value: object) -> float:
     240.0
     >>> parse_duration(90)
     90.0
+    >>> parse_duration("2d"), parse_duration("1w")
+    (172800.0, 604800.0)
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a duration; write e.g. 90s, 4min or 8h")

@@ -139,7 +139,7 @@ RULES = [
      "hunt_groups[0].arrivals.rate: 30 is not a rate; give a unit"),
     ("arrivals of no known form",
      lambda d: d["hunt_groups"][0].update(arrivals={"every": "5min"}),
-     "hunt_groups[0].arrivals: arrivals need one of the keys rate, profile or trace"),
+     "hunt_groups[0].arrivals: arrivals need one of the keys rate, profile, trace or weekly"),
     ("profile out of order",
      lambda d: d["hunt_groups"][0].update(arrivals={"profile": [
          {"start": "2h", "rate": "1/h"}, {"start": "1h", "rate": "2/h"}]}),
