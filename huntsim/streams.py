@@ -137,14 +137,14 @@ class TicketBlock:
         return values
 
     def delay(self, ordinal: int, key: int, distribution: Distribution) -> list[int]:
-        """Answer delays (microseconds) of the ``ordinal``-th member offered, under ``distribution``.
+        """Answer delays (µs) of the ``ordinal``-th member offered, under ``distribution``.
 
         ``key`` is a number that stands for the distribution (a cheap dictionary key).
         """
         return self._quantiles("answer_delay", ordinal, key, distribution)
 
     def talk(self, key: int, distribution: Distribution) -> list[int]:
-        """Talk times (microseconds) of the block's callers, under the answerer's ``distribution``."""
+        """Talk times (µs) of the block's callers, under the answerer's ``distribution``."""
         return self._quantiles("talk_time", 0, key, distribution)
 
     def wrap_up(self, key: int, distribution: Distribution) -> list[int]:
