@@ -4,6 +4,7 @@ Load an office with :func:`load_scenario`, run it with :func:`simulate`, and
 read the tidy tables of the :class:`Result`.
 """
 
+from huntsim.calendar import Calendar
 from huntsim.comparison import Comparison, compare
 from huntsim.errors import ScenarioError
 from huntsim.planning import StaffingPlan, plan
@@ -14,6 +15,7 @@ from huntsim.simulation import Result, simulate
 __all__ = [
     "POLICIES",
     "Agent",
+    "Calendar",
     "Comparison",
     "HuntGroup",
     "Replications",

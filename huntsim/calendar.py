@@ -292,7 +292,8 @@ class Calendar:
     ----------
     windows : iterable of str
         Windows such as ``"mon-fri 08:00-17:00"``; overlapping or touching
-        windows merge. An empty list is never open.
+        windows merge. An empty list is never open. Two calendars are equal
+        when they are open at the same times, however written.
 
     Attributes
     ----------
@@ -319,8 +320,8 @@ class Calendar:
     (False, [3600.0, 21600.0])
     """
 
-    windows: tuple[str, ...]
-    intervals: tuple[tuple[float, float], ...] = field(compare=False)
+    windows: tuple[str, ...] = field(compare=False)
+    intervals: tuple[tuple[float, float], ...]
 
     def __init__(self, windows: Iterable[object]) -> None:
         texts = tuple(_window_text(window) for window in windows)

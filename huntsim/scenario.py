@@ -280,21 +280,25 @@ class Scenario(_Model):
     def _weekly_arrivals_from_start(self) -> None:
         """Turn weekly arrivals into profiles of simulation time that start at ``start``.
 
-        Done once, while the scenario is validated (the model is frozen after):
-        the engine only ever sees Poisson, Profile and Trace arrivals.
+        Done while the scenario is validated (the model is frozen after), so
+        the engine only ever sees Poisson, Profile and Trace arrivals. A copy
+        with another ``start`` must be made with :meth:`replace`, which checks
+        again (``model_copy`` would keep the old shift).
         """
-        groups = tuple(
-            g.model_copy(update={"arrivals": _from_start(g.arrivals, self.start)})
-            if _from_start(g.arrivals, self.start) is not g.arrivals else g
-            for g in self.hunt_groups
-        )
-        agents = tuple(
-            a.model_copy(update={"direct_calls": _from_start(a.direct_calls, self.start)})
-            if _from_start(a.direct_calls, self.start) is not a.direct_calls else a
-            for a in self.agents
-        )
-        self.__dict__["hunt_groups"] = groups
-        self.__dict__["agents"] = agents
+        groups = []
+        for group in self.hunt_groups:
+            arrivals = _from_start(group.arrivals, self.start)
+            if arrivals is not group.arrivals:
+                group = group.model_copy(update={"arrivals": arrivals})
+            groups.append(group)
+        agents = []
+        for agent in self.agents:
+            direct = _from_start(agent.direct_calls, self.start)
+            if direct is not agent.direct_calls:
+                agent = agent.model_copy(update={"direct_calls": direct})
+            agents.append(agent)
+        self.__dict__["hunt_groups"] = tuple(groups)
+        self.__dict__["agents"] = tuple(agents)
 
     @property
     def start_text(self) -> str:
