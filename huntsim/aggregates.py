@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from huntsim.metrics import summary_frame
-from huntsim.records import OUTCOMES, Outcome, RingResult
+from huntsim.metrics import occupancy, summary_frame
+from huntsim.records import ABSENCES, OUTCOMES, Outcome, RingResult
 
 __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 
@@ -71,11 +71,13 @@ class RunningTotals:
         self.ring_s = [0.0] * n
         self.offers = [0] * n
         self.offers_missed = [0] * n
+        self.absent_s = [[0.0] * n for _ in ABSENCES]
+        self.after_hours = [0] * len(pilots)
         self.calls = 0
 
     def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
-                 end: float, offers: int) -> None:
+                 end: float, offers: int, after_hours: bool = False) -> None:
         """Count one call."""
         if outcome == Outcome.ANSWERED:
             talk_inside = self._inside(answer, end)
@@ -86,6 +88,9 @@ class RunningTotals:
         if arrival < self.warmup:
             return
         self.calls += 1
+        if after_hours:
+            self.after_hours[group] += 1
+            return
         scope = self.scopes[group]  # group -1 (a direct call) is the last scope
         scope.offered += 1
         scope.offers += offers
@@ -114,6 +119,10 @@ class RunningTotals:
         if result == RingResult.NO_ANSWER:
             self.offers_missed[agent] += 1
 
+    def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
+        """Add the part of one absence inside the window."""
+        self.absent_s[reason][agent] += self._inside(start, end)
+
     def _scope_row(self, scope: _Scope, threshold_s: float) -> dict[str, float]:
         offered = scope.offered
         row: dict[str, float] = {
@@ -137,8 +146,10 @@ class RunningTotals:
     def summary(self, threshold_s: float = 20.0) -> pd.DataFrame:
         """The table of :func:`huntsim.metrics.summarize`, from the running totals."""
         rows = {}
-        for pilot, scope in zip(self.pilot_numbers, self.scopes, strict=False):
+        for pilot, scope, closed in zip(self.pilot_numbers, self.scopes, self.after_hours,
+                                        strict=False):
             rows[pilot] = self._scope_row(scope, threshold_s)
+            rows[pilot]["after_hours"] = closed
         if len(self.pilot_numbers) > 1:
             merged = _Scope()
             for scope in self.scopes[:-1]:
@@ -151,8 +162,10 @@ class RunningTotals:
                 for k, count in scope.wait_bins.items():
                     merged.wait_bins[k] = merged.wait_bins.get(k, 0) + count
             rows["all pilot calls"] = self._scope_row(merged, threshold_s)
+            rows["all pilot calls"]["after_hours"] = sum(self.after_hours)
         if self.scopes[-1].offered:
             rows["direct calls"] = self._scope_row(self.scopes[-1], threshold_s)
+            rows["direct calls"]["after_hours"] = 0
         return summary_frame(rows, threshold_s)
 
     def agents(self, window_s: float, names: Sequence[str],
@@ -160,6 +173,8 @@ class RunningTotals:
         """The table of :func:`huntsim.metrics.agent_table`, from the running totals."""
         talk = np.asarray(self.talk_s)
         busy = talk + np.asarray(self.wrap_up_s) + np.asarray(self.ring_s)
+        logged_out, away, not_ready = (np.asarray(v) for v in self.absent_s)
+        logged_in = window_s - logged_out
         return pd.DataFrame({
             "agent": self.agent_numbers,
             "name": list(names),
@@ -172,7 +187,10 @@ class RunningTotals:
             "busy_s": busy,
             "load_erlang": talk / window_s,
             "group_load_erlang": np.asarray(self.group_talk_s) / window_s,
-            "occupancy": busy / window_s,
+            "away_s": away,
+            "not_ready_s": not_ready,
+            "logged_in_s": logged_in,
+            "occupancy": occupancy(pd.Series(busy), pd.Series(logged_in)).to_numpy(),
         })
 
 

@@ -21,7 +21,13 @@ Semantics (see "Timing rules" in the README):
 * An answer at the instant the caller's patience runs out is taken; otherwise a
   caller whose patience has run out starts nothing more (no next ring, no
   voicemail, no queue): the call is abandoned at that instant.
-* A member's line is either idle or busy (ringing, talking, or in wrap-up).
+* A member can be rung when nothing blocks them: their line is busy (ringing,
+  talking, or in wrap-up), they are logged out (outside their ``schedule``),
+  away (an absence with ``skipped``) or not ready (after ``after_missed``).
+  Presence changes at an instant come after members free up and before rings
+  end: a member whose schedule starts at t is there for a call at t.
+* A pilot call outside its group's ``open`` hours gets ``after_hours``
+  treatment at once and rings nobody.
   Busy members are skipped without ringing; each member is offered a given
   call at most once.
 * An offer rings for ``no_answer_rings * ring_cycle`` seconds. The member
@@ -52,7 +58,12 @@ from huntsim.arrivals import Arrivals, arrival_blocks
 from huntsim.clock import TICKS_PER_SECOND, ticks, ticks_of
 from huntsim.distributions import Constant, Distribution
 from huntsim.policies import HuntPolicy, make_policy
-from huntsim.records import DIRECT, PILOT, Outcome, Recorder, RingResult
+from huntsim.presence import AWAY as _AWAY
+from huntsim.presence import BUSY as _BUSY
+from huntsim.presence import LOGGED_OUT as _LOGGED_OUT
+from huntsim.presence import NOT_READY as _NOT_READY
+from huntsim.presence import Presence, uses_presence
+from huntsim.records import DIRECT, PILOT, Absence, Outcome, Recorder, RingResult
 from huntsim.scenario import Agent, HuntGroup, Scenario
 from huntsim.streams import TicketBlock, Tickets, generator
 
@@ -65,9 +76,10 @@ _INF = math.inf
 # a rank within the phase (member index, call id or stream index).
 _PHASE = 1 << 48
 _FREE = 1 * _PHASE
-_RING_END = 2 * _PHASE
-_PATIENCE = 3 * _PHASE
-_ARRIVAL = 4 * _PHASE
+_PRESENCE = 2 * _PHASE
+_RING_END = 3 * _PHASE
+_PATIENCE = 4 * _PHASE
+_ARRIVAL = 5 * _PHASE
 
 
 class _Environment(simpy.Environment):
@@ -98,11 +110,15 @@ class _Member:
         "answer_delay_constant",
         "answer_delay_key",
         "answer_probability",
-        "busy",
+        "away_pending",
+        "blocked",
         "direct_timeout",
         "free_priority",
         "group",
         "index",
+        "miss_limit",
+        "misses",
+        "not_ready_ticks",
         "position",
         "talk_constant",
         "talk_key",
@@ -116,8 +132,13 @@ class _Member:
     def __init__(self, index: int, agent: Agent, scenario: Scenario,
                  key_of: Callable[[Distribution], int]) -> None:
         self.index = index
-        self.busy = False
+        self.blocked = 0
         self.free_priority = _FREE + index
+        self.away_pending = False
+        self.misses = 0
+        rule = agent.after_missed
+        self.miss_limit = rule.count if rule is not None else 0
+        self.not_ready_ticks = ticks(rule.away) if rule is not None else 0
         self.answer_probability = agent.answer_probability
         self.voicemail = agent.voicemail
         self.direct_timeout = agent.no_answer_rings * ticks(scenario.ring_cycle)
@@ -152,10 +173,12 @@ class _Group:
     """The running state of one hunt group."""
 
     __slots__ = (
+        "after_hours",
         "all_busy",
         "full_mask",
         "idle",
         "index",
+        "is_open",
         "members",
         "on_answered",
         "on_call_ended",
@@ -180,6 +203,9 @@ class _Group:
         self.voicemail = group.voicemail
         self.all_busy = group.all_busy_treatment
         self.queueing = self.all_busy == "queue"
+        self.is_open = True
+        self.after_hours = (Outcome.VOICEMAIL if group.after_hours_treatment == "voicemail"
+                            else Outcome.BUSY)
         self.idle = len(members)
         self.full_mask = (1 << len(members)) - 1
         self.queue: list[_Call] = []
@@ -239,6 +265,7 @@ class _Model:
         self.scenario = scenario
         self.add_call = recorder.add_call
         self.add_offer = recorder.add_offer
+        self.add_absence = recorder.add_absence
         keys: dict[Distribution, int] = {}
 
         def key_of(distribution: Distribution) -> int:
@@ -256,6 +283,7 @@ class _Model:
                 member.position = position
             self.groups.append(group)
         self.next_call_id = 0
+        self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
         self._start_arrivals(seed)
 
     # ----------------------------------------------------------------- arrivals
@@ -300,6 +328,9 @@ class _Model:
     # -------------------------------------------------------------- pilot calls
     def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
         call = self._new_call(PILOT, group, group.index, block, row)
+        if not group.is_open:
+            self._finish(call, group.after_hours, after_hours=True)
+            return
         if group.idle == 0:
             if group.queueing:
                 self._wait(call)
@@ -324,7 +355,8 @@ class _Model:
         if group.policy.simultaneous:
             # one round without a queue: everyone idle rang at once, and nobody took it
             if group.queueing or not tried:
-                ringing = [m for m in members if not m.busy and not (tried >> m.position) & 1]
+                ringing = [m for m in members
+                           if not m.blocked and not (tried >> m.position) & 1]
                 if ringing:
                     self._ring_all(call, ringing)
                     return
@@ -334,7 +366,7 @@ class _Model:
                 p = order[position]
                 position += 1
                 member = members[p]
-                if not member.busy and not (tried >> p) & 1:
+                if not member.blocked and not (tried >> p) & 1:
                     call.position = position
                     self._ring(call, member, group.timeout)
                     return
@@ -376,7 +408,7 @@ class _Model:
         """
         bit = 1 << member.position
         queue = group.queue
-        while not member.busy:
+        while not member.blocked:
             for i, call in enumerate(queue):
                 if not call.tried & bit:
                     del queue[i]
@@ -389,8 +421,11 @@ class _Model:
     # ------------------------------------------------------------- direct calls
     def _direct_call(self, member: _Member, block: TicketBlock, row: int) -> None:
         call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
-        if member.busy:
+        blocked = member.blocked
+        if blocked & _BUSY:
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
+        elif blocked & (_LOGGED_OUT | _AWAY):
+            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         elif call.deadline <= self.env.now:
             self._finish(call, Outcome.ABANDONED)
         else:
@@ -398,13 +433,37 @@ class _Model:
 
     # ------------------------------------------------------------------ ringing
     def _occupy(self, member: _Member) -> None:
-        member.busy = True
-        if member.group is not None:
-            member.group.idle -= 1
+        self.block(member, _BUSY)
 
     def _release(self, member: _Member) -> None:
-        """The member is idle again; a queue they serve is offered to them at once."""
-        member.busy = False
+        self.unblock(member, _BUSY)
+
+    # ------------------------------------------------------- presence interface
+    @property
+    def now(self) -> int:
+        """The current time, in ticks."""
+        return self.env.now
+
+    def at(self, delay: int, rank: int, action: Callable[[Any], None], value: Any) -> None:
+        """Run ``action(value)`` after ``delay`` ticks, in the presence phase, by ``rank``."""
+        _At(self.env, delay, value, _PRESENCE + rank).callbacks.append(
+            lambda event: action(event.value))
+
+    def block(self, member: _Member, reason: int) -> None:
+        """Add a reason that keeps the member from being rung."""
+        if not member.blocked and member.group is not None:
+            member.group.idle -= 1
+        member.blocked |= reason
+
+    def unblock(self, member: _Member, reason: int) -> None:
+        """Lift one reason; a member nothing blocks any more is available at once."""
+        member.blocked &= ~reason
+        if member.blocked:
+            return
+        if member.away_pending:
+            member.away_pending = False
+            if self.presence is not None and self.presence.start_away(member, counted=False):
+                return
         group = member.group
         if group is not None:
             group.idle += 1
@@ -492,9 +551,17 @@ class _Model:
             member = ringing[0]
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         # the call has moved on; only now are the members it rang free again
+        missed = result == RingResult.NO_ANSWER and call.group is not None
         for member in ringing:
             if member is not winner:
+                if missed and member.miss_limit:
+                    member.misses += 1
+                    if member.misses >= member.miss_limit:
+                        member.misses = 0
+                        self._not_ready(member)
                 self._release(member)
+            elif member.miss_limit:
+                member.misses = 0
 
     # ---------------------------------------------------------------- answering
     def _answer(self, call: _Call, member: _Member) -> None:
@@ -519,8 +586,21 @@ class _Model:
     def _free(self, event: simpy.Event) -> None:
         self._release(cast(_Member, event.value))
 
+    def _not_ready(self, member: _Member) -> None:
+        """After too many missed group rings the member is skipped for a while."""
+        now = self.env.now
+        self.block(member, _NOT_READY)
+        self.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
+                         (now + member.not_ready_ticks) / TICKS_PER_SECOND)
+        _At(self.env, member.not_ready_ticks, member, _PRESENCE + member.index
+            ).callbacks.append(self._ready_again)
+
+    def _ready_again(self, event: simpy.Event) -> None:
+        self.unblock(cast(_Member, event.value), _NOT_READY)
+
     def _finish(self, call: _Call, outcome: int, agent: int = -1,
-                answer: int = 0, talk: int = 0, wrap_up: int = 0) -> None:
+                answer: int = 0, talk: int = 0, wrap_up: int = 0,
+                after_hours: bool = False) -> None:
         """Record the call (times in ticks here, in seconds for the recorder)."""
         second = TICKS_PER_SECOND
         if agent >= 0:
@@ -531,7 +611,7 @@ class _Model:
             end_s = self.env.now / second
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
-                      wrap_up_s, end_s, call.offers)
+                      wrap_up_s, end_s, call.offers, after_hours)
 
 
 def _hook(policy: HuntPolicy, name: str) -> Any:

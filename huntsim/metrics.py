@@ -83,20 +83,31 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     with no calls has ``offered`` 0 and missing rates), then ``all pilot calls``
     when there are several groups and ``direct calls`` when there are any.
     Columns: ``offered``, the outcome rates, the wait to answer (mean, median,
-    90th percentile, answered calls only) and the service level (answered within
-    ``threshold_s`` over offered).
+    90th percentile, answered calls only), the service level (answered within
+    ``threshold_s`` over offered) and ``after_hours``: pilot calls that arrived
+    outside the group's opening hours. Those rang nobody and are left out of
+    every other column.
     """
     rows: dict[str, pd.Series] = {}
+    if "after_hours" in calls and calls["after_hours"].any():
+        closed = calls[calls["after_hours"]]
+        calls = calls[~calls["after_hours"]]
+    else:
+        closed = calls.iloc[:0]
     pilot = calls[calls["kind"] == "pilot"]
     if groups is None:
         groups = sorted(g for g in pd.unique(pilot["group"].astype(str)) if g != "nan")
+    closed_group = closed["group"].astype(str)
     for group in groups:
         rows[group] = _scope_summary(pilot[pilot["group"] == group], threshold_s)
+        rows[group]["after_hours"] = int((closed_group == group).sum())
     if len(groups) > 1:
         rows["all pilot calls"] = _scope_summary(pilot, threshold_s)
+        rows["all pilot calls"]["after_hours"] = len(closed)
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
         rows["direct calls"] = _scope_summary(direct, threshold_s)
+        rows["direct calls"]["after_hours"] = 0
     return summary_frame(rows, threshold_s)
 
 
@@ -104,11 +115,13 @@ def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
                   threshold_s: float) -> pd.DataFrame:
     """Rows of :func:`summarize` as its table, with every column even when empty."""
     columns = ["offered", "offers_per_call", *(f"{o}_rate" for o in OUTCOMES),
-               "mean_wait_s", "p50_wait_s", "p90_wait_s", f"service_level_{threshold_s:g}s"]
+               "mean_wait_s", "p50_wait_s", "p90_wait_s", f"service_level_{threshold_s:g}s",
+               "after_hours"]
     table = pd.DataFrame.from_dict({k: dict(v) for k, v in rows.items()}, orient="index",
                                    columns=columns)
     table.index.name = "scope"
     table["offered"] = table["offered"].astype(int)
+    table["after_hours"] = table["after_hours"].fillna(0).astype(int)
     return table
 
 
@@ -126,8 +139,9 @@ def agent_table(
     window: tuple[float, float],
     names: Sequence[str] | None = None,
     groups: Sequence[str | None] | None = None,
+    absences: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per member: calls answered, talk and busy time, occupancy, offers missed.
+    """Per member: calls answered, talk and busy time, presence, occupancy, offers missed.
 
     Parameters
     ----------
@@ -139,6 +153,8 @@ def agent_table(
         The reported period, ``(warmup, duration)`` in seconds.
     names, groups : sequence, optional
         Each agent's name and hunt group pilot, copied into the table.
+    absences : DataFrame, optional
+        ``Result.absences`` (agent, reason, start_s, end_s); none: always there.
 
     Notes
     -----
@@ -146,9 +162,11 @@ def agent_table(
     window. Times are the parts of talk, wrap-up and ringing that fall inside the
     window, whenever the call arrived, so occupancy is a true time average and never
     exceeds 1. ``load_erlang`` is talk time over the window (the carried load),
-    ``group_load_erlang`` the same for calls through the pilot; ``occupancy`` adds
-    ringing and wrap-up. ``offers_missed`` counts offers the member let ring out
-    (not those stopped by a pick-up elsewhere or by the caller).
+    ``group_load_erlang`` the same for calls through the pilot. ``logged_in_s``
+    is the time inside the member's schedule; ``away_s`` and ``not_ready_s`` the
+    time away and not ready. ``occupancy`` is busy time (talk, ringing and
+    wrap-up) over logged-in time. ``offers_missed`` counts offers the member let
+    ring out (not those stopped by a pick-up elsewhere or by the caller).
     """
     window_s = window[1] - window[0]
     index = pd.Index(list(agents), name="agent")
@@ -182,8 +200,22 @@ def agent_table(
                        + per_agent(ring, offers["agent"].astype(str)))
     table["load_erlang"] = table["talk_s"] / window_s
     table["group_load_erlang"] = per_agent(group_talk, agent_all[group_talk.index]) / window_s
-    table["occupancy"] = table["busy_s"] / window_s
+    for reason, column in (("logged_out", "logged_out_s"), ("away", "away_s"),
+                           ("not_ready", "not_ready_s")):
+        if absences is None or not len(absences):
+            table[column] = 0.0
+            continue
+        rows = absences[absences["reason"] == reason]
+        table[column] = per_agent(_overlap(rows["start_s"], rows["end_s"], window),
+                                  rows["agent"].astype(str))
+    table["logged_in_s"] = window_s - table.pop("logged_out_s")
+    table["occupancy"] = occupancy(table["busy_s"], table["logged_in_s"])
     return table.reset_index()
+
+
+def occupancy(busy_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
+    """Busy time over logged-in time (NaN for a member never logged in)."""
+    return (busy_s / logged_in_s.where(logged_in_s > 0)).astype(float)
 
 
 def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:

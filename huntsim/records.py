@@ -18,9 +18,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 __all__ = [
+    "ABSENCES",
     "CALL_KINDS",
     "OFFER_RESULTS",
     "OUTCOMES",
+    "Absence",
     "CallLog",
     "Outcome",
     "Recorder",
@@ -30,6 +32,7 @@ __all__ = [
 OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned")
 OFFER_RESULTS: tuple[str, ...] = ("answered", "no_answer", "caller_hung_up", "answered_elsewhere")
 CALL_KINDS: tuple[str, ...] = ("pilot", "direct")
+ABSENCES: tuple[str, ...] = ("logged_out", "away", "not_ready")
 
 
 class Outcome:
@@ -51,6 +54,14 @@ class RingResult:
     ANSWERED_ELSEWHERE = 3
 
 
+class Absence:
+    """Codes of :data:`ABSENCES`, as stored."""
+
+    LOGGED_OUT = 0
+    AWAY = 1
+    NOT_READY = 2
+
+
 PILOT, DIRECT = 0, 1
 
 
@@ -59,12 +70,15 @@ class Recorder(Protocol):
 
     def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
-                 end: float, offers: int) -> None:
+                 end: float, offers: int, after_hours: bool) -> None:
         """A call ended (``group`` and ``agent`` are -1 when they do not apply)."""
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
         """A ring offer of the call that arrived at ``arrival`` ended."""
+
+    def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
+        """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
 
 
 class CallLog:
@@ -93,6 +107,11 @@ class CallLog:
         self.wrap_up = array("d")
         self.end = array("d")
         self.offers = array("h")
+        self.after_hours = array("b")
+        self.absence_agent = array("h")
+        self.absence_reason = array("b")
+        self.absence_start = array("d")
+        self.absence_end = array("d")
         self.offer_call = array("q")
         self.offer_agent = array("h")
         self.offer_start = array("d")
@@ -104,7 +123,7 @@ class CallLog:
 
     def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
-                 end: float, offers: int) -> None:
+                 end: float, offers: int, after_hours: bool = False) -> None:
         """Append one call."""
         self.call_id.append(call_id)
         self.kind.append(kind)
@@ -118,6 +137,7 @@ class CallLog:
         self.wrap_up.append(wrap_up)
         self.end.append(end)
         self.offers.append(offers)
+        self.after_hours.append(after_hours)
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
@@ -127,6 +147,25 @@ class CallLog:
         self.offer_start.append(start)
         self.offer_end.append(end)
         self.offer_result.append(result)
+
+    def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
+        """Append one absence."""
+        self.absence_agent.append(agent)
+        self.absence_reason.append(reason)
+        self.absence_start.append(start)
+        self.absence_end.append(end)
+
+    def absences_frame(self) -> pd.DataFrame:
+        """One row per absence (logged out, away, not ready), by agent and start."""
+        start = np.frombuffer(self.absence_start, dtype="f8")
+        agent = np.frombuffer(self.absence_agent, dtype="i2")
+        order = np.lexsort((start, agent))
+        return pd.DataFrame({
+            "agent": _labels(agent[order], self.agent_numbers),
+            "reason": _labels(np.frombuffer(self.absence_reason, dtype="i1")[order], ABSENCES),
+            "start_s": start[order],
+            "end_s": np.frombuffer(self.absence_end, dtype="f8")[order],
+        })
 
     def nbytes(self) -> int:
         """Bytes held by the columns."""
@@ -161,6 +200,7 @@ class CallLog:
                 "wrap_up_s": column(self.wrap_up, "f8"),
                 "end_s": column(self.end, "f8"),
                 "offers": column(self.offers, "i2").astype("int16"),
+                "after_hours": column(self.after_hours, "i1").astype(bool),
             }
         )
 

@@ -49,14 +49,20 @@ class Result:
         One row per call arriving after the warm-up: ``call_id``, ``kind``
         (pilot, direct), ``group``, ``dialed``, ``arrival_s``, ``outcome``
         (answered, voicemail, busy, no_answer, abandoned), ``agent``,
-        ``answer_s``, ``wait_s``, ``talk_s``, ``wrap_up_s``, ``end_s``, ``offers``.
-        ``None`` for a run made with ``keep="totals"``.
+        ``answer_s``, ``wait_s``, ``talk_s``, ``wrap_up_s``, ``end_s``, ``offers``,
+        ``after_hours`` (a pilot call outside the group's ``open`` hours: it rang
+        nobody). ``None`` for a run made with ``keep="totals"``.
     offers : DataFrame
         One row per ring offer of those calls: ``call_id``, ``agent``,
         ``start_s``, ``end_s``, ``result`` (answered, no_answer,
         caller_hung_up, answered_elsewhere). ``None`` with ``keep="totals"``.
     agents : DataFrame
         One row per agent; see :func:`huntsim.metrics.agent_table`.
+    absences : DataFrame or None
+        One row per time an agent could not be rung though not on a call:
+        ``agent``, ``reason`` (logged_out: outside their schedule; away;
+        not_ready: after missed rings), ``start_s``, ``end_s``. Empty when the
+        scenario has no schedules or absences; ``None`` with ``keep="totals"``.
     totals : RunningTotals or None
         The running totals of a run made with ``keep="totals"``.
     warnings : tuple of str
@@ -72,6 +78,7 @@ class Result:
     agents: pd.DataFrame = field(repr=False)
     totals: RunningTotals | None = field(default=None, repr=False)
     warnings: tuple[str, ...] = ()
+    absences: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def window_s(self) -> float:
@@ -158,8 +165,10 @@ def simulate(
     reported = ids[arrivals >= scenario.warmup]
     first_call = int(reported.min()) if len(reported) else int(ids.max(initial=-1)) + 1
     all_calls, all_offers = log.calls_frame(), log.offers_frame()
+    absences = log.absences_frame()
     agents = agent_table(all_calls, all_offers, agents_numbers,
-                         (scenario.warmup, scenario.duration), names=names, groups=groups)
+                         (scenario.warmup, scenario.duration), names=names, groups=groups,
+                         absences=absences)
     if first_call > 0:
         calls = all_calls[all_calls["call_id"] >= first_call].reset_index(drop=True)
         offers = all_offers[all_offers["call_id"] >= first_call].reset_index(drop=True)
@@ -168,7 +177,7 @@ def simulate(
     del all_calls, all_offers
     offered = calls.loc[calls["kind"] == "pilot", "group"].astype(str).value_counts()
     return Result(scenario=scenario, seed=seed, calls=calls, offers=offers, agents=agents,
-                  warnings=run_warnings(scenario, offered, agents))
+                  warnings=run_warnings(scenario, offered, agents), absences=absences)
 
 
 def _call_time(agent: Agent) -> float:
