@@ -14,8 +14,9 @@ Semantics (see "Timing rules" in the README):
   to a whole number of microseconds and kept as an integer, so sums and
   comparisons are exact. A pick-up delay equal to the time-out answers.
 * Events at the same instant happen in a fixed order that never depends on how
-  they were created: first members free up (talk and wrap-up over; in list
-  order), then rings end (oldest call first), then patience runs out, then new
+  they were created: first presence changes (schedules, opening hours,
+  absences), then members free up (talk and wrap-up over; in list order), then
+  rings end (oldest call first), then patience runs out, then new
   calls arrive (hunt groups in file order, then direct calls in agent order).
   So a member whose call ends at t is free for every call arriving at t.
 * An answer at the instant the caller's patience runs out is taken; otherwise a
@@ -24,8 +25,9 @@ Semantics (see "Timing rules" in the README):
 * A member can be rung when nothing blocks them: their line is busy (ringing,
   talking, or in wrap-up), they are logged out (outside their ``schedule``),
   away (an absence with ``skipped``) or not ready (after ``after_missed``).
-  Presence changes at an instant come after members free up and before rings
-  end: a member whose schedule starts at t is there for a call at t.
+  Presence changes come first at an instant: a member whose schedule starts
+  at t is there for a call at t, one whose schedule ends at t is not (even if
+  their call ends at t).
 * A pilot call outside its group's ``open`` hours gets ``after_hours``
   treatment at once and rings nobody.
   Busy members are skipped without ringing; each member is offered a given
@@ -75,8 +77,8 @@ _INF = math.inf
 # Same-instant order: the priority of an event is its phase times _PHASE plus
 # a rank within the phase (member index, call id or stream index).
 _PHASE = 1 << 48
-_FREE = 1 * _PHASE
-_PRESENCE = 2 * _PHASE
+_PRESENCE = 1 * _PHASE
+_FREE = 2 * _PHASE
 _RING_END = 3 * _PHASE
 _PATIENCE = 4 * _PHASE
 _ARRIVAL = 5 * _PHASE

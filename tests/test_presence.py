@@ -1,0 +1,180 @@
+"""Who is there to be rung: schedules, opening hours, away, not-ready (issue 9).
+
+Exact traces on tiny offices whose times sit on the window edges on purpose,
+a check against Erlang B for the members present, and a property test that no
+offer ever reaches a member outside their schedule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from helpers import assert_in_interval
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import huntsim
+from huntsim.theory import erlang_b
+
+HOUR = 3600.0
+
+
+def office(members: list[dict[str, Any]], trace: list[float], **group: Any) -> dict[str, Any]:
+    """A Monday-08:00 office: a regular group of ``members`` and pilot calls at ``trace``."""
+    return {
+        "duration": "1w", "start": "mon 08:00", "ring_cycle": "6s",
+        "agents": [{"talk_time": "60s", **m} for m in members],
+        "hunt_groups": [{"pilot": "100", "members": [m["number"] for m in members],
+                         "no_answer_rings": 3, "voicemail": True,
+                         "arrivals": {"trace": trace}, **group}],
+    }
+
+
+def answered_by(result: huntsim.Result) -> list[str]:
+    return [str(a) if isinstance(a, str) else "-" for a in result.calls["agent"]]
+
+
+def test_a_member_outside_their_schedule_is_never_rung() -> None:
+    # A works 09:00-10:00 (t = 3600 to 7200); calls on both edges and just inside
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"]}, {"number": "B"}],
+                      [1800, 3600, 7199, 7200])
+    result = huntsim.simulate(scenario, seed=1)
+    assert answered_by(result) == ["B", "A", "A", "B"]
+    rung = result.offers.merge(result.calls[["call_id", "arrival_s"]], on="call_id")
+    assert rung.loc[rung["agent"] == "A", "arrival_s"].tolist() == [3600, 7199]
+
+
+def test_a_call_in_progress_when_the_window_closes_finishes() -> None:
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "talk_time": "10min"}],
+                      [7000])
+    call = huntsim.simulate(scenario, seed=1).calls.iloc[0]
+    assert (call["agent"], call["end_s"]) == ("A", 7600.0)
+
+
+def test_logged_in_time_and_occupancy_use_the_schedule() -> None:
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "talk_time": "10min"}],
+                      [7000])
+    agents = huntsim.simulate(scenario, seed=1).agents.iloc[0]
+    assert agents["logged_in_s"] == HOUR
+    assert agents["occupancy"] == 600 / HOUR
+
+
+def test_after_hours_calls_ring_nobody_and_are_counted_apart() -> None:
+    scenario = office([{"number": "A"}], [0, 3599, 32400, 100000],
+                      open=["mon-fri 09:00-17:00"])
+    result = huntsim.simulate(scenario, seed=1)
+    calls = result.calls
+    # 08:00 and 08:59:59 are before opening, 17:00 is closing, t = 100000 is Tue 11:46
+    assert calls["after_hours"].tolist() == [True, True, True, False]
+    assert calls.loc[calls["after_hours"], "outcome"].astype(str).tolist() == ["voicemail"] * 3
+    assert (calls.loc[calls["after_hours"], "offers"] == 0).all()
+    assert set(result.offers["call_id"]) == {3}
+    summary = result.summary().loc["100"]
+    assert (summary["offered"], summary["after_hours"], summary["answered_rate"]) == (1, 3, 1.0)
+
+
+def test_after_hours_busy() -> None:
+    scenario = office([{"number": "A"}], [0], open=["mon-fri 09:00-17:00"],
+                      after_hours="busy")
+    assert huntsim.simulate(scenario, seed=1).calls["outcome"].astype(str).tolist() == ["busy"]
+
+
+def test_after_missed_takes_a_member_out_for_exactly_away() -> None:
+    # A never answers: calls at 0 and 100 each ring A for 18 s, then B; after the
+    # second miss (at 118 s) A is not ready until 718 s
+    scenario = office([{"number": "A", "answer_probability": 0,
+                        "after_missed": {"count": 2, "away": "10min"}},
+                       {"number": "B", "talk_time": "1s"}],
+                      [0, 100, 200, 717, 718])
+    result = huntsim.simulate(scenario, seed=1)
+    first_rung = result.offers.groupby("call_id")["agent"].first().astype(str).tolist()
+    assert first_rung == ["A", "A", "B", "B", "A"]
+    absences = result.absences
+    assert absences[["reason", "start_s", "end_s"]].astype(str).values.tolist() == [
+        ["not_ready", "118.0", "718.0"]]
+
+
+def test_windows_past_midnight_and_across_the_weeks_end() -> None:
+    # Sunday 21:00 at t = 0; A works Sunday 22:00 to Monday 06:00
+    scenario = office([{"number": "A", "schedule": ["sun 22:00-06:00"]}, {"number": "B"}],
+                      [3599, 3600, 32399, 32400])
+    scenario["start"] = "sun 21:00"
+    assert answered_by(huntsim.simulate(scenario, seed=1)) == ["B", "A", "A", "B"]
+
+
+def test_direct_calls_outside_the_schedule_go_to_the_members_voicemail() -> None:
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "voicemail": True,
+                        "direct_calls": {"trace": [0, 3600]}},
+                       {"number": "C", "schedule": ["mon 09:00-10:00"],
+                        "direct_calls": {"trace": [0]}}], [])
+    calls = huntsim.simulate(scenario, seed=1).calls
+    assert calls[["dialed", "outcome"]].astype(str).values.tolist() == [
+        ["A", "voicemail"], ["C", "no_answer"], ["A", "answered"]]
+
+
+@st.composite
+def scheduled_offices(draw: st.DrawFn) -> dict[str, Any]:
+    days = st.sampled_from(["mon", "tue", "sat", "sun", "mon-fri", "daily", "fri,sun"])
+    clock = st.integers(0, 47).map(lambda k: f"{k // 2:02d}:{30 * (k % 2):02d}")
+    window = st.tuples(days, clock, clock).filter(lambda w: w[1] != w[2]).map(
+        lambda w: f"{w[0]} {w[1]}-{w[2]}")
+    members = []
+    for i in range(draw(st.integers(1, 4))):
+        member: dict[str, Any] = {"number": f"{201 + i}",
+                                  "answer_probability": draw(st.sampled_from([0.5, 1.0])),
+                                  "talk_time": draw(st.sampled_from(["2min", "20min"]))}
+        if draw(st.booleans()):
+            member["schedule"] = draw(st.lists(window, min_size=1, max_size=3))
+        if draw(st.booleans()):
+            member["direct_calls"] = {"rate": "2/h"}
+        members.append(member)
+    return {
+        "duration": "4d", "start": draw(st.sampled_from(["mon 00:00", "fri 17:30", "sun 23:00"])),
+        "agents": members,
+        "hunt_groups": [{"pilot": "100", "members": [m["number"] for m in members],
+                         "policy": draw(st.sampled_from(["regular", "simultaneous", "uniform"])),
+                         "when_all_busy": draw(st.sampled_from(["busy", "queue"])),
+                         "arrivals": {"rate": "6/h"}}],
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scheduled_offices(), st.integers(0, 2**16))
+def test_no_offer_reaches_a_member_outside_their_schedule(data: dict[str, Any],
+                                                          seed: int) -> None:
+    scenario = huntsim.load_scenario(data)
+    result = huntsim.simulate(scenario, seed=seed)
+    schedules = {a.number: a.schedule for a in scenario.agents}
+    for agent, start in zip(result.offers["agent"].astype(str), result.offers["start_s"],
+                            strict=True):
+        schedule = schedules[agent]
+        assert schedule is None or schedule.is_open_at(scenario.start, start), (agent, start)
+
+
+def test_blocking_follows_erlang_b_for_the_members_present() -> None:
+    """Four members, two of them logged in only 00:00-12:00; 2 Erlang around the clock.
+
+    In the morning four members are there and blocking is B(4, 2) = 0.095; in the
+    afternoon two, B(2, 2) = 0.4. Calls within an hour of a change-over are left out.
+    """
+    numbers = ["A", "B", "C", "D"]
+    scenario = {
+        "duration": "6d",
+        "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "3min"}},
+        "agents": [{"number": "A"}, {"number": "B"},
+                   {"number": "C", "schedule": ["daily 00:00-12:00"]},
+                   {"number": "D", "schedule": ["daily 00:00-12:00"]}],
+        "hunt_groups": [{"pilot": "100", "members": numbers, "voicemail": True,
+                         "arrivals": {"rate": "40/h"}}],
+    }
+    morning, afternoon = [], []
+    for seed in range(12):
+        calls = huntsim.simulate(scenario, seed=seed).calls
+        hour = (calls["arrival_s"] % 86400) / HOUR
+        blocked = calls["outcome"] == "voicemail"
+        morning.append(float(blocked[(hour >= 1) & (hour < 11)].mean()))
+        afternoon.append(float(blocked[(hour >= 13) & (hour < 23)].mean()))
+    assert_in_interval(morning, erlang_b(4, 2.0), "blocking with four members")
+    assert_in_interval(afternoon, erlang_b(2, 2.0), "blocking with two members")
+    assert np.mean(afternoon) > 3 * np.mean(morning)
