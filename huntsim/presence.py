@@ -108,6 +108,8 @@ class Presence:
         scenario = model.scenario
         self.end = ticks(scenario.duration)
         self.away: dict[int, _AwayStream] = {}
+        # members away whose phone still rings: their answer probability, to restore
+        self.ringing_away: dict[int, float] = {}
         for member, agent in zip(model.members, scenario.agents, strict=True):
             if agent.away is not None and agent.away.rate > 0:
                 self.away[member.index] = _AwayStream(
@@ -168,7 +170,8 @@ class Presence:
 
     def _away_due(self, member: _Member) -> None:
         self._next_away(member)
-        if member.blocked & (LOGGED_OUT | AWAY | NOT_READY) or member.away_pending:
+        if (member.blocked & (LOGGED_OUT | AWAY | NOT_READY) or member.away_pending
+                or member.index in self.ringing_away):
             return  # absences are counted in logged-in time; one at a time
         if member.blocked & BUSY:
             member.away_pending = True  # starts when the call is over
@@ -193,18 +196,16 @@ class Presence:
                 member.blocked |= AWAY
             self.model.at(length, member.index, self._back_skipped, member)
             return True
-        answer_probability = member.answer_probability
+        self.ringing_away[member.index] = member.answer_probability
         member.answer_probability = 0.0  # the phone rings; nobody answers
-        self.model.at(length, member.index, self._back_ringing,
-                      (member, answer_probability))
+        self.model.at(length, member.index, self._back_ringing, member)
         return False
 
     def _back_skipped(self, member: _Member) -> None:
         self.model.unblock(member, AWAY)
 
-    def _back_ringing(self, value: tuple[_Member, float]) -> None:
-        member, answer_probability = value
-        member.answer_probability = answer_probability
+    def _back_ringing(self, member: _Member) -> None:
+        member.answer_probability = self.ringing_away.pop(member.index)
 
 
 def _toggle_open(group: _Group) -> None:

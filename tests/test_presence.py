@@ -178,3 +178,35 @@ def test_blocking_follows_erlang_b_for_the_members_present() -> None:
     assert_in_interval(morning, erlang_b(4, 2.0), "blocking with four members")
     assert_in_interval(afternoon, erlang_b(2, 2.0), "blocking with two members")
     assert np.mean(afternoon) > 3 * np.mean(morning)
+
+
+def away_office(skipped: bool) -> dict[str, Any]:
+    return office([{"number": "A", "away": {"rate": "2/h", "length": "20min",
+                                             "skipped": skipped}},
+                   {"number": "B"}], [], arrivals={"rate": "30/h"})
+
+
+def offers_during_absences(result: huntsim.Result) -> Any:
+    away = result.absences[result.absences["reason"] == "away"]
+    offers = result.offers[result.offers["agent"] == "A"]
+    inside = np.zeros(len(offers), dtype=bool)
+    for start, end in zip(away["start_s"], away["end_s"], strict=True):
+        inside |= (offers["start_s"] >= start).to_numpy() & (offers["start_s"] < end).to_numpy()
+    return away, offers[inside]
+
+
+def test_an_away_member_with_skipped_is_not_rung() -> None:
+    result = huntsim.simulate(away_office(skipped=True), seed=4)
+    away, rung = offers_during_absences(result)
+    assert len(away) > 20 and len(rung) == 0
+    assert np.allclose(away["end_s"] - away["start_s"], 1200, rtol=0, atol=1e-6)
+    agents = result.agents.set_index("agent")
+    assert np.isclose(agents.loc["A", "away_s"], (away["end_s"].clip(upper=604800)
+                                                   - away["start_s"]).sum())
+
+
+def test_an_away_member_without_skipped_rings_and_nobody_answers() -> None:
+    result = huntsim.simulate(away_office(skipped=False), seed=4)
+    away, rung = offers_during_absences(result)
+    assert len(away) > 20 and len(rung) > 20
+    assert "answered" not in set(rung["result"].astype(str))
