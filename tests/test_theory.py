@@ -1,4 +1,4 @@
-"""huntsim.theory against the figures of validation-formulas.md."""
+"""huntsim.theory against the published figures of docs/validation.md."""
 
 from __future__ import annotations
 

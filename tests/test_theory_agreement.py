@@ -1,4 +1,4 @@
-"""The engine against queueing theory (../shared/reference/validation-formulas.md).
+"""The engine against queueing theory (docs/validation.md).
 
 Each check runs independent replications (seeds 0..R-1) and asks whether the
 theoretical value lies inside the 99.9 % Student-t confidence interval of the
