@@ -24,6 +24,7 @@ from huntsim.cli import main
 
 BASE = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "scenarios" / "real_estate.yaml").read_text())
+BASE["duration"] = "1w"  # about 1,800 calls, so that valid mutations are also simulated (check)
 MUTATIONS, TEXTS, COMMANDS = 400, 150, 60
 # a message starts with where the problem is: a field path, or a quoted file name
 MESSAGE = re.compile(
@@ -80,7 +81,7 @@ def rule_breakers() -> dict[str, Any]:
         d["hunt_groups"][0]["members"] = []
 
     def long_warmup(d):
-        d["warmup"] = "100h"
+        d["warmup"] = "5w"  # the office runs for 4w
 
     def absurd_size(d):
         d["duration"] = "1000000000h"
