@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/huntsim run scenarios/real_estate.yaml --seed 2026 --out results/real_estate --force
 	$(BIN)/huntsim compare scenarios/real_estate.yaml --replications 40 --seed 2026 \
 		--out results/real_estate_comparison --force
+	$(BIN)/huntsim run scenarios/clinic.yaml --seed 2026 --out results/clinic --force
 
 lint: $(STAMP)
 	$(BIN)/ruff check huntsim tests benchmarks
