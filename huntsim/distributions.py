@@ -1,12 +1,13 @@
 """Distributions of times: talk time, answer delay, wrap-up, caller patience.
 
 Every distribution validates its parameters when it is built, has a readable
-``repr``, exposes ``mean`` (seconds), draws blocks of values with
-``sample(rng, size)`` and turns uniform numbers into times with
-``quantile(u)`` (the inverse CDF). The engine uses ``quantile``: a caller's
-uniform number becomes the talk time of whichever member answers, which keeps
-policy comparisons paired (common random numbers). In a scenario file a distribution is written as a
-mapping with a ``dist`` key, or as a bare duration for a constant::
+``repr``, exposes ``mean`` (seconds) and turns uniform numbers into times with
+``quantile(u)``, the inverse CDF (the smallest time whose CDF reaches ``u``;
+``tests/test_distributions.py`` checks each against :mod:`scipy.stats`). The
+engine uses ``quantile`` only: a caller's uniform number becomes the talk time of
+whichever member answers, which keeps policy comparisons paired (common random
+numbers). In a scenario file a distribution is written as a mapping with a
+``dist`` key, or as a bare duration for a constant::
 
     talk_time: {dist: lognormal, mean: 4min, sd: 3min}
     wrap_up: 30s
@@ -54,7 +55,7 @@ class Constant(_Base):
 
     Examples
     --------
-    >>> Constant(value=30).sample(np.random.default_rng(0), 2)
+    >>> Constant(value=30).quantile([0.1, 0.9])
     array([30., 30.])
     """
 
@@ -66,10 +67,6 @@ class Constant(_Base):
         """Mean time in seconds."""
         return self.value
 
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values (the generator is not touched)."""
-        return np.full(size, self.value)
-
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u`` (always the value)."""
         return np.full(np.shape(u), self.value)
@@ -80,10 +77,6 @@ class Exponential(_Base):
 
     dist: Literal["exponential"] = "exponential"
     mean: Seconds = Field(gt=0)
-
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values."""
-        return rng.exponential(self.mean, size)
 
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u``."""
@@ -108,10 +101,6 @@ class Uniform(_Base):
     def mean(self) -> float:
         """Mean time in seconds."""
         return (self.low + self.high) / 2
-
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values."""
-        return rng.uniform(self.low, self.high, size)
 
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u``."""
@@ -146,7 +135,7 @@ class Lognormal(_MeanAndSd):
         return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values."""
+        """Draw ``size`` values (not used by the engine; see ``quantile``)."""
         mu, sigma = self._log_parameters()
         return rng.lognormal(mu, sigma, size)
 
@@ -161,11 +150,6 @@ class Gamma(_MeanAndSd):
     """Gamma times given by their mean and standard deviation."""
 
     dist: Literal["gamma"] = "gamma"
-
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values."""
-        shape = (self.mean / self.sd) ** 2
-        return rng.gamma(shape, self.sd**2 / self.mean, size)
 
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u``."""
@@ -185,15 +169,22 @@ class Empirical(_Base):
         """Mean time in seconds."""
         return float(np.mean(self.values))
 
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values."""
-        return np.asarray(self.values, dtype=float)[rng.integers(0, len(self.values), size)]
-
     def quantile(self, u: ArrayLike) -> FloatArray:
-        """Each value with equal probability, chosen by ``u``."""
-        index = np.minimum((np.asarray(u, dtype=float) * len(self.values)).astype(int),
-                           len(self.values) - 1)
-        result: FloatArray = np.asarray(self.values, dtype=float)[index]
+        """Inverse CDF at ``u``: each value with probability 1/n, smallest first.
+
+        Sorting makes the same ``u`` give a long time under every member's
+        values alike (as for the other distributions); ``u = 0`` gives the
+        smallest value.
+
+        Examples
+        --------
+        >>> Empirical(values=(60, 5, 30)).quantile([0.0, 0.2, 0.5, 0.9])
+        array([ 5.,  5., 30., 60.])
+        """
+        ordered = np.sort(np.asarray(self.values, dtype=float))
+        n = len(ordered)
+        index = np.clip(np.ceil(np.asarray(u, dtype=float) * n).astype(int) - 1, 0, n - 1)
+        result: FloatArray = ordered[index]
         return result
 
 

@@ -43,7 +43,8 @@ def test_adding_a_member_does_not_change_the_others_draws():
     group = scenario.hunt_groups[0]
     bigger = scenario.replace(
         agents=(extra, *scenario.agents),
-        hunt_groups=(group.model_copy(update={"members": ("555-0199", *group.members)}),),
+        hunt_groups=(group.model_copy(update={"members": ("555-0199", *group.members)}),
+                     *scenario.hunt_groups[1:]),
     )
     a, b = simulate(scenario, seed=4), simulate(bigger, seed=4)
     # the member really joined the group and takes pilot calls
