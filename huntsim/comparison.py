@@ -20,6 +20,7 @@ from huntsim.intervals import paired_difference, unpaired_difference
 from huntsim.replications import (
     Measurement,
     RunTask,
+    hour_keys,
     interval_table,
     replication_seeds,
     resolve_seed,
@@ -51,7 +52,11 @@ class Comparison:
     waits : DataFrame
         ``policy, replication, group, wait_s``: waits of answered calls (sampled).
     hourly : DataFrame
-        ``policy, group, hour, metric, mean, ci_low, ci_high, n``.
+        ``policy, group, hour, metric, mean, ci_low, ci_high, n``: by hour of
+        the day (see :func:`huntsim.metrics.hourly`), or, for a scenario with a
+        calendar, ``policy, group, weekday, hour, ...`` by weekday and clock
+        hour (see :func:`huntsim.metrics.weekly_hourly`; after-hours calls
+        counted apart).
     raw : DataFrame
         ``policy, replication, group, metric, value``: every run's figures.
     warnings : tuple of str
@@ -219,7 +224,8 @@ def compare(
         members=interval_table(runs.members, ["policy", "group", "position", "agent", "name",
                                               "metric"]),
         waits=runs.waits,
-        hourly=interval_table(runs.hourly, ["policy", "group", "hour", "metric"]),
+        hourly=interval_table(runs.hourly, ["policy", "group", *hour_keys(runs.hourly),
+                                            "metric"]),
         raw=raw,
         warnings=runs.warnings,
     )

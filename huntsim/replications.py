@@ -9,6 +9,7 @@ so that thousands of runs fit in memory and travel cheaply between processes.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections import Counter
 from collections.abc import Sequence
@@ -17,11 +18,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from huntsim.arrivals import Profile
+from huntsim.arrivals import Poisson, Profile, Trace, Weekly
+from huntsim.calendar import DAY, WEEK, WEEKDAYS, Calendar
 from huntsim.errors import ScenarioError
 from huntsim.intervals import mean_interval
-from huntsim.metrics import group_metrics, hourly, member_loads
+from huntsim.metrics import group_metrics, hourly, member_loads, weekly_hourly
 from huntsim.runner import CheckpointStore, run_tasks
 from huntsim.scenario import HuntGroup, Scenario, load_scenario
 from huntsim.simulation import simulate
@@ -32,6 +35,8 @@ __all__ = [
     "RunTask",
     "Runs",
     "collect_warnings",
+    "hour_keys",
+    "hour_traffic",
     "interval_table",
     "measure",
     "replicate",
@@ -119,21 +124,158 @@ def _day_length(group: HuntGroup) -> float:
     return 86400.0
 
 
+def _expected_by(arrivals: Poisson | Profile | Trace | Weekly | None,
+                 times: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Expected arrivals in ``[0, t)`` at each of the increasing simulation ``times``."""
+    if arrivals is None:
+        return np.zeros_like(times)
+    if isinstance(arrivals, Weekly):
+        arrivals = arrivals.profile()
+    if isinstance(arrivals, Poisson):
+        return arrivals.rate * times
+    if isinstance(arrivals, Trace):
+        trace = np.asarray(arrivals.trace, dtype=float)
+        return np.searchsorted(trace, times, side="left").astype(float)
+    starts, rates, cumulative = arrivals._breakpoints()
+    cycles = np.zeros_like(times)
+    within = times
+    per_period = 0.0
+    if arrivals.period is not None:
+        per_period = float(cumulative[-1] + (arrivals.period - starts[-1]) * rates[-1])
+        cycles = np.floor(times / arrivals.period)
+        within = times - cycles * arrivals.period
+    i = np.searchsorted(starts, within, side="right") - 1
+    inside = np.where(i >= 0, cumulative[np.maximum(i, 0)]
+                      + (within - starts[np.maximum(i, 0)]) * rates[np.maximum(i, 0)], 0.0)
+    expected: NDArray[np.float64] = inside + cycles * per_period
+    return expected
+
+
+def hour_traffic(
+    scenario: Scenario,
+    arrivals: Poisson | Profile | Trace | Weekly | None,
+    open_hours: Calendar | None = None,
+    day_s: float | None = None,
+) -> pd.DataFrame:
+    """Expected calls of an arrival stream per hour of the week (or of the day) in the run.
+
+    With a calendar (:attr:`Scenario.uses_calendar`) the hours are those of the
+    week, from the scenario's ``start``; otherwise those of the day, hour 0
+    being the start of the run, and the day ``day_s`` long (default: the
+    stream's profile period, else 24 hours). Only the reported period
+    ``[warmup, duration)`` counts.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Gives the reported period, ``start`` and whether there is a calendar.
+    arrivals : arrivals or None
+        A hunt group's ``arrivals`` or an agent's ``direct_calls``.
+    open_hours : Calendar, optional
+        The group's ``open`` hours: calls outside them are counted apart.
+    day_s : float, optional
+        Without a calendar: the length of a day (e.g. a group's 9-hour
+        business day, to count its members' direct calls by the same hours).
+
+    Returns
+    -------
+    DataFrame
+        One row per hour that occurs in the period, in order: ``slot`` (hour of
+        the week, 0 = Monday 00:00-01:00, or of the day), ``weekday`` (``mon``
+        ... ``sun``, or ``daily`` without a calendar), ``hour``, ``exposure_s``
+        (seconds of the period in that hour), ``open_s`` (of them inside the
+        open hours), ``expected`` and ``expected_open`` (calls), and
+        ``rate_per_hour``: calls per hour while open (``expected_open`` over
+        ``open_s``; 0 for an hour never open).
+
+    Examples
+    --------
+    >>> office = load_scenario({
+    ...     "duration": "1w", "start": "mon 08:00",
+    ...     "agents": [{"number": "1", "talk_time": "1min"}],
+    ...     "hunt_groups": [{"pilot": "9", "members": ["1"], "open": ["mon-fri 08:00-17:00"],
+    ...                      "arrivals": {"weekly": {"mon-fri": {"08:00": "12/h",
+    ...                                                         "17:00": "6/h"}}}}]})
+    >>> group = office.hunt_groups[0]
+    >>> table = hour_traffic(office, group.arrivals, group.open).set_index("slot")
+    >>> for slot in (8, 16, 17):
+    ...     row = table.loc[slot]
+    ...     print(row["weekday"], row["hour"], round(row["rate_per_hour"], 6),
+    ...           round(row["expected"], 6))
+    mon 8 12.0 12.0
+    mon 16 12.0 12.0
+    mon 17 0.0 6.0
+    """
+    weekly = scenario.uses_calendar
+    if weekly:
+        period, shift = WEEK, scenario.start
+    else:
+        open_hours = None
+        period = day_s or (arrivals.period if isinstance(arrivals, Profile) and arrivals.period
+                           else DAY)
+        shift = 0.0
+    low, high = scenario.warmup, scenario.duration
+    offsets = np.append(np.arange(0.0, period, 3600.0), period)
+    cycles = np.arange(math.floor((low + shift) / period), math.ceil((high + shift) / period) + 1)
+    bounds = (cycles[:, None] * period + offsets[None, :] - shift).ravel()
+    cuts = [bounds[(bounds > low) & (bounds < high)]]
+    if open_hours is not None:
+        flips = np.asarray(open_hours.transitions(scenario.start, high)[1], dtype=float)
+        cuts.append(flips[(flips > low) & (flips < high)])
+    edges = np.unique(np.concatenate([[low, high], *cuts]))
+    begin, end = edges[:-1], edges[1:]
+    middle = (begin + end) / 2
+    slot = np.floor(((middle + shift) % period) / 3600.0).astype(int)
+    inside = (np.array([open_hours.contains(scenario.start + t) for t in middle], dtype=bool)
+              if open_hours is not None else np.ones(len(middle), dtype=bool))
+    counted = np.diff(_expected_by(arrivals, edges))
+    pieces = pd.DataFrame({"slot": slot, "exposure_s": end - begin,
+                           "open_s": np.where(inside, end - begin, 0.0),
+                           "expected": counted, "expected_open": np.where(inside, counted, 0.0)})
+    table = pieces.groupby("slot", sort=True).sum().reset_index()
+    table.insert(1, "weekday", [WEEKDAYS[s // 24] if weekly else "daily" for s in table["slot"]])
+    table.insert(2, "hour", table["slot"] % 24 if weekly else table["slot"])
+    open_h = table["open_s"] / 3600.0
+    table["rate_per_hour"] = (table["expected_open"] / open_h.where(open_h > 0)).fillna(0.0)
+    return table
+
+
+def hour_keys(table: pd.DataFrame) -> list[str]:
+    """The columns that name an hour in an hourly table: ``weekday, hour`` or ``hour``."""
+    return ["weekday", "hour"] if "weekday" in table.columns else ["hour"]
+
+
 def measure(task: RunTask) -> Measurement:
-    """Simulate ``task`` and keep per-group metrics, member loads, waits and hours."""
+    """Simulate ``task`` and keep per-group metrics, member loads, waits and hours.
+
+    Pilot calls that arrived after hours (outside the group's ``open``) rang
+    nobody: they are left out of the group's metrics, waits and rates, and
+    counted in the metric ``after_hours`` (in scenarios with a calendar). With
+    a calendar the hourly table is by weekday and clock hour
+    (:func:`huntsim.metrics.weekly_hourly`), with a row for every hour of the
+    week that has expected traffic; otherwise by hour of the day.
+    """
     result = simulate(task.scenario, seed=task.seed)
     scenario = result.scenario
     calls, offers = result.calls, result.offers
     assert calls is not None and offers is not None
     metrics, members, waits, hours = [], [], [], []
     agents = result.agents.set_index("agent")
+    weekly = scenario.uses_calendar
+    closed = (calls["after_hours"].to_numpy(dtype=bool) if "after_hours" in calls
+              else np.zeros(len(calls), dtype=bool))
+    in_hours = calls[~closed]  # after-hours calls rang nobody: counted apart
     for group in scenario.hunt_groups:
         loads = member_loads(result.agents, group.members)
-        metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
+        metric = group_metrics(in_hours, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s)
+        all_pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
+        if weekly:
+            metric["after_hours"] = float(all_pilot["after_hours"].sum()
+                                          if "after_hours" in all_pilot else 0)
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
                                      "value": metric.to_numpy(dtype=float)}))
-        pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
+        pilot = in_hours[(in_hours["kind"] == "pilot") & (in_hours["group"] == group.pilot)]
         extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
                                                   "offers_missed", "occupancy"]]
         loads = loads.join(extra, on="agent")
@@ -144,8 +286,14 @@ def measure(task: RunTask) -> Measurement:
         if len(answered) > WAIT_SAMPLE:
             answered = np.random.default_rng(task.seed).choice(answered, WAIT_SAMPLE, False)
         waits.append(pd.DataFrame({"group": group.pilot, "wait_s": answered}))
-        hour = hourly(pilot, scenario.warmup, scenario.duration, _day_length(group),
-                      task.threshold_s)
+        if weekly:
+            traffic = hour_traffic(scenario, group.arrivals, group.open)
+            hour = weekly_hourly(all_pilot, scenario.warmup, scenario.duration, scenario.start,
+                                 task.threshold_s,
+                                 traffic.loc[traffic["expected"] > 0, "slot"].tolist())
+        else:
+            hour = hourly(pilot, scenario.warmup, scenario.duration, _day_length(group),
+                          task.threshold_s)
         hour.insert(0, "group", group.pilot)
         hours.append(hour)
     return Measurement(
@@ -248,6 +396,9 @@ class Replications:
         ``group, metric, mean, ci_low, ci_high, n``.
     members : DataFrame
         ``group, position, agent, name, metric, mean, ci_low, ci_high, n``.
+    hourly : DataFrame
+        ``group, hour, metric, mean, ci_low, ci_high, n``, or with a calendar
+        ``group, weekday, hour, ...`` (see :func:`huntsim.metrics.weekly_hourly`).
     warnings : tuple of str
         The runs' warnings, each once (see :func:`collect_warnings`).
     """
@@ -318,7 +469,7 @@ def replicate(
         raw=runs.metrics,
         table=interval_table(runs.metrics, ["group", "metric"]),
         members=interval_table(runs.members, ["group", "position", "agent", "name", "metric"]),
-        hourly=interval_table(runs.hourly, ["group", "hour", "metric"]),
+        hourly=interval_table(runs.hourly, ["group", *hour_keys(runs.hourly), "metric"]),
         warnings=runs.warnings,
     )
 
@@ -348,11 +499,11 @@ def run_measurements(
     """
     measurements = run_tasks(measure, tasks, jobs=jobs, scheduler=scheduler,
                              progress=progress, store=store, describe=_calls_of)
+    hours = gather(measurements, "hourly")
     return Runs(
         metrics=gather(measurements, "metrics"),
         members=long_members(gather(measurements, "members"), labels),
-        hourly=gather(measurements, "hourly").melt(id_vars=[*labels, "group", "hour"],
-                                                   var_name="metric"),
+        hourly=hours.melt(id_vars=[*labels, "group", *hour_keys(hours)], var_name="metric"),
         waits=gather(measurements, "waits"),
         warnings=collect_warnings(measurements),
     )
