@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="sizes to try, 'A..B' or 'A,B,C' (default 1..15)")
     plan.add_argument("--policies", type=_policies, default=None,
                       help="comma-separated (default: the group's own policy)")
+    plan.add_argument("--by-hour", action="store_true",
+                      help="also size the group for each hour of the week with traffic "
+                           "(by_hour.csv and a weekday x hour heat map in the report)")
+    plan.add_argument("--hour-length", type=_length("--hour-length"), default=None,
+                      metavar="DURATION",
+                      help="with --by-hour: simulated length of each hour's steady-state run "
+                           "(default 12h)")
     _experiment_options(plan, replications=10,
                         threshold="default: the one the targets name, else 20s")
     return parser
@@ -148,14 +155,20 @@ def _positive(flag: str) -> Callable[[str], int]:
 _seed = _whole_number("--seed", 0)
 
 
-def _duration(text: str) -> float:
-    try:
-        value = parse_duration(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"--threshold: {error}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"--threshold: {text!r} must be longer than 0 s")
-    return value
+def _length(flag: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = parse_duration(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{flag}: {error}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{flag}: {text!r} must be longer than 0 s")
+        return value
+
+    return parse
+
+
+_duration = _length("--threshold")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

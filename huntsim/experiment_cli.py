@@ -22,7 +22,7 @@ from huntsim.cli import print_warnings
 from huntsim.comparison import compare
 from huntsim.errors import ScenarioError
 from huntsim.outputs import OutputError, prepare_directory
-from huntsim.planning import check_plan, plan
+from huntsim.planning import HOUR_LENGTH_S, check_plan, plan
 from huntsim.replications import Measurement, resolve_seed
 from huntsim.runner import CheckpointStore
 from huntsim.scenario import Scenario
@@ -38,6 +38,7 @@ _FLAGS = {
     "targets": "--target", "group": "--group", "members": "--members",
     "policies": "--policies", "threshold_s": "--threshold", "seed": "--seed",
     "replications": "--replications", "jobs": "--jobs", "scheduler": "--scheduler",
+    "hour_length_s": "--hour-length",
 }
 _PARAMETER = re.compile(r"^([a-z_]+)(\[\d+\])?: ")
 
@@ -71,9 +72,13 @@ def _flag_errors(flags: dict[str, str] = _FLAGS) -> Iterator[None]:
 
 def _fingerprint(args: argparse.Namespace, scenario: Scenario,
                  settings: dict[str, Any]) -> dict[str, Any]:
-    keys = ("command", "policies", "replications", "group", "targets", "members")
+    keys = ("command", "policies", "replications", "group", "targets", "members", "by_hour",
+            "hour_length")
     given = {k: list(v) if isinstance(v, tuple | range) else v
              for k, v in vars(args).items() if k in keys}
+    if not given.get("by_hour"):  # the fingerprint of a plan without it stays as it was
+        given.pop("by_hour", None)
+        given.pop("hour_length", None)
     return {"scenario": scenario.model_dump(mode="json"), **given, **settings}
 
 
@@ -97,6 +102,27 @@ def _output(args: argparse.Namespace, scenario: Scenario, settings: dict[str, An
     return out, store
 
 
+def print_by_hour(by_hour: pd.DataFrame) -> None:
+    """Members needed by weekday (rows) and clock hour (columns), per policy."""
+    for policy, rows in by_hour.groupby("policy", sort=False):
+        print(f"\nMembers needed by hour ({policy}; '-': no size tried is enough):")
+        if not len(rows):
+            print("no hour has traffic")
+            continue
+        grid = rows.pivot_table(index="weekday", columns="hour", values="members_needed",
+                                aggfunc="first", dropna=False)
+        grid = grid.reindex(list(dict.fromkeys(rows["weekday"])))
+        grid.columns = [f"{int(h):02d}" for h in grid.columns]
+        grid.index.name = None
+        text = grid.map(lambda v: "-" if pd.isna(v) else str(int(v)))
+        present = rows.set_index(["weekday", "hour"]).index
+        for day in grid.index:  # hours without traffic stay blank
+            for column in grid.columns:
+                if (day, int(column)) not in present:
+                    text.loc[day, column] = ""
+        print(text.to_string())
+
+
 def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
     """Run ``compare`` or ``plan`` from parsed arguments; return the exit code."""
     from huntsim.report import write_comparison, write_plan
@@ -108,17 +134,22 @@ def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
         with _flag_errors():
             setup = check_plan(scenario, args.group, args.targets, args.members,
                                args.policies, args.seed, args.threshold)
+        if args.hour_length is not None and not args.by_hour:
+            raise ScenarioError(["--hour-length: only used with --by-hour"])
         out, store = _output(args, scenario, {"seed": setup.seed,
                                               "threshold": setup.threshold_s})
+        hour_length = args.hour_length if args.hour_length is not None else HOUR_LENGTH_S
         with _flag_errors():
             staffing = plan(scenario, setup.group, setup.targets, setup.sizes, setup.policies,
                             seed=setup.seed, threshold_s=setup.threshold_s, store=store,
-                            **options)
+                            by_hour=args.by_hour, hour_length_s=hour_length, **options)
         print_warnings(staffing.warnings)
         print(staffing.answer())
         print()
         with pd.option_context("display.width", 120, "display.max_columns", 12):
             print(staffing.recommendation.drop(columns="note").to_string(index=False))
+            if staffing.by_hour is not None:
+                print_by_hour(staffing.by_hour)
         if out is not None:
             write_plan(staffing, out)
             print(f"\ntables, figures and report.html written to {out}/")

@@ -4,6 +4,11 @@
 same replication seeds, so the staffing curve is smooth), reports each metric
 with its interval, and picks the smallest size whose mean meets every target.
 An Erlang estimate stands beside each size.
+
+With ``by_hour=True`` it also sizes the group hour by hour (see
+:func:`staffing_by_hour`): for each hour of the week with traffic, the fewest
+logged-in members that meet the targets at that hour's rate, the table a
+planner turns into shifts.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from typing import Any
 
 import pandas as pd
 
+from huntsim.arrivals import Poisson, Profile
 from huntsim.errors import ScenarioError
 from huntsim.replications import (
     Measurement,
     RunTask,
+    hour_traffic,
     interval_table,
     replication_seeds,
     resolve_seed,
@@ -28,22 +35,33 @@ from huntsim.replications import (
     seed_problems,
 )
 from huntsim.runner import CheckpointStore
-from huntsim.scenario import POLICIES, Agent, Scenario, load_scenario
-from huntsim.theory import erlang_b, erlang_c_service_level
+from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
+from huntsim.simulation import MIN_WARMUP_CALL_TIMES
+from huntsim.theory import erlang_b, erlang_c_asa, erlang_c_service_level
 
 __all__ = [
     "DEFAULT_THRESHOLD_S",
+    "HOUR_LENGTH_S",
+    "HOUR_WARMUP_S",
     "PlanSetup",
     "StaffingPlan",
     "Target",
     "check_plan",
+    "erlang_members",
+    "hour_scenario",
     "parse_target",
     "plan",
     "resize_group",
+    "staffing_by_hour",
 ]
 
 DEFAULT_THRESHOLD_S = 20.0
 """Service-level threshold of a plan whose targets and arguments name none, seconds."""
+
+HOUR_LENGTH_S = 12 * 3600.0
+"""Reported length of each run of one hour's traffic (staffing by hour), seconds."""
+HOUR_WARMUP_S = 3600.0
+"""Least warm-up of each run of one hour's traffic (longer for long calls), seconds."""
 
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
@@ -189,6 +207,9 @@ class StaffingPlan:
         answer, no direct calls).
     warnings : tuple of str
         The runs' warnings (see :func:`huntsim.simulation.run_warnings`), each once.
+    by_hour : DataFrame or None
+        With ``plan(..., by_hour=True)``: staffing hour by hour, see
+        :func:`staffing_by_hour`; otherwise ``None``.
     """
 
     scenario: Scenario
@@ -204,6 +225,7 @@ class StaffingPlan:
     erlang: pd.DataFrame = field(repr=False)
     raw: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = ()
+    by_hour: pd.DataFrame | None = field(default=None, repr=False)
 
     def answer(self) -> str:
         """The recommendation in plain words, one line per policy."""
@@ -364,6 +386,8 @@ def plan(
     progress: bool | None = None,
     store: CheckpointStore[Measurement] | None = None,
     threshold_s: float | None = None,
+    by_hour: bool = False,
+    hour_length_s: float = HOUR_LENGTH_S,
 ) -> StaffingPlan:
     """Find the fewest members of ``group`` that meet every target.
 
@@ -389,6 +413,12 @@ def plan(
         the staffing curve, the Erlang C estimate and the targets. Default: the
         one the targets name, else :data:`DEFAULT_THRESHOLD_S`. A target naming
         another threshold is refused.
+    by_hour : bool
+        Also size the group for each hour of the week that has traffic
+        (:func:`staffing_by_hour`), into ``StaffingPlan.by_hour``.
+    hour_length_s : float
+        With ``by_hour``: the reported length of each run of one hour's
+        traffic, seconds (after a warm-up of at least :data:`HOUR_WARMUP_S`).
 
     Raises
     ------
@@ -411,6 +441,9 @@ def plan(
     9
     """
     setup = check_plan(scenario, group, targets, members, policies, seed, threshold_s)
+    if by_hour and not 0 < hour_length_s < math.inf:
+        raise ScenarioError([f"hour_length_s: {hour_length_s!r} must be a number of seconds "
+                             "greater than 0"])
     base, sizes, policies = setup.scenario, setup.sizes, setup.policies
     threshold_s = setup.threshold_s
     seeds = replication_seeds(setup.seed, replications)
@@ -427,12 +460,18 @@ def plan(
                             progress, store)
     raw = runs.metrics[runs.metrics["group"] == group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
+    warnings = runs.warnings
+    hours = None
+    if by_hour:
+        hours, noisy = staffing_by_hour(setup, replications, hour_length_s, jobs=jobs,
+                                        scheduler=scheduler, progress=progress, store=store)
+        warnings = (*warnings, *noisy)
     return StaffingPlan(
         scenario=base, group=group, targets=setup.targets, sizes=sizes, policies=policies,
         replications=replications, seed=setup.seed, threshold_s=threshold_s,
         curve=curve, recommendation=_recommend(curve, setup.targets, policies, sizes),
         erlang=_erlang_estimates(base, group, sizes, threshold_s), raw=raw,
-        warnings=runs.warnings,
+        warnings=warnings, by_hour=hours,
     )
 
 
@@ -487,3 +526,297 @@ def _erlang_estimates(scenario: Scenario, pilot: str, sizes: Sequence[int],
             for n in sizes
         ],
     })
+
+
+def _call_time(scenario: Scenario, group: HuntGroup) -> float:
+    """Mean time a call keeps a member of ``group`` busy: talk and wrap-up, seconds."""
+    members = [scenario.agent(n) for n in group.members]
+    return sum(a.talk_time.mean + a.wrap_up.mean for a in members) / len(members)
+
+
+def _theory(metric: str, n: int, load: float, call_s: float, threshold_s: float,
+            treatment: str) -> float | None:
+    """The Erlang figure of ``metric`` for ``n`` members, or ``None`` if it gives none.
+
+    ``treatment`` is what happens to a call finding every member busy: with
+    ``queue``, Erlang C (no abandonment); otherwise Erlang B (blocked calls go
+    to ``voicemail`` or ``busy``, the others are answered at once).
+    """
+    if treatment == "queue":
+        stable = load < n
+        if metric.startswith("service_level"):
+            return erlang_c_service_level(n, load, call_s, threshold_s)
+        if metric == "mean_wait_s":
+            return erlang_c_asa(n, load, call_s)
+        if metric == "answered_rate":
+            return 1.0 if stable else 0.0
+        if metric in ("voicemail_rate", "busy_rate", "no_answer_rate", "abandoned_rate"):
+            return 0.0 if stable else 1.0
+        return None
+    blocking = erlang_b(n, load)
+    if metric in ("answered_rate",) or metric.startswith("service_level"):
+        return 1.0 - blocking
+    if metric in ("voicemail_rate", "busy_rate"):
+        return blocking if metric.startswith(treatment) else 0.0
+    if metric in ("no_answer_rate", "abandoned_rate"):
+        return 0.0
+    return None
+
+
+def erlang_members(load: float, call_s: float, targets: Sequence[Target], treatment: str,
+                   threshold_s: float = DEFAULT_THRESHOLD_S, limit: int = 1_000) -> int | None:
+    """The fewest members that meet every target by Erlang B or C.
+
+    Parameters
+    ----------
+    load : float
+        Offered load, Erlang (calls per second x ``call_s``).
+    call_s : float
+        Mean time a call keeps a member busy (talk and wrap-up), seconds.
+    targets : sequence of Target
+        Targets on outcome rates, the service level and the mean wait are
+        estimated; the others are left to the simulation.
+    treatment : str
+        The group's ``when_all_busy`` treatment: ``queue`` (Erlang C, no
+        abandonment) or ``voicemail`` / ``busy`` (Erlang B).
+    threshold_s : float
+        The service-level threshold, seconds.
+    limit : int
+        The largest group considered.
+
+    Returns
+    -------
+    int or None
+        ``None`` when no target can be estimated (in a queue: the fewest
+        members that keep it stable) or no group up to ``limit`` meets them.
+
+    Examples
+    --------
+    >>> erlang_members(5.0, 180.0, [parse_target("voicemail_rate<=0.05")], "voicemail")
+    9
+    >>> erlang_members(10.0, 180.0, [parse_target("service_level_20s>=0.85")], "queue")
+    14
+    """
+    known = [t for t in targets
+             if _theory(t.metric, 1, load, call_s, threshold_s, treatment) is not None]
+    if not known:
+        return math.floor(load) + 1 if treatment == "queue" else None
+    if load <= 0:
+        return 1
+    for n in range(1, limit + 1):
+        values = [_theory(t.metric, n, load, call_s, threshold_s, treatment) for t in known]
+        if all(v is not None and t.met(v) for t, v in zip(known, values, strict=True)):
+            return n
+    return None
+
+
+def hour_scenario(scenario: Scenario, pilot: str, rate: float, direct: Sequence[float],
+                  warmup_s: float = HOUR_WARMUP_S,
+                  length_s: float = HOUR_LENGTH_S) -> Scenario:
+    """One hour's traffic as a steady state: the group alone, fed at a constant rate.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The office, its group already at the size to try.
+    pilot : str
+        The group's pilot.
+    rate : float
+        Pilot calls per second (Poisson).
+    direct : sequence of float
+        Direct calls per second to each member, in list order (0: none).
+    warmup_s, length_s : float
+        Warm-up and reported length of the run, seconds.
+
+    Returns
+    -------
+    Scenario
+        Only the group and its members; every member always logged in (no
+        ``schedule``), the pilot always open (no ``open``, ``after_hours``),
+        ``start`` Monday 00:00. Answer probability, delays, talk, wrap-up,
+        ``away``, ``after_missed``, the caller's patience and ring cycle stay
+        as they are.
+    """
+    group = scenario.group(pilot)
+    agents = []
+    for number, per_second in zip(group.members, direct, strict=True):
+        stream = Poisson.model_construct(rate=per_second) if per_second > 0 else None
+        agents.append(scenario.agent(number).model_copy(
+            update={"schedule": None, "direct_calls": stream}))
+    arrivals = Poisson.model_construct(rate=rate)
+    alone = group.model_copy(update={"open": None, "after_hours": None, "arrivals": arrivals})
+    return scenario.replace(agents=tuple(agents), hunt_groups=(alone,), start=0.0,
+                            warmup=warmup_s, duration=warmup_s + length_s)
+
+
+def _next_size(sizes: Sequence[int], known: dict[int, bool], first: int,
+               ) -> tuple[bool, int | None]:
+    """``(done, size)``: the answer when done (``None``: no size is enough), else the size
+    to simulate next. ``known`` says for each size simulated whether it met the targets."""
+    met = [s for s in sizes if known.get(s) is True]
+    if met:
+        i = sizes.index(met[0])
+        if i == 0 or known.get(sizes[i - 1]) is False:
+            return True, met[0]
+        return False, sizes[i - 1]
+    failed = [s for s in sizes if known.get(s) is False]
+    if not failed:
+        return False, first
+    i = sizes.index(failed[-1])
+    if i == len(sizes) - 1:
+        return True, None
+    return False, sizes[i + 1]
+
+
+def staffing_by_hour(
+    setup: PlanSetup,
+    replications: int = 10,
+    length_s: float = HOUR_LENGTH_S,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[Measurement] | None = None,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """For each hour with traffic, the fewest logged-in members that meet every target.
+
+    Each hour of the week in which the group is open and has pilot traffic
+    (from its weekly arrivals, or its profile or rate; without a calendar,
+    each hour of the day) is simulated as a steady state: the hour's mean
+    rate as a constant Poisson rate, every member logged in, the group alone
+    (see :func:`hour_scenario`), a warm-up of at least :data:`HOUR_WARMUP_S`
+    and ``length_s`` reported. Members' direct calls keep that hour's rate.
+    Hours with the same rates share their runs. The search starts at the
+    Erlang estimate and steps through ``setup.sizes`` to the fewest members
+    whose means meet every target, with the same replication seeds at every
+    size and hour (common random numbers).
+
+    Parameters
+    ----------
+    setup : PlanSetup
+        From :func:`check_plan`: the group, targets, sizes, policies, seed.
+    replications : int
+        Runs per hour's traffic, size and policy.
+    length_s : float
+        Reported length of each run, seconds.
+    jobs, scheduler, progress, store
+        See :func:`huntsim.runner.run_tasks`.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per policy and hour, in week order: ``policy, weekday, hour``
+        (``weekday`` is ``mon`` ... ``sun``, or ``daily`` for a scenario
+        without a calendar), ``rate_per_hour`` (pilot calls per open hour),
+        ``offered_load_erlang`` (that times the mean talk and wrap-up),
+        ``erlang_estimate`` (:func:`erlang_members`), ``members_needed``
+        (missing when no size tried is enough), then the mean of each target
+        metric at that size (at the largest size when none is enough).
+    warnings : tuple of str
+        Where a busier hour came out needing fewer members than a quieter one
+        (noise near a target).
+    """
+    base, pilot, sizes = setup.scenario, setup.group, list(setup.sizes)
+    group = base.group(pilot)
+    day_s = (group.arrivals.period if isinstance(group.arrivals, Profile)
+             and group.arrivals.period else None)
+    traffic = hour_traffic(base, group.arrivals, group.open)
+    traffic = traffic[(traffic["rate_per_hour"] > 0) & (traffic["open_s"] > 0)]
+    biggest = resize_group(base, pilot, sizes[-1])
+    direct = []
+    for number in biggest.group(pilot).members:
+        stream = biggest.agent(number).direct_calls
+        by_slot = hour_traffic(biggest, stream, group.open, day_s).set_index("slot")
+        direct.append(by_slot["rate_per_hour"].reindex(traffic["slot"]).fillna(0.0).to_numpy())
+    keys = [(round(float(rate), 9), tuple(round(float(d[k]), 9) for d in direct))
+            for k, rate in enumerate(traffic["rate_per_hour"])]
+    cases = list(dict.fromkeys(keys))
+    call_s = _call_time(base, group)
+    warmup_s = max(HOUR_WARMUP_S, MIN_WARMUP_CALL_TIMES * call_s)
+    treatment = group.all_busy_treatment
+    estimates = [erlang_members(rate / 3600.0 * call_s, call_s, setup.targets, treatment,
+                                setup.threshold_s) for rate, _ in cases]
+    seeds = replication_seeds(setup.seed, replications)
+    resized = {size: resize_group(base, pilot, size) for size in sizes}
+    known: dict[tuple[str, int], dict[int, bool]] = {}
+    means: dict[tuple[str, int, int], dict[str, float]] = {}
+    answers: dict[tuple[str, int], int | None] = {}
+    first = []  # where each search starts: the Erlang estimate, or just above the load
+    for estimate, (rate, _) in zip(estimates, cases, strict=True):
+        start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1
+        first.append(min((s for s in sizes if s >= start), default=sizes[-1]))
+    while len(answers) < len(cases) * len(setup.policies):
+        tasks: list[RunTask] = []
+        for policy in setup.policies:
+            for c, (rate, rates) in enumerate(cases):
+                if (policy, c) in answers:
+                    continue
+                done, size = _next_size(sizes, known.setdefault((policy, c), {}), first[c])
+                if done:
+                    answers[policy, c] = size
+                    continue
+                assert size is not None
+                scenario = hour_scenario(resized[size], pilot, rate / 3600.0,
+                                         [r / 3600.0 for r in rates[:size]], warmup_s,
+                                         length_s).with_policy(policy)
+                tasks.extend(
+                    RunTask(f"by-hour_policy-{policy}_case-{c:03d}_members-{size:03d}"
+                            f"_rep-{i:04d}", scenario, s, setup.threshold_s,
+                            (("policy", policy), ("case", c), ("members", size),
+                             ("replication", i)))
+                    for i, s in enumerate(seeds))
+        if not tasks:
+            break
+        runs = run_measurements(tasks, ["policy", "case", "members", "replication"], jobs,
+                                scheduler, progress, store)
+        raw = runs.metrics[runs.metrics["group"] == pilot]
+        found = interval_table(raw, ["policy", "case", "members", "metric"])
+        simulated = set()
+        found_columns = (found["policy"].astype(str).tolist(), found["case"].astype(int).tolist(),
+                   found["members"].astype(int).tolist(), found["metric"].astype(str).tolist(),
+                   found["mean"].astype(float).tolist())
+        for policy, c, size, metric, mean in zip(*found_columns, strict=True):
+            means.setdefault((policy, c, size), {})[metric] = mean
+            simulated.add((policy, c, size))
+        for policy, c, size in simulated:
+            known[policy, c][size] = all(t.met(means[policy, c, size].get(t.metric, math.nan))
+                                         for t in setup.targets)
+    metrics = list(dict.fromkeys(t.metric for t in setup.targets))
+    rows = []
+    for policy in setup.policies:
+        for key, (_, row) in zip(keys, traffic.iterrows(), strict=True):
+            c = cases.index(key)
+            needed = answers[policy, c]
+            at = means.get((policy, c, needed if needed is not None else sizes[-1]), {})
+            rows.append({
+                "policy": policy, "weekday": row["weekday"], "hour": int(row["hour"]),
+                "rate_per_hour": float(row["rate_per_hour"]),
+                "offered_load_erlang": float(row["rate_per_hour"]) / 3600.0 * call_s,
+                "erlang_estimate": estimates[c], "members_needed": needed,
+                **{m: at.get(m, math.nan) for m in metrics},
+            })
+    columns = ["policy", "weekday", "hour", "rate_per_hour", "offered_load_erlang",
+               "erlang_estimate", "members_needed", *metrics]
+    table = pd.DataFrame(rows, columns=columns)
+    for column in ("erlang_estimate", "members_needed"):
+        table[column] = table[column].astype("Int64")
+    return table, _noisy_hours(cases, answers, setup.policies, sizes)
+
+
+def _noisy_hours(cases: Sequence[tuple[float, tuple[float, ...]]],
+                 answers: dict[tuple[str, int], int | None], policies: Sequence[str],
+                 sizes: Sequence[int]) -> tuple[str, ...]:
+    """Warnings where more pilot traffic (same direct calls) came out needing fewer members."""
+    warnings = []
+    for policy in policies:
+        for a, (rate_a, direct_a) in enumerate(cases):
+            for b, (rate_b, direct_b) in enumerate(cases):
+                need_a = answers[policy, a]
+                need_b = answers[policy, b]
+                need_a = sizes[-1] + 1 if need_a is None else need_a
+                need_b = sizes[-1] + 1 if need_b is None else need_b
+                if direct_a == direct_b and rate_a < rate_b and need_a > need_b:
+                    warnings.append(
+                        f"staffing by hour ({policy}): {rate_b:.3g} calls/h came out needing "
+                        f"{need_b} members but {rate_a:.3g} calls/h {need_a}; the runs are "
+                        "too noisy near a target: add replications or lengthen the runs")
+    return tuple(warnings)
