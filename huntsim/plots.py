@@ -12,7 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
+from huntsim.calendar import WEEKDAYS
 from huntsim.records import OUTCOMES
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "plot_outcome_mix",
     "plot_staffing_curve",
     "plot_wait_ecdf",
+    "plot_week_heatmap",
 ]
 
 _OUTCOME_COLOURS = {
@@ -170,30 +173,123 @@ def plot_staffing_curve(curve: pd.DataFrame, metric: str, target: float | None =
     return ax
 
 
+def _hour_position(rows: pd.DataFrame) -> pd.Series:
+    """x position of each row: the hour, or the hour of the week when there is a weekday."""
+    hour = rows["hour"].astype(int)
+    if "weekday" not in rows.columns:
+        return hour
+    day = rows["weekday"].map({d: i for i, d in enumerate(WEEKDAYS)}).fillna(0).astype(int)
+    return day * 24 + hour
+
+
 def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
                 policies: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
-    """Service level (lines) and calls offered per hour (bars) by hour of the day.
+    """Service level (lines) and calls offered per hour (bars) by hour of the day or week.
 
     Parameters
     ----------
     hourly : DataFrame
-        ``Comparison.hourly`` for one group (``policy, hour, metric, mean``).
+        ``Comparison.hourly`` for one group (``policy, hour, metric, mean``;
+        with a ``weekday`` column, the hours are those of the week, and a line
+        breaks where the office has no calls).
+    level_metric : str
+        The service-level metric to draw.
+    policies : sequence of str, optional
+        The policies to draw (default all); the bars are the first one's traffic.
     """
     ax = _axes(ax)
+    weekly = "weekday" in hourly.columns
     chosen = list(policies or dict.fromkeys(hourly["policy"]))
     offered = hourly[(hourly["metric"] == "offered_per_hour")
                      & (hourly["policy"] == chosen[0])]
     load_ax = ax.twinx()
-    load_ax.bar(offered["hour"], offered["mean"], color="lightgrey", width=0.8, zorder=0)
+    load_ax.bar(_hour_position(offered), offered["mean"], color="lightgrey", width=0.8,
+                zorder=0)
     load_ax.set_ylabel("calls offered per hour")
     ax.set_zorder(load_ax.get_zorder() + 1)
     ax.patch.set_visible(False)
     for policy in chosen:
         block = hourly[(hourly["metric"] == level_metric) & (hourly["policy"] == policy)]
-        ax.plot(block["hour"], block["mean"], marker="o", label=str(policy))
-    ax.set_xlabel("hour of the day (from opening)")
+        line = pd.Series(block["mean"].to_numpy(dtype=float),
+                         index=_hour_position(block).to_numpy())
+        if weekly:  # no line across the hours without calls (nights, weekends)
+            line = line.groupby(level=0).first().reindex(range(7 * 24))
+        ax.plot(line.index, line.to_numpy(), marker="o", markersize=3 if weekly else 6,
+                label=str(policy))
+    if weekly:
+        ax.set_xticks([24 * d + 12 for d in range(7)], [d.capitalize() for d in WEEKDAYS])
+        ax.set_xticks([24 * d for d in range(1, 7)], minor=True)  # midnights
+        ax.tick_params(axis="x", which="minor", length=0)
+        ax.grid(axis="x", which="minor", color="grey", linewidth=0.5, linestyle=":")
+        ax.set_xlim(-1, 7 * 24)
+        ax.set_xlabel("hour of the week")
+    else:
+        ax.set_xlabel("hour of the day (from opening)")
     ax.set_ylabel(level_metric.replace("_", " "))
     ax.set_ylim(0, 1.02)
     ax.set_title("Service level and traffic by hour")
     ax.legend(frameon=False, loc="lower left")
+    return ax
+
+
+def plot_week_heatmap(table: pd.DataFrame, value: str = "mean", ax: Axes | None = None,
+                      title: str | None = None, share: bool = False,
+                      cmap: str = "viridis") -> Axes:
+    """A weekday x clock-hour heat map, each cell labelled with its value.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``weekday`` (``mon`` ... ``sun``, or e.g. ``daily``),
+        ``hour`` and the column ``value``: e.g. one metric of
+        ``Comparison.hourly`` for one policy, or ``StaffingPlan.by_hour`` with
+        ``value="members_needed"``. One row per weekday and hour.
+    value : str
+        The column to draw.
+    title : str, optional
+        The panel's title (default: ``value``).
+    share : bool
+        Values are shares in [0, 1]: a fixed colour scale and labels in %.
+    cmap : str
+        A Matplotlib colour map.
+
+    Notes
+    -----
+    Hours with no row are left blank; the columns run from the earliest to
+    the latest hour that has one.
+    """
+    ax = _axes(ax)
+    ax.set_title(title or value.replace("_", " "))
+    if not len(table):
+        ax.text(0.5, 0.5, "no calls", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    days = list(dict.fromkeys(table["weekday"].astype(str)))
+    order = [d for d in WEEKDAYS if d in days] + [d for d in days if d not in WEEKDAYS]
+    values = pd.to_numeric(table[value], errors="coerce").astype(float)
+    grid = (pd.DataFrame({"weekday": table["weekday"].astype(str).to_numpy(),
+                          "hour": table["hour"].astype(int).to_numpy(),
+                          "value": values.to_numpy()})
+            .pivot_table(index="weekday", columns="hour", values="value", aggfunc="first",
+                         dropna=False))
+    hours = range(int(table["hour"].min()), int(table["hour"].max()) + 1)
+    grid = grid.reindex(index=order, columns=list(hours))
+    data = np.ma.masked_invalid(grid.to_numpy(dtype=float))
+    image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0.0 if share else None,
+                      vmax=1.0 if share else None, interpolation="nearest")
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    finite = data.compressed()
+    if not share and len(finite) and np.all(finite == np.round(finite)):
+        bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # members: whole numbers
+    for (row, column), cell in np.ndenumerate(grid.to_numpy(dtype=float)):
+        if np.isnan(cell):
+            continue
+        text = f"{100 * cell:.0f}" if share else f"{cell:.3g}"
+        red, green, blue, _ = image.cmap(image.norm(cell))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+        ax.text(column, row, text, ha="center", va="center", fontsize="x-small",
+                color="white" if dark else "black")
+    ax.set_xticks(range(len(hours)), [f"{h:02d}" for h in hours], fontsize="small")
+    ax.set_yticks(range(len(order)), [d.capitalize() for d in order])
+    ax.set_xlabel("clock hour (08 = 08:00-09:00)" + (", values in %" if share else ""))
     return ax

@@ -26,6 +26,7 @@ from huntsim.plots import (
     plot_outcome_mix,
     plot_staffing_curve,
     plot_wait_ecdf,
+    plot_week_heatmap,
 )
 from huntsim.scenario import Scenario
 from huntsim.units import format_duration
@@ -60,6 +61,13 @@ def _figure() -> tuple[Figure, Axes]:
     """A figure outside pyplot: nothing leaks into a notebook's figures or backend."""
     fig = Figure(figsize=(7.5, 4))
     return fig, fig.add_subplot()
+
+
+def _week_figure(rows: int, columns: int) -> tuple[Figure, list[list[Axes]]]:
+    """A figure of weekday x hour heat maps, ``rows`` x ``columns`` panels."""
+    fig = Figure(figsize=(6.5 * columns, 0.6 + 2.4 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False)
+    return fig, [list(row) for row in axes]
 
 
 def _save_figures(figures: dict[str, Figure], out: Path) -> dict[str, bytes]:
@@ -101,11 +109,21 @@ def scenario_summary(scenario: Scenario) -> str:
         "calls/h (mean)": (f"{g.arrivals.mean_rate(scenario.duration) * 3600:.3g}"
                            if g.arrivals else "0"),
     } for g in scenario.hunt_groups])
+    if scenario.uses_calendar:  # the office's week: when each is there
+        agents["logged in"] = [", ".join(a.schedule.windows) if a.schedule is not None
+                               else "always" for a in scenario.agents]
+        agents["away (rate)"] = [f"{a.away.rate * 3600:.3g}/h" if a.away is not None else "-"
+                                 for a in scenario.agents]
+        groups["open"] = [", ".join(g.open.windows) if g.open is not None else "always"
+                          for g in scenario.hunt_groups]
+        groups["after hours"] = [g.after_hours_treatment if g.open is not None else "-"
+                                 for g in scenario.hunt_groups]
     patience = (f"caller patience {scenario.caller_patience!r}" if scenario.caller_patience
                 else "callers wait as long as it takes")
     return (
         f"<p>{html.escape(scenario.name)}: {format_duration(scenario.duration)} simulated "
-        f"(warm-up {format_duration(scenario.warmup)}), "
+        + (f"from {scenario.start_text} " if scenario.uses_calendar else "")
+        + f"(warm-up {format_duration(scenario.warmup)}), "
         f"ring {format_duration(scenario.ring_cycle)}, "
         f"{html.escape(patience)}.</p>"
         f"<h3>Hunt groups</h3>{groups.to_html(index=False, border=0)}"
@@ -159,8 +177,14 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
         fig, ax = _figure()
         draw(ax)
         figures[name] = fig
+    weekly = "weekday" in comparison.hourly.columns
+    if weekly:
+        figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
+                                                         comparison.level_metric)
     images = _save_figures(figures, out)
     metrics = [comparison.level_metric, *HEADLINE_METRICS]
+    if weekly:
+        metrics.append("after_hours")
     wide = comparison.wide(group, metrics)
     differences = _of_group(comparison.differences, group)
     differences = differences[differences["metric"].isin(metrics)]
@@ -182,10 +206,29 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
         _img(images["member_load"], "Share of the group's talk time per member; the dotted line "
              "is an even share."),
         _img(images["wait_ecdf"], "Wait to answer (answered calls)."),
-        _img(images["hourly"], "Service level by hour of the day, and the traffic."),
+        _img(images["hourly"], "Service level by hour of the "
+             + ("week" if weekly else "day") + ", and the traffic."),
     ]
+    if weekly:
+        sections.append(_img(
+            images["hourly_heatmap"],
+            "Service level and voicemail share (%) by weekday and clock hour, per policy; "
+            "calls after hours are left out. Blank: no calls in that hour."))
     report = _page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
+
+
+def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
+                         level_metric: str) -> Figure:
+    """Service level and voicemail share by weekday and hour: one row of panels per policy."""
+    fig, axes = _week_figure(len(policies), 2)
+    for row, policy in zip(axes, policies, strict=True):
+        rows = hourly[hourly["policy"] == policy]
+        for ax, metric, what in ((row[0], level_metric, "service level"),
+                                 (row[1], "voicemail_rate", "voicemail share")):
+            plot_week_heatmap(rows[rows["metric"] == metric], ax=ax, share=True,
+                              title=f"{policy}: {what}")
+    return fig
 
 
 def write_plan(staffing: StaffingPlan, out: Path) -> Path:
@@ -194,6 +237,8 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
     _write_csv(staffing.recommendation, out / "recommendation.csv")
     _write_csv(staffing.erlang, out / "erlang_estimate.csv")
     _write_csv(staffing.raw, out / "replications.csv")
+    if staffing.by_hour is not None:
+        _write_csv(staffing.by_hour, out / "by_hour.csv")
     erlang = staffing.erlang.set_index("members")
     figures: dict[str, Figure] = {}
     for target in staffing.targets:
@@ -205,6 +250,14 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         fig, ax = _figure()
         plot_staffing_curve(staffing.curve, target.metric, target.value, estimate, ax=ax)
         figures[f"staffing_{target.metric}"] = fig
+    by_hour = staffing.by_hour
+    if by_hour is not None:
+        policies = list(dict.fromkeys(by_hour["policy"])) or list(staffing.policies)
+        fig, axes = _week_figure(len(policies), 1)
+        for (ax,), policy in zip(axes, policies, strict=True):
+            plot_week_heatmap(by_hour[by_hour["policy"] == policy], "members_needed", ax=ax,
+                              title=f"{policy}: members needed", cmap="YlOrRd")
+        figures["staffing_by_hour"] = fig
     images = _save_figures(figures, out)
     wanted = sorted({t.metric for t in staffing.targets})
     curve = staffing.curve[staffing.curve["metric"].isin(wanted)].copy()
@@ -230,7 +283,39 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         staffing.erlang.round(5).to_html(index=False, border=0),
         "<h2>Figures</h2>",
         *(_img(data, f"Staffing curve with 95 % bands: {name.removeprefix('staffing_')}.")
-          for name, data in images.items()),
+          for name, data in images.items() if name != "staffing_by_hour"),
     ]
+    if by_hour is not None:
+        sections.extend(_by_hour_section(staffing, by_hour, images["staffing_by_hour"]))
     report = _page(f"Capacity plan: {staffing.scenario.name}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
+
+
+def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes,
+                     ) -> list[str]:
+    """The staffing-by-hour part of the plan report: how to read it, heat map, tables."""
+    sections = [
+        "<h2>Staffing by hour</h2>",
+        "<p class='note'>For each hour with traffic, the fewest members logged in that meet "
+        f"{html.escape(' and '.join(str(t) for t in staffing.targets))}, simulated with that "
+        "hour's rate as a steady state (every member logged in, the group alone), in "
+        "brackets the Erlang estimate. '&gt;N': no size tried was enough. Turn this table "
+        "into shifts; the full table is in by_hour.csv.</p>",
+        _img(image, "Members needed by weekday and clock hour (08 = 08:00-09:00)."),
+    ]
+    for policy, rows in by_hour.groupby("policy", sort=False):
+        largest = staffing.sizes[-1]
+        cells = [
+            (f">{largest}" if pd.isna(needed) else str(int(needed)))
+            + ("" if pd.isna(estimate) else f" ({int(estimate)})")
+            for needed, estimate in zip(rows["members_needed"], rows["erlang_estimate"],
+                                        strict=True)
+        ]
+        grid = rows.assign(cell=cells).pivot_table(index="weekday", columns="hour",
+                                                   values="cell", aggfunc="first")
+        order = list(dict.fromkeys(rows["weekday"]))
+        grid = grid.reindex(order).fillna("")
+        grid.columns = [f"{int(h):02d}" for h in grid.columns]
+        sections.append(f"<h3>{html.escape(str(policy).capitalize())}</h3>"
+                        + grid.to_html(border=0))
+    return sections
