@@ -127,6 +127,7 @@ def test_compare_and_plan_use_the_scenario_seed_unless_told(tmp_path, argv):
     [*PLAN, "--target", "voicemail<=0.3"],
     [*PLAN, "--target", "service_level_20s>=0.8", "--threshold", "30s"],
     [*PLAN, "--target", "service_level_20s>=0.8", "--target", "service_level_30s>=0.5"],
+    [*PLAN, "--target", "voicemail_rate<=0.3", "--hour-length", "2h"],
 ])
 def test_a_mistake_creates_no_output_directory(tmp_path, capsys, argv):
     out = tmp_path / "out"
@@ -178,3 +179,11 @@ def test_cli_messages_name_flags_one_per_mistake(capsys):
         "p95_wait_s, offers_per_call, rings_per_call, jain_index, max_min_ratio, load_cv, "
         "service_level, service_level_<T>s",
     ]
+
+
+def test_hour_length_needs_by_hour(capsys):
+    assert main([*PLAN, "--target", "voicemail_rate<=0.3", "--hour-length", "2h"]) == 2
+    assert capsys.readouterr().err == "error: --hour-length: only used with --by-hour\n"
+    assert main([*PLAN, "--target", "voicemail_rate<=0.3", "--by-hour", "--hour-length",
+                 "0s"]) == 2
+    assert "--hour-length: '0s' must be longer than 0 s" in capsys.readouterr().err

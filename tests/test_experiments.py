@@ -86,8 +86,20 @@ def test_fairness_extremes():
     assert fairness([1.0, 0.0, 0.0, 0.0])["jain_index"] == pytest.approx(0.25)
 
 
+NINE_HOUR_DAY = {
+    "duration": "45h", "agent_defaults": {"talk_time": "4min", "answer_probability": 0.8},
+    "agents": [{"number": str(n)} for n in range(101, 107)],
+    "hunt_groups": [{"pilot": "100", "policy": "circular", "voicemail": True,
+                     "members": [str(n) for n in range(101, 107)],
+                     "arrivals": {"period": "9h", "profile": [
+                         {"start": "0h", "rate": "10/h"}, {"start": "1h", "rate": "28/h"},
+                         {"start": "4h", "rate": "16/h"}, {"start": "5h", "rate": "24/h"},
+                         {"start": "8h", "rate": "12/h"}]}}],
+}
+
+
 def test_hourly_rates_follow_the_profile():
-    scenario = load_scenario(REAL_ESTATE)
+    scenario = load_scenario(NINE_HOUR_DAY)
     from huntsim import simulate
 
     rates = []
@@ -98,6 +110,13 @@ def test_hourly_rates_follow_the_profile():
     mean = np.mean(rates, axis=0)
     expected = [10, 28, 28, 28, 16, 24, 24, 24, 12]
     assert mean == pytest.approx(expected, rel=0.15)
+
+
+def test_replications_without_a_calendar_keep_the_hours_of_the_day():
+    reps = replicate(NINE_HOUR_DAY, replications=2, seed=1, jobs=1)
+    assert "weekday" not in reps.hourly.columns and "after_hours" not in set(reps.table["metric"])
+    offered = reps.hourly[reps.hourly["metric"] == "offered_per_hour"]
+    assert list(offered["hour"]) == list(range(9))
 
 
 @pytest.mark.parametrize("text", ["voicemail<=0.1", "voicemail_rate=0.1", "answered_rate>=x",

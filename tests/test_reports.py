@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+import yaml
 from matplotlib.axes import Axes
 
 from huntsim import compare, plan
@@ -16,6 +17,7 @@ from huntsim.plots import (
     plot_outcome_mix,
     plot_staffing_curve,
     plot_wait_ecdf,
+    plot_week_heatmap,
 )
 from huntsim.report import write_comparison, write_plan
 
@@ -55,12 +57,15 @@ def self_contained(html: str) -> bool:
 def test_comparison_report_is_self_contained(comparison, tmp_path):
     write_comparison(comparison, tmp_path)
     html = (tmp_path / "report.html").read_text()
-    assert self_contained(html) and html.count("data:image/png;base64,") == 4
+    # an office with a calendar also gets the weekday x hour heat maps
+    figures = {"wait_ecdf.png", "member_load.png", "outcome_mix.png", "hourly.png"}
+    if comparison.scenario.uses_calendar:
+        figures.add("hourly_heatmap.png")
+    assert self_contained(html) and html.count("data:image/png;base64,") == len(figures)
     assert comparison.headline() in html.replace("&#x27;", "'")
     for name in ("comparison", "differences", "members", "hourly", "replications"):
         assert len(pd.read_csv(tmp_path / f"{name}.csv")) > 0
-    assert {p.name for p in tmp_path.glob("*.png")} == {
-        "wait_ecdf.png", "member_load.png", "outcome_mix.png", "hourly.png"}
+    assert {p.name for p in tmp_path.glob("*.png")} == figures
 
 
 def test_plan_report_is_self_contained(staffing, tmp_path):
@@ -146,3 +151,82 @@ def test_comparison_report_with_two_members_of_one_name(tmp_path):
                                "voicemail": True, "arrivals": {"rate": "10/h"}}]}
     write_comparison(compare(office, ["regular", "circular"], replications=2, jobs=1), tmp_path)
     assert (tmp_path / "member_load.png").stat().st_size > 0
+
+
+CLINIC = {
+    "name": "small clinic", "duration": "1w", "start": "mon 07:00", "seed": 5,
+    "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "3min"}, "wrap_up": "30s"},
+    "agents": [{"number": "101"}, {"number": "102"},
+               {"number": "103", "schedule": ["mon-fri 10:00-14:00"]}],
+    "hunt_groups": [{
+        "pilot": "100", "members": ["101", "102", "103"], "voicemail": True,
+        "open": ["mon-fri 08:00-17:00", "sat 09:00-12:00"],
+        "arrivals": {"weekly": {
+            "mon-fri": {"08:00": "10/h", "10:00": "30/h", "12:00": "20/h", "17:00": "0/h"},
+            "sat": {"09:00": "6/h", "12:00": "0/h"}}},
+    }],
+}
+
+
+@pytest.fixture
+def clinic_file(tmp_path):
+    path = tmp_path / "clinic.yaml"
+    path.write_text(yaml.safe_dump(CLINIC))
+    return path
+
+
+def test_compare_on_an_office_with_a_calendar(clinic_file, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["compare", str(clinic_file), "--policies", "regular,circular",
+                 "--replications", "2", "--jobs", "1", "--quiet", "--out", str(out)])
+    assert code == 0 and "Regular" in capsys.readouterr().out
+    hourly = pd.read_csv(out / "hourly.csv")
+    assert list(hourly.columns[:4]) == ["policy", "group", "weekday", "hour"]
+    offered = hourly[(hourly["metric"] == "offered_per_hour") & (hourly["policy"] == "regular")]
+    # 08:00-17:00 Monday to Friday and 09:00-12:00 on Saturday: the hours with traffic
+    assert len(offered) == 5 * 9 + 3 and (offered["n"] == 2).all()
+    table = pd.read_csv(out / "comparison.csv")
+    assert "after_hours" in set(table["metric"])
+    html = (out / "report.html").read_text()
+    assert "hour of the week" in html and html.count("data:image/png;base64,") == 5
+    assert (out / "hourly_heatmap.png").stat().st_size > 0
+
+
+def test_plan_by_hour_on_an_office_with_a_calendar(clinic_file, tmp_path, capsys):
+    out = tmp_path / "plan"
+    code = main(["plan", str(clinic_file), "--group", "100", "--target", "voicemail_rate<=0.1",
+                 "--members", "1..4", "--replications", "2", "--jobs", "1", "--quiet",
+                 "--by-hour", "--hour-length", "3h", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Members needed by hour (regular" in printed and "sat" in printed
+    by_hour = pd.read_csv(out / "by_hour.csv")
+    assert list(by_hour.columns[:7]) == ["policy", "weekday", "hour", "rate_per_hour",
+                                         "offered_load_erlang", "erlang_estimate",
+                                         "members_needed"]
+    assert len(by_hour) == 5 * 9 + 3 and set(by_hour["rate_per_hour"]) == {6, 10, 20, 30}
+    need = by_hour.groupby("rate_per_hour")["members_needed"].max()
+    assert need.is_monotonic_increasing and need[30] > need[6]
+    html = (out / "report.html").read_text()
+    assert "Staffing by hour" in html and (out / "staffing_by_hour.png").exists()
+    assert html.count("data:image/png;base64,") == 2  # the staffing curve and the heat map
+
+
+def test_plan_without_by_hour_on_an_office_with_a_calendar(clinic_file):
+    staffing = plan(str(clinic_file), "100", ["voicemail_rate<=0.2"], members=[2, 3],
+                    replications=2, jobs=1)
+    assert staffing.by_hour is None
+    assert staffing.recommendation["members"].notna().all()
+    assert "after_hours" in set(staffing.curve["metric"])
+
+
+def test_week_heatmap_draws_one_cell_per_row():
+    rows = pd.DataFrame({"weekday": ["sat", "mon", "mon"], "hour": [9, 8, 10],
+                         "members_needed": [1, 2, 4]})
+    ax = plot_week_heatmap(rows, "members_needed")
+    labels = [t.get_text() for t in ax.texts]
+    assert sorted(labels) == ["1", "2", "4"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Mon", "Sat"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["08", "09", "10"]
+    image = ax.get_images()[0].get_array()
+    assert image.mask.sum() == 3  # mon 09, sat 08 and sat 10 have no row
