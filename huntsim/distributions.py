@@ -134,11 +134,6 @@ class Lognormal(_MeanAndSd):
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
         return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
 
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` values (not used by the engine; see ``quantile``)."""
-        mu, sigma = self._log_parameters()
-        return rng.lognormal(mu, sigma, size)
-
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u``."""
         mu, sigma = self._log_parameters()
