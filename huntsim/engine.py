@@ -435,10 +435,23 @@ class _Model:
 
     # ------------------------------------------------------------------ ringing
     def _occupy(self, member: _Member) -> None:
-        self.block(member, _BUSY)
+        # block(member, _BUSY), inlined: this is the hot path
+        if not member.blocked and member.group is not None:
+            member.group.idle -= 1
+        member.blocked |= _BUSY
 
     def _release(self, member: _Member) -> None:
-        self.unblock(member, _BUSY)
+        blocked = member.blocked & ~_BUSY
+        member.blocked = blocked
+        if blocked or member.away_pending:
+            if not blocked:
+                self.unblock(member, 0)
+            return
+        group = member.group
+        if group is not None:
+            group.idle += 1
+            if group.queue:
+                self._serve_queue(group, member)
 
     # ------------------------------------------------------- presence interface
     @property
