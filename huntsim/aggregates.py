@@ -4,8 +4,10 @@
 :class:`~huntsim.records.CallLog` but keeps only sums and counts per hunt
 group, for direct calls, and per agent, plus a histogram of waits. A
 simulated decade then runs in the memory of a simulated day. Counts, rates
-and means are exact; wait quantiles and service levels come from the
-histogram and are exact to :data:`WAIT_RESOLUTION_S` seconds.
+and means are exact; wait quantiles come from the histogram and are exact to
+:data:`WAIT_RESOLUTION_S` seconds. Service levels are exact for thresholds on
+that grid (20 s, 15.5 s); another threshold counts the waits up to the
+threshold rounded down to the grid.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 WAIT_RESOLUTION_S = 0.1
 """Width of a wait histogram bin: quantiles are exact to this many seconds."""
 _BINS_PER_SECOND = round(1 / WAIT_RESOLUTION_S)
+_US_PER_BIN = 1_000_000 // _BINS_PER_SECOND
 
 
 class _Scope:
@@ -96,10 +99,10 @@ class RunningTotals:
         scope.offers += offers
         scope.outcomes[outcome] += 1
         if outcome == Outcome.ANSWERED:
-            wait = round(answer - arrival, 6)  # whole microseconds
+            wait_us = round((answer - arrival) * 1_000_000)  # whole microseconds
             scope.answered += 1
-            scope.wait_s += wait
-            k = math.ceil(round(wait * _BINS_PER_SECOND, 4))
+            scope.wait_s += wait_us / 1_000_000
+            k = -(-wait_us // _US_PER_BIN)  # exact: ceil of whole microseconds per bin
             scope.wait_bins[k] = scope.wait_bins.get(k, 0) + 1
             if group >= 0:
                 self.group_answered[agent] += 1

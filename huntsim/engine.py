@@ -311,8 +311,11 @@ class _Model:
                 ) -> Generator[simpy.Event, None, None]:
         env = self.env
         take = tickets.take
+        end = ticks(self.scenario.duration)
         for block in times:
             for t in ticks_of(block):
+                if t >= end:  # rounded to the microsecond, it falls at the end
+                    return
                 gap = t - env.now
                 yield _At(env, gap if gap > 0 else 0, None, priority)
                 ticket, row = take()
@@ -334,6 +337,9 @@ class _Model:
             self._finish(call, group.after_hours, after_hours=True)
             return
         if group.idle == 0:
+            if call.deadline <= self.env.now:  # no patience at all: gone at once
+                self._finish(call, Outcome.ABANDONED)
+                return
             if group.queueing:
                 self._wait(call)
             else:
@@ -424,12 +430,12 @@ class _Model:
     def _direct_call(self, member: _Member, block: TicketBlock, row: int) -> None:
         call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
         blocked = member.blocked
-        if blocked & _BUSY:
+        if call.deadline <= self.env.now:
+            self._finish(call, Outcome.ABANDONED)
+        elif blocked & _BUSY:
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
         elif blocked & (_LOGGED_OUT | _AWAY):
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        elif call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
         else:
             self._ring(call, member, member.direct_timeout)
 
@@ -562,6 +568,8 @@ class _Model:
             self._finish(call, Outcome.ABANDONED)
         elif call.group is not None:
             self._hunt(call)
+        elif call.deadline <= now:  # the direct call rang out as the caller gave up
+            self._finish(call, Outcome.ABANDONED)
         else:
             member = ringing[0]
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)

@@ -148,10 +148,12 @@ class Weighted(HuntPolicy):
 
     def __init__(self, weights: Sequence[float], rng: np.random.Generator) -> None:
         super().__init__(len(weights))
-        inverse = 1.0 / np.asarray(weights, dtype=float)
-        if not (np.isfinite(inverse).all() and (inverse > 0).all()):
+        w = np.asarray(weights, dtype=float)
+        if not (np.isfinite(w).all() and (w > 0).all()):
             raise ValueError(f"weights (={list(weights)}) must be positive and finite")
-        self._inverse_weights = inverse
+        # only ratios matter; a member 1e300 times lighter than the heaviest is never
+        # first (its inverse weight is capped so that the keys stay finite)
+        self._inverse_weights = np.minimum(w.max() / w, 1e300)
         self._rng = rng
 
     def order(self) -> Sequence[int]:

@@ -240,7 +240,7 @@ class Scenario(_Model):
     duration: Seconds = Field(gt=0)
     start: WeekTime = 0.0
     warmup: Seconds = Field(default=0.0, ge=0)
-    ring_cycle: Seconds = Field(default=6.0, gt=0)
+    ring_cycle: Seconds = Field(default=6.0, ge=1e-6)  # the model's time resolution
     seed: int | None = Field(default=None, ge=0)
     caller_patience: Distribution | None = None
     agent_defaults: AgentDefaults | None = None

@@ -303,3 +303,64 @@ def test_uniform_idle_time_starts_after_wrap_up() -> None:
     }
     calls = huntsim.simulate(scenario, seed=1).calls
     assert calls["agent"].astype(str).tolist() == ["A", "B", "B"]
+
+
+def test_a_direct_call_that_rings_out_at_the_callers_patience_is_abandoned() -> None:
+    scenario = {
+        "duration": "1h", "ring_cycle": "6s", "caller_patience": "12s",
+        "agents": [{"number": "A", "talk_time": "60s", "answer_probability": 0,
+                    "no_answer_rings": 2, "voicemail": True, "direct_calls": {"trace": [0]}}],
+        "hunt_groups": [],
+    }
+    call = huntsim.simulate(scenario, seed=1).calls.iloc[0]
+    assert (call["outcome"], call["end_s"]) == ("abandoned", 12.0)
+
+
+def test_a_caller_without_patience_who_finds_everyone_busy_is_abandoned() -> None:
+    scenario = {
+        "duration": "1h", "caller_patience": "0s",
+        "agents": [{"number": "A", "talk_time": "600s", "voicemail": True,
+                    "direct_calls": {"trace": [1]}}],
+        "hunt_groups": [{"pilot": "100", "members": ["A"], "voicemail": True,
+                         "arrivals": {"trace": [0, 2]}}],
+    }
+    calls = huntsim.simulate(scenario, seed=1).calls
+    assert calls["outcome"].astype(str).tolist() == ["abandoned", "abandoned", "abandoned"]
+
+
+def test_a_trace_time_that_rounds_to_the_end_of_the_run_is_left_out() -> None:
+    scenario = {
+        "duration": "10s",
+        "agents": [{"number": "A", "talk_time": "1s"}],
+        "hunt_groups": [{"pilot": "100", "members": ["A"],
+                         "arrivals": {"trace": [0, 9.9999994, 9.9999996]}}],
+    }
+    calls = huntsim.simulate(scenario, seed=1).calls
+    assert calls["arrival_s"].tolist() == [0.0, 9.999999]
+
+
+def test_totals_service_level_at_a_wait_just_over_the_threshold() -> None:
+    scenario = {
+        "duration": "1h", "ring_cycle": "30s",
+        "agents": [{"number": "A", "talk_time": "60s", "answer_delay": "20.000001s"}],
+        "hunt_groups": [{"pilot": "100", "members": ["A"], "arrivals": {"trace": [0]}}],
+    }
+    records = huntsim.simulate(scenario, seed=1).summary()
+    totals = huntsim.simulate(scenario, seed=1, keep="totals").summary()
+    assert records["service_level_20s"].tolist() == totals["service_level_20s"].tolist() == [0.0]
+
+
+def test_tiny_weights_relative_to_others_run() -> None:
+    from huntsim.policies import Weighted
+
+    policy = Weighted([1e-320, 1.0], np.random.default_rng(0))
+    assert all(list(policy.order()) == [1, 0] for _ in range(1000))
+    assert len(huntsim.simulate(weighted([1e-320, 1.0]), seed=5).calls) > 1000
+
+
+def test_a_ring_shorter_than_the_time_resolution_is_refused() -> None:
+    scenario = {"duration": "1h", "ring_cycle": 1e-7,
+                "agents": [{"number": "A", "talk_time": "1s"}],
+                "hunt_groups": [{"pilot": "100", "members": ["A"], "arrivals": {"trace": [0]}}]}
+    with pytest.raises(huntsim.ScenarioError, match="ring_cycle"):
+        huntsim.load_scenario(scenario)
