@@ -110,6 +110,9 @@ class Presence:
         self.away: dict[int, _AwayStream] = {}
         # members away whose phone still rings: their answer probability, to restore
         self.ringing_away: dict[int, float] = {}
+        # when each absence in progress began (ticks): recorded when it ends, or when
+        # the member logs out, whichever is first
+        self.away_since: dict[int, int] = {}
         for member, agent in zip(model.members, scenario.agents, strict=True):
             if agent.away is not None and agent.away.rate > 0:
                 self.away[member.index] = _AwayStream(
@@ -149,7 +152,15 @@ class Presence:
 
     def _log_out(self, member: _Member) -> None:
         member.away_pending = False
+        self._away_over(member)
         self.model.block(member, LOGGED_OUT)
+
+    def _away_over(self, member: _Member) -> None:
+        """Record the absence in progress, up to now (its end, or the end of the schedule)."""
+        since = self.away_since.pop(member.index, None)
+        if since is not None:
+            self.model.add_absence(member.index, Absence.AWAY, since / TICKS_PER_SECOND,
+                                   self.model.now / TICKS_PER_SECOND)
 
     def _opening_hours(self) -> None:
         model, scenario = self.model, self.model.scenario
@@ -187,8 +198,7 @@ class Presence:
         stream = self.away[member.index]
         now = self.model.now
         length = stream.duration()
-        self.model.add_absence(member.index, Absence.AWAY, now / TICKS_PER_SECOND,
-                               (now + length) / TICKS_PER_SECOND)
+        self.away_since[member.index] = now
         if stream.skipped:
             if counted:
                 self.model.block(member, AWAY)
@@ -202,9 +212,11 @@ class Presence:
         return False
 
     def _back_skipped(self, member: _Member) -> None:
+        self._away_over(member)
         self.model.unblock(member, AWAY)
 
     def _back_ringing(self, member: _Member) -> None:
+        self._away_over(member)
         member.answer_probability = self.ringing_away.pop(member.index)
 
 

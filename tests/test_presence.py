@@ -210,3 +210,15 @@ def test_an_away_member_without_skipped_rings_and_nobody_answers() -> None:
     away, rung = offers_during_absences(result)
     assert len(away) > 20 and len(rung) > 20
     assert "answered" not in set(rung["result"].astype(str))
+
+
+def test_an_absence_ends_when_the_member_logs_out() -> None:
+    scenario = away_office(skipped=True)
+    scenario["agents"][0]["schedule"] = ["daily 08:00-12:00", "daily 13:00-17:00"]
+    result = huntsim.simulate(scenario, seed=4)
+    absences = result.absences[result.absences["agent"] == "A"].sort_values("start_s")
+    assert (absences["reason"] == "away").sum() > 10
+    # the rows of one member never overlap: away time is logged-in time
+    assert (absences["start_s"].to_numpy()[1:] >= absences["end_s"].to_numpy()[:-1]).all()
+    agent = result.agents.set_index("agent").loc["A"]
+    assert agent["away_s"] < agent["logged_in_s"]
