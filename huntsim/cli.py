@@ -217,6 +217,8 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
             if result.calls is not None and result.offers is not None:
                 write_table(result.calls, out, "calls")
                 write_table(result.offers, out, "offers")
+            if result.absences is not None and len(result.absences):
+                write_table(result.absences, out, "absences")
             write_table(result.agents, out, "agents")
             write_json(
                 {
@@ -232,8 +234,11 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
             raise OutputError(f"--out: cannot write to {str(out)!r}: {error}") from None
     with pd.option_context("display.width", 120, "display.max_columns", 20,
                            "display.float_format", "{:.3f}".format):
-        reported = int(summary.drop(index="all pilot calls", errors="ignore")["offered"].sum())
-        print(f"{scenario.name}: seed {result.seed}, {reported} calls reported")
+        scopes = summary.drop(index="all pilot calls", errors="ignore")
+        reported = int(scopes["offered"].sum())
+        closed = int(scopes["after_hours"].sum())
+        after_hours = f" (and {closed} after hours, rung to nobody)" if closed else ""
+        print(f"{scenario.name}: seed {result.seed}, {reported} calls reported{after_hours}")
         print(summary.T.to_string())
         print()
         print(result.agents.drop(columns=["busy_s"]).to_string(index=False))

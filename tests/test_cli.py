@@ -187,3 +187,22 @@ def test_hour_length_needs_by_hour(capsys):
     assert main([*PLAN, "--target", "voicemail_rate<=0.3", "--by-hour", "--hour-length",
                  "0s"]) == 2
     assert "--hour-length: '0s' must be longer than 0 s" in capsys.readouterr().err
+
+
+def test_run_of_an_office_week_writes_absences_and_counts_after_hours(tmp_path, capsys):
+    scenario = {
+        "duration": "1d", "start": "mon 08:00",
+        "agents": [{"number": "A", "talk_time": "1min", "schedule": ["mon 09:00-10:00"]},
+                   {"number": "B", "talk_time": "1min"}],
+        "hunt_groups": [{"pilot": "100", "members": ["A", "B"], "voicemail": True,
+                         "open": ["mon 08:30-17:00"], "arrivals": {"trace": [0, 3600, 5000]}}],
+    }
+    path = tmp_path / "week.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert "2 calls reported (and 1 after hours, rung to nobody)" in capsys.readouterr().out
+    absences = pd.read_csv(out / "absences.csv")
+    assert absences[["agent", "reason", "start_s", "end_s"]].values.tolist() == [
+        ["A", "logged_out", 0.0, 3600.0], ["A", "logged_out", 7200.0, 86400.0]]
+    assert pd.read_csv(out / "calls.csv")["after_hours"].tolist() == [True, False, False]
