@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.aggregates import RunningTotals
-from huntsim.arrivals import Poisson
+from huntsim.arrivals import Poisson, Profile
 from huntsim.engine import run_model
 from huntsim.metrics import agent_table, summarize
 from huntsim.records import CallLog
@@ -201,6 +201,30 @@ def _agent_name(agent: Agent) -> str:
     return f"agent {agent.number}" + (f" ({agent.name})" if agent.name else "")
 
 
+def _open_hours(scenario: Scenario, group: HuntGroup) -> tuple[float, float] | None:
+    """Mean arrival rate and mean members logged in while the group is open.
+
+    Sampled every minute over the first week (or the run, if shorter); None when
+    neither the group nor its members keep hours.
+    """
+    members = [scenario.agent(n) for n in group.members]
+    if group.open is None and all(a.schedule is None for a in members):
+        return None
+    arrivals = group.arrivals
+    assert arrivals is not None
+    rates, present = [], []
+    for t in np.arange(0.0, min(scenario.duration, 7 * 86400.0), 60.0):
+        if group.open is not None and not group.open.is_open_at(scenario.start, t):
+            continue
+        rates.append(arrivals.rate_at(t) if isinstance(arrivals, Profile)
+                     else arrivals.mean_rate(scenario.duration))
+        present.append(sum(a.schedule is None or a.schedule.is_open_at(scenario.start, t)
+                           for a in members))
+    if not rates:
+        return None
+    return float(np.mean(rates)), float(np.mean(present))
+
+
 def _overload(scenario: Scenario, group: HuntGroup) -> str | None:
     """The warning for a queueing group offered at least what its members can carry."""
     rate = group.arrivals.mean_rate(scenario.duration) if group.arrivals is not None else 0.0
@@ -208,12 +232,17 @@ def _overload(scenario: Scenario, group: HuntGroup) -> str | None:
         return None
     members = [scenario.agent(n) for n in group.members]
     call_s = sum(_call_time(a) for a in members) / len(members)
+    present, when = float(len(members)), ""
+    hours = _open_hours(scenario, group)
+    if hours is not None:
+        rate, present = hours
+        when = " while the group is open"
     offered = rate * call_s
     direct = sum(
         min(1.0, a.direct_calls.mean_rate(scenario.duration) * _call_time(a))
         for a in members if a.direct_calls is not None
     )
-    capacity = len(members) - direct
+    capacity = present - direct
     if offered < capacity:
         return None
     after_direct = f" ({capacity:.3g} after their own direct calls)" if direct > 0 else ""
@@ -221,10 +250,10 @@ def _overload(scenario: Scenario, group: HuntGroup) -> str | None:
             "wait that grows with the duration"
             if scenario.caller_patience is None
             else "most callers hang up before they are answered")
-    return (f"{_group_name(group)} is overloaded: {rate * 3600:.3g} calls/h x "
+    return (f"{_group_name(group)} is overloaded{when}: {rate * 3600:.3g} calls/h x "
             f"{_span(call_s)} (talk and wrap-up) = {offered:.3g} Erlang offered to "
-            f"{len(members)} members who can carry at most {len(members)} Erlang"
-            f"{after_direct}; its queue grows for the whole run and {fate}")
+            f"{present:.3g} members who can carry at most {present:.3g} Erlang"
+            f"{after_direct}; its queue grows and {fate}")
 
 
 def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:

@@ -186,3 +186,19 @@ def test_a_clean_report_has_no_warnings_section(tmp_path):
     assert comparison.warnings == ()
     write_comparison(comparison, tmp_path)
     assert "Warnings" not in (tmp_path / "report.html").read_text()
+
+
+def test_an_overload_during_open_hours_is_warned() -> None:
+    # 80 calls/h of 3-minute calls (4 Erlang) on 3 members, but only 09:00-17:00
+    scenario = {
+        "duration": "1w", "caller_patience": "2min",
+        "agents": [{"number": n, "talk_time": "3min"} for n in ("A", "B", "C")],
+        "hunt_groups": [{"pilot": "100", "members": ["A", "B", "C"], "when_all_busy": "queue",
+                         "voicemail": True, "open": ["mon-fri 09:00-17:00"],
+                         "arrivals": {"weekly": {"mon-fri": {"09:00": "80/h",
+                                                             "17:00": "0/h"}}}}],
+    }
+    warnings = simulate(scenario, seed=1).warnings
+    assert any("overloaded while the group is open" in w and "4 Erlang" in w for w in warnings)
+    scenario["hunt_groups"][0]["arrivals"]["weekly"]["mon-fri"]["09:00"] = "40/h"
+    assert not any("overloaded" in w for w in simulate(scenario, seed=1).warnings)
