@@ -286,6 +286,7 @@ class _Model:
             self.groups.append(group)
         self.next_call_id = 0
         self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
+        self.counts_misses = any(m.miss_limit for m in self.members)
         self._start_arrivals(seed)
 
     # ----------------------------------------------------------------- arrivals
@@ -574,17 +575,25 @@ class _Model:
             member = ringing[0]
             self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         # the call has moved on; only now are the members it rang free again
-        missed = result == RingResult.NO_ANSWER and call.group is not None
+        if self.counts_misses and call.group is not None:
+            self._count_misses(ringing, winner, result == RingResult.NO_ANSWER)
         for member in ringing:
             if member is not winner:
-                if missed and member.miss_limit:
-                    member.misses += 1
-                    if member.misses >= member.miss_limit:
-                        member.misses = 0
-                        self._not_ready(member)
                 self._release(member)
-            elif member.miss_limit:
+
+    def _count_misses(self, ringing: list[_Member], winner: _Member | None,
+                      missed: bool) -> None:
+        """``after_missed``: group rings let ring out in a row; an answer starts afresh."""
+        for member in ringing:
+            if not member.miss_limit:
+                continue
+            if member is winner:
                 member.misses = 0
+            elif missed:
+                member.misses += 1
+                if member.misses >= member.miss_limit:
+                    member.misses = 0
+                    self._not_ready(member)
 
     # ---------------------------------------------------------------- answering
     def _answer(self, call: _Call, member: _Member) -> None:

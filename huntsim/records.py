@@ -107,7 +107,7 @@ class CallLog:
         self.wrap_up = array("d")
         self.end = array("d")
         self.offers = array("h")
-        self.after_hours = array("b")
+        self.after_hours_calls = array("q")
         self.absence_agent = array("h")
         self.absence_reason = array("b")
         self.absence_start = array("d")
@@ -137,7 +137,8 @@ class CallLog:
         self.wrap_up.append(wrap_up)
         self.end.append(end)
         self.offers.append(offers)
-        self.after_hours.append(after_hours)
+        if after_hours:
+            self.after_hours_calls.append(call_id)
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
@@ -200,7 +201,8 @@ class CallLog:
                 "wrap_up_s": column(self.wrap_up, "f8"),
                 "end_s": column(self.end, "f8"),
                 "offers": column(self.offers, "i2").astype("int16"),
-                "after_hours": column(self.after_hours, "i1").astype(bool),
+                "after_hours": np.isin(column(self.call_id, "i8"),
+                                       np.frombuffer(self.after_hours_calls, dtype=np.int64)),
             }
         )
 
