@@ -343,7 +343,12 @@ def run_warnings(scenario: Scenario, offered: Mapping[str, int] | pd.Series,
         if int(offered.get(group.pilot, 0)) == 0:
             rate = (group.arrivals.mean_rate(scenario.duration)
                     if group.arrivals is not None else 0.0)
-            why = ": it has no arrivals" if not rate > 0 else ""
+            if not rate > 0:
+                why = ": no calls are due in the run's time (its arrivals, start and duration)"
+            elif group.open is not None:
+                why = ": every call came outside its open hours"
+            else:
+                why = ""
             warnings.append(f"{_group_name(group)} got no calls in the reported period{why}")
     rung = dict(zip(agents["agent"].astype(str), agents["offers"].astype(int), strict=True))
     for agent in scenario.agents:

@@ -108,7 +108,8 @@ def test_a_group_and_an_agent_without_calls_are_warned():
     scenario["hunt_groups"].append({"pilot": "300", "members": ["301"]})
     for keep in ("calls", "totals"):
         assert simulate(scenario, seed=1, keep=keep).warnings == (
-            "hunt group 300 got no calls in the reported period: it has no arrivals",
+            "hunt group 300 got no calls in the reported period: no calls are due in the "
+            "run's time (its arrivals, start and duration)",
             "agent 200 (Spare) got no calls in the reported period (never rung)",
             "agent 301 got no calls in the reported period (never rung)",
         )
