@@ -472,17 +472,23 @@ def _profile_blocks(
     expected = profile.cumulative(end)
     if expected <= 0:
         return
-    positive = rates > 0
+    # a zero-rate segment never holds a point: each segment maps to the next one
+    # with a positive rate (the last positive one for trailing zeros), so that
+    # rounding at a boundary can never divide by a zero rate
+    positive_at = np.flatnonzero(rates > 0)
+    following = np.searchsorted(positive_at, np.arange(len(rates)))
+    carrier = positive_at[np.minimum(following, len(positive_at) - 1)]
     for block in _unit_poisson(rng, expected):
         block = block[block < total]
         if math.isfinite(per_period):
             cycles = np.floor(block / per_period)
-            within = block - cycles * per_period
+            # block / per_period may round up to a whole number: keep within >= 0
+            within = np.maximum(block - cycles * per_period, 0.0)
         else:
             cycles, within = np.zeros_like(block), block
-        segment = np.searchsorted(cumulative, within, side="right") - 1
-        # a zero-rate segment never holds a point: move to the next positive one
-        segment = np.where(positive[segment], segment, np.minimum(segment + 1, len(rates) - 1))
+        segment = np.clip(np.searchsorted(cumulative, within, side="right") - 1,
+                          0, len(rates) - 1)
+        segment = carrier[segment]
         times = starts[segment] + (within - cumulative[segment]) / rates[segment]
         if math.isfinite(period):
             times = times + cycles * period
