@@ -240,7 +240,7 @@ class Scenario(_Model):
     duration: Seconds = Field(gt=0)
     start: WeekTime = 0.0
     warmup: Seconds = Field(default=0.0, ge=0)
-    ring_cycle: Seconds = Field(default=6.0, ge=1e-6)  # the model's time resolution
+    ring_cycle: Seconds = Field(default=6.0, gt=0)
     seed: int | None = Field(default=None, ge=0)
     caller_patience: Distribution | None = None
     agent_defaults: AgentDefaults | None = None
@@ -381,6 +381,11 @@ def _rule_violations(scenario: Scenario) -> list[str]:
             f"duration: {scenario.duration:g} s at these arrival rates means about "
             f"{expected:,.0f} calls, more than huntsim simulates in one run "
             f"({MAX_EXPECTED_CALLS:,.0f}); shorten the run or use replications"
+        )
+    if scenario.ring_cycle < 1e-6:
+        problems.append(
+            f"ring_cycle: {scenario.ring_cycle:g} s is shorter than the model's time "
+            "resolution (1 microsecond)"
         )
     if scenario.warmup >= scenario.duration:
         problems.append(
