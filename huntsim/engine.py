@@ -454,6 +454,10 @@ class _Model:
             if not blocked:
                 self.unblock(member, 0)
             return
+        self._available(member)
+
+    def _available(self, member: _Member) -> None:
+        """Nothing blocks the member any more: they count as idle and serve the queue."""
         group = member.group
         if group is not None:
             group.idle += 1
@@ -486,11 +490,7 @@ class _Model:
             member.away_pending = False
             if self.presence is not None and self.presence.start_away(member, counted=False):
                 return
-        group = member.group
-        if group is not None:
-            group.idle += 1
-            if group.queue:
-                self._serve_queue(group, member)
+        self._available(member)
 
     def _ring(self, call: _Call, member: _Member, timeout: int) -> None:
         """Ring one member; the offer's end is known now, so it is one event."""
