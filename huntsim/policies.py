@@ -153,7 +153,8 @@ class Weighted(HuntPolicy):
             raise ValueError(f"weights (={list(weights)}) must be positive and finite")
         # only ratios matter; a member 1e300 times lighter than the heaviest is never
         # first (its inverse weight is capped so that the keys stay finite)
-        self._inverse_weights = np.minimum(w.max() / w, 1e300)
+        with np.errstate(over="ignore"):
+            self._inverse_weights = np.minimum(w.max() / w, 1e300)
         self._rng = rng
 
     def order(self) -> Sequence[int]:
