@@ -1,0 +1,483 @@
+"""Every metric a user sees, defined once: name, label, unit, meaning, direction.
+
+The command line, the reports, ``plan`` targets and the scenario reference
+all read this table, so that a figure has the same name, label and unit
+wherever it appears. It imports nothing heavier than the standard library, so
+that it can sit below both the engine and the analysis.
+
+Names follow the tables of :class:`huntsim.Result`, :class:`huntsim.Comparison`
+and :class:`huntsim.StaffingPlan`: rates (shares of calls) end in ``_rate``,
+times in ``_s``. A few names carry a parameter: ``service_level_20s``
+(answered within 20 s), ``p95_wait_s`` (a percentile of the wait),
+``first_attempt_busy_rate`` (an outcome of a caller's first attempt) and
+``erlang_c_service_level_20s``; :func:`metric` understands them all.
+
+Examples
+--------
+>>> label("voicemail_rate")
+'Voicemail (% of calls)'
+>>> format_value("voicemail_rate", 0.0423, 0.0031)
+'4.2 ± 0.3 %'
+>>> format_value("offered", 746.0)
+'746'
+>>> format_value("talk_s", 850.0)
+'14:10 min:s'
+>>> metric("service_level_30s").label
+'Answered within 30 s'
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "KEY_METRICS",
+    "KINDS",
+    "METRICS",
+    "OUTCOMES",
+    "TARGET_METRICS",
+    "Kind",
+    "Metric",
+    "format_half_width",
+    "format_value",
+    "label",
+    "metric",
+    "plus_minus_note",
+    "suggest",
+]
+
+Kind = Literal["rate", "count", "seconds", "index", "ratio"]
+KINDS: tuple[str, ...] = ("rate", "count", "seconds", "index", "ratio")
+"""What a metric's number is: a share (shown in %), a count, a time in seconds,
+an index without unit (e.g. Jain's), or another ratio (with its own unit)."""
+
+OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned",
+                             "forwarded")
+"""How a call can end, in the order tables list them."""
+
+_OUTCOME_WORDS: dict[str, tuple[str, str, bool | None]] = {
+    # outcome: (label, what happened, higher is better)
+    "answered": ("Answered", "a member picked up", True),
+    "voicemail": ("Voicemail", "the call reached the voicemail of the pilot or member", False),
+    "busy": ("Busy signal", "the caller heard a busy signal", False),
+    "no_answer": ("Not answered", "the call rang out with nobody picking up and no voicemail",
+                  False),
+    "abandoned": ("Caller hung up", "the caller hung up while waiting (ringing or queued)",
+                  False),
+    "forwarded": ("Forwarded out", "the call left the office, forwarded to an outside number",
+                  None),
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: what it is called, how it is shown and what it means.
+
+    Attributes
+    ----------
+    name : str
+        The column name in tables, e.g. ``voicemail_rate``.
+    label : str
+        Plain words without the unit, e.g. ``Voicemail``.
+    unit : str
+        The unit it is shown in, e.g. ``% of calls``, ``s``, ``calls/h``;
+        empty for counts and indices.
+    definition : str
+        One sentence saying what is measured.
+    higher_is_better : bool or None
+        The direction a planner wants it to move; ``None`` when neither.
+    kind : str
+        One of :data:`KINDS`; it decides how :func:`format_value` shows it.
+    """
+
+    name: str
+    label: str
+    unit: str
+    definition: str
+    higher_is_better: bool | None
+    kind: Kind
+
+    @property
+    def title(self) -> str:
+        """The label with its unit, e.g. ``Voicemail (% of calls)``."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    def better(self, difference: float) -> bool | None:
+        """Whether a change of ``difference`` is an improvement (``None``: no direction)."""
+        if self.higher_is_better is None or difference == 0 or math.isnan(difference):
+            return None
+        return (difference > 0) == self.higher_is_better
+
+
+def _m(name: str, label: str, unit: str, definition: str, higher: bool | None,
+       kind: Kind) -> Metric:
+    return Metric(name, label, unit, definition, higher, kind)
+
+
+_CALLS = "% of calls"
+_CALLERS = "% of callers"
+
+_TABLE: list[Metric] = [
+    # volume of calls
+    _m("offered", "Calls offered", "",
+       "Calls that reached the scope in the reported period (after-hours calls left out).",
+       None, "count"),
+    _m("offered_per_hour", "Calls per hour", "calls/h",
+       "Calls offered per hour of the reported period.", None, "ratio"),
+    _m("rate_per_hour", "Calls per open hour", "calls/h",
+       "Pilot calls per hour in the hour of the week, as the scenario expects them.",
+       None, "ratio"),
+    _m("after_hours", "After-hours calls", "",
+       "Pilot calls that arrived outside the group's opening hours; they rang nobody and "
+       "are left out of every other figure.", None, "count"),
+    _m("after_hours_per_hour", "After-hours calls per hour", "calls/h",
+       "After-hours calls per hour of the hour of the week.", None, "ratio"),
+    _m("callers", "Callers", "",
+       "Distinct callers: a caller who redials counts once, however many attempts.",
+       None, "count"),
+    _m("attempts_per_caller", "Attempts per caller", "calls/caller",
+       "Calls (first attempts and redials) per distinct caller.", False, "ratio"),
+    _m("callers_answered_rate", "Callers answered", _CALLERS,
+       "Share of distinct callers answered on some attempt, redials included.", True, "rate"),
+    _m("forwarded_in", "Calls forwarded in", "",
+       "Calls that arrived in this group by forwarding from another group.", None, "count"),
+    # waits
+    _m("mean_wait_s", "Mean wait to answer", "s",
+       "Mean time from arrival to pick-up, over answered calls.", False, "seconds"),
+    # hunting
+    _m("offers_per_call", "Phones rung per call", "offers/call",
+       "Ring offers made per call (a simultaneous ring of n members counts n).",
+       False, "ratio"),
+    _m("rings_per_call", "Rings per call", "rings/call",
+       "Ringing time per call in ring cycles, summed over the phones rung (a member's "
+       "phone ringing twice and then answering counts 2).", False, "ratio"),
+    # fairness of member load
+    _m("jain_index", "Fairness of member load (Jain's index)", "",
+       "Jain's index of the members' group-call talk load: 1 when all carry the same, "
+       "1/n when one carries it all.", True, "index"),
+    _m("load_cv", "Spread of member load (coefficient of variation)", "",
+       "Standard deviation of the members' group-call talk load over its mean; 0 is even.",
+       False, "index"),
+    _m("max_min_ratio", "Busiest over least busy member load", "",
+       "Group-call talk load of the busiest member over that of the least busy "
+       "(infinite when a member carries none).", False, "ratio"),
+    _m("load_share", "Share of the group's talk time", "% of talk time",
+       "The member's part of the group's total group-call talk time.", None, "rate"),
+    # per agent
+    _m("position", "Position in the list", "",
+       "The member's place in the group's member list, 1 first.", None, "count"),
+    _m("group_answered", "Group calls answered", "",
+       "Calls through the pilot that the member answered.", None, "count"),
+    _m("direct_answered", "Direct calls answered", "",
+       "Calls dialled straight to the member that the member answered.", None, "count"),
+    _m("offers", "Times rung", "",
+       "Ring offers the member received (group and direct calls).", None, "count"),
+    _m("offers_missed", "Rings let ring out", "",
+       "Offers the member let ring to the time-out (not those stopped by a pick-up "
+       "elsewhere or by the caller).", False, "count"),
+    _m("talk_s", "Talk time", "s", "Time on answered calls inside the reported period.",
+       None, "seconds"),
+    _m("busy_s", "Busy time", "s", "Talk, wrap-up and ringing time inside the reported period.",
+       None, "seconds"),
+    _m("logged_in_s", "Logged-in time", "s",
+       "Time inside the member's schedule in the reported period.", None, "seconds"),
+    _m("away_s", "Time away", "s", "Time away from the phone (e.g. showings).",
+       None, "seconds"),
+    _m("not_ready_s", "Time not ready", "s", "Time not ready after missed rings.",
+       None, "seconds"),
+    _m("load_erlang", "Talk load", "Erlang",
+       "Talk time over the reported period: the carried load (1 Erlang = always talking).",
+       None, "ratio"),
+    _m("group_load_erlang", "Group-call talk load", "Erlang",
+       "Talk time on calls through the pilot over the reported period.", None, "ratio"),
+    _m("occupancy", "Occupancy", "% of logged-in time",
+       "Busy time (talk, wrap-up and ringing) over logged-in time.", None, "rate"),
+    # planning
+    _m("members", "Members", "", "Members in the hunt group.", None, "count"),
+    _m("members_needed", "Members needed", "",
+       "Fewest members whose mean figures meet every target (missing: no size tried is "
+       "enough).", False, "count"),
+    _m("erlang_estimate", "Erlang estimate of members", "",
+       "Fewest members that meet the targets by Erlang B or C, the textbook first estimate.",
+       None, "count"),
+    _m("certain", "Certain", "",
+       "Whether the whole 95 % interval, not only the mean, meets every target at that size "
+       "(no: add replications).", None, "index"),
+    _m("offered_load_erlang", "Offered load", "Erlang",
+       "Calls per second times the mean time a call keeps a member busy.", None, "ratio"),
+    _m("direct_load_erlang", "Direct-call load on members", "Erlang",
+       "Load the members' own direct calls put on them, which the pilot's callers "
+       "find busy.", None, "ratio"),
+    _m("handle_s", "Handle time (talk and wrap-up)", "s",
+       "Mean time a call keeps a member busy: talk and wrap-up.", None, "seconds"),
+    _m("erlang_b_blocking", "Erlang B: all members busy", _CALLS,
+       "Erlang B's share of calls finding every member busy.", False, "rate"),
+]
+
+METRICS: dict[str, Metric] = {m.name: m for m in _TABLE}
+"""The fixed metrics by name. Parametric names are made by :func:`metric`."""
+
+for _outcome, (_label, _what, _higher) in _OUTCOME_WORDS.items():
+    METRICS[f"{_outcome}_rate"] = Metric(
+        f"{_outcome}_rate", _label, _CALLS, f"Share of calls where {_what}.", _higher, "rate")
+for _q in (50, 90, 95):
+    METRICS[f"p{_q}_wait_s"] = Metric(
+        f"p{_q}_wait_s", "Median wait to answer" if _q == 50
+        else f"{_q}th percentile wait to answer", "s",
+        f"{_q} % of answered calls were picked up within this time.", False, "seconds")
+METRICS["service_level_20s"] = Metric(
+    "service_level_20s", "Answered within 20 s", _CALLS,
+    "Share of calls answered within 20 s of arrival (of all calls, not only the answered).",
+    True, "rate")
+for _outcome, (_label, _what, _higher) in _OUTCOME_WORDS.items():
+    _name = f"first_attempt_{_outcome}_rate"
+    METRICS[_name] = Metric(
+        _name, f"{_label} on the first attempt", _CALLERS,
+        f"Share of callers whose first attempt ended so ({_what}).", _higher, "rate")
+
+KEY_METRICS: tuple[str, ...] = ("service_level", "voicemail_rate", "abandoned_rate",
+                                "mean_wait_s", "jain_index")
+"""The metrics a policy decision turns on; ``service_level`` stands for the
+service level at the comparison's threshold."""
+
+TARGET_METRICS: tuple[str, ...] = (
+    *(f"{o}_rate" for o in OUTCOMES), "mean_wait_s", "p50_wait_s", "p90_wait_s",
+    "p95_wait_s", "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio",
+    "load_cv", "callers_answered_rate", "attempts_per_caller",
+    *(f"first_attempt_{o}_rate" for o in OUTCOMES),
+)
+"""Per-group figures of every run that a ``plan`` target may name, besides
+``service_level_<T>s``."""
+
+_LEVEL = re.compile(r"^(erlang_c_)?service_level_(\d+(?:\.\d+)?)s$")
+_PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?)_wait_s$")
+
+
+def _seconds_text(threshold: str) -> str:
+    value = float(threshold)
+    return f"{value:g}"
+
+
+def metric(name: str) -> Metric:
+    """The metric called ``name``, parametric names included.
+
+    Parameters
+    ----------
+    name : str
+        A column name such as ``voicemail_rate``, ``service_level_30s``,
+        ``p80_wait_s``, ``first_attempt_busy_rate`` or
+        ``erlang_c_service_level_20s``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, with the closest known names as a suggestion.
+
+    Examples
+    --------
+    >>> metric("first_attempt_busy_rate").title
+    'Busy signal on the first attempt (% of callers)'
+    >>> metric("voicemail_rte")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'voicemail_rte' is not a metric; did you mean 'voicemail_rate' or ...?
+    """
+    if name in METRICS:
+        return METRICS[name]
+    level = _LEVEL.match(name)
+    if level is not None:
+        seconds = _seconds_text(level.group(2))
+        if level.group(1):
+            return Metric(name, f"Erlang C: answered within {seconds} s", _CALLS,
+                          f"Erlang C's share of calls answered within {seconds} s "
+                          "(members always answer, nobody hangs up).", True, "rate")
+        return Metric(name, f"Answered within {seconds} s", _CALLS,
+                      f"Share of calls answered within {seconds} s of arrival (of all "
+                      "calls, not only the answered).", True, "rate")
+    percentile = _PERCENTILE.match(name)
+    if percentile is not None and 0 < float(percentile.group(1)) < 100:
+        q = f"{float(percentile.group(1)):g}"
+        return Metric(name, f"{q}th percentile wait to answer", "s",
+                      f"{q} % of answered calls were picked up within this time.",
+                      False, "seconds")
+    raise ValueError(f"{name!r} is not a metric; {suggest(name)}")
+
+
+def suggest(name: str, choices: list[str] | None = None) -> str:
+    """A ``did you mean ...`` hint for an unknown metric name, or the names to choose from.
+
+    Parameters
+    ----------
+    name : str
+        The unknown name.
+    choices : list of str, optional
+        The names allowed here; default every metric of :data:`METRICS` and
+        ``service_level_<T>s``.
+
+    Examples
+    --------
+    >>> suggest("jain")
+    "did you mean 'jain_index'?"
+    >>> suggest("voicemail_rte")
+    "did you mean 'voicemail_rate' or 'first_attempt_voicemail_rate'?"
+    """
+    known = choices if choices is not None else [*METRICS, "service_level_<T>s"]
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if len(name) >= 3:
+        close += [k for k in known if name in k and k not in close]
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close[:3]) + "?"
+    shown = known if choices is not None else [*TARGET_METRICS, "service_level_<T>s"]
+    return "choose from " + ", ".join(shown)
+
+
+def label(name: str) -> str:
+    """The metric's label with its unit, e.g. ``Voicemail (% of calls)``.
+
+    An unknown name is returned as it is, so that a table with an extra
+    column still prints.
+
+    Examples
+    --------
+    >>> label("mean_wait_s")
+    'Mean wait to answer (s)'
+    >>> label("service_level_20s")
+    'Answered within 20 s (% of calls)'
+    """
+    try:
+        return metric(name).title
+    except ValueError:
+        return name
+
+
+def _decimals(half_width: float | None, base: int, most: int) -> int:
+    """Decimals that show the half-width to one significant digit, within [base, most]."""
+    if half_width is None or not math.isfinite(half_width) or half_width <= 0:
+        return base
+    return min(most, max(base, -math.floor(math.log10(half_width))))
+
+
+def _clock(seconds: float) -> tuple[str, str]:
+    """``(text, unit)`` of a time of 60 s or more: ``14:10`` ``min:s`` or ``h:min:s``."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}", "h:min:s"
+    return f"{minutes}:{secs:02d}", "min:s"
+
+
+def format_half_width(name: str, half_width: float) -> str:
+    """The ``± x`` part of a figure, with its unit (empty when not finite).
+
+    Examples
+    --------
+    >>> format_half_width("voicemail_rate", 0.003)
+    '± 0.3 %'
+    >>> format_half_width("mean_wait_s", float("nan"))
+    ''
+    """
+    if not math.isfinite(half_width):
+        return ""
+    text = format_value(name, 0.0, abs(half_width))
+    return text[text.index("±"):]
+
+
+def format_value(name: str, value: float | int | bool | None,
+                 half_width: float | None = None) -> str:
+    """A figure as a person reads it: rates in %, counts whole, times in s or min:s.
+
+    Parameters
+    ----------
+    name : str
+        The metric (see :func:`metric`); an unknown name is shown as a plain
+        number with three significant digits.
+    value : float
+        The figure in the table's own units (fractions, seconds).
+    half_width : float, optional
+        Half-width of its confidence interval; ``± x`` is added only when it
+        is finite.
+
+    Returns
+    -------
+    str
+        ``-`` for a missing value.
+
+    Examples
+    --------
+    >>> format_value("answered_rate", 0.8597, 0.0021)
+    '86.0 ± 0.2 %'
+    >>> format_value("mean_wait_s", 9.66, 0.04)
+    '9.66 ± 0.04 s'
+    >>> format_value("talk_s", 50974.43)
+    '14:09:34 h:min:s'
+    >>> format_value("jain_index", 1.0, 5.4e-05)
+    '1.0000 ± 0.0001'
+    >>> format_value("offered", 3890.4, 12.3)
+    '3,890 ± 12'
+    >>> format_value("mean_wait_s", 12.0, float("nan"))
+    '12.0 s'
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    try:
+        kind: str = metric(name).kind
+        unit = metric(name).unit
+    except ValueError:
+        kind, unit = "", ""
+    value = float(value)
+    half = half_width if half_width is not None and math.isfinite(half_width) else None
+    if half is not None:
+        half = abs(half)
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if kind == "rate":
+        digits = _decimals(None if half is None else 100 * half, 1, 2)
+        shown = f"{100 * value:.{digits}f}"
+        return f"{shown} ± {100 * half:.{digits}f} %" if half is not None else f"{shown} %"
+    if kind == "count":
+        shown = f"{value:,.0f}"
+        return f"{shown} ± {half:,.0f}" if half is not None else shown
+    if kind == "seconds":
+        if abs(value) >= 60:
+            shown, clock_unit = _clock(value)
+            if half is None:
+                return f"{shown} {clock_unit}"
+            if half >= 60:
+                return f"{shown} ± {_clock(half)[0]} {clock_unit}"
+            return f"{shown} {clock_unit} ± {half:.{_decimals(half, 0, 1)}f} s"
+        digits = _decimals(half, 2 if abs(value) < 10 else 1, 3)
+        shown = f"{value:.{digits}f}"
+        return f"{shown} ± {half:.{digits}f} s" if half is not None else f"{shown} s"
+    if kind == "index":
+        digits = _decimals(half, 3, 4)
+        shown = f"{value:.{digits}f}"
+        return f"{shown} ± {half:.{digits}f}" if half is not None else shown
+    if kind == "ratio":
+        digits = _decimals(half, 2, 4) if abs(value) < 100 else _decimals(half, 0, 2)
+        shown = f"{value:,.{digits}f}"
+        suffix = f" {unit}" if unit else ""
+        if half is not None:
+            return f"{shown} ± {half:,.{digits}f}{suffix}"
+        return f"{shown}{suffix}"
+    shown = f"{value:.3g}"
+    return f"{shown} ± {half:.2g}" if half is not None else shown
+
+
+def plus_minus_note(replications: int) -> str:
+    """The line that says what ``±`` means.
+
+    Examples
+    --------
+    >>> plus_minus_note(20)
+    '± is the half-width of the 95 % confidence interval over 20 replications.'
+    """
+    runs = "replication" if replications == 1 else "replications"
+    return (f"± is the half-width of the 95 % confidence interval over {replications} "
+            f"{runs}.")
