@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
+import pytest
 from hypothesis import settings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -13,3 +15,20 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, print_blob=True)
 settings.load_profile("repeatable")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly at the end of the run when the browser test did not run, and how to run it."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "test_browser.py" in getattr(r, "nodeid", "")
+               or "test_browser.py" in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_sep("=", "browser test skipped", yellow=True)
+        terminalreporter.write_line(
+            "tests/test_browser.py (the reports opened in headless Chromium) did NOT run: "
+            "no Chromium or no playwright here.")
+        terminalreporter.write_line(
+            "To run it: sudo apt-get install -y chromium (Debian/Ubuntu; the test uses "
+            "/usr/bin/chromium) and .venv/bin/pip install -e '.[test]'; do not run "
+            "'playwright install'.")
