@@ -42,6 +42,7 @@ __all__ = [
     "TARGET_METRICS",
     "Kind",
     "Metric",
+    "format_difference",
     "format_half_width",
     "format_value",
     "label",
@@ -468,6 +469,39 @@ def format_value(name: str, value: float | int | bool | None,
         return f"{shown}{suffix}"
     shown = f"{value:.3g}"
     return f"{shown} ± {half:.2g}" if half is not None else shown
+
+
+def format_difference(name: str, difference: float, half_width: float | None = None) -> str:
+    """A difference between two figures, signed: rates in points, times in s.
+
+    Examples
+    --------
+    >>> format_difference("voicemail_rate", 0.0153, 0.0021)
+    '+1.5 ± 0.2 points'
+    >>> format_difference("mean_wait_s", -3.612, 0.031)
+    '-3.61 ± 0.03 s'
+    >>> format_difference("jain_index", 0.1354, float("nan"))
+    '+0.135'
+    """
+    if difference is None or math.isnan(difference):
+        return "-"
+    half = half_width if half_width is not None and math.isfinite(half_width) else None
+    try:
+        kind = metric(name).kind
+    except ValueError:
+        kind = ""
+    sign = "+" if difference > 0 else ("-" if difference < 0 else "")
+    if kind == "rate":
+        digits = _decimals(None if half is None else 100 * abs(half), 1, 2)
+        shown = f"{sign}{100 * abs(difference):.{digits}f}"
+        plus = f" ± {100 * abs(half):.{digits}f}" if half is not None else ""
+        return f"{shown}{plus} points"
+    if kind == "seconds" and abs(difference) < 60:
+        digits = _decimals(half, 2 if abs(difference) < 10 else 1, 3)
+        plus = f" ± {abs(half):.{digits}f}" if half is not None else ""
+        return f"{sign}{abs(difference):.{digits}f}{plus} s"
+    text = format_value(name, abs(difference), half)
+    return sign + text
 
 
 def plus_minus_note(replications: int) -> str:
