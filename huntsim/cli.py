@@ -19,6 +19,7 @@ import pandas as pd
 
 from huntsim.comparison import DEFAULT_POLICIES
 from huntsim.errors import ScenarioError
+from huntsim.fit.cli import add_export_option, add_fit_command, export_run, run_fit
 from huntsim.outputs import OutputError, prepare_directory, write_json, write_table
 from huntsim.scenario import POLICIES, Scenario, load_scenario
 from huntsim.simulation import simulate
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--keep", choices=("calls", "totals"), default="calls",
                      help="'totals' keeps only running sums (flat memory for very long runs; "
                           "no calls/offers tables)")
+    add_export_option(run)
 
     compare = commands.add_parser(
         "compare", help="compare hunt policies on the same callers, with intervals")
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                            "(default 12h)")
     _experiment_options(plan, replications=10,
                         threshold="default: the one the targets name, else 20s")
+    add_fit_command(commands)
     return parser
 
 
@@ -175,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
         args = _parser().parse_args(argv)
+        if args.command == "fit":
+            return run_fit(args)
         scenario = load_scenario(args.scenario)
         if args.command == "validate":
             return _validate(args, scenario)
@@ -232,6 +237,7 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
             )
         except OSError as error:
             raise OutputError(f"--out: cannot write to {str(out)!r}: {error}") from None
+    export_run(args, result, out)
     with pd.option_context("display.width", 120, "display.max_columns", 20,
                            "display.float_format", "{:.3f}".format):
         scopes = summary.drop(index="all pilot calls", errors="ignore")

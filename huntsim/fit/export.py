@@ -1,0 +1,293 @@
+"""Write a run's calls as an Asterisk PBX would log them: ``queue_log`` and ``Master.csv``.
+
+A simulated office with known parameters, exported and fitted again
+(:func:`huntsim.fit.fit`), tests the fitter: the round trip. Simulation time 0
+is the scenario's ``start`` (weekday and clock time) in the week of
+``origin`` (default: Monday 1 January 2024), in the time zone ``tz``.
+
+**queue_log** (``epoch|callid|queue|agent|event|data...``; the queue is the
+pilot number, the agent ``PJSIP/<number>``; epoch seconds are whole, as
+Asterisk writes them), per pilot call that rang the group:
+
+=========================  ==================================================
+huntsim                    queue_log lines
+=========================  ==================================================
+arrival                    ``ENTERQUEUE|url|callerid`` (url empty)
+offer rang out             ``RINGNOANSWER|ringtime`` (milliseconds)
+offer cut short            ``RINGCANCELED|ringtime`` (ms; another member
+                           answered, or the caller hung up)
+offer answered             ``CONNECT|holdtime|member uniqueid|ringtime`` (s)
+end of an answered call    ``COMPLETECALLER`` or ``COMPLETEAGENT``
+                           ``|holdtime|calltime|origposition`` (alternately)
+abandoned                  ``ABANDON|position|origposition|waittime``
+voicemail, busy or no      ``EXITWITHTIMEOUT|position|origposition|waittime``
+answer after ringing
+voicemail, busy or no      ``EXITEMPTY|position|origposition|waittime``
+answer with nobody free
+member logged out / in     ``REMOVEMEMBER`` / ``ADDMEMBER``
+away / not ready           ``PAUSE|Away`` or ``PAUSE|Auto-Pause``, then ``UNPAUSE``
+=========================  ==================================================
+
+Calls after hours (rung to nobody) and calls dialled straight to a member do
+not pass the queue and are not in ``queue_log``; wrap-up is not logged there.
+
+**Master.csv** (``cdr_csv``: no header; accountcode, src, dst, dcontext, clid,
+channel, dstchannel, lastapp, lastdata, start, answer, end, duration, billsec,
+disposition, amaflags, uniqueid, userfield; local times): one line per call,
+pilot and direct, after hours included. ``dst`` is the number dialled;
+``dstchannel`` the member who answered; ``answer`` is the member's pick-up (the
+queue rings the caller, it does not answer first) or, for voicemail, the moment
+voicemail took the call (the message itself is not simulated: ``billsec`` 0).
+Dispositions: answered and voicemail ``ANSWERED`` (``lastapp`` ``Queue``/``Dial``
+or ``VoiceMail``), busy ``BUSY`` (``Busy``), abandoned ``NO ANSWER`` (``Queue``
+or ``Dial``: the caller hung up), no answer ``NO ANSWER`` (``Hangup``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from huntsim.outputs import atomic_write
+from huntsim.simulation import Result
+
+__all__ = ["EXPORT_FORMATS", "export_cdr_csv", "export_log", "export_queue_log", "origin_epoch"]
+
+EXPORT_FORMATS: tuple[str, ...] = ("asterisk-queue-log", "asterisk-cdr-csv")
+ExportFormat = Literal["asterisk-queue-log", "asterisk-cdr-csv"]
+DEFAULT_ORIGIN = datetime(2024, 1, 1)  # a Monday
+FILE_NAMES = {"asterisk-queue-log": "queue_log", "asterisk-cdr-csv": "Master.csv"}
+
+
+def origin_epoch(result: Result, origin: datetime | None = None, tz: str = "UTC") -> float:
+    """Unix time of simulation time 0: the scenario's ``start`` in the week of ``origin``.
+
+    Examples
+    --------
+    >>> import huntsim
+    >>> r = huntsim.simulate({"duration": "1h", "start": "tue 08:00",
+    ...     "agents": [{"number": "101", "talk_time": "1min"}]}, seed=1)
+    >>> datetime.fromtimestamp(origin_epoch(r), ZoneInfo("UTC")).strftime("%a %Y-%m-%d %H:%M")
+    'Tue 2024-01-02 08:00'
+    """
+    day = (origin or DEFAULT_ORIGIN).replace(hour=0, minute=0, second=0, microsecond=0,
+                                               tzinfo=None)
+    monday = day - pd.Timedelta(days=day.weekday()).to_pytimedelta()
+    local = monday + pd.Timedelta(seconds=result.scenario.start).to_pytimedelta()
+    return local.replace(tzinfo=ZoneInfo(tz)).timestamp()
+
+
+def _records(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if result.calls is None or result.offers is None:
+        raise ValueError("result: made with keep='totals' has no calls to export; "
+                         "simulate with keep='calls'")
+    return result.calls, result.offers
+
+
+def _rows(table: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``table`` as named tuples (typed loosely: columns are read by name)."""
+    yield from table.itertuples(index=False)
+
+
+def _caller(row: Any, cid: int) -> str:
+    """The caller's number: the run's ``caller_id`` where it has one, else made up from the id."""
+    given = getattr(row, "caller_id", None)
+    if given is not None and not pd.isna(given) and str(given):
+        return str(given)
+    return f"+1555{cid % 10_000_000:07d}"
+
+
+def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, str]]:
+    """``(time, order, line)`` for every queue_log line, in no particular order."""
+    calls, offers = _records(result)
+    pilot = calls[(calls["kind"] == "pilot") & ~calls["after_hours"].astype(bool)]
+    by_call = {cid: rows for cid, rows in offers.groupby("call_id", sort=False)}
+    for row in _rows(pilot):
+        cid = int(row.call_id)
+        t0 = epoch0 + float(row.arrival_s)
+        uid = f"{int(t0)}.{cid}"
+        queue = str(row.group)
+        caller = _caller(row, cid)
+        yield t0, 0, f"{int(t0)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}"
+        rings = by_call.get(cid)
+        if rings is not None:
+            for ring in _rows(rings):
+                end = epoch0 + float(ring.end_s)
+                agent = f"PJSIP/{ring.agent}"
+                ring_s = float(ring.end_s) - float(ring.start_s)
+                head = f"{int(end)}|{uid}|{queue}|{agent}"
+                if ring.result == "no_answer":
+                    yield end, 1, f"{head}|RINGNOANSWER|{ring_s * 1000:.0f}"
+                elif ring.result in ("caller_hung_up", "answered_elsewhere"):
+                    yield end, 1, f"{head}|RINGCANCELED|{ring_s * 1000:.0f}"
+                elif ring.result == "answered":
+                    hold = round(float(row.wait_s))
+                    yield end, 2, (f"{int(end)}|{uid}|{queue}|{agent}|CONNECT|{hold}|"
+                                   f"{int(end)}.{cid}1|{round(ring_s)}")
+        outcome = str(row.outcome)
+        if outcome == "answered":
+            done = epoch0 + float(row.answer_s) + float(row.talk_s)
+            event = "COMPLETECALLER" if cid % 2 else "COMPLETEAGENT"
+            yield done, 3, (f"{int(done)}|{uid}|{queue}|PJSIP/{row.agent}|{event}|"
+                            f"{round(float(row.wait_s))}|{round(float(row.talk_s))}|1")
+            continue
+        left = epoch0 + float(row.end_s)
+        waited = round(float(row.end_s) - float(row.arrival_s))
+        if outcome == "abandoned":
+            event = "ABANDON"
+        elif outcome in ("voicemail", "busy", "no_answer"):
+            event = "EXITWITHTIMEOUT" if int(row.offers) > 0 else "EXITEMPTY"
+        else:  # an outcome this exporter does not know (e.g. forwarded): the caller left
+            event = "EXITWITHTIMEOUT"
+        yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|{event}|1|1|{waited}"
+    yield from _presence_lines(result, epoch0)
+
+
+def _presence_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, str]]:
+    absences = result.absences
+    if absences is None or not len(absences):
+        return
+    group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
+    end_of_run = result.scenario.duration
+    for row in _rows(absences):
+        queue = group_of.get(str(row.agent))
+        if queue is None:
+            continue
+        agent = f"PJSIP/{row.agent}"
+        start, end = epoch0 + float(row.start_s), epoch0 + float(row.end_s)
+        if row.reason == "logged_out":
+            yield start, -1, f"{int(start)}|NONE|{queue}|{agent}|REMOVEMEMBER|"
+            if float(row.end_s) < end_of_run:
+                yield end, -2, f"{int(end)}|NONE|{queue}|{agent}|ADDMEMBER|"
+        else:
+            reason = "Away" if row.reason == "away" else "Auto-Pause"
+            yield start, -1, f"{int(start)}|NONE|{queue}|{agent}|PAUSE|{reason}"
+            if float(row.end_s) < end_of_run:
+                yield end, -2, f"{int(end)}|NONE|{queue}|{agent}|UNPAUSE|"
+
+
+def queue_log_text(result: Result, origin: datetime | None = None, tz: str = "UTC") -> str:
+    """The run's pilot calls as the text of an Asterisk ``queue_log`` (see the module)."""
+    epoch0 = origin_epoch(result, origin, tz)
+    lines = sorted(_queue_lines(result, epoch0), key=lambda item: (int(item[0]), item[1]))
+    head = f"{int(epoch0)}|NONE|NONE|NONE|QUEUESTART|"
+    return "\n".join([head, *(line for _, _, line in lines)]) + "\n"
+
+
+def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC") -> str:
+    """The run's calls as the text of a ``cdr_csv`` ``Master.csv`` (see the module)."""
+    calls, _ = _records(result)
+    epoch0 = origin_epoch(result, origin, tz)
+    zone = ZoneInfo(tz)
+    timeout = {g.pilot: g.no_answer_rings * result.scenario.ring_cycle
+               for g in result.scenario.hunt_groups}
+
+    def stamp(seconds: float) -> str:
+        return datetime.fromtimestamp(int(epoch0 + seconds), zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    for row in _rows(calls.sort_values("arrival_s", kind="stable")):
+        writer.writerow(_cdr_row(row, epoch0, stamp, timeout))
+    return buffer.getvalue()
+
+
+def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float]) -> list[Any]:
+    cid = int(row.call_id)
+    src = _caller(row, cid)
+    # every seventh caller's name has a comma in it, as real address books do
+    name = f"Caller, No. {cid}" if cid % 7 == 0 else f"Caller {cid}"
+    pilot = row.kind == "pilot"
+    app = "Queue" if pilot else "Dial"
+    data = f"{row.dialed},,,,{timeout.get(str(row.dialed), 0):g}" if pilot else \
+        f"PJSIP/{row.dialed},20"
+    arrival = float(row.arrival_s)
+    answer: float | None = None
+    dstchannel = ""
+    outcome = str(row.outcome)
+    if outcome == "answered":
+        answer, end = float(row.answer_s), float(row.answer_s) + float(row.talk_s)
+        dstchannel = f"PJSIP/{row.agent}-{cid % 0xFFFFFFFF:08x}"
+        disposition = "ANSWERED"
+    elif outcome == "voicemail":
+        answer = end = float(row.end_s)
+        app, data, disposition = "VoiceMail", f"{row.dialed}@default", "ANSWERED"
+    elif outcome == "busy":
+        end = float(row.end_s)
+        app, data, disposition = "Busy", "", "BUSY"
+    elif outcome == "no_answer":
+        end = float(row.end_s)
+        app, data, disposition = "Hangup", "", "NO ANSWER"
+    else:  # abandoned (and outcomes this exporter does not know)
+        end = float(row.end_s)
+        disposition = "NO ANSWER"
+    start_i = int(epoch0 + arrival)
+    end_i = max(int(epoch0 + end), start_i)
+    duration = end_i - start_i
+    billsec = end_i - int(epoch0 + answer) if answer is not None else 0
+    return [
+        "", src, str(row.dialed), "from-pstn", f'"{name}" <{src}>',
+        f"PJSIP/trunk-{cid % 0xFFFFFFFF:08x}", dstchannel, app, data,
+        stamp(arrival), stamp(answer) if answer is not None else "", stamp(end),
+        duration, max(billsec, 0), disposition, "DOCUMENTATION", f"{start_i}.{cid}", "",
+    ]
+
+
+def export_queue_log(result: Result, path: str | Path, origin: datetime | None = None,
+                     tz: str = "UTC") -> Path:
+    """Write the run's pilot calls as an Asterisk ``queue_log`` file.
+
+    Parameters
+    ----------
+    result : Result
+        A run made with ``keep="calls"``.
+    path : path
+        The file to write.
+    origin : datetime, optional
+        A day in the week in which simulation time 0 falls (default 2024-01-01).
+    tz : str
+        Time zone of the office's clock (default UTC).
+
+    Returns
+    -------
+    Path
+    """
+    text = queue_log_text(result, origin, tz)
+    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def export_cdr_csv(result: Result, path: str | Path, origin: datetime | None = None,
+                   tz: str = "UTC") -> Path:
+    """Write the run's calls as an Asterisk ``cdr_csv`` ``Master.csv`` (see the module).
+
+    Parameters are those of :func:`export_queue_log`.
+    """
+    text = cdr_csv_text(result, origin, tz)
+    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def export_log(result: Result, format: str, directory: str | Path,
+               origin: datetime | None = None, tz: str = "UTC") -> Path:
+    """Write the run in ``format`` into ``directory`` (``queue_log`` or ``Master.csv``).
+
+    Raises
+    ------
+    ValueError
+        For a format other than :data:`EXPORT_FORMATS`.
+    """
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"format: {format!r} is not an export format; "
+                         f"choose from {', '.join(EXPORT_FORMATS)}")
+    path = Path(directory) / FILE_NAMES[format]
+    if format == "asterisk-queue-log":
+        return export_queue_log(result, path, origin, tz)
+    return export_cdr_csv(result, path, origin, tz)
+
+

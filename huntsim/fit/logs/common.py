@@ -1,0 +1,198 @@
+"""The normalised tables every log reader produces, and how readers report trouble.
+
+Every reader turns its format into one :class:`LogData`: a calls table (one row
+per call, the same columns whatever the format), a rings table (one row per ring
+of a member, where the log has them) and a presence table (log-ins, log-outs and
+pauses, where the log has them). Times are local wall-clock times of the office
+(``datetime64[ns]`` without a zone), so the weekday and clock hour of each call
+are what the office saw.
+
+A line that cannot be used is skipped and counted under a reason in
+:class:`LogWarnings`; a log with nothing usable left raises :class:`LogError`,
+whose message names the file, the line and the field of the first problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "CALL_COLUMNS",
+    "OUTCOMES",
+    "PRESENCE_COLUMNS",
+    "RING_COLUMNS",
+    "LogData",
+    "LogError",
+    "LogWarnings",
+    "member_number",
+]
+
+OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned")
+"""Outcomes in the calls table (huntsim's own)."""
+
+CALL_COLUMNS: tuple[str, ...] = (
+    "call_id", "queue", "kind", "dialed", "caller", "arrival", "outcome", "agent",
+    "wait_s", "talk_s", "leave_s", "rings", "line",
+)
+"""Columns of :attr:`LogData.calls`.
+
+``kind`` is ``pilot`` (through the queue or pilot) or ``direct`` (dialled to a
+member). ``wait_s`` is the time to the answer (answered calls), ``leave_s`` the
+time from arrival until the caller left the queue or pilot by any other way
+(hung up, voicemail, busy, time-out); ``talk_s`` is the answered call's length.
+``rings`` counts the member rings seen (NaN where the log has no rings).
+``line`` is the line number of the call's first line in the log.
+"""
+
+RING_COLUMNS: tuple[str, ...] = ("call_id", "agent", "end", "ring_s", "result")
+"""Columns of :attr:`LogData.rings`: ``result`` is ``answered``, ``no_answer``
+(rang until the member's time-out) or ``cancelled`` (cut short: the caller hung
+up or another member answered)."""
+
+PRESENCE_COLUMNS: tuple[str, ...] = ("agent", "time", "event", "reason")
+"""Columns of :attr:`LogData.presence`: ``event`` is ``login``, ``logout``,
+``pause`` or ``unpause``."""
+
+
+class LogError(Exception):
+    """A log from which nothing usable can be read (the CLI exits with 2)."""
+
+
+@dataclass
+class LogWarnings:
+    """Problems met while reading a log, counted by reason, with the first place of each.
+
+    Attributes
+    ----------
+    counts : Counter
+        Lines (or calls) per reason.
+    first : dict
+        The first ``file:line: field`` of each reason.
+    """
+
+    path: str
+    counts: Counter[str] = field(default_factory=Counter)
+    first: dict[str, str] = field(default_factory=dict)
+
+    def add(self, reason: str, line: int | None = None, detail: str = "") -> None:
+        """Count one occurrence of ``reason`` (at ``line``, with ``detail``)."""
+        self.counts[reason] += 1
+        if reason not in self.first:
+            where = f"{self.path}:{line}" if line is not None else self.path
+            self.first[reason] = f"{where}: {detail}" if detail else where
+
+    def messages(self) -> list[str]:
+        """One line per reason: ``12 lines: unknown event (first at queue_log:4: ...)``."""
+        return [
+            f"{n} x {reason} (first at {self.first[reason]})"
+            for reason, n in sorted(self.counts.items(), key=lambda kv: -kv[1])
+        ]
+
+    def error(self, what: str) -> LogError:
+        """A :class:`LogError` that nothing usable remains, naming the first problems."""
+        problems = "; ".join(self.messages()[:3]) or "the file has no lines"
+        return LogError(f"{self.path}: {what} ({problems})")
+
+
+@dataclass
+class LogData:
+    """A log read into normalised tables.
+
+    Attributes
+    ----------
+    calls : DataFrame
+        One row per call, :data:`CALL_COLUMNS`.
+    rings : DataFrame
+        One row per member ring, :data:`RING_COLUMNS` (empty when the format has none).
+    presence : DataFrame
+        Log-ins, log-outs and pauses, :data:`PRESENCE_COLUMNS` (empty when not logged).
+    format : str
+        The format read.
+    warnings : LogWarnings
+        What was skipped, and why.
+    start, end : Timestamp
+        The period the log covers: from the midnight before its first line to
+        the midnight after its last.
+    has_rings, has_presence : bool
+        Whether the format records member rings and presence at all.
+    """
+
+    calls: pd.DataFrame
+    rings: pd.DataFrame
+    presence: pd.DataFrame
+    format: str
+    warnings: LogWarnings
+    start: pd.Timestamp
+    end: pd.Timestamp
+    has_rings: bool = False
+    has_presence: bool = False
+
+    @property
+    def members(self) -> list[str]:
+        """Members seen answering or ringing for the pilot, in order of first appearance."""
+        pilot = self.calls[self.calls["kind"] == "pilot"]
+        seen = [*pilot["agent"].dropna().tolist(), *self.rings["agent"].tolist(),
+                *self.presence["agent"].tolist()]
+        return list(dict.fromkeys(str(a) for a in seen))
+
+    def between(self, start: pd.Timestamp, end: pd.Timestamp) -> LogData:
+        """The part of the log whose calls arrive in ``[start, end)`` (presence clipped alike)."""
+        calls = self.calls[(self.calls["arrival"] >= start) & (self.calls["arrival"] < end)]
+        rings = self.rings[self.rings["call_id"].isin(calls["call_id"])]
+        presence = self.presence[(self.presence["time"] >= start)
+                                 & (self.presence["time"] < end)]
+        return LogData(calls.reset_index(drop=True), rings.reset_index(drop=True),
+                       presence.reset_index(drop=True), self.format, self.warnings,
+                       start, end, self.has_rings, self.has_presence)
+
+
+def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
+    """An empty table with these columns."""
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
+
+
+def member_number(channel: str) -> str:
+    """The member's number in a channel or interface name.
+
+    Strips the technology (``PJSIP/``), a context (``@from-queue``), a Local
+    channel's ``;1`` and Asterisk's channel sequence suffix (``-0000000a``).
+
+    Examples
+    --------
+    >>> member_number("PJSIP/555-0101-0000001f")
+    '555-0101'
+    >>> member_number("Local/101@from-queue/n")
+    '101'
+    >>> member_number("SIP/8007")
+    '8007'
+    """
+    text = channel.strip()
+    if "/" in text:
+        text = text.split("/", 1)[1]
+    text = text.split(";", 1)[0].split("@", 1)[0]
+    if "/" in text:
+        text = text.split("/", 1)[0]
+    parts = text.rsplit("-", 1)
+    if len(parts) == 2 and len(parts[1]) == 8 and all(c in "0123456789abcdef" for c in parts[1]):
+        text = parts[0]
+    return text
+
+
+def log_period(times: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Whole days covering ``times``: the midnight before the first, after the last."""
+    first, last = pd.Timestamp(times.min()), pd.Timestamp(times.max())
+    return first.normalize(), last.normalize() + pd.Timedelta(days=1)
+
+
+def as_path(path: str | Path) -> Path:
+    """``path`` as a :class:`Path`, refusing one that is missing or a directory."""
+    p = Path(path)
+    if not p.exists():
+        raise LogError(f"{str(p)!r}: no such log file")
+    if p.is_dir():
+        raise LogError(f"{str(p)!r}: is a directory, not a log file")
+    return p
