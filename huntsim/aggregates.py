@@ -31,7 +31,9 @@ _US_PER_BIN = 1_000_000 // _BINS_PER_SECOND
 
 
 class _Scope:
-    __slots__ = ("answered", "offered", "offers", "outcomes", "wait_bins", "wait_s")
+    __slots__ = ("answered", "attempts", "callers_answered", "dialled_elsewhere",
+                 "first_outcomes", "forwarded_in", "offered", "offers", "outcomes",
+                 "wait_bins", "wait_s")
 
     def __init__(self) -> None:
         self.offered = 0
@@ -39,6 +41,12 @@ class _Scope:
         self.outcomes = [0] * len(OUTCOMES)
         self.answered = 0
         self.wait_s = 0.0
+        self.forwarded_in = 0
+        # of the calls first dialled to the scope (see huntsim.metrics.summarize)
+        self.attempts = 0
+        self.first_outcomes = [0] * len(OUTCOMES)
+        self.callers_answered = 0
+        self.dialled_elsewhere = 0
         # bin k holds waits in ((k - 1) * resolution, k * resolution]; sparse, so
         # any wait, however long, has its own bin
         self.wait_bins: dict[int, int] = {}
@@ -77,6 +85,7 @@ class RunningTotals:
         self.absent_s = [[0.0] * n for _ in ABSENCES]
         self.after_hours = [0] * len(pilots)
         self.calls = 0
+        self._route: tuple[int, int, int] = (-1, 1, 0)  # call id, attempt, forwards
 
     def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
@@ -95,6 +104,19 @@ class RunningTotals:
             self.after_hours[group] += 1
             return
         scope = self.scopes[group]  # group -1 (a direct call) is the last scope
+        route_call, attempt, forwards = self._route
+        if route_call != call_id:
+            attempt, forwards = 1, 0
+        dialled = self.scopes[dialed] if group >= 0 else scope
+        dialled.attempts += 1
+        if attempt == 1:
+            dialled.first_outcomes[outcome] += 1
+        if outcome == Outcome.ANSWERED:
+            dialled.callers_answered += 1
+        if forwards:
+            scope.forwarded_in += 1
+            if dialled is not scope:
+                dialled.dialled_elsewhere += 1
         scope.offered += 1
         scope.offers += offers
         scope.outcomes[outcome] += 1
@@ -122,6 +144,10 @@ class RunningTotals:
         if result == RingResult.NO_ANSWER:
             self.offers_missed[agent] += 1
 
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int) -> None:
+        """Note the attempt and forwards of the call about to be added."""
+        self._route = (call_id, attempt, forwards)
+
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Add the part of one absence inside the window."""
         self.absent_s[reason][agent] += self._inside(start, end)
@@ -144,6 +170,15 @@ class RunningTotals:
         last_bin = math.floor(round(threshold_s * _BINS_PER_SECOND, 4))
         within = int(counts[bins <= last_bin].sum())
         row[f"service_level_{threshold_s:g}s"] = within / offered if offered else math.nan
+        callers = sum(scope.first_outcomes)
+        row["forwarded_in"] = scope.forwarded_in
+        row["forwarded_away"] = scope.dialled_elsewhere
+        row["callers"] = callers
+        row["attempts_per_caller"] = scope.attempts / callers if callers else math.nan
+        row["callers_answered_rate"] = scope.callers_answered / callers if callers else math.nan
+        for code, outcome in enumerate(OUTCOMES):
+            row[f"first_attempt_{outcome}_rate"] = (
+                scope.first_outcomes[code] / callers if callers else math.nan)
         return row
 
     def summary(self, threshold_s: float = 20.0) -> pd.DataFrame:
@@ -160,8 +195,13 @@ class RunningTotals:
                 merged.offers += scope.offers
                 merged.answered += scope.answered
                 merged.wait_s += scope.wait_s
+                merged.forwarded_in += scope.forwarded_in
+                merged.attempts += scope.attempts
+                merged.callers_answered += scope.callers_answered
                 merged.outcomes = [a + b for a, b in zip(merged.outcomes, scope.outcomes,
                                                          strict=True)]
+                merged.first_outcomes = [a + b for a, b in zip(
+                    merged.first_outcomes, scope.first_outcomes, strict=True)]
                 for k, count in scope.wait_bins.items():
                     merged.wait_bins[k] = merged.wait_bins.get(k, 0) + count
             rows["all pilot calls"] = self._scope_row(merged, threshold_s)

@@ -66,6 +66,7 @@ from huntsim.presence import LOGGED_OUT as _LOGGED_OUT
 from huntsim.presence import NOT_READY as _NOT_READY
 from huntsim.presence import Presence, uses_presence
 from huntsim.records import DIRECT, PILOT, Absence, Outcome, Recorder, RingResult
+from huntsim.routing import forward_target
 from huntsim.scenario import Agent, HuntGroup, Scenario
 from huntsim.streams import TicketBlock, Tickets, generator
 
@@ -82,6 +83,12 @@ _FREE = 2 * _PHASE
 _RING_END = 3 * _PHASE
 _PATIENCE = 4 * _PHASE
 _ARRIVAL = 5 * _PHASE
+_REDIAL = 6 * _PHASE  # after new calls; by caller id
+
+# the k-th attempt of a caller draws its pick-ups from ordinals k * _ATTEMPT_STRIDE + j
+_ATTEMPT_STRIDE = 1 << 20
+_OUTCOME_CODES = {"busy": Outcome.BUSY, "voicemail": Outcome.VOICEMAIL,
+                  "no_answer": Outcome.NO_ANSWER, "abandoned": Outcome.ABANDONED}
 
 
 class _Environment(simpy.Environment):
@@ -177,10 +184,15 @@ class _Group:
     __slots__ = (
         "after_hours",
         "all_busy",
+        "all_busy_outcome",
+        "forward_cases",
+        "forward_to",
         "full_mask",
         "idle",
         "index",
         "is_open",
+        "max_queue",
+        "max_wait",
         "members",
         "on_answered",
         "on_call_ended",
@@ -188,6 +200,12 @@ class _Group:
         "policy",
         "queue",
         "queueing",
+        "redial_delay",
+        "redial_delay_key",
+        "redial_limit",
+        "redial_on",
+        "redial_probability",
+        "stagger",
         "timeout",
         "voicemail",
     )
@@ -211,6 +229,20 @@ class _Group:
         self.idle = len(members)
         self.full_mask = (1 << len(members)) - 1
         self.queue: list[_Call] = []
+        # a queue that is full, or no queue: voicemail if the pilot has one, else busy
+        voicemail_when_busy = self.all_busy == "voicemail" or (self.queueing and group.voicemail)
+        self.all_busy_outcome = Outcome.VOICEMAIL if voicemail_when_busy else Outcome.BUSY
+        self.max_wait = ticks(group.max_wait) if group.max_wait is not None else -1
+        self.max_queue = group.max_queue if group.max_queue is not None else -1
+        self.stagger = ticks(group.stagger if group.stagger is not None else ring_cycle)
+        self.forward_cases: frozenset[str] = (
+            frozenset(group.forward.when) if group.forward is not None else frozenset())
+        self.forward_to: _Group | None = None  # set once every group exists
+        self.redial_on = 0  # a bit per outcome code
+        self.redial_probability = 0.0
+        self.redial_limit = 0
+        self.redial_delay: Distribution | None = None
+        self.redial_delay_key = 0
 
 
 class _Call:
@@ -218,12 +250,19 @@ class _Call:
 
     __slots__ = (
         "arrival",
+        "attempt",
+        "base",
         "block",
+        "caller",
         "deadline",
         "dialed",
+        "entered",
+        "forwards",
         "group",
         "id",
         "kind",
+        "next_join",
+        "next_ordinal",
         "offers",
         "order",
         "patience_scheduled",
@@ -233,6 +272,10 @@ class _Call:
         "ring_start",
         "ring_winner",
         "row",
+        "shift",
+        "staggered",
+        "step",
+        "timed_hop",
         "tried",
         "waiting",
     )
@@ -240,6 +283,14 @@ class _Call:
     def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
         self.id = call_id
+        self.caller = call_id
+        self.attempt = 0  # 0: the caller's first call
+        self.forwards = 0
+        self.entered = arrival
+        # ordinals of this call's offers in the caller's streams (see _enter)
+        self.shift = 0
+        self.base = 0
+        self.next_ordinal = 0
         self.block = block
         self.row = row
         self.kind = kind
@@ -257,6 +308,11 @@ class _Call:
         self.ring_winner: _Member | None = None
         self.ring_result = 0
         self.ring_start = 0
+        # staggered ring: offers in progress [member, start, pick-up or -1, end]
+        self.staggered: list[list[Any]] = []
+        self.next_join = -1
+        self.step = 0
+        self.timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
 
 
 class _Model:
@@ -268,6 +324,8 @@ class _Model:
         self.add_call = recorder.add_call
         self.add_offer = recorder.add_offer
         self.add_absence = recorder.add_absence
+        self.add_route = recorder.add_route
+        self.end = ticks(scenario.duration)
         keys: dict[Distribution, int] = {}
 
         def key_of(distribution: Distribution) -> int:
@@ -284,10 +342,28 @@ class _Model:
                 member.group = group
                 member.position = position
             self.groups.append(group)
+        self._route_groups(key_of)
         self.next_call_id = 0
         self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
         self.counts_misses = any(m.miss_limit for m in self.members)
         self._start_arrivals(seed)
+
+    def _route_groups(self, key_of: Callable[[Distribution], int]) -> None:
+        """Forward targets and redial settings, once every group exists."""
+        scenario = self.scenario
+        pilots = [g.pilot for g in scenario.hunt_groups]
+        for group, spec in zip(self.groups, scenario.hunt_groups, strict=True):
+            if spec.forward is not None:
+                target = forward_target(spec.forward, pilots)
+                group.forward_to = self.groups[pilots.index(target)] if target else None
+            redial = scenario.redial_of(spec)
+            if redial is not None and redial.probability > 0:
+                for outcome in redial.on:
+                    group.redial_on |= 1 << _OUTCOME_CODES[outcome]
+                group.redial_probability = redial.probability
+                group.redial_limit = redial.max_attempts or 0
+                group.redial_delay = redial.delay
+                group.redial_delay_key = key_of(redial.delay)
 
     # ----------------------------------------------------------------- arrivals
     def _start_arrivals(self, seed: int) -> None:
@@ -333,22 +409,75 @@ class _Model:
 
     # -------------------------------------------------------------- pilot calls
     def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
-        call = self._new_call(PILOT, group, group.index, block, row)
+        self._enter(self._new_call(PILOT, group, group.index, block, row), group)
+
+    def _enter(self, call: _Call, group: _Group) -> None:
+        """The call reaches a group: dialled, redialled or forwarded there."""
+        now = self.env.now
+        call.group = group
+        call.entered = now
+        call.tried = 0
+        call.position = 0
+        call.order = ()
+        # each member of the group has an ordinal of its own in the caller's streams
+        call.base = call.next_ordinal
+        call.shift = call.base - call.offers
+        call.next_ordinal = call.base + len(group.members)
         if not group.is_open:
-            self._finish(call, group.after_hours, after_hours=True)
+            if "after_hours" in group.forward_cases:
+                self._forward(call, after_hours=True)
+            else:
+                self._finish(call, group.after_hours, after_hours=True)
             return
         if group.idle == 0:
-            if call.deadline <= self.env.now:  # no patience at all: gone at once
+            if call.deadline <= now:  # no patience left: gone at once
                 self._finish(call, Outcome.ABANDONED)
-                return
-            if group.queueing:
-                self._wait(call)
             else:
-                self._finish(call, Outcome.VOICEMAIL if group.all_busy == "voicemail"
-                             else Outcome.BUSY)
+                self._all_busy(call)
             return
         call.order = group.policy.order()
         self._hunt(call)
+
+    def _all_busy(self, call: _Call) -> None:
+        """Every member is busy: queue if there is room, else forward or give up."""
+        group = call.group
+        assert group is not None
+        if group.queueing and (group.max_queue < 0 or len(group.queue) < group.max_queue):
+            self._wait(call)
+        elif "all_busy" in group.forward_cases:
+            self._forward(call)
+        else:
+            self._finish(call, group.all_busy_outcome)
+
+    def _nobody_answered(self, call: _Call) -> None:
+        """Every idle member let the call ring out: forward, voicemail or no answer."""
+        group = call.group
+        assert group is not None
+        if "no_answer" in group.forward_cases:
+            self._forward(call)
+        else:
+            self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.NO_ANSWER)
+
+    def _queue_timed_out(self, call: _Call) -> None:
+        """The caller waited ``max_wait``: forward, voicemail or busy."""
+        group = call.group
+        assert group is not None
+        if "queue_timeout" in group.forward_cases:
+            self._forward(call)
+        else:
+            self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.BUSY)
+
+    def _forward(self, call: _Call, after_hours: bool = False) -> None:
+        """Pass the call to the group's forward target (another group, or out)."""
+        group = call.group
+        assert group is not None
+        if call.deadline <= self.env.now:
+            self._finish(call, Outcome.ABANDONED)
+        elif group.forward_to is None:
+            self._finish(call, Outcome.FORWARDED, after_hours=after_hours)
+        else:
+            call.forwards += 1
+            self._enter(call, group.forward_to)
 
     def _hunt(self, call: _Call) -> None:
         """Offer the call to the next idle member who has not had it yet."""
@@ -361,6 +490,9 @@ class _Model:
         order = call.order or group.policy.order()
         call.order = order
         tried = call.tried
+        if group.policy.staggered:
+            self._stagger(call)
+            return
         if group.policy.simultaneous:
             # one round without a queue: everyone idle rang at once, and nobody took it
             if group.queueing or not tried:
@@ -380,10 +512,16 @@ class _Model:
                     self._ring(call, member, group.timeout)
                     return
             call.position = position
+        self._hunt_over(call)
+
+    def _hunt_over(self, call: _Call) -> None:
+        """Nobody idle is left to ring: back to the queue, or the no-answer treatment."""
+        group = call.group
+        assert group is not None
         if group.queueing and call.tried != group.full_mask:
             self._wait(call)
         else:
-            self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.NO_ANSWER)
+            self._nobody_answered(call)
 
     def _wait(self, call: _Call) -> None:
         group = call.group
@@ -392,6 +530,16 @@ class _Model:
         if call.deadline <= now:
             self._finish(call, Outcome.ABANDONED)
             return
+        if group.max_wait >= 0:
+            limit = call.entered + group.max_wait
+            if limit <= now:
+                self._queue_timed_out(call)
+                return
+            if call.timed_hop != call.forwards:
+                # first time in this group's queue: one timer, at the limit
+                call.timed_hop = call.forwards
+                _At(self.env, limit - now, (call, call.forwards), _PATIENCE + call.id
+                    ).callbacks.append(self._max_wait_reached)
         call.waiting = True
         bisect.insort(group.queue, call, key=_call_id)
         if not call.patience_scheduled and call.deadline < _INF:
@@ -399,6 +547,17 @@ class _Model:
             call.patience_scheduled = True
             _At(self.env, int(call.deadline) - now, call, _PATIENCE + call.id).callbacks.append(
                 self._patience_ran_out)
+
+    def _max_wait_reached(self, event: simpy.Event) -> None:
+        call, hop = cast(tuple[_Call, int], event.value)
+        if call.waiting and call.forwards == hop:
+            call.waiting = False
+            assert call.group is not None
+            call.group.queue.remove(call)
+            if call.deadline <= self.env.now:
+                self._finish(call, Outcome.ABANDONED)
+            else:
+                self._queue_timed_out(call)
 
     def _patience_ran_out(self, event: simpy.Event) -> None:
         call = cast(_Call, event.value)
@@ -495,7 +654,7 @@ class _Model:
     def _ring(self, call: _Call, member: _Member, timeout: int) -> None:
         """Ring one member; the offer's end is known now, so it is one event."""
         self._occupy(member)
-        picks_up, delay = member.picks_up(call.block, call.row, call.offers)
+        picks_up, delay = member.picks_up(call.block, call.row, call.offers + call.shift)
         call.offers += 1
         if call.group is not None:
             call.tried |= 1 << member.position
@@ -503,6 +662,103 @@ class _Model:
                 call.group.on_offered(member.position)
         answers = picks_up and delay <= timeout
         self._until_first_event(call, [member], member if answers else None, delay, timeout)
+
+    # ---------------------------------------------------------- staggered ring
+    def _stagger(self, call: _Call) -> None:
+        """Start a staggered ring: the first idle member now, the next every ``stagger``."""
+        call.staggered = []
+        call.position = 0
+        self._stagger_join(call)
+        if call.staggered:
+            self._stagger_next_step(call)
+        else:
+            self._hunt_over(call)
+
+    def _stagger_join(self, call: _Call) -> None:
+        """The next idle member in list order who has not had the call starts ringing."""
+        group = call.group
+        assert group is not None
+        members = group.members
+        order = call.order
+        now = self.env.now
+        position = call.position
+        while position < len(order):
+            member = members[order[position]]
+            position += 1
+            if not member.blocked and not (call.tried >> member.position) & 1:
+                self._occupy(member)
+                call.tried |= 1 << member.position
+                if group.on_offered is not None:
+                    group.on_offered(member.position)
+                picks_up, delay = member.picks_up(call.block, call.row,
+                                                  call.base + member.position)
+                call.offers += 1
+                pick = now + delay if picks_up and delay <= group.timeout else -1
+                call.staggered.append([member, now, pick, now + group.timeout])
+                break
+        call.position = position
+        call.next_join = now + group.stagger if position < len(order) else -1
+
+    def _stagger_next_step(self, call: _Call) -> None:
+        """One event at the next thing that can happen: a pick-up, a time-out,
+        the next member joining or the caller hanging up."""
+        now = self.env.now
+        when = call.next_join if call.next_join >= 0 else _INF
+        for _member, _start, pick, end in call.staggered:
+            when = min(when, end, pick if pick >= 0 else _INF)
+        when = min(when, call.deadline)
+        call.step += 1
+        _At(self.env, int(when) - now, (call, call.step), _RING_END + call.id
+            ).callbacks.append(self._stagger_step)
+
+    def _stagger_step(self, event: simpy.Event) -> None:
+        call, step = cast(tuple[_Call, int], event.value)
+        if step != call.step:
+            return
+        now = self.env.now
+        arrival_s = call.arrival / TICKS_PER_SECOND
+        now_s = now / TICKS_PER_SECOND
+        offers = call.staggered
+        picked = [o for o in offers if 0 <= o[2] <= now]
+        if picked or call.deadline <= now:
+            # a pick-up (also at the caller's deadline), or the caller hung up
+            winner = min(picked, key=lambda o: (o[2], o[0].position))[0] if picked else None
+            call.staggered = []
+            for member, start, _pick, _end in offers:
+                result = (RingResult.CALLER_HUNG_UP if winner is None
+                          else RingResult.ANSWERED if member is winner
+                          else RingResult.ANSWERED_ELSEWHERE)
+                self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
+                               now_s, result)
+            if winner is not None:
+                self._answer(call, winner)
+                if self.counts_misses:
+                    self._count_misses([winner], winner, False)
+            else:
+                self._finish(call, Outcome.ABANDONED)
+            for member, *_ in offers:
+                if member is not winner:
+                    self._release(member)
+            return
+        expired = [o for o in offers if o[3] <= now]
+        if expired:
+            call.staggered = [o for o in offers if o[3] > now]
+            for member, start, _pick, _end in expired:
+                self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
+                               now_s, RingResult.NO_ANSWER)
+        if 0 <= call.next_join <= now:
+            self._stagger_join(call)
+        if call.staggered or call.next_join >= 0:
+            self._stagger_next_step(call)
+        else:
+            self._hunt_over(call)
+        # the call has moved on; only now are the members who rang out free again
+        if expired:
+            ringing = [o[0] for o in expired]
+            if self.counts_misses:
+                self._count_misses(ringing, None, True)
+            for member in ringing:
+                self._release(member)
 
     def _ring_all(self, call: _Call, ringing: list[_Member]) -> None:
         """Ring several members at once; the first to pick up takes the call."""
@@ -516,7 +772,8 @@ class _Model:
             call.tried |= 1 << member.position
             if group.on_offered is not None:
                 group.on_offered(member.position)
-            picks_up, delay = member.picks_up(call.block, call.row, member.position)
+            picks_up, delay = member.picks_up(call.block, call.row,
+                                              call.base + member.position)
             if picks_up and delay < winner_delay:  # ties go to list order
                 winner, winner_delay = member, delay
         call.offers += len(ringing)
@@ -600,10 +857,11 @@ class _Model:
         now = self.env.now
         talk = member.talk_constant
         if talk is None:
-            talk = call.block.talk(member.talk_key, member.talk_time)[call.row]
+            talk = call.block.talk(member.talk_key, member.talk_time, call.attempt)[call.row]
         wrap_up = member.wrap_up_constant
         if wrap_up is None:
-            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up)[call.row]
+            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
+                                         call.attempt)[call.row]
         self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
         group = member.group
         if group is not None:
@@ -641,9 +899,46 @@ class _Model:
         else:
             answer_s = talk_s = wrap_up_s = _NaN
             end_s = self.env.now / second
+        if call.attempt or call.forwards:
+            self.add_route(call.id, call.caller, call.attempt + 1, call.forwards)
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, after_hours)
+        if call.kind == PILOT:
+            origin = self.groups[call.dialed]
+            if origin.redial_on >> outcome & 1:
+                self._maybe_redial(call, origin)
+
+    # ------------------------------------------------------------------ redials
+    def _maybe_redial(self, call: _Call, origin: _Group) -> None:
+        """The caller calls the same number again, with the group's probability and delay."""
+        attempt = call.attempt + 1  # the next attempt, counted from 0
+        if origin.redial_limit and attempt >= origin.redial_limit:
+            return
+        block, row = call.block, call.row
+        if block.uniform("redial", attempt)[row] >= origin.redial_probability:
+            return
+        assert origin.redial_delay is not None
+        delay = block.times("redial_delay", attempt, origin.redial_delay_key,
+                            origin.redial_delay)[row]
+        if self.env.now + delay >= self.end:
+            return  # the run is over by then: no more calls arrive
+        _At(self.env, delay, (call, attempt), _REDIAL + call.caller).callbacks.append(
+            self._redial)
+
+    def _redial(self, event: simpy.Event) -> None:
+        previous, attempt = cast(tuple[_Call, int], event.value)
+        block, row = previous.block, previous.row
+        group = self.groups[previous.dialed]
+        now = self.env.now
+        patience = block.patience_of(attempt)
+        deadline = now + patience[row] if patience is not None else _INF
+        call = _Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
+        self.next_call_id += 1
+        call.caller = previous.caller
+        call.attempt = attempt
+        call.next_ordinal = attempt * _ATTEMPT_STRIDE
+        self._enter(call, group)
 
 
 def _hook(policy: HuntPolicy, name: str) -> Any:

@@ -79,6 +79,33 @@ def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
     return summary
 
 
+def _flow(scope: pd.DataFrame, dialled: pd.DataFrame,
+          dialled_elsewhere: int) -> dict[str, float]:
+    """Forwarding and caller figures of one scope.
+
+    ``scope`` holds the calls that ended in it, ``dialled`` those first dialled
+    to it (the same unless calls were forwarded); caller figures are over
+    ``dialled``: a caller is counted by their first attempt.
+    """
+    forwards = scope["forwards"] if "forwards" in scope else pd.Series(0, index=scope.index)
+    attempt = (dialled["attempt"] if "attempt" in dialled
+               else pd.Series(1, index=dialled.index))
+    first = dialled[attempt == 1]
+    callers = len(first)
+    answered = int((dialled["outcome"] == "answered").sum())
+    row: dict[str, float] = {
+        "forwarded_in": int((forwards > 0).sum()),
+        "forwarded_away": dialled_elsewhere,
+        "callers": callers,
+        "attempts_per_caller": len(dialled) / callers if callers else np.nan,
+        "callers_answered_rate": answered / callers if callers else np.nan,
+    }
+    first_rates = outcome_rates(first)
+    for outcome in OUTCOMES:
+        row[f"first_attempt_{outcome}_rate"] = float(first_rates[f"{outcome}_rate"])
+    return row
+
+
 def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
               groups: Sequence[str] | None = None) -> pd.DataFrame:
     """Headline figures per hunt group (pilot calls) and for direct calls.
@@ -91,6 +118,14 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     ``threshold_s`` over offered) and ``after_hours``: pilot calls that arrived
     outside the group's opening hours. Those rang nobody and are left out of
     every other column.
+
+    A row holds the calls that *ended* in its group (``group``), forwarded ones
+    included (``forwarded_in`` counts those; ``forwarded_away`` the calls first
+    dialled to the group that ended in another). The caller columns are over the
+    calls first *dialled* to the group, wherever they ended: ``callers`` (first
+    attempts), ``attempts_per_caller``, ``callers_answered_rate`` (callers
+    answered at some attempt) and ``first_attempt_<outcome>_rate``. Without
+    redials and forwards every call is its own caller on its first attempt.
     """
     rows: dict[str, pd.Series] = {}
     if "after_hours" in calls and calls["after_hours"].any():
@@ -102,17 +137,32 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     if groups is None:
         groups = sorted(g for g in pd.unique(pilot["group"].astype(str)) if g != "nan")
     closed_group = closed["group"].astype(str)
+    dialled_group = pilot["dialed"].astype(str) if "dialed" in pilot else pilot["group"]
+    ended_group = pilot["group"].astype(str)
     for group in groups:
-        rows[group] = _scope_summary(pilot[pilot["group"] == group], threshold_s)
+        scope = pilot[ended_group == group]
+        dialled = pilot[dialled_group == group]
+        elsewhere = int((ended_group[dialled.index] != group).sum())
+        rows[group] = pd.concat([_scope_summary(scope, threshold_s),
+                                 pd.Series(_flow(scope, dialled, elsewhere), dtype=float)])
         rows[group]["after_hours"] = int((closed_group == group).sum())
     if len(groups) > 1:
-        rows["all pilot calls"] = _scope_summary(pilot, threshold_s)
+        rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
+                                             pd.Series(_flow(pilot, pilot, 0), dtype=float)])
         rows["all pilot calls"]["after_hours"] = len(closed)
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
-        rows["direct calls"] = _scope_summary(direct, threshold_s)
+        rows["direct calls"] = pd.concat([_scope_summary(direct, threshold_s),
+                                          pd.Series(_flow(direct, direct, 0), dtype=float)])
         rows["direct calls"]["after_hours"] = 0
     return summary_frame(rows, threshold_s)
+
+
+FLOW_COLUMNS: tuple[str, ...] = (
+    "forwarded_in", "forwarded_away", "callers", "attempts_per_caller",
+    "callers_answered_rate", *(f"first_attempt_{o}_rate" for o in OUTCOMES))
+"""Summary columns about forwarded calls and about callers (see :func:`summarize`)."""
+_COUNT_COLUMNS = ("offered", "after_hours", "forwarded_in", "forwarded_away", "callers")
 
 
 def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
@@ -120,12 +170,12 @@ def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
     """Rows of :func:`summarize` as its table, with every column even when empty."""
     columns = ["offered", "offers_per_call", *(f"{o}_rate" for o in OUTCOMES),
                "mean_wait_s", "p50_wait_s", "p90_wait_s", f"service_level_{threshold_s:g}s",
-               "after_hours"]
+               "after_hours", *FLOW_COLUMNS]
     table = pd.DataFrame.from_dict({k: dict(v) for k, v in rows.items()}, orient="index",
                                    columns=columns)
     table.index.name = "scope"
-    table["offered"] = table["offered"].astype(int)
-    table["after_hours"] = table["after_hours"].fillna(0).astype(int)
+    for column in _COUNT_COLUMNS:
+        table[column] = table[column].fillna(0).astype(int)
     return table
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "HuntPolicy",
     "Regular",
     "Simultaneous",
+    "Staggered",
     "Uniform",
     "Weighted",
     "make_policy",
@@ -42,6 +43,9 @@ class HuntPolicy:
 
     simultaneous = False
     """Whether every idle member rings at once (else one after another)."""
+
+    staggered = False
+    """Whether members join the ringing one by one, each still ringing (see :class:`Staggered`)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -107,6 +111,15 @@ class Simultaneous(HuntPolicy):
     """Every idle member rings at once; the first to pick up takes the call."""
 
     simultaneous = True
+
+
+class Staggered(HuntPolicy):
+    """The first member in list order rings at once; the next idle member joins
+    every ``stagger`` seconds while nobody has picked up, each ringing until the
+    group's time-out counted from their own first ring. The first pick-up wins.
+    """
+
+    staggered = True
 
 
 class Uniform(HuntPolicy):
@@ -187,4 +200,6 @@ def make_policy(group: HuntGroup, rng: np.random.Generator) -> HuntPolicy:
             return Uniform(size, group.idle_counts_direct_calls)
         case "weighted":
             return Weighted(group.weights or (1.0,) * size, rng)
+        case "staggered":
+            return Staggered(size)
     raise ValueError(f"policy: {group.policy!r} is not a policy")  # pragma: no cover

@@ -29,7 +29,8 @@ __all__ = [
     "RingResult",
 ]
 
-OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned")
+OUTCOMES: tuple[str, ...] = (
+    "answered", "voicemail", "busy", "no_answer", "abandoned", "forwarded")
 OFFER_RESULTS: tuple[str, ...] = ("answered", "no_answer", "caller_hung_up", "answered_elsewhere")
 CALL_KINDS: tuple[str, ...] = ("pilot", "direct")
 ABSENCES: tuple[str, ...] = ("logged_out", "away", "not_ready")
@@ -43,6 +44,7 @@ class Outcome:
     BUSY = 2
     NO_ANSWER = 3
     ABANDONED = 4
+    FORWARDED = 5
 
 
 class RingResult:
@@ -76,6 +78,10 @@ class Recorder(Protocol):
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
         """A ring offer of the call that arrived at ``arrival`` ended."""
+
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int) -> None:
+        """The call about to be added is a redial or was forwarded (else: its own
+        caller, attempt 1, no forwards)."""
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
@@ -117,6 +123,11 @@ class CallLog:
         self.offer_start = array("d")
         self.offer_end = array("d")
         self.offer_result = array("b")
+        # sparse: only calls that are redials or were forwarded
+        self.route_call = array("q")
+        self.route_caller = array("q")
+        self.route_attempt = array("h")
+        self.route_forwards = array("b")
 
     def __len__(self) -> int:
         return len(self.call_id)
@@ -148,6 +159,13 @@ class CallLog:
         self.offer_start.append(start)
         self.offer_end.append(end)
         self.offer_result.append(result)
+
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int) -> None:
+        """Note that a call is a redial or was forwarded."""
+        self.route_call.append(call_id)
+        self.route_caller.append(caller_id)
+        self.route_attempt.append(attempt)
+        self.route_forwards.append(forwards)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Append one absence."""
@@ -184,6 +202,8 @@ class CallLog:
 
         arrival = column(self.arrival, "f8")
         answer = column(self.answer, "f8")
+        call_ids = column(self.call_id, "i8")
+        caller_id, attempt, forwards = self._routes(call_ids)
         dialed_labels = self.pilot_numbers + self.agent_numbers
         return pd.DataFrame(
             {
@@ -201,10 +221,30 @@ class CallLog:
                 "wrap_up_s": column(self.wrap_up, "f8"),
                 "end_s": column(self.end, "f8"),
                 "offers": column(self.offers, "i2").astype("int16"),
-                "after_hours": np.isin(column(self.call_id, "i8"),
+                "after_hours": np.isin(call_ids,
                                        np.frombuffer(self.after_hours_calls, dtype=np.int64)),
+                "caller_id": caller_id,
+                "attempt": attempt,
+                "forwards": forwards,
             }
         )
+
+    def _routes(self, call_ids: NDArray[np.int64],
+                ) -> tuple[NDArray[np.int64], NDArray[np.int16], NDArray[np.int8]]:
+        """Caller, attempt (from 1) and forwards of each call in ``call_ids`` (sorted)."""
+        caller_id = call_ids.copy()
+        attempt = np.ones(len(call_ids), dtype=np.int16)
+        forwards = np.zeros(len(call_ids), dtype=np.int8)
+        routed = np.frombuffer(self.route_call, dtype=np.int64)
+        if len(routed):
+            where = np.searchsorted(call_ids, routed)
+            found = where < len(call_ids)
+            found[found] = call_ids[where[found]] == routed[found]
+            rows = where[found]
+            caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
+            attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int16)[found]
+            forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int8)[found]
+        return caller_id, attempt, forwards
 
     def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
         """One row per ring offer of calls with ``call_id >= first_call``."""

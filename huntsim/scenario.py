@@ -18,6 +18,7 @@ from huntsim.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyPr
 from huntsim.calendar import Calendar, WeekTime, format_week_time
 from huntsim.distributions import Constant, Distribution
 from huntsim.errors import ScenarioError
+from huntsim.routing import Forward, Redial, routing_violations
 from huntsim.units import PhoneNumber, Rate, Seconds, Text, WrittenFloat, WrittenInt
 
 __all__ = [
@@ -32,8 +33,9 @@ __all__ = [
     "load_scenario",
 ]
 
-Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted"]
-POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform", "weighted")
+Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
+POLICIES: tuple[str, ...] = (
+    "regular", "circular", "simultaneous", "uniform", "weighted", "staggered")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
 AfterHours = Literal["voicemail", "busy"]
 MAX_EXPECTED_CALLS = 2e8
@@ -158,7 +160,8 @@ class HuntGroup(_Model):
     pilot : str
         The virtual number callers dial; nobody's own number.
     policy : str
-        ``regular``, ``circular``, ``simultaneous``, ``uniform`` or ``weighted``.
+        ``regular``, ``circular``, ``simultaneous``, ``uniform``, ``weighted`` or
+        ``staggered``.
     members : list of str
         Agent numbers, in hunting order.
     no_answer_rings : int
@@ -179,6 +182,21 @@ class HuntGroup(_Model):
         ``voicemail`` or ``busy`` for a pilot call arriving outside ``open``;
         defaults to ``voicemail`` when the pilot has one, else ``busy``. Giving
         it without ``open`` is an error (it could never apply).
+    redial : Redial or None
+        Callers of this pilot who call again; ``None``: the scenario's ``redial``.
+    forward : Forward or None
+        Where calls go instead of the usual treatment, and when.
+    max_wait : float or None
+        With a queue: seconds after reaching the group that a caller may wait,
+        then the ``queue_timeout`` treatment (forward if ``forward.when`` has
+        it, else the pilot's voicemail, else busy); ``None``: no limit.
+    max_queue : int or None
+        With a queue: callers waiting at most; one more gets the all-busy
+        treatment without queueing (forward if ``forward.when`` has
+        ``all_busy``, else voicemail, else busy); ``None``: no limit.
+    stagger : float or None
+        Staggered policy: seconds between one member joining the ringing and
+        the next (default: one ring cycle).
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -194,6 +212,15 @@ class HuntGroup(_Model):
     idle_counts_direct_calls: bool = False
     open: Calendar | None = None
     after_hours: AfterHours | None = None
+    redial: Redial | None = None
+    forward: Forward | None = None
+    max_wait: Seconds | None = Field(default=None, gt=0)
+    max_queue: int | None = Field(default=None, ge=0, le=1_000_000)
+    stagger: Seconds | None = Field(default=None, gt=0)
+
+    def forwards(self, case: str) -> bool:
+        """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
+        return self.forward is not None and case in self.forward.when
 
     @property
     def all_busy_treatment(self) -> WhenAllBusy:
@@ -234,6 +261,9 @@ class Scenario(_Model):
         The moment of the week at simulation time 0, in seconds since Monday
         00:00 (written ``"mon 08:00"``; default Monday 00:00). Weekly arrivals
         are turned into profiles of simulation time from it.
+    redial : Redial or None
+        Callers who call again, for every hunt group that sets no ``redial``
+        of its own; ``None``: callers never redial.
     """
 
     name: Text = "scenario"
@@ -246,6 +276,11 @@ class Scenario(_Model):
     agent_defaults: AgentDefaults | None = None
     agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
+    redial: Redial | None = None
+
+    def redial_of(self, group: HuntGroup) -> Redial | None:
+        """The redial behaviour of the group's callers (its own, else the scenario's)."""
+        return group.redial if group.redial is not None else self.redial
 
     @model_validator(mode="before")
     @classmethod
@@ -434,6 +469,21 @@ def _rule_violations(scenario: Scenario) -> list[str]:
             else:
                 group_of[member] = f"{where} (pilot {group.pilot!r})"
         problems.extend(_group_option_violations(group, where))
+    problems.extend(routing_violations(scenario.hunt_groups, list(owner)))
+    problems.extend(_redial_violations(scenario))
+    return problems
+
+
+def _redial_violations(scenario: Scenario) -> list[str]:
+    """Redials that would come back at the same instant for ever."""
+    problems = []
+    redials = [("redial", scenario.redial)] + [
+        (f"hunt_groups[{g}].redial", group.redial)
+        for g, group in enumerate(scenario.hunt_groups)]
+    for where, redial in redials:
+        if redial is not None and redial.probability > 0 and redial.delay.mean <= 0:
+            problems.append(f"{where}.delay: a mean of {redial.delay.mean:g} s; a redial "
+                            "needs some time between attempts")
     return problems
 
 

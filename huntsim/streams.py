@@ -18,6 +18,11 @@ j-th offer of a call its own, so that nothing shifts when a call is offered
 to more or fewer members. Values are drawn in blocks, which is fast and gives
 the same numbers for the same seed.
 
+A caller who calls again (a redial) keeps their row: attempt ``k`` draws its
+patience, pick-ups, talk time and redial decision from sub-streams of its own
+(``k`` in the ordinal), so the k-th attempt of a caller meets the same luck
+under every policy.
+
 Times leave this module as whole microseconds (Python ints), the engine's
 time resolution, so that the engine adds and compares them exactly.
 """
@@ -97,11 +102,11 @@ class Tickets:
         assert self._block is not None
         return self._block, row
 
-    def patience_block(self) -> list[int] | None:
+    def patience_block(self, attempt: int = 0) -> list[int] | None:
         """Patience of a block of callers, in microseconds (or None: callers never hang up)."""
         if self._patience is None:
             return None
-        return ticks_of(self._patience.quantile(self.stream("patience").random(BLOCK)))
+        return ticks_of(self._patience.quantile(self.stream("patience", attempt).random(BLOCK)))
 
 
 class TicketBlock:
@@ -111,14 +116,39 @@ class TicketBlock:
     block, and times are computed once per distinct distribution.
     """
 
-    __slots__ = ("_answers", "_tickets", "_times", "_uniform", "patience")
+    __slots__ = ("_answers", "_later_patience", "_lists", "_tickets", "_times", "_uniform",
+                 "patience")
 
     def __init__(self, tickets: Tickets) -> None:
         self._tickets = tickets
         self.patience = tickets.patience_block()
+        self._later_patience: dict[int, list[int] | None] = {}
+        self._lists: dict[tuple[str, int], list[float]] = {}
         self._uniform: dict[tuple[str, int], Any] = {}
         self._answers: dict[int, list[float]] = {}
         self._times: dict[tuple[str, int, int], list[int]] = {}
+
+    def patience_of(self, attempt: int) -> list[int] | None:
+        """Patience (µs) of the block's callers on their ``attempt``-th call (0: the first)."""
+        if attempt == 0:
+            return self.patience
+        if attempt not in self._later_patience:
+            self._later_patience[attempt] = self._tickets.patience_block(attempt)
+        return self._later_patience[attempt]
+
+    def uniform(self, quantity: str, ordinal: int) -> list[float]:
+        """Uniform numbers of one quantity (and ordinal) for the block's callers."""
+        key = (quantity, ordinal)
+        values = self._lists.get(key)
+        if values is None:
+            values = self._u(quantity, ordinal).tolist()
+            self._lists[key] = values
+        return values
+
+    def times(self, quantity: str, ordinal: int, key: int,
+              distribution: Distribution) -> list[int]:
+        """Times (µs) of one quantity under ``distribution`` (``key`` stands for it)."""
+        return self._quantiles(quantity, ordinal, key, distribution)
 
     def _u(self, quantity: str, ordinal: int) -> Any:
         key = (quantity, ordinal)
@@ -143,13 +173,13 @@ class TicketBlock:
         """
         return self._quantiles("answer_delay", ordinal, key, distribution)
 
-    def talk(self, key: int, distribution: Distribution) -> list[int]:
+    def talk(self, key: int, distribution: Distribution, attempt: int = 0) -> list[int]:
         """Talk times (µs) of the block's callers, under the answerer's ``distribution``."""
-        return self._quantiles("talk_time", 0, key, distribution)
+        return self._quantiles("talk_time", attempt, key, distribution)
 
-    def wrap_up(self, key: int, distribution: Distribution) -> list[int]:
+    def wrap_up(self, key: int, distribution: Distribution, attempt: int = 0) -> list[int]:
         """Wrap-up times (in microseconds) after the block's calls, under ``distribution``."""
-        return self._quantiles("wrap_up", 0, key, distribution)
+        return self._quantiles("wrap_up", attempt, key, distribution)
 
     def _quantiles(self, quantity: str, ordinal: int, key: int,
                    distribution: Distribution) -> list[int]:
