@@ -34,7 +34,7 @@ not pass the queue and are not in ``queue_log``; wrap-up is not logged there.
 **Master.csv** (``cdr_csv``: no header; accountcode, src, dst, dcontext, clid,
 channel, dstchannel, lastapp, lastdata, start, answer, end, duration, billsec,
 disposition, amaflags, uniqueid, userfield; local times): one line per call,
-pilot and direct, after hours included. ``dst`` is the number dialled;
+pilot and direct, after hours included, in the order the calls end. ``dst`` is the number dialled;
 ``dstchannel`` the member who answered; ``answer`` is the member's pick-up (the
 queue rings the caller, it does not answer first) or, for voicemail, the moment
 voicemail took the call (the message itself is not simulated: ``billsec`` 0).
@@ -194,8 +194,11 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    for row in _rows(calls.sort_values("arrival_s", kind="stable")):
-        writer.writerow(_cdr_row(row, epoch0, stamp, timeout))
+    rows = [_cdr_row(row, epoch0, stamp, timeout)
+            for row in _rows(calls.sort_values("arrival_s", kind="stable"))]
+    # cdr_csv writes a line when the call ends: lines are in order of their end
+    rows.sort(key=lambda row: str(row[11]))
+    writer.writerows(rows)
     return buffer.getvalue()
 
 

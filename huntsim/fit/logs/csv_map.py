@@ -1,0 +1,229 @@
+"""Any CSV of calls, read through a column mapping.
+
+The mapping names the CSV's column for each field; only ``arrival`` is required::
+
+    arrival=Start,answer=Answered,end=Ended,dialed=To,agent=Agent,outcome=Result
+
+or, in a small YAML file (``--columns mapping.yaml``), with optional outcome
+words and a time format::
+
+    columns: {arrival: Start, answer: Answered, end: Ended, dialed: To,
+              agent: Agent, outcome: Result, call_id: Id, caller: From}
+    outcomes: {"Missed": abandoned, "VM": voicemail}
+    time_format: "%d/%m/%Y %H:%M:%S"
+
+Times are the office's wall-clock times (any form pandas reads, or
+``time_format``). Without an ``outcome`` column a call with an answer time is
+answered and one without is abandoned; talk time is ``end - answer`` unless a
+``talk`` column (seconds) is given, and a ``wait`` column (seconds) may stand
+in for the answer time. Outcome words are matched without regard to case:
+huntsim's own (answered, voicemail, busy, no_answer, abandoned), Asterisk's
+dispositions and the mapping's ``outcomes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from huntsim.fit.logs.common import (
+    CALL_COLUMNS,
+    OUTCOMES,
+    PRESENCE_COLUMNS,
+    RING_COLUMNS,
+    LogData,
+    LogError,
+    LogWarnings,
+    as_path,
+    empty_frame,
+    log_period,
+)
+
+__all__ = ["FIELDS", "read_csv_log", "read_mapping"]
+
+FIELDS: tuple[str, ...] = ("arrival", "answer", "end", "dialed", "agent", "outcome", "talk",
+                           "wait", "call_id", "caller", "queue")
+"""Fields a mapping may name (``arrival`` is required)."""
+
+_WORDS = {
+    "answered": "answered", "answer": "answered", "connected": "answered",
+    "completed": "answered", "voicemail": "voicemail", "vm": "voicemail",
+    "busy": "busy", "failed": "busy", "congestion": "busy", "no_answer": "no_answer",
+    "no answer": "no_answer", "noanswer": "no_answer", "unanswered": "no_answer",
+    "abandoned": "abandoned", "abandon": "abandoned", "hangup": "abandoned",
+    "missed": "abandoned",
+}
+
+
+def read_mapping(text: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """A column mapping from ``'field=Column,...'``, a YAML file or a dict.
+
+    Returns
+    -------
+    dict
+        ``{"columns": {...}, "outcomes": {...}, "time_format": str | None}``.
+
+    Raises
+    ------
+    LogError
+        For a field that is not one of :data:`FIELDS`, or no ``arrival``.
+
+    Examples
+    --------
+    >>> read_mapping("arrival=Start, agent=Who")["columns"]
+    {'arrival': 'Start', 'agent': 'Who'}
+    """
+    data: Any
+    if isinstance(text, Mapping):
+        data = dict(text)
+    elif Path(str(text)).suffix.lower() in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(Path(str(text)).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise LogError(f"--columns: cannot read {str(text)!r}: {error}") from None
+    else:
+        pairs = [p.split("=", 1) for p in str(text).split(",") if p.strip()]
+        if any(len(p) != 2 for p in pairs):
+            raise LogError(f"--columns: {str(text)!r}: write field=Column pairs, "
+                           "e.g. arrival=Start,answer=Answered")
+        data = {"columns": {k.strip(): v.strip() for k, v in pairs}}
+    if not isinstance(data, Mapping) or not isinstance(data.get("columns"), Mapping):
+        raise LogError("--columns: the YAML needs a 'columns' mapping of field: Column")
+    columns = {str(k): str(v) for k, v in data["columns"].items()}
+    unknown = sorted(set(columns) - set(FIELDS))
+    if unknown:
+        raise LogError(f"--columns: {unknown[0]!r} is not a field; choose from "
+                       f"{', '.join(FIELDS)}")
+    if "arrival" not in columns:
+        raise LogError("--columns: name the column of the arrival time (arrival=...)")
+    outcomes = {str(k).strip().lower(): str(v) for k, v in (data.get("outcomes") or {}).items()}
+    bad = sorted(v for v in outcomes.values() if v not in OUTCOMES)
+    if bad:
+        raise LogError(f"--columns: outcomes: {bad[0]!r} is not an outcome; choose from "
+                       f"{', '.join(OUTCOMES)}")
+    return {"columns": columns, "outcomes": outcomes, "time_format": data.get("time_format")}
+
+
+def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
+                 pilot: str | None = None, tz: str | None = None) -> LogData:
+    """Read a CSV of calls through a column ``mapping`` (see the module).
+
+    Parameters
+    ----------
+    path : path
+        The CSV file (with a header line).
+    mapping : str, path or mapping
+        See :func:`read_mapping`.
+    pilot : str, optional
+        Keep the calls whose ``dialed`` is this number (others dialled to a
+        member who answers pilot calls are direct calls); default: all calls
+        are pilot calls.
+    tz : str, optional
+        Unused: the file holds local times (kept for a common signature).
+
+    Raises
+    ------
+    LogError
+        For a missing column or when no call can be read.
+    """
+    file = as_path(path)
+    spec = read_mapping(mapping)
+    columns: dict[str, str] = spec["columns"]
+    warnings = LogWarnings(str(file))
+    try:
+        table = pd.read_csv(file, dtype=str, keep_default_na=False, on_bad_lines="warn")
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        raise LogError(f"{str(file)!r}: cannot be read as CSV: {error}") from None
+    missing = [c for c in columns.values() if c not in table.columns]
+    if missing:
+        raise LogError(f"{file}: no column {missing[0]!r} (the header has "
+                       f"{', '.join(map(repr, table.columns[:12]))})")
+    words = {**_WORDS, **spec["outcomes"]}
+    calls = []
+    for index, row in enumerate(table.astype(str).itertuples(index=False, name=None)):
+        line = index + 2
+        call = _call(dict(zip(table.columns, row, strict=True)), columns, words, spec["time_format"], line, warnings)
+        if call is not None:
+            calls.append(call)
+    if not calls:
+        raise warnings.error("no call could be read")
+    frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
+    frame["arrival"] = pd.to_datetime(frame["arrival"])
+    if pilot is not None:
+        members = set(frame.loc[frame["dialed"] == pilot, "agent"].dropna())
+        frame.loc[frame["dialed"].isin(members), "kind"] = "direct"
+        other = ~frame["dialed"].isin([pilot, *members])
+        for line in frame.loc[other, "line"]:
+            warnings.add("call to another number (left out)", int(line), "field dialed")
+        frame = frame[~other]
+        if not len(frame[frame["kind"] == "pilot"]):
+            raise warnings.error(f"no call to the pilot {pilot!r}")
+    frame = frame.sort_values("arrival", kind="stable").reset_index(drop=True)
+    start, end = log_period(frame["arrival"])
+    return LogData(frame, empty_frame(RING_COLUMNS), empty_frame(PRESENCE_COLUMNS), "csv",
+                   warnings, start, end)
+
+
+def _time(value: str, time_format: str | None) -> pd.Timestamp | None:
+    if not value.strip():
+        return None
+    try:
+        stamp = pd.to_datetime(value.strip(), format=time_format)
+    except (ValueError, TypeError):
+        return None
+    return None if pd.isna(stamp) else pd.Timestamp(stamp).tz_localize(None)
+
+
+def _call(row: dict[str, str], columns: dict[str, str], words: dict[str, str],
+          time_format: str | None, line: int, warnings: LogWarnings) -> dict[str, Any] | None:
+    def get(field: str) -> str:
+        return row[columns[field]].strip() if field in columns else ""
+
+    def seconds(field: str) -> float:
+        try:
+            value = float(get(field))
+        except ValueError:
+            return float("nan")
+        return value if np.isfinite(value) and value >= 0 else float("nan")
+
+    arrival = _time(get("arrival"), time_format)
+    if arrival is None:
+        warnings.add("unreadable arrival time", line, f"column {columns['arrival']!r}")
+        return None
+    answer, end = _time(get("answer"), time_format), _time(get("end"), time_format)
+    if "outcome" in columns:
+        outcome = words.get(get("outcome").lower())
+        if outcome is None:
+            warnings.add(f"unknown outcome {get('outcome')[:20]!r} (left out)", line,
+                         f"column {columns['outcome']!r}")
+            return None
+    else:
+        outcome = "answered" if answer is not None or np.isfinite(seconds("wait")) \
+            else "abandoned"
+    wait = seconds("wait")
+    if answer is not None:
+        wait = (answer - arrival).total_seconds()
+    talk = seconds("talk")
+    if not np.isfinite(talk) and answer is not None and end is not None:
+        talk = (end - answer).total_seconds()
+    if outcome == "answered" and not np.isfinite(wait):
+        warnings.add("answered call without an answer time (wait unknown)", line,
+                     f"column {columns.get('answer', 'answer')!r}")
+    leave = (end - arrival).total_seconds() if end is not None else float("nan")
+    if end is not None and end < arrival:
+        warnings.add("call ends before it arrives (left out)", line, "columns arrival, end")
+        return None
+    dialed = get("dialed")
+    return {
+        "call_id": get("call_id") or f"line {line}", "queue": get("queue") or dialed,
+        "kind": "pilot", "dialed": dialed, "caller": get("caller"), "arrival": arrival,
+        "outcome": outcome, "agent": get("agent") or None if outcome == "answered" else None,
+        "wait_s": wait if outcome == "answered" else np.nan,
+        "talk_s": talk if outcome == "answered" else np.nan,
+        "leave_s": np.nan if outcome == "answered" else leave, "rings": np.nan, "line": line,
+    }
