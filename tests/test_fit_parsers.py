@@ -17,7 +17,7 @@ MON = 1704067200
 
 def _write(tmp_path, name, text):
     path = tmp_path / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"))
+    path.write_text(text if name == "Master.csv" else textwrap.dedent(text).lstrip("\n"))
     return path
 
 
@@ -128,17 +128,38 @@ def test_queue_log_presence_and_time_zone(tmp_path):
     assert log.presence["time"].iloc[0] == pd.Timestamp("2024-01-01 08:00")
 
 
-CDR = '''
-    "","5551234","600","from-pstn","""Smith, John"" <5551234>","PJSIP/trunk-0001","PJSIP/101-00000001","Queue","600,,,,18","2024-01-01 23:58:00","2024-01-01 23:58:12","2024-01-02 00:03:12",312,300,"ANSWERED","DOCUMENTATION","1704153480.1",""
-    "","5551235","600","from-pstn","""Doe"" <5551235>","PJSIP/trunk-0002","PJSIP/102-00000002","Queue","600","2024-01-02 09:00:00","","2024-01-02 09:02:10",130,120,"ANSWERED","DOCUMENTATION","1704186000.2",""
-    "","5551236","600","from-pstn","","PJSIP/trunk-0003","","VoiceMail","600@default","2024-01-02 09:10:00","2024-01-02 09:10:20","2024-01-02 09:10:20",20,0,"ANSWERED","DOCUMENTATION","1704186600.3",""
-    "","5551237","600","from-pstn","","PJSIP/trunk-0004","","Queue","600","2024-01-02 09:20:00","","2024-01-02 09:20:35",35,0,"NO ANSWER","DOCUMENTATION","1704187200.4",""
-    "","5551238","600","from-pstn","","PJSIP/trunk-0005","","Busy","","2024-01-02 09:30:00","","2024-01-02 09:30:00",0,0,"BUSY","DOCUMENTATION","1704187800.5",""
-    "","5551239","101","from-pstn","","PJSIP/trunk-0006","PJSIP/101-00000006","Dial","PJSIP/101,20","2024-01-02 09:40:00","2024-01-02 09:40:03","2024-01-02 09:41:03",63,60,"ANSWERED","DOCUMENTATION","1704188400.6",""
-    "","5551240","700","from-pstn","","PJSIP/trunk-0007","","Dial","","2024-01-02 09:50:00","","2024-01-02 09:50:30",30,0,"NO ANSWER","DOCUMENTATION","1704189000.7",""
-    "","5551241","600","from-pstn","","PJSIP/trunk-0008","","Hangup","","2024-01-02 09:55:00","","2024-01-02 09:55:54",54,0,"NO ANSWER"
-    "","5551242","600","from-pstn","","PJSIP/trunk-0008","","Hangup","","2024-01-02 09:56:00","","2024-01-02 09:56:54",54,0,"NO ANSWER","DOCUMENTATION"
-'''
+def _cdr(src, dst, clid, dstchannel, app, data, start, answer, end, duration, billsec,
+         disposition, *tail):
+    """One Master.csv line as cdr_csv writes it (numbers unquoted, the rest quoted)."""
+    fields = ["", src, dst, "from-pstn", clid, f"PJSIP/trunk-{src}", dstchannel, app, data,
+              start, answer, end, duration, billsec, disposition, *tail]
+    return ",".join(str(f) if isinstance(f, int) else '"' + f.replace('"', '""') + '"'
+                    for f in fields)
+
+
+DAY2 = "2024-01-02 09:"
+CDR = "\n".join([
+    _cdr("5551234", "600", '"Smith, John" <5551234>', "PJSIP/101-00000001", "Queue",
+         "600,,,,18", "2024-01-01 23:58:00", "2024-01-01 23:58:12", "2024-01-02 00:03:12",
+         312, 300, "ANSWERED", "DOCUMENTATION", "1704153480.1", ""),
+    _cdr("5551235", "600", '"Doe" <5551235>', "PJSIP/102-00000002", "Queue", "600",
+         DAY2 + "00:00", "", DAY2 + "02:10", 130, 120, "ANSWERED", "DOCUMENTATION", "2", ""),
+    _cdr("5551236", "600", "", "", "VoiceMail", "600@default", DAY2 + "10:00", DAY2 + "10:20",
+         DAY2 + "10:20", 20, 0, "ANSWERED", "DOCUMENTATION", "3", ""),
+    _cdr("5551237", "600", "", "", "Queue", "600", DAY2 + "20:00", "", DAY2 + "20:35", 35, 0,
+         "NO ANSWER", "DOCUMENTATION", "4", ""),
+    _cdr("5551238", "600", "", "", "Busy", "", DAY2 + "30:00", "", DAY2 + "30:00", 0, 0,
+         "BUSY", "DOCUMENTATION", "5", ""),
+    _cdr("5551239", "101", "", "PJSIP/101-00000006", "Dial", "PJSIP/101,20", DAY2 + "40:00",
+         DAY2 + "40:03", DAY2 + "41:03", 63, 60, "ANSWERED", "DOCUMENTATION", "6", ""),
+    _cdr("5551240", "700", "", "", "Dial", "", DAY2 + "50:00", "", DAY2 + "50:30", 30, 0,
+         "NO ANSWER", "DOCUMENTATION", "7", ""),
+    # truncated: the line stops after the duration
+    _cdr("5551241", "600", "", "", "Hangup", "", DAY2 + "55:00", "", DAY2 + "55:54", 54, 0,
+         "NO ANSWER").rsplit(",", 2)[0],
+    _cdr("5551242", "600", "", "", "Hangup", "", DAY2 + "56:00", "", DAY2 + "56:54", 54, 0,
+         "NO ANSWER", "DOCUMENTATION"),
+]) + "\n"
 
 
 def test_cdr_csv_layout_and_edge_cases(tmp_path):
@@ -166,7 +187,7 @@ def test_cdr_csv_layout_and_edge_cases(tmp_path):
 
 
 def test_cdr_csv_clock_backwards_and_nothing_usable(tmp_path):
-    lines = CDR.strip().splitlines()
+    lines = CDR.splitlines()
     log = read_log(_write(tmp_path, "Master.csv", "\n".join([lines[2], lines[1]])),
                    "asterisk-cdr-csv", pilot="600")
     assert log.warnings.counts["clock went backwards"] == 1

@@ -147,7 +147,8 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
     calls = []
     for index, row in enumerate(table.astype(str).itertuples(index=False, name=None)):
         line = index + 2
-        call = _call(dict(zip(table.columns, row, strict=True)), columns, words, spec["time_format"], line, warnings)
+        fields = dict(zip(table.columns, row, strict=True))
+        call = _call(fields, columns, words, spec["time_format"], line, warnings)
         if call is not None:
             calls.append(call)
     if not calls:
