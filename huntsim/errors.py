@@ -6,12 +6,15 @@ Every message names where the problem is and the value found there, e.g.
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["ScenarioError", "format_path"]
+__all__ = ["ScenarioError", "did_you_mean", "format_path", "known_keys", "unique"]
 
 # Tags of discriminated unions that pydantic puts in error locations; they
 # name the form that was tried, not a key the user wrote, so they are dropped.
@@ -38,8 +41,20 @@ class ScenarioError(Exception):
         super().__init__("\n".join(self.messages))
 
     @classmethod
-    def from_validation(cls, error: ValidationError, prefix: str = "") -> ScenarioError:
-        """Turn pydantic's errors into field-named messages."""
+    def from_validation(cls, error: ValidationError, prefix: str = "",
+                        model: type[BaseModel] | None = None) -> ScenarioError:
+        """Turn pydantic's errors into field-named messages, each once.
+
+        Parameters
+        ----------
+        error : ValidationError
+            What pydantic found.
+        prefix : str
+            Written before every path (e.g. the file or option the data came from).
+        model : pydantic model class, optional
+            The model that was validated; with it an unknown key gets a
+            ``did you mean`` from the keys allowed at its place.
+        """
         items = error.errors()
         # a list whose items failed also reports being too short: say only why the items failed
         nested = [tuple(i["loc"]) for i in items]
@@ -49,7 +64,7 @@ class ScenarioError(Exception):
                     and any(len(n) > len(i["loc"]) and n[: len(i["loc"])] == tuple(i["loc"])
                             for n in nested))
         ]
-        return cls([_describe(item, prefix) for item in items])
+        return cls(unique(_describe(item, prefix, model) for item in items))
 
 
 def format_path(location: Iterable[int | str], prefix: str = "") -> str:
@@ -78,14 +93,110 @@ def _short_repr(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _describe(item: Any, prefix: str) -> str:
+def unique(messages: Iterable[str]) -> list[str]:
+    """The messages in order, each once (a mistake shared by many entries is one mistake).
+
+    Examples
+    --------
+    >>> unique(["a: bad", "b: bad", "a: bad"])
+    ['a: bad', 'b: bad']
+    """
+    return list(dict.fromkeys(messages))
+
+
+def did_you_mean(key: str, known: Iterable[str]) -> str:
+    """A hint for an unknown key: the closest known keys, else the keys allowed.
+
+    Examples
+    --------
+    >>> did_you_mean("talktime", ["number", "talk_time", "wrap_up"])
+    "did you mean 'talk_time'?"
+    >>> did_you_mean("colour", ["number", "name"])
+    'the keys here are: name, number'
+    """
+    choices = sorted(set(known))
+    close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "the keys here are: " + ", ".join(choices)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models a field's type can hold (through unions, lists, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return []
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(m for m in _models_in(arg) if m not in found)
+    return found
+
+
+def _chosen(part: str, model: type[BaseModel]) -> bool:
+    """Whether ``part`` is the ``dist`` the file chose for ``model``."""
+    dist = model.model_fields.get("dist")
+    return dist is not None and dist.default == part
+
+
+def _is_tag(part: str, model: type[BaseModel]) -> bool:
+    """Whether ``part`` is the tag of a form (e.g. of arrivals) that pydantic tried.
+
+    The form was guessed from the keys, so every form's keys stay candidates.
+    """
+    name = model.__name__.lower()
+    return part.lower() in (name, f"function-{name}")
+
+
+def known_keys(model: type[BaseModel], location: Sequence[int | str]) -> list[str]:
+    """The keys allowed in the mapping at ``location`` inside data for ``model``.
+
+    Besides the fields, a model may name keys that are taken before
+    validation in ``FILE_KEYS`` (a class variable), e.g. an agent's ``count``.
+
+    Examples
+    --------
+    >>> from huntsim.scenario import Scenario
+    >>> known_keys(Scenario, ("hunt_groups", 0, "redial"))
+    ['on', 'probability', 'delay', 'max_attempts']
+    """
+    candidates: list[type[BaseModel]] = [model]
+    for part in location:
+        if isinstance(part, int):
+            continue
+        chosen = [m for m in candidates if _chosen(part, m)]
+        if chosen:
+            candidates = chosen
+            continue
+        if any(_is_tag(part, m) for m in candidates):
+            continue
+        fields = [m.model_fields[part] for m in candidates if part in m.model_fields]
+        if fields:
+            candidates = [m for f in fields for m in _models_in(f.annotation)]
+    keys: list[str] = []
+    for candidate in candidates:
+        extra = getattr(candidate, "FILE_KEYS", ())
+        keys.extend(k for k in [*candidate.model_fields, *extra] if k not in keys)
+    return keys
+
+
+def _describe(item: Any, prefix: str, model: type[BaseModel] | None = None) -> str:
     path = format_path(item["loc"], prefix)
     kind = item["type"]
     message = str(item["msg"]).removeprefix("Value error, ")
     if kind == "missing":
         return f"{path}: required but missing"
     if kind == "extra_forbidden":
-        return f"{path}: unknown key (value {_short_repr(item['input'])})"
+        text = f"{path}: unknown key (value {_short_repr(item['input'])})"
+        key = item["loc"][-1] if item["loc"] else None
+        if model is not None and isinstance(key, str):
+            known = known_keys(model, item["loc"][:-1])
+            if known:
+                text += f"; {did_you_mean(key, known)}"
+        return text
     shown = _short_repr(item["input"])
     if shown in message:
         return f"{path}: {message}"

@@ -6,18 +6,27 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 from yaml.constructor import ConstructorError
 
 from huntsim.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
+from huntsim.blocks import Origins, expand_agents, expand_members
 from huntsim.calendar import Calendar, WeekTime, format_week_time
 from huntsim.distributions import Constant, Distribution
-from huntsim.errors import ScenarioError
+from huntsim.errors import ScenarioError, unique
 from huntsim.routing import Forward, Redial, routing_violations
 from huntsim.units import PhoneNumber, Rate, Seconds, Text, WrittenFloat, WrittenInt
 
@@ -132,6 +141,9 @@ class Agent(_Model):
     after_missed : AfterMissed or None
         Automatic not-ready after missed group rings; ``None``: never.
     """
+
+    FILE_KEYS: ClassVar[tuple[str, ...]] = ("numbers", "count")
+    """Keys of an agent entry that make it a block of agents (see :mod:`huntsim.blocks`)."""
 
     number: PhoneNumber = Field(min_length=1)
     name: Text | None = None
@@ -284,17 +296,43 @@ class Scenario(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _parse_units_and_defaults(cls, data: Any) -> Any:
+    def _parse_units_and_defaults(cls, data: Any, info: ValidationInfo) -> Any:
+        """Write out blocks of agents and ranges of members, then fill in the defaults.
+
+        What the messages need to name the entries as written in the file
+        (:class:`~huntsim.blocks.Origins`, and the defaults that were not
+        valid) is left in the validation context for :func:`validate_scenario`.
+        """
         if not isinstance(data, Mapping):
             return data
         data = dict(data)
+        context = info.context if isinstance(info.context, dict) else {}
+        origins = Origins()
+        context["origins"] = origins
+        problems: list[str] = []
+        if isinstance(data.get("agents"), list | tuple):
+            data["agents"], origins.agents, found = expand_agents(data["agents"])
+            problems.extend(found)
+        if isinstance(data.get("hunt_groups"), list | tuple):
+            groups = []
+            for g, group in enumerate(data["hunt_groups"]):
+                if isinstance(group, Mapping) and isinstance(group.get("members"), list | tuple):
+                    members, origins.members[g], found = expand_members(
+                        group["members"], f"hunt_groups[{g}].members")
+                    problems.extend(found)
+                    group = {**group, "members": members}
+                groups.append(group)
+            data["hunt_groups"] = groups
+        if problems:
+            raise ScenarioError(problems)
         defaults = data.get("agent_defaults")
         agents = data.get("agents")
         if isinstance(defaults, Mapping) and isinstance(agents, list | tuple):
+            usable = _usable_defaults(defaults, info.context)
+            context["bad_defaults"] = {
+                k for k in defaults if k in AgentDefaults.model_fields and k not in usable}
             data["agents"] = [
-                {**{k: v for k, v in defaults.items() if v is not None}, **agent}
-                if isinstance(agent, Mapping)
-                else agent
+                {**usable, **agent} if isinstance(agent, Mapping) else agent
                 for agent in agents
             ]
         elif isinstance(defaults, AgentDefaults) and isinstance(agents, list | tuple):
@@ -394,6 +432,41 @@ class Scenario(_Model):
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields.update(changes)
         return validate_scenario(fields)
+
+
+def _usable_defaults(defaults: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """The defaults to copy into every agent: known keys with valid values.
+
+    An unknown key or a bad value is reported once, at ``agent_defaults``,
+    not again for every agent that would have taken it.
+    """
+    known = {k: v for k, v in defaults.items() if k in AgentDefaults.model_fields and v is not None}
+    try:
+        AgentDefaults.model_validate(known, context=context)
+    except ValidationError as error:
+        bad = {item["loc"][0] for item in error.errors() if item["loc"]}
+        known = {k: v for k, v in known.items() if k not in bad}
+    return known
+
+
+_MISSING_IN_AGENT = re.compile(r"^agents\[\d+\]\.(\w+): required but missing$")
+
+
+def _in_file_terms(messages: list[str], context: Mapping[str, Any]) -> list[str]:
+    """Messages naming the entries as written (before blocks were expanded), each once.
+
+    An agent missing a key whose default was invalid is not reported: the
+    default's own message says what is wrong.
+    """
+    origins = context.get("origins")
+    bad = context.get("bad_defaults") or set()
+    kept = []
+    for message in messages:
+        missing = _MISSING_IN_AGENT.match(message)
+        if missing is not None and missing.group(1) in bad:
+            continue
+        kept.append(origins.relocate(message) if isinstance(origins, Origins) else message)
+    return unique(kept)
 
 
 def _from_start(
@@ -567,11 +640,14 @@ _ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _ScenarioLoader.const
 
 def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
     """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`."""
-    context = {"base_dir": str(base_dir or Path.cwd())}
+    context: dict[str, Any] = {"base_dir": str(base_dir or Path.cwd())}
     try:
         return Scenario.model_validate(data, context=context)
     except ValidationError as error:
-        raise ScenarioError.from_validation(error) from None
+        messages = ScenarioError.from_validation(error, model=Scenario).messages
+    except ScenarioError as error:
+        messages = error.messages
+    raise ScenarioError(_in_file_terms(messages, context))
 
 
 def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario:

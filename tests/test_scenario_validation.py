@@ -111,8 +111,8 @@ RULES = [
      "agents[1].answer_probability: Input should be less than or equal to 1 (got 1.5)"),
     ("unknown policy",
      lambda d: d["hunt_groups"][0].update(policy="random"),
-     "hunt_groups[0].policy: Input should be 'regular', 'circular', 'simultaneous', 'uniform' "
-     "or 'weighted' (got 'random')"),
+     "hunt_groups[0].policy: Input should be 'regular', 'circular', 'simultaneous', 'uniform', "
+     "'weighted' or 'staggered' (got 'random')"),
     ("unknown key",
      lambda d: d["agents"][0].update(colour="red"),
      "agents[0].colour: unknown key (value 'red')"),
@@ -251,3 +251,169 @@ def test_with_policy_refuses_unknown_policies():
     assert scenario.with_policy("uniform").hunt_groups[0].policy == "uniform"
 
 
+
+
+def many_agents(count: int, **defaults) -> dict:
+    return {
+        "duration": "1h",
+        "agent_defaults": {"talk_time": "3min", **defaults},
+        "agents": [{"number": f"555-{101 + k:04d}"} for k in range(count)],
+        "hunt_groups": [{"pilot": "555-0100", "members": ["555-0101"]}],
+    }
+
+
+def test_an_unknown_key_in_agent_defaults_is_reported_once_with_a_suggestion():
+    assert messages(many_agents(100, wrapup="30s")) == [
+        "agent_defaults.wrapup: unknown key (value '30s'); did you mean 'wrap_up'?"]
+
+
+def test_a_bad_value_in_agent_defaults_is_reported_once():
+    data = many_agents(100)
+    data["agent_defaults"]["talk_time"] = "three minutes"
+    found = messages(data)
+    assert len(found) == 1, found
+    assert found[0].startswith("agent_defaults.talk_time")
+    assert "'three minutes'" in found[0]
+
+
+def test_a_bad_value_in_agent_defaults_does_not_hide_an_agent_own_mistake():
+    data = many_agents(3, answer_probability=2)
+    data["agents"][1]["answer_probability"] = -1
+    found = messages(data)
+    assert [m.split(":")[0] for m in found] == [
+        "agent_defaults.answer_probability", "agents[1].answer_probability"]
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "expected"),
+    [(lambda d: d["agents"][0], "talk_tme", "did you mean 'talk_time'?"),
+     (lambda d: d["agents"][0], "numbrs", "did you mean 'numbers' or 'number'?"),
+     (lambda d: d["hunt_groups"][0], "when_all_bsy", "did you mean 'when_all_busy'?"),
+     (lambda d: d, "warm_up", "did you mean 'warmup'?"),
+     (lambda d: d["agents"][0]["talk_time"], "sdd", "did you mean 'sd'?"),
+     (lambda d: d["hunt_groups"][0]["arrivals"], "perod", "did you mean 'period'?")],
+    ids=["agent", "agent block key", "group", "top level", "distribution", "arrivals"],
+)
+def test_unknown_keys_get_a_did_you_mean_from_the_keys_allowed_there(where, key, expected):
+    data = office(agents={"A": {"talk_time": {"dist": "lognormal", "mean": 60, "sd": 30}}})
+    data["hunt_groups"][0]["arrivals"] = {"profile": [{"start": 0, "rate": "1/h"}]}
+    where(data)[key] = 1
+    found = [m for m in messages(data) if "unknown key" in m]
+    assert len(found) == 1, found
+    assert found[0].endswith(expected), found
+
+
+def test_an_unknown_key_without_a_close_match_lists_the_keys():
+    found = messages(broken(lambda d: d["hunt_groups"][0].update(colour="red")))
+    assert found[0].startswith("hunt_groups[0].colour: unknown key (value 'red'); "
+                               "the keys here are: after_hours, arrivals,")
+
+
+# blocks of agents and ranges of members
+
+
+def block_office(*entries, members=("555-0101",)) -> dict:
+    return {"duration": "1h", "agent_defaults": {"talk_time": "3min"}, "agents": list(entries),
+            "hunt_groups": [{"pilot": "555-0100", "members": list(members)}]}
+
+
+def test_a_range_of_numbers_declares_a_block_of_agents():
+    scenario = load_scenario(block_office(
+        {"numbers": "555-0101..555-0140", "name": "Agent {n}", "wrap_up": "30s"},
+        members=["555-0101..555-0140"]))
+    assert len(scenario.agents) == 40
+    assert [a.number for a in scenario.agents[:2]] == ["555-0101", "555-0102"]
+    assert scenario.agents[-1].number == "555-0140"
+    assert scenario.agents[-1].name == "Agent 40"
+    assert {a.wrap_up for a in scenario.agents} == {Constant(value=30.0)}
+    assert scenario.hunt_groups[0].members == tuple(a.number for a in scenario.agents)
+
+
+def test_a_number_with_a_count_keeps_the_layout_as_written(tmp_path):
+    path = tmp_path / "office.yaml"
+    path.write_text(
+        "duration: 1h\n"
+        "agents:\n"
+        "  - {number: 0098, count: 3, talk_time: 3min, name: '{number} desk'}\n"
+        "  - {number: +15550101, count: 2, talk_time: 3min}\n"
+        "hunt_groups:\n"
+        "  - {pilot: 0001, members: [0098..0100, +15550101, +15550102]}\n")
+    scenario = load_scenario(path)
+    assert [a.number for a in scenario.agents] == [
+        "0098", "0099", "0100", "+15550101", "+15550102"]
+    assert scenario.agents[2].name == "0100 desk"
+    assert scenario.hunt_groups[0].members[:3] == ("0098", "0099", "0100")
+
+
+def test_a_list_of_numbers_shares_the_settings():
+    scenario = load_scenario(block_office(
+        {"numbers": ["555-0101", "555-0105..555-0106"], "answer_probability": 0.5}))
+    assert [(a.number, a.answer_probability) for a in scenario.agents] == [
+        ("555-0101", 0.5), ("555-0105", 0.5), ("555-0106", 0.5)]
+
+
+BLOCK_MISTAKES = [
+    ({"numbers": "555-0140..555-0101"},
+     "agents[1].numbers: '555-0140..555-0101' runs backwards"),
+    ({"numbers": "555-0101..555-140"},
+     "agents[1].numbers: '555-0101..555-140': 555-0101 and 555-140 differ in layout"),
+    ({"numbers": "555-0101..."}, "agents[1].numbers: '555-0101...' is not a range of numbers"),
+    ({"numbers": "0..99999"}, "agents[1].numbers: '0..99999' differ in layout"),
+    ({"numbers": "00000..99999"}, "agents[1].numbers: '00000..99999' is 100,000 numbers, "
+                                  "more than 9,999"),
+    ({"number": "555-0201", "count": 0}, "agents[1].count: 0 must be a whole number from 1"),
+    ({"number": "555-0201", "count": "many"}, "agents[1].count: 'many' must be a whole number"),
+    ({"number": "555-9999", "count": 2},
+     "agents[1].count: counting 2 numbers on from '555-9999' needs more than its 4 digits"),
+    ({"number": "desk", "count": 2}, "agents[1].count: 'desk' has no digits to count on from"),
+    ({"count": 2}, "agents[1].number: None is not a phone number to count on from"),
+    ({"number": "555-0201", "numbers": "555-0202..555-0203"},
+     "agents[1]: give number (one agent, or the first with count) or numbers"),
+    ({"numbers": "555-0201..555-0203", "count": 3}, "agents[1].count: 3 with numbers"),
+    ({"numbers": "555-0201..555-0203", "name": "Agent {i}"},
+     "agents[1].name: 'Agent {i}' has the unknown placeholder {i}"),
+    ({"numbers": ["555-0201", True]}, "agents[1].numbers[1]: True is not a phone number"),
+    ({"numbers": []}, "agents[1].numbers: [] is neither a range"),
+]
+
+
+@pytest.mark.parametrize(("entry", "expected"), BLOCK_MISTAKES,
+                         ids=[e for _, e in BLOCK_MISTAKES])
+def test_a_broken_block_is_one_message_naming_the_field_and_the_value(entry, expected):
+    found = messages(block_office({"number": "555-0101"}, entry))
+    assert len(found) == 1, found
+    assert found[0].startswith(expected.split("'")[0]), found
+    assert all(part in found[0] for part in expected.split(" differ")[:1]), found
+
+
+def test_a_mistake_in_a_block_is_reported_once_at_the_entry_as_written():
+    found = messages(block_office({"number": "555-0101"},
+                                  {"numbers": "555-0102..555-0141", "wrap_up": "soon"}))
+    assert len(found) == 1, found
+    assert found[0].startswith("agents[1].wrap_up.value: 'soon' is not a duration"), found
+
+
+def test_rules_name_the_block_and_the_member_range_as_written():
+    found = messages(block_office(
+        {"numbers": "555-0101..555-0110"}, {"number": "555-0105"},
+        members=["555-0101..555-0110", "555-0111..555-0112"]))
+    assert found == [
+        "agents[1].number: '555-0105' is already the number of agents[0]",
+        "hunt_groups[0].members[1]: '555-0111' is not an agent",
+        "hunt_groups[0].members[1]: '555-0112' is not an agent",
+    ]
+
+
+def test_a_bad_member_range_names_the_member():
+    found = messages(block_office({"number": "555-0101"}, members=["555-0101..0102"]))
+    assert found == ["hunt_groups[0].members[0]: '555-0101..0102': 555-0101 and 0102 differ "
+                     "in layout; write FIRST..LAST with the same layout, e.g. "
+                     "'555-0101..555-0140'"]
+
+
+def test_blocks_do_not_change_scenarios_written_one_agent_at_a_time():
+    listed = load_scenario(block_office(*[{"number": f"555-{k:04d}", "name": f"Agent {k - 100}"}
+                                          for k in range(101, 106)]))
+    block = load_scenario(block_office({"numbers": "555-0101..555-0105",
+                                        "name": "Agent {n}"}))
+    assert listed == block
