@@ -5,6 +5,9 @@ directory that cannot be used), with field-named messages and no traceback.
 Every argument is checked before an output directory is created. Warnings
 about a run's figures (see :func:`huntsim.simulation.run_warnings`) go to
 stderr as ``warning: ...`` lines and do not change the exit code.
+
+Start-up is kept short (``huntsim --help`` loads no numerical library):
+modules are imported by the command that uses them.
 """
 
 from __future__ import annotations
@@ -12,22 +15,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from huntsim.outputs import OutputError
 
-from huntsim.comparison import DEFAULT_POLICIES
-from huntsim.errors import ScenarioError
-from huntsim.fit.cli import add_export_option, add_fit_command, export_run, run_fit
-from huntsim.outputs import OutputError, prepare_directory, write_json, write_table
-from huntsim.scenario import POLICIES, Scenario, load_scenario
-from huntsim.simulation import simulate
-from huntsim.units import parse_duration
+if TYPE_CHECKING:
+    from huntsim.scenario import Scenario
+    from huntsim.simulation import Result
 
-__all__ = ["main"]
+__all__ = ["main", "print_warnings"]
 
 EXIT_OK, EXIT_INVALID = 0, 2
+
+
+class UsageError(Exception):
+    """A command-line mistake found by argparse; ``messages`` as in ScenarioError."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,11 +43,58 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise ScenarioError([f"{self.prog}: {message}"])
+        raise UsageError([f"{self.prog}: {message}"])
+
+
+class _Policies(Sequence[str]):
+    """The policy names, read from :mod:`huntsim.scenario` only when first needed."""
+
+    def _names(self) -> tuple[str, ...]:
+        from huntsim.scenario import POLICIES
+
+        return POLICIES
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+
+POLICY_NAMES = _Policies()
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print huntsim's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("huntsim")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree
+            number = "unknown (not installed)"
+        print(f"huntsim {number}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
+    from huntsim.fit.cli import add_export_option, add_fit_command
+
     parser = _Parser(prog="huntsim", description="Simulate telephone hunt groups.")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = commands.add_parser("validate", help="check a scenario file")
@@ -48,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate a scenario once and write its tables")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--seed", type=_seed, default=None, help="seed (default: the scenario's)")
-    run.add_argument("--policy", choices=POLICIES, help="use this policy in every group")
+    run.add_argument("--policy", choices=POLICY_NAMES, help="use this policy in every group")
     run.add_argument("--out", type=Path, default=None,
                      help="write calls, offers, agents (Parquet and CSV) and summary.json here")
     run.add_argument("--force", action="store_true", help="overwrite results already in --out")
@@ -60,9 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare", help="compare hunt policies on the same callers, with intervals")
     compare.add_argument("scenario", help="scenario YAML file")
-    compare.add_argument("--policies", type=_policies, default=DEFAULT_POLICIES,
-                         help="comma-separated; the first is the baseline "
-                              "(default: regular,circular,simultaneous,uniform)")
+    compare.add_argument("--policies", type=_policies, default=None,
+                         help="comma-separated (default: regular,circular,simultaneous,uniform "
+                              "and the group's own); the group's configured policy is the "
+                              "baseline of the verdict")
     compare.add_argument("--group", default=None, help="pilot to report on (default: the first)")
     _experiment_options(compare, replications=20, threshold="default 20s")
 
@@ -70,8 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("scenario", help="scenario YAML file")
     plan.add_argument("--group", required=True, help="pilot number of the group to size")
     plan.add_argument("--target", action="append", required=True, dest="targets",
-                      help="e.g. 'voicemail_rate<=0.05', 'service_level_20s>=0.8', or "
-                           "'service_level>=0.8' (within --threshold); repeatable")
+                      help="e.g. 'voicemail_rate<=5%%', 'mean_wait_s<=10s', "
+                           "'service_level_20s>=80%%', or 'service_level>=0.8' (within "
+                           "--threshold); rates as fractions or %%, times in s, min, h; "
+                           "repeatable")
     plan.add_argument("--members", type=_sizes, default=range(1, 16),
                       help="sizes to try, 'A..B' or 'A,B,C' (default 1..15)")
     plan.add_argument("--policies", type=_policies, default=None,
@@ -115,9 +173,9 @@ def _experiment_options(parser: argparse.ArgumentParser, replications: int,
 def _policies(text: str) -> tuple[str, ...]:
     policies = tuple(p.strip() for p in text.split(",") if p.strip())
     for policy in policies:
-        if policy not in POLICIES:
+        if policy not in POLICY_NAMES:
             raise argparse.ArgumentTypeError(
-                f"--policies: {policy!r} is not a policy; choose from {', '.join(POLICIES)}")
+                f"--policies: {policy!r} is not a policy; choose from {', '.join(POLICY_NAMES)}")
     if not policies:
         raise argparse.ArgumentTypeError("--policies: give at least one policy")
     return policies
@@ -160,6 +218,8 @@ _seed = _whole_number("--seed", 0)
 
 def _length(flag: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
+        from huntsim.units import parse_duration
+
         try:
             value = parse_duration(text)
         except ValueError as error:
@@ -179,23 +239,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         if args.command == "fit":
+            from huntsim.fit.cli import run_fit
+
             return run_fit(args)
+        from huntsim.scenario import load_scenario
+
         scenario = load_scenario(args.scenario)
         if args.command == "validate":
             return _validate(args, scenario)
         if args.command == "run":
             return _run(args, scenario)
         return _experiment(args, scenario)
-    except ScenarioError as error:
-        for message in error.messages:
-            print(f"error: {message}", file=sys.stderr)
-        return EXIT_INVALID
-    except OutputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
+    except Exception as error:
+        return _failed(error)
+
+
+def _failed(error: Exception) -> int:
+    """Print a user's mistake as ``error:`` lines and return 2; re-raise anything else."""
+    from huntsim.errors import ScenarioError
+
+    if isinstance(error, ScenarioError | UsageError):
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(error, OutputError):
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    raise error
 
 
 def print_warnings(warnings: Sequence[str]) -> None:
@@ -213,6 +286,10 @@ def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
 
 
 def _run(args: argparse.Namespace, scenario: Scenario) -> int:
+    from huntsim.fit.cli import export_run
+    from huntsim.outputs import prepare_directory, write_json, write_table
+    from huntsim.simulation import simulate
+
     out = prepare_directory(args.out, args.force) if args.out is not None else None
     result = simulate(scenario, seed=args.seed, policy=args.policy, keep=args.keep)
     summary = result.summary()
@@ -238,19 +315,36 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
         except OSError as error:
             raise OutputError(f"--out: cannot write to {str(out)!r}: {error}") from None
     export_run(args, result, out)
-    with pd.option_context("display.width", 120, "display.max_columns", 20,
-                           "display.float_format", "{:.3f}".format):
-        scopes = summary.drop(index="all pilot calls", errors="ignore")
-        reported = int(scopes["offered"].sum())
-        closed = int(scopes["after_hours"].sum())
-        after_hours = f" (and {closed} after hours, rung to nobody)" if closed else ""
-        print(f"{scenario.name}: seed {result.seed}, {reported} calls reported{after_hours}")
-        print(summary.T.to_string())
-        print()
-        print(result.agents.drop(columns=["busy_s"]).to_string(index=False))
+    print(run_text(result, summary))
     if out is not None:
         print(f"\ntables written to {out}/")
     return EXIT_OK
+
+
+def run_text(result: Result, summary: Any) -> str:
+    """What ``huntsim run`` prints: the summary per hunt group, then per agent."""
+    from huntsim.console import agents_text, span_text, summary_text
+    from huntsim.metric_catalog import format_value
+
+    scenario = result.scenario
+    scopes = summary.drop(index="all pilot calls", errors="ignore")
+    reported = int(scopes["offered"].sum())
+    closed = int(scopes["after_hours"].sum())
+    after_hours = (f" (and {format_value('after_hours', closed)} after hours, rung to nobody)"
+                   if closed else "")
+    window = span_text(result.window_s)
+    names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
+             for g in scenario.hunt_groups}
+    names["direct calls"] = "Direct calls"
+    names["all pilot calls"] = "All pilot calls"
+    return "\n".join([
+        f"{scenario.name}: seed {result.seed}, {window} reported; "
+        f"{format_value('offered', reported)} calls reported{after_hours}",
+        "",
+        summary_text(summary, names),
+        "",
+        agents_text(result.agents),
+    ])
 
 
 def _experiment(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from huntsim.errors import ScenarioError
 from huntsim.intervals import paired_difference, unpaired_difference
+from huntsim.metric_catalog import format_value
 from huntsim.replications import (
     Measurement,
     RunTask,
@@ -29,8 +30,9 @@ from huntsim.replications import (
 )
 from huntsim.runner import CheckpointStore
 from huntsim.scenario import POLICIES, Scenario, load_scenario
+from huntsim.verdict import Verdict, conclude
 
-__all__ = ["Comparison", "compare"]
+__all__ = ["DEFAULT_POLICIES", "Comparison", "compare", "default_policies"]
 
 DEFAULT_POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform")
 
@@ -82,6 +84,16 @@ class Comparison:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
         return f"service_level_{self.threshold_s:g}s"
 
+    def __repr__(self) -> str:
+        """A few lines in human units (see :mod:`huntsim.display`)."""
+        from huntsim.display import comparison_text
+        return comparison_text(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a summary table and the key figure (see :mod:`huntsim.display`)."""
+        from huntsim.display import comparison_html
+        return comparison_html(self)
+
     def wide(self, group: str | None = None, metrics: Sequence[str] | None = None,
              ) -> pd.DataFrame:
         """Policies as columns, ``mean ± half-width`` as text, for reading."""
@@ -98,49 +110,48 @@ class Comparison:
         order = list(dict.fromkeys(rows["metric"]))
         return wide.loc[order, list(self.policies)]
 
+    def verdict(self, group: str | None = None) -> Verdict:
+        """What the comparison concludes for ``group`` (see :func:`huntsim.verdict.conclude`).
+
+        The baseline is the group's configured policy; every other policy is
+        better, worse or not significantly different on each key metric.
+        """
+        return conclude(self, group)
+
     def headline(self, group: str | None = None) -> str:
-        """The answer in one sentence: the best policy on service level, against baseline."""
-        group = group or self.scenario.hunt_groups[0].pilot
-        level = self.level_metric
+        """The conclusion in a few sentences: trade-offs and the recommendation.
 
-        def value(policy: str, metric: str) -> float:
-            row = self.table[(self.table["policy"] == policy) & (self.table["group"] == group)
-                             & (self.table["metric"] == metric)]
-            return float(row["mean"].iloc[0]) if len(row) else math.nan
-
-        if not value(self.baseline, "offered") > 0:
-            return f"No pilot calls reached {group}: there is nothing to compare."
-        best = max(self.policies, key=lambda p: value(p, level))
-        jain = ", ".join(f"{p.capitalize()} {value(p, 'jain_index'):.2f}" for p in self.policies)
-        if best == self.baseline:
-            return (f"{best.capitalize()} (the baseline) answers the most calls within "
-                    f"{self.threshold_s:g} s ({100 * value(best, level):.0f} %); "
-                    f"load fairness (Jain's index): {jain}.")
-        diff = self.differences[(self.differences["policy"] == best)
-                                & (self.differences["group"] == group)
-                                & (self.differences["metric"] == level)].iloc[0]
-        points, half = 100 * diff["mean"], 100 * (diff["ci_high"] - diff["ci_low"]) / 2
-        clear = diff["ci_low"] > 0
-        verdict = "more" if clear else "more (not significant at 95 %)"
-        return (f"{best.capitalize()} answers {points:.1f} ± {half:.1f} points {verdict} "
-                f"calls within {self.threshold_s:g} s than {self.baseline.capitalize()} "
-                f"({100 * value(best, level):.0f} % vs "
-                f"{100 * value(self.baseline, level):.0f} %); "
-                f"load fairness (Jain's index): {jain}.")
+        Computed from the paired intervals against the group's configured
+        policy (see :meth:`verdict`); says "no significant difference" rather
+        than naming a winner when the policies tie.
+        """
+        verdict = self.verdict(group)
+        if verdict.note is not None:
+            return verdict.note
+        return " ".join([*verdict.trade_offs, verdict.lines()[-1]])
 
 
 def _plus_minus(mean: float, low: float, high: float, metric: str) -> str:
-    if math.isnan(mean):
-        return "-"
-    half = (high - low) / 2 if not math.isnan(low) else math.nan
-    if metric.endswith("_rate") or metric.startswith("service_level") or metric == "load_share":
-        return f"{100 * mean:.1f} ± {100 * half:.1f} %"
-    return f"{mean:.3g} ± {half:.2g}"
+    half = (high - low) / 2 if not (math.isnan(low) or math.isnan(high)) else None
+    return format_value(metric, mean, half)
+
+
+def default_policies(scenario: Scenario) -> tuple[str, ...]:
+    """The policies ``compare`` runs by default: the four classic ones and every group's own.
+
+    A weighted (or staggered) group is thus compared with its own policy too.
+
+    Examples
+    --------
+    >>> default_policies(load_scenario("scenarios/sales_weighted.yaml"))
+    ('regular', 'circular', 'simultaneous', 'uniform', 'weighted')
+    """
+    return tuple(dict.fromkeys([*DEFAULT_POLICIES, *(g.policy for g in scenario.hunt_groups)]))
 
 
 def compare(
     scenario: Scenario | str | Any,
-    policies: Sequence[str] = DEFAULT_POLICIES,
+    policies: Sequence[str] | None = None,
     replications: int = 20,
     seed: int | None = None,
     baseline: str | None = None,
@@ -156,12 +167,17 @@ def compare(
     ----------
     scenario : Scenario, mapping or path
         The office; every hunt group gets each policy in turn.
-    policies : sequence of str
-        Policies to compare; the first is the baseline unless ``baseline`` is given.
+    policies : sequence of str, optional
+        Policies to compare; default :func:`default_policies` (the four classic
+        ones and each group's configured policy).
     replications : int
         Runs per policy; replication ``i`` has the same seed for every policy.
     seed : int, optional
         Master seed; default the scenario's ``seed``, else 0.
+    baseline : str, optional
+        The policy of the ``differences`` table's baseline; default the first
+        group's configured policy when it is compared, else the first policy.
+        (:meth:`Comparison.verdict` judges each group against its own.)
     threshold_s : float
         Service-level threshold, seconds.
     jobs, scheduler, progress, store
@@ -185,6 +201,8 @@ def compare(
     ['regular', 'simultaneous']
     """
     base = load_scenario(scenario)
+    if policies is None:
+        policies = default_policies(base)
     if isinstance(policies, str):
         policies = [policies]
     problems = [
@@ -200,7 +218,8 @@ def compare(
         raise ScenarioError(problems)
     seed = resolve_seed(base, seed)
     policies = tuple(dict.fromkeys(policies))
-    baseline = baseline or policies[0]
+    configured = base.hunt_groups[0].policy if base.hunt_groups else None
+    baseline = baseline or (configured if configured in policies else policies[0])
     if baseline not in policies:
         raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
     seeds = replication_seeds(seed, replications)

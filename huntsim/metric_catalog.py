@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +43,7 @@ __all__ = [
     "TARGET_METRICS",
     "Kind",
     "Metric",
+    "format_column",
     "format_difference",
     "format_half_width",
     "format_value",
@@ -146,6 +148,9 @@ _TABLE: list[Metric] = [
        "Share of distinct callers answered on some attempt, redials included.", True, "rate"),
     _m("forwarded_in", "Calls forwarded in", "",
        "Calls that arrived in this group by forwarding from another group.", None, "count"),
+    _m("forwarded_away", "Calls forwarded to another group", "",
+       "Calls first dialled to this group that were forwarded to, and ended in, another "
+       "group.", None, "count"),
     # waits
     _m("mean_wait_s", "Mean wait to answer", "s",
        "Mean time from arrival to pick-up, over answered calls.", False, "seconds"),
@@ -372,6 +377,57 @@ def _clock(seconds: float) -> tuple[str, str]:
     return f"{minutes}:{secs:02d}", "min:s"
 
 
+def format_column(name: str, values: Sequence[float | int | bool | None],
+                  ) -> tuple[str, list[str]]:
+    """A table column: a header with the unit, and the values without it.
+
+    Times share one form down the column (``s``, ``min:s`` or ``h:min:s``,
+    by the largest), rates are in % and counts whole.
+
+    Examples
+    --------
+    >>> format_column("talk_s", [169349.5, 45.0])
+    ('Talk time (h:min:s)', ['47:02:30', '0:00:45'])
+    >>> format_column("occupancy", [0.354, float("nan")])
+    ('Occupancy (% of logged-in time)', ['35.4', '-'])
+    >>> format_column("group_answered", [576, 12])
+    ('Group calls answered', ['576', '12'])
+    """
+    try:
+        known = metric(name)
+    except ValueError:
+        return name, [format_value(name, v) for v in values]
+    numbers = [math.nan if v is None else float(v) for v in values]
+    missing = [math.isnan(v) for v in numbers]
+    if known.kind == "seconds":
+        largest = max((abs(v) for v in numbers if math.isfinite(v)), default=0.0)
+        style = "h:min:s" if largest >= 3600 else ("min:s" if largest >= 60 else "s")
+        texts = []
+        for seconds, gone in zip(numbers, missing, strict=True):
+            if gone:
+                texts.append("-")
+                continue
+            if style == "s":
+                texts.append(f"{seconds:.{2 if largest < 10 else 1}f}")
+                continue
+            whole = round(seconds)
+            hours, rest = divmod(whole, 3600)
+            minutes, secs = divmod(rest, 60)
+            texts.append(f"{hours}:{minutes:02d}:{secs:02d}" if style == "h:min:s"
+                         else f"{minutes}:{secs:02d}")
+        return f"{known.label} ({style})", texts
+    texts = []
+    for v in values:
+        text = format_value(name, v)
+        if known.kind == "rate" and text.endswith(" %"):
+            text = text[:-2]
+        elif known.kind == "ratio" and known.unit and text.endswith(" " + known.unit):
+            text = text[:-len(known.unit) - 1]
+        texts.append(text)
+    header = f"{known.label} (%)" if known.kind == "rate" and known.unit == _CALLS else known.title
+    return header, texts
+
+
 def format_half_width(name: str, half_width: float) -> str:
     """The ``± x`` part of a figure, with its unit (empty when not finite).
 
@@ -487,7 +543,7 @@ def format_difference(name: str, difference: float, half_width: float | None = N
         return "-"
     half = half_width if half_width is not None and math.isfinite(half_width) else None
     try:
-        kind = metric(name).kind
+        kind: str = metric(name).kind
     except ValueError:
         kind = ""
     sign = "+" if difference > 0 else ("-" if difference < 0 else "")

@@ -12,9 +12,10 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads only when a table is written (keeps start-up short)
+    import pandas as pd
 
 __all__ = ["OutputError", "atomic_write", "prepare_directory", "write_json", "write_table"]
 

@@ -57,7 +57,7 @@ def test_run_writes_tables_and_summary(tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 5 and summary["policy"] == "circular"
     assert summary["summary"]["PILOT"]["offered"] == 4
-    assert "answered_rate" in capsys.readouterr().out
+    assert "Answered (% of calls)" in capsys.readouterr().out
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 

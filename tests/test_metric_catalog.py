@@ -51,7 +51,7 @@ def test_every_column_of_the_result_tables_is_defined() -> None:
 
 @pytest.mark.parametrize("name", [
     "callers", "attempts_per_caller", "callers_answered_rate", "forwarded_rate",
-    "forwarded_in", "rings_per_call", "jain_index", "load_cv", "certain",
+    "forwarded_in", "forwarded_away", "rings_per_call", "jain_index", "load_cv", "certain",
     *(f"first_attempt_{o}_rate" for o in OUTCOMES),
 ])
 def test_columns_of_redials_forwarding_and_plans_are_defined(name: str) -> None:
