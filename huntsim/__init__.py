@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from huntsim.replications import Replications, replicate
     from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
     from huntsim.simulation import Result, simulate
+    from huntsim.sweeps import Sweep, sweep
 
 __all__ = [
     "POLICIES",
@@ -33,11 +34,13 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "StaffingPlan",
+    "Sweep",
     "compare",
     "load_scenario",
     "plan",
     "replicate",
     "simulate",
+    "sweep",
 ]
 
 _WHERE = {
@@ -56,6 +59,8 @@ _WHERE = {
     "load_scenario": "huntsim.scenario",
     "Result": "huntsim.simulation",
     "simulate": "huntsim.simulation",
+    "Sweep": "huntsim.sweeps",
+    "sweep": "huntsim.sweeps",
 }
 
 
