@@ -90,23 +90,9 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-_FIT_HELP = "fit a scenario to an office's PBX logs"
-"""Help line of ``fit`` in ``huntsim --help`` (the command loads only when used)."""
+def _parser() -> argparse.ArgumentParser:
+    from huntsim.fit.cli import add_export_option, add_fit_command
 
-
-def _command(argv: Sequence[str] | None) -> str | None:
-    """The subcommand named in ``argv`` (the first word not an option), if any."""
-    words = sys.argv[1:] if argv is None else argv
-    return next((w for w in words if not w.startswith("-")), None)
-
-
-def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; ``command`` is the one about to run.
-
-    Commands whose options need heavy modules (``fit``, ``run --export``)
-    are registered in full only when they are the one run, so that
-    ``huntsim --help`` starts quickly.
-    """
     parser = _Parser(prog="huntsim", description="Simulate telephone hunt groups.")
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -124,10 +110,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     run.add_argument("--keep", choices=("calls", "totals"), default="calls",
                      help="'totals' keeps only running sums (flat memory for very long runs; "
                           "no calls/offers tables)")
-    if command == "run":
-        from huntsim.fit.cli import add_export_option
-
-        add_export_option(run)
+    add_export_option(run)
 
     compare = commands.add_parser(
         "compare", help="compare hunt policies on the same callers, with intervals")
@@ -163,12 +146,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     from huntsim.sweep_cli import add_sweep_command
 
     add_sweep_command(commands)
-    if command == "fit":
-        from huntsim.fit.cli import add_fit_command
-
-        add_fit_command(commands)
-    else:
-        commands.add_parser("fit", help=_FIT_HELP)
+    add_fit_command(commands)
     return parser
 
 
@@ -262,7 +240,7 @@ _duration = _length("--threshold")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        args = _parser(_command(argv)).parse_args(argv)
+        args = _parser().parse_args(argv)
         if args.command == "fit":
             from huntsim.fit.cli import run_fit
 
