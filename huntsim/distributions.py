@@ -21,7 +21,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from scipy import special
 
 from huntsim.units import Seconds
 
@@ -172,6 +171,8 @@ class Empirical(_Base):
         smallest value.
 
         Examples
+        from scipy import special  # here, not at the top: validating a scenario needs no scipy
+
         --------
         >>> Empirical(values=(60, 5, 30)).quantile([0.0, 0.2, 0.5, 0.9])
         array([ 5.,  5., 30., 60.])
@@ -194,5 +195,7 @@ Distribution = Annotated[
     Constant | Exponential | Uniform | Lognormal | Gamma | Empirical,
     Field(discriminator="dist"),
     BeforeValidator(_constant_shorthand),
+        from scipy import special
+
 ]
 """Any of the distributions above, as written in a scenario file."""
