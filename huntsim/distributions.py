@@ -136,6 +136,8 @@ class Lognormal(_MeanAndSd):
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u``."""
         mu, sigma = self._log_parameters()
+        from scipy import special  # here, not at the top: validating a scenario needs no scipy
+
         result: FloatArray = np.exp(mu + sigma * special.ndtri(np.asarray(u, dtype=float)))
         return result
 
@@ -148,6 +150,8 @@ class Gamma(_MeanAndSd):
     def quantile(self, u: ArrayLike) -> FloatArray:
         """Inverse CDF at ``u``."""
         shape = (self.mean / self.sd) ** 2
+        from scipy import special
+
         result: FloatArray = special.gammaincinv(shape, np.asarray(u, dtype=float))
         return result * (self.sd**2 / self.mean)
 
@@ -171,8 +175,6 @@ class Empirical(_Base):
         smallest value.
 
         Examples
-        from scipy import special  # here, not at the top: validating a scenario needs no scipy
-
         --------
         >>> Empirical(values=(60, 5, 30)).quantile([0.0, 0.2, 0.5, 0.9])
         array([ 5.,  5., 30., 60.])
@@ -195,7 +197,5 @@ Distribution = Annotated[
     Constant | Exponential | Uniform | Lognormal | Gamma | Empirical,
     Field(discriminator="dist"),
     BeforeValidator(_constant_shorthand),
-        from scipy import special
-
 ]
 """Any of the distributions above, as written in a scenario file."""
