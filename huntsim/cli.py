@@ -90,9 +90,23 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _parser() -> argparse.ArgumentParser:
-    from huntsim.fit.cli import add_export_option, add_fit_command
+_FIT_HELP = "fit a scenario to an office's PBX logs"
+"""Help line of ``fit`` in ``huntsim --help`` (the command loads only when used)."""
 
+
+def _command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named in ``argv`` (the first word not an option), if any."""
+    words = sys.argv[1:] if argv is None else argv
+    return next((w for w in words if not w.startswith("-")), None)
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``command`` is the one about to run.
+
+    Commands whose options need heavy modules (``fit``, ``run --export``)
+    are registered in full only when they are the one run, so that
+    ``huntsim --help`` starts quickly.
+    """
     parser = _Parser(prog="huntsim", description="Simulate telephone hunt groups.")
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -100,17 +114,25 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a scenario file")
     validate.add_argument("scenario", help="scenario YAML file")
 
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.add_argument("--markdown", action="store_true",
+                        help="print the scenario reference (docs/scenario-reference.md) instead")
+
     run = commands.add_parser("run", help="simulate a scenario once and write its tables")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--seed", type=_seed, default=None, help="seed (default: the scenario's)")
-    run.add_argument("--policy", choices=POLICY_NAMES, help="use this policy in every group")
+    run.add_argument("--policy", choices=POLICY_NAMES, metavar="POLICY",
+                     help="use this policy in every group: %(choices)s")
     run.add_argument("--out", type=Path, default=None,
                      help="write calls, offers, agents (Parquet and CSV) and summary.json here")
     run.add_argument("--force", action="store_true", help="overwrite results already in --out")
     run.add_argument("--keep", choices=("calls", "totals"), default="calls",
                      help="'totals' keeps only running sums (flat memory for very long runs; "
                           "no calls/offers tables)")
-    add_export_option(run)
+    if command == "run":
+        from huntsim.fit.cli import add_export_option
+
+        add_export_option(run)
 
     compare = commands.add_parser(
         "compare", help="compare hunt policies on the same callers, with intervals")
@@ -143,10 +165,12 @@ def _parser() -> argparse.ArgumentParser:
                            "(default 12h)")
     _experiment_options(plan, replications=10,
                         threshold="default: the one the targets name, else 20s")
-    from huntsim.sweep_cli import add_sweep_command
+    if command == "fit":
+        from huntsim.fit.cli import add_fit_command
 
-    add_sweep_command(commands)
-    add_fit_command(commands)
+        add_fit_command(commands)
+    else:
+        commands.add_parser("fit", help=_FIT_HELP)
     return parser
 
 
@@ -240,11 +264,15 @@ _duration = _length("--threshold")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(_command(argv)).parse_args(argv)
         if args.command == "fit":
             from huntsim.fit.cli import run_fit
 
             return run_fit(args)
+        if args.command == "schema":
+            from huntsim.reference import print_schema
+
+            return print_schema(markdown_text=args.markdown)
         from huntsim.scenario import load_scenario
 
         scenario = load_scenario(args.scenario)
@@ -252,10 +280,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, scenario)
         if args.command == "run":
             return _run(args, scenario)
-        if args.command == "sweep":
-            from huntsim.sweep_cli import run_sweep
-
-            return run_sweep(args, scenario)
         return _experiment(args, scenario)
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit

@@ -206,3 +206,37 @@ def test_run_of_an_office_week_writes_absences_and_counts_after_hours(tmp_path, 
     assert absences[["agent", "reason", "start_s", "end_s"]].values.tolist() == [
         ["A", "logged_out", 0.0, 3600.0], ["A", "logged_out", 7200.0, 86400.0]]
     assert pd.read_csv(out / "calls.csv")["after_hours"].tolist() == [True, False, False]
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"huntsim {version('huntsim')}"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["validate", "REAL_ESTATE"]])
+def test_start_up_loads_no_heavy_module(argv):
+    """`huntsim --help` and `validate` stay quick: no numerical library is imported."""
+    import subprocess
+    import sys
+
+    argv = [str(SCENARIOS / "real_estate.yaml") if a == "REAL_ESTATE" else a for a in argv]
+    code = ("import sys\nfrom huntsim.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "heavy = ('scipy', 'pandas', 'matplotlib', 'simpy', 'dask')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_run_prints_labels_with_units_and_whole_counts(tmp_path, capsys):
+    assert main(["run", str(write(tmp_path, office(trace=[0.0, 5.0, 400.0]))),
+                 "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Calls offered" in out and "Mean wait to answer (s)" in out
+    assert " %" in out
+    assert ".000" not in out and "nan" not in out.lower()
