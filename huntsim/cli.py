@@ -165,6 +165,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
                            "(default 12h)")
     _experiment_options(plan, replications=10,
                         threshold="default: the one the targets name, else 20s")
+    from huntsim.sweep_cli import add_sweep_command
+
+    add_sweep_command(commands)
     if command == "fit":
         from huntsim.fit.cli import add_fit_command
 
@@ -280,6 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, scenario)
         if args.command == "run":
             return _run(args, scenario)
+        if args.command == "sweep":
+            from huntsim.sweep_cli import run_sweep
+
+            return run_sweep(args, scenario)
         return _experiment(args, scenario)
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
