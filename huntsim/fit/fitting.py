@@ -1,14 +1,522 @@
-"""Fitting a scenario to a log (being written)."""
+"""Fitting a scenario to a PBX log: :func:`fit` and its :class:`Fit`.
+
+What is read from the log, and how (each with its interval):
+
+- **pilot traffic** by weekday and clock hour, from every arrival (answered or
+  not), in the ``weekly`` form; **direct calls** per member where the log has
+  them (cdr_csv, csv);
+- **talk time** per member when a member has at least ``min_member_calls``
+  answered calls, else for the group: exponential, lognormal, gamma or
+  empirical (see :mod:`huntsim.fit.times`);
+- **answer probability and pick-up delay** per member from ring events
+  (queue_log), and the **ring time-out**;
+- **schedules and pauses** (queue_log log-ins, log-outs and pauses);
+- **caller patience** by censored maximum likelihood (answered callers censored).
+
+What a log cannot tell is taken from the command line, else from ``base`` (an
+existing scenario), else assumed, and every such value is listed with where it
+came from: the hunt policy (``simultaneous`` is recognised from rings that
+start together; otherwise a guess), the ring cycle, voicemail and the
+all-busy treatment, opening hours and wrap-up.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
 
 from huntsim.errors import ScenarioError
+from huntsim.fit.backtest import BackTest, back_test
+from huntsim.fit.logs import FORMATS, LogData, LogError, read_log
+from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
+from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
+from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
+from huntsim.outputs import OutputError, atomic_write, prepare_directory
+from huntsim.scenario import POLICIES, HuntGroup, Scenario, load_scenario
+from huntsim.units import parse_duration
 
-__all__ = ["run_fit_command"]
+__all__ = ["FORMATS", "Fit", "fit", "run_fit_command"]
+
+MIN_ABANDONS = 5
+"""Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
+
+
+@dataclass
+class Fit:
+    """A scenario fitted to a log, with what supports each value.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The fitted office, ready for :func:`huntsim.simulate`.
+    mapping : dict
+        The same as written to YAML (:meth:`to_yaml`).
+    parameters : DataFrame
+        ``parameter``, ``scope``, ``value``, ``low``, ``high``, ``unit``,
+        ``n`` (observations) and ``source`` of each fitted value.
+    settings : DataFrame
+        ``setting``, ``value``, ``source`` of what the log could not tell
+        (``command line``, ``--base``, ``read from the log``, ``assumed``).
+    warnings : list of str
+        What was skipped in the log, and doubts about the fit.
+    log : LogData
+        The part of the log the fit used.
+    traffic : DataFrame
+        Calls per hour by weekday and clock hour, with intervals.
+    talk : dict of TimeFit
+        Talk-time fits: ``"group"`` and each member fitted on their own.
+    patience : PatienceFit or None
+    answering : DataFrame or None
+        Per member ring statistics (queue_log only).
+    backtest : BackTest or None
+        With ``holdout``: observed against simulated figures of the held-out weeks.
+    """
+
+    scenario: Scenario
+    mapping: dict[str, Any]
+    parameters: pd.DataFrame
+    settings: pd.DataFrame
+    warnings: list[str]
+    log: LogData
+    traffic: pd.DataFrame
+    talk: dict[str, TimeFit]
+    patience: PatienceFit | None
+    answering: pd.DataFrame | None
+    source: str = ""
+    backtest: BackTest | None = None
+    away: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_yaml(self) -> str:
+        """The fitted scenario as YAML text (``huntsim validate`` accepts it)."""
+        head = (f"# Fitted by huntsim from {self.source} ({self.log.format}, "
+                f"{self.log.start:%Y-%m-%d} to {self.log.end:%Y-%m-%d}).\n"
+                "# Values not in the log (see the fit report's settings):\n"
+                + "".join(f"#   {s}: {v} ({src})\n" for s, v, src in
+                          self.settings.itertuples(index=False)))
+        return head + yaml.safe_dump(self.mapping, sort_keys=False, width=100,
+                                     default_flow_style=None, allow_unicode=True)
+
+    def write(self, path: str | Path) -> Path:
+        """Write :meth:`to_yaml` to ``path``."""
+        text = self.to_yaml()
+        return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+    def report(self, out_dir: str | Path, force: bool = True) -> Path:
+        """Write ``report.html`` (self-contained) and the tables into ``out_dir``."""
+        from huntsim.fit.page import write_fit_report
+
+        written: Path = write_fit_report(self, prepare_directory(out_dir, force))
+        return written
+
+
+class _Settings:
+    """Values the log cannot tell: the command line, else the base, else the log, else assumed."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str]] = []
+
+    def pick(self, name: str, *choices: tuple[Any, str], default: Any) -> Any:
+        for value, source in choices:
+            if value is not None:
+                self.rows.append((name, _text(value), source))
+                return value
+        self.rows.append((name, _text(default), "assumed"))
+        return default
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
+    if base is None or not base.hunt_groups:
+        return None
+    for group in base.hunt_groups:
+        if group.pilot == pilot:
+            return group
+    return base.hunt_groups[0]
+
+
+def _policy_from_rings(log: LogData) -> str | None:
+    """``simultaneous`` when a call's rings start together; ``regular`` when one member
+    is rung first in most calls; else ``circular`` (rotation); ``None`` without rings."""
+    rings = log.rings.dropna(subset=["ring_s"])
+    if not len(rings):
+        return None
+    starts = rings.assign(start=rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s"))
+    grouped = starts.groupby("call_id")["start"]
+    spread = (grouped.max() - grouped.min()).dt.total_seconds()[grouped.size() >= 2]
+    if len(spread) >= 10 and float((spread <= 1.0).mean()) >= 0.8:
+        return "simultaneous"
+    first = starts.sort_values("start", kind="stable").groupby("call_id")["agent"].first()
+    if len(first) >= 10 and float(first.value_counts(normalize=True).iloc[0]) > 0.5:
+        return "regular"
+    return "circular"
+
+
+def _queueing_from_rings(log: LogData) -> str | None:
+    """``queue`` when callers often wait with no phone ringing (more than 2 s before the
+    first ring, or between rings) and no call leaves at once because nobody is free."""
+    rings = log.rings.dropna(subset=["ring_s"])
+    calls = log.calls[log.calls["kind"] == "pilot"].set_index("call_id")
+    if not len(rings) or (calls["leave_s"] == 0).mean() > 0.01:
+        return None
+    start = rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s")
+    first = start.groupby(rings["call_id"]).min()
+    arrival = calls.loc[calls.index.intersection(first.index), "arrival"]
+    gap = (first.loc[arrival.index] - arrival).dt.total_seconds()
+    return "queue" if len(gap) >= 20 and float((gap > 2.0).mean()) >= 0.02 else None
+
+
+def _param(rows: list[dict[str, Any]], parameter: str, scope: str, value: float,
+           low: float, high: float, unit: str, n: int, source: str = "fitted") -> None:
+    rows.append({"parameter": parameter, "scope": scope, "value": value, "low": low,
+                 "high": high, "unit": unit, "n": n, "source": source})
+
+
+def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | None,
+             ring_cycle: float | None, no_answer_rings: int | None,
+             when_all_busy: str | None, confidence: float, min_member_calls: int,
+             seed: int) -> Fit:
+    warnings = list(log.warnings.messages())
+    calls = log.calls
+    pilot_calls = calls[calls["kind"] == "pilot"]
+    if not len(pilot_calls):
+        raise LogError(f"{source}: no pilot calls in the period fitted")
+    pilot = str(pilot_calls["queue"].iloc[0])
+    group = _base_group(base, pilot)
+    settings = _Settings()
+    params: list[dict[str, Any]] = []
+    members = log.members
+    if group is not None:
+        members = [m for m in group.members if m in members] + \
+            [m for m in members if m not in group.members]
+    if not members:
+        raise LogError(f"{source}: no member answered or was rung; nothing to fit members to")
+
+    traffic = hourly_rates(pilot_calls["arrival"], log.start, log.end, confidence)
+    weekly = weekly_form(traffic)
+    week = total_rate(traffic, confidence)
+    _param(params, "pilot calls per week", pilot, week["per_week"], week["low"], week["high"],
+           "calls/week", int(week["calls"]))
+    busiest = traffic.sort_values("rate_per_h", ascending=False).iloc[0]
+    _param(params, f"calls per hour, busiest hour ({busiest['day']} {busiest['hour']:02d}:00)",
+           pilot, busiest["rate_per_h"], busiest["low"], busiest["high"], "calls/h",
+           int(busiest["calls"]))
+
+    answered = calls[(calls["outcome"] == "answered") & calls["talk_s"].notna()]
+    if not len(answered):
+        raise LogError(f"{source}: no answered call with a talk time; talk time cannot be fitted")
+    talk = {"group": fit_times(answered["talk_s"], confidence)}
+    _param(params, "mean talk time", "group", talk["group"].mean, talk["group"].low,
+           talk["group"].high, "s", talk["group"].n, f"fitted ({talk['group'].chosen})")
+    for member in members:
+        own = answered.loc[answered["agent"] == member, "talk_s"]
+        if len(own) >= min_member_calls:
+            talk[member] = fit_times(own, confidence)
+            _param(params, "mean talk time", member, talk[member].mean, talk[member].low,
+                   talk[member].high, "s", talk[member].n, f"fitted ({talk[member].chosen})")
+
+    timeout = time_out(log.rings) if log.has_rings else None
+    answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
+
+    cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
+                          (base.ring_cycle if base else None, "--base"), default=6.0)
+    from_log = max(1, round(timeout / cycle)) if timeout else None
+    rings = settings.pick("no_answer_rings", (no_answer_rings, "command line"),
+                          (group.no_answer_rings if group else None, "--base"),
+                          (from_log, f"read from the log (rings ring out after {timeout:g} s)"
+                           if timeout else "log"), default=3)
+    if timeout and from_log and abs(from_log * cycle - timeout) > 1.0:
+        warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number of "
+                        f"{cycle:g} s rings; the fitted office rings {rings} x {cycle:g} s")
+    guessed = _policy_from_rings(log) if log.has_rings else None
+    policy_source = ("read from the log (rings start together)" if guessed == "simultaneous"
+                     else "guessed from the order of rings in the log")
+    chosen_policy = settings.pick("policy", (policy, "command line"),
+                                  (group.policy if group else None, "--base"),
+                                  (guessed, policy_source), default="regular")
+    voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
+                              default=True)
+    busy_default = "voicemail" if voicemail else "busy"
+    queued = _queueing_from_rings(log) if log.has_rings else None
+    all_busy = settings.pick("when_all_busy", (when_all_busy, "command line"),
+                             (group.all_busy_treatment if group else None, "--base"),
+                             (queued, "read from the log (callers wait with no phone ringing)"),
+                             default=busy_default)
+    if all_busy == "voicemail" and not voicemail:
+        raise ScenarioError(["--when-all-busy: 'voicemail' but the pilot has no voicemail in "
+                             "--base; choose busy or queue"])
+
+    patience = _patience(pilot_calls, confidence, warnings)
+    if patience is not None:
+        _param(params, "mean caller patience", pilot, patience.mean, patience.low, patience.high,
+               "s", patience.events + patience.censored,
+               f"censored ML ({patience.chosen}; {patience.events} abandoned)")
+        _param(params, "median caller patience", pilot, patience.median, np.nan, np.nan, "s",
+               patience.events + patience.censored, f"censored ML ({patience.chosen})")
+
+    agents: list[dict[str, Any]] = []
+    away: dict[str, dict[str, Any]] = {}
+    wrap_source = "--base" if base is not None else "assumed"
+    for member in members:
+        agent: dict[str, Any] = {"number": member}
+        base_agent = _base_agent(base, member)
+        fitted_talk = talk.get(member, talk["group"])
+        agent["talk_time"] = fitted_talk.spec
+        if answer_table is not None:
+            row: dict[str, Any] = {str(k): v for k, v in
+                                   answer_table.set_index("agent").loc[member].items()}
+            if np.isfinite(row["p"]):
+                agent["answer_probability"] = round(float(row["p"]), 4)
+                _param(params, "answer probability", member, row["p"], row["p_low"],
+                       row["p_high"], "", int(row["rings"]),
+                       "pooled (few rings)" if row["pooled"] else "Kaplan-Meier of rings")
+            if isinstance(row.get("delay_spec"), dict | str):
+                agent["answer_delay"] = row["delay_spec"]
+                _param(params, "mean pick-up delay", member, row["delay_mean"],
+                       row["delay_low"], row["delay_high"], "s", int(row["answered"]),
+                       "pooled (few rings)" if row["pooled"] else "answered rings")
+        if base_agent is not None:
+            agent["wrap_up"] = base_agent.wrap_up.model_dump(mode="json")
+            if base_agent.after_missed is not None:
+                agent["after_missed"] = base_agent.after_missed.model_dump(mode="json")
+        if log.has_presence:
+            stretches = presence_table(log.presence, member, log.start, log.end)
+            windows = schedule_windows(stretches, log.start, log.end)
+            if windows:
+                agent["schedule"] = windows
+            pauses = away_fit(stretches, log.start, log.end, confidence)
+            if pauses is not None:
+                away[member] = pauses
+                agent["away"] = {"rate": f"{pauses['rate_per_h']:.4g}/h",
+                                 "length": pauses["length"].spec, "skipped": True}
+                _param(params, "pauses per logged-in hour", member, pauses["rate_per_h"],
+                       pauses["rate_low"], pauses["rate_high"], "1/h", pauses["count"])
+                _param(params, "mean pause length", member, pauses["length"].mean,
+                       pauses["length"].low, pauses["length"].high, "s", pauses["count"],
+                       f"fitted ({pauses['length'].chosen})")
+        direct = calls[(calls["kind"] == "direct") & (calls["dialed"] == member)]
+        if len(direct):
+            direct_traffic = hourly_rates(direct["arrival"], log.start, log.end, confidence)
+            form = weekly_form(direct_traffic)
+            if form:
+                agent["direct_calls"] = {"weekly": form}
+            d = total_rate(direct_traffic, confidence)
+            _param(params, "direct calls per week", member, d["per_week"], d["low"], d["high"],
+                   "calls/week", int(d["calls"]))
+            agent["voicemail"] = bool((direct["outcome"] == "voicemail").any()) or (
+                base_agent.voicemail if base_agent is not None else False)
+        elif base_agent is not None:
+            agent["voicemail"] = base_agent.voicemail
+        agents.append(agent)
+    settings.rows.append(("wrap_up", "from --base" if base else "0 s (not in the log)",
+                          wrap_source))
+    if not log.has_presence:
+        settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
+
+    hunt: dict[str, Any] = {"pilot": pilot, "policy": chosen_policy, "members": members,
+                            "no_answer_rings": int(rings), "voicemail": bool(voicemail),
+                            "when_all_busy": all_busy}
+    if weekly:
+        hunt["arrivals"] = {"weekly": weekly}
+    if group is not None and group.open is not None:
+        hunt["open"] = list(group.open.windows)
+        hunt["after_hours"] = group.after_hours_treatment
+        settings.rows.append(("open", ", ".join(group.open.windows), "--base"))
+    if chosen_policy == "weighted":
+        weights = list(group.weights) if group is not None and group.weights is not None \
+            and len(group.weights) == len(members) else [1.0] * len(members)
+        hunt["weights"] = weights
+    days = round((log.end - log.start).total_seconds() / 86400)
+    mapping: dict[str, Any] = {
+        "name": f"office fitted to {source}",
+        "start": f"{WEEKDAYS[log.start.weekday()]} 00:00",
+        "duration": f"{max(days, 1)}d",
+        "ring_cycle": f"{cycle:g}s",
+        "seed": seed,
+    }
+    if patience is not None:
+        mapping["caller_patience"] = patience.spec
+    mapping["agents"] = agents
+    mapping["hunt_groups"] = [hunt]
+    scenario = load_scenario(mapping)
+    return Fit(scenario, mapping, pd.DataFrame(params),
+               pd.DataFrame(settings.rows, columns=["setting", "value", "source"]),
+               warnings, log, traffic, talk, patience, answer_table, source, away=away)
+
+
+def _base_agent(base: Scenario | None, number: str) -> Any:
+    if base is None:
+        return None
+    try:
+        return base.agent(number)
+    except KeyError:
+        return None
+
+
+def _patience(pilot_calls: pd.DataFrame, confidence: float,
+              warnings: list[str]) -> PatienceFit | None:
+    waits = pilot_calls["wait_s"].where(pilot_calls["outcome"] == "answered",
+                                        pilot_calls["leave_s"])
+    abandoned = (pilot_calls["outcome"] == "abandoned").to_numpy()
+    keep = waits.notna().to_numpy()
+    if int(abandoned[keep].sum()) < MIN_ABANDONS:
+        warnings.append(f"only {int(abandoned[keep].sum())} abandoned calls: caller patience "
+                        "not fitted (callers wait as long as it takes)")
+        return None
+    return fit_patience(waits.to_numpy(dtype=float)[keep], abandoned[keep], confidence)
+
+
+def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None = None,
+        pilot: str | None = None, tz: str | None = None,
+        base: str | Path | Mapping[str, Any] | Scenario | None = None,
+        holdout: str | float | None = None, *,
+        columns: str | Path | Mapping[str, Any] | None = None, policy: str | None = None,
+        ring_cycle: str | float | None = None, no_answer_rings: int | None = None,
+        when_all_busy: str | None = None, confidence: float = 0.95, replications: int = 40,
+        seed: int = 0, min_member_calls: int = 200) -> Fit:
+    """Fit a scenario to a PBX log.
+
+    Parameters
+    ----------
+    path : path
+        The log file.
+    format : str
+        ``asterisk-queue-log``, ``asterisk-cdr-csv`` or ``csv``.
+    queue, pilot : str, optional
+        The queue (queue_log) or pilot number to fit.
+    tz : str, optional
+        The office's time zone (e.g. ``Europe/Berlin``); default UTC.
+    base : path, mapping or Scenario, optional
+        A scenario whose policy, time-out, ring cycle, voicemail, all-busy
+        treatment, opening hours and wrap-up are taken as given.
+    holdout : str or float, optional
+        Fit on all but this last stretch of the log (``"2w"``) and back-test
+        on it (``Fit.backtest``).
+    columns : str, path or mapping, optional
+        The column mapping of the ``csv`` format.
+    policy, ring_cycle, no_answer_rings, when_all_busy : optional
+        Values the log cannot tell; given here they win over ``base``.
+    confidence : float
+        Of every interval (default 0.95).
+    replications : int
+        Back-test replications.
+    seed : int
+        Seed of the back-test, also written into the fitted scenario.
+    min_member_calls : int
+        Answered calls a member needs for a talk time of their own.
+
+    Returns
+    -------
+    Fit
+
+    Raises
+    ------
+    LogError
+        For a log with nothing usable (naming the file, line and field).
+    ScenarioError
+        For an invalid ``base``, ``policy`` or ``holdout``.
+
+    Examples
+    --------
+    >>> office = fit("scenarios/logs/queue_log", format="asterisk-queue-log")
+    >>> office.scenario.hunt_groups[0].pilot
+    '555-0200'
+    """
+    if format not in FORMATS:
+        raise LogError(f"--format: {format!r} is not a log format; choose from "
+                       f"{', '.join(FORMATS)}")
+    if policy is not None and policy not in POLICIES:
+        raise ScenarioError([f"--policy: {policy!r} is not a policy; choose from "
+                             f"{', '.join(POLICIES)}"])
+    base_scenario = load_scenario(base) if base is not None else None
+    cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
+    log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
+    source = Path(path).name
+    train, test = log, None
+    if holdout is not None:
+        held = _duration("--holdout", holdout)
+        cut = log.end - pd.Timedelta(seconds=held)
+        if cut - log.start < pd.Timedelta(days=7):
+            raise LogError(f"--holdout: {holdout!r} leaves less than a week to fit on (the log "
+                           f"covers {(log.end - log.start).days} days)")
+        train, test = log.between(log.start, cut), log.between(cut, log.end)
+    fitted = _fit_log(train, source, base_scenario, policy, cycle, no_answer_rings,
+                      when_all_busy, confidence, min_member_calls, seed)
+    if test is not None:
+        fitted.backtest = back_test(fitted.scenario, test, replications, seed, confidence)
+    return fitted
+
+
+def _duration(flag: str, value: str | float) -> float:
+    try:
+        seconds = parse_duration(value)
+    except ValueError as error:
+        raise ScenarioError([f"{flag}: {error}"]) from None
+    if seconds <= 0:
+        raise ScenarioError([f"{flag}: {value!r} must be longer than 0 s"])
+    return seconds
 
 
 def run_fit_command(args: argparse.Namespace) -> int:
-    """Handle ``huntsim fit``."""
-    raise ScenarioError(["fit: not available yet"])
+    """Handle ``huntsim fit``: fit, write the scenario (and the report); return the exit code."""
+    out = Path(args.out)
+    if out.exists() and (out.is_dir() or not args.force):
+        what = "is a directory" if out.is_dir() else "exists (pass --force to overwrite it)"
+        raise OutputError(f"--out: {str(out)!r} {what}")
+    if args.replications < 2:
+        raise ScenarioError([f"--replications: {args.replications} must be at least 2"])
+    try:
+        fitted = fit(args.log, format=args.format, queue=args.queue, pilot=args.pilot,
+                     tz=args.tz, base=args.base, holdout=args.holdout, columns=args.columns,
+                     policy=args.policy, ring_cycle=args.ring_cycle,
+                     no_answer_rings=args.no_answer_rings, when_all_busy=args.when_all_busy,
+                     replications=args.replications, seed=args.seed)
+    except LogError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report = prepare_directory(args.report, args.force) if args.report is not None else None
+    try:
+        fitted.write(out)
+        if report is not None:
+            fitted.report(report)
+    except OSError as error:
+        raise OutputError(f"--out: cannot write {str(out)!r}: {error}") from None
+    for warning in fitted.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    _print_summary(fitted, out, report)
+    return 0
+
+
+def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
+    log = fitted.log
+    print(f"{fitted.source}: {len(log.calls)} calls from {log.start:%Y-%m-%d} to "
+          f"{log.end:%Y-%m-%d} ({log.format})")
+    with pd.option_context("display.width", 120, "display.max_columns", 10):
+        table = fitted.parameters.copy()
+        for column in ("value", "low", "high"):
+            table[column] = table[column].map(lambda v: f"{v:.4g}" if np.isfinite(v) else "-")
+        print(table.to_string(index=False))
+        print("\nNot in the log:")
+        print(fitted.settings.to_string(index=False))
+    if fitted.backtest is not None:
+        bt = fitted.backtest
+        print(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d}, {bt.replications} "
+              f"replications: {bt.share_inside:.0%} of the figures inside the 95 % intervals")
+        for row in bt.outside.itertuples(index=False):
+            print(f"  outside: {row.figure} ({row.scope}): observed {row.observed:.4g}, "
+                  f"simulated {row.low:.4g} to {row.high:.4g}")
+    print(f"\nscenario written to {out}" + (f"; report in {report}/" if report else ""))

@@ -1,0 +1,127 @@
+"""Traffic by weekday and clock hour, from arrivals (not from answered calls).
+
+Each hour of the week has its own Poisson rate: the calls that arrived in it
+over the weeks of the log, divided by the hours of that kind the log covers.
+The interval is the exact (Garwood) Poisson interval of the count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["WEEKDAYS", "hourly_rates", "poisson_interval", "weekly_form"]
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def poisson_interval(count: float, exposure: float,
+                     confidence: float = 0.95) -> tuple[float, float]:
+    """Exact interval of a Poisson rate: ``count`` events in ``exposure``.
+
+    Examples
+    --------
+    >>> low, high = poisson_interval(100, 10.0)
+    >>> round(low, 2), round(high, 2)
+    (8.14, 12.16)
+    """
+    if exposure <= 0:
+        return float("nan"), float("nan")
+    alpha = 1 - confidence
+    low = stats.chi2.ppf(alpha / 2, 2 * count) / 2 if count > 0 else 0.0
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    return float(low / exposure), float(high / exposure)
+
+
+def hourly_rates(arrivals: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
+                 confidence: float = 0.95) -> pd.DataFrame:
+    """Calls per hour for each weekday and clock hour, with intervals.
+
+    Parameters
+    ----------
+    arrivals : Series of datetime
+        Arrival times (the office's wall clock).
+    start, end : Timestamp
+        Midnights bounding the observed days, ``[start, end)``.
+    confidence : float
+        Of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        168 rows: ``weekday`` (0 = Monday), ``day``, ``hour``, ``calls``,
+        ``hours`` (how many such hours the log covers), ``rate_per_h``,
+        ``low``, ``high``.
+
+    Examples
+    --------
+    >>> times = pd.Series(pd.to_datetime(["2024-01-01 09:10", "2024-01-01 09:50",
+    ...                                   "2024-01-08 09:30"]))
+    >>> table = hourly_rates(times, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-15"))
+    >>> table.loc[(table.day == "mon") & (table.hour == 9), ["calls", "hours", "rate_per_h"]]
+       calls  hours  rate_per_h
+    9      3    2.0         1.5
+    """
+    days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
+    per_weekday = np.bincount(days.weekday, minlength=7).astype(float)
+    stamps = pd.to_datetime(arrivals)
+    stamps = stamps[(stamps >= start) & (stamps < end)]
+    slot = stamps.dt.weekday.to_numpy() * 24 + stamps.dt.hour.to_numpy()
+    counts = np.bincount(slot, minlength=168)
+    rows = []
+    for s in range(168):
+        weekday, hour = divmod(s, 24)
+        exposure = per_weekday[weekday]
+        rate = counts[s] / exposure if exposure else float("nan")
+        low, high = poisson_interval(counts[s], exposure, confidence)
+        rows.append({"weekday": weekday, "day": WEEKDAYS[weekday], "hour": hour,
+                     "calls": int(counts[s]), "hours": exposure, "rate_per_h": rate,
+                     "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def weekly_form(table: pd.DataFrame, digits: int = 4) -> dict[str, dict[str, str]] | None:
+    """Rates as a scenario's ``weekly`` arrivals (``{"mon": {"08:00": "12.5/h", ...}}``).
+
+    A day's entries are written where the rate changes; days with no calls
+    are left out (their rate is 0). ``None`` when no hour has calls.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"day": ["mon"] * 3, "hour": [8, 9, 10],
+    ...                       "rate_per_h": [2.0, 2.0, 0.0]})
+    >>> weekly_form(table)
+    {'mon': {'08:00': '2/h', '10:00': '0/h'}}
+    """
+    week: dict[str, dict[str, str]] = {}
+    for day in WEEKDAYS:
+        rows = table[table["day"] == day].sort_values("hour")
+        entries: dict[str, str] = {}
+        previous = 0.0
+        for hour, rate in zip(rows["hour"], rows["rate_per_h"], strict=True):
+            value = float(rate) if np.isfinite(rate) else 0.0
+            value = float(f"{value:.{digits}g}")
+            if value != previous:
+                entries[f"{int(hour):02d}:00"] = f"{value:g}/h"
+                previous = value
+        if entries:
+            week[day] = entries
+    return week or None
+
+
+def total_rate(table: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
+    """Mean calls per week (the sum of the hourly rates) with a normal interval.
+
+    Each hour's rate has its own exposure (a log of 20 days has three Mondays
+    and two Sundays), so the week's total is the sum of the rates, and its
+    variance the sum of ``calls / hours**2``.
+    """
+    seen = table[table["hours"] > 0]
+    per_week = float(seen["rate_per_h"].sum())
+    se = float(np.sqrt((seen["calls"] / seen["hours"] ** 2).sum()))
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    return {"calls": float(seen["calls"].sum()), "per_week": per_week,
+            "low": max(per_week - z * se, 0.0), "high": per_week + z * se}
