@@ -84,6 +84,16 @@ class Comparison:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
         return f"service_level_{self.threshold_s:g}s"
 
+    def __repr__(self) -> str:
+        """A few lines in human units (see :mod:`huntsim.display`)."""
+        from huntsim.display import comparison_text
+        return comparison_text(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a summary table and the key figure (see :mod:`huntsim.display`)."""
+        from huntsim.display import comparison_html
+        return comparison_html(self)
+
     def wide(self, group: str | None = None, metrics: Sequence[str] | None = None,
              ) -> pd.DataFrame:
         """Policies as columns, ``mean ± half-width`` as text, for reading."""

@@ -9,27 +9,39 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from huntsim.comparison import Comparison
+from huntsim.display import (
+    cells,
+    decision_html,
+    plan_table,
+    simulated,
+    verdict_differences,
+)
+from huntsim.metric_catalog import format_difference, format_value, label, plus_minus_note
 from huntsim.outputs import atomic_write
 from huntsim.planning import StaffingPlan
 from huntsim.plots import (
+    differences_figure,
+    outcome_figure,
     plot_hourly,
     plot_member_load,
-    plot_outcome_mix,
     plot_staffing_curve,
     plot_wait_ecdf,
     plot_week_heatmap,
 )
 from huntsim.scenario import Scenario
 from huntsim.units import format_duration
+from huntsim.verdict import conclude, key_metrics
 
 __all__ = ["write_comparison", "write_plan"]
 
@@ -48,6 +60,11 @@ th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f4f4f4; } figure { margin: 1em 0; } img { max-width: 100%; }
 .note { color: #555; font-size: 0.9em; }
 .warnings { background: #fff4e5; border-left: 4px solid #e9a23b; padding: 0.6em 1em 0.6em 2em; }
+table.decision td { text-align: center; } table.decision small { color: #555; }
+td.better { background: #e3f4ee; } td.worse { background: #fbe7e4; } td.best { font-weight: bold; }
+tr:has(b) th { background: #d9efe9; }
+details { margin: 0.8em 0; } summary { cursor: pointer; color: #245; }
+figcaption { max-width: 900px; }
 """
 
 
@@ -90,7 +107,7 @@ def _img(data: bytes, caption: str) -> str:
 
 
 def scenario_summary(scenario: Scenario) -> str:
-    """What was simulated, as HTML."""
+    """The scenario's hunt groups and agents as HTML tables (agents folded)."""
     agents = pd.DataFrame([{
         "number": a.number, "name": a.label, "answers": f"{a.answer_probability:.0%}",
         "answer delay (mean)": format_duration(a.answer_delay.mean),
@@ -121,13 +138,11 @@ def scenario_summary(scenario: Scenario) -> str:
     patience = (f"caller patience {scenario.caller_patience!r}" if scenario.caller_patience
                 else "callers wait as long as it takes")
     return (
-        f"<p>{html.escape(scenario.name)}: {format_duration(scenario.duration)} simulated "
-        + (f"from {scenario.start_text} " if scenario.uses_calendar else "")
-        + f"(warm-up {format_duration(scenario.warmup)}), "
-        f"ring {format_duration(scenario.ring_cycle)}, "
+        f"<p>One ring lasts {format_duration(scenario.ring_cycle)}; "
         f"{html.escape(patience)}.</p>"
         f"<h3>Hunt groups</h3>{groups.to_html(index=False, border=0)}"
-        f"<h3>Agents</h3>{agents.to_html(index=False, border=0)}"
+        f"<details><summary>Agents ({len(scenario.agents)})</summary>"
+        f"{agents.to_html(index=False, border=0)}</details>"
     )
 
 
@@ -148,6 +163,23 @@ def _page(title: str, sections: Sequence[str]) -> str:
             "independent replications.</p></body></html>")
 
 
+def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """A table as text for reading: each column in its metric's unit, headed by its label."""
+    names = names or {}
+    shown = {}
+    for column in table.columns:
+        values = table[column]
+        name = str(column)
+        if pd.api.types.is_bool_dtype(values):
+            text = ["-" if pd.isna(v) else "yes" if v else "no" for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            text = ["-" if pd.isna(v) else format_value(name, float(v)) for v in values]
+        else:
+            text = [str(v).capitalize() if name == "policy" else str(v) for v in values]
+        shown[names.get(name, label(name) if name not in ("policy", "note") else name)] = text
+    return pd.DataFrame(shown)
+
+
 def _of_group(table: pd.DataFrame, group: str) -> pd.DataFrame:
     return table[table["group"] == group]
 
@@ -156,8 +188,63 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
     atomic_write(path, lambda p: table.to_csv(p, index=False))
 
 
+def _labelled(table: pd.DataFrame, policies: Sequence[str], metrics: Sequence[str],
+              ) -> pd.DataFrame:
+    """Metrics (catalog labels) x policies, ``mean ± half-width`` in the metric's unit."""
+    rows = table[table["metric"].isin(metrics)]
+    wide = rows.assign(text=cells(rows)).pivot(index="metric", columns="policy", values="text")
+    order = [m for m in metrics if m in wide.index]
+    wide = wide.reindex(index=order, columns=list(policies))
+    wide.index = pd.Index([label(m) for m in order])
+    wide.columns = pd.Index([p.capitalize() for p in policies])
+    return wide.fillna("-")
+
+
+def _differences_table(differences: pd.DataFrame) -> pd.DataFrame:
+    """Every paired difference, in words and units: the collapsed section of the report."""
+    means, lows, highs = (differences[c].to_numpy(dtype=float)
+                          for c in ("mean", "ci_low", "ci_high"))
+    names = differences["metric"].astype(str).tolist()
+    unpaired = [
+        format_difference(name, (high + low) / 2, (high - low) / 2) if np.isfinite(low) else "-"
+        for name, low, high in zip(names, differences["unpaired_ci_low"].to_numpy(dtype=float),
+                                   differences["unpaired_ci_high"].to_numpy(dtype=float),
+                                   strict=True)]
+    return pd.DataFrame({
+        "metric": [label(n) for n in names],
+        "policy": [f"{p.capitalize()} - {b.capitalize()}" for p, b in
+                   zip(differences["policy"].astype(str), differences["baseline"].astype(str),
+                       strict=True)],
+        "paired difference": [format_difference(n, m, (h - lo) / 2)
+                              for n, m, lo, h in zip(names, means, lows, highs, strict=True)],
+        "had the runs been independent": unpaired,
+    })
+
+
+def _hourly_figures(hourly: pd.DataFrame, level_metric: str) -> dict[str, Figure]:
+    """Service level and traffic by hour; voicemail and hang-ups by hour, one panel each."""
+    weekly = "weekday" in hourly.columns
+    width = 11.0 if weekly else 7.5
+    level = Figure(figsize=(width, 3.6), layout="constrained")
+    plot_hourly(hourly, level_metric, ax=level.add_subplot())
+    lost = Figure(figsize=(width, 5.6), layout="constrained")
+    for ax, name in zip(lost.subplots(2, 1, squeeze=False)[:, 0],
+                        ("voicemail_rate", "abandoned_rate"), strict=True):
+        plot_hourly(hourly, name, ax=ax, traffic=False)
+    return {"hourly": level, "hourly_lost": lost}
+
+
 def write_comparison(comparison: Comparison, out: Path, group: str | None = None) -> Path:
-    """Write a comparison's tables, figures and ``report.html`` into ``out``."""
+    """Write a comparison's tables, figures and ``report.html`` into ``out``.
+
+    The report opens with the decision (policies x key metrics, judged against
+    the group's configured policy by paired 95 % intervals, the best marked,
+    trade-offs named), then what was simulated in human units, the paired
+    differences as forest plots (the full table folded, and in
+    ``differences.csv``), the outcomes, voicemail and hang-ups by hour (against
+    weekday and clock time when the scenario has a calendar), waits and
+    member load. One self-contained HTML file: figures inline, no network.
+    """
     group = group or comparison.scenario.hunt_groups[0].pilot
     _write_csv(comparison.table, out / "comparison.csv")
     _write_csv(comparison.differences, out / "differences.csv")
@@ -165,18 +252,21 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     _write_csv(comparison.hourly, out / "hourly.csv")
     _write_csv(comparison.raw, out / "replications.csv")
     one = {name: _of_group(getattr(comparison, name), group)
-           for name in ("table", "members", "waits", "hourly")}
-    figures: dict[str, Figure] = {}
+           for name in ("table", "members", "waits", "hourly", "differences")}
+    verdict = conclude(comparison, group)
+    keys = key_metrics(comparison.threshold_s)
+    figures: dict[str, Figure] = {"outcomes": outcome_figure(one["table"])}
+    if len(comparison.policies) > 1 and len(verdict.table):
+        figures["differences"] = differences_figure(verdict_differences(verdict), keys)
     drawings: dict[str, Callable[[Axes], Axes]] = {
         "wait_ecdf": lambda ax: plot_wait_ecdf(one["waits"], comparison.threshold_s, ax=ax),
         "member_load": lambda ax: plot_member_load(one["members"], ax=ax),
-        "outcome_mix": lambda ax: plot_outcome_mix(one["table"], ax=ax),
-        "hourly": lambda ax: plot_hourly(one["hourly"], comparison.level_metric, ax=ax),
     }
     for name, draw in drawings.items():
         fig, ax = _figure()
         draw(ax)
         figures[name] = fig
+    figures.update(_hourly_figures(one["hourly"], comparison.level_metric))
     weekly = "weekday" in comparison.hourly.columns
     if weekly:
         figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
@@ -185,35 +275,68 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     metrics = [comparison.level_metric, *HEADLINE_METRICS]
     if weekly:
         metrics.append("after_hours")
-    wide = comparison.wide(group, metrics)
-    differences = _of_group(comparison.differences, group)
-    differences = differences[differences["metric"].isin(metrics)]
+    baseline_rows = one["table"][one["table"]["policy"] == verdict.baseline]
+    per_run = {m: float(baseline_rows.loc[baseline_rows["metric"] == m, "mean"].mean())
+               for m in ("offered", "after_hours")}
+    runs = (f"{len(comparison.policies)} policies x {comparison.replications} replications "
+            f"= {len(comparison.policies) * comparison.replications} runs (master seed "
+            f"{comparison.seed}); every policy met the same callers in each replication "
+            "(common random numbers)")
+    lines = verdict.lines()
     sections = [
-        f"<p class='headline'>{html.escape(comparison.headline(group))}</p>",
+        f"<p class='headline'>{html.escape(lines[-1])}</p>",
+        "<h2>Decision</h2>",
+        decision_html(verdict) if len(verdict.table) else "",
+        "<ul class='verdict'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines[:-1])
+        + "</ul>",
+        f"<p class='note'>Pilot {html.escape(group)}. "
+        f"{html.escape(plus_minus_note(comparison.replications))} <b>better</b> / "
+        "<b>worse</b>: the paired 95 % interval of the difference from the baseline "
+        "excludes 0; ≈: it does not (no significant difference). ★: significantly better "
+        "than every other policy.</p>",
         warnings_section(comparison.warnings),
-        f"<p>{len(comparison.policies)} policies &times; {comparison.replications} replications "
-        f"(master seed {comparison.seed}); every policy met the same callers in each "
-        "replication (common random numbers).</p>",
-        "<h2>What was simulated</h2>", scenario_summary(comparison.scenario),
-        f"<h2>Results for pilot {html.escape(group)}</h2>",
-        "<p class='note'>Mean ± half-width of the 95 % interval. Service level: share of "
-        f"offered calls answered within {comparison.threshold_s:g} s.</p>",
-        wide.to_html(border=0),
-        f"<h3>Paired differences against {html.escape(comparison.baseline)}</h3>",
-        differences.round(4).to_html(index=False, border=0),
-        "<h2>Figures</h2>",
-        _img(images["outcome_mix"], "What happened to the calls, per policy."),
-        _img(images["member_load"], "Share of the group's talk time per member; the dotted line "
-             "is an even share."),
-        _img(images["wait_ecdf"], "Wait to answer (answered calls)."),
-        _img(images["hourly"], "Service level by hour of the "
-             + ("week" if weekly else "day") + ", and the traffic."),
+        "<h2>What was simulated</h2>",
+        "".join(f"<p>{html.escape(x)}</p>" for x in simulated(
+            comparison.scenario, runs, {group: per_run["offered"]},
+            {group: per_run["after_hours"]})),
+        scenario_summary(comparison.scenario),
+    ]
+    if "differences" in images:
+        sections += [
+            f"<h2>Differences from {html.escape(verdict.baseline.capitalize())}</h2>",
+            _img(images["differences"], "Paired difference from the baseline per key metric: "
+                 "dot the mean over the replications, line its 95 % interval. Green: "
+                 "significantly better, red: significantly worse, grey: no significant "
+                 "difference."),
+            "<details><summary>All paired differences "
+            f"({len(one['differences'])} rows; also in differences.csv)</summary>",
+            _differences_table(one["differences"]).to_html(index=False, border=0),
+            "</details>",
+        ]
+    sections += [
+        "<h2>What happened to the calls</h2>",
+        _img(images["outcomes"], "Share of pilot calls per outcome and policy, each panel "
+             "on its own scale; the lines are 95 % intervals."),
+        "<h2>By hour</h2>",
+        _img(images["hourly"], "Service level by hour, and the calls offered (grey bars)"
+             + ("; only the hours with calls, against weekday and clock time." if weekly
+                else ".")),
+        _img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
     ]
     if weekly:
         sections.append(_img(
             images["hourly_heatmap"],
             "Service level and voicemail share (%) by weekday and clock hour, per policy; "
             "calls after hours are left out. Blank: no calls in that hour."))
+    sections += [
+        "<h2>Waits and member load</h2>",
+        _img(images["wait_ecdf"], "Wait to answer (answered calls)."),
+        _img(images["member_load"], "Share of the group's talk time per member; the dotted "
+             "line is an even share."),
+        "<h2>All figures</h2>",
+        f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))}</p>",
+        _labelled(one["table"], comparison.policies, metrics).to_html(border=0),
+    ]
     report = _page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
 
@@ -259,31 +382,40 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
                               title=f"{policy}: members needed", cmap="YlOrRd")
         figures["staffing_by_hour"] = fig
     images = _save_figures(figures, out)
-    wanted = sorted({t.metric for t in staffing.targets})
-    curve = staffing.curve[staffing.curve["metric"].isin(wanted)].copy()
-    curve["value"] = [f"{r.mean:.4g} [{r.ci_low:.4g}, {r.ci_high:.4g}]"
-                      for r in curve.itertuples()]
-    wide = curve.pivot_table(index="members", columns=["metric", "policy"], values="value",
-                             aggfunc="first")
+    targets = " and ".join(str(t) for t in staffing.targets)
+    per_run = staffing.curve[(staffing.curve["metric"] == "offered")
+                             & (staffing.curve["members"] == staffing.sizes[-1])]["mean"]
+    runs = (f"{len(staffing.sizes)} group sizes ({staffing.sizes[0]} to {staffing.sizes[-1]} "
+            f"members) x {len(staffing.policies)} "
+            + ("policy" if len(staffing.policies) == 1 else "policies")
+            + f" x {staffing.replications} replications (master seed {staffing.seed}); every "
+            "size met the same callers in each replication")
     sections = [
         "<p class='headline'>"
         + "<br>".join(html.escape(line) for line in staffing.answer().splitlines())
         + "</p>",
         warnings_section(staffing.warnings),
-        f"<p>Group {html.escape(staffing.group)}, sizes {staffing.sizes[0]} to "
-        f"{staffing.sizes[-1]}, {staffing.replications} replications per size and policy "
-        f"(master seed {staffing.seed}); targets: "
-        f"{html.escape(', '.join(str(t) for t in staffing.targets))}. A size meets the targets "
-        "when its mean does; 'certain' when its whole interval does.</p>",
-        "<h2>What was simulated</h2>", scenario_summary(staffing.scenario),
-        "<h2>Recommendation</h2>", staffing.recommendation.to_html(index=False, border=0),
-        "<h2>Staffing curve (mean [95 % interval])</h2>", wide.to_html(border=0),
-        "<h2>Erlang estimates</h2><p class='note'>Pilot traffic alone, members who always "
-        "answer, no direct calls: a first estimate, not the answer.</p>",
-        staffing.erlang.round(5).to_html(index=False, border=0),
-        "<h2>Figures</h2>",
-        *(_img(data, f"Staffing curve with 95 % bands: {name.removeprefix('staffing_')}.")
+        "<h2>Recommendation</h2>",
+        f"<p>Pilot {html.escape(staffing.group)}; targets: {html.escape(targets)}. A size "
+        "meets the targets when its mean does; it meets them <i>for certain</i> when its "
+        "whole 95 % interval does.</p>",
+        _readable(staffing.recommendation, {"certain": "meets them for certain"}
+                  ).to_html(index=False, border=0),
+        "<h2>What was simulated</h2>",
+        "".join(f"<p>{html.escape(x)}</p>" for x in simulated(
+            staffing.scenario, runs,
+            {staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
+        scenario_summary(staffing.scenario),
+        "<h2>Staffing curve</h2>",
+        f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>",
+        plan_table(staffing).to_html(border=0),
+        *(_img(data, f"Staffing curve with 95 % bands: "
+               f"{label(name.removeprefix('staffing_'))}; dotted: the target.")
           for name, data in images.items() if name != "staffing_by_hour"),
+        "<h2>Erlang estimates</h2><p class='note'>The textbook formulas beside the "
+        "simulation: they assume members who are always there and always answer and know "
+        "nothing of direct calls, so they are a first estimate, not the answer.</p>",
+        _readable(staffing.erlang).to_html(index=False, border=0),
     ]
     if by_hour is not None:
         sections.extend(_by_hour_section(staffing, by_hour, images["staffing_by_hour"]))
@@ -305,13 +437,13 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
     ]
     for policy, rows in by_hour.groupby("policy", sort=False):
         largest = staffing.sizes[-1]
-        cells = [
+        texts = [
             (f">{largest}" if pd.isna(needed) else str(int(needed)))
             + ("" if pd.isna(estimate) else f" ({int(estimate)})")
             for needed, estimate in zip(rows["members_needed"], rows["erlang_estimate"],
                                         strict=True)
         ]
-        grid = rows.assign(cell=cells).pivot_table(index="weekday", columns="hour",
+        grid = rows.assign(cell=texts).pivot_table(index="weekday", columns="hour",
                                                    values="cell", aggfunc="first")
         order = list(dict.fromkeys(rows["weekday"]))
         grid = grid.reindex(order).fillna("")

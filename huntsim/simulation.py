@@ -80,6 +80,16 @@ class Result:
     warnings: tuple[str, ...] = ()
     absences: pd.DataFrame | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        """A few lines in human units (see :mod:`huntsim.display`)."""
+        from huntsim.display import result_text
+        return result_text(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a summary table and the key figure (see :mod:`huntsim.display`)."""
+        from huntsim.display import result_html
+        return result_html(self)
+
     @property
     def window_s(self) -> float:
         """Length of the reported period (duration minus warm-up), seconds."""
