@@ -24,8 +24,6 @@ import pandas as pd
 
 from huntsim.arrivals import Poisson, Profile
 from huntsim.errors import ScenarioError
-from huntsim.metric_catalog import TARGET_METRICS, format_value, suggest
-from huntsim.metric_catalog import metric as catalog_metric
 from huntsim.replications import (
     Measurement,
     RunTask,
@@ -40,7 +38,6 @@ from huntsim.runner import CheckpointStore
 from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
 from huntsim.simulation import MIN_WARMUP_CALL_TIMES
 from huntsim.theory import erlang_b, erlang_c_asa, erlang_c_service_level
-from huntsim.units import parse_duration
 
 __all__ = [
     "DEFAULT_THRESHOLD_S",
@@ -69,11 +66,13 @@ HOUR_WARMUP_S = 3600.0
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
 }
-_TARGET = re.compile(
-    r"^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+)\s*(%|[a-z]+)?\s*$")
+_TARGET = re.compile(r"^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+)\s*$")
 _LEVEL = re.compile(r"^service_level(?:_([0-9]+(?:\.[0-9]*)?|\.[0-9]+)s)?$")
-KNOWN_METRICS = TARGET_METRICS
-"""The metrics a target may name, besides ``service_level`` and ``service_level_<T>s``."""
+KNOWN_METRICS = (
+    "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate", "abandoned_rate",
+    "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s", "offers_per_call",
+    "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
+)
 
 
 @dataclass(frozen=True)
@@ -96,36 +95,9 @@ class Target:
     def __str__(self) -> str:
         return f"{self.metric} {self.operator} {self.value:g}"
 
-    def text(self) -> str:
-        """The target in its units, e.g. ``voicemail_rate <= 5 %``, ``mean_wait_s <= 10 s``.
-
-        Examples
-        --------
-        >>> parse_target("voicemail_rate<=0.05").text()
-        'voicemail_rate <= 5 %'
-        """
-        return f"{self.metric} {self.operator} {_target_value(self.metric, self.value)}"
-
-
-def _kind(metric_name: str) -> str:
-    return "rate" if metric_name == "service_level" else catalog_metric(metric_name).kind
-
-
-def _target_value(metric_name: str, value: float) -> str:
-    kind = _kind(metric_name)
-    if kind == "rate":
-        return f"{100 * value:.10g} %"
-    if kind == "seconds":
-        return f"{value:.10g} s"
-    return f"{value:g}"
-
 
 def parse_target(text: str, name: str = "target") -> Target:
-    """Read a target such as ``'voicemail_rate<=5%'`` or ``'mean_wait_s<=10s'``.
-
-    Rates are written as fractions (``0.05``) or in % (``5%``), times in
-    seconds or with a unit (``10s``, ``2min``); ``service_level`` alone is the
-    service level within the plan's threshold.
+    """Read ``'voicemail_rate<=0.05'``, ``'service_level_20s>=0.8'`` or ``'service_level>=0.8'``.
 
     Parameters
     ----------
@@ -137,68 +109,29 @@ def parse_target(text: str, name: str = "target") -> Target:
     Raises
     ------
     ScenarioError
-        ``<name>: ...``, saying what is wrong with the target; an unknown
-        metric gets a "did you mean" from :mod:`huntsim.metric_catalog`.
+        ``<name>: ...``, saying what is wrong with the target.
 
     Examples
     --------
     >>> str(parse_target("Service_Level_20.0s >= .8"))
     'service_level_20s >= 0.8'
-    >>> parse_target("voicemail_rate<=5%")
-    Target(metric='voicemail_rate', operator='<=', value=0.05)
-    >>> parse_target("mean_wait_s <= 2min").value
-    120.0
     """
     match = _TARGET.match(text.lower())
     if match is None:
         raise ScenarioError([f"{name}: {text!r} is not a target; write e.g. "
-                             "'voicemail_rate<=5%', 'mean_wait_s<=10s' or "
-                             "'service_level_20s>=80%'"])
-    metric_name, op, number, unit = match.groups()
-    level = _LEVEL.match(metric_name)
-    if metric_name not in KNOWN_METRICS and not level:
-        choices = [*KNOWN_METRICS, "service_level", "service_level_<T>s"]
-        raise ScenarioError([f"{name}: {metric_name!r} is not a metric; "
-                             f"{suggest(metric_name, choices)}"])
+                             "'voicemail_rate<=0.05' or 'service_level_20s>=0.8'"])
+    metric, op, value = match.group(1), match.group(2), float(match.group(3))
+    level = _LEVEL.match(metric)
+    if metric not in KNOWN_METRICS and not level:
+        raise ScenarioError([f"{name}: {metric!r} is not a metric; choose from "
+                             f"{', '.join(KNOWN_METRICS)}, service_level, service_level_<T>s"])
     if level and level.group(1) is not None:
         threshold = float(level.group(1))
         if not threshold > 0:
-            raise ScenarioError([f"{name}: {metric_name!r}: a service-level threshold must be "
+            raise ScenarioError([f"{name}: {metric!r}: a service-level threshold must be "
                                  "longer than 0 s"])
-        metric_name = _level_metric(threshold)  # one spelling: service_level_20s
-    value = _target_number(name, text, metric_name, float(number), unit)
-    return Target(metric_name, op, value)
-
-
-def _target_number(name: str, text: str, metric_name: str, number: float,
-                   unit: str | None) -> float:
-    """The target's value in the metric's own units (fractions, seconds)."""
-    kind = _kind(metric_name)
-    if kind == "rate":
-        if unit == "%":
-            return number / 100
-        if unit is not None:
-            raise ScenarioError([f"{name}: {text!r}: {metric_name} is a share of calls; "
-                                 f"write it in % or as a fraction, not in {unit!r}"])
-        if not 0 <= number <= 1:
-            raise ScenarioError([f"{name}: {text!r}: {metric_name} is a share between 0 and 1; "
-                                 f"write {number:g}% or {number / 100:g}"])
-        return number
-    if kind == "seconds":
-        if unit is None or unit == "%":
-            if unit == "%":
-                raise ScenarioError([f"{name}: {text!r}: {metric_name} is a time; write it "
-                                     "in s, min or h, not in %"])
-            return number
-        try:
-            return parse_duration(f"{number:g}{unit}")
-        except ValueError:
-            raise ScenarioError([f"{name}: {text!r}: {unit!r} is not a unit of time; write "
-                                 "e.g. 10s or 2min"]) from None
-    if unit is not None:
-        raise ScenarioError([f"{name}: {text!r}: {metric_name} has no unit; write a plain "
-                             "number"])
-    return number
+        metric = _level_metric(threshold)  # one spelling: service_level_20s
+    return Target(metric, op, value)
 
 
 def _level_metric(threshold_s: float) -> str:
