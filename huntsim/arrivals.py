@@ -65,7 +65,13 @@ class _Spec(BaseModel):
 
 
 class Poisson(_Spec):
-    """Calls arrive at random at a constant ``rate`` (per second inside)."""
+    """Calls arrive at random at a constant ``rate`` (per second inside): a Poisson process.
+
+    Attributes
+    ----------
+    rate : float
+        Calls per unit of time, with the unit (``30/h``); ``0/h`` for none.
+    """
 
     rate: Rate = Field(ge=0)
 
@@ -75,7 +81,16 @@ class Poisson(_Spec):
 
 
 class RateStep(_Spec):
-    """From ``start`` on, calls arrive at ``rate`` (until the next step)."""
+    """From ``start`` on, calls arrive at ``rate`` (until the next step).
+
+    Attributes
+    ----------
+    start : float
+        When the step begins, in simulation time from the start of the run
+        (or of the period).
+    rate : float
+        Calls per unit of time from then on (``40/h``).
+    """
 
     start: Seconds
     rate: Rate = Field(ge=0)
@@ -86,6 +101,14 @@ class Profile(_Spec):
 
     Before the first step the rate is zero; the last step holds until the end of
     the run, or until ``period`` when the profile repeats (a business day).
+
+    Attributes
+    ----------
+    profile : list of RateStep
+        Steps ``{start, rate}`` with increasing starts.
+    period : float or None
+        Length after which the profile repeats (``24h``); ``None``: it does
+        not repeat.
     """
 
     profile: tuple[RateStep, ...] = Field(min_length=1)
@@ -154,7 +177,15 @@ class Profile(_Spec):
 
 
 class Trace(_Spec):
-    """Calls arrive at exactly the listed times (seconds from the start)."""
+    """Calls arrive at exactly the listed times (seconds from the start).
+
+    Attributes
+    ----------
+    trace : list of float
+        Arrival times in seconds from the start of the run, in order; or the
+        name of a CSV file (times in its first column, an optional header),
+        relative to the scenario file.
+    """
 
     trace: tuple[float, ...]
 
@@ -225,6 +256,13 @@ class Weekly(_Spec):
     to midnight; a day starts at rate 0, and days not named have no calls. A
     day may be named once only. Inside a :class:`~huntsim.Scenario` this
     form becomes a :class:`WeeklyProfile` shifted by the scenario's ``start``.
+
+    Attributes
+    ----------
+    weekly : dict
+        Days (``mon-fri``, ``sat``, ``daily``...) to a mapping of clock times
+        (``"08:00"``) to the rate from then on (``28/h``); quote the clock
+        times.
 
     Examples
     --------

@@ -52,6 +52,13 @@ class _Base(BaseModel):
 class Constant(_Base):
     """Always the same time.
 
+    Attributes
+    ----------
+    dist : str
+        ``constant``; or write the time alone (``wrap_up: 30s``).
+    value : float
+        The time, in seconds inside (written ``30s``).
+
     Examples
     --------
     >>> Constant(value=30).quantile([0.1, 0.9])
@@ -72,7 +79,15 @@ class Constant(_Base):
 
 
 class Exponential(_Base):
-    """Exponential times with the given mean (memoryless talk times, patience)."""
+    """Exponential times with the given mean (memoryless talk times, patience).
+
+    Attributes
+    ----------
+    dist : str
+        ``exponential``.
+    mean : float
+        The mean time (greater than 0).
+    """
 
     dist: Literal["exponential"] = "exponential"
     mean: Seconds = Field(gt=0)
@@ -84,7 +99,17 @@ class Exponential(_Base):
 
 
 class Uniform(_Base):
-    """Times spread evenly between ``low`` and ``high``."""
+    """Times spread evenly between ``low`` and ``high``.
+
+    Attributes
+    ----------
+    dist : str
+        ``uniform``.
+    low : float
+        The shortest time.
+    high : float
+        The longest time (not below ``low``).
+    """
 
     dist: Literal["uniform"] = "uniform"
     low: Seconds
@@ -125,6 +150,16 @@ class Lognormal(_MeanAndSd):
     """Lognormal times given by the mean and standard deviation of the time itself.
 
     Talk times in call centres are close to lognormal (Brown et al., 2005).
+
+    Attributes
+    ----------
+    dist : str
+        ``lognormal``.
+    mean : float
+        The mean of the time itself (not of its logarithm).
+    sd : float
+        The standard deviation of the time itself, between a millionth and
+        1000 times the mean.
     """
 
     dist: Literal["lognormal"] = "lognormal"
@@ -143,7 +178,17 @@ class Lognormal(_MeanAndSd):
 
 
 class Gamma(_MeanAndSd):
-    """Gamma times given by their mean and standard deviation."""
+    """Gamma times given by their mean and standard deviation.
+
+    Attributes
+    ----------
+    dist : str
+        ``gamma``.
+    mean : float
+        The mean time.
+    sd : float
+        The standard deviation, between a millionth and 1000 times the mean.
+    """
 
     dist: Literal["gamma"] = "gamma"
 
@@ -157,7 +202,15 @@ class Gamma(_MeanAndSd):
 
 
 class Empirical(_Base):
-    """Times drawn with equal probability from observed values."""
+    """Times drawn with equal probability from observed values.
+
+    Attributes
+    ----------
+    dist : str
+        ``empirical``.
+    values : list of float
+        The observed times (at least one); each is drawn with probability 1/n.
+    """
 
     dist: Literal["empirical"] = "empirical"
     values: tuple[Seconds, ...] = Field(min_length=1)

@@ -92,7 +92,12 @@ class AfterMissed(_Model):
 
 
 class AgentDefaults(_Model):
-    """Values every agent takes unless it sets its own (and that extra members get)."""
+    """Values every agent takes unless it sets its own (and that extra members get).
+
+    Every key of an :class:`Agent` but ``number`` and ``name``, with the same
+    meaning; an agent's own value replaces the default (a ``schedule`` is
+    replaced, not added to). ``plan`` makes the members it adds from these.
+    """
 
     answer_probability: float | None = Field(default=None, ge=0, le=1)
     answer_delay: Distribution | None = None
@@ -120,13 +125,18 @@ class Agent(_Model):
     Attributes
     ----------
     number : str
-        The agent's own number; direct calls dial it.
+        The agent's own number; direct calls dial it. Kept exactly as written.
+    name : str or None
+        Shown in tables instead of the number.
     answer_probability : float
         Chance of picking up a ringing call at all (below 1: sometimes away).
     answer_delay : Distribution
         Time from the first ring to pick-up; longer than the time-out means no answer.
-    talk_time, wrap_up : Distribution
-        Time on the call, then time unavailable after it.
+    talk_time : Distribution
+        Time on the call once answered.
+    wrap_up : Distribution
+        Time after each call (group or direct) in which the member takes no
+        call: notes, filing.
     direct_calls : Arrivals or None
         Calls dialled straight to this number.
     voicemail : bool
@@ -171,11 +181,16 @@ class HuntGroup(_Model):
     ----------
     pilot : str
         The virtual number callers dial; nobody's own number.
+    name : str or None
+        Shown in tables instead of the pilot number.
     policy : str
         ``regular``, ``circular``, ``simultaneous``, ``uniform``, ``weighted`` or
         ``staggered``.
     members : list of str
-        Agent numbers, in hunting order.
+        Agent numbers, in hunting order; a number may belong to one group only.
+    weights : list of float or None
+        Weighted policy: one positive weight per member, in member order;
+        only their ratios matter.
     no_answer_rings : int
         Rings before the call moves on to the next member.
     voicemail : bool
@@ -183,6 +198,8 @@ class HuntGroup(_Model):
     when_all_busy : str
         ``voicemail``, ``busy`` or ``queue`` when every member is busy on arrival;
         defaults to ``voicemail`` when the pilot has one, else ``busy``.
+    arrivals : Arrivals or None
+        Calls dialled to the pilot; ``None``: none.
     circular_anchor : str
         ``answered`` (BroadWorks: continue after who took the last call) or
         ``offered`` (CUCM, FreeSWITCH: after who was last rung).
@@ -259,6 +276,8 @@ class Scenario(_Model):
 
     Attributes
     ----------
+    name : str
+        Shown in outputs and reports.
     duration : float
         Calls arrive during ``[0, duration)`` seconds; calls in progress finish.
     warmup : float
@@ -268,7 +287,14 @@ class Scenario(_Model):
     seed : int or None
         Seed of all randomness, unless :func:`huntsim.simulate` is given one.
     caller_patience : Distribution or None
-        How long callers wait (ringing or queued) before hanging up.
+        How long callers wait (ringing or queued) before hanging up; ``None``:
+        callers never hang up.
+    agent_defaults : AgentDefaults or None
+        Values every agent takes unless it sets its own.
+    agents : list of Agent
+        The people who answer (1 to 10,000), single or in blocks.
+    hunt_groups : list of HuntGroup
+        The pilot numbers and how their calls hunt.
     start : float
         The moment of the week at simulation time 0, in seconds since Monday
         00:00 (written ``"mon 08:00"``; default Monday 00:00). Weekly arrivals
@@ -596,6 +622,8 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_STR = "tag:yaml.org,2002:str"
 
 
 class _ScenarioLoader(yaml.SafeLoader):
@@ -603,7 +631,8 @@ class _ScenarioLoader(yaml.SafeLoader):
 
     Numbers remember the text they were written as (:class:`WrittenInt`,
     :class:`WrittenFloat`), so that phone numbers such as ``0101`` or
-    ``+15550101`` keep every character. Date-like text (``2024-01-15``) stays
+    ``+15550101`` keep every character. Keys are never booleans (``on:`` is
+    the key ``on``). Date-like text (``2024-01-15``) stays
     text: no scenario field holds a date. A scalar that cannot be read (``!!int
     abc``) is a YAML error with its line and column, not a crash.
     """
@@ -624,6 +653,17 @@ class _ScenarioLoader(yaml.SafeLoader):
             raise ConstructorError(
                 None, None, f"{node.value!r} is not a valid {tag} ({error})", node.start_mark
             ) from None
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping whose keys YAML 1.1 would read as booleans keep their text.
+
+        ``redial: {on: [busy]}`` has the key ``on``, not ``True``: no key of
+        a scenario is a boolean.
+        """
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag == _BOOL:
+                key.tag = _STR
+        return super().construct_mapping(node, deep=deep)
 
     def construct_written_int(self, node: yaml.ScalarNode) -> WrittenInt:
         """An ``int`` that remembers its text."""

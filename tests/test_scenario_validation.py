@@ -417,3 +417,15 @@ def test_blocks_do_not_change_scenarios_written_one_agent_at_a_time():
     block = load_scenario(block_office({"numbers": "555-0101..555-0105",
                                         "name": "Agent {n}"}))
     assert listed == block
+
+
+def test_keys_that_yaml_1_1_reads_as_booleans_stay_keys(tmp_path):
+    path = tmp_path / "office.yaml"
+    path.write_text(
+        "duration: 1h\n"
+        "agents: [{number: '1', talk_time: 1min, voicemail: yes}]\n"
+        "hunt_groups:\n"
+        "  - {pilot: P, members: ['1'], redial: {on: [busy], probability: 0.5, delay: 2min}}\n")
+    scenario = load_scenario(path)
+    assert scenario.hunt_groups[0].redial.on == ("busy",)
+    assert scenario.agents[0].voicemail is True
