@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from huntsim.calendar import Calendar
     from huntsim.comparison import Comparison, compare
     from huntsim.errors import ScenarioError
+    from huntsim.fit import fit
     from huntsim.planning import StaffingPlan, plan
     from huntsim.replications import Replications, replicate
     from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
@@ -36,6 +37,7 @@ __all__ = [
     "StaffingPlan",
     "Sweep",
     "compare",
+    "fit",
     "load_scenario",
     "plan",
     "replicate",
@@ -48,6 +50,7 @@ _WHERE = {
     "Comparison": "huntsim.comparison",
     "compare": "huntsim.comparison",
     "ScenarioError": "huntsim.errors",
+    "fit": "huntsim.fit",
     "StaffingPlan": "huntsim.planning",
     "plan": "huntsim.planning",
     "Replications": "huntsim.replications",
