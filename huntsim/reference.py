@@ -372,6 +372,10 @@ def _kind(info: FieldInfo | Any) -> tuple[str, str]:
     return _SIMPLE.get(info, getattr(info, "__name__", str(info))), ""
 
 
+_TYPE_TEXT: dict[tuple[str, str], tuple[str, str]] = {
+    ("Trace", "trace"): ("list of numbers, or a CSV file name", "s"),
+}
+"""Types that a field validator, not the annotation, widens."""
 _VALIDATOR_KINDS: dict[Any, str] = {
     units.parse_duration: "duration",
     units.parse_rate: "rate",
@@ -418,7 +422,7 @@ def _rows(model: type[BaseModel]) -> list[str]:
             kind, unit, default = (example[2] if example and len(example) > 2 else ""), "", "—"
             meaning = example[1] if example else ""
         else:
-            kind, unit = _kind(info)
+            kind, unit = _TYPE_TEXT.get((model.__name__, name), _kind(info))
             default = _default_text(model, name, info) or (
                 "required" if info.is_required() else "none")
             meaning = _meaning(model, name)
@@ -430,20 +434,22 @@ def _rows(model: type[BaseModel]) -> list[str]:
 
 
 def _metric_table() -> list[str]:
-    from huntsim.metric_catalog import METRICS
+    from huntsim.metric_catalog import METRICS, TARGET_METRICS
 
-    rows = ["| name | label (unit) | definition | higher is better |", "|---|---|---|---|"]
-    words = {True: "yes", False: "no", None: "neither"}
+    rows = ["| name | label (unit) | definition | higher is better | `plan` target |",
+            "|---|---|---|---|---|"]
+    words = {True: "yes", False: "no", None: "—"}
     extra = [("service_level_<T>s", "Answered within T s (% of calls)",
               "Share of calls answered within T seconds of arrival (of all calls); "
               "`service_level_20s` is the usual one.", True),
              ("p<q>_wait_s", "q-th percentile wait to answer (s)",
               "q % of answered calls were picked up within this time (0 < q < 100).", False)]
     for m in METRICS.values():
+        target = "yes" if m.name in TARGET_METRICS else ""
         rows.append(f"| `{m.name}` | {_cell(m.title)} | {_cell(m.definition)} | "
-                    f"{words[m.higher_is_better]} |")
+                    f"{words[m.higher_is_better]} | {target} |")
     for name, title, definition, higher in extra:
-        rows.append(f"| `{name}` | {title} | {definition} | {words[higher]} |")
+        rows.append(f"| `{name}` | {title} | {definition} | {words[higher]} | yes |")
     return rows
 
 
@@ -462,8 +468,9 @@ def markdown() -> str:
                     f"Keys: {defaults} — each as under [agents[]](#agents), with the "
                     "same meaning, unit and default.", ""]
     out += [PLAN.strip(), "", "## Metrics", "",
-            "Every figure huntsim prints or writes, from `huntsim.metric_catalog` (the "
-            "names `plan --target` accepts, e.g. `voicemail_rate<=0.05`).", "",
+            "Every figure huntsim prints or writes, from `huntsim.metric_catalog`. Those "
+            "marked as `plan` targets may be named in `plan --target`, e.g. "
+            "`--target 'voicemail_rate<=0.05'`.", "",
             *_metric_table(), ""]
     return "\n".join(out)
 
