@@ -41,6 +41,11 @@ voicemail took the call (the message itself is not simulated: ``billsec`` 0).
 Dispositions: answered and voicemail ``ANSWERED`` (``lastapp`` ``Queue``/``Dial``
 or ``VoiceMail``), busy ``BUSY`` (``Busy``), abandoned ``NO ANSWER`` (``Queue``
 or ``Dial``: the caller hung up), no answer ``NO ANSWER`` (``Hangup``).
+
+**csv** (``calls_log.csv``, a generic PBX export with a header): ``Call ID,
+Start, Answered, Ended, Dialled, Answered by, Result, Caller``, one line per
+call, local times; ``Result`` is Answered, Voicemail, Busy, No answer or Missed
+(the caller hung up); read it back with the mapping :data:`CSV_MAPPING`.
 """
 
 from __future__ import annotations
@@ -53,17 +58,33 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from huntsim.outputs import atomic_write
 from huntsim.simulation import Result
 
-__all__ = ["EXPORT_FORMATS", "export_cdr_csv", "export_log", "export_queue_log", "origin_epoch"]
+__all__ = [
+    "CSV_MAPPING",
+    "EXPORT_FORMATS",
+    "export_cdr_csv",
+    "export_log",
+    "export_queue_log",
+    "generic_csv_text",
+    "origin_epoch",
+]
 
-EXPORT_FORMATS: tuple[str, ...] = ("asterisk-queue-log", "asterisk-cdr-csv")
-ExportFormat = Literal["asterisk-queue-log", "asterisk-cdr-csv"]
+EXPORT_FORMATS: tuple[str, ...] = ("asterisk-queue-log", "asterisk-cdr-csv", "csv")
+ExportFormat = Literal["asterisk-queue-log", "asterisk-cdr-csv", "csv"]
 DEFAULT_ORIGIN = datetime(2024, 1, 1)  # a Monday
-FILE_NAMES = {"asterisk-queue-log": "queue_log", "asterisk-cdr-csv": "Master.csv"}
+FILE_NAMES = {"asterisk-queue-log": "queue_log", "asterisk-cdr-csv": "Master.csv",
+              "csv": "calls_log.csv"}
+CSV_WORDS = {"answered": "Answered", "voicemail": "Voicemail", "busy": "Busy",
+             "no_answer": "No answer", "abandoned": "Missed"}
+CSV_MAPPING = ("columns: {call_id: Call ID, arrival: Start, answer: Answered, end: Ended,\n"
+               "          dialed: Dialled, agent: Answered by, outcome: Result, caller: Caller}\n"
+               "outcomes: {Missed: abandoned}\n")
+"""The column mapping of the ``csv`` export, as ``huntsim fit --columns`` reads it."""
 
 
 def origin_epoch(result: Result, origin: datetime | None = None, tz: str = "UTC") -> float:
@@ -243,6 +264,32 @@ def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float]) -> 
     ]
 
 
+def generic_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC") -> str:
+    """The run's calls as a generic CSV with a header (see the module)."""
+    calls, _ = _records(result)
+    epoch0 = origin_epoch(result, origin, tz)
+    zone = ZoneInfo(tz)
+
+    def stamp(seconds: float) -> str:
+        if not np.isfinite(seconds):
+            return ""
+        return datetime.fromtimestamp(int(epoch0 + seconds), zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Call ID", "Start", "Answered", "Ended", "Dialled", "Answered by",
+                     "Result", "Caller"])
+    for row in _rows(calls.sort_values("arrival_s", kind="stable")):
+        answered = str(row.outcome) == "answered"
+        answer = float(row.answer_s) if answered else float("nan")
+        end = answer + float(row.talk_s) if answered else float(row.end_s)
+        writer.writerow([int(row.call_id), stamp(float(row.arrival_s)), stamp(answer), stamp(end),
+                         str(row.dialed), str(row.agent) if answered else "",
+                         CSV_WORDS.get(str(row.outcome), str(row.outcome)),
+                         _caller(row, int(row.call_id))])
+    return buffer.getvalue()
+
+
 def export_queue_log(result: Result, path: str | Path, origin: datetime | None = None,
                      tz: str = "UTC") -> Path:
     """Write the run's pilot calls as an Asterisk ``queue_log`` file.
@@ -278,7 +325,10 @@ def export_cdr_csv(result: Result, path: str | Path, origin: datetime | None = N
 
 def export_log(result: Result, format: str, directory: str | Path,
                origin: datetime | None = None, tz: str = "UTC") -> Path:
-    """Write the run in ``format`` into ``directory`` (``queue_log`` or ``Master.csv``).
+    """Write the run in ``format`` into ``directory``.
+
+    ``queue_log``, ``Master.csv``, or ``calls_log.csv`` with its column mapping
+    ``calls_log_columns.yaml``.
 
     Raises
     ------
@@ -291,6 +341,11 @@ def export_log(result: Result, format: str, directory: str | Path,
     path = Path(directory) / FILE_NAMES[format]
     if format == "asterisk-queue-log":
         return export_queue_log(result, path, origin, tz)
-    return export_cdr_csv(result, path, origin, tz)
+    if format == "asterisk-cdr-csv":
+        return export_cdr_csv(result, path, origin, tz)
+    text = generic_csv_text(result, origin, tz)
+    atomic_write(path.with_name("calls_log_columns.yaml"),
+                 lambda p: p.write_text(CSV_MAPPING, encoding="utf-8"))
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 

@@ -180,6 +180,21 @@ def _queueing_from_rings(log: LogData) -> str | None:
     return "queue" if len(gap) >= 20 and float((gap > 2.0).mean()) >= 0.02 else None
 
 
+def _number_order(number: str) -> tuple[int, str]:
+    """Numbers in numeric order where they are digits, else as text."""
+    digits = "".join(c for c in number if c.isdigit())
+    return (int(digits) if digits else 0, number)
+
+
+def _by_first_ring(log: LogData, members: list[str]) -> list[str]:
+    """Members in the order of how often each is rung first (regular hunting's list order)."""
+    rings = log.rings.dropna(subset=["ring_s"])
+    starts = rings.assign(start=rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s"))
+    first = starts.sort_values("start", kind="stable").groupby("call_id")["agent"].first()
+    share = first.value_counts()
+    return sorted(members, key=lambda m: -int(share.get(m, 0)))
+
+
 def _param(rows: list[dict[str, Any]], parameter: str, scope: str, value: float,
            low: float, high: float, unit: str, n: int, source: str = "fitted") -> None:
     rows.append({"parameter": parameter, "scope": scope, "value": value, "low": low,
@@ -199,7 +214,9 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     group = _base_group(base, pilot)
     settings = _Settings()
     params: list[dict[str, Any]] = []
-    members = log.members
+    members = sorted(log.members, key=_number_order)
+    if group is None and log.has_rings and _policy_from_rings(log) == "regular":
+        members = _by_first_ring(log, members)
     if group is not None:
         members = [m for m in group.members if m in members] + \
             [m for m in members if m not in group.members]
