@@ -7,10 +7,13 @@ forms shared by many keys, and how ``plan`` adds members.
 
 from __future__ import annotations
 
-__all__ = ["EXAMPLES", "FORMS", "OVERVIEW", "PLAN", "REGENERATE", "TYPE_NOTES"]
+__all__ = ["EXAMPLES", "FORMS", "OVERVIEW", "PLAN", "REGENERATE", "REGENERATE_SCHEMA",
+           "TYPE_NOTES"]
 
 REGENERATE = ".venv/bin/python -m huntsim.reference > docs/scenario-reference.md"
 """The command that writes ``docs/scenario-reference.md``."""
+REGENERATE_SCHEMA = ".venv/bin/huntsim schema > docs/scenario.schema.json"
+"""The command that writes ``docs/scenario.schema.json``."""
 
 EXAMPLES: dict[tuple[str, str], tuple[str, ...]] = {
     # (model, key): (value as a file writes it,) or, for keys that are no
@@ -119,7 +122,8 @@ The same descriptions are in the JSON Schema that `huntsim schema` prints, for e
 save it (`huntsim schema > scenario.schema.json`) and put
 `# yaml-language-server: $schema=scenario.schema.json` on the first line of a scenario file
 (VS Code with the YAML extension, and other editors using the YAML language server) to get
-completion, descriptions and checks as you type.
+completion, descriptions and checks as you type. A copy is kept in `docs/scenario.schema.json`
+(`$schema=../docs/scenario.schema.json` from a file in `scenarios/`).
 
 A minimal scenario:
 

@@ -12,11 +12,12 @@ import yaml
 from huntsim.cli import main
 from huntsim.metric_catalog import METRICS
 from huntsim.reference import MODELS, field_docs, json_schema, markdown
-from huntsim.reference_text import EXAMPLES, REGENERATE
+from huntsim.reference_text import EXAMPLES, REGENERATE, REGENERATE_SCHEMA
 from huntsim.scenario import Agent, AgentDefaults, _ScenarioLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "scenario-reference.md"
+SCHEMA_FILE = ROOT / "docs" / "scenario.schema.json"
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
@@ -35,6 +36,13 @@ def test_the_reference_is_up_to_date():
     written = REFERENCE.read_text(encoding="utf-8") if REFERENCE.exists() else ""
     assert written == markdown(), (
         f"{REFERENCE.relative_to(ROOT)} is out of date; regenerate it with: {REGENERATE}")
+
+
+def test_the_schema_file_is_up_to_date(schema):
+    written = json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) if SCHEMA_FILE.exists() else {}
+    assert written == json.loads(json.dumps(schema)), (
+        f"{SCHEMA_FILE.relative_to(ROOT)} is out of date; regenerate it with: "
+        f"{REGENERATE_SCHEMA}")
 
 
 def test_the_reference_names_its_regeneration_command():
