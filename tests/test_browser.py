@@ -110,6 +110,7 @@ def test_comparison_report_of_an_office_with_a_calendar(browser, clinic_file, tm
     seen = open_report(browser, out / "report.html", tmp_path / "compare.png")
     assert_renders(seen, tmp_path / "compare.png", least_images=5)
     assert seen["h1"].startswith("Hunt policy comparison")
+    assert seen["details"] >= 2  # the agents and the full table of paired differences, folded
 
 
 def test_comparison_report_without_a_calendar(browser, tmp_path):

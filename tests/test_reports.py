@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from itertools import pairwise
 
 import pandas as pd
 import pytest
 import yaml
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 
-from huntsim import compare, plan
+from huntsim import compare, plan, simulate
 from huntsim.cli import main
+from huntsim.display import human_duration
 from huntsim.plots import (
+    plot_differences,
     plot_hourly,
     plot_member_load,
     plot_outcome_mix,
+    plot_outcome_share,
     plot_staffing_curve,
     plot_wait_ecdf,
     plot_week_heatmap,
@@ -239,3 +244,121 @@ def test_week_heatmap_draws_one_cell_per_row():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["08", "09", "10"]
     image = ax.get_images()[0].get_array()
     assert image.mask.sum() == 3  # mon 09, sat 08 and sat 10 have no row
+
+
+def share_rows(metric: str, means: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"policy": ["regular", "simultaneous"][:len(means)], "metric": metric,
+                         "mean": means, "ci_low": [m - 0.005 for m in means],
+                         "ci_high": [m + 0.005 for m in means]})
+
+
+def test_outcome_share_shows_four_against_six_percent():
+    # before: stacked bars on a 0-1 axis, where 4 % and 6 % voicemail looked the same
+    ax = plot_outcome_share(share_rows("voicemail_rate", [0.04, 0.06]), "voicemail")
+    widths = [round(p.get_width(), 3) for p in ax.patches]
+    assert widths == [0.04, 0.06]
+    assert ax.get_xlim()[1] < 0.1  # the axis is scaled to the outcome, not to 100 %
+    assert [t.get_text() for t in ax.texts] == ["4.0 %", "6.0 %"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Regular", "Simultaneous"]
+
+
+def test_outcome_mix_legend_is_beside_the_bars():
+    ax = plot_outcome_mix(pd.concat([share_rows("answered_rate", [0.95, 0.93]),
+                                     share_rows("voicemail_rate", [0.05, 0.07])]))
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1  # it covers no bar
+
+
+@pytest.mark.parametrize(("metric", "low", "high", "colour"), [
+    ("voicemail_rate", -0.03, -0.01, "#2a9d8f"),  # less voicemail: better
+    ("voicemail_rate", 0.01, 0.03, "#c0392b"),  # more voicemail: worse
+    ("service_level_20s", 0.01, 0.03, "#2a9d8f"),  # more within 20 s: better
+    ("mean_wait_s", -1.0, 2.0, "#7f7f7f"),  # the interval covers 0: no difference
+])
+def test_forest_plot_colours_a_difference_by_direction_and_significance(metric, low, high,
+                                                                        colour):
+    rows = pd.DataFrame({"policy": ["uniform"], "baseline": "circular", "metric": metric,
+                         "mean": [(low + high) / 2], "ci_low": [low], "ci_high": [high]})
+    ax = plot_differences(rows, metric)
+    interval = ax.get_lines()[0]
+    assert to_hex(interval.get_color()) == colour
+    scale = 100 if metric != "mean_wait_s" else 1  # rates in percentage points
+    assert list(interval.get_xdata()) == pytest.approx([low * scale, high * scale])
+    assert "difference from Circular" in ax.get_xlabel()
+
+
+def test_hourly_axis_of_a_calendar_office_reads_weekday_and_clock_time():
+    days = ["mon"] * 9 + ["sat"] * 3
+    hours = [*range(8, 17), 9, 10, 11]
+    rows = pd.DataFrame({"policy": "regular", "weekday": days, "hour": hours,
+                         "metric": "voicemail_rate", "mean": 0.05})
+    ax = plot_hourly(rows, "voicemail_rate", traffic=False)
+    ticks = [(t.get_position()[0], t.get_text()) for t in ax.get_xticklabels()]
+    assert ticks[0][1] == "Mon\n08:00" and ticks[-1][1] == "Sat\n09:00"
+    assert all(label.endswith(":00") for _, label in ticks)
+    spacing = [b[0] - a[0] for a, b in pairwise(ticks)]
+    assert min(spacing) >= 2  # labels never overlap
+    line = next(li for li in ax.get_lines() if li.get_label() == "Regular")
+    assert pd.Series(line.get_ydata()).isna().sum() == 1  # a break between the days
+    assert ax.get_ylim()[1] < 0.1  # a share axis scaled to the data
+
+
+def test_comparison_report_opens_with_the_decision(comparison, tmp_path):
+    write_comparison(comparison, tmp_path)
+    text = unescape((tmp_path / "report.html").read_text())
+    verdict = conclude(comparison)
+    assert verdict.baseline == "circular"  # the office's own policy, not the first listed
+    decision = text.index("<h2>Decision</h2>")
+    assert decision < text.index("What was simulated") < text.index("Differences from")
+    assert "Circular <small>(baseline)</small>" in text
+    assert "Voicemail (% of calls)" in text[decision:text.index("What was simulated")]
+    # the full table of paired differences, folded, one row per difference
+    folded = text[text.index("<details><summary>All paired differences"):]
+    folded = folded[:folded.index("</details>")]
+    assert folded.count("<tr") == 1 + len(comparison.differences)  # header + rows
+    assert "points" in folded  # rates in percentage points, not raw fractions
+    # what was simulated, in human units
+    assert "Each run: 4 weeks of the real-estate office" in text
+    assert "calls a run" in text and "after hours" in text
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (4 * 604800, "4 weeks"), (604800 + 2 * 86400, "1 week 2 days"), (9 * 3600, "9 hours"),
+    (3600, "1 hour"), (90, "1 minute 30 seconds"), (45, "45 seconds"),
+])
+def test_human_duration(seconds, text):
+    assert human_duration(seconds) == text
+
+
+@pytest.fixture(scope="module")
+def one_run():
+    return simulate(REAL_ESTATE, seed=1)
+
+
+def test_result_reprs_are_short_and_in_human_units(one_run):
+    text = repr(one_run)
+    assert len(text.splitlines()) <= 4 and "Scenario(" not in text
+    assert text.startswith("Result: 4 weeks of the real-estate office (seed 1), 6 agents")
+    assert "pilot 555-0100: 3,909 calls" in text and "direct calls" in text
+    html = one_run._repr_html_()
+    assert "Voicemail (% of calls)" in html and "<table" in html
+    assert html.count("data:image/png;base64,") == 1
+
+
+def test_comparison_reprs(comparison):
+    text = repr(comparison)
+    assert len(text.splitlines()) <= 8 and "Scenario(" not in text
+    assert "Circular *" in text and "Recommendation" in text
+    html = comparison._repr_html_()
+    assert "class='decision'" in html and html.count("data:image/png;base64,") == 1
+    assert "Fairness of member load" in html
+
+
+def test_plan_reprs(staffing):
+    text = repr(staffing)
+    assert text.startswith("StaffingPlan: pilot 555-0100 of the real-estate office, 4 to 6 "
+                           "members")
+    assert staffing.answer().splitlines()[0] in text and "Scenario(" not in text
+    html = staffing._repr_html_()
+    assert "Voicemail (% of calls)" in html and html.count("data:image/png;base64,") == 1
