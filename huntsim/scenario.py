@@ -6,6 +6,7 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -355,8 +356,7 @@ class Scenario(_Model):
         agents = data.get("agents")
         if isinstance(defaults, Mapping) and isinstance(agents, list | tuple):
             usable = _usable_defaults(defaults, info.context)
-            context["bad_defaults"] = {
-                k for k in defaults if k in AgentDefaults.model_fields and k not in usable}
+            context["bad_defaults"] = _meant_but_not_given(defaults, usable)
             data["agents"] = [
                 {**usable, **agent} if isinstance(agent, Mapping) else agent
                 for agent in agents
@@ -475,24 +475,61 @@ def _usable_defaults(defaults: Mapping[str, Any], context: Any) -> dict[str, Any
     return known
 
 
-_MISSING_IN_AGENT = re.compile(r"^agents\[\d+\]\.(\w+): required but missing$")
+def _meant_but_not_given(defaults: Mapping[str, Any], usable: Mapping[str, Any]) -> set[str]:
+    """Keys the defaults meant to give but could not: bad values, and mistyped keys.
+
+    ``talk_tme: 4min`` meant ``talk_time``: agents then missing a talk time
+    are not reported one by one, the default's own message says what is wrong.
+    """
+    fields = list(AgentDefaults.model_fields)
+    meant = set()
+    for key in defaults:
+        if key in fields:
+            meant.add(key)
+        elif isinstance(key, str):
+            meant.update(difflib.get_close_matches(key, fields, n=1, cutoff=0.6))
+    return meant - set(usable)
+
+
+_MISSING_IN_AGENT = re.compile(r"^agents\[(\d+)\]\.(\w+): required but missing$")
 
 
 def _in_file_terms(messages: list[str], context: Mapping[str, Any]) -> list[str]:
     """Messages naming the entries as written (before blocks were expanded), each once.
 
     An agent missing a key whose default was invalid is not reported: the
-    default's own message says what is wrong.
+    default's own message says what is wrong. A key missing from many agents
+    is one message, at the first.
     """
     origins = context.get("origins")
     bad = context.get("bad_defaults") or set()
     kept = []
     for message in messages:
         missing = _MISSING_IN_AGENT.match(message)
-        if missing is not None and missing.group(1) in bad:
+        if missing is not None and missing.group(2) in bad:
             continue
         kept.append(origins.relocate(message) if isinstance(origins, Origins) else message)
-    return unique(kept)
+    return unique(_missing_once(unique(kept)))
+
+
+def _missing_once(messages: list[str]) -> list[str]:
+    """``agents[i].KEY: required but missing`` for many agents as one message."""
+    where: dict[str, list[str]] = {}
+    for message in messages:
+        missing = _MISSING_IN_AGENT.match(message)
+        if missing is not None:
+            where.setdefault(missing.group(2), []).append(missing.group(1))
+    result = []
+    for message in messages:
+        missing = _MISSING_IN_AGENT.match(message)
+        if missing is None or len(where[missing.group(2)]) == 1:
+            result.append(message)
+        elif missing.group(1) == where[missing.group(2)][0]:
+            others = len(where[missing.group(2)]) - 1
+            agents = "agent" if others == 1 else "agents"
+            result.append(f"{message} (and in {others} more {agents}; give it in "
+                          f"agent_defaults or to each agent)")
+    return result
 
 
 def _from_start(

@@ -429,3 +429,19 @@ def test_keys_that_yaml_1_1_reads_as_booleans_stay_keys(tmp_path):
     scenario = load_scenario(path)
     assert scenario.hunt_groups[0].redial.on == ("busy",)
     assert scenario.agents[0].voicemail is True
+
+
+def test_a_mistyped_key_in_agent_defaults_is_one_message_not_one_per_agent():
+    data = many_agents(100)
+    data["agent_defaults"] = {"talk_tme": "3min"}
+    assert messages(data) == [
+        "agent_defaults.talk_tme: unknown key (value '3min'); did you mean 'talk_time'?"]
+
+
+def test_a_key_missing_from_many_agents_is_one_message():
+    data = many_agents(100)
+    data.pop("agent_defaults")
+    data["agents"][3]["talk_time"] = "2min"
+    assert messages(data) == [
+        "agents[0].talk_time: required but missing (and in 98 more agents; give it in "
+        "agent_defaults or to each agent)"]
