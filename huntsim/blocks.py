@@ -22,11 +22,15 @@ and :class:`Origins` maps a position in the expanded lists back to it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from huntsim.errors import unique
 from huntsim.units import WrittenFloat, WrittenInt, as_written
 
 __all__ = [
@@ -34,8 +38,11 @@ __all__ = [
     "Origins",
     "expand_agents",
     "expand_members",
+    "in_file_terms",
+    "meant_but_not_given",
     "number_range",
     "numbers_from",
+    "usable_defaults",
 ]
 
 MAX_AGENTS = 10_000
@@ -307,3 +314,81 @@ def expand_members(members: Sequence[Any], where: str) -> tuple[list[Any], list[
         expanded.extend(numbers)
         origins.extend([m] * len(numbers))
     return expanded, origins, problems
+
+
+# agent_defaults, and messages in the terms of the file
+
+
+def usable_defaults(defaults: Mapping[str, Any], model: type[BaseModel],
+                    context: Any) -> dict[str, Any]:
+    """The defaults to copy into every agent: known keys with valid values.
+
+    An unknown key or a bad value is reported once, at ``agent_defaults``,
+    not again for every agent that would have taken it.
+    """
+    known = {k: v for k, v in defaults.items() if k in model.model_fields
+             and v is not None}
+    try:
+        model.model_validate(known, context=context)
+    except ValidationError as error:
+        bad = {item["loc"][0] for item in error.errors() if item["loc"]}
+        known = {k: v for k, v in known.items() if k not in bad}
+    return known
+
+
+def meant_but_not_given(defaults: Mapping[str, Any], model: type[BaseModel],
+                        usable: Mapping[str, Any]) -> set[str]:
+    """Keys the defaults meant to give but could not: bad values, and mistyped keys.
+
+    ``talk_tme: 4min`` meant ``talk_time``: agents then missing a talk time
+    are not reported one by one, the default's own message says what is wrong.
+    """
+    fields = list(model.model_fields)
+    meant = set()
+    for key in defaults:
+        if key in fields:
+            meant.add(key)
+        elif isinstance(key, str):
+            meant.update(difflib.get_close_matches(key, fields, n=1, cutoff=0.6))
+    return meant - set(usable)
+
+
+_MISSING_IN_AGENT = re.compile(r"^agents\[(\d+)\]\.(\w+): required but missing$")
+
+
+def in_file_terms(messages: list[str], context: Mapping[str, Any]) -> list[str]:
+    """Messages naming the entries as written (before blocks were expanded), each once.
+
+    An agent missing a key whose default was invalid is not reported: the
+    default's own message says what is wrong. A key missing from many agents
+    is one message, at the first.
+    """
+    origins = context.get("origins")
+    bad = context.get("bad_defaults") or set()
+    kept = []
+    for message in messages:
+        missing = _MISSING_IN_AGENT.match(message)
+        if missing is not None and missing.group(2) in bad:
+            continue
+        kept.append(origins.relocate(message) if isinstance(origins, Origins) else message)
+    return unique(_missing_once(unique(kept)))
+
+
+def _missing_once(messages: list[str]) -> list[str]:
+    """``agents[i].KEY: required but missing`` for many agents as one message."""
+    where: dict[str, list[str]] = {}
+    for message in messages:
+        missing = _MISSING_IN_AGENT.match(message)
+        if missing is not None:
+            where.setdefault(missing.group(2), []).append(missing.group(1))
+    result = []
+    for message in messages:
+        missing = _MISSING_IN_AGENT.match(message)
+        if missing is None or len(where[missing.group(2)]) == 1:
+            result.append(message)
+        elif missing.group(1) == where[missing.group(2)][0]:
+            others = len(where[missing.group(2)]) - 1
+            agents = "agent" if others == 1 else "agents"
+            result.append(f"{message} (and in {others} more {agents}; give it in "
+                          f"agent_defaults or to each agent)")
+    return result

@@ -6,13 +6,10 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -21,15 +18,22 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
-from yaml.constructor import ConstructorError
 
 from huntsim.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
-from huntsim.blocks import Origins, expand_agents, expand_members
+from huntsim.blocks import (
+    Origins,
+    expand_agents,
+    expand_members,
+    in_file_terms,
+    meant_but_not_given,
+    usable_defaults,
+)
 from huntsim.calendar import Calendar, WeekTime, format_week_time
 from huntsim.distributions import Constant, Distribution
-from huntsim.errors import ScenarioError, unique
+from huntsim.errors import ScenarioError
+from huntsim.loader import ScenarioLoader, read_scenario_file
 from huntsim.routing import Forward, Redial, routing_violations
-from huntsim.units import PhoneNumber, Rate, Seconds, Text, WrittenFloat, WrittenInt
+from huntsim.units import PhoneNumber, Rate, Seconds, Text
 
 __all__ = [
     "POLICIES",
@@ -42,6 +46,9 @@ __all__ = [
     "Scenario",
     "load_scenario",
 ]
+
+_ScenarioLoader = ScenarioLoader
+"""The YAML loader of scenario files (:class:`huntsim.loader.ScenarioLoader`), by its old name."""
 
 Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
 POLICIES: tuple[str, ...] = (
@@ -355,8 +362,8 @@ class Scenario(_Model):
         defaults = data.get("agent_defaults")
         agents = data.get("agents")
         if isinstance(defaults, Mapping) and isinstance(agents, list | tuple):
-            usable = _usable_defaults(defaults, info.context)
-            context["bad_defaults"] = _meant_but_not_given(defaults, usable)
+            usable = usable_defaults(defaults, AgentDefaults, info.context)
+            context["bad_defaults"] = meant_but_not_given(defaults, AgentDefaults, usable)
             data["agents"] = [
                 {**usable, **agent} if isinstance(agent, Mapping) else agent
                 for agent in agents
@@ -458,78 +465,6 @@ class Scenario(_Model):
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields.update(changes)
         return validate_scenario(fields)
-
-
-def _usable_defaults(defaults: Mapping[str, Any], context: Any) -> dict[str, Any]:
-    """The defaults to copy into every agent: known keys with valid values.
-
-    An unknown key or a bad value is reported once, at ``agent_defaults``,
-    not again for every agent that would have taken it.
-    """
-    known = {k: v for k, v in defaults.items() if k in AgentDefaults.model_fields and v is not None}
-    try:
-        AgentDefaults.model_validate(known, context=context)
-    except ValidationError as error:
-        bad = {item["loc"][0] for item in error.errors() if item["loc"]}
-        known = {k: v for k, v in known.items() if k not in bad}
-    return known
-
-
-def _meant_but_not_given(defaults: Mapping[str, Any], usable: Mapping[str, Any]) -> set[str]:
-    """Keys the defaults meant to give but could not: bad values, and mistyped keys.
-
-    ``talk_tme: 4min`` meant ``talk_time``: agents then missing a talk time
-    are not reported one by one, the default's own message says what is wrong.
-    """
-    fields = list(AgentDefaults.model_fields)
-    meant = set()
-    for key in defaults:
-        if key in fields:
-            meant.add(key)
-        elif isinstance(key, str):
-            meant.update(difflib.get_close_matches(key, fields, n=1, cutoff=0.6))
-    return meant - set(usable)
-
-
-_MISSING_IN_AGENT = re.compile(r"^agents\[(\d+)\]\.(\w+): required but missing$")
-
-
-def _in_file_terms(messages: list[str], context: Mapping[str, Any]) -> list[str]:
-    """Messages naming the entries as written (before blocks were expanded), each once.
-
-    An agent missing a key whose default was invalid is not reported: the
-    default's own message says what is wrong. A key missing from many agents
-    is one message, at the first.
-    """
-    origins = context.get("origins")
-    bad = context.get("bad_defaults") or set()
-    kept = []
-    for message in messages:
-        missing = _MISSING_IN_AGENT.match(message)
-        if missing is not None and missing.group(2) in bad:
-            continue
-        kept.append(origins.relocate(message) if isinstance(origins, Origins) else message)
-    return unique(_missing_once(unique(kept)))
-
-
-def _missing_once(messages: list[str]) -> list[str]:
-    """``agents[i].KEY: required but missing`` for many agents as one message."""
-    where: dict[str, list[str]] = {}
-    for message in messages:
-        missing = _MISSING_IN_AGENT.match(message)
-        if missing is not None:
-            where.setdefault(missing.group(2), []).append(missing.group(1))
-    result = []
-    for message in messages:
-        missing = _MISSING_IN_AGENT.match(message)
-        if missing is None or len(where[missing.group(2)]) == 1:
-            result.append(message)
-        elif missing.group(1) == where[missing.group(2)][0]:
-            others = len(where[missing.group(2)]) - 1
-            agents = "agent" if others == 1 else "agents"
-            result.append(f"{message} (and in {others} more {agents}; give it in "
-                          f"agent_defaults or to each agent)")
-    return result
 
 
 def _from_start(
@@ -658,63 +593,6 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
     return problems
 
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_BOOL = "tag:yaml.org,2002:bool"
-_STR = "tag:yaml.org,2002:str"
-
-
-class _ScenarioLoader(yaml.SafeLoader):
-    """The safe YAML loader, reading a scenario file as its author meant it.
-
-    Numbers remember the text they were written as (:class:`WrittenInt`,
-    :class:`WrittenFloat`), so that phone numbers such as ``0101`` or
-    ``+15550101`` keep every character. Keys are never booleans (``on:`` is
-    the key ``on``). Date-like text (``2024-01-15``) stays
-    text: no scenario field holds a date. A scalar that cannot be read (``!!int
-    abc``) is a YAML error with its line and column, not a crash.
-    """
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {  # type: ignore[misc]
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """Build one node; a value its tag cannot hold becomes a :class:`ConstructorError`."""
-        try:
-            return super().construct_object(node, deep=deep)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
-            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            raise ConstructorError(
-                None, None, f"{node.value!r} is not a valid {tag} ({error})", node.start_mark
-            ) from None
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        """A mapping whose keys YAML 1.1 would read as booleans keep their text.
-
-        ``redial: {on: [busy]}`` has the key ``on``, not ``True``: no key of
-        a scenario is a boolean.
-        """
-        for key, _ in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.tag == _BOOL:
-                key.tag = _STR
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_written_int(self, node: yaml.ScalarNode) -> WrittenInt:
-        """An ``int`` that remembers its text."""
-        return WrittenInt(self.construct_yaml_int(node), str(node.value))
-
-    def construct_written_float(self, node: yaml.ScalarNode) -> WrittenFloat:
-        """A ``float`` that remembers its text."""
-        return WrittenFloat(self.construct_yaml_float(node), str(node.value))
-
-
-_ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _ScenarioLoader.construct_written_int)
-_ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _ScenarioLoader.construct_written_float)
-
-
 def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
     """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`."""
     context: dict[str, Any] = {"base_dir": str(base_dir or Path.cwd())}
@@ -724,7 +602,7 @@ def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> 
         messages = ScenarioError.from_validation(error, model=Scenario).messages
     except ScenarioError as error:
         messages = error.messages
-    raise ScenarioError(_in_file_terms(messages, context))
+    raise ScenarioError(in_file_terms(messages, context))
 
 
 def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario:
@@ -756,23 +634,5 @@ def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario
     if isinstance(source, Mapping):
         return validate_scenario(source)
     path = Path(source)
-    if not path.exists():
-        raise ScenarioError([f"{str(path)!r}: no such scenario file"])
-    if path.is_dir():
-        raise ScenarioError([f"{str(path)!r}: is a directory, not a scenario file"])
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)
-    except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError([f"{str(path)!r}: not valid YAML{at}: {problem}"]) from None
-    except RecursionError:
-        raise ScenarioError([f"{str(path)!r}: not valid YAML: nested too deeply"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([f"{str(path)!r}: cannot be read: {error}"]) from None
-    if not isinstance(data, Mapping):
-        raise ScenarioError(
-            [f"{str(path)!r}: a scenario must be a mapping of keys (got {type(data).__name__})"]
-        )
+    data = read_scenario_file(path)
     return validate_scenario(data, base_dir=path.parent)

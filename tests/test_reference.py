@@ -10,10 +10,11 @@ import pytest
 import yaml
 
 from huntsim.cli import main
+from huntsim.loader import ScenarioLoader as _ScenarioLoader
 from huntsim.metric_catalog import METRICS
 from huntsim.reference import MODELS, field_docs, json_schema, markdown
 from huntsim.reference_text import EXAMPLES, REGENERATE, REGENERATE_SCHEMA
-from huntsim.scenario import Agent, AgentDefaults, _ScenarioLoader
+from huntsim.scenario import Agent, AgentDefaults
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "scenario-reference.md"
