@@ -445,3 +445,27 @@ def test_a_key_missing_from_many_agents_is_one_message():
     assert messages(data) == [
         "agents[0].talk_time: required but missing (and in 98 more agents; give it in "
         "agent_defaults or to each agent)"]
+
+
+def test_the_command_line_reports_a_broken_block_once_with_exit_2(tmp_path, capsys):
+    from huntsim.cli import main
+
+    path = tmp_path / "office.yaml"
+    path.write_text(
+        "duration: 1h\n"
+        "agent_defaults: {talk_time: 3min, wrapup: 30s}\n"
+        "agents:\n"
+        "  - {numbers: 555-0140..555-0101, name: 'Agent {n}'}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: agents[0].numbers: '555-0140..555-0101' runs backwards; write the "
+                   "lower number first\n")
+    path.write_text(
+        "duration: 1h\n"
+        "agent_defaults: {talk_time: 3min, wrapup: 30s}\n"
+        "agents:\n"
+        "  - {numbers: 555-0101..555-0140, name: 'Agent {n}'}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: agent_defaults.wrapup: unknown key (value '30s'); "
+                   "did you mean 'wrap_up'?\n")
