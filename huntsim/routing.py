@@ -107,11 +107,12 @@ def _shape(number: str) -> tuple[str, str]:
 
 
 def _looks_like_office_number(number: str, office: Sequence[str]) -> bool:
-    """Same layout as an office number and the same digits but the last four."""
+    """Same layout as an office number and the same digits but the last four
+    (any extension of up to four digits, when the office's numbers are such)."""
     layout, digits = _shape(number)
     for known in office:
         known_layout, known_digits = _shape(known)
-        if known_layout == layout and len(digits) > 4 and known_digits[:-4] == digits[:-4]:
+        if known_layout == layout and known_digits[:-4] == digits[:-4]:
             return True
     return False
 

@@ -84,7 +84,29 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         }
         if policy == "weighted" and draw(st.booleans()):
             group["weights"] = [draw(st.floats(0.1, 5)) for _ in members]
+        if policy == "staggered" and draw(st.booleans()):
+            group["stagger"] = draw(st.sampled_from([0.5, 3, 6, 40]))
+        if group["when_all_busy"] == "queue":
+            if draw(st.booleans()):
+                group["max_wait"] = draw(st.sampled_from([1, 30, 120]))
+            if draw(st.booleans()):
+                group["max_queue"] = draw(st.integers(0, 3))
+        if draw(st.booleans()):
+            group["redial"] = draw(redials())
         groups.append(group)
+    if groups and draw(st.booleans()):
+        # the first group forwards on, to the second group or out of the office
+        first = groups[0]
+        cases = ["no_answer"]
+        queueing = first["when_all_busy"] == "queue"
+        if not queueing or "max_queue" in first:
+            cases.append("all_busy")
+        if queueing and "max_wait" in first:
+            cases.append("queue_timeout")
+        target = groups[1]["pilot"] if len(groups) > 1 and draw(st.booleans()) else "+1 800 555"
+        first["forward"] = {"when": draw(st.lists(st.sampled_from(cases), min_size=1,
+                                                  max_size=len(cases), unique=True)),
+                            "to": target}
     scenario: dict[str, Any] = {
         "name": "generated",
         "duration": duration,
@@ -95,4 +117,21 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         scenario["caller_patience"] = draw(distributions(600.0))
+    if draw(st.booleans()):
+        scenario["redial"] = draw(redials())
     return scenario
+
+
+@st.composite
+def redials(draw: st.DrawFn) -> dict[str, Any]:
+    """Callers who try again: any outcomes, probability, a positive delay, a limit or none."""
+    redial: dict[str, Any] = {
+        "on": draw(st.lists(st.sampled_from(["busy", "voicemail", "no_answer", "abandoned"]),
+                            min_size=1, max_size=4, unique=True)),
+        "probability": draw(st.sampled_from([0.0, 0.5, 1.0])),
+        "delay": draw(st.sampled_from([1, 30, {"dist": "exponential", "mean": 60},
+                                       {"dist": "uniform", "low": 0, "high": 120}])),
+    }
+    if draw(st.booleans()):
+        redial["max_attempts"] = draw(st.integers(1, 4))
+    return redial

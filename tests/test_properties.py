@@ -36,12 +36,13 @@ def check_invariants(scenario, result) -> None:
     assert (joined["start_s"] >= joined["arrival_s"] - EPS).all()
     assert (joined["end_s"] >= joined["start_s"] - EPS).all()
     assert (joined["end_s"] <= joined["end_s_call"] + EPS).all()
-    # pilot calls ring only their group's members, each at most once
-    members = {g.pilot: set(g.members) for g in scenario.hunt_groups}
+    # pilot calls ring only the members of the groups on their way, each at most once
     pilot = joined[joined["kind"] == "pilot"]
-    assert all(str(a) in members[str(g)] for a, g in zip(pilot["agent"], pilot["group"],
-                                                          strict=True))
+    on_the_way = {g.pilot: _members_on_the_way(scenario, g.pilot) for g in scenario.hunt_groups}
+    assert all(str(a) in on_the_way[str(d)] for a, d in zip(pilot["agent"], pilot["dialed"],
+                                                            strict=True))
     assert not pilot.duplicated(["call_id", "agent"]).any()
+    check_routes(scenario, calls, offers)
     # direct calls ring only their member, once
     direct = joined[joined["kind"] == "direct"]
     assert (direct["agent"].astype(str) == direct["dialed"].astype(str)).all()
@@ -74,6 +75,51 @@ def check_invariants(scenario, result) -> None:
     for _, block in intervals.groupby(intervals["agent"].astype(str)):
         spans = block.sort_values(["s", "e"])[["s", "e"]].to_numpy()
         # an answered offer ends where its talk starts: touching is fine, overlap is not
+        assert np.all(spans[1:, 0] >= spans[:-1, 1] - EPS), spans
+
+
+def _members_on_the_way(scenario, pilot: str) -> set[str]:
+    """Members of the group dialled and of every group it forwards to, in turn."""
+    groups = {g.pilot: g for g in scenario.hunt_groups}
+    members: set[str] = set()
+    seen: set[str] = set()
+    while pilot in groups and pilot not in seen:
+        seen.add(pilot)
+        group = groups[pilot]
+        members |= set(group.members)
+        pilot = group.forward.to if group.forward is not None else ""
+    return members
+
+
+def check_routes(scenario, calls: pd.DataFrame, offers: pd.DataFrame) -> None:
+    """Redials and forwards: each caller's attempts in time order, one group at a time."""
+    # attempts of one caller: numbered 1, 2, ...; each after the previous one ended
+    ordered = calls.sort_values(["caller_id", "attempt"])
+    same = ordered["caller_id"].to_numpy()[1:] == ordered["caller_id"].to_numpy()[:-1]
+    attempt = ordered["attempt"].to_numpy()
+    assert (attempt[1:][same] == attempt[:-1][same] + 1).all()
+    assert (attempt[1:][~same] == 1).all() and (len(attempt) == 0 or attempt[0] == 1)
+    arrival, end = ordered["arrival_s"].to_numpy(), ordered["end_s"].to_numpy()
+    assert (arrival[1:][same] >= end[:-1][same] - EPS).all()
+    first = calls[calls["attempt"] == 1]
+    assert (first["caller_id"] == first["call_id"]).all()
+    # a redial dials what the caller first dialled
+    dialled = first.set_index("caller_id")["dialed"].astype(str)
+    assert (calls["dialed"].astype(str).to_numpy()
+            == dialled.reindex(calls["caller_id"]).to_numpy()).all()
+    # no redials of direct calls, none without redial settings
+    assert (calls.loc[calls["kind"] == "direct", "attempt"] == 1).all()
+    # a call with no forwards ends in the group it dialled; one forwarded leaves it
+    pilot = calls[calls["kind"] == "pilot"]
+    stayed = pilot["forwards"] == 0
+    assert (pilot.loc[stayed, "group"].astype(str) == pilot.loc[stayed, "dialed"].astype(str)).all()
+    # no call is in two groups at once: its offers in one group end before the next starts
+    group_of = {m: g.pilot for g in scenario.hunt_groups for m in g.members}
+    moved = offers[offers["call_id"].isin(pilot.loc[~stayed, "call_id"])]
+    for _, rings in moved.groupby("call_id"):
+        rings = rings.assign(group=rings["agent"].astype(str).map(group_of))
+        spans = rings.groupby("group", sort=False).agg(s=("start_s", "min"), e=("end_s", "max"))
+        spans = spans.sort_values("s").to_numpy()
         assert np.all(spans[1:, 0] >= spans[:-1, 1] - EPS), spans
 
 
