@@ -69,8 +69,10 @@ class Away(_Model):
     Attributes
     ----------
     rate : float
-        Absences start at this rate (per second inside; written ``1/h``) per
-        logged-in, idle second.
+        How often absences fall due while the member is logged in (written
+        ``0.3/h``; per second inside). One due during a call starts when the
+        member is free; one due while logged out, not ready or already away
+        is dropped.
     length : Distribution
         How long an absence lasts.
     skipped : bool
@@ -304,9 +306,9 @@ class Scenario(_Model):
     hunt_groups : list of HuntGroup
         The pilot numbers and how their calls hunt.
     start : float
-        The moment of the week at simulation time 0, in seconds since Monday
-        00:00 (written ``"mon 08:00"``; default Monday 00:00). Weekly arrivals
-        are turned into profiles of simulation time from it.
+        The weekday and clock time at simulation time 0 (written
+        ``"mon 08:00"``; seconds since Monday 00:00 inside). Opening hours,
+        schedules and weekly arrivals follow the clock from there.
     redial : Redial or None
         Callers who call again, for every hunt group that sets no ``redial``
         of its own; ``None``: callers never redial.
