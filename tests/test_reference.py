@@ -179,3 +179,16 @@ def test_the_readme_links_the_reference_and_the_schema():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/scenario-reference.md" in readme
     assert "huntsim schema" in readme and "yaml-language-server" in readme
+
+
+def test_the_scenarios_written_in_the_reference_load(tmp_path):
+    from huntsim import load_scenario
+
+    blocks = markdown().split("```yaml\n")[1:]
+    complete = [b.split("```")[0] for b in blocks if b.startswith("duration:")]
+    assert complete
+    for text in complete:
+        path = tmp_path / "example.yaml"
+        path.write_text(text, encoding="utf-8")
+        scenario = load_scenario(path)
+        assert scenario.hunt_groups[0].members == ("555-0101", "555-0102", "555-0103")
