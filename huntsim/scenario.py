@@ -209,7 +209,7 @@ class HuntGroup(_Model):
         ``voicemail``, ``busy`` or ``queue`` when every member is busy on arrival;
         defaults to ``voicemail`` when the pilot has one, else ``busy``.
     arrivals : Arrivals or None
-        Calls dialled to the pilot; ``None``: none.
+        Calls dialled to the pilot; ``None``: no pilot calls.
     circular_anchor : str
         ``answered`` (BroadWorks: continue after who took the last call) or
         ``offered`` (CUCM, FreeSWITCH: after who was last rung).
