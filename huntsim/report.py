@@ -176,7 +176,8 @@ def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
             text = ["-" if pd.isna(v) else format_value(name, float(v)) for v in values]
         else:
             text = [str(v).capitalize() if name == "policy" else str(v) for v in values]
-        shown[names.get(name, label(name) if name not in ("policy", "note") else name)] = text
+        shown[names.get(name, label(name) if name not in ("policy", "note")
+                        else name.capitalize())] = text
     return pd.DataFrame(shown)
 
 
@@ -350,7 +351,7 @@ def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
         for ax, metric, what in ((row[0], level_metric, "service level"),
                                  (row[1], "voicemail_rate", "voicemail share")):
             plot_week_heatmap(rows[rows["metric"] == metric], ax=ax, share=True,
-                              title=f"{policy}: {what}")
+                              title=f"{policy.capitalize()}: {what}")
     return fig
 
 
@@ -379,7 +380,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         fig, axes = _week_figure(len(policies), 1)
         for (ax,), policy in zip(axes, policies, strict=True):
             plot_week_heatmap(by_hour[by_hour["policy"] == policy], "members_needed", ax=ax,
-                              title=f"{policy}: members needed", cmap="YlOrRd")
+                              title=f"{policy.capitalize()}: members needed", cmap="YlOrRd")
         figures["staffing_by_hour"] = fig
     images = _save_figures(figures, out)
     targets = " and ".join(str(t) for t in staffing.targets)
@@ -413,8 +414,9 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
                f"{label(name.removeprefix('staffing_'))}; dotted: the target.")
           for name, data in images.items() if name != "staffing_by_hour"),
         "<h2>Erlang estimates</h2><p class='note'>The textbook formulas beside the "
-        "simulation: they assume members who are always there and always answer and know "
-        "nothing of direct calls, so they are a first estimate, not the answer.</p>",
+        "simulation (also in erlang_estimate.csv): they assume steady traffic and members "
+        "who are always there and answer every ring at once, so they are a first "
+        "estimate, not the answer.</p>",
         _readable(staffing.erlang).to_html(index=False, border=0),
     ]
     if by_hour is not None:
@@ -447,6 +449,7 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
                                                    values="cell", aggfunc="first")
         order = list(dict.fromkeys(rows["weekday"]))
         grid = grid.reindex(order).fillna("")
+        grid.index = pd.Index([str(day).capitalize() for day in grid.index], name=None)
         grid.columns = [f"{int(h):02d}" for h in grid.columns]
         sections.append(f"<h3>{html.escape(str(policy).capitalize())}</h3>"
                         + grid.to_html(border=0))
