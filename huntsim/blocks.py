@@ -161,12 +161,20 @@ class Origins:
             k = int(match.group(1))
             return f"agents[{self.agents[k] if k < len(self.agents) else k}]"
 
-        def member(match: re.Match[str]) -> str:
-            g, m = int(match.group(1)), int(match.group(2))
+        def member_of(g: int, m: int) -> int:
             origin = self.members.get(g, [])
-            return f"hunt_groups[{g}].members[{origin[m] if m < len(origin) else m}]"
+            return origin[m] if m < len(origin) else m
 
         message = re.sub(r"(?<![\w.])agents\[(\d+)\]", agent, message)
+        group = re.match(r"^hunt_groups\[(\d+)\]\.members\[", message)
+        if group is not None:  # "(also members[3])" names a member of the same group
+            g = int(group[1])
+            message = re.sub(r"\(also members\[(\d+)\]\)",
+                             lambda also: f"(also members[{member_of(g, int(also[1]))}])",
+                             message)
+        def member(at: re.Match[str]) -> str:
+            return f"hunt_groups[{at[1]}].members[{member_of(int(at[1]), int(at[2]))}]"
+
         return re.sub(r"hunt_groups\[(\d+)\]\.members\[(\d+)\]", member, message)
 
 
@@ -371,7 +379,37 @@ def in_file_terms(messages: list[str], context: Mapping[str, Any]) -> list[str]:
         if missing is not None and missing.group(2) in bad:
             continue
         kept.append(origins.relocate(message) if isinstance(origins, Origins) else message)
-    return unique(_missing_once(unique(kept)))
+    return _same_mistake_once(_missing_once(unique(kept)))
+
+
+_ABOUT_A_NUMBER = re.compile(r"^(?P<path>[^:']+): '(?P<value>[^']*)' (?P<rest>.+)$")
+
+
+def _same_mistake_once(messages: list[str]) -> list[str]:
+    """One message for the same mistake about many numbers of one entry (a block, a range).
+
+    Examples
+    --------
+    >>> _same_mistake_once(["m[1]: '7' is not an agent", "m[1]: '8' is not an agent",
+    ...                     "m[1]: '9' is not an agent"])
+    ["m[1]: '7' is not an agent (and 2 more numbers of this entry, to '9')"]
+    """
+    values: dict[tuple[str, str], list[str]] = {}
+    for message in messages:
+        about = _ABOUT_A_NUMBER.match(message)
+        if about is not None:
+            values.setdefault((about["path"], about["rest"]), []).append(about["value"])
+    result = []
+    for message in messages:
+        about = _ABOUT_A_NUMBER.match(message)
+        if about is None or len(found := values[(about["path"], about["rest"])]) == 1:
+            result.append(message)
+        elif about["value"] == found[0]:
+            more = len(found) - 1
+            numbers = "number" if more == 1 else "numbers"
+            result.append(f"{message} (and {more} more {numbers} of this entry, "
+                          f"to {found[-1]!r})")
+    return result
 
 
 def _missing_once(messages: list[str]) -> list[str]:

@@ -399,9 +399,17 @@ def test_rules_name_the_block_and_the_member_range_as_written():
         members=["555-0101..555-0110", "555-0111..555-0112"]))
     assert found == [
         "agents[1].number: '555-0105' is already the number of agents[0]",
-        "hunt_groups[0].members[1]: '555-0111' is not an agent",
-        "hunt_groups[0].members[1]: '555-0112' is not an agent",
+        "hunt_groups[0].members[1]: '555-0111' is not an agent (and 1 more number of this "
+        "entry, to '555-0112')",
     ]
+
+
+def test_overlapping_blocks_are_one_message():
+    found = messages(block_office({"numbers": "555-0101..555-0110"},
+                                  {"numbers": "555-0105..555-0120"}))
+    assert found == [
+        "agents[1].number: '555-0105' is already the number of agents[0] (and 5 more numbers "
+        "of this entry, to '555-0110')"]
 
 
 def test_a_bad_member_range_names_the_member():
@@ -469,3 +477,11 @@ def test_the_command_line_reports_a_broken_block_once_with_exit_2(tmp_path, caps
     err = capsys.readouterr().err
     assert err == ("error: agent_defaults.wrapup: unknown key (value '30s'); "
                    "did you mean 'wrap_up'?\n")
+
+
+def test_a_range_listed_twice_in_a_group_is_one_message():
+    found = messages(block_office({"numbers": "555-0101..555-0105"},
+                                  members=["555-0101..555-0105", "555-0101..555-0105"]))
+    assert found == [
+        "hunt_groups[0].members[1]: '555-0101' is listed twice (also members[0]) (and 4 more "
+        "numbers of this entry, to '555-0105')"]
