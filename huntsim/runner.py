@@ -6,12 +6,19 @@ the chosen backend and returns the results in task order, so the outcome is
 the same whichever backend ran it and in whatever order tasks finished.
 With a :class:`CheckpointStore`, each finished task is saved as it completes
 and a resumed run skips what is already done.
+
+At scale the cost is in moving things, not in simulating, so: what all tasks
+share (the ``context``, e.g. the distinct scenarios) goes to each worker once
+(a process pool's initializer, a Dask broadcast), and tasks travel in batches
+whose size shrinks as the work runs out (guided scheduling: few messages
+early, an even finish late).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import pickle
 import sys
@@ -30,6 +37,11 @@ __all__ = ["CheckpointStore", "Keyed", "default_jobs", "run_tasks"]
 
 T = TypeVar("T", bound="Keyed")
 R = TypeVar("R")
+
+MAX_BATCH = 8
+"""Most tasks sent to a worker in one message."""
+_CONTEXT: Any = None
+"""In a pool's worker process: the context of the experiment it serves."""
 
 
 class Keyed(Protocol):
@@ -93,15 +105,16 @@ class CheckpointStore(Generic[R]):
 
 
 def run_tasks(
-    work: Callable[[T], R],
+    work: Callable[..., R],
     tasks: Sequence[T],
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
     store: CheckpointStore[R] | None = None,
     describe: Callable[[R], int] | None = None,
+    context: Any = None,
 ) -> list[R]:
-    """Run ``work(task)`` for every task; results in task order.
+    """Run ``work(task)`` (or ``work(task, context)``) for every task; results in task order.
 
     Parameters
     ----------
@@ -120,6 +133,21 @@ def run_tasks(
         Save each result as it finishes; skip tasks already saved.
     describe : callable, optional
         Calls simulated by a result, for the calls-per-second figure of the bar.
+    context : object, optional
+        What every task needs (e.g. the experiment's scenarios), sent to each
+        worker once; ``work`` is then called as ``work(task, context)``.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class Task:
+    ...     key: str
+    ...     n: int
+    >>> def scaled(task, factor):
+    ...     return task.n * factor
+    >>> run_tasks(scaled, [Task("a", 2), Task("b", 3)], jobs=1, context=10)
+    [20, 30]
     """
     keys = [task.key for task in tasks]
     if len(set(keys)) != len(keys):
@@ -150,38 +178,79 @@ def run_tasks(
 
     try:
         workers = jobs if jobs is not None else default_jobs()
+        call = _Call(work, context is not None)
         if scheduler is not None:
-            _run_dask(work, tasks, pending, scheduler, workers, finished)
+            _run_dask(call, tasks, pending, scheduler, workers, finished, context)
         elif workers <= 1 or len(pending) <= 1:
             for i in pending:
-                finished(i, work(tasks[i]))
+                finished(i, call.one(tasks[i], context))
         else:
-            _run_processes(work, tasks, pending, workers, finished)
+            _run_processes(call, tasks, pending, workers, finished, context)
     finally:
         bar.close()
     return [results[i] for i in range(len(tasks))]
 
 
-def _run_processes(work: Callable[[T], R], tasks: Sequence[T], pending: list[int],
-                   workers: int, finished: Callable[[int, R], None]) -> None:
-    # keep a bounded number of tasks in flight, so results stream back and
+class _Call(Generic[R]):
+    """``work`` applied to a batch of tasks, in a worker, with or without the context."""
+
+    def __init__(self, work: Callable[..., R], with_context: bool) -> None:
+        self.work = work
+        self.with_context = with_context
+
+    def one(self, task: Any, context: Any) -> R:
+        return self.work(task, context) if self.with_context else self.work(task)
+
+    def batch(self, tasks: Sequence[Any], context: Any = None) -> list[R]:
+        """Run a batch in a worker; ``context`` defaults to the pool worker's own."""
+        shared = _CONTEXT if context is None else context
+        return [self.one(task, shared) for task in tasks]
+
+
+def _install_context(context: Any) -> None:
+    """Pool initializer: keep the experiment's context in this worker process."""
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def _batches(pending: Sequence[int], workers: int) -> Iterator[list[int]]:
+    """``pending`` in batches of about a quarter of each worker's remaining share.
+
+    Examples
+    --------
+    >>> [len(b) for b in _batches(range(40), 2)]
+    [5, 5, 4, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1]
+    """
+    position = 0
+    while position < len(pending):
+        remaining = len(pending) - position
+        size = max(1, min(MAX_BATCH, math.ceil(remaining / (4 * max(workers, 1)))))
+        yield list(pending[position:position + size])
+        position += size
+
+
+def _run_processes(call: _Call[R], tasks: Sequence[T], pending: list[int],
+                   workers: int, finished: Callable[[int, R], None], context: Any) -> None:
+    # keep a bounded number of batches in flight, so results stream back and
     # are saved as they finish rather than all at the end
-    with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
-        queue = iter(pending)
-        running: dict[Future[R], int] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, len(pending)),
+                             initializer=_install_context, initargs=(context,)) as pool:
+        queue = _batches(pending, workers)
+        running: dict[Future[list[R]], list[int]] = {}
 
         def submit_next() -> None:
-            i = next(queue, None)
-            if i is not None:
-                running[pool.submit(work, tasks[i])] = i
+            batch = next(queue, None)
+            if batch is not None:
+                running[pool.submit(call.batch, [tasks[i] for i in batch])] = batch
 
         for _ in range(2 * workers):
             submit_next()
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                i = running.pop(future)
-                finished(i, future.result())
+                batch = running.pop(future)
+                for i, value in zip(batch, future.result(), strict=True):
+                    finished(i, value)
                 submit_next()
 
 
@@ -206,11 +275,18 @@ def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
             yield client
 
 
-def _run_dask(work: Callable[[T], R], tasks: Sequence[T], pending: list[int], scheduler: str,
-              workers: int, finished: Callable[[int, R], None]) -> None:
+def _run_dask(call: _Call[R], tasks: Sequence[T], pending: list[int], scheduler: str,
+              workers: int, finished: Callable[[int, R], None], context: Any) -> None:
     from distributed import as_completed
 
     with _dask_client(scheduler, workers) as client:
-        futures = {client.submit(work, tasks[i], pure=False): i for i in pending}
+        # the context once to every worker (a worker that joins later fetches it)
+        shared = client.scatter([context], broadcast=True)[0] if call.with_context else None
+        workers = sum(client.nthreads().values()) or workers
+        futures = {
+            client.submit(call.batch, [tasks[i] for i in batch], shared, pure=False): batch
+            for batch in _batches(pending, workers)
+        }
         for future in as_completed(futures):
-            finished(futures[future], future.result())
+            for i, value in zip(futures[future], future.result(), strict=True):
+                finished(i, value)
