@@ -1,0 +1,134 @@
+"""Where callers end: the journey of each caller through redials and forwards.
+
+A caller is one person: their first call and every redial share a
+``caller_id``. :func:`caller_flows` follows each caller of each pilot to the
+end of their last attempt and sorts them into plain outcomes (answered at the
+first try, answered after calling again, answered by another group after a
+forward, voicemail, gave up...). :func:`plot_caller_flows` draws the shares as
+one stacked bar per pilot, a simple Sankey-like view of the flows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["FLOWS", "caller_flows", "plot_caller_flows"]
+
+FLOWS: dict[str, str] = {
+    "answered_first_try": "answered at the first try",
+    "answered_after_redial": "answered after calling again",
+    "answered_elsewhere": "answered by another group (forwarded)",
+    "voicemail": "left at voicemail",
+    "busy": "heard busy",
+    "no_answer": "rang out unanswered",
+    "abandoned": "hung up waiting",
+    "forwarded": "forwarded out of the office",
+}
+"""Each end of a caller's journey, with its label."""
+
+_COLOURS = ("#1b7837", "#5aae61", "#a6dba0", "#fdb863", "#e08214", "#b35806",
+            "#d6604d", "#8073ac")
+
+
+def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
+    """How the callers of each pilot ended, counted and as shares.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        ``Result.calls`` (with ``caller_id``, ``attempt`` and ``forwards``;
+        tables without them count every call as its own caller).
+    warmup : float
+        Callers whose first attempt arrived before this are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per dialled pilot (index ``dialed``) with a column of counts per
+        key of :data:`FLOWS`, ``callers``, ``attempts`` and the shares as
+        ``<flow>_share``. After-hours calls are left out.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({
+    ...     "kind": ["pilot"] * 4, "dialed": ["100"] * 4, "group": ["100", "100", "100", "200"],
+    ...     "caller_id": [0, 0, 2, 3], "attempt": [1, 2, 1, 1], "forwards": [0, 0, 0, 1],
+    ...     "outcome": ["busy", "answered", "answered", "answered"], "arrival_s": [0, 60, 5, 9],
+    ...     "after_hours": [False] * 4})
+    >>> flows = caller_flows(calls)
+    >>> flows[["answered_first_try", "answered_after_redial", "answered_elsewhere"]].values
+    array([[1, 1, 1]])
+    >>> int(flows.loc["100", "callers"]), int(flows.loc["100", "attempts"])
+    (3, 4)
+    """
+    pilot = calls[calls["kind"].astype(str) == "pilot"]
+    if "after_hours" in pilot:
+        pilot = pilot[~pilot["after_hours"].astype(bool)]
+    caller = pilot["caller_id"] if "caller_id" in pilot else pilot.index.to_series()
+    attempt = pilot["attempt"] if "attempt" in pilot else pd.Series(1, index=pilot.index)
+    forwards = pilot["forwards"] if "forwards" in pilot else pd.Series(0, index=pilot.index)
+    frame = pd.DataFrame({
+        "dialed": pilot["dialed"].astype(str), "caller": caller, "attempt": attempt,
+        "forwarded": forwards > 0, "outcome": pilot["outcome"].astype(str),
+        "arrival_s": pilot["arrival_s"],
+    })
+    first = frame[frame["attempt"] == 1].set_index("caller")
+    first = first[first["arrival_s"] >= warmup]
+    attempts = frame[frame["caller"].isin(first.index)]
+    last = attempts.sort_values(["caller", "attempt"]).groupby("caller").tail(1).set_index("caller")
+    flow = last["outcome"].copy()
+    answered = last["outcome"] == "answered"
+    flow[answered & last["forwarded"]] = "answered_elsewhere"
+    flow[answered & ~last["forwarded"] & (last["attempt"] > 1)] = "answered_after_redial"
+    flow[answered & ~last["forwarded"] & (last["attempt"] == 1)] = "answered_first_try"
+    table = pd.crosstab(last["dialed"], flow).reindex(columns=list(FLOWS), fill_value=0)
+    table.index.name = "dialed"
+    table.columns.name = None
+    table["callers"] = table[list(FLOWS)].sum(axis=1)
+    table["attempts"] = attempts.groupby("dialed").size().reindex(table.index, fill_value=0)
+    for name in FLOWS:
+        table[f"{name}_share"] = table[name] / table["callers"].replace(0, np.nan)
+    return table
+
+
+def plot_caller_flows(flows: pd.DataFrame, ax: Axes | None = None,
+                      labels: dict[str, str] | None = None) -> Axes:
+    """Stacked horizontal bars: where the callers of each pilot ended, in %.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        :func:`caller_flows`.
+    ax : matplotlib Axes, optional
+        Where to draw (default: a new figure).
+    labels : dict, optional
+        Pilot number -> name shown on the axis.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(flows)))
+    names = [(labels or {}).get(str(p), str(p)) for p in flows.index]
+    left = np.zeros(len(flows))
+    for (key, label), colour in zip(FLOWS.items(), _COLOURS, strict=True):
+        share = flows[f"{key}_share"].fillna(0).to_numpy() * 100
+        if not share.any():
+            continue
+        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= 6:
+                ax.text(x0 + width / 2, y, f"{width:.0f} %", ha="center", va="center",
+                        fontsize=8)
+        left += share
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("callers (%)")
+    ax.set_title("Where callers ended, redials and forwards included")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(flows) < 3 else -0.15),
+              ncol=3, fontsize=8, frameon=False)
+    return ax
