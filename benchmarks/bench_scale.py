@@ -1,0 +1,99 @@
+"""Scaling of the experiment layer: one fixed ``compare`` on 1, 2, 4, ... workers and on Dask.
+
+The experiment is fixed (default: 128 quarter-long runs of the real-estate
+office, 4 policies x 32 replications), so wall times are comparable between
+worker counts; every run's tables must be identical to the serial run's.
+
+    .venv/bin/python benchmarks/bench_scale.py                # 1, 2, 4 ... cores, then Dask
+    .venv/bin/python benchmarks/bench_scale.py --runs 32      # a smaller experiment
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any
+
+import huntsim
+from huntsim.runner import default_jobs
+
+REAL_ESTATE = "scenarios/real_estate.yaml"
+POLICIES = ("regular", "circular", "simultaneous", "uniform")
+TABLES = ("raw", "table", "differences", "members", "hourly", "waits")
+
+
+def quarter(weeks: float) -> huntsim.Scenario:
+    office = huntsim.load_scenario(REAL_ESTATE)
+    return office.replace(duration=weeks * 7 * 86400.0)
+
+
+def worker_counts(cores: int) -> list[int]:
+    counts, n = [], 1
+    while n < cores:
+        counts.append(n)
+        n *= 2
+    return [*counts, cores]
+
+
+def same_tables(a: Any, b: Any) -> bool:
+    return all(getattr(a, t).equals(getattr(b, t)) for t in TABLES)
+
+
+def timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = run()
+    return time.perf_counter() - start, value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=128,
+                        help="runs in the experiment, a multiple of 4 (default 128)")
+    parser.add_argument("--weeks", type=float, default=13, help="weeks per run (default 13)")
+    parser.add_argument("--max-workers", type=int, default=default_jobs(),
+                        help="largest worker count (default: the cores this process may use)")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster")
+    args = parser.parse_args(argv)
+    replications = max(1, args.runs // len(POLICIES))
+    scenario = quarter(args.weeks)
+    runs = replications * len(POLICIES)
+
+    def experiment(**options: Any) -> Any:
+        return huntsim.compare(scenario, POLICIES, replications=replications, seed=1,
+                               progress=False, **options)
+
+    print(f"compare: {runs} runs of {args.weeks:g} weeks of the real-estate office "
+          f"({len(POLICIES)} policies x {replications} replications), "
+          f"{default_jobs()} cores available")
+    times: dict[str, float] = {}
+    serial = None
+    all_same = True
+    for workers in worker_counts(args.max_workers):
+        elapsed, result = timed(lambda w=workers: experiment(jobs=w))
+        times[f"{workers} worker(s)"] = elapsed
+        if serial is None:
+            serial = result
+            note = "(the reference)"
+        else:
+            same = same_tables(serial, result)
+            all_same &= same
+            note = f"speed-up {times['1 worker(s)'] / elapsed:5.2f}x " \
+                   f"({100 * times['1 worker(s)'] / elapsed / workers:3.0f} % efficiency), " \
+                   f"tables identical: {same}"
+        print(f"  processes, {workers:3d} worker(s): {elapsed:7.2f} s  {note}", flush=True)
+    if not args.no_dask:
+        workers = args.max_workers
+        elapsed, result = timed(lambda: experiment(jobs=workers, scheduler="local"))
+        same = same_tables(serial, result)
+        all_same &= same
+        pool = times[f"{workers} worker(s)"]
+        print(f"  Dask LocalCluster, {workers} worker(s), cluster start included: "
+              f"{elapsed:7.2f} s = {elapsed / pool:.2f}x the process pool's time, "
+              f"tables identical: {same}", flush=True)
+    print(f"all tables identical to the serial run: {all_same}")
+    return 0 if all_same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
