@@ -302,7 +302,9 @@ def decision_html(verdict: Verdict) -> str:
 def comparison_text(comparison: Comparison, group: str | None = None) -> str:
     """A comparison in a few lines: what ran, the key figures per policy, the verdict."""
     verdict = conclude(comparison, group)
-    lines = [f"Comparison: {len(comparison.policies)} policies x {comparison.replications} "
+    count = len(comparison.policies)
+    lines = [f"Comparison: {count} {'policy' if count == 1 else 'policies'} x "
+             f"{comparison.replications} "
              f"replications of {human_duration(_window(comparison.scenario))}"
              f" of the {comparison.scenario.name} (seed {comparison.seed}), pilot "
              f"{verdict.group}"]
@@ -324,8 +326,9 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
 def comparison_html(comparison: Comparison, group: str | None = None) -> str:
     """A comparison for Jupyter: the decision table, the verdict and the forest plot."""
     verdict = conclude(comparison, group)
+    count = len(comparison.policies)
     parts = [f"{_STYLE}<div class='huntsim-view'><p><b>Comparison</b> of "
-             f"{len(comparison.policies)} policies on the "
+             f"{count} {'policy' if count == 1 else 'policies'} on the "
              f"{html.escape(comparison.scenario.name)}, pilot "
              f"{html.escape(verdict.group)}: {comparison.replications} replications of "
              f"{html.escape(human_duration(_window(comparison.scenario)))}"

@@ -83,7 +83,8 @@ def plot_wait_ecdf(waits: pd.DataFrame, threshold_s: float | None = 20.0,
     ax.set_ylim(0, 1.01)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title("Wait to answer")
-    ax.legend(frameon=False, loc="lower right")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, loc="lower right")
     return ax
 
 
@@ -204,7 +205,9 @@ def plot_outcome_share(table: pd.DataFrame, outcome: str, ax: Axes | None = None
     error = np.nan_to_num(np.vstack([mean - low, high - mean]))
     ax.barh(y, np.nan_to_num(mean), xerr=error, color=colour, height=0.6, capsize=3,
             error_kw={"elinewidth": 1})
-    top = float(np.nanmax(np.append(high, mean))) if len(mean) else 0.0
+    finite = np.append(high, mean)
+    finite = finite[np.isfinite(finite)]
+    top = float(finite.max()) if finite.size else 0.0
     top = min(1.0, top * 1.25) if top > 0 else 0.01
     for y_k, m_k, h_k in zip(y, mean, high, strict=True):
         if np.isfinite(m_k):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from html import unescape
 from itertools import pairwise
 
@@ -362,3 +363,23 @@ def test_plan_reprs(staffing):
     assert staffing.answer().splitlines()[0] in text and "Scenario(" not in text
     html = staffing._repr_html_()
     assert "Voicemail (% of calls)" in html and html.count("data:image/png;base64,") == 1
+
+
+@pytest.mark.parametrize(("policies", "rate", "says"), [
+    (["uniform"], "40/h", "Only Uniform was simulated: there is nothing to compare it with."),
+    (["regular", "uniform"], "0/h", "No pilot calls reached 100: there is nothing to compare."),
+])
+def test_comparison_report_with_nothing_to_compare(policies, rate, says, tmp_path):
+    office = {"duration": "4h", "agent_defaults": {"talk_time": "3min"},
+              "agents": [{"number": "101", "direct_calls": {"rate": "5/h"}},
+                         {"number": "102"}],
+              "hunt_groups": [{"pilot": "100", "members": ["101", "102"], "voicemail": True,
+                               "arrivals": {"rate": rate}}]}
+    comparison = compare(office, policies, replications=2, jobs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no all-NaN or empty-legend warnings either
+        write_comparison(comparison, tmp_path)
+        html = comparison._repr_html_()
+    assert says in unescape((tmp_path / "report.html").read_text()) and says in unescape(html)
+    assert says in repr(comparison)
+    assert not (tmp_path / "differences.png").exists()  # no forest plot without a difference
