@@ -6,6 +6,8 @@ import copy
 
 import pytest
 from helpers import office
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from huntsim import ScenarioError, load_scenario
 from huntsim.distributions import Constant, Exponential
@@ -485,3 +487,21 @@ def test_a_range_listed_twice_in_a_group_is_one_message():
     assert found == [
         "hunt_groups[0].members[1]: '555-0101' is listed twice (also members[0]) (and 4 more "
         "numbers of this entry, to '555-0105')"]
+
+
+@given(prefix=st.sampled_from(["", "555-", "+1", "ext ", "(02) 9"]),
+       width=st.integers(1, 6), low=st.integers(0, 999_999), count=st.integers(1, 300),
+       suffix=st.sampled_from(["", "#", " desk"]))
+@settings(max_examples=200, deadline=None)
+def test_ranges_and_counts_agree_and_keep_the_layout(prefix, width, low, count, suffix):
+    from huntsim.blocks import number_range, numbers_from
+
+    assume(len(str(low + count - 1)) <= width)
+    first = f"{prefix}{low:0{width}d}{suffix}"
+    last = f"{prefix}{low + count - 1:0{width}d}{suffix}"
+    listed = numbers_from(first, count)
+    assert listed == number_range(f"{first}..{last}")
+    assert len(listed) == len(set(listed)) == count
+    assert listed[0] == first and listed[-1] == last
+    assert {len(n) for n in listed} == {len(first)}
+    assert all(n.startswith(prefix) and n.endswith(suffix) for n in listed)
