@@ -285,6 +285,8 @@ def json_schema() -> dict[str, Any]:
     agent = schema["$defs"]["Agent"]
     agent["required"] = []
     agent["anyOf"] = [{"required": ["number"]}, {"required": ["numbers"]}]
+    agent["not"] = {"required": ["number", "numbers"]}
+    agent["dependentRequired"] = {"count": ["number"]}
     agent["properties"]["talk_time"]["description"] += (
         " Required, here or in agent_defaults.")
     agent["properties"]["numbers"] = {

@@ -155,8 +155,10 @@ def test_the_schema_accepts_blocks_of_agents_and_member_ranges(validator):
         {"number": "555-0201", "count": 10, "talk_time": "4min"}],
         "hunt_groups": [{"pilot": "555-0100", "members": ["555-0101..555-0140"]}]}
     assert validator.is_valid(data)
-    data["agents"][1]["count"] = 0
-    assert not validator.is_valid(data)
+    for wrong in ({"count": 0}, {"numbers": "555-0202..555-0203"}, {"number": None}):
+        entry = {**data["agents"][1], **wrong}
+        entry = {k: v for k, v in entry.items() if v is not None}
+        assert not validator.is_valid({**data, "agents": [entry]}), wrong
 
 
 def test_the_schema_carries_descriptions_defaults_and_examples(schema):
