@@ -17,7 +17,10 @@ from huntsim.metric_catalog import METRICS, format_column, format_value, label, 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["agents_text", "intervals_text", "span_text", "summary_text", "text_table"]
+    from huntsim.planning import StaffingPlan
+
+__all__ = ["agents_text", "intervals_text", "span_text", "staffing_curve_text", "summary_text",
+           "text_table"]
 
 HEADER_WIDTH = 14
 """Header cells wider than this (and than their column) wrap onto more lines."""
@@ -167,3 +170,49 @@ def intervals_text(table: pd.DataFrame, by: str, metrics: Sequence[str],
     rows = [[label(m), *(cells.get((c, m), "-") for c in columns)]
             for m in metrics if m in present]
     return text_table(["", *(names.get(c, str(c)) for c in columns)], rows, wrap=24)
+
+
+def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
+    """One policy's staffing curve: per group size, each target metric and key figure.
+
+    The last columns say whether the size meets every target (``yes``: its
+    whole 95 % interval does; ``mean only``: its mean does, the interval
+    straddles a target) and give the Erlang figure for that size.
+    """
+    level = f"service_level_{staffing.threshold_s:g}s"
+    wanted = [t.metric for t in staffing.targets]
+    shown = list(dict.fromkeys([*wanted, level, "voicemail_rate", "abandoned_rate",
+                                "mean_wait_s"]))
+    rows_of = staffing.curve[staffing.curve["policy"] == policy]
+    present = set(rows_of["metric"])
+    shown = [m for m in shown if m in present]
+    erlang_table = staffing.erlang
+    model = staffing.estimate.model if staffing.estimate is not None else "Erlang B"
+    erlang_column = ("erlang_b_blocking" if model == "Erlang B"
+                     else f"erlang_c_service_level_{staffing.threshold_s:g}s")
+    header = ["Members", *(label(m) for m in shown), "Meets targets"]
+    erlang: dict[int, float] = {}
+    if erlang_column in erlang_table.columns:
+        erlang = dict(zip(erlang_table["members"].astype(int),
+                          erlang_table[erlang_column].to_numpy(dtype=float), strict=True))
+        header.append(label(erlang_column))
+    rows = []
+    for size in staffing.sizes:
+        block = rows_of[rows_of["members"] == size]
+        if not len(block):
+            continue
+        figures = {str(m): (float(mean), float(low), float(high)) for m, mean, low, high in
+                   zip(block["metric"], block["mean"], block["ci_low"], block["ci_high"],
+                       strict=True)}
+        cells = [format_value(m, figures[m][0], _half(figures[m][1], figures[m][2]))
+                 for m in shown]
+        nan = (math.nan, math.nan, math.nan)
+        by_mean = all(t.met(figures.get(t.metric, nan)[0]) for t in staffing.targets)
+        whole = all(t.met(figures.get(t.metric, nan)[1]) and t.met(figures.get(t.metric, nan)[2])
+                    for t in staffing.targets)
+        meets = "yes" if by_mean and whole else ("mean only" if by_mean else "no")
+        row = [str(size), *cells, meets]
+        if erlang:
+            row.append(format_value(erlang_column, erlang.get(size, math.nan)))
+        rows.append(row)
+    return text_table(header, rows)

@@ -19,10 +19,12 @@ from typing import Any
 import pandas as pd
 
 from huntsim.cli import print_warnings
-from huntsim.comparison import compare
+from huntsim.comparison import Comparison, compare
+from huntsim.console import intervals_text, staffing_curve_text
 from huntsim.errors import ScenarioError
+from huntsim.metric_catalog import plus_minus_note
 from huntsim.outputs import OutputError, prepare_directory
-from huntsim.planning import HOUR_LENGTH_S, check_plan, plan
+from huntsim.planning import HOUR_LENGTH_S, StaffingPlan, check_plan, plan
 from huntsim.replications import Measurement, resolve_seed
 from huntsim.runner import CheckpointStore
 from huntsim.scenario import Scenario
@@ -30,7 +32,7 @@ from huntsim.scenario import Scenario
 __all__ = ["run_experiment"]
 
 SHOWN_METRICS = ("answered_rate", "voicemail_rate", "abandoned_rate", "mean_wait_s",
-                 "p90_wait_s", "jain_index")
+                 "p90_wait_s", "jain_index", "callers_answered_rate", "forwarded_rate")
 COMPARE_THRESHOLD_S = 20.0
 """Service-level threshold of ``compare`` without ``--threshold``."""
 
@@ -123,6 +125,38 @@ def print_by_hour(by_hour: pd.DataFrame) -> None:
         print(text.to_string())
 
 
+def plan_text(staffing: StaffingPlan) -> str:
+    """What ``huntsim plan`` prints: the staffing curve, the answer, the Erlang estimate."""
+    parts = []
+    for policy in staffing.policies:
+        parts.append(f"Staffing curve, {policy.capitalize()} (group {staffing.group}):")
+        parts.append(staffing_curve_text(staffing, policy))
+        parts.append("")
+    parts.append(plus_minus_note(staffing.replications))
+    parts.append("")
+    parts.append(staffing.answer())
+    estimate = staffing.estimate_lines()
+    if estimate:
+        parts.append("")
+        parts.extend(estimate)
+    return "\n".join(parts)
+
+
+def compare_text(comparison: Comparison, group: str) -> str:
+    """What ``huntsim compare`` prints: the verdict, then the key figures per policy."""
+    rows = comparison.table[comparison.table["group"] == group]
+    means = rows.groupby("metric")["mean"].max()
+    shown = [m for m in (comparison.level_metric, *SHOWN_METRICS)
+             if not (m == "forwarded_rate" and not means.get(m, 0) > 0)
+             and not (m == "callers_answered_rate"
+                      and not means.get("attempts_per_caller", 1) > 1)]
+    table = intervals_text(rows, "policy", shown,
+                           comparison.policies,
+                           {p: p.capitalize() for p in comparison.policies})
+    return "\n".join([*comparison.verdict(group).lines(), "", table, "",
+                      plus_minus_note(comparison.replications)])
+
+
 def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
     """Run ``compare`` or ``plan`` from parsed arguments; return the exit code."""
     from huntsim.report import write_comparison, write_plan
@@ -144,12 +178,9 @@ def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
                             seed=setup.seed, threshold_s=setup.threshold_s, store=store,
                             by_hour=args.by_hour, hour_length_s=hour_length, **options)
         print_warnings(staffing.warnings)
-        print(staffing.answer())
-        print()
-        with pd.option_context("display.width", 120, "display.max_columns", 12):
-            print(staffing.recommendation.drop(columns="note").to_string(index=False))
-            if staffing.by_hour is not None:
-                print_by_hour(staffing.by_hour)
+        print(plan_text(staffing))
+        if staffing.by_hour is not None:
+            print_by_hour(staffing.by_hour)
         if out is not None:
             write_plan(staffing, out)
             print(f"\ntables, figures and report.html written to {out}/")
@@ -165,9 +196,7 @@ def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
         comparison = compare(scenario, args.policies, threshold_s=threshold, seed=seed,
                              store=store, **options)
     print_warnings(comparison.warnings)
-    print(comparison.headline(group))
-    print()
-    print(comparison.wide(group, [comparison.level_metric, *SHOWN_METRICS]).to_string())
+    print(compare_text(comparison, group))
     if out is not None:
         write_comparison(comparison, out, group)
         print(f"\ntables, figures and report.html written to {out}/")

@@ -24,6 +24,9 @@ import pandas as pd
 
 from huntsim.arrivals import Poisson, Profile
 from huntsim.errors import ScenarioError
+from huntsim.estimate import ErlangEstimate, first_estimate
+from huntsim.metric_catalog import TARGET_METRICS, format_value, suggest
+from huntsim.metric_catalog import metric as catalog_metric
 from huntsim.replications import (
     Measurement,
     RunTask,
@@ -38,6 +41,7 @@ from huntsim.runner import CheckpointStore
 from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
 from huntsim.simulation import MIN_WARMUP_CALL_TIMES
 from huntsim.theory import erlang_b, erlang_c_asa, erlang_c_service_level
+from huntsim.units import parse_duration
 
 __all__ = [
     "DEFAULT_THRESHOLD_S",
@@ -66,13 +70,11 @@ HOUR_WARMUP_S = 3600.0
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
 }
-_TARGET = re.compile(r"^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+)\s*$")
+_TARGET = re.compile(
+    r"^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+)\s*(%|[a-z]+)?\s*$")
 _LEVEL = re.compile(r"^service_level(?:_([0-9]+(?:\.[0-9]*)?|\.[0-9]+)s)?$")
-KNOWN_METRICS = (
-    "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate", "abandoned_rate",
-    "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s", "offers_per_call",
-    "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
-)
+KNOWN_METRICS = TARGET_METRICS
+"""The metrics a target may name, besides ``service_level`` and ``service_level_<T>s``."""
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,36 @@ class Target:
     def __str__(self) -> str:
         return f"{self.metric} {self.operator} {self.value:g}"
 
+    def text(self) -> str:
+        """The target in its units, e.g. ``voicemail_rate <= 5 %``, ``mean_wait_s <= 10 s``.
+
+        Examples
+        --------
+        >>> parse_target("voicemail_rate<=0.05").text()
+        'voicemail_rate <= 5 %'
+        """
+        return f"{self.metric} {self.operator} {_target_value(self.metric, self.value)}"
+
+
+def _kind(metric_name: str) -> str:
+    return "rate" if metric_name == "service_level" else catalog_metric(metric_name).kind
+
+
+def _target_value(metric_name: str, value: float) -> str:
+    kind = _kind(metric_name)
+    if kind == "rate":
+        return f"{100 * value:.10g} %"
+    if kind == "seconds":
+        return f"{value:.10g} s"
+    return f"{value:g}"
+
 
 def parse_target(text: str, name: str = "target") -> Target:
-    """Read ``'voicemail_rate<=0.05'``, ``'service_level_20s>=0.8'`` or ``'service_level>=0.8'``.
+    """Read a target such as ``'voicemail_rate<=5%'`` or ``'mean_wait_s<=10s'``.
+
+    Rates are written as fractions (``0.05``) or in % (``5%``), times in
+    seconds or with a unit (``10s``, ``2min``); ``service_level`` alone is the
+    service level within the plan's threshold.
 
     Parameters
     ----------
@@ -109,29 +138,68 @@ def parse_target(text: str, name: str = "target") -> Target:
     Raises
     ------
     ScenarioError
-        ``<name>: ...``, saying what is wrong with the target.
+        ``<name>: ...``, saying what is wrong with the target; an unknown
+        metric gets a "did you mean" from :mod:`huntsim.metric_catalog`.
 
     Examples
     --------
     >>> str(parse_target("Service_Level_20.0s >= .8"))
     'service_level_20s >= 0.8'
+    >>> parse_target("voicemail_rate<=5%")
+    Target(metric='voicemail_rate', operator='<=', value=0.05)
+    >>> parse_target("mean_wait_s <= 2min").value
+    120.0
     """
     match = _TARGET.match(text.lower())
     if match is None:
         raise ScenarioError([f"{name}: {text!r} is not a target; write e.g. "
-                             "'voicemail_rate<=0.05' or 'service_level_20s>=0.8'"])
-    metric, op, value = match.group(1), match.group(2), float(match.group(3))
-    level = _LEVEL.match(metric)
-    if metric not in KNOWN_METRICS and not level:
-        raise ScenarioError([f"{name}: {metric!r} is not a metric; choose from "
-                             f"{', '.join(KNOWN_METRICS)}, service_level, service_level_<T>s"])
+                             "'voicemail_rate<=5%', 'mean_wait_s<=10s' or "
+                             "'service_level_20s>=80%'"])
+    metric_name, op, number, unit = match.groups()
+    level = _LEVEL.match(metric_name)
+    if metric_name not in KNOWN_METRICS and not level:
+        choices = [*KNOWN_METRICS, "service_level", "service_level_<T>s"]
+        raise ScenarioError([f"{name}: {metric_name!r} is not a metric; "
+                             f"{suggest(metric_name, choices)}"])
     if level and level.group(1) is not None:
         threshold = float(level.group(1))
         if not threshold > 0:
-            raise ScenarioError([f"{name}: {metric!r}: a service-level threshold must be "
+            raise ScenarioError([f"{name}: {metric_name!r}: a service-level threshold must be "
                                  "longer than 0 s"])
-        metric = _level_metric(threshold)  # one spelling: service_level_20s
-    return Target(metric, op, value)
+        metric_name = _level_metric(threshold)  # one spelling: service_level_20s
+    value = _target_number(name, text, metric_name, float(number), unit)
+    return Target(metric_name, op, value)
+
+
+def _target_number(name: str, text: str, metric_name: str, number: float,
+                   unit: str | None) -> float:
+    """The target's value in the metric's own units (fractions, seconds)."""
+    kind = _kind(metric_name)
+    if kind == "rate":
+        if unit == "%":
+            return number / 100
+        if unit is not None:
+            raise ScenarioError([f"{name}: {text!r}: {metric_name} is a share of calls; "
+                                 f"write it in % or as a fraction, not in {unit!r}"])
+        if not 0 <= number <= 1:
+            raise ScenarioError([f"{name}: {text!r}: {metric_name} is a share between 0 and 1; "
+                                 f"write {number:g}% or {number / 100:g}"])
+        return number
+    if kind == "seconds":
+        if unit is None or unit == "%":
+            if unit == "%":
+                raise ScenarioError([f"{name}: {text!r}: {metric_name} is a time; write it "
+                                     "in s, min or h, not in %"])
+            return number
+        try:
+            return parse_duration(f"{number:g}{unit}")
+        except ValueError:
+            raise ScenarioError([f"{name}: {text!r}: {unit!r} is not a unit of time; write "
+                                 "e.g. 10s or 2min"]) from None
+    if unit is not None:
+        raise ScenarioError([f"{name}: {text!r}: {metric_name} has no unit; write a plain "
+                             "number"])
+    return number
 
 
 def _level_metric(threshold_s: float) -> str:
@@ -202,14 +270,18 @@ class StaffingPlan:
         Per policy: ``members`` (smallest size meeting every target, or missing),
         ``certain`` (the whole interval meets every target at that size), ``note``.
     erlang : DataFrame
-        ``members, offered_load_erlang, erlang_b_blocking, erlang_c_service_level``:
-        textbook estimates for the group's pilot traffic alone (members always
-        answer, no direct calls).
+        ``members, offered_load_erlang, pilot_load_erlang, direct_load_erlang,
+        erlang_b_blocking, erlang_c_service_level_<T>s``: textbook figures per
+        size for the peak hour's load (see :attr:`estimate`).
     warnings : tuple of str
         The runs' warnings (see :func:`huntsim.simulation.run_warnings`), each once.
     by_hour : DataFrame or None
         With ``plan(..., by_hour=True)``: staffing hour by hour, see
         :func:`staffing_by_hour`; otherwise ``None``.
+    estimate : ErlangEstimate or None
+        The Erlang first estimate from the peak hour's pilot and direct-call
+        load with talk and wrap-up (see :func:`huntsim.estimate.first_estimate`),
+        and what it leaves out.
     """
 
     scenario: Scenario
@@ -226,16 +298,7 @@ class StaffingPlan:
     raw: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = ()
     by_hour: pd.DataFrame | None = field(default=None, repr=False)
-
-    def __repr__(self) -> str:
-        """A few lines in human units (see :mod:`huntsim.display`)."""
-        from huntsim.display import plan_text
-        return plan_text(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter's view: a summary table and the key figure (see :mod:`huntsim.display`)."""
-        from huntsim.display import plan_html
-        return plan_html(self)
+    estimate: ErlangEstimate | None = field(default=None, repr=False)
 
     def answer(self) -> str:
         """The recommendation in plain words, one line per policy."""
@@ -243,6 +306,17 @@ class StaffingPlan:
         for row in self.recommendation.itertuples():
             lines.append(f"{str(row.policy).capitalize()}: {row.note}")
         return "\n".join(lines)
+
+    def estimate_lines(self) -> list[str]:
+        """The Erlang first estimate, and how far each policy's simulated answer is from it."""
+        if self.estimate is None:
+            return []
+        lines = [self.estimate.describe()]
+        for policy, members in zip(self.recommendation["policy"],
+                                   self.recommendation["members"], strict=True):
+            lines.append(self.estimate.gap(None if pd.isna(members) else int(members),
+                                           str(policy)))
+        return lines
 
 
 def _not_a_pilot(scenario: Scenario, pilot: str) -> str:
@@ -471,6 +545,7 @@ def plan(
     raw = runs.metrics[runs.metrics["group"] == group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     warnings = runs.warnings
+    estimate = first_estimate(base, group, setup.targets, sizes, threshold_s)
     hours = None
     if by_hour:
         hours, noisy = staffing_by_hour(setup, replications, hour_length_s, jobs=jobs,
@@ -480,8 +555,7 @@ def plan(
         scenario=base, group=group, targets=setup.targets, sizes=sizes, policies=policies,
         replications=replications, seed=setup.seed, threshold_s=threshold_s,
         curve=curve, recommendation=_recommend(curve, setup.targets, policies, sizes),
-        erlang=_erlang_estimates(base, group, sizes, threshold_s), raw=raw,
-        warnings=warnings, by_hour=hours,
+        erlang=estimate.table, raw=raw, warnings=warnings, by_hour=hours, estimate=estimate,
     )
 
 
@@ -496,17 +570,20 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
                 dict(zip(block["metric"], block[column].to_numpy(dtype=float), strict=True))
                 for column in ("mean", "ci_low", "ci_high")
             )
-            if all(t.met(mean[t.metric]) for t in targets):
+            if all(t.met(mean.get(t.metric, math.nan)) for t in targets):
                 chosen = size
-                certain = all(t.met(low[t.metric]) and t.met(high[t.metric]) for t in targets)
+                certain = all(t.met(low.get(t.metric, math.nan))
+                              and t.met(high.get(t.metric, math.nan)) for t in targets)
                 break
-        wanted = " and ".join(str(t) for t in targets)
+        wanted = " and ".join(t.text() for t in targets)
         if chosen is None:
             largest = curve[(curve["policy"] == policy) & (curve["members"] == sizes[-1])]
-            at_largest = largest.set_index("metric")["mean"]
+            at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),
+                                  strict=True))
             missed = ", ".join(
-                f"{t.metric} is {float(at_largest[t.metric]):.3g}"
-                for t in targets if not t.met(float(at_largest[t.metric]))
+                f"{t.metric} is {format_value(t.metric, at_largest.get(t.metric, math.nan))}"
+                if t.metric in at_largest else f"{t.metric} is not measured per run"
+                for t in targets if not t.met(at_largest.get(t.metric, math.nan))
             )
             note = (f"no size from {sizes[0]} to {sizes[-1]} members meets {wanted}; "
                     f"at {sizes[-1]} members {missed}")
@@ -518,24 +595,6 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
     table = pd.DataFrame(rows)
     table["members"] = table["members"].astype("Int64")
     return table
-
-
-def _erlang_estimates(scenario: Scenario, pilot: str, sizes: Sequence[int],
-                      threshold_s: float) -> pd.DataFrame:
-    group = scenario.group(pilot)
-    rate = group.arrivals.mean_rate(scenario.duration) if group.arrivals is not None else 0.0
-    handle = [scenario.agent(n).talk_time.mean for n in group.members]
-    aht = sum(handle) / len(handle)
-    load = rate * aht
-    return pd.DataFrame({
-        "members": list(sizes),
-        "offered_load_erlang": load,
-        "erlang_b_blocking": [erlang_b(n, load) for n in sizes],
-        f"erlang_c_service_level_{threshold_s:g}s": [
-            erlang_c_service_level(n, load, aht, threshold_s) if aht > 0 else math.nan
-            for n in sizes
-        ],
-    })
 
 
 def _call_time(scenario: Scenario, group: HuntGroup) -> float:

@@ -153,7 +153,7 @@ def test_plan_threshold_sets_the_service_level_it_reports(tmp_path, capsys):
     metrics = set(pd.read_csv(out / "staffing_curve.csv")["metric"])
     assert "service_level_30s" in metrics and "service_level_20s" not in metrics
     assert "erlang_c_service_level_30s" in pd.read_csv(out / "erlang_estimate.csv").columns
-    assert "service_level_30s >= 0.5" in capsys.readouterr().out
+    assert "service_level_30s >= 50 %" in capsys.readouterr().out
     # with targets of other metrics too (before, --threshold changed nothing)
     assert main([*PLAN, "--target", "voicemail_rate<=0.3", "--threshold", "45s",
                  "--out", str(tmp_path / "other")]) == 0
@@ -174,11 +174,33 @@ def test_cli_messages_name_flags_one_per_mistake(capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "error: --group: '999' is not a pilot (pilots: '400')",
-        "error: --target: 'wait' is not a metric; choose from answered_rate, voicemail_rate, "
-        "busy_rate, no_answer_rate, abandoned_rate, mean_wait_s, p50_wait_s, p90_wait_s, "
-        "p95_wait_s, offers_per_call, rings_per_call, jain_index, max_min_ratio, load_cv, "
-        "service_level, service_level_<T>s",
+        "error: --target: 'wait' is not a metric; did you mean 'mean_wait_s' or 'p50_wait_s' "
+        "or 'p90_wait_s'?",
     ]
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("voicemial_rate<=5%", "'voicemial_rate' is not a metric; did you mean 'voicemail_rate'"),
+    ("voicemail_rate<=5", "voicemail_rate is a share between 0 and 1; write 5% or 0.05"),
+    ("mean_wait_s<=5%", "mean_wait_s is a time; write it in s, min or h, not in %"),
+    ("jain_index>=90%", "jain_index has no unit; write a plain number"),
+    ("mean_wait_s<=3parsecs", "'parsecs' is not a unit of time"),
+])
+def test_targets_with_wrong_units_or_names_exit_2_naming_the_flag(target, message, capsys):
+    assert main([*PLAN, "--target", target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --target: ") and message in err
+    assert err.count("error:") == 1 and "Traceback" not in err
+
+
+def test_plan_reads_targets_in_percent_and_seconds_and_prints_the_curve(tmp_path, capsys):
+    assert main([*PLAN, "--target", "voicemail_rate<=5%", "--target", "mean_wait_s<=10s",
+                 "--members", "1..3"]) == 0
+    out = capsys.readouterr().out
+    assert "voicemail_rate <= 5 % and mean_wait_s <= 10 s" in out
+    assert "Staffing curve" in out and "Meets targets" in out
+    assert "± is the half-width of the 95 % confidence interval over 2 replications" in out
+    assert "first estimate:" in out and "peak hour" in out
 
 
 def test_hour_length_needs_by_hour(capsys):
@@ -240,3 +262,13 @@ def test_run_prints_labels_with_units_and_whole_counts(tmp_path, capsys):
     assert "Calls offered" in out and "Mean wait to answer (s)" in out
     assert " %" in out
     assert ".000" not in out and "nan" not in out.lower()
+
+
+def test_compare_prints_the_verdict_against_the_configured_policy(capsys):
+    assert main(["compare", FRONT_DESK, *SMALL, "--policies", "regular,simultaneous"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Baseline: Simultaneous (the group's configured policy).")
+    assert "Regular vs Simultaneous:" in out and "Recommendation:" in out
+    assert "Answered within 20 s (% of calls)" in out
+    assert "± is the half-width of the 95 % confidence interval over 2 replications" in out
+    assert "nan" not in out.lower()

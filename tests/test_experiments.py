@@ -8,8 +8,9 @@ import pytest
 from helpers import loss_system
 from pandas.testing import assert_frame_equal
 
-from huntsim import ScenarioError, compare, load_scenario, plan, replicate
+from huntsim import POLICIES, ScenarioError, compare, load_scenario, plan, replicate
 from huntsim.intervals import mean_interval, paired_difference, unpaired_difference
+from huntsim.metric_catalog import METRICS
 from huntsim.metrics import fairness, hourly
 from huntsim.planning import KNOWN_METRICS, parse_target, resize_group
 from huntsim.replications import replication_seeds
@@ -58,11 +59,15 @@ def test_paired_interval_is_narrower_than_unpaired_on_the_real_estate_office():
     assert (paired < unpaired).all(), rows
 
 
-def test_regular_hunting_skews_load_and_the_headline_says_so():
+def test_regular_hunting_skews_load_and_the_verdict_says_so():
     comparison = compare(REAL_ESTATE, ["regular", "circular"], replications=6, seed=2, jobs=1)
     jain = comparison.table[comparison.table["metric"] == "jain_index"].set_index("policy")
     assert jain.loc["regular", "ci_high"] < jain.loc["circular", "ci_low"]
-    assert "Jain" in comparison.headline() and "Regular" in comparison.headline()
+    verdict = comparison.verdict()
+    assert verdict.baseline == "circular"  # the office's configured policy, not the first
+    assert verdict.judgement("regular", "jain_index") == "worse"
+    assert "fairness of member load" in verdict.lines()[1]
+    assert comparison.differences["baseline"].eq("circular").all()
     shares = comparison.members[(comparison.members["metric"] == "load_share")
                                 & (comparison.members["policy"] == "regular")]
     first, last = shares.iloc[0], shares.iloc[-1]
@@ -127,6 +132,26 @@ def test_bad_targets(text):
     assert len(caught.value.messages) == 1 and "--" not in str(caught.value)
 
 
+@pytest.mark.parametrize(("text", "metric", "value"), [
+    ("voicemail_rate<=5%", "voicemail_rate", 0.05),
+    ("voicemail_rate <= 5 %", "voicemail_rate", 0.05),
+    ("voicemail_rate<=0.05", "voicemail_rate", 0.05),
+    ("service_level_20s>=80%", "service_level_20s", 0.8),
+    ("mean_wait_s<=10s", "mean_wait_s", 10.0),
+    ("p90_wait_s<=1.5min", "p90_wait_s", 90.0),
+    ("mean_wait_s<=12", "mean_wait_s", 12.0),
+    ("first_attempt_busy_rate<=2%", "first_attempt_busy_rate", 0.02),
+    ("callers_answered_rate>=95%", "callers_answered_rate", 0.95),
+])
+def test_targets_take_percent_and_time_units(text, metric, value):
+    target = parse_target(text)
+    assert (target.metric, target.value) == (metric, pytest.approx(value))
+
+
+def test_every_target_metric_is_in_the_catalog():
+    assert set(KNOWN_METRICS) <= set(METRICS)
+
+
 def test_service_level_targets_have_one_spelling():
     assert parse_target("service_level_20.0s>=0.8").metric == "service_level_20s"
     assert parse_target("service_level>=0.8").metric == "service_level"
@@ -139,12 +164,11 @@ def test_library_errors_name_parameters_not_flags():
              policies=["regular", "fastest"], seed=-1, threshold_s=0)
     assert caught.value.messages == [
         "group: '555-0999' is not a pilot (pilots: '555-0100')",
-        f"targets[1]: 'wait' is not a metric; choose from {', '.join(KNOWN_METRICS)}, "
-        "service_level, service_level_<T>s",
+        "targets[1]: 'wait' is not a metric; did you mean 'mean_wait_s' or 'p50_wait_s' or "
+        "'p90_wait_s'?",
         "threshold_s: 0 must be a number of seconds greater than 0",
         "members[0]: a group needs at least 1 member (got 0)",
-        "policies[1]: 'fastest' is not a policy; choose from regular, circular, simultaneous, "
-        "uniform, weighted",
+        f"policies[1]: 'fastest' is not a policy; choose from {', '.join(POLICIES)}",
         "seed: -1 must be 0 or more",
     ]
     with pytest.raises(ScenarioError) as caught:
@@ -155,8 +179,7 @@ def test_library_errors_name_parameters_not_flags():
     with pytest.raises(ScenarioError) as caught:
         compare(REAL_ESTATE, ["regular", "fastest"])
     assert caught.value.messages == [
-        "policies[1]: 'fastest' is not a policy; choose from regular, circular, simultaneous, "
-        "uniform, weighted"]
+        f"policies[1]: 'fastest' is not a policy; choose from {', '.join(POLICIES)}"]
     with pytest.raises(ScenarioError, match=r"^size: a group needs at least 1 member"):
         resize_group(load_scenario(REAL_ESTATE), "555-0100", 0)
 
@@ -166,6 +189,7 @@ def test_plan_threshold_sets_the_service_level_metric():
                     replications=2, jobs=1, threshold_s=30)
     assert staffing.threshold_s == 30
     assert str(staffing.targets[0]) == "service_level_30s >= 0.5"
+    assert staffing.targets[0].text() == "service_level_30s >= 50 %"
     assert "service_level_30s" in set(staffing.curve["metric"])
     assert "erlang_c_service_level_30s" in staffing.erlang.columns
 
