@@ -300,6 +300,16 @@ class StaffingPlan:
     by_hour: pd.DataFrame | None = field(default=None, repr=False)
     estimate: ErlangEstimate | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        """A few lines in human units (see :mod:`huntsim.display`)."""
+        from huntsim.display import plan_text
+        return plan_text(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a summary table and the key figure (see :mod:`huntsim.display`)."""
+        from huntsim.display import plan_html
+        return plan_html(self)
+
     def answer(self) -> str:
         """The recommendation in plain words, one line per policy."""
         lines = []
