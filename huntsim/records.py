@@ -126,8 +126,8 @@ class CallLog:
         # sparse: only calls that are redials or were forwarded
         self.route_call = array("q")
         self.route_caller = array("q")
-        self.route_attempt = array("h")
-        self.route_forwards = array("b")
+        self.route_attempt = array("i")
+        self.route_forwards = array("h")
 
     def __len__(self) -> int:
         return len(self.call_id)
@@ -230,11 +230,11 @@ class CallLog:
         )
 
     def _routes(self, call_ids: NDArray[np.int64],
-                ) -> tuple[NDArray[np.int64], NDArray[np.int16], NDArray[np.int8]]:
+                ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16]]:
         """Caller, attempt (from 1) and forwards of each call in ``call_ids`` (sorted)."""
         caller_id = call_ids.copy()
-        attempt = np.ones(len(call_ids), dtype=np.int16)
-        forwards = np.zeros(len(call_ids), dtype=np.int8)
+        attempt = np.ones(len(call_ids), dtype=np.int32)
+        forwards = np.zeros(len(call_ids), dtype=np.int16)
         routed = np.frombuffer(self.route_call, dtype=np.int64)
         if len(routed):
             where = np.searchsorted(call_ids, routed)
@@ -242,8 +242,8 @@ class CallLog:
             found[found] = call_ids[where[found]] == routed[found]
             rows = where[found]
             caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
-            attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int16)[found]
-            forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int8)[found]
+            attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int32)[found]
+            forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int16)[found]
         return caller_id, attempt, forwards
 
     def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
