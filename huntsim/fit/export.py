@@ -129,7 +129,12 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
     """``(time, order, line)`` for every queue_log line, in no particular order."""
     calls, offers = _records(result)
     pilot = calls[(calls["kind"] == "pilot") & ~calls["after_hours"].astype(bool)]
-    by_call = {cid: rows for cid, rows in offers.groupby("call_id", sort=False)}
+    by_call: dict[int, list[tuple[str, float, float, str]]] = {}
+    for cid, agent, start, end, outcome in zip(
+            offers["call_id"].tolist(), offers["agent"].astype(str).tolist(),
+            offers["start_s"].tolist(), offers["end_s"].tolist(),
+            offers["result"].astype(str).tolist(), strict=True):
+        by_call.setdefault(int(cid), []).append((agent, float(start), float(end), outcome))
     for row in _rows(pilot):
         cid = int(row.call_id)
         t0 = epoch0 + float(row.arrival_s)
@@ -137,21 +142,17 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
         queue = str(row.group)
         caller = _caller(row, cid)
         yield t0, 0, f"{int(t0)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}"
-        rings = by_call.get(cid)
-        if rings is not None:
-            for ring in _rows(rings):
-                end = epoch0 + float(ring.end_s)
-                agent = f"PJSIP/{ring.agent}"
-                ring_s = float(ring.end_s) - float(ring.start_s)
-                head = f"{int(end)}|{uid}|{queue}|{agent}"
-                if ring.result == "no_answer":
-                    yield end, 1, f"{head}|RINGNOANSWER|{ring_s * 1000:.0f}"
-                elif ring.result in ("caller_hung_up", "answered_elsewhere"):
-                    yield end, 1, f"{head}|RINGCANCELED|{ring_s * 1000:.0f}"
-                elif ring.result == "answered":
-                    hold = round(float(row.wait_s))
-                    yield end, 2, (f"{int(end)}|{uid}|{queue}|{agent}|CONNECT|{hold}|"
-                                   f"{int(end)}.{cid}1|{round(ring_s)}")
+        for agent, start, end_s, outcome in by_call.get(cid, ()):
+            end = epoch0 + end_s
+            ring_s = end_s - start
+            head = f"{int(end)}|{uid}|{queue}|PJSIP/{agent}"
+            if outcome == "no_answer":
+                yield end, 1, f"{head}|RINGNOANSWER|{ring_s * 1000:.0f}"
+            elif outcome in ("caller_hung_up", "answered_elsewhere"):
+                yield end, 1, f"{head}|RINGCANCELED|{ring_s * 1000:.0f}"
+            elif outcome == "answered":
+                hold = round(float(row.wait_s))
+                yield end, 2, f"{head}|CONNECT|{hold}|{int(end)}.{cid}1|{round(ring_s)}"
         outcome = str(row.outcome)
         if outcome == "answered":
             done = epoch0 + float(row.answer_s) + float(row.talk_s)

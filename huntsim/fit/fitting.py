@@ -451,7 +451,7 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
     --------
     >>> office = fit("scenarios/logs/queue_log", format="asterisk-queue-log")
     >>> office.scenario.hunt_groups[0].pilot
-    '555-0200'
+    '200'
     """
     if format not in FORMATS:
         raise LogError(f"--format: {format!r} is not a log format; choose from "

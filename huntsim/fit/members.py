@@ -145,7 +145,7 @@ def schedule_windows(stretches: pd.DataFrame, start: pd.Timestamp,
     stamps = pd.date_range(start, end, freq=f"{int(SLOT_S)}s", inclusive="left") \
         + pd.Timedelta(seconds=SLOT_S / 2)
     logged_in = ~_inside(stamps, out)
-    weekday = stamps.weekday.to_numpy()
+    weekday = stamps.day_of_week.to_numpy()
     slot = (stamps.hour.to_numpy() * 3600 + stamps.minute.to_numpy() * 60) // int(SLOT_S)
     windows: list[str] = []
     for day in range(7):

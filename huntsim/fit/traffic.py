@@ -66,10 +66,10 @@ def hourly_rates(arrivals: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
     9      3    2.0         1.5
     """
     days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
-    per_weekday = np.bincount(days.weekday, minlength=7).astype(float)
+    per_weekday = np.bincount(days.day_of_week, minlength=7).astype(float)
     stamps = pd.to_datetime(arrivals)
     stamps = stamps[(stamps >= start) & (stamps < end)]
-    slot = stamps.dt.weekday.to_numpy() * 24 + stamps.dt.hour.to_numpy()
+    slot = stamps.dt.day_of_week.to_numpy() * 24 + stamps.dt.hour.to_numpy()
     counts = np.bincount(slot, minlength=168)
     rows = []
     for s in range(168):
