@@ -144,11 +144,15 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
         raise LogError(f"{file}: no column {missing[0]!r} (the header has "
                        f"{', '.join(map(repr, table.columns[:12]))})")
     words = {**_WORDS, **spec["outcomes"]}
+    times = {name: _times(table[columns[name]], spec["time_format"])
+             for name in ("arrival", "answer", "end") if name in columns}
     calls = []
     for index, row in enumerate(table.astype(str).itertuples(index=False, name=None)):
         line = index + 2
         fields = dict(zip(table.columns, row, strict=True))
-        call = _call(fields, columns, words, spec["time_format"], line, warnings)
+        stamps: dict[str, pd.Timestamp | None] = {
+            name: _stamp(values[index]) for name, values in times.items()}
+        call = _call(fields, stamps, columns, words, line, warnings)
         if call is not None:
             calls.append(call)
     if not calls:
@@ -170,18 +174,22 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
                    warnings, start, end)
 
 
-def _time(value: str, time_format: str | None) -> pd.Timestamp | None:
-    if not value.strip():
-        return None
-    try:
-        stamp = pd.to_datetime(value.strip(), format=time_format)
-    except (ValueError, TypeError):
-        return None
-    return None if pd.isna(stamp) else pd.Timestamp(stamp).tz_localize(None)
+def _times(values: pd.Series, time_format: str | None) -> list[Any]:
+    """A column of times, parsed at once; unreadable or empty cells become NaT."""
+    text = values.astype(str).str.strip()
+    parsed = pd.to_datetime(text.where(text != ""), format=time_format or "mixed",
+                            errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return list(parsed)
 
 
-def _call(row: dict[str, str], columns: dict[str, str], words: dict[str, str],
-          time_format: str | None, line: int, warnings: LogWarnings) -> dict[str, Any] | None:
+def _stamp(value: Any) -> pd.Timestamp | None:
+    return None if pd.isna(value) else pd.Timestamp(value)
+
+
+def _call(row: dict[str, str], stamps: dict[str, pd.Timestamp | None], columns: dict[str, str],
+          words: dict[str, str], line: int, warnings: LogWarnings) -> dict[str, Any] | None:
     def get(field: str) -> str:
         return row[columns[field]].strip() if field in columns else ""
 
@@ -192,11 +200,11 @@ def _call(row: dict[str, str], columns: dict[str, str], words: dict[str, str],
             return float("nan")
         return value if np.isfinite(value) and value >= 0 else float("nan")
 
-    arrival = _time(get("arrival"), time_format)
+    arrival = stamps["arrival"]
     if arrival is None:
         warnings.add("unreadable arrival time", line, f"column {columns['arrival']!r}")
         return None
-    answer, end = _time(get("answer"), time_format), _time(get("end"), time_format)
+    answer, end = stamps.get("answer"), stamps.get("end")
     if "outcome" in columns:
         outcome = words.get(get("outcome").lower())
         if outcome is None:
