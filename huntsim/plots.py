@@ -216,7 +216,8 @@ def plot_outcome_share(table: pd.DataFrame, outcome: str, ax: Axes | None = None
                     va="center", fontsize="small")
     ax.set_xlim(0, top * 1.12)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0 if top > 0.04 else None))
+    decimals = 0 if top > 0.04 else 1 if top > 0.004 else 2
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
     ax.set_yticks(y, [p.capitalize() for p in policies])
     ax.set_title(_title(name).replace(" (% of calls)", ""), fontsize="medium")
     ax.set_xlabel("% of calls")

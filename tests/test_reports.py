@@ -67,8 +67,15 @@ COMPARISON_FIGURES = {"differences.png", "outcomes.png", "hourly.png", "hourly_l
                       "wait_ecdf.png", "member_load.png"}
 
 
-def test_comparison_report_is_self_contained(comparison, tmp_path):
-    write_comparison(comparison, tmp_path)
+@pytest.fixture(scope="module")
+def comparison_report(comparison, tmp_path_factory):
+    out = tmp_path_factory.mktemp("comparison")
+    write_comparison(comparison, out)
+    return out
+
+
+def test_comparison_report_is_self_contained(comparison, comparison_report):
+    tmp_path = comparison_report
     html = (tmp_path / "report.html").read_text()
     # an office with a calendar also gets the weekday x hour heat maps
     figures = set(COMPARISON_FIGURES)
@@ -305,9 +312,8 @@ def test_hourly_axis_of_a_calendar_office_reads_weekday_and_clock_time():
     assert ax.get_ylim()[1] < 0.1  # a share axis scaled to the data
 
 
-def test_comparison_report_opens_with_the_decision(comparison, tmp_path):
-    write_comparison(comparison, tmp_path)
-    text = unescape((tmp_path / "report.html").read_text())
+def test_comparison_report_opens_with_the_decision(comparison, comparison_report):
+    text = unescape((comparison_report / "report.html").read_text())
     verdict = conclude(comparison)
     assert verdict.baseline == "circular"  # the office's own policy, not the first listed
     decision = text.index("<h2>Decision</h2>")
