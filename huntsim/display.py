@@ -38,6 +38,7 @@ __all__ = [
     "comparison_text",
     "decision_html",
     "decision_table",
+    "erlang_estimate",
     "figure_img",
     "human_duration",
     "plan_html",
@@ -365,6 +366,20 @@ def plan_table(staffing: StaffingPlan) -> pd.DataFrame:
     return wide.set_axis(names, axis=1)
 
 
+def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
+    """The plan's Erlang estimate of metric ``name`` by members, where the plan has one.
+
+    Erlang B's share of calls finding every member busy stands beside voicemail
+    and busy; Erlang C's service level beside the service level at the plan's
+    threshold.
+    """
+    erlang = staffing.erlang.set_index("members")
+    column = {"voicemail_rate": "erlang_b_blocking", "busy_rate": "erlang_b_blocking",
+              f"service_level_{staffing.threshold_s:g}s":
+              f"erlang_c_service_level_{staffing.threshold_s:g}s"}.get(name)
+    return erlang[column] if column in erlang.columns else None
+
+
 def plan_text(staffing: StaffingPlan) -> str:
     """A plan in a few lines: the question and the answer per policy."""
     targets = ", ".join(str(t) for t in staffing.targets)
@@ -387,7 +402,8 @@ def plan_html(staffing: StaffingPlan) -> str:
     fig = Figure(figsize=(5 * len(targets), 3.2), layout="constrained")
     for ax, target in zip(fig.subplots(1, len(targets), squeeze=False)[0], targets,
                           strict=True):
-        plot_staffing_curve(staffing.curve, target.metric, target.value, ax=ax)
+        plot_staffing_curve(staffing.curve, target.metric, target.value,
+                            erlang_estimate(staffing, target.metric), ax=ax)
     answer = "".join(f"<li>{html.escape(line)}</li>" for line in staffing.answer().splitlines())
     return (f"{_STYLE}<div class='huntsim-view'><p><b>StaffingPlan</b> for pilot "
             f"{html.escape(staffing.group)} of the "

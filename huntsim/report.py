@@ -23,6 +23,7 @@ from huntsim.comparison import Comparison
 from huntsim.display import (
     cells,
     decision_html,
+    erlang_estimate,
     plan_table,
     simulated,
     verdict_differences,
@@ -363,16 +364,11 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
     _write_csv(staffing.raw, out / "replications.csv")
     if staffing.by_hour is not None:
         _write_csv(staffing.by_hour, out / "by_hour.csv")
-    erlang = staffing.erlang.set_index("members")
     figures: dict[str, Figure] = {}
     for target in staffing.targets:
-        estimate = None
-        if target.metric == "voicemail_rate" or target.metric == "busy_rate":
-            estimate = erlang["erlang_b_blocking"]
-        elif target.metric == f"service_level_{staffing.threshold_s:g}s":
-            estimate = erlang[f"erlang_c_service_level_{staffing.threshold_s:g}s"]
         fig, ax = _figure()
-        plot_staffing_curve(staffing.curve, target.metric, target.value, estimate, ax=ax)
+        plot_staffing_curve(staffing.curve, target.metric, target.value,
+                            erlang_estimate(staffing, target.metric), ax=ax)
         figures[f"staffing_{target.metric}"] = fig
     by_hour = staffing.by_hour
     if by_hour is not None:
