@@ -167,3 +167,31 @@ def test_back_test_figures_fall_inside_at_the_expected_rate(logs):
     # 95 % prediction intervals: at most a few of ~25 figures outside by chance
     outside = int((~compared["inside"].astype(bool)).sum())
     assert outside <= int(stats.binom.ppf(0.999, len(compared), 0.05)), bt.outside
+
+
+def accuracy_table(seed: int = 11) -> str:
+    """Truth against fit for the round-trip office (``python tests/test_fit_roundtrip.py``)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        result = huntsim.simulate(TRUTH, seed=seed)
+        fit = huntsim.fit(export_log(result, "asterisk-queue-log", out),
+                          format="asterisk-queue-log")
+        rows = [("pilot calls per week", "100", 5 * (3 * 20 + 5 * 14) + 3 * 8)]
+        rows += [("mean talk time", m, v) for m, v in TRUE_TALK.items()]
+        rows += [("answer probability", m, v) for m, v in TRUE_ANSWER.items()]
+        rows += [("mean pick-up delay", m, 7.0) for m in TRUE_TALK]
+        rows += [("mean caller patience", "100", PATIENCE_MEAN)]
+        lines = [f"{'parameter':<22}{'scope':>6}{'truth':>9}{'fitted':>9}  95 % interval"]
+        for parameter, scope, truth in rows:
+            row = _param(fit, parameter, scope)
+            lines.append(f"{parameter:<22}{scope:>6}{truth:>9.4g}{row['value']:>9.4g}  "
+                         f"[{row['low']:.4g}, {row['high']:.4g}]")
+        assert fit.patience is not None
+        lines.append(f"{'median caller patience':<22}{'100':>6}{PATIENCE_MEDIAN:>9.4g}"
+                     f"{fit.patience.median:>9.4g}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(accuracy_table())
