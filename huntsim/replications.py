@@ -314,10 +314,8 @@ def measure(task: RunTask) -> Measurement:
             answered = np.random.default_rng(task.seed).choice(answered, WAIT_SAMPLE, False)
         waits.append(pd.DataFrame({"group": group.pilot, "wait_s": answered}))
         if weekly:
-            traffic = hour_traffic(scenario, group.arrivals, group.open)
             hour = weekly_hourly(all_pilot, scenario.warmup, scenario.duration, scenario.start,
-                                 task.threshold_s,
-                                 traffic.loc[traffic["expected"] > 0, "slot"].tolist())
+                                 task.threshold_s, _busy_slots(task.scenario, scenario, group))
         else:
             hour = hourly(pilot, scenario.warmup, scenario.duration, _day_length(group),
                           task.threshold_s)
@@ -342,6 +340,25 @@ def _columns(frame: pd.DataFrame | Columns) -> Columns:
 
 def _length(columns: Columns) -> int:
     return len(next(iter(columns.values()))) if columns else 0
+
+
+_SLOTS: dict[tuple[int, str], tuple[Scenario, list[int]]] = {}
+
+
+def _busy_slots(task_scenario: Scenario, scenario: Scenario, group: HuntGroup) -> list[int]:
+    """Hours of the week with expected pilot traffic: the same for every run of a
+    scenario, so worked out once per scenario and process (a tenth of a quarter's
+    measuring)."""
+    key = (id(task_scenario), group.pilot)
+    cached = _SLOTS.get(key)
+    if cached is not None and cached[0] is task_scenario:
+        return cached[1]
+    traffic = hour_traffic(scenario, group.arrivals, group.open)
+    slots: list[int] = traffic.loc[traffic["expected"] > 0, "slot"].tolist()
+    if len(_SLOTS) >= 256:
+        _SLOTS.clear()
+    _SLOTS[key] = (task_scenario, slots)  # the scenario kept: its id is not reused meanwhile
+    return slots
 
 
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
