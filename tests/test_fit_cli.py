@@ -45,6 +45,7 @@ def test_fit_sample_csv_with_its_column_mapping(tmp_path, capsys):
     (["--holdout", "5w"], "--holdout: '5w' leaves less than a week"),
     (["--holdout", "soon"], "--holdout:"),
     (["--policy", "random"], "--policy: 'random' is not a policy"),
+    (["--tz", "Mars/Olympus"], "--tz: 'Mars/Olympus' is not a time zone"),
 ])
 def test_fit_errors_name_the_flag(tmp_path, capsys, args, message):
     code = main(["fit", str(LOGS / "queue_log"), "--format", "asterisk-queue-log",

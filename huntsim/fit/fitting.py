@@ -403,7 +403,7 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         holdout: str | float | None = None, *,
         columns: str | Path | Mapping[str, Any] | None = None, policy: str | None = None,
         ring_cycle: str | float | None = None, no_answer_rings: int | None = None,
-        when_all_busy: str | None = None, confidence: float = 0.95, replications: int = 40,
+        when_all_busy: str | None = None, confidence: float = 0.95, replications: int = 20,
         seed: int = 0, min_member_calls: int = 200) -> Fit:
     """Fit a scenario to a PBX log.
 
@@ -459,6 +459,10 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
     if policy is not None and policy not in POLICIES:
         raise ScenarioError([f"--policy: {policy!r} is not a policy; choose from "
                              f"{', '.join(POLICIES)}"])
+    if tz is not None:
+        _check_zone("--tz", tz)
+    if not 0 < confidence < 1:
+        raise ScenarioError([f"confidence: {confidence!r} must be between 0 and 1"])
     base_scenario = load_scenario(base) if base is not None else None
     cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
     log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
@@ -476,6 +480,17 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
     if test is not None:
         fitted.backtest = back_test(fitted.scenario, test, replications, seed, confidence)
     return fitted
+
+
+def _check_zone(flag: str, zone: str) -> None:
+    """Refuse a time zone that the system does not know, naming the flag."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(zone)
+    except (ValueError, KeyError, OSError):
+        raise ScenarioError([f"{flag}: {zone!r} is not a time zone; write e.g. "
+                             "Europe/Berlin or UTC"]) from None
 
 
 def _duration(flag: str, value: str | float) -> float:
