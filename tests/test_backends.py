@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 import pytest
 from pandas.testing import assert_frame_equal
 
 from huntsim import compare, simulate
 from huntsim.replications import RunTask, measure
-from huntsim.runner import run_tasks
+from huntsim.runner import _batches, run_tasks
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 POLICIES = ["regular", "uniform"]
@@ -56,3 +59,24 @@ def test_totals_match_the_full_records():
         gap = (full.summary()[q] - totals.summary()[q]).abs()
         assert (gap <= 0.25).all(), gap  # histogram bins of 0.1 s
     assert_frame_equal(full.agents, totals.agents, check_exact=False, check_dtype=False)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    key: str
+    n: int
+
+
+def offset_by(task: Numbered, context: dict[str, int]) -> tuple[int, int]:
+    return task.n + context["offset"], os.getpid()
+
+
+def test_tasks_in_batches_keep_their_order_and_share_the_context():
+    tasks = [Numbered(f"t{i}", i) for i in range(37)]  # batches of uneven sizes
+    serial = run_tasks(offset_by, tasks, jobs=1, context={"offset": 100})
+    parallel = run_tasks(offset_by, tasks, jobs=2, context={"offset": 100})
+    assert [v for v, _ in serial] == [v for v, _ in parallel] == list(range(100, 137))
+    assert {pid for _, pid in serial} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid in parallel}
+    assert [len(b) for b in _batches(range(37), 2)][-1] == 1  # an even finish
+    assert sorted(i for b in _batches(range(37), 3) for i in b) == list(range(37))
