@@ -428,13 +428,16 @@ class _WeekAxis:
         self.size = x
 
     def of(self, rows: pd.DataFrame) -> np.ndarray:
-        return np.array([self.position[(str(d), int(h))] for d, h in
+        """x of each row; NaN for an hour the axis leaves out."""
+        return np.array([self.position.get((str(d), int(h)), np.nan) for d, h in
                          zip(rows["weekday"], rows["hour"], strict=True)], dtype=float)
 
     def line(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """x and y of a line that breaks between days and over hours without rows."""
         y = np.full(self.size, np.nan)
-        y[self.of(rows).astype(int)] = rows["mean"].to_numpy(dtype=float)
+        x = self.of(rows)
+        kept = np.isfinite(x)
+        y[x[kept].astype(int)] = rows["mean"].to_numpy(dtype=float)[kept]
         return np.arange(self.size, dtype=float), y
 
     def decorate(self, ax: Axes) -> None:
@@ -478,10 +481,14 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
     ax = _axes(ax)
     weekly = "weekday" in hourly.columns
     chosen = list(policies or dict.fromkeys(hourly["policy"]))
-    shown = hourly[hourly["metric"].isin(["offered_per_hour", level_metric])]
-    week = _WeekAxis(shown) if weekly and len(shown) else None
     offered = hourly[(hourly["metric"] == "offered_per_hour")
                      & (hourly["policy"] == chosen[0])]
+    # the hours with calls in opening hours (after-hours slots have rows of 0 calls)
+    busy = offered[offered["mean"].to_numpy(dtype=float) > 0]
+    shown = busy if len(busy) else hourly[hourly["metric"] == level_metric]
+    week = _WeekAxis(shown) if weekly and len(shown) else None
+    if week:
+        offered = offered[np.isfinite(week.of(offered))]
     if traffic and len(offered):
         load_ax = ax.twinx()
         x = week.of(offered) if week else offered["hour"].to_numpy(dtype=float)

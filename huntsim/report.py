@@ -124,8 +124,8 @@ def scenario_summary(scenario: Scenario) -> str:
                     f"({format_duration(g.no_answer_rings * scenario.ring_cycle)})",
         "pilot voicemail": "yes" if g.voicemail else "no",
         "all busy": g.all_busy_treatment,
-        "calls/h (mean)": (f"{g.arrivals.mean_rate(scenario.duration) * 3600:.3g}"
-                           if g.arrivals else "0"),
+        "calls/h (mean over all hours)": (
+            f"{g.arrivals.mean_rate(scenario.duration) * 3600:.3g}" if g.arrivals else "0"),
     } for g in scenario.hunt_groups])
     if scenario.uses_calendar:  # the office's week: when each is there
         agents["logged in"] = [", ".join(a.schedule.windows) if a.schedule is not None
@@ -136,8 +136,9 @@ def scenario_summary(scenario: Scenario) -> str:
                           for g in scenario.hunt_groups]
         groups["after hours"] = [g.after_hours_treatment if g.open is not None else "-"
                                  for g in scenario.hunt_groups]
-    patience = (f"caller patience {scenario.caller_patience!r}" if scenario.caller_patience
-                else "callers wait as long as it takes")
+    patience = (f"a caller hangs up after {format_duration(scenario.caller_patience.mean)} "
+                f"without an answer on average ({scenario.caller_patience!r})"
+                if scenario.caller_patience else "callers wait as long as it takes")
     return (
         f"<p>One ring lasts {format_duration(scenario.ring_cycle)}; "
         f"{html.escape(patience)}.</p>"

@@ -310,6 +310,13 @@ def test_hourly_axis_of_a_calendar_office_reads_weekday_and_clock_time():
     line = next(li for li in ax.get_lines() if li.get_label() == "Regular")
     assert pd.Series(line.get_ydata()).isna().sum() == 1  # a break between the days
     assert ax.get_ylim()[1] < 0.1  # a share axis scaled to the data
+    # the hours of after-hours calls only (no call offered to the group) take no room
+    offered = rows.assign(metric="offered_per_hour", mean=10.0)
+    late = pd.DataFrame({"policy": "regular", "weekday": ["mon", "sun"], "hour": [18, 11],
+                         "metric": "offered_per_hour", "mean": 0.0})
+    ax = plot_hourly(pd.concat([rows, offered, late]), "voicemail_rate")
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "18:00" not in labels and not any(label.startswith("Sun") for label in labels)
 
 
 def test_comparison_report_opens_with_the_decision(comparison, comparison_report):
