@@ -32,12 +32,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from scipy import stats
 
 from huntsim.errors import ScenarioError
 from huntsim.fit.backtest import BackTest, back_test
 from huntsim.fit.logs import FORMATS, LogData, LogError, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
-from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
+from huntsim.fit.times import PatienceFit, TimeFit, empirical_values, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
 from huntsim.outputs import OutputError, atomic_write, prepare_directory
 from huntsim.scenario import POLICIES, HuntGroup, Scenario, load_scenario
@@ -180,6 +181,47 @@ def _queueing_from_rings(log: LogData) -> str | None:
     return "queue" if len(gap) >= 20 and float((gap > 2.0).mean()) >= 0.02 else None
 
 
+def _rough_answering(pilot_calls: pd.DataFrame, timeout: float) -> dict[str, Any] | None:
+    """Without rings (a CDR), the first member rung is taken to answer the calls answered
+    within one time-out: their waits are the pick-up delays, their share of the answered
+    calls the answer probability. Rough: a wait also holds queueing and earlier rings."""
+    waits = pilot_calls.loc[pilot_calls["outcome"] == "answered",
+                            "wait_s"].dropna().to_numpy(dtype=float)
+    quick = waits[waits <= timeout]
+    if len(quick) < 20:
+        return None
+    n, k = len(waits), len(quick)
+    low = float(stats.beta.ppf(0.025, k, n - k + 1))
+    high = float(stats.beta.ppf(0.975, k + 1, n - k)) if k < n else 1.0
+    spec: dict[str, Any] | str = ({"dist": "empirical", "values": empirical_values(quick)}
+                                  if quick.std() > 0 else f"{quick[0]:g}s")
+    return {"p": k / n, "p_low": low, "p_high": high, "n": n,
+            "delay": fit_times(quick), "spec": spec}
+
+
+def _open_hours(pilot_calls: pd.DataFrame) -> list[str] | None:
+    """Opening hours of a log without presence (a CDR): the clock hours of each weekday in
+    which some pilot call was answered. ``None`` when every hour with calls qualifies."""
+    arrival = pd.to_datetime(pilot_calls["arrival"])
+    slot = arrival.dt.day_of_week * 24 + arrival.dt.hour
+    answered = set(slot[(pilot_calls["outcome"] == "answered").to_numpy()])
+    if not answered or set(slot) <= answered:
+        return None
+    windows = []
+    for day in range(7):
+        hour = 0
+        while hour < 24:
+            if day * 24 + hour in answered:
+                end = hour
+                while end < 24 and day * 24 + end in answered:
+                    end += 1
+                windows.append(f"{WEEKDAYS[day]} {hour:02d}:00-{end:02d}:00")
+                hour = end
+            else:
+                hour += 1
+    return windows
+
+
 def _number_order(number: str) -> tuple[int, str]:
     """Numbers in numeric order where they are digits, else as text."""
     digits = "".join(c for c in number if c.isdigit())
@@ -285,6 +327,16 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         _param(params, "median caller patience", pilot, patience.median, np.nan, np.nan, "s",
                patience.events + patience.censored, f"censored ML ({patience.chosen})")
 
+    rough = None if log.has_rings else _rough_answering(pilot_calls, int(rings) * float(cycle))
+    if rough is not None:
+        _param(params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
+               rough["p_high"], "", rough["n"], "share answered within the time-out")
+        _param(params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
+               rough["delay"].low, rough["delay"].high, "s", rough["delay"].n,
+               "answered waits within the time-out")
+        settings.rows.append(("answer probability and delay",
+                              f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
+                              "rough: from answered waits (no rings in this log)"))
     agents: list[dict[str, Any]] = []
     away: dict[str, dict[str, Any]] = {}
     wrap_source = "--base" if base is not None else "assumed"
@@ -306,6 +358,9 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
                 _param(params, "mean pick-up delay", member, row["delay_mean"],
                        row["delay_low"], row["delay_high"], "s", int(row["answered"]),
                        "pooled (few rings)" if row["pooled"] else "answered rings")
+        elif rough is not None:
+            agent["answer_probability"] = round(rough["p"], 4)
+            agent["answer_delay"] = rough["spec"]
         if base_agent is not None:
             agent["wrap_up"] = base_agent.wrap_up.model_dump(mode="json")
             if base_agent.after_missed is not None:
@@ -353,6 +408,12 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         hunt["open"] = list(group.open.windows)
         hunt["after_hours"] = group.after_hours_treatment
         settings.rows.append(("open", ", ".join(group.open.windows), "--base"))
+    elif not log.has_presence and voicemail:
+        windows = _open_hours(pilot_calls)
+        if windows:
+            hunt["open"], hunt["after_hours"] = windows, "voicemail"
+            settings.rows.append(("open", ", ".join(windows),
+                                  "read from the log (hours in which calls were answered)"))
     if chosen_policy == "weighted":
         weights = list(group.weights) if group is not None and group.weights is not None \
             and len(group.weights) == len(members) else [1.0] * len(members)
