@@ -93,6 +93,8 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
         ax.errorbar(x, mean, yerr=error, marker="o", capsize=3, label=str(policy))
     if not numeric:
         ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=20)
+    elif len(values) <= 12:
+        ax.set_xticks(sorted(float(v) for v in values), [str(v) for v in sorted(values)])
     ax.set_xlabel(parameter)
     ax.set_ylabel(_label(metric) + (" (%)" if _percent(metric) else ""))
     ax.grid(alpha=0.3)
