@@ -3,8 +3,10 @@
 Each command runs ``--repeat`` times as a fresh process (the installed
 ``huntsim`` script of this virtual environment); the table shows the median,
 fastest and slowest wall-clock time, the target, and the heaviest modules
-the command imports. A busy machine makes every figure slower: read the
-fastest run as what the code costs, the median as what a user waits.
+the command imports. The first row, the interpreter starting and doing
+nothing, is the floor under every command on this machine at that moment.
+A busy machine makes every figure slower: read the fastest run as what the
+code costs, the median as what a user waits.
 
 Run with ``make bench`` (or ``python benchmarks/bench_startup.py --help``).
 """
@@ -31,10 +33,10 @@ COMMANDS: tuple[tuple[str, list[str], float], ...] = (
 )
 
 
-def _time(argv: list[str]) -> float:
+def _time(argv: list[str], program: list[str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run([str(SCRIPT), *argv], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run([*(program or [str(SCRIPT)]), *argv], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
 
 
@@ -62,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'command':<46} {'median':>8} {'fastest':>8} {'slowest':>8} {'target':>7}  loads"
     print(header)
     print("-" * len(header))
+    floor = [_time(["-c", "pass"], [sys.executable]) for _ in range(args.repeat)]
+    print(f"{'python -c pass (the interpreter alone)':<46} {statistics.median(floor):>7.2f}s "
+          f"{min(floor):>7.2f}s {max(floor):>7.2f}s {'':>7}  none")
     for name, command, target in COMMANDS:
         _time(command)  # warm the file cache
         times = [_time(command) for _ in range(args.repeat)]
