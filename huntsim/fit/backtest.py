@@ -30,6 +30,7 @@ from huntsim.simulation import Result, simulate
 __all__ = ["BackTest", "back_test", "figures", "simulated_calls"]
 
 LET_GO = "voicemail, busy or no answer"
+"""The class of calls the system let go (forwarded calls count here too)."""
 
 
 @dataclass
@@ -82,7 +83,8 @@ def figures(calls: pd.DataFrame, members: list[str]) -> dict[tuple[str, str], fl
         ("answered share", "pilot"): len(answered) / n if n else math.nan,
         ("abandoned share", "pilot"): float((outcome == "abandoned").sum()) / n if n
         else math.nan,
-        (f"{LET_GO} share", "pilot"): float(outcome.isin(["voicemail", "busy", "no_answer"])
+        (f"{LET_GO} share", "pilot"): float(outcome.isin(["voicemail", "busy", "no_answer",
+                                                           "forwarded"])
                                             .sum()) / n if n else math.nan,
         ("mean wait to answer (s)", "pilot"): float(waits.mean()) if len(waits) else math.nan,
         ("p90 wait to answer (s)", "pilot"): float(np.quantile(waits, 0.9)) if len(waits)
