@@ -350,6 +350,12 @@ def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
     fig, axes = _week_figure(len(policies), 2)
     for row, policy in zip(axes, policies, strict=True):
         rows = hourly[hourly["policy"] == policy]
+        offered = rows[(rows["metric"] == "offered_per_hour")
+                       & (rows["mean"].to_numpy(dtype=float) > 0)]
+        slots = set(zip(offered["weekday"], offered["hour"], strict=True))
+        if slots:  # leave out the slots of after-hours calls only: nothing was offered there
+            rows = rows[[slot in slots for slot in zip(rows["weekday"], rows["hour"],
+                                                       strict=True)]]
         for ax, metric, what in ((row[0], level_metric, "service level"),
                                  (row[1], "voicemail_rate", "voicemail share")):
             plot_week_heatmap(rows[rows["metric"] == metric], ax=ax, share=True,
