@@ -45,6 +45,7 @@ def test_fit_sample_csv_with_its_column_mapping(tmp_path, capsys):
     (["--holdout", "5w"], "--holdout: '5w' leaves less than a week"),
     (["--holdout", "soon"], "--holdout:"),
     (["--policy", "random"], "--policy: 'random' is not a policy"),
+    (["--no-answer-rings", "0"], "--no-answer-rings: 0 must be from 1 to 100"),
     (["--tz", "Mars/Olympus"], "--tz: 'Mars/Olympus' is not a time zone"),
 ])
 def test_fit_errors_name_the_flag(tmp_path, capsys, args, message):

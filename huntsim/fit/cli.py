@@ -24,7 +24,7 @@ def add_export_option(run: argparse.ArgumentParser) -> None:
     """Add ``--export FORMAT`` (and ``--tz``) to the ``run`` command."""
     run.add_argument("--export", choices=EXPORT_FORMATS, default=None,
                      help="also write the run's calls as a PBX log into --out "
-                          "(queue_log or Master.csv)")
+                          "(queue_log, Master.csv, or calls_log.csv with its column mapping)")
     run.add_argument("--export-tz", default="UTC", metavar="ZONE",
                      help="time zone of the exported log's clock (default UTC)")
 
@@ -71,7 +71,9 @@ def add_fit_command(commands: argparse._SubParsersAction) -> argparse.ArgumentPa
     fit.add_argument("--ring-cycle", default=None, metavar="DURATION", help="one ring (6s)")
     fit.add_argument("--no-answer-rings", type=int, default=None, metavar="N",
                      help="rings before the hunt moves on (default: read from the log)")
-    fit.add_argument("--when-all-busy", choices=("voicemail", "busy", "queue"), default=None)
+    fit.add_argument("--when-all-busy", choices=("voicemail", "busy", "queue"), default=None,
+                     help="what a call finding every member busy gets (default: read from the "
+                          "log where it can be, else voicemail)")
     fit.add_argument("--replications", type=int, default=20,
                      help="back-test replications (default 20)")
     fit.add_argument("--seed", type=int, default=0, help="back-test seed (default 0)")

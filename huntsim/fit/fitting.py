@@ -522,6 +522,8 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
                              f"{', '.join(POLICIES)}"])
     if tz is not None:
         _check_zone("--tz", tz)
+    if no_answer_rings is not None and not 1 <= no_answer_rings <= 100:
+        raise ScenarioError([f"--no-answer-rings: {no_answer_rings} must be from 1 to 100"])
     if not 0 < confidence < 1:
         raise ScenarioError([f"confidence: {confidence!r} must be between 0 and 1"])
     base_scenario = load_scenario(base) if base is not None else None
