@@ -83,6 +83,9 @@ def _label(value: Any) -> Any:
     """A grid value as it goes into the tables: a number or text as given, else JSON text."""
     if value is None or isinstance(value, bool):
         return value
+    written = getattr(value, "written", None)
+    if isinstance(value, int) and isinstance(written, str) and written != str(value):
+        return written  # e.g. the phone number 0101 as written, not 65
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -99,8 +102,11 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int | float):
-        return str(value) if hasattr(value, "written") else value
+    if isinstance(value, int):
+        written = getattr(value, "written", None)
+        return written if isinstance(written, str) and written != str(value) else int(value)
+    if isinstance(value, float):
+        return float(value)
     return str(value)
 
 
