@@ -47,6 +47,7 @@ __all__ = [
     "result_html",
     "result_text",
     "simulated",
+    "targets_text",
     "verdict_differences",
 ]
 
@@ -380,9 +381,15 @@ def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
     return erlang[column] if column in erlang.columns else None
 
 
+def targets_text(staffing: StaffingPlan, joint: str = ", ") -> str:
+    """The plan's targets in words and units, e.g. ``Voicemail <= 5.0 %``."""
+    return joint.join(f"{metric(t.metric).label} {t.operator} {format_value(t.metric, t.value)}"
+                      for t in staffing.targets)
+
+
 def plan_text(staffing: StaffingPlan) -> str:
     """A plan in a few lines: the question and the answer per policy."""
-    targets = ", ".join(str(t) for t in staffing.targets)
+    targets = targets_text(staffing)
     lines = [f"StaffingPlan: pilot {staffing.group} of the {staffing.scenario.name}, "
              f"{staffing.sizes[0]} to {staffing.sizes[-1]} members, "
              f"{staffing.replications} replications of "
@@ -408,7 +415,7 @@ def plan_html(staffing: StaffingPlan) -> str:
     return (f"{_STYLE}<div class='huntsim-view'><p><b>StaffingPlan</b> for pilot "
             f"{html.escape(staffing.group)} of the "
             f"{html.escape(staffing.scenario.name)}: targets "
-            f"{html.escape(', '.join(str(t) for t in staffing.targets))}; "
+            f"{html.escape(targets_text(staffing))}; "
             f"{staffing.replications} replications per size and policy.</p><ul>{answer}</ul>"
             f"{plan_table(staffing).to_html(border=0)}"
             f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>"

@@ -26,6 +26,7 @@ from huntsim.display import (
     erlang_estimate,
     plan_table,
     simulated,
+    targets_text,
     verdict_differences,
 )
 from huntsim.metric_catalog import format_difference, format_value, label, plus_minus_note
@@ -386,7 +387,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
                               title=f"{policy.capitalize()}: members needed", cmap="YlOrRd")
         figures["staffing_by_hour"] = fig
     images = _save_figures(figures, out)
-    targets = " and ".join(str(t) for t in staffing.targets)
+    targets = targets_text(staffing, " and ")
     per_run = staffing.curve[(staffing.curve["metric"] == "offered")
                              & (staffing.curve["members"] == staffing.sizes[-1])]["mean"]
     runs = (f"{len(staffing.sizes)} group sizes ({staffing.sizes[0]} to {staffing.sizes[-1]} "
@@ -434,7 +435,7 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
     sections = [
         "<h2>Staffing by hour</h2>",
         "<p class='note'>For each hour with traffic, the fewest members logged in that meet "
-        f"{html.escape(' and '.join(str(t) for t in staffing.targets))}, simulated with that "
+        f"{html.escape(targets_text(staffing, ' and '))}, simulated with that "
         "hour's rate as a steady state (every member logged in, the group alone), in "
         "brackets the Erlang estimate. '&gt;N': no size tried was enough. Turn this table "
         "into shifts; the full table is in by_hour.csv.</p>",
