@@ -139,3 +139,14 @@ def test_plan_by_hour_report(browser, clinic_file, tmp_path):
                  "--by-hour", "--hour-length", "3h", "--out", str(out)]) == 0
     seen = open_report(browser, out / "report.html", tmp_path / "plan.png")
     assert_renders(seen, tmp_path / "plan.png", least_images=2)
+
+
+def test_the_checks_catch_a_broken_image_and_a_request_leaving_the_file(browser, tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text("<!DOCTYPE html><html><head><title>bad</title></head><body><h1>bad</h1>"
+                    "<img alt='broken' src='data:image/png;base64,AAAA'>"
+                    "<img alt='remote' src='http://example.invalid/figure.png'></body></html>")
+    seen = open_report(browser, page, tmp_path / "bad.png")
+    broken = [i["alt"] for i in seen["images"] if not (i["complete"] and i["width"] > 0)]
+    assert broken == ["broken", "remote"]
+    assert "http://example.invalid/figure.png" in seen["requests"]  # seen, and refused
