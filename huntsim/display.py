@@ -214,9 +214,11 @@ def result_html(result: Result) -> str:
     return (f"{_STYLE}<div class='huntsim-view'><p><b>Result</b>: "
             f"{html.escape(human_duration(result.window_s))} of the "
             f"{html.escape(result.scenario.name)} (seed {result.seed}), "
-            f"{len(result.scenario.agents)} agents. Tables: <code>calls</code>, "
-            "<code>offers</code>, <code>agents</code>.</p>"
-            f"{table.to_html(border=0)}"
+            f"{len(result.scenario.agents)} agents. Tables: "
+            + ("<code>calls</code>, <code>offers</code>, <code>agents</code>.</p>"
+               if result.calls is not None else
+               "<code>agents</code> (kept running totals only, no call log).</p>")
+            + table.to_html(border=0)
             + (f"<ul class='note'>{warnings}</ul>" if warnings else "")
             + figure_img(fig, "What happened to the calls") + "</div>")
 
