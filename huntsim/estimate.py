@@ -101,18 +101,26 @@ class ErlangEstimate:
                 else "no size (the targets are not ones Erlang can judge)")
         direct = (f", plus {self.direct_load_erlang:.2f} Erlang of direct calls to members "
                   f"= {self.load_erlang:.2f} Erlang" if self.direct_load_erlang > 0 else "")
+        wrap = (f" + wrap-up {format_value('talk_s', self.wrap_up_s)}" if self.wrap_up_s > 0
+                else ", no wrap-up")
         return (f"{self.model} first estimate: {size}, for the peak hour ({self.peak}): "
                 f"{self.pilot_rate_per_hour:.3g} pilot calls/h x handle time "
                 f"{format_value('handle_s', self.handle_s)} (talk "
-                f"{format_value('talk_s', self.talk_s)} + wrap-up "
-                f"{format_value('talk_s', self.wrap_up_s)}) = "
+                f"{format_value('talk_s', self.talk_s)}{wrap}) = "
                 f"{self.pilot_load_erlang:.2f} Erlang{direct}.")
 
     def gap(self, simulated: int | None, policy: str) -> str:
         """How far the simulation's answer for ``policy`` is from the estimate, and why."""
         who = policy.capitalize()
-        if simulated is None or self.members is None:
-            return f"{who}: no comparison with the estimate (one of them found no size)."
+        if self.members is None:
+            return f"{who}: Erlang cannot judge these targets; the simulation alone answers."
+        if simulated is None:
+            tried = int(self.table["members"].max()) if len(self.table) else 0
+            if self.members > tried:
+                return (f"{who}: no size tried meets the targets; the estimate says "
+                        f"{self.members} members, so try sizes up to at least that.")
+            return (f"{who}: no size tried meets the targets, though the estimate says "
+                    f"{self.members} members would, because " + "; ".join(self.reasons) + ".")
         difference = simulated - self.members
         if difference == 0:
             return f"{who}: the simulation agrees with the estimate ({simulated} members)."

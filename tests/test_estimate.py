@@ -71,3 +71,12 @@ def test_the_gap_names_the_reasons_from_the_scenario():
     fewer = estimate.gap(estimate.members - 1, "regular")
     assert "1 fewer than the estimate" in fewer and "busiest hour" in fewer
     assert "agrees" in estimate.gap(estimate.members, "uniform")
+
+
+def test_a_plan_that_found_no_size_is_told_what_to_try():
+    estimate = first_estimate(load_scenario(_office()), "100", VOICEMAIL, [1, 2], 20.0)
+    assert estimate.members is not None and estimate.members > 2
+    assert f"the estimate says {estimate.members} members, so try sizes up to at least that" \
+        in estimate.gap(None, "regular")
+    wider = first_estimate(load_scenario(_office()), "100", VOICEMAIL, [1, 20], 20.0)
+    assert "though the estimate says" in wider.gap(None, "regular")
