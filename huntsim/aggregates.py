@@ -13,7 +13,7 @@ threshold rounded down to the grid.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -67,12 +67,14 @@ class RunningTotals:
     """
 
     def __init__(self, agents: Sequence[str], pilots: Sequence[str], warmup: float,
-                 duration: float) -> None:
+                 duration: float, forward_to: Mapping[str, str] | None = None) -> None:
         self.agent_numbers = list(agents)
         self.pilot_numbers = list(pilots)
         self.warmup = warmup
         self.duration = duration
         self.scopes = [_Scope() for _ in range(len(pilots) + 1)]  # the last: direct calls
+        self.all_pilot = _Scope()  # every pilot call once, by how it ended
+        self.pilot_after_hours = 0
         n = len(agents)
         self.group_answered = [0] * n
         self.direct_answered = [0] * n
@@ -85,7 +87,16 @@ class RunningTotals:
         self.absent_s = [[0.0] * n for _ in ABSENCES]
         self.after_hours = [0] * len(pilots)
         self.calls = 0
-        self._route: tuple[int, int, int] = (-1, 1, 0)  # call id, attempt, forwards
+        self._route: tuple[int, int, int, bool] = (-1, 1, 0, False)
+        # the groups a call dialled to each group passes through when forwarded
+        targets = forward_to or {}
+        index = {pilot: i for i, pilot in enumerate(pilots)}
+        self.chains: list[list[int]] = []
+        for pilot in pilots:
+            chain = [index[pilot]]
+            while pilots[chain[-1]] in targets and len(chain) <= len(targets):
+                chain.append(index[targets[pilots[chain[-1]]]])
+            self.chains.append(chain)
 
     def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
@@ -100,36 +111,40 @@ class RunningTotals:
         if arrival < self.warmup:
             return
         self.calls += 1
+        route_call, attempt, forwards, passed_closed = self._route
+        if route_call != call_id:
+            attempt, forwards, passed_closed = 1, 0, False
+        if forwards:
+            # the groups it passed through saw it forwarded (see metrics.group_visits)
+            for hop, passed in enumerate(self.chains[dialed][:forwards]):
+                if passed_closed:
+                    self.after_hours[passed] += 1
+                    continue
+                through = self.scopes[passed]
+                through.offered += 1
+                through.outcomes[Outcome.FORWARDED] += 1
+                if hop:
+                    through.forwarded_in += 1
         if after_hours:
             self.after_hours[group] += 1
+            self.pilot_after_hours += 1
             return
         scope = self.scopes[group]  # group -1 (a direct call) is the last scope
-        route_call, attempt, forwards = self._route
-        if route_call != call_id:
-            attempt, forwards = 1, 0
         dialled = self.scopes[dialed] if group >= 0 else scope
-        dialled.attempts += 1
-        if attempt == 1:
-            dialled.first_outcomes[outcome] += 1
-        if outcome == Outcome.ANSWERED:
-            dialled.callers_answered += 1
         if forwards:
             scope.forwarded_in += 1
             if dialled is not scope:
                 dialled.dialled_elsewhere += 1
-        scope.offered += 1
-        scope.offers += offers
-        scope.outcomes[outcome] += 1
-        if outcome == Outcome.ANSWERED:
-            wait_us = round((answer - arrival) * 1_000_000)  # whole microseconds
-            scope.answered += 1
-            scope.wait_s += wait_us / 1_000_000
-            k = -(-wait_us // _US_PER_BIN)  # exact: ceil of whole microseconds per bin
-            scope.wait_bins[k] = scope.wait_bins.get(k, 0) + 1
-            if group >= 0:
+        wait_us = round((answer - arrival) * 1_000_000) if outcome == Outcome.ANSWERED else 0
+        _count(scope, outcome, offers, wait_us)
+        _count_caller(dialled, outcome, attempt)
+        if group >= 0:
+            _count(self.all_pilot, outcome, offers, wait_us)
+            _count_caller(self.all_pilot, outcome, attempt)
+            if outcome == Outcome.ANSWERED:
                 self.group_answered[agent] += 1
-            else:
-                self.direct_answered[agent] += 1
+        elif outcome == Outcome.ANSWERED:
+            self.direct_answered[agent] += 1
 
     def _inside(self, start: float, end: float) -> float:
         return max(0.0, min(end, self.duration) - max(start, self.warmup))
@@ -144,9 +159,10 @@ class RunningTotals:
         if result == RingResult.NO_ANSWER:
             self.offers_missed[agent] += 1
 
-    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int) -> None:
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
+                  forwarded_after_hours: bool = False) -> None:
         """Note the attempt and forwards of the call about to be added."""
-        self._route = (call_id, attempt, forwards)
+        self._route = (call_id, attempt, forwards, forwarded_after_hours)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Add the part of one absence inside the window."""
@@ -189,23 +205,8 @@ class RunningTotals:
             rows[pilot] = self._scope_row(scope, threshold_s)
             rows[pilot]["after_hours"] = closed
         if len(self.pilot_numbers) > 1:
-            merged = _Scope()
-            for scope in self.scopes[:-1]:
-                merged.offered += scope.offered
-                merged.offers += scope.offers
-                merged.answered += scope.answered
-                merged.wait_s += scope.wait_s
-                merged.forwarded_in += scope.forwarded_in
-                merged.attempts += scope.attempts
-                merged.callers_answered += scope.callers_answered
-                merged.outcomes = [a + b for a, b in zip(merged.outcomes, scope.outcomes,
-                                                         strict=True)]
-                merged.first_outcomes = [a + b for a, b in zip(
-                    merged.first_outcomes, scope.first_outcomes, strict=True)]
-                for k, count in scope.wait_bins.items():
-                    merged.wait_bins[k] = merged.wait_bins.get(k, 0) + count
-            rows["all pilot calls"] = self._scope_row(merged, threshold_s)
-            rows["all pilot calls"]["after_hours"] = sum(self.after_hours)
+            rows["all pilot calls"] = self._scope_row(self.all_pilot, threshold_s)
+            rows["all pilot calls"]["after_hours"] = self.pilot_after_hours
         if self.scopes[-1].offered:
             rows["direct calls"] = self._scope_row(self.scopes[-1], threshold_s)
             rows["direct calls"]["after_hours"] = 0
@@ -235,6 +236,27 @@ class RunningTotals:
             "logged_in_s": logged_in,
             "occupancy": occupancy(pd.Series(busy), pd.Series(logged_in)).to_numpy(),
         })
+
+
+def _count(scope: _Scope, outcome: int, offers: int, wait_us: int) -> None:
+    """One call with this outcome, rings and wait (whole microseconds) in ``scope``."""
+    scope.offered += 1
+    scope.offers += offers
+    scope.outcomes[outcome] += 1
+    if outcome == Outcome.ANSWERED:
+        scope.answered += 1
+        scope.wait_s += wait_us / 1_000_000
+        k = -(-wait_us // _US_PER_BIN)  # exact: ceil of whole microseconds per bin
+        scope.wait_bins[k] = scope.wait_bins.get(k, 0) + 1
+
+
+def _count_caller(scope: _Scope, outcome: int, attempt: int) -> None:
+    """One attempt of a caller who dialled the scope's pilot."""
+    scope.attempts += 1
+    if attempt == 1:
+        scope.first_outcomes[outcome] += 1
+    if outcome == Outcome.ANSWERED:
+        scope.callers_answered += 1
 
 
 def _quantile(bins: NDArray[np.int64], cumulative: NDArray[np.int64], q: float) -> float:

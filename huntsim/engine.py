@@ -254,6 +254,7 @@ class _Call:
         "base",
         "block",
         "caller",
+        "closed_hop",
         "deadline",
         "dialed",
         "entered",
@@ -286,6 +287,7 @@ class _Call:
         self.caller = call_id
         self.attempt = 0  # 0: the caller's first call
         self.forwards = 0
+        self.closed_hop = False  # passed on by a group that was closed
         self.entered = arrival
         # ordinals of this call's offers in the caller's streams (see _enter)
         self.shift = 0
@@ -477,6 +479,7 @@ class _Model:
             self._finish(call, Outcome.FORWARDED, after_hours=after_hours)
         else:
             call.forwards += 1
+            call.closed_hop = call.closed_hop or after_hours
             self._enter(call, group.forward_to)
 
     def _hunt(self, call: _Call) -> None:
@@ -900,7 +903,8 @@ class _Model:
             answer_s = talk_s = wrap_up_s = _NaN
             end_s = self.env.now / second
         if call.attempt or call.forwards:
-            self.add_route(call.id, call.caller, call.attempt + 1, call.forwards)
+            self.add_route(call.id, call.caller, call.attempt + 1, call.forwards,
+                           call.closed_hop)
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, after_hours)

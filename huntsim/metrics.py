@@ -7,7 +7,7 @@ replications, or on tables read back from Parquet.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ __all__ = [
     "agent_table",
     "fairness",
     "group_metrics",
+    "group_visits",
     "hourly",
     "member_loads",
     "outcome_rates",
@@ -87,14 +88,15 @@ def _flow(scope: pd.DataFrame, dialled: pd.DataFrame,
     to it (the same unless calls were forwarded); caller figures are over
     ``dialled``: a caller is counted by their first attempt.
     """
-    forwards = scope["forwards"] if "forwards" in scope else pd.Series(0, index=scope.index)
+    arrived = (scope["arrived_forwarded"] if "arrived_forwarded" in scope
+               else pd.Series(False, index=scope.index))
     attempt = (dialled["attempt"] if "attempt" in dialled
                else pd.Series(1, index=dialled.index))
     first = dialled[attempt == 1]
     callers = len(first)
     answered = int((dialled["outcome"] == "answered").sum())
     row: dict[str, float] = {
-        "forwarded_in": int((forwards > 0).sum()),
+        "forwarded_in": int(arrived.sum()),
         "forwarded_away": dialled_elsewhere,
         "callers": callers,
         "attempts_per_caller": len(dialled) / callers if callers else np.nan,
@@ -106,8 +108,57 @@ def _flow(scope: pd.DataFrame, dialled: pd.DataFrame,
     return row
 
 
+def group_visits(calls: pd.DataFrame,
+                 forward_to: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Pilot calls, one row per group each call reached, in column ``visited``.
+
+    A call that was never forwarded is one row, in its ``group``. One forwarded
+    ``k`` times is ``k + 1`` rows: one for each group it passed through, along
+    the forwards from the pilot dialled (``forward_to``: pilot -> next pilot),
+    with outcome ``forwarded`` (passed on), no answer, no rings (all of a
+    call's rings count where it ended) and ``after_hours`` when a closed group
+    passed it on; then its row in the group where it ended, as it is, with
+    ``arrived_forwarded`` true. So each group's figures are of every call that
+    reached it, as its members saw them.
+    """
+    pilot = calls[calls["kind"] == "pilot"]
+    stayed = pilot.assign(visited=pilot["group"].astype(str), arrived_forwarded=False)
+    if "forwards" not in pilot or not (pilot["forwards"] > 0).any():
+        return stayed
+    moved = pilot["forwards"] > 0
+    parts = [stayed[~moved], stayed[moved].assign(arrived_forwarded=True)]
+    forwarded = pilot[moved]
+    dialled = forwarded["dialed"].astype(str).to_numpy()
+    hops = forwarded["forwards"].to_numpy()
+    closed = (forwarded["forwarded_after_hours"].to_numpy(dtype=bool)
+              if "forwarded_after_hours" in forwarded else np.zeros(len(forwarded), bool))
+    chains = {start: _chain(start, forward_to or {}) for start in set(dialled)}
+    nobody = np.zeros(len(forwarded), dtype=bool)
+    passed = forwarded.assign(
+        outcome=forwarded["outcome"].where(nobody, "forwarded"),
+        agent=forwarded["agent"].where(nobody),
+        answer_s=np.nan, wait_s=np.nan, talk_s=np.nan, wrap_up_s=np.nan, offers=0,
+    )
+    for hop in range(int(hops.max())):
+        here = hops > hop
+        groups = [chains[d][hop] if hop < len(chains[d]) else "" for d in dialled[here]]
+        parts.append(passed[here].assign(visited=groups, arrived_forwarded=hop > 0,
+                                          after_hours=closed[here]))
+    visits = pd.concat(parts)
+    return visits.sort_values(["call_id", "arrived_forwarded"], kind="stable")
+
+
+def _chain(pilot: str, forward_to: Mapping[str, str]) -> list[str]:
+    """The pilots a call dialled to ``pilot`` passes through, in order (no loops)."""
+    chain = [pilot]
+    while chain[-1] in forward_to and len(chain) <= len(forward_to):
+        chain.append(forward_to[chain[-1]])
+    return chain
+
+
 def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
-              groups: Sequence[str] | None = None) -> pd.DataFrame:
+              groups: Sequence[str] | None = None,
+              forward_to: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Headline figures per hunt group (pilot calls) and for direct calls.
 
     Rows are the pilot numbers (``groups``, or those found in ``calls``; a group
@@ -119,37 +170,46 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     outside the group's opening hours. Those rang nobody and are left out of
     every other column.
 
-    A row holds the calls that *ended* in its group (``group``), forwarded ones
-    included (``forwarded_in`` counts those; ``forwarded_away`` the calls first
-    dialled to the group that ended in another). The caller columns are over the
-    calls first *dialled* to the group, wherever they ended: ``callers`` (first
-    attempts), ``attempts_per_caller``, ``callers_answered_rate`` (callers
-    answered at some attempt) and ``first_attempt_<outcome>_rate``. Without
+    A group's row holds every call that *reached* it (see :func:`group_visits`;
+    ``forward_to`` maps a pilot to the pilot it forwards to): a call it passed
+    on counts as ``forwarded`` there and again, with its end, in the group where
+    it ended (``forwarded_in`` counts those; ``forwarded_away`` the calls first
+    dialled to the group that ended in another). ``all pilot calls`` counts each
+    call once, by how it ended (``forwarded``: left the office). The caller
+    columns are over the calls first *dialled* to the group, wherever they
+    ended: ``callers`` (first attempts), ``attempts_per_caller``,
+    ``callers_answered_rate`` (answered at some attempt) and
+    ``first_attempt_<outcome>_rate`` (by how the attempt ended). Without
     redials and forwards every call is its own caller on its first attempt.
     """
     rows: dict[str, pd.Series] = {}
+    pilot_all = calls[calls["kind"] == "pilot"]
+    if groups is None:
+        groups = sorted(g for g in pd.unique(pilot_all["group"].astype(str)) if g != "nan")
+    visits = group_visits(calls, forward_to)
+    visits_open = visits[~visits["after_hours"]] if "after_hours" in visits else visits
+    closed_visits = visits["visited"][visits["after_hours"]] if "after_hours" in visits \
+        else visits["visited"].iloc[:0]
     if "after_hours" in calls and calls["after_hours"].any():
         closed = calls[calls["after_hours"]]
         calls = calls[~calls["after_hours"]]
     else:
         closed = calls.iloc[:0]
     pilot = calls[calls["kind"] == "pilot"]
-    if groups is None:
-        groups = sorted(g for g in pd.unique(pilot["group"].astype(str)) if g != "nan")
-    closed_group = closed["group"].astype(str)
     dialled_group = pilot["dialed"].astype(str) if "dialed" in pilot else pilot["group"]
     ended_group = pilot["group"].astype(str)
+    visited = visits_open["visited"]
     for group in groups:
-        scope = pilot[ended_group == group]
+        scope = visits_open[visited == group]
         dialled = pilot[dialled_group == group]
         elsewhere = int((ended_group[dialled.index] != group).sum())
         rows[group] = pd.concat([_scope_summary(scope, threshold_s),
                                  pd.Series(_flow(scope, dialled, elsewhere), dtype=float)])
-        rows[group]["after_hours"] = int((closed_group == group).sum())
+        rows[group]["after_hours"] = int((closed_visits == group).sum())
     if len(groups) > 1:
         rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
                                              pd.Series(_flow(pilot, pilot, 0), dtype=float)])
-        rows["all pilot calls"]["after_hours"] = len(closed)
+        rows["all pilot calls"]["after_hours"] = int((closed["kind"] == "pilot").sum())
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
         rows["direct calls"] = pd.concat([_scope_summary(direct, threshold_s),
@@ -300,14 +360,23 @@ def group_metrics(
     window_s: float,
     ring_cycle_s: float,
     threshold_s: float = 20.0,
+    forward_to: Mapping[str, str] | None = None,
 ) -> pd.Series:
     """Every headline figure of one hunt group in one run, as a flat Series.
 
     Outcome rates, waits (mean, median, 90th and 95th percentile), service
     level within ``threshold_s``, offers and rings per call, and the fairness
-    of ``member_load`` (the members' group-call load, see :func:`fairness`).
+    of ``member_load`` (the members' group-call load, see :func:`fairness`),
+    over every call that reached the group (:func:`group_visits`); and the
+    caller figures of :func:`summarize` over the calls first dialled to it.
     """
-    pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group)]
+    visits = group_visits(calls, forward_to)
+    pilot = visits[visits["visited"] == group]
+    all_pilot = calls[calls["kind"] == "pilot"]
+    dialled = all_pilot[all_pilot["dialed"].astype(str) == group] if "dialed" in all_pilot \
+        else pilot
+    flow = pd.Series(_flow(pilot, dialled, 0), dtype=float).drop(
+        ["forwarded_away"])
     ringing = offers[offers["call_id"].isin(pilot["call_id"])]
     ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())
     per_call = pd.Series({
@@ -318,7 +387,7 @@ def group_metrics(
         f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),
     })
     metrics: pd.Series = pd.concat([
-        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load)
+        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load), flow
     ])
     return metrics
 

@@ -79,9 +79,11 @@ class Recorder(Protocol):
                   result: int) -> None:
         """A ring offer of the call that arrived at ``arrival`` ended."""
 
-    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int) -> None:
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
+                  forwarded_after_hours: bool) -> None:
         """The call about to be added is a redial or was forwarded (else: its own
-        caller, attempt 1, no forwards)."""
+        caller, attempt 1, no forwards); ``forwarded_after_hours``: a closed group
+        passed it on."""
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
@@ -128,6 +130,7 @@ class CallLog:
         self.route_caller = array("q")
         self.route_attempt = array("i")
         self.route_forwards = array("h")
+        self.route_closed = array("b")
 
     def __len__(self) -> int:
         return len(self.call_id)
@@ -160,12 +163,14 @@ class CallLog:
         self.offer_end.append(end)
         self.offer_result.append(result)
 
-    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int) -> None:
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
+                  forwarded_after_hours: bool = False) -> None:
         """Note that a call is a redial or was forwarded."""
         self.route_call.append(call_id)
         self.route_caller.append(caller_id)
         self.route_attempt.append(attempt)
         self.route_forwards.append(forwards)
+        self.route_closed.append(forwarded_after_hours)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Append one absence."""
@@ -203,7 +208,7 @@ class CallLog:
         arrival = column(self.arrival, "f8")
         answer = column(self.answer, "f8")
         call_ids = column(self.call_id, "i8")
-        caller_id, attempt, forwards = self._routes(call_ids)
+        caller_id, attempt, forwards, closed = self._routes(call_ids)
         dialed_labels = self.pilot_numbers + self.agent_numbers
         return pd.DataFrame(
             {
@@ -226,15 +231,19 @@ class CallLog:
                 "caller_id": caller_id,
                 "attempt": attempt,
                 "forwards": forwards,
+                "forwarded_after_hours": closed,
             }
         )
 
     def _routes(self, call_ids: NDArray[np.int64],
-                ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16]]:
-        """Caller, attempt (from 1) and forwards of each call in ``call_ids`` (sorted)."""
+                ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16],
+                           NDArray[np.bool_]]:
+        """Caller, attempt (from 1), forwards and whether a closed group passed it
+        on, of each call in ``call_ids`` (sorted)."""
         caller_id = call_ids.copy()
         attempt = np.ones(len(call_ids), dtype=np.int32)
         forwards = np.zeros(len(call_ids), dtype=np.int16)
+        closed = np.zeros(len(call_ids), dtype=bool)
         routed = np.frombuffer(self.route_call, dtype=np.int64)
         if len(routed):
             where = np.searchsorted(call_ids, routed)
@@ -244,7 +253,8 @@ class CallLog:
             caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
             attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int32)[found]
             forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int16)[found]
-        return caller_id, attempt, forwards
+            closed[rows] = np.frombuffer(self.route_closed, dtype=np.int8)[found] != 0
+        return caller_id, attempt, forwards, closed
 
     def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
         """One row per ring offer of calls with ``call_id >= first_call``."""

@@ -25,6 +25,7 @@ from huntsim.arrivals import Poisson, Profile, Trace, Weekly
 from huntsim.calendar import DAY, WEEK, WEEKDAYS, Calendar
 from huntsim.errors import ScenarioError
 from huntsim.metrics import group_metrics, hourly, member_loads, weekly_hourly
+from huntsim.routing import forward_map
 from huntsim.runner import CheckpointStore, run_tasks
 from huntsim.scenario import HuntGroup, Scenario, load_scenario
 from huntsim.simulation import simulate
@@ -292,10 +293,12 @@ def measure(task: RunTask) -> Measurement:
     closed = (calls["after_hours"].to_numpy(dtype=bool) if "after_hours" in calls
               else np.zeros(len(calls), dtype=bool))
     in_hours = calls[~closed]  # after-hours calls rang nobody: counted apart
+    forwards = forward_map(scenario.hunt_groups)
     for group in scenario.hunt_groups:
         loads = member_loads(result.agents, group.members)
         metric = group_metrics(in_hours, offers, loads["load_erlang"], group.pilot,
-                               result.window_s, scenario.ring_cycle, task.threshold_s)
+                               result.window_s, scenario.ring_cycle, task.threshold_s,
+                               forwards)
         all_pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
         if weekly:
             metric["after_hours"] = float(all_pilot["after_hours"].sum()

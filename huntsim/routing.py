@@ -32,6 +32,7 @@ __all__ = [
     "REDIAL_ON",
     "Forward",
     "Redial",
+    "forward_map",
     "forward_target",
     "routing_violations",
 ]
@@ -122,6 +123,18 @@ def forward_target(forward: Forward, pilots: Sequence[str]) -> str | None:
     if forward.outside:
         return None
     return forward.to if forward.to in pilots else None
+
+
+def forward_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
+    """Pilot -> the pilot it forwards calls to, for groups forwarding inside the office."""
+    pilots = [g.pilot for g in groups]
+    targets = {}
+    for group in groups:
+        if group.forward is not None:
+            target = forward_target(group.forward, pilots)
+            if target is not None:
+                targets[group.pilot] = target
+    return targets
 
 
 def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> list[str]:

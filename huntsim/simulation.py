@@ -15,6 +15,7 @@ from huntsim.arrivals import Poisson, Profile
 from huntsim.engine import run_model
 from huntsim.metrics import agent_table, summarize
 from huntsim.records import CallLog
+from huntsim.routing import forward_map
 from huntsim.scenario import Agent, HuntGroup, Scenario, load_scenario
 
 __all__ = [
@@ -104,7 +105,8 @@ class Result:
         if self.calls is None:
             assert self.totals is not None
             return self.totals.summary(threshold_s)
-        return summarize(self.calls, threshold_s, [g.pilot for g in self.scenario.hunt_groups])
+        return summarize(self.calls, threshold_s, [g.pilot for g in self.scenario.hunt_groups],
+                         forward_map(self.scenario.hunt_groups))
 
 
 def simulate(
@@ -159,7 +161,8 @@ def simulate(
     groups = [group_of[n] for n in agents_numbers]
     window_s = scenario.duration - scenario.warmup
     if keep == "totals":
-        totals = RunningTotals(agents_numbers, pilots, scenario.warmup, scenario.duration)
+        totals = RunningTotals(agents_numbers, pilots, scenario.warmup, scenario.duration,
+                               forward_map(scenario.hunt_groups))
         run_model(scenario, seed, totals)
         agent_rows = totals.agents(window_s, names, groups)
         offered = totals.summary()["offered"]

@@ -309,3 +309,29 @@ def test_stagger_defaults_to_one_ring_and_is_only_for_the_staggered_policy() -> 
     scenario["hunt_groups"][0].update(policy="regular", stagger="6s")
     with pytest.raises(ScenarioError, match="stagger: only used by the staggered policy"):
         huntsim.load_scenario(scenario)
+
+
+# ------------------------------------------------------------------ figures
+def test_each_group_counts_every_call_that_reached_it_and_the_totals_agree() -> None:
+    # A lets both calls ring out and passes them to B: A's row sees two calls
+    # forwarded, B's row two calls answered that arrived by forwarding
+    scenario = two_groups({"forward": {"when": ["no_answer"], "to": "200"}}, {})
+    scenario["hunt_groups"][0]["arrivals"] = {"trace": [10, 100]}
+    records = huntsim.simulate(scenario, seed=1).summary()
+    totals = huntsim.simulate(scenario, seed=1, keep="totals").summary()
+    for summary in (records, totals):
+        first, second, every = (summary.loc[k] for k in ("100", "200", "all pilot calls"))
+        assert (first["offered"], first["forwarded_rate"], first["answered_rate"]) == (2, 1, 0)
+        assert (first["forwarded_away"], first["callers"], first["callers_answered_rate"]) == (
+            2, 2, 1)
+        assert (second["offered"], second["forwarded_in"], second["answered_rate"]) == (2, 2, 1)
+        assert (every["offered"], every["answered_rate"], every["forwarded_rate"]) == (2, 1, 0)
+
+
+def test_a_closed_group_that_forwards_counts_the_call_after_hours() -> None:
+    scenario = two_groups({"open": ["mon 09:00-17:00"],
+                           "forward": {"when": ["after_hours"], "to": "200"}}, {})
+    for keep in ("calls", "totals"):
+        summary = huntsim.simulate(scenario, seed=1, keep=keep).summary()  # type: ignore[arg-type]
+        assert (summary.loc["100", "after_hours"], summary.loc["100", "offered"]) == (1, 0)
+        assert (summary.loc["200", "offered"], summary.loc["200", "answered_rate"]) == (1, 1)
