@@ -421,4 +421,6 @@ def plan_html(staffing: StaffingPlan) -> str:
             f"{staffing.replications} replications per size and policy.</p><ul>{answer}</ul>"
             f"{plan_table(staffing).to_html(border=0)}"
             f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>"
+            + "".join(f"<p class='note'>{html.escape(line)}</p>"
+                      for line in staffing.estimate_lines())
             + figure_img(fig, "Staffing curve") + "</div>")

@@ -421,6 +421,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         "simulation (also in erlang_estimate.csv): they assume steady traffic and members "
         "who are always there and answer every ring at once, so they are a first "
         "estimate, not the answer.</p>",
+        "".join(f"<p>{html.escape(line)}</p>" for line in staffing.estimate_lines()),
         _readable(staffing.erlang).to_html(index=False, border=0),
     ]
     if by_hour is not None:

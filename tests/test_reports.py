@@ -93,6 +93,8 @@ def test_comparison_report_is_self_contained(comparison, comparison_report):
 def test_plan_report_is_self_contained(staffing, tmp_path):
     write_plan(staffing, tmp_path)
     html = (tmp_path / "report.html").read_text()
+    for line in staffing.estimate_lines():
+        assert line in unescape(html)
     assert self_contained(html) and html.count("data:image/png;base64,") == 2
     assert len(pd.read_csv(tmp_path / "staffing_curve.csv")) > 0
 
@@ -376,6 +378,7 @@ def test_plan_reprs(staffing):
     assert staffing.answer().splitlines()[0] in text and "Scenario(" not in text
     html = staffing._repr_html_()
     assert "Voicemail (% of calls)" in html and html.count("data:image/png;base64,") == 1
+    assert "Erlang B first estimate" in unescape(html)  # and how far the simulation is from it
 
 
 @pytest.mark.parametrize(("policies", "rate", "says"), [
