@@ -11,7 +11,8 @@ Directions come from :mod:`huntsim.metric_catalog`.
 A policy is recommended when it is significantly better than the baseline on
 at least one key metric and worse on none; otherwise the verdict is to keep
 the configured policy, and policies that are better on some metrics and
-worse on others are named as trade-offs.
+worse on others are named as trade-offs. A significant difference smaller
+than :data:`NEGLIGIBLE` is shown as such and counts for neither.
 """
 
 from __future__ import annotations
@@ -30,10 +31,17 @@ from huntsim.metric_catalog import format_difference, metric
 if TYPE_CHECKING:
     from huntsim.comparison import Comparison
 
-__all__ = ["BETTER", "NO_DIFFERENCE", "WORSE", "Verdict", "conclude", "key_metrics"]
+__all__ = ["BETTER", "NEGLIGIBLE", "NO_DIFFERENCE", "WORSE", "Verdict", "conclude",
+           "key_metrics"]
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference"
 BASELINE = "baseline"
+
+NEGLIGIBLE: dict[str, float] = {"rate": 0.001, "seconds": 0.1, "index": 0.005,
+                                "ratio": 0.01, "count": 0.5}
+"""By kind of metric, the size below which a significant difference is called
+negligible (0.1 percentage points, 0.1 s, 0.005 of an index): it is shown, but
+it makes no trade-off and no recommendation."""
 
 _WORDS = {  # key metric: how a sentence names it
     "voicemail_rate": "voicemail",
@@ -87,10 +95,12 @@ class Verdict:
     table : DataFrame
         One row per policy and key metric: ``policy, metric, label, mean,
         ci_low, ci_high, difference, difference_ci_low, difference_ci_high,
-        judgement, best``. ``difference`` is policy minus baseline (paired);
-        ``judgement`` is ``better``, ``worse``, ``no significant difference``,
-        or ``baseline``; ``best`` marks the policy that is significantly better
-        than every other on that metric (none when no policy is).
+        judgement, negligible, best``. ``difference`` is policy minus baseline
+        (paired); ``judgement`` is ``better``, ``worse``, ``no significant
+        difference``, or ``baseline``; ``negligible`` marks a better or worse
+        smaller than :data:`NEGLIGIBLE`; ``best`` marks the policy that is
+        significantly better than every other on that metric (none when no
+        policy is).
     trade_offs : tuple of str
         One sentence per policy better on some key metrics and worse on others.
     """
@@ -134,7 +144,9 @@ class Verdict:
         for judgement in (BETTER, WORSE):
             chosen = rows[rows["judgement"] == judgement]
             if len(chosen):
-                items = [f"{_words(str(r.metric))} ({_difference(r)})" for r in chosen.itertuples()]
+                items = [f"{_words(str(r.metric))} ({_difference(r)}"
+                         f"{', negligible' if r.negligible else ''})"
+                         for r in chosen.itertuples()]
                 parts.append(f"{judgement} on {_join(items)}")
         same = rows[rows["judgement"] == NO_DIFFERENCE]
         if len(same):
@@ -147,14 +159,15 @@ class Verdict:
 
     def _recommendation(self) -> str:
         if self.recommended is None:
-            if any(self.judgement(p, m) == BETTER for p in self.policies
-                   for m in self.table["metric"].unique()):
+            meant = self.table[(self.table["judgement"] == BETTER) & ~self.table["negligible"]]
+            if len(meant):
                 return (f"Recommendation: keep {_name(self.baseline)}; no policy is better on "
                         "some key metric without being worse on another (see the trade-offs).")
             return (f"Recommendation: keep {_name(self.baseline)}; no policy is significantly "
                     "better on any key metric.")
         rows = self._rows(self.recommended)
-        gains = [_words(str(m)) for m in rows.loc[rows["judgement"] == BETTER, "metric"]]
+        gains = [_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
+                                                  & ~rows["negligible"], "metric"]]
         return (f"Recommendation: {_name(self.recommended)}, better than "
                 f"{_name(self.baseline)} on {_join(gains)} and worse on no key metric.")
 
@@ -222,7 +235,7 @@ def conclude(comparison: Comparison, group: str | None = None) -> Verdict:
     raw = comparison.raw[comparison.raw["group"] == group]
     empty = pd.DataFrame(columns=["policy", "metric", "label", "mean", "ci_low", "ci_high",
                                   "difference", "difference_ci_low", "difference_ci_high",
-                                  "judgement", "best"])
+                                  "judgement", "negligible", "best"])
     offered = raw.loc[raw["metric"] == "offered", "value"]
     if not len(offered) or not float(offered.max()) > 0:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
@@ -243,8 +256,10 @@ def conclude(comparison: Comparison, group: str | None = None) -> Verdict:
                 q == policy or _judge(name, *paired_difference(values[policy, name],
                                                                values[q, name])[1:]) == BETTER
                 for q in policies)
+            negligible = (judgement in (BETTER, WORSE)
+                          and abs(diff) < NEGLIGIBLE.get(metric(name).kind, 0.0))
             rows.append((policy, name, metric(name).title, mean, low, high, diff, d_low, d_high,
-                         judgement, best))
+                         judgement, negligible, best))
     table = pd.DataFrame(rows, columns=empty.columns)
     if len(policies) == 1:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
@@ -255,8 +270,9 @@ def conclude(comparison: Comparison, group: str | None = None) -> Verdict:
         if policy == baseline:
             continue
         judged = table[table["policy"] == policy]
-        gains = judged[judged["judgement"] == BETTER]
-        losses = judged[judged["judgement"] == WORSE]
+        meant = judged[~judged["negligible"].astype(bool)]
+        gains = meant[meant["judgement"] == BETTER]
+        losses = meant[meant["judgement"] == WORSE]
         if len(gains) and len(losses):
             worse = [f"{_words(str(r.metric))} ({_difference(r)})" for r in losses.itertuples()]
             trade_offs.append(

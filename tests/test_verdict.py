@@ -120,3 +120,14 @@ def test_the_table_has_every_policy_and_key_metric() -> None:
 def test_an_unknown_group_is_refused() -> None:
     with pytest.raises(ValueError, match=r"group \(='555'\) is not a pilot"):
         conclude(_comparison(("circular",), {}), group="555")
+
+
+def test_a_negligible_significant_difference_makes_no_trade_off() -> None:
+    shifts = {"uniform": {"mean_wait_s": 0.02, "jain_index": 0.002}}
+    verdict = conclude(_comparison(("circular", "uniform"), shifts))
+    assert verdict.judgement("uniform", "mean_wait_s") == WORSE  # significant...
+    rows = verdict.table.set_index(["policy", "metric"])
+    assert rows.loc[("uniform", "mean_wait_s"), "negligible"]  # ...but tiny
+    assert verdict.trade_offs == () and verdict.recommended is None
+    assert "negligible)" in verdict.lines()[1]
+    assert "no policy is significantly better" in verdict.lines()[-1]
