@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-POLICIES = ["regular", "circular", "simultaneous", "uniform", "weighted"]
+POLICIES = ["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
 
 def distributions(high: float = 400.0) -> st.SearchStrategy[Any]:
     """Any distribution form, with times up to about ``high`` seconds."""
