@@ -281,7 +281,9 @@ def _run_dask(call: _Call[R], tasks: Sequence[T], pending: list[int], scheduler:
 
     with _dask_client(scheduler, workers) as client:
         # the context once to every worker (a worker that joins later fetches it)
-        shared = client.scatter([context], broadcast=True)[0] if call.with_context else None
+        # (a key of its own: two experiments' contexts are never taken for one another)
+        shared = (client.scatter([context], broadcast=True, hash=False)[0]
+                  if call.with_context else None)
         workers = sum(client.nthreads().values()) or workers
         futures = {
             client.submit(call.batch, [tasks[i] for i in batch], shared, pure=False): batch
