@@ -8,42 +8,43 @@ from dataclasses import dataclass
 import pytest
 from pandas.testing import assert_frame_equal
 
-from huntsim import compare, simulate
+from huntsim import compare, load_scenario, simulate
 from huntsim.replications import RunTask, measure
 from huntsim.runner import _batches, run_tasks
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
+OFFICE_WEEK = load_scenario(REAL_ESTATE).replace(duration=7 * 86400.0)
 POLICIES = ["regular", "uniform"]
 
 
 @pytest.fixture(scope="module")
 def serial():
-    return compare(REAL_ESTATE, POLICIES, replications=3, seed=4, jobs=1)
+    return compare(OFFICE_WEEK, POLICIES, replications=3, seed=4, jobs=1)
 
 
 def test_local_processes_match_the_serial_run(serial):
-    parallel = compare(REAL_ESTATE, POLICIES, replications=3, seed=4, jobs=2)
+    parallel = compare(OFFICE_WEEK, POLICIES, replications=3, seed=4, jobs=2)
     assert_frame_equal(serial.raw, parallel.raw)
     assert_frame_equal(serial.table, parallel.table)
 
 
 def test_dask_local_cluster_matches_the_serial_run(serial):
     pytest.importorskip("distributed")
-    on_dask = compare(REAL_ESTATE, POLICIES, replications=3, seed=4, jobs=2,
+    on_dask = compare(OFFICE_WEEK, POLICIES, replications=3, seed=4, jobs=1,
                       scheduler="local")
     assert_frame_equal(serial.raw, on_dask.raw)
     assert_frame_equal(serial.members, on_dask.members)
 
 
 def test_progress_bar_goes_to_stderr_when_asked(capsys):
-    tasks = [RunTask(f"rep-{i}", simulate(REAL_ESTATE).scenario, i) for i in range(2)]
+    tasks = [RunTask(f"rep-{i}", OFFICE_WEEK, i) for i in range(2)]
     run_tasks(measure, tasks, jobs=1, progress=True, describe=lambda m: m.calls)
     captured = capsys.readouterr()
     assert "2/2" in captured.err and "calls/s" in captured.err and captured.out == ""
 
 
 def test_no_progress_bar_when_quiet(capsys):
-    tasks = [RunTask("only", simulate(REAL_ESTATE).scenario, 1)]
+    tasks = [RunTask("only", OFFICE_WEEK, 1)]
     run_tasks(measure, tasks, jobs=1, progress=False)
     assert capsys.readouterr().err == ""
 
