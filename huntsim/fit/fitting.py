@@ -455,7 +455,13 @@ def _patience(pilot_calls: pd.DataFrame, confidence: float,
         warnings.append(f"only {int(abandoned[keep].sum())} abandoned calls: caller patience "
                         "not fitted (callers wait as long as it takes)")
         return None
-    return fit_patience(waits.to_numpy(dtype=float)[keep], abandoned[keep], confidence)
+    fitted = fit_patience(waits.to_numpy(dtype=float)[keep], abandoned[keep], confidence)
+    longest = float(waits.max())
+    if fitted.mean > 10 * longest:
+        warnings.append(f"caller patience (mean {fitted.mean:.0f} s) is far beyond the longest "
+                        f"wait in the log ({longest:.0f} s): few callers waited long enough to "
+                        "show it; treat it as 'patient', not as a measured value")
+    return fitted
 
 
 def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None = None,

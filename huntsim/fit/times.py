@@ -365,7 +365,13 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
                      "sd": float(dist.std())})
         survivals[family] = dist.sf
     candidates = pd.DataFrame(rows).sort_values("aic", kind="stable").reset_index(drop=True)
-    best = candidates.iloc[0]
+    # a family whose mean lies far beyond every wait seen (or whose spread is absurd) is
+    # not identified by these data: fall back on the exponential, which always is
+    longest = float(t.max())
+    sane = candidates[(candidates["mean"] < 20 * longest)
+                      & (candidates["sd"] / candidates["mean"]).between(0.01, 100)]
+    fallback = candidates[candidates["family"] == "exponential"]
+    best = sane.iloc[0] if len(sane) else (fallback if len(fallback) else candidates).iloc[0]
     chosen = str(best["family"])
     spec: dict[str, Any] = ({"dist": "exponential", "mean": _s(best["mean"])}
                             if chosen == "exponential"

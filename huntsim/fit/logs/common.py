@@ -94,7 +94,7 @@ class LogWarnings:
 
     def error(self, what: str) -> LogError:
         """A :class:`LogError` that nothing usable remains, naming the first problems."""
-        problems = "; ".join(self.messages()[:3]) or "the file has no lines"
+        problems = "; ".join(self.messages()[:3]) or "no line had to be skipped"
         return LogError(f"{self.path}: {what} ({problems})")
 
 
