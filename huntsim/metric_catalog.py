@@ -268,6 +268,19 @@ def _seconds_text(threshold: str) -> str:
     return f"{value:g}"
 
 
+def _ordinal(number: str) -> str:
+    """``'1'`` -> ``'1st'``, ``'22'`` -> ``'22nd'``, ``'12.5'`` -> ``'12.5th'``.
+
+    Examples
+    --------
+    >>> [_ordinal(n) for n in ("1", "2", "3", "11", "12", "21", "80", "99.5")]
+    ['1st', '2nd', '3rd', '11th', '12th', '21st', '80th', '99.5th']
+    """
+    if "." in number or number[-2:] in ("11", "12", "13"):
+        return f"{number}th"
+    return number + {"1": "st", "2": "nd", "3": "rd"}.get(number[-1], "th")
+
+
 def metric(name: str) -> Metric:
     """The metric called ``name``, parametric names included.
 
@@ -307,7 +320,7 @@ def metric(name: str) -> Metric:
     percentile = _PERCENTILE.match(name)
     if percentile is not None and 0 < float(percentile.group(1)) < 100:
         q = f"{float(percentile.group(1)):g}"
-        return Metric(name, f"{q}th percentile wait to answer", "s",
+        return Metric(name, f"{_ordinal(q)} percentile wait to answer", "s",
                       f"{q} % of answered calls were picked up within this time.",
                       False, "seconds")
     raise ValueError(f"{name!r} is not a metric; {suggest(name)}")
