@@ -272,3 +272,12 @@ def test_compare_prints_the_verdict_against_the_configured_policy(capsys):
     assert "Answered within 20 s (% of calls)" in out
     assert "± is the half-width of the 95 % confidence interval over 2 replications" in out
     assert "nan" not in out.lower()
+
+
+def test_plan_sizes_for_the_caller_figures(capsys):
+    assert main([*PLAN, "--target", "callers_answered_rate>=60%", "--target",
+                 "first_attempt_busy_rate<=1%"]) == 0
+    out = capsys.readouterr().out
+    assert "Callers answered (% of callers)" in out
+    assert "callers_answered_rate >= 60 % and first_attempt_busy_rate <= 1 %" in out
+    assert "not measured per run" not in out
