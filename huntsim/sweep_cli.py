@@ -66,7 +66,7 @@ def parse_setting(text: str) -> tuple[str, list[Any]]:
     import yaml
 
     from huntsim.errors import ScenarioError
-    from huntsim.scenario import _ScenarioLoader
+    from huntsim.loader import ScenarioLoader
 
     path, equals, values = text.partition("=")
     path = path.strip()
@@ -74,7 +74,7 @@ def parse_setting(text: str) -> tuple[str, list[Any]]:
         raise ScenarioError([f"--set: {text!r} is not PATH=VALUES; write e.g. "
                              "'hunt_groups[0].no_answer_rings=2,3,4,5' or traffic=1.0,1.2"])
     try:
-        parsed = yaml.load(f"[{values}]", Loader=_ScenarioLoader)
+        parsed = yaml.load(f"[{values}]", Loader=ScenarioLoader)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error)
         raise ScenarioError([f"--set: {path}: cannot read the values {values!r}: {problem}"]

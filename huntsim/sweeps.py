@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from huntsim.arrivals import Poisson, Profile, Trace, Weekly, WeeklyProfile
 from huntsim.errors import ScenarioError
+from huntsim.loader import read_scenario_file
 from huntsim.replications import (
     Measurement,
     RunTask,
@@ -288,10 +288,8 @@ def sweep_points(
     written: Any = None
     base_dir: Path | None = None
     if isinstance(scenario, str | Path):
-        from huntsim.scenario import _ScenarioLoader
-
         file = Path(scenario)
-        written = yaml.load(file.read_text(encoding="utf-8"), Loader=_ScenarioLoader)
+        written = copy.deepcopy(dict(read_scenario_file(file)))
         base_dir = file.parent
     elif isinstance(scenario, Mapping):
         written = copy.deepcopy(dict(scenario))
