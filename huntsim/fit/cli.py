@@ -9,13 +9,18 @@ command turns into exit code 2.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from huntsim.errors import ScenarioError
 from huntsim.fit.export import EXPORT_FORMATS, export_log
 from huntsim.fit.logs import FORMATS
-from huntsim.outputs import OutputError
+from huntsim.outputs import OutputError, prepare_directory
 from huntsim.simulation import Result
+
+if TYPE_CHECKING:
+    from huntsim.fit.fitting import Fit
 
 __all__ = ["add_export_option", "add_fit_command", "export_run", "run_fit"]
 
@@ -83,8 +88,58 @@ def add_fit_command(commands: argparse._SubParsersAction) -> argparse.ArgumentPa
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    """Handle ``huntsim fit``: fit, write the scenario and the report; return 0."""
-    from huntsim.fit.fitting import run_fit_command
+    """Handle ``huntsim fit``: fit, write the scenario (and the report); return the exit code."""
+    out = Path(args.out)
+    if out.exists() and (out.is_dir() or not args.force):
+        what = "is a directory" if out.is_dir() else "exists (pass --force to overwrite it)"
+        raise OutputError(f"--out: {str(out)!r} {what}")
+    if args.replications < 2:
+        raise ScenarioError([f"--replications: {args.replications} must be at least 2"])
+    from huntsim.fit.fitting import fit
+    from huntsim.fit.logs import LogError
 
-    code: int = run_fit_command(args)
-    return code
+    try:
+        fitted = fit(args.log, format=args.format, queue=args.queue, pilot=args.pilot,
+                     tz=args.tz, base=args.base, holdout=args.holdout, columns=args.columns,
+                     policy=args.policy, ring_cycle=args.ring_cycle,
+                     no_answer_rings=args.no_answer_rings, when_all_busy=args.when_all_busy,
+                     replications=args.replications, seed=args.seed)
+    except LogError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report = prepare_directory(args.report, args.force) if args.report is not None else None
+    try:
+        fitted.write(out)
+        if report is not None:
+            fitted.report(report)
+    except OSError as error:
+        raise OutputError(f"--out: cannot write {str(out)!r}: {error}") from None
+    for warning in fitted.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    _print_summary(fitted, out, report)
+    return 0
+
+
+def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
+    import numpy as np
+    import pandas as pd
+
+    log = fitted.log
+    print(f"{fitted.source}: {len(log.calls)} calls from {log.start:%Y-%m-%d} to "
+          f"{log.end:%Y-%m-%d} ({log.format})")
+    with pd.option_context("display.width", 120, "display.max_columns", 10):
+        table = fitted.parameters.copy()
+        for column in ("value", "low", "high"):
+            table[column] = table[column].map(lambda v: f"{v:.4g}" if np.isfinite(v) else "-")
+        print(table.to_string(index=False))
+        print("\nNot in the log:")
+        print(fitted.settings.to_string(index=False))
+    if fitted.backtest is not None:
+        bt = fitted.backtest
+        print(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d}, {bt.replications} "
+              f"replications: {bt.share_inside:.0%} of the figures inside the 95 % intervals")
+        for row in bt.outside.itertuples(index=False):
+            print(f"  outside: {row.figure} ({row.scope}): observed {row.observed:.4g}, "
+                  f"simulated {row.low:.4g} to {row.high:.4g}")
+    print(f"\nscenario written to {out}" + (f"; report in {report}/" if report else ""))
+

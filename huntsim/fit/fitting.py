@@ -22,8 +22,6 @@ all-busy treatment, opening hours and wrap-up.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,19 +30,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from huntsim.errors import ScenarioError
 from huntsim.fit.backtest import BackTest, back_test
+from huntsim.fit.inference import (
+    by_first_ring,
+    number_order,
+    open_hours,
+    policy_from_rings,
+    queueing_from_rings,
+    rough_answering,
+)
 from huntsim.fit.logs import FORMATS, LogData, LogError, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
-from huntsim.fit.times import PatienceFit, TimeFit, empirical_values, fit_patience, fit_times
+from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
-from huntsim.outputs import OutputError, atomic_write, prepare_directory
+from huntsim.outputs import atomic_write, prepare_directory
 from huntsim.scenario import POLICIES, HuntGroup, Scenario, load_scenario
 from huntsim.units import parse_duration
 
-__all__ = ["FORMATS", "Fit", "fit", "run_fit_command"]
+__all__ = ["FORMATS", "Fit", "fit"]
 
 MIN_ABANDONS = 5
 """Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
@@ -150,93 +155,6 @@ def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
     return base.hunt_groups[0]
 
 
-def _policy_from_rings(log: LogData) -> str | None:
-    """``simultaneous`` when a call's rings start together; ``regular`` when one member
-    is rung first in most calls; else ``circular`` (rotation); ``None`` without rings."""
-    rings = log.rings.dropna(subset=["ring_s"])
-    if not len(rings):
-        return None
-    starts = rings.assign(start=rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s"))
-    grouped = starts.groupby("call_id")["start"]
-    spread = (grouped.max() - grouped.min()).dt.total_seconds()[grouped.size() >= 2]
-    if len(spread) >= 10 and float((spread <= 1.0).mean()) >= 0.8:
-        return "simultaneous"
-    first = starts.sort_values("start", kind="stable").groupby("call_id")["agent"].first()
-    if len(first) >= 10 and float(first.value_counts(normalize=True).iloc[0]) > 0.5:
-        return "regular"
-    return "circular"
-
-
-def _queueing_from_rings(log: LogData) -> str | None:
-    """``queue`` when callers often wait with no phone ringing (more than 2 s before the
-    first ring, or between rings) and no call leaves at once because nobody is free."""
-    rings = log.rings.dropna(subset=["ring_s"])
-    calls = log.calls[log.calls["kind"] == "pilot"].set_index("call_id")
-    if not len(rings) or (calls["leave_s"] == 0).mean() > 0.01:
-        return None
-    start = rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s")
-    first = start.groupby(rings["call_id"]).min()
-    arrival = calls.loc[calls.index.intersection(first.index), "arrival"]
-    gap = (first.loc[arrival.index] - arrival).dt.total_seconds()
-    return "queue" if len(gap) >= 20 and float((gap > 2.0).mean()) >= 0.02 else None
-
-
-def _rough_answering(pilot_calls: pd.DataFrame, timeout: float) -> dict[str, Any] | None:
-    """Without rings (a CDR), the first member rung is taken to answer the calls answered
-    within one time-out: their waits are the pick-up delays, their share of the answered
-    calls the answer probability. Rough: a wait also holds queueing and earlier rings."""
-    waits = pilot_calls.loc[pilot_calls["outcome"] == "answered",
-                            "wait_s"].dropna().to_numpy(dtype=float)
-    quick = waits[waits <= timeout]
-    if len(quick) < 20:
-        return None
-    n, k = len(waits), len(quick)
-    low = float(stats.beta.ppf(0.025, k, n - k + 1))
-    high = float(stats.beta.ppf(0.975, k + 1, n - k)) if k < n else 1.0
-    spec: dict[str, Any] | str = ({"dist": "empirical", "values": empirical_values(quick)}
-                                  if quick.std() > 0 else f"{quick[0]:g}s")
-    return {"p": k / n, "p_low": low, "p_high": high, "n": n,
-            "delay": fit_times(quick), "spec": spec}
-
-
-def _open_hours(pilot_calls: pd.DataFrame) -> list[str] | None:
-    """Opening hours of a log without presence (a CDR): the clock hours of each weekday in
-    which some pilot call was answered. ``None`` when every hour with calls qualifies."""
-    arrival = pd.to_datetime(pilot_calls["arrival"])
-    slot = arrival.dt.day_of_week * 24 + arrival.dt.hour
-    answered = set(slot[(pilot_calls["outcome"] == "answered").to_numpy()])
-    if not answered or set(slot) <= answered:
-        return None
-    windows = []
-    for day in range(7):
-        hour = 0
-        while hour < 24:
-            if day * 24 + hour in answered:
-                end = hour
-                while end < 24 and day * 24 + end in answered:
-                    end += 1
-                windows.append(f"{WEEKDAYS[day]} {hour:02d}:00-{end:02d}:00")
-                hour = end
-            else:
-                hour += 1
-    return windows
-
-
-def _number_order(number: str) -> tuple[int, str]:
-    """Numbers in numeric order where they are digits, else as text."""
-    digits = "".join(c for c in number if c.isdigit())
-    return (int(digits) if digits else 0, number)
-
-
-def _by_first_ring(log: LogData, members: list[str]) -> list[str]:
-    """Members in the order of how often each is rung first (regular hunting's list order)."""
-    rings = log.rings.dropna(subset=["ring_s"])
-    starts = rings.assign(start=rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s"))
-    first = starts.sort_values("start", kind="stable").groupby("call_id")["agent"].first()
-    share = first.value_counts()
-    return sorted(members, key=lambda m: -int(share.get(m, 0)))
-
-
 def _param(rows: list[dict[str, Any]], parameter: str, scope: str, value: float,
            low: float, high: float, unit: str, n: int, source: str = "fitted") -> None:
     rows.append({"parameter": parameter, "scope": scope, "value": value, "low": low,
@@ -256,9 +174,9 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     group = _base_group(base, pilot)
     settings = _Settings()
     params: list[dict[str, Any]] = []
-    members = sorted(log.members, key=_number_order)
-    if group is None and log.has_rings and _policy_from_rings(log) == "regular":
-        members = _by_first_ring(log, members)
+    members = sorted(log.members, key=number_order)
+    if group is None and log.has_rings and policy_from_rings(log) == "regular":
+        members = by_first_ring(log, members)
     if group is not None:
         members = [m for m in group.members if m in members] + \
             [m for m in members if m not in group.members]
@@ -301,7 +219,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     if timeout and from_log and abs(from_log * cycle - timeout) > 1.0:
         warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number of "
                         f"{cycle:g} s rings; the fitted office rings {rings} x {cycle:g} s")
-    guessed = _policy_from_rings(log) if log.has_rings else None
+    guessed = policy_from_rings(log) if log.has_rings else None
     policy_source = ("read from the log (rings start together)" if guessed == "simultaneous"
                      else "guessed from the order of rings in the log")
     chosen_policy = settings.pick("policy", (policy, "command line"),
@@ -310,7 +228,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
     busy_default = "voicemail" if voicemail else "busy"
-    queued = _queueing_from_rings(log) if log.has_rings else None
+    queued = queueing_from_rings(log) if log.has_rings else None
     all_busy = settings.pick("when_all_busy", (when_all_busy, "command line"),
                              (group.all_busy_treatment if group else None, "--base"),
                              (queued, "read from the log (callers wait with no phone ringing)"),
@@ -327,7 +245,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         _param(params, "median caller patience", pilot, patience.median, np.nan, np.nan, "s",
                patience.events + patience.censored, f"censored ML ({patience.chosen})")
 
-    rough = None if log.has_rings else _rough_answering(pilot_calls, int(rings) * float(cycle))
+    rough = None if log.has_rings else rough_answering(pilot_calls, int(rings) * float(cycle))
     if rough is not None:
         _param(params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
                rough["p_high"], "", rough["n"], "share answered within the time-out")
@@ -409,7 +327,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         hunt["after_hours"] = group.after_hours_treatment
         settings.rows.append(("open", ", ".join(group.open.windows), "--base"))
     elif not log.has_presence and voicemail:
-        windows = _open_hours(pilot_calls)
+        windows = open_hours(pilot_calls)
         if windows:
             hunt["open"], hunt["after_hours"] = windows, "voicemail"
             settings.rows.append(("open", ", ".join(windows),
@@ -570,54 +488,3 @@ def _duration(flag: str, value: str | float) -> float:
     if seconds <= 0:
         raise ScenarioError([f"{flag}: {value!r} must be longer than 0 s"])
     return seconds
-
-
-def run_fit_command(args: argparse.Namespace) -> int:
-    """Handle ``huntsim fit``: fit, write the scenario (and the report); return the exit code."""
-    out = Path(args.out)
-    if out.exists() and (out.is_dir() or not args.force):
-        what = "is a directory" if out.is_dir() else "exists (pass --force to overwrite it)"
-        raise OutputError(f"--out: {str(out)!r} {what}")
-    if args.replications < 2:
-        raise ScenarioError([f"--replications: {args.replications} must be at least 2"])
-    try:
-        fitted = fit(args.log, format=args.format, queue=args.queue, pilot=args.pilot,
-                     tz=args.tz, base=args.base, holdout=args.holdout, columns=args.columns,
-                     policy=args.policy, ring_cycle=args.ring_cycle,
-                     no_answer_rings=args.no_answer_rings, when_all_busy=args.when_all_busy,
-                     replications=args.replications, seed=args.seed)
-    except LogError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    report = prepare_directory(args.report, args.force) if args.report is not None else None
-    try:
-        fitted.write(out)
-        if report is not None:
-            fitted.report(report)
-    except OSError as error:
-        raise OutputError(f"--out: cannot write {str(out)!r}: {error}") from None
-    for warning in fitted.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    _print_summary(fitted, out, report)
-    return 0
-
-
-def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
-    log = fitted.log
-    print(f"{fitted.source}: {len(log.calls)} calls from {log.start:%Y-%m-%d} to "
-          f"{log.end:%Y-%m-%d} ({log.format})")
-    with pd.option_context("display.width", 120, "display.max_columns", 10):
-        table = fitted.parameters.copy()
-        for column in ("value", "low", "high"):
-            table[column] = table[column].map(lambda v: f"{v:.4g}" if np.isfinite(v) else "-")
-        print(table.to_string(index=False))
-        print("\nNot in the log:")
-        print(fitted.settings.to_string(index=False))
-    if fitted.backtest is not None:
-        bt = fitted.backtest
-        print(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d}, {bt.replications} "
-              f"replications: {bt.share_inside:.0%} of the figures inside the 95 % intervals")
-        for row in bt.outside.itertuples(index=False):
-            print(f"  outside: {row.figure} ({row.scope}): observed {row.observed:.4g}, "
-                  f"simulated {row.low:.4g} to {row.high:.4g}")
-    print(f"\nscenario written to {out}" + (f"; report in {report}/" if report else ""))
