@@ -57,13 +57,17 @@ def test_queue_log_exits_abandons_and_cancelled_rings(tmp_path):
         {t + 118}|c|sales|NONE|EXITWITHTIMEOUT|1|1|18
         {t + 200}|d|sales|NONE|ENTERQUEUE||4
         {t + 205}|d|sales|NONE|EXITWITHKEY|1|1|1|5
+        {t + 300}|e|sales|NONE|ENTERQUEUE||5
+        {t + 302}|e|sales|Local/101@from-queue/n|CONNECT|2|e.1|2
+        {t + 400}|e|sales|Local/101@from-queue/n|BLINDTRANSFER|300|default|2|98|1
     """)
     calls = log.calls.set_index("call_id")
     assert calls["outcome"].to_dict() == {"a": "abandoned", "b": "voicemail", "c": "voicemail",
-                                          "d": "abandoned"}
-    assert calls["leave_s"].to_dict() == {"a": 7.0, "b": 0.0, "c": 18.0, "d": 5.0}
-    assert log.rings["result"].tolist() == ["cancelled", "no_answer"]
-    assert log.rings["ring_s"].tolist() == [7.25, 18.0]
+                                          "d": "abandoned", "e": "answered"}
+    assert calls["leave_s"].dropna().to_dict() == {"a": 7.0, "b": 0.0, "c": 18.0, "d": 5.0}
+    assert (calls.loc["e", "agent"], calls.loc["e", "talk_s"]) == ("101", 98.0)
+    assert log.rings["result"].tolist() == ["cancelled", "no_answer", "answered"]
+    assert log.rings["ring_s"].tolist() == [7.25, 18.0, 2.0]
 
 
 def test_queue_log_call_across_midnight_keeps_its_arrival_day(tmp_path):

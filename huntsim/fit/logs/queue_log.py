@@ -9,7 +9,8 @@ Event layouts read (Asterisk documentation, "Queue Logs"):
   or the caller hung up).
 - ``CONNECT|holdtime|bridgedchanneluniqueid|ringtime`` (seconds): answered.
 - ``COMPLETECALLER|holdtime|calltime|origposition`` and ``COMPLETEAGENT``: the
-  answered call ends; ``TRANSFER|extension|context|holdtime|calltime`` too.
+  answered call ends; ``TRANSFER|extension|context|holdtime|calltime`` too
+  (``BLINDTRANSFER`` and ``ATTENDEDTRANSFER`` keep the call time fourth).
 - ``ABANDON|position|origposition|waittime``, ``EXITWITHKEY|key|position|...``:
   the caller left (abandoned).
 - ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...``: the
@@ -218,8 +219,8 @@ def _calls(events: list[Any], queue: str, warnings: LogWarnings) -> tuple[list[A
                 row["rings"] += 1
             elif event in ("COMPLETECALLER", "COMPLETEAGENT"):
                 row["talk_s"] = _number(data, 1)
-            elif event == "TRANSFER":
-                row["talk_s"] = _number(data, 3)
+            elif event in ("TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"):
+                row["talk_s"] = _number(data, 3)  # the talk before the transfer
             elif event in ("ABANDON", "EXITWITHKEY", "EXITWITHTIMEOUT", "EXITEMPTY"):
                 if row["outcome"] == "answered":
                     continue
