@@ -43,6 +43,17 @@ Semantics (see "Timing rules" in the README):
   all who are idle when the call arrives; without a queue the call then goes
   to voicemail (a member who frees during the ring is not added).
 * Callers with a patience hang up when it runs out, ringing or waiting.
+* A group may pass a call on (``forward``) instead of its all-busy, no-answer,
+  queue time-out or after-hours treatment: to another group, where the call
+  hunts at once with its arrival time and patience, or out of the office
+  (outcome ``forwarded``). ``max_wait`` counts from reaching the group and runs
+  out in the patience phase; ``max_queue`` turns away callers who find the
+  queue full. Staggered groups ring one more member every ``stagger``, each
+  until the time-out from their own first ring.
+* A caller whose attempt ended in one of the group's ``redial`` outcomes may
+  call again after a delay; redials arrive after new calls at the same instant
+  (by caller), never at or after the end of the run, and draw their luck from
+  the caller's own streams (attempt ``k`` from ordinals ``k * 2**20 + j``).
 """
 
 from __future__ import annotations
