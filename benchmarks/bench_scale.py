@@ -11,6 +11,7 @@ worker counts; every run's tables must be identical to the serial run's.
 from __future__ import annotations
 
 import argparse
+import importlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,15 @@ def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = run()
     return time.perf_counter() - start, value
+
+
+def empty_cluster(workers: int) -> None:
+    """Start a LocalCluster as ``compare`` does, import huntsim on its workers, close it."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        client.run(importlib.import_module, "huntsim.replications")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  Dask LocalCluster, {workers} worker(s), cluster start included: "
               f"{elapsed:7.2f} s = {elapsed / pool:.2f}x the process pool's time, "
               f"tables identical: {same}", flush=True)
+        bare, _ = timed(lambda: empty_cluster(workers))
+        print(f"    of which starting the cluster, importing huntsim on its workers and "
+              f"closing it: about {bare:.2f} s (timed alone)", flush=True)
     print(f"all tables identical to the serial run: {all_same}")
     return 0 if all_same else 1
 
