@@ -242,7 +242,8 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         _param(params, "mean caller patience", pilot, patience.mean, patience.low, patience.high,
                "s", patience.events + patience.censored,
                f"censored ML ({patience.chosen}; {patience.events} abandoned)")
-        _param(params, "median caller patience", pilot, patience.median, np.nan, np.nan, "s",
+        _param(params, "median caller patience", pilot, patience.median, patience.median_low,
+               patience.median_high, "s",
                patience.events + patience.censored, f"censored ML ({patience.chosen})")
 
     rough = None if log.has_rings else rough_answering(pilot_calls, int(rings) * float(cycle))

@@ -212,14 +212,15 @@ class PatienceFit:
         Abandoned callers, and callers whose patience was not seen to run out.
     mean, low, high : float
         Mean patience of the chosen family and its interval.
-    median : float
-        Median patience of the chosen family.
+    median, median_low, median_high : float
+        Median patience of the chosen family and its interval.
     chosen : str
         The family with the smallest AIC.
     spec : dict
         As written in a scenario file.
     candidates : DataFrame
-        ``family``, ``aic``, ``mean``, ``low``, ``high``, ``median``.
+        ``family``, ``aic``, ``mean``, ``low``, ``high``, ``median``, ``median_low``,
+        ``median_high``, ``sd``.
     km : DataFrame
         Kaplan-Meier curve (see :func:`kaplan_meier`).
     naive_mean : float
@@ -238,6 +239,8 @@ class PatienceFit:
     km: pd.DataFrame = field(repr=False)
     naive_mean: float = float("nan")
     survival: Callable[[FloatArray], FloatArray] | None = field(default=None, repr=False)
+    median_low: float = float("nan")
+    median_high: float = float("nan")
 
 
 def _hessian(f: Callable[[FloatArray], float], x: FloatArray) -> FloatArray:
@@ -274,6 +277,16 @@ def _log_density_and_survival(family: str, p: FloatArray, events: FloatArray,
                - shape * math.log(scale))
     survival = np.log(np.maximum(special.gammaincc(shape, censored / scale), 1e-300))
     return float(density.sum() + survival.sum())
+
+
+def _delta_se(make: Callable[[FloatArray], Any], p: FloatArray, cov: FloatArray,
+              what: str) -> float:
+    """Standard error of the distribution's ``mean`` or ``median`` by the delta method."""
+    step = 1e-5
+    grad = np.array([(getattr(make(p + step * np.eye(2)[i]), what)()
+                      - getattr(make(p - step * np.eye(2)[i]), what)()) / (2 * step)
+                     for i in range(2)])
+    return math.sqrt(max(float(grad @ cov @ grad), 0.0))
 
 
 def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.95,
@@ -327,6 +340,8 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
                      "low": 2 * total / stats.chi2.ppf(1 - alpha / 2, 2 * d),
                      "high": 2 * total / stats.chi2.ppf(alpha / 2, 2 * d),
                      "sd": exp_mean})
+        rows[-1]["median_low"] = rows[-1]["low"] * math.log(2)
+        rows[-1]["median_high"] = rows[-1]["high"] * math.log(2)
         survivals["exponential"] = lambda x: np.exp(-np.asarray(x) / exp_mean)
     logs = np.log(t)
     starts = {"lognormal": np.array([float(logs.mean()), math.log(max(logs.std(), 0.1))]),
@@ -349,20 +364,18 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
         p = result.x
         dist = make(p)
         mean = float(dist.mean())
-        low = high = float("nan")
+        median = float(dist.median())
+        bounds = {"low": math.nan, "high": math.nan, "median_low": math.nan,
+                  "median_high": math.nan}
         try:
-            cov = np.linalg.inv(_hessian(nll, p))
-            step = 1e-5
-            grad = np.array([(make(p + step * np.eye(2)[i]).mean()
-                              - make(p - step * np.eye(2)[i]).mean()) / (2 * step)
-                             for i in range(2)])
-            se = math.sqrt(max(float(grad @ cov @ grad), 0.0))
-            low, high = mean - z * se, mean + z * se
+            cov: FloatArray = np.asarray(np.linalg.inv(_hessian(nll, p)), dtype=np.float64)
+            for name, value in (("", mean), ("median_", median)):
+                se = _delta_se(make, p, cov, "median" if name else "mean")
+                bounds[f"{name}low"], bounds[f"{name}high"] = value - z * se, value + z * se
         except np.linalg.LinAlgError:
             pass
         rows.append({"family": family, "aic": 4 + 2 * float(result.fun), "mean": mean,
-                     "median": float(dist.median()), "low": low, "high": high,
-                     "sd": float(dist.std())})
+                     "median": median, **bounds, "sd": float(dist.std())})
         survivals[family] = dist.sf
     candidates = pd.DataFrame(rows).sort_values("aic", kind="stable").reset_index(drop=True)
     # a family whose mean lies far beyond every wait seen (or whose spread is absurd) is
@@ -378,4 +391,5 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
                             else {"dist": chosen, "mean": _s(best["mean"]), "sd": _s(best["sd"])})
     return PatienceFit(d, len(t) - d, float(best["mean"]), float(best["low"]),
                        float(best["high"]), float(best["median"]), chosen, spec, candidates,
-                       kaplan_meier(t, e), float(t[e].mean()), survivals[chosen])
+                       kaplan_meier(t, e), float(t[e].mean()), survivals[chosen],
+                       float(best["median_low"]), float(best["median_high"]))
