@@ -107,8 +107,8 @@ class Fit:
                 "# Values not in the log (see the fit report's settings):\n"
                 + "".join(f"#   {s}: {v} ({src})\n" for s, v, src in
                           self.settings.itertuples(index=False)))
-        return head + yaml.safe_dump(self.mapping, sort_keys=False, width=100,
-                                     default_flow_style=None, allow_unicode=True)
+        return head + yaml.dump(self.mapping, Dumper=_PlainDumper, sort_keys=False, width=100,
+                                default_flow_style=None, allow_unicode=True)
 
     def write(self, path: str | Path) -> Path:
         """Write :meth:`to_yaml` to ``path``."""
@@ -121,6 +121,13 @@ class Fit:
 
         written: Path = write_fit_report(self, prepare_directory(out_dir, force))
         return written
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """The safe dumper, writing a value shared by several members out each time (no anchors)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 class _Settings:
