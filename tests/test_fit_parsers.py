@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from huntsim.fit.logs import LogError, read_log
 from huntsim.fit.logs.common import member_number
@@ -208,6 +211,7 @@ CSV = '''
     3,2024-01-01 08:20:00,,2024-01-01 08:20:05,600,,VM,x
     4,not a time,,,600,,ANSWERED,x
     5,2024-01-01 08:30:00,,,600,,weird,x
+    6,2024-01-01 08:40:00,,,600,,ANSWERED,x,one field too many
 '''
 
 
@@ -225,6 +229,8 @@ def test_csv_with_a_column_mapping(tmp_path):
     assert calls.loc["1", "caller"] == "Smith, J" and calls.loc["2", "leave_s"] == 40.0
     assert log.warnings.counts["unreadable arrival time"] == 1
     assert log.warnings.counts["unknown outcome 'weird' (left out)"] == 1
+    assert log.warnings.counts["line with the wrong number of fields (left out)"] == 1
+    assert "calls.csv:7" in "".join(log.warnings.messages())
 
 
 def test_csv_mapping_from_flags_without_outcomes(tmp_path):
@@ -247,3 +253,41 @@ def test_csv_mapping_from_flags_without_outcomes(tmp_path):
 ])
 def test_member_numbers_from_channels(channel, number):
     assert member_number(channel) == number
+
+
+SAMPLES = {"asterisk-queue-log": "queue_log", "asterisk-cdr-csv": "Master.csv",
+           "csv": "calls_log.csv"}
+LOGS = Path(__file__).resolve().parent.parent / "scenarios" / "logs"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fmt=st.sampled_from(sorted(SAMPLES)), data=st.data())
+def test_damaged_logs_read_or_fail_clearly(tmp_path, fmt, data):
+    """Lines dropped, cut short, swapped or garbled: a LogData or a LogError, nothing else."""
+    lines = (LOGS / SAMPLES[fmt]).read_text().splitlines()[:120]
+    head, body = (lines[:1], lines[1:]) if fmt == "csv" else ([], lines)
+    for _ in range(data.draw(st.integers(0, 12))):
+        if not body:
+            break
+        i = data.draw(st.integers(0, len(body) - 1))
+        action = data.draw(st.sampled_from(["drop", "cut", "swap", "garble"]))
+        if action == "drop":
+            del body[i]
+        elif action == "cut":
+            body[i] = body[i][: data.draw(st.integers(0, len(body[i])))]
+        elif action == "swap":
+            j = data.draw(st.integers(0, len(body) - 1))
+            body[i], body[j] = body[j], body[i]
+        else:
+            body[i] = body[i].replace(data.draw(st.sampled_from(list("|,:-0 \""))),
+                                      data.draw(st.sampled_from(["", "x", "|", ",", '"'])))
+    path = tmp_path / SAMPLES[fmt]
+    path.write_text("\n".join(head + body) + "\n")
+    try:
+        log = read_log(path, fmt, columns=LOGS / "calls_log_columns.yaml")
+    except LogError as error:
+        assert str(path) in str(error)
+    else:
+        assert len(log.calls) and set(log.calls["outcome"]) <= {
+            "answered", "voicemail", "busy", "no_answer", "abandoned"}

@@ -23,6 +23,8 @@ dispositions and the mapping's ``outcomes``.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -135,10 +137,7 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
     spec = read_mapping(mapping)
     columns: dict[str, str] = spec["columns"]
     warnings = LogWarnings(str(file))
-    try:
-        table = pd.read_csv(file, dtype=str, keep_default_na=False, on_bad_lines="warn")
-    except (OSError, ValueError, pd.errors.ParserError) as error:
-        raise LogError(f"{str(file)!r}: cannot be read as CSV: {error}") from None
+    table, lines = _read_table(file, warnings)
     missing = [c for c in columns.values() if c not in table.columns]
     if missing:
         raise LogError(f"{file}: no column {missing[0]!r} (the header has "
@@ -148,7 +147,7 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
              for name in ("arrival", "answer", "end") if name in columns}
     calls = []
     for index, row in enumerate(table.astype(str).itertuples(index=False, name=None)):
-        line = index + 2
+        line = lines[index]
         fields = dict(zip(table.columns, row, strict=True))
         stamps: dict[str, pd.Timestamp | None] = {
             name: _stamp(values[index]) for name, values in times.items()}
@@ -172,6 +171,40 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
     start, end = log_period(frame["arrival"])
     return LogData(frame, empty_frame(RING_COLUMNS), empty_frame(PRESENCE_COLUMNS), "csv",
                    warnings, start, end)
+
+
+def _read_table(file: Path, warnings: LogWarnings) -> tuple[pd.DataFrame, list[int]]:
+    """The CSV as text columns, and each row's line number; rows whose number of fields
+    differs from the header's are counted and left out."""
+    try:
+        text = file.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError as error:
+        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise LogError(f"{file}: the file is empty (a header line is needed)") from None
+    except csv.Error as error:
+        raise LogError(f"{file}:1: cannot be read as CSV: {error}") from None
+    rows, lines = [], []
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            warnings.add("unreadable CSV line (left out)", reader.line_num, str(error))
+            continue
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            warnings.add("line with the wrong number of fields (left out)", reader.line_num,
+                         f"{len(fields)} fields, the header has {len(header)}")
+            continue
+        rows.append(fields)
+        lines.append(reader.line_num)
+    return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
 def _times(values: pd.Series, time_format: str | None) -> list[Any]:
