@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL_ESTATE = ROOT / "scenarios" / "real_estate.yaml"
 
 
-def office_week(tmp_path: Path, duration: str = "1w") -> Path:
+def office_week(tmp_path: Path, duration: str = "4d") -> Path:
     """The real-estate office as written, over a shorter run."""
     data = yaml.safe_load(REAL_ESTATE.read_text())
     data["duration"] = duration
@@ -31,7 +31,7 @@ def office_week(tmp_path: Path, duration: str = "1w") -> Path:
 
 
 SMALL = {
-    "duration": "2d", "seed": 5,
+    "duration": "1d", "seed": 5,
     "agent_defaults": {"talk_time": "3min", "answer_probability": 0.8,
                        "direct_calls": {"rate": "1/h"}},
     "agents": [{"number": "1"}, {"number": "2"},
