@@ -35,6 +35,7 @@ TRUTH = {
     "caller_patience": {"dist": "lognormal", "mean": f"{PATIENCE_MEAN}s",
                         "sd": f"{PATIENCE_SD}s"},
     "agent_defaults": {"answer_delay": {"dist": "uniform", "low": "2s", "high": "12s"},
+                       "wrap_up": {"dist": "uniform", "low": "20s", "high": "60s"},
                        "voicemail": True},
     "agents": [
         {"number": "101", "answer_probability": 0.9,
@@ -111,6 +112,7 @@ def test_every_fitted_parameter_within_its_interval(fitted):
         _inside(_param(fitted, "mean talk time", member), mean)
         _inside(_param(fitted, "answer probability", member), TRUE_ANSWER[member])
         _inside(_param(fitted, "mean pick-up delay", member), 7.0)  # uniform 2-12 s
+    _inside(_param(fitted, "mean wrap-up", "group"), 40.0)  # uniform 20-60 s
 
 
 def test_patience_within_the_stated_tolerance(fitted):
@@ -181,7 +183,7 @@ def accuracy_table(seed: int = 11) -> str:
         rows += [("mean talk time", m, v) for m, v in TRUE_TALK.items()]
         rows += [("answer probability", m, v) for m, v in TRUE_ANSWER.items()]
         rows += [("mean pick-up delay", m, 7.0) for m in TRUE_TALK]
-        rows += [("mean caller patience", "100", PATIENCE_MEAN)]
+        rows += [("mean wrap-up", "group", 40.0), ("mean caller patience", "100", PATIENCE_MEAN)]
         lines = [f"{'parameter':<22}{'scope':>6}{'truth':>9}{'fitted':>9}  95 % interval"]
         for parameter, scope, truth in rows:
             row = _param(fit, parameter, scope)

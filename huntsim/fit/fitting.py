@@ -40,6 +40,7 @@ from huntsim.fit.inference import (
     policy_from_rings,
     queueing_from_rings,
     rough_answering,
+    wrap_up_gaps,
 )
 from huntsim.fit.logs import FORMATS, LogData, LogError, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
@@ -263,9 +264,9 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         settings.rows.append(("answer probability and delay",
                               f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
                               "rough: from answered waits (no rings in this log)"))
+    wrap_spec = _wrap_up(log, base, settings, params, confidence)
     agents: list[dict[str, Any]] = []
     away: dict[str, dict[str, Any]] = {}
-    wrap_source = "--base" if base is not None else "assumed"
     for member in members:
         agent: dict[str, Any] = {"number": member}
         base_agent = _base_agent(base, member)
@@ -291,6 +292,8 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
             agent["wrap_up"] = base_agent.wrap_up.model_dump(mode="json")
             if base_agent.after_missed is not None:
                 agent["after_missed"] = base_agent.after_missed.model_dump(mode="json")
+        elif wrap_spec is not None:
+            agent["wrap_up"] = wrap_spec
         if log.has_presence:
             stretches = presence_table(log.presence, member, log.start, log.end)
             windows = schedule_windows(stretches, log.start, log.end)
@@ -320,8 +323,6 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         elif base_agent is not None:
             agent["voicemail"] = base_agent.voicemail
         agents.append(agent)
-    settings.rows.append(("wrap_up", "from --base" if base else "0 s (not in the log)",
-                          wrap_source))
     if not log.has_presence:
         settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
 
@@ -360,6 +361,31 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     return Fit(scenario, mapping, pd.DataFrame(params),
                pd.DataFrame(settings.rows, columns=["setting", "value", "source"]),
                warnings, log, traffic, talk, patience, answer_table, source, away=away)
+
+
+MIN_WRAP_UPS = 10
+"""Fewer wrap-ups seen than this (gaps before taking a waiting caller): wrap-up not fitted."""
+
+
+def _wrap_up(log: LogData, base: Scenario | None, settings: _Settings,
+             params: list[dict[str, Any]], confidence: float) -> dict[str, Any] | str | None:
+    """Wrap-up for every member: ``--base`` (per member), else read from the log, else 0 s."""
+    if base is not None:
+        settings.rows.append(("wrap_up", "per member, from --base", "--base"))
+        return None
+    gaps, seen = wrap_up_gaps(log) if log.has_rings else (np.array([]), np.array([], bool))
+    if int(seen.sum()) < MIN_WRAP_UPS:
+        settings.rows.append(("wrap_up", "0 s", "assumed (not in the log)"))
+        return None
+    if float(np.median(gaps[seen])) < 2.0:  # within the log's whole seconds of nothing
+        settings.rows.append(("wrap_up", "0 s", "read from the log (none seen)"))
+        return None
+    fitted = fit_patience(gaps, seen, confidence)  # the same censored likelihood
+    _param(params, "mean wrap-up", "group", fitted.mean, fitted.low, fitted.high, "s",
+           len(gaps), f"censored ML ({fitted.chosen}; {fitted.events} seen whole)")
+    settings.rows.append(("wrap_up", f"mean {fitted.mean:.3g} s",
+                          "read from the log (gaps before taking a waiting caller)"))
+    return fitted.spec
 
 
 def _base_agent(base: Scenario | None, number: str) -> Any:

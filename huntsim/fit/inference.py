@@ -7,14 +7,17 @@ gives a value; each is reported as "read from the log" or "guessed":
   when one member is rung first in most calls, else ``circular``;
 - queueing: callers waiting with no phone ringing;
 - opening hours (logs without presence): the hours in which calls were answered;
-- a rough answer probability and pick-up delay from answered waits (logs without rings).
+- a rough answer probability and pick-up delay from answered waits (logs without rings);
+- wrap-up, from the gaps before a member takes a caller who was already waiting.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
 from huntsim.fit.logs import LogData
@@ -22,7 +25,9 @@ from huntsim.fit.times import empirical_values, fit_times
 from huntsim.fit.traffic import WEEKDAYS
 
 __all__ = ["by_first_ring", "number_order", "open_hours", "policy_from_rings",
-           "queueing_from_rings", "rough_answering"]
+           "queueing_from_rings", "rough_answering", "wrap_up_gaps"]
+
+FloatArray = NDArray[np.float64]
 
 
 def policy_from_rings(log: LogData) -> str | None:
@@ -110,3 +115,65 @@ def by_first_ring(log: LogData, members: list[str]) -> list[str]:
     first = starts.sort_values("start", kind="stable").groupby("call_id")["agent"].first()
     share = first.value_counts()
     return sorted(members, key=lambda m: -int(share.get(m, 0)))
+
+
+def wrap_up_gaps(log: LogData) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Wrap-up seen in a queue_log, as censored observations.
+
+    After a member's answered call ends while a caller waits in the queue (waiting, not
+    ringing anyone), the member is rung again as soon as their wrap-up is over, unless the
+    queue empties first (others took the callers). A next ring while callers still wait is
+    a wrap-up observed (to the log's whole seconds); a queue emptying first only says the
+    wrap-up was longer (censored). Periods in which the member's presence changed are
+    left out. Fit the result with a censored likelihood (:func:`fit_patience` does).
+
+    Returns
+    -------
+    times : ndarray
+        Seconds from the call's end to the next ring, or to the queue emptying.
+    seen : ndarray of bool
+        True where the next ring came first (the wrap-up itself).
+    """
+    empty = (np.array([], dtype=float), np.array([], dtype=bool))
+    calls = log.calls[log.calls["kind"] == "pilot"]
+    rings = log.rings.dropna(subset=["ring_s"])
+    if not len(rings):
+        return empty
+    rings = rings.assign(start=rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s"))
+    stay = calls["wait_s"].where(calls["outcome"] == "answered", calls["leave_s"])
+    ok = stay.notna()
+    exit_time = calls.loc[ok, "arrival"] + pd.to_timedelta(stay[ok], unit="s")
+    # callers waiting and not ringing: +1 on arrival and at a ring's end, -1 at a ring's
+    # start and on leaving (a ring that ends the wait cancels against the leaving)
+    times = np.concatenate([calls.loc[ok, "arrival"].to_numpy(), rings["end"].to_numpy(),
+                            rings["start"].to_numpy(), exit_time.to_numpy()])
+    steps = np.concatenate([np.ones(int(ok.sum())), np.ones(len(rings)),
+                            -np.ones(len(rings)), -np.ones(int(ok.sum()))])
+    order = np.lexsort((steps, times))  # at one instant the decreases first
+    times, level = times[order], np.cumsum(steps[order])
+    answered = calls[(calls["outcome"] == "answered") & calls["talk_s"].notna()
+                     & calls["wait_s"].notna()]
+    done = (answered["arrival"] + pd.to_timedelta(answered["wait_s"] + answered["talk_s"],
+                                                  unit="s")).to_numpy()
+    by_agent = {str(a): r["start"].sort_values().to_numpy() for a, r in rings.groupby("agent")}
+    presence = {str(a): p["time"].sort_values().to_numpy()
+                for a, p in log.presence.groupby("agent")}
+    gaps, seen = [], []
+    for agent, finish in zip(answered["agent"].astype(str), done, strict=True):
+        at = int(np.searchsorted(times, finish, side="right")) - 1
+        if at < 0 or level[at] <= 0:
+            continue  # nobody waiting: the member simply went idle
+        later = np.flatnonzero(level[at:] <= 0)
+        emptied = times[at + int(later[0])] if len(later) else None
+        own = by_agent.get(agent, np.array([], dtype="datetime64[ns]"))
+        i = int(np.searchsorted(own, finish, side="left"))
+        ring = own[i] if i < len(own) else None
+        end = ring if emptied is None or (ring is not None and ring <= emptied) else emptied
+        if end is None:
+            continue
+        changes = presence.get(agent)
+        if changes is not None and bool(((changes > finish) & (changes < end)).any()):
+            continue  # paused or logged out meanwhile
+        gaps.append((end - finish) / np.timedelta64(1, "s"))
+        seen.append(end is ring)
+    return np.asarray(gaps, dtype=float), np.asarray(seen, dtype=bool)
