@@ -11,13 +11,16 @@ What is read from the log, and how (each with its interval):
 - **answer probability and pick-up delay** per member from ring events
   (queue_log), and the **ring time-out**;
 - **schedules and pauses** (queue_log log-ins, log-outs and pauses);
+- **wrap-up** from the gaps before a member takes a caller who was already waiting
+  (queue_log of an office whose callers queue; censored maximum likelihood);
 - **caller patience** by censored maximum likelihood (answered callers censored).
 
 What a log cannot tell is taken from the command line, else from ``base`` (an
 existing scenario), else assumed, and every such value is listed with where it
 came from: the hunt policy (``simultaneous`` is recognised from rings that
 start together; otherwise a guess), the ring cycle, voicemail and the
-all-busy treatment, opening hours and wrap-up.
+all-busy treatment (a queue is recognised), opening hours (a CDR's are read from
+the hours in which calls were answered) and, where nobody queues, wrap-up.
 """
 
 from __future__ import annotations
