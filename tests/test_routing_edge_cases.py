@@ -264,3 +264,31 @@ def test_forwarded_out_counts_only_calls_that_left_the_office() -> None:
     meaning = metric("forwarded_rate").definition
     if "left the office" in meaning or "outside" in meaning:
         assert row["forwarded_rate"] == 0.0
+
+
+# ------------------------------------------------------------------ report
+@pytest.mark.xfail(strict=True, reason="issue 10 asks the report to show redial and forward "
+                   "flows (where callers end); huntsim.flows.caller_flows and "
+                   "plot_caller_flows are used by no report, view or command")
+def test_the_comparison_report_shows_where_callers_ended(tmp_path: Any) -> None:
+    from huntsim.flows import FLOWS
+    from huntsim.report import write_comparison
+
+    scenario = {
+        "duration": "4h", "ring_cycle": "6s", "seed": 1,
+        "redial": {"on": ["busy", "voicemail"], "probability": 0.5, "delay": "5min",
+                   "max_attempts": 3},
+        "agents": [{"numbers": "101..102", "talk_time": {"dist": "exponential", "mean": 240}},
+                   {"number": "201", "talk_time": "2min"}],
+        "hunt_groups": [
+            {"pilot": "100", "members": ["101..102"], "voicemail": True,
+             "arrivals": {"rate": "30/h"}, "forward": {"when": ["all_busy"], "to": "200"}},
+            {"pilot": "200", "members": ["201"], "voicemail": True},
+        ],
+    }
+    comparison = huntsim.compare(scenario, policies=["regular", "circular"], replications=2,
+                                 jobs=1)
+    report = write_comparison(comparison, tmp_path).read_text(encoding="utf-8").lower()
+    assert "where callers end" in report or any(
+        label in report for label in ("answered after calling again",
+                                      FLOWS["answered_elsewhere"]))
