@@ -9,9 +9,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from huntsim.aggregates import RunningTotals
 from huntsim.arrivals import Poisson, Profile
+from huntsim.calendar import WEEK, Calendar
 from huntsim.engine import run_model
 from huntsim.metrics import agent_table, summarize
 from huntsim.records import CallLog
@@ -225,17 +227,32 @@ def _open_hours(scenario: Scenario, group: HuntGroup) -> tuple[float, float] | N
         return None
     arrivals = group.arrivals
     assert arrivals is not None
-    rates, present = [], []
-    for t in np.arange(0.0, min(scenario.duration, 7 * 86400.0), 60.0):
-        if group.open is not None and not group.open.is_open_at(scenario.start, t):
-            continue
-        rates.append(arrivals.rate_at(t) if isinstance(arrivals, Profile)
-                     else arrivals.mean_rate(scenario.duration))
-        present.append(sum(a.schedule is None or a.schedule.is_open_at(scenario.start, t)
-                           for a in members))
-    if not rates:
+    t = np.arange(0.0, min(scenario.duration, 7 * 86400.0), 60.0)
+    inside = _open_mask(group.open, scenario.start, t)
+    if not inside.any():
         return None
+    t = t[inside]
+    if isinstance(arrivals, Profile):
+        starts, steps, _ = arrivals._breakpoints()
+        moment = t % arrivals.period if arrivals.period is not None else t
+        index = np.searchsorted(starts, moment, side="right") - 1
+        rates = np.where(index >= 0, steps[np.clip(index, 0, None)], 0.0)
+    else:
+        rates = np.full(len(t), arrivals.mean_rate(scenario.duration))
+    present = sum(_open_mask(a.schedule, scenario.start, t).astype(float) for a in members)
     return float(np.mean(rates)), float(np.mean(present))
+
+
+def _open_mask(calendar: Calendar | None, start: float, t: NDArray[np.float64],
+               ) -> NDArray[np.bool_]:
+    """Whether ``calendar`` is open at each simulation time ``t`` (always, without one)."""
+    if calendar is None:
+        return np.ones(len(t), dtype=bool)
+    begins = np.array([b for b, _ in calendar.intervals])
+    ends = np.array([e for _, e in calendar.intervals])
+    moment = (start + t) % WEEK
+    i = np.searchsorted(begins, moment, side="right") - 1
+    return (i >= 0) & (moment < ends[np.clip(i, 0, None)])
 
 
 def _overload(scenario: Scenario, group: HuntGroup) -> str | None:
