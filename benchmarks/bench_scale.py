@@ -3,6 +3,9 @@
 The experiment is fixed (default: 128 quarter-long runs of the real-estate
 office, 4 policies x 32 replications), so wall times are comparable between
 worker counts; every run's tables must be identical to the serial run's.
+On a machine shared with other work, wall times understate the speed-up; the
+CPU seconds of the main process and of the workers, which other work does not
+change much, give the speed-up the same work would have on idle cores.
 
     .venv/bin/python benchmarks/bench_scale.py                # 1, 2, 4 ... cores, then Dask
     .venv/bin/python benchmarks/bench_scale.py --runs 32      # a smaller experiment
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -47,6 +52,12 @@ def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, value
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds used so far by this process and by its finished child processes."""
+    times = os.times()
+    return times.user + times.system, times.children_user + times.children_system
+
+
 def empty_cluster(workers: int) -> None:
     """Start a LocalCluster as ``compare`` does, import huntsim on its workers, close it."""
     from distributed import Client, LocalCluster
@@ -79,18 +90,27 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, float] = {}
     serial = None
     all_same = True
+    serial_cpu = math.nan
     for workers in worker_counts(args.max_workers):
+        own, children = cpu_seconds()
         elapsed, result = timed(lambda w=workers: experiment(jobs=w))
+        own_after, children_after = cpu_seconds()
+        main_cpu, workers_cpu = own_after - own, children_after - children
         times[f"{workers} worker(s)"] = elapsed
         if serial is None:
             serial = result
-            note = "(the reference)"
+            serial_cpu = main_cpu + workers_cpu
+            note = f"(the reference; {serial_cpu:.1f} CPU s)"
         else:
             same = same_tables(serial, result)
             all_same &= same
+            # what the same CPU work gives on idle cores: the workers' share in parallel,
+            # the main process's (sending, receiving, building the tables) on top
+            idle = serial_cpu / (workers_cpu / workers + main_cpu)
             note = f"speed-up {times['1 worker(s)'] / elapsed:5.2f}x " \
                    f"({100 * times['1 worker(s)'] / elapsed / workers:3.0f} % efficiency), " \
-                   f"tables identical: {same}"
+                   f"tables identical: {same}; CPU s: main {main_cpu:.1f}, workers " \
+                   f"{workers_cpu:.1f}, so about {idle:.2f}x on idle cores"
         print(f"  processes, {workers:3d} worker(s): {elapsed:7.2f} s  {note}", flush=True)
     if not args.no_dask:
         workers = args.max_workers
