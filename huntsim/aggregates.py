@@ -87,7 +87,7 @@ class RunningTotals:
         self.absent_s = [[0.0] * n for _ in ABSENCES]
         self.after_hours = [0] * len(pilots)
         self.calls = 0
-        self._route: tuple[int, int, int, bool] = (-1, 1, 0, False)
+        self._route: tuple[int, int, int, int, float, bool] = (-1, 1, 0, 0, 0.0, False)
         # the groups a call dialled to each group passes through when forwarded
         targets = forward_to or {}
         index = {pilot: i for i, pilot in enumerate(pilots)}
@@ -111,40 +111,54 @@ class RunningTotals:
         if arrival < self.warmup:
             return
         self.calls += 1
-        route_call, attempt, forwards, passed_closed = self._route
+        route_call, attempt, forwards, closed_hops, caller_arrival, caller_closed = self._route
         if route_call != call_id:
-            attempt, forwards, passed_closed = 1, 0, False
-        if forwards:
-            # the groups it passed through saw it forwarded (see metrics.group_visits)
-            for hop, passed in enumerate(self.chains[dialed][:forwards]):
-                if passed_closed:
-                    self.after_hours[passed] += 1
-                    continue
-                through = self.scopes[passed]
-                through.offered += 1
-                through.outcomes[Outcome.FORWARDED] += 1
-                if hop:
-                    through.forwarded_in += 1
-        if after_hours:
-            self.after_hours[group] += 1
-            self.pilot_after_hours += 1
-            return
-        scope = self.scopes[group]  # group -1 (a direct call) is the last scope
-        dialled = self.scopes[dialed] if group >= 0 else scope
-        if forwards:
-            scope.forwarded_in += 1
-            if dialled is not scope:
-                dialled.dialled_elsewhere += 1
-        wait_us = round((answer - arrival) * 1_000_000) if outcome == Outcome.ANSWERED else 0
-        _count(scope, outcome, offers, wait_us)
-        _count_caller(dialled, outcome, attempt)
-        if group >= 0:
-            _count(self.all_pilot, outcome, offers, wait_us)
-            _count_caller(self.all_pilot, outcome, attempt)
+            attempt, forwards, closed_hops = 1, 0, int(after_hours)
+        # a caller counts from a first attempt in the window, in opening hours
+        counted = (not after_hours if attempt == 1
+                   else caller_arrival >= self.warmup and not caller_closed)
+        if group < 0:  # a direct call: the last scope
+            scope = self.scopes[-1]
+            _count(scope, outcome, offers, self._wait_us(outcome, answer, arrival))
+            _count_caller(scope, outcome, attempt)
             if outcome == Outcome.ANSWERED:
-                self.group_answered[agent] += 1
-        elif outcome == Outcome.ANSWERED:
-            self.direct_answered[agent] += 1
+                self.direct_answered[agent] += 1
+            return
+        # the groups it passed through saw it forwarded (see metrics.group_visits)
+        for hop, passed in enumerate(self.chains[dialed][:forwards]):
+            if closed_hops >> min(hop, 15) & 1:
+                self.after_hours[passed] += 1
+                continue
+            through = self.scopes[passed]
+            through.offered += 1
+            through.outcomes[Outcome.FORWARDED] += 1
+            if hop:
+                through.forwarded_in += 1
+        dialled = self.scopes[dialed]
+        if counted:
+            _count_caller(dialled, outcome, attempt)
+            _count_caller(self.all_pilot, outcome, attempt)
+        wait_us = self._wait_us(outcome, answer, arrival)
+        if after_hours:
+            self.pilot_after_hours += 1
+        else:
+            _count(self.all_pilot, outcome, offers, wait_us)
+            if group != dialed:
+                dialled.dialled_elsewhere += 1
+        scope = self.scopes[group]
+        if closed_hops >> min(forwards, 15) & 1:  # closed when the call reached it
+            self.after_hours[group] += 1
+        else:
+            _count(scope, outcome, offers, wait_us)
+            if forwards:
+                scope.forwarded_in += 1
+        if outcome == Outcome.ANSWERED:
+            self.group_answered[agent] += 1
+
+    @staticmethod
+    def _wait_us(outcome: int, answer: float, arrival: float) -> int:
+        """The wait to answer in whole microseconds (0 for a call not answered)."""
+        return round((answer - arrival) * 1_000_000) if outcome == Outcome.ANSWERED else 0
 
     def _inside(self, start: float, end: float) -> float:
         return max(0.0, min(end, self.duration) - max(start, self.warmup))
@@ -160,9 +174,10 @@ class RunningTotals:
             self.offers_missed[agent] += 1
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
-                  forwarded_after_hours: bool = False) -> None:
-        """Note the attempt and forwards of the call about to be added."""
-        self._route = (call_id, attempt, forwards, forwarded_after_hours)
+                  closed_hops: int = 0, caller_arrival: float = 0.0,
+                  caller_closed: bool = False) -> None:
+        """Note the attempt, forwards and closed groups of the call about to be added."""
+        self._route = (call_id, attempt, forwards, closed_hops, caller_arrival, caller_closed)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Add the part of one absence inside the window."""

@@ -265,7 +265,9 @@ class _Call:
         "base",
         "block",
         "caller",
-        "closed_hop",
+        "caller_arrival",
+        "caller_closed",
+        "closed_hops",
         "deadline",
         "dialed",
         "entered",
@@ -298,7 +300,9 @@ class _Call:
         self.caller = call_id
         self.attempt = 0  # 0: the caller's first call
         self.forwards = 0
-        self.closed_hop = False  # passed on by a group that was closed
+        self.closed_hops = 0  # bit h: the h-th group the call reached was closed
+        self.caller_arrival = arrival  # the caller's first attempt: when, and if after hours
+        self.caller_closed = False
         self.entered = arrival
         # ordinals of this call's offers in the caller's streams (see _enter)
         self.shift = 0
@@ -357,6 +361,8 @@ class _Model:
             self.groups.append(group)
         self._route_groups(key_of)
         self.next_call_id = 0
+        self.hops: list[tuple[_Call, _Group]] = []
+        self.hopping = False
         self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
         self.counts_misses = any(m.miss_limit for m in self.members)
         self._start_arrivals(seed)
@@ -437,10 +443,11 @@ class _Model:
         call.shift = call.base - call.offers
         call.next_ordinal = call.base + len(group.members)
         if not group.is_open:
+            call.closed_hops |= 1 << min(call.forwards, 15)
             if "after_hours" in group.forward_cases:
-                self._forward(call, after_hours=True)
+                self._forward(call)
             else:
-                self._finish(call, group.after_hours, after_hours=True)
+                self._finish(call, group.after_hours)
             return
         if group.idle == 0:
             if call.deadline <= now:  # no patience left: gone at once
@@ -480,18 +487,29 @@ class _Model:
         else:
             self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.BUSY)
 
-    def _forward(self, call: _Call, after_hours: bool = False) -> None:
-        """Pass the call to the group's forward target (another group, or out)."""
+    def _forward(self, call: _Call) -> None:
+        """Pass the call to the group's forward target (another group, or out).
+
+        Iterative: a call passed along a chain of groups that all forward at once
+        takes one loop here per group, not one stack frame each.
+        """
         group = call.group
         assert group is not None
         if call.deadline <= self.env.now:
             self._finish(call, Outcome.ABANDONED)
-        elif group.forward_to is None:
-            self._finish(call, Outcome.FORWARDED, after_hours=after_hours)
-        else:
-            call.forwards += 1
-            call.closed_hop = call.closed_hop or after_hours
-            self._enter(call, group.forward_to)
+            return
+        if group.forward_to is None:
+            self._finish(call, Outcome.FORWARDED)
+            return
+        call.forwards += 1
+        self.hops.append((call, group.forward_to))
+        if self.hopping:
+            return  # the loop below, further up the stack, takes it
+        self.hopping = True
+        while self.hops:
+            moving, target = self.hops.pop(0)
+            self._enter(moving, target)
+        self.hopping = False
 
     def _hunt(self, call: _Call) -> None:
         """Offer the call to the next idle member who has not had it yet."""
@@ -734,45 +752,52 @@ class _Model:
         now_s = now / TICKS_PER_SECOND
         offers = call.staggered
         picked = [o for o in offers if 0 <= o[2] <= now]
-        if picked or call.deadline <= now:
-            # a pick-up (also at the caller's deadline), or the caller hung up
-            winner = min(picked, key=lambda o: (o[2], o[0].position))[0] if picked else None
+        if picked:
+            # the first pick-up (ties: list order) takes it, also at the caller's deadline
+            winner = min(picked, key=lambda o: (o[2], o[0].position))[0]
             call.staggered = []
             for member, start, _pick, _end in offers:
-                result = (RingResult.CALLER_HUNG_UP if winner is None
-                          else RingResult.ANSWERED if member is winner
+                result = (RingResult.ANSWERED if member is winner
                           else RingResult.ANSWERED_ELSEWHERE)
                 self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
                                now_s, result)
-            if winner is not None:
-                self._answer(call, winner)
-                if self.counts_misses:
-                    self._count_misses([winner], winner, False)
-            else:
-                self._finish(call, Outcome.ABANDONED)
+            self._answer(call, winner)
+            if self.counts_misses:
+                self._count_misses([winner], winner, False)
             for member, *_ in offers:
                 if member is not winner:
                     self._release(member)
             return
+        # rings that ran their time-out end as no answer, even as the caller gives up
         expired = [o for o in offers if o[3] <= now]
         if expired:
-            call.staggered = [o for o in offers if o[3] > now]
+            offers = call.staggered = [o for o in offers if o[3] > now]
             for member, start, _pick, _end in expired:
                 self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
                                now_s, RingResult.NO_ANSWER)
-        if 0 <= call.next_join <= now:
-            self._stagger_join(call)
-        if call.staggered or call.next_join >= 0:
-            self._stagger_next_step(call)
+        if call.deadline <= now:
+            call.staggered = []
+            for member, start, _pick, _end in offers:
+                self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
+                               now_s, RingResult.CALLER_HUNG_UP)
+            self._finish(call, Outcome.ABANDONED)
         else:
-            self._hunt_over(call)
-        # the call has moved on; only now are the members who rang out free again
+            if 0 <= call.next_join <= now:
+                self._stagger_join(call)
+            if call.staggered or call.next_join >= 0:
+                self._stagger_next_step(call)
+            else:
+                self._hunt_over(call)
+        # the call has moved on; only now are the members it rang free again
+        hung_up = [o[0] for o in offers] if call.deadline <= now else []
         if expired:
-            ringing = [o[0] for o in expired]
+            rang_out = [o[0] for o in expired]
             if self.counts_misses:
-                self._count_misses(ringing, None, True)
-            for member in ringing:
+                self._count_misses(rang_out, None, True)
+            for member in rang_out:
                 self._release(member)
+        for member in hung_up:
+            self._release(member)
 
     def _ring_all(self, call: _Call, ringing: list[_Member]) -> None:
         """Ring several members at once; the first to pick up takes the call."""
@@ -903,8 +928,7 @@ class _Model:
         self.unblock(cast(_Member, event.value), _NOT_READY)
 
     def _finish(self, call: _Call, outcome: int, agent: int = -1,
-                answer: int = 0, talk: int = 0, wrap_up: int = 0,
-                after_hours: bool = False) -> None:
+                answer: int = 0, talk: int = 0, wrap_up: int = 0) -> None:
         """Record the call (times in ticks here, in seconds for the recorder)."""
         second = TICKS_PER_SECOND
         if agent >= 0:
@@ -915,10 +939,10 @@ class _Model:
             end_s = self.env.now / second
         if call.attempt or call.forwards:
             self.add_route(call.id, call.caller, call.attempt + 1, call.forwards,
-                           call.closed_hop)
+                           call.closed_hops, call.caller_arrival / second, call.caller_closed)
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
-                      wrap_up_s, end_s, call.offers, after_hours)
+                      wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
         if call.kind == PILOT:
             origin = self.groups[call.dialed]
             if origin.redial_on >> outcome & 1:
@@ -951,6 +975,9 @@ class _Model:
         call = _Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
         self.next_call_id += 1
         call.caller = previous.caller
+        call.caller_arrival = previous.caller_arrival
+        call.caller_closed = previous.caller_closed if previous.attempt else bool(
+            previous.closed_hops & 1)
         call.attempt = attempt
         call.next_ordinal = attempt * _ATTEMPT_STRIDE
         self._enter(call, group)

@@ -71,8 +71,9 @@ _OUTCOME_WORDS: dict[str, tuple[str, str, bool | None]] = {
                   False),
     "abandoned": ("Caller hung up", "the caller hung up while waiting (ringing or queued)",
                   False),
-    "forwarded": ("Forwarded out", "the call left the office, forwarded to an outside number",
-                  None),
+    "forwarded": ("Forwarded", "the group passed the call on (forward): to another group "
+                  "(in that group's row) or out of the office (in 'all pilot calls': the call "
+                  "left the office)", None),
 }
 
 

@@ -92,7 +92,12 @@ def _flow(scope: pd.DataFrame, dialled: pd.DataFrame,
                else pd.Series(False, index=scope.index))
     attempt = (dialled["attempt"] if "attempt" in dialled
                else pd.Series(1, index=dialled.index))
-    first = dialled[attempt == 1]
+    closed = (dialled["after_hours"].astype(bool) if "after_hours" in dialled
+              else pd.Series(False, index=dialled.index))
+    first = dialled[(attempt == 1) & ~closed]
+    if "caller_id" in dialled:
+        # every attempt of the callers whose first attempt is counted, and no other
+        dialled = dialled[dialled["caller_id"].isin(first["caller_id"])]
     callers = len(first)
     answered = int((dialled["outcome"] == "answered").sum())
     row: dict[str, float] = {
@@ -115,10 +120,11 @@ def group_visits(calls: pd.DataFrame,
     A call that was never forwarded is one row, in its ``group``. One forwarded
     ``k`` times is ``k + 1`` rows: one for each group it passed through, along
     the forwards from the pilot dialled (``forward_to``: pilot -> next pilot),
-    with outcome ``forwarded`` (passed on), no answer, no rings (all of a
-    call's rings count where it ended) and ``after_hours`` when a closed group
-    passed it on; then its row in the group where it ended, as it is, with
-    ``arrived_forwarded`` true. So each group's figures are of every call that
+    with outcome ``forwarded`` (passed on), no answer and no rings (all of a
+    call's rings count where it ended); then its row in the group where it
+    ended, as it is, with ``arrived_forwarded`` true. Each row's
+    ``after_hours`` says whether that group was closed when the call reached it
+    (from ``closed_hops``). So each group's figures are of every call that
     reached it, as its members saw them.
     """
     pilot = calls[calls["kind"] == "pilot"]
@@ -126,12 +132,17 @@ def group_visits(calls: pd.DataFrame,
     if "forwards" not in pilot or not (pilot["forwards"] > 0).any():
         return stayed
     moved = pilot["forwards"] > 0
-    parts = [stayed[~moved], stayed[moved].assign(arrived_forwarded=True)]
     forwarded = pilot[moved]
-    dialled = forwarded["dialed"].astype(str).to_numpy()
     hops = forwarded["forwards"].to_numpy()
-    closed = (forwarded["forwarded_after_hours"].to_numpy(dtype=bool)
-              if "forwarded_after_hours" in forwarded else np.zeros(len(forwarded), bool))
+    closed = (forwarded["closed_hops"].to_numpy(dtype=np.int64) if "closed_hops" in forwarded
+              else np.zeros(len(forwarded), dtype=np.int64))
+
+    def closed_at(hop: NDArray[np.int64] | int) -> NDArray[np.bool_]:
+        return ((closed >> np.minimum(hop, 15)) & 1).astype(bool)
+
+    parts = [stayed[~moved],
+             stayed[moved].assign(arrived_forwarded=True, after_hours=closed_at(hops))]
+    dialled = forwarded["dialed"].astype(str).to_numpy()
     chains = {start: _chain(start, forward_to or {}) for start in set(dialled)}
     nobody = np.zeros(len(forwarded), dtype=bool)
     passed = forwarded.assign(
@@ -143,7 +154,7 @@ def group_visits(calls: pd.DataFrame,
         here = hops > hop
         groups = [chains[d][hop] if hop < len(chains[d]) else "" for d in dialled[here]]
         parts.append(passed[here].assign(visited=groups, arrived_forwarded=hop > 0,
-                                          after_hours=closed[here]))
+                                          after_hours=closed_at(hop)[here]))
     visits = pd.concat(parts)
     return visits.sort_values(["call_id", "arrived_forwarded"], kind="stable")
 
@@ -196,19 +207,23 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     else:
         closed = calls.iloc[:0]
     pilot = calls[calls["kind"] == "pilot"]
-    dialled_group = pilot["dialed"].astype(str) if "dialed" in pilot else pilot["group"]
-    ended_group = pilot["group"].astype(str)
+    dialled_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
+                     ).astype(str)
+    ended_group = pilot_all["group"].astype(str)
+    open_on_arrival = ~pilot_all["after_hours"].astype(bool) if "after_hours" in pilot_all \
+        else pd.Series(True, index=pilot_all.index)
     visited = visits_open["visited"]
     for group in groups:
         scope = visits_open[visited == group]
-        dialled = pilot[dialled_group == group]
-        elsewhere = int((ended_group[dialled.index] != group).sum())
+        dialled = pilot_all[dialled_group == group]
+        elsewhere = int(((ended_group != group) & (dialled_group == group)
+                         & open_on_arrival).sum())
         rows[group] = pd.concat([_scope_summary(scope, threshold_s),
                                  pd.Series(_flow(scope, dialled, elsewhere), dtype=float)])
         rows[group]["after_hours"] = int((closed_visits == group).sum())
     if len(groups) > 1:
         rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
-                                             pd.Series(_flow(pilot, pilot, 0), dtype=float)])
+                                             pd.Series(_flow(pilot, pilot_all, 0), dtype=float)])
         rows["all pilot calls"]["after_hours"] = int((closed["kind"] == "pilot").sum())
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
@@ -371,7 +386,10 @@ def group_metrics(
     caller figures of :func:`summarize` over the calls first dialled to it.
     """
     visits = group_visits(calls, forward_to)
-    pilot = visits[visits["visited"] == group]
+    here = visits[visits["visited"] == group]
+    closed_here = here["after_hours"].astype(bool) if "after_hours" in here \
+        else pd.Series(False, index=here.index)
+    pilot = here[~closed_here]  # a visit while the group was closed rang nobody
     all_pilot = calls[calls["kind"] == "pilot"]
     dialled = all_pilot[all_pilot["dialed"].astype(str) == group] if "dialed" in all_pilot \
         else pilot
@@ -389,6 +407,7 @@ def group_metrics(
     metrics: pd.Series = pd.concat([
         per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load), flow
     ])
+    metrics["after_hours"] = float(closed_here.sum())
     return metrics
 
 

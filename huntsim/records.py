@@ -80,10 +80,12 @@ class Recorder(Protocol):
         """A ring offer of the call that arrived at ``arrival`` ended."""
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
-                  forwarded_after_hours: bool) -> None:
+                  closed_hops: int, caller_arrival: float, caller_closed: bool) -> None:
         """The call about to be added is a redial or was forwarded (else: its own
-        caller, attempt 1, no forwards); ``forwarded_after_hours``: a closed group
-        passed it on."""
+        caller, attempt 1, no forwards, reached one group). ``closed_hops``: bit
+        ``h`` set when the h-th group it reached was closed; ``caller_arrival``
+        and ``caller_closed``: when the caller's first attempt arrived and whether
+        it was after hours."""
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
@@ -130,7 +132,7 @@ class CallLog:
         self.route_caller = array("q")
         self.route_attempt = array("i")
         self.route_forwards = array("h")
-        self.route_closed = array("b")
+        self.route_closed = array("h")
 
     def __len__(self) -> int:
         return len(self.call_id)
@@ -164,13 +166,15 @@ class CallLog:
         self.offer_result.append(result)
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
-                  forwarded_after_hours: bool = False) -> None:
-        """Note that a call is a redial or was forwarded."""
+                  closed_hops: int = 0, caller_arrival: float = 0.0,
+                  caller_closed: bool = False) -> None:
+        """Note that a call is a redial or was forwarded (the caller's first
+        attempt is in the table, or before it)."""
         self.route_call.append(call_id)
         self.route_caller.append(caller_id)
         self.route_attempt.append(attempt)
         self.route_forwards.append(forwards)
-        self.route_closed.append(forwarded_after_hours)
+        self.route_closed.append(closed_hops)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Append one absence."""
@@ -209,6 +213,8 @@ class CallLog:
         answer = column(self.answer, "f8")
         call_ids = column(self.call_id, "i8")
         caller_id, attempt, forwards, closed = self._routes(call_ids)
+        after_hours = np.isin(call_ids, np.frombuffer(self.after_hours_calls, dtype=np.int64))
+        closed |= after_hours.astype(np.int16)  # bit 0: closed when dialled
         dialed_labels = self.pilot_numbers + self.agent_numbers
         return pd.DataFrame(
             {
@@ -226,24 +232,23 @@ class CallLog:
                 "wrap_up_s": column(self.wrap_up, "f8"),
                 "end_s": column(self.end, "f8"),
                 "offers": column(self.offers, "i2").astype("int16"),
-                "after_hours": np.isin(call_ids,
-                                       np.frombuffer(self.after_hours_calls, dtype=np.int64)),
+                "after_hours": after_hours,
                 "caller_id": caller_id,
                 "attempt": attempt,
                 "forwards": forwards,
-                "forwarded_after_hours": closed,
+                "closed_hops": closed,
             }
         )
 
     def _routes(self, call_ids: NDArray[np.int64],
                 ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16],
-                           NDArray[np.bool_]]:
-        """Caller, attempt (from 1), forwards and whether a closed group passed it
-        on, of each call in ``call_ids`` (sorted)."""
+                           NDArray[np.int16]]:
+        """Caller, attempt (from 1), forwards and closed hops of each call in
+        ``call_ids`` (sorted)."""
         caller_id = call_ids.copy()
         attempt = np.ones(len(call_ids), dtype=np.int32)
         forwards = np.zeros(len(call_ids), dtype=np.int16)
-        closed = np.zeros(len(call_ids), dtype=bool)
+        closed = np.zeros(len(call_ids), dtype=np.int16)
         routed = np.frombuffer(self.route_call, dtype=np.int64)
         if len(routed):
             where = np.searchsorted(call_ids, routed)
@@ -253,7 +258,7 @@ class CallLog:
             caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
             attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int32)[found]
             forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int16)[found]
-            closed[rows] = np.frombuffer(self.route_closed, dtype=np.int8)[found] != 0
+            closed[rows] = np.frombuffer(self.route_closed, dtype=np.int16)[found]
         return caller_id, attempt, forwards, closed
 
     def offers_frame(self, first_call: int = 0) -> pd.DataFrame:

@@ -296,16 +296,15 @@ def measure(task: RunTask) -> Measurement:
     forwards = forward_map(scenario.hunt_groups)
     for group in scenario.hunt_groups:
         loads = member_loads(result.agents, group.members)
-        metric = group_metrics(in_hours, offers, loads["load_erlang"], group.pilot,
+        metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
                                forwards)
-        all_pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
-        if weekly:
-            metric["after_hours"] = float(all_pilot["after_hours"].sum()
-                                          if "after_hours" in all_pilot else 0)
+        if not weekly:
+            metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
                                      "value": metric.to_numpy(dtype=float)}))
         pilot = in_hours[(in_hours["kind"] == "pilot") & (in_hours["group"] == group.pilot)]
+        all_pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
         extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
                                                   "offers_missed", "occupancy"]]
         loads = loads.join(extra, on="agent")

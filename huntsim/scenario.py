@@ -554,9 +554,9 @@ def _redial_violations(scenario: Scenario) -> list[str]:
         (f"hunt_groups[{g}].redial", group.redial)
         for g, group in enumerate(scenario.hunt_groups)]
     for where, redial in redials:
-        if redial is not None and redial.probability > 0 and redial.delay.mean <= 0:
-            problems.append(f"{where}.delay: a mean of {redial.delay.mean:g} s; a redial "
-                            "needs some time between attempts")
+        if redial is not None and redial.probability > 0 and not redial.delay.mean >= 1:
+            problems.append(f"{where}.delay: a mean of {redial.delay.mean:g} s; callers "
+                            "take a second or more to call again (give a mean of 1s or more)")
     return problems
 
 

@@ -79,34 +79,50 @@ class Tickets:
         self._seed = seed
         self._source = source
         self._patience = patience
-        self._streams: dict[tuple[str, int], np.random.Generator] = {}
+        # each quantity's generator, and the block its next numbers belong to
+        self._streams: dict[tuple[str, int], tuple[np.random.Generator, int]] = {}
         self._block: TicketBlock | None = None
+        self._blocks = 0
         self._row = BLOCK
 
-    def stream(self, quantity: str, ordinal: int = 0) -> np.random.Generator:
-        """The generator of one quantity (and offer ordinal) of this source."""
+    def draw(self, quantity: str, ordinal: int, block: int) -> Any:
+        """The ``BLOCK`` uniform numbers of one quantity for the callers of block ``block``.
+
+        Block ``b`` always gets numbers ``b * BLOCK`` to ``(b + 1) * BLOCK - 1``
+        of the quantity's stream, whichever blocks drew before it and in which
+        order (the generator is advanced to them), so that a caller's luck never
+        depends on what other callers needed.
+        """
         key = (quantity, ordinal)
-        rng = self._streams.get(key)
-        if rng is None:
+        cached = self._streams.get(key)
+        if cached is not None and cached[1] == block:
+            rng = cached[0]
+        else:
             rng = generator(self._seed, *self._source, quantity, str(ordinal))
-            self._streams[key] = rng
-        return rng
+            if block:
+                # one 64-bit step per number (PCG64, the default generator)
+                rng.bit_generator.advance(block * BLOCK)  # type: ignore[attr-defined]
+        values = rng.random(BLOCK)
+        self._streams[key] = (rng, block + 1)
+        return values
 
     def take(self) -> tuple[TicketBlock, int]:
         """The next caller's block and row."""
         row = self._row
         if row >= BLOCK:
-            self._block = TicketBlock(self)
+            self._block = TicketBlock(self, self._blocks)
+            self._blocks += 1
             row = 0
         self._row = row + 1
         assert self._block is not None
         return self._block, row
 
-    def patience_block(self, attempt: int = 0) -> list[int] | None:
-        """Patience of a block of callers, in microseconds (or None: callers never hang up)."""
+    def patience_block(self, block: int, attempt: int = 0) -> list[int] | None:
+        """Patience of block ``block``'s callers on their ``attempt``-th call, in
+        microseconds (or None: callers never hang up)."""
         if self._patience is None:
             return None
-        return ticks_of(self._patience.quantile(self.stream("patience", attempt).random(BLOCK)))
+        return ticks_of(self._patience.quantile(self.draw("patience", attempt, block)))
 
 
 class TicketBlock:
@@ -117,11 +133,12 @@ class TicketBlock:
     """
 
     __slots__ = ("_answers", "_later_patience", "_lists", "_tickets", "_times", "_uniform",
-                 "patience")
+                 "index", "patience")
 
-    def __init__(self, tickets: Tickets) -> None:
+    def __init__(self, tickets: Tickets, index: int) -> None:
         self._tickets = tickets
-        self.patience = tickets.patience_block()
+        self.index = index
+        self.patience = tickets.patience_block(index)
         self._later_patience: dict[int, list[int] | None] = {}
         self._lists: dict[tuple[str, int], list[float]] = {}
         self._uniform: dict[tuple[str, int], Any] = {}
@@ -133,7 +150,7 @@ class TicketBlock:
         if attempt == 0:
             return self.patience
         if attempt not in self._later_patience:
-            self._later_patience[attempt] = self._tickets.patience_block(attempt)
+            self._later_patience[attempt] = self._tickets.patience_block(self.index, attempt)
         return self._later_patience[attempt]
 
     def uniform(self, quantity: str, ordinal: int) -> list[float]:
@@ -154,7 +171,7 @@ class TicketBlock:
         key = (quantity, ordinal)
         u = self._uniform.get(key)
         if u is None:
-            u = self._tickets.stream(quantity, ordinal).random(BLOCK)
+            u = self._tickets.draw(quantity, ordinal, self.index)
             self._uniform[key] = u
         return u
 

@@ -330,13 +330,17 @@ def retrial_queue(n: int, arrival_rate: float, aht_s: float, mean_delay_s: float
     >>> round(retrial_queue(4, 3 / 180, 180, 0.05).first_blocked, 3), round(erlang_c(4, 3.0), 3)
     (0.509, 0.509)
     """
+    if not (mean_delay_s > 0 and math.isfinite(mean_delay_s)):
+        raise ValueError(f"mean_delay_s (={mean_delay_s!r}) must be a finite number of "
+                         "seconds greater than 0")
     load = arrival_rate * aht_s
     _check(n, load)
+    if arrival_rate == 0:
+        return Retrial(first_blocked=0.0, retries_per_call=0.0, mean_waiting=0.0,
+                       truncation=0)
     if n == 0 or load >= n:
         raise ValueError(f"load (={load:g} Erlang) must be below n (={n}): otherwise the "
                          "callers waiting to try again grow without bound")
-    if not mean_delay_s > 0:
-        raise ValueError(f"mean_delay_s (={mean_delay_s!r}) must be greater than 0")
     previous: Retrial | None = None
     level = 64
     while level <= max_waiting:

@@ -37,7 +37,7 @@ def test_rows_about_nothing_are_left_out():
     redials = summary_text(_summary(attempts_per_caller=[1.3], forwarded_rate=[0.02]))
     assert "Callers answered (% of callers)" in redials
     assert "Busy signal on the first attempt (% of callers)" in redials
-    assert "Forwarded out (% of calls)" in redials
+    assert "Forwarded (% of calls)" in redials
 
 
 def test_the_agent_table_has_units_in_headers_and_none_in_cells():

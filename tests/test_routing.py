@@ -165,8 +165,10 @@ def test_after_hours_forwarding_rings_nobody_in_the_closed_group() -> None:
     scenario = two_groups({"open": ["mon 09:00-17:00"],
                            "forward": {"when": ["after_hours"], "to": "200"}}, {})
     call = huntsim.simulate(scenario, seed=1).calls.iloc[0]  # Monday 00:00:10: closed
+    # after hours where it was dialled (left out of the office's rates), answered by 200
     assert (call["group"], call["outcome"], call["answer_s"], call["after_hours"]) == (
-        "200", "answered", 15.0, False)
+        "200", "answered", 15.0, True)
+    assert call["closed_hops"] == 1
 
 
 @pytest.mark.parametrize(("forwards", "message"), [
