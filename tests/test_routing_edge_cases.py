@@ -289,9 +289,6 @@ def test_a_call_forwarded_in_hours_to_a_closed_group_still_counts_as_a_caller(
 
 
 # ------------------------------------------------------------------ export
-@pytest.mark.xfail(strict=True, reason="the queue_log export writes a forwarded call as one "
-                   "entry in the group where it ended: the group dialled never sees it, and "
-                   "its member's ring is logged in the other group's queue")
 def test_the_queue_log_export_keeps_each_ring_in_its_own_queue() -> None:
     from huntsim.fit.export import queue_log_text
 

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.outputs import atomic_write
+from huntsim.routing import forward_map
 from huntsim.simulation import Result
 
 __all__ = [
@@ -135,24 +136,29 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             offers["start_s"].tolist(), offers["end_s"].tolist(),
             offers["result"].astype(str).tolist(), strict=True):
         by_call.setdefault(int(cid), []).append((agent, float(start), float(end), outcome))
+    group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
+    chains = forward_map(result.scenario.hunt_groups)
     for row in _rows(pilot):
         cid = int(row.call_id)
         t0 = epoch0 + float(row.arrival_s)
         uid = f"{int(t0)}.{cid}"
-        queue = str(row.group)
         caller = _caller(row, cid)
-        yield t0, 0, f"{int(t0)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}"
-        for agent, start, end_s, outcome in by_call.get(cid, ()):
-            end = epoch0 + end_s
-            ring_s = end_s - start
-            head = f"{int(end)}|{uid}|{queue}|PJSIP/{agent}"
-            if outcome == "no_answer":
-                yield end, 1, f"{head}|RINGNOANSWER|{ring_s * 1000:.0f}"
-            elif outcome in ("caller_hung_up", "answered_elsewhere"):
-                yield end, 1, f"{head}|RINGCANCELED|{ring_s * 1000:.0f}"
-            elif outcome == "answered":
-                hold = round(float(row.wait_s))
-                yield end, 2, f"{head}|CONNECT|{hold}|{int(end)}.{cid}1|{round(ring_s)}"
+        rings = by_call.get(cid, [])
+        # a forwarded call enters each queue on its way, with the same uniqueid
+        queues = [str(row.dialed)]
+        for _ in range(int(getattr(row, "forwards", 0))):
+            queues.append(chains.get(queues[-1], str(row.group)))
+        entered = t0
+        for hop, queue in enumerate(queues):
+            yield entered, 0, f"{int(entered)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}"
+            here = [r for r in rings if group_of.get(r[0]) == queue]
+            yield from _ring_lines(here, row, uid, queue, epoch0, cid)
+            if hop < len(queues) - 1:  # passed on to the next queue
+                left = max([entered] + [epoch0 + r[2] for r in here])
+                waited = round(left - t0)
+                yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|EXITWITHTIMEOUT|1|1|{waited}"
+                entered = left
+        queue = queues[-1]
         outcome = str(row.outcome)
         if outcome == "answered":
             done = epoch0 + float(row.answer_s) + float(row.talk_s)
@@ -166,10 +172,26 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             event = "ABANDON"
         elif outcome in ("voicemail", "busy", "no_answer"):
             event = "EXITWITHTIMEOUT" if int(row.offers) > 0 else "EXITEMPTY"
-        else:  # an outcome this exporter does not know (e.g. forwarded): the caller left
+        else:  # forwarded out of the office: the queue's time-out destination took it
             event = "EXITWITHTIMEOUT"
         yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|{event}|1|1|{waited}"
     yield from _presence_lines(result, epoch0)
+
+
+def _ring_lines(rings: list[tuple[str, float, float, str]], row: Any, uid: str, queue: str,
+                epoch0: float, cid: int) -> Iterator[tuple[float, int, str]]:
+    """The ring events of one call in one queue."""
+    for agent, start, end_s, outcome in rings:
+        end = epoch0 + end_s
+        ring_s = end_s - start
+        head = f"{int(end)}|{uid}|{queue}|PJSIP/{agent}"
+        if outcome == "no_answer":
+            yield end, 1, f"{head}|RINGNOANSWER|{ring_s * 1000:.0f}"
+        elif outcome in ("caller_hung_up", "answered_elsewhere"):
+            yield end, 1, f"{head}|RINGCANCELED|{ring_s * 1000:.0f}"
+        elif outcome == "answered":
+            hold = round(float(row.wait_s))
+            yield end, 2, f"{head}|CONNECT|{hold}|{int(end)}.{cid}1|{round(ring_s)}"
 
 
 def _presence_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, str]]:
