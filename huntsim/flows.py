@@ -18,7 +18,10 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["FLOWS", "caller_flows", "plot_caller_flows"]
+    from huntsim.scenario import Scenario
+
+__all__ = ["FLOWS", "JOURNEY_METRICS", "caller_flows", "journey_table", "plot_caller_flows",
+           "plot_journeys", "uses_routing"]
 
 FLOWS: dict[str, str] = {
     "answered_first_try": "answered at the first try",
@@ -130,5 +133,74 @@ def plot_caller_flows(flows: pd.DataFrame, ax: Axes | None = None,
     ax.set_xlabel("callers (%)")
     ax.set_title("Where callers ended, redials and forwards included")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(flows) < 3 else -0.15),
+              ncol=3, fontsize=8, frameon=False)
+    return ax
+
+
+JOURNEY_METRICS: tuple[str, ...] = (
+    "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",
+    "forwarded_rate", "forwarded_in")
+"""The metrics of :func:`journey_table`, in its column order."""
+
+
+def uses_routing(scenario: Scenario) -> bool:
+    """Whether any caller may redial or any group forward calls."""
+    return scenario.redial is not None or any(
+        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
+
+
+def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Per policy, the callers of ``group`` and where they ended, from a comparison.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``Comparison.table`` (policy, group, metric, mean, ci_low, ci_high).
+    group : str
+        The pilot reported on.
+
+    Returns
+    -------
+    DataFrame
+        One row per policy: the means of :data:`JOURNEY_METRICS`, and the shares
+        of callers answered at the first attempt, answered after calling again
+        (or by the group calls were forwarded to) and never answered.
+    """
+    rows = table[(table["group"].astype(str) == group)
+                 & table["metric"].isin(JOURNEY_METRICS)]
+    wide = rows.pivot_table(index="policy", columns="metric", values="mean", sort=False)
+    wide = wide.reindex(columns=list(JOURNEY_METRICS))
+    first = wide["first_attempt_answered_rate"]
+    answered = wide["callers_answered_rate"]
+    wide["answered_first_try_share"] = first
+    wide["answered_later_share"] = (answered - first).clip(lower=0)
+    wide["never_answered_share"] = (1 - answered).clip(lower=0)
+    return wide
+
+
+def plot_journeys(journeys: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Stacked bars per policy: callers answered at once, later, or never (%)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(journeys)))
+    parts = (("answered_first_try_share", "answered at the first attempt", _COLOURS[0]),
+             ("answered_later_share", "answered after calling again", _COLOURS[1]),
+             ("never_answered_share", "never answered", _COLOURS[6]))
+    names = [str(p).capitalize() for p in journeys.index]
+    left = np.zeros(len(journeys))
+    for column, label, colour in parts:
+        share = journeys[column].fillna(0).to_numpy() * 100
+        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= 4:
+                ax.text(x0 + width / 2, y, f"{width:.1f} %", ha="center", va="center",
+                        fontsize=8)
+        left += share
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel("callers (%)")
+    ax.set_title("Where callers ended, redials and forwards included")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(journeys) < 4 else -0.12),
               ncol=3, fontsize=8, frameon=False)
     return ax

@@ -29,6 +29,7 @@ from huntsim.display import (
     targets_text,
     verdict_differences,
 )
+from huntsim.flows import JOURNEY_METRICS, journey_table, plot_journeys, uses_routing
 from huntsim.metric_catalog import format_difference, format_value, label, plus_minus_note
 from huntsim.outputs import atomic_write
 from huntsim.planning import StaffingPlan
@@ -271,6 +272,12 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
         draw(ax)
         figures[name] = fig
     figures.update(_hourly_figures(one["hourly"], comparison.level_metric))
+    journeys = (journey_table(comparison.table, group)
+                if uses_routing(comparison.scenario) else None)
+    if journeys is not None:
+        fig, ax = _figure()
+        plot_journeys(journeys, ax)
+        figures["callers"] = fig
     weekly = "weekday" in comparison.hourly.columns
     if weekly:
         figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
@@ -327,6 +334,16 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
                 else ".")),
         _img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
     ]
+    if journeys is not None:
+        sections += [
+            "<h2>Where callers end: redials and forwards</h2>",
+            _img(images["callers"], "Callers who dialled the pilot, by policy: answered at "
+                 "their first attempt, answered after calling again (or by the group the "
+                 "call was forwarded to), or never answered."),
+            _labelled(one["table"], comparison.policies,
+                      [m for m in JOURNEY_METRICS if m in set(one["table"]["metric"])]
+                      ).to_html(border=0),
+        ]
     if weekly:
         sections.append(_img(
             images["hourly_heatmap"],

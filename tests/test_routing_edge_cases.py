@@ -240,9 +240,6 @@ def test_forwarded_rate_says_what_it_counts() -> None:
 
 
 # ------------------------------------------------------------------ report
-@pytest.mark.xfail(strict=True, reason="issue 10 asks the report to show redial and forward "
-                   "flows (where callers end); huntsim.flows.caller_flows and "
-                   "plot_caller_flows are used by no report, view or command")
 def test_the_comparison_report_shows_where_callers_ended(tmp_path: Any) -> None:
     from huntsim.flows import FLOWS
     from huntsim.report import write_comparison
@@ -262,9 +259,9 @@ def test_the_comparison_report_shows_where_callers_ended(tmp_path: Any) -> None:
     comparison = huntsim.compare(scenario, policies=["regular", "circular"], replications=2,
                                  jobs=1)
     report = write_comparison(comparison, tmp_path).read_text(encoding="utf-8").lower()
-    assert "where callers end" in report or any(
-        label in report for label in ("answered after calling again",
-                                      FLOWS["answered_elsewhere"]))
+    assert "where callers end" in report
+    assert "answered after calling again" in report
+    assert FLOWS["answered_after_redial"] in report
 
 
 @pytest.mark.parametrize("keep", ["calls", "totals"])
