@@ -28,6 +28,9 @@ member logged out / in     ``REMOVEMEMBER`` / ``ADDMEMBER``
 away / not ready           ``PAUSE|Away`` or ``PAUSE|Auto-Pause``, then ``UNPAUSE``
 =========================  ==================================================
 
+A call forwarded from one group to another enters each queue on its way,
+with the same uniqueid: ``EXITWITHTIMEOUT`` where it was passed on, then
+``ENTERQUEUE`` in the next queue; each ring is logged in its member's queue.
 Calls after hours (rung to nobody) and calls dialled straight to a member do
 not pass the queue and are not in ``queue_log``; wrap-up is not logged there.
 
