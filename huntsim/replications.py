@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+import pickle
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -601,14 +602,19 @@ def run_measurements(
 
     ``labels`` are the names of the tasks' labels, e.g. ``["policy", "replication"]``.
     """
-    # each distinct scenario goes to each worker once; tasks name theirs by number
+    # each distinct scenario goes to each worker once; tasks name theirs by number. Equal
+    # scenarios made apart (a policy set per task) are one: same pickle, same scenario
     scenarios: list[Scenario] = []
     number: dict[int, int] = {}
+    by_content: dict[bytes, int] = {}
     refs = []
     for task in tasks:
         if id(task.scenario) not in number:
-            number[id(task.scenario)] = len(scenarios)
-            scenarios.append(task.scenario)
+            content = pickle.dumps(task.scenario, protocol=pickle.HIGHEST_PROTOCOL)
+            if content not in by_content:
+                by_content[content] = len(scenarios)
+                scenarios.append(task.scenario)
+            number[id(task.scenario)] = by_content[content]
         refs.append(_RunRef(task.key, number[id(task.scenario)], task.seed, task.threshold_s,
                             task.labels))
     measurements = run_tasks(_measure_ref, refs, jobs=jobs, scheduler=scheduler,
