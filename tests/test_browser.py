@@ -121,6 +121,30 @@ def test_comparison_report_without_a_calendar(browser, tmp_path):
     assert_renders(seen, tmp_path / "compare.png", least_images=4)
 
 
+ROUTING_OFFICE: dict[str, Any] = {
+    "name": "office that forwards", "duration": "4h", "seed": 1,
+    "redial": {"on": ["busy", "voicemail"], "probability": 0.5, "delay": "5min",
+               "max_attempts": 3},
+    "agents": [{"numbers": "101..102", "talk_time": {"dist": "exponential", "mean": 240}},
+               {"number": "201", "talk_time": "2min"}],
+    "hunt_groups": [
+        {"pilot": "100", "members": ["101..102"], "voicemail": True,
+         "arrivals": {"rate": "30/h"}, "forward": {"when": ["all_busy"], "to": "200"}},
+        {"pilot": "200", "members": ["201"], "voicemail": True},
+    ],
+}
+
+
+def test_comparison_report_with_redials_and_forwards(browser, tmp_path):
+    comparison = compare(ROUTING_OFFICE, ["regular", "circular"], replications=2, jobs=1)
+    (tmp_path / "cmp").mkdir()
+    write_comparison(comparison, tmp_path / "cmp")
+    seen = open_report(browser, tmp_path / "cmp" / "report.html", tmp_path / "compare.png")
+    assert_renders(seen, tmp_path / "compare.png", least_images=5)
+    # the figure of where callers ended (redials, forwards) is there and decoded
+    assert any(i["alt"].startswith("Callers who dialled") for i in seen["images"])
+
+
 def test_plan_report(browser, tmp_path):
     staffing = plan(SMALL_OFFICE, "100", ["voicemail_rate<=0.1", "service_level_20s>=0.8"],
                     members=[2, 3, 4], policies=["circular", "regular"], replications=2,
