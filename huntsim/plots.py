@@ -511,6 +511,7 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
         week.decorate(ax)
     else:
         ax.set_xlabel("hour of the day (from the start of the simulated day)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     rate = _is_rate(level_metric)
     if level_metric.startswith("service_level"):
         ax.set_ylim(0, 1.02)
