@@ -2,7 +2,8 @@
 
 The processes are started as on separate hosts (each its own command line),
 ``compare`` runs on them through ``--scheduler tcp://...``, and its tables
-must equal a serial run's, also when a worker dies in the middle of the run.
+must equal a serial run's, also when a worker dies in the middle of the run;
+a sweep on the cluster must equal the serial sweep.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from huntsim import compare
+from huntsim import compare, sweep
 from huntsim.cli import main
 from huntsim.replications import Measurement
 from huntsim.runner import CheckpointStore
@@ -118,6 +119,15 @@ def test_compare_command_on_a_real_cluster_prints_the_serial_tables(cluster, off
     on_cluster = command(office, "--scheduler", cluster.address)
     assert on_cluster == command(office, "--jobs", "1")
     assert "regular" in on_cluster.lower() and "uniform" in on_cluster.lower()
+
+
+def test_sweep_on_a_real_cluster_equals_the_serial_sweep(cluster, office):
+    grid = {"hunt_groups[0].no_answer_rings": [2, 4], "traffic": [1.0, 1.5]}
+    options = {"policies": POLICIES, "replications": 2, "seed": SEED, "progress": False}
+    serial = sweep(office, grid, jobs=1, **options)
+    on_cluster = sweep(office, grid, scheduler=cluster.address, **options)
+    assert_frame_equal(serial.table, on_cluster.table)
+    assert_frame_equal(serial.raw, on_cluster.raw)
 
 
 def test_a_worker_killed_mid_run_changes_nothing(cluster, office, tmp_path):
