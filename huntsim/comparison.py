@@ -136,17 +136,19 @@ def _plus_minus(mean: float, low: float, high: float, metric: str) -> str:
     return format_value(metric, mean, half)
 
 
-def default_policies(scenario: Scenario) -> tuple[str, ...]:
-    """The policies ``compare`` runs by default: the four classic ones and every group's own.
+def default_policies(scenario: Scenario, group: str | None = None) -> tuple[str, ...]:
+    """The policies ``compare`` runs by default: the four classic ones and the group's own.
 
     A weighted (or staggered) group is thus compared with its own policy too.
+    ``group`` is the pilot compared (default: every group's own policy).
 
     Examples
     --------
     >>> default_policies(load_scenario("scenarios/sales_weighted.yaml"))
     ('regular', 'circular', 'simultaneous', 'uniform', 'weighted')
     """
-    return tuple(dict.fromkeys([*DEFAULT_POLICIES, *(g.policy for g in scenario.hunt_groups)]))
+    own = [g.policy for g in scenario.hunt_groups if group is None or g.pilot == group]
+    return tuple(dict.fromkeys([*DEFAULT_POLICIES, *own]))
 
 
 def compare(
@@ -160,8 +162,12 @@ def compare(
     scheduler: str | None = None,
     progress: bool | None = None,
     store: CheckpointStore[Measurement] | None = None,
+    group: str | None = None,
 ) -> Comparison:
     """Compare hunt policies on the same callers (common random numbers).
+
+    Only the policy of ``group`` (a pilot; default: the first group) changes from
+    run to run; every other group keeps the policy it is configured with.
 
     Parameters
     ----------
@@ -201,8 +207,13 @@ def compare(
     ['regular', 'simultaneous']
     """
     base = load_scenario(scenario)
+    pilots = [g.pilot for g in base.hunt_groups]
+    if group is not None and group not in pilots:
+        raise ScenarioError([f"group: {group!r} is not a pilot; pilots: "
+                             f"{', '.join(repr(p) for p in pilots)}"])
+    group = group or (pilots[0] if pilots else None)
     if policies is None:
-        policies = default_policies(base)
+        policies = default_policies(base, group)
     if isinstance(policies, str):
         policies = [policies]
     problems = [
@@ -218,13 +229,14 @@ def compare(
         raise ScenarioError(problems)
     seed = resolve_seed(base, seed)
     policies = tuple(dict.fromkeys(policies))
-    configured = base.hunt_groups[0].policy if base.hunt_groups else None
+    configured = base.group(group).policy if group is not None else None
     baseline = baseline or (configured if configured in policies else policies[0])
     if baseline not in policies:
         raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
     seeds = replication_seeds(seed, replications)
     tasks = [
-        RunTask(f"policy-{policy}_rep-{i:04d}", base.with_policy(policy), s, threshold_s,
+        RunTask(f"policy-{policy}_rep-{i:04d}",
+                base.with_policy(policy, None if group is None else [group]), s, threshold_s,
                 (("policy", policy), ("replication", i)))
         for policy in policies
         for i, s in enumerate(seeds)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from huntsim.metric_catalog import OUTCOMES, format_value, label, metric, plus_minus_note
-from huntsim.verdict import BASELINE, BETTER, WORSE, Verdict, conclude, key_metrics
+from huntsim.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -348,7 +348,7 @@ def comparison_html(comparison: Comparison, group: str | None = None) -> str:
         from huntsim.plots import differences_figure
 
         fig = differences_figure(verdict_differences(verdict),
-                                 key_metrics(comparison.threshold_s), columns=5)
+                                 tuple(dict.fromkeys(verdict.table["metric"])), columns=5)
         parts.append(figure_img(fig, "Paired differences against the baseline", dpi=80))
     return "".join(parts) + "</div>"
 

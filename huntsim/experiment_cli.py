@@ -194,7 +194,7 @@ def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
     out, store = _output(args, scenario, {"seed": seed, "threshold": threshold})
     with _flag_errors():
         comparison = compare(scenario, args.policies, threshold_s=threshold, seed=seed,
-                             store=store, **options)
+                             store=store, group=group, **options)
     print_warnings(comparison.warnings)
     print(compare_text(comparison, group))
     if out is not None:

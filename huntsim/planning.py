@@ -545,7 +545,7 @@ def plan(
     for size in sizes:
         resized = resize_group(base, group, size)
         for policy in policies:
-            scenario_p = resized.with_policy(policy)
+            scenario_p = resized.with_policy(policy, [group])
             for i, s in enumerate(seeds):
                 tasks.append(RunTask(f"policy-{policy}_members-{size:03d}_rep-{i:04d}",
                                      scenario_p, s, threshold_s,
@@ -723,7 +723,9 @@ def hour_scenario(scenario: Scenario, pilot: str, rate: float, direct: Sequence[
         agents.append(scenario.agent(number).model_copy(
             update={"schedule": None, "direct_calls": stream}))
     arrivals = Poisson.model_construct(rate=rate)
-    alone = group.model_copy(update={"open": None, "after_hours": None, "arrivals": arrivals})
+    # the group alone: its forwards lead to groups that are not simulated here
+    alone = group.model_copy(update={"open": None, "after_hours": None, "arrivals": arrivals,
+                                     "forward": None})
     return scenario.replace(agents=tuple(agents), hunt_groups=(alone,), start=0.0,
                             warmup=warmup_s, duration=warmup_s + length_s)
 

@@ -259,7 +259,8 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     one = {name: _of_group(getattr(comparison, name), group)
            for name in ("table", "members", "waits", "hourly", "differences")}
     verdict = conclude(comparison, group)
-    keys = key_metrics(comparison.threshold_s)
+    keys = (tuple(dict.fromkeys(verdict.table["metric"])) if len(verdict.table)
+            else key_metrics(comparison.threshold_s))
     figures: dict[str, Figure] = {"outcomes": outcome_figure(one["table"])}
     if len(comparison.policies) > 1 and len(verdict.table):
         figures["differences"] = differences_figure(verdict_differences(verdict), keys)

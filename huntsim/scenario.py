@@ -6,7 +6,7 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -447,8 +447,8 @@ class Scenario(_Model):
                 return group
         raise KeyError(pilot)
 
-    def with_policy(self, policy: str) -> Scenario:
-        """A copy in which every hunt group uses ``policy``.
+    def with_policy(self, policy: str, pilots: Collection[str] | None = None) -> Scenario:
+        """A copy in which every hunt group (or those with these ``pilots``) uses ``policy``.
 
         Raises
         ------
@@ -459,7 +459,9 @@ class Scenario(_Model):
             raise ScenarioError(
                 [f"policy: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"]
             )
-        groups = tuple(g.model_copy(update={"policy": policy}) for g in self.hunt_groups)
+        groups = tuple(g.model_copy(update={"policy": policy})
+                       if pilots is None or g.pilot in pilots else g
+                       for g in self.hunt_groups)
         return self.model_copy(update={"hunt_groups": groups})
 
     def replace(self, **changes: Any) -> Scenario:

@@ -48,6 +48,8 @@ _WORDS = {  # key metric: how a sentence names it
     "abandoned_rate": "hang-ups",
     "mean_wait_s": "mean wait",
     "jain_index": "fairness of member load",
+    "busy_rate": "busy signals",
+    "callers_answered_rate": "callers answered in the end",
 }
 
 
@@ -61,6 +63,21 @@ def key_metrics(threshold_s: float) -> tuple[str, ...]:
     """
     return (f"service_level_{threshold_s:g}s", "voicemail_rate", "abandoned_rate",
             "mean_wait_s", "jain_index")
+
+
+def _extra_metrics(raw: pd.DataFrame, scenario: Any) -> tuple[str, ...]:
+    """Key metrics that only some offices need: busy signals where callers hear
+    them, and the callers answered in the end where callers redial or groups
+    forward (a group that forwards sends no caller to voicemail itself)."""
+    extra = []
+    busy = raw.loc[raw["metric"] == "busy_rate", "value"]
+    if len(busy) and float(busy.max()) > 0:
+        extra.append("busy_rate")
+    routed = scenario.redial is not None or any(
+        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
+    if routed and (raw["metric"] == "callers_answered_rate").any():
+        extra.append("callers_answered_rate")
+    return tuple(extra)
 
 
 def _words(name: str) -> str:
@@ -231,8 +248,8 @@ def conclude(comparison: Comparison, group: str | None = None) -> Verdict:
     policies = tuple(comparison.policies)
     baseline, reason = ((configured, "configured") if configured in policies
                         else (policies[0], "first"))
-    names = key_metrics(comparison.threshold_s)
     raw = comparison.raw[comparison.raw["group"] == group]
+    names = key_metrics(comparison.threshold_s) + _extra_metrics(raw, scenario)
     empty = pd.DataFrame(columns=["policy", "metric", "label", "mean", "ci_low", "ci_high",
                                   "difference", "difference_ci_low", "difference_ci_high",
                                   "judgement", "negligible", "best"])

@@ -337,3 +337,22 @@ def test_a_closed_group_that_forwards_counts_the_call_after_hours() -> None:
         summary = huntsim.simulate(scenario, seed=1, keep=keep).summary()  # type: ignore[arg-type]
         assert (summary.loc["100", "after_hours"], summary.loc["100", "offered"]) == (1, 0)
         assert (summary.loc["200", "offered"], summary.loc["200", "answered_rate"]) == (1, 1)
+
+
+def test_compare_varies_the_policy_of_the_group_compared_only() -> None:
+    from huntsim.comparison import default_policies
+
+    scenario = huntsim.load_scenario("scenarios/real_estate_overflow.yaml")
+    varied = scenario.with_policy("regular", ["555-0100"])
+    assert [g.policy for g in varied.hunt_groups] == ["regular", "staggered"]
+    assert default_policies(scenario, "555-0100") == (
+        "regular", "circular", "simultaneous", "uniform")
+
+
+def test_plan_by_hour_sizes_a_group_that_forwards_on_its_own() -> None:
+    from huntsim.planning import hour_scenario
+
+    scenario = huntsim.load_scenario("scenarios/real_estate_overflow.yaml")
+    alone = hour_scenario(scenario, "555-0100", 20 / 3600, [0.0] * 6, 600.0, 3600.0)
+    assert [g.pilot for g in alone.hunt_groups] == ["555-0100"]
+    assert alone.hunt_groups[0].forward is None
