@@ -365,7 +365,11 @@ def run_text(result: Result, summary: Any) -> str:
     from huntsim.metric_catalog import format_value
 
     scenario = result.scenario
-    scopes = summary.drop(index="all pilot calls", errors="ignore")
+    # each call once: pilot calls by how they ended (a forwarded call is in two
+    # groups' rows), then direct calls
+    pilots = [g.pilot for g in scenario.hunt_groups]
+    every = ["all pilot calls"] if "all pilot calls" in summary.index else pilots[:1]
+    scopes = summary.loc[[k for k in [*every, "direct calls"] if k in summary.index]]
     reported = int(scopes["offered"].sum())
     closed = int(scopes["after_hours"].sum())
     after_hours = (f" (and {format_value('after_hours', closed)} after hours, rung to nobody)"

@@ -943,7 +943,8 @@ class _Model:
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
-        if call.kind == PILOT:
+        if call.kind == PILOT and not call.closed_hops >> min(call.forwards, 15) & 1:
+            # (a caller told that the office is closed does not call straight back)
             origin = self.groups[call.dialed]
             if origin.redial_on >> outcome & 1:
                 self._maybe_redial(call, origin)

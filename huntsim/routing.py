@@ -68,7 +68,8 @@ class Redial(_Model):
     A redial dials the number the caller first dialled, with fresh luck drawn
     from that caller's own random stream, so policies still meet the same
     callers. Redials that would come at or after the end of the run are not
-    made: the caller's last attempt stands.
+    made: the caller's last attempt stands. A call that ended with a closed
+    group's after-hours treatment is not redialled.
     """
 
     on: tuple[RedialOn, ...] = Field(default=REDIAL_ON, min_length=1)
