@@ -24,9 +24,9 @@ __all__ = ["FLOWS", "JOURNEY_METRICS", "caller_flows", "journey_table", "plot_ca
            "plot_journeys", "uses_routing"]
 
 FLOWS: dict[str, str] = {
-    "answered_first_try": "answered at the first try",
+    "answered_first_try": "answered at the first try, in the group dialled",
     "answered_after_redial": "answered after calling again",
-    "answered_elsewhere": "answered by another group (forwarded)",
+    "answered_elsewhere": "answered by a group the call was forwarded to",
     "voicemail": "left at voicemail",
     "busy": "heard busy",
     "no_answer": "rang out unanswered",
@@ -184,7 +184,8 @@ def plot_journeys(journeys: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(journeys)))
-    parts = (("answered_first_try_share", "answered at the first attempt", _COLOURS[0]),
+    parts = (("answered_first_try_share", "answered at the first attempt (any group)",
+              _COLOURS[0]),
              ("answered_later_share", "answered after calling again", _COLOURS[1]),
              ("never_answered_share", "never answered", _COLOURS[6]))
     names = [str(p).capitalize() for p in journeys.index]
