@@ -33,9 +33,9 @@ def test_flows_of_the_overflow_office_add_up_and_draw():
     assert ((shares - 1).abs() < 1e-12).all()
     summary = result.summary().loc["555-0100"]
     assert flows.loc["555-0100", "callers"] == summary["callers"]
-    # the summary counts every attempt in open hours, also redials of callers
-    # who first called after hours; the flows follow only the callers counted
+    # the summary counts every attempt of the callers it counts, also one after
+    # hours; the flows leave after-hours attempts out
     attempts = summary["callers"] * summary["attempts_per_caller"]
-    assert attempts * 0.99 <= flows.loc["555-0100", "attempts"] <= attempts
+    assert attempts * 0.99 <= flows.loc["555-0100", "attempts"] <= attempts + 1e-6
     ax = plot_caller_flows(flows)
     assert len(ax.patches) >= 3
