@@ -194,7 +194,8 @@ def _describe(item: Any, prefix: str, model: type[BaseModel] | None = None) -> s
         key = item["loc"][-1] if item["loc"] else None
         if model is not None and isinstance(key, str):
             known = known_keys(model, item["loc"][:-1])
-            if known:
+            # a key known at this place belongs to another form of it (a union): no hint
+            if known and key not in known:
                 text += f"; {did_you_mean(key, known)}"
         return text
     shown = _short_repr(item["input"])

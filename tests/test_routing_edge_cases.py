@@ -129,10 +129,11 @@ def test_a_redial_delay_below_the_time_resolution_does_not_hang() -> None:
             print("finished")
     """)
     try:
+        # generous: starting Python and importing huntsim on a loaded machine is slow
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=10)
+                              timeout=120)
     except subprocess.TimeoutExpired:
-        pytest.fail("simulate did not return within 10 s")
+        pytest.fail("simulate did not return within 120 s")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() in ("refused", "finished")
 
