@@ -28,6 +28,7 @@ WAIT_RESOLUTION_S = 0.1
 """Width of a wait histogram bin: quantiles are exact to this many seconds."""
 _BINS_PER_SECOND = round(1 / WAIT_RESOLUTION_S)
 _US_PER_BIN = 1_000_000 // _BINS_PER_SECOND
+_ANSWERED = Outcome.ANSWERED
 
 
 class _Scope:
@@ -74,6 +75,7 @@ class RunningTotals:
         self.duration = duration
         self.scopes = [_Scope() for _ in range(len(pilots) + 1)]  # the last: direct calls
         self.all_pilot = _Scope()  # every pilot call once, by how it ended
+        self.several_groups = len(pilots) > 1
         self.pilot_after_hours = 0
         n = len(agents)
         self.group_answered = [0] * n
@@ -102,7 +104,8 @@ class RunningTotals:
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
                  end: float, offers: int, after_hours: bool = False) -> None:
         """Count one call."""
-        if outcome == Outcome.ANSWERED:
+        answered = outcome == _ANSWERED
+        if answered:
             talk_inside = self._inside(answer, end)
             self.talk_s[agent] += talk_inside
             if group >= 0:
@@ -111,6 +114,34 @@ class RunningTotals:
         if arrival < self.warmup:
             return
         self.calls += 1
+        if self._route[0] == call_id:  # a redial or a forwarded call
+            self._add_routed(call_id, group, dialed, arrival, outcome, agent, answer, offers,
+                             after_hours)
+            return
+        # the usual call: a first attempt that stayed in the group it dialled
+        if after_hours:
+            self.after_hours[group] += 1
+            self.pilot_after_hours += 1
+            return
+        scope = self.scopes[group]  # group -1 (a direct call) is the last scope
+        wait_us = round((answer - arrival) * 1_000_000) if answered else 0
+        _count(scope, outcome, offers, wait_us)
+        scope.attempts += 1
+        scope.first_outcomes[outcome] += 1
+        if group >= 0:
+            if answered:
+                scope.callers_answered += 1
+                self.group_answered[agent] += 1
+            if self.several_groups:
+                _count(self.all_pilot, outcome, offers, wait_us)
+                _count_caller(self.all_pilot, outcome, 1)
+        elif answered:
+            scope.callers_answered += 1
+            self.direct_answered[agent] += 1
+
+    def _add_routed(self, call_id: int, group: int, dialed: int, arrival: float, outcome: int,
+                    agent: int, answer: float, offers: int, after_hours: bool) -> None:
+        """Count a redial or a forwarded call (see :meth:`add_route`)."""
         route_call, attempt, forwards, closed_hops, caller_arrival, caller_closed = self._route
         if route_call != call_id:
             attempt, forwards, closed_hops = 1, 0, int(after_hours)
@@ -135,14 +166,17 @@ class RunningTotals:
             if hop:
                 through.forwarded_in += 1
         dialled = self.scopes[dialed]
+        several = self.several_groups  # 'all pilot calls' is reported
         if counted:
             _count_caller(dialled, outcome, attempt)
-            _count_caller(self.all_pilot, outcome, attempt)
+            if several:
+                _count_caller(self.all_pilot, outcome, attempt)
         wait_us = self._wait_us(outcome, answer, arrival)
         if after_hours:
             self.pilot_after_hours += 1
         else:
-            _count(self.all_pilot, outcome, offers, wait_us)
+            if several:
+                _count(self.all_pilot, outcome, offers, wait_us)
             if group != dialed:
                 dialled.dialled_elsewhere += 1
         scope = self.scopes[group]

@@ -98,6 +98,7 @@ _REDIAL = 6 * _PHASE  # after new calls; by caller id
 
 # the k-th attempt of a caller draws its pick-ups from ordinals k * _ATTEMPT_STRIDE + j
 _ATTEMPT_STRIDE = 1 << 20
+_NO_OFFERS: tuple[()] = ()
 _OUTCOME_CODES = {"busy": Outcome.BUSY, "voicemail": Outcome.VOICEMAIL,
                   "no_answer": Outcome.NO_ANSWER, "abandoned": Outcome.ABANDONED}
 
@@ -216,7 +217,9 @@ class _Group:
         "redial_limit",
         "redial_on",
         "redial_probability",
+        "simultaneous",
         "stagger",
+        "staggered",
         "timeout",
         "voicemail",
     )
@@ -246,6 +249,8 @@ class _Group:
         self.max_wait = ticks(group.max_wait) if group.max_wait is not None else -1
         self.max_queue = group.max_queue if group.max_queue is not None else -1
         self.stagger = ticks(group.stagger if group.stagger is not None else ring_cycle)
+        self.staggered = policy.staggered
+        self.simultaneous = policy.simultaneous
         self.forward_cases: frozenset[str] = (
             frozenset(group.forward.when) if group.forward is not None else frozenset())
         self.forward_to: _Group | None = None  # set once every group exists
@@ -326,7 +331,7 @@ class _Call:
         self.ring_result = 0
         self.ring_start = 0
         # staggered ring: offers in progress [member, start, pick-up or -1, end]
-        self.staggered: list[list[Any]] = []
+        self.staggered: Any = _NO_OFFERS  # a list of its own once a staggered ring starts
         self.next_join = -1
         self.step = 0
         self.timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
@@ -360,6 +365,7 @@ class _Model:
                 member.position = position
             self.groups.append(group)
         self._route_groups(key_of)
+        self.redials = any(g.redial_on for g in self.groups)
         self.next_call_id = 0
         self.hops: list[tuple[_Call, _Group]] = []
         self.hopping = False
@@ -428,13 +434,14 @@ class _Model:
 
     # -------------------------------------------------------------- pilot calls
     def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
-        self._enter(self._new_call(PILOT, group, group.index, block, row), group)
+        call = self._new_call(PILOT, group, group.index, block, row)
+        call.next_ordinal = len(group.members)  # a new call: ordinals from 0 (see _enter)
+        self._reach(call, group)
 
     def _enter(self, call: _Call, group: _Group) -> None:
-        """The call reaches a group: dialled, redialled or forwarded there."""
-        now = self.env.now
+        """The call reaches a group by a redial or a forward."""
         call.group = group
-        call.entered = now
+        call.entered = self.env.now
         call.tried = 0
         call.position = 0
         call.order = ()
@@ -442,6 +449,11 @@ class _Model:
         call.base = call.next_ordinal
         call.shift = call.base - call.offers
         call.next_ordinal = call.base + len(group.members)
+        self._reach(call, group)
+
+    def _reach(self, call: _Call, group: _Group) -> None:
+        """The call is at ``group``: after hours, all busy, or it hunts."""
+        now = self.env.now
         if not group.is_open:
             call.closed_hops |= 1 << min(call.forwards, 15)
             if "after_hours" in group.forward_cases:
@@ -522,10 +534,10 @@ class _Model:
         order = call.order or group.policy.order()
         call.order = order
         tried = call.tried
-        if group.policy.staggered:
+        if group.staggered:
             self._stagger(call)
             return
-        if group.policy.simultaneous:
+        if group.simultaneous:
             # one round without a queue: everyone idle rang at once, and nobody took it
             if group.queueing or not tried:
                 ringing = [m for m in members
@@ -943,10 +955,11 @@ class _Model:
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
-        if call.kind == PILOT and not call.closed_hops >> min(call.forwards, 15) & 1:
-            # (a caller told that the office is closed does not call straight back)
+        if self.redials and call.kind == PILOT:
             origin = self.groups[call.dialed]
-            if origin.redial_on >> outcome & 1:
+            # (a caller told that the office is closed does not call straight back)
+            if origin.redial_on >> outcome & 1 and not (
+                    call.closed_hops >> min(call.forwards, 15) & 1):
                 self._maybe_redial(call, origin)
 
     # ------------------------------------------------------------------ redials
