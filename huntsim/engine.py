@@ -483,21 +483,21 @@ class _Model:
 
     def _nobody_answered(self, call: _Call) -> None:
         """Every idle member let the call ring out: forward, voicemail or no answer."""
-        group = call.group
-        assert group is not None
-        if "no_answer" in group.forward_cases:
-            self._forward(call)
-        else:
-            self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.NO_ANSWER)
+        self._forward_or_end(call, "no_answer", Outcome.NO_ANSWER)
 
     def _queue_timed_out(self, call: _Call) -> None:
         """The caller waited ``max_wait``: forward, voicemail or busy."""
+        self._forward_or_end(call, "queue_timeout", Outcome.BUSY)
+
+    def _forward_or_end(self, call: _Call, case: str, without_voicemail: int) -> None:
+        """Forward the call if its group forwards in ``case``, else end it at the
+        pilot's voicemail (or with ``without_voicemail`` when there is none)."""
         group = call.group
         assert group is not None
-        if "queue_timeout" in group.forward_cases:
+        if case in group.forward_cases:
             self._forward(call)
         else:
-            self._finish(call, Outcome.VOICEMAIL if group.voicemail else Outcome.BUSY)
+            self._finish(call, Outcome.VOICEMAIL if group.voicemail else without_voicemail)
 
     def _forward(self, call: _Call) -> None:
         """Pass the call to the group's forward target (another group, or out).

@@ -118,17 +118,9 @@ def plot_caller_flows(flows: pd.DataFrame, ax: Axes | None = None,
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(flows)))
     names = [(labels or {}).get(str(p), str(p)) for p in flows.index]
-    left = np.zeros(len(flows))
-    for (key, label), colour in zip(FLOWS.items(), _COLOURS, strict=True):
-        share = flows[f"{key}_share"].fillna(0).to_numpy() * 100
-        if not share.any():
-            continue
-        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
-        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
-            if width >= 6:
-                ax.text(x0 + width / 2, y, f"{width:.0f} %", ha="center", va="center",
-                        fontsize=8)
-        left += share
+    parts = [(f"{key}_share", label, colour)
+             for (key, label), colour in zip(FLOWS.items(), _COLOURS, strict=True)]
+    _stacked_bars(ax, names, flows, parts, skip_empty=True, min_label=6, digits=0)
     ax.set_xlim(0, 100)
     ax.set_xlabel("callers (%)")
     ax.set_title("Where callers ended, redials and forwards included")
@@ -189,15 +181,7 @@ def plot_journeys(journeys: pd.DataFrame, ax: Axes | None = None) -> Axes:
              ("answered_later_share", "answered after calling again", _COLOURS[1]),
              ("never_answered_share", "never answered", _COLOURS[6]))
     names = [str(p).capitalize() for p in journeys.index]
-    left = np.zeros(len(journeys))
-    for column, label, colour in parts:
-        share = journeys[column].fillna(0).to_numpy() * 100
-        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
-        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
-            if width >= 4:
-                ax.text(x0 + width / 2, y, f"{width:.1f} %", ha="center", va="center",
-                        fontsize=8)
-        left += share
+    _stacked_bars(ax, names, journeys, parts, skip_empty=False, min_label=4, digits=1)
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
     ax.set_xlabel("callers (%)")
@@ -205,3 +189,21 @@ def plot_journeys(journeys: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(journeys) < 4 else -0.12),
               ncol=3, fontsize=8, frameon=False)
     return ax
+
+
+def _stacked_bars(ax: Axes, names: list[str], table: pd.DataFrame,
+                  parts: list[tuple[str, str, str]] | tuple[tuple[str, str, str], ...],
+                  skip_empty: bool, min_label: float, digits: int) -> None:
+    """Horizontal bars of shares stacked left to right (columns of ``table``, in %),
+    labelled where a part is at least ``min_label`` % wide."""
+    left = np.zeros(len(table))
+    for column, label, colour in parts:
+        share = table[column].fillna(0).to_numpy() * 100
+        if skip_empty and not share.any():
+            continue
+        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= min_label:
+                ax.text(x0 + width / 2, y, f"{width:.{digits}f} %", ha="center", va="center",
+                        fontsize=8)
+        left += share
