@@ -527,7 +527,8 @@ def _profile_blocks(
         segment = np.clip(np.searchsorted(cumulative, within, side="right") - 1,
                           0, len(rates) - 1)
         segment = carrier[segment]
-        times = starts[segment] + (within - cumulative[segment]) / rates[segment]
+        with np.errstate(over="ignore"):  # a rate of 1e-300/s: a time past any end
+            times = starts[segment] + (within - cumulative[segment]) / rates[segment]
         if math.isfinite(period):
             times = times + cycles * period
         if len(times) == 0 or times[-1] >= end:
