@@ -262,26 +262,23 @@ class _Group:
 
 
 class _Call:
-    """A call in progress."""
+    """A call in progress.
+
+    What only redials, forwards and staggered rings use lives in class
+    attributes until such a call sets its own (in the instance ``__dict__``),
+    so that the usual call pays nothing for it.
+    """
 
     __slots__ = (
+        "__dict__",
         "arrival",
-        "attempt",
-        "base",
         "block",
-        "caller",
-        "caller_arrival",
-        "caller_closed",
-        "closed_hops",
         "deadline",
         "dialed",
         "entered",
-        "forwards",
         "group",
         "id",
         "kind",
-        "next_join",
-        "next_ordinal",
         "offers",
         "order",
         "patience_scheduled",
@@ -291,28 +288,30 @@ class _Call:
         "ring_start",
         "ring_winner",
         "row",
-        "shift",
-        "staggered",
-        "step",
-        "timed_hop",
         "tried",
         "waiting",
     )
 
+    attempt = 0  # 0: the caller's first call
+    caller = -1  # the first attempt's call id; -1: this call is the first attempt
+    caller_arrival = 0  # when the caller's first attempt arrived (a redial's)
+    caller_closed = False  # whether it was after hours (a redial's)
+    forwards = 0
+    closed_hops = 0  # bit h: the h-th group the call reached was closed
+    # ordinals of this call's offers in the caller's streams (see _enter)
+    shift = 0
+    base = 0
+    next_ordinal = 0
+    # staggered ring: offers in progress [member, start, pick-up or -1, end]
+    staggered: Any = _NO_OFFERS  # a list of its own once a staggered ring starts
+    next_join = -1
+    step = 0
+    timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
+
     def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
         self.id = call_id
-        self.caller = call_id
-        self.attempt = 0  # 0: the caller's first call
-        self.forwards = 0
-        self.closed_hops = 0  # bit h: the h-th group the call reached was closed
-        self.caller_arrival = arrival  # the caller's first attempt: when, and if after hours
-        self.caller_closed = False
         self.entered = arrival
-        # ordinals of this call's offers in the caller's streams (see _enter)
-        self.shift = 0
-        self.base = 0
-        self.next_ordinal = 0
         self.block = block
         self.row = row
         self.kind = kind
@@ -330,11 +329,11 @@ class _Call:
         self.ring_winner: _Member | None = None
         self.ring_result = 0
         self.ring_start = 0
-        # staggered ring: offers in progress [member, start, pick-up or -1, end]
-        self.staggered: Any = _NO_OFFERS  # a list of its own once a staggered ring starts
-        self.next_join = -1
-        self.step = 0
-        self.timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
+
+    @property
+    def caller_id(self) -> int:
+        """The call id of the caller's first attempt."""
+        return self.caller if self.caller >= 0 else self.id
 
 
 class _Model:
@@ -434,9 +433,7 @@ class _Model:
 
     # -------------------------------------------------------------- pilot calls
     def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
-        call = self._new_call(PILOT, group, group.index, block, row)
-        call.next_ordinal = len(group.members)  # a new call: ordinals from 0 (see _enter)
-        self._reach(call, group)
+        self._reach(self._new_call(PILOT, group, group.index, block, row), group)
 
     def _enter(self, call: _Call, group: _Group) -> None:
         """The call reaches a group by a redial or a forward."""
@@ -514,6 +511,8 @@ class _Model:
             self._finish(call, Outcome.FORWARDED)
             return
         call.forwards += 1
+        # the next group's members take ordinals after this one's (see _enter)
+        call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
         self.hops.append((call, group.forward_to))
         if self.hopping:
             return  # the loop below, further up the stack, takes it
@@ -950,8 +949,10 @@ class _Model:
             answer_s = talk_s = wrap_up_s = _NaN
             end_s = self.env.now / second
         if call.attempt or call.forwards:
-            self.add_route(call.id, call.caller, call.attempt + 1, call.forwards,
-                           call.closed_hops, call.caller_arrival / second, call.caller_closed)
+            self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
+                           call.closed_hops,
+                           (call.caller_arrival if call.attempt else call.arrival) / second,
+                           call.caller_closed)
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
@@ -976,7 +977,7 @@ class _Model:
                             origin.redial_delay)[row]
         if self.env.now + delay >= self.end:
             return  # the run is over by then: no more calls arrive
-        _At(self.env, delay, (call, attempt), _REDIAL + call.caller).callbacks.append(
+        _At(self.env, delay, (call, attempt), _REDIAL + call.caller_id).callbacks.append(
             self._redial)
 
     def _redial(self, event: simpy.Event) -> None:
@@ -988,8 +989,8 @@ class _Model:
         deadline = now + patience[row] if patience is not None else _INF
         call = _Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
         self.next_call_id += 1
-        call.caller = previous.caller
-        call.caller_arrival = previous.caller_arrival
+        call.caller = previous.caller_id
+        call.caller_arrival = previous.caller_arrival if previous.attempt else previous.arrival
         call.caller_closed = previous.caller_closed if previous.attempt else bool(
             previous.closed_hops & 1)
         call.attempt = attempt
