@@ -3,7 +3,8 @@
 Goal (issue 12): with every record kept, the peak of a run is at most 1.5x the
 final tables (calls, offers, agents); ``keep="totals"`` is at least as fast as
 keeping every record. Peaks are those Python's allocator sees (tracemalloc:
-numpy and pandas buffers included), taken in a fresh process per measurement.
+numpy and pandas buffers included), taken in a fresh process per measurement
+after a tiny run has imported every module a run needs.
 
     .venv/bin/python benchmarks/bench_memory.py              # about a million calls
     .venv/bin/python benchmarks/bench_memory.py --calls 200000
@@ -44,6 +45,7 @@ def table_bytes(result: huntsim.Result) -> int:
 def measure_once(calls: int, keep: str) -> None:
     """In this (fresh) process: print calls, peak bytes, table bytes and seconds of one run."""
     scenario = erlang_b(calls)
+    huntsim.simulate(erlang_b(100), seed=1, keep=keep)  # type: ignore[arg-type]  # imports
     gc.collect()
     tracemalloc.start()
     start = time.perf_counter()

@@ -254,11 +254,43 @@ def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
     return table
 
 
-def _overlap(start: pd.Series, end: pd.Series, window: tuple[float, float]) -> pd.Series:
+def _overlap(start: ArrayLike, end: ArrayLike, window: tuple[float, float]) -> NDArray[np.float64]:
     """Seconds of each interval ``[start, end]`` inside ``window`` (NaN counts as 0)."""
     low, high = window
-    inside = end.clip(upper=high) - start.clip(lower=low)
-    return inside.clip(lower=0.0).fillna(0.0)
+    inside: NDArray[np.float64] = np.minimum(np.asarray(end, dtype=float), high)
+    inside -= np.maximum(np.asarray(start, dtype=float), low)
+    np.maximum(inside, 0.0, out=inside)  # NaN stays NaN
+    inside[np.isnan(inside)] = 0.0
+    return inside
+
+
+def _positions(column: pd.Series, index: pd.Index,
+               rows: NDArray[np.bool_] | None = None) -> NDArray[np.intp]:
+    """Row of ``index`` holding each value of ``column`` (only the ``rows``
+    chosen, if given); -1 when missing or unknown."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        lookup = np.append(index.get_indexer(column.cat.categories.astype(str)), -1)
+        codes = column.cat.codes.to_numpy()
+        return lookup[codes if rows is None else codes[rows]]  # code -1: missing
+    chosen = column if rows is None else column[rows]
+    return index.get_indexer(pd.Index(chosen.astype(str)))
+
+
+def _sum_by(rows: NDArray[np.intp], values: ArrayLike, size: int) -> NDArray[np.float64]:
+    """Sum of ``values`` by row of a table of ``size`` rows (row -1: left out)."""
+    values = np.asarray(values, dtype=float)
+    if len(rows) and rows.min() < 0:
+        known = rows >= 0
+        rows, values = rows[known], values[known]
+    sums = np.bincount(rows, weights=values, minlength=size)
+    return sums.astype(np.float64, copy=False)  # also when nothing is summed
+
+
+def _count_by(rows: NDArray[np.intp], size: int) -> NDArray[np.int64]:
+    """How often each row of a table of ``size`` rows occurs (row -1: left out)."""
+    if len(rows) and rows.min() < 0:
+        rows = rows[rows >= 0]
+    return np.bincount(rows, minlength=size).astype(np.int64)
 
 
 def agent_table(
@@ -296,47 +328,56 @@ def agent_table(
     time away and not ready. ``occupancy`` is busy time (talk, ringing and
     wrap-up) over logged-in time. ``offers_missed`` counts offers the member let
     ring out (not those stopped by a pick-up elsewhere or by the caller).
+
+    The table is computed column by column from arrays, so it needs little
+    memory beyond the tables it reads, however many calls they hold.
     """
     window_s = window[1] - window[0]
     index = pd.Index(list(agents), name="agent")
-    answered_all = calls[calls["outcome"] == "answered"]
-    agent_all = answered_all["agent"].astype(str)
-    talk = _overlap(answered_all["answer_s"], answered_all["end_s"], window)
-    wrap = _overlap(answered_all["end_s"], answered_all["end_s"] + answered_all["wrap_up_s"],
-                    window)
-    group_talk = talk[answered_all["kind"] == "pilot"]
-    ring = _overlap(offers["start_s"], offers["end_s"], window)
-    reported = calls[calls["arrival_s"] >= window[0]]
-    answered = reported[reported["outcome"] == "answered"]
-    reported_offers = offers[offers["call_id"].isin(reported["call_id"])]
-    offer_agent = reported_offers["agent"].astype(str)
-
-    def per_agent(values: pd.Series, by: pd.Series) -> pd.Series:
-        return values.groupby(by).sum().reindex(index, fill_value=0.0).astype(float)
-
-    def counts(by: pd.Series) -> pd.Series:
-        return by.value_counts().reindex(index, fill_value=0).astype(int)
+    size = len(index)
+    answered = (calls["outcome"] == "answered").to_numpy()
+    who = _positions(calls["agent"], index, answered)
+    end_s = calls["end_s"].to_numpy()[answered]
+    talk = _overlap(calls["answer_s"].to_numpy()[answered], end_s, window)
+    talk_s = _sum_by(who, talk, size)
+    pilot = (calls["kind"] == "pilot").to_numpy()[answered]
+    group_talk_s = _sum_by(np.where(pilot, who, -1), talk, size)
+    del talk
+    wrap = calls["wrap_up_s"].to_numpy()[answered]
+    wrap_s = _sum_by(who, _overlap(end_s, np.add(end_s, wrap, out=wrap), window), size)
+    del end_s, wrap
+    reported = (calls["arrival_s"] >= window[0]).to_numpy()
+    reported_answers = reported[answered]
+    group_answered = _count_by(np.where(reported_answers & pilot, who, -1), size)
+    direct_answered = _count_by(np.where(reported_answers & ~pilot, who, -1), size)
+    del who, pilot, reported_answers, answered
+    offer_rows = _positions(offers["agent"], index)
+    ring_s = _sum_by(offer_rows, _overlap(offers["start_s"], offers["end_s"], window), size)
+    if not reported.all():  # offers of calls before the window are not counted
+        early = calls["call_id"].to_numpy()[~reported]
+        offer_rows[np.isin(offers["call_id"].to_numpy(), early)] = -1
+    del reported
+    missed = (offers["result"] == "no_answer").to_numpy()
 
     table = pd.DataFrame(index=index)
     table["name"] = list(names) if names is not None else list(agents)
     table["group"] = list(groups) if groups is not None else None
-    table["group_answered"] = counts(answered[answered["kind"] == "pilot"]["agent"].astype(str))
-    table["direct_answered"] = counts(answered[answered["kind"] == "direct"]["agent"].astype(str))
-    table["offers"] = counts(offer_agent)
-    table["offers_missed"] = counts(offer_agent[reported_offers["result"] == "no_answer"])
-    table["talk_s"] = per_agent(talk, agent_all)
-    table["busy_s"] = (table["talk_s"] + per_agent(wrap, agent_all)
-                       + per_agent(ring, offers["agent"].astype(str)))
+    table["group_answered"] = group_answered
+    table["direct_answered"] = direct_answered
+    table["offers"] = _count_by(offer_rows, size)
+    table["offers_missed"] = _count_by(np.where(missed, offer_rows, -1), size)
+    table["talk_s"] = talk_s
+    table["busy_s"] = talk_s + wrap_s + ring_s
     table["load_erlang"] = table["talk_s"] / window_s
-    table["group_load_erlang"] = per_agent(group_talk, agent_all[group_talk.index]) / window_s
+    table["group_load_erlang"] = group_talk_s / window_s
     for reason, column in (("logged_out", "logged_out_s"), ("away", "away_s"),
                            ("not_ready", "not_ready_s")):
         if absences is None or not len(absences):
             table[column] = 0.0
             continue
         rows = absences[absences["reason"] == reason]
-        table[column] = per_agent(_overlap(rows["start_s"], rows["end_s"], window),
-                                  rows["agent"].astype(str))
+        table[column] = _sum_by(_positions(rows["agent"], index),
+                                _overlap(rows["start_s"], rows["end_s"], window), size)
     table["logged_in_s"] = window_s - table.pop("logged_out_s")
     table["occupancy"] = occupancy(table["busy_s"], table["logged_in_s"])
     return table.reset_index()

@@ -201,44 +201,89 @@ class CallLog:
         return sum(column.itemsize * len(column) for column in columns)
 
     def calls_frame(self, first_call: int = 0) -> pd.DataFrame:
-        """One row per call with ``call_id >= first_call``, ordered by ``call_id``."""
+        """One row per call with ``call_id >= first_call``, ordered by ``call_id``.
+
+        The log is left as it was; :meth:`take_tables` builds the same table
+        with less memory by emptying the log as it goes.
+        """
         ids = np.frombuffer(self.call_id, dtype=np.int64)
         keep = np.flatnonzero(ids >= first_call)
         keep = keep[np.argsort(ids[keep], kind="stable")]
+        return self._calls_table(lambda name, dtype: np.frombuffer(
+            getattr(self, name), dtype=dtype)[keep])
 
-        def column(values: array[float] | array[int], dtype: str) -> NDArray[Any]:
-            return np.frombuffer(values, dtype=dtype)[keep]
+    def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
+        """One row per ring offer of calls with ``call_id >= first_call``."""
+        ids = np.frombuffer(self.offer_call, dtype=np.int64)
+        start = np.frombuffer(self.offer_start, dtype="f8")
+        keep = np.flatnonzero(ids >= first_call)
+        keep = keep[np.lexsort((start[keep], ids[keep]))]
+        return self._offers_table(lambda name, dtype: np.frombuffer(
+            getattr(self, name), dtype=dtype)[keep])
 
-        arrival = column(self.arrival, "f8")
-        answer = column(self.answer, "f8")
-        call_ids = column(self.call_id, "i8")
+    def take_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The tables of every call and offer, emptying the log.
+
+        Each column is copied into its table in order and its record is
+        released at once, and no column is copied twice: converting needs
+        little more memory than the tables themselves. The tables are those of
+        :meth:`calls_frame` and :meth:`offers_frame`.
+        """
+        ids = np.frombuffer(self.call_id, dtype=np.int64)
+        order = _compact(np.argsort(ids, kind="stable"))
+        del ids
+        calls = self._calls_table(lambda name, dtype: self._take(name, dtype, order))
+        ids = np.frombuffer(self.offer_call, dtype=np.int64)
+        order = _compact(np.lexsort((np.frombuffer(self.offer_start, dtype="f8"), ids)))
+        del ids
+        offers = self._offers_table(lambda name, dtype: self._take(name, dtype, order))
+        return calls, offers
+
+    def _take(self, name: str, dtype: str, order: NDArray[Any]) -> NDArray[Any]:
+        """Column ``name`` in ``order``, its record released."""
+        values: NDArray[Any] = np.frombuffer(getattr(self, name), dtype=dtype)[order]
+        setattr(self, name, array(getattr(self, name).typecode))
+        return values
+
+    def _calls_table(self, column: Any) -> pd.DataFrame:
+        """The calls table from ``column(name, dtype)``, each record's values in
+        row order (called once per record)."""
+        call_ids = column("call_id", "i8")
         caller_id, attempt, forwards, closed = self._routes(call_ids)
-        after_hours = np.isin(call_ids, np.frombuffer(self.after_hours_calls, dtype=np.int64))
-        closed |= after_hours.astype(np.int16)  # bit 0: closed when dialled
-        dialed_labels = self.pilot_numbers + self.agent_numbers
-        return pd.DataFrame(
-            {
-                "call_id": column(self.call_id, "i8"),
-                "kind": _labels(column(self.kind, "i1"), CALL_KINDS),
-                "group": _labels(column(self.group, "i2"), self.pilot_numbers),
-                "dialed": _labels(column(self.dialed, "i4"), dialed_labels),
-                "arrival_s": arrival,
-                "outcome": _labels(column(self.outcome, "i1"), OUTCOMES),
-                "agent": _labels(column(self.agent, "i2"), self.agent_numbers),
-                "answer_s": answer,
-                # both are whole microseconds: so is their difference
-                "wait_s": np.round(answer - arrival, 6),
-                "talk_s": column(self.talk, "f8"),
-                "wrap_up_s": column(self.wrap_up, "f8"),
-                "end_s": column(self.end, "f8"),
-                "offers": column(self.offers, "i2").astype("int16"),
-                "after_hours": after_hours,
-                "caller_id": caller_id,
-                "attempt": attempt,
-                "forwards": forwards,
-                "closed_hops": closed,
-            }
-        )
+        after_hours = np.zeros(len(call_ids), dtype=bool)
+        after_hours[_rows_of(call_ids, np.frombuffer(self.after_hours_calls, np.int64))[0]] = True
+        closed |= after_hours  # bit 0: closed when dialled
+        table: dict[str, Any] = {
+            "call_id": call_ids,
+            "kind": _labels(column("kind", "i1"), CALL_KINDS),
+            "group": _labels(column("group", "i2"), self.pilot_numbers),
+            "dialed": _labels(column("dialed", "i4"), self.pilot_numbers + self.agent_numbers),
+            "arrival_s": column("arrival", "f8"),
+            "outcome": _labels(column("outcome", "i1"), OUTCOMES),
+            "agent": _labels(column("agent", "i2"), self.agent_numbers),
+            "answer_s": column("answer", "f8"),
+        }
+        # both are whole microseconds: so is their difference
+        wait = np.subtract(table["answer_s"], table["arrival_s"])
+        table["wait_s"] = np.round(wait, 6, out=wait)
+        table["talk_s"] = column("talk", "f8")
+        table["wrap_up_s"] = column("wrap_up", "f8")
+        table["end_s"] = column("end", "f8")
+        table["offers"] = column("offers", "i2")
+        table.update(after_hours=after_hours, caller_id=caller_id, attempt=attempt,
+                     forwards=forwards, closed_hops=closed)
+        return pd.DataFrame(table, copy=False)  # one block per column: nothing copied
+
+    def _offers_table(self, column: Any) -> pd.DataFrame:
+        """The offers table from ``column(name, dtype)`` (see :meth:`_calls_table`)."""
+        table = {
+            "call_id": column("offer_call", "i8"),
+            "agent": _labels(column("offer_agent", "i2"), self.agent_numbers),
+            "start_s": column("offer_start", "f8"),
+            "end_s": column("offer_end", "f8"),
+            "result": _labels(column("offer_result", "i1"), OFFER_RESULTS),
+        }
+        return pd.DataFrame(table, copy=False)
 
     def _routes(self, call_ids: NDArray[np.int64],
                 ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16],
@@ -249,42 +294,32 @@ class CallLog:
         attempt = np.ones(len(call_ids), dtype=np.int32)
         forwards = np.zeros(len(call_ids), dtype=np.int16)
         closed = np.zeros(len(call_ids), dtype=np.int16)
-        routed = np.frombuffer(self.route_call, dtype=np.int64)
-        if len(routed):
-            where = np.searchsorted(call_ids, routed)
-            found = where < len(call_ids)
-            found[found] = call_ids[where[found]] == routed[found]
-            rows = where[found]
+        rows, found = _rows_of(call_ids, np.frombuffer(self.route_call, dtype=np.int64))
+        if len(rows):
             caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
             attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int32)[found]
             forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int16)[found]
             closed[rows] = np.frombuffer(self.route_closed, dtype=np.int16)[found]
         return caller_id, attempt, forwards, closed
 
-    def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
-        """One row per ring offer of calls with ``call_id >= first_call``."""
-        ids = np.frombuffer(self.offer_call, dtype=np.int64)
-        start = np.frombuffer(self.offer_start, dtype="f8")
-        keep = np.flatnonzero(ids >= first_call)
-        keep = keep[np.lexsort((start[keep], ids[keep]))]
-        return pd.DataFrame(
-            {
-                "call_id": ids[keep],
-                "agent": _labels(
-                    np.frombuffer(self.offer_agent, dtype="i2")[keep], self.agent_numbers
-                ),
-                "start_s": start[keep],
-                "end_s": np.frombuffer(self.offer_end, dtype="f8")[keep],
-                "result": _labels(
-                    np.frombuffer(self.offer_result, dtype="i1")[keep], OFFER_RESULTS
-                ),
-            }
-        )
+
+def _rows_of(sorted_ids: NDArray[np.int64], ids: NDArray[np.int64],
+             ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Rows of ``sorted_ids`` holding ``ids``, and which of ``ids`` are there."""
+    where = np.searchsorted(sorted_ids, ids)
+    found = where < len(sorted_ids)
+    found[found] = sorted_ids[where[found]] == ids[found]
+    return where[found], found
+
+
+def _compact(order: NDArray[np.intp]) -> NDArray[Any]:
+    """Row positions in the smallest integer type that holds them."""
+    return order.astype(np.int32) if len(order) < 2**31 else order
 
 
 def _labels(codes: NDArray[Any], categories: Sequence[str]) -> pd.Categorical:
     """Codes as a categorical; code -1 is missing."""
     labels: pd.Categorical = pd.Categorical.from_codes(
-        codes.astype(np.int32), categories=pd.Index(list(categories), dtype=object)
+        codes, categories=pd.Index(list(categories), dtype=object)
     )
     return labels

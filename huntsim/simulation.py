@@ -179,20 +179,26 @@ def simulate(
     ids = np.frombuffer(log.call_id, dtype=np.int64)
     reported = ids[arrivals >= scenario.warmup]
     first_call = int(reported.min()) if len(reported) else int(ids.max(initial=-1)) + 1
-    all_calls, all_offers = log.calls_frame(), log.offers_frame()
+    del arrivals, ids, reported
+    all_calls, all_offers = log.take_tables()  # ordered by call: warm-up calls come first
     absences = log.absences_frame()
     agents = agent_table(all_calls, all_offers, agents_numbers,
                          (scenario.warmup, scenario.duration), names=names, groups=groups,
                          absences=absences)
-    if first_call > 0:
-        calls = all_calls[all_calls["call_id"] >= first_call].reset_index(drop=True)
-        offers = all_offers[all_offers["call_id"] >= first_call].reset_index(drop=True)
-    else:
-        calls, offers = all_calls, all_offers
+    # the reported rows, as views of the whole tables (nothing copied)
+    calls = _rows_from(all_calls, first_call)
+    offers = _rows_from(all_offers, first_call)
     del all_calls, all_offers
-    offered = calls.loc[calls["kind"] == "pilot", "group"].astype(str).value_counts()
+    pilot_calls = calls["group"][(calls["kind"] == "pilot").to_numpy()]
+    offered = pilot_calls.value_counts().rename(index=str)
     return Result(scenario=scenario, seed=seed, calls=calls, offers=offers, agents=agents,
                   warnings=run_warnings(scenario, offered, agents), absences=absences)
+
+
+def _rows_from(table: pd.DataFrame, first_call: int) -> pd.DataFrame:
+    """The rows of ``table`` (ordered by ``call_id``) from call ``first_call`` on."""
+    first_row = int(np.searchsorted(table["call_id"].to_numpy(), first_call))
+    return table.iloc[first_row:].reset_index(drop=True) if first_row else table
 
 
 def _call_time(agent: Agent) -> float:
