@@ -18,7 +18,8 @@ import importlib
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import huntsim
@@ -43,7 +44,10 @@ def worker_counts(cores: int) -> list[int]:
 
 
 def same_tables(a: Any, b: Any) -> bool:
-    return all(getattr(a, t).equals(getattr(b, t)) for t in TABLES)
+    differing = [t for t in TABLES if not getattr(a, t).equals(getattr(b, t))]
+    if differing:
+        print(f"    tables that differ from the serial run's: {', '.join(differing)}")
+    return not differing
 
 
 def timed(run: Callable[[], Any]) -> tuple[float, Any]:
@@ -60,11 +64,23 @@ def cpu_seconds() -> tuple[float, float]:
 
 def empty_cluster(workers: int) -> None:
     """Start a LocalCluster as ``compare`` does, import huntsim on its workers, close it."""
+    with running_cluster(workers):
+        pass
+
+
+@contextmanager
+def running_cluster(workers: int) -> Iterator[str]:
+    """A LocalCluster of ``workers`` one-thread processes with huntsim imported: its address.
+
+    This is the situation of a real cluster started once for many experiments
+    (``--scheduler tcp://...``): the experiment's time leaves out the start.
+    """
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         client.run(importlib.import_module, "huntsim.replications")
+        yield str(cluster.scheduler_address)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,16 +130,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  processes, {workers:3d} worker(s): {elapsed:7.2f} s  {note}", flush=True)
     if not args.no_dask:
         workers = args.max_workers
+        pool = times[f"{workers} worker(s)"]
         elapsed, result = timed(lambda: experiment(jobs=workers, scheduler="local"))
         same = same_tables(serial, result)
         all_same &= same
-        pool = times[f"{workers} worker(s)"]
         print(f"  Dask LocalCluster, {workers} worker(s), cluster start included: "
               f"{elapsed:7.2f} s = {elapsed / pool:.2f}x the process pool's time, "
               f"tables identical: {same}", flush=True)
         bare, _ = timed(lambda: empty_cluster(workers))
         print(f"    of which starting the cluster, importing huntsim on its workers and "
               f"closing it: about {bare:.2f} s (timed alone)", flush=True)
+        with running_cluster(workers) as address:
+            elapsed, result = timed(lambda: experiment(scheduler=address))
+        same = same_tables(serial, result)
+        all_same &= same
+        print(f"  Dask cluster already running ({workers} worker(s), as --scheduler "
+              f"tcp://...): {elapsed:7.2f} s = {elapsed / pool:.2f}x the process pool's "
+              f"time (the pool's includes starting its processes), tables identical: {same}",
+              flush=True)
     print(f"all tables identical to the serial run: {all_same}")
     return 0 if all_same else 1
 
