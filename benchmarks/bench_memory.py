@@ -91,8 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     _, peak_totals, _, _ = fresh(args.calls, "totals")
     print(f"  keep='totals': peak {peak_totals / mib:7.1f} MiB")
     speeds = {}
-    for keep in ("calls", "totals"):  # timed without tracemalloc, which slows allocation
-        speeds[keep] = statistics.median(timed(args.calls, keep) for _ in range(args.repeat))
+    # timed without tracemalloc, which slows allocation; taking turns, so that a change
+    # in the machine's load falls on both alike
+    runs: dict[str, list[float]] = {"calls": [], "totals": []}
+    for _ in range(args.repeat):
+        for keep, seconds in runs.items():
+            seconds.append(timed(args.calls, keep))
+    for keep in ("calls", "totals"):
+        speeds[keep] = statistics.median(runs[keep])
         print(f"  keep={keep!r:9s} {calls / speeds[keep]:10,.0f} calls/s "
               f"(median of {args.repeat})")
     faster = speeds["totals"] <= speeds["calls"]

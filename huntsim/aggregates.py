@@ -13,14 +13,16 @@ threshold rounded down to the grid.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from huntsim.metrics import occupancy, summary_frame
-from huntsim.records import ABSENCES, OUTCOMES, Outcome, RingResult
+from huntsim.records import ABSENCES, OUTCOMES, CallLog, Outcome, RingResult
 
 __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 
@@ -29,6 +31,8 @@ WAIT_RESOLUTION_S = 0.1
 _BINS_PER_SECOND = round(1 / WAIT_RESOLUTION_S)
 _US_PER_BIN = 1_000_000 // _BINS_PER_SECOND
 _ANSWERED = Outcome.ANSWERED
+FOLD_BLOCK = 1 << 14
+"""Calls buffered by :class:`RunningTotals` before they are summed (a few MiB at most)."""
 
 
 class _Scope:
@@ -53,7 +57,7 @@ class _Scope:
         self.wait_bins: dict[int, int] = {}
 
 
-class RunningTotals:
+class RunningTotals(CallLog):
     """Sums and counts over the reported window ``[warmup, duration)``.
 
     Counts are of calls arriving in the window; times are the parts of talk,
@@ -65,12 +69,19 @@ class RunningTotals:
         Agent and pilot numbers, in the scenario's order.
     warmup, duration : float
         The reported window.
+
+    Notes
+    -----
+    Calls are buffered as a :class:`~huntsim.records.CallLog` buffers them and
+    summed with numpy every :data:`FOLD_BLOCK` calls, so memory stays flat and
+    a call costs no more than a record of it.
     """
+
+    fold_at = FOLD_BLOCK
 
     def __init__(self, agents: Sequence[str], pilots: Sequence[str], warmup: float,
                  duration: float, forward_to: Mapping[str, str] | None = None) -> None:
-        self.agent_numbers = list(agents)
-        self.pilot_numbers = list(pilots)
+        super().__init__(agents, pilots)
         self.warmup = warmup
         self.duration = duration
         self.scopes = [_Scope() for _ in range(len(pilots) + 1)]  # the last: direct calls
@@ -78,18 +89,21 @@ class RunningTotals:
         self.several_groups = len(pilots) > 1
         self.pilot_after_hours = 0
         n = len(agents)
-        self.group_answered = [0] * n
-        self.direct_answered = [0] * n
-        self.talk_s = [0.0] * n
-        self.group_talk_s = [0.0] * n
-        self.wrap_up_s = [0.0] * n
-        self.ring_s = [0.0] * n
-        self.offers = [0] * n
-        self.offers_missed = [0] * n
+        self.group_answered = np.zeros(n, dtype=np.int64)
+        self.direct_answered = np.zeros(n, dtype=np.int64)
+        self.talk_s = np.zeros(n)
+        self.group_talk_s = np.zeros(n)
+        self.wrap_up_s = np.zeros(n)
+        self.ring_s = np.zeros(n)
+        self.offers_made = np.zeros(n, dtype=np.int64)
+        self.offers_missed = np.zeros(n, dtype=np.int64)
+        self.offer_arrival = array("d")  # in place of the offer's call
         self.absent_s = [[0.0] * n for _ in ABSENCES]
-        self.after_hours = [0] * len(pilots)
+        self.after_hours = np.zeros(len(pilots), dtype=np.int64)
         self.calls = 0
         self._route: tuple[int, int, int, int, float, bool] = (-1, 1, 0, 0, 0.0, False)
+        # the routes of the buffered calls that are redials or were forwarded
+        self._pending_routes: dict[int, tuple[int, int, int, int, float, bool]] = {}
         # the groups a call dialled to each group passes through when forwarded
         targets = forward_to or {}
         index = {pilot: i for i, pilot in enumerate(pilots)}
@@ -100,44 +114,64 @@ class RunningTotals:
                 chain.append(index[targets[pilots[chain[-1]]]])
             self.chains.append(chain)
 
-    def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
-                 outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
-                 end: float, offers: int, after_hours: bool = False) -> None:
-        """Count one call."""
+    def fold(self) -> None:
+        """Add the buffered calls and offers to the totals and empty the buffer."""
+        self._fold_offers()
+
+        def column(values: array[Any], dtype: str) -> NDArray[Any]:
+            return np.frombuffer(values, dtype=dtype).copy()  # the buffer can be emptied
+
+        call_id = column(self.call_id, "i8")
+        group = column(self.group, "i2").astype(np.intp)
+        dialed = column(self.dialed, "i4")
+        arrival, answer = column(self.arrival, "f8"), column(self.answer, "f8")
+        outcome = column(self.outcome, "i1").astype(np.intp)
+        agent = column(self.agent, "i2").astype(np.intp)
+        wrap_up, end = column(self.wrap_up, "f8"), column(self.end, "f8")
+        offers = column(self.offers, "i2").astype(np.int64)
+        after_hours = np.isin(call_id, np.frombuffer(self.after_hours_calls, dtype=np.int64))
+        for name in ("call_id", "kind", "group", "dialed", "arrival", "outcome", "agent",
+                     "answer", "talk", "wrap_up", "end", "offers", "after_hours_calls"):
+            del getattr(self, name)[:]
+        routes, self._pending_routes = self._pending_routes, {}
+
+        # member times, whenever the call arrived (in order: the same sums as one by one)
         answered = outcome == _ANSWERED
-        if answered:
-            talk_inside = self._inside(answer, end)
-            self.talk_s[agent] += talk_inside
-            if group >= 0:
-                self.group_talk_s[agent] += talk_inside
-            self.wrap_up_s[agent] += self._inside(end, end + wrap_up)
-        if arrival < self.warmup:
-            return
-        self.calls += 1
-        if self._route[0] == call_id:  # a redial or a forwarded call
-            self._add_routed(call_id, group, dialed, arrival, outcome, agent, answer, offers,
-                             after_hours)
-            return
+        who, ended = agent[answered], end[answered]
+        talk = self._inside_all(answer[answered], ended)
+        np.add.at(self.talk_s, who, talk)
+        through_pilot = group[answered] >= 0
+        np.add.at(self.group_talk_s, who[through_pilot], talk[through_pilot])
+        np.add.at(self.wrap_up_s, who, self._inside_all(ended, ended + wrap_up[answered]))
+
+        reported = arrival >= self.warmup
+        self.calls += int(np.count_nonzero(reported))
+        usual = reported.copy()
+        if routes:  # redials and forwarded calls, one by one
+            for row in np.flatnonzero(reported & np.isin(call_id, list(routes))).tolist():
+                self._route = routes[int(call_id[row])]
+                self._add_routed(int(call_id[row]), int(group[row]), int(dialed[row]),
+                                 float(arrival[row]), int(outcome[row]), int(agent[row]),
+                                 float(answer[row]), int(offers[row]), bool(after_hours[row]))
+                usual[row] = False
         # the usual call: a first attempt that stayed in the group it dialled
-        if after_hours:
-            self.after_hours[group] += 1
-            self.pilot_after_hours += 1
-            return
-        scope = self.scopes[group]  # group -1 (a direct call) is the last scope
-        wait_us = round((answer - arrival) * 1_000_000) if answered else 0
-        _count(scope, outcome, offers, wait_us)
-        scope.attempts += 1
-        scope.first_outcomes[outcome] += 1
-        if group >= 0:
-            if answered:
-                scope.callers_answered += 1
-                self.group_answered[agent] += 1
-            if self.several_groups:
-                _count(self.all_pilot, outcome, offers, wait_us)
-                _count_caller(self.all_pilot, outcome, 1)
-        elif answered:
-            scope.callers_answered += 1
-            self.direct_answered[agent] += 1
+        closed = usual & after_hours
+        np.add.at(self.after_hours, group[closed], 1)
+        self.pilot_after_hours += int(np.count_nonzero(closed))
+        usual &= ~after_hours
+        wait_us = np.zeros(len(call_id), dtype=np.int64)
+        wait_us[answered] = np.round((answer[answered] - arrival[answered]) * 1_000_000)
+        scope_of = np.where(group >= 0, group, len(self.pilot_numbers))  # direct: the last
+        for scope in np.unique(scope_of[usual]).tolist():
+            rows = usual & (scope_of == scope)
+            _count_first_attempts(self.scopes[scope], outcome[rows], offers[rows],
+                                  wait_us[rows])
+        pilot_rows = usual & (group >= 0)
+        if self.several_groups:
+            _count_first_attempts(self.all_pilot, outcome[pilot_rows], offers[pilot_rows],
+                                  wait_us[pilot_rows])
+        np.add.at(self.group_answered, agent[pilot_rows & answered], 1)
+        np.add.at(self.direct_answered, agent[usual & answered & (group < 0)], 1)
 
     def _add_routed(self, call_id: int, group: int, dialed: int, arrival: float, outcome: int,
                     agent: int, answer: float, offers: int, after_hours: bool) -> None:
@@ -197,21 +231,43 @@ class RunningTotals:
     def _inside(self, start: float, end: float) -> float:
         return max(0.0, min(end, self.duration) - max(start, self.warmup))
 
+    def _inside_all(self, start: NDArray[np.float64], end: NDArray[np.float64],
+                    ) -> NDArray[np.float64]:
+        """:meth:`_inside` of each interval (the same numbers)."""
+        inside: NDArray[np.float64] = np.minimum(end, self.duration)
+        inside -= np.maximum(start, self.warmup)
+        return np.maximum(inside, 0.0, out=inside)
+
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
-        """Count one ring offer."""
-        self.ring_s[agent] += self._inside(start, end)
-        if arrival < self.warmup:
-            return
-        self.offers[agent] += 1
-        if result == RingResult.NO_ANSWER:
-            self.offers_missed[agent] += 1
+        """Buffer one ring offer (its call's arrival in place of its call)."""
+        self.offer_arrival.append(arrival)
+        self.offer_agent.append(agent)
+        self.offer_start.append(start)
+        self.offer_end.append(end)
+        self.offer_result.append(result)
+
+    def _fold_offers(self) -> None:
+        """Add the buffered offers to the totals and empty the buffer."""
+        agent = np.frombuffer(self.offer_agent, dtype="i2").astype(np.intp)
+        ringing = self._inside_all(np.frombuffer(self.offer_start, dtype="f8"),
+                                   np.frombuffer(self.offer_end, dtype="f8"))
+        np.add.at(self.ring_s, agent, ringing)
+        reported = np.frombuffer(self.offer_arrival, dtype="f8") >= self.warmup
+        missed = reported & (np.frombuffer(self.offer_result, dtype="i1") == RingResult.NO_ANSWER)
+        size = len(self.agent_numbers)
+        self.offers_made += np.bincount(agent[reported], minlength=size)
+        self.offers_missed += np.bincount(agent[missed], minlength=size)
+        for column in (self.offer_arrival, self.offer_agent, self.offer_start, self.offer_end,
+                       self.offer_result):
+            del column[:]
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
                   closed_hops: int = 0, caller_arrival: float = 0.0,
                   caller_closed: bool = False) -> None:
         """Note the attempt, forwards and closed groups of the call about to be added."""
-        self._route = (call_id, attempt, forwards, closed_hops, caller_arrival, caller_closed)
+        self._pending_routes[call_id] = (call_id, attempt, forwards, closed_hops, caller_arrival,
+                                 caller_closed)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Add the part of one absence inside the window."""
@@ -248,9 +304,10 @@ class RunningTotals:
 
     def summary(self, threshold_s: float = 20.0) -> pd.DataFrame:
         """The table of :func:`huntsim.metrics.summarize`, from the running totals."""
+        self.fold()
         rows = {}
-        for pilot, scope, closed in zip(self.pilot_numbers, self.scopes, self.after_hours,
-                                        strict=False):
+        for pilot, scope, closed in zip(self.pilot_numbers, self.scopes,
+                                        self.after_hours.tolist(), strict=False):
             rows[pilot] = self._scope_row(scope, threshold_s)
             rows[pilot]["after_hours"] = closed
         if len(self.pilot_numbers) > 1:
@@ -264,6 +321,7 @@ class RunningTotals:
     def agents(self, window_s: float, names: Sequence[str],
                groups: Sequence[str | None]) -> pd.DataFrame:
         """The table of :func:`huntsim.metrics.agent_table`, from the running totals."""
+        self.fold()
         talk = np.asarray(self.talk_s)
         busy = talk + np.asarray(self.wrap_up_s) + np.asarray(self.ring_s)
         logged_out, away, not_ready = (np.asarray(v) for v in self.absent_s)
@@ -274,7 +332,7 @@ class RunningTotals:
             "group": list(groups),
             "group_answered": self.group_answered,
             "direct_answered": self.direct_answered,
-            "offers": self.offers,
+            "offers": self.offers_made,
             "offers_missed": self.offers_missed,
             "talk_s": talk,
             "busy_s": busy,
@@ -297,6 +355,25 @@ def _count(scope: _Scope, outcome: int, offers: int, wait_us: int) -> None:
         scope.wait_s += wait_us / 1_000_000
         k = -(-wait_us // _US_PER_BIN)  # exact: ceil of whole microseconds per bin
         scope.wait_bins[k] = scope.wait_bins.get(k, 0) + 1
+
+
+def _count_first_attempts(scope: _Scope, outcome: NDArray[np.intp], offers: NDArray[np.int64],
+                          wait_us: NDArray[np.int64]) -> None:
+    """:func:`_count` and :func:`_count_caller` (first attempts) of many calls at once."""
+    scope.offered += len(outcome)
+    scope.attempts += len(outcome)
+    scope.offers += int(offers.sum())
+    for code, calls in enumerate(np.bincount(outcome, minlength=len(OUTCOMES)).tolist()):
+        scope.outcomes[code] += calls
+        scope.first_outcomes[code] += calls
+    waits = wait_us[outcome == _ANSWERED]
+    scope.answered += len(waits)
+    scope.callers_answered += len(waits)
+    if len(waits):
+        scope.wait_s += float(np.sum(waits / 1_000_000))
+        bins, counts = np.unique(-(-waits // _US_PER_BIN), return_counts=True)
+        for k, calls in zip(bins.tolist(), counts.tolist(), strict=True):
+            scope.wait_bins[k] = scope.wait_bins.get(k, 0) + calls
 
 
 def _count_caller(scope: _Scope, outcome: int, attempt: int) -> None:

@@ -100,7 +100,17 @@ class CallLog:
         Agent numbers; records store an agent as its index here.
     pilots : sequence of str
         Pilot numbers; records store a group as its index here.
+
+    Notes
+    -----
+    A log keeps every record. A subclass that only needs sums (see
+    :class:`huntsim.aggregates.RunningTotals`) sets :attr:`fold_at`: once that
+    many calls are buffered, :meth:`fold` is called to sum them and empty the
+    columns.
     """
+
+    fold_at: int = 2**62
+    """Calls buffered before :meth:`fold` is called (a log never folds)."""
 
     def __init__(self, agents: Sequence[str], pilots: Sequence[str]) -> None:
         self.agent_numbers = list(agents)
@@ -155,6 +165,11 @@ class CallLog:
         self.offers.append(offers)
         if after_hours:
             self.after_hours_calls.append(call_id)
+        if len(self.call_id) >= self.fold_at:
+            self.fold()
+
+    def fold(self) -> None:
+        """Sum the buffered records and empty the columns (a log keeps them)."""
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:

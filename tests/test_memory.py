@@ -7,8 +7,10 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import huntsim
+from huntsim.aggregates import FOLD_BLOCK, RunningTotals
 from huntsim.records import CallLog
 from huntsim.simulation import run_model
 
@@ -59,3 +61,36 @@ def test_a_run_keeping_every_record_peaks_below_one_and_a_half_times_its_tables(
                  for t in (result.calls, result.offers, result.agents))
     assert len(result.calls) > 90_000
     assert peak <= 1.5 * tables, f"peak {peak / 2**20:.1f} MiB, tables {tables / 2**20:.1f} MiB"
+
+
+@pytest.mark.parametrize("path", ["scenarios/real_estate.yaml",
+                                  "scenarios/real_estate_overflow.yaml",
+                                  "scenarios/clinic.yaml"])
+def test_running_totals_summed_in_small_blocks_give_the_same_figures(path: str,
+                                                                     monkeypatch) -> None:
+    scenario = huntsim.load_scenario(path)
+    scenario = scenario.replace(duration=min(scenario.duration, 7 * 86400.0))
+    whole = huntsim.simulate(scenario, seed=4, keep="totals")
+    monkeypatch.setattr(RunningTotals, "fold_at", 3)
+    blocks = huntsim.simulate(scenario, seed=4, keep="totals")
+    assert blocks.totals is not None and blocks.totals.calls > 100
+    counts = [c for c in whole.summary().columns if not c.endswith("_s")]
+    pd.testing.assert_frame_equal(whole.summary()[counts], blocks.summary()[counts])
+    pd.testing.assert_frame_equal(whole.summary(), blocks.summary(), check_exact=False,
+                                  rtol=1e-12)
+    pd.testing.assert_frame_equal(whole.agents, blocks.agents, check_exact=False, rtol=1e-12)
+
+
+def test_running_totals_keep_only_a_block_of_calls(monkeypatch) -> None:
+    buffered: list[int] = []
+    fold = RunningTotals.fold
+
+    def noting_fold(self: RunningTotals) -> None:
+        buffered.append(len(self))
+        fold(self)
+
+    monkeypatch.setattr(RunningTotals, "fold", noting_fold)
+    result = huntsim.simulate(_erlang_b(3 * FOLD_BLOCK), seed=2, keep="totals")
+    assert result.totals is not None and result.totals.calls > 2 * FOLD_BLOCK
+    assert max(buffered) == FOLD_BLOCK and buffered.count(FOLD_BLOCK) >= 2
+    assert len(result.totals) == 0 and len(result.totals.offer_agent) == 0

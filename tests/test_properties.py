@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from strategies import scenarios
 
 from huntsim import load_scenario, simulate
-from huntsim.aggregates import WAIT_RESOLUTION_S
+from huntsim.aggregates import FOLD_BLOCK, WAIT_RESOLUTION_S, RunningTotals
 from huntsim.records import OFFER_RESULTS, OUTCOMES
 
 CASES = 120
@@ -136,12 +136,17 @@ def test_invariants_hold_on_random_valid_scenarios(data, seed):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(), st.integers(0, 2**32 - 1))
-def test_same_seed_same_tables_and_totals_agree(data, seed):
+@given(scenarios(), st.integers(0, 2**32 - 1), st.sampled_from([1, 2, 7, FOLD_BLOCK]))
+def test_same_seed_same_tables_and_totals_agree(data, seed, fold_at):
     first, second = simulate(data, seed=seed), simulate(data, seed=seed)
     pd.testing.assert_frame_equal(first.calls, second.calls)
     pd.testing.assert_frame_equal(first.offers, second.offers)
-    totals = simulate(data, seed=seed, keep="totals")
+    # running totals sum their buffer every `fold_at` calls: any block size gives the same
+    RunningTotals.fold_at = fold_at
+    try:
+        totals = simulate(data, seed=seed, keep="totals")
+    finally:
+        RunningTotals.fold_at = FOLD_BLOCK
     assert_summaries_agree(first.summary(), totals.summary())
     pd.testing.assert_frame_equal(first.agents, totals.agents, check_dtype=False,
                                   check_exact=False, atol=1e-6)
