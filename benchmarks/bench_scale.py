@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weeks", type=float, default=13, help="weeks per run (default 13)")
     parser.add_argument("--max-workers", type=int, default=default_jobs(),
                         help="largest worker count (default: the cores this process may use)")
+    parser.add_argument("--workers", type=lambda text: [int(n) for n in text.split(",")],
+                        help="worker counts to time, e.g. 1,16 (default: 1, 2, 4 ... "
+                             "--max-workers; the first is the reference)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster")
     args = parser.parse_args(argv)
     replications = max(1, args.runs // len(POLICIES))
@@ -107,13 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     serial = None
     all_same = True
     serial_cpu = math.nan
-    for workers in worker_counts(args.max_workers):
+    counts = args.workers or worker_counts(args.max_workers)
+    args.max_workers = counts[-1]
+    for workers in counts:
         own, children = cpu_seconds()
         elapsed, result = timed(lambda w=workers: experiment(jobs=w))
         own_after, children_after = cpu_seconds()
         main_cpu, workers_cpu = own_after - own, children_after - children
         times[f"{workers} worker(s)"] = elapsed
         if serial is None:
+            reference = elapsed
             serial = result
             serial_cpu = main_cpu + workers_cpu
             note = f"(the reference; {serial_cpu:.1f} CPU s)"
@@ -123,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             # what the same CPU work gives on idle cores: the workers' share in parallel,
             # the main process's (sending, receiving, building the tables) on top
             idle = serial_cpu / (workers_cpu / workers + main_cpu)
-            note = f"speed-up {times['1 worker(s)'] / elapsed:5.2f}x " \
-                   f"({100 * times['1 worker(s)'] / elapsed / workers:3.0f} % efficiency), " \
+            note = f"speed-up {reference / elapsed:5.2f}x " \
+                   f"({100 * reference / elapsed / workers * counts[0]:3.0f} % efficiency), " \
                    f"tables identical: {same}; CPU s: main {main_cpu:.1f}, workers " \
                    f"{workers_cpu:.1f}, so about {idle:.2f}x on idle cores"
         print(f"  processes, {workers:3d} worker(s): {elapsed:7.2f} s  {note}", flush=True)
