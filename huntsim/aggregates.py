@@ -135,15 +135,8 @@ class RunningTotals(CallLog):
             del getattr(self, name)[:]
         routes, self._pending_routes = self._pending_routes, {}
 
-        # member times, whenever the call arrived (in order: the same sums as one by one)
         answered = outcome == _ANSWERED
-        who, ended = agent[answered], end[answered]
-        talk = self._inside_all(answer[answered], ended)
-        np.add.at(self.talk_s, who, talk)
-        through_pilot = group[answered] >= 0
-        np.add.at(self.group_talk_s, who[through_pilot], talk[through_pilot])
-        np.add.at(self.wrap_up_s, who, self._inside_all(ended, ended + wrap_up[answered]))
-
+        self._add_member_times(answered, group, agent, answer, end, wrap_up)
         reported = arrival >= self.warmup
         self.calls += int(np.count_nonzero(reported))
         usual = reported.copy()
@@ -172,6 +165,18 @@ class RunningTotals(CallLog):
                                   wait_us[pilot_rows])
         np.add.at(self.group_answered, agent[pilot_rows & answered], 1)
         np.add.at(self.direct_answered, agent[usual & answered & (group < 0)], 1)
+
+    def _add_member_times(self, answered: NDArray[np.bool_], group: NDArray[np.intp],
+                          agent: NDArray[np.intp], answer: NDArray[np.float64],
+                          end: NDArray[np.float64], wrap_up: NDArray[np.float64]) -> None:
+        """Talk and wrap-up inside the window of answered calls, whenever they arrived
+        (added in order: the same sums as one call at a time)."""
+        who, ended = agent[answered], end[answered]
+        talk = self._inside_all(answer[answered], ended)
+        np.add.at(self.talk_s, who, talk)
+        through_pilot = group[answered] >= 0
+        np.add.at(self.group_talk_s, who[through_pilot], talk[through_pilot])
+        np.add.at(self.wrap_up_s, who, self._inside_all(ended, ended + wrap_up[answered]))
 
     def _add_routed(self, call_id: int, group: int, dialed: int, arrival: float, outcome: int,
                     agent: int, answer: float, offers: int, after_hours: bool) -> None:
