@@ -43,6 +43,10 @@ Semantics (see "Timing rules" in the README):
   all who are idle when the call arrives; without a queue the call then goes
   to voicemail (a member who frees during the ring is not added).
 * Callers with a patience hang up when it runs out, ringing or waiting.
+  Calls in progress at the end of the run play out; a caller still waiting
+  when nothing more can happen (no member will be free for them again, e.g.
+  every member logged out for good) hangs up then, at the end of the run or
+  later: every call that arrives is recorded.
 * A group may pass a call on (``forward``) instead of its all-busy, no-answer,
   queue time-out or after-hours treatment: to another group, where the call
   hunts at once with its arrival time and patience, or out of the office
@@ -610,6 +614,18 @@ class _Model:
             call.group.queue.remove(call)
             self._finish(call, Outcome.ABANDONED)
 
+    def hang_up_stranded(self) -> None:
+        """Nothing is left to happen: callers still waiting hang up (at the end of
+        the run, or now if later), so that every call is recorded."""
+        end = max(self.env.now, ticks(self.scenario.duration))
+        if end > self.env.now:
+            self.env.run(until=end)
+        for group in self.groups:
+            stranded, group.queue = group.queue, []
+            for call in stranded:
+                call.waiting = False
+                self._finish(call, Outcome.ABANDONED)
+
     def _serve_queue(self, group: _Group, member: _Member) -> None:
         """A member of a queueing group is free: the longest waiting caller who
         has not had them yet is offered the call.
@@ -1025,3 +1041,4 @@ def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
     """
     model = _Model(scenario, seed, recorder)
     model.env.run()
+    model.hang_up_stranded()

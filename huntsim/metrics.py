@@ -333,7 +333,8 @@ def agent_table(
     memory beyond the tables it reads, however many calls they hold.
     """
     window_s = window[1] - window[0]
-    index = pd.Index(list(agents), name="agent")
+    rows = pd.Index(list(agents), name="agent")
+    index = rows.unique()  # an agent listed twice gets the same figures twice
     size = len(index)
     answered = (calls["outcome"] == "answered").to_numpy()
     who = _positions(calls["agent"], index, answered)
@@ -353,15 +354,13 @@ def agent_table(
     del who, pilot, reported_answers, answered
     offer_rows = _positions(offers["agent"], index)
     ring_s = _sum_by(offer_rows, _overlap(offers["start_s"], offers["end_s"], window), size)
-    if not reported.all():  # offers of calls before the window are not counted
-        early = calls["call_id"].to_numpy()[~reported]
-        offer_rows[np.isin(offers["call_id"].to_numpy(), early)] = -1
+    if not reported.all():  # counted: the offers of calls that arrived in the window
+        counted = calls["call_id"].to_numpy()[reported]
+        offer_rows[~np.isin(offers["call_id"].to_numpy(), counted)] = -1
     del reported
     missed = (offers["result"] == "no_answer").to_numpy()
 
     table = pd.DataFrame(index=index)
-    table["name"] = list(names) if names is not None else list(agents)
-    table["group"] = list(groups) if groups is not None else None
     table["group_answered"] = group_answered
     table["direct_answered"] = direct_answered
     table["offers"] = _count_by(offer_rows, size)
@@ -375,9 +374,12 @@ def agent_table(
         if absences is None or not len(absences):
             table[column] = 0.0
             continue
-        rows = absences[absences["reason"] == reason]
-        table[column] = _sum_by(_positions(rows["agent"], index),
-                                _overlap(rows["start_s"], rows["end_s"], window), size)
+        absent = absences[absences["reason"] == reason]
+        table[column] = _sum_by(_positions(absent["agent"], index),
+                                _overlap(absent["start_s"], absent["end_s"], window), size)
+    table = table.reindex(rows) if len(index) < len(rows) else table
+    table.insert(0, "name", list(names) if names is not None else list(agents))
+    table.insert(1, "group", list(groups) if groups is not None else None)
     table["logged_in_s"] = window_s - table.pop("logged_out_s")
     table["occupancy"] = occupancy(table["busy_s"], table["logged_in_s"])
     return table.reset_index()

@@ -74,3 +74,35 @@ def test_zero_probability_members_in_a_queue_go_to_voicemail():
     result = simulate(scenario, seed=1)
     assert (result.calls["outcome"] == "voicemail").all()
     assert pd.Series(result.offers.groupby("call_id").size()).tolist() == [2, 2]
+
+
+STRANDED = {
+    "duration": "2h", "warmup": "30min", "start": "mon 08:00",
+    "agents": [{"number": "101", "answer_probability": 0.0, "talk_time": "1min"},
+               {"number": "102", "talk_time": "1min", "schedule": ["sun 23:10-23:50"]}],
+    "hunt_groups": [{"pilot": "100", "members": ["101", "102"], "voicemail": True,
+                     "when_all_busy": "queue", "arrivals": {"trace": [600, 3600]}}],
+}
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_a_caller_nobody_can_ever_answer_hangs_up_at_the_end_and_is_counted(keep):
+    # 101 never answers and 102 is never logged in: both callers wait in the queue
+    # with no patience; the one arriving after the warm-up is counted, the other not
+    result = simulate(STRANDED, seed=1, keep=keep)
+    summary = result.summary().loc["100"]
+    assert summary["offered"] == 1 and summary["abandoned_rate"] == 1.0
+    assert result.agents.set_index("agent").loc["101", "offers"] == 1
+    if keep == "calls":
+        call = result.calls.iloc[0]
+        assert (call["arrival_s"], call["outcome"], call["end_s"]) == (3600.0, "abandoned", 7200.0)
+        assert len(result.offers) == 1  # the warm-up call's offer is not reported
+
+
+def test_the_agent_table_repeats_an_agent_listed_twice():
+    from huntsim.metrics import agent_table
+
+    result = simulate(office(members=2, trace=[0.0, 1.0, 2.0]), seed=1)
+    table = agent_table(result.calls, result.offers, ["A", "A", "B"], (0.0, result.window_s))
+    assert list(table["agent"]) == ["A", "A", "B"]
+    assert table.iloc[0].equals(table.iloc[1]) and table["group_answered"].iloc[0] > 0
