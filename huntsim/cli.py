@@ -264,8 +264,20 @@ def _length(flag: str) -> Callable[[str], float]:
 _duration = _length("--threshold")
 
 
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C or ``kill`` (128 + SIGINT, as shells report it)."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # `kill` ends a run as Ctrl-C does: workers stopped, runs saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop)
+    args: argparse.Namespace | None = None
     try:
         args = _parser(_command(argv)).parse_args(argv)
         if args.command == "fit":
@@ -291,8 +303,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
+    except KeyboardInterrupt:
+        saved = getattr(args, "resume", None) or getattr(args, "out", None)
+        if saved is not None and args is not None and args.command in _RESUMABLE:
+            print(f"interrupted: the runs finished so far are saved; continue with the same "
+                  f"command and --resume {saved}", file=sys.stderr)
+        else:
+            print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:
         return _failed(error)
+
+
+_RESUMABLE = ("compare", "plan", "sweep")
 
 
 def _failed(error: Exception) -> int:

@@ -22,6 +22,7 @@ import math
 import os
 import pickle
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -208,9 +209,17 @@ class _Call(Generic[R]):
 
 
 def _install_context(context: Any) -> None:
-    """Pool initializer: keep the experiment's context in this worker process."""
+    """Pool initializer: keep the experiment's context in this worker process, and
+    end the worker if its parent ends (killed, say) rather than wait forever."""
     global _CONTEXT
     _CONTEXT = context
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _batches(pending: Sequence[int], workers: int) -> Iterator[list[int]]:
@@ -233,8 +242,9 @@ def _run_processes(call: _Call[R], tasks: Sequence[T], pending: list[int],
                    workers: int, finished: Callable[[int, R], None], context: Any) -> None:
     # keep a bounded number of batches in flight, so results stream back and
     # are saved as they finish rather than all at the end
-    with ProcessPoolExecutor(max_workers=min(workers, len(pending)),
-                             initializer=_install_context, initargs=(context,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)),
+                               initializer=_install_context, initargs=(context,))
+    try:
         queue = _batches(pending, workers)
         running: dict[Future[list[R]], list[int]] = {}
 
@@ -252,6 +262,12 @@ def _run_processes(call: _Call[R], tasks: Sequence[T], pending: list[int],
                 for i, value in zip(batch, future.result(), strict=True):
                     finished(i, value)
                 submit_next()
+    except BaseException:  # Ctrl-C, say: what finished is saved; stop at once
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()  # (rather than finish the runs in hand, then exit)
+        raise
+    pool.shutdown()
 
 
 @contextmanager
@@ -269,8 +285,9 @@ def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
     else:
         try:
             client = Client(scheduler, timeout="10s")
-        except OSError as error:
-            raise OutputError(f"scheduler: cannot reach {scheduler!r}: {error}") from None
+        except (OSError, ValueError, TypeError) as error:
+            raise OutputError(f"scheduler: cannot reach {scheduler!r}: {error} (give 'local' "
+                              "or an address such as tcp://HOST:8786)") from None
         with client:
             yield client
 

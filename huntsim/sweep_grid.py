@@ -11,6 +11,7 @@ mistake is named once, with its path and value.
 from __future__ import annotations
 
 import copy
+import difflib
 import itertools
 import json
 import math
@@ -98,6 +99,19 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _repeated(values: Sequence[Any]) -> list[Any]:
+    """The values given more than once (``1`` and ``1.0`` are the same value)."""
+    seen: set[str] = set()
+    repeated = []
+    for value in values:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        key = repr(float(value)) if number else json.dumps(_plain(value), sort_keys=True)
+        if key in seen and _label(value) not in repeated:
+            repeated.append(_label(value))
+        seen.add(key)
+    return repeated
+
+
 def _setting(path: str, value: Any) -> str:
     return f"{path}={_label(value)}"
 
@@ -120,9 +134,14 @@ def _set_written(data: Any, parts: tuple[str | int, ...], value: Any, path: str)
                 raise ScenarioError([f"grid: {path}: {where} is not a mapping of keys"])
             if part not in node and not last:
                 written = ", ".join(map(str, node)) or "none"
+                close = difflib.get_close_matches(str(part), list(map(str, node)), n=1)
+                hint = (f"did you mean {close[0]!r}?" if close else
+                        f"only keys written in the file can be reached; to change "
+                        f"{_where(parts[:depth + 1])}, give its whole value, e.g. "
+                        f"--set '{_where(parts[:depth + 1])}={{...}}'")
                 raise ScenarioError([
-                    f"grid: {path}: {where} has no {part!r} written in the scenario "
-                    f"(keys: {written}); set {_where(parts[:depth + 1])} as a whole"])
+                    f"grid: {path}: {where} has no key {part!r} in the file (its keys: "
+                    f"{written}); {hint}"])
         if last:
             node[part] = copy.deepcopy(value)
         else:
@@ -285,9 +304,17 @@ def sweep_points(
         raise ScenarioError(["grid: give at least one parameter and its values"])
     problems: list[str] = []
     parsed: dict[str, tuple[str | int, ...]] = {}
+    skipped: set[str] = set()  # already named: not checked value by value
     for path, values in grid.items():
         if isinstance(values, str) or not isinstance(values, Sequence) or not len(values):
             problems.append(f"grid: {path}: give a list of values to try (got {values!r})")
+            skipped.add(path)
+            continue
+        repeated = _repeated(values)
+        if repeated:
+            problems.append(f"grid: {path}: {', '.join(map(str, repeated))} given more than "
+                            "once; give each value once")
+            skipped.add(path)
             continue
         if path == TRAFFIC:
             problems.extend(_check_traffic(values))
@@ -296,6 +323,11 @@ def sweep_points(
             parsed[path] = parse_path(path)
         except ValueError as error:
             problems.append(f"grid: {error}")
+            continue
+        if parsed[path][-1] == "policy":
+            problems.append(f"grid: {path}: policies are compared side by side with --policies "
+                            "(policies=... in Python), not swept as a path")
+            del parsed[path]
             continue
         if written is None and parsed[path][0] == "agent_defaults":
             problems.append(f"grid: {path}: a loaded scenario has its agent_defaults already "
@@ -325,7 +357,7 @@ def sweep_points(
 
     # each value on its own first: a wrong value is named once, not at every point
     for path, values in grid.items():
-        if path not in parsed and (path != TRAFFIC or _check_traffic(values)):
+        if path in skipped or (path not in parsed and (path != TRAFFIC or _check_traffic(values))):
             continue  # already named above
         for value in values:
             try:

@@ -87,7 +87,7 @@ def test_a_loaded_scenario_takes_the_same_paths_as_its_file():
 
 
 def test_every_bad_path_and_value_is_named_once():
-    grid = {"hunt_groups[0].no_answer_rings": [0, 2, 0], "hunt_groups[2].policy": ["regular"],
+    grid = {"hunt_groups[0].no_answer_rings": [0, 2], "hunt_groups[2].policy": ["regular"],
             "agents[0].answer_probability": [1.5], "traffic": [-1], "agents..x": [1],
             "agents[0].wrap_up.mean": ["1min"], "warmup": []}
     with pytest.raises(ScenarioError) as caught:
@@ -182,6 +182,53 @@ def test_bad_settings_exit_2_naming_the_path_and_leave_nothing(tmp_path, capsys)
                   "--set: traffic='x'"):
         assert named in err, (named, err)
     assert not out.exists()
+
+
+def test_a_terminated_sweep_stops_its_workers_says_how_to_resume_and_resumes(tmp_path, written):
+    import psutil
+
+    scenario, fresh, _ = written
+    out = tmp_path / "terminated"
+    runs = out / "runs"
+    args = [*sweep_args(scenario)[:-3], "--jobs", "2", "--quiet"]
+    process = subprocess.Popen([sys.executable, "-m", "huntsim", *args, "--out", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(runs.glob("*.pickle"))) < 2:
+            assert process.poll() is None, "the sweep ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        workers = psutil.Process(process.pid).children(recursive=True)
+        process.terminate()  # as `kill PID` does
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert f"--resume {out}" in stderr and "Traceback" not in stderr
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "worker processes outlived the sweep"
+    assert main([*args, "--out", str(out), "--resume"]) == 0
+    for table in ("sweep.csv", "sweep_runs.csv"):
+        assert_frame_equal(pd.read_csv(out / table), pd.read_csv(fresh / table))
+
+
+@pytest.mark.parametrize(("grid", "message"), [
+    ({"traffic": 1.5}, "give a list of values"),
+    ({"traffic": [1, 1.0]}, "1.0 given more than once"),
+    ({"hunt_groups[0].no_answer_rings": [3, 3, 4]}, "3 given more than once"),
+    ({"hunt_groups[0].policy": ["regular", "circular"]}, "--policies"),
+])
+def test_a_grid_that_cannot_be_swept_is_refused_before_anything_runs(grid, message):
+    with pytest.raises(ScenarioError, match=message):
+        sweep(REAL_ESTATE, grid, replications=1, jobs=1)
+
+
+def test_a_scheduler_address_that_is_no_address_is_named(capsys):
+    assert main(["compare", str(REAL_ESTATE), "--replications", "1", "--scheduler", "bogus",
+                 "--quiet"]) == 2
+    assert "'bogus'" in capsys.readouterr().err
 
 
 def test_killed_sweep_resumes_with_the_same_tables(tmp_path, written):
