@@ -108,6 +108,10 @@ def _as_flags(messages: list[str]) -> list[str]:
     return reworded
 
 
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
 def run_sweep(args: argparse.Namespace, scenario: Any) -> int:
     """Run ``huntsim sweep`` from parsed arguments; return the exit code."""
     from huntsim.errors import ScenarioError
@@ -126,6 +130,7 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
 
     from huntsim.cli import print_warnings
     from huntsim.errors import ScenarioError
+    from huntsim.metric_catalog import label, plus_minus_note
     from huntsim.outputs import OutputError, prepare_directory
     from huntsim.replications import Measurement, resolve_seed
     from huntsim.runner import CheckpointStore
@@ -210,12 +215,15 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
                    seed=seed, threshold_s=threshold, jobs=numbers["--jobs"],
                    scheduler=args.scheduler, progress=progress, store=store)
     print_warnings(result.warnings)
-    print(f"{len(result.points)} grid points x {len(result.policies)} policies x "
-          f"{replications} replications (seed {seed})")
+    print(f"{_count(len(result.points), 'grid point')} x "
+          f"{_count(len(result.policies), 'policy', 'policies')} x "
+          f"{_count(replications, 'replication')} (seed {seed})")
     with pd.option_context("display.width", 160, "display.max_columns", 12):
         for metric in (result.level_metric, "voicemail_rate", "mean_wait_s"):
-            print(f"\n{metric} (mean ± 95 % half-width), group {group}:")
+            print(f"\n{label(metric)}, group {group}:")
             print(result.wide(metric, group).to_string())
+    print(f"\n{plus_minus_note(replications)}"
+          + (" One replication gives no interval (± nan)." if replications < 2 else ""))
     if out is not None:
         write_sweep(result, out, group)
         print(f"\ntables (sweep.csv), figures and report.html written to {out}/")

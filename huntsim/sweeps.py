@@ -56,7 +56,7 @@ class Sweep:
         The runs' warnings, each once.
     """
 
-    scenario: Scenario
+    scenario: Scenario = field(repr=False)
     parameters: tuple[str, ...]
     policies: tuple[str, ...]
     replications: int
