@@ -103,8 +103,13 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
 
 
 def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy: str,
-                       fixed: dict[str, object] | None = None, ax: Axes | None = None) -> Axes:
-    """Mean ``metric`` of one ``policy`` over two swept parameters, as a heat map."""
+                       fixed: dict[str, object] | None = None, ax: Axes | None = None,
+                       limits: tuple[float, float] | None = None) -> Axes:
+    """Mean ``metric`` of one ``policy`` over two swept parameters, as a heat map.
+
+    ``limits`` (in the metric's units) fixes the colour scale, so that maps of
+    several policies can be compared colour for colour.
+    """
     ax = _axes(ax)
     rows = table[(table["metric"] == metric) & (table["policy"] == policy)]
     for name, value in (fixed or {}).items():
@@ -114,7 +119,11 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     for xv, yv, mean in zip(rows[x], rows[y], rows["mean"], strict=True):
         grid[ys.index(yv), xs.index(xv)] = float(mean)
     scale = 100.0 if _percent(metric) else 1.0
-    image = ax.imshow(scale * grid, aspect="auto", origin="lower", cmap="viridis")
+    low, high = (scale * limits[0], scale * limits[1]) if limits is not None else (
+        np.nanmin(scale * grid, initial=np.inf), np.nanmax(scale * grid, initial=-np.inf))
+    image = ax.imshow(scale * grid, aspect="auto", origin="lower", cmap="viridis",
+                      vmin=low if math.isfinite(low) else None,
+                      vmax=high if math.isfinite(high) else None)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
     ax.set_xlabel(x)
@@ -122,8 +131,11 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     ax.set_title(f"{policy}: {_label(metric)}", fontsize="medium")
     for (row, column), value in np.ndenumerate(scale * grid):
         if not math.isnan(value):
+            light = image.cmap(image.norm(np.asarray(value)))[:3]  # dark text on light colours
+            luminance = 0.299 * light[0] + 0.587 * light[1] + 0.114 * light[2]
             ax.text(column, row, f"{value:.1f}" if scale != 1 else f"{value:.3g}",
-                    ha="center", va="center", color="white", fontsize="small")
+                    ha="center", va="center", fontsize="small",
+                    color="black" if luminance > 0.5 else "white")
     ax.figure.colorbar(image, ax=ax, shrink=0.8)
     return ax
 
@@ -171,8 +183,13 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
         fixed = {p: v for p, v in first.items() if p not in (x, y)}
         fig = Figure(figsize=(5.2 * len(result.policies), 4), layout="constrained")
         axes = fig.subplots(1, len(result.policies), squeeze=False)[0]
+        shown = table[table["metric"] == result.level_metric]
+        for name, value in fixed.items():
+            shown = shown[shown[name] == value]
+        limits = (float(shown["mean"].min()), float(shown["mean"].max()))  # one scale for all
         for ax, policy in zip(axes, result.policies, strict=True):
-            plot_sweep_heatmap(table, x, y, result.level_metric, policy, fixed, ax=ax)
+            plot_sweep_heatmap(table, x, y, result.level_metric, policy, fixed, ax=ax,
+                               limits=limits)
         held = ", ".join(f"{p} = {v}" for p, v in fixed.items())
         figures["sweep_heatmap"] = (fig, f"{_label(result.level_metric)} (%) over {x} and {y}"
                                     + (f" ({held})" if held else ""))

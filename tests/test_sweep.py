@@ -258,3 +258,16 @@ def test_killed_sweep_resumes_with_the_same_tables(tmp_path, written):
     # another grid is another experiment: refused, named
     other = [*sweep_args(scenario), "--set", "name=x"]
     assert main([*other, "--resume", str(out)]) == 2
+
+
+def test_the_heat_maps_of_all_policies_share_one_colour_scale():
+    from huntsim.sweep_report import sweep_figures
+
+    result = sweep(SMALL, {"traffic": [1.0, 2.0], "hunt_groups[0].no_answer_rings": [2, 4]},
+                   policies=["regular", "circular"], replications=2, jobs=1)
+    figure, _ = sweep_figures(result, result.scenario.hunt_groups[0].pilot)["sweep_heatmap"]
+    scales = {(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in figure.axes
+              if ax.images}
+    assert len(scales) == 1
+    low, high = scales.pop()
+    assert low < high
