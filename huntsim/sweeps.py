@@ -72,6 +72,17 @@ class Sweep:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
         return f"service_level_{self.threshold_s:g}s"
 
+    def report(self, out_dir: str | Path, group: str | None = None,
+               force: bool = True) -> Path:
+        """Write the tables (``sweep.csv``, ``sweep_runs.csv``, ``points.csv``), the
+        figures and a self-contained ``report.html`` into ``out_dir``, as ``huntsim
+        sweep --out`` does; ``group`` defaults to the first hunt group. Returns the
+        report's path."""
+        from huntsim.outputs import prepare_directory
+        from huntsim.sweep_report import write_sweep
+
+        return write_sweep(self, prepare_directory(out_dir, force), group)
+
     def wide(self, metric: str | None = None, group: str | None = None) -> pd.DataFrame:
         """One metric as ``mean ± half-width`` text: grid points as rows, policies as columns."""
         metric = metric or self.level_metric

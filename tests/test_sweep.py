@@ -271,3 +271,14 @@ def test_the_heat_maps_of_all_policies_share_one_colour_scale():
     assert len(scales) == 1
     low, high = scales.pop()
     assert low < high
+
+
+def test_a_sweep_from_python_writes_what_the_command_writes(tmp_path):
+    result = sweep(SMALL, {"traffic": [1.0, 2.0]}, replications=2, jobs=1)
+    page = result.report(tmp_path / "what_if")
+    assert page == tmp_path / "what_if" / "report.html"
+    written = {p.name for p in (tmp_path / "what_if").iterdir()}
+    assert {"sweep.csv", "sweep_runs.csv", "points.csv", "report.html"} <= written
+    assert_frame_equal(pd.read_csv(tmp_path / "what_if" / "sweep.csv", dtype={"group": str}),
+                       result.table.reset_index(drop=True), check_dtype=False)
+    assert "scenario" not in repr(result)
