@@ -689,9 +689,31 @@ class _Model:
         return self.env.now
 
     def at(self, delay: int, rank: int, action: Callable[[Any], None], value: Any) -> None:
-        """Run ``action(value)`` after ``delay`` ticks, in the presence phase, by ``rank``."""
-        _At(self.env, delay, value, _PRESENCE + rank).callbacks.append(
+        """Run ``action(value)`` after ``delay`` ticks, in the presence phase, by
+        ``rank`` (after the rank's :meth:`at_edges` at the same instant)."""
+        _At(self.env, delay, value, _PRESENCE + 2 * rank + 1).callbacks.append(
             lambda event: action(event.value))
+
+    def at_edges(self, edges: NDArray[np.int64], rank: int,
+                 action: Callable[[Any, int], None], value: Any) -> None:
+        """Run ``action(value, k)`` at tick ``edges[k]`` for each ``k``, in the presence
+        phase, by ``rank``, first of the rank's events at an instant.
+
+        Each edge is scheduled when the one before it has passed, so a run of
+        any length holds one pending edge per schedule, not all of them.
+        """
+        env, priority = self.env, _PRESENCE + 2 * rank
+
+        def schedule(k: int) -> None:
+            if k < len(edges):
+                _At(env, int(edges[k]) - env.now, k, priority).callbacks.append(passed)
+
+        def passed(event: simpy.Event) -> None:
+            k = cast(int, event.value)
+            schedule(k + 1)
+            action(value, k)
+
+        schedule(0)
 
     def block(self, member: _Member, reason: int) -> None:
         """Add a reason that keeps the member from being rung."""
@@ -948,7 +970,7 @@ class _Model:
         self.block(member, _NOT_READY)
         self.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
                          (now + member.not_ready_ticks) / TICKS_PER_SECOND)
-        _At(self.env, member.not_ready_ticks, member, _PRESENCE + member.index
+        _At(self.env, member.not_ready_ticks, member, _PRESENCE + 2 * member.index + 1
             ).callbacks.append(self._ready_again)
 
     def _ready_again(self, event: simpy.Event) -> None:

@@ -22,12 +22,13 @@ change what any caller draws.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
-from huntsim.clock import TICKS_PER_SECOND, ticks
+from huntsim.clock import TICKS_PER_SECOND, ticks, ticks_of
 from huntsim.records import Absence
 from huntsim.scenario import Scenario
 from huntsim.streams import generator
@@ -69,6 +70,9 @@ class _Model(Protocol):
     def now(self) -> int: ...
 
     def at(self, delay: int, rank: int, action: Callable[[Any], None], value: Any) -> None: ...
+
+    def at_edges(self, edges: NDArray[np.int64], rank: int,
+                 action: Callable[[Any, int], None], value: Any) -> None: ...
 
     def block(self, member: Any, reason: int) -> None: ...
 
@@ -141,11 +145,17 @@ class Presence:
                     model.add_absence(member.index, Absence.LOGGED_OUT, edges[i], edges[i + 1])
             if not logged_in:
                 model.block(member, LOGGED_OUT)
-            state = logged_in
-            for flip in flips:
-                state = not state
-                action = self._log_in if state else self._log_out
-                model.at(ticks(flip), member.index, action, member)
+            # flip k logs in when k is even for a member logged out at the start
+            flip = self._flip_from_logged_in if logged_in else self._flip_from_logged_out
+            model.at_edges(_edge_ticks(flips), member.index, flip, member)
+
+    def _flip_from_logged_out(self, member: _Member, flip: int) -> None:
+        """Flip ``flip`` of a schedule that starts logged out."""
+        (self._log_in if flip % 2 == 0 else self._log_out)(member)
+
+    def _flip_from_logged_in(self, member: _Member, flip: int) -> None:
+        """Flip ``flip`` of a schedule that starts logged in."""
+        (self._log_out if flip % 2 == 0 else self._log_in)(member)
 
     def _log_in(self, member: _Member) -> None:
         self.model.unblock(member, LOGGED_OUT)
@@ -169,8 +179,7 @@ class Presence:
             if spec.open is None:
                 continue
             group.is_open, flips = spec.open.transitions(scenario.start, scenario.duration)
-            for flip in flips:
-                model.at(ticks(flip), rank + group.index, _toggle_open, group)
+            model.at_edges(_edge_ticks(flips), rank + group.index, _toggle_open_at, group)
 
     # ------------------------------------------------------------- absences
     def _next_away(self, member: _Member) -> None:
@@ -220,5 +229,10 @@ class Presence:
         member.answer_probability = self.ringing_away.pop(member.index)
 
 
-def _toggle_open(group: _Group) -> None:
+def _toggle_open_at(group: _Group, flip: int) -> None:
     group.is_open = not group.is_open
+
+
+def _edge_ticks(flips: Sequence[float]) -> NDArray[np.int64]:
+    """Times of a schedule's flips (seconds) as ticks, as :func:`ticks` rounds them."""
+    return np.asarray(ticks_of(np.asarray(flips, dtype=float)), dtype=np.int64)

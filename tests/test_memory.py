@@ -94,3 +94,25 @@ def test_running_totals_keep_only_a_block_of_calls(monkeypatch) -> None:
     assert result.totals is not None and result.totals.calls > 2 * FOLD_BLOCK
     assert max(buffered) == FOLD_BLOCK and buffered.count(FOLD_BLOCK) >= 2
     assert len(result.totals) == 0 and len(result.totals.offer_agent) == 0
+
+
+def _totals_peak(scenario: huntsim.Scenario) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        huntsim.simulate(scenario, seed=1, keep="totals")
+        return int(tracemalloc.get_traced_memory()[1])
+    finally:
+        tracemalloc.stop()
+
+
+def test_running_totals_of_a_long_run_with_schedules_need_no_more_memory_than_a_short_one():
+    # the office's week (hours, lunches, absences): schedule changes are scheduled one at a
+    # time, so three times the weeks costs no more memory (both runs fill the buffer of
+    # FOLD_BLOCK calls several times)
+    office = huntsim.load_scenario("scenarios/real_estate.yaml")
+    week = 7 * 86400.0
+    huntsim.simulate(office.replace(duration=week), seed=1, keep="totals")  # imports
+    short = _totals_peak(office.replace(duration=40 * week))
+    long = _totals_peak(office.replace(duration=120 * week))
+    assert long < short + 2**20, f"{short / 2**20:.1f} MiB for 40 weeks, {long / 2**20:.1f} for 120"
