@@ -275,8 +275,18 @@ def _stop(signum: int, frame: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     import signal
+    import threading
 
-    signal.signal(signal.SIGTERM, _stop)
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)  # only the main thread may catch signals
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args: argparse.Namespace | None = None
     try:
         args = _parser(_command(argv)).parse_args(argv)
