@@ -269,7 +269,11 @@ EXIT_INTERRUPTED = 130
 
 
 def _stop(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt  # `kill` ends a run as Ctrl-C does: workers stopped, runs saved
+    """``kill`` ends a run as Ctrl-C does: workers stopped, finished runs saved."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second kill does not cut the stop short
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -314,18 +318,27 @@ def _main(argv: Sequence[str] | None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
     except KeyboardInterrupt:
-        saved = getattr(args, "resume", None) or getattr(args, "out", None)
-        if saved is not None and args is not None and args.command in _RESUMABLE:
-            print(f"interrupted: the runs finished so far are saved; continue with the same "
-                  f"command and --resume {saved}", file=sys.stderr)
-        else:
-            print("interrupted", file=sys.stderr)
+        print(_interrupted(args), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:
         return _failed(error)
 
 
 _RESUMABLE = ("compare", "plan", "sweep")
+
+
+def _interrupted(args: argparse.Namespace | None) -> str:
+    """What to say after Ctrl-C or ``kill``: how to go on, if anything was saved."""
+    if args is None or args.command not in _RESUMABLE:
+        return "interrupted"
+    resume = getattr(args, "resume", None)
+    saved = args.out if resume is True else resume or args.out  # sweep: --out DIR --resume
+    if saved is None:
+        return "interrupted (nothing was saved: give --out DIR to keep finished runs)"
+    if not (Path(saved) / "runs").is_dir():
+        return "interrupted before any run was saved: run the command again"
+    return (f"interrupted: the runs finished so far are saved in {saved}; continue with the "
+            f"same command and --resume {saved}")
 
 
 def _failed(error: Exception) -> int:

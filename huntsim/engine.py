@@ -45,8 +45,8 @@ Semantics (see "Timing rules" in the README):
 * Callers with a patience hang up when it runs out, ringing or waiting.
   Calls in progress at the end of the run play out; a caller still waiting
   when nothing more can happen (no member will be free for them again, e.g.
-  every member logged out for good) hangs up then, at the end of the run or
-  later: every call that arrives is recorded.
+  every member logged out for good) hangs up at the end of the run, or when
+  they joined the queue if that was later: every call that arrives is recorded.
 * A group may pass a call on (``forward``) instead of its all-busy, no-answer,
   queue time-out or after-hours treatment: to another group, where the call
   hunts at once with its arrival time and patience, or out of the office
@@ -311,6 +311,7 @@ class _Call:
     next_join = -1
     step = 0
     timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
+    queued_at = 0  # when the call last joined a queue (ticks)
 
     def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
@@ -588,6 +589,7 @@ class _Model:
                 _At(self.env, limit - now, (call, call.forwards), _PATIENCE + call.id
                     ).callbacks.append(self._max_wait_reached)
         call.waiting = True
+        call.queued_at = now
         bisect.insort(group.queue, call, key=_call_id)
         if not call.patience_scheduled and call.deadline < _INF:
             # one timer per call, at its deadline; while the call rings it does nothing
@@ -615,16 +617,16 @@ class _Model:
             self._finish(call, Outcome.ABANDONED)
 
     def hang_up_stranded(self) -> None:
-        """Nothing is left to happen: callers still waiting hang up (at the end of
-        the run, or now if later), so that every call is recorded."""
-        end = max(self.env.now, ticks(self.scenario.duration))
-        if end > self.env.now:
-            self.env.run(until=end)
+        """Nothing is left to happen: callers still waiting hang up at the end of the
+        run (or, if they joined the queue after it, then), so that every call is recorded."""
+        end = ticks(self.scenario.duration)
+        if self.env.now < end:
+            self.env.run(until=end)  # (so nobody redials: no redial at or after the end)
         for group in self.groups:
             stranded, group.queue = group.queue, []
             for call in stranded:
                 call.waiting = False
-                self._finish(call, Outcome.ABANDONED)
+                self._finish(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
 
     def _serve_queue(self, group: _Group, member: _Member) -> None:
         """A member of a queueing group is free: the longest waiting caller who
@@ -977,15 +979,16 @@ class _Model:
         self.unblock(cast(_Member, event.value), _NOT_READY)
 
     def _finish(self, call: _Call, outcome: int, agent: int = -1,
-                answer: int = 0, talk: int = 0, wrap_up: int = 0) -> None:
-        """Record the call (times in ticks here, in seconds for the recorder)."""
+                answer: int = 0, talk: int = 0, wrap_up: int = 0, ended: int = -1) -> None:
+        """Record the call (times in ticks here, in seconds for the recorder); a call
+        not answered ends now, or at ``ended``."""
         second = TICKS_PER_SECOND
         if agent >= 0:
             answer_s, talk_s, wrap_up_s = answer / second, talk / second, wrap_up / second
             end_s = (answer + talk) / second
         else:
             answer_s = talk_s = wrap_up_s = _NaN
-            end_s = self.env.now / second
+            end_s = (self.env.now if ended < 0 else ended) / second
         if call.attempt or call.forwards:
             self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
                            call.closed_hops,

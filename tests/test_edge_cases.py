@@ -106,3 +106,19 @@ def test_the_agent_table_repeats_an_agent_listed_twice():
     table = agent_table(result.calls, result.offers, ["A", "A", "B"], (0.0, result.window_s))
     assert list(table["agent"]) == ["A", "A", "B"]
     assert table.iloc[0].equals(table.iloc[1]) and table["group_answered"].iloc[0] > 0
+
+
+def test_a_stranded_caller_hangs_up_at_the_end_even_when_other_events_run_on():
+    # group B's member is not ready for 10 h after missing a ring at 3500 s: the run's
+    # events go on until then, but A's caller, stranded since 600 s, hangs up at the end
+    scenario = {
+        "duration": 3600, "start": "mon 00:00",
+        "agents": [{"number": "550", "talk_time": 60, "schedule": ["mon 00:00-00:10"]},
+                   {"number": "551", "talk_time": 60, "answer_probability": 0.0,
+                    "after_missed": {"count": 1, "away": "10h"}}],
+        "hunt_groups": [{"pilot": "A", "members": ["550"], "when_all_busy": "queue",
+                         "arrivals": {"trace": [700]}},
+                        {"pilot": "B", "members": ["551"], "arrivals": {"trace": [3500]}}]}
+    calls = simulate(scenario, seed=1).calls.set_index("group", observed=True)
+    assert (calls.loc["A", "outcome"], calls.loc["A", "end_s"]) == ("abandoned", 3600.0)
+    assert calls.loc["B", "outcome"] == "no_answer"

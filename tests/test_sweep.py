@@ -206,7 +206,7 @@ def test_a_terminated_sweep_stops_its_workers_says_how_to_resume_and_resumes(tmp
     finally:
         process.kill()
     assert process.returncode == 130, stderr
-    assert f"--resume {out}" in stderr and "Traceback" not in stderr
+    assert f"--resume {out}" in stderr and "Traceback" not in stderr, stderr
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, "worker processes outlived the sweep"
     assert main([*args, "--out", str(out), "--resume"]) == 0
