@@ -184,6 +184,16 @@ def test_bad_settings_exit_2_naming_the_path_and_leave_nothing(tmp_path, capsys)
     assert not out.exists()
 
 
+def wait_for_runs(process: subprocess.Popen[str] | subprocess.Popen[bytes], runs: Path,
+                  count: int) -> None:
+    """Wait (at most a minute) until the running sweep has saved ``count`` runs."""
+    deadline = time.monotonic() + 60
+    while len(list(runs.glob("*.pickle"))) < count:
+        assert process.poll() is None, "the sweep ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
 def test_a_terminated_sweep_stops_its_workers_says_how_to_resume_and_resumes(tmp_path, written):
     import psutil
 
@@ -195,11 +205,7 @@ def test_a_terminated_sweep_stops_its_workers_says_how_to_resume_and_resumes(tmp
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                cwd=ROOT)
     try:
-        deadline = time.monotonic() + 60
-        while len(list(runs.glob("*.pickle"))) < 2:
-            assert process.poll() is None, "the sweep ended before it could be stopped"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_for_runs(process, runs, 2)
         workers = psutil.Process(process.pid).children(recursive=True)
         process.terminate()  # as `kill PID` does
         _, stderr = process.communicate(timeout=30)
@@ -239,11 +245,7 @@ def test_killed_sweep_resumes_with_the_same_tables(tmp_path, written):
     process = subprocess.Popen([sys.executable, "-m", "huntsim", *sweep_args(scenario),
                                 "--out", str(out)], stdout=subprocess.DEVNULL, cwd=ROOT)
     try:
-        deadline = time.monotonic() + 60
-        while len(list(runs.glob("*.pickle"))) < 3:
-            assert process.poll() is None, "the sweep ended before it could be interrupted"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_for_runs(process, runs, 3)
     finally:
         process.kill()
         process.wait(timeout=30)
