@@ -118,8 +118,8 @@ def real_estate_years(years: float) -> huntsim.Scenario:
 
 def storage_bytes_per_call(calls: int) -> tuple[float, float]:
     """Bytes per call (offers included) of the columnar log and of the final tables."""
-    from huntsim.engine import run_model
-    from huntsim.records import CallLog
+    from huntsim.sim.engine import run_model
+    from huntsim.sim.records import CallLog
 
     scenario = erlang_b_scenario(calls)
     log = CallLog([a.number for a in scenario.agents], [g.pilot for g in scenario.hunt_groups])

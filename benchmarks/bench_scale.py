@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import huntsim
-from huntsim.runner import default_jobs
+from huntsim.experiments.runner import default_jobs
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 POLICIES = ("regular", "circular", "simultaneous", "uniform")
@@ -79,7 +79,7 @@ def running_cluster(workers: int) -> Iterator[str]:
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        client.run(importlib.import_module, "huntsim.replications")
+        client.run(importlib.import_module, "huntsim.experiments.replications")
         yield str(cluster.scheduler_address)
 
 

@@ -42,7 +42,8 @@ def _time(argv: list[str], program: list[str] | None = None) -> float:
 
 def _heavy_imports(argv: list[str]) -> str:
     """The heavy packages a command loads (from ``python -X importtime``)."""
-    code = f"import sys; sys.argv = ['huntsim', *{argv!r}]; from huntsim.cli import main; main()"
+    code = (f"import sys; sys.argv = ['huntsim', *{argv!r}]; "
+            "from huntsim.cli.main import main; main()")
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     loaded = {line.rsplit("|", 1)[-1].strip().split(".")[0]

@@ -1,6 +1,6 @@
 """The retrial and overflow checks of tests/test_theory_routing.py, with their numbers.
 
-Prints, for each case, the exact value (huntsim.theory), the mean of 12
+Prints, for each case, the exact value (huntsim.analysis.theory), the mean of 12
 replications and its 99.9 % Student-t interval (the interval the tests use).
 
     .venv/bin/python benchmarks/retrial_checks.py
@@ -24,7 +24,7 @@ from test_theory_routing import (
 )
 
 from huntsim import simulate
-from huntsim.theory import erlang_b, retrial_queue
+from huntsim.analysis.theory import erlang_b, retrial_queue
 
 
 def main() -> None:

@@ -14,15 +14,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from huntsim.calendar import Calendar
-    from huntsim.comparison import Comparison, compare
     from huntsim.errors import ScenarioError
+    from huntsim.experiments.comparison import Comparison, compare
+    from huntsim.experiments.planning import StaffingPlan, plan
+    from huntsim.experiments.replications import Replications, replicate
+    from huntsim.experiments.sweeps import Sweep, sweep
     from huntsim.fit import fit
-    from huntsim.planning import StaffingPlan, plan
-    from huntsim.replications import Replications, replicate
-    from huntsim.scenario import POLICIES, Agent, HuntGroup, Scenario, load_scenario
-    from huntsim.simulation import Result, simulate
-    from huntsim.sweeps import Sweep, sweep
+    from huntsim.scenario.calendar import Calendar
+    from huntsim.scenario.model import POLICIES, Agent, HuntGroup, Scenario, load_scenario
+    from huntsim.sim.simulation import Result, simulate
 
 __all__ = [
     "POLICIES",
@@ -46,24 +46,24 @@ __all__ = [
 ]
 
 _WHERE = {
-    "Calendar": "huntsim.calendar",
-    "Comparison": "huntsim.comparison",
-    "compare": "huntsim.comparison",
+    "Calendar": "huntsim.scenario.calendar",
+    "Comparison": "huntsim.experiments.comparison",
+    "compare": "huntsim.experiments.comparison",
     "ScenarioError": "huntsim.errors",
     "fit": "huntsim.fit",
-    "StaffingPlan": "huntsim.planning",
-    "plan": "huntsim.planning",
-    "Replications": "huntsim.replications",
-    "replicate": "huntsim.replications",
-    "POLICIES": "huntsim.scenario",
-    "Agent": "huntsim.scenario",
-    "HuntGroup": "huntsim.scenario",
-    "Scenario": "huntsim.scenario",
-    "load_scenario": "huntsim.scenario",
-    "Result": "huntsim.simulation",
-    "simulate": "huntsim.simulation",
-    "Sweep": "huntsim.sweeps",
-    "sweep": "huntsim.sweeps",
+    "StaffingPlan": "huntsim.experiments.planning",
+    "plan": "huntsim.experiments.planning",
+    "Replications": "huntsim.experiments.replications",
+    "replicate": "huntsim.experiments.replications",
+    "POLICIES": "huntsim.scenario.model",
+    "Agent": "huntsim.scenario.model",
+    "HuntGroup": "huntsim.scenario.model",
+    "Scenario": "huntsim.scenario.model",
+    "load_scenario": "huntsim.scenario.model",
+    "Result": "huntsim.sim.simulation",
+    "simulate": "huntsim.sim.simulation",
+    "Sweep": "huntsim.experiments.sweeps",
+    "sweep": "huntsim.experiments.sweeps",
 }
 
 

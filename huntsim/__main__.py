@@ -2,6 +2,6 @@
 
 import sys
 
-from huntsim.cli import main
+from huntsim.cli.main import main
 
 sys.exit(main())

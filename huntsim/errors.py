@@ -159,7 +159,7 @@ def known_keys(model: type[BaseModel], location: Sequence[int | str]) -> list[st
 
     Examples
     --------
-    >>> from huntsim.scenario import Scenario
+    >>> from huntsim.scenario.model import Scenario
     >>> known_keys(Scenario, ("hunt_groups", 0, "redial"))
     ['on', 'probability', 'delay', 'max_attempts']
     """

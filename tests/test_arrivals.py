@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from helpers import assert_in_interval
 
-from huntsim.arrivals import Poisson, Profile, Trace, arrival_blocks
-from huntsim.streams import generator
+from huntsim.scenario.arrivals import Poisson, Profile, Trace, arrival_blocks
+from huntsim.sim.streams import generator
 
 
 def times(arrivals, end, seed=0):

@@ -9,8 +9,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from huntsim import compare, load_scenario, simulate
-from huntsim.replications import RunTask, measure
-from huntsim.runner import _batches, run_tasks
+from huntsim.experiments.replications import RunTask, measure
+from huntsim.experiments.runner import _batches, run_tasks
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 OFFICE_WEEK = load_scenario(REAL_ESTATE).replace(duration=7 * 86400.0)

@@ -25,8 +25,8 @@ import yaml
 from test_reports import CLINIC
 
 from huntsim import compare, plan
-from huntsim.cli import main
-from huntsim.report import write_comparison, write_plan
+from huntsim.cli.main import main
+from huntsim.views.report import write_comparison, write_plan
 
 # HUNTSIM_CHROMIUM names another Chromium (or, naming none there, shows the skip)
 CHROMIUM = os.environ.get("HUNTSIM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

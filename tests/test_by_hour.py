@@ -8,17 +8,23 @@ import pytest
 from scipy import stats
 
 from huntsim import load_scenario, simulate
-from huntsim.calendar import WEEKDAYS
-from huntsim.metrics import outcome_rates, service_level, wait_stats, week_slot, weekly_hourly
-from huntsim.planning import (
+from huntsim.analysis.metrics import (
+    outcome_rates,
+    service_level,
+    wait_stats,
+    week_slot,
+    weekly_hourly,
+)
+from huntsim.analysis.theory import erlang_b_members, erlang_c_members
+from huntsim.experiments.planning import (
     check_plan,
     erlang_members,
     hour_scenario,
     parse_target,
     staffing_by_hour,
 )
-from huntsim.replications import hour_traffic, replicate, replication_seeds
-from huntsim.theory import erlang_b_members, erlang_c_members
+from huntsim.experiments.replications import hour_traffic, replicate, replication_seeds
+from huntsim.scenario.calendar import WEEKDAYS
 
 WEEKLY = {"mon-fri": {"08:00": "12/h", "10:00": "30/h", "12:00": "18/h", "17:00": "0/h"},
           "sat": {"09:00": "6/h", "12:00": "0/h"}}
@@ -195,7 +201,7 @@ def test_erlang_members_reads_each_kind_of_target():
 
 
 def test_members_needed_grid_is_printed_by_weekday(capsys):
-    from huntsim.experiment_cli import print_by_hour
+    from huntsim.cli.experiments import print_by_hour
 
     table = pd.DataFrame({"policy": "regular", "weekday": ["mon", "mon", "sat"],
                           "hour": [8, 9, 9], "members_needed": pd.array([2, None, 1],

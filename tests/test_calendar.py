@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from huntsim import Calendar, ScenarioError, load_scenario
-from huntsim.arrivals import Poisson, Weekly, WeeklyProfile, arrival_blocks
-from huntsim.calendar import (
+from huntsim.scenario.arrivals import Poisson, Weekly, WeeklyProfile, arrival_blocks
+from huntsim.scenario.calendar import (
     DAY,
     WEEK,
     WEEKDAYS,
@@ -24,9 +24,9 @@ from huntsim.calendar import (
     parse_week_time,
     parse_window,
 )
-from huntsim.scenario import Agent
-from huntsim.streams import generator
-from huntsim.units import parse_duration
+from huntsim.scenario.model import Agent
+from huntsim.scenario.units import parse_duration
+from huntsim.sim.streams import generator
 
 H = 3600.0
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from helpers import office
 
-from huntsim.cli import main
+from huntsim.cli.main import main
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -246,7 +246,7 @@ def test_start_up_loads_no_heavy_module(argv):
     import sys
 
     argv = [str(SCENARIOS / "real_estate.yaml") if a == "REAL_ESTATE" else a for a in argv]
-    code = ("import sys\nfrom huntsim.cli import main\n"
+    code = ("import sys\nfrom huntsim.cli.main import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
             "heavy = ('scipy', 'pandas', 'matplotlib', 'simpy', 'dask')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")

@@ -8,7 +8,7 @@ import pandas as pd
 from helpers import office
 
 from huntsim import load_scenario, simulate
-from huntsim.console import agents_text, intervals_text, summary_text, text_table
+from huntsim.views.console import agents_text, intervals_text, summary_text, text_table
 
 
 def _summary(**extra: list[float]) -> pd.DataFrame:

@@ -26,9 +26,9 @@ import yaml
 from pandas.testing import assert_frame_equal
 
 from huntsim import compare, sweep
-from huntsim.cli import main
-from huntsim.replications import Measurement
-from huntsim.runner import CheckpointStore
+from huntsim.cli.main import main
+from huntsim.experiments.replications import Measurement
+from huntsim.experiments.runner import CheckpointStore
 
 pytest.importorskip("distributed")
 

@@ -1,7 +1,7 @@
 """Each distribution's ``quantile()`` against the inverse CDF (``ppf``) of scipy.stats.
 
 The engine turns every uniform number of a caller into a time with ``quantile``
-(huntsim/streams.py), so that is the function to check: at many points,
+(huntsim/sim/streams.py), so that is the function to check: at many points,
 including both ends, and over the whole range of parameters the scenario
 validation accepts (sd from a millionth to 1000 times the mean).
 """
@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from huntsim.distributions import Constant, Empirical, Exponential, Gamma, Lognormal, Uniform
+from huntsim.scenario.distributions import (
+    Constant,
+    Empirical,
+    Exponential,
+    Gamma,
+    Lognormal,
+    Uniform,
+)
 
 EDGES = [0.0, 5e-324, 1e-300, 1e-12, 1e-6, 1e-3, 0.01, 0.1, 0.25, 1 / 3, 0.5, 2 / 3, 0.75,
          0.9, 0.99, 0.999, 1 - 1e-6, 1 - 1e-12, 1 - 2**-53]

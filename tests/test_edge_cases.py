@@ -100,7 +100,7 @@ def test_a_caller_nobody_can_ever_answer_hangs_up_at_the_end_and_is_counted(keep
 
 
 def test_the_agent_table_repeats_an_agent_listed_twice():
-    from huntsim.metrics import agent_table
+    from huntsim.analysis.metrics import agent_table
 
     result = simulate(office(members=2, trace=[0.0, 1.0, 2.0]), seed=1)
     table = agent_table(result.calls, result.offers, ["A", "A", "B"], (0.0, result.window_s))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from huntsim import load_scenario
-from huntsim.estimate import first_estimate
-from huntsim.planning import parse_target
-from huntsim.theory import erlang_b
+from huntsim.analysis.theory import erlang_b
+from huntsim.experiments.estimate import first_estimate
+from huntsim.experiments.planning import parse_target
 
 VOICEMAIL = [parse_target("voicemail_rate<=5%")]
 

@@ -9,12 +9,12 @@ from helpers import loss_system
 from pandas.testing import assert_frame_equal
 
 from huntsim import POLICIES, ScenarioError, compare, load_scenario, plan, replicate
-from huntsim.intervals import mean_interval, paired_difference, unpaired_difference
-from huntsim.metric_catalog import METRICS
-from huntsim.metrics import fairness, hourly
-from huntsim.planning import KNOWN_METRICS, parse_target, resize_group
-from huntsim.replications import replication_seeds
-from huntsim.theory import erlang_b_members, erlang_c_members
+from huntsim.analysis.catalog import METRICS
+from huntsim.analysis.intervals import mean_interval, paired_difference, unpaired_difference
+from huntsim.analysis.metrics import fairness, hourly
+from huntsim.analysis.theory import erlang_b_members, erlang_c_members
+from huntsim.experiments.planning import KNOWN_METRICS, parse_target, resize_group
+from huntsim.experiments.replications import replication_seeds
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 

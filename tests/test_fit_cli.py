@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import huntsim
-from huntsim.cli import main
+from huntsim.cli.main import main
 
 LOGS = Path(__file__).resolve().parent.parent / "scenarios" / "logs"
 

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 import huntsim
-from huntsim.cli import main
+from huntsim.cli.main import main
 from huntsim.fit.export import cdr_csv_text, queue_log_text
 
 # three calls: A answers the first after 4 s; the second rings A out (A is

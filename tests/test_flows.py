@@ -1,4 +1,4 @@
-"""Where callers end (huntsim.flows), on traced scenarios."""
+"""Where callers end (huntsim.analysis.flows), on traced scenarios."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import matplotlib
 from test_routing import one_busy_member, two_groups
 
 import huntsim
-from huntsim.flows import FLOWS, caller_flows, plot_caller_flows
+from huntsim.analysis.flows import FLOWS, caller_flows, plot_caller_flows
 
 matplotlib.use("Agg")
 

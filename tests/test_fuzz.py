@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huntsim import ScenarioError, load_scenario, simulate
-from huntsim.cli import main
+from huntsim.cli.main import main
 
 BASE = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "scenarios" / "real_estate.yaml").read_text())

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import huntsim
-from huntsim.aggregates import FOLD_BLOCK, RunningTotals
-from huntsim.records import CallLog
-from huntsim.simulation import run_model
+from huntsim.sim.records import CallLog
+from huntsim.sim.simulation import run_model
+from huntsim.sim.totals import FOLD_BLOCK, RunningTotals
 
 
 def _erlang_b(calls: int, warmup: str = "0s") -> huntsim.Scenario:

@@ -9,7 +9,7 @@ import pytest
 from helpers import office
 
 import huntsim
-from huntsim.metric_catalog import (
+from huntsim.analysis.catalog import (
     KINDS,
     METRICS,
     OUTCOMES,
@@ -20,7 +20,7 @@ from huntsim.metric_catalog import (
     metric,
     plus_minus_note,
 )
-from huntsim.metrics import fairness, group_metrics, summarize
+from huntsim.analysis.metrics import fairness, group_metrics, summarize
 
 
 def _result() -> huntsim.Result:

@@ -14,7 +14,7 @@ from helpers import office
 
 import huntsim
 from huntsim import ScenarioError, load_scenario
-from huntsim.cli import main
+from huntsim.cli.main import main
 
 # what a person may write, unquoted or quoted, for a number in a YAML file
 WRITTEN = ['"0101"', "0101", "+15550101", "5550101", "1_000", "0x1F", "555.0101", "0o17",

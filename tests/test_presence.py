@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import huntsim
-from huntsim.theory import erlang_b
+from huntsim.analysis.theory import erlang_b
 
 HOUR = 3600.0
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from strategies import scenarios
 
 from huntsim import load_scenario, simulate
-from huntsim.aggregates import FOLD_BLOCK, WAIT_RESOLUTION_S, RunningTotals
-from huntsim.records import OFFER_RESULTS, OUTCOMES
+from huntsim.sim.records import OFFER_RESULTS, OUTCOMES
+from huntsim.sim.totals import FOLD_BLOCK, WAIT_RESOLUTION_S, RunningTotals
 
 CASES = 120
 EPS = 1e-6

@@ -9,12 +9,12 @@ import jsonschema
 import pytest
 import yaml
 
-from huntsim.cli import main
-from huntsim.loader import ScenarioLoader as _ScenarioLoader
-from huntsim.metric_catalog import METRICS
-from huntsim.reference import MODELS, field_docs, json_schema, markdown
-from huntsim.reference_text import EXAMPLES, REGENERATE, REGENERATE_SCHEMA
-from huntsim.scenario import Agent, AgentDefaults
+from huntsim.analysis.catalog import METRICS
+from huntsim.cli.main import main
+from huntsim.scenario.loader import ScenarioLoader
+from huntsim.scenario.model import Agent, AgentDefaults
+from huntsim.views.reference import MODELS, field_docs, json_schema, markdown
+from huntsim.views.reference_text import EXAMPLES, REGENERATE, REGENERATE_SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "scenario-reference.md"
@@ -72,7 +72,7 @@ def test_no_example_for_a_key_that_does_not_exist():
 def test_every_example_is_accepted_by_the_schema(schema, model, name):
     definition = schema if model.__name__ == "Scenario" else schema["$defs"][model.__name__]
     prop = {"$defs": schema["$defs"], **definition["properties"][name]}
-    value = yaml.load(EXAMPLES[(model.__name__, name)][0], Loader=_ScenarioLoader)
+    value = yaml.load(EXAMPLES[(model.__name__, name)][0], Loader=ScenarioLoader)
     jsonschema.Draft202012Validator(prop).validate(value)
 
 
@@ -114,14 +114,14 @@ def test_agent_defaults_keys_are_those_of_an_agent(schema):
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.name for p in SCENARIOS])
 def test_the_schema_accepts_every_shipped_scenario(validator, path):
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=ScenarioLoader)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
     assert not errors, errors
 
 
 def shipped() -> dict:
     return yaml.load((ROOT / "scenarios" / "real_estate.yaml").read_text(encoding="utf-8"),
-                     Loader=_ScenarioLoader)
+                     Loader=ScenarioLoader)
 
 
 MISTAKES = {

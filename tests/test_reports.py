@@ -14,9 +14,10 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 
 from huntsim import compare, plan, simulate
-from huntsim.cli import main
-from huntsim.display import human_duration
-from huntsim.plots import (
+from huntsim.cli.main import main
+from huntsim.experiments.verdict import conclude
+from huntsim.views.display import human_duration
+from huntsim.views.plots import (
     plot_differences,
     plot_hourly,
     plot_member_load,
@@ -26,8 +27,7 @@ from huntsim.plots import (
     plot_wait_ecdf,
     plot_week_heatmap,
 )
-from huntsim.report import write_comparison, write_plan
-from huntsim.verdict import conclude
+from huntsim.views.report import write_comparison, write_plan
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 

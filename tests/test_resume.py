@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 from pandas.testing import assert_frame_equal
 
-from huntsim.cli import main
+from huntsim.cli.main import main
 
 BASE = Path(__file__).resolve().parent.parent / "scenarios" / "real_estate.yaml"
 RUNS = 2 * 12

@@ -340,7 +340,7 @@ def test_a_closed_group_that_forwards_counts_the_call_after_hours() -> None:
 
 
 def test_compare_varies_the_policy_of_the_group_compared_only() -> None:
-    from huntsim.comparison import default_policies
+    from huntsim.experiments.comparison import default_policies
 
     scenario = huntsim.load_scenario("scenarios/real_estate_overflow.yaml")
     varied = scenario.with_policy("regular", ["555-0100"])
@@ -350,7 +350,7 @@ def test_compare_varies_the_policy_of_the_group_compared_only() -> None:
 
 
 def test_plan_by_hour_sizes_a_group_that_forwards_on_its_own() -> None:
-    from huntsim.planning import hour_scenario
+    from huntsim.experiments.planning import hour_scenario
 
     scenario = huntsim.load_scenario("scenarios/real_estate_overflow.yaml")
     alone = hour_scenario(scenario, "555-0100", 20 / 3600, [0.0] * 6, 600.0, 3600.0)

@@ -207,7 +207,7 @@ def test_replications_leave_calls_forwarded_after_hours_out_like_the_summary() -
 
 # ------------------------------------------------------------------ theory
 def test_the_retrial_queue_without_traffic_blocks_nobody_or_says_why() -> None:
-    from huntsim.theory import retrial_queue
+    from huntsim.analysis.theory import retrial_queue
 
     try:
         result = retrial_queue(2, 0.0, 180, 60)
@@ -217,7 +217,7 @@ def test_the_retrial_queue_without_traffic_blocks_nobody_or_says_why() -> None:
 
 
 def test_forwarded_rate_says_what_it_counts() -> None:
-    from huntsim.metric_catalog import metric
+    from huntsim.analysis.catalog import metric
 
     scenario = {
         "duration": "1h", "ring_cycle": "6s",
@@ -242,8 +242,8 @@ def test_forwarded_rate_says_what_it_counts() -> None:
 
 # ------------------------------------------------------------------ report
 def test_the_comparison_report_shows_where_callers_ended(tmp_path: Any) -> None:
-    from huntsim.flows import FLOWS
-    from huntsim.report import write_comparison
+    from huntsim.analysis.flows import FLOWS
+    from huntsim.views.report import write_comparison
 
     scenario = {
         "duration": "4h", "ring_cycle": "6s", "seed": 1,

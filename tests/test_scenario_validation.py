@@ -10,8 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from huntsim import ScenarioError, load_scenario
-from huntsim.distributions import Constant, Exponential
-from huntsim.units import parse_duration, parse_rate
+from huntsim.scenario.distributions import Constant, Exponential
+from huntsim.scenario.units import parse_duration, parse_rate
 
 
 @pytest.mark.parametrize(
@@ -458,7 +458,7 @@ def test_a_key_missing_from_many_agents_is_one_message():
 
 
 def test_the_command_line_reports_a_broken_block_once_with_exit_2(tmp_path, capsys):
-    from huntsim.cli import main
+    from huntsim.cli.main import main
 
     path = tmp_path / "office.yaml"
     path.write_text(
@@ -494,7 +494,7 @@ def test_a_range_listed_twice_in_a_group_is_one_message():
        suffix=st.sampled_from(["", "#", " desk"]))
 @settings(max_examples=200, deadline=None)
 def test_ranges_and_counts_agree_and_keep_the_layout(prefix, width, low, count, suffix):
-    from huntsim.blocks import number_range, numbers_from
+    from huntsim.scenario.blocks import number_range, numbers_from
 
     assume(len(str(low + count - 1)) <= width)
     first = f"{prefix}{low:0{width}d}{suffix}"

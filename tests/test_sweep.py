@@ -13,9 +13,9 @@ import yaml
 from pandas.testing import assert_frame_equal
 
 from huntsim import compare, load_scenario
-from huntsim.cli import main
+from huntsim.cli.main import main
 from huntsim.errors import ScenarioError
-from huntsim.sweeps import parse_path, sweep, sweep_points, with_traffic
+from huntsim.experiments.sweeps import parse_path, sweep, sweep_points, with_traffic
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_ESTATE = ROOT / "scenarios" / "real_estate.yaml"
@@ -263,7 +263,7 @@ def test_killed_sweep_resumes_with_the_same_tables(tmp_path, written):
 
 
 def test_the_heat_maps_of_all_policies_share_one_colour_scale():
-    from huntsim.sweep_report import sweep_figures
+    from huntsim.views.sweep_report import sweep_figures
 
     result = sweep(SMALL, {"traffic": [1.0, 2.0], "hunt_groups[0].no_answer_rings": [2, 4]},
                    policies=["regular", "circular"], replications=2, jobs=1)

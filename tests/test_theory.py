@@ -1,10 +1,10 @@
-"""huntsim.theory against the published figures of docs/validation.md."""
+"""huntsim.analysis.theory against the published figures of docs/validation.md."""
 
 from __future__ import annotations
 
 import pytest
 
-from huntsim import theory
+from huntsim.analysis import theory
 
 
 @pytest.mark.parametrize(("n", "load", "blocking"), [

@@ -2,7 +2,7 @@
 
 Each check runs independent replications (seeds 0..R-1) and asks whether the
 theoretical value lies inside the 99.9 % Student-t confidence interval of the
-replication means. The expected values are computed by :mod:`huntsim.theory`,
+replication means. The expected values are computed by :mod:`huntsim.analysis.theory`,
 whose own tests pin them to the reference figures; no number from a run is
 copied here.
 """
@@ -15,8 +15,14 @@ from helpers import assert_in_interval, loss_system, office
 from scipy import integrate
 
 from huntsim import simulate
-from huntsim.theory import erlang_a, erlang_b, erlang_c, erlang_c_asa, erlang_c_service_level
-from huntsim.theory import ordered_hunting_loads as hunting_loads
+from huntsim.analysis.theory import (
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    erlang_c_asa,
+    erlang_c_service_level,
+)
+from huntsim.analysis.theory import ordered_hunting_loads as hunting_loads
 
 REPLICATIONS = 12
 

@@ -2,7 +2,7 @@
 
 As in test_theory_agreement.py: independent replications (seeds 0..R-1), and
 the theoretical value must lie inside the 99.9 % Student-t interval of the
-replication means. Expected values come from :mod:`huntsim.theory`.
+replication means. Expected values come from :mod:`huntsim.analysis.theory`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from helpers import assert_in_interval, mean_interval
 
 from huntsim import simulate
-from huntsim.theory import erlang_b, retrial_queue
+from huntsim.analysis.theory import erlang_b, retrial_queue
 
 REPLICATIONS = 12
 AHT = 180.0

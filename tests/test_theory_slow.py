@@ -6,7 +6,7 @@ import pytest
 from helpers import assert_in_interval, loss_system
 
 from huntsim import simulate
-from huntsim.theory import erlang_b
+from huntsim.analysis.theory import erlang_b
 
 pytestmark = pytest.mark.slow
 

@@ -351,7 +351,7 @@ def test_totals_service_level_at_a_wait_just_over_the_threshold() -> None:
 
 
 def test_tiny_weights_relative_to_others_run() -> None:
-    from huntsim.policies import Weighted
+    from huntsim.sim.policies import Weighted
 
     policy = Weighted([1e-320, 1.0], np.random.default_rng(0))
     assert all(list(policy.order()) == [1, 0] for _ in range(1000))

@@ -10,8 +10,8 @@ import pytest
 from helpers import office
 
 from huntsim import load_scenario
-from huntsim.comparison import Comparison
-from huntsim.verdict import BETTER, NO_DIFFERENCE, WORSE, conclude, key_metrics
+from huntsim.experiments.comparison import Comparison
+from huntsim.experiments.verdict import BETTER, NO_DIFFERENCE, WORSE, conclude, key_metrics
 
 REPLICATIONS = 8
 BASE = {"service_level_20s": 0.80, "voicemail_rate": 0.10, "abandoned_rate": 0.02,

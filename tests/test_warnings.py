@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from huntsim import compare, plan, simulate
-from huntsim.cli import main
-from huntsim.report import write_comparison
-from huntsim.simulation import scenario_warnings
+from huntsim.cli.main import main
+from huntsim.sim.simulation import scenario_warnings
+from huntsim.views.report import write_comparison
 
 
 def queue_office(rate: str = "50/h", members: int = 2, warmup: str = "1h",

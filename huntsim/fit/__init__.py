@@ -10,8 +10,8 @@
 Modules: :mod:`~huntsim.fit.logs` (one reader per format into one calls table),
 :mod:`~huntsim.fit.traffic`, :mod:`~huntsim.fit.times` (talk time, patience),
 :mod:`~huntsim.fit.members` (rings, schedules, pauses), :mod:`~huntsim.fit.fitting`
-(the scenario), :mod:`~huntsim.fit.backtest`, :mod:`~huntsim.fit.page` (the report),
-:mod:`~huntsim.fit.export` (a run as Asterisk logs) and :mod:`~huntsim.fit.cli`.
+(the scenario), :mod:`~huntsim.fit.backtest`, :mod:`~huntsim.views.fit_report` (the report),
+:mod:`~huntsim.fit.export` (a run as Asterisk logs) and :mod:`~huntsim.cli.fit`.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from huntsim.experiments.replications import replication_seeds
 from huntsim.fit.logs.common import LogData
-from huntsim.replications import replication_seeds
-from huntsim.scenario import Scenario
-from huntsim.simulation import Result, simulate
+from huntsim.scenario.model import Scenario
+from huntsim.sim.simulation import Result, simulate
 
 __all__ = ["BackTest", "back_test", "figures", "simulated_calls"]
 

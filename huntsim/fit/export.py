@@ -65,8 +65,8 @@ import numpy as np
 import pandas as pd
 
 from huntsim.outputs import atomic_write
-from huntsim.routing import forward_map
-from huntsim.simulation import Result
+from huntsim.scenario.routing import forward_map
+from huntsim.sim.simulation import Result
 
 __all__ = [
     "CSV_MAPPING",

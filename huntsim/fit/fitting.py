@@ -50,8 +50,8 @@ from huntsim.fit.members import answering, away_fit, presence_table, schedule_wi
 from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
 from huntsim.outputs import atomic_write, prepare_directory
-from huntsim.scenario import POLICIES, HuntGroup, Scenario, load_scenario
-from huntsim.units import parse_duration
+from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
+from huntsim.scenario.units import parse_duration
 
 __all__ = ["FORMATS", "Fit", "fit"]
 
@@ -121,7 +121,7 @@ class Fit:
 
     def report(self, out_dir: str | Path, force: bool = True) -> Path:
         """Write ``report.html`` (self-contained) and the tables into ``out_dir``."""
-        from huntsim.fit.page import write_fit_report
+        from huntsim.views.fit_report import write_fit_report
 
         written: Path = write_fit_report(self, prepare_directory(out_dir, force))
         return written

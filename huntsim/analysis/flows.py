@@ -1,0 +1,209 @@
+"""Where callers end: the journey of each caller through redials and forwards.
+
+A caller is one person: their first call and every redial share a
+``caller_id``. :func:`caller_flows` follows each caller of each pilot to the
+end of their last attempt and sorts them into plain outcomes (answered at the
+first try, answered after calling again, answered by another group after a
+forward, voicemail, gave up...). :func:`plot_caller_flows` draws the shares as
+one stacked bar per pilot, a simple Sankey-like view of the flows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from huntsim.scenario.model import Scenario
+
+__all__ = ["FLOWS", "JOURNEY_METRICS", "caller_flows", "journey_table", "plot_caller_flows",
+           "plot_journeys", "uses_routing"]
+
+FLOWS: dict[str, str] = {
+    "answered_first_try": "answered at the first try, in the group dialled",
+    "answered_after_redial": "answered after calling again",
+    "answered_elsewhere": "answered by a group the call was forwarded to",
+    "voicemail": "left at voicemail",
+    "busy": "heard busy",
+    "no_answer": "rang out unanswered",
+    "abandoned": "hung up waiting",
+    "forwarded": "forwarded out of the office",
+}
+"""Each end of a caller's journey, with its label."""
+
+_COLOURS = ("#1b7837", "#5aae61", "#a6dba0", "#fdb863", "#e08214", "#b35806",
+            "#d6604d", "#8073ac")
+
+
+def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
+    """How the callers of each pilot ended, counted and as shares.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        ``Result.calls`` (with ``caller_id``, ``attempt`` and ``forwards``;
+        tables without them count every call as its own caller).
+    warmup : float
+        Callers whose first attempt arrived before this are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per dialled pilot (index ``dialed``) with a column of counts per
+        key of :data:`FLOWS`, ``callers``, ``attempts`` and the shares as
+        ``<flow>_share``. After-hours calls are left out.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({
+    ...     "kind": ["pilot"] * 4, "dialed": ["100"] * 4, "group": ["100", "100", "100", "200"],
+    ...     "caller_id": [0, 0, 2, 3], "attempt": [1, 2, 1, 1], "forwards": [0, 0, 0, 1],
+    ...     "outcome": ["busy", "answered", "answered", "answered"], "arrival_s": [0, 60, 5, 9],
+    ...     "after_hours": [False] * 4})
+    >>> flows = caller_flows(calls)
+    >>> flows[["answered_first_try", "answered_after_redial", "answered_elsewhere"]].values
+    array([[1, 1, 1]])
+    >>> int(flows.loc["100", "callers"]), int(flows.loc["100", "attempts"])
+    (3, 4)
+    """
+    pilot = calls[calls["kind"].astype(str) == "pilot"]
+    if "after_hours" in pilot:
+        pilot = pilot[~pilot["after_hours"].astype(bool)]
+    caller = pilot["caller_id"] if "caller_id" in pilot else pilot.index.to_series()
+    attempt = pilot["attempt"] if "attempt" in pilot else pd.Series(1, index=pilot.index)
+    forwards = pilot["forwards"] if "forwards" in pilot else pd.Series(0, index=pilot.index)
+    frame = pd.DataFrame({
+        "dialed": pilot["dialed"].astype(str), "caller": caller, "attempt": attempt,
+        "forwarded": forwards > 0, "outcome": pilot["outcome"].astype(str),
+        "arrival_s": pilot["arrival_s"],
+    })
+    first = frame[frame["attempt"] == 1].set_index("caller")
+    first = first[first["arrival_s"] >= warmup]
+    attempts = frame[frame["caller"].isin(first.index)]
+    last = attempts.sort_values(["caller", "attempt"]).groupby("caller").tail(1).set_index("caller")
+    flow = last["outcome"].copy()
+    answered = last["outcome"] == "answered"
+    flow[answered & last["forwarded"]] = "answered_elsewhere"
+    flow[answered & ~last["forwarded"] & (last["attempt"] > 1)] = "answered_after_redial"
+    flow[answered & ~last["forwarded"] & (last["attempt"] == 1)] = "answered_first_try"
+    table = pd.crosstab(last["dialed"], flow).reindex(columns=list(FLOWS), fill_value=0)
+    table.index.name = "dialed"
+    table.columns.name = None
+    table["callers"] = table[list(FLOWS)].sum(axis=1)
+    table["attempts"] = attempts.groupby("dialed").size().reindex(table.index, fill_value=0)
+    for name in FLOWS:
+        table[f"{name}_share"] = table[name] / table["callers"].replace(0, np.nan)
+    return table
+
+
+def plot_caller_flows(flows: pd.DataFrame, ax: Axes | None = None,
+                      labels: dict[str, str] | None = None) -> Axes:
+    """Stacked horizontal bars: where the callers of each pilot ended, in %.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        :func:`caller_flows`.
+    ax : matplotlib Axes, optional
+        Where to draw (default: a new figure).
+    labels : dict, optional
+        Pilot number -> name shown on the axis.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(flows)))
+    names = [(labels or {}).get(str(p), str(p)) for p in flows.index]
+    parts = [(f"{key}_share", label, colour)
+             for (key, label), colour in zip(FLOWS.items(), _COLOURS, strict=True)]
+    _stacked_bars(ax, names, flows, parts, skip_empty=True, min_label=6, digits=0)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("callers (%)")
+    ax.set_title("Where callers ended, redials and forwards included")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(flows) < 3 else -0.15),
+              ncol=3, fontsize=8, frameon=False)
+    return ax
+
+
+JOURNEY_METRICS: tuple[str, ...] = (
+    "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",
+    "forwarded_rate", "forwarded_in")
+"""The metrics of :func:`journey_table`, in its column order."""
+
+
+def uses_routing(scenario: Scenario) -> bool:
+    """Whether any caller may redial or any group forward calls."""
+    return scenario.redial is not None or any(
+        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
+
+
+def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Per policy, the callers of ``group`` and where they ended, from a comparison.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``Comparison.table`` (policy, group, metric, mean, ci_low, ci_high).
+    group : str
+        The pilot reported on.
+
+    Returns
+    -------
+    DataFrame
+        One row per policy: the means of :data:`JOURNEY_METRICS`, and the shares
+        of callers answered at the first attempt, answered after calling again
+        (or by the group calls were forwarded to) and never answered.
+    """
+    rows = table[(table["group"].astype(str) == group)
+                 & table["metric"].isin(JOURNEY_METRICS)]
+    wide = rows.pivot_table(index="policy", columns="metric", values="mean", sort=False)
+    wide = wide.reindex(columns=list(JOURNEY_METRICS))
+    first = wide["first_attempt_answered_rate"]
+    answered = wide["callers_answered_rate"]
+    wide["answered_first_try_share"] = first
+    wide["answered_later_share"] = (answered - first).clip(lower=0)
+    wide["never_answered_share"] = (1 - answered).clip(lower=0)
+    return wide
+
+
+def plot_journeys(journeys: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Stacked bars per policy: callers answered at once, later, or never (%)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(journeys)))
+    parts = (("answered_first_try_share", "answered at the first attempt (any group)",
+              _COLOURS[0]),
+             ("answered_later_share", "answered after calling again", _COLOURS[1]),
+             ("never_answered_share", "never answered", _COLOURS[6]))
+    names = [str(p).capitalize() for p in journeys.index]
+    _stacked_bars(ax, names, journeys, parts, skip_empty=False, min_label=4, digits=1)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel("callers (%)")
+    ax.set_title("Where callers ended, redials and forwards included")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(journeys) < 4 else -0.12),
+              ncol=3, fontsize=8, frameon=False)
+    return ax
+
+
+def _stacked_bars(ax: Axes, names: list[str], table: pd.DataFrame,
+                  parts: list[tuple[str, str, str]] | tuple[tuple[str, str, str], ...],
+                  skip_empty: bool, min_label: float, digits: int) -> None:
+    """Horizontal bars of shares stacked left to right (columns of ``table``, in %),
+    labelled where a part is at least ``min_label`` % wide."""
+    left = np.zeros(len(table))
+    for column, label, colour in parts:
+        share = table[column].fillna(0).to_numpy() * 100
+        if skip_empty and not share.any():
+            continue
+        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= min_label:
+                ax.text(x0 + width / 2, y, f"{width:.{digits}f} %", ha="center", va="center",
+                        fontsize=8)
+        left += share

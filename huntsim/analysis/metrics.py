@@ -1,0 +1,649 @@
+"""Measures of a run, as pure functions: DataFrame in, DataFrame out.
+
+All of them read the tables of :class:`huntsim.Result` (``calls``, ``offers``)
+and nothing else, so they work the same on a single run, on concatenated
+replications, or on tables read back from Parquet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from huntsim.scenario.calendar import WEEK, WEEKDAYS
+from huntsim.sim.records import OUTCOMES
+
+__all__ = [
+    "agent_table",
+    "fairness",
+    "group_metrics",
+    "group_visits",
+    "hourly",
+    "member_loads",
+    "outcome_rates",
+    "service_level",
+    "summarize",
+    "wait_stats",
+    "week_slot",
+    "weekly_hourly",
+]
+
+
+def outcome_rates(calls: pd.DataFrame) -> pd.Series:
+    """Share of calls with each outcome, as ``<outcome>_rate``.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"outcome": ["answered", "voicemail", "answered", "answered"]})
+    >>> float(outcome_rates(calls)["answered_rate"])
+    0.75
+    """
+    counts = calls["outcome"].astype(str).value_counts()
+    total = len(calls)
+    return pd.Series(
+        {f"{o}_rate": (counts.get(o, 0) / total if total else np.nan) for o in OUTCOMES},
+        dtype=float,
+    )
+
+
+def service_level(calls: pd.DataFrame, threshold_s: float = 20.0) -> float:
+    """Share of offered calls answered within ``threshold_s`` seconds of arrival."""
+    if len(calls) == 0:
+        return float("nan")
+    answered_in_time = (calls["outcome"] == "answered") & (calls["wait_s"] <= threshold_s)
+    return float(answered_in_time.sum() / len(calls))
+
+
+def wait_stats(calls: pd.DataFrame, quantiles: Sequence[float] = (0.5, 0.9, 0.95)) -> pd.Series:
+    """Mean and quantiles of the wait to answer, over answered calls."""
+    waits = calls.loc[calls["outcome"] == "answered", "wait_s"].to_numpy(dtype=float)
+    stats = {"mean_wait_s": float(waits.mean()) if len(waits) else np.nan}
+    for q in quantiles:
+        stats[f"p{round(q * 100)}_wait_s"] = float(np.quantile(waits, q)) if len(waits) else np.nan
+    return pd.Series(stats, dtype=float)
+
+
+def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
+    head = pd.Series(
+        {
+            "offered": float(len(calls)),
+            "offers_per_call": float(calls["offers"].mean()) if len(calls) else np.nan,
+        }
+    )
+    level = pd.Series({f"service_level_{threshold_s:g}s": service_level(calls, threshold_s)})
+    summary: pd.Series = pd.concat(
+        [head, outcome_rates(calls), wait_stats(calls, (0.5, 0.9)), level]
+    )
+    return summary
+
+
+def _flow(scope: pd.DataFrame, dialled: pd.DataFrame,
+          dialled_elsewhere: int) -> dict[str, float]:
+    """Forwarding and caller figures of one scope.
+
+    ``scope`` holds the calls that ended in it, ``dialled`` those first dialled
+    to it (the same unless calls were forwarded); caller figures are over
+    ``dialled``: a caller is counted by their first attempt.
+    """
+    arrived = (scope["arrived_forwarded"] if "arrived_forwarded" in scope
+               else pd.Series(False, index=scope.index))
+    attempt = (dialled["attempt"] if "attempt" in dialled
+               else pd.Series(1, index=dialled.index))
+    closed = (dialled["after_hours"].astype(bool) if "after_hours" in dialled
+              else pd.Series(False, index=dialled.index))
+    first = dialled[(attempt == 1) & ~closed]
+    if "caller_id" in dialled:
+        # every attempt of the callers whose first attempt is counted, and no other
+        dialled = dialled[dialled["caller_id"].isin(first["caller_id"])]
+    callers = len(first)
+    answered = int((dialled["outcome"] == "answered").sum())
+    row: dict[str, float] = {
+        "forwarded_in": int(arrived.sum()),
+        "forwarded_away": dialled_elsewhere,
+        "callers": callers,
+        "attempts_per_caller": len(dialled) / callers if callers else np.nan,
+        "callers_answered_rate": answered / callers if callers else np.nan,
+    }
+    first_rates = outcome_rates(first)
+    for outcome in OUTCOMES:
+        row[f"first_attempt_{outcome}_rate"] = float(first_rates[f"{outcome}_rate"])
+    return row
+
+
+def group_visits(calls: pd.DataFrame,
+                 forward_to: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Pilot calls, one row per group each call reached, in column ``visited``.
+
+    A call that was never forwarded is one row, in its ``group``. One forwarded
+    ``k`` times is ``k + 1`` rows: one for each group it passed through, along
+    the forwards from the pilot dialled (``forward_to``: pilot -> next pilot),
+    with outcome ``forwarded`` (passed on), no answer and no rings (all of a
+    call's rings count where it ended); then its row in the group where it
+    ended, as it is, with ``arrived_forwarded`` true. Each row's
+    ``after_hours`` says whether that group was closed when the call reached it
+    (from ``closed_hops``). So each group's figures are of every call that
+    reached it, as its members saw them.
+    """
+    pilot = calls[calls["kind"] == "pilot"]
+    stayed = pilot.assign(visited=pilot["group"].astype(str), arrived_forwarded=False)
+    if "forwards" not in pilot or not (pilot["forwards"] > 0).any():
+        return stayed
+    moved = pilot["forwards"] > 0
+    forwarded = pilot[moved]
+    hops = forwarded["forwards"].to_numpy()
+    closed = (forwarded["closed_hops"].to_numpy(dtype=np.int64) if "closed_hops" in forwarded
+              else np.zeros(len(forwarded), dtype=np.int64))
+
+    def closed_at(hop: NDArray[np.int64] | int) -> NDArray[np.bool_]:
+        return ((closed >> np.minimum(hop, 15)) & 1).astype(bool)
+
+    parts = [stayed[~moved],
+             stayed[moved].assign(arrived_forwarded=True, after_hours=closed_at(hops))]
+    dialled = forwarded["dialed"].astype(str).to_numpy()
+    chains = {start: _chain(start, forward_to or {}) for start in set(dialled)}
+    nobody = np.zeros(len(forwarded), dtype=bool)
+    passed = forwarded.assign(
+        outcome=forwarded["outcome"].where(nobody, "forwarded"),
+        agent=forwarded["agent"].where(nobody),
+        answer_s=np.nan, wait_s=np.nan, talk_s=np.nan, wrap_up_s=np.nan, offers=0,
+    )
+    for hop in range(int(hops.max())):
+        here = hops > hop
+        groups = [chains[d][hop] if hop < len(chains[d]) else "" for d in dialled[here]]
+        parts.append(passed[here].assign(visited=groups, arrived_forwarded=hop > 0,
+                                          after_hours=closed_at(hop)[here]))
+    visits = pd.concat(parts)
+    return visits.sort_values(["call_id", "arrived_forwarded"], kind="stable")
+
+
+def _chain(pilot: str, forward_to: Mapping[str, str]) -> list[str]:
+    """The pilots a call dialled to ``pilot`` passes through, in order (no loops)."""
+    chain = [pilot]
+    while chain[-1] in forward_to and len(chain) <= len(forward_to):
+        chain.append(forward_to[chain[-1]])
+    return chain
+
+
+def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
+              groups: Sequence[str] | None = None,
+              forward_to: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Headline figures per hunt group (pilot calls) and for direct calls.
+
+    Rows are the pilot numbers (``groups``, or those found in ``calls``; a group
+    with no calls has ``offered`` 0 and missing rates), then ``all pilot calls``
+    when there are several groups and ``direct calls`` when there are any.
+    Columns: ``offered``, the outcome rates, the wait to answer (mean, median,
+    90th percentile, answered calls only), the service level (answered within
+    ``threshold_s`` over offered) and ``after_hours``: pilot calls that arrived
+    outside the group's opening hours. Those rang nobody and are left out of
+    every other column.
+
+    A group's row holds every call that *reached* it (see :func:`group_visits`;
+    ``forward_to`` maps a pilot to the pilot it forwards to): a call it passed
+    on counts as ``forwarded`` there and again, with its end, in the group where
+    it ended (``forwarded_in`` counts those; ``forwarded_away`` the calls first
+    dialled to the group that ended in another). ``all pilot calls`` counts each
+    call once, by how it ended (``forwarded``: left the office). The caller
+    columns are over the calls first *dialled* to the group, wherever they
+    ended: ``callers`` (first attempts), ``attempts_per_caller``,
+    ``callers_answered_rate`` (answered at some attempt) and
+    ``first_attempt_<outcome>_rate`` (by how the attempt ended). Without
+    redials and forwards every call is its own caller on its first attempt.
+    """
+    rows: dict[str, pd.Series] = {}
+    pilot_all = calls[calls["kind"] == "pilot"]
+    if groups is None:
+        groups = sorted(g for g in pd.unique(pilot_all["group"].astype(str)) if g != "nan")
+    visits = group_visits(calls, forward_to)
+    visits_open = visits[~visits["after_hours"]] if "after_hours" in visits else visits
+    closed_visits = visits["visited"][visits["after_hours"]] if "after_hours" in visits \
+        else visits["visited"].iloc[:0]
+    if "after_hours" in calls and calls["after_hours"].any():
+        closed = calls[calls["after_hours"]]
+        calls = calls[~calls["after_hours"]]
+    else:
+        closed = calls.iloc[:0]
+    pilot = calls[calls["kind"] == "pilot"]
+    dialled_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
+                     ).astype(str)
+    ended_group = pilot_all["group"].astype(str)
+    open_on_arrival = ~pilot_all["after_hours"].astype(bool) if "after_hours" in pilot_all \
+        else pd.Series(True, index=pilot_all.index)
+    visited = visits_open["visited"]
+    for group in groups:
+        scope = visits_open[visited == group]
+        dialled = pilot_all[dialled_group == group]
+        elsewhere = int(((ended_group != group) & (dialled_group == group)
+                         & open_on_arrival).sum())
+        rows[group] = pd.concat([_scope_summary(scope, threshold_s),
+                                 pd.Series(_flow(scope, dialled, elsewhere), dtype=float)])
+        rows[group]["after_hours"] = int((closed_visits == group).sum())
+    if len(groups) > 1:
+        rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
+                                             pd.Series(_flow(pilot, pilot_all, 0), dtype=float)])
+        rows["all pilot calls"]["after_hours"] = int((closed["kind"] == "pilot").sum())
+    direct = calls[calls["kind"] == "direct"]
+    if len(direct):
+        rows["direct calls"] = pd.concat([_scope_summary(direct, threshold_s),
+                                          pd.Series(_flow(direct, direct, 0), dtype=float)])
+        rows["direct calls"]["after_hours"] = 0
+    return summary_frame(rows, threshold_s)
+
+
+FLOW_COLUMNS: tuple[str, ...] = (
+    "forwarded_in", "forwarded_away", "callers", "attempts_per_caller",
+    "callers_answered_rate", *(f"first_attempt_{o}_rate" for o in OUTCOMES))
+"""Summary columns about forwarded calls and about callers (see :func:`summarize`)."""
+_COUNT_COLUMNS = ("offered", "after_hours", "forwarded_in", "forwarded_away", "callers")
+
+
+def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
+                  threshold_s: float) -> pd.DataFrame:
+    """Rows of :func:`summarize` as its table, with every column even when empty."""
+    columns = ["offered", "offers_per_call", *(f"{o}_rate" for o in OUTCOMES),
+               "mean_wait_s", "p50_wait_s", "p90_wait_s", f"service_level_{threshold_s:g}s",
+               "after_hours", *FLOW_COLUMNS]
+    table = pd.DataFrame.from_dict({k: dict(v) for k, v in rows.items()}, orient="index",
+                                   columns=columns)
+    table.index.name = "scope"
+    for column in _COUNT_COLUMNS:
+        table[column] = table[column].fillna(0).astype(int)
+    return table
+
+
+def _overlap(start: ArrayLike, end: ArrayLike, window: tuple[float, float]) -> NDArray[np.float64]:
+    """Seconds of each interval ``[start, end]`` inside ``window`` (NaN counts as 0)."""
+    low, high = window
+    inside: NDArray[np.float64] = np.minimum(np.asarray(end, dtype=float), high)
+    inside -= np.maximum(np.asarray(start, dtype=float), low)
+    np.maximum(inside, 0.0, out=inside)  # NaN stays NaN
+    inside[np.isnan(inside)] = 0.0
+    return inside
+
+
+def _positions(column: pd.Series, index: pd.Index,
+               rows: NDArray[np.bool_] | None = None) -> NDArray[np.intp]:
+    """Row of ``index`` holding each value of ``column`` (only the ``rows``
+    chosen, if given); -1 when missing or unknown."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        lookup = np.append(index.get_indexer(column.cat.categories.astype(str)), -1)
+        codes = column.cat.codes.to_numpy()
+        return lookup[codes if rows is None else codes[rows]]  # code -1: missing
+    chosen = column if rows is None else column[rows]
+    return index.get_indexer(pd.Index(chosen.astype(str)))
+
+
+def _sum_by(rows: NDArray[np.intp], values: ArrayLike, size: int) -> NDArray[np.float64]:
+    """Sum of ``values`` by row of a table of ``size`` rows (row -1: left out)."""
+    values = np.asarray(values, dtype=float)
+    if len(rows) and rows.min() < 0:
+        known = rows >= 0
+        rows, values = rows[known], values[known]
+    sums = np.bincount(rows, weights=values, minlength=size)
+    return sums.astype(np.float64, copy=False)  # also when nothing is summed
+
+
+def _count_by(rows: NDArray[np.intp], size: int) -> NDArray[np.int64]:
+    """How often each row of a table of ``size`` rows occurs (row -1: left out)."""
+    if len(rows) and rows.min() < 0:
+        rows = rows[rows >= 0]
+    return np.bincount(rows, minlength=size).astype(np.int64)
+
+
+def agent_table(
+    calls: pd.DataFrame,
+    offers: pd.DataFrame,
+    agents: Sequence[str],
+    window: tuple[float, float],
+    names: Sequence[str] | None = None,
+    groups: Sequence[str | None] | None = None,
+    absences: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per member: calls answered, talk and busy time, presence, occupancy, offers missed.
+
+    Parameters
+    ----------
+    calls, offers : DataFrame
+        Tables of :class:`huntsim.Result`, warm-up calls included if there are any.
+    agents : sequence of str
+        Agent numbers, one row each (agents with no calls get zeros).
+    window : (float, float)
+        The reported period, ``(warmup, duration)`` in seconds.
+    names, groups : sequence, optional
+        Each agent's name and hunt group pilot, copied into the table.
+    absences : DataFrame, optional
+        ``Result.absences`` (agent, reason, start_s, end_s); none: always there.
+
+    Notes
+    -----
+    Counts (calls answered, offers, offers missed) are of calls arriving in the
+    window. Times are the parts of talk, wrap-up and ringing that fall inside the
+    window, whenever the call arrived, so occupancy is a true time average and never
+    exceeds 1. ``load_erlang`` is talk time over the window (the carried load),
+    ``group_load_erlang`` the same for calls through the pilot. ``logged_in_s``
+    is the time inside the member's schedule; ``away_s`` and ``not_ready_s`` the
+    time away and not ready. ``occupancy`` is busy time (talk, ringing and
+    wrap-up) over logged-in time. ``offers_missed`` counts offers the member let
+    ring out (not those stopped by a pick-up elsewhere or by the caller).
+
+    The table is computed column by column from arrays, so it needs little
+    memory beyond the tables it reads, however many calls they hold.
+    """
+    window_s = window[1] - window[0]
+    rows = pd.Index(list(agents), name="agent")
+    index = rows.unique()  # an agent listed twice gets the same figures twice
+    size = len(index)
+    answered = (calls["outcome"] == "answered").to_numpy()
+    who = _positions(calls["agent"], index, answered)
+    end_s = calls["end_s"].to_numpy()[answered]
+    talk = _overlap(calls["answer_s"].to_numpy()[answered], end_s, window)
+    talk_s = _sum_by(who, talk, size)
+    pilot = (calls["kind"] == "pilot").to_numpy()[answered]
+    group_talk_s = _sum_by(np.where(pilot, who, -1), talk, size)
+    del talk
+    wrap = calls["wrap_up_s"].to_numpy()[answered]
+    wrap_s = _sum_by(who, _overlap(end_s, np.add(end_s, wrap, out=wrap), window), size)
+    del end_s, wrap
+    reported = (calls["arrival_s"] >= window[0]).to_numpy()
+    reported_answers = reported[answered]
+    group_answered = _count_by(np.where(reported_answers & pilot, who, -1), size)
+    direct_answered = _count_by(np.where(reported_answers & ~pilot, who, -1), size)
+    del who, pilot, reported_answers, answered
+    offer_rows = _positions(offers["agent"], index)
+    ring_s = _sum_by(offer_rows, _overlap(offers["start_s"], offers["end_s"], window), size)
+    if not reported.all():  # counted: the offers of calls that arrived in the window
+        counted = calls["call_id"].to_numpy()[reported]
+        offer_rows[~np.isin(offers["call_id"].to_numpy(), counted)] = -1
+    del reported
+    missed = (offers["result"] == "no_answer").to_numpy()
+
+    table = pd.DataFrame(index=index)
+    table["group_answered"] = group_answered
+    table["direct_answered"] = direct_answered
+    table["offers"] = _count_by(offer_rows, size)
+    table["offers_missed"] = _count_by(np.where(missed, offer_rows, -1), size)
+    table["talk_s"] = talk_s
+    table["busy_s"] = talk_s + wrap_s + ring_s
+    table["load_erlang"] = table["talk_s"] / window_s
+    table["group_load_erlang"] = group_talk_s / window_s
+    for reason, column in (("logged_out", "logged_out_s"), ("away", "away_s"),
+                           ("not_ready", "not_ready_s")):
+        if absences is None or not len(absences):
+            table[column] = 0.0
+            continue
+        absent = absences[absences["reason"] == reason]
+        table[column] = _sum_by(_positions(absent["agent"], index),
+                                _overlap(absent["start_s"], absent["end_s"], window), size)
+    table = table.reindex(rows) if len(index) < len(rows) else table
+    table.insert(0, "name", list(names) if names is not None else list(agents))
+    table.insert(1, "group", list(groups) if groups is not None else None)
+    table["logged_in_s"] = window_s - table.pop("logged_out_s")
+    table["occupancy"] = occupancy(table["busy_s"], table["logged_in_s"])
+    return table.reset_index()
+
+
+def occupancy(busy_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
+    """Busy time over logged-in time (NaN for a member never logged in)."""
+    return (busy_s / logged_in_s.where(logged_in_s > 0)).astype(float)
+
+
+def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
+    """How evenly load is spread: Jain's index, max/min ratio, coefficient of variation.
+
+    Jain's index is 1 when every member carries the same load and 1/n when one
+    member carries it all.
+
+    Examples
+    --------
+    >>> float(fairness([1.0, 1.0, 1.0])["jain_index"])
+    1.0
+    """
+    x = np.asarray(loads, dtype=float)
+    if len(x) == 0 or not np.any(x > 0):
+        return pd.Series({"jain_index": np.nan, "max_min_ratio": np.nan, "load_cv": np.nan})
+    jain = x.sum() ** 2 / (len(x) * (x**2).sum())
+    ratio = x.max() / x.min() if x.min() > 0 else np.inf
+    cv = x.std() / x.mean()
+    return pd.Series({"jain_index": jain, "max_min_ratio": ratio, "load_cv": cv})
+
+
+def group_metrics(
+    calls: pd.DataFrame,
+    offers: pd.DataFrame,
+    member_load: Sequence[float] | pd.Series,
+    group: str,
+    window_s: float,
+    ring_cycle_s: float,
+    threshold_s: float = 20.0,
+    forward_to: Mapping[str, str] | None = None,
+) -> pd.Series:
+    """Every headline figure of one hunt group in one run, as a flat Series.
+
+    Outcome rates, waits (mean, median, 90th and 95th percentile), service
+    level within ``threshold_s``, offers and rings per call, and the fairness
+    of ``member_load`` (the members' group-call load, see :func:`fairness`),
+    over every call that reached the group (:func:`group_visits`); and the
+    caller figures of :func:`summarize` over the calls first dialled to it.
+    """
+    visits = group_visits(calls, forward_to)
+    here = visits[visits["visited"] == group]
+    closed_here = here["after_hours"].astype(bool) if "after_hours" in here \
+        else pd.Series(False, index=here.index)
+    pilot = here[~closed_here]  # a visit while the group was closed rang nobody
+    all_pilot = calls[calls["kind"] == "pilot"]
+    dialled = all_pilot[all_pilot["dialed"].astype(str) == group] if "dialed" in all_pilot \
+        else pilot
+    flow = pd.Series(_flow(pilot, dialled, 0), dtype=float).drop(
+        ["forwarded_away"])
+    ringing = offers[offers["call_id"].isin(pilot["call_id"])]
+    ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())
+    per_call = pd.Series({
+        "offered": float(len(pilot)),
+        "offered_per_hour": len(pilot) / window_s * 3600.0,
+        "offers_per_call": float(pilot["offers"].mean()) if len(pilot) else np.nan,
+        "rings_per_call": ring_s / ring_cycle_s / len(pilot) if len(pilot) else np.nan,
+        f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),
+    })
+    metrics: pd.Series = pd.concat([
+        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load), flow
+    ])
+    metrics["after_hours"] = float(closed_here.sum())
+    return metrics
+
+
+def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """Per member of a group: group calls answered, group-call load, share of the group's load.
+
+    Parameters
+    ----------
+    agents : DataFrame
+        ``Result.agents``.
+    members : sequence of str
+        The group's members in list order.
+    """
+    rows = agents.set_index("agent").loc[list(members)]
+    load = rows["group_load_erlang"].astype(float)
+    total = float(load.sum())
+    return pd.DataFrame({
+        "agent": list(members),
+        "group_answered": rows["group_answered"].to_numpy(),
+        "load_erlang": load.to_numpy(),
+        "load_share": (load / total).to_numpy() if total > 0 else np.nan,
+    })
+
+
+def hourly(
+    calls: pd.DataFrame,
+    start_s: float,
+    end_s: float,
+    day_s: float = 86400.0,
+    threshold_s: float = 20.0,
+) -> pd.DataFrame:
+    """Per hour of the day: calls offered per hour, answered rate, service level, waits.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls arriving in ``[start_s, end_s)``.
+    start_s, end_s : float
+        The reported period; it sets how often each hour of the day occurred.
+    day_s : float
+        Length of a day in the scenario (the period of its arrival profile,
+        e.g. a 9-hour business day); hour 0 is its start.
+    """
+    level = f"service_level_{threshold_s:g}s"
+    hours = int(np.ceil(day_s / 3600.0))
+    arrival = calls["arrival_s"].to_numpy(dtype=float)
+    hour = np.floor((arrival % day_s) / 3600.0).astype(int)
+    exposure = np.array([_hour_exposure(start_s, end_s, day_s, h) for h in range(hours)])
+    chosen = np.flatnonzero(exposure > 0)
+    figures = _per_slot(calls, hour, np.ones(len(calls), dtype=bool), hours, threshold_s)
+    table = figures.iloc[chosen].reset_index(drop=True)
+    table.insert(0, "hour", chosen)
+    table.insert(1, "offered_per_hour", figures["offered"].to_numpy()[chosen]
+                 / (exposure[chosen] / 3600.0))
+    columns = ["hour", "offered_per_hour", *(f"{o}_rate" for o in OUTCOMES), level,
+               "mean_wait_s", "p90_wait_s"]
+    return table[columns]
+
+
+def _per_slot(calls: pd.DataFrame, slot: NDArray[np.int_], inside: NDArray[np.bool_],
+              slots: int, threshold_s: float) -> pd.DataFrame:
+    """Per slot (hour) ``0 .. slots - 1``: the figures of the calls where ``inside`` holds.
+
+    Columns ``offered``, the outcome rates, the service level within
+    ``threshold_s``, ``mean_wait_s`` and ``p90_wait_s`` (answered calls); the
+    rates and waits are NaN for a slot without calls, as in :func:`outcome_rates`,
+    :func:`service_level` and :func:`wait_stats`.
+    """
+    outcome = calls["outcome"].astype(str).to_numpy()
+    wait = calls["wait_s"].to_numpy(dtype=float)
+
+    def count(mask: NDArray[np.bool_], weights: NDArray[np.float64] | None = None,
+              ) -> NDArray[np.float64]:
+        counted = np.bincount(slot[mask], weights=None if weights is None else weights[mask],
+                              minlength=slots)
+        return counted.astype(float)
+
+    answered = inside & (outcome == "answered")
+    offered = count(inside)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = pd.DataFrame({"offered": offered,
+                              **{f"{o}_rate": count(inside & (outcome == o)) / offered
+                                 for o in OUTCOMES}})
+        table[f"service_level_{threshold_s:g}s"] = (
+            count(answered & (wait <= threshold_s)) / offered)
+        table["mean_wait_s"] = count(answered, wait) / count(answered)
+    table["p90_wait_s"] = (pd.Series(wait[answered]).groupby(slot[answered]).quantile(0.9)
+                           .reindex(range(slots)).to_numpy(dtype=float))
+    return table
+
+
+def _hour_exposure(start_s: float, end_s: float, day_s: float, hour: int) -> float:
+    """Seconds of ``[start_s, end_s)`` that fall in the given hour of the day."""
+    begins = hour * 3600.0
+    length = max(0.0, min(3600.0, day_s - begins))  # the last hour of a day may be short
+
+    def before(t: float) -> float:  # seconds of [0, t) in that hour
+        days, into = divmod(t, day_s)
+        return days * length + min(max(into - begins, 0.0), length)
+
+    return max(0.0, before(end_s) - before(start_s))
+
+
+def week_slot(arrival_s: ArrayLike, week_start: float = 0.0) -> NDArray[np.int_]:
+    """Hour of the week (0 = Monday 00:00-01:00, ..., 167) of simulation times.
+
+    Parameters
+    ----------
+    arrival_s : array
+        Simulation times, seconds.
+    week_start : float
+        Week time (seconds since Monday 00:00) at simulation time 0: the
+        scenario's ``start``.
+
+    Examples
+    --------
+    >>> week_slot(np.array([0.0, 3600.0, 16 * 3600.0]), week_start=8 * 3600.0).tolist()
+    [8, 9, 24]
+    """
+    times = np.asarray(arrival_s, dtype=float)
+    slots: NDArray[np.int_] = np.floor(((times + week_start) % WEEK) / 3600.0).astype(int)
+    return slots
+
+
+def weekly_hourly(
+    calls: pd.DataFrame,
+    start_s: float,
+    end_s: float,
+    week_start: float = 0.0,
+    threshold_s: float = 20.0,
+    slots: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Per hour of the week (weekday and clock hour): traffic, outcomes, service, waits.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Pilot calls arriving in ``[start_s, end_s)``; those with ``after_hours``
+        set are counted apart and left out of every other column.
+    start_s, end_s : float
+        The reported period (simulation time); it sets how often each hour of
+        the week occurred (the exposure).
+    week_start : float
+        Week time (seconds since Monday 00:00) at simulation time 0: the
+        scenario's ``start``.
+    threshold_s : float
+        Service-level threshold, seconds.
+    slots : sequence of int, optional
+        Hours of the week (0 = Monday 00:00, see :func:`week_slot`) that get a
+        row even without calls (e.g. every hour with expected traffic), so that
+        runs give the same rows. Hours with calls always get one.
+
+    Returns
+    -------
+    DataFrame
+        One row per hour of the week that occurred in the period and has a
+        call or is among ``slots``, in week order: ``weekday`` (``mon`` ...
+        ``sun``), ``hour`` (clock hour, 8 is 08:00-09:00), ``offered`` (calls
+        inside opening hours), ``offered_per_hour`` (that over the hour's
+        exposure), the outcome rates (``voicemail_rate`` is the voicemail
+        share), the service level, ``mean_wait_s`` and ``p90_wait_s`` (answered
+        calls), ``after_hours`` (calls outside opening hours) and
+        ``after_hours_per_hour``.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"arrival_s": [60.0, 120.0, 90000.0], "outcome": "answered",
+    ...                       "wait_s": [5.0, 30.0, 0.0], "after_hours": [False, False, True]})
+    >>> table = weekly_hourly(calls, 0.0, 2 * 86400.0, week_start=8 * 3600.0)
+    >>> table[["weekday", "hour", "offered", "service_level_20s", "after_hours"]]
+      weekday  hour  offered  service_level_20s  after_hours
+    0     mon     8        2                0.5            0
+    1     tue     9        0                NaN            1
+    """
+    level = f"service_level_{threshold_s:g}s"
+    hours = 7 * 24
+    slot = week_slot(calls["arrival_s"].to_numpy(dtype=float), week_start)
+    closed = (calls["after_hours"].to_numpy(dtype=bool) if "after_hours" in calls
+              else np.zeros(len(calls), dtype=bool))
+    figures = _per_slot(calls, slot, ~closed, hours, threshold_s)
+    after = np.bincount(slot[closed], minlength=hours)
+    exposure = np.array([_hour_exposure(week_start + start_s, week_start + end_s, WEEK, s)
+                         for s in range(hours)]) / 3600.0
+    wanted = set(slots if slots is not None else ()) | set(np.unique(slot).tolist())
+    chosen = np.array(sorted(s for s in wanted if exposure[s] > 0), dtype=int)
+    table = figures.iloc[chosen].reset_index(drop=True)
+    table.insert(0, "weekday", [WEEKDAYS[s // 24] for s in chosen])
+    table.insert(1, "hour", chosen % 24)
+    table["offered"] = table["offered"].astype(int)
+    table.insert(3, "offered_per_hour", table["offered"] / exposure[chosen])
+    table["after_hours"] = after[chosen]
+    table["after_hours_per_hour"] = after[chosen] / exposure[chosen]
+    columns = ["weekday", "hour", "offered", "offered_per_hour",
+               *(f"{o}_rate" for o in OUTCOMES), level, "mean_wait_s", "p90_wait_s",
+               "after_hours", "after_hours_per_hour"]
+    return table[columns]

@@ -1,0 +1,445 @@
+"""The ``huntsim`` command: load, run, write. Tests call :func:`main` directly.
+
+Exit codes: 0 done; 2 invalid input (scenario, arguments, or an output
+directory that cannot be used), with field-named messages and no traceback.
+Every argument is checked before an output directory is created. Warnings
+about a run's figures (see :func:`huntsim.sim.simulation.run_warnings`) go to
+stderr as ``warning: ...`` lines and do not change the exit code.
+
+Start-up is kept short (``huntsim --help`` loads no numerical library):
+modules are imported by the command that uses them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from huntsim.outputs import OutputError
+
+if TYPE_CHECKING:
+    from huntsim.scenario.model import Scenario
+    from huntsim.sim.simulation import Result
+
+__all__ = ["main", "print_warnings"]
+
+EXIT_OK, EXIT_INVALID = 0, 2
+
+
+class UsageError(Exception):
+    """A command-line mistake found by argparse; ``messages`` as in ScenarioError."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit with 2 through :func:`main`."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError([f"{self.prog}: {message}"])
+
+
+class _Policies(Sequence[str]):
+    """The policy names, read from :mod:`huntsim.scenario.model` only when first needed."""
+
+    def _names(self) -> tuple[str, ...]:
+        from huntsim.scenario.model import POLICIES
+
+        return POLICIES
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+
+POLICY_NAMES = _Policies()
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print huntsim's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("huntsim")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree
+            number = "unknown (not installed)"
+        print(f"huntsim {number}")
+        parser.exit()
+
+
+_FIT_HELP = "fit a scenario to an office's PBX logs"
+"""Help line of ``fit`` in ``huntsim --help`` (the command loads only when used)."""
+
+
+def _command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named in ``argv`` (the first word not an option), if any."""
+    words = sys.argv[1:] if argv is None else argv
+    return next((w for w in words if not w.startswith("-")), None)
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``command`` is the one about to run.
+
+    Commands whose options need heavy modules (``fit``, ``run --export``)
+    are registered in full only when they are the one run, so that
+    ``huntsim --help`` starts quickly.
+    """
+    parser = _Parser(prog="huntsim", description="Simulate telephone hunt groups.")
+    parser.add_argument("--version", action=_Version)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    validate = commands.add_parser("validate", help="check a scenario file")
+    validate.add_argument("scenario", help="scenario YAML file")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.add_argument("--markdown", action="store_true",
+                        help="print the scenario reference (docs/scenario-reference.md) instead")
+
+    run = commands.add_parser("run", help="simulate a scenario once and write its tables")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--seed", type=_seed, default=None, help="seed (default: the scenario's)")
+    run.add_argument("--policy", choices=POLICY_NAMES, metavar="POLICY",
+                     help="use this policy in every group: %(choices)s")
+    run.add_argument("--out", type=Path, default=None,
+                     help="write calls, offers, agents (Parquet and CSV) and summary.json here")
+    run.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    run.add_argument("--keep", choices=("calls", "totals"), default="calls",
+                     help="'totals' keeps only running sums (flat memory for very long runs; "
+                          "no calls/offers tables)")
+    if command == "run":
+        from huntsim.cli.fit import add_export_option
+
+        add_export_option(run)
+
+    compare = commands.add_parser(
+        "compare", help="compare hunt policies on the same callers, with intervals")
+    compare.add_argument("scenario", help="scenario YAML file")
+    compare.add_argument("--policies", type=_policies, default=None,
+                         help="comma-separated (default: regular,circular,simultaneous,uniform "
+                              "and the group's own); the group's configured policy is the "
+                              "baseline of the verdict")
+    compare.add_argument("--group", default=None, help="pilot to report on (default: the first)")
+    _experiment_options(compare, replications=20, threshold="default 20s")
+
+    plan = commands.add_parser("plan", help="find the fewest members that meet targets")
+    plan.add_argument("scenario", help="scenario YAML file")
+    plan.add_argument("--group", required=True, help="pilot number of the group to size")
+    plan.add_argument("--target", action="append", required=True, dest="targets",
+                      help="e.g. 'voicemail_rate<=5%%', 'mean_wait_s<=10s', "
+                           "'service_level_20s>=80%%', or 'service_level>=0.8' (within "
+                           "--threshold); rates as fractions or %%, times in s, min, h; "
+                           "repeatable")
+    plan.add_argument("--members", type=_sizes, default=range(1, 16),
+                      help="sizes to try, 'A..B' or 'A,B,C' (default 1..15)")
+    plan.add_argument("--policies", type=_policies, default=None,
+                      help="comma-separated (default: the group's own policy)")
+    plan.add_argument("--by-hour", action="store_true",
+                      help="also size the group for each hour of the week with traffic "
+                           "(by_hour.csv and a weekday x hour heat map in the report)")
+    plan.add_argument("--hour-length", type=_length("--hour-length"), default=None,
+                      metavar="DURATION",
+                      help="with --by-hour: simulated length of each hour's steady-state run "
+                           "(default 12h)")
+    _experiment_options(plan, replications=10,
+                        threshold="default: the one the targets name, else 20s")
+    from huntsim.cli.sweep import add_sweep_command
+
+    add_sweep_command(commands)
+    if command == "fit":
+        from huntsim.cli.fit import add_fit_command
+
+        add_fit_command(commands)
+    else:
+        commands.add_parser("fit", help=_FIT_HELP)
+    return parser
+
+
+def _experiment_options(parser: argparse.ArgumentParser, replications: int,
+                        threshold: str) -> None:
+    parser.add_argument("--replications", type=_positive("--replications"),
+                        default=replications, help=f"runs per case (default {replications})")
+    parser.add_argument("--seed", type=_seed, default=None,
+                        help="master seed (default: the scenario's seed, else 0)")
+    parser.add_argument("--threshold", type=_duration, default=None,
+                        help=f"service-level threshold ({threshold})")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write CSV tables, PNG figures and report.html here")
+    parser.add_argument("--force", action="store_true", help="overwrite results already in --out")
+    parser.add_argument("--resume", type=Path, default=None, metavar="DIR",
+                        help="continue an interrupted run in DIR without redoing finished runs")
+    parser.add_argument("--jobs", type=_positive("--jobs"), default=None,
+                        help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", default=None,
+                        help="Dask scheduler address tcp://HOST:PORT, or 'local' (needs the dask "
+                             "extra)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--progress", action="store_true",
+                        help="show the progress bar even when stderr is not a terminal")
+
+
+def _policies(text: str) -> tuple[str, ...]:
+    policies = tuple(p.strip() for p in text.split(",") if p.strip())
+    for policy in policies:
+        if policy not in POLICY_NAMES:
+            raise argparse.ArgumentTypeError(
+                f"--policies: {policy!r} is not a policy; choose from {', '.join(POLICY_NAMES)}")
+    if not policies:
+        raise argparse.ArgumentTypeError("--policies: give at least one policy")
+    return policies
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        if ".." in text:
+            low, high = (int(part) for part in text.split("..", 1))
+            sizes = list(range(low, high + 1))
+        else:
+            sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--members: {text!r} is not a range; write e.g. 2..15 or 4,6,8") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"--members: {text!r} must hold sizes of 1 or more")
+    return sizes
+
+
+def _whole_number(flag: str, minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{flag}: {value} must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _positive(flag: str) -> Callable[[str], int]:
+    return _whole_number(flag, 1)
+
+
+_seed = _whole_number("--seed", 0)
+
+
+def _length(flag: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        from huntsim.scenario.units import parse_duration
+
+        try:
+            value = parse_duration(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{flag}: {error}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{flag}: {text!r} must be longer than 0 s")
+        return value
+
+    return parse
+
+
+_duration = _length("--threshold")
+
+
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C or ``kill`` (128 + SIGINT, as shells report it)."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """``kill`` ends a run as Ctrl-C does: workers stopped, finished runs saved."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second kill does not cut the stop short
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)  # only the main thread may catch signals
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args: argparse.Namespace | None = None
+    try:
+        args = _parser(_command(argv)).parse_args(argv)
+        if args.command == "fit":
+            from huntsim.cli.fit import run_fit
+
+            return run_fit(args)
+        if args.command == "schema":
+            from huntsim.views.reference import print_schema
+
+            return print_schema(markdown_text=args.markdown)
+        from huntsim.scenario.model import load_scenario
+
+        scenario = load_scenario(args.scenario)
+        if args.command == "validate":
+            return _validate(args, scenario)
+        if args.command == "run":
+            return _run(args, scenario)
+        if args.command == "sweep":
+            from huntsim.cli.sweep import run_sweep
+
+            return run_sweep(args, scenario)
+        return _experiment(args, scenario)
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(_interrupted(args), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        return _failed(error)
+
+
+_RESUMABLE = ("compare", "plan", "sweep")
+
+
+def _interrupted(args: argparse.Namespace | None) -> str:
+    """What to say after Ctrl-C or ``kill``: how to go on, if anything was saved."""
+    if args is None or args.command not in _RESUMABLE:
+        return "interrupted"
+    resume = getattr(args, "resume", None)
+    saved = args.out if resume is True else resume or args.out  # sweep: --out DIR --resume
+    if saved is None:
+        return "interrupted (nothing was saved: give --out DIR to keep finished runs)"
+    if not (Path(saved) / "runs").is_dir():
+        return "interrupted before any run was saved: run the command again"
+    return (f"interrupted: the runs finished so far are saved in {saved}; continue with the "
+            f"same command and --resume {saved}")
+
+
+def _failed(error: Exception) -> int:
+    """Print a user's mistake as ``error:`` lines and return 2; re-raise anything else."""
+    from huntsim.errors import ScenarioError
+
+    if isinstance(error, ScenarioError | UsageError):
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(error, OutputError):
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    raise error
+
+
+def print_warnings(warnings: Sequence[str]) -> None:
+    """Print each warning on stderr as ``warning: ...``."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
+    groups = ", ".join(
+        f"{g.label} ({g.policy}, {len(g.members)} members)" for g in scenario.hunt_groups
+    )
+    print(f"{args.scenario}: valid: {len(scenario.agents)} agents; hunt groups: {groups or 'none'}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, scenario: Scenario) -> int:
+    from huntsim.cli.fit import export_run
+    from huntsim.outputs import prepare_directory, write_json, write_table
+    from huntsim.sim.simulation import simulate
+
+    out = prepare_directory(args.out, args.force) if args.out is not None else None
+    result = simulate(scenario, seed=args.seed, policy=args.policy, keep=args.keep)
+    summary = result.summary()
+    print_warnings(result.warnings)
+    if out is not None:
+        try:
+            if result.calls is not None and result.offers is not None:
+                write_table(result.calls, out, "calls")
+                write_table(result.offers, out, "offers")
+            if result.absences is not None and len(result.absences):
+                write_table(result.absences, out, "absences")
+            write_table(result.agents, out, "agents")
+            write_json(
+                {
+                    "scenario": scenario.name,
+                    "seed": result.seed,
+                    "policy": args.policy,
+                    "summary": summary.to_dict(orient="index"),
+                    "warnings": list(result.warnings),
+                },
+                out / "summary.json",
+            )
+        except OSError as error:
+            raise OutputError(f"--out: cannot write to {str(out)!r}: {error}") from None
+    export_run(args, result, out)
+    print(run_text(result, summary))
+    if out is not None:
+        print(f"\ntables written to {out}/")
+    return EXIT_OK
+
+
+def run_text(result: Result, summary: Any) -> str:
+    """What ``huntsim run`` prints: the summary per hunt group, then per agent."""
+    from huntsim.analysis.catalog import format_value
+    from huntsim.views.console import agents_text, span_text, summary_text
+
+    scenario = result.scenario
+    # each call once: pilot calls by how they ended (a forwarded call is in two
+    # groups' rows), then direct calls
+    pilots = [g.pilot for g in scenario.hunt_groups]
+    every = ["all pilot calls"] if "all pilot calls" in summary.index else pilots[:1]
+    scopes = summary.loc[[k for k in [*every, "direct calls"] if k in summary.index]]
+    reported = int(scopes["offered"].sum())
+    closed = int(scopes["after_hours"].sum())
+    after_hours = (f" (and {format_value('after_hours', closed)} after hours, rung to nobody)"
+                   if closed else "")
+    window = span_text(result.window_s)
+    names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
+             for g in scenario.hunt_groups}
+    names["direct calls"] = "Direct calls"
+    names["all pilot calls"] = "All pilot calls"
+    return "\n".join([
+        f"{scenario.name}: seed {result.seed}, {window} reported; "
+        f"{format_value('offered', reported)} calls reported{after_hours}",
+        "",
+        summary_text(summary, names),
+        "",
+        agents_text(result.agents),
+    ])
+
+
+def _experiment(args: argparse.Namespace, scenario: Scenario) -> int:
+    from huntsim.cli.experiments import run_experiment
+
+    return run_experiment(args, scenario)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

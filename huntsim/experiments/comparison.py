@@ -1,0 +1,280 @@
+"""Policy comparison on common random numbers: which policy suits *this* office?
+
+Replication ``i`` of every policy uses the same seed, so every policy meets the
+same callers at the same moments and the same member behaviour streams. The
+difference between two policies is then measured replication by replication
+(paired), and its interval is much narrower than if the runs were independent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from huntsim.analysis.catalog import format_value
+from huntsim.analysis.intervals import paired_difference, unpaired_difference
+from huntsim.errors import ScenarioError
+from huntsim.experiments.replications import (
+    Measurement,
+    RunTask,
+    hour_keys,
+    interval_table,
+    replication_seeds,
+    resolve_seed,
+    run_measurements,
+    seed_problems,
+)
+from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.verdict import Verdict, conclude
+from huntsim.scenario.model import POLICIES, Scenario, load_scenario
+
+__all__ = ["DEFAULT_POLICIES", "Comparison", "compare", "default_policies"]
+
+DEFAULT_POLICIES: tuple[str, ...] = ("regular", "circular", "simultaneous", "uniform")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``policy, group, metric, mean, ci_low, ci_high, n`` (95 % t intervals).
+    differences : DataFrame
+        ``policy, baseline, group, metric, mean, ci_low, ci_high`` of the paired
+        difference policy minus baseline, with ``unpaired_ci_low`` and
+        ``unpaired_ci_high`` for the same difference had the runs been independent.
+    members : DataFrame
+        ``policy, group, position, agent, name, metric, mean, ci_low, ci_high, n``.
+    waits : DataFrame
+        ``policy, replication, group, wait_s``: waits of answered calls (sampled).
+    hourly : DataFrame
+        ``policy, group, hour, metric, mean, ci_low, ci_high, n``: by hour of
+        the day (see :func:`huntsim.analysis.metrics.hourly`), or, for a scenario with a
+        calendar, ``policy, group, weekday, hour, ...`` by weekday and clock
+        hour (see :func:`huntsim.analysis.metrics.weekly_hourly`; after-hours calls
+        counted apart).
+    raw : DataFrame
+        ``policy, replication, group, metric, value``: every run's figures.
+    warnings : tuple of str
+        The runs' warnings (see :func:`huntsim.sim.simulation.run_warnings`), each once.
+    """
+
+    scenario: Scenario
+    policies: tuple[str, ...]
+    baseline: str
+    replications: int
+    seed: int
+    threshold_s: float
+    table: pd.DataFrame = field(repr=False)
+    differences: pd.DataFrame = field(repr=False)
+    members: pd.DataFrame = field(repr=False)
+    waits: pd.DataFrame = field(repr=False)
+    hourly: pd.DataFrame = field(repr=False)
+    raw: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def level_metric(self) -> str:
+        """Name of the service-level metric, e.g. ``service_level_20s``."""
+        return f"service_level_{self.threshold_s:g}s"
+
+    def __repr__(self) -> str:
+        """A few lines in human units (see :mod:`huntsim.views.display`)."""
+        from huntsim.views.display import comparison_text
+        return comparison_text(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a summary table and the key figure (see :mod:`huntsim.views.display`)."""
+        from huntsim.views.display import comparison_html
+        return comparison_html(self)
+
+    def wide(self, group: str | None = None, metrics: Sequence[str] | None = None,
+             ) -> pd.DataFrame:
+        """Policies as columns, ``mean ± half-width`` as text, for reading."""
+        group = group or self.scenario.hunt_groups[0].pilot
+        rows = self.table[self.table["group"] == group]
+        if metrics is not None:
+            rows = rows[rows["metric"].isin(metrics)]
+        columns = [rows[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high")]
+        text = rows.assign(value=[
+            _plus_minus(mean, low, high, str(metric))
+            for mean, low, high, metric in zip(*columns, rows["metric"], strict=True)
+        ])
+        wide = text.pivot(index="metric", columns="policy", values="value")
+        order = list(dict.fromkeys(rows["metric"]))
+        return wide.loc[order, list(self.policies)]
+
+    def verdict(self, group: str | None = None) -> Verdict:
+        """What the comparison concludes for ``group`` (:func:`~.verdict.conclude`).
+
+        The baseline is the group's configured policy; every other policy is
+        better, worse or not significantly different on each key metric.
+        """
+        return conclude(self, group)
+
+    def headline(self, group: str | None = None) -> str:
+        """The conclusion in a few sentences: trade-offs and the recommendation.
+
+        Computed from the paired intervals against the group's configured
+        policy (see :meth:`verdict`); says "no significant difference" rather
+        than naming a winner when the policies tie.
+        """
+        verdict = self.verdict(group)
+        if verdict.note is not None:
+            return verdict.note
+        return " ".join([*verdict.trade_offs, verdict.lines()[-1]])
+
+
+def _plus_minus(mean: float, low: float, high: float, metric: str) -> str:
+    half = (high - low) / 2 if not (math.isnan(low) or math.isnan(high)) else None
+    return format_value(metric, mean, half)
+
+
+def default_policies(scenario: Scenario, group: str | None = None) -> tuple[str, ...]:
+    """The policies ``compare`` runs by default: the four classic ones and the group's own.
+
+    A weighted (or staggered) group is thus compared with its own policy too.
+    ``group`` is the pilot compared (default: every group's own policy).
+
+    Examples
+    --------
+    >>> default_policies(load_scenario("scenarios/sales_weighted.yaml"))
+    ('regular', 'circular', 'simultaneous', 'uniform', 'weighted')
+    """
+    own = [g.policy for g in scenario.hunt_groups if group is None or g.pilot == group]
+    return tuple(dict.fromkeys([*DEFAULT_POLICIES, *own]))
+
+
+def compare(
+    scenario: Scenario | str | Any,
+    policies: Sequence[str] | None = None,
+    replications: int = 20,
+    seed: int | None = None,
+    baseline: str | None = None,
+    threshold_s: float = 20.0,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[Measurement] | None = None,
+    group: str | None = None,
+) -> Comparison:
+    """Compare hunt policies on the same callers (common random numbers).
+
+    Only the policy of ``group`` (a pilot; default: the first group) changes from
+    run to run; every other group keeps the policy it is configured with.
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping or path
+        The office; every hunt group gets each policy in turn.
+    policies : sequence of str, optional
+        Policies to compare; default :func:`default_policies` (the four classic
+        ones and each group's configured policy).
+    replications : int
+        Runs per policy; replication ``i`` has the same seed for every policy.
+    seed : int, optional
+        Master seed; default the scenario's ``seed``, else 0.
+    baseline : str, optional
+        The policy of the ``differences`` table's baseline; default the first
+        group's configured policy when it is compared, else the first policy.
+        (:meth:`Comparison.verdict` judges each group against its own.)
+    threshold_s : float
+        Service-level threshold, seconds.
+    jobs, scheduler, progress, store
+        See :func:`huntsim.experiments.runner.run_tasks`.
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    ScenarioError
+        Before anything is simulated, one message per mistake in ``policies``,
+        ``seed`` or ``threshold_s``, each naming its parameter (``policies[1]: ...``).
+
+    Examples
+    --------
+    >>> c = compare("scenarios/front_desk_simultaneous.yaml", ["regular", "simultaneous"],
+    ...             replications=3, seed=1, jobs=1)
+    >>> sorted(c.table["policy"].unique())
+    ['regular', 'simultaneous']
+    """
+    base = load_scenario(scenario)
+    pilots = [g.pilot for g in base.hunt_groups]
+    if group is not None and group not in pilots:
+        raise ScenarioError([f"group: {group!r} is not a pilot; pilots: "
+                             f"{', '.join(repr(p) for p in pilots)}"])
+    group = group or (pilots[0] if pilots else None)
+    if policies is None:
+        policies = default_policies(base, group)
+    if isinstance(policies, str):
+        policies = [policies]
+    problems = [
+        f"policies[{i}]: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"
+        for i, policy in enumerate(policies) if policy not in POLICIES
+    ]
+    if not policies:
+        problems.append("policies: give at least one policy")
+    if not 0 < threshold_s < math.inf:
+        problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds greater than 0")
+    problems.extend(seed_problems(seed))
+    if problems:
+        raise ScenarioError(problems)
+    seed = resolve_seed(base, seed)
+    policies = tuple(dict.fromkeys(policies))
+    configured = base.group(group).policy if group is not None else None
+    baseline = baseline or (configured if configured in policies else policies[0])
+    if baseline not in policies:
+        raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
+    seeds = replication_seeds(seed, replications)
+    tasks = [
+        RunTask(f"policy-{policy}_rep-{i:04d}",
+                base.with_policy(policy, None if group is None else [group]), s, threshold_s,
+                (("policy", policy), ("replication", i)))
+        for policy in policies
+        for i, s in enumerate(seeds)
+    ]
+    runs = run_measurements(tasks, ["policy", "replication"], jobs, scheduler, progress, store)
+    raw = runs.metrics
+    return Comparison(
+        scenario=base,
+        policies=policies,
+        baseline=baseline,
+        replications=replications,
+        seed=seed,
+        threshold_s=threshold_s,
+        table=interval_table(raw, ["policy", "group", "metric"]),
+        differences=_differences(raw, policies, baseline),
+        members=interval_table(runs.members, ["policy", "group", "position", "agent", "name",
+                                              "metric"]),
+        waits=runs.waits,
+        hourly=interval_table(runs.hourly, ["policy", "group", *hour_keys(runs.hourly),
+                                            "metric"]),
+        raw=raw,
+        warnings=runs.warnings,
+    )
+
+
+def _differences(raw: pd.DataFrame, policies: Sequence[str], baseline: str) -> pd.DataFrame:
+    wide = raw.pivot_table(index=["group", "metric", "replication"], columns="policy",
+                           values="value", dropna=False)
+    rows = []
+    for (group, metric), block in wide.groupby(level=["group", "metric"], sort=False):
+        base = block[baseline].to_numpy(dtype=float)
+        for policy in policies:
+            if policy == baseline:
+                continue
+            values = block[policy].to_numpy(dtype=float)
+            mean, low, high = paired_difference(values, base)
+            _, u_low, u_high = unpaired_difference(values, base)
+            rows.append((policy, baseline, group, metric, mean, low, high, u_low, u_high))
+    return pd.DataFrame(rows, columns=["policy", "baseline", "group", "metric", "mean",
+                                       "ci_low", "ci_high", "unpaired_ci_low",
+                                       "unpaired_ci_high"])

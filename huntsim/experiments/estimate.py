@@ -1,0 +1,246 @@
+"""The textbook first estimate of a group's size, and why a simulation may differ.
+
+Erlang B (calls finding every member busy go to voicemail or a busy signal)
+or Erlang C (they queue) sizes a group from its offered load. The estimate
+here takes the load of the **peak hour** of the group's arrivals (its weekly
+or daily profile, inside opening hours), a **handle time** of talk plus
+wrap-up, and adds the **direct-call load on members**: the calls dialled
+straight to members in that hour, which keep them busy for the group. It still
+assumes members who are always at their phone and answer at once, and callers
+who never hang up; :meth:`ErlangEstimate.reasons` names what in the scenario
+breaks those assumptions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from huntsim.analysis.catalog import format_value
+from huntsim.analysis.theory import erlang_b, erlang_c_service_level
+from huntsim.experiments.replications import hour_traffic
+
+if TYPE_CHECKING:
+    from huntsim.experiments.planning import Target
+    from huntsim.scenario.model import Scenario
+
+__all__ = ["ErlangEstimate", "first_estimate"]
+
+
+@dataclass(frozen=True)
+class ErlangEstimate:
+    """Erlang's answer for a group's peak hour, with what it leaves out.
+
+    Attributes
+    ----------
+    group : str
+        The pilot.
+    peak : str
+        The hour the estimate sizes, e.g. ``mon 10:00-11:00``, ``hour 3 of the
+        day``, or ``steady traffic`` for a constant rate.
+    pilot_rate_per_hour : float
+        Pilot calls per hour in the peak hour.
+    talk_s, wrap_up_s : float
+        Mean talk and wrap-up time over the members, seconds.
+    pilot_load_erlang : float
+        Pilot calls per second times the handle time (talk and wrap-up).
+    direct_load_erlang : float
+        Load of the members' own direct calls in the same hour.
+    model : str
+        ``Erlang B`` or ``Erlang C`` (the group queues callers).
+    members : int or None
+        The fewest members that meet the targets Erlang can judge; ``None``
+        when it can judge none.
+    table : DataFrame
+        Per size: ``members, offered_load_erlang, pilot_load_erlang,
+        direct_load_erlang, erlang_b_blocking, erlang_c_service_level_<T>s``.
+    reasons : tuple of str
+        What in the scenario the estimate leaves out.
+    """
+
+    group: str
+    peak: str
+    pilot_rate_per_hour: float
+    talk_s: float
+    wrap_up_s: float
+    pilot_load_erlang: float
+    direct_load_erlang: float
+    model: str
+    members: int | None
+    table: pd.DataFrame = field(repr=False)
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def handle_s(self) -> float:
+        """Mean time a call keeps a member busy: talk and wrap-up, seconds."""
+        return self.talk_s + self.wrap_up_s
+
+    @property
+    def load_erlang(self) -> float:
+        """Pilot and direct-call load together."""
+        return self.pilot_load_erlang + self.direct_load_erlang
+
+    def describe(self) -> str:
+        """The estimate in one sentence, labelled as what it is.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> e = ErlangEstimate("100", "mon 10:00-11:00", 30.0, 240.0, 30.0, 2.25, 0.5,
+        ...                    "Erlang B", 6, pd.DataFrame())
+        >>> print(e.describe())  # doctest: +NORMALIZE_WHITESPACE
+        Erlang B first estimate: 6 members, for the peak hour (mon 10:00-11:00): 30 pilot
+        calls/h x handle time 4:30 min:s (talk 4:00 min:s + wrap-up 30.0 s) = 2.25 Erlang, plus
+        0.50 Erlang of direct calls to members = 2.75 Erlang.
+        """
+        size = (f"{self.members} members" if self.members is not None
+                else "no size (the targets are not ones Erlang can judge)")
+        direct = (f", plus {self.direct_load_erlang:.2f} Erlang of direct calls to members "
+                  f"= {self.load_erlang:.2f} Erlang" if self.direct_load_erlang > 0 else "")
+        wrap = (f" + wrap-up {format_value('talk_s', self.wrap_up_s)}" if self.wrap_up_s > 0
+                else ", no wrap-up")
+        return (f"{self.model} first estimate: {size}, for the peak hour ({self.peak}): "
+                f"{self.pilot_rate_per_hour:.3g} pilot calls/h x handle time "
+                f"{format_value('handle_s', self.handle_s)} (talk "
+                f"{format_value('talk_s', self.talk_s)}{wrap}) = "
+                f"{self.pilot_load_erlang:.2f} Erlang{direct}.")
+
+    def gap(self, simulated: int | None, policy: str) -> str:
+        """How far the simulation's answer for ``policy`` is from the estimate, and why."""
+        who = policy.capitalize()
+        if self.members is None:
+            return f"{who}: Erlang cannot judge these targets; the simulation alone answers."
+        if simulated is None:
+            tried = int(self.table["members"].max()) if len(self.table) else 0
+            if self.members > tried:
+                return (f"{who}: no size tried meets the targets; the estimate says "
+                        f"{self.members} members, so try sizes up to at least that.")
+            return (f"{who}: no size tried meets the targets, though the estimate says "
+                    f"{self.members} members would, because " + "; ".join(self.reasons) + ".")
+        difference = simulated - self.members
+        if difference == 0:
+            return f"{who}: the simulation agrees with the estimate ({simulated} members)."
+        more = "more" if difference > 0 else "fewer"
+        why = self.reasons if difference > 0 else (
+            "the targets hold on average over the whole period, while the estimate sizes "
+            "its busiest hour",)
+        return (f"{who}: the simulation needs {simulated} members, {abs(difference)} {more} "
+                f"than the estimate, because " + "; ".join(why) + ".")
+
+
+def _peak(scenario: Scenario, pilot: str) -> tuple[str, float, float | None]:
+    """``(label, pilot calls per hour, slot)`` of the group's busiest open hour."""
+    group = scenario.group(pilot)
+    if group.arrivals is None:
+        return "no traffic", 0.0, None
+    traffic = hour_traffic(scenario, group.arrivals, group.open)
+    traffic = traffic[traffic["open_s"] > 0]
+    if not len(traffic) or not float(traffic["rate_per_hour"].max()) > 0:
+        return "no traffic", 0.0, None
+    rates = traffic["rate_per_hour"].to_numpy(dtype=float)
+    i = int(rates.argmax())
+    rate, slot = float(rates[i]), float(traffic["slot"].to_numpy()[i])
+    if float(rates.min()) >= rate * (1 - 1e-9):
+        return "steady traffic", rate, slot
+    hour, weekday = int(traffic["hour"].to_numpy()[i]), str(traffic["weekday"].to_numpy()[i])
+    if weekday == "daily":
+        return f"hour {hour + 1} of the day", rate, slot
+    return f"{weekday} {hour:02d}:00-{hour + 1:02d}:00", rate, slot
+
+
+def _direct_load(scenario: Scenario, pilot: str, slot: float | None) -> float:
+    """Erlang of the members' direct calls in the hour ``slot``."""
+    if slot is None:
+        return 0.0
+    group = scenario.group(pilot)
+    period = getattr(group.arrivals, "period", None)
+    day_s = float(period) if period else None
+    load = 0.0
+    for number in group.members:
+        agent = scenario.agent(number)
+        if agent.direct_calls is None:
+            continue
+        traffic = hour_traffic(scenario, agent.direct_calls, group.open, day_s)
+        rates = dict(zip(traffic["slot"].to_numpy(dtype=float),
+                         traffic["rate_per_hour"].to_numpy(dtype=float), strict=True))
+        load += rates.get(slot, 0.0) / 3600.0 * (agent.talk_time.mean + agent.wrap_up.mean)
+    return load
+
+
+def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
+    """What in the scenario an Erlang estimate leaves out, in plain words."""
+    group = scenario.group(pilot)
+    agents = [scenario.agent(n) for n in group.members]
+    reasons = []
+    answering = sorted({a.answer_probability for a in agents})
+    if answering and answering[0] < 1:
+        shown = (f"{100 * answering[0]:.0f} %" if len(answering) == 1
+                 else f"{100 * answering[0]:.0f}-{100 * answering[-1]:.0f} %")
+        reasons.append(f"members pick up only {shown} of rings, so callers wait through ring "
+                       "time-outs and more reach voicemail")
+    delay = sum(a.answer_delay.mean for a in agents) / len(agents)
+    if delay > 0:
+        reasons.append(f"each answered call first rings for {delay:.0f} s on average, "
+                       "time the member is busy but not talking")
+    if any(a.away is not None for a in agents) or any(a.schedule is not None for a in agents):
+        reasons.append("members are away or logged out part of the time (schedules, breaks, "
+                       "absences), so fewer are at their phones than are in the list")
+    if scenario.caller_patience is not None and group.all_busy_treatment == "queue":
+        reasons.append("callers hang up when they wait too long")
+    if not reasons:
+        reasons.append("calls arrive in bursts and hunting is not the ideal pooled server "
+                       "of the textbook")
+    return tuple(reasons)
+
+
+def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
+                   sizes: Sequence[int], threshold_s: float) -> ErlangEstimate:
+    """The Erlang estimate of how many members ``pilot`` needs to meet ``targets``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The office.
+    pilot : str
+        The group's pilot.
+    targets : sequence of Target
+        Targets on outcome rates, the service level and the mean wait are
+        judged (see :func:`huntsim.experiments.planning.erlang_members`); others are not.
+    sizes : sequence of int
+        Group sizes for the per-size table.
+    threshold_s : float
+        Service-level threshold, seconds.
+    """
+    from huntsim.experiments.planning import erlang_members
+
+    group = scenario.group(pilot)
+    members = [scenario.agent(n) for n in group.members]
+    talk = sum(a.talk_time.mean for a in members) / len(members)
+    wrap = sum(a.wrap_up.mean for a in members) / len(members)
+    handle = talk + wrap
+    peak, rate, slot = _peak(scenario, pilot)
+    pilot_load = rate / 3600.0 * handle
+    direct_load = _direct_load(scenario, pilot, slot)
+    load = pilot_load + direct_load
+    treatment = group.all_busy_treatment
+    needed = erlang_members(load, handle, targets, treatment, threshold_s) if rate > 0 else None
+    table = pd.DataFrame({
+        "members": list(sizes),
+        "offered_load_erlang": load,
+        "pilot_load_erlang": pilot_load,
+        "direct_load_erlang": direct_load,
+        "erlang_b_blocking": [erlang_b(n, load) for n in sizes],
+        f"erlang_c_service_level_{threshold_s:g}s": [
+            erlang_c_service_level(n, load, handle, threshold_s) if handle > 0 else math.nan
+            for n in sizes
+        ],
+    })
+    return ErlangEstimate(
+        group=pilot, peak=peak, pilot_rate_per_hour=rate, talk_s=talk, wrap_up_s=wrap,
+        pilot_load_erlang=pilot_load, direct_load_erlang=direct_load,
+        model="Erlang C" if treatment == "queue" else "Erlang B", members=needed,
+        table=table, reasons=_reasons(scenario, pilot))

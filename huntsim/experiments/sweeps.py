@@ -1,0 +1,199 @@
+"""What-if sweeps: a grid over scenario parameters, every policy, common random numbers.
+
+A grid maps parameter paths, written as in the scenario file
+(``hunt_groups[0].no_answer_rings``, ``agents[2].schedule``), to the values to
+try; the special parameter ``traffic`` multiplies every arrival rate (pilot
+and direct calls, weekly forms included); see :mod:`huntsim.experiments.sweep_grid`.
+Every combination of values is a grid point. Replication ``i`` has the same
+seed at every grid point and for every policy, so that the points differ only
+by what was changed (common random numbers) and their differences are
+measured sharply.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from huntsim.errors import ScenarioError
+from huntsim.experiments.replications import (
+    Measurement,
+    RunTask,
+    interval_table,
+    replication_seeds,
+    resolve_seed,
+    run_measurements,
+    seed_problems,
+)
+from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.sweep_grid import TRAFFIC, parse_path, sweep_points, with_traffic
+from huntsim.scenario.model import POLICIES, Scenario
+
+__all__ = ["TRAFFIC", "Sweep", "parse_path", "sweep", "sweep_points", "with_traffic"]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The result of :func:`sweep`.
+
+    Attributes
+    ----------
+    parameters : tuple of str
+        The swept parameters, in grid order (paths, and ``traffic``).
+    points : DataFrame
+        ``point, *parameters``: one row per grid point.
+    table : DataFrame
+        ``point, *parameters, policy, group, metric, mean, ci_low, ci_high, n``:
+        one row per grid point, policy, group and metric (95 % t intervals).
+    raw : DataFrame
+        ``point, *parameters, policy, replication, group, metric, value``.
+    warnings : tuple of str
+        The runs' warnings, each once.
+    """
+
+    scenario: Scenario = field(repr=False)
+    parameters: tuple[str, ...]
+    policies: tuple[str, ...]
+    replications: int
+    seed: int
+    threshold_s: float
+    points: pd.DataFrame = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    raw: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def level_metric(self) -> str:
+        """Name of the service-level metric, e.g. ``service_level_20s``."""
+        return f"service_level_{self.threshold_s:g}s"
+
+    def report(self, out_dir: str | Path, group: str | None = None,
+               force: bool = True) -> Path:
+        """Write the tables (``sweep.csv``, ``sweep_runs.csv``, ``points.csv``), the
+        figures and a self-contained ``report.html`` into ``out_dir``, as ``huntsim
+        sweep --out`` does; ``group`` defaults to the first hunt group. Returns the
+        report's path."""
+        from huntsim.outputs import prepare_directory
+        from huntsim.views.sweep_report import write_sweep
+
+        return write_sweep(self, prepare_directory(out_dir, force), group)
+
+    def wide(self, metric: str | None = None, group: str | None = None) -> pd.DataFrame:
+        """One metric as ``mean ± half-width`` text: grid points as rows, policies as columns."""
+        metric = metric or self.level_metric
+        group = group or self.scenario.hunt_groups[0].pilot
+        rows = self.table[(self.table["metric"] == metric) & (self.table["group"] == group)]
+        percent = metric.endswith("_rate") or metric.startswith("service_level")
+        scale = 100.0 if percent else 1.0
+        text = [
+            "-" if math.isnan(m) else
+            f"{scale * m:.1f} ± {scale * (h - lo) / 2:.1f}{' %' if percent else ''}"
+            for m, lo, h in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)
+        ]
+        wide = rows.assign(value=text).pivot(index=list(self.parameters), columns="policy",
+                                             values="value")
+        return wide[list(self.policies)]
+
+
+def sweep(
+    scenario: Scenario | str | Path | Mapping[str, Any],
+    grid: Mapping[str, Sequence[Any]],
+    policies: Sequence[str] | None = None,
+    replications: int = 10,
+    seed: int | None = None,
+    threshold_s: float = 20.0,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[Measurement] | None = None,
+) -> Sweep:
+    """Simulate every point of a parameter grid under each policy, on common random numbers.
+
+    Parameters
+    ----------
+    scenario : path, mapping or Scenario
+        The office as it is; each grid point changes it.
+    grid : mapping of str to sequence
+        Parameter path (as written in the scenario file, e.g.
+        ``"hunt_groups[0].no_answer_rings"``) to the values to try, values
+        written as in the file (``"4min"``, ``["mon-fri 08:00-12:00"]``);
+        ``"traffic"`` multiplies every arrival rate. Every combination is run.
+    policies : sequence of str, optional
+        Policies to try at every point; default the scenario's own.
+    replications : int
+        Runs per point and policy; replication ``i`` has the same seed everywhere.
+    seed : int, optional
+        Master seed; default the scenario's ``seed``, else 0.
+    threshold_s : float
+        Service-level threshold, seconds.
+    jobs, scheduler, progress, store
+        See :func:`huntsim.experiments.runner.run_tasks`.
+
+    Returns
+    -------
+    Sweep
+
+    Raises
+    ------
+    ScenarioError
+        Before anything is simulated: one message per invalid path, value,
+        policy or setting, each naming it.
+
+    Examples
+    --------
+    >>> office = {"duration": "8h", "agents": [{"number": "1", "talk_time": "3min"}],
+    ...           "hunt_groups": [{"pilot": "100", "members": ["1"], "voicemail": True,
+    ...                            "arrivals": {"rate": "6/h"}}]}
+    >>> result = sweep(office, {"traffic": [1.0, 2.0]}, replications=2, seed=1, jobs=1)
+    >>> level = result.table.query("metric == 'voicemail_rate'")["mean"].tolist()
+    >>> level[0] <= level[1]
+    True
+    """
+    problems: list[str] = []
+    if policies is not None:
+        if isinstance(policies, str):
+            policies = [policies]
+        problems.extend(
+            f"policies[{i}]: {p!r} is not a policy; choose from {', '.join(POLICIES)}"
+            for i, p in enumerate(policies) if p not in POLICIES)
+        if not policies:
+            problems.append("policies: give at least one policy")
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        problems.append(f"replications: {replications!r} must be a whole number of at least 1")
+    if not 0 < threshold_s < math.inf:
+        problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds greater than 0")
+    problems.extend(seed_problems(seed))
+    if problems:
+        raise ScenarioError(problems)
+    base, points, scenarios = sweep_points(scenario, grid)
+    seed = resolve_seed(base, seed)
+    if policies is None:
+        own = {g.policy for g in base.hunt_groups}
+        chosen: tuple[str | None, ...] = (None,)
+        names: tuple[str, ...] = (own.pop() if len(own) == 1 else "as written",)
+    else:
+        chosen = names = tuple(dict.fromkeys(policies))
+    seeds = replication_seeds(seed, replications)
+    tasks: list[RunTask] = []
+    for number, point in enumerate(scenarios):
+        for policy, name in zip(chosen, names, strict=True):
+            case = point.with_policy(policy) if policy is not None else point
+            tasks.extend(
+                RunTask(f"point-{number:04d}_policy-{name.replace(' ', '-')}_rep-{i:04d}",
+                        case, s, threshold_s,
+                        (("point", number), ("policy", name), ("replication", i)))
+                for i, s in enumerate(seeds))
+    runs = run_measurements(tasks, ["point", "policy", "replication"], jobs, scheduler,
+                            progress, store)
+    parameters = tuple(grid)
+    raw = points.merge(runs.metrics, on="point", how="right", validate="one_to_many")
+    table = interval_table(runs.metrics, ["point", "policy", "group", "metric"])
+    table = points.merge(table, on="point", how="right", validate="one_to_many")
+    return Sweep(scenario=base, parameters=parameters, policies=names,
+                 replications=replications, seed=seed, threshold_s=threshold_s,
+                 points=points, table=table, raw=raw, warnings=runs.warnings)

@@ -1,0 +1,315 @@
+"""What a comparison concludes: which policy is better, worse or no different, and why.
+
+:func:`conclude` reads the replication-by-replication figures of a
+:class:`huntsim.Comparison` and, for each key metric (answered within the
+threshold, voicemail, hang-ups, mean wait, fairness of member load), measures
+each policy against the baseline (the group's configured policy) by the paired
+difference and its 95 % interval. A policy is *better* or *worse* only when
+that interval excludes 0; otherwise there is *no significant difference*.
+Directions come from :mod:`huntsim.analysis.catalog`.
+
+A policy is recommended when it is significantly better than the baseline on
+at least one key metric and worse on none; otherwise the verdict is to keep
+the configured policy, and policies that are better on some metrics and
+worse on others are named as trade-offs. A significant difference smaller
+than :data:`NEGLIGIBLE` is shown as such and counts for neither.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from huntsim.analysis.catalog import format_difference, metric
+from huntsim.analysis.intervals import mean_interval, paired_difference
+
+if TYPE_CHECKING:
+    from huntsim.experiments.comparison import Comparison
+
+__all__ = ["BETTER", "NEGLIGIBLE", "NO_DIFFERENCE", "WORSE", "Verdict", "conclude",
+           "key_metrics"]
+
+BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference"
+BASELINE = "baseline"
+
+NEGLIGIBLE: dict[str, float] = {"rate": 0.001, "seconds": 0.1, "index": 0.005,
+                                "ratio": 0.01, "count": 0.5}
+"""By kind of metric, the size below which a significant difference is called
+negligible (0.1 percentage points, 0.1 s, 0.005 of an index): it is shown, but
+it makes no trade-off and no recommendation."""
+
+_WORDS = {  # key metric: how a sentence names it
+    "voicemail_rate": "voicemail",
+    "abandoned_rate": "hang-ups",
+    "mean_wait_s": "mean wait",
+    "jain_index": "fairness of member load",
+    "busy_rate": "busy signals",
+    "callers_answered_rate": "callers answered in the end",
+}
+
+
+def key_metrics(threshold_s: float) -> tuple[str, ...]:
+    """The metrics a verdict judges, with the service level at ``threshold_s``.
+
+    Examples
+    --------
+    >>> key_metrics(20.0)
+    ('service_level_20s', 'voicemail_rate', 'abandoned_rate', 'mean_wait_s', 'jain_index')
+    """
+    return (f"service_level_{threshold_s:g}s", "voicemail_rate", "abandoned_rate",
+            "mean_wait_s", "jain_index")
+
+
+def _extra_metrics(raw: pd.DataFrame, scenario: Any) -> tuple[str, ...]:
+    """Key metrics that only some offices need: busy signals where callers hear
+    them, and the callers answered in the end where callers redial or groups
+    forward (a group that forwards sends no caller to voicemail itself)."""
+    extra = []
+    busy = raw.loc[raw["metric"] == "busy_rate", "value"]
+    if len(busy) and float(busy.max()) > 0:
+        extra.append("busy_rate")
+    routed = scenario.redial is not None or any(
+        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
+    if routed and (raw["metric"] == "callers_answered_rate").any():
+        extra.append("callers_answered_rate")
+    return tuple(extra)
+
+
+def _words(name: str) -> str:
+    if name in _WORDS:
+        return _WORDS[name]
+    return metric(name).label[0].lower() + metric(name).label[1:]
+
+
+def _name(policy: str) -> str:
+    return policy.capitalize()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The conclusion of a comparison for one hunt group.
+
+    Attributes
+    ----------
+    group : str
+        The pilot judged.
+    baseline : str
+        The policy the others are measured against.
+    baseline_reason : str
+        Why: ``"configured"`` (the group's own policy) or ``"first"`` (the
+        configured policy was not among those run).
+    policies : tuple of str
+        Every policy compared, baseline included.
+    recommended : str or None
+        The policy to switch to, or ``None``: keep the baseline.
+    replications : int
+        Runs per policy.
+    table : DataFrame
+        One row per policy and key metric: ``policy, metric, label, mean,
+        ci_low, ci_high, difference, difference_ci_low, difference_ci_high,
+        judgement, negligible, best``. ``difference`` is policy minus baseline
+        (paired); ``judgement`` is ``better``, ``worse``, ``no significant
+        difference``, or ``baseline``; ``negligible`` marks a better or worse
+        smaller than :data:`NEGLIGIBLE`; ``best`` marks the policy that is
+        significantly better than every other on that metric (none when no
+        policy is).
+    trade_offs : tuple of str
+        One sentence per policy better on some key metrics and worse on others.
+    """
+
+    group: str
+    baseline: str
+    baseline_reason: str
+    policies: tuple[str, ...]
+    recommended: str | None
+    replications: int
+    table: pd.DataFrame = field(repr=False)
+    trade_offs: tuple[str, ...] = ()
+    note: str | None = None
+    """Set when there is nothing to judge (no calls, one policy): the only line."""
+
+    def judgement(self, policy: str, name: str) -> str:
+        """The judgement of ``policy`` on metric ``name`` (see :attr:`table`)."""
+        row = self.table[(self.table["policy"] == policy) & (self.table["metric"] == name)]
+        return str(row["judgement"].iloc[0]) if len(row) else NO_DIFFERENCE
+
+    def lines(self) -> list[str]:
+        """The verdict in plain English, one sentence a line."""
+        if self.note is not None:
+            return [self.note]
+        why = ("the group's configured policy" if self.baseline_reason == "configured"
+               else "the first policy compared; the group's configured policy was not run")
+        lines = [f"Baseline: {_name(self.baseline)} ({why})."]
+        for policy in self.policies:
+            if policy != self.baseline:
+                lines.append(self._policy_line(policy))
+        lines.extend(self.trade_offs)
+        lines.append(self._recommendation())
+        return lines
+
+    def _rows(self, policy: str) -> pd.DataFrame:
+        return self.table[self.table["policy"] == policy]
+
+    def _policy_line(self, policy: str) -> str:
+        rows = self._rows(policy)
+        parts: list[str] = []
+        for judgement in (BETTER, WORSE):
+            chosen = rows[rows["judgement"] == judgement]
+            if len(chosen):
+                items = [f"{_words(str(r.metric))} ({_difference(r)}"
+                         f"{', negligible' if r.negligible else ''})"
+                         for r in chosen.itertuples()]
+                parts.append(f"{judgement} on {_join(items)}")
+        same = rows[rows["judgement"] == NO_DIFFERENCE]
+        if len(same):
+            items = [_words(str(m)) for m in same["metric"]]
+            if len(same) == len(rows):
+                parts.append("no significant difference on any key metric")
+            else:
+                parts.append(f"no significant difference in {_join(items)}")
+        return f"{_name(policy)} vs {_name(self.baseline)}: {'; '.join(parts)}."
+
+    def _recommendation(self) -> str:
+        if self.recommended is None:
+            meant = self.table[(self.table["judgement"] == BETTER) & ~self.table["negligible"]]
+            if len(meant):
+                return (f"Recommendation: keep {_name(self.baseline)}; no policy is better on "
+                        "some key metric without being worse on another (see the trade-offs).")
+            return (f"Recommendation: keep {_name(self.baseline)}; no policy is significantly "
+                    "better on any key metric.")
+        rows = self._rows(self.recommended)
+        gains = [_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
+                                                  & ~rows["negligible"], "metric"]]
+        return (f"Recommendation: {_name(self.recommended)}, better than "
+                f"{_name(self.baseline)} on {_join(gains)} and worse on no key metric.")
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _difference(row: Any) -> str:
+    """The paired difference of a row of :attr:`Verdict.table`, with its half-width."""
+    half = (float(row.difference_ci_high) - float(row.difference_ci_low)) / 2
+    return format_difference(str(row.metric), float(row.difference), half)
+
+
+def _judge(name: str, low: float, high: float) -> str:
+    """``better``, ``worse`` or no significant difference from a paired interval."""
+    if math.isnan(low) or math.isnan(high) or low <= 0 <= high:
+        return NO_DIFFERENCE
+    direction = metric(name).better(low if low > 0 else high)
+    if direction is None:
+        return NO_DIFFERENCE
+    return BETTER if direction else WORSE
+
+
+def conclude(comparison: Comparison, group: str | None = None) -> Verdict:
+    """Judge every policy of ``comparison`` against the group's configured policy.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        From :func:`huntsim.compare`.
+    group : str, optional
+        The pilot to judge; default the scenario's first hunt group.
+
+    Returns
+    -------
+    Verdict
+
+    Raises
+    ------
+    ValueError
+        If ``group`` is not a pilot of the scenario.
+
+    Examples
+    --------
+    >>> from huntsim import compare
+    >>> c = compare("scenarios/front_desk_simultaneous.yaml", ["regular", "simultaneous"],
+    ...             replications=3, seed=1, jobs=1)
+    >>> conclude(c).baseline
+    'simultaneous'
+    """
+    scenario = comparison.scenario
+    pilots = [g.pilot for g in scenario.hunt_groups]
+    group = group if group is not None else (pilots[0] if pilots else None)
+    if group is None or group not in pilots:
+        raise ValueError(f"group (={group!r}) is not a pilot of the scenario; pilots: "
+                         f"{', '.join(pilots) or 'none'}")
+    configured = scenario.group(group).policy
+    policies = tuple(comparison.policies)
+    baseline, reason = ((configured, "configured") if configured in policies
+                        else (policies[0], "first"))
+    raw = comparison.raw[comparison.raw["group"] == group]
+    names = key_metrics(comparison.threshold_s) + _extra_metrics(raw, scenario)
+    empty = pd.DataFrame(columns=["policy", "metric", "label", "mean", "ci_low", "ci_high",
+                                  "difference", "difference_ci_low", "difference_ci_high",
+                                  "judgement", "negligible", "best"])
+    offered = raw.loc[raw["metric"] == "offered", "value"]
+    if not len(offered) or not float(offered.max()) > 0:
+        return Verdict(group, baseline, reason, policies, None, comparison.replications,
+                       empty, note=f"No pilot calls reached {group}: there is nothing to "
+                                   "compare.")
+    values = {(p, m): _series(raw, p, m) for p in policies for m in names}
+    rows = []
+    for policy in policies:
+        for name in names:
+            mean, low, high = mean_interval(values[policy, name])
+            if policy == baseline:
+                diff, d_low, d_high, judgement = 0.0, math.nan, math.nan, BASELINE
+            else:
+                diff, d_low, d_high = paired_difference(values[policy, name],
+                                                        values[baseline, name])
+                judgement = _judge(name, d_low, d_high)
+            best = len(policies) > 1 and all(
+                q == policy or _judge(name, *paired_difference(values[policy, name],
+                                                               values[q, name])[1:]) == BETTER
+                for q in policies)
+            negligible = (judgement in (BETTER, WORSE)
+                          and abs(diff) < NEGLIGIBLE.get(metric(name).kind, 0.0))
+            rows.append((policy, name, metric(name).title, mean, low, high, diff, d_low, d_high,
+                         judgement, negligible, best))
+    table = pd.DataFrame(rows, columns=empty.columns)
+    if len(policies) == 1:
+        return Verdict(group, baseline, reason, policies, None, comparison.replications,
+                       table, note=f"Only {_name(baseline)} was simulated: there is nothing to "
+                                   "compare it with.")
+    trade_offs, candidates = [], []
+    for policy in policies:
+        if policy == baseline:
+            continue
+        judged = table[table["policy"] == policy]
+        meant = judged[~judged["negligible"].astype(bool)]
+        gains = meant[meant["judgement"] == BETTER]
+        losses = meant[meant["judgement"] == WORSE]
+        if len(gains) and len(losses):
+            worse = [f"{_words(str(r.metric))} ({_difference(r)})" for r in losses.itertuples()]
+            trade_offs.append(
+                f"Trade-off: {_name(policy)} is better than {_name(baseline)} on "
+                f"{_join([_words(str(m)) for m in gains['metric']])}, but worse on "
+                f"{_join(worse)}.")
+        elif len(gains):
+            candidates.append((len(gains), _level_gain(judged), policy))
+    recommended = max(candidates)[2] if candidates else None
+    return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
+                   table, tuple(trade_offs))
+
+
+def _series(raw: pd.DataFrame, policy: str, name: str) -> np.ndarray:
+    rows = raw[(raw["policy"] == policy) & (raw["metric"] == name)].sort_values("replication")
+    values: np.ndarray = rows["value"].to_numpy(dtype=float)
+    return values
+
+
+def _level_gain(judged: pd.DataFrame) -> float:
+    """The service-level gain of a policy (tie-break between candidates)."""
+    level = judged[judged["metric"].str.startswith("service_level")]
+    return float(level["difference"].iloc[0]) if len(level) else 0.0

@@ -1,0 +1,639 @@
+"""The validated description of a hunt-group office: agents, hunt groups, traffic.
+
+A scenario is plain data. It knows nothing of SimPy; :func:`huntsim.simulate`
+turns it into a running model. Load one from YAML with :func:`load_scenario`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from huntsim.errors import ScenarioError
+from huntsim.scenario.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
+from huntsim.scenario.blocks import (
+    Origins,
+    expand_agents,
+    expand_members,
+    in_file_terms,
+    meant_but_not_given,
+    usable_defaults,
+)
+from huntsim.scenario.calendar import Calendar, WeekTime, format_week_time
+from huntsim.scenario.distributions import Constant, Distribution
+from huntsim.scenario.loader import read_scenario_file
+from huntsim.scenario.routing import Forward, Redial, routing_violations
+from huntsim.scenario.units import PhoneNumber, Rate, Seconds, Text
+
+__all__ = [
+    "POLICIES",
+    "AfterMissed",
+    "Agent",
+    "AgentDefaults",
+    "Away",
+    "HuntGroup",
+    "Policy",
+    "Scenario",
+    "load_scenario",
+]
+
+Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
+POLICIES: tuple[str, ...] = (
+    "regular", "circular", "simultaneous", "uniform", "weighted", "staggered")
+WhenAllBusy = Literal["voicemail", "busy", "queue"]
+AfterHours = Literal["voicemail", "busy"]
+MAX_EXPECTED_CALLS = 2e8
+"""Larger runs are refused: split them into replications instead."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Away(_Model):
+    """Unplanned absences of a logged-in member (a showing, a meeting).
+
+    Attributes
+    ----------
+    rate : float
+        How often absences fall due while the member is logged in (written
+        ``0.3/h``; per second inside). One due during a call starts when the
+        member is free; one due while logged out, not ready or already away
+        is dropped.
+    length : Distribution
+        How long an absence lasts.
+    skipped : bool
+        ``True`` (presence-based routing): an away member is not rung;
+        ``False``: their phone rings and nobody answers.
+    """
+
+    rate: Rate = Field(ge=0)
+    length: Distribution
+    skipped: bool = True
+
+
+class AfterMissed(_Model):
+    """Automatic not-ready: after ``count`` consecutive group rings the member let
+    ring out, the member is skipped for ``away`` seconds.
+
+    Attributes
+    ----------
+    count : int
+        Consecutive missed group rings that take the member out (1 or more).
+    away : float
+        Seconds the member then stays not-ready (written ``10min``).
+    """
+
+    count: int = Field(ge=1, le=1_000)
+    away: Seconds = Field(gt=0)
+
+
+class AgentDefaults(_Model):
+    """Values every agent takes unless it sets its own (and that extra members get).
+
+    Every key of an :class:`Agent` but ``number`` and ``name``, with the same
+    meaning; an agent's own value replaces the default (a ``schedule`` is
+    replaced, not added to). ``plan`` makes the members it adds from these.
+    """
+
+    answer_probability: float | None = Field(default=None, ge=0, le=1)
+    answer_delay: Distribution | None = None
+    talk_time: Distribution | None = None
+    wrap_up: Distribution | None = None
+    direct_calls: Arrivals | None = None
+    voicemail: bool | None = None
+    no_answer_rings: int | None = Field(default=None, ge=1)
+    schedule: Calendar | None = None
+    away: Away | None = None
+    after_missed: AfterMissed | None = None
+
+    def values(self) -> dict[str, Any]:
+        """The defaults that are set, as validated objects (ready for an :class:`Agent`)."""
+        return {
+            name: getattr(self, name)
+            for name in type(self).model_fields
+            if getattr(self, name) is not None
+        }
+
+
+class Agent(_Model):
+    """A person with a telephone number who may answer calls.
+
+    Attributes
+    ----------
+    number : str
+        The agent's own number; direct calls dial it. Kept exactly as written.
+    name : str or None
+        Shown in tables instead of the number.
+    answer_probability : float
+        Chance of picking up a ringing call at all (below 1: sometimes away).
+    answer_delay : Distribution
+        Time from the first ring to pick-up; longer than the time-out means no answer.
+    talk_time : Distribution
+        Time on the call once answered.
+    wrap_up : Distribution
+        Time after each call (group or direct) in which the member takes no
+        call: notes, filing.
+    direct_calls : Arrivals or None
+        Calls dialled straight to this number.
+    voicemail : bool
+        Whether the agent's own number has voicemail (for direct calls).
+    no_answer_rings : int
+        Rings before a direct call stops ringing.
+    schedule : Calendar or None
+        When the member is logged in (``[mon-fri 08:00-17:00]``); ``None``:
+        always. Outside it the member is absent, not busy.
+    away : Away or None
+        Unplanned absences while logged in; ``None``: never away.
+    after_missed : AfterMissed or None
+        Automatic not-ready after missed group rings; ``None``: never.
+    """
+
+    FILE_KEYS: ClassVar[tuple[str, ...]] = ("numbers", "count")
+    """Keys of an agent entry that make it a block of agents (:mod:`huntsim.scenario.blocks`)."""
+
+    number: PhoneNumber = Field(min_length=1)
+    name: Text | None = None
+    answer_probability: float = Field(default=1.0, ge=0, le=1)
+    answer_delay: Distribution = Constant(value=0.0)
+    talk_time: Distribution
+    wrap_up: Distribution = Constant(value=0.0)
+    direct_calls: Arrivals | None = None
+    voicemail: bool = False
+    no_answer_rings: int = Field(default=4, ge=1, le=100)
+    schedule: Calendar | None = None
+    away: Away | None = None
+    after_missed: AfterMissed | None = None
+
+    @property
+    def label(self) -> str:
+        """The name if there is one, else the number."""
+        return self.name or self.number
+
+
+class HuntGroup(_Model):
+    """A pilot number whose calls hunt across the members by a policy.
+
+    Attributes
+    ----------
+    pilot : str
+        The virtual number callers dial; nobody's own number.
+    name : str or None
+        Shown in tables instead of the pilot number.
+    policy : str
+        ``regular``, ``circular``, ``simultaneous``, ``uniform``, ``weighted`` or
+        ``staggered``.
+    members : list of str
+        Agent numbers, in hunting order; a number may belong to one group only.
+    weights : list of float or None
+        Weighted policy: one positive weight per member, in member order;
+        only their ratios matter.
+    no_answer_rings : int
+        Rings before the call moves on to the next member.
+    voicemail : bool
+        Whether the pilot has voicemail (where calls nobody takes go).
+    when_all_busy : str
+        ``voicemail``, ``busy`` or ``queue`` when every member is busy on arrival;
+        defaults to ``voicemail`` when the pilot has one, else ``busy``.
+    arrivals : Arrivals or None
+        Calls dialled to the pilot; ``None``: no pilot calls.
+    circular_anchor : str
+        ``answered`` (BroadWorks: continue after who took the last call) or
+        ``offered`` (CUCM, FreeSWITCH: after who was last rung).
+    idle_counts_direct_calls : bool
+        Under ``uniform``, whether a direct call resets a member's idle time.
+    open : Calendar or None
+        When the pilot is answered (``[mon-fri 08:00-17:00]``); ``None``: always.
+    after_hours : str or None
+        ``voicemail`` or ``busy`` for a pilot call arriving outside ``open``;
+        defaults to ``voicemail`` when the pilot has one, else ``busy``. Giving
+        it without ``open`` is an error (it could never apply).
+    redial : Redial or None
+        Callers of this pilot who call again; ``None``: the scenario's ``redial``.
+    forward : Forward or None
+        Where calls go instead of the usual treatment, and when.
+    max_wait : float or None
+        With a queue: seconds after reaching the group that a caller may wait,
+        then the ``queue_timeout`` treatment (forward if ``forward.when`` has
+        it, else the pilot's voicemail, else busy); ``None``: no limit.
+    max_queue : int or None
+        With a queue: callers waiting at most; one more gets the all-busy
+        treatment without queueing (forward if ``forward.when`` has
+        ``all_busy``, else voicemail, else busy); ``None``: no limit.
+    stagger : float or None
+        Staggered policy: seconds between one member joining the ringing and
+        the next (default: one ring cycle).
+    """
+
+    pilot: PhoneNumber = Field(min_length=1)
+    name: Text | None = None
+    policy: Policy = "regular"
+    members: tuple[PhoneNumber, ...] = Field(min_length=1, max_length=1_000)
+    weights: tuple[float, ...] | None = None
+    no_answer_rings: int = Field(default=3, ge=1, le=100)
+    voicemail: bool = False
+    when_all_busy: WhenAllBusy | None = None
+    arrivals: Arrivals | None = None
+    circular_anchor: Literal["answered", "offered"] = "answered"
+    idle_counts_direct_calls: bool = False
+    open: Calendar | None = None
+    after_hours: AfterHours | None = None
+    redial: Redial | None = None
+    forward: Forward | None = None
+    max_wait: Seconds | None = Field(default=None, gt=0)
+    max_queue: int | None = Field(default=None, ge=0, le=1_000_000)
+    stagger: Seconds | None = Field(default=None, gt=0)
+
+    def forwards(self, case: str) -> bool:
+        """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
+        return self.forward is not None and case in self.forward.when
+
+    @property
+    def all_busy_treatment(self) -> WhenAllBusy:
+        """What happens to a call that finds every member busy."""
+        if self.when_all_busy is not None:
+            return self.when_all_busy
+        return "voicemail" if self.voicemail else "busy"
+
+    @property
+    def after_hours_treatment(self) -> AfterHours:
+        """What happens to a pilot call arriving outside ``open``."""
+        if self.after_hours is not None:
+            return self.after_hours
+        return "voicemail" if self.voicemail else "busy"
+
+    @property
+    def label(self) -> str:
+        """The name if there is one, else the pilot number."""
+        return self.name or self.pilot
+
+
+class Scenario(_Model):
+    """Everything needed to simulate an office.
+
+    Attributes
+    ----------
+    name : str
+        Shown in outputs and reports.
+    duration : float
+        Calls arrive during ``[0, duration)`` seconds; calls in progress finish.
+    warmup : float
+        Calls arriving before this are simulated but not reported.
+    ring_cycle : float
+        Length of one ring (6 s in North America).
+    seed : int or None
+        Seed of all randomness, unless :func:`huntsim.simulate` is given one.
+    caller_patience : Distribution or None
+        How long callers wait (ringing or queued) before hanging up; ``None``:
+        callers never hang up.
+    agent_defaults : AgentDefaults or None
+        Values every agent takes unless it sets its own.
+    agents : list of Agent
+        The people who answer (1 to 10,000), single or in blocks.
+    hunt_groups : list of HuntGroup
+        The pilot numbers and how their calls hunt.
+    start : float
+        The weekday and clock time at simulation time 0 (written
+        ``"mon 08:00"``; seconds since Monday 00:00 inside). Opening hours,
+        schedules and weekly arrivals follow the clock from there.
+    redial : Redial or None
+        Callers who call again, for every hunt group that sets no ``redial``
+        of its own; ``None``: callers never redial.
+    """
+
+    name: Text = "scenario"
+    duration: Seconds = Field(gt=0)
+    start: WeekTime = 0.0
+    warmup: Seconds = Field(default=0.0, ge=0)
+    ring_cycle: Seconds = Field(default=6.0, gt=0)
+    seed: int | None = Field(default=None, ge=0)
+    caller_patience: Distribution | None = None
+    agent_defaults: AgentDefaults | None = None
+    agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
+    hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
+    redial: Redial | None = None
+
+    def redial_of(self, group: HuntGroup) -> Redial | None:
+        """The redial behaviour of the group's callers (its own, else the scenario's)."""
+        return group.redial if group.redial is not None else self.redial
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_units_and_defaults(cls, data: Any, info: ValidationInfo) -> Any:
+        """Write out blocks of agents and ranges of members, then fill in the defaults.
+
+        What the messages need to name the entries as written in the file
+        (:class:`~huntsim.scenario.blocks.Origins`, and the defaults that were not
+        valid) is left in the validation context for :func:`validate_scenario`.
+        """
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        context = info.context if isinstance(info.context, dict) else {}
+        origins = Origins()
+        context["origins"] = origins
+        problems: list[str] = []
+        if isinstance(data.get("agents"), list | tuple):
+            data["agents"], origins.agents, found = expand_agents(data["agents"])
+            problems.extend(found)
+        if isinstance(data.get("hunt_groups"), list | tuple):
+            groups = []
+            for g, group in enumerate(data["hunt_groups"]):
+                if isinstance(group, Mapping) and isinstance(group.get("members"), list | tuple):
+                    members, origins.members[g], found = expand_members(
+                        group["members"], f"hunt_groups[{g}].members")
+                    problems.extend(found)
+                    group = {**group, "members": members}
+                groups.append(group)
+            data["hunt_groups"] = groups
+        if problems:
+            raise ScenarioError(problems)
+        defaults = data.get("agent_defaults")
+        agents = data.get("agents")
+        if isinstance(defaults, Mapping) and isinstance(agents, list | tuple):
+            usable = usable_defaults(defaults, AgentDefaults, info.context)
+            context["bad_defaults"] = meant_but_not_given(defaults, AgentDefaults, usable)
+            data["agents"] = [
+                {**usable, **agent} if isinstance(agent, Mapping) else agent
+                for agent in agents
+            ]
+        elif isinstance(defaults, AgentDefaults) and isinstance(agents, list | tuple):
+            data["agents"] = [
+                {**defaults.values(), **agent} if isinstance(agent, Mapping) else agent
+                for agent in agents
+            ]
+        return data
+
+    @model_validator(mode="after")
+    def _follow_the_rules(self) -> Scenario:
+        self._weekly_arrivals_from_start()
+        problems = _rule_violations(self)
+        if problems:
+            raise ScenarioError(problems)
+        return self
+
+    def _weekly_arrivals_from_start(self) -> None:
+        """Turn weekly arrivals into profiles of simulation time that start at ``start``.
+
+        Done while the scenario is validated (the model is frozen after), so
+        the engine only ever sees Poisson, Profile and Trace arrivals. A copy
+        with another ``start`` must be made with :meth:`replace`, which checks
+        again (``model_copy`` would keep the old shift).
+        """
+        groups = []
+        for group in self.hunt_groups:
+            arrivals = _from_start(group.arrivals, self.start)
+            if arrivals is not group.arrivals:
+                group = group.model_copy(update={"arrivals": arrivals})
+            groups.append(group)
+        agents = []
+        for agent in self.agents:
+            direct = _from_start(agent.direct_calls, self.start)
+            if direct is not agent.direct_calls:
+                agent = agent.model_copy(update={"direct_calls": direct})
+            agents.append(agent)
+        self.__dict__["hunt_groups"] = tuple(groups)
+        self.__dict__["agents"] = tuple(agents)
+
+    @property
+    def start_text(self) -> str:
+        """``start`` as written: ``"mon 08:00"``."""
+        return format_week_time(self.start)
+
+    @property
+    def uses_calendar(self) -> bool:
+        """Whether any part depends on the time of the week.
+
+        True when ``start`` is not Monday 00:00 or any pilot has ``open``
+        hours, any member a ``schedule``, or any arrivals are weekly.
+        """
+        streams = [g.arrivals for g in self.hunt_groups] + [a.direct_calls for a in self.agents]
+        return (
+            self.start != 0.0
+            or any(g.open is not None for g in self.hunt_groups)
+            or any(a.schedule is not None for a in self.agents)
+            or any(isinstance(s, WeeklyProfile) for s in streams)
+        )
+
+    def expected_calls(self) -> float:
+        """Mean number of calls (pilot and direct) arriving during the run."""
+        streams = [g.arrivals for g in self.hunt_groups] + [a.direct_calls for a in self.agents]
+        return sum(s.mean_rate(self.duration) * self.duration for s in streams if s is not None)
+
+    def agent(self, number: str) -> Agent:
+        """The agent with this number."""
+        for agent in self.agents:
+            if agent.number == number:
+                return agent
+        raise KeyError(number)
+
+    def group(self, pilot: str) -> HuntGroup:
+        """The hunt group with this pilot number."""
+        for group in self.hunt_groups:
+            if group.pilot == pilot:
+                return group
+        raise KeyError(pilot)
+
+    def with_policy(self, policy: str, pilots: Collection[str] | None = None) -> Scenario:
+        """A copy in which every hunt group (or those with these ``pilots``) uses ``policy``.
+
+        Raises
+        ------
+        ScenarioError
+            If ``policy`` is not a known policy.
+        """
+        if policy not in POLICIES:
+            raise ScenarioError(
+                [f"policy: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"]
+            )
+        groups = tuple(g.model_copy(update={"policy": policy})
+                       if pilots is None or g.pilot in pilots else g
+                       for g in self.hunt_groups)
+        return self.model_copy(update={"hunt_groups": groups})
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some top-level fields changed, checked again by the rules."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.update(changes)
+        return validate_scenario(fields)
+
+
+def _from_start(
+    arrivals: Poisson | Profile | Trace | Weekly | None, start: float
+) -> Poisson | Profile | Trace | Weekly | None:
+    """Weekly arrivals as a profile of a run starting at week time ``start``."""
+    if isinstance(arrivals, Weekly):
+        return arrivals.profile(start)
+    if isinstance(arrivals, WeeklyProfile) and arrivals.start != start:
+        return arrivals.source.profile(start)
+    return arrivals
+
+
+def _rule_violations(scenario: Scenario) -> list[str]:
+    """The rules of the product description, and the cross-field checks."""
+    problems: list[str] = []
+    expected = scenario.expected_calls()
+    if expected > MAX_EXPECTED_CALLS:
+        problems.append(
+            f"duration: {scenario.duration:g} s at these arrival rates means about "
+            f"{expected:,.0f} calls, more than huntsim simulates in one run "
+            f"({MAX_EXPECTED_CALLS:,.0f}); shorten the run or use replications"
+        )
+    if scenario.ring_cycle < 1e-6:
+        problems.append(
+            f"ring_cycle: {scenario.ring_cycle:g} s is shorter than the model's time "
+            "resolution (1 microsecond)"
+        )
+    if scenario.warmup >= scenario.duration:
+        problems.append(
+            f"warmup: {scenario.warmup:g} s is not shorter than duration "
+            f"({scenario.duration:g} s); nothing would be reported"
+        )
+    owner: dict[str, str] = {}
+    for i, agent in enumerate(scenario.agents):
+        if agent.number in owner:
+            problems.append(
+                f"agents[{i}].number: {agent.number!r} is already the number of "
+                f"{owner[agent.number]}"
+            )
+        else:
+            owner[agent.number] = f"agents[{i}]"
+    pilots: dict[str, str] = {}
+    group_of: dict[str, str] = {}
+    for g, group in enumerate(scenario.hunt_groups):
+        where = f"hunt_groups[{g}]"
+        if group.pilot in owner:
+            problems.append(
+                f"{where}.pilot: {group.pilot!r} is the own number of {owner[group.pilot]}; "
+                "a pilot must be a number of its own"
+            )
+        if group.pilot in pilots:
+            problems.append(
+                f"{where}.pilot: {group.pilot!r} is already the pilot of {pilots[group.pilot]}"
+            )
+        pilots.setdefault(group.pilot, where)
+        listed: dict[str, int] = {}
+        for m, member in enumerate(group.members):
+            path = f"{where}.members[{m}]"
+            if member in listed:
+                problems.append(
+                    f"{path}: {member!r} is listed twice (also members[{listed[member]}])"
+                )
+                continue
+            listed[member] = m
+            if member not in owner:
+                problems.append(f"{path}: {member!r} is not an agent")
+            elif member in group_of:
+                problems.append(
+                    f"{path}: {member!r} is already a member of {group_of[member]}; "
+                    "a number may belong to one hunt group only"
+                )
+            else:
+                group_of[member] = f"{where} (pilot {group.pilot!r})"
+        problems.extend(_group_option_violations(group, where))
+    problems.extend(routing_violations(scenario.hunt_groups, list(owner)))
+    problems.extend(_redial_violations(scenario))
+    return problems
+
+
+def _redial_violations(scenario: Scenario) -> list[str]:
+    """Redials that would come back at the same instant for ever."""
+    problems = []
+    redials = [("redial", scenario.redial)] + [
+        (f"hunt_groups[{g}].redial", group.redial)
+        for g, group in enumerate(scenario.hunt_groups)]
+    for where, redial in redials:
+        if redial is not None and redial.probability > 0 and not redial.delay.mean >= 1:
+            problems.append(f"{where}.delay: a mean of {redial.delay.mean:g} s; callers "
+                            "take a second or more to call again (give a mean of 1s or more)")
+    return problems
+
+
+def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
+    problems: list[str] = []
+    if group.weights is not None:
+        if group.policy != "weighted":
+            problems.append(
+                f"{where}.weights: only used by the weighted policy (policy is {group.policy!r})"
+            )
+        if len(group.weights) != len(group.members):
+            problems.append(
+                f"{where}.weights: {len(group.weights)} weights for "
+                f"{len(group.members)} members; give one weight per member"
+            )
+        for w, weight in enumerate(group.weights):
+            if not 0 < weight < float("inf"):  # also refuses nan
+                problems.append(
+                    f"{where}.weights[{w}]: {weight!r} must be a finite number greater than 0"
+                )
+    if group.when_all_busy == "voicemail" and not group.voicemail:
+        problems.append(
+            f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
+            "voicemail (set voicemail: true, or choose busy or queue)"
+        )
+    if group.after_hours is not None and group.open is None:
+        problems.append(
+            f"{where}.after_hours: {group.after_hours!r} but the group has no open hours, "
+            "so no call is ever after hours (add open: [...] or remove after_hours)"
+        )
+    if group.after_hours == "voicemail" and not group.voicemail:
+        problems.append(
+            f"{where}.after_hours: 'voicemail' but the pilot {group.pilot!r} has no "
+            "voicemail (set voicemail: true, or choose busy)"
+        )
+    return problems
+
+
+def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
+    """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`."""
+    context: dict[str, Any] = {"base_dir": str(base_dir or Path.cwd())}
+    try:
+        return Scenario.model_validate(data, context=context)
+    except ValidationError as error:
+        messages = ScenarioError.from_validation(error, model=Scenario).messages
+    except ScenarioError as error:
+        messages = error.messages
+    raise ScenarioError(in_file_terms(messages, context))
+
+
+def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario:
+    """Read and check a scenario.
+
+    Parameters
+    ----------
+    source : path, mapping or Scenario
+        A YAML file, the same content as a dict, or a scenario (returned as is).
+        Trace files named in a YAML file are found relative to that file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With one field-named message per problem.
+
+    Examples
+    --------
+    >>> s = load_scenario({"duration": "1h", "agents": [{"number": "101", "talk_time": "3min"}]})
+    >>> s.agents[0].talk_time
+    Constant(value=180.0)
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return validate_scenario(source)
+    path = Path(source)
+    data = read_scenario_file(path)
+    return validate_scenario(data, base_dir=path.parent)

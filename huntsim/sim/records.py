@@ -1,0 +1,340 @@
+"""Call and offer records, kept as columns while the simulation runs.
+
+The engine appends plain numbers to typed arrays (8 bytes a float, 1 byte an
+outcome code); nothing per call survives but those numbers. At the end the
+columns become tidy pandas tables with categorical labels. Times are in
+seconds, each a whole number of microseconds (the model's time resolution,
+see :mod:`huntsim.sim.clock`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+__all__ = [
+    "ABSENCES",
+    "CALL_KINDS",
+    "OFFER_RESULTS",
+    "OUTCOMES",
+    "Absence",
+    "CallLog",
+    "Outcome",
+    "Recorder",
+    "RingResult",
+]
+
+OUTCOMES: tuple[str, ...] = (
+    "answered", "voicemail", "busy", "no_answer", "abandoned", "forwarded")
+OFFER_RESULTS: tuple[str, ...] = ("answered", "no_answer", "caller_hung_up", "answered_elsewhere")
+CALL_KINDS: tuple[str, ...] = ("pilot", "direct")
+ABSENCES: tuple[str, ...] = ("logged_out", "away", "not_ready")
+
+
+class Outcome:
+    """Codes of :data:`OUTCOMES`, as stored."""
+
+    ANSWERED = 0
+    VOICEMAIL = 1
+    BUSY = 2
+    NO_ANSWER = 3
+    ABANDONED = 4
+    FORWARDED = 5
+
+
+class RingResult:
+    """Codes of :data:`OFFER_RESULTS`, as stored."""
+
+    ANSWERED = 0
+    NO_ANSWER = 1
+    CALLER_HUNG_UP = 2
+    ANSWERED_ELSEWHERE = 3
+
+
+class Absence:
+    """Codes of :data:`ABSENCES`, as stored."""
+
+    LOGGED_OUT = 0
+    AWAY = 1
+    NOT_READY = 2
+
+
+PILOT, DIRECT = 0, 1
+
+
+class Recorder(Protocol):
+    """What the engine reports to: every finished call and every ring offer."""
+
+    def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
+                 outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
+                 end: float, offers: int, after_hours: bool) -> None:
+        """A call ended (``group`` and ``agent`` are -1 when they do not apply)."""
+
+    def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
+                  result: int) -> None:
+        """A ring offer of the call that arrived at ``arrival`` ended."""
+
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
+                  closed_hops: int, caller_arrival: float, caller_closed: bool) -> None:
+        """The call about to be added is a redial or was forwarded (else: its own
+        caller, attempt 1, no forwards, reached one group). ``closed_hops``: bit
+        ``h`` set when the h-th group it reached was closed; ``caller_arrival``
+        and ``caller_closed``: when the caller's first attempt arrived and whether
+        it was after hours."""
+
+    def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
+        """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
+
+
+class CallLog:
+    """Columns of calls and of ring offers.
+
+    Parameters
+    ----------
+    agents : sequence of str
+        Agent numbers; records store an agent as its index here.
+    pilots : sequence of str
+        Pilot numbers; records store a group as its index here.
+
+    Notes
+    -----
+    A log keeps every record. A subclass that only needs sums (see
+    :class:`huntsim.sim.totals.RunningTotals`) sets :attr:`fold_at`: once that
+    many calls are buffered, :meth:`fold` is called to sum them and empty the
+    columns.
+    """
+
+    fold_at: int = 2**62
+    """Calls buffered before :meth:`fold` is called (a log never folds)."""
+
+    def __init__(self, agents: Sequence[str], pilots: Sequence[str]) -> None:
+        self.agent_numbers = list(agents)
+        self.pilot_numbers = list(pilots)
+        self.call_id = array("q")
+        self.kind = array("b")
+        self.group = array("h")
+        self.dialed = array("i")
+        self.arrival = array("d")
+        self.outcome = array("b")
+        self.agent = array("h")
+        self.answer = array("d")
+        self.talk = array("d")
+        self.wrap_up = array("d")
+        self.end = array("d")
+        self.offers = array("h")
+        self.after_hours_calls = array("q")
+        self.absence_agent = array("h")
+        self.absence_reason = array("b")
+        self.absence_start = array("d")
+        self.absence_end = array("d")
+        self.offer_call = array("q")
+        self.offer_agent = array("h")
+        self.offer_start = array("d")
+        self.offer_end = array("d")
+        self.offer_result = array("b")
+        # sparse: only calls that are redials or were forwarded
+        self.route_call = array("q")
+        self.route_caller = array("q")
+        self.route_attempt = array("i")
+        self.route_forwards = array("h")
+        self.route_closed = array("h")
+
+    def __len__(self) -> int:
+        return len(self.call_id)
+
+    def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
+                 outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
+                 end: float, offers: int, after_hours: bool = False) -> None:
+        """Append one call."""
+        self.call_id.append(call_id)
+        self.kind.append(kind)
+        self.group.append(group)
+        self.dialed.append(dialed)
+        self.arrival.append(arrival)
+        self.outcome.append(outcome)
+        self.agent.append(agent)
+        self.answer.append(answer)
+        self.talk.append(talk)
+        self.wrap_up.append(wrap_up)
+        self.end.append(end)
+        self.offers.append(offers)
+        if after_hours:
+            self.after_hours_calls.append(call_id)
+        if len(self.call_id) >= self.fold_at:
+            self.fold()
+
+    def fold(self) -> None:
+        """Sum the buffered records and empty the columns (a log keeps them)."""
+
+    def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
+                  result: int) -> None:
+        """Append one ring offer."""
+        self.offer_call.append(call_id)
+        self.offer_agent.append(agent)
+        self.offer_start.append(start)
+        self.offer_end.append(end)
+        self.offer_result.append(result)
+
+    def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
+                  closed_hops: int = 0, caller_arrival: float = 0.0,
+                  caller_closed: bool = False) -> None:
+        """Note that a call is a redial or was forwarded (the caller's first
+        attempt is in the table, or before it)."""
+        self.route_call.append(call_id)
+        self.route_caller.append(caller_id)
+        self.route_attempt.append(attempt)
+        self.route_forwards.append(forwards)
+        self.route_closed.append(closed_hops)
+
+    def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
+        """Append one absence."""
+        self.absence_agent.append(agent)
+        self.absence_reason.append(reason)
+        self.absence_start.append(start)
+        self.absence_end.append(end)
+
+    def absences_frame(self) -> pd.DataFrame:
+        """One row per absence (logged out, away, not ready), by agent and start."""
+        start = np.frombuffer(self.absence_start, dtype="f8")
+        agent = np.frombuffer(self.absence_agent, dtype="i2")
+        order = np.lexsort((start, agent))
+        return pd.DataFrame({
+            "agent": _labels(agent[order], self.agent_numbers),
+            "reason": _labels(np.frombuffer(self.absence_reason, dtype="i1")[order], ABSENCES),
+            "start_s": start[order],
+            "end_s": np.frombuffer(self.absence_end, dtype="f8")[order],
+        })
+
+    def nbytes(self) -> int:
+        """Bytes held by the columns."""
+        columns = [v for v in vars(self).values() if isinstance(v, array)]
+        return sum(column.itemsize * len(column) for column in columns)
+
+    def calls_frame(self, first_call: int = 0) -> pd.DataFrame:
+        """One row per call with ``call_id >= first_call``, ordered by ``call_id``.
+
+        The log is left as it was; :meth:`take_tables` builds the same table
+        with less memory by emptying the log as it goes.
+        """
+        ids = np.frombuffer(self.call_id, dtype=np.int64)
+        keep = np.flatnonzero(ids >= first_call)
+        keep = keep[np.argsort(ids[keep], kind="stable")]
+        return self._calls_table(lambda name, dtype: np.frombuffer(
+            getattr(self, name), dtype=dtype)[keep])
+
+    def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
+        """One row per ring offer of calls with ``call_id >= first_call``."""
+        ids = np.frombuffer(self.offer_call, dtype=np.int64)
+        start = np.frombuffer(self.offer_start, dtype="f8")
+        keep = np.flatnonzero(ids >= first_call)
+        keep = keep[np.lexsort((start[keep], ids[keep]))]
+        return self._offers_table(lambda name, dtype: np.frombuffer(
+            getattr(self, name), dtype=dtype)[keep])
+
+    def take_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The tables of every call and offer, emptying the log.
+
+        Each column is copied into its table in order and its record is
+        released at once, and no column is copied twice: converting needs
+        little more memory than the tables themselves. The tables are those of
+        :meth:`calls_frame` and :meth:`offers_frame`.
+        """
+        ids = np.frombuffer(self.call_id, dtype=np.int64)
+        order = _compact(np.argsort(ids, kind="stable"))
+        del ids
+        calls = self._calls_table(lambda name, dtype: self._take(name, dtype, order))
+        ids = np.frombuffer(self.offer_call, dtype=np.int64)
+        order = _compact(np.lexsort((np.frombuffer(self.offer_start, dtype="f8"), ids)))
+        del ids
+        offers = self._offers_table(lambda name, dtype: self._take(name, dtype, order))
+        return calls, offers
+
+    def _take(self, name: str, dtype: str, order: NDArray[Any]) -> NDArray[Any]:
+        """Column ``name`` in ``order``, its record released."""
+        values: NDArray[Any] = np.frombuffer(getattr(self, name), dtype=dtype)[order]
+        setattr(self, name, array(getattr(self, name).typecode))
+        return values
+
+    def _calls_table(self, column: Any) -> pd.DataFrame:
+        """The calls table from ``column(name, dtype)``, each record's values in
+        row order (called once per record)."""
+        call_ids = column("call_id", "i8")
+        caller_id, attempt, forwards, closed = self._routes(call_ids)
+        after_hours = np.zeros(len(call_ids), dtype=bool)
+        after_hours[_rows_of(call_ids, np.frombuffer(self.after_hours_calls, np.int64))[0]] = True
+        closed |= after_hours  # bit 0: closed when dialled
+        table: dict[str, Any] = {
+            "call_id": call_ids,
+            "kind": _labels(column("kind", "i1"), CALL_KINDS),
+            "group": _labels(column("group", "i2"), self.pilot_numbers),
+            "dialed": _labels(column("dialed", "i4"), self.pilot_numbers + self.agent_numbers),
+            "arrival_s": column("arrival", "f8"),
+            "outcome": _labels(column("outcome", "i1"), OUTCOMES),
+            "agent": _labels(column("agent", "i2"), self.agent_numbers),
+            "answer_s": column("answer", "f8"),
+        }
+        # both are whole microseconds: so is their difference
+        wait = np.subtract(table["answer_s"], table["arrival_s"])
+        table["wait_s"] = np.round(wait, 6, out=wait)
+        table["talk_s"] = column("talk", "f8")
+        table["wrap_up_s"] = column("wrap_up", "f8")
+        table["end_s"] = column("end", "f8")
+        table["offers"] = column("offers", "i2")
+        table.update(after_hours=after_hours, caller_id=caller_id, attempt=attempt,
+                     forwards=forwards, closed_hops=closed)
+        return pd.DataFrame(table, copy=False)  # one block per column: nothing copied
+
+    def _offers_table(self, column: Any) -> pd.DataFrame:
+        """The offers table from ``column(name, dtype)`` (see :meth:`_calls_table`)."""
+        table = {
+            "call_id": column("offer_call", "i8"),
+            "agent": _labels(column("offer_agent", "i2"), self.agent_numbers),
+            "start_s": column("offer_start", "f8"),
+            "end_s": column("offer_end", "f8"),
+            "result": _labels(column("offer_result", "i1"), OFFER_RESULTS),
+        }
+        return pd.DataFrame(table, copy=False)
+
+    def _routes(self, call_ids: NDArray[np.int64],
+                ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16],
+                           NDArray[np.int16]]:
+        """Caller, attempt (from 1), forwards and closed hops of each call in
+        ``call_ids`` (sorted)."""
+        caller_id = call_ids.copy()
+        attempt = np.ones(len(call_ids), dtype=np.int32)
+        forwards = np.zeros(len(call_ids), dtype=np.int16)
+        closed = np.zeros(len(call_ids), dtype=np.int16)
+        rows, found = _rows_of(call_ids, np.frombuffer(self.route_call, dtype=np.int64))
+        if len(rows):
+            caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
+            attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int32)[found]
+            forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int16)[found]
+            closed[rows] = np.frombuffer(self.route_closed, dtype=np.int16)[found]
+        return caller_id, attempt, forwards, closed
+
+
+def _rows_of(sorted_ids: NDArray[np.int64], ids: NDArray[np.int64],
+             ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Rows of ``sorted_ids`` holding ``ids``, and which of ``ids`` are there."""
+    where = np.searchsorted(sorted_ids, ids)
+    found = where < len(sorted_ids)
+    found[found] = sorted_ids[where[found]] == ids[found]
+    return where[found], found
+
+
+def _compact(order: NDArray[np.intp]) -> NDArray[Any]:
+    """Row positions in the smallest integer type that holds them."""
+    return order.astype(np.int32) if len(order) < 2**31 else order
+
+
+def _labels(codes: NDArray[Any], categories: Sequence[str]) -> pd.Categorical:
+    """Codes as a categorical; code -1 is missing."""
+    labels: pd.Categorical = pd.Categorical.from_codes(
+        codes, categories=pd.Index(list(categories), dtype=object)
+    )
+    return labels

@@ -1,0 +1,218 @@
+"""Tables for the terminal: labels with units from the metric catalog, aligned text.
+
+Every figure goes through :mod:`huntsim.analysis.catalog`, so a rate prints as
+``4.2 %``, a count as ``746``, a time as ``12.3 s`` or ``14:10 min:s``, and
+``±`` is the half-width of a 95 % interval, said once under the table.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from huntsim.analysis.catalog import METRICS, format_column, format_value, label, metric
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from huntsim.experiments.planning import StaffingPlan
+
+__all__ = ["agents_text", "intervals_text", "span_text", "staffing_curve_text", "summary_text",
+           "text_table"]
+
+HEADER_WIDTH = 14
+"""Header cells wider than this (and than their column) wrap onto more lines."""
+
+_AGENT_COLUMNS = ("group_answered", "direct_answered", "offers", "offers_missed", "talk_s",
+                  "away_s", "not_ready_s", "logged_in_s", "occupancy")
+_OPTIONAL_AGENT_COLUMNS = ("direct_answered", "away_s", "not_ready_s")
+_CALLER_ROWS = ("callers", "attempts_per_caller", "callers_answered_rate")
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
+               wrap: int = HEADER_WIDTH) -> str:
+    """Rows of text as an aligned table: first column left, the others right.
+
+    Header cells longer than their column and than ``wrap`` wrap onto more lines.
+
+    Examples
+    --------
+    >>> print(text_table(["", "a"], [["x", "1"], ["yy", "10"]]))
+         a
+    x    1
+    yy  10
+    """
+    widths = [max([len(r[i]) for r in rows] + [1]) for i in range(len(header))]
+    heads = []
+    for i, head in enumerate(header):
+        width = max(widths[i], min(len(head), wrap)) if i else widths[i]
+        lines = textwrap.wrap(head, width, break_long_words=False) or [""]
+        if i == 0:
+            lines = [head]
+        widths[i] = max(widths[i], *(len(line) for line in lines))
+        heads.append(lines)
+    depth = max(len(lines) for lines in heads)
+    out = []
+    for line in range(depth):
+        cells = []
+        for i, lines in enumerate(heads):
+            text = lines[line - (depth - len(lines))] if line >= depth - len(lines) else ""
+            cells.append(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]))
+        out.append("  ".join(cells).rstrip())
+    for row in rows:
+        out.append("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                             for i, cell in enumerate(row)).rstrip())
+    return "\n".join(out)
+
+
+def span_text(seconds: float) -> str:
+    """A length of time in the largest unit that reads well.
+
+    Examples
+    --------
+    >>> span_text(28 * 86400), span_text(8 * 3600), span_text(90 * 60), span_text(36 * 3600)
+    ('4 weeks', '8 h', '1.5 h', '36 h')
+    """
+    for unit, size in (("weeks", 7 * 86400.0), ("days", 86400.0), ("h", 3600.0),
+                       ("min", 60.0)):
+        if seconds >= 2 * size or (unit in ("h", "min") and seconds >= size):
+            if unit == "weeks" and seconds % size:
+                continue
+            count = seconds / size
+            return f"{count:.3g} {unit}" if count != 1 or unit in ("h", "min") else f"1 {unit[:-1]}"
+    return f"{seconds:.3g} s"
+
+
+def _all_zero(values: Sequence[float]) -> bool:
+    return all(math.isnan(v) or v == 0 for v in values)
+
+
+def summary_text(summary: pd.DataFrame, names: Mapping[str, str] | None = None) -> str:
+    """A summary table (scopes as rows, metrics as columns) turned for reading.
+
+    Metrics become rows, labelled with their units; scopes become columns,
+    headed by ``names`` (e.g. ``Main line (555-0100)``). Forwarding rows are
+    left out when nothing was forwarded, and the caller rows when nobody
+    redialled (they would repeat the call rows).
+    """
+    names = names or {}
+    scopes = list(summary.index)
+    redials = "attempts_per_caller" in summary and not all(
+        math.isnan(v) or v <= 1 for v in summary["attempts_per_caller"].astype(float))
+    rows = []
+    for column in summary.columns:
+        values = [float(v) for v in summary[column]]
+        if column in ("forwarded_rate", "forwarded_in", "forwarded_away", "after_hours") \
+                and _all_zero(values):
+            continue
+        if not redials and (column in _CALLER_ROWS or column.startswith("first_attempt_")):
+            continue
+        texts = [format_value(column, v) for v in values]
+        unit = metric(column).unit if column in METRICS else ""
+        if column in METRICS and metric(column).kind == "ratio" and unit:
+            texts = [t.removesuffix(" " + unit) for t in texts]
+        rows.append([label(column), *texts])
+    header = ["", *(names.get(str(s), str(s)) for s in scopes)]
+    return text_table(header, rows, wrap=24)
+
+
+def agents_text(agents: pd.DataFrame) -> str:
+    """The agent table: one row per agent, headers with units, values without."""
+    columns = [c for c in _AGENT_COLUMNS if c in agents.columns
+               and not (c in _OPTIONAL_AGENT_COLUMNS
+                        and _all_zero([float(v) for v in agents[c]]))]
+    first = [str(v) for v in agents["name"]] if "name" in agents else []
+    numbers = [str(v) for v in agents["agent"]]
+    header = ["Agent"]
+    cells: list[list[str]] = []
+    for column in columns:
+        head, texts = format_column(column, agents[column].tolist())
+        header.append(head)
+        cells.append(texts)
+    rows = []
+    for i, number in enumerate(numbers):
+        who = f"{first[i]} ({number})" if first and first[i] != number else number
+        rows.append([who, *(texts[i] for texts in cells)])
+    return text_table(header, rows)
+
+
+def _half(low: float, high: float) -> float | None:
+    return (high - low) / 2 if not (math.isnan(low) or math.isnan(high)) else None
+
+
+def intervals_text(table: pd.DataFrame, by: str, metrics: Sequence[str],
+                   columns: Sequence[object] | None = None,
+                   names: Mapping[object, str] | None = None) -> str:
+    """Means with ``± half-width`` from an interval table: metrics as rows.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``<by>, metric, mean, ci_low, ci_high`` (e.g. :attr:`Comparison.table`
+        of one group).
+    by : str
+        The column whose values become the table's columns, e.g. ``policy``.
+    metrics : sequence of str
+        The rows, in order; those missing from ``table`` are left out.
+    columns : sequence, optional
+        The values of ``by`` to show, in order (default: as they appear).
+    names : mapping, optional
+        Column headings for values of ``by``.
+    """
+    columns = list(columns) if columns is not None else list(dict.fromkeys(table[by]))
+    names = names or {}
+    cells = {(row[by], row["metric"]): format_value(
+        str(row["metric"]), float(row["mean"]), _half(float(row["ci_low"]), float(row["ci_high"])))
+        for _, row in table.iterrows()}
+    present = set(table["metric"])
+    rows = [[label(m), *(cells.get((c, m), "-") for c in columns)]
+            for m in metrics if m in present]
+    return text_table(["", *(names.get(c, str(c)) for c in columns)], rows, wrap=24)
+
+
+def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
+    """One policy's staffing curve: per group size, each target metric and key figure.
+
+    The last columns say whether the size meets every target (``yes``: its
+    whole 95 % interval does; ``mean only``: its mean does, the interval
+    straddles a target) and give the Erlang figure for that size.
+    """
+    level = f"service_level_{staffing.threshold_s:g}s"
+    wanted = [t.metric for t in staffing.targets]
+    shown = list(dict.fromkeys([*wanted, level, "voicemail_rate", "abandoned_rate",
+                                "mean_wait_s"]))
+    rows_of = staffing.curve[staffing.curve["policy"] == policy]
+    present = set(rows_of["metric"])
+    shown = [m for m in shown if m in present]
+    erlang_table = staffing.erlang
+    model = staffing.estimate.model if staffing.estimate is not None else "Erlang B"
+    erlang_column = ("erlang_b_blocking" if model == "Erlang B"
+                     else f"erlang_c_service_level_{staffing.threshold_s:g}s")
+    header = ["Members", *(label(m) for m in shown), "Meets targets"]
+    erlang: dict[int, float] = {}
+    if erlang_column in erlang_table.columns:
+        erlang = dict(zip(erlang_table["members"].astype(int),
+                          erlang_table[erlang_column].to_numpy(dtype=float), strict=True))
+        header.append(label(erlang_column))
+    rows = []
+    for size in staffing.sizes:
+        block = rows_of[rows_of["members"] == size]
+        if not len(block):
+            continue
+        figures = {str(m): (float(mean), float(low), float(high)) for m, mean, low, high in
+                   zip(block["metric"], block["mean"], block["ci_low"], block["ci_high"],
+                       strict=True)}
+        cells = [format_value(m, figures[m][0], _half(figures[m][1], figures[m][2]))
+                 for m in shown]
+        nan = (math.nan, math.nan, math.nan)
+        by_mean = all(t.met(figures.get(t.metric, nan)[0]) for t in staffing.targets)
+        whole = all(t.met(figures.get(t.metric, nan)[1]) and t.met(figures.get(t.metric, nan)[2])
+                    for t in staffing.targets)
+        meets = "yes" if by_mean and whole else ("mean only" if by_mean else "no")
+        row = [str(size), *cells, meets]
+        if erlang:
+            row.append(format_value(erlang_column, erlang.get(size, math.nan)))
+        rows.append(row)
+    return text_table(header, rows)

@@ -1,0 +1,426 @@
+"""Views of results for people: short text in human units, compact HTML for Jupyter.
+
+:class:`huntsim.Result`, :class:`huntsim.Comparison` and
+:class:`huntsim.StaffingPlan` delegate their ``repr`` (a few lines: what was
+simulated and the headline figures, never the whole scenario) and their
+``_repr_html_`` (a summary table with the metric catalog's labels and units,
+and the key figure as an inline PNG) to this module. The reports reuse its
+pieces: :func:`human_duration`, :func:`simulated` and :func:`decision_table`.
+
+Matplotlib is imported only when a figure is drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from huntsim.analysis.catalog import OUTCOMES, format_value, label, metric, plus_minus_note
+from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from huntsim.experiments.comparison import Comparison
+    from huntsim.experiments.planning import StaffingPlan
+    from huntsim.scenario.model import Scenario
+    from huntsim.sim.simulation import Result
+
+__all__ = [
+    "cells",
+    "comparison_html",
+    "comparison_text",
+    "decision_html",
+    "decision_table",
+    "erlang_estimate",
+    "figure_img",
+    "human_duration",
+    "plan_html",
+    "plan_table",
+    "plan_text",
+    "result_html",
+    "result_text",
+    "simulated",
+    "targets_text",
+    "verdict_differences",
+]
+
+_UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+RESULT_METRICS = ("offered", "answered_rate", "voicemail_rate", "abandoned_rate",
+                  "service_level_20s", "mean_wait_s", "p90_wait_s", "after_hours")
+"""The figures a run's summary shows, per scope (hunt group, direct calls)."""
+
+_STYLE = (
+    "<style>.huntsim-view table{border-collapse:collapse;font-size:0.9em}"
+    ".huntsim-view th,.huntsim-view td{border:1px solid #ddd;padding:2px 6px;text-align:right}"
+    ".huntsim-view th{background:#f4f4f4}.huntsim-view .better{color:#1e7a5f}"
+    ".huntsim-view .worse{color:#b03a2e}.huntsim-view .same{color:#666}"
+    ".huntsim-view .best{font-weight:bold}.huntsim-view .note{color:#555;font-size:0.9em}"
+    "</style>"
+)
+
+
+def human_duration(seconds: float) -> str:
+    """A length of time in the largest whole units, at most two of them.
+
+    Examples
+    --------
+    >>> human_duration(4 * 604800)
+    '4 weeks'
+    >>> human_duration(9 * 3600 + 30 * 60)
+    '9 hours 30 minutes'
+    >>> human_duration(86400 + 7200)
+    '1 day 2 hours'
+    >>> human_duration(42.5)
+    '42.5 seconds'
+    """
+    if not math.isfinite(seconds) or seconds < 60:
+        return f"{seconds:g} second" + ("" if seconds == 1 else "s")
+    parts: list[str] = []
+    rest = round(seconds)
+    for name, size in _UNITS:
+        count, rest = divmod(rest, size)
+        if count:
+            parts.append(f"{count:,} {name}" + ("" if count == 1 else "s"))
+        if len(parts) == 2 or (parts and not rest):
+            break
+    return " ".join(parts)
+
+
+def _window(scenario: Scenario) -> float:
+    """The reported length of a run: duration less warm-up, seconds."""
+    return float(scenario.duration - scenario.warmup)
+
+
+def _policy(name: str) -> str:
+    return name.capitalize()
+
+
+def simulated(scenario: Scenario, runs: str | None = None,
+              offered: dict[str, float] | None = None,
+              after_hours: dict[str, float] | None = None) -> list[str]:
+    """What was simulated, in human units: one sentence per line.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The office.
+    runs : str, optional
+        How many runs, e.g. ``"4 policies x 16 replications"``.
+    offered, after_hours : dict, optional
+        Mean pilot calls per run in opening hours and after hours, by pilot.
+
+    Examples
+    --------
+    >>> from huntsim import load_scenario
+    >>> simulated(load_scenario("scenarios/real_estate.yaml"))[0]
+    'Each run: 4 weeks of the real-estate office from mon 00:00.'
+    """
+    window = scenario.duration - scenario.warmup
+    first = f"Each run: {human_duration(window)} of the {scenario.name}"
+    if scenario.uses_calendar:
+        first += f" from {scenario.start_text}"
+    if scenario.warmup:
+        first += f", after a warm-up of {human_duration(scenario.warmup)} left out of the figures"
+    lines = [first + "."]
+    members = {m for g in scenario.hunt_groups for m in g.members}
+    lines.append(f"{len(scenario.agents)} agents, {len(members)} of them in "
+                 f"{len(scenario.hunt_groups)} hunt group"
+                 + ("" if len(scenario.hunt_groups) == 1 else "s") + ".")
+    for group in scenario.hunt_groups:
+        name = f" ({group.label})" if group.label != group.pilot else ""
+        text = (f"Pilot {group.pilot}{name}: {len(group.members)} members, "
+                f"{_policy(group.policy)} hunting, the next member after "
+                f"{group.no_answer_rings} rings "
+                f"({human_duration(group.no_answer_rings * scenario.ring_cycle)})")
+        if group.open is not None:
+            text += f", open {', '.join(group.open.windows)}"
+        if offered and group.pilot in offered and math.isfinite(offered[group.pilot]):
+            per_run = offered[group.pilot]
+            text += f"; about {per_run:,.0f} calls a run"
+            if window >= 2 * 604800:
+                text += f" ({per_run / (window / 604800):,.0f} a week)"
+            elif window >= 2 * 86400:
+                text += f" ({per_run / (window / 86400):,.0f} a day)"
+            late = (after_hours or {}).get(group.pilot, math.nan)
+            if late > 0:
+                text += f", and {late:,.0f} after hours (to voicemail, left out of the rates)"
+        lines.append(text + ".")
+    if runs:
+        lines.append(f"{runs}.")
+    return lines
+
+
+def figure_img(fig: Figure, alt: str, dpi: int = 100) -> str:
+    """An ``<img>`` tag holding the figure as an inline PNG (base64), no file."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _text_table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
+                             for k, (c, w) in enumerate(zip(r, widths, strict=True)))
+            for r in rows]
+
+
+# ----------------------------------------------------------------- Result
+
+
+def _scopes(result: Result) -> pd.DataFrame:
+    summary = result.summary()
+    return summary[[m for m in RESULT_METRICS if m in summary.columns]]
+
+
+def result_text(result: Result) -> str:
+    """A run in a few lines: what was simulated and each scope's headline figures."""
+    scenario = result.scenario
+    lines = [f"Result: {human_duration(result.window_s)} of the {scenario.name} "
+             f"(seed {result.seed}), {len(scenario.agents)} agents"]
+    for scope, row in _scopes(result).iterrows():
+        figures = ", ".join(f"{metric(m).label.lower()} {format_value(m, row[m])}"
+                            for m in ("answered_rate", "voicemail_rate", "abandoned_rate",
+                                      "mean_wait_s") if m in row.index)
+        name = "direct calls" if str(scope) == "direct calls" else f"pilot {scope}"
+        lines.append(f"  {name}: {format_value('offered', row['offered'])} calls; {figures}")
+    if result.warnings:
+        lines.append(f"  {len(result.warnings)} warning(s): see result.warnings")
+    return "\n".join(lines)
+
+
+def result_html(result: Result) -> str:
+    """A run for Jupyter: the headline figures per scope and the outcome mix."""
+    from huntsim.views.plots import outcome_figure
+
+    scopes = _scopes(result)
+    table = pd.DataFrame({label(str(m)): [format_value(str(m), v) for v in scopes[m]]
+                          for m in scopes}, index=[str(s) for s in scopes.index]).T
+    shares = result.summary().filter(like="_rate")
+    rows = pd.DataFrame([{"policy": str(scope), "metric": name, "mean": value,
+                          "ci_low": value, "ci_high": value}
+                         for scope, row in shares.iterrows() for name, value in row.items()
+                         if str(name).removesuffix("_rate") in OUTCOMES])
+    fig = outcome_figure(rows)
+    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
+    return (f"{_STYLE}<div class='huntsim-view'><p><b>Result</b>: "
+            f"{html.escape(human_duration(result.window_s))} of the "
+            f"{html.escape(result.scenario.name)} (seed {result.seed}), "
+            f"{len(result.scenario.agents)} agents. Tables: "
+            + ("<code>calls</code>, <code>offers</code>, <code>agents</code>.</p>"
+               if result.calls is not None else
+               "<code>agents</code> (kept running totals only, no call log).</p>")
+            + table.to_html(border=0)
+            + (f"<ul class='note'>{warnings}</ul>" if warnings else "")
+            + figure_img(fig, "What happened to the calls") + "</div>")
+
+
+def verdict_differences(verdict: Verdict) -> pd.DataFrame:
+    """The verdict's paired differences in the layout of ``Comparison.differences``.
+
+    ``policy, baseline, metric, mean, ci_low, ci_high``: each policy minus the
+    verdict's baseline (the group's configured policy), key metrics only.
+    """
+    rows = verdict.table[verdict.table["judgement"] != BASELINE]
+    return pd.DataFrame({"policy": rows["policy"].to_numpy(), "baseline": verdict.baseline,
+                         "metric": rows["metric"].to_numpy(),
+                         "mean": rows["difference"].to_numpy(dtype=float),
+                         "ci_low": rows["difference_ci_low"].to_numpy(dtype=float),
+                         "ci_high": rows["difference_ci_high"].to_numpy(dtype=float)})
+
+
+# ------------------------------------------------------------- Comparison
+
+
+def cells(frame: pd.DataFrame) -> list[str]:
+    """``mean ± half-width`` of each row of a table with ``metric, mean, ci_low, ci_high``."""
+    names = frame["metric"].astype(str).tolist()
+    means, lows, highs = (frame[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high"))
+    return [format_value(name, float(m), float(high - low) / 2)
+            for name, m, low, high in zip(names, means, lows, highs, strict=True)]
+
+
+_MARKS = {BETTER: ("better", "better"), WORSE: ("worse", "worse"), BASELINE: ("same", "")}
+
+
+def decision_table(verdict: Verdict) -> pd.DataFrame:
+    """Policies x key metrics as text: mean ± half-width and the judgement against baseline.
+
+    Each cell reads e.g. ``85.0 ± 0.2 % better``, ``≈`` where the paired
+    interval covers 0; the baseline's row is marked in the index; the best
+    policy on a metric (significantly better than every other) is marked
+    ``★``. Columns are the catalog's labels with units.
+
+    Parameters
+    ----------
+    verdict : Verdict
+        From :func:`huntsim.experiments.verdict.conclude`.
+    """
+    table = verdict.table
+    texts = [("★ " if best else "") + cell + (f" {judgement}" if judgement in (BETTER, WORSE)
+                                              else "" if judgement == BASELINE else " ≈")
+             for cell, judgement, best in zip(cells(table), table["judgement"].astype(str),
+                                              table["best"].astype(bool), strict=True)]
+    names = [_policy(p) + (" (baseline)" if p == verdict.baseline else "")
+             for p in table["policy"].astype(str)]
+    wide = pd.DataFrame({"policy": names, "metric": [label(m) for m in table["metric"]],
+                         "text": texts}).pivot(index="policy", columns="metric", values="text")
+    order = [_policy(p) + (" (baseline)" if p == verdict.baseline else "")
+             for p in verdict.policies]
+    columns = [label(m) for m in dict.fromkeys(table["metric"])]
+    return wide.loc[order, columns].rename_axis(index=None, columns=None)
+
+
+def decision_html(verdict: Verdict) -> str:
+    """The decision table as HTML, cells coloured by judgement, the recommendation's row marked."""
+    table = verdict.table
+    head = "".join(f"<th>{html.escape(label(m))}</th>" for m in dict.fromkeys(table["metric"]))
+    by_policy: dict[str, list[str]] = {}
+    for policy, cell, judgement, best in zip(table["policy"].astype(str), cells(table),
+                                             table["judgement"].astype(str),
+                                             table["best"].astype(bool), strict=True):
+        css, word = _MARKS.get(judgement, ("same", "≈ no significant difference"))
+        by_policy.setdefault(policy, []).append(
+            f"<td class='{css}{' best' if best else ''}'>{'★ ' if best else ''}"
+            f"{html.escape(cell)}" + (f"<br><small>{word}</small>" if word else "") + "</td>")
+    body = []
+    for policy in verdict.policies:
+        name = _policy(policy)
+        if policy == verdict.baseline:
+            name += " <small>(baseline)</small>"
+        if policy == verdict.recommended:
+            name = f"<b>{name}</b> <small>(recommended)</small>"
+        body.append(f"<tr><th>{name}</th>{''.join(by_policy.get(policy, []))}</tr>")
+    return (f"<table class='decision'><thead><tr><th>policy</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def comparison_text(comparison: Comparison, group: str | None = None) -> str:
+    """A comparison in a few lines: what ran, the key figures per policy, the verdict."""
+    verdict = conclude(comparison, group)
+    count = len(comparison.policies)
+    lines = [f"Comparison: {count} {'policy' if count == 1 else 'policies'} x "
+             f"{comparison.replications} "
+             f"replications of {human_duration(_window(comparison.scenario))}"
+             f" of the {comparison.scenario.name} (seed {comparison.seed}), pilot "
+             f"{verdict.group}"]
+    if len(verdict.table):
+        names = list(dict.fromkeys(verdict.table["metric"]))
+        header = ["", *(metric(m).label for m in names)]
+        rows = [header]
+        for policy in verdict.policies:
+            block = verdict.table[verdict.table["policy"] == policy].set_index("metric")
+            rows.append([_policy(policy) + (" *" if policy == verdict.baseline else ""),
+                         *(format_value(m, float(block.loc[m, "mean"])) for m in names)])
+        lines.extend(_text_table(rows))
+        lines.append("  * baseline (the group's policy)" if verdict.baseline_reason ==
+                     "configured" else "  * baseline (the first policy compared)")
+    lines.append(verdict.lines()[-1])
+    return "\n".join(lines)
+
+
+def comparison_html(comparison: Comparison, group: str | None = None) -> str:
+    """A comparison for Jupyter: the decision table, the verdict and the forest plot."""
+    verdict = conclude(comparison, group)
+    count = len(comparison.policies)
+    parts = [f"{_STYLE}<div class='huntsim-view'><p><b>Comparison</b> of "
+             f"{count} {'policy' if count == 1 else 'policies'} on the "
+             f"{html.escape(comparison.scenario.name)}, pilot "
+             f"{html.escape(verdict.group)}: {comparison.replications} replications of "
+             f"{html.escape(human_duration(_window(comparison.scenario)))}"
+             f" each (seed {comparison.seed}).</p>"]
+    if len(verdict.table):
+        parts.append(decision_html(verdict))
+    parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in verdict.lines())
+                 + "</ul>")
+    parts.append(f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))} "
+                 "better / worse: the paired 95 % interval against the baseline excludes 0; "
+                 "≈: it does not.</p>")
+    if len(verdict.table) and len(verdict.policies) > 1:
+        from huntsim.views.plots import differences_figure
+
+        fig = differences_figure(verdict_differences(verdict),
+                                 tuple(dict.fromkeys(verdict.table["metric"])), columns=5)
+        parts.append(figure_img(fig, "Paired differences against the baseline", dpi=80))
+    return "".join(parts) + "</div>"
+
+
+# ----------------------------------------------------------- StaffingPlan
+
+
+def plan_table(staffing: StaffingPlan) -> pd.DataFrame:
+    """Members x (target metric, policy): mean ± half-width as text, catalog labels."""
+    wanted = list(dict.fromkeys(t.metric for t in staffing.targets))
+    curve = staffing.curve[staffing.curve["metric"].isin(wanted)]
+    wide = curve.assign(text=cells(curve)).pivot_table(
+        index="members", columns=["metric", "policy"], values="text", aggfunc="first")
+    pairs = [(str(m), str(p)) for m, p in zip(wide.columns.get_level_values(0),
+                                              wide.columns.get_level_values(1), strict=True)]
+    names = [f"{metric(m).label} ({_policy(p)})" if len(staffing.policies) > 1 else label(m)
+             for m, p in pairs]
+    return wide.set_axis(names, axis=1)
+
+
+def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
+    """The plan's Erlang estimate of metric ``name`` by members, where the plan has one.
+
+    Erlang B's share of calls finding every member busy stands beside voicemail
+    and busy; Erlang C's service level beside the service level at the plan's
+    threshold.
+    """
+    erlang = staffing.erlang.set_index("members")
+    column = {"voicemail_rate": "erlang_b_blocking", "busy_rate": "erlang_b_blocking",
+              f"service_level_{staffing.threshold_s:g}s":
+              f"erlang_c_service_level_{staffing.threshold_s:g}s"}.get(name)
+    return erlang[column] if column in erlang.columns else None
+
+
+def targets_text(staffing: StaffingPlan, joint: str = ", ") -> str:
+    """The plan's targets in words and units, e.g. ``Voicemail <= 5.0 %``."""
+    return joint.join(f"{metric(t.metric).label} {t.operator} {format_value(t.metric, t.value)}"
+                      for t in staffing.targets)
+
+
+def plan_text(staffing: StaffingPlan) -> str:
+    """A plan in a few lines: the question and the answer per policy."""
+    targets = targets_text(staffing)
+    lines = [f"StaffingPlan: pilot {staffing.group} of the {staffing.scenario.name}, "
+             f"{staffing.sizes[0]} to {staffing.sizes[-1]} members, "
+             f"{staffing.replications} replications of "
+             f"{human_duration(_window(staffing.scenario))} "
+             f"per size; targets {targets}"]
+    lines.extend(f"  {line}" for line in staffing.answer().splitlines())
+    return "\n".join(lines)
+
+
+def plan_html(staffing: StaffingPlan) -> str:
+    """A plan for Jupyter: the answer, the staffing curve as a table and as a figure."""
+    from matplotlib.figure import Figure
+
+    from huntsim.views.plots import plot_staffing_curve
+
+    targets = list(staffing.targets)
+    fig = Figure(figsize=(5 * len(targets), 3.2), layout="constrained")
+    for ax, target in zip(fig.subplots(1, len(targets), squeeze=False)[0], targets,
+                          strict=True):
+        plot_staffing_curve(staffing.curve, target.metric, target.value,
+                            erlang_estimate(staffing, target.metric), ax=ax)
+    answer = "".join(f"<li>{html.escape(line)}</li>" for line in staffing.answer().splitlines())
+    return (f"{_STYLE}<div class='huntsim-view'><p><b>StaffingPlan</b> for pilot "
+            f"{html.escape(staffing.group)} of the "
+            f"{html.escape(staffing.scenario.name)}: targets "
+            f"{html.escape(targets_text(staffing))}; "
+            f"{staffing.replications} replications per size and policy.</p><ul>{answer}</ul>"
+            f"{plan_table(staffing).to_html(border=0)}"
+            f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>"
+            + "".join(f"<p class='note'>{html.escape(line)}</p>"
+                      for line in staffing.estimate_lines())
+            + figure_img(fig, "Staffing curve") + "</div>")

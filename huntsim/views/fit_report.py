@@ -1,0 +1,177 @@
+"""The fit report: one self-contained ``report.html`` (figures inline) and its tables.
+
+Same look as huntsim's other reports (:mod:`huntsim.views.report`): what was read,
+what was assumed, every fitted value with its interval, the figures behind the
+choices, and the back-test with what falls outside flagged.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from huntsim.fit.traffic import WEEKDAYS
+from huntsim.outputs import atomic_write
+from huntsim.views.report import _figure, _img, _page, _png, warnings_section
+
+if TYPE_CHECKING:
+    from huntsim.fit.fitting import Fit
+
+__all__ = ["write_fit_report"]
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, border=0, na_rep="-",
+                         float_format=lambda v: f"{v:.4g}")
+
+
+def _traffic_figure(traffic: pd.DataFrame) -> Figure:
+    fig, ax = _figure()
+    grid = traffic.pivot(index="weekday", columns="hour", values="rate_per_h").to_numpy()
+    image = ax.imshow(np.nan_to_num(grid), aspect="auto", cmap="Blues")
+    ax.set_yticks(range(7), [d.capitalize() for d in WEEKDAYS])
+    ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
+    ax.set_xlabel("clock hour")
+    fig.colorbar(image, ax=ax, label="calls per hour")
+    ax.set_title("Pilot calls per hour, by weekday and clock hour", fontsize="medium")
+    return fig
+
+
+def _talk_figure(fitted: Fit) -> Figure:
+    from scipy import stats
+
+    fig, ax = _figure()
+    talk = fitted.talk["group"]
+    values = talk.values
+    top = float(np.quantile(values, 0.99))
+    ax.hist(values[values <= top], bins=50, density=True, color="#9ecae1",
+            label=f"observed ({talk.n} calls)")
+    x = np.linspace(0.5, top, 300)
+    for family, aic, mean, sd in zip(talk.candidates["family"], talk.candidates["aic"],
+                                     talk.candidates["mean"].astype(float),
+                                     talk.candidates["sd"].astype(float), strict=True):
+        if family == "exponential":
+            pdf = stats.expon(scale=mean).pdf(x)
+        elif family == "lognormal":
+            s2 = np.log1p((sd / mean) ** 2)
+            pdf = stats.lognorm(s=np.sqrt(s2), scale=mean / np.sqrt(1 + (sd / mean) ** 2)).pdf(x)
+        else:
+            pdf = stats.gamma((mean / sd) ** 2, scale=sd**2 / mean).pdf(x)
+        ax.plot(x, pdf, label=f"{family} (AIC {aic:.0f})")
+    ax.set_xlabel("talk time, s")
+    ax.set_ylabel("density")
+    ax.legend(fontsize="small")
+    ax.set_title(f"Talk time: {talk.chosen} chosen", fontsize="medium")
+    return fig
+
+
+def _patience_figure(fitted: Fit) -> Figure:
+    fig, ax = _figure()
+    patience = fitted.patience
+    assert patience is not None
+    km = patience.km
+    ax.step(np.r_[0, km["time"]], np.r_[1, km["survival"]], where="post", color="#333333",
+            label="Kaplan-Meier (answered callers censored)")
+    upper = float(km["time"].max()) if len(km) else 60.0
+    x = np.linspace(0, max(upper, patience.median) * 1.2, 300)
+    if patience.survival is not None:
+        ax.plot(x, patience.survival(np.maximum(x, 1e-9)), color="#d6604d",
+                label=f"{patience.chosen} fit (mean {patience.mean:.0f} s)")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("time waiting, s")
+    ax.set_ylabel("share of callers still waiting")
+    ax.legend(fontsize="small")
+    ax.set_title("Caller patience", fontsize="medium")
+    return fig
+
+
+def _backtest_figure(fitted: Fit) -> Figure:
+    fig, ax = _figure()
+    assert fitted.backtest is not None
+    table = fitted.backtest.table
+    rows = table[(table["figure"] == "calls") & (table["scope"] != "pilot")
+                 & table["inside"].notna()]
+    x = np.arange(len(rows))
+    ax.bar(x, rows["mean"], color="#c6dbef", label="simulated mean")
+    ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["low"], rows["high"] - rows["mean"]],
+                fmt="none", ecolor="#3182bd", capsize=3, label="95 % prediction interval")
+    colours = ["#333333" if bool(i) else "#d6604d" for i in rows["inside"]]
+    ax.scatter(x, rows["observed"], color=colours, zorder=3, label="observed")
+    ax.set_xticks(x, rows["scope"], rotation=45)
+    ax.set_ylabel("calls in the held-out period")
+    ax.legend(fontsize="small")
+    ax.set_title("Back-test: calls by clock hour", fontsize="medium")
+    return fig
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    atomic_write(path, lambda p: table.to_csv(p, index=False))
+
+
+def write_fit_report(fitted: Fit, out: Path) -> Path:
+    """Write ``report.html`` and ``parameters.csv``, ``settings.csv``, ``traffic.csv``
+    (and ``backtest.csv``) into ``out``; return the report's path."""
+    for name, table in (("parameters", fitted.parameters), ("settings", fitted.settings),
+                        ("traffic", fitted.traffic)):
+        _write_csv(table, out / f"{name}.csv")
+    log = fitted.log
+    pilot = log.calls[log.calls["kind"] == "pilot"]
+    headline = (f"<p class='headline'>{len(pilot)} pilot calls to "
+                f"{html.escape(fitted.scenario.hunt_groups[0].pilot)} from "
+                f"{log.start:%Y-%m-%d} to {log.end:%Y-%m-%d} ({html.escape(log.format)}), "
+                f"{len(fitted.scenario.agents)} members")
+    if fitted.backtest is not None:
+        bt = fitted.backtest
+        headline += (f"; back-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d}: "
+                     f"{bt.share_inside:.0%} of the figures inside the simulation's 95 % "
+                     "intervals")
+    sections = [headline + ".</p>",
+                "<h2>Not in the log: taken as given or assumed</h2>"
+                "<p class='note'>A log cannot tell these; check them before trusting a "
+                "what-if (command line wins over --base, --base over the log, the log over "
+                "an assumption).</p>" + _table(fitted.settings),
+                warnings_section(fitted.warnings),
+                "<h2>Fitted values</h2><p class='note'>Each with its 95 % interval; "
+                "rates from arrivals (answered or not).</p>" + _table(fitted.parameters),
+                "<h2>Traffic</h2>" + _img(_png(_traffic_figure(fitted.traffic)),
+                                          "Calls per hour by weekday and clock hour"),
+                "<h2>Talk time</h2><p class='note'>Families by AIC; the chosen one must pass "
+                "a Kolmogorov-Smirnov test at 1 %, else the empirical distribution is "
+                "used.</p>" + _table(fitted.talk["group"].candidates)
+                + _img(_png(_talk_figure(fitted)), "Talk time: observed and fitted")]
+    if fitted.patience is not None:
+        p = fitted.patience
+        sections.append(
+            "<h2>Caller patience</h2>"
+            f"<p>{p.events} callers hung up, {p.censored} were answered or sent on before "
+            f"their patience ran out (censored). Mean patience {p.mean:.0f} s "
+            f"({p.low:.0f}-{p.high:.0f} s), median {p.median:.0f} s; the abandoned "
+            f"callers' own waits average {p.naive_mean:.0f} s, which is what ignoring the "
+            "censoring would have given.</p>" + _table(p.candidates)
+            + _img(_png(_patience_figure(fitted)), "Kaplan-Meier and fitted survival"))
+    if fitted.answering is not None:
+        table = fitted.answering.drop(columns=["delay_spec"], errors="ignore")
+        sections.append("<h2>Members' rings</h2><p class='note'>p: chance of answering a "
+                        "ring before the time-out (Kaplan-Meier; rings cut short are "
+                        "censored).</p>" + _table(table))
+    if fitted.backtest is not None:
+        bt_table = fitted.backtest.table.dropna(subset=["inside"])
+        _write_csv(bt_table, out / "backtest.csv")
+        flagged = bt_table.assign(flag=np.where(bt_table["inside"].astype(bool), "",
+                                                "OUTSIDE"))
+        sections.append(
+            "<h2>Back-test</h2><p class='note'>The fitted office simulated over the held-out "
+            f"period {fitted.backtest.replications} times; the interval is where one period "
+            "falls 95 % of the time. Expect about one figure in twenty outside by chance."
+            "</p>" + _table(flagged.drop(columns=["inside"]))
+            + _img(_png(_backtest_figure(fitted)), "Observed calls by hour against "
+                                                    "the simulation"))
+    sections.append("<h2>The fitted scenario</h2><pre>"
+                    + html.escape(fitted.to_yaml()) + "</pre>")
+    text = _page(f"Fit of {fitted.source}", sections)
+    return atomic_write(out / "report.html", lambda p: p.write_text(text, encoding="utf-8"))
