@@ -16,14 +16,11 @@ from huntsim.analysis.metrics import (
     weekly_hourly,
 )
 from huntsim.analysis.theory import erlang_b_members, erlang_c_members
-from huntsim.experiments.planning import (
-    check_plan,
-    erlang_members,
-    hour_scenario,
-    parse_target,
-    staffing_by_hour,
-)
+from huntsim.experiments.by_hour import hour_scenario, staffing_by_hour
+from huntsim.experiments.estimate import erlang_members
+from huntsim.experiments.plan_setup import check_plan
 from huntsim.experiments.replications import hour_traffic, replicate, replication_seeds
+from huntsim.experiments.targets import parse_target
 from huntsim.scenario.calendar import WEEKDAYS
 
 WEEKLY = {"mon-fri": {"08:00": "12/h", "10:00": "30/h", "12:00": "18/h", "17:00": "0/h"},

@@ -7,7 +7,7 @@ import pytest
 from huntsim import load_scenario
 from huntsim.analysis.theory import erlang_b
 from huntsim.experiments.estimate import first_estimate
-from huntsim.experiments.planning import parse_target
+from huntsim.experiments.targets import parse_target
 
 VOICEMAIL = [parse_target("voicemail_rate<=5%")]
 

@@ -13,8 +13,9 @@ from huntsim.analysis.catalog import METRICS
 from huntsim.analysis.intervals import mean_interval, paired_difference, unpaired_difference
 from huntsim.analysis.metrics import fairness, hourly
 from huntsim.analysis.theory import erlang_b_members, erlang_c_members
-from huntsim.experiments.planning import KNOWN_METRICS, parse_target, resize_group
+from huntsim.experiments.plan_setup import resize_group
 from huntsim.experiments.replications import replication_seeds
+from huntsim.experiments.targets import KNOWN_METRICS, parse_target
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from strategies import scenarios
 
 from huntsim import load_scenario, simulate
-from huntsim.sim.records import OFFER_RESULTS, OUTCOMES
+from huntsim.analysis.catalog import OUTCOMES
+from huntsim.sim.records import OFFER_RESULTS
 from huntsim.sim.totals import FOLD_BLOCK, WAIT_RESOLUTION_S, RunningTotals
 
 CASES = 120

@@ -350,7 +350,7 @@ def test_compare_varies_the_policy_of_the_group_compared_only() -> None:
 
 
 def test_plan_by_hour_sizes_a_group_that_forwards_on_its_own() -> None:
-    from huntsim.experiments.planning import hour_scenario
+    from huntsim.experiments.by_hour import hour_scenario
 
     scenario = huntsim.load_scenario("scenarios/real_estate_overflow.yaml")
     alone = hour_scenario(scenario, "555-0100", 20 / 3600, [0.0] * 6, 600.0, 3600.0)

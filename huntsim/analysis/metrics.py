@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from huntsim.analysis.catalog import OUTCOMES
 from huntsim.scenario.calendar import WEEK, WEEKDAYS
-from huntsim.sim.records import OUTCOMES
 
 __all__ = [
     "agent_table",

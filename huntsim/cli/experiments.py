@@ -19,10 +19,12 @@ from typing import Any
 import pandas as pd
 
 from huntsim.analysis.catalog import plus_minus_note
-from huntsim.cli.main import print_warnings
+from huntsim.cli.common import print_warnings
 from huntsim.errors import ScenarioError
+from huntsim.experiments.by_hour import HOUR_LENGTH_S
 from huntsim.experiments.comparison import Comparison, compare
-from huntsim.experiments.planning import HOUR_LENGTH_S, StaffingPlan, check_plan, plan
+from huntsim.experiments.plan_setup import check_plan
+from huntsim.experiments.planning import StaffingPlan, plan
 from huntsim.experiments.replications import Measurement, resolve_seed
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.outputs import OutputError, prepare_directory

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from huntsim.errors import ScenarioError
 from huntsim.fit.export import EXPORT_FORMATS, export_log
-from huntsim.fit.logs import FORMATS
+from huntsim.fit.logs.reader import FORMATS
 from huntsim.outputs import OutputError, prepare_directory
 from huntsim.sim.simulation import Result
 
@@ -96,7 +96,7 @@ def run_fit(args: argparse.Namespace) -> int:
     if args.replications < 2:
         raise ScenarioError([f"--replications: {args.replications} must be at least 2"])
     from huntsim.fit.fitting import fit
-    from huntsim.fit.logs import LogError
+    from huntsim.fit.logs.common import LogError
 
     try:
         fitted = fit(args.log, format=args.format, queue=args.queue, pilot=args.pilot,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from huntsim.cli.common import print_warnings
 from huntsim.outputs import OutputError
 
 if TYPE_CHECKING:
@@ -353,12 +354,6 @@ def _failed(error: Exception) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     raise error
-
-
-def print_warnings(warnings: Sequence[str]) -> None:
-    """Print each warning on stderr as ``warning: ...``."""
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -129,7 +129,7 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
     import pandas as pd
 
     from huntsim.analysis.catalog import label, plus_minus_note
-    from huntsim.cli.main import print_warnings
+    from huntsim.cli.common import print_warnings
     from huntsim.errors import ScenarioError
     from huntsim.experiments.replications import Measurement, resolve_seed
     from huntsim.experiments.runner import CheckpointStore

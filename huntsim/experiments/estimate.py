@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from huntsim.analysis.catalog import format_value
-from huntsim.analysis.theory import erlang_b, erlang_c_service_level
+from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
 from huntsim.experiments.replications import hour_traffic
+from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target
 
 if TYPE_CHECKING:
-    from huntsim.experiments.planning import Target
     from huntsim.scenario.model import Scenario
 
-__all__ = ["ErlangEstimate", "first_estimate"]
+__all__ = ["ErlangEstimate", "erlang_members", "first_estimate"]
 
 
 @dataclass(frozen=True)
@@ -209,13 +209,12 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
         The group's pilot.
     targets : sequence of Target
         Targets on outcome rates, the service level and the mean wait are
-        judged (see :func:`huntsim.experiments.planning.erlang_members`); others are not.
+        judged (see :func:`erlang_members`); others are not.
     sizes : sequence of int
         Group sizes for the per-size table.
     threshold_s : float
         Service-level threshold, seconds.
     """
-    from huntsim.experiments.planning import erlang_members
 
     group = scenario.group(pilot)
     members = [scenario.agent(n) for n in group.members]
@@ -244,3 +243,80 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
         pilot_load_erlang=pilot_load, direct_load_erlang=direct_load,
         model="Erlang C" if treatment == "queue" else "Erlang B", members=needed,
         table=table, reasons=_reasons(scenario, pilot))
+
+
+def _theory(metric: str, n: int, load: float, call_s: float, threshold_s: float,
+            treatment: str) -> float | None:
+    """The Erlang figure of ``metric`` for ``n`` members, or ``None`` if it gives none.
+
+    ``treatment`` is what happens to a call finding every member busy: with
+    ``queue``, Erlang C (no abandonment); otherwise Erlang B (blocked calls go
+    to ``voicemail`` or ``busy``, the others are answered at once).
+    """
+    if treatment == "queue":
+        stable = load < n
+        if metric.startswith("service_level"):
+            return erlang_c_service_level(n, load, call_s, threshold_s)
+        if metric == "mean_wait_s":
+            return erlang_c_asa(n, load, call_s)
+        if metric == "answered_rate":
+            return 1.0 if stable else 0.0
+        if metric in ("voicemail_rate", "busy_rate", "no_answer_rate", "abandoned_rate"):
+            return 0.0 if stable else 1.0
+        return None
+    blocking = erlang_b(n, load)
+    if metric in ("answered_rate",) or metric.startswith("service_level"):
+        return 1.0 - blocking
+    if metric in ("voicemail_rate", "busy_rate"):
+        return blocking if metric.startswith(treatment) else 0.0
+    if metric in ("no_answer_rate", "abandoned_rate"):
+        return 0.0
+    return None
+
+
+def erlang_members(load: float, call_s: float, targets: Sequence[Target], treatment: str,
+                   threshold_s: float = DEFAULT_THRESHOLD_S, limit: int = 1_000) -> int | None:
+    """The fewest members that meet every target by Erlang B or C.
+
+    Parameters
+    ----------
+    load : float
+        Offered load, Erlang (calls per second x ``call_s``).
+    call_s : float
+        Mean time a call keeps a member busy (talk and wrap-up), seconds.
+    targets : sequence of Target
+        Targets on outcome rates, the service level and the mean wait are
+        estimated; the others are left to the simulation.
+    treatment : str
+        The group's ``when_all_busy`` treatment: ``queue`` (Erlang C, no
+        abandonment) or ``voicemail`` / ``busy`` (Erlang B).
+    threshold_s : float
+        The service-level threshold, seconds.
+    limit : int
+        The largest group considered.
+
+    Returns
+    -------
+    int or None
+        ``None`` when no target can be estimated (in a queue: the fewest
+        members that keep it stable) or no group up to ``limit`` meets them.
+
+    Examples
+    --------
+    >>> from huntsim.experiments.targets import parse_target
+    >>> erlang_members(5.0, 180.0, [parse_target("voicemail_rate<=0.05")], "voicemail")
+    9
+    >>> erlang_members(10.0, 180.0, [parse_target("service_level_20s>=0.85")], "queue")
+    14
+    """
+    known = [t for t in targets
+             if _theory(t.metric, 1, load, call_s, threshold_s, treatment) is not None]
+    if not known:
+        return math.floor(load) + 1 if treatment == "queue" else None
+    if load <= 0:
+        return 1
+    for n in range(1, limit + 1):
+        values = [_theory(t.metric, n, load, call_s, threshold_s, treatment) for t in known]
+        if all(v is not None and t.met(v) for t, v in zip(known, values, strict=True)):
+            return n
+    return None

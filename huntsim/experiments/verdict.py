@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -29,10 +29,25 @@ from huntsim.analysis.catalog import format_difference, metric
 from huntsim.analysis.intervals import mean_interval, paired_difference
 
 if TYPE_CHECKING:
-    from huntsim.experiments.comparison import Comparison
+    from huntsim.scenario.model import Scenario
 
 __all__ = ["BETTER", "NEGLIGIBLE", "NO_DIFFERENCE", "WORSE", "Verdict", "conclude",
            "key_metrics"]
+
+class Compared(Protocol):
+    """What a verdict reads of a comparison (:class:`huntsim.Comparison` has it all)."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def policies(self) -> tuple[str, ...]: ...
+    @property
+    def replications(self) -> int: ...
+    @property
+    def threshold_s(self) -> float: ...
+    @property
+    def raw(self) -> pd.DataFrame: ...
+
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference"
 BASELINE = "baseline"
@@ -211,13 +226,14 @@ def _judge(name: str, low: float, high: float) -> str:
     return BETTER if direction else WORSE
 
 
-def conclude(comparison: Comparison, group: str | None = None) -> Verdict:
+def conclude(comparison: Compared, group: str | None = None) -> Verdict:
     """Judge every policy of ``comparison`` against the group's configured policy.
 
     Parameters
     ----------
     comparison : Comparison
-        From :func:`huntsim.compare`.
+        From :func:`huntsim.compare` (anything with its ``scenario``, ``policies``,
+        ``replications``, ``threshold_s`` and ``raw``; see :class:`Compared`).
     group : str, optional
         The pilot to judge; default the scenario's first hunt group.
 

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from huntsim.fit.backtest import BackTest
     from huntsim.fit.export import EXPORT_FORMATS, export_cdr_csv, export_log, export_queue_log
     from huntsim.fit.fitting import Fit, fit
-    from huntsim.fit.logs import FORMATS, LogData, LogError, read_log
+    from huntsim.fit.logs.common import LogData, LogError
+    from huntsim.fit.logs.reader import FORMATS, read_log
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -49,10 +50,10 @@ _WHERE = {
     "export_queue_log": "huntsim.fit.export",
     "Fit": "huntsim.fit.fitting",
     "fit": "huntsim.fit.fitting",
-    "FORMATS": "huntsim.fit.logs",
-    "LogData": "huntsim.fit.logs",
-    "LogError": "huntsim.fit.logs",
-    "read_log": "huntsim.fit.logs",
+    "FORMATS": "huntsim.fit.logs.reader",
+    "LogData": "huntsim.fit.logs.common",
+    "LogError": "huntsim.fit.logs.common",
+    "read_log": "huntsim.fit.logs.reader",
 }
 
 

@@ -45,7 +45,8 @@ from huntsim.fit.inference import (
     rough_answering,
     wrap_up_gaps,
 )
-from huntsim.fit.logs import FORMATS, LogData, LogError, read_log
+from huntsim.fit.logs.common import LogData, LogError
+from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
 from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form

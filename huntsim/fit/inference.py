@@ -20,7 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from huntsim.fit.logs import LogData
+from huntsim.fit.logs.common import LogData
 from huntsim.fit.times import empirical_values, fit_times
 from huntsim.fit.traffic import WEEKDAYS
 

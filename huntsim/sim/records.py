@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from huntsim.analysis.catalog import OUTCOMES
+
 __all__ = [
     "ABSENCES",
     "CALL_KINDS",
     "OFFER_RESULTS",
-    "OUTCOMES",
     "Absence",
     "CallLog",
     "Outcome",
@@ -29,15 +30,13 @@ __all__ = [
     "RingResult",
 ]
 
-OUTCOMES: tuple[str, ...] = (
-    "answered", "voicemail", "busy", "no_answer", "abandoned", "forwarded")
 OFFER_RESULTS: tuple[str, ...] = ("answered", "no_answer", "caller_hung_up", "answered_elsewhere")
 CALL_KINDS: tuple[str, ...] = ("pilot", "direct")
 ABSENCES: tuple[str, ...] = ("logged_out", "away", "not_ready")
 
 
 class Outcome:
-    """Codes of :data:`OUTCOMES`, as stored."""
+    """Codes of :data:`huntsim.analysis.catalog.OUTCOMES`, as stored."""
 
     ANSWERED = 0
     VOICEMAIL = 1

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from huntsim.analysis.catalog import OUTCOMES
 from huntsim.analysis.metrics import occupancy, summary_frame
-from huntsim.sim.records import ABSENCES, OUTCOMES, CallLog, Outcome, RingResult
+from huntsim.sim.records import ABSENCES, CallLog, Outcome, RingResult
 
 __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 

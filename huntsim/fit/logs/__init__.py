@@ -1,18 +1,20 @@
-"""Readers of PBX logs, one module per format, all into one :class:`LogData`."""
+"""Readers of PBX logs, one module per format, all into one :class:`LogData`.
+
+:func:`read_log` (in :mod:`~huntsim.fit.logs.reader`) picks the reader by format. The
+names load on first use (PEP 562), so this face imports nothing when it runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from huntsim.fit.logs.cdr_csv import read_cdr_csv
-from huntsim.fit.logs.common import LogData, LogError, LogWarnings
-from huntsim.fit.logs.csv_map import read_csv_log
-from huntsim.fit.logs.queue_log import read_queue_log
-
-FORMATS: tuple[str, ...] = ("asterisk-queue-log", "asterisk-cdr-csv", "csv")
-"""The log formats :func:`huntsim.fit.read_log` reads."""
+if TYPE_CHECKING:
+    from huntsim.fit.logs.cdr_csv import read_cdr_csv
+    from huntsim.fit.logs.common import LogData, LogError, LogWarnings
+    from huntsim.fit.logs.csv_map import read_csv_log
+    from huntsim.fit.logs.queue_log import read_queue_log
+    from huntsim.fit.logs.reader import FORMATS, read_log
 
 __all__ = [
     "FORMATS",
@@ -25,37 +27,22 @@ __all__ = [
     "read_queue_log",
 ]
 
+_WHERE = {
+    "FORMATS": "huntsim.fit.logs.reader",
+    "read_log": "huntsim.fit.logs.reader",
+    "LogData": "huntsim.fit.logs.common",
+    "LogError": "huntsim.fit.logs.common",
+    "LogWarnings": "huntsim.fit.logs.common",
+    "read_cdr_csv": "huntsim.fit.logs.cdr_csv",
+    "read_csv_log": "huntsim.fit.logs.csv_map",
+    "read_queue_log": "huntsim.fit.logs.queue_log",
+}
 
-def read_log(path: str | Path, format: str, queue: str | None = None,
-             pilot: str | None = None, tz: str | None = None,
-             columns: str | Path | Mapping[str, Any] | None = None) -> LogData:
-    """Read a log of ``format`` into the normalised tables (see :class:`LogData`).
 
-    Parameters
-    ----------
-    path : path
-        The log file.
-    format : str
-        One of :data:`FORMATS`.
-    queue, pilot : str, optional
-        Which queue (queue_log) or pilot number (the others) to read.
-    tz : str, optional
-        The office's time zone (for queue_log's epoch times).
-    columns : str, path or mapping, optional
-        The column mapping of the ``csv`` format.
-
-    Raises
-    ------
-    LogError
-        For an unknown format, a missing file, or a log with nothing usable.
-    """
-    if format == "asterisk-queue-log":
-        return read_queue_log(path, queue=queue or pilot, tz=tz)
-    if format == "asterisk-cdr-csv":
-        return read_cdr_csv(path, pilot=pilot or queue, tz=tz)
-    if format == "csv":
-        if columns is None:
-            raise LogError("--columns: the csv format needs a column mapping "
-                           "(e.g. arrival=Start,answer=Answered)")
-        return read_csv_log(path, columns, pilot=pilot or queue, tz=tz)
-    raise LogError(f"--format: {format!r} is not a log format; choose from {', '.join(FORMATS)}")
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use (PEP 562)."""
+    if name not in _WHERE:
+        raise AttributeError(f"module 'huntsim.fit.logs' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,254 @@
+"""Staffing by hour: for each hour of the week with traffic, the fewest logged-in members
+that meet the targets at that hour's rate, the table a planner turns into shifts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from huntsim.experiments.estimate import erlang_members
+from huntsim.experiments.plan_setup import PlanSetup, resize_group
+from huntsim.experiments.replications import (
+    Measurement,
+    RunTask,
+    hour_traffic,
+    interval_table,
+    replication_seeds,
+    run_measurements,
+)
+from huntsim.experiments.runner import CheckpointStore
+from huntsim.scenario.arrivals import Poisson, Profile
+from huntsim.scenario.model import HuntGroup, Scenario
+from huntsim.sim.simulation import MIN_WARMUP_CALL_TIMES
+
+__all__ = ["HOUR_LENGTH_S", "HOUR_WARMUP_S", "hour_scenario", "staffing_by_hour"]
+
+HOUR_LENGTH_S = 12 * 3600.0
+"""Reported length of each run of one hour's traffic (staffing by hour), seconds."""
+
+
+HOUR_WARMUP_S = 3600.0
+"""Least warm-up of each run of one hour's traffic (longer for long calls), seconds."""
+
+
+def _call_time(scenario: Scenario, group: HuntGroup) -> float:
+    """Mean time a call keeps a member of ``group`` busy: talk and wrap-up, seconds."""
+    members = [scenario.agent(n) for n in group.members]
+    return sum(a.talk_time.mean + a.wrap_up.mean for a in members) / len(members)
+
+
+def hour_scenario(scenario: Scenario, pilot: str, rate: float, direct: Sequence[float],
+                  warmup_s: float = HOUR_WARMUP_S,
+                  length_s: float = HOUR_LENGTH_S) -> Scenario:
+    """One hour's traffic as a steady state: the group alone, fed at a constant rate.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The office, its group already at the size to try.
+    pilot : str
+        The group's pilot.
+    rate : float
+        Pilot calls per second (Poisson).
+    direct : sequence of float
+        Direct calls per second to each member, in list order (0: none).
+    warmup_s, length_s : float
+        Warm-up and reported length of the run, seconds.
+
+    Returns
+    -------
+    Scenario
+        Only the group and its members; every member always logged in (no
+        ``schedule``), the pilot always open (no ``open``, ``after_hours``),
+        ``start`` Monday 00:00. Answer probability, delays, talk, wrap-up,
+        ``away``, ``after_missed``, the caller's patience and ring cycle stay
+        as they are.
+    """
+    group = scenario.group(pilot)
+    agents = []
+    for number, per_second in zip(group.members, direct, strict=True):
+        stream = Poisson.model_construct(rate=per_second) if per_second > 0 else None
+        agents.append(scenario.agent(number).model_copy(
+            update={"schedule": None, "direct_calls": stream}))
+    arrivals = Poisson.model_construct(rate=rate)
+    # the group alone: its forwards lead to groups that are not simulated here
+    alone = group.model_copy(update={"open": None, "after_hours": None, "arrivals": arrivals,
+                                     "forward": None})
+    return scenario.replace(agents=tuple(agents), hunt_groups=(alone,), start=0.0,
+                            warmup=warmup_s, duration=warmup_s + length_s)
+
+
+def _next_size(sizes: Sequence[int], known: dict[int, bool], first: int,
+               ) -> tuple[bool, int | None]:
+    """``(done, size)``: the answer when done (``None``: no size is enough), else the size
+    to simulate next. ``known`` says for each size simulated whether it met the targets."""
+    met = [s for s in sizes if known.get(s) is True]
+    if met:
+        i = sizes.index(met[0])
+        if i == 0 or known.get(sizes[i - 1]) is False:
+            return True, met[0]
+        return False, sizes[i - 1]
+    failed = [s for s in sizes if known.get(s) is False]
+    if not failed:
+        return False, first
+    i = sizes.index(failed[-1])
+    if i == len(sizes) - 1:
+        return True, None
+    return False, sizes[i + 1]
+
+
+def staffing_by_hour(
+    setup: PlanSetup,
+    replications: int = 10,
+    length_s: float = HOUR_LENGTH_S,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[Measurement] | None = None,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """For each hour with traffic, the fewest logged-in members that meet every target.
+
+    Each hour of the week in which the group is open and has pilot traffic
+    (from its weekly arrivals, or its profile or rate; without a calendar,
+    each hour of the day) is simulated as a steady state: the hour's mean
+    rate as a constant Poisson rate, every member logged in, the group alone
+    (see :func:`hour_scenario`), a warm-up of at least :data:`HOUR_WARMUP_S`
+    and ``length_s`` reported. Members' direct calls keep that hour's rate.
+    Hours with the same rates share their runs. The search starts at the
+    Erlang estimate and steps through ``setup.sizes`` to the fewest members
+    whose means meet every target, with the same replication seeds at every
+    size and hour (common random numbers).
+
+    Parameters
+    ----------
+    setup : PlanSetup
+        From :func:`check_plan`: the group, targets, sizes, policies, seed.
+    replications : int
+        Runs per hour's traffic, size and policy.
+    length_s : float
+        Reported length of each run, seconds.
+    jobs, scheduler, progress, store
+        See :func:`huntsim.experiments.runner.run_tasks`.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per policy and hour, in week order: ``policy, weekday, hour``
+        (``weekday`` is ``mon`` ... ``sun``, or ``daily`` for a scenario
+        without a calendar), ``rate_per_hour`` (pilot calls per open hour),
+        ``offered_load_erlang`` (that times the mean talk and wrap-up),
+        ``erlang_estimate`` (:func:`erlang_members`), ``members_needed``
+        (missing when no size tried is enough), then the mean of each target
+        metric at that size (at the largest size when none is enough).
+    warnings : tuple of str
+        Where a busier hour came out needing fewer members than a quieter one
+        (noise near a target).
+    """
+    base, pilot, sizes = setup.scenario, setup.group, list(setup.sizes)
+    group = base.group(pilot)
+    day_s = (group.arrivals.period if isinstance(group.arrivals, Profile)
+             and group.arrivals.period else None)
+    traffic = hour_traffic(base, group.arrivals, group.open)
+    traffic = traffic[(traffic["rate_per_hour"] > 0) & (traffic["open_s"] > 0)]
+    biggest = resize_group(base, pilot, sizes[-1])
+    direct = []
+    for number in biggest.group(pilot).members:
+        stream = biggest.agent(number).direct_calls
+        by_slot = hour_traffic(biggest, stream, group.open, day_s).set_index("slot")
+        direct.append(by_slot["rate_per_hour"].reindex(traffic["slot"]).fillna(0.0).to_numpy())
+    keys = [(round(float(rate), 9), tuple(round(float(d[k]), 9) for d in direct))
+            for k, rate in enumerate(traffic["rate_per_hour"])]
+    cases = list(dict.fromkeys(keys))
+    call_s = _call_time(base, group)
+    warmup_s = max(HOUR_WARMUP_S, MIN_WARMUP_CALL_TIMES * call_s)
+    treatment = group.all_busy_treatment
+    estimates = [erlang_members(rate / 3600.0 * call_s, call_s, setup.targets, treatment,
+                                setup.threshold_s) for rate, _ in cases]
+    seeds = replication_seeds(setup.seed, replications)
+    resized = {size: resize_group(base, pilot, size) for size in sizes}
+    known: dict[tuple[str, int], dict[int, bool]] = {}
+    means: dict[tuple[str, int, int], dict[str, float]] = {}
+    answers: dict[tuple[str, int], int | None] = {}
+    first = []  # where each search starts: the Erlang estimate, or just above the load
+    for estimate, (rate, _) in zip(estimates, cases, strict=True):
+        start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1
+        first.append(min((s for s in sizes if s >= start), default=sizes[-1]))
+    while len(answers) < len(cases) * len(setup.policies):
+        tasks: list[RunTask] = []
+        for policy in setup.policies:
+            for c, (rate, rates) in enumerate(cases):
+                if (policy, c) in answers:
+                    continue
+                done, size = _next_size(sizes, known.setdefault((policy, c), {}), first[c])
+                if done:
+                    answers[policy, c] = size
+                    continue
+                assert size is not None
+                scenario = hour_scenario(resized[size], pilot, rate / 3600.0,
+                                         [r / 3600.0 for r in rates[:size]], warmup_s,
+                                         length_s).with_policy(policy)
+                tasks.extend(
+                    RunTask(f"by-hour_policy-{policy}_case-{c:03d}_members-{size:03d}"
+                            f"_rep-{i:04d}", scenario, s, setup.threshold_s,
+                            (("policy", policy), ("case", c), ("members", size),
+                             ("replication", i)))
+                    for i, s in enumerate(seeds))
+        if not tasks:
+            break
+        runs = run_measurements(tasks, ["policy", "case", "members", "replication"], jobs,
+                                scheduler, progress, store)
+        raw = runs.metrics[runs.metrics["group"] == pilot]
+        found = interval_table(raw, ["policy", "case", "members", "metric"])
+        simulated = set()
+        found_columns = (found["policy"].astype(str).tolist(), found["case"].astype(int).tolist(),
+                   found["members"].astype(int).tolist(), found["metric"].astype(str).tolist(),
+                   found["mean"].astype(float).tolist())
+        for policy, c, size, metric, mean in zip(*found_columns, strict=True):
+            means.setdefault((policy, c, size), {})[metric] = mean
+            simulated.add((policy, c, size))
+        for policy, c, size in simulated:
+            known[policy, c][size] = all(t.met(means[policy, c, size].get(t.metric, math.nan))
+                                         for t in setup.targets)
+    metrics = list(dict.fromkeys(t.metric for t in setup.targets))
+    rows = []
+    for policy in setup.policies:
+        for key, (_, row) in zip(keys, traffic.iterrows(), strict=True):
+            c = cases.index(key)
+            needed = answers[policy, c]
+            at = means.get((policy, c, needed if needed is not None else sizes[-1]), {})
+            rows.append({
+                "policy": policy, "weekday": row["weekday"], "hour": int(row["hour"]),
+                "rate_per_hour": float(row["rate_per_hour"]),
+                "offered_load_erlang": float(row["rate_per_hour"]) / 3600.0 * call_s,
+                "erlang_estimate": estimates[c], "members_needed": needed,
+                **{m: at.get(m, math.nan) for m in metrics},
+            })
+    columns = ["policy", "weekday", "hour", "rate_per_hour", "offered_load_erlang",
+               "erlang_estimate", "members_needed", *metrics]
+    table = pd.DataFrame(rows, columns=columns)
+    for column in ("erlang_estimate", "members_needed"):
+        table[column] = table[column].astype("Int64")
+    return table, _noisy_hours(cases, answers, setup.policies, sizes)
+
+
+def _noisy_hours(cases: Sequence[tuple[float, tuple[float, ...]]],
+                 answers: dict[tuple[str, int], int | None], policies: Sequence[str],
+                 sizes: Sequence[int]) -> tuple[str, ...]:
+    """Warnings where more pilot traffic (same direct calls) came out needing fewer members."""
+    warnings = []
+    for policy in policies:
+        for a, (rate_a, direct_a) in enumerate(cases):
+            for b, (rate_b, direct_b) in enumerate(cases):
+                need_a = answers[policy, a]
+                need_b = answers[policy, b]
+                need_a = sizes[-1] + 1 if need_a is None else need_a
+                need_b = sizes[-1] + 1 if need_b is None else need_b
+                if direct_a == direct_b and rate_a < rate_b and need_a > need_b:
+                    warnings.append(
+                        f"staffing by hour ({policy}): {rate_b:.3g} calls/h came out needing "
+                        f"{need_b} members but {rate_a:.3g} calls/h {need_a}; the runs are "
+                        "too noisy near a target: add replications or lengthen the runs")
+    return tuple(warnings)
