@@ -50,6 +50,7 @@ __all__ = [
     "label",
     "metric",
     "plus_minus_note",
+    "policy_label",
     "suggest",
 ]
 
@@ -61,6 +62,21 @@ an index without unit (e.g. Jain's), or another ratio (with its own unit)."""
 OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned",
                              "forwarded")
 """How a call can end, in the order tables list them."""
+
+_POLICY_LABELS: dict[str, str] = {
+    "regular": "Regular", "circular": "Circular", "simultaneous": "Simultaneous",
+    "uniform": "Uniform", "weighted": "Weighted", "staggered": "Staggered",
+}
+
+
+def policy_label(policy: str) -> str:
+    """How a hunt policy is named to people: the one label of each policy.
+
+    >>> policy_label("simultaneous")
+    'Simultaneous'
+    """
+    return _POLICY_LABELS.get(policy, policy.replace("_", " ").capitalize())
+
 
 _OUTCOME_WORDS: dict[str, tuple[str, str, bool | None]] = {
     # outcome: (label, what happened, higher is better)

@@ -323,6 +323,14 @@ class Scenario(_Model):
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
 
+    def timeout_s(self, group: HuntGroup) -> float:
+        """How long a member of ``group`` rings before the call moves on, seconds.
+
+        ``no_answer_rings`` ring cycles of ``ring_cycle`` seconds: the one place
+        the time-out is computed.
+        """
+        return group.no_answer_rings * self.ring_cycle
+
     def redial_of(self, group: HuntGroup) -> Redial | None:
         """The redial behaviour of the group's callers (its own, else the scenario's)."""
         return group.redial if group.redial is not None else self.redial
