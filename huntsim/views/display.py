@@ -12,9 +12,7 @@ Matplotlib is imported only when a figure is drawn.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -23,9 +21,9 @@ import pandas as pd
 
 from huntsim.analysis.catalog import OUTCOMES, format_value, label, metric, plus_minus_note
 from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
+from huntsim.views.html import SCOPE, figure_img, scoped_style
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
     from huntsim.experiments.comparison import Comparison
     from huntsim.experiments.planning import StaffingPlan
@@ -39,7 +37,6 @@ __all__ = [
     "decision_html",
     "decision_table",
     "erlang_estimate",
-    "figure_img",
     "human_duration",
     "plan_html",
     "plan_table",
@@ -56,16 +53,6 @@ _UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("se
 RESULT_METRICS = ("offered", "answered_rate", "voicemail_rate", "abandoned_rate",
                   "service_level_20s", "mean_wait_s", "p90_wait_s", "after_hours")
 """The figures a run's summary shows, per scope (hunt group, direct calls)."""
-
-_STYLE = (
-    "<style>.huntsim-view table{border-collapse:collapse;font-size:0.9em}"
-    ".huntsim-view th,.huntsim-view td{border:1px solid #ddd;padding:2px 6px;text-align:right}"
-    ".huntsim-view th{background:#f4f4f4}.huntsim-view .better{color:#1e7a5f}"
-    ".huntsim-view .worse{color:#b03a2e}.huntsim-view .same{color:#666}"
-    ".huntsim-view .best{font-weight:bold}.huntsim-view .note{color:#555;font-size:0.9em}"
-    "</style>"
-)
-
 
 def human_duration(seconds: float) -> str:
     """A length of time in the largest whole units, at most two of them.
@@ -158,14 +145,6 @@ def simulated(scenario: Scenario, runs: str | None = None,
     return lines
 
 
-def figure_img(fig: Figure, alt: str, dpi: int = 100) -> str:
-    """An ``<img>`` tag holding the figure as an inline PNG (base64), no file."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-
-
 def _text_table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     return ["  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
@@ -211,7 +190,7 @@ def result_html(result: Result) -> str:
                          if str(name).removesuffix("_rate") in OUTCOMES])
     fig = outcome_figure(rows)
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
-    return (f"{_STYLE}<div class='huntsim-view'><p><b>Result</b>: "
+    return (f"{scoped_style()}<div class='{SCOPE}'><p><b>Result</b>: "
             f"{html.escape(human_duration(result.window_s))} of the "
             f"{html.escape(result.scenario.name)} (seed {result.seed}), "
             f"{len(result.scenario.agents)} agents. Tables: "
@@ -331,7 +310,7 @@ def comparison_html(comparison: Comparison, group: str | None = None) -> str:
     """A comparison for Jupyter: the decision table, the verdict and the forest plot."""
     verdict = conclude(comparison, group)
     count = len(comparison.policies)
-    parts = [f"{_STYLE}<div class='huntsim-view'><p><b>Comparison</b> of "
+    parts = [f"{scoped_style()}<div class='{SCOPE}'><p><b>Comparison</b> of "
              f"{count} {'policy' if count == 1 else 'policies'} on the "
              f"{html.escape(comparison.scenario.name)}, pilot "
              f"{html.escape(verdict.group)}: {comparison.replications} replications of "
@@ -414,7 +393,7 @@ def plan_html(staffing: StaffingPlan) -> str:
         plot_staffing_curve(staffing.curve, target.metric, target.value,
                             erlang_estimate(staffing, target.metric), ax=ax)
     answer = "".join(f"<li>{html.escape(line)}</li>" for line in staffing.answer().splitlines())
-    return (f"{_STYLE}<div class='huntsim-view'><p><b>StaffingPlan</b> for pilot "
+    return (f"{scoped_style()}<div class='{SCOPE}'><p><b>StaffingPlan</b> for pilot "
             f"{html.escape(staffing.group)} of the "
             f"{html.escape(staffing.scenario.name)}: targets "
             f"{html.escape(targets_text(staffing))}; "

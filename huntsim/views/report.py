@@ -6,12 +6,9 @@ browser with no network and no other files.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +33,14 @@ from huntsim.views.display import (
     targets_text,
     verdict_differences,
 )
+from huntsim.views.html import (
+    img,
+    new_figure,
+    page,
+    save_figures,
+    warnings_section,
+    write_csv,
+)
 from huntsim.views.plots import (
     differences_figure,
     outcome_figure,
@@ -46,7 +51,7 @@ from huntsim.views.plots import (
     plot_week_heatmap,
 )
 
-__all__ = ["write_comparison", "write_plan"]
+__all__ = ["scenario_summary", "warnings_section", "write_comparison", "write_plan"]
 
 HEADLINE_METRICS = (
     "offered", "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate",
@@ -54,59 +59,11 @@ HEADLINE_METRICS = (
     "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
 )
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
-h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
-.headline { font-size: 1.2em; background: #eef6f5; padding: 0.8em 1em; border-radius: 6px; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f4f4f4; } figure { margin: 1em 0; } img { max-width: 100%; }
-.note { color: #555; font-size: 0.9em; }
-.warnings { background: #fff4e5; border-left: 4px solid #e9a23b; padding: 0.6em 1em 0.6em 2em; }
-table.decision td { text-align: center; } table.decision small { color: #555; }
-td.better { background: #e3f4ee; } td.worse { background: #fbe7e4; } td.best { font-weight: bold; }
-tr:has(b) th { background: #d9efe9; }
-details { margin: 0.8em 0; } summary { cursor: pointer; color: #245; }
-figcaption { max-width: 900px; }
-"""
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
-
-
-def _figure() -> tuple[Figure, Axes]:
-    """A figure outside pyplot: nothing leaks into a notebook's figures or backend."""
-    fig = Figure(figsize=(7.5, 4))
-    return fig, fig.add_subplot()
-
-
 def _week_figure(rows: int, columns: int) -> tuple[Figure, list[list[Axes]]]:
     """A figure of weekday x hour heat maps, ``rows`` x ``columns`` panels."""
     fig = Figure(figsize=(6.5 * columns, 0.6 + 2.4 * rows), layout="constrained")
     axes = fig.subplots(rows, columns, squeeze=False)
     return fig, [list(row) for row in axes]
-
-
-def _save_figures(figures: dict[str, Figure], out: Path) -> dict[str, bytes]:
-    images = {}
-    for name, fig in figures.items():
-        data = _png(fig)
-        atomic_write(out / f"{name}.png", partial(_write_bytes, data=data))
-        images[name] = data
-    return images
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
-def _img(data: bytes, caption: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption class='note'>{html.escape(caption)}</figcaption></figure>")
 
 
 def scenario_summary(scenario: Scenario) -> str:
@@ -150,23 +107,6 @@ def scenario_summary(scenario: Scenario) -> str:
     )
 
 
-def warnings_section(warnings: Sequence[str]) -> str:
-    """The runs' warnings as an HTML section; empty when there are none."""
-    if not warnings:
-        return ""
-    items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-    return ("<h2>Warnings</h2><p class='note'>Read the figures below with these in mind."
-            f"</p><ul class='warnings'>{items}</ul>")
-
-
-def _page(title: str, sections: Sequence[str]) -> str:
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>{''.join(sections)}"
-            "<p class='note'>Made by huntsim. Intervals are 95 % Student-t intervals over "
-            "independent replications.</p></body></html>")
-
-
 def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     """A table as text for reading: each column in its metric's unit, headed by its label."""
     names = names or {}
@@ -187,10 +127,6 @@ def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
 
 def _of_group(table: pd.DataFrame, group: str) -> pd.DataFrame:
     return table[table["group"] == group]
-
-
-def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, lambda p: table.to_csv(p, index=False))
 
 
 def _labelled(table: pd.DataFrame, policies: Sequence[str], metrics: Sequence[str],
@@ -251,11 +187,11 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     member load. One self-contained HTML file: figures inline, no network.
     """
     group = group or comparison.scenario.hunt_groups[0].pilot
-    _write_csv(comparison.table, out / "comparison.csv")
-    _write_csv(comparison.differences, out / "differences.csv")
-    _write_csv(comparison.members, out / "members.csv")
-    _write_csv(comparison.hourly, out / "hourly.csv")
-    _write_csv(comparison.raw, out / "replications.csv")
+    write_csv(comparison.table, out / "comparison.csv")
+    write_csv(comparison.differences, out / "differences.csv")
+    write_csv(comparison.members, out / "members.csv")
+    write_csv(comparison.hourly, out / "hourly.csv")
+    write_csv(comparison.raw, out / "replications.csv")
     one = {name: _of_group(getattr(comparison, name), group)
            for name in ("table", "members", "waits", "hourly", "differences")}
     verdict = conclude(comparison, group)
@@ -269,21 +205,21 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
         "member_load": lambda ax: plot_member_load(one["members"], ax=ax),
     }
     for name, draw in drawings.items():
-        fig, ax = _figure()
+        fig, ax = new_figure()
         draw(ax)
         figures[name] = fig
     figures.update(_hourly_figures(one["hourly"], comparison.level_metric))
     journeys = (journey_table(comparison.table, group)
                 if uses_routing(comparison.scenario) else None)
     if journeys is not None:
-        fig, ax = _figure()
+        fig, ax = new_figure()
         plot_journeys(journeys, ax)
         figures["callers"] = fig
     weekly = "weekday" in comparison.hourly.columns
     if weekly:
         figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
                                                          comparison.level_metric)
-    images = _save_figures(figures, out)
+    images = save_figures(figures, out)
     metrics = [comparison.level_metric, *HEADLINE_METRICS]
     if weekly:
         metrics.append("after_hours")
@@ -316,7 +252,7 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     if "differences" in images:
         sections += [
             f"<h2>Differences from {html.escape(verdict.baseline.capitalize())}</h2>",
-            _img(images["differences"], "Paired difference from the baseline per key metric: "
+            img(images["differences"], "Paired difference from the baseline per key metric: "
                  "dot the mean over the replications, line its 95 % interval. Green: "
                  "significantly better, red: significantly worse, grey: no significant "
                  "difference."),
@@ -327,18 +263,18 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
         ]
     sections += [
         "<h2>What happened to the calls</h2>",
-        _img(images["outcomes"], "Share of pilot calls per outcome and policy, each panel "
+        img(images["outcomes"], "Share of pilot calls per outcome and policy, each panel "
              "on its own scale; the lines are 95 % intervals."),
         "<h2>By hour</h2>",
-        _img(images["hourly"], "Service level by hour, and the calls offered (grey bars)"
+        img(images["hourly"], "Service level by hour, and the calls offered (grey bars)"
              + ("; only the hours with calls, against weekday and clock time." if weekly
                 else ".")),
-        _img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
+        img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
     ]
     if journeys is not None:
         sections += [
             "<h2>Where callers end: redials and forwards</h2>",
-            _img(images["callers"], "Callers who dialled the pilot, by policy: answered at "
+            img(images["callers"], "Callers who dialled the pilot, by policy: answered at "
                  "their first attempt, answered after calling again (or by the group the "
                  "call was forwarded to), or never answered."),
             _labelled(one["table"], comparison.policies,
@@ -346,20 +282,20 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
                       ).to_html(border=0),
         ]
     if weekly:
-        sections.append(_img(
+        sections.append(img(
             images["hourly_heatmap"],
             "Service level and voicemail share (%) by weekday and clock hour, per policy; "
             "calls after hours are left out. Blank: no calls in that hour."))
     sections += [
         "<h2>Waits and member load</h2>",
-        _img(images["wait_ecdf"], "Wait to answer (answered calls)."),
-        _img(images["member_load"], "Share of the group's talk time per member; the dotted "
+        img(images["wait_ecdf"], "Wait to answer (answered calls)."),
+        img(images["member_load"], "Share of the group's talk time per member; the dotted "
              "line is an even share."),
         "<h2>All figures</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))}</p>",
         _labelled(one["table"], comparison.policies, metrics).to_html(border=0),
     ]
-    report = _page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
+    report = page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
 
 
@@ -384,15 +320,15 @@ def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
 
 def write_plan(staffing: StaffingPlan, out: Path) -> Path:
     """Write a staffing plan's tables, figures and ``report.html`` into ``out``."""
-    _write_csv(staffing.curve, out / "staffing_curve.csv")
-    _write_csv(staffing.recommendation, out / "recommendation.csv")
-    _write_csv(staffing.erlang, out / "erlang_estimate.csv")
-    _write_csv(staffing.raw, out / "replications.csv")
+    write_csv(staffing.curve, out / "staffing_curve.csv")
+    write_csv(staffing.recommendation, out / "recommendation.csv")
+    write_csv(staffing.erlang, out / "erlang_estimate.csv")
+    write_csv(staffing.raw, out / "replications.csv")
     if staffing.by_hour is not None:
-        _write_csv(staffing.by_hour, out / "by_hour.csv")
+        write_csv(staffing.by_hour, out / "by_hour.csv")
     figures: dict[str, Figure] = {}
     for target in staffing.targets:
-        fig, ax = _figure()
+        fig, ax = new_figure()
         plot_staffing_curve(staffing.curve, target.metric, target.value,
                             erlang_estimate(staffing, target.metric), ax=ax)
         figures[f"staffing_{target.metric}"] = fig
@@ -404,7 +340,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
             plot_week_heatmap(by_hour[by_hour["policy"] == policy], "members_needed", ax=ax,
                               title=f"{policy.capitalize()}: members needed", cmap="YlOrRd")
         figures["staffing_by_hour"] = fig
-    images = _save_figures(figures, out)
+    images = save_figures(figures, out)
     targets = targets_text(staffing, " and ")
     per_run = staffing.curve[(staffing.curve["metric"] == "offered")
                              & (staffing.curve["members"] == staffing.sizes[-1])]["mean"]
@@ -432,7 +368,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         "<h2>Staffing curve</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>",
         plan_table(staffing).to_html(border=0),
-        *(_img(data, f"Staffing curve with 95 % bands: "
+        *(img(data, f"Staffing curve with 95 % bands: "
                f"{label(name.removeprefix('staffing_'))}; dotted: the target.")
           for name, data in images.items() if name != "staffing_by_hour"),
         "<h2>Erlang estimates</h2><p class='note'>The textbook formulas beside the "
@@ -444,7 +380,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
     ]
     if by_hour is not None:
         sections.extend(_by_hour_section(staffing, by_hour, images["staffing_by_hour"]))
-    report = _page(f"Capacity plan: {staffing.scenario.name}", sections)
+    report = page(f"Capacity plan: {staffing.scenario.name}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
 
 
@@ -458,7 +394,7 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
         "hour's rate as a steady state (every member logged in, the group alone), in "
         "brackets the Erlang estimate. '&gt;N': no size tried was enough. Turn this table "
         "into shifts; the full table is in by_hour.csv.</p>",
-        _img(image, "Members needed by weekday and clock hour (08 = 08:00-09:00)."),
+        img(image, "Members needed by weekday and clock hour (08 = 08:00-09:00)."),
     ]
     for policy, rows in by_hour.groupby("policy", sort=False):
         largest = staffing.sizes[-1]

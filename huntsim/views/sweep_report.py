@@ -1,18 +1,16 @@
 """Figures and the report page of a sweep: each metric against each swept parameter.
 
 The page is self-contained like the other reports (figures embedded as PNG);
-its scenario and warnings sections come from :mod:`huntsim.views.report`.
+its page and warnings come from the kit :mod:`huntsim.views.html`, its scenario section
+from :mod:`huntsim.views.report`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 import re
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,22 +20,13 @@ from matplotlib.figure import Figure
 
 from huntsim.experiments.sweeps import Sweep
 from huntsim.outputs import atomic_write
+from huntsim.views.html import img, page, save_figures, warnings_section, write_csv
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
 
 SHOWN = ("answered_rate", "voicemail_rate", "mean_wait_s")
 _LABELS = {"answered_rate": "answered", "voicemail_rate": "voicemail",
            "abandoned_rate": "caller hung up", "mean_wait_s": "mean wait to answer (s)"}
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
-h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f4f4f4; } img { max-width: 100%; } .note { color: #555; font-size: 0.9em; }
-.warnings { background: #fff4e5; border-left: 4px solid #e9a23b; padding: 0.6em 1em 0.6em 2em; }
-"""
-
 
 def _label(metric: str) -> str:
     if metric.startswith("service_level_"):
@@ -140,26 +129,6 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     return ax
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
-
-
-def _img(data: bytes, caption: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption class='note'>{html.escape(caption)}</figcaption></figure>")
-
-
-def _csv(path: Path, table: pd.DataFrame) -> None:
-    table.to_csv(path, index=False)
-
-
-def _bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "parameter"
 
@@ -206,7 +175,7 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
         f"<h3>{html.escape(_label(metric))}</h3>"
         + result.wide(metric, group).to_html(border=0)
         for metric in (result.level_metric, "voicemail_rate", "mean_wait_s"))
-    figures = "".join(_img(data, caption) for data, caption in images.values())
+    figures = "".join(img(data, caption) for data, caption in images.values())
     return (f"<h2>Sweep</h2><p>{len(result.points)} grid points, {len(result.policies)} "
             f"policies ({', '.join(result.policies)}), {result.replications} replications each, "
             f"master seed {result.seed}; replication i meets the same callers at every point "
@@ -216,24 +185,19 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
 
 def write_sweep(result: Sweep, out: Path, group: str | None = None) -> Path:
     """Write a sweep's tables (CSV), figures (PNG) and ``report.html`` into ``out``."""
-    from huntsim.views.report import scenario_summary, warnings_section
+    from huntsim.views.report import scenario_summary
 
     group = group or result.scenario.hunt_groups[0].pilot
     for name, table in (("sweep", result.table), ("sweep_runs", result.raw),
                         ("points", result.points)):
-        atomic_write(out / f"{name}.csv", partial(_csv, table=table))
-    images = {}
-    for name, (fig, caption) in sweep_figures(result, group).items():
-        data = _png(fig)
-        atomic_write(out / f"{name}.png", partial(_bytes, data=data))
-        images[name] = (data, caption)
-    title = f"What-if sweep: {result.scenario.name}"
-    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>{warnings_section(result.warnings)}"
-            f"{sweep_section(result, group, images)}"
-            f"<h2>What was simulated (before the changes)</h2>"
-            f"{scenario_summary(result.scenario)}"
-            "<p class='note'>Made by huntsim. Intervals are 95 % Student-t intervals over "
-            "independent replications.</p></body></html>")
-    return atomic_write(out / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
+        write_csv(table, out / f"{name}.csv")
+    figures = sweep_figures(result, group)
+    saved = save_figures({name: fig for name, (fig, _) in figures.items()}, out)
+    images = {name: (saved[name], caption) for name, (_, caption) in figures.items()}
+    text = page(f"What-if sweep: {result.scenario.name}", [
+        warnings_section(result.warnings),
+        sweep_section(result, group, images),
+        "<h2>What was simulated (before the changes)</h2>",
+        scenario_summary(result.scenario),
+    ])
+    return atomic_write(out / "report.html", lambda p: p.write_text(text, encoding="utf-8"))
