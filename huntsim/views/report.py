@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from huntsim.analysis.catalog import format_difference, format_value, label, plus_minus_note
-from huntsim.analysis.flows import JOURNEY_METRICS, journey_table, plot_journeys, uses_routing
+from huntsim.analysis.flows import JOURNEY_METRICS, journey_table, uses_routing
 from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
 from huntsim.experiments.verdict import conclude, key_metrics
@@ -33,6 +33,7 @@ from huntsim.views.display import (
     targets_text,
     verdict_differences,
 )
+from huntsim.views.flow_plots import plot_journeys
 from huntsim.views.html import (
     img,
     new_figure,
