@@ -15,22 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from huntsim.analysis.catalog import FLOWS, JOURNEY_METRICS
+
 if TYPE_CHECKING:
     from huntsim.scenario.model import Scenario
 
 __all__ = ["FLOWS", "JOURNEY_METRICS", "caller_flows", "journey_table", "uses_routing"]
 
-FLOWS: dict[str, str] = {
-    "answered_first_try": "answered at the first try, in the group dialled",
-    "answered_after_redial": "answered after calling again",
-    "answered_elsewhere": "answered by a group the call was forwarded to",
-    "voicemail": "left at voicemail",
-    "busy": "heard busy",
-    "no_answer": "rang out unanswered",
-    "abandoned": "hung up waiting",
-    "forwarded": "forwarded out of the office",
-}
-"""Each end of a caller's journey, with its label."""
 
 def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
     """How the callers of each pilot ended, counted and as shares.
@@ -47,8 +38,8 @@ def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
     -------
     DataFrame
         One row per dialled pilot (index ``dialed``) with a column of counts per
-        key of :data:`FLOWS`, ``callers``, ``attempts`` and the shares as
-        ``<flow>_share``. After-hours calls are left out.
+        key of :data:`~huntsim.analysis.catalog.FLOWS`, ``callers``, ``attempts``
+        and the shares as ``<flow>_share``. After-hours calls are left out.
 
     Examples
     --------
@@ -93,12 +84,6 @@ def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
     return table
 
 
-JOURNEY_METRICS: tuple[str, ...] = (
-    "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",
-    "forwarded_rate", "forwarded_in")
-"""The metrics of :func:`journey_table`, in its column order."""
-
-
 def uses_routing(scenario: Scenario) -> bool:
     """Whether any caller may redial or any group forward calls."""
     return scenario.redial is not None or any(
@@ -118,7 +103,8 @@ def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per policy: the means of :data:`JOURNEY_METRICS`, and the shares
+        One row per policy: the means of
+        :data:`~huntsim.analysis.catalog.JOURNEY_METRICS`, and the shares
         of callers answered at the first attempt, answered after calling again
         (or by the group calls were forwarded to) and never answered.
     """

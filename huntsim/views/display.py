@@ -19,7 +19,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from huntsim.analysis.catalog import OUTCOMES, format_value, label, metric, plus_minus_note
+from huntsim.analysis.catalog import (
+    OUTCOMES,
+    RUN_HEADLINE_METRICS,
+    RUN_METRICS,
+    format_value,
+    label,
+    metric,
+    plus_minus_note,
+    policy_label,
+    service_level_name,
+)
 from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
 from huntsim.views.html import SCOPE, figure_img, scoped_style
 
@@ -49,10 +59,6 @@ __all__ = [
 ]
 
 _UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
-
-RESULT_METRICS = ("offered", "answered_rate", "voicemail_rate", "abandoned_rate",
-                  "service_level_20s", "mean_wait_s", "p90_wait_s", "after_hours")
-"""The figures a run's summary shows, per scope (hunt group, direct calls)."""
 
 def human_duration(seconds: float) -> str:
     """A length of time in the largest whole units, at most two of them.
@@ -84,10 +90,6 @@ def human_duration(seconds: float) -> str:
 def _window(scenario: Scenario) -> float:
     """The reported length of a run: duration less warm-up, seconds."""
     return float(scenario.duration - scenario.warmup)
-
-
-def _policy(name: str) -> str:
-    return name.capitalize()
 
 
 def simulated(scenario: Scenario, runs: str | None = None,
@@ -124,7 +126,7 @@ def simulated(scenario: Scenario, runs: str | None = None,
     for group in scenario.hunt_groups:
         name = f" ({group.label})" if group.label != group.pilot else ""
         text = (f"Pilot {group.pilot}{name}: {len(group.members)} members, "
-                f"{_policy(group.policy)} hunting, the next member after "
+                f"{policy_label(group.policy)} hunting, the next member after "
                 f"{group.no_answer_rings} rings "
                 f"({human_duration(group.no_answer_rings * scenario.ring_cycle)})")
         if group.open is not None:
@@ -157,7 +159,7 @@ def _text_table(rows: Sequence[Sequence[str]]) -> list[str]:
 
 def _scopes(result: Result) -> pd.DataFrame:
     summary = result.summary()
-    return summary[[m for m in RESULT_METRICS if m in summary.columns]]
+    return summary[[m for m in RUN_METRICS if m in summary.columns]]
 
 
 def result_text(result: Result) -> str:
@@ -167,8 +169,7 @@ def result_text(result: Result) -> str:
              f"(seed {result.seed}), {len(scenario.agents)} agents"]
     for scope, row in _scopes(result).iterrows():
         figures = ", ".join(f"{metric(m).label.lower()} {format_value(m, row[m])}"
-                            for m in ("answered_rate", "voicemail_rate", "abandoned_rate",
-                                      "mean_wait_s") if m in row.index)
+                            for m in RUN_HEADLINE_METRICS if m in row.index)
         name = "direct calls" if str(scope) == "direct calls" else f"pilot {scope}"
         lines.append(f"  {name}: {format_value('offered', row['offered'])} calls; {figures}")
     if result.warnings:
@@ -248,11 +249,11 @@ def decision_table(verdict: Verdict) -> pd.DataFrame:
                                               else "" if judgement == BASELINE else " ≈")
              for cell, judgement, best in zip(cells(table), table["judgement"].astype(str),
                                               table["best"].astype(bool), strict=True)]
-    names = [_policy(p) + (" (baseline)" if p == verdict.baseline else "")
+    names = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")
              for p in table["policy"].astype(str)]
     wide = pd.DataFrame({"policy": names, "metric": [label(m) for m in table["metric"]],
                          "text": texts}).pivot(index="policy", columns="metric", values="text")
-    order = [_policy(p) + (" (baseline)" if p == verdict.baseline else "")
+    order = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")
              for p in verdict.policies]
     columns = [label(m) for m in dict.fromkeys(table["metric"])]
     return wide.loc[order, columns].rename_axis(index=None, columns=None)
@@ -272,7 +273,7 @@ def decision_html(verdict: Verdict) -> str:
             f"{html.escape(cell)}" + (f"<br><small>{word}</small>" if word else "") + "</td>")
     body = []
     for policy in verdict.policies:
-        name = _policy(policy)
+        name = policy_label(policy)
         if policy == verdict.baseline:
             name += " <small>(baseline)</small>"
         if policy == verdict.recommended:
@@ -297,7 +298,7 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
         rows = [header]
         for policy in verdict.policies:
             block = verdict.table[verdict.table["policy"] == policy].set_index("metric")
-            rows.append([_policy(policy) + (" *" if policy == verdict.baseline else ""),
+            rows.append([policy_label(policy) + (" *" if policy == verdict.baseline else ""),
                          *(format_value(m, float(block.loc[m, "mean"])) for m in names)])
         lines.extend(_text_table(rows))
         lines.append("  * baseline (the group's policy)" if verdict.baseline_reason ==
@@ -343,7 +344,7 @@ def plan_table(staffing: StaffingPlan) -> pd.DataFrame:
         index="members", columns=["metric", "policy"], values="text", aggfunc="first")
     pairs = [(str(m), str(p)) for m, p in zip(wide.columns.get_level_values(0),
                                               wide.columns.get_level_values(1), strict=True)]
-    names = [f"{metric(m).label} ({_policy(p)})" if len(staffing.policies) > 1 else label(m)
+    names = [f"{metric(m).label} ({policy_label(p)})" if len(staffing.policies) > 1 else label(m)
              for m, p in pairs]
     return wide.set_axis(names, axis=1)
 
@@ -356,9 +357,9 @@ def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
     threshold.
     """
     erlang = staffing.erlang.set_index("members")
+    level = service_level_name(staffing.threshold_s)
     column = {"voicemail_rate": "erlang_b_blocking", "busy_rate": "erlang_b_blocking",
-              f"service_level_{staffing.threshold_s:g}s":
-              f"erlang_c_service_level_{staffing.threshold_s:g}s"}.get(name)
+              level: f"erlang_c_{level}"}.get(name)
     return erlang[column] if column in erlang.columns else None
 
 

@@ -16,11 +16,20 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from huntsim.analysis.catalog import format_difference, format_value, label, plus_minus_note
-from huntsim.analysis.flows import JOURNEY_METRICS, journey_table, uses_routing
+from huntsim.analysis.catalog import (
+    JOURNEY_METRICS,
+    REPORT_METRICS,
+    format_difference,
+    format_value,
+    key_metrics,
+    label,
+    plus_minus_note,
+    policy_label,
+)
+from huntsim.analysis.flows import journey_table, uses_routing
 from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
-from huntsim.experiments.verdict import conclude, key_metrics
+from huntsim.experiments.verdict import conclude
 from huntsim.outputs import atomic_write
 from huntsim.scenario.model import Scenario
 from huntsim.scenario.units import format_duration
@@ -53,12 +62,6 @@ from huntsim.views.plots import (
 )
 
 __all__ = ["scenario_summary", "warnings_section", "write_comparison", "write_plan"]
-
-HEADLINE_METRICS = (
-    "offered", "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate",
-    "abandoned_rate", "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s",
-    "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
-)
 
 def _week_figure(rows: int, columns: int) -> tuple[Figure, list[list[Axes]]]:
     """A figure of weekday x hour heat maps, ``rows`` x ``columns`` panels."""
@@ -120,7 +123,7 @@ def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
         elif pd.api.types.is_numeric_dtype(values):
             text = ["-" if pd.isna(v) else format_value(name, float(v)) for v in values]
         else:
-            text = [str(v).capitalize() if name == "policy" else str(v) for v in values]
+            text = [policy_label(str(v)) if name == "policy" else str(v) for v in values]
         shown[names.get(name, label(name) if name not in ("policy", "note")
                         else name.capitalize())] = text
     return pd.DataFrame(shown)
@@ -138,7 +141,7 @@ def _labelled(table: pd.DataFrame, policies: Sequence[str], metrics: Sequence[st
     order = [m for m in metrics if m in wide.index]
     wide = wide.reindex(index=order, columns=list(policies))
     wide.index = pd.Index([label(m) for m in order])
-    wide.columns = pd.Index([p.capitalize() for p in policies])
+    wide.columns = pd.Index([policy_label(p) for p in policies])
     return wide.fillna("-")
 
 
@@ -154,7 +157,7 @@ def _differences_table(differences: pd.DataFrame) -> pd.DataFrame:
                                    strict=True)]
     return pd.DataFrame({
         "metric": [label(n) for n in names],
-        "policy": [f"{p.capitalize()} - {b.capitalize()}" for p, b in
+        "policy": [f"{policy_label(p)} - {policy_label(b)}" for p, b in
                    zip(differences["policy"].astype(str), differences["baseline"].astype(str),
                        strict=True)],
         "paired difference": [format_difference(n, m, (h - lo) / 2)
@@ -221,7 +224,7 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
         figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
                                                          comparison.level_metric)
     images = save_figures(figures, out)
-    metrics = [comparison.level_metric, *HEADLINE_METRICS]
+    metrics = [comparison.level_metric, *REPORT_METRICS]
     if weekly:
         metrics.append("after_hours")
     baseline_rows = one["table"][one["table"]["policy"] == verdict.baseline]
@@ -252,7 +255,7 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     ]
     if "differences" in images:
         sections += [
-            f"<h2>Differences from {html.escape(verdict.baseline.capitalize())}</h2>",
+            f"<h2>Differences from {html.escape(policy_label(verdict.baseline))}</h2>",
             img(images["differences"], "Paired difference from the baseline per key metric: "
                  "dot the mean over the replications, line its 95 % interval. Green: "
                  "significantly better, red: significantly worse, grey: no significant "
@@ -315,7 +318,7 @@ def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
         for ax, metric, what in ((row[0], level_metric, "service level"),
                                  (row[1], "voicemail_rate", "voicemail share")):
             plot_week_heatmap(rows[rows["metric"] == metric], ax=ax, share=True,
-                              title=f"{policy.capitalize()}: {what}")
+                              title=f"{policy_label(policy)}: {what}")
     return fig
 
 
@@ -339,7 +342,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         fig, axes = _week_figure(len(policies), 1)
         for (ax,), policy in zip(axes, policies, strict=True):
             plot_week_heatmap(by_hour[by_hour["policy"] == policy], "members_needed", ax=ax,
-                              title=f"{policy.capitalize()}: members needed", cmap="YlOrRd")
+                              title=f"{policy_label(policy)}: members needed", cmap="YlOrRd")
         figures["staffing_by_hour"] = fig
     images = save_figures(figures, out)
     targets = targets_text(staffing, " and ")
@@ -411,6 +414,6 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
         grid = grid.reindex(order).fillna("")
         grid.index = pd.Index([str(day).capitalize() for day in grid.index], name=None)
         grid.columns = [f"{int(h):02d}" for h in grid.columns]
-        sections.append(f"<h3>{html.escape(str(policy).capitalize())}</h3>"
+        sections.append(f"<h3>{html.escape(policy_label(str(policy)))}</h3>"
                         + grid.to_html(border=0))
     return sections

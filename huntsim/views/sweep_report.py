@@ -18,21 +18,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from huntsim.analysis.catalog import SWEEP_METRICS, SWEEP_TABLE_METRICS, label, policy_label
 from huntsim.experiments.sweeps import Sweep
 from huntsim.outputs import atomic_write
 from huntsim.views.html import img, page, save_figures, warnings_section, write_csv
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
-
-SHOWN = ("answered_rate", "voicemail_rate", "mean_wait_s")
-_LABELS = {"answered_rate": "answered", "voicemail_rate": "voicemail",
-           "abandoned_rate": "caller hung up", "mean_wait_s": "mean wait to answer (s)"}
-
-def _label(metric: str) -> str:
-    if metric.startswith("service_level_"):
-        return f"answered within {metric.removeprefix('service_level_')}"
-    return _LABELS.get(metric, metric)
-
 
 def _percent(metric: str) -> bool:
     return metric.endswith("_rate") or metric.startswith("service_level")
@@ -79,13 +70,13 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
         low, high = scale * block["ci_low"].to_numpy(dtype=float), \
             scale * block["ci_high"].to_numpy(dtype=float)
         error = np.nan_to_num(np.vstack([mean - low, high - mean]))
-        ax.errorbar(x, mean, yerr=error, marker="o", capsize=3, label=str(policy))
+        ax.errorbar(x, mean, yerr=error, marker="o", capsize=3, label=policy_label(str(policy)))
     if not numeric:
         ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=20)
     elif len(values) <= 12:
         ax.set_xticks(sorted(float(v) for v in values), [str(v) for v in sorted(values)])
     ax.set_xlabel(parameter)
-    ax.set_ylabel(_label(metric) + (" (%)" if _percent(metric) else ""))
+    ax.set_ylabel(label(metric))
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
     return ax
@@ -117,7 +108,7 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    ax.set_title(f"{policy}: {_label(metric)}", fontsize="medium")
+    ax.set_title(f"{policy_label(policy)}: {label(metric)}", fontsize="medium")
     for (row, column), value in np.ndenumerate(scale * grid):
         if not math.isnan(value):
             light = image.cmap(image.norm(np.asarray(value)))[:3]  # dark text on light colours
@@ -137,7 +128,7 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     """The figures of a sweep: name to (figure, caption)."""
     table = result.table[result.table["group"] == group]
     first = {p: result.points[p].iloc[0] for p in result.parameters}
-    metrics = (result.level_metric, *SHOWN)
+    metrics = (result.level_metric, *SWEEP_METRICS)
     figures = {}
     for number, parameter in enumerate(result.parameters):
         fixed = {p: v for p, v in first.items() if p != parameter}
@@ -160,7 +151,7 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
             plot_sweep_heatmap(table, x, y, result.level_metric, policy, fixed, ax=ax,
                                limits=limits)
         held = ", ".join(f"{p} = {v}" for p, v in fixed.items())
-        figures["sweep_heatmap"] = (fig, f"{_label(result.level_metric)} (%) over {x} and {y}"
+        figures["sweep_heatmap"] = (fig, f"{label(result.level_metric)} over {x} and {y}"
                                     + (f" ({held})" if held else ""))
     return figures
 
@@ -172,12 +163,13 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
         f"{html.escape(', '.join(map(str, dict.fromkeys(result.points[p]))))}</li>"
         for p in result.parameters)
     tables = "".join(
-        f"<h3>{html.escape(_label(metric))}</h3>"
+        f"<h3>{html.escape(label(metric))}</h3>"
         + result.wide(metric, group).to_html(border=0)
-        for metric in (result.level_metric, "voicemail_rate", "mean_wait_s"))
+        for metric in (result.level_metric, *SWEEP_TABLE_METRICS))
     figures = "".join(img(data, caption) for data, caption in images.values())
     return (f"<h2>Sweep</h2><p>{len(result.points)} grid points, {len(result.policies)} "
-            f"policies ({', '.join(result.policies)}), {result.replications} replications each, "
+            f"policies ({', '.join(map(policy_label, result.policies))}), "
+            f"{result.replications} replications each, "
             f"master seed {result.seed}; replication i meets the same callers at every point "
             f"(common random numbers). Group {html.escape(group)}.</p><ul>{grid}</ul>"
             f"{figures}<p class='note'>Mean ± 95 % half-width.</p>{tables}")
