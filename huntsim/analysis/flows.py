@@ -85,9 +85,9 @@ def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
 
 
 def uses_routing(scenario: Scenario) -> bool:
-    """Whether any caller may redial or any group forward calls."""
-    return scenario.redial is not None or any(
-        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
+    """Whether any caller may redial or any group forward calls
+    (:attr:`Scenario.uses_routing <huntsim.scenario.model.Scenario.uses_routing>`)."""
+    return scenario.uses_routing
 
 
 def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:

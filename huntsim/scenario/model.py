@@ -331,6 +331,25 @@ class Scenario(_Model):
         """
         return group.no_answer_rings * self.ring_cycle
 
+    def stagger_s(self, group: HuntGroup) -> float:
+        """Seconds between one member of a staggered ``group`` joining the ringing and
+        the next: its ``stagger``, else one ``ring_cycle``."""
+        return group.stagger if group.stagger is not None else self.ring_cycle
+
+    @property
+    def window_s(self) -> float:
+        """The reported window's length, seconds: ``duration`` less ``warmup``.
+
+        Every figure of a run is of the calls that arrive in this window.
+        """
+        return float(self.duration - self.warmup)
+
+    @property
+    def uses_routing(self) -> bool:
+        """Whether any caller may redial or any group forward calls."""
+        return self.redial is not None or any(
+            g.redial is not None or g.forward is not None for g in self.hunt_groups)
+
     def redial_of(self, group: HuntGroup) -> Redial | None:
         """The redial behaviour of the group's callers (its own, else the scenario's)."""
         return group.redial if group.redial is not None else self.redial

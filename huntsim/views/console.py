@@ -25,6 +25,7 @@ from huntsim.analysis.catalog import (
     metric,
     service_level_name,
 )
+from huntsim.views.wording import human_duration
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,22 +76,9 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     return "\n".join(out)
 
 
-def span_text(seconds: float) -> str:
-    """A length of time in the largest unit that reads well.
-
-    Examples
-    --------
-    >>> span_text(28 * 86400), span_text(8 * 3600), span_text(90 * 60), span_text(36 * 3600)
-    ('4 weeks', '8 h', '1.5 h', '36 h')
-    """
-    for unit, size in (("weeks", 7 * 86400.0), ("days", 86400.0), ("h", 3600.0),
-                       ("min", 60.0)):
-        if seconds >= 2 * size or (unit in ("h", "min") and seconds >= size):
-            if unit == "weeks" and seconds % size:
-                continue
-            count = seconds / size
-            return f"{count:.3g} {unit}" if count != 1 or unit in ("h", "min") else f"1 {unit[:-1]}"
-    return f"{seconds:.3g} s"
+span_text = human_duration
+"""A length of time in words: the views' one duration formatter,
+:func:`huntsim.views.wording.human_duration` (this name is kept for the command line)."""
 
 
 def _all_zero(values: Sequence[float]) -> bool:

@@ -5,7 +5,8 @@
 simulated and the headline figures, never the whole scenario) and their
 ``_repr_html_`` (a summary table with the metric catalog's labels and units,
 and the key figure as an inline PNG) to this module. The reports reuse its
-pieces: :func:`human_duration`, :func:`simulated` and :func:`decision_table`.
+pieces: :func:`simulated` and :func:`decision_table` (durations are worded by
+:mod:`huntsim.views.wording`).
 
 Matplotlib is imported only when a figure is drawn.
 """
@@ -32,6 +33,7 @@ from huntsim.analysis.catalog import (
 )
 from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
 from huntsim.views.html import SCOPE, figure_img, scoped_style
+from huntsim.views.wording import human_duration, hunting_text
 
 if TYPE_CHECKING:
 
@@ -58,40 +60,6 @@ __all__ = [
     "verdict_differences",
 ]
 
-_UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
-
-def human_duration(seconds: float) -> str:
-    """A length of time in the largest whole units, at most two of them.
-
-    Examples
-    --------
-    >>> human_duration(4 * 604800)
-    '4 weeks'
-    >>> human_duration(9 * 3600 + 30 * 60)
-    '9 hours 30 minutes'
-    >>> human_duration(86400 + 7200)
-    '1 day 2 hours'
-    >>> human_duration(42.5)
-    '42.5 seconds'
-    """
-    if not math.isfinite(seconds) or seconds < 60:
-        return f"{seconds:g} second" + ("" if seconds == 1 else "s")
-    parts: list[str] = []
-    rest = round(seconds)
-    for name, size in _UNITS:
-        count, rest = divmod(rest, size)
-        if count:
-            parts.append(f"{count:,} {name}" + ("" if count == 1 else "s"))
-        if len(parts) == 2 or (parts and not rest):
-            break
-    return " ".join(parts)
-
-
-def _window(scenario: Scenario) -> float:
-    """The reported length of a run: duration less warm-up, seconds."""
-    return float(scenario.duration - scenario.warmup)
-
-
 def simulated(scenario: Scenario, runs: str | None = None,
               offered: dict[str, float] | None = None,
               after_hours: dict[str, float] | None = None) -> list[str]:
@@ -112,7 +80,7 @@ def simulated(scenario: Scenario, runs: str | None = None,
     >>> simulated(load_scenario("scenarios/real_estate.yaml"))[0]
     'Each run: 4 weeks of the real-estate office from mon 00:00.'
     """
-    window = scenario.duration - scenario.warmup
+    window = scenario.window_s
     first = f"Each run: {human_duration(window)} of the {scenario.name}"
     if scenario.uses_calendar:
         first += f" from {scenario.start_text}"
@@ -126,9 +94,7 @@ def simulated(scenario: Scenario, runs: str | None = None,
     for group in scenario.hunt_groups:
         name = f" ({group.label})" if group.label != group.pilot else ""
         text = (f"Pilot {group.pilot}{name}: {len(group.members)} members, "
-                f"{policy_label(group.policy)} hunting, the next member after "
-                f"{group.no_answer_rings} rings "
-                f"({human_duration(group.no_answer_rings * scenario.ring_cycle)})")
+                f"{hunting_text(scenario, group)}")
         if group.open is not None:
             text += f", open {', '.join(group.open.windows)}"
         if offered and group.pilot in offered and math.isfinite(offered[group.pilot]):
@@ -289,7 +255,7 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
     count = len(comparison.policies)
     lines = [f"Comparison: {count} {'policy' if count == 1 else 'policies'} x "
              f"{comparison.replications} "
-             f"replications of {human_duration(_window(comparison.scenario))}"
+             f"replications of {human_duration(comparison.scenario.window_s)}"
              f" of the {comparison.scenario.name} (seed {comparison.seed}), pilot "
              f"{verdict.group}"]
     if len(verdict.table):
@@ -315,7 +281,7 @@ def comparison_html(comparison: Comparison, group: str | None = None) -> str:
              f"{count} {'policy' if count == 1 else 'policies'} on the "
              f"{html.escape(comparison.scenario.name)}, pilot "
              f"{html.escape(verdict.group)}: {comparison.replications} replications of "
-             f"{html.escape(human_duration(_window(comparison.scenario)))}"
+             f"{html.escape(human_duration(comparison.scenario.window_s))}"
              f" each (seed {comparison.seed}).</p>"]
     if len(verdict.table):
         parts.append(decision_html(verdict))
@@ -375,7 +341,7 @@ def plan_text(staffing: StaffingPlan) -> str:
     lines = [f"StaffingPlan: pilot {staffing.group} of the {staffing.scenario.name}, "
              f"{staffing.sizes[0]} to {staffing.sizes[-1]} members, "
              f"{staffing.replications} replications of "
-             f"{human_duration(_window(staffing.scenario))} "
+             f"{human_duration(staffing.scenario.window_s)} "
              f"per size; targets {targets}"]
     lines.extend(f"  {line}" for line in staffing.answer().splitlines())
     return "\n".join(lines)

@@ -32,7 +32,6 @@ from huntsim.experiments.planning import StaffingPlan
 from huntsim.experiments.verdict import conclude
 from huntsim.outputs import atomic_write
 from huntsim.scenario.model import Scenario
-from huntsim.scenario.units import format_duration
 from huntsim.views.display import (
     cells,
     decision_html,
@@ -60,6 +59,7 @@ from huntsim.views.plots import (
     plot_wait_ecdf,
     plot_week_heatmap,
 )
+from huntsim.views.wording import human_duration, timeout_text
 
 __all__ = ["scenario_summary", "warnings_section", "write_comparison", "write_plan"]
 
@@ -74,17 +74,16 @@ def scenario_summary(scenario: Scenario) -> str:
     """The scenario's hunt groups and agents as HTML tables (agents folded)."""
     agents = pd.DataFrame([{
         "number": a.number, "name": a.label, "answers": f"{a.answer_probability:.0%}",
-        "answer delay (mean)": format_duration(a.answer_delay.mean),
-        "talk (mean)": format_duration(a.talk_time.mean),
-        "wrap-up (mean)": format_duration(a.wrap_up.mean),
+        "answer delay (mean)": human_duration(a.answer_delay.mean),
+        "talk (mean)": human_duration(a.talk_time.mean),
+        "wrap-up (mean)": human_duration(a.wrap_up.mean),
         "direct calls/h": (f"{a.direct_calls.mean_rate(scenario.duration) * 3600:.3g}"
                            if a.direct_calls else "0"),
         "own voicemail": "yes" if a.voicemail else "no",
     } for a in scenario.agents])
     groups = pd.DataFrame([{
-        "pilot": g.pilot, "name": g.label, "policy": g.policy, "members": len(g.members),
-        "time-out": f"{g.no_answer_rings} rings "
-                    f"({format_duration(g.no_answer_rings * scenario.ring_cycle)})",
+        "pilot": g.pilot, "name": g.label, "policy": policy_label(g.policy),
+        "members": len(g.members), "time-out": timeout_text(scenario, g),
         "pilot voicemail": "yes" if g.voicemail else "no",
         "all busy": g.all_busy_treatment,
         "calls/h (mean over all hours)": (
@@ -99,11 +98,11 @@ def scenario_summary(scenario: Scenario) -> str:
                           for g in scenario.hunt_groups]
         groups["after hours"] = [g.after_hours_treatment if g.open is not None else "-"
                                  for g in scenario.hunt_groups]
-    patience = (f"a caller hangs up after {format_duration(scenario.caller_patience.mean)} "
+    patience = (f"a caller hangs up after {human_duration(scenario.caller_patience.mean)} "
                 f"without an answer on average ({scenario.caller_patience!r})"
                 if scenario.caller_patience else "callers wait as long as it takes")
     return (
-        f"<p>One ring lasts {format_duration(scenario.ring_cycle)}; "
+        f"<p>One ring lasts {human_duration(scenario.ring_cycle)}; "
         f"{html.escape(patience)}.</p>"
         f"<h3>Hunt groups</h3>{groups.to_html(index=False, border=0)}"
         f"<details><summary>Agents ({len(scenario.agents)})</summary>"
