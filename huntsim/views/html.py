@@ -39,7 +39,7 @@ __all__ = [
     "png",
     "save_figures",
     "scoped_style",
-    "table",
+    "table_html",
     "warnings_section",
     "write_csv",
 ]
@@ -162,7 +162,7 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     atomic_write(path, lambda p: table.to_csv(p, index=False))
 
 
-def table(frame: pd.DataFrame, index: bool = False) -> str:
+def table_html(frame: pd.DataFrame, index: bool = False) -> str:
     """A DataFrame as an HTML table in the page's style (no border attribute)."""
     return frame.to_html(index=index, border=0)
 

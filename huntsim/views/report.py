@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,15 +22,14 @@ from huntsim.analysis.catalog import (
     REPORT_METRICS,
     format_difference,
     format_value,
-    key_metrics,
     label,
     plus_minus_note,
     policy_label,
 )
-from huntsim.analysis.flows import journey_table, uses_routing
+from huntsim.analysis.flows import journey_table
 from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
-from huntsim.experiments.verdict import conclude
+from huntsim.experiments.verdict import Verdict, conclude
 from huntsim.outputs import atomic_write
 from huntsim.scenario.model import Scenario
 from huntsim.views.display import (
@@ -44,9 +44,12 @@ from huntsim.views.display import (
 from huntsim.views.flow_plots import plot_journeys
 from huntsim.views.html import (
     img,
+    items,
     new_figure,
     page,
+    paragraphs,
     save_figures,
+    table_html,
     warnings_section,
     write_csv,
 )
@@ -104,9 +107,9 @@ def scenario_summary(scenario: Scenario) -> str:
     return (
         f"<p>One ring lasts {human_duration(scenario.ring_cycle)}; "
         f"{html.escape(patience)}.</p>"
-        f"<h3>Hunt groups</h3>{groups.to_html(index=False, border=0)}"
+        f"<h3>Hunt groups</h3>{table_html(groups)}"
         f"<details><summary>Agents ({len(scenario.agents)})</summary>"
-        f"{agents.to_html(index=False, border=0)}</details>"
+        f"{table_html(agents)}</details>"
     )
 
 
@@ -178,6 +181,27 @@ def _hourly_figures(hourly: pd.DataFrame, level_metric: str) -> dict[str, Figure
     return {"hourly": level, "hourly_lost": lost}
 
 
+_COMPARISON_TABLES = (("comparison", "table"), ("differences", "differences"),
+                      ("members", "members"), ("hourly", "hourly"), ("replications", "raw"))
+"""File name and ``Comparison`` attribute of each CSV a comparison report writes."""
+
+
+@dataclass(frozen=True)
+class _Reported:
+    """One group of a comparison as its report reads it."""
+
+    comparison: Comparison
+    group: str
+    verdict: Verdict
+    one: dict[str, pd.DataFrame]  # the comparison's tables, of this group only
+    journeys: pd.DataFrame | None  # where callers ended, when callers redial or calls forward
+
+    @property
+    def weekly(self) -> bool:
+        """Whether the hours are hours of the week (the scenario has a calendar)."""
+        return "weekday" in self.comparison.hourly.columns
+
+
 def write_comparison(comparison: Comparison, out: Path, group: str | None = None) -> Path:
     """Write a comparison's tables, figures and ``report.html`` into ``out``.
 
@@ -190,98 +214,123 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     member load. One self-contained HTML file: figures inline, no network.
     """
     group = group or comparison.scenario.hunt_groups[0].pilot
-    write_csv(comparison.table, out / "comparison.csv")
-    write_csv(comparison.differences, out / "differences.csv")
-    write_csv(comparison.members, out / "members.csv")
-    write_csv(comparison.hourly, out / "hourly.csv")
-    write_csv(comparison.raw, out / "replications.csv")
-    one = {name: _of_group(getattr(comparison, name), group)
-           for name in ("table", "members", "waits", "hourly", "differences")}
-    verdict = conclude(comparison, group)
-    keys = (tuple(dict.fromkeys(verdict.table["metric"])) if len(verdict.table)
-            else key_metrics(comparison.threshold_s))
+    for name, attribute in _COMPARISON_TABLES:
+        write_csv(getattr(comparison, attribute), out / f"{name}.csv")
+    reported = _Reported(
+        comparison, group, conclude(comparison, group),
+        {name: _of_group(getattr(comparison, name), group)
+         for name in ("table", "members", "waits", "hourly", "differences")},
+        journey_table(comparison.table, group) if comparison.scenario.uses_routing else None)
+    images = save_figures(_comparison_figures(reported), out)
+    sections = [*_decision_sections(reported), *_simulated_sections(reported),
+                *_differences_sections(reported, images), *_calls_sections(reported, images),
+                *_waits_and_all_sections(reported, images)]
+    report = page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
+    return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
+
+
+def _comparison_figures(reported: _Reported) -> dict[str, Figure]:
+    """Every figure of a comparison report, by the name of its PNG."""
+    comparison, one, verdict = reported.comparison, reported.one, reported.verdict
     figures: dict[str, Figure] = {"outcomes": outcome_figure(one["table"])}
     if len(comparison.policies) > 1 and len(verdict.table):
-        figures["differences"] = differences_figure(verdict_differences(verdict), keys)
+        figures["differences"] = differences_figure(
+            verdict_differences(verdict), tuple(dict.fromkeys(verdict.table["metric"])))
     drawings: dict[str, Callable[[Axes], Axes]] = {
         "wait_ecdf": lambda ax: plot_wait_ecdf(one["waits"], comparison.threshold_s, ax=ax),
         "member_load": lambda ax: plot_member_load(one["members"], ax=ax),
     }
+    if reported.journeys is not None:
+        journeys = reported.journeys
+        drawings["callers"] = lambda ax: plot_journeys(journeys, ax)
     for name, draw in drawings.items():
         fig, ax = new_figure()
         draw(ax)
         figures[name] = fig
     figures.update(_hourly_figures(one["hourly"], comparison.level_metric))
-    journeys = (journey_table(comparison.table, group)
-                if uses_routing(comparison.scenario) else None)
-    if journeys is not None:
-        fig, ax = new_figure()
-        plot_journeys(journeys, ax)
-        figures["callers"] = fig
-    weekly = "weekday" in comparison.hourly.columns
-    if weekly:
+    if reported.weekly:
         figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
                                                          comparison.level_metric)
-    images = save_figures(figures, out)
-    metrics = [comparison.level_metric, *REPORT_METRICS]
-    if weekly:
-        metrics.append("after_hours")
-    baseline_rows = one["table"][one["table"]["policy"] == verdict.baseline]
-    per_run = {m: float(baseline_rows.loc[baseline_rows["metric"] == m, "mean"].mean())
-               for m in ("offered", "after_hours")}
-    runs = (f"{len(comparison.policies)} policies x {comparison.replications} replications "
-            f"= {len(comparison.policies) * comparison.replications} runs (master seed "
-            f"{comparison.seed}); every policy met the same callers in each replication "
-            "(common random numbers)")
+    return figures
+
+
+def _decision_sections(reported: _Reported) -> list[str]:
+    """The verdict in one line, the decision table, the reasons, how to read them."""
+    verdict, replications = reported.verdict, reported.comparison.replications
     lines = verdict.lines()
-    sections = [
+    return [
         f"<p class='headline'>{html.escape(lines[-1])}</p>",
         "<h2>Decision</h2>",
         decision_html(verdict) if len(verdict.table) else "",
-        "<ul class='verdict'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines[:-1])
-        + "</ul>",
-        f"<p class='note'>Pilot {html.escape(group)}. "
-        f"{html.escape(plus_minus_note(comparison.replications))} <b>better</b> / "
+        f"<ul class='verdict'>{items(lines[:-1])}</ul>",
+        f"<p class='note'>Pilot {html.escape(reported.group)}. "
+        f"{html.escape(plus_minus_note(replications))} <b>better</b> / "
         "<b>worse</b>: the paired 95 % interval of the difference from the baseline "
         "excludes 0; ≈: it does not (no significant difference). ★: significantly better "
         "than every other policy.</p>",
-        warnings_section(comparison.warnings),
+        warnings_section(reported.comparison.warnings),
+    ]
+
+
+def _simulated_sections(reported: _Reported) -> list[str]:
+    """What was simulated, in words, and the scenario's groups and agents."""
+    comparison, rows = reported.comparison, reported.one["table"]
+    baseline_rows = rows[rows["policy"] == reported.verdict.baseline]
+    per_run = {m: float(baseline_rows.loc[baseline_rows["metric"] == m, "mean"].mean())
+               for m in ("offered", "after_hours")}
+    count = len(comparison.policies)
+    runs = (f"{count} policies x {comparison.replications} replications "
+            f"= {count * comparison.replications} runs (master seed "
+            f"{comparison.seed}); every policy met the same callers in each replication "
+            "(common random numbers)")
+    return [
         "<h2>What was simulated</h2>",
-        "".join(f"<p>{html.escape(x)}</p>" for x in simulated(
-            comparison.scenario, runs, {group: per_run["offered"]},
-            {group: per_run["after_hours"]})),
+        paragraphs(simulated(comparison.scenario, runs, {reported.group: per_run["offered"]},
+                             {reported.group: per_run["after_hours"]})),
         scenario_summary(comparison.scenario),
     ]
-    if "differences" in images:
-        sections += [
-            f"<h2>Differences from {html.escape(policy_label(verdict.baseline))}</h2>",
-            img(images["differences"], "Paired difference from the baseline per key metric: "
-                 "dot the mean over the replications, line its 95 % interval. Green: "
-                 "significantly better, red: significantly worse, grey: no significant "
-                 "difference."),
-            "<details><summary>All paired differences "
-            f"({len(one['differences'])} rows; also in differences.csv)</summary>",
-            _differences_table(one["differences"]).to_html(index=False, border=0),
-            "</details>",
-        ]
-    sections += [
+
+
+def _differences_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
+    """The forest plots of the paired differences and, folded, all of them as a table."""
+    if "differences" not in images:
+        return []
+    differences = reported.one["differences"]
+    return [
+        f"<h2>Differences from {html.escape(policy_label(reported.verdict.baseline))}</h2>",
+        img(images["differences"], "Paired difference from the baseline per key metric: "
+            "dot the mean over the replications, line its 95 % interval. Green: "
+            "significantly better, red: significantly worse, grey: no significant "
+            "difference."),
+        "<details><summary>All paired differences "
+        f"({len(differences)} rows; also in differences.csv)</summary>",
+        table_html(_differences_table(differences)),
+        "</details>",
+    ]
+
+
+def _calls_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
+    """What happened to the calls, by hour, and where callers ended."""
+    weekly = reported.weekly
+    sections = [
         "<h2>What happened to the calls</h2>",
         img(images["outcomes"], "Share of pilot calls per outcome and policy, each panel "
-             "on its own scale; the lines are 95 % intervals."),
+            "on its own scale; the lines are 95 % intervals."),
         "<h2>By hour</h2>",
         img(images["hourly"], "Service level by hour, and the calls offered (grey bars)"
-             + ("; only the hours with calls, against weekday and clock time." if weekly
-                else ".")),
+            + ("; only the hours with calls, against weekday and clock time." if weekly
+               else ".")),
         img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
     ]
-    if journeys is not None:
+    if reported.journeys is not None:
+        rows = reported.one["table"]
         sections += [
             "<h2>Where callers end: redials and forwards</h2>",
             img(images["callers"], "Callers who dialled the pilot, by policy: answered at "
-                 "their first attempt, answered after calling again (or by the group the "
-                 "call was forwarded to), or never answered."),
-            _labelled(one["table"], comparison.policies,
-                      [m for m in JOURNEY_METRICS if m in set(one["table"]["metric"])]
+                "their first attempt, answered after calling again (or by the group the "
+                "call was forwarded to), or never answered."),
+            _labelled(rows, reported.comparison.policies,
+                      [m for m in JOURNEY_METRICS if m in set(rows["metric"])]
                       ).to_html(border=0),
         ]
     if weekly:
@@ -289,17 +338,24 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
             images["hourly_heatmap"],
             "Service level and voicemail share (%) by weekday and clock hour, per policy; "
             "calls after hours are left out. Blank: no calls in that hour."))
-    sections += [
+    return sections
+
+
+def _waits_and_all_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
+    """Waits and member load, then every figure of the group per policy."""
+    comparison = reported.comparison
+    metrics = [comparison.level_metric, *REPORT_METRICS]
+    if reported.weekly:
+        metrics.append("after_hours")
+    return [
         "<h2>Waits and member load</h2>",
         img(images["wait_ecdf"], "Wait to answer (answered calls)."),
         img(images["member_load"], "Share of the group's talk time per member; the dotted "
-             "line is an even share."),
+            "line is an even share."),
         "<h2>All figures</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))}</p>",
-        _labelled(one["table"], comparison.policies, metrics).to_html(border=0),
+        _labelled(reported.one["table"], comparison.policies, metrics).to_html(border=0),
     ]
-    report = page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
-    return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
 
 
 def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
@@ -361,12 +417,10 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         f"<p>Pilot {html.escape(staffing.group)}; targets: {html.escape(targets)}. A size "
         "meets the targets when its mean does; it meets them <i>for certain</i> when its "
         "whole 95 % interval does.</p>",
-        _readable(staffing.recommendation, {"certain": "meets them for certain"}
-                  ).to_html(index=False, border=0),
+        table_html(_readable(staffing.recommendation, {"certain": "meets them for certain"})),
         "<h2>What was simulated</h2>",
-        "".join(f"<p>{html.escape(x)}</p>" for x in simulated(
-            staffing.scenario, runs,
-            {staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
+        paragraphs(simulated(staffing.scenario, runs, {
+            staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
         scenario_summary(staffing.scenario),
         "<h2>Staffing curve</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>",
@@ -378,8 +432,8 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         "simulation (also in erlang_estimate.csv): they assume steady traffic and members "
         "who are always there and answer every ring at once, so they are a first "
         "estimate, not the answer.</p>",
-        "".join(f"<p>{html.escape(line)}</p>" for line in staffing.estimate_lines()),
-        _readable(staffing.erlang).to_html(index=False, border=0),
+        paragraphs(staffing.estimate_lines()),
+        table_html(_readable(staffing.erlang)),
     ]
     if by_hour is not None:
         sections.extend(_by_hour_section(staffing, by_hour, images["staffing_by_hour"]))
