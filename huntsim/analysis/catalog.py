@@ -83,8 +83,8 @@ _POLICY_LABELS: dict[str, str] = {
 def policy_label(policy: str) -> str:
     """How a hunt policy is named to people: the one label of each policy.
 
-    >>> policy_label("simultaneous")
-    'Simultaneous'
+    >>> policy_label("staggered"), policy_label("round_robin")
+    ('Staggered', 'Round robin')
     """
     return _POLICY_LABELS.get(policy, policy.replace("_", " ").capitalize())
 
@@ -322,11 +322,7 @@ def service_level_name(threshold_s: float) -> str:
 def key_metrics(threshold_s: float) -> tuple[str, ...]:
     """The metrics a verdict judges and its decision table shows, in column order:
     the service level at ``threshold_s``, then voicemail, hang-ups, mean wait and
-    fairness of member load.
-
-    >>> key_metrics(30.0)[0]
-    'service_level_30s'
-    """
+    fairness of member load."""
     return (service_level_name(threshold_s), "voicemail_rate", "abandoned_rate",
             "mean_wait_s", "jain_index")
 
