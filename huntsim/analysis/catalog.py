@@ -59,6 +59,7 @@ __all__ = [
     "format_difference",
     "format_half_width",
     "format_value",
+    "in_words",
     "key_metrics",
     "label",
     "metric",
@@ -444,6 +445,32 @@ def metric(name: str) -> Metric:
                       f"{q} % of answered calls were picked up within this time.",
                       False, "seconds")
     raise ValueError(f"{name!r} is not a metric; {suggest(name)}")
+
+
+_IN_WORDS: dict[str, str] = {
+    "voicemail_rate": "voicemail",
+    "abandoned_rate": "hang-ups",
+    "mean_wait_s": "mean wait",
+    "jain_index": "fairness of member load",
+    "busy_rate": "busy signals",
+    "callers_answered_rate": "callers answered in the end",
+}
+
+
+def in_words(name: str) -> str:
+    """How a sentence names a metric (``worse on voicemail and hang-ups``).
+
+    A few metrics have a short form; the others are their label, lower case.
+
+    Examples
+    --------
+    >>> in_words("abandoned_rate"), in_words("service_level_20s")
+    ('hang-ups', 'answered within 20 s')
+    """
+    if name in _IN_WORDS:
+        return _IN_WORDS[name]
+    text = metric(name).label
+    return text[0].lower() + text[1:]
 
 
 def suggest(name: str, choices: list[str] | None = None) -> str:
