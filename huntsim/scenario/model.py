@@ -323,8 +323,9 @@ class Scenario(_Model):
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
 
-    def timeout_s(self, group: HuntGroup) -> float:
-        """How long a member of ``group`` rings before the call moves on, seconds.
+    def timeout_s(self, group: HuntGroup | Agent) -> float:
+        """How long a member of ``group`` rings before the call moves on, seconds
+        (given an agent: how long a call dialled straight to it rings).
 
         ``no_answer_rings`` ring cycles of ``ring_cycle`` seconds: the one place
         the time-out is computed.
