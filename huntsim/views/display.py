@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -32,6 +31,7 @@ from huntsim.analysis.catalog import (
     service_level_name,
 )
 from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
+from huntsim.views.console import text_table
 from huntsim.views.html import SCOPE, figure_img, scoped_style
 from huntsim.views.wording import human_duration, hunting_text
 
@@ -111,13 +111,6 @@ def simulated(scenario: Scenario, runs: str | None = None,
     if runs:
         lines.append(f"{runs}.")
     return lines
-
-
-def _text_table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
-                             for k, (c, w) in enumerate(zip(r, widths, strict=True)))
-            for r in rows]
 
 
 # ----------------------------------------------------------------- Result
@@ -266,7 +259,8 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
             block = verdict.table[verdict.table["policy"] == policy].set_index("metric")
             rows.append([policy_label(policy) + (" *" if policy == verdict.baseline else ""),
                          *(format_value(m, float(block.loc[m, "mean"])) for m in names)])
-        lines.extend(_text_table(rows))
+        table = text_table(rows[0], rows[1:], wrap=max(len(head) for head in rows[0]))
+        lines.extend(f"  {line}" for line in table.splitlines())
         lines.append("  * baseline (the group's policy)" if verdict.baseline_reason ==
                      "configured" else "  * baseline (the first policy compared)")
     lines.append(verdict.lines()[-1])
