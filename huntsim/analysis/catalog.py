@@ -60,6 +60,7 @@ __all__ = [
     "format_half_width",
     "format_value",
     "in_words",
+    "is_share",
     "key_metrics",
     "label",
     "metric",
@@ -499,6 +500,21 @@ def suggest(name: str, choices: list[str] | None = None) -> str:
         return "did you mean " + " or ".join(repr(c) for c in close[:3]) + "?"
     shown = known if choices is not None else [*TARGET_METRICS, "service_level_<T>s"]
     return "choose from " + ", ".join(shown)
+
+
+def is_share(name: str) -> bool:
+    """Whether a metric is a share of something, shown in % (an unknown name: by its
+    ending, ``_rate``, or ``service_level_``).
+
+    Examples
+    --------
+    >>> is_share("occupancy"), is_share("mean_wait_s"), is_share("my_rate")
+    (True, False, True)
+    """
+    try:
+        return metric(name).kind == "rate"
+    except ValueError:
+        return name.endswith("_rate") or name.startswith("service_level")
 
 
 def label(name: str) -> str:

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from huntsim.analysis.catalog import OUTCOMES, metric, outcome_label, policy_label
+from huntsim.analysis.catalog import OUTCOMES, is_share, metric, outcome_label, policy_label
 from huntsim.scenario.calendar import WEEKDAYS
 
 __all__ = [
@@ -43,13 +43,6 @@ def _title(name: str) -> str:
         return metric(name).title
     except ValueError:
         return name.replace("_", " ")
-
-
-def _is_rate(name: str) -> bool:
-    try:
-        return metric(name).kind == "rate"
-    except ValueError:
-        return name.endswith("_rate") or name.startswith("service_level")
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -260,7 +253,7 @@ def plot_differences(differences: pd.DataFrame, metric_name: str,
             higher_is_better = None
     rows = differences[differences["metric"].to_numpy() == metric_name]
     rows = rows.drop_duplicates("policy")
-    scale = 100.0 if _is_rate(metric_name) else 1.0
+    scale = 100.0 if is_share(metric_name) else 1.0
     mean = rows["mean"].to_numpy(dtype=float) * scale
     low = rows["ci_low"].to_numpy(dtype=float) * scale
     high = rows["ci_high"].to_numpy(dtype=float) * scale
@@ -376,12 +369,12 @@ def plot_staffing_curve(curve: pd.DataFrame, metric: str, target: float | None =
         ax.plot(estimate.index, estimate.to_numpy(), color="black", linestyle="--",
                 linewidth=1, label="Erlang estimate")
     if target is not None:
-        shown = f"{100 * target:g} %" if _is_rate(metric) else f"{target:g}"
+        shown = f"{100 * target:g} %" if is_share(metric) else f"{target:g}"
         ax.axhline(target, color="firebrick", linestyle=":", label=f"target {shown}")
     ax.set_xlabel("members")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(_title(metric))
-    if _is_rate(metric):
+    if is_share(metric):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title(f"Staffing curve: {_title(metric).split(' (')[0]}", fontsize="medium",
                  loc="left")
@@ -511,7 +504,7 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
     else:
         ax.set_xlabel("hour of the day (from the start of the simulated day)")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    rate = _is_rate(level_metric)
+    rate = is_share(level_metric)
     if level_metric.startswith("service_level"):
         ax.set_ylim(0, 1.02)
     else:

@@ -18,16 +18,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from huntsim.analysis.catalog import SWEEP_METRICS, SWEEP_TABLE_METRICS, label, policy_label
+from huntsim.analysis.catalog import (
+    SWEEP_METRICS,
+    SWEEP_TABLE_METRICS,
+    is_share,
+    label,
+    policy_label,
+)
 from huntsim.experiments.sweeps import Sweep
 from huntsim.outputs import atomic_write
 from huntsim.views.html import img, page, save_figures, warnings_section, write_csv
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
-
-def _percent(metric: str) -> bool:
-    return metric.endswith("_rate") or metric.startswith("service_level")
-
 
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
@@ -62,7 +64,7 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
         rows = rows[rows[name] == value]
     values = list(dict.fromkeys(rows[parameter]))
     numeric = _numeric(values)
-    scale = 100.0 if _percent(metric) else 1.0
+    scale = 100.0 if is_share(metric) else 1.0
     for policy, block in rows.groupby("policy", sort=False):
         x = (block[parameter].to_numpy(dtype=float) if numeric
              else np.array([values.index(v) for v in block[parameter]], dtype=float))
@@ -98,7 +100,7 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     grid = np.full((len(ys), len(xs)), np.nan)
     for xv, yv, mean in zip(rows[x], rows[y], rows["mean"], strict=True):
         grid[ys.index(yv), xs.index(xv)] = float(mean)
-    scale = 100.0 if _percent(metric) else 1.0
+    scale = 100.0 if is_share(metric) else 1.0
     low, high = (scale * limits[0], scale * limits[1]) if limits is not None else (
         np.nanmin(scale * grid, initial=np.inf), np.nanmax(scale * grid, initial=-np.inf))
     image = ax.imshow(scale * grid, aspect="auto", origin="lower", cmap="viridis",
