@@ -31,6 +31,7 @@ from huntsim.views.html import img, page, save_figures, warnings_section, write_
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
 
+
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
