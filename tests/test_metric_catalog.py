@@ -160,3 +160,11 @@ def test_outcomes_and_caller_ends_have_one_label_each() -> None:
     assert [catalog.outcome_label(o) for o in OUTCOMES] == [
         metric(f"{o}_rate").label for o in OUTCOMES]
     assert list(FLOWS)[3:] == list(OUTCOMES[1:])  # the unanswered ends are the outcomes
+
+
+def test_the_verdict_judges_the_catalogs_key_metrics() -> None:
+    from huntsim.experiments import verdict
+
+    for threshold in (20.0, 12.5):
+        assert verdict.key_metrics(threshold) == catalog.key_metrics(threshold)
+    assert catalog.service_level_name(12.5) == "service_level_12.5s"
