@@ -167,7 +167,7 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
         for p in result.parameters)
     tables = "".join(
         f"<h3>{html.escape(label(metric))}</h3>"
-        + result.wide(metric, group).to_html(border=0)
+        + result.wide(metric, group).rename(columns=policy_label).to_html(border=0)
         for metric in (result.level_metric, *SWEEP_TABLE_METRICS))
     figures = "".join(img(data, caption) for data, caption in images.values())
     return (f"<h2>Sweep</h2><p>{len(result.points)} grid points, {len(result.policies)} "
