@@ -9,6 +9,7 @@ import pytest
 
 import huntsim
 from huntsim.cli.main import main
+from huntsim.views.html import STYLE
 
 LOGS = Path(__file__).resolve().parent.parent / "scenarios" / "logs"
 
@@ -25,6 +26,7 @@ def test_fit_sample_queue_log_writes_scenario_and_report(tmp_path, capsys):
     assert [a.number for a in office.agents] == ["201", "202", "203"]
     page = (report / "report.html").read_text()
     assert "Back-test" in page and "Fitted values" in page and "<img" in page
+    assert f"<style>{STYLE}</style>" in page  # the one page kit of every report
     assert not re.search(r"""(src|href)=["']https?:""", page)  # self-contained
     for name in ("parameters.csv", "settings.csv", "traffic.csv", "backtest.csv"):
         assert (report / name).exists()

@@ -6,7 +6,8 @@ import matplotlib
 from test_routing import one_busy_member, two_groups
 
 import huntsim
-from huntsim.analysis.flows import FLOWS, caller_flows, plot_caller_flows
+from huntsim.analysis.flows import FLOWS, caller_flows
+from huntsim.views.flow_plots import plot_caller_flows
 
 matplotlib.use("Agg")
 

@@ -9,7 +9,9 @@ import pytest
 from helpers import office
 
 import huntsim
+from huntsim.analysis import catalog
 from huntsim.analysis.catalog import (
+    FLOWS,
     KINDS,
     METRICS,
     OUTCOMES,
@@ -142,3 +144,27 @@ def test_a_summary_renders_through_the_catalog() -> None:
     summary = summarize(calls, 20.0, ["100"])
     assert [format_value(c, summary.loc["100", c]) for c in ("offered", "voicemail_rate")] \
         == ["2", "50.0 %"]
+
+
+def test_every_shown_set_names_known_metrics() -> None:
+    shown = {name: value for name, value in vars(catalog).items()
+             if "_METRICS" in name and isinstance(value, tuple)}
+    assert len(shown) >= 12
+    for name, metrics in [*shown.items(), ("key_metrics", catalog.key_metrics(20.0))]:
+        for m in metrics:
+            metric(m)  # raises for a name the catalog does not know
+        assert len(set(metrics)) == len(metrics), name
+
+
+def test_outcomes_and_caller_ends_have_one_label_each() -> None:
+    assert [catalog.outcome_label(o) for o in OUTCOMES] == [
+        metric(f"{o}_rate").label for o in OUTCOMES]
+    assert list(FLOWS)[3:] == list(OUTCOMES[1:])  # the unanswered ends are the outcomes
+
+
+def test_the_verdict_judges_the_catalogs_key_metrics() -> None:
+    from huntsim.experiments import verdict
+
+    for threshold in (20.0, 12.5):
+        assert verdict.key_metrics(threshold) == catalog.key_metrics(threshold)
+    assert catalog.service_level_name(12.5) == "service_level_12.5s"

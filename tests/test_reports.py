@@ -399,3 +399,36 @@ def test_comparison_report_with_nothing_to_compare(policies, rate, says, tmp_pat
     assert says in unescape((tmp_path / "report.html").read_text()) and says in unescape(html)
     assert says in repr(comparison)
     assert not (tmp_path / "differences.png").exists()  # no forest plot without a difference
+
+
+@pytest.mark.parametrize(("policy", "says"), [
+    ("circular", "Circular hunting, the next member after 4 rings (24 seconds)"),
+    ("simultaneous", "Simultaneous hunting, every idle member rung at once for 4 rings "
+                     "(24 seconds)"),
+    ("staggered", "Staggered hunting, one more member rung every 6 seconds, each for 4 rings "
+                  "(24 seconds)"),
+])
+def test_a_report_words_the_hunting_and_the_time_out_one_way(policy, says):
+    from huntsim import load_scenario
+    from huntsim.views.display import simulated
+    from huntsim.views.report import scenario_summary
+
+    scenario = load_scenario({
+        "duration": "2h", "warmup": "30min", "agent_defaults": {"talk_time": "3min"},
+        "agents": [{"number": "101"}, {"number": "102"}],
+        "hunt_groups": [{"pilot": "100", "members": ["101", "102"], "policy": policy,
+                         "no_answer_rings": 4, "arrivals": {"rate": "10/h"}}]})
+    lines = simulated(scenario)
+    assert lines[0].startswith("Each run: 1 hour 30 minutes of the scenario")
+    assert says in lines[2]
+    table = scenario_summary(scenario)
+    assert "4 rings (24 seconds)" in table and "(24s)" not in table
+    assert f">{policy.capitalize()}<" in table and f">{policy}<" not in table
+    assert scenario.window_s == 5400.0 and scenario.timeout_s(scenario.hunt_groups[0]) == 24.0
+
+
+def test_reports_and_jupyter_views_share_the_one_style_sheet(comparison, comparison_report):
+    from huntsim.views.html import STYLE, scoped_style
+
+    assert f"<style>{STYLE}</style>" in (comparison_report / "report.html").read_text()
+    assert comparison._repr_html_().startswith(scoped_style())

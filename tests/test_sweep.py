@@ -16,6 +16,7 @@ from huntsim import compare, load_scenario
 from huntsim.cli.main import main
 from huntsim.errors import ScenarioError
 from huntsim.experiments.sweeps import parse_path, sweep, sweep_points, with_traffic
+from huntsim.views.html import STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_ESTATE = ROOT / "scenarios" / "real_estate.yaml"
@@ -163,6 +164,7 @@ def test_command_writes_tables_figures_and_report(written):
         assert (out / name).stat().st_size > 0, name
     page = (out / "report.html").read_text()
     assert page.count("data:image/png;base64") == 3 and "hunt_groups[0].no_answer_rings" in page
+    assert f"<style>{STYLE}</style>" in page  # the one page kit of every report
     level = table.query("metric == 'voicemail_rate' and policy == 'regular'")
     by_traffic = level.groupby("traffic")["mean"].mean()
     assert by_traffic.loc[1.5] > by_traffic.loc[1.0]  # more calls, more voicemail

@@ -36,10 +36,22 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
-    "KEY_METRICS",
+    "AGENT_METRICS",
+    "AGENT_METRICS_WHEN_USED",
+    "CALLER_METRICS",
+    "COMPARISON_METRICS",
+    "FLOWS",
+    "JOURNEY_METRICS",
     "KINDS",
     "METRICS",
     "OUTCOMES",
+    "PLAN_METRICS",
+    "REPORT_METRICS",
+    "RUN_HEADLINE_METRICS",
+    "RUN_METRICS",
+    "SUMMARY_METRICS_WHEN_USED",
+    "SWEEP_METRICS",
+    "SWEEP_TABLE_METRICS",
     "TARGET_METRICS",
     "Kind",
     "Metric",
@@ -47,10 +59,15 @@ __all__ = [
     "format_difference",
     "format_half_width",
     "format_value",
+    "in_words",
+    "is_share",
+    "key_metrics",
     "label",
     "metric",
+    "outcome_label",
     "plus_minus_note",
     "policy_label",
+    "service_level_name",
     "suggest",
 ]
 
@@ -58,10 +75,6 @@ Kind = Literal["rate", "count", "seconds", "index", "ratio"]
 KINDS: tuple[str, ...] = ("rate", "count", "seconds", "index", "ratio")
 """What a metric's number is: a share (shown in %), a count, a time in seconds,
 an index without unit (e.g. Jain's), or another ratio (with its own unit)."""
-
-OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned",
-                             "forwarded")
-"""How a call can end, in the order tables list them."""
 
 _POLICY_LABELS: dict[str, str] = {
     "regular": "Regular", "circular": "Circular", "simultaneous": "Simultaneous",
@@ -72,8 +85,8 @@ _POLICY_LABELS: dict[str, str] = {
 def policy_label(policy: str) -> str:
     """How a hunt policy is named to people: the one label of each policy.
 
-    >>> policy_label("simultaneous")
-    'Simultaneous'
+    >>> policy_label("staggered"), policy_label("round_robin")
+    ('Staggered', 'Round robin')
     """
     return _POLICY_LABELS.get(policy, policy.replace("_", " ").capitalize())
 
@@ -91,6 +104,32 @@ _OUTCOME_WORDS: dict[str, tuple[str, str, bool | None]] = {
                   "(in that group's row) or out of the office (in 'all pilot calls': the call "
                   "left the office)", None),
 }
+
+OUTCOMES: tuple[str, ...] = tuple(_OUTCOME_WORDS)
+"""How a call can end, in the order tables list them."""
+
+
+def outcome_label(outcome: str) -> str:
+    """How an outcome is named to people: the label of its ``<outcome>_rate``.
+
+    >>> outcome_label("no_answer"), outcome_label("abandoned")
+    ('Not answered', 'Caller hung up')
+    """
+    return _OUTCOME_WORDS[outcome][0]
+
+
+FLOWS: dict[str, str] = {
+    "answered_first_try": "answered at the first try, in the group dialled",
+    "answered_after_redial": "answered after calling again",
+    "answered_elsewhere": "answered by a group the call was forwarded to",
+    "voicemail": "left at voicemail",
+    "busy": "heard busy",
+    "no_answer": "rang out unanswered",
+    "abandoned": "hung up waiting",
+    "forwarded": "forwarded out of the office",
+}
+"""Each end of a caller's journey, with its label: the three ways of being
+answered, then the other :data:`OUTCOMES` of the caller's last attempt."""
 
 
 @dataclass(frozen=True)
@@ -262,11 +301,6 @@ for _outcome, (_label, _what, _higher) in _OUTCOME_WORDS.items():
         _name, f"{_label} on the first attempt", _CALLERS,
         f"Share of callers whose first attempt ended so ({_what}).", _higher, "rate")
 
-KEY_METRICS: tuple[str, ...] = ("service_level", "voicemail_rate", "abandoned_rate",
-                                "mean_wait_s", "jain_index")
-"""The metrics a policy decision turns on; ``service_level`` stands for the
-service level at the comparison's threshold."""
-
 TARGET_METRICS: tuple[str, ...] = (
     *(f"{o}_rate" for o in OUTCOMES), "mean_wait_s", "p50_wait_s", "p90_wait_s",
     "p95_wait_s", "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio",
@@ -275,6 +309,77 @@ TARGET_METRICS: tuple[str, ...] = (
 )
 """Per-group figures of every run that a ``plan`` target may name, besides
 ``service_level_<T>s``."""
+
+def service_level_name(threshold_s: float) -> str:
+    """The name of the service level at ``threshold_s`` seconds.
+
+    >>> service_level_name(20.0), service_level_name(12.5)
+    ('service_level_20s', 'service_level_12.5s')
+    """
+    return f"service_level_{threshold_s:g}s"
+
+
+# ------------------------------------------------------- what each view shows
+
+def key_metrics(threshold_s: float) -> tuple[str, ...]:
+    """The metrics a verdict judges and its decision table shows, in column order:
+    the service level at ``threshold_s``, then voicemail, hang-ups, mean wait and
+    fairness of member load."""
+    return (service_level_name(threshold_s), "voicemail_rate", "abandoned_rate",
+            "mean_wait_s", "jain_index")
+
+
+RUN_METRICS: tuple[str, ...] = ("offered", "answered_rate", "voicemail_rate", "abandoned_rate",
+                                "service_level_20s", "mean_wait_s", "p90_wait_s", "after_hours")
+"""A run's summary per scope (hunt group, direct calls) in Jupyter."""
+
+RUN_HEADLINE_METRICS: tuple[str, ...] = ("answered_rate", "voicemail_rate", "abandoned_rate",
+                                         "mean_wait_s")
+"""The figures of each scope in the few lines of a run's ``repr``."""
+
+AGENT_METRICS: tuple[str, ...] = ("group_answered", "direct_answered", "offers",
+                                  "offers_missed", "talk_s", "away_s", "not_ready_s",
+                                  "logged_in_s", "occupancy")
+"""The columns of the agent table in the terminal, in order."""
+
+AGENT_METRICS_WHEN_USED: tuple[str, ...] = ("direct_answered", "away_s", "not_ready_s")
+"""Columns of :data:`AGENT_METRICS` left out when they are zero for every agent."""
+
+CALLER_METRICS: tuple[str, ...] = ("callers", "attempts_per_caller", "callers_answered_rate")
+"""Figures about callers rather than calls; left out of a run's summary when nobody
+redialled (they would repeat the call figures), with ``first_attempt_<outcome>_rate``."""
+
+SUMMARY_METRICS_WHEN_USED: tuple[str, ...] = ("forwarded_rate", "forwarded_in",
+                                              "forwarded_away", "after_hours")
+"""Rows of a run's summary left out when they are zero in every scope."""
+
+COMPARISON_METRICS: tuple[str, ...] = (
+    "answered_rate", "voicemail_rate", "abandoned_rate", "mean_wait_s", "p90_wait_s",
+    "jain_index", "callers_answered_rate", "forwarded_rate")
+"""The figures per policy that ``huntsim compare`` prints, after the service level."""
+
+REPORT_METRICS: tuple[str, ...] = (
+    "offered", "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate",
+    "abandoned_rate", "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s",
+    "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
+)
+"""The comparison report's table of all figures, after the service level (and
+``after_hours`` where the office has opening hours)."""
+
+JOURNEY_METRICS: tuple[str, ...] = (
+    "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",
+    "forwarded_rate", "forwarded_in")
+"""Where the callers of a group ended, per policy (redials and forwards), in column order."""
+
+PLAN_METRICS: tuple[str, ...] = ("voicemail_rate", "abandoned_rate", "mean_wait_s")
+"""A staffing curve's figures besides the targets and the service level."""
+
+SWEEP_METRICS: tuple[str, ...] = ("answered_rate", "voicemail_rate", "mean_wait_s")
+"""A sweep's figures against each swept parameter, besides the service level."""
+
+SWEEP_TABLE_METRICS: tuple[str, ...] = ("voicemail_rate", "mean_wait_s")
+"""A sweep's tables of means (report and terminal), besides the service level."""
+
 
 _LEVEL = re.compile(r"^(erlang_c_)?service_level_(\d+(?:\.\d+)?)s$")
 _PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?)_wait_s$")
@@ -343,6 +448,32 @@ def metric(name: str) -> Metric:
     raise ValueError(f"{name!r} is not a metric; {suggest(name)}")
 
 
+_IN_WORDS: dict[str, str] = {
+    "voicemail_rate": "voicemail",
+    "abandoned_rate": "hang-ups",
+    "mean_wait_s": "mean wait",
+    "jain_index": "fairness of member load",
+    "busy_rate": "busy signals",
+    "callers_answered_rate": "callers answered in the end",
+}
+
+
+def in_words(name: str) -> str:
+    """How a sentence names a metric (``worse on voicemail and hang-ups``).
+
+    A few metrics have a short form; the others are their label, lower case.
+
+    Examples
+    --------
+    >>> in_words("abandoned_rate"), in_words("service_level_20s")
+    ('hang-ups', 'answered within 20 s')
+    """
+    if name in _IN_WORDS:
+        return _IN_WORDS[name]
+    text = metric(name).label
+    return text[0].lower() + text[1:]
+
+
 def suggest(name: str, choices: list[str] | None = None) -> str:
     """A ``did you mean ...`` hint for an unknown metric name, or the names to choose from.
 
@@ -369,6 +500,21 @@ def suggest(name: str, choices: list[str] | None = None) -> str:
         return "did you mean " + " or ".join(repr(c) for c in close[:3]) + "?"
     shown = known if choices is not None else [*TARGET_METRICS, "service_level_<T>s"]
     return "choose from " + ", ".join(shown)
+
+
+def is_share(name: str) -> bool:
+    """Whether a metric is a share of something, shown in % (an unknown name: by its
+    ending, ``_rate``, or ``service_level_``).
+
+    Examples
+    --------
+    >>> is_share("occupancy"), is_share("mean_wait_s"), is_share("my_rate")
+    (True, False, True)
+    """
+    try:
+        return metric(name).kind == "rate"
+    except ValueError:
+        return name.endswith("_rate") or name.startswith("service_level")
 
 
 def label(name: str) -> str:

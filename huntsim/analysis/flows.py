@@ -4,8 +4,8 @@ A caller is one person: their first call and every redial share a
 ``caller_id``. :func:`caller_flows` follows each caller of each pilot to the
 end of their last attempt and sorts them into plain outcomes (answered at the
 first try, answered after calling again, answered by another group after a
-forward, voicemail, gave up...). :func:`plot_caller_flows` draws the shares as
-one stacked bar per pilot, a simple Sankey-like view of the flows.
+forward, voicemail, gave up...). Tables only: the figures of these shares are
+in :mod:`huntsim.views.flow_plots`.
 """
 
 from __future__ import annotations
@@ -15,28 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from huntsim.analysis.catalog import FLOWS, JOURNEY_METRICS
 
+if TYPE_CHECKING:
     from huntsim.scenario.model import Scenario
 
-__all__ = ["FLOWS", "JOURNEY_METRICS", "caller_flows", "journey_table", "plot_caller_flows",
-           "plot_journeys", "uses_routing"]
-
-FLOWS: dict[str, str] = {
-    "answered_first_try": "answered at the first try, in the group dialled",
-    "answered_after_redial": "answered after calling again",
-    "answered_elsewhere": "answered by a group the call was forwarded to",
-    "voicemail": "left at voicemail",
-    "busy": "heard busy",
-    "no_answer": "rang out unanswered",
-    "abandoned": "hung up waiting",
-    "forwarded": "forwarded out of the office",
-}
-"""Each end of a caller's journey, with its label."""
-
-_COLOURS = ("#1b7837", "#5aae61", "#a6dba0", "#fdb863", "#e08214", "#b35806",
-            "#d6604d", "#8073ac")
+__all__ = ["FLOWS", "JOURNEY_METRICS", "caller_flows", "journey_table", "uses_routing"]
 
 
 def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
@@ -54,8 +38,8 @@ def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
     -------
     DataFrame
         One row per dialled pilot (index ``dialed``) with a column of counts per
-        key of :data:`FLOWS`, ``callers``, ``attempts`` and the shares as
-        ``<flow>_share``. After-hours calls are left out.
+        key of :data:`~huntsim.analysis.catalog.FLOWS`, ``callers``, ``attempts``
+        and the shares as ``<flow>_share``. After-hours calls are left out.
 
     Examples
     --------
@@ -100,45 +84,10 @@ def caller_flows(calls: pd.DataFrame, warmup: float = 0.0) -> pd.DataFrame:
     return table
 
 
-def plot_caller_flows(flows: pd.DataFrame, ax: Axes | None = None,
-                      labels: dict[str, str] | None = None) -> Axes:
-    """Stacked horizontal bars: where the callers of each pilot ended, in %.
-
-    Parameters
-    ----------
-    flows : DataFrame
-        :func:`caller_flows`.
-    ax : matplotlib Axes, optional
-        Where to draw (default: a new figure).
-    labels : dict, optional
-        Pilot number -> name shown on the axis.
-    """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(flows)))
-    names = [(labels or {}).get(str(p), str(p)) for p in flows.index]
-    parts = [(f"{key}_share", label, colour)
-             for (key, label), colour in zip(FLOWS.items(), _COLOURS, strict=True)]
-    _stacked_bars(ax, names, flows, parts, skip_empty=True, min_label=6, digits=0)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("callers (%)")
-    ax.set_title("Where callers ended, redials and forwards included")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(flows) < 3 else -0.15),
-              ncol=3, fontsize=8, frameon=False)
-    return ax
-
-
-JOURNEY_METRICS: tuple[str, ...] = (
-    "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",
-    "forwarded_rate", "forwarded_in")
-"""The metrics of :func:`journey_table`, in its column order."""
-
-
 def uses_routing(scenario: Scenario) -> bool:
-    """Whether any caller may redial or any group forward calls."""
-    return scenario.redial is not None or any(
-        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
+    """Whether any caller may redial or any group forward calls
+    (:attr:`Scenario.uses_routing <huntsim.scenario.model.Scenario.uses_routing>`)."""
+    return scenario.uses_routing
 
 
 def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -154,7 +103,8 @@ def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per policy: the means of :data:`JOURNEY_METRICS`, and the shares
+        One row per policy: the means of
+        :data:`~huntsim.analysis.catalog.JOURNEY_METRICS`, and the shares
         of callers answered at the first attempt, answered after calling again
         (or by the group calls were forwarded to) and never answered.
     """
@@ -168,42 +118,3 @@ def journey_table(table: pd.DataFrame, group: str) -> pd.DataFrame:
     wide["answered_later_share"] = (answered - first).clip(lower=0)
     wide["never_answered_share"] = (1 - answered).clip(lower=0)
     return wide
-
-
-def plot_journeys(journeys: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Stacked bars per policy: callers answered at once, later, or never (%)."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(journeys)))
-    parts = (("answered_first_try_share", "answered at the first attempt (any group)",
-              _COLOURS[0]),
-             ("answered_later_share", "answered after calling again", _COLOURS[1]),
-             ("never_answered_share", "never answered", _COLOURS[6]))
-    names = [str(p).capitalize() for p in journeys.index]
-    _stacked_bars(ax, names, journeys, parts, skip_empty=False, min_label=4, digits=1)
-    ax.set_xlim(0, 100)
-    ax.invert_yaxis()
-    ax.set_xlabel("callers (%)")
-    ax.set_title("Where callers ended, redials and forwards included")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(journeys) < 4 else -0.12),
-              ncol=3, fontsize=8, frameon=False)
-    return ax
-
-
-def _stacked_bars(ax: Axes, names: list[str], table: pd.DataFrame,
-                  parts: list[tuple[str, str, str]] | tuple[tuple[str, str, str], ...],
-                  skip_empty: bool, min_label: float, digits: int) -> None:
-    """Horizontal bars of shares stacked left to right (columns of ``table``, in %),
-    labelled where a part is at least ``min_label`` % wide."""
-    left = np.zeros(len(table))
-    for column, label, colour in parts:
-        share = table[column].fillna(0).to_numpy() * 100
-        if skip_empty and not share.any():
-            continue
-        ax.barh(names, share, left=left, color=colour, label=label, height=0.6)
-        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
-            if width >= min_label:
-                ax.text(x0 + width / 2, y, f"{width:.{digits}f} %", ha="center", va="center",
-                        fontsize=8)
-        left += share

@@ -80,31 +80,31 @@ def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
     return summary
 
 
-def _flow(scope: pd.DataFrame, dialled: pd.DataFrame,
-          dialled_elsewhere: int) -> dict[str, float]:
+def _flow(scope: pd.DataFrame, dialed: pd.DataFrame,
+          dialed_elsewhere: int) -> dict[str, float]:
     """Forwarding and caller figures of one scope.
 
-    ``scope`` holds the calls that ended in it, ``dialled`` those first dialled
+    ``scope`` holds the calls that ended in it, ``dialed`` those first dialled
     to it (the same unless calls were forwarded); caller figures are over
-    ``dialled``: a caller is counted by their first attempt.
+    ``dialed``: a caller is counted by their first attempt.
     """
     arrived = (scope["arrived_forwarded"] if "arrived_forwarded" in scope
                else pd.Series(False, index=scope.index))
-    attempt = (dialled["attempt"] if "attempt" in dialled
-               else pd.Series(1, index=dialled.index))
-    closed = (dialled["after_hours"].astype(bool) if "after_hours" in dialled
-              else pd.Series(False, index=dialled.index))
-    first = dialled[(attempt == 1) & ~closed]
-    if "caller_id" in dialled:
+    attempt = (dialed["attempt"] if "attempt" in dialed
+               else pd.Series(1, index=dialed.index))
+    closed = (dialed["after_hours"].astype(bool) if "after_hours" in dialed
+              else pd.Series(False, index=dialed.index))
+    first = dialed[(attempt == 1) & ~closed]
+    if "caller_id" in dialed:
         # every attempt of the callers whose first attempt is counted, and no other
-        dialled = dialled[dialled["caller_id"].isin(first["caller_id"])]
+        dialed = dialed[dialed["caller_id"].isin(first["caller_id"])]
     callers = len(first)
-    answered = int((dialled["outcome"] == "answered").sum())
+    answered = int((dialed["outcome"] == "answered").sum())
     row: dict[str, float] = {
         "forwarded_in": int(arrived.sum()),
-        "forwarded_away": dialled_elsewhere,
+        "forwarded_away": dialed_elsewhere,
         "callers": callers,
-        "attempts_per_caller": len(dialled) / callers if callers else np.nan,
+        "attempts_per_caller": len(dialed) / callers if callers else np.nan,
         "callers_answered_rate": answered / callers if callers else np.nan,
     }
     first_rates = outcome_rates(first)
@@ -142,8 +142,8 @@ def group_visits(calls: pd.DataFrame,
 
     parts = [stayed[~moved],
              stayed[moved].assign(arrived_forwarded=True, after_hours=closed_at(hops))]
-    dialled = forwarded["dialed"].astype(str).to_numpy()
-    chains = {start: _chain(start, forward_to or {}) for start in set(dialled)}
+    dialed = forwarded["dialed"].astype(str).to_numpy()
+    chains = {start: _chain(start, forward_to or {}) for start in set(dialed)}
     nobody = np.zeros(len(forwarded), dtype=bool)
     passed = forwarded.assign(
         outcome=forwarded["outcome"].where(nobody, "forwarded"),
@@ -152,7 +152,7 @@ def group_visits(calls: pd.DataFrame,
     )
     for hop in range(int(hops.max())):
         here = hops > hop
-        groups = [chains[d][hop] if hop < len(chains[d]) else "" for d in dialled[here]]
+        groups = [chains[d][hop] if hop < len(chains[d]) else "" for d in dialed[here]]
         parts.append(passed[here].assign(visited=groups, arrived_forwarded=hop > 0,
                                           after_hours=closed_at(hop)[here]))
     visits = pd.concat(parts)
@@ -207,7 +207,7 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     else:
         closed = calls.iloc[:0]
     pilot = calls[calls["kind"] == "pilot"]
-    dialled_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
+    dialed_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
                      ).astype(str)
     ended_group = pilot_all["group"].astype(str)
     open_on_arrival = ~pilot_all["after_hours"].astype(bool) if "after_hours" in pilot_all \
@@ -215,11 +215,11 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     visited = visits_open["visited"]
     for group in groups:
         scope = visits_open[visited == group]
-        dialled = pilot_all[dialled_group == group]
-        elsewhere = int(((ended_group != group) & (dialled_group == group)
+        dialed = pilot_all[dialed_group == group]
+        elsewhere = int(((ended_group != group) & (dialed_group == group)
                          & open_on_arrival).sum())
         rows[group] = pd.concat([_scope_summary(scope, threshold_s),
-                                 pd.Series(_flow(scope, dialled, elsewhere), dtype=float)])
+                                 pd.Series(_flow(scope, dialed, elsewhere), dtype=float)])
         rows[group]["after_hours"] = int((closed_visits == group).sum())
     if len(groups) > 1:
         rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
@@ -434,9 +434,9 @@ def group_metrics(
         else pd.Series(False, index=here.index)
     pilot = here[~closed_here]  # a visit while the group was closed rang nobody
     all_pilot = calls[calls["kind"] == "pilot"]
-    dialled = all_pilot[all_pilot["dialed"].astype(str) == group] if "dialed" in all_pilot \
+    dialed = all_pilot[all_pilot["dialed"].astype(str) == group] if "dialed" in all_pilot \
         else pilot
-    flow = pd.Series(_flow(pilot, dialled, 0), dtype=float).drop(
+    flow = pd.Series(_flow(pilot, dialed, 0), dtype=float).drop(
         ["forwarded_away"])
     ringing = offers[offers["call_id"].isin(pilot["call_id"])]
     ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())

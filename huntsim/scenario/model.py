@@ -323,13 +323,33 @@ class Scenario(_Model):
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
 
-    def timeout_s(self, group: HuntGroup) -> float:
-        """How long a member of ``group`` rings before the call moves on, seconds.
+    def timeout_s(self, group: HuntGroup | Agent) -> float:
+        """How long a member of ``group`` rings before the call moves on, seconds
+        (given an agent: how long a call dialled straight to it rings).
 
         ``no_answer_rings`` ring cycles of ``ring_cycle`` seconds: the one place
         the time-out is computed.
         """
         return group.no_answer_rings * self.ring_cycle
+
+    def stagger_s(self, group: HuntGroup) -> float:
+        """Seconds between one member of a staggered ``group`` joining the ringing and
+        the next: its ``stagger``, else one ``ring_cycle``."""
+        return group.stagger if group.stagger is not None else self.ring_cycle
+
+    @property
+    def window_s(self) -> float:
+        """The reported window's length, seconds: ``duration`` less ``warmup``.
+
+        Every figure of a run is of the calls that arrive in this window.
+        """
+        return float(self.duration - self.warmup)
+
+    @property
+    def uses_routing(self) -> bool:
+        """Whether any caller may redial or any group forward calls."""
+        return self.redial is not None or any(
+            g.redial is not None or g.forward is not None for g in self.hunt_groups)
 
     def redial_of(self, group: HuntGroup) -> Redial | None:
         """The redial behaviour of the group's callers (its own, else the scenario's)."""

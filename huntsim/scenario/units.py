@@ -174,11 +174,6 @@ class WrittenFloat(float):
         The number YAML reads.
     written : str
         The characters in the file.
-
-    Examples
-    --------
-    >>> WrittenFloat(555.0101, "555.0101").written
-    '555.0101'
     """
 
     written: str

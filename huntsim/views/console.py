@@ -12,7 +12,20 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from huntsim.analysis.catalog import METRICS, format_column, format_value, label, metric
+from huntsim.analysis.catalog import (
+    AGENT_METRICS,
+    AGENT_METRICS_WHEN_USED,
+    CALLER_METRICS,
+    METRICS,
+    PLAN_METRICS,
+    SUMMARY_METRICS_WHEN_USED,
+    format_column,
+    format_value,
+    label,
+    metric,
+    service_level_name,
+)
+from huntsim.views.wording import human_duration
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,10 +38,6 @@ __all__ = ["agents_text", "intervals_text", "span_text", "staffing_curve_text", 
 HEADER_WIDTH = 14
 """Header cells wider than this (and than their column) wrap onto more lines."""
 
-_AGENT_COLUMNS = ("group_answered", "direct_answered", "offers", "offers_missed", "talk_s",
-                  "away_s", "not_ready_s", "logged_in_s", "occupancy")
-_OPTIONAL_AGENT_COLUMNS = ("direct_answered", "away_s", "not_ready_s")
-_CALLER_ROWS = ("callers", "attempts_per_caller", "callers_answered_rate")
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
@@ -67,22 +76,9 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     return "\n".join(out)
 
 
-def span_text(seconds: float) -> str:
-    """A length of time in the largest unit that reads well.
-
-    Examples
-    --------
-    >>> span_text(28 * 86400), span_text(8 * 3600), span_text(90 * 60), span_text(36 * 3600)
-    ('4 weeks', '8 h', '1.5 h', '36 h')
-    """
-    for unit, size in (("weeks", 7 * 86400.0), ("days", 86400.0), ("h", 3600.0),
-                       ("min", 60.0)):
-        if seconds >= 2 * size or (unit in ("h", "min") and seconds >= size):
-            if unit == "weeks" and seconds % size:
-                continue
-            count = seconds / size
-            return f"{count:.3g} {unit}" if count != 1 or unit in ("h", "min") else f"1 {unit[:-1]}"
-    return f"{seconds:.3g} s"
+span_text = human_duration
+"""A length of time in words: the views' one duration formatter,
+:func:`huntsim.views.wording.human_duration` (this name is kept for the command line)."""
 
 
 def _all_zero(values: Sequence[float]) -> bool:
@@ -104,10 +100,9 @@ def summary_text(summary: pd.DataFrame, names: Mapping[str, str] | None = None) 
     rows = []
     for column in summary.columns:
         values = [float(v) for v in summary[column]]
-        if column in ("forwarded_rate", "forwarded_in", "forwarded_away", "after_hours") \
-                and _all_zero(values):
+        if column in SUMMARY_METRICS_WHEN_USED and _all_zero(values):
             continue
-        if not redials and (column in _CALLER_ROWS or column.startswith("first_attempt_")):
+        if not redials and (column in CALLER_METRICS or column.startswith("first_attempt_")):
             continue
         texts = [format_value(column, v) for v in values]
         unit = metric(column).unit if column in METRICS else ""
@@ -120,8 +115,8 @@ def summary_text(summary: pd.DataFrame, names: Mapping[str, str] | None = None) 
 
 def agents_text(agents: pd.DataFrame) -> str:
     """The agent table: one row per agent, headers with units, values without."""
-    columns = [c for c in _AGENT_COLUMNS if c in agents.columns
-               and not (c in _OPTIONAL_AGENT_COLUMNS
+    columns = [c for c in AGENT_METRICS if c in agents.columns
+               and not (c in AGENT_METRICS_WHEN_USED
                         and _all_zero([float(v) for v in agents[c]]))]
     first = [str(v) for v in agents["name"]] if "name" in agents else []
     numbers = [str(v) for v in agents["agent"]]
@@ -179,17 +174,16 @@ def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
     whole 95 % interval does; ``mean only``: its mean does, the interval
     straddles a target) and give the Erlang figure for that size.
     """
-    level = f"service_level_{staffing.threshold_s:g}s"
+    level = service_level_name(staffing.threshold_s)
     wanted = [t.metric for t in staffing.targets]
-    shown = list(dict.fromkeys([*wanted, level, "voicemail_rate", "abandoned_rate",
-                                "mean_wait_s"]))
+    shown = list(dict.fromkeys([*wanted, level, *PLAN_METRICS]))
     rows_of = staffing.curve[staffing.curve["policy"] == policy]
     present = set(rows_of["metric"])
     shown = [m for m in shown if m in present]
     erlang_table = staffing.erlang
     model = staffing.estimate.model if staffing.estimate is not None else "Erlang B"
     erlang_column = ("erlang_b_blocking" if model == "Erlang B"
-                     else f"erlang_c_service_level_{staffing.threshold_s:g}s")
+                     else "erlang_c_" + service_level_name(staffing.threshold_s))
     header = ["Members", *(label(m) for m in shown), "Meets targets"]
     erlang: dict[int, float] = {}
     if erlang_column in erlang_table.columns:

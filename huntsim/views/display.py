@@ -5,27 +5,37 @@
 simulated and the headline figures, never the whole scenario) and their
 ``_repr_html_`` (a summary table with the metric catalog's labels and units,
 and the key figure as an inline PNG) to this module. The reports reuse its
-pieces: :func:`human_duration`, :func:`simulated` and :func:`decision_table`.
+pieces: :func:`simulated` and :func:`decision_table` (durations are worded by
+:mod:`huntsim.views.wording`).
 
 Matplotlib is imported only when a figure is drawn.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from huntsim.analysis.catalog import OUTCOMES, format_value, label, metric, plus_minus_note
+from huntsim.analysis.catalog import (
+    OUTCOMES,
+    RUN_HEADLINE_METRICS,
+    RUN_METRICS,
+    format_value,
+    label,
+    metric,
+    plus_minus_note,
+    policy_label,
+    service_level_name,
+)
 from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
+from huntsim.views.console import text_table
+from huntsim.views.html import SCOPE, figure_img, scoped_style
+from huntsim.views.wording import human_duration, hunting_text
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
     from huntsim.experiments.comparison import Comparison
     from huntsim.experiments.planning import StaffingPlan
@@ -39,7 +49,6 @@ __all__ = [
     "decision_html",
     "decision_table",
     "erlang_estimate",
-    "figure_img",
     "human_duration",
     "plan_html",
     "plan_table",
@@ -50,58 +59,6 @@ __all__ = [
     "targets_text",
     "verdict_differences",
 ]
-
-_UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
-
-RESULT_METRICS = ("offered", "answered_rate", "voicemail_rate", "abandoned_rate",
-                  "service_level_20s", "mean_wait_s", "p90_wait_s", "after_hours")
-"""The figures a run's summary shows, per scope (hunt group, direct calls)."""
-
-_STYLE = (
-    "<style>.huntsim-view table{border-collapse:collapse;font-size:0.9em}"
-    ".huntsim-view th,.huntsim-view td{border:1px solid #ddd;padding:2px 6px;text-align:right}"
-    ".huntsim-view th{background:#f4f4f4}.huntsim-view .better{color:#1e7a5f}"
-    ".huntsim-view .worse{color:#b03a2e}.huntsim-view .same{color:#666}"
-    ".huntsim-view .best{font-weight:bold}.huntsim-view .note{color:#555;font-size:0.9em}"
-    "</style>"
-)
-
-
-def human_duration(seconds: float) -> str:
-    """A length of time in the largest whole units, at most two of them.
-
-    Examples
-    --------
-    >>> human_duration(4 * 604800)
-    '4 weeks'
-    >>> human_duration(9 * 3600 + 30 * 60)
-    '9 hours 30 minutes'
-    >>> human_duration(86400 + 7200)
-    '1 day 2 hours'
-    >>> human_duration(42.5)
-    '42.5 seconds'
-    """
-    if not math.isfinite(seconds) or seconds < 60:
-        return f"{seconds:g} second" + ("" if seconds == 1 else "s")
-    parts: list[str] = []
-    rest = round(seconds)
-    for name, size in _UNITS:
-        count, rest = divmod(rest, size)
-        if count:
-            parts.append(f"{count:,} {name}" + ("" if count == 1 else "s"))
-        if len(parts) == 2 or (parts and not rest):
-            break
-    return " ".join(parts)
-
-
-def _window(scenario: Scenario) -> float:
-    """The reported length of a run: duration less warm-up, seconds."""
-    return float(scenario.duration - scenario.warmup)
-
-
-def _policy(name: str) -> str:
-    return name.capitalize()
-
 
 def simulated(scenario: Scenario, runs: str | None = None,
               offered: dict[str, float] | None = None,
@@ -123,7 +80,7 @@ def simulated(scenario: Scenario, runs: str | None = None,
     >>> simulated(load_scenario("scenarios/real_estate.yaml"))[0]
     'Each run: 4 weeks of the real-estate office from mon 00:00.'
     """
-    window = scenario.duration - scenario.warmup
+    window = scenario.window_s
     first = f"Each run: {human_duration(window)} of the {scenario.name}"
     if scenario.uses_calendar:
         first += f" from {scenario.start_text}"
@@ -137,9 +94,7 @@ def simulated(scenario: Scenario, runs: str | None = None,
     for group in scenario.hunt_groups:
         name = f" ({group.label})" if group.label != group.pilot else ""
         text = (f"Pilot {group.pilot}{name}: {len(group.members)} members, "
-                f"{_policy(group.policy)} hunting, the next member after "
-                f"{group.no_answer_rings} rings "
-                f"({human_duration(group.no_answer_rings * scenario.ring_cycle)})")
+                f"{hunting_text(scenario, group)}")
         if group.open is not None:
             text += f", open {', '.join(group.open.windows)}"
         if offered and group.pilot in offered and math.isfinite(offered[group.pilot]):
@@ -158,27 +113,12 @@ def simulated(scenario: Scenario, runs: str | None = None,
     return lines
 
 
-def figure_img(fig: Figure, alt: str, dpi: int = 100) -> str:
-    """An ``<img>`` tag holding the figure as an inline PNG (base64), no file."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-
-
-def _text_table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
-                             for k, (c, w) in enumerate(zip(r, widths, strict=True)))
-            for r in rows]
-
-
 # ----------------------------------------------------------------- Result
 
 
 def _scopes(result: Result) -> pd.DataFrame:
     summary = result.summary()
-    return summary[[m for m in RESULT_METRICS if m in summary.columns]]
+    return summary[[m for m in RUN_METRICS if m in summary.columns]]
 
 
 def result_text(result: Result) -> str:
@@ -188,8 +128,7 @@ def result_text(result: Result) -> str:
              f"(seed {result.seed}), {len(scenario.agents)} agents"]
     for scope, row in _scopes(result).iterrows():
         figures = ", ".join(f"{metric(m).label.lower()} {format_value(m, row[m])}"
-                            for m in ("answered_rate", "voicemail_rate", "abandoned_rate",
-                                      "mean_wait_s") if m in row.index)
+                            for m in RUN_HEADLINE_METRICS if m in row.index)
         name = "direct calls" if str(scope) == "direct calls" else f"pilot {scope}"
         lines.append(f"  {name}: {format_value('offered', row['offered'])} calls; {figures}")
     if result.warnings:
@@ -211,7 +150,7 @@ def result_html(result: Result) -> str:
                          if str(name).removesuffix("_rate") in OUTCOMES])
     fig = outcome_figure(rows)
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
-    return (f"{_STYLE}<div class='huntsim-view'><p><b>Result</b>: "
+    return (f"{scoped_style()}<div class='{SCOPE}'><p><b>Result</b>: "
             f"{html.escape(human_duration(result.window_s))} of the "
             f"{html.escape(result.scenario.name)} (seed {result.seed}), "
             f"{len(result.scenario.agents)} agents. Tables: "
@@ -269,11 +208,11 @@ def decision_table(verdict: Verdict) -> pd.DataFrame:
                                               else "" if judgement == BASELINE else " ≈")
              for cell, judgement, best in zip(cells(table), table["judgement"].astype(str),
                                               table["best"].astype(bool), strict=True)]
-    names = [_policy(p) + (" (baseline)" if p == verdict.baseline else "")
+    names = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")
              for p in table["policy"].astype(str)]
     wide = pd.DataFrame({"policy": names, "metric": [label(m) for m in table["metric"]],
                          "text": texts}).pivot(index="policy", columns="metric", values="text")
-    order = [_policy(p) + (" (baseline)" if p == verdict.baseline else "")
+    order = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")
              for p in verdict.policies]
     columns = [label(m) for m in dict.fromkeys(table["metric"])]
     return wide.loc[order, columns].rename_axis(index=None, columns=None)
@@ -293,7 +232,7 @@ def decision_html(verdict: Verdict) -> str:
             f"{html.escape(cell)}" + (f"<br><small>{word}</small>" if word else "") + "</td>")
     body = []
     for policy in verdict.policies:
-        name = _policy(policy)
+        name = policy_label(policy)
         if policy == verdict.baseline:
             name += " <small>(baseline)</small>"
         if policy == verdict.recommended:
@@ -309,7 +248,7 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
     count = len(comparison.policies)
     lines = [f"Comparison: {count} {'policy' if count == 1 else 'policies'} x "
              f"{comparison.replications} "
-             f"replications of {human_duration(_window(comparison.scenario))}"
+             f"replications of {human_duration(comparison.scenario.window_s)}"
              f" of the {comparison.scenario.name} (seed {comparison.seed}), pilot "
              f"{verdict.group}"]
     if len(verdict.table):
@@ -318,9 +257,10 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
         rows = [header]
         for policy in verdict.policies:
             block = verdict.table[verdict.table["policy"] == policy].set_index("metric")
-            rows.append([_policy(policy) + (" *" if policy == verdict.baseline else ""),
+            rows.append([policy_label(policy) + (" *" if policy == verdict.baseline else ""),
                          *(format_value(m, float(block.loc[m, "mean"])) for m in names)])
-        lines.extend(_text_table(rows))
+        table = text_table(rows[0], rows[1:], wrap=max(len(head) for head in rows[0]))
+        lines.extend(f"  {line}" for line in table.splitlines())
         lines.append("  * baseline (the group's policy)" if verdict.baseline_reason ==
                      "configured" else "  * baseline (the first policy compared)")
     lines.append(verdict.lines()[-1])
@@ -331,11 +271,11 @@ def comparison_html(comparison: Comparison, group: str | None = None) -> str:
     """A comparison for Jupyter: the decision table, the verdict and the forest plot."""
     verdict = conclude(comparison, group)
     count = len(comparison.policies)
-    parts = [f"{_STYLE}<div class='huntsim-view'><p><b>Comparison</b> of "
+    parts = [f"{scoped_style()}<div class='{SCOPE}'><p><b>Comparison</b> of "
              f"{count} {'policy' if count == 1 else 'policies'} on the "
              f"{html.escape(comparison.scenario.name)}, pilot "
              f"{html.escape(verdict.group)}: {comparison.replications} replications of "
-             f"{html.escape(human_duration(_window(comparison.scenario)))}"
+             f"{html.escape(human_duration(comparison.scenario.window_s))}"
              f" each (seed {comparison.seed}).</p>"]
     if len(verdict.table):
         parts.append(decision_html(verdict))
@@ -364,7 +304,7 @@ def plan_table(staffing: StaffingPlan) -> pd.DataFrame:
         index="members", columns=["metric", "policy"], values="text", aggfunc="first")
     pairs = [(str(m), str(p)) for m, p in zip(wide.columns.get_level_values(0),
                                               wide.columns.get_level_values(1), strict=True)]
-    names = [f"{metric(m).label} ({_policy(p)})" if len(staffing.policies) > 1 else label(m)
+    names = [f"{metric(m).label} ({policy_label(p)})" if len(staffing.policies) > 1 else label(m)
              for m, p in pairs]
     return wide.set_axis(names, axis=1)
 
@@ -377,9 +317,9 @@ def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
     threshold.
     """
     erlang = staffing.erlang.set_index("members")
+    level = service_level_name(staffing.threshold_s)
     column = {"voicemail_rate": "erlang_b_blocking", "busy_rate": "erlang_b_blocking",
-              f"service_level_{staffing.threshold_s:g}s":
-              f"erlang_c_service_level_{staffing.threshold_s:g}s"}.get(name)
+              level: f"erlang_c_{level}"}.get(name)
     return erlang[column] if column in erlang.columns else None
 
 
@@ -395,7 +335,7 @@ def plan_text(staffing: StaffingPlan) -> str:
     lines = [f"StaffingPlan: pilot {staffing.group} of the {staffing.scenario.name}, "
              f"{staffing.sizes[0]} to {staffing.sizes[-1]} members, "
              f"{staffing.replications} replications of "
-             f"{human_duration(_window(staffing.scenario))} "
+             f"{human_duration(staffing.scenario.window_s)} "
              f"per size; targets {targets}"]
     lines.extend(f"  {line}" for line in staffing.answer().splitlines())
     return "\n".join(lines)
@@ -414,7 +354,7 @@ def plan_html(staffing: StaffingPlan) -> str:
         plot_staffing_curve(staffing.curve, target.metric, target.value,
                             erlang_estimate(staffing, target.metric), ax=ax)
     answer = "".join(f"<li>{html.escape(line)}</li>" for line in staffing.answer().splitlines())
-    return (f"{_STYLE}<div class='huntsim-view'><p><b>StaffingPlan</b> for pilot "
+    return (f"{scoped_style()}<div class='{SCOPE}'><p><b>StaffingPlan</b> for pilot "
             f"{html.escape(staffing.group)} of the "
             f"{html.escape(staffing.scenario.name)}: targets "
             f"{html.escape(targets_text(staffing))}; "

@@ -1,6 +1,6 @@
 """The fit report: one self-contained ``report.html`` (figures inline) and its tables.
 
-Same look as huntsim's other reports (:mod:`huntsim.views.report`): what was read,
+Same look as huntsim's other reports (the page kit :mod:`huntsim.views.html`): what was read,
 what was assumed, every fitted value with its interval, the figures behind the
 choices, and the back-test with what falls outside flagged.
 """
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from huntsim.fit.traffic import WEEKDAYS
 from huntsim.outputs import atomic_write
-from huntsim.views.report import _figure, _img, _page, _png, warnings_section
+from huntsim.views.html import img, new_figure, page, png, warnings_section, write_csv
 
 if TYPE_CHECKING:
     from huntsim.fit.fitting import Fit
@@ -31,7 +31,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _traffic_figure(traffic: pd.DataFrame) -> Figure:
-    fig, ax = _figure()
+    fig, ax = new_figure()
     grid = traffic.pivot(index="weekday", columns="hour", values="rate_per_h").to_numpy()
     image = ax.imshow(np.nan_to_num(grid), aspect="auto", cmap="Blues")
     ax.set_yticks(range(7), [d.capitalize() for d in WEEKDAYS])
@@ -45,7 +45,7 @@ def _traffic_figure(traffic: pd.DataFrame) -> Figure:
 def _talk_figure(fitted: Fit) -> Figure:
     from scipy import stats
 
-    fig, ax = _figure()
+    fig, ax = new_figure()
     talk = fitted.talk["group"]
     values = talk.values
     top = float(np.quantile(values, 0.99))
@@ -71,7 +71,7 @@ def _talk_figure(fitted: Fit) -> Figure:
 
 
 def _patience_figure(fitted: Fit) -> Figure:
-    fig, ax = _figure()
+    fig, ax = new_figure()
     patience = fitted.patience
     assert patience is not None
     km = patience.km
@@ -91,7 +91,7 @@ def _patience_figure(fitted: Fit) -> Figure:
 
 
 def _backtest_figure(fitted: Fit) -> Figure:
-    fig, ax = _figure()
+    fig, ax = new_figure()
     assert fitted.backtest is not None
     table = fitted.backtest.table
     rows = table[(table["figure"] == "calls") & (table["scope"] != "pilot")
@@ -109,16 +109,12 @@ def _backtest_figure(fitted: Fit) -> Figure:
     return fig
 
 
-def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, lambda p: table.to_csv(p, index=False))
-
-
 def write_fit_report(fitted: Fit, out: Path) -> Path:
     """Write ``report.html`` and ``parameters.csv``, ``settings.csv``, ``traffic.csv``
     (and ``backtest.csv``) into ``out``; return the report's path."""
     for name, table in (("parameters", fitted.parameters), ("settings", fitted.settings),
                         ("traffic", fitted.traffic)):
-        _write_csv(table, out / f"{name}.csv")
+        write_csv(table, out / f"{name}.csv")
     log = fitted.log
     pilot = log.calls[log.calls["kind"] == "pilot"]
     headline = (f"<p class='headline'>{len(pilot)} pilot calls to "
@@ -138,12 +134,12 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
                 warnings_section(fitted.warnings),
                 "<h2>Fitted values</h2><p class='note'>Each with its 95 % interval; "
                 "rates from arrivals (answered or not).</p>" + _table(fitted.parameters),
-                "<h2>Traffic</h2>" + _img(_png(_traffic_figure(fitted.traffic)),
+                "<h2>Traffic</h2>" + img(png(_traffic_figure(fitted.traffic)),
                                           "Calls per hour by weekday and clock hour"),
                 "<h2>Talk time</h2><p class='note'>Families by AIC; the chosen one must pass "
                 "a Kolmogorov-Smirnov test at 1 %, else the empirical distribution is "
                 "used.</p>" + _table(fitted.talk["group"].candidates)
-                + _img(_png(_talk_figure(fitted)), "Talk time: observed and fitted")]
+                + img(png(_talk_figure(fitted)), "Talk time: observed and fitted")]
     if fitted.patience is not None:
         p = fitted.patience
         sections.append(
@@ -153,7 +149,7 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
             f"({p.low:.0f}-{p.high:.0f} s), median {p.median:.0f} s; the abandoned "
             f"callers' own waits average {p.naive_mean:.0f} s, which is what ignoring the "
             "censoring would have given.</p>" + _table(p.candidates)
-            + _img(_png(_patience_figure(fitted)), "Kaplan-Meier and fitted survival"))
+            + img(png(_patience_figure(fitted)), "Kaplan-Meier and fitted survival"))
     if fitted.answering is not None:
         table = fitted.answering.drop(columns=["delay_spec"], errors="ignore")
         sections.append("<h2>Members' rings</h2><p class='note'>p: chance of answering a "
@@ -161,7 +157,7 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
                         "censored).</p>" + _table(table))
     if fitted.backtest is not None:
         bt_table = fitted.backtest.table.dropna(subset=["inside"])
-        _write_csv(bt_table, out / "backtest.csv")
+        write_csv(bt_table, out / "backtest.csv")
         flagged = bt_table.assign(flag=np.where(bt_table["inside"].astype(bool), "",
                                                 "OUTSIDE"))
         sections.append(
@@ -169,9 +165,9 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
             f"period {fitted.backtest.replications} times; the interval is where one period "
             "falls 95 % of the time. Expect about one figure in twenty outside by chance."
             "</p>" + _table(flagged.drop(columns=["inside"]))
-            + _img(_png(_backtest_figure(fitted)), "Observed calls by hour against "
+            + img(png(_backtest_figure(fitted)), "Observed calls by hour against "
                                                     "the simulation"))
     sections.append("<h2>The fitted scenario</h2><pre>"
                     + html.escape(fitted.to_yaml()) + "</pre>")
-    text = _page(f"Fit of {fitted.source}", sections)
+    text = page(f"Fit of {fitted.source}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(text, encoding="utf-8"))

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from huntsim.analysis.catalog import OUTCOMES, metric
+from huntsim.analysis.catalog import OUTCOMES, is_share, metric, outcome_label, policy_label
 from huntsim.scenario.calendar import WEEKDAYS
 
 __all__ = [
@@ -31,10 +31,9 @@ __all__ = [
     "plot_week_heatmap",
 ]
 
-_OUTCOME_COLOURS = {
-    "answered": "#2a9d8f", "voicemail": "#e9c46a", "busy": "#f4a261",
-    "no_answer": "#e76f51", "abandoned": "#9b2226", "forwarded": "#577590",
-}
+_OUTCOME_COLOURS = dict(zip(OUTCOMES, ("#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#9b2226",
+                                        "#577590"), strict=True))
+"""A colour per outcome, in the order of the catalog's outcomes."""
 _BETTER, _WORSE, _SAME = "#2a9d8f", "#c0392b", "#7f7f7f"
 
 
@@ -44,13 +43,6 @@ def _title(name: str) -> str:
         return metric(name).title
     except ValueError:
         return name.replace("_", " ")
-
-
-def _is_rate(name: str) -> bool:
-    try:
-        return metric(name).kind == "rate"
-    except ValueError:
-        return name.endswith("_rate") or name.startswith("service_level")
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -75,7 +67,7 @@ def plot_wait_ecdf(waits: pd.DataFrame, threshold_s: float | None = 20.0,
         x = np.sort(block["wait_s"].to_numpy(dtype=float))
         if len(x):
             ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post",
-                    label=str(policy).capitalize())
+                    label=policy_label(str(policy)))
     if threshold_s is not None:
         ax.axvline(threshold_s, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("wait to answer (s)")
@@ -128,7 +120,7 @@ def plot_member_load(members: pd.DataFrame, metric: str = "load_share",
                  .set_index("position").reindex(positions))
         error = np.vstack([block["mean"] - block["ci_low"], block["ci_high"] - block["mean"]])
         ax.bar(x + (k - (len(policies) - 1) / 2) * width, block["mean"].to_numpy(dtype=float),
-               width, yerr=np.nan_to_num(error), capsize=2, label=str(policy).capitalize())
+               width, yerr=np.nan_to_num(error), capsize=2, label=policy_label(str(policy)))
     if metric == "load_share" and labels:
         ax.axhline(1 / len(labels), color="grey", linestyle=":", linewidth=1)
     ax.set_xticks(x, labels, rotation=30, ha="right")
@@ -156,7 +148,7 @@ def plot_outcome_mix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         rows = table[table["metric"] == f"{outcome}_rate"].set_index("policy")
         values = rows["mean"].reindex(policies).fillna(0.0).to_numpy()
         if values.any():
-            ax.bar(policies, values, bottom=bottom, label=outcome.replace("_", " "),
+            ax.bar(policies, values, bottom=bottom, label=outcome_label(outcome),
                    color=_OUTCOME_COLOURS[outcome])
         bottom += values
     ax.set_ylabel("share of pilot calls")
@@ -218,7 +210,7 @@ def plot_outcome_share(table: pd.DataFrame, outcome: str, ax: Axes | None = None
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     decimals = 0 if top > 0.04 else 1 if top > 0.004 else 2
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
-    ax.set_yticks(y, [p.capitalize() for p in policies])
+    ax.set_yticks(y, [policy_label(p) for p in policies])
     ax.set_title(_title(name).replace(" (% of calls)", ""), fontsize="medium")
     ax.set_xlabel("% of calls")
     return ax
@@ -261,7 +253,7 @@ def plot_differences(differences: pd.DataFrame, metric_name: str,
             higher_is_better = None
     rows = differences[differences["metric"].to_numpy() == metric_name]
     rows = rows.drop_duplicates("policy")
-    scale = 100.0 if _is_rate(metric_name) else 1.0
+    scale = 100.0 if is_share(metric_name) else 1.0
     mean = rows["mean"].to_numpy(dtype=float) * scale
     low = rows["ci_low"].to_numpy(dtype=float) * scale
     high = rows["ci_high"].to_numpy(dtype=float) * scale
@@ -278,8 +270,8 @@ def plot_differences(differences: pd.DataFrame, metric_name: str,
     span = float(finite.max() - finite.min()) or 1.0
     ax.set_xlim(finite.min() - 0.1 * span, finite.max() + 0.1 * span)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_yticks(y, [str(p).capitalize() for p in rows["policy"]])
-    baseline = str(rows["baseline"].iloc[0]).capitalize() if len(rows) else "baseline"
+    ax.set_yticks(y, [policy_label(str(p)) for p in rows["policy"]])
+    baseline = policy_label(str(rows["baseline"].iloc[0])) if len(rows) else "baseline"
     unit = "points" if scale == 100.0 else _unit(metric_name)
     direction = {True: " (right is better)", False: " (left is better)"}.get(
         higher_is_better, "") if higher_is_better is not None else ""
@@ -370,19 +362,19 @@ def plot_staffing_curve(curve: pd.DataFrame, metric: str, target: float | None =
     rows = curve[curve["metric"] == metric]
     for policy, block in rows.groupby("policy", sort=False):
         line = ax.plot(block["members"], block["mean"], marker="o",
-                       label=str(policy).capitalize())[0]
+                       label=policy_label(str(policy)))[0]
         ax.fill_between(block["members"], block["ci_low"], block["ci_high"],
                         color=line.get_color(), alpha=0.2, linewidth=0)
     if estimate is not None:
         ax.plot(estimate.index, estimate.to_numpy(), color="black", linestyle="--",
                 linewidth=1, label="Erlang estimate")
     if target is not None:
-        shown = f"{100 * target:g} %" if _is_rate(metric) else f"{target:g}"
+        shown = f"{100 * target:g} %" if is_share(metric) else f"{target:g}"
         ax.axhline(target, color="firebrick", linestyle=":", label=f"target {shown}")
     ax.set_xlabel("members")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(_title(metric))
-    if _is_rate(metric):
+    if is_share(metric):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title(f"Staffing curve: {_title(metric).split(' (')[0]}", fontsize="medium",
                  loc="left")
@@ -506,13 +498,13 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
             x, y = block["hour"].to_numpy(dtype=float), block["mean"].to_numpy(dtype=float)
         if np.isfinite(y).any():
             top = max(top, float(np.nanmax(y)))
-        ax.plot(x, y, marker="o", markersize=3 if week else 5, label=str(policy).capitalize())
+        ax.plot(x, y, marker="o", markersize=3 if week else 5, label=policy_label(str(policy)))
     if week:
         week.decorate(ax)
     else:
         ax.set_xlabel("hour of the day (from the start of the simulated day)")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    rate = _is_rate(level_metric)
+    rate = is_share(level_metric)
     if level_metric.startswith("service_level"):
         ax.set_ylim(0, 1.02)
     else:

@@ -204,7 +204,7 @@ class _FileSchema(GenerateJsonSchema):
         return super().function_plain_schema(schema)
 
 
-def _default_text(model: type[BaseModel], name: str, info: FieldInfo) -> str | None:
+def _default_text(info: FieldInfo) -> str | None:
     """The default as a file would write it (``None``: required or no default)."""
     value = info.default
     if info.is_required() or value is None or value is PydanticUndefined:
@@ -242,7 +242,7 @@ def _describe_property(model: type[BaseModel], name: str, prop: JsonSchemaValue)
         unit = _kind(info)[1]
         if unit:
             meaning = f"{meaning} Unit: {_plain(unit)}."
-        default = _default_text(model, name, info)
+        default = _default_text(info)
         if default is not None:
             prop["default"] = _as_json(info.default, default)
         elif "default" in prop and prop["default"] is None:
@@ -425,7 +425,7 @@ def _rows(model: type[BaseModel]) -> list[str]:
             meaning = example[1] if example else ""
         else:
             kind, unit = _TYPE_TEXT.get((model.__name__, name), _kind(info))
-            default = _default_text(model, name, info) or (
+            default = _default_text(info) or (
                 "required" if info.is_required() else "none")
             meaning = _meaning(model, name)
             default = f"`{default}`" if default not in ("required", "none") else default

@@ -6,12 +6,10 @@ browser with no network and no other files.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 from collections.abc import Callable, Sequence
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +17,21 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from huntsim.analysis.catalog import format_difference, format_value, label, plus_minus_note
-from huntsim.analysis.flows import JOURNEY_METRICS, journey_table, plot_journeys, uses_routing
+from huntsim.analysis.catalog import (
+    JOURNEY_METRICS,
+    REPORT_METRICS,
+    format_difference,
+    format_value,
+    label,
+    plus_minus_note,
+    policy_label,
+)
+from huntsim.analysis.flows import journey_table
 from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
-from huntsim.experiments.verdict import conclude, key_metrics
+from huntsim.experiments.verdict import Verdict, conclude
 from huntsim.outputs import atomic_write
 from huntsim.scenario.model import Scenario
-from huntsim.scenario.units import format_duration
 from huntsim.views.display import (
     cells,
     decision_html,
@@ -35,6 +40,18 @@ from huntsim.views.display import (
     simulated,
     targets_text,
     verdict_differences,
+)
+from huntsim.views.flow_plots import plot_journeys
+from huntsim.views.html import (
+    img,
+    items,
+    new_figure,
+    page,
+    paragraphs,
+    save_figures,
+    table_html,
+    warnings_section,
+    write_csv,
 )
 from huntsim.views.plots import (
     differences_figure,
@@ -45,43 +62,9 @@ from huntsim.views.plots import (
     plot_wait_ecdf,
     plot_week_heatmap,
 )
+from huntsim.views.wording import human_duration, timeout_text
 
-__all__ = ["write_comparison", "write_plan"]
-
-HEADLINE_METRICS = (
-    "offered", "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate",
-    "abandoned_rate", "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s",
-    "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
-)
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
-h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
-.headline { font-size: 1.2em; background: #eef6f5; padding: 0.8em 1em; border-radius: 6px; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f4f4f4; } figure { margin: 1em 0; } img { max-width: 100%; }
-.note { color: #555; font-size: 0.9em; }
-.warnings { background: #fff4e5; border-left: 4px solid #e9a23b; padding: 0.6em 1em 0.6em 2em; }
-table.decision td { text-align: center; } table.decision small { color: #555; }
-td.better { background: #e3f4ee; } td.worse { background: #fbe7e4; } td.best { font-weight: bold; }
-tr:has(b) th { background: #d9efe9; }
-details { margin: 0.8em 0; } summary { cursor: pointer; color: #245; }
-figcaption { max-width: 900px; }
-"""
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
-
-
-def _figure() -> tuple[Figure, Axes]:
-    """A figure outside pyplot: nothing leaks into a notebook's figures or backend."""
-    fig = Figure(figsize=(7.5, 4))
-    return fig, fig.add_subplot()
-
+__all__ = ["scenario_summary", "warnings_section", "write_comparison", "write_plan"]
 
 def _week_figure(rows: int, columns: int) -> tuple[Figure, list[list[Axes]]]:
     """A figure of weekday x hour heat maps, ``rows`` x ``columns`` panels."""
@@ -90,40 +73,20 @@ def _week_figure(rows: int, columns: int) -> tuple[Figure, list[list[Axes]]]:
     return fig, [list(row) for row in axes]
 
 
-def _save_figures(figures: dict[str, Figure], out: Path) -> dict[str, bytes]:
-    images = {}
-    for name, fig in figures.items():
-        data = _png(fig)
-        atomic_write(out / f"{name}.png", partial(_write_bytes, data=data))
-        images[name] = data
-    return images
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
-def _img(data: bytes, caption: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption class='note'>{html.escape(caption)}</figcaption></figure>")
-
-
 def scenario_summary(scenario: Scenario) -> str:
     """The scenario's hunt groups and agents as HTML tables (agents folded)."""
     agents = pd.DataFrame([{
         "number": a.number, "name": a.label, "answers": f"{a.answer_probability:.0%}",
-        "answer delay (mean)": format_duration(a.answer_delay.mean),
-        "talk (mean)": format_duration(a.talk_time.mean),
-        "wrap-up (mean)": format_duration(a.wrap_up.mean),
+        "answer delay (mean)": human_duration(a.answer_delay.mean),
+        "talk (mean)": human_duration(a.talk_time.mean),
+        "wrap-up (mean)": human_duration(a.wrap_up.mean),
         "direct calls/h": (f"{a.direct_calls.mean_rate(scenario.duration) * 3600:.3g}"
                            if a.direct_calls else "0"),
         "own voicemail": "yes" if a.voicemail else "no",
     } for a in scenario.agents])
     groups = pd.DataFrame([{
-        "pilot": g.pilot, "name": g.label, "policy": g.policy, "members": len(g.members),
-        "time-out": f"{g.no_answer_rings} rings "
-                    f"({format_duration(g.no_answer_rings * scenario.ring_cycle)})",
+        "pilot": g.pilot, "name": g.label, "policy": policy_label(g.policy),
+        "members": len(g.members), "time-out": timeout_text(scenario, g),
         "pilot voicemail": "yes" if g.voicemail else "no",
         "all busy": g.all_busy_treatment,
         "calls/h (mean over all hours)": (
@@ -138,33 +101,16 @@ def scenario_summary(scenario: Scenario) -> str:
                           for g in scenario.hunt_groups]
         groups["after hours"] = [g.after_hours_treatment if g.open is not None else "-"
                                  for g in scenario.hunt_groups]
-    patience = (f"a caller hangs up after {format_duration(scenario.caller_patience.mean)} "
+    patience = (f"a caller hangs up after {human_duration(scenario.caller_patience.mean)} "
                 f"without an answer on average ({scenario.caller_patience!r})"
                 if scenario.caller_patience else "callers wait as long as it takes")
     return (
-        f"<p>One ring lasts {format_duration(scenario.ring_cycle)}; "
+        f"<p>One ring lasts {human_duration(scenario.ring_cycle)}; "
         f"{html.escape(patience)}.</p>"
-        f"<h3>Hunt groups</h3>{groups.to_html(index=False, border=0)}"
+        f"<h3>Hunt groups</h3>{table_html(groups)}"
         f"<details><summary>Agents ({len(scenario.agents)})</summary>"
-        f"{agents.to_html(index=False, border=0)}</details>"
+        f"{table_html(agents)}</details>"
     )
-
-
-def warnings_section(warnings: Sequence[str]) -> str:
-    """The runs' warnings as an HTML section; empty when there are none."""
-    if not warnings:
-        return ""
-    items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-    return ("<h2>Warnings</h2><p class='note'>Read the figures below with these in mind."
-            f"</p><ul class='warnings'>{items}</ul>")
-
-
-def _page(title: str, sections: Sequence[str]) -> str:
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>{''.join(sections)}"
-            "<p class='note'>Made by huntsim. Intervals are 95 % Student-t intervals over "
-            "independent replications.</p></body></html>")
 
 
 def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -179,7 +125,7 @@ def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
         elif pd.api.types.is_numeric_dtype(values):
             text = ["-" if pd.isna(v) else format_value(name, float(v)) for v in values]
         else:
-            text = [str(v).capitalize() if name == "policy" else str(v) for v in values]
+            text = [policy_label(str(v)) if name == "policy" else str(v) for v in values]
         shown[names.get(name, label(name) if name not in ("policy", "note")
                         else name.capitalize())] = text
     return pd.DataFrame(shown)
@@ -187,10 +133,6 @@ def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
 
 def _of_group(table: pd.DataFrame, group: str) -> pd.DataFrame:
     return table[table["group"] == group]
-
-
-def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, lambda p: table.to_csv(p, index=False))
 
 
 def _labelled(table: pd.DataFrame, policies: Sequence[str], metrics: Sequence[str],
@@ -201,7 +143,7 @@ def _labelled(table: pd.DataFrame, policies: Sequence[str], metrics: Sequence[st
     order = [m for m in metrics if m in wide.index]
     wide = wide.reindex(index=order, columns=list(policies))
     wide.index = pd.Index([label(m) for m in order])
-    wide.columns = pd.Index([p.capitalize() for p in policies])
+    wide.columns = pd.Index([policy_label(p) for p in policies])
     return wide.fillna("-")
 
 
@@ -217,7 +159,7 @@ def _differences_table(differences: pd.DataFrame) -> pd.DataFrame:
                                    strict=True)]
     return pd.DataFrame({
         "metric": [label(n) for n in names],
-        "policy": [f"{p.capitalize()} - {b.capitalize()}" for p, b in
+        "policy": [f"{policy_label(p)} - {policy_label(b)}" for p, b in
                    zip(differences["policy"].astype(str), differences["baseline"].astype(str),
                        strict=True)],
         "paired difference": [format_difference(n, m, (h - lo) / 2)
@@ -239,6 +181,27 @@ def _hourly_figures(hourly: pd.DataFrame, level_metric: str) -> dict[str, Figure
     return {"hourly": level, "hourly_lost": lost}
 
 
+_COMPARISON_TABLES = (("comparison", "table"), ("differences", "differences"),
+                      ("members", "members"), ("hourly", "hourly"), ("replications", "raw"))
+"""File name and ``Comparison`` attribute of each CSV a comparison report writes."""
+
+
+@dataclass(frozen=True)
+class _Reported:
+    """One group of a comparison as its report reads it."""
+
+    comparison: Comparison
+    group: str
+    verdict: Verdict
+    one: dict[str, pd.DataFrame]  # the comparison's tables, of this group only
+    journeys: pd.DataFrame | None  # where callers ended, when callers redial or calls forward
+
+    @property
+    def weekly(self) -> bool:
+        """Whether the hours are hours of the week (the scenario has a calendar)."""
+        return "weekday" in self.comparison.hourly.columns
+
+
 def write_comparison(comparison: Comparison, out: Path, group: str | None = None) -> Path:
     """Write a comparison's tables, figures and ``report.html`` into ``out``.
 
@@ -251,116 +214,148 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     member load. One self-contained HTML file: figures inline, no network.
     """
     group = group or comparison.scenario.hunt_groups[0].pilot
-    _write_csv(comparison.table, out / "comparison.csv")
-    _write_csv(comparison.differences, out / "differences.csv")
-    _write_csv(comparison.members, out / "members.csv")
-    _write_csv(comparison.hourly, out / "hourly.csv")
-    _write_csv(comparison.raw, out / "replications.csv")
-    one = {name: _of_group(getattr(comparison, name), group)
-           for name in ("table", "members", "waits", "hourly", "differences")}
-    verdict = conclude(comparison, group)
-    keys = (tuple(dict.fromkeys(verdict.table["metric"])) if len(verdict.table)
-            else key_metrics(comparison.threshold_s))
+    for name, attribute in _COMPARISON_TABLES:
+        write_csv(getattr(comparison, attribute), out / f"{name}.csv")
+    reported = _Reported(
+        comparison, group, conclude(comparison, group),
+        {name: _of_group(getattr(comparison, name), group)
+         for name in ("table", "members", "waits", "hourly", "differences")},
+        journey_table(comparison.table, group) if comparison.scenario.uses_routing else None)
+    images = save_figures(_comparison_figures(reported), out)
+    sections = [*_decision_sections(reported), *_simulated_sections(reported),
+                *_differences_sections(reported, images), *_calls_sections(reported, images),
+                *_waits_and_all_sections(reported, images)]
+    report = page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
+    return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
+
+
+def _comparison_figures(reported: _Reported) -> dict[str, Figure]:
+    """Every figure of a comparison report, by the name of its PNG."""
+    comparison, one, verdict = reported.comparison, reported.one, reported.verdict
     figures: dict[str, Figure] = {"outcomes": outcome_figure(one["table"])}
     if len(comparison.policies) > 1 and len(verdict.table):
-        figures["differences"] = differences_figure(verdict_differences(verdict), keys)
+        figures["differences"] = differences_figure(
+            verdict_differences(verdict), tuple(dict.fromkeys(verdict.table["metric"])))
     drawings: dict[str, Callable[[Axes], Axes]] = {
         "wait_ecdf": lambda ax: plot_wait_ecdf(one["waits"], comparison.threshold_s, ax=ax),
         "member_load": lambda ax: plot_member_load(one["members"], ax=ax),
     }
+    if reported.journeys is not None:
+        journeys = reported.journeys
+        drawings["callers"] = lambda ax: plot_journeys(journeys, ax)
     for name, draw in drawings.items():
-        fig, ax = _figure()
+        fig, ax = new_figure()
         draw(ax)
         figures[name] = fig
     figures.update(_hourly_figures(one["hourly"], comparison.level_metric))
-    journeys = (journey_table(comparison.table, group)
-                if uses_routing(comparison.scenario) else None)
-    if journeys is not None:
-        fig, ax = _figure()
-        plot_journeys(journeys, ax)
-        figures["callers"] = fig
-    weekly = "weekday" in comparison.hourly.columns
-    if weekly:
+    if reported.weekly:
         figures["hourly_heatmap"] = _comparison_heatmaps(one["hourly"], comparison.policies,
                                                          comparison.level_metric)
-    images = _save_figures(figures, out)
-    metrics = [comparison.level_metric, *HEADLINE_METRICS]
-    if weekly:
-        metrics.append("after_hours")
-    baseline_rows = one["table"][one["table"]["policy"] == verdict.baseline]
-    per_run = {m: float(baseline_rows.loc[baseline_rows["metric"] == m, "mean"].mean())
-               for m in ("offered", "after_hours")}
-    runs = (f"{len(comparison.policies)} policies x {comparison.replications} replications "
-            f"= {len(comparison.policies) * comparison.replications} runs (master seed "
-            f"{comparison.seed}); every policy met the same callers in each replication "
-            "(common random numbers)")
+    return figures
+
+
+def _decision_sections(reported: _Reported) -> list[str]:
+    """The verdict in one line, the decision table, the reasons, how to read them."""
+    verdict, replications = reported.verdict, reported.comparison.replications
     lines = verdict.lines()
-    sections = [
+    return [
         f"<p class='headline'>{html.escape(lines[-1])}</p>",
         "<h2>Decision</h2>",
         decision_html(verdict) if len(verdict.table) else "",
-        "<ul class='verdict'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines[:-1])
-        + "</ul>",
-        f"<p class='note'>Pilot {html.escape(group)}. "
-        f"{html.escape(plus_minus_note(comparison.replications))} <b>better</b> / "
+        f"<ul class='verdict'>{items(lines[:-1])}</ul>",
+        f"<p class='note'>Pilot {html.escape(reported.group)}. "
+        f"{html.escape(plus_minus_note(replications))} <b>better</b> / "
         "<b>worse</b>: the paired 95 % interval of the difference from the baseline "
         "excludes 0; ≈: it does not (no significant difference). ★: significantly better "
         "than every other policy.</p>",
-        warnings_section(comparison.warnings),
+        warnings_section(reported.comparison.warnings),
+    ]
+
+
+def _simulated_sections(reported: _Reported) -> list[str]:
+    """What was simulated, in words, and the scenario's groups and agents."""
+    comparison, rows = reported.comparison, reported.one["table"]
+    baseline_rows = rows[rows["policy"] == reported.verdict.baseline]
+    per_run = {m: float(baseline_rows.loc[baseline_rows["metric"] == m, "mean"].mean())
+               for m in ("offered", "after_hours")}
+    count = len(comparison.policies)
+    runs = (f"{count} policies x {comparison.replications} replications "
+            f"= {count * comparison.replications} runs (master seed "
+            f"{comparison.seed}); every policy met the same callers in each replication "
+            "(common random numbers)")
+    return [
         "<h2>What was simulated</h2>",
-        "".join(f"<p>{html.escape(x)}</p>" for x in simulated(
-            comparison.scenario, runs, {group: per_run["offered"]},
-            {group: per_run["after_hours"]})),
+        paragraphs(simulated(comparison.scenario, runs, {reported.group: per_run["offered"]},
+                             {reported.group: per_run["after_hours"]})),
         scenario_summary(comparison.scenario),
     ]
-    if "differences" in images:
-        sections += [
-            f"<h2>Differences from {html.escape(verdict.baseline.capitalize())}</h2>",
-            _img(images["differences"], "Paired difference from the baseline per key metric: "
-                 "dot the mean over the replications, line its 95 % interval. Green: "
-                 "significantly better, red: significantly worse, grey: no significant "
-                 "difference."),
-            "<details><summary>All paired differences "
-            f"({len(one['differences'])} rows; also in differences.csv)</summary>",
-            _differences_table(one["differences"]).to_html(index=False, border=0),
-            "</details>",
-        ]
-    sections += [
-        "<h2>What happened to the calls</h2>",
-        _img(images["outcomes"], "Share of pilot calls per outcome and policy, each panel "
-             "on its own scale; the lines are 95 % intervals."),
-        "<h2>By hour</h2>",
-        _img(images["hourly"], "Service level by hour, and the calls offered (grey bars)"
-             + ("; only the hours with calls, against weekday and clock time." if weekly
-                else ".")),
-        _img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
+
+
+def _differences_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
+    """The forest plots of the paired differences and, folded, all of them as a table."""
+    if "differences" not in images:
+        return []
+    differences = reported.one["differences"]
+    return [
+        f"<h2>Differences from {html.escape(policy_label(reported.verdict.baseline))}</h2>",
+        img(images["differences"], "Paired difference from the baseline per key metric: "
+            "dot the mean over the replications, line its 95 % interval. Green: "
+            "significantly better, red: significantly worse, grey: no significant "
+            "difference."),
+        "<details><summary>All paired differences "
+        f"({len(differences)} rows; also in differences.csv)</summary>",
+        table_html(_differences_table(differences)),
+        "</details>",
     ]
-    if journeys is not None:
+
+
+def _calls_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
+    """What happened to the calls, by hour, and where callers ended."""
+    weekly = reported.weekly
+    sections = [
+        "<h2>What happened to the calls</h2>",
+        img(images["outcomes"], "Share of pilot calls per outcome and policy, each panel "
+            "on its own scale; the lines are 95 % intervals."),
+        "<h2>By hour</h2>",
+        img(images["hourly"], "Service level by hour, and the calls offered (grey bars)"
+            + ("; only the hours with calls, against weekday and clock time." if weekly
+               else ".")),
+        img(images["hourly_lost"], "Voicemail and hang-ups (caller hung up) by hour."),
+    ]
+    if reported.journeys is not None:
+        rows = reported.one["table"]
         sections += [
             "<h2>Where callers end: redials and forwards</h2>",
-            _img(images["callers"], "Callers who dialled the pilot, by policy: answered at "
-                 "their first attempt, answered after calling again (or by the group the "
-                 "call was forwarded to), or never answered."),
-            _labelled(one["table"], comparison.policies,
-                      [m for m in JOURNEY_METRICS if m in set(one["table"]["metric"])]
+            img(images["callers"], "Callers who dialled the pilot, by policy: answered at "
+                "their first attempt, answered after calling again (or by the group the "
+                "call was forwarded to), or never answered."),
+            _labelled(rows, reported.comparison.policies,
+                      [m for m in JOURNEY_METRICS if m in set(rows["metric"])]
                       ).to_html(border=0),
         ]
     if weekly:
-        sections.append(_img(
+        sections.append(img(
             images["hourly_heatmap"],
             "Service level and voicemail share (%) by weekday and clock hour, per policy; "
             "calls after hours are left out. Blank: no calls in that hour."))
-    sections += [
+    return sections
+
+
+def _waits_and_all_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
+    """Waits and member load, then every figure of the group per policy."""
+    comparison = reported.comparison
+    metrics = [comparison.level_metric, *REPORT_METRICS]
+    if reported.weekly:
+        metrics.append("after_hours")
+    return [
         "<h2>Waits and member load</h2>",
-        _img(images["wait_ecdf"], "Wait to answer (answered calls)."),
-        _img(images["member_load"], "Share of the group's talk time per member; the dotted "
-             "line is an even share."),
+        img(images["wait_ecdf"], "Wait to answer (answered calls)."),
+        img(images["member_load"], "Share of the group's talk time per member; the dotted "
+            "line is an even share."),
         "<h2>All figures</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))}</p>",
-        _labelled(one["table"], comparison.policies, metrics).to_html(border=0),
+        _labelled(reported.one["table"], comparison.policies, metrics).to_html(border=0),
     ]
-    report = _page(f"Hunt policy comparison: {comparison.scenario.name}", sections)
-    return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
 
 
 def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
@@ -378,21 +373,21 @@ def _comparison_heatmaps(hourly: pd.DataFrame, policies: Sequence[str],
         for ax, metric, what in ((row[0], level_metric, "service level"),
                                  (row[1], "voicemail_rate", "voicemail share")):
             plot_week_heatmap(rows[rows["metric"] == metric], ax=ax, share=True,
-                              title=f"{policy.capitalize()}: {what}")
+                              title=f"{policy_label(policy)}: {what}")
     return fig
 
 
 def write_plan(staffing: StaffingPlan, out: Path) -> Path:
     """Write a staffing plan's tables, figures and ``report.html`` into ``out``."""
-    _write_csv(staffing.curve, out / "staffing_curve.csv")
-    _write_csv(staffing.recommendation, out / "recommendation.csv")
-    _write_csv(staffing.erlang, out / "erlang_estimate.csv")
-    _write_csv(staffing.raw, out / "replications.csv")
+    write_csv(staffing.curve, out / "staffing_curve.csv")
+    write_csv(staffing.recommendation, out / "recommendation.csv")
+    write_csv(staffing.erlang, out / "erlang_estimate.csv")
+    write_csv(staffing.raw, out / "replications.csv")
     if staffing.by_hour is not None:
-        _write_csv(staffing.by_hour, out / "by_hour.csv")
+        write_csv(staffing.by_hour, out / "by_hour.csv")
     figures: dict[str, Figure] = {}
     for target in staffing.targets:
-        fig, ax = _figure()
+        fig, ax = new_figure()
         plot_staffing_curve(staffing.curve, target.metric, target.value,
                             erlang_estimate(staffing, target.metric), ax=ax)
         figures[f"staffing_{target.metric}"] = fig
@@ -402,9 +397,9 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         fig, axes = _week_figure(len(policies), 1)
         for (ax,), policy in zip(axes, policies, strict=True):
             plot_week_heatmap(by_hour[by_hour["policy"] == policy], "members_needed", ax=ax,
-                              title=f"{policy.capitalize()}: members needed", cmap="YlOrRd")
+                              title=f"{policy_label(policy)}: members needed", cmap="YlOrRd")
         figures["staffing_by_hour"] = fig
-    images = _save_figures(figures, out)
+    images = save_figures(figures, out)
     targets = targets_text(staffing, " and ")
     per_run = staffing.curve[(staffing.curve["metric"] == "offered")
                              & (staffing.curve["members"] == staffing.sizes[-1])]["mean"]
@@ -422,29 +417,27 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         f"<p>Pilot {html.escape(staffing.group)}; targets: {html.escape(targets)}. A size "
         "meets the targets when its mean does; it meets them <i>for certain</i> when its "
         "whole 95 % interval does.</p>",
-        _readable(staffing.recommendation, {"certain": "meets them for certain"}
-                  ).to_html(index=False, border=0),
+        table_html(_readable(staffing.recommendation, {"certain": "meets them for certain"})),
         "<h2>What was simulated</h2>",
-        "".join(f"<p>{html.escape(x)}</p>" for x in simulated(
-            staffing.scenario, runs,
-            {staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
+        paragraphs(simulated(staffing.scenario, runs, {
+            staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
         scenario_summary(staffing.scenario),
         "<h2>Staffing curve</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>",
         plan_table(staffing).to_html(border=0),
-        *(_img(data, f"Staffing curve with 95 % bands: "
+        *(img(data, f"Staffing curve with 95 % bands: "
                f"{label(name.removeprefix('staffing_'))}; dotted: the target.")
           for name, data in images.items() if name != "staffing_by_hour"),
         "<h2>Erlang estimates</h2><p class='note'>The textbook formulas beside the "
         "simulation (also in erlang_estimate.csv): they assume steady traffic and members "
         "who are always there and answer every ring at once, so they are a first "
         "estimate, not the answer.</p>",
-        "".join(f"<p>{html.escape(line)}</p>" for line in staffing.estimate_lines()),
-        _readable(staffing.erlang).to_html(index=False, border=0),
+        paragraphs(staffing.estimate_lines()),
+        table_html(_readable(staffing.erlang)),
     ]
     if by_hour is not None:
         sections.extend(_by_hour_section(staffing, by_hour, images["staffing_by_hour"]))
-    report = _page(f"Capacity plan: {staffing.scenario.name}", sections)
+    report = page(f"Capacity plan: {staffing.scenario.name}", sections)
     return atomic_write(out / "report.html", lambda p: p.write_text(report, encoding="utf-8"))
 
 
@@ -458,7 +451,7 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
         "hour's rate as a steady state (every member logged in, the group alone), in "
         "brackets the Erlang estimate. '&gt;N': no size tried was enough. Turn this table "
         "into shifts; the full table is in by_hour.csv.</p>",
-        _img(image, "Members needed by weekday and clock hour (08 = 08:00-09:00)."),
+        img(image, "Members needed by weekday and clock hour (08 = 08:00-09:00)."),
     ]
     for policy, rows in by_hour.groupby("policy", sort=False):
         largest = staffing.sizes[-1]
@@ -474,6 +467,6 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
         grid = grid.reindex(order).fillna("")
         grid.index = pd.Index([str(day).capitalize() for day in grid.index], name=None)
         grid.columns = [f"{int(h):02d}" for h in grid.columns]
-        sections.append(f"<h3>{html.escape(str(policy).capitalize())}</h3>"
+        sections.append(f"<h3>{html.escape(policy_label(str(policy)))}</h3>"
                         + grid.to_html(border=0))
     return sections

@@ -1,18 +1,16 @@
 """Figures and the report page of a sweep: each metric against each swept parameter.
 
 The page is self-contained like the other reports (figures embedded as PNG);
-its scenario and warnings sections come from :mod:`huntsim.views.report`.
+its page and warnings come from the kit :mod:`huntsim.views.html`, its scenario section
+from :mod:`huntsim.views.report`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 import re
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,33 +18,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from huntsim.analysis.catalog import (
+    SWEEP_METRICS,
+    SWEEP_TABLE_METRICS,
+    is_share,
+    label,
+    policy_label,
+)
 from huntsim.experiments.sweeps import Sweep
 from huntsim.outputs import atomic_write
+from huntsim.views.html import img, page, save_figures, warnings_section, write_csv
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
-
-SHOWN = ("answered_rate", "voicemail_rate", "mean_wait_s")
-_LABELS = {"answered_rate": "answered", "voicemail_rate": "voicemail",
-           "abandoned_rate": "caller hung up", "mean_wait_s": "mean wait to answer (s)"}
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
-h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f4f4f4; } img { max-width: 100%; } .note { color: #555; font-size: 0.9em; }
-.warnings { background: #fff4e5; border-left: 4px solid #e9a23b; padding: 0.6em 1em 0.6em 2em; }
-"""
-
-
-def _label(metric: str) -> str:
-    if metric.startswith("service_level_"):
-        return f"answered within {metric.removeprefix('service_level_')}"
-    return _LABELS.get(metric, metric)
-
-
-def _percent(metric: str) -> bool:
-    return metric.endswith("_rate") or metric.startswith("service_level")
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -82,7 +65,7 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
         rows = rows[rows[name] == value]
     values = list(dict.fromkeys(rows[parameter]))
     numeric = _numeric(values)
-    scale = 100.0 if _percent(metric) else 1.0
+    scale = 100.0 if is_share(metric) else 1.0
     for policy, block in rows.groupby("policy", sort=False):
         x = (block[parameter].to_numpy(dtype=float) if numeric
              else np.array([values.index(v) for v in block[parameter]], dtype=float))
@@ -90,13 +73,13 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
         low, high = scale * block["ci_low"].to_numpy(dtype=float), \
             scale * block["ci_high"].to_numpy(dtype=float)
         error = np.nan_to_num(np.vstack([mean - low, high - mean]))
-        ax.errorbar(x, mean, yerr=error, marker="o", capsize=3, label=str(policy))
+        ax.errorbar(x, mean, yerr=error, marker="o", capsize=3, label=policy_label(str(policy)))
     if not numeric:
         ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=20)
     elif len(values) <= 12:
         ax.set_xticks(sorted(float(v) for v in values), [str(v) for v in sorted(values)])
     ax.set_xlabel(parameter)
-    ax.set_ylabel(_label(metric) + (" (%)" if _percent(metric) else ""))
+    ax.set_ylabel(label(metric))
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
     return ax
@@ -118,7 +101,7 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     grid = np.full((len(ys), len(xs)), np.nan)
     for xv, yv, mean in zip(rows[x], rows[y], rows["mean"], strict=True):
         grid[ys.index(yv), xs.index(xv)] = float(mean)
-    scale = 100.0 if _percent(metric) else 1.0
+    scale = 100.0 if is_share(metric) else 1.0
     low, high = (scale * limits[0], scale * limits[1]) if limits is not None else (
         np.nanmin(scale * grid, initial=np.inf), np.nanmax(scale * grid, initial=-np.inf))
     image = ax.imshow(scale * grid, aspect="auto", origin="lower", cmap="viridis",
@@ -128,7 +111,7 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    ax.set_title(f"{policy}: {_label(metric)}", fontsize="medium")
+    ax.set_title(f"{policy_label(policy)}: {label(metric)}", fontsize="medium")
     for (row, column), value in np.ndenumerate(scale * grid):
         if not math.isnan(value):
             light = image.cmap(image.norm(np.asarray(value)))[:3]  # dark text on light colours
@@ -140,26 +123,6 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
     return ax
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
-
-
-def _img(data: bytes, caption: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption class='note'>{html.escape(caption)}</figcaption></figure>")
-
-
-def _csv(path: Path, table: pd.DataFrame) -> None:
-    table.to_csv(path, index=False)
-
-
-def _bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "parameter"
 
@@ -168,7 +131,7 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     """The figures of a sweep: name to (figure, caption)."""
     table = result.table[result.table["group"] == group]
     first = {p: result.points[p].iloc[0] for p in result.parameters}
-    metrics = (result.level_metric, *SHOWN)
+    metrics = (result.level_metric, *SWEEP_METRICS)
     figures = {}
     for number, parameter in enumerate(result.parameters):
         fixed = {p: v for p, v in first.items() if p != parameter}
@@ -191,7 +154,7 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
             plot_sweep_heatmap(table, x, y, result.level_metric, policy, fixed, ax=ax,
                                limits=limits)
         held = ", ".join(f"{p} = {v}" for p, v in fixed.items())
-        figures["sweep_heatmap"] = (fig, f"{_label(result.level_metric)} (%) over {x} and {y}"
+        figures["sweep_heatmap"] = (fig, f"{label(result.level_metric)} over {x} and {y}"
                                     + (f" ({held})" if held else ""))
     return figures
 
@@ -203,12 +166,13 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
         f"{html.escape(', '.join(map(str, dict.fromkeys(result.points[p]))))}</li>"
         for p in result.parameters)
     tables = "".join(
-        f"<h3>{html.escape(_label(metric))}</h3>"
-        + result.wide(metric, group).to_html(border=0)
-        for metric in (result.level_metric, "voicemail_rate", "mean_wait_s"))
-    figures = "".join(_img(data, caption) for data, caption in images.values())
+        f"<h3>{html.escape(label(metric))}</h3>"
+        + result.wide(metric, group).rename(columns=policy_label).to_html(border=0)
+        for metric in (result.level_metric, *SWEEP_TABLE_METRICS))
+    figures = "".join(img(data, caption) for data, caption in images.values())
     return (f"<h2>Sweep</h2><p>{len(result.points)} grid points, {len(result.policies)} "
-            f"policies ({', '.join(result.policies)}), {result.replications} replications each, "
+            f"policies ({', '.join(map(policy_label, result.policies))}), "
+            f"{result.replications} replications each, "
             f"master seed {result.seed}; replication i meets the same callers at every point "
             f"(common random numbers). Group {html.escape(group)}.</p><ul>{grid}</ul>"
             f"{figures}<p class='note'>Mean ± 95 % half-width.</p>{tables}")
@@ -216,24 +180,19 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
 
 def write_sweep(result: Sweep, out: Path, group: str | None = None) -> Path:
     """Write a sweep's tables (CSV), figures (PNG) and ``report.html`` into ``out``."""
-    from huntsim.views.report import scenario_summary, warnings_section
+    from huntsim.views.report import scenario_summary
 
     group = group or result.scenario.hunt_groups[0].pilot
     for name, table in (("sweep", result.table), ("sweep_runs", result.raw),
                         ("points", result.points)):
-        atomic_write(out / f"{name}.csv", partial(_csv, table=table))
-    images = {}
-    for name, (fig, caption) in sweep_figures(result, group).items():
-        data = _png(fig)
-        atomic_write(out / f"{name}.png", partial(_bytes, data=data))
-        images[name] = (data, caption)
-    title = f"What-if sweep: {result.scenario.name}"
-    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>{warnings_section(result.warnings)}"
-            f"{sweep_section(result, group, images)}"
-            f"<h2>What was simulated (before the changes)</h2>"
-            f"{scenario_summary(result.scenario)}"
-            "<p class='note'>Made by huntsim. Intervals are 95 % Student-t intervals over "
-            "independent replications.</p></body></html>")
-    return atomic_write(out / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
+        write_csv(table, out / f"{name}.csv")
+    figures = sweep_figures(result, group)
+    saved = save_figures({name: fig for name, (fig, _) in figures.items()}, out)
+    images = {name: (saved[name], caption) for name, (_, caption) in figures.items()}
+    text = page(f"What-if sweep: {result.scenario.name}", [
+        warnings_section(result.warnings),
+        sweep_section(result, group, images),
+        "<h2>What was simulated (before the changes)</h2>",
+        scenario_summary(result.scenario),
+    ])
+    return atomic_write(out / "report.html", lambda p: p.write_text(text, encoding="utf-8"))
