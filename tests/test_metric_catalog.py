@@ -10,18 +10,8 @@ from helpers import office
 
 import huntsim
 from huntsim.analysis import catalog
-from huntsim.analysis.catalog import (
-    FLOWS,
-    KINDS,
-    METRICS,
-    OUTCOMES,
-    TARGET_METRICS,
-    format_half_width,
-    format_value,
-    label,
-    metric,
-    plus_minus_note,
-)
+from huntsim.analysis.catalog import FLOWS, KINDS, METRICS, OUTCOMES, TARGET_METRICS, label, metric
+from huntsim.analysis.formatting import format_half_width, format_value, plus_minus_note
 from huntsim.analysis.metrics import fairness, group_metrics, summarize
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import plus_minus_note
+from huntsim.analysis.formatting import plus_minus_note
 from huntsim.cli.common import print_warnings
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S

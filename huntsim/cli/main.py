@@ -402,7 +402,7 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
 
 def run_text(result: Result, summary: Any) -> str:
     """What ``huntsim run`` prints: the summary per hunt group, then per agent."""
-    from huntsim.analysis.catalog import format_value
+    from huntsim.analysis.formatting import format_value
     from huntsim.views.console import agents_text, span_text, summary_text
 
     scenario = result.scenario

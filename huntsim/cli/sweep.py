@@ -128,7 +128,8 @@ def run_sweep(args: argparse.Namespace, scenario: Any) -> int:
 def _run(args: argparse.Namespace, scenario: Any) -> int:
     import pandas as pd
 
-    from huntsim.analysis.catalog import label, plus_minus_note
+    from huntsim.analysis.catalog import label
+    from huntsim.analysis.formatting import plus_minus_note
     from huntsim.cli.common import print_warnings
     from huntsim.errors import ScenarioError
     from huntsim.experiments.replications import Measurement, resolve_seed

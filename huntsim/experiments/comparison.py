@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import format_value
+from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference, unpaired_difference
 from huntsim.errors import ScenarioError
 from huntsim.experiments.replications import (

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from huntsim.analysis.catalog import format_value
+from huntsim.analysis.formatting import format_value
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
 from huntsim.experiments.replications import hour_traffic
 from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target

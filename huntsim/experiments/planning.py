@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import format_value
+from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.estimate import ErlangEstimate, first_estimate

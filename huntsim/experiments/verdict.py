@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
-from huntsim.analysis.catalog import format_difference, metric
+from huntsim.analysis.catalog import metric
+from huntsim.analysis.formatting import format_difference
 from huntsim.analysis.intervals import mean_interval, paired_difference
 
 if TYPE_CHECKING:

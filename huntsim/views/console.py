@@ -19,12 +19,11 @@ from huntsim.analysis.catalog import (
     METRICS,
     PLAN_METRICS,
     SUMMARY_METRICS_WHEN_USED,
-    format_column,
-    format_value,
     label,
     metric,
     service_level_name,
 )
+from huntsim.analysis.formatting import format_column, format_value
 from huntsim.views.wording import human_duration
 
 if TYPE_CHECKING:

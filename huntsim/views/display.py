@@ -23,13 +23,12 @@ from huntsim.analysis.catalog import (
     OUTCOMES,
     RUN_HEADLINE_METRICS,
     RUN_METRICS,
-    format_value,
     label,
     metric,
-    plus_minus_note,
     policy_label,
     service_level_name,
 )
+from huntsim.analysis.formatting import format_value, plus_minus_note
 from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
 from huntsim.views.console import text_table
 from huntsim.views.html import SCOPE, figure_img, scoped_style

@@ -17,16 +17,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from huntsim.analysis.catalog import (
-    JOURNEY_METRICS,
-    REPORT_METRICS,
-    format_difference,
-    format_value,
-    label,
-    plus_minus_note,
-    policy_label,
-)
+from huntsim.analysis.catalog import JOURNEY_METRICS, REPORT_METRICS, label, policy_label
 from huntsim.analysis.flows import journey_table
+from huntsim.analysis.formatting import format_difference, format_value, plus_minus_note
 from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
 from huntsim.experiments.verdict import Verdict, conclude
