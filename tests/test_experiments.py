@@ -14,7 +14,7 @@ from huntsim.analysis.intervals import mean_interval, paired_difference, unpaire
 from huntsim.analysis.metrics import fairness, hourly
 from huntsim.analysis.theory import erlang_b_members, erlang_c_members
 from huntsim.experiments.plan_setup import resize_group
-from huntsim.experiments.replications import replication_seeds
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import KNOWN_METRICS, parse_target
 
 REAL_ESTATE = "scenarios/real_estate.yaml"

@@ -23,10 +23,11 @@ from huntsim.cli.common import print_warnings
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S
 from huntsim.experiments.comparison import Comparison, compare
+from huntsim.experiments.measure import Measurement
 from huntsim.experiments.plan_setup import check_plan
 from huntsim.experiments.planning import StaffingPlan, plan
-from huntsim.experiments.replications import Measurement, resolve_seed
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import resolve_seed
 from huntsim.outputs import OutputError, prepare_directory
 from huntsim.scenario.model import Scenario
 from huntsim.views.console import intervals_text, staffing_curve_text

@@ -131,8 +131,9 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
     from huntsim.analysis.catalog import label, plus_minus_note
     from huntsim.cli.common import print_warnings
     from huntsim.errors import ScenarioError
-    from huntsim.experiments.replications import Measurement, resolve_seed
+    from huntsim.experiments.measure import Measurement
     from huntsim.experiments.runner import CheckpointStore
+    from huntsim.experiments.seeds import resolve_seed
     from huntsim.experiments.sweeps import sweep, sweep_points
     from huntsim.outputs import OutputError, prepare_directory
     from huntsim.scenario.model import POLICIES

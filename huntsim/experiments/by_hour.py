@@ -9,17 +9,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.experiments.estimate import erlang_members
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.plan_setup import PlanSetup, resize_group
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    hour_traffic,
-    interval_table,
-    replication_seeds,
-    run_measurements,
-)
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.simulation import MIN_WARMUP_CALL_TIMES

@@ -16,19 +16,13 @@ from typing import Any
 import pandas as pd
 
 from huntsim.analysis.catalog import format_value
+from huntsim.analysis.expected_traffic import hour_keys
 from huntsim.analysis.intervals import paired_difference, unpaired_difference
 from huntsim.errors import ScenarioError
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    hour_keys,
-    interval_table,
-    replication_seeds,
-    resolve_seed,
-    run_measurements,
-    seed_problems,
-)
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import replication_seeds, resolve_seed, seed_problems
 from huntsim.experiments.verdict import Verdict, conclude
 from huntsim.scenario.model import POLICIES, Scenario, load_scenario
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from huntsim.analysis.catalog import format_value
+from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
-from huntsim.experiments.replications import hour_traffic
 from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target
 
 if TYPE_CHECKING:

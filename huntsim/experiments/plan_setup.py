@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from huntsim.errors import ScenarioError
-from huntsim.experiments.replications import (
-    resolve_seed,
-    seed_problems,
-)
+from huntsim.experiments.seeds import resolve_seed, seed_problems
 from huntsim.experiments.targets import (
     DEFAULT_THRESHOLD_S,
     Target,

@@ -24,15 +24,11 @@ from huntsim.analysis.catalog import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.estimate import ErlangEstimate, first_estimate
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.plan_setup import check_plan, resize_group
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    interval_table,
-    replication_seeds,
-    run_measurements,
-)
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import Target
 from huntsim.scenario.model import Scenario
 

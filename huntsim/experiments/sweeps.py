@@ -21,16 +21,10 @@ from typing import Any
 import pandas as pd
 
 from huntsim.errors import ScenarioError
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    interval_table,
-    replication_seeds,
-    resolve_seed,
-    run_measurements,
-    seed_problems,
-)
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import replication_seeds, resolve_seed, seed_problems
 from huntsim.experiments.sweep_grid import TRAFFIC, parse_path, sweep_points, with_traffic
 from huntsim.scenario.model import POLICIES, Scenario
 
