@@ -20,8 +20,9 @@ import pandas as pd
 from scipy import stats
 
 from huntsim.analysis.expected_traffic import hour_keys
+from huntsim.experiments.execution import Execution
 from huntsim.experiments.measure import Columns, Measurement, RunTask, columns_of, measure
-from huntsim.experiments.runner import CheckpointStore, run_tasks
+from huntsim.experiments.runner import run_tasks
 from huntsim.scenario.model import Scenario
 
 __all__ = ["Runs", "collect_warnings", "gather", "interval_table", "long_members",
@@ -182,14 +183,12 @@ class Runs:
 def run_measurements(
     tasks: Sequence[RunTask],
     labels: Sequence[str],
-    jobs: int | None,
-    scheduler: str | None,
-    progress: bool | None,
-    store: CheckpointStore[Measurement] | None,
+    execution: Execution | None = None,
 ) -> Runs:
     """Run and measure every task (:func:`~.runner.run_tasks`); gather the tables.
 
-    ``labels`` are the names of the tasks' labels, e.g. ``["policy", "replication"]``.
+    ``labels`` are the names of the tasks' labels, e.g. ``["policy", "replication"]``;
+    ``execution`` says where and how the runs execute (default: all local cores).
     """
     # each distinct scenario goes to each worker once; tasks name theirs by number. Equal
     # scenarios made apart (a policy set per task) are one: same pickle, same scenario
@@ -206,9 +205,8 @@ def run_measurements(
             number[id(task.scenario)] = by_content[content]
         refs.append(_RunRef(task.key, number[id(task.scenario)], task.seed, task.threshold_s,
                             task.labels))
-    measurements = run_tasks(_measure_ref, refs, jobs=jobs, scheduler=scheduler,
-                             progress=progress, store=store, describe=_calls_of,
-                             context=tuple(scenarios))
+    measurements = run_tasks(_measure_ref, refs, **(execution or Execution()).keywords(),
+                             describe=_calls_of, context=tuple(scenarios))
     hours = gather(measurements, "hourly")
     return Runs(
         metrics=gather(measurements, "metrics"),

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from huntsim.analysis.expected_traffic import hour_keys, hour_traffic
-from huntsim.errors import ScenarioError
+from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import (
     Runs,
     collect_warnings,
@@ -33,6 +33,7 @@ from huntsim.experiments.seeds import (
     resolve_seed,
     seed_problems,
 )
+from huntsim.experiments.settings import ExperimentSettings
 from huntsim.scenario.model import Scenario, load_scenario
 
 __all__ = [
@@ -104,7 +105,7 @@ def replicate(
     scenario : Scenario, mapping or path
         What to simulate.
     replications : int
-        Number of independent runs.
+        Number of independent runs (1 or more).
     seed : int, optional
         Master seed; replication ``i`` uses ``replication_seeds(seed, n)[i]``.
         Default: the scenario's ``seed``, else 0.
@@ -113,7 +114,13 @@ def replicate(
     threshold_s : float
         Service-level threshold (answered within this many seconds).
     jobs, scheduler, progress, store
-        See :func:`huntsim.experiments.runner.run_tasks`.
+        See :class:`~huntsim.experiments.execution.Execution`.
+
+    Raises
+    ------
+    ScenarioError
+        Before anything is simulated, one message per mistake in ``replications``,
+        ``seed`` or ``threshold_s`` (see :class:`~.settings.ExperimentSettings`).
 
     Examples
     --------
@@ -128,18 +135,16 @@ def replicate(
     base = load_scenario(scenario)
     if policy is not None:
         base = base.with_policy(policy)
-    problems = seed_problems(seed)
-    if problems:
-        raise ScenarioError(problems)
-    seed = resolve_seed(base, seed)
+    settings = ExperimentSettings.check(base, None, replications, seed, threshold_s)
     tasks = [
-        RunTask(f"rep-{i:04d}", base, s, threshold_s, (("replication", i),))
-        for i, s in enumerate(replication_seeds(seed, replications))
+        RunTask(f"rep-{i:04d}", base, s, settings.threshold_s, (("replication", i),))
+        for i, s in enumerate(settings.seeds())
     ]
-    runs = run_measurements(tasks, ["replication"], jobs, scheduler, progress, store)
+    runs = run_measurements(tasks, ["replication"],
+                            Execution(jobs, scheduler, progress, store))
     return Replications(
         scenario=base,
-        seed=seed,
+        seed=settings.seed,
         raw=runs.metrics,
         table=interval_table(runs.metrics, ["group", "metric"]),
         members=interval_table(runs.members, ["group", "position", "agent", "name", "metric"]),
