@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
@@ -67,10 +68,8 @@ def test_resume_refuses_another_experiment(tmp_path, capsys):
 def test_resume_is_spelled_one_way_for_every_command(tmp_path, capsys):
     # --resume DIR, or --out DIR --resume: compare, plan and sweep alike
     for command in ("compare", "plan", "sweep"):
-        try:
+        with pytest.raises(SystemExit):
             main([command, "--help"])
-        except SystemExit:
-            pass
         assert "--resume [DIR]" in capsys.readouterr().out, command
     small = ["compare", str(BASE), "--policies", "regular", "--replications", "2", "--jobs", "1",
              "--quiet"]

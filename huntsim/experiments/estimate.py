@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from huntsim.analysis.catalog import format_value
+from huntsim.analysis.catalog import format_value, policy_label
 from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
 from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target
@@ -111,7 +111,7 @@ class ErlangEstimate:
 
     def gap(self, simulated: int | None, policy: str) -> str:
         """How far the simulation's answer for ``policy`` is from the estimate, and why."""
-        who = policy.capitalize()
+        who = policy_label(policy)
         if self.members is None:
             return f"{who}: Erlang cannot judge these targets; the simulation alone answers."
         if simulated is None:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
-from huntsim.analysis.catalog import format_difference, metric
+from huntsim.analysis.catalog import format_difference, metric, policy_label
 from huntsim.analysis.intervals import mean_interval, paired_difference
 
 if TYPE_CHECKING:
@@ -101,10 +101,6 @@ def _words(name: str) -> str:
     return metric(name).label[0].lower() + metric(name).label[1:]
 
 
-def _name(policy: str) -> str:
-    return policy.capitalize()
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The conclusion of a comparison for one hunt group.
@@ -159,7 +155,7 @@ class Verdict:
             return [self.note]
         why = ("the group's configured policy" if self.baseline_reason == "configured"
                else "the first policy compared; the group's configured policy was not run")
-        lines = [f"Baseline: {_name(self.baseline)} ({why})."]
+        lines = [f"Baseline: {policy_label(self.baseline)} ({why})."]
         for policy in self.policies:
             if policy != self.baseline:
                 lines.append(self._policy_line(policy))
@@ -187,21 +183,22 @@ class Verdict:
                 parts.append("no significant difference on any key metric")
             else:
                 parts.append(f"no significant difference in {_join(items)}")
-        return f"{_name(policy)} vs {_name(self.baseline)}: {'; '.join(parts)}."
+        return f"{policy_label(policy)} vs {policy_label(self.baseline)}: {'; '.join(parts)}."
 
     def _recommendation(self) -> str:
         if self.recommended is None:
             meant = self.table[(self.table["judgement"] == BETTER) & ~self.table["negligible"]]
             if len(meant):
-                return (f"Recommendation: keep {_name(self.baseline)}; no policy is better on "
-                        "some key metric without being worse on another (see the trade-offs).")
-            return (f"Recommendation: keep {_name(self.baseline)}; no policy is significantly "
-                    "better on any key metric.")
+                return (f"Recommendation: keep {policy_label(self.baseline)}; no policy is "
+                        "better on some key metric without being worse on another (see the "
+                        "trade-offs).")
+            return (f"Recommendation: keep {policy_label(self.baseline)}; no policy is "
+                    "significantly better on any key metric.")
         rows = self._rows(self.recommended)
         gains = [_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
                                                   & ~rows["negligible"], "metric"]]
-        return (f"Recommendation: {_name(self.recommended)}, better than "
-                f"{_name(self.baseline)} on {_join(gains)} and worse on no key metric.")
+        return (f"Recommendation: {policy_label(self.recommended)}, better than "
+                f"{policy_label(self.baseline)} on {_join(gains)} and worse on no key metric.")
 
 
 def _join(items: Sequence[str]) -> str:
@@ -296,8 +293,8 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
     table = pd.DataFrame(rows, columns=empty.columns)
     if len(policies) == 1:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
-                       table, note=f"Only {_name(baseline)} was simulated: there is nothing to "
-                                   "compare it with.")
+                       table, note=f"Only {policy_label(baseline)} was simulated: there is "
+                                   "nothing to compare it with.")
     trade_offs, candidates = [], []
     for policy in policies:
         if policy == baseline:
@@ -309,7 +306,7 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
         if len(gains) and len(losses):
             worse = [f"{_words(str(r.metric))} ({_difference(r)})" for r in losses.itertuples()]
             trade_offs.append(
-                f"Trade-off: {_name(policy)} is better than {_name(baseline)} on "
+                f"Trade-off: {policy_label(policy)} is better than {policy_label(baseline)} on "
                 f"{_join([_words(str(m)) for m in gains['metric']])}, but worse on "
                 f"{_join(worse)}.")
         elif len(gains):
