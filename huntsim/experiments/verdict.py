@@ -262,15 +262,31 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
     baseline, reason = ((configured, "configured") if configured in policies
                         else (policies[0], "first"))
     raw = comparison.raw[comparison.raw["group"] == group]
-    names = key_metrics(comparison.threshold_s) + _extra_metrics(raw, scenario)
-    empty = pd.DataFrame(columns=["policy", "metric", "label", "mean", "ci_low", "ci_high",
-                                  "difference", "difference_ci_low", "difference_ci_high",
-                                  "judgement", "negligible", "best"])
     offered = raw.loc[raw["metric"] == "offered", "value"]
     if not len(offered) or not float(offered.max()) > 0:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
-                       empty, note=f"No pilot calls reached {group}: there is nothing to "
-                                   "compare.")
+                       pd.DataFrame(columns=_COLUMNS),
+                       note=f"No pilot calls reached {group}: there is nothing to compare.")
+    names = key_metrics(comparison.threshold_s) + _extra_metrics(raw, scenario)
+    table = _judged(raw, policies, baseline, names)
+    if len(policies) == 1:
+        return Verdict(group, baseline, reason, policies, None, comparison.replications,
+                       table, note=f"Only {policy_label(baseline)} was simulated: there is "
+                                   "nothing to compare it with.")
+    trade_offs, recommended = _trade_offs(table, policies, baseline)
+    return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
+                   table, trade_offs)
+
+
+_COLUMNS = ["policy", "metric", "label", "mean", "ci_low", "ci_high", "difference",
+            "difference_ci_low", "difference_ci_high", "judgement", "negligible", "best"]
+"""The columns of :attr:`Verdict.table`."""
+
+
+def _judged(raw: pd.DataFrame, policies: tuple[str, ...], baseline: str,
+            names: Sequence[str]) -> pd.DataFrame:
+    """Each policy and key metric: its interval, the paired difference from the baseline,
+    the judgement, whether the difference is negligible, and whether the policy is best."""
     values = {(p, m): _series(raw, p, m) for p in policies for m in names}
     rows = []
     for policy in policies:
@@ -290,11 +306,16 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
                           and abs(diff) < NEGLIGIBLE.get(metric(name).kind, 0.0))
             rows.append((policy, name, metric(name).title, mean, low, high, diff, d_low, d_high,
                          judgement, negligible, best))
-    table = pd.DataFrame(rows, columns=empty.columns)
-    if len(policies) == 1:
-        return Verdict(group, baseline, reason, policies, None, comparison.replications,
-                       table, note=f"Only {policy_label(baseline)} was simulated: there is "
-                                   "nothing to compare it with.")
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def _trade_offs(table: pd.DataFrame, policies: tuple[str, ...], baseline: str,
+                ) -> tuple[tuple[str, ...], str | None]:
+    """The trade-offs against the baseline, and the policy recommended (``None``: keep it).
+
+    A policy better on some key metric and worse on none is a candidate; the one better
+    on most metrics (then with the larger service-level gain) is recommended.
+    """
     trade_offs, candidates = [], []
     for policy in policies:
         if policy == baseline:
@@ -311,9 +332,7 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
                 f"{_join(worse)}.")
         elif len(gains):
             candidates.append((len(gains), _level_gain(judged), policy))
-    recommended = max(candidates)[2] if candidates else None
-    return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
-                   table, tuple(trade_offs))
+    return tuple(trade_offs), (max(candidates)[2] if candidates else None)
 
 
 def _series(raw: pd.DataFrame, policy: str, name: str) -> np.ndarray:
