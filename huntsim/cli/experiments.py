@@ -32,6 +32,7 @@ SHOWN_METRICS = ("answered_rate", "voicemail_rate", "abandoned_rate", "mean_wait
 COMPARE_THRESHOLD_S = 20.0
 """Service-level threshold of ``compare`` without ``--threshold``."""
 
+
 def _fingerprint(args: argparse.Namespace, scenario: Scenario,
                  settings: dict[str, Any]) -> dict[str, Any]:
     """What the experiment is, for its checkpoint store (unchanged: old runs resume)."""
@@ -105,7 +106,8 @@ def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
     return _run_compare(args, scenario)
 
 
-def _execution(args: argparse.Namespace) -> dict[str, Any]:
+def _run_keywords(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords ``compare`` and ``plan`` share: replications, and how the runs execute."""
     return {"replications": args.replications, "jobs": args.jobs,
             "scheduler": args.scheduler, "progress": progress_of(args)}
 
@@ -124,7 +126,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
     with flag_errors():
         staffing = plan(scenario, setup.group, setup.targets, setup.sizes, setup.policies,
                         seed=setup.seed, threshold_s=setup.threshold_s, store=store,
-                        by_hour=args.by_hour, hour_length_s=hour_length, **_execution(args))
+                        by_hour=args.by_hour, hour_length_s=hour_length, **_run_keywords(args))
     print_warnings(staffing.warnings)
     print(plan_text(staffing))
     if staffing.by_hour is not None:
@@ -148,7 +150,7 @@ def _run_compare(args: argparse.Namespace, scenario: Scenario) -> int:
         args, scenario, {"seed": seed, "threshold": threshold}))
     with flag_errors():
         comparison = compare(scenario, args.policies, threshold_s=threshold, seed=seed,
-                             store=store, group=group, **_execution(args))
+                             store=store, group=group, **_run_keywords(args))
     print_warnings(comparison.warnings)
     print(compare_text(comparison, group))
     if out is not None:

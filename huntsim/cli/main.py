@@ -321,7 +321,7 @@ def _interrupted(args: argparse.Namespace | None) -> str:
     if args is None or args.command not in _RESUMABLE:
         return "interrupted"
     resume = getattr(args, "resume", None)
-    saved = args.out if resume is True else resume or args.out  # sweep: --out DIR --resume
+    saved = args.out if resume is True else resume or args.out  # --out DIR --resume
     if saved is None:
         return "interrupted (nothing was saved: give --out DIR to keep finished runs)"
     if not (Path(saved) / "runs").is_dir():
