@@ -18,7 +18,7 @@ from huntsim.scenario.arrivals import Poisson, Profile, Trace, Weekly
 from huntsim.scenario.calendar import DAY, WEEK, WEEKDAYS, Calendar
 from huntsim.scenario.model import HuntGroup, Scenario
 
-__all__ = ["day_length", "expected_by", "hour_keys", "hour_traffic"]
+__all__ = ["day_length", "hour_keys", "hour_traffic"]
 
 
 def day_length(group: HuntGroup) -> float:
@@ -29,7 +29,7 @@ def day_length(group: HuntGroup) -> float:
     return 86400.0
 
 
-def expected_by(arrivals: Poisson | Profile | Trace | Weekly | None,
+def _expected_by(arrivals: Poisson | Profile | Trace | Weekly | None,
                  times: NDArray[np.float64]) -> NDArray[np.float64]:
     """Expected arrivals in ``[0, t)`` at each of the increasing simulation ``times``."""
     if arrivals is None:
@@ -134,7 +134,7 @@ def hour_traffic(
     slot = np.floor(((middle + shift) % period) / 3600.0).astype(int)
     inside = (np.array([open_hours.contains(scenario.start + t) for t in middle], dtype=bool)
               if open_hours is not None else np.ones(len(middle), dtype=bool))
-    counted = np.diff(expected_by(arrivals, edges))
+    counted = np.diff(_expected_by(arrivals, edges))
     pieces = pd.DataFrame({"slot": slot, "exposure_s": end - begin,
                            "open_s": np.where(inside, end - begin, 0.0),
                            "expected": counted, "expected_open": np.where(inside, counted, 0.0)})

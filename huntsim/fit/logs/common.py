@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from huntsim.analysis.catalog import OUTCOMES
+from huntsim.analysis import catalog
 
 __all__ = [
     "CALL_COLUMNS",
@@ -33,7 +33,7 @@ __all__ = [
     "member_number",
 ]
 
-LOG_OUTCOMES: tuple[str, ...] = tuple(o for o in OUTCOMES if o != "forwarded")
+LOG_OUTCOMES: tuple[str, ...] = tuple(o for o in catalog.OUTCOMES if o != "forwarded")
 """The outcomes a log can show, in the calls table: huntsim's own (the catalog's), less
 ``forwarded``, which a log records as the call's end in the group it went to."""
 
