@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from huntsim import compare, load_scenario, simulate
-from huntsim.experiments.replications import RunTask, measure
+from huntsim.experiments.measure import RunTask, measure
 from huntsim.experiments.runner import _batches, run_tasks
 
 REAL_ESTATE = "scenarios/real_estate.yaml"

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from huntsim import load_scenario, simulate
+from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.metrics import (
     outcome_rates,
     service_level,
@@ -19,7 +20,8 @@ from huntsim.analysis.theory import erlang_b_members, erlang_c_members
 from huntsim.experiments.by_hour import hour_scenario, staffing_by_hour
 from huntsim.experiments.estimate import erlang_members
 from huntsim.experiments.plan_setup import check_plan
-from huntsim.experiments.replications import hour_traffic, replicate, replication_seeds
+from huntsim.experiments.replications import replicate
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import parse_target
 from huntsim.scenario.calendar import WEEKDAYS
 

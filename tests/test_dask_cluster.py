@@ -27,7 +27,7 @@ from pandas.testing import assert_frame_equal
 
 from huntsim import compare, sweep
 from huntsim.cli.main import main
-from huntsim.experiments.replications import Measurement
+from huntsim.experiments.measure import Measurement
 from huntsim.experiments.runner import CheckpointStore
 
 pytest.importorskip("distributed")

@@ -8,13 +8,15 @@ import pytest
 from helpers import loss_system
 from pandas.testing import assert_frame_equal
 
-from huntsim import POLICIES, ScenarioError, compare, load_scenario, plan, replicate
+from huntsim import POLICIES, ScenarioError, compare, load_scenario, plan, replicate, sweep
 from huntsim.analysis.catalog import METRICS
 from huntsim.analysis.intervals import mean_interval, paired_difference, unpaired_difference
 from huntsim.analysis.metrics import fairness, hourly
 from huntsim.analysis.theory import erlang_b_members, erlang_c_members
+from huntsim.experiments.execution import Execution
 from huntsim.experiments.plan_setup import resize_group
-from huntsim.experiments.replications import replication_seeds
+from huntsim.experiments.seeds import replication_seeds
+from huntsim.experiments.settings import ExperimentSettings
 from huntsim.experiments.targets import KNOWN_METRICS, parse_target
 
 REAL_ESTATE = "scenarios/real_estate.yaml"
@@ -183,6 +185,34 @@ def test_library_errors_name_parameters_not_flags():
         f"policies[1]: 'fastest' is not a policy; choose from {', '.join(POLICIES)}"]
     with pytest.raises(ScenarioError, match=r"^size: a group needs at least 1 member"):
         resize_group(load_scenario(REAL_ESTATE), "555-0100", 0)
+
+
+@pytest.mark.parametrize("run", [
+    lambda **k: replicate(REAL_ESTATE, **k),
+    lambda **k: compare(REAL_ESTATE, ["regular"], **k),
+    lambda **k: plan(REAL_ESTATE, "555-0100", ["voicemail_rate<=0.1"], members=[2], **k),
+    lambda **k: sweep(REAL_ESTATE, {"traffic": [1.0]}, **k),
+], ids=["replicate", "compare", "plan", "sweep"])
+def test_every_experiment_checks_its_settings_the_same_way(run):
+    # one contract (ExperimentSettings): the same mistakes, the same messages, nothing run
+    with pytest.raises(ScenarioError) as caught:
+        run(replications=0, seed=-1, threshold_s=0, jobs=1)
+    assert sorted(caught.value.messages) == [
+        "replications: 0 must be a whole number of at least 1",
+        "seed: -1 must be 0 or more",
+        "threshold_s: 0 must be a number of seconds greater than 0",
+    ]
+
+
+def test_settings_and_execution_are_one_value_each():
+    office = load_scenario(REAL_ESTATE)
+    settings = ExperimentSettings.check(office, "circular", replications=np.int64(3), seed=5)
+    assert settings == ExperimentSettings(("circular",), 3, 5, 20.0)
+    assert settings.seeds() == replication_seeds(5, 3)
+    with pytest.raises(ScenarioError, match=r"^policies\[1\]: 'fastest' is not a policy"):
+        ExperimentSettings.check(office, ["regular", "fastest"])
+    assert Execution(jobs=2).keywords() == {"jobs": 2, "scheduler": None, "progress": None,
+                                           "store": None}
 
 
 def test_plan_threshold_sets_the_service_level_metric():

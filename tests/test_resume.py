@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
@@ -62,3 +63,21 @@ def test_resume_refuses_another_experiment(tmp_path, capsys):
     assert main([*small, "--seed", "99", "--resume", str(out)]) == 2
     assert "different experiment" in capsys.readouterr().err
     assert main([*small, "--resume", str(tmp_path / "nothing")]) == 2
+
+
+def test_resume_is_spelled_one_way_for_every_command(tmp_path, capsys):
+    # --resume DIR, or --out DIR --resume: compare, plan and sweep alike
+    for command in ("compare", "plan", "sweep"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "--resume [DIR]" in capsys.readouterr().out, command
+    small = ["compare", str(BASE), "--policies", "regular", "--replications", "2", "--jobs", "1",
+             "--quiet"]
+    out = tmp_path / "run"
+    assert main([*small, "--out", str(out)]) == 0
+    saved = {p.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*.pickle")}
+    assert main([*small, "--out", str(out), "--resume"]) == 0
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*.pickle")} == saved
+    capsys.readouterr()
+    assert main([*small, "--resume"]) == 2
+    assert "--resume: which directory?" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from huntsim.cli.common import print_warnings
+from huntsim.cli.common import add_run_options, print_warnings
 from huntsim.outputs import OutputError
 
 if TYPE_CHECKING:
@@ -186,19 +186,7 @@ def _experiment_options(parser: argparse.ArgumentParser, replications: int,
                         help="master seed (default: the scenario's seed, else 0)")
     parser.add_argument("--threshold", type=_duration, default=None,
                         help=f"service-level threshold ({threshold})")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="write CSV tables, PNG figures and report.html here")
-    parser.add_argument("--force", action="store_true", help="overwrite results already in --out")
-    parser.add_argument("--resume", type=Path, default=None, metavar="DIR",
-                        help="continue an interrupted run in DIR without redoing finished runs")
-    parser.add_argument("--jobs", type=_positive("--jobs"), default=None,
-                        help="local worker processes (default: all cores)")
-    parser.add_argument("--scheduler", default=None,
-                        help="Dask scheduler address tcp://HOST:PORT, or 'local' (needs the dask "
-                             "extra)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--progress", action="store_true",
-                        help="show the progress bar even when stderr is not a terminal")
+    add_run_options(parser, jobs=_positive("--jobs"))
 
 
 def _policies(text: str) -> tuple[str, ...]:
@@ -333,7 +321,7 @@ def _interrupted(args: argparse.Namespace | None) -> str:
     if args is None or args.command not in _RESUMABLE:
         return "interrupted"
     resume = getattr(args, "resume", None)
-    saved = args.out if resume is True else resume or args.out  # sweep: --out DIR --resume
+    saved = args.out if resume is True else resume or args.out  # --out DIR --resume
     if saved is None:
         return "interrupted (nothing was saved: give --out DIR to keep finished runs)"
     if not (Path(saved) / "runs").is_dir():

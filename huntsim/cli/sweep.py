@@ -1,15 +1,27 @@
 """The ``sweep`` command: a what-if grid from ``--set PATH=V1,V2`` flags, then a report.
 
 Every flag and every grid value is checked before the output directory is
-created. The library's messages name ``grid``; here they name ``--set``.
+created. The library's messages name ``grid``; here they name ``--set``
+(:func:`huntsim.cli.common.as_flag`).
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from huntsim.cli.common import (
+    add_run_options,
+    flag_errors,
+    output_store,
+    print_warnings,
+    progress_of,
+    resume_problems,
+)
+
+if TYPE_CHECKING:
+    from huntsim.experiments.sweeps import Sweep
 
 __all__ = ["add_sweep_command", "parse_setting", "run_sweep"]
 
@@ -34,18 +46,7 @@ def add_sweep_command(commands: Any) -> None:
                        help="master seed (default: the scenario's seed, else 0)")
     sweep.add_argument("--threshold", default=None,
                        help="service-level threshold (default 20s)")
-    sweep.add_argument("--out", type=Path, default=None,
-                       help="write CSV tables, PNG figures and report.html here")
-    sweep.add_argument("--force", action="store_true", help="overwrite results already in --out")
-    sweep.add_argument("--resume", type=Path, nargs="?", const=True, default=None,
-                       metavar="DIR", help="continue an interrupted sweep in DIR (or in --out) "
-                                           "without redoing finished runs")
-    sweep.add_argument("--jobs", default=None, help="local worker processes (default: all cores)")
-    sweep.add_argument("--scheduler", default=None,
-                       help="Dask scheduler address tcp://HOST:PORT, or 'local'")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
-    sweep.add_argument("--progress", action="store_true",
-                       help="show the progress bar even when stderr is not a terminal")
+    add_run_options(sweep, scheduler_help="Dask scheduler address tcp://HOST:PORT, or 'local'")
 
 
 def parse_setting(text: str) -> tuple[str, list[Any]]:
@@ -96,49 +97,32 @@ def _number(flag: str, text: str | None, minimum: int) -> int | None:
     return value
 
 
-def _as_flags(messages: list[str]) -> list[str]:
-    flags = {"grid": "--set", "policies": "--policies", "seed": "--seed",
-             "replications": "--replications", "threshold_s": "--threshold",
-             "scheduler": "--scheduler", "directory": "--out"}
-    reworded = []
-    for message in messages:
-        name, colon, rest = message.partition(": ")
-        base = name.split("[", 1)[0]
-        reworded.append(f"{flags[base]}: {rest}" if colon and base in flags else message)
-    return reworded
-
-
 def _count(number: int, one: str, many: str | None = None) -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def run_sweep(args: argparse.Namespace, scenario: Any) -> int:
     """Run ``huntsim sweep`` from parsed arguments; return the exit code."""
-    from huntsim.errors import ScenarioError
-    from huntsim.outputs import OutputError
-
-    try:
+    with flag_errors():
         return _run(args, scenario)
-    except ScenarioError as error:
-        raise ScenarioError(_as_flags(error.messages)) from None
-    except OutputError as error:
-        raise OutputError(_as_flags([str(error)])[0]) from None
 
 
-def _run(args: argparse.Namespace, scenario: Any) -> int:
-    import pandas as pd
+@dataclass(frozen=True)
+class _Asked:
+    """The flags of ``huntsim sweep``, read and checked."""
 
-    from huntsim.analysis.catalog import label
-    from huntsim.analysis.formatting import plus_minus_note
-    from huntsim.cli.common import print_warnings
+    grid: dict[str, list[Any]]
+    policies: list[str] | None
+    replications: int
+    seed: int | None
+    jobs: int | None
+    threshold_s: float
+    group: str
+
+
+def _grid(args: argparse.Namespace) -> tuple[dict[str, list[Any]], list[str]]:
+    """The grid of the ``--set`` flags, and what is wrong with them."""
     from huntsim.errors import ScenarioError
-    from huntsim.experiments.replications import Measurement, resolve_seed
-    from huntsim.experiments.runner import CheckpointStore
-    from huntsim.experiments.sweeps import sweep, sweep_points
-    from huntsim.outputs import OutputError, prepare_directory
-    from huntsim.scenario.model import POLICIES
-    from huntsim.scenario.units import parse_duration
-    from huntsim.views.sweep_report import write_sweep
 
     problems: list[str] = []
     grid: dict[str, list[Any]] = {}
@@ -151,13 +135,50 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
         if path in grid:
             problems.append(f"--set: {path} is set twice; give all its values in one --set")
         grid[path] = values
-    policies = None
-    if args.policies is not None:
-        policies = [p.strip() for p in args.policies.split(",") if p.strip()]
-        problems.extend(f"--policies: {p!r} is not a policy; choose from {', '.join(POLICIES)}"
-                        for p in policies if p not in POLICIES)
-        if not policies:
-            problems.append("--policies: give at least one policy")
+    return grid, problems
+
+
+def _policies(text: str | None) -> tuple[list[str] | None, list[str]]:
+    """The ``--policies`` list, and what is wrong with it."""
+    from huntsim.scenario.model import POLICIES
+
+    if text is None:
+        return None, []
+    policies = [p.strip() for p in text.split(",") if p.strip()]
+    problems = [f"--policies: {p!r} is not a policy; choose from {', '.join(POLICIES)}"
+                for p in policies if p not in POLICIES]
+    if not policies:
+        problems.append("--policies: give at least one policy")
+    return policies, problems
+
+
+def _threshold(text: str | None) -> tuple[float, list[str]]:
+    """The ``--threshold`` in seconds (default 20), and what is wrong with it."""
+    from huntsim.scenario.units import parse_duration
+
+    if text is None:
+        return 20.0, []
+    try:
+        threshold = parse_duration(text)
+    except ValueError as error:
+        return 20.0, [f"--threshold: {error}"]
+    return threshold, [] if threshold > 0 else [f"--threshold: {text!r} must be longer than 0 s"]
+
+
+def _asked(args: argparse.Namespace, scenario: Any) -> _Asked:
+    """Every flag read and checked, and every grid value, before any output.
+
+    Raises
+    ------
+    ScenarioError
+        One message per mistake, each naming its flag.
+    """
+    from huntsim.errors import ScenarioError
+    from huntsim.experiments.sweep_grid import sweep_points
+
+    grid, problems = _grid(args)
+    policies, mistakes = _policies(args.policies)
+    problems.extend(mistakes)
     numbers: dict[str, int | None] = {}
     for flag, text, minimum in (("--replications", args.replications, 1),
                                 ("--seed", args.seed, 0), ("--jobs", args.jobs, 1)):
@@ -165,67 +186,63 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
             numbers[flag] = _number(flag, text, minimum)
         except ScenarioError as error:
             problems.extend(error.messages)
-    threshold = 20.0
-    if args.threshold is not None:
-        try:
-            threshold = parse_duration(args.threshold)
-        except ValueError as error:
-            problems.append(f"--threshold: {error}")
-        else:
-            if not threshold > 0:
-                problems.append(f"--threshold: {args.threshold!r} must be longer than 0 s")
+    threshold, mistakes = _threshold(args.threshold)
+    problems.extend(mistakes)
     pilots = [g.pilot for g in scenario.hunt_groups]
     group = args.group or (pilots[0] if pilots else None)
     if group is None or group not in pilots:
         problems.append(f"--group: {group!r} is not a pilot (pilots: "
                         f"{', '.join(map(repr, pilots)) or 'none'})")
-    if args.resume is not None and args.resume is not True and args.out is not None:
-        problems.append("--resume: give the directory either to --resume or to --out")
-    if args.resume is True and args.out is None:
-        problems.append("--resume: which directory? give --resume DIR or --out DIR --resume")
+    problems.extend(resume_problems(args, both_refused=True))
     try:  # every path and value checked before any output
         sweep_points(args.scenario, grid)
     except ScenarioError as error:
         problems.extend(error.messages)
     if problems:
         raise ScenarioError(problems)
-    seed = resolve_seed(scenario, numbers["--seed"])
-    out, store = None, None
-    if args.resume is not None:
-        out = Path(args.out if args.resume is True else args.resume)
-        if not out.is_dir():
-            raise OutputError(f"--resume: {str(out)!r} is not a directory of an earlier run")
-    elif args.out is not None:
-        out = prepare_directory(args.out, args.force)
-        if args.force and (out / "runs").is_dir():
-            shutil.rmtree(out / "runs")
-    if out is not None:
-        fingerprint = {"command": "sweep", "scenario": scenario.model_dump(mode="json"),
-                       "grid": {p: [repr(v) for v in vs] for p, vs in grid.items()},
-                       "policies": policies, "replications": numbers["--replications"],
-                       "seed": seed, "threshold": threshold}
-        try:
-            store = CheckpointStore[Measurement](out / "runs", fingerprint)
-        except OutputError as error:
-            flag = "--resume" if args.resume is not None else "--out"
-            raise OutputError(str(error).replace("directory:", f"{flag}:", 1)) from None
-    progress = False if args.quiet else (True if args.progress else None)
-    replications = numbers["--replications"]
-    assert replications is not None
-    result = sweep(args.scenario, grid, policies=policies, replications=replications,
-                   seed=seed, threshold_s=threshold, jobs=numbers["--jobs"],
-                   scheduler=args.scheduler, progress=progress, store=store)
+    assert group is not None and numbers["--replications"] is not None
+    return _Asked(grid, policies, numbers["--replications"], numbers["--seed"],
+                  numbers["--jobs"], threshold, group)
+
+
+def _run(args: argparse.Namespace, scenario: Any) -> int:
+    from huntsim.experiments.seeds import resolve_seed
+    from huntsim.experiments.sweeps import sweep
+    from huntsim.views.sweep_report import write_sweep
+
+    asked = _asked(args, scenario)
+    seed = resolve_seed(scenario, asked.seed)
+    out, store = output_store(args, lambda: {
+        "command": "sweep", "scenario": scenario.model_dump(mode="json"),
+        "grid": {p: [repr(v) for v in vs] for p, vs in asked.grid.items()},
+        "policies": asked.policies, "replications": asked.replications,
+        "seed": seed, "threshold": asked.threshold_s})
+    result = sweep(args.scenario, asked.grid, policies=asked.policies,
+                   replications=asked.replications, seed=seed, threshold_s=asked.threshold_s,
+                   jobs=asked.jobs, scheduler=args.scheduler, progress=progress_of(args),
+                   store=store)
     print_warnings(result.warnings)
+    _print(result, asked.group)
+    if out is not None:
+        write_sweep(result, out, asked.group)
+        print(f"\ntables (sweep.csv), figures and report.html written to {out}/")
+    return 0
+
+
+def _print(result: Sweep, group: str) -> None:
+    """What ``huntsim sweep`` prints: the size of the grid, then three metrics as tables."""
+    import pandas as pd
+
+    from huntsim.analysis.catalog import label
+    from huntsim.analysis.formatting import plus_minus_note
+
+    replications = result.replications
     print(f"{_count(len(result.points), 'grid point')} x "
           f"{_count(len(result.policies), 'policy', 'policies')} x "
-          f"{_count(replications, 'replication')} (seed {seed})")
+          f"{_count(replications, 'replication')} (seed {result.seed})")
     with pd.option_context("display.width", 160, "display.max_columns", 12):
         for metric in (result.level_metric, "voicemail_rate", "mean_wait_s"):
             print(f"\n{label(metric)}, group {group}:")
             print(result.wide(metric, group).to_string())
     print(f"\n{plus_minus_note(replications)}"
           + (" One replication gives no interval (± nan)." if replications < 2 else ""))
-    if out is not None:
-        write_sweep(result, out, group)
-        print(f"\ntables (sweep.csv), figures and report.html written to {out}/")
-    return 0

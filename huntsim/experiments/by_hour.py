@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
+from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.experiments.estimate import erlang_members
+from huntsim.experiments.execution import Execution
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.plan_setup import PlanSetup, resize_group
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    hour_traffic,
-    interval_table,
-    replication_seeds,
-    run_measurements,
-)
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.simulation import MIN_WARMUP_CALL_TIMES
@@ -131,7 +129,7 @@ def staffing_by_hour(
     length_s : float
         Reported length of each run, seconds.
     jobs, scheduler, progress, store
-        See :func:`huntsim.experiments.runner.run_tasks`.
+        See :class:`~huntsim.experiments.execution.Execution`.
 
     Returns
     -------
@@ -147,48 +145,87 @@ def staffing_by_hour(
         Where a busier hour came out needing fewer members than a quieter one
         (noise near a target).
     """
-    base, pilot, sizes = setup.scenario, setup.group, list(setup.sizes)
-    group = base.group(pilot)
-    day_s = (group.arrivals.period if isinstance(group.arrivals, Profile)
-             and group.arrivals.period else None)
-    traffic = hour_traffic(base, group.arrivals, group.open)
-    traffic = traffic[(traffic["rate_per_hour"] > 0) & (traffic["open_s"] > 0)]
-    biggest = resize_group(base, pilot, sizes[-1])
-    direct = []
-    for number in biggest.group(pilot).members:
-        stream = biggest.agent(number).direct_calls
-        by_slot = hour_traffic(biggest, stream, group.open, day_s).set_index("slot")
-        direct.append(by_slot["rate_per_hour"].reindex(traffic["slot"]).fillna(0.0).to_numpy())
-    keys = [(round(float(rate), 9), tuple(round(float(d[k]), 9) for d in direct))
-            for k, rate in enumerate(traffic["rate_per_hour"])]
-    cases = list(dict.fromkeys(keys))
-    call_s = _call_time(base, group)
-    warmup_s = max(HOUR_WARMUP_S, MIN_WARMUP_CALL_TIMES * call_s)
-    treatment = group.all_busy_treatment
-    estimates = [erlang_members(rate / 3600.0 * call_s, call_s, setup.targets, treatment,
-                                setup.threshold_s) for rate, _ in cases]
+    hours = _Hours.of(setup)
+    answers, means = _search(setup, hours, replications, length_s,
+                             Execution(jobs, scheduler, progress, store))
+    return (_table(setup, hours, answers, means),
+            _noisy_hours(hours.cases, answers, setup.policies, list(setup.sizes)))
+
+
+Case = tuple[float, tuple[float, ...]]
+"""One hour's traffic: pilot calls per hour, and each member's direct calls per hour."""
+
+
+@dataclass(frozen=True)
+class _Hours:
+    """The hours with traffic, the distinct cases among them, and where each search starts."""
+
+    traffic: pd.DataFrame
+    keys: list[Case]
+    cases: list[Case]
+    call_s: float
+    warmup_s: float
+    estimates: list[int | None]
+    first: list[int]
+
+    @classmethod
+    def of(cls, setup: PlanSetup) -> _Hours:
+        base, pilot, sizes = setup.scenario, setup.group, list(setup.sizes)
+        group = base.group(pilot)
+        day_s = (group.arrivals.period if isinstance(group.arrivals, Profile)
+                 and group.arrivals.period else None)
+        traffic = hour_traffic(base, group.arrivals, group.open)
+        traffic = traffic[(traffic["rate_per_hour"] > 0) & (traffic["open_s"] > 0)]
+        biggest = resize_group(base, pilot, sizes[-1])
+        direct = []
+        for number in biggest.group(pilot).members:
+            stream = biggest.agent(number).direct_calls
+            by_slot = hour_traffic(biggest, stream, group.open, day_s).set_index("slot")
+            direct.append(by_slot["rate_per_hour"].reindex(traffic["slot"]).fillna(0.0)
+                          .to_numpy())
+        keys = [(round(float(rate), 9), tuple(round(float(d[k]), 9) for d in direct))
+                for k, rate in enumerate(traffic["rate_per_hour"])]
+        cases = list(dict.fromkeys(keys))
+        call_s = _call_time(base, group)
+        estimates = [erlang_members(rate / 3600.0 * call_s, call_s, setup.targets,
+                                    group.all_busy_treatment, setup.threshold_s)
+                     for rate, _ in cases]
+        first = []  # where each search starts: the Erlang estimate, or just above the load
+        for estimate, (rate, _) in zip(estimates, cases, strict=True):
+            start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1
+            first.append(min((s for s in sizes if s >= start), default=sizes[-1]))
+        return cls(traffic, keys, cases, call_s,
+                   max(HOUR_WARMUP_S, MIN_WARMUP_CALL_TIMES * call_s), estimates, first)
+
+
+Means = dict[tuple[str, int, int], dict[str, float]]
+"""The mean of each metric, by policy, case and size simulated."""
+
+
+def _search(setup: PlanSetup, hours: _Hours, replications: int, length_s: float,
+            execution: Execution) -> tuple[dict[tuple[str, int], int | None], Means]:
+    """Step every policy and case through the sizes, a round of runs at a time, until
+    each has its answer: the fewest members that meet the targets (``None``: no size)."""
+    sizes = list(setup.sizes)
     seeds = replication_seeds(setup.seed, replications)
-    resized = {size: resize_group(base, pilot, size) for size in sizes}
+    resized = {size: resize_group(setup.scenario, setup.group, size) for size in sizes}
     known: dict[tuple[str, int], dict[int, bool]] = {}
-    means: dict[tuple[str, int, int], dict[str, float]] = {}
+    means: Means = {}
     answers: dict[tuple[str, int], int | None] = {}
-    first = []  # where each search starts: the Erlang estimate, or just above the load
-    for estimate, (rate, _) in zip(estimates, cases, strict=True):
-        start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1
-        first.append(min((s for s in sizes if s >= start), default=sizes[-1]))
-    while len(answers) < len(cases) * len(setup.policies):
+    while len(answers) < len(hours.cases) * len(setup.policies):
         tasks: list[RunTask] = []
         for policy in setup.policies:
-            for c, (rate, rates) in enumerate(cases):
+            for c, (rate, rates) in enumerate(hours.cases):
                 if (policy, c) in answers:
                     continue
-                done, size = _next_size(sizes, known.setdefault((policy, c), {}), first[c])
+                done, size = _next_size(sizes, known.setdefault((policy, c), {}),
+                                        hours.first[c])
                 if done:
                     answers[policy, c] = size
                     continue
                 assert size is not None
-                scenario = hour_scenario(resized[size], pilot, rate / 3600.0,
-                                         [r / 3600.0 for r in rates[:size]], warmup_s,
+                scenario = hour_scenario(resized[size], setup.group, rate / 3600.0,
+                                         [r / 3600.0 for r in rates[:size]], hours.warmup_s,
                                          length_s).with_policy(policy)
                 tasks.extend(
                     RunTask(f"by-hour_policy-{policy}_case-{c:03d}_members-{size:03d}"
@@ -198,32 +235,44 @@ def staffing_by_hour(
                     for i, s in enumerate(seeds))
         if not tasks:
             break
-        runs = run_measurements(tasks, ["policy", "case", "members", "replication"], jobs,
-                                scheduler, progress, store)
-        raw = runs.metrics[runs.metrics["group"] == pilot]
-        found = interval_table(raw, ["policy", "case", "members", "metric"])
-        simulated = set()
-        found_columns = (found["policy"].astype(str).tolist(), found["case"].astype(int).tolist(),
-                   found["members"].astype(int).tolist(), found["metric"].astype(str).tolist(),
-                   found["mean"].astype(float).tolist())
-        for policy, c, size, metric, mean in zip(*found_columns, strict=True):
-            means.setdefault((policy, c, size), {})[metric] = mean
-            simulated.add((policy, c, size))
-        for policy, c, size in simulated:
+        for policy, c, size in _read_round(setup, tasks, execution, means):
             known[policy, c][size] = all(t.met(means[policy, c, size].get(t.metric, math.nan))
                                          for t in setup.targets)
+    return answers, means
+
+
+def _read_round(setup: PlanSetup, tasks: list[RunTask], execution: Execution,
+                means: Means) -> set[tuple[str, int, int]]:
+    """Run a round's tasks, add their means to ``means``; the (policy, case, size) run."""
+    runs = run_measurements(tasks, ["policy", "case", "members", "replication"], execution)
+    raw = runs.metrics[runs.metrics["group"] == setup.group]
+    found = interval_table(raw, ["policy", "case", "members", "metric"])
+    simulated = set()
+    found_columns = (found["policy"].astype(str).tolist(), found["case"].astype(int).tolist(),
+                     found["members"].astype(int).tolist(), found["metric"].astype(str).tolist(),
+                     found["mean"].astype(float).tolist())
+    for policy, c, size, metric, mean in zip(*found_columns, strict=True):
+        means.setdefault((policy, c, size), {})[metric] = mean
+        simulated.add((policy, c, size))
+    return simulated
+
+
+def _table(setup: PlanSetup, hours: _Hours, answers: dict[tuple[str, int], int | None],
+           means: Means) -> pd.DataFrame:
+    """One row per policy and hour with traffic, in week order (see :func:`staffing_by_hour`)."""
+    largest = setup.sizes[-1]
     metrics = list(dict.fromkeys(t.metric for t in setup.targets))
     rows = []
     for policy in setup.policies:
-        for key, (_, row) in zip(keys, traffic.iterrows(), strict=True):
-            c = cases.index(key)
+        for key, (_, row) in zip(hours.keys, hours.traffic.iterrows(), strict=True):
+            c = hours.cases.index(key)
             needed = answers[policy, c]
-            at = means.get((policy, c, needed if needed is not None else sizes[-1]), {})
+            at = means.get((policy, c, needed if needed is not None else largest), {})
             rows.append({
                 "policy": policy, "weekday": row["weekday"], "hour": int(row["hour"]),
                 "rate_per_hour": float(row["rate_per_hour"]),
-                "offered_load_erlang": float(row["rate_per_hour"]) / 3600.0 * call_s,
-                "erlang_estimate": estimates[c], "members_needed": needed,
+                "offered_load_erlang": float(row["rate_per_hour"]) / 3600.0 * hours.call_s,
+                "erlang_estimate": hours.estimates[c], "members_needed": needed,
                 **{m: at.get(m, math.nan) for m in metrics},
             })
     columns = ["policy", "weekday", "hour", "rate_per_hour", "offered_load_erlang",
@@ -231,7 +280,7 @@ def staffing_by_hour(
     table = pd.DataFrame(rows, columns=columns)
     for column in ("erlang_estimate", "members_needed"):
         table[column] = table[column].astype("Int64")
-    return table, _noisy_hours(cases, answers, setup.policies, sizes)
+    return table
 
 
 def _noisy_hours(cases: Sequence[tuple[float, tuple[float, ...]]],

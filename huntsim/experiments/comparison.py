@@ -15,22 +15,17 @@ from typing import Any
 
 import pandas as pd
 
+from huntsim.analysis.expected_traffic import hour_keys
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference, unpaired_difference
 from huntsim.errors import ScenarioError
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    hour_keys,
-    interval_table,
-    replication_seeds,
-    resolve_seed,
-    run_measurements,
-    seed_problems,
-)
+from huntsim.experiments.execution import Execution
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.settings import ExperimentSettings
 from huntsim.experiments.verdict import Verdict, conclude
-from huntsim.scenario.model import POLICIES, Scenario, load_scenario
+from huntsim.scenario.model import Scenario, load_scenario
 
 __all__ = ["DEFAULT_POLICIES", "Comparison", "compare", "default_policies"]
 
@@ -187,7 +182,7 @@ def compare(
     threshold_s : float
         Service-level threshold, seconds.
     jobs, scheduler, progress, store
-        See :func:`huntsim.experiments.runner.run_tasks`.
+        See :class:`~huntsim.experiments.execution.Execution`.
 
     Returns
     -------
@@ -197,7 +192,8 @@ def compare(
     ------
     ScenarioError
         Before anything is simulated, one message per mistake in ``policies``,
-        ``seed`` or ``threshold_s``, each naming its parameter (``policies[1]: ...``).
+        ``replications``, ``seed`` or ``threshold_s``, each naming its parameter
+        (``policies[1]: ...``; see :class:`~.settings.ExperimentSettings`).
 
     Examples
     --------
@@ -207,51 +203,24 @@ def compare(
     ['regular', 'simultaneous']
     """
     base = load_scenario(scenario)
-    pilots = [g.pilot for g in base.hunt_groups]
-    if group is not None and group not in pilots:
-        raise ScenarioError([f"group: {group!r} is not a pilot; pilots: "
-                             f"{', '.join(repr(p) for p in pilots)}"])
-    group = group or (pilots[0] if pilots else None)
+    group = _compared_group(base, group)
     if policies is None:
         policies = default_policies(base, group)
-    if isinstance(policies, str):
-        policies = [policies]
-    problems = [
-        f"policies[{i}]: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"
-        for i, policy in enumerate(policies) if policy not in POLICIES
-    ]
-    if not policies:
-        problems.append("policies: give at least one policy")
-    if not 0 < threshold_s < math.inf:
-        problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds greater than 0")
-    problems.extend(seed_problems(seed))
-    if problems:
-        raise ScenarioError(problems)
-    seed = resolve_seed(base, seed)
-    policies = tuple(dict.fromkeys(policies))
-    configured = base.group(group).policy if group is not None else None
-    baseline = baseline or (configured if configured in policies else policies[0])
-    if baseline not in policies:
-        raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
-    seeds = replication_seeds(seed, replications)
-    tasks = [
-        RunTask(f"policy-{policy}_rep-{i:04d}",
-                base.with_policy(policy, None if group is None else [group]), s, threshold_s,
-                (("policy", policy), ("replication", i)))
-        for policy in policies
-        for i, s in enumerate(seeds)
-    ]
-    runs = run_measurements(tasks, ["policy", "replication"], jobs, scheduler, progress, store)
+    settings = ExperimentSettings.check(base, policies, replications, seed, threshold_s)
+    assert settings.policies is not None
+    baseline = _baseline(base, group, settings.policies, baseline)
+    runs = run_measurements(_tasks(base, group, settings), ["policy", "replication"],
+                            Execution(jobs, scheduler, progress, store))
     raw = runs.metrics
     return Comparison(
         scenario=base,
-        policies=policies,
+        policies=settings.policies,
         baseline=baseline,
         replications=replications,
-        seed=seed,
+        seed=settings.seed,
         threshold_s=threshold_s,
         table=interval_table(raw, ["policy", "group", "metric"]),
-        differences=_differences(raw, policies, baseline),
+        differences=_differences(raw, settings.policies, baseline),
         members=interval_table(runs.members, ["policy", "group", "position", "agent", "name",
                                               "metric"]),
         waits=runs.waits,
@@ -260,6 +229,39 @@ def compare(
         raw=raw,
         warnings=runs.warnings,
     )
+
+
+def _compared_group(scenario: Scenario, group: str | None) -> str | None:
+    """The pilot whose policy changes: ``group``, else the first (``None``: no group)."""
+    pilots = [g.pilot for g in scenario.hunt_groups]
+    if group is not None and group not in pilots:
+        raise ScenarioError([f"group: {group!r} is not a pilot; pilots: "
+                             f"{', '.join(repr(p) for p in pilots)}"])
+    return group or (pilots[0] if pilots else None)
+
+
+def _baseline(scenario: Scenario, group: str | None, policies: tuple[str, ...],
+              baseline: str | None) -> str:
+    """The baseline policy: the one given, else the group's own when compared, else the first."""
+    configured = scenario.group(group).policy if group is not None else None
+    baseline = baseline or (configured if configured in policies else policies[0])
+    if baseline not in policies:
+        raise ValueError(f"baseline (={baseline!r}) is not among the policies {policies}")
+    return baseline
+
+
+def _tasks(scenario: Scenario, group: str | None, settings: ExperimentSettings,
+           ) -> list[RunTask]:
+    """One run per policy and replication; replication ``i`` has the same seed throughout."""
+    assert settings.policies is not None
+    seeds = settings.seeds()
+    return [
+        RunTask(f"policy-{policy}_rep-{i:04d}",
+                scenario.with_policy(policy, None if group is None else [group]), s,
+                settings.threshold_s, (("policy", policy), ("replication", i)))
+        for policy in settings.policies
+        for i, s in enumerate(seeds)
+    ]
 
 
 def _differences(raw: pd.DataFrame, policies: Sequence[str], baseline: str) -> pd.DataFrame:

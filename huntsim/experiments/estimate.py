@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from huntsim.analysis.catalog import policy_label
+from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
-from huntsim.experiments.replications import hour_traffic
 from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ class ErlangEstimate:
 
     def gap(self, simulated: int | None, policy: str) -> str:
         """How far the simulation's answer for ``policy`` is from the estimate, and why."""
-        who = policy.capitalize()
+        who = policy_label(policy)
         if self.members is None:
             return f"{who}: Erlang cannot judge these targets; the simulation alone answers."
         if simulated is None:

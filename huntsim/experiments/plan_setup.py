@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from huntsim.errors import ScenarioError
-from huntsim.experiments.replications import (
-    resolve_seed,
-    seed_problems,
+from huntsim.experiments.seeds import resolve_seed, seed_problems
+from huntsim.experiments.settings import (
+    ExperimentSettings,
+    as_policies,
+    policy_problems,
+    replication_problems,
+    threshold_problems,
 )
 from huntsim.experiments.targets import (
     DEFAULT_THRESHOLD_S,
@@ -20,7 +23,7 @@ from huntsim.experiments.targets import (
     parse_target,
     threshold_of,
 )
-from huntsim.scenario.model import POLICIES, Agent, Scenario, load_scenario
+from huntsim.scenario.model import Agent, Scenario, load_scenario
 
 __all__ = ["PlanSetup", "check_plan", "resize_group"]
 
@@ -96,6 +99,8 @@ class PlanSetup:
         Service-level threshold, seconds.
     seed : int
         Master seed.
+    replications : int
+        Runs per size and policy.
     """
 
     scenario: Scenario
@@ -105,6 +110,12 @@ class PlanSetup:
     policies: tuple[str, ...]
     threshold_s: float
     seed: int
+    replications: int = 10
+
+    @property
+    def settings(self) -> ExperimentSettings:
+        """The settings every experiment shares (policies, replications, seed, threshold)."""
+        return ExperimentSettings(self.policies, self.replications, self.seed, self.threshold_s)
 
 
 def check_plan(
@@ -115,6 +126,7 @@ def check_plan(
     policies: Sequence[str] | None = None,
     seed: int | None = None,
     threshold_s: float | None = None,
+    replications: int = 10,
 ) -> PlanSetup:
     """Check the arguments of :func:`plan` without simulating anything.
 
@@ -146,6 +158,32 @@ def check_plan(
     problems: list[str] = []
     if not any(g.pilot == group for g in base.hunt_groups):
         problems.append(f"group: {_not_a_pilot(base, group)}")
+    parsed, threshold, mistakes = _targets(targets, threshold_s)
+    problems.extend(mistakes)
+    sizes, mistakes = _sizes(members)
+    problems.extend(mistakes)
+    chosen = as_policies(policies) or None  # none given: the group's own
+    problems.extend(policy_problems(chosen))
+    problems.extend(replication_problems(replications))
+    problems.extend(seed_problems(seed))
+    if problems:
+        raise ScenarioError(problems)
+    return PlanSetup(
+        scenario=base, group=group, targets=parsed, sizes=sizes,
+        policies=tuple(dict.fromkeys(chosen or (base.group(group).policy,))),
+        threshold_s=threshold, seed=resolve_seed(base, seed),
+        replications=operator.index(replications),
+    )
+
+
+def _targets(targets: Sequence[str | Target] | str | Target, threshold_s: float | None,
+             ) -> tuple[tuple[Target, ...], float, list[str]]:
+    """The targets read, the plan's service-level threshold, and the mistakes found.
+
+    ``service_level`` alone becomes the service level within the threshold: the
+    one given, else the one the targets name, else :data:`DEFAULT_THRESHOLD_S`.
+    """
+    problems: list[str] = []
     if isinstance(targets, str | Target):
         targets = [targets]
     if not targets:
@@ -160,9 +198,7 @@ def check_plan(
     levels = {i: (level, t.metric) for i, t in parsed
               if (level := threshold_of(t.metric)) is not None}
     if threshold_s is not None:
-        if not 0 < threshold_s < math.inf:
-            problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds "
-                            "greater than 0")
+        problems.extend(threshold_problems(threshold_s))
         for i, (level, metric) in levels.items():
             if level != threshold_s:
                 problems.append(
@@ -178,6 +214,17 @@ def check_plan(
                 f"{' and '.join(f'{level:g} s' for level in distinct)}; "
                 "a plan uses one service-level threshold at a time")
         threshold = distinct[0] if distinct else DEFAULT_THRESHOLD_S
+    resolved = tuple(
+        Target(level_metric(threshold), t.operator, t.value) if t.metric == "service_level"
+        else t
+        for _, t in parsed
+    )
+    return resolved, threshold, problems
+
+
+def _sizes(members: Sequence[int]) -> tuple[tuple[int, ...], list[str]]:
+    """The group sizes to try, ascending and each once, and the mistakes found."""
+    problems: list[str] = []
     sizes: set[int] = set()
     if not members:
         problems.append("members: give at least one group size")
@@ -190,20 +237,4 @@ def check_plan(
         if whole < 1:
             problems.append(f"members[{i}]: a group needs at least 1 member (got {whole})")
         sizes.add(whole)
-    for i, policy in enumerate(policies or ()):
-        if policy not in POLICIES:
-            problems.append(f"policies[{i}]: {policy!r} is not a policy; choose from "
-                            f"{', '.join(POLICIES)}")
-    problems.extend(seed_problems(seed))
-    if problems:
-        raise ScenarioError(problems)
-    resolved = tuple(
-        Target(level_metric(threshold), t.operator, t.value) if t.metric == "service_level"
-        else t
-        for _, t in parsed
-    )
-    return PlanSetup(
-        scenario=base, group=group, targets=resolved, sizes=tuple(sorted(sizes)),
-        policies=tuple(dict.fromkeys(policies or (base.group(group).policy,))),
-        threshold_s=threshold, seed=resolve_seed(base, seed),
-    )
+    return tuple(sorted(sizes)), problems

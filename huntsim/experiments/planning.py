@@ -20,18 +20,15 @@ from typing import Any
 
 import pandas as pd
 
+from huntsim.analysis.catalog import policy_label
 from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.estimate import ErlangEstimate, first_estimate
-from huntsim.experiments.plan_setup import check_plan, resize_group
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    interval_table,
-    replication_seeds,
-    run_measurements,
-)
+from huntsim.experiments.execution import Execution
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
+from huntsim.experiments.plan_setup import PlanSetup, check_plan, resize_group
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.targets import Target
 from huntsim.scenario.model import Scenario
@@ -95,7 +92,7 @@ class StaffingPlan:
         """The recommendation in plain words, one line per policy."""
         lines = []
         for row in self.recommendation.itertuples():
-            lines.append(f"{str(row.policy).capitalize()}: {row.note}")
+            lines.append(f"{policy_label(str(row.policy))}: {row.note}")
         return "\n".join(lines)
 
     def estimate_lines(self) -> list[str]:
@@ -177,39 +174,45 @@ def plan(
     >>> int(p.recommendation["members"].iloc[0])
     9
     """
-    setup = check_plan(scenario, group, targets, members, policies, seed, threshold_s)
+    setup = check_plan(scenario, group, targets, members, policies, seed, threshold_s,
+                       replications)
     if by_hour and not 0 < hour_length_s < math.inf:
         raise ScenarioError([f"hour_length_s: {hour_length_s!r} must be a number of seconds "
                              "greater than 0"])
-    base, sizes, policies = setup.scenario, setup.sizes, setup.policies
-    threshold_s = setup.threshold_s
-    seeds = replication_seeds(setup.seed, replications)
-    tasks = []
-    for size in sizes:
-        resized = resize_group(base, group, size)
-        for policy in policies:
-            scenario_p = resized.with_policy(policy, [group])
-            for i, s in enumerate(seeds):
-                tasks.append(RunTask(f"policy-{policy}_members-{size:03d}_rep-{i:04d}",
-                                     scenario_p, s, threshold_s,
-                                     (("policy", policy), ("members", size), ("replication", i))))
-    runs = run_measurements(tasks, ["policy", "members", "replication"], jobs, scheduler,
-                            progress, store)
+    execution = Execution(jobs, scheduler, progress, store)
+    runs = run_measurements(_tasks(setup), ["policy", "members", "replication"], execution)
     raw = runs.metrics[runs.metrics["group"] == group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     warnings = runs.warnings
-    estimate = first_estimate(base, group, setup.targets, sizes, threshold_s)
+    estimate = first_estimate(setup.scenario, group, setup.targets, setup.sizes,
+                              setup.threshold_s)
     hours = None
     if by_hour:
-        hours, noisy = staffing_by_hour(setup, replications, hour_length_s, jobs=jobs,
-                                        scheduler=scheduler, progress=progress, store=store)
+        hours, noisy = staffing_by_hour(setup, replications, hour_length_s,
+                                        **execution.keywords())
         warnings = (*warnings, *noisy)
     return StaffingPlan(
-        scenario=base, group=group, targets=setup.targets, sizes=sizes, policies=policies,
-        replications=replications, seed=setup.seed, threshold_s=threshold_s,
-        curve=curve, recommendation=_recommend(curve, setup.targets, policies, sizes),
+        scenario=setup.scenario, group=group, targets=setup.targets, sizes=setup.sizes,
+        policies=setup.policies, replications=replications, seed=setup.seed,
+        threshold_s=setup.threshold_s, curve=curve,
+        recommendation=_recommend(curve, setup.targets, setup.policies, setup.sizes),
         erlang=estimate.table, raw=raw, warnings=warnings, by_hour=hours, estimate=estimate,
     )
+
+
+def _tasks(setup: PlanSetup) -> list[RunTask]:
+    """One run per size, policy and replication; the same seeds at every size and policy."""
+    seeds = setup.settings.seeds()
+    tasks: list[RunTask] = []
+    for size in setup.sizes:
+        resized = resize_group(setup.scenario, setup.group, size)
+        for policy in setup.policies:
+            scenario = resized.with_policy(policy, [setup.group])
+            tasks.extend(RunTask(f"policy-{policy}_members-{size:03d}_rep-{i:04d}",
+                                 scenario, s, setup.threshold_s,
+                                 (("policy", policy), ("members", size), ("replication", i)))
+                         for i, s in enumerate(seeds))
+    return tasks
 
 
 def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequence[str],

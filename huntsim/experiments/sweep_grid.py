@@ -17,6 +17,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -292,19 +293,86 @@ def sweep_points(
     20.0
     """
     base = load_scenario(scenario)
-    written: Any = None
-    base_dir: Path | None = None
-    if isinstance(scenario, str | Path):
-        file = Path(scenario)
-        written = copy.deepcopy(dict(read_scenario_file(file)))
-        base_dir = file.parent
-    elif isinstance(scenario, Mapping):
-        written = copy.deepcopy(dict(scenario))
     if not grid:
         raise ScenarioError(["grid: give at least one parameter and its values"])
+    builder = _Builder.of(scenario, base)
+    problems, skipped = _grid_problems(grid, builder)
+    # each value on its own first: a wrong value is named once, not at every point
+    for path, values in grid.items():
+        if path in skipped or (path not in builder.parsed
+                               and (path != TRAFFIC or _check_traffic(values))):
+            continue  # already named above
+        for value in values:
+            try:
+                builder.build([(path, value)])
+            except ScenarioError as error:
+                problems.extend(m if m.startswith("grid: ") else
+                                f"grid: {_setting(path, value)}: {m}" for m in error.messages)
+    if problems:
+        raise ScenarioError(list(dict.fromkeys(problems)))
+    names = list(grid)
+    rows, scenarios = [], []
+    for number, combination in enumerate(itertools.product(*grid.values())):
+        setting = list(zip(names, combination, strict=True))
+        try:
+            scenarios.append(builder.build(setting))
+        except ScenarioError as error:
+            where = ", ".join(_setting(p, v) for p, v in setting)
+            raise ScenarioError([f"grid: point {where}: {m}" for m in error.messages]) from None
+        rows.append({"point": number, **{p: _label(v) for p, v in setting}})
+    return base, pd.DataFrame(rows), scenarios
+
+
+@dataclass
+class _Builder:
+    """Builds the scenario of a grid point: paths set in the scenario as written (a file or a
+    mapping), else in the loaded model; then the traffic factor."""
+
+    base: Scenario
+    written: Any
+    base_dir: Path | None
+    parsed: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scenario: Scenario | str | Path | Mapping[str, Any], base: Scenario) -> _Builder:
+        if isinstance(scenario, str | Path):
+            file = Path(scenario)
+            return cls(base, copy.deepcopy(dict(read_scenario_file(file))), file.parent)
+        if isinstance(scenario, Mapping):
+            return cls(base, copy.deepcopy(dict(scenario)), None)
+        return cls(base, None, None)
+
+    def build(self, setting: Sequence[tuple[str, Any]]) -> Scenario:
+        factor = 1.0
+        if self.written is not None:
+            data = copy.deepcopy(self.written)
+            for path, value in setting:
+                if path == TRAFFIC:
+                    factor = float(value)
+                else:
+                    _set_written(data, self.parsed[path], value, path)
+            built = validate_scenario(data, self.base_dir) if data != self.written else self.base
+            assert isinstance(built, Scenario)
+        else:
+            built = self.base
+            for path, value in setting:
+                if path == TRAFFIC:
+                    factor = float(value)
+                else:
+                    built = _set_model(built, self.parsed[path], value, path)
+            built = built.replace() if built is not self.base else self.base
+        return with_traffic(built, factor)
+
+
+def _grid_problems(grid: Mapping[str, Sequence[Any]], builder: _Builder,
+                   ) -> tuple[list[str], set[str]]:
+    """What is wrong with the grid's paths and lists of values; the paths already named.
+
+    Each valid path is read into ``builder.parsed``.
+    """
     problems: list[str] = []
-    parsed: dict[str, tuple[str | int, ...]] = {}
     skipped: set[str] = set()  # already named: not checked value by value
+    parsed = builder.parsed
     for path, values in grid.items():
         if isinstance(values, str) or not isinstance(values, Sequence) or not len(values):
             problems.append(f"grid: {path}: give a list of values to try (got {values!r})")
@@ -329,52 +397,8 @@ def sweep_points(
                             "(policies=... in Python), not swept as a path")
             del parsed[path]
             continue
-        if written is None and parsed[path][0] == "agent_defaults":
+        if builder.written is None and parsed[path][0] == "agent_defaults":
             problems.append(f"grid: {path}: a loaded scenario has its agent_defaults already "
                             "copied into its agents; pass the scenario file or mapping instead")
             del parsed[path]
-
-    def build(setting: Sequence[tuple[str, Any]]) -> Scenario:
-        factor = 1.0
-        if written is not None:
-            data = copy.deepcopy(written)
-            for path, value in setting:
-                if path == TRAFFIC:
-                    factor = float(value)
-                else:
-                    _set_written(data, parsed[path], value, path)
-            built = validate_scenario(data, base_dir) if data != written else base
-            assert isinstance(built, Scenario)
-        else:
-            built = base
-            for path, value in setting:
-                if path == TRAFFIC:
-                    factor = float(value)
-                else:
-                    built = _set_model(built, parsed[path], value, path)
-            built = built.replace() if built is not base else base
-        return with_traffic(built, factor)
-
-    # each value on its own first: a wrong value is named once, not at every point
-    for path, values in grid.items():
-        if path in skipped or (path not in parsed and (path != TRAFFIC or _check_traffic(values))):
-            continue  # already named above
-        for value in values:
-            try:
-                build([(path, value)])
-            except ScenarioError as error:
-                problems.extend(m if m.startswith("grid: ") else
-                                f"grid: {_setting(path, value)}: {m}" for m in error.messages)
-    if problems:
-        raise ScenarioError(list(dict.fromkeys(problems)))
-    names = list(grid)
-    rows, scenarios = [], []
-    for number, combination in enumerate(itertools.product(*grid.values())):
-        setting = list(zip(names, combination, strict=True))
-        try:
-            scenarios.append(build(setting))
-        except ScenarioError as error:
-            where = ", ".join(_setting(p, v) for p, v in setting)
-            raise ScenarioError([f"grid: point {where}: {m}" for m in error.messages]) from None
-        rows.append({"point": number, **{p: _label(v) for p, v in setting}})
-    return base, pd.DataFrame(rows), scenarios
+    return problems, skipped

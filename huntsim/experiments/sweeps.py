@@ -21,18 +21,13 @@ from typing import Any
 import pandas as pd
 
 from huntsim.errors import ScenarioError
-from huntsim.experiments.replications import (
-    Measurement,
-    RunTask,
-    interval_table,
-    replication_seeds,
-    resolve_seed,
-    run_measurements,
-    seed_problems,
-)
+from huntsim.experiments.execution import Execution
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.settings import ExperimentSettings, as_policies, settings_problems
 from huntsim.experiments.sweep_grid import TRAFFIC, parse_path, sweep_points, with_traffic
-from huntsim.scenario.model import POLICIES, Scenario
+from huntsim.scenario.model import Scenario
 
 __all__ = ["TRAFFIC", "Sweep", "parse_path", "sweep", "sweep_points", "with_traffic"]
 
@@ -132,7 +127,7 @@ def sweep(
     threshold_s : float
         Service-level threshold, seconds.
     jobs, scheduler, progress, store
-        See :func:`huntsim.experiments.runner.run_tasks`.
+        See :class:`~huntsim.experiments.execution.Execution`.
 
     Returns
     -------
@@ -154,46 +149,45 @@ def sweep(
     >>> level[0] <= level[1]
     True
     """
-    problems: list[str] = []
-    if policies is not None:
-        if isinstance(policies, str):
-            policies = [policies]
-        problems.extend(
-            f"policies[{i}]: {p!r} is not a policy; choose from {', '.join(POLICIES)}"
-            for i, p in enumerate(policies) if p not in POLICIES)
-        if not policies:
-            problems.append("policies: give at least one policy")
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-        problems.append(f"replications: {replications!r} must be a whole number of at least 1")
-    if not 0 < threshold_s < math.inf:
-        problems.append(f"threshold_s: {threshold_s!r} must be a number of seconds greater than 0")
-    problems.extend(seed_problems(seed))
-    if problems:
+    chosen = as_policies(policies)
+    problems = settings_problems(chosen, replications, seed, threshold_s)
+    if problems:  # named before the grid is read
         raise ScenarioError(problems)
     base, points, scenarios = sweep_points(scenario, grid)
-    seed = resolve_seed(base, seed)
-    if policies is None:
-        own = {g.policy for g in base.hunt_groups}
-        chosen: tuple[str | None, ...] = (None,)
-        names: tuple[str, ...] = (own.pop() if len(own) == 1 else "as written",)
-    else:
-        chosen = names = tuple(dict.fromkeys(policies))
-    seeds = replication_seeds(seed, replications)
+    settings = ExperimentSettings.check(base, chosen, replications, seed, threshold_s)
+    names = settings.policies or (_own_policy(base),)
+    runs = run_measurements(_tasks(scenarios, settings, names),
+                            ["point", "policy", "replication"],
+                            Execution(jobs, scheduler, progress, store))
+    raw = points.merge(runs.metrics, on="point", how="right", validate="one_to_many")
+    table = interval_table(runs.metrics, ["point", "policy", "group", "metric"])
+    table = points.merge(table, on="point", how="right", validate="one_to_many")
+    return Sweep(scenario=base, parameters=tuple(grid), policies=names,
+                 replications=replications, seed=settings.seed, threshold_s=threshold_s,
+                 points=points, table=table, raw=raw, warnings=runs.warnings)
+
+
+def _own_policy(scenario: Scenario) -> str:
+    """What a sweep without ``policies`` calls its one case: the groups' policy, if one."""
+    own = {g.policy for g in scenario.hunt_groups}
+    return own.pop() if len(own) == 1 else "as written"
+
+
+def _tasks(scenarios: Sequence[Scenario], settings: ExperimentSettings,
+           names: tuple[str, ...]) -> list[RunTask]:
+    """One run per grid point, policy (``names``) and replication, the same seeds throughout.
+
+    Without ``settings.policies`` every group keeps its own policy, under one name.
+    """
+    chosen: tuple[str | None, ...] = settings.policies or (None,)
+    seeds = settings.seeds()
     tasks: list[RunTask] = []
     for number, point in enumerate(scenarios):
         for policy, name in zip(chosen, names, strict=True):
             case = point.with_policy(policy) if policy is not None else point
             tasks.extend(
                 RunTask(f"point-{number:04d}_policy-{name.replace(' ', '-')}_rep-{i:04d}",
-                        case, s, threshold_s,
+                        case, s, settings.threshold_s,
                         (("point", number), ("policy", name), ("replication", i)))
                 for i, s in enumerate(seeds))
-    runs = run_measurements(tasks, ["point", "policy", "replication"], jobs, scheduler,
-                            progress, store)
-    parameters = tuple(grid)
-    raw = points.merge(runs.metrics, on="point", how="right", validate="one_to_many")
-    table = interval_table(runs.metrics, ["point", "policy", "group", "metric"])
-    table = points.merge(table, on="point", how="right", validate="one_to_many")
-    return Sweep(scenario=base, parameters=parameters, policies=names,
-                 replications=replications, seed=seed, threshold_s=threshold_s,
-                 points=points, table=table, raw=raw, warnings=runs.warnings)
+    return tasks

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
-from huntsim.analysis.catalog import metric
+from huntsim.analysis.catalog import metric, policy_label
 from huntsim.analysis.formatting import format_difference
 from huntsim.analysis.intervals import mean_interval, paired_difference
 
@@ -102,10 +102,6 @@ def _words(name: str) -> str:
     return metric(name).label[0].lower() + metric(name).label[1:]
 
 
-def _name(policy: str) -> str:
-    return policy.capitalize()
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The conclusion of a comparison for one hunt group.
@@ -160,7 +156,7 @@ class Verdict:
             return [self.note]
         why = ("the group's configured policy" if self.baseline_reason == "configured"
                else "the first policy compared; the group's configured policy was not run")
-        lines = [f"Baseline: {_name(self.baseline)} ({why})."]
+        lines = [f"Baseline: {policy_label(self.baseline)} ({why})."]
         for policy in self.policies:
             if policy != self.baseline:
                 lines.append(self._policy_line(policy))
@@ -188,21 +184,22 @@ class Verdict:
                 parts.append("no significant difference on any key metric")
             else:
                 parts.append(f"no significant difference in {_join(items)}")
-        return f"{_name(policy)} vs {_name(self.baseline)}: {'; '.join(parts)}."
+        return f"{policy_label(policy)} vs {policy_label(self.baseline)}: {'; '.join(parts)}."
 
     def _recommendation(self) -> str:
         if self.recommended is None:
             meant = self.table[(self.table["judgement"] == BETTER) & ~self.table["negligible"]]
             if len(meant):
-                return (f"Recommendation: keep {_name(self.baseline)}; no policy is better on "
-                        "some key metric without being worse on another (see the trade-offs).")
-            return (f"Recommendation: keep {_name(self.baseline)}; no policy is significantly "
-                    "better on any key metric.")
+                return (f"Recommendation: keep {policy_label(self.baseline)}; no policy is "
+                        "better on some key metric without being worse on another (see the "
+                        "trade-offs).")
+            return (f"Recommendation: keep {policy_label(self.baseline)}; no policy is "
+                    "significantly better on any key metric.")
         rows = self._rows(self.recommended)
         gains = [_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
                                                   & ~rows["negligible"], "metric"]]
-        return (f"Recommendation: {_name(self.recommended)}, better than "
-                f"{_name(self.baseline)} on {_join(gains)} and worse on no key metric.")
+        return (f"Recommendation: {policy_label(self.recommended)}, better than "
+                f"{policy_label(self.baseline)} on {_join(gains)} and worse on no key metric.")
 
 
 def _join(items: Sequence[str]) -> str:
@@ -266,15 +263,31 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
     baseline, reason = ((configured, "configured") if configured in policies
                         else (policies[0], "first"))
     raw = comparison.raw[comparison.raw["group"] == group]
-    names = key_metrics(comparison.threshold_s) + _extra_metrics(raw, scenario)
-    empty = pd.DataFrame(columns=["policy", "metric", "label", "mean", "ci_low", "ci_high",
-                                  "difference", "difference_ci_low", "difference_ci_high",
-                                  "judgement", "negligible", "best"])
     offered = raw.loc[raw["metric"] == "offered", "value"]
     if not len(offered) or not float(offered.max()) > 0:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
-                       empty, note=f"No pilot calls reached {group}: there is nothing to "
-                                   "compare.")
+                       pd.DataFrame(columns=_COLUMNS),
+                       note=f"No pilot calls reached {group}: there is nothing to compare.")
+    names = key_metrics(comparison.threshold_s) + _extra_metrics(raw, scenario)
+    table = _judged(raw, policies, baseline, names)
+    if len(policies) == 1:
+        return Verdict(group, baseline, reason, policies, None, comparison.replications,
+                       table, note=f"Only {policy_label(baseline)} was simulated: there is "
+                                   "nothing to compare it with.")
+    trade_offs, recommended = _trade_offs(table, policies, baseline)
+    return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
+                   table, trade_offs)
+
+
+_COLUMNS = ["policy", "metric", "label", "mean", "ci_low", "ci_high", "difference",
+            "difference_ci_low", "difference_ci_high", "judgement", "negligible", "best"]
+"""The columns of :attr:`Verdict.table`."""
+
+
+def _judged(raw: pd.DataFrame, policies: tuple[str, ...], baseline: str,
+            names: Sequence[str]) -> pd.DataFrame:
+    """Each policy and key metric: its interval, the paired difference from the baseline,
+    the judgement, whether the difference is negligible, and whether the policy is best."""
     values = {(p, m): _series(raw, p, m) for p in policies for m in names}
     rows = []
     for policy in policies:
@@ -294,11 +307,16 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
                           and abs(diff) < NEGLIGIBLE.get(metric(name).kind, 0.0))
             rows.append((policy, name, metric(name).title, mean, low, high, diff, d_low, d_high,
                          judgement, negligible, best))
-    table = pd.DataFrame(rows, columns=empty.columns)
-    if len(policies) == 1:
-        return Verdict(group, baseline, reason, policies, None, comparison.replications,
-                       table, note=f"Only {_name(baseline)} was simulated: there is nothing to "
-                                   "compare it with.")
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def _trade_offs(table: pd.DataFrame, policies: tuple[str, ...], baseline: str,
+                ) -> tuple[tuple[str, ...], str | None]:
+    """The trade-offs against the baseline, and the policy recommended (``None``: keep it).
+
+    A policy better on some key metric and worse on none is a candidate; the one better
+    on most metrics (then with the larger service-level gain) is recommended.
+    """
     trade_offs, candidates = [], []
     for policy in policies:
         if policy == baseline:
@@ -310,14 +328,12 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
         if len(gains) and len(losses):
             worse = [f"{_words(str(r.metric))} ({_difference(r)})" for r in losses.itertuples()]
             trade_offs.append(
-                f"Trade-off: {_name(policy)} is better than {_name(baseline)} on "
+                f"Trade-off: {policy_label(policy)} is better than {policy_label(baseline)} on "
                 f"{_join([_words(str(m)) for m in gains['metric']])}, but worse on "
                 f"{_join(worse)}.")
         elif len(gains):
             candidates.append((len(gains), _level_gain(judged), policy))
-    recommended = max(candidates)[2] if candidates else None
-    return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
-                   table, tuple(trade_offs))
+    return tuple(trade_offs), (max(candidates)[2] if candidates else None)
 
 
 def _series(raw: pd.DataFrame, policy: str, name: str) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from huntsim.experiments.replications import replication_seeds
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.fit.logs.common import LogData
 from huntsim.scenario.model import Scenario
 from huntsim.sim.simulation import Result, simulate

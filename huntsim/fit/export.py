@@ -233,8 +233,7 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
     calls, _ = _records(result)
     epoch0 = origin_epoch(result, origin, tz)
     zone = ZoneInfo(tz)
-    timeout = {g.pilot: g.no_answer_rings * result.scenario.ring_cycle
-               for g in result.scenario.hunt_groups}
+    timeout = {g.pilot: result.scenario.timeout_s(g) for g in result.scenario.hunt_groups}
 
     def stamp(seconds: float) -> str:
         return datetime.fromtimestamp(int(epoch0 + seconds), zone).strftime("%Y-%m-%d %H:%M:%S")

@@ -173,19 +173,73 @@ def _param(rows: list[dict[str, Any]], parameter: str, scope: str, value: float,
                  "high": high, "unit": unit, "n": n, "source": source})
 
 
+@dataclass
+class _Work:
+    """What a fit collects as it goes: each fitted value with its support, the settings the
+    log could not tell and where they came from, and the warnings."""
+
+    log: LogData
+    source: str
+    base: Scenario | None
+    confidence: float
+    warnings: list[str]
+    params: list[dict[str, Any]] = field(default_factory=list)
+    settings: _Settings = field(default_factory=_Settings)
+
+
+@dataclass(frozen=True)
+class _Routing:
+    """How the fitted group rings: as chosen by :func:`_routing`."""
+
+    cycle: Any
+    rings: Any
+    policy: str
+    voicemail: bool
+    all_busy: str
+
+
 def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | None,
              ring_cycle: float | None, no_answer_rings: int | None,
              when_all_busy: str | None, confidence: float, min_member_calls: int,
              seed: int) -> Fit:
-    warnings = list(log.warnings.messages())
-    calls = log.calls
-    pilot_calls = calls[calls["kind"] == "pilot"]
+    work = _Work(log, source, base, confidence, list(log.warnings.messages()))
+    pilot_calls = log.calls[log.calls["kind"] == "pilot"]
     if not len(pilot_calls):
         raise LogError(f"{source}: no pilot calls in the period fitted")
     pilot = str(pilot_calls["queue"].iloc[0])
     group = _base_group(base, pilot)
-    settings = _Settings()
-    params: list[dict[str, Any]] = []
+    members = _members(log, group, source)
+    traffic, weekly = _pilot_traffic(work, pilot_calls, pilot)
+    talk = _talk(work, members, min_member_calls)
+    timeout = time_out(log.rings) if log.has_rings else None
+    answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
+    routing = _routing(work, group, timeout, policy, ring_cycle, no_answer_rings,
+                       when_all_busy)
+    patience = _patience(pilot_calls, confidence, work.warnings)
+    if patience is not None:
+        _param(work.params, "mean caller patience", pilot, patience.mean, patience.low,
+               patience.high, "s", patience.events + patience.censored,
+               f"censored ML ({patience.chosen}; {patience.events} abandoned)")
+        _param(work.params, "median caller patience", pilot, patience.median,
+               patience.median_low, patience.median_high, "s",
+               patience.events + patience.censored, f"censored ML ({patience.chosen})")
+    rough = None if log.has_rings else _rough(work, pilot_calls, routing)
+    wrap_spec = _wrap_up(log, base, work.settings, work.params, confidence)
+    away: dict[str, dict[str, Any]] = {}
+    agents = [_agent(work, member, talk, answer_table, rough, wrap_spec, away)
+              for member in members]
+    if not log.has_presence:
+        work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
+    mapping = _mapping(work, seed, routing, patience, agents,
+                       _hunt(work, pilot, members, group, routing, weekly, pilot_calls))
+    scenario = load_scenario(mapping)
+    return Fit(scenario, mapping, pd.DataFrame(work.params),
+               pd.DataFrame(work.settings.rows, columns=["setting", "value", "source"]),
+               work.warnings, log, traffic, talk, patience, answer_table, source, away=away)
+
+
+def _members(log: LogData, group: HuntGroup | None, source: str) -> list[str]:
+    """The members, in hunt order: ``--base``'s, else the order of first rings, else by number."""
     members = sorted(log.members, key=number_order)
     if group is None and log.has_rings and policy_from_rings(log) == "regular":
         members = by_first_ring(log, members)
@@ -194,33 +248,50 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
             [m for m in members if m not in group.members]
     if not members:
         raise LogError(f"{source}: no member answered or was rung; nothing to fit members to")
+    return members
 
+
+def _pilot_traffic(work: _Work, pilot_calls: pd.DataFrame, pilot: str,
+                   ) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """Pilot calls by weekday and clock hour, and their ``weekly`` form."""
+    log, confidence = work.log, work.confidence
     traffic = hourly_rates(pilot_calls["arrival"], log.start, log.end, confidence)
-    weekly = weekly_form(traffic)
     week = total_rate(traffic, confidence)
-    _param(params, "pilot calls per week", pilot, week["per_week"], week["low"], week["high"],
-           "calls/week", int(week["calls"]))
+    _param(work.params, "pilot calls per week", pilot, week["per_week"], week["low"],
+           week["high"], "calls/week", int(week["calls"]))
     busiest = traffic.sort_values("rate_per_h", ascending=False).iloc[0]
-    _param(params, f"calls per hour, busiest hour ({busiest['day']} {busiest['hour']:02d}:00)",
+    _param(work.params,
+           f"calls per hour, busiest hour ({busiest['day']} {busiest['hour']:02d}:00)",
            pilot, busiest["rate_per_h"], busiest["low"], busiest["high"], "calls/h",
            int(busiest["calls"]))
+    return traffic, weekly_form(traffic)
 
+
+def _talk(work: _Work, members: list[str], min_member_calls: int) -> dict[str, TimeFit]:
+    """Talk time of the group, and of each member with ``min_member_calls`` answered calls."""
+    calls, confidence = work.log.calls, work.confidence
     answered = calls[(calls["outcome"] == "answered") & calls["talk_s"].notna()]
     if not len(answered):
-        raise LogError(f"{source}: no answered call with a talk time; talk time cannot be fitted")
+        raise LogError(f"{work.source}: no answered call with a talk time; talk time cannot "
+                       "be fitted")
     talk = {"group": fit_times(answered["talk_s"], confidence)}
-    _param(params, "mean talk time", "group", talk["group"].mean, talk["group"].low,
+    _param(work.params, "mean talk time", "group", talk["group"].mean, talk["group"].low,
            talk["group"].high, "s", talk["group"].n, f"fitted ({talk['group'].chosen})")
     for member in members:
         own = answered.loc[answered["agent"] == member, "talk_s"]
         if len(own) >= min_member_calls:
             talk[member] = fit_times(own, confidence)
-            _param(params, "mean talk time", member, talk[member].mean, talk[member].low,
+            _param(work.params, "mean talk time", member, talk[member].mean, talk[member].low,
                    talk[member].high, "s", talk[member].n, f"fitted ({talk[member].chosen})")
+    return talk
 
-    timeout = time_out(log.rings) if log.has_rings else None
-    answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
 
+def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
+             policy: str | None, ring_cycle: float | None, no_answer_rings: int | None,
+             when_all_busy: str | None) -> _Routing:
+    """Ring cycle, time-out, policy, voicemail and all-busy treatment: the command line,
+    else ``--base``, else the log, else assumed (each listed in the settings)."""
+    settings, log, base = work.settings, work.log, work.base
     cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
                           (base.ring_cycle if base else None, "--base"), default=6.0)
     from_log = max(1, round(timeout / cycle)) if timeout else None
@@ -229,8 +300,9 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
                           (from_log, f"read from the log (rings ring out after {timeout:g} s)"
                            if timeout else "log"), default=3)
     if timeout and from_log and abs(from_log * cycle - timeout) > 1.0:
-        warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number of "
-                        f"{cycle:g} s rings; the fitted office rings {rings} x {cycle:g} s")
+        work.warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number "
+                             f"of {cycle:g} s rings; the fitted office rings {rings} x "
+                             f"{cycle:g} s")
     guessed = policy_from_rings(log) if log.has_rings else None
     policy_source = ("read from the log (rings start together)" if guessed == "simultaneous"
                      else "guessed from the order of rings in the log")
@@ -239,132 +311,157 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
                                   (guessed, policy_source), default="regular")
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
-    busy_default = "voicemail" if voicemail else "busy"
     queued = queueing_from_rings(log) if log.has_rings else None
     all_busy = settings.pick("when_all_busy", (when_all_busy, "command line"),
                              (group.all_busy_treatment if group else None, "--base"),
                              (queued, "read from the log (callers wait with no phone ringing)"),
-                             default=busy_default)
+                             default="voicemail" if voicemail else "busy")
     if all_busy == "voicemail" and not voicemail:
         raise ScenarioError(["--when-all-busy: 'voicemail' but the pilot has no voicemail in "
                              "--base; choose busy or queue"])
+    return _Routing(cycle, rings, chosen_policy, voicemail, all_busy)
 
-    patience = _patience(pilot_calls, confidence, warnings)
-    if patience is not None:
-        _param(params, "mean caller patience", pilot, patience.mean, patience.low, patience.high,
-               "s", patience.events + patience.censored,
-               f"censored ML ({patience.chosen}; {patience.events} abandoned)")
-        _param(params, "median caller patience", pilot, patience.median, patience.median_low,
-               patience.median_high, "s",
-               patience.events + patience.censored, f"censored ML ({patience.chosen})")
 
-    rough = None if log.has_rings else rough_answering(pilot_calls, int(rings) * float(cycle))
+def _rough(work: _Work, pilot_calls: pd.DataFrame, routing: _Routing) -> dict[str, Any] | None:
+    """Without rings in the log: one answer probability and delay for everyone, from waits."""
+    rough = rough_answering(pilot_calls, int(routing.rings) * float(routing.cycle))
     if rough is not None:
-        _param(params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
+        _param(work.params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
                rough["p_high"], "", rough["n"], "share answered within the time-out")
-        _param(params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
+        _param(work.params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
                rough["delay"].low, rough["delay"].high, "s", rough["delay"].n,
                "answered waits within the time-out")
-        settings.rows.append(("answer probability and delay",
-                              f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
-                              "rough: from answered waits (no rings in this log)"))
-    wrap_spec = _wrap_up(log, base, settings, params, confidence)
-    agents: list[dict[str, Any]] = []
-    away: dict[str, dict[str, Any]] = {}
-    for member in members:
-        agent: dict[str, Any] = {"number": member}
-        base_agent = _base_agent(base, member)
-        fitted_talk = talk.get(member, talk["group"])
-        agent["talk_time"] = fitted_talk.spec
-        if answer_table is not None:
-            row: dict[str, Any] = {str(k): v for k, v in
-                                   answer_table.set_index("agent").loc[member].items()}
-            if np.isfinite(row["p"]):
-                agent["answer_probability"] = round(float(row["p"]), 4)
-                _param(params, "answer probability", member, row["p"], row["p_low"],
-                       row["p_high"], "", int(row["rings"]),
-                       "pooled (few rings)" if row["pooled"] else "Kaplan-Meier of rings")
-            if isinstance(row.get("delay_spec"), dict | str):
-                agent["answer_delay"] = row["delay_spec"]
-                _param(params, "mean pick-up delay", member, row["delay_mean"],
-                       row["delay_low"], row["delay_high"], "s", int(row["answered"]),
-                       "pooled (few rings)" if row["pooled"] else "answered rings")
-        elif rough is not None:
-            agent["answer_probability"] = round(rough["p"], 4)
-            agent["answer_delay"] = rough["spec"]
-        if base_agent is not None:
-            agent["wrap_up"] = base_agent.wrap_up.model_dump(mode="json")
-            if base_agent.after_missed is not None:
-                agent["after_missed"] = base_agent.after_missed.model_dump(mode="json")
-        elif wrap_spec is not None:
-            agent["wrap_up"] = wrap_spec
-        if log.has_presence:
-            stretches = presence_table(log.presence, member, log.start, log.end)
-            windows = schedule_windows(stretches, log.start, log.end)
-            if windows:
-                agent["schedule"] = windows
-            pauses = away_fit(stretches, log.start, log.end, confidence)
-            if pauses is not None:
-                away[member] = pauses
-                agent["away"] = {"rate": f"{pauses['rate_per_h']:.4g}/h",
-                                 "length": pauses["length"].spec, "skipped": True}
-                _param(params, "pauses per logged-in hour", member, pauses["rate_per_h"],
-                       pauses["rate_low"], pauses["rate_high"], "1/h", pauses["count"])
-                _param(params, "mean pause length", member, pauses["length"].mean,
-                       pauses["length"].low, pauses["length"].high, "s", pauses["count"],
-                       f"fitted ({pauses['length'].chosen})")
-        direct = calls[(calls["kind"] == "direct") & (calls["dialed"] == member)]
-        if len(direct):
-            direct_traffic = hourly_rates(direct["arrival"], log.start, log.end, confidence)
-            form = weekly_form(direct_traffic)
-            if form:
-                agent["direct_calls"] = {"weekly": form}
-            d = total_rate(direct_traffic, confidence)
-            _param(params, "direct calls per week", member, d["per_week"], d["low"], d["high"],
-                   "calls/week", int(d["calls"]))
-            agent["voicemail"] = bool((direct["outcome"] == "voicemail").any()) or (
-                base_agent.voicemail if base_agent is not None else False)
-        elif base_agent is not None:
-            agent["voicemail"] = base_agent.voicemail
-        agents.append(agent)
-    if not log.has_presence:
-        settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
+        work.settings.rows.append((
+            "answer probability and delay",
+            f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
+            "rough: from answered waits (no rings in this log)"))
+    return rough
 
-    hunt: dict[str, Any] = {"pilot": pilot, "policy": chosen_policy, "members": members,
-                            "no_answer_rings": int(rings), "voicemail": bool(voicemail),
-                            "when_all_busy": all_busy}
+
+def _agent(work: _Work, member: str, talk: dict[str, TimeFit],
+           answer_table: pd.DataFrame | None, rough: dict[str, Any] | None,
+           wrap_spec: dict[str, Any] | str | None,
+           away: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One member as written in the fitted scenario."""
+    agent: dict[str, Any] = {"number": member}
+    base_agent = _base_agent(work.base, member)
+    agent["talk_time"] = talk.get(member, talk["group"]).spec
+    if answer_table is not None:
+        _answering(work, member, agent, answer_table)
+    elif rough is not None:
+        agent["answer_probability"] = round(rough["p"], 4)
+        agent["answer_delay"] = rough["spec"]
+    if base_agent is not None:
+        agent["wrap_up"] = base_agent.wrap_up.model_dump(mode="json")
+        if base_agent.after_missed is not None:
+            agent["after_missed"] = base_agent.after_missed.model_dump(mode="json")
+    elif wrap_spec is not None:
+        agent["wrap_up"] = wrap_spec
+    if work.log.has_presence:
+        _presence(work, member, agent, away)
+    _direct_calls(work, member, agent, base_agent)
+    return agent
+
+
+def _answering(work: _Work, member: str, agent: dict[str, Any],
+               answer_table: pd.DataFrame) -> None:
+    """The member's answer probability and pick-up delay, from the rings of the log."""
+    row: dict[str, Any] = {str(k): v for k, v in
+                           answer_table.set_index("agent").loc[member].items()}
+    if np.isfinite(row["p"]):
+        agent["answer_probability"] = round(float(row["p"]), 4)
+        _param(work.params, "answer probability", member, row["p"], row["p_low"],
+               row["p_high"], "", int(row["rings"]),
+               "pooled (few rings)" if row["pooled"] else "Kaplan-Meier of rings")
+    if isinstance(row.get("delay_spec"), dict | str):
+        agent["answer_delay"] = row["delay_spec"]
+        _param(work.params, "mean pick-up delay", member, row["delay_mean"],
+               row["delay_low"], row["delay_high"], "s", int(row["answered"]),
+               "pooled (few rings)" if row["pooled"] else "answered rings")
+
+
+def _presence(work: _Work, member: str, agent: dict[str, Any],
+              away: dict[str, dict[str, Any]]) -> None:
+    """The member's schedule and pauses, from the log-ins, log-outs and pauses of the log."""
+    log = work.log
+    stretches = presence_table(log.presence, member, log.start, log.end)
+    windows = schedule_windows(stretches, log.start, log.end)
+    if windows:
+        agent["schedule"] = windows
+    pauses = away_fit(stretches, log.start, log.end, work.confidence)
+    if pauses is not None:
+        away[member] = pauses
+        agent["away"] = {"rate": f"{pauses['rate_per_h']:.4g}/h",
+                         "length": pauses["length"].spec, "skipped": True}
+        _param(work.params, "pauses per logged-in hour", member, pauses["rate_per_h"],
+               pauses["rate_low"], pauses["rate_high"], "1/h", pauses["count"])
+        _param(work.params, "mean pause length", member, pauses["length"].mean,
+               pauses["length"].low, pauses["length"].high, "s", pauses["count"],
+               f"fitted ({pauses['length'].chosen})")
+
+
+def _direct_calls(work: _Work, member: str, agent: dict[str, Any], base_agent: Any) -> None:
+    """The member's direct calls by weekday and hour, and voicemail."""
+    log, calls = work.log, work.log.calls
+    direct = calls[(calls["kind"] == "direct") & (calls["dialed"] == member)]
+    if len(direct):
+        direct_traffic = hourly_rates(direct["arrival"], log.start, log.end, work.confidence)
+        form = weekly_form(direct_traffic)
+        if form:
+            agent["direct_calls"] = {"weekly": form}
+        d = total_rate(direct_traffic, work.confidence)
+        _param(work.params, "direct calls per week", member, d["per_week"], d["low"],
+               d["high"], "calls/week", int(d["calls"]))
+        agent["voicemail"] = bool((direct["outcome"] == "voicemail").any()) or (
+            base_agent.voicemail if base_agent is not None else False)
+    elif base_agent is not None:
+        agent["voicemail"] = base_agent.voicemail
+
+
+def _hunt(work: _Work, pilot: str, members: list[str], group: HuntGroup | None,
+          routing: _Routing, weekly: dict[str, Any] | None, pilot_calls: pd.DataFrame,
+          ) -> dict[str, Any]:
+    """The hunt group as written in the fitted scenario."""
+    hunt: dict[str, Any] = {"pilot": pilot, "policy": routing.policy, "members": members,
+                            "no_answer_rings": int(routing.rings),
+                            "voicemail": bool(routing.voicemail),
+                            "when_all_busy": routing.all_busy}
     if weekly:
         hunt["arrivals"] = {"weekly": weekly}
     if group is not None and group.open is not None:
         hunt["open"] = list(group.open.windows)
         hunt["after_hours"] = group.after_hours_treatment
-        settings.rows.append(("open", ", ".join(group.open.windows), "--base"))
-    elif not log.has_presence and voicemail:
+        work.settings.rows.append(("open", ", ".join(group.open.windows), "--base"))
+    elif not work.log.has_presence and routing.voicemail:
         windows = open_hours(pilot_calls)
         if windows:
             hunt["open"], hunt["after_hours"] = windows, "voicemail"
-            settings.rows.append(("open", ", ".join(windows),
-                                  "read from the log (hours in which calls were answered)"))
-    if chosen_policy == "weighted":
+            work.settings.rows.append(("open", ", ".join(windows),
+                                       "read from the log (hours in which calls were answered)"))
+    if routing.policy == "weighted":
         weights = list(group.weights) if group is not None and group.weights is not None \
             and len(group.weights) == len(members) else [1.0] * len(members)
         hunt["weights"] = weights
+    return hunt
+
+
+def _mapping(work: _Work, seed: int, routing: _Routing, patience: PatienceFit | None,
+             agents: list[dict[str, Any]], hunt: dict[str, Any]) -> dict[str, Any]:
+    """The fitted scenario as written to YAML."""
+    log = work.log
     days = round((log.end - log.start).total_seconds() / 86400)
     mapping: dict[str, Any] = {
-        "name": f"office fitted to {source}",
+        "name": f"office fitted to {work.source}",
         "start": f"{WEEKDAYS[log.start.weekday()]} 00:00",
         "duration": f"{max(days, 1)}d",
-        "ring_cycle": f"{cycle:g}s",
+        "ring_cycle": f"{routing.cycle:g}s",
         "seed": seed,
     }
     if patience is not None:
         mapping["caller_patience"] = patience.spec
     mapping["agents"] = agents
     mapping["hunt_groups"] = [hunt]
-    scenario = load_scenario(mapping)
-    return Fit(scenario, mapping, pd.DataFrame(params),
-               pd.DataFrame(settings.rows, columns=["setting", "value", "source"]),
-               warnings, log, traffic, talk, patience, answer_table, source, away=away)
+    return mapping
 
 
 MIN_WRAP_UPS = 10

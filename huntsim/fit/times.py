@@ -327,64 +327,22 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
     d = int(e.sum())
     if d == 0:
         raise ValueError("abandoned: no caller hung up; patience cannot be estimated")
-    z = stats.norm.ppf(0.5 + confidence / 2)
     rows = []
     survivals: dict[str, Callable[[FloatArray], FloatArray]] = {}
-    total = float(t.sum())
-    exp_mean = total / d
-    alpha = 1 - confidence
+    exp_mean = float(t.sum()) / d
     if "exponential" in families:
-        rows.append({"family": "exponential",
-                     "aic": 2 - 2 * (-d * math.log(exp_mean) - total / exp_mean),
-                     "mean": exp_mean, "median": exp_mean * math.log(2),
-                     "low": 2 * total / stats.chi2.ppf(1 - alpha / 2, 2 * d),
-                     "high": 2 * total / stats.chi2.ppf(alpha / 2, 2 * d),
-                     "sd": exp_mean})
-        rows[-1]["median_low"] = rows[-1]["low"] * math.log(2)
-        rows[-1]["median_high"] = rows[-1]["high"] * math.log(2)
-        survivals["exponential"] = lambda x: np.exp(-np.asarray(x) / exp_mean)
+        row, survivals["exponential"] = _exponential_patience(t, d, confidence)
+        rows.append(row)
     logs = np.log(t)
     starts = {"lognormal": np.array([float(logs.mean()), math.log(max(logs.std(), 0.1))]),
               "gamma": np.array([0.0, math.log(exp_mean)])}
     for family in families:
         if family == "exponential" or d < 2:
             continue
-        make = _MAKERS[family]
-        events, censored = t[e], t[~e]
-
-        def nll(p: FloatArray, family: str = family, events: FloatArray = events,
-                censored: FloatArray = censored) -> float:
-            if np.any(np.abs(p) > 50):
-                return 1e300
-            value = -_log_density_and_survival(family, p, events, censored)
-            return value if np.isfinite(value) else 1e300
-
-        result = optimize.minimize(nll, starts[family], method="Nelder-Mead",
-                                   options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 4000})
-        p = result.x
-        dist = make(p)
-        mean = float(dist.mean())
-        median = float(dist.median())
-        bounds = {"low": math.nan, "high": math.nan, "median_low": math.nan,
-                  "median_high": math.nan}
-        try:
-            cov: FloatArray = np.asarray(np.linalg.inv(_hessian(nll, p)), dtype=np.float64)
-            for name, value in (("", mean), ("median_", median)):
-                se = _delta_se(make, p, cov, "median" if name else "mean")
-                bounds[f"{name}low"], bounds[f"{name}high"] = value - z * se, value + z * se
-        except np.linalg.LinAlgError:
-            pass
-        rows.append({"family": family, "aic": 4 + 2 * float(result.fun), "mean": mean,
-                     "median": median, **bounds, "sd": float(dist.std())})
-        survivals[family] = dist.sf
+        row, survivals[family] = _censored_patience(family, t, e, starts[family], confidence)
+        rows.append(row)
     candidates = pd.DataFrame(rows).sort_values("aic", kind="stable").reset_index(drop=True)
-    # a family whose mean lies far beyond every wait seen (or whose spread is absurd) is
-    # not identified by these data: fall back on the exponential, which always is
-    longest = float(t.max())
-    sane = candidates[(candidates["mean"] < 20 * longest)
-                      & (candidates["sd"] / candidates["mean"]).between(0.01, 100)]
-    fallback = candidates[candidates["family"] == "exponential"]
-    best = sane.iloc[0] if len(sane) else (fallback if len(fallback) else candidates).iloc[0]
+    best = _identified(candidates, float(t.max()))
     chosen = str(best["family"])
     spec: dict[str, Any] = ({"dist": "exponential", "mean": _s(best["mean"])}
                             if chosen == "exponential"
@@ -393,3 +351,68 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
                        float(best["high"]), float(best["median"]), chosen, spec, candidates,
                        kaplan_meier(t, e), float(t[e].mean()), survivals[chosen],
                        float(best["median_low"]), float(best["median_high"]))
+
+
+def _exponential_patience(t: FloatArray, d: int, confidence: float,
+                          ) -> tuple[dict[str, Any], Callable[[FloatArray], FloatArray]]:
+    """The exponential's censored fit (closed form, chi-squared interval) and survival."""
+    total = float(t.sum())
+    exp_mean = total / d
+    alpha = 1 - confidence
+    row: dict[str, Any] = {"family": "exponential",
+                           "aic": 2 - 2 * (-d * math.log(exp_mean) - total / exp_mean),
+                           "mean": exp_mean, "median": exp_mean * math.log(2),
+                           "low": 2 * total / stats.chi2.ppf(1 - alpha / 2, 2 * d),
+                           "high": 2 * total / stats.chi2.ppf(alpha / 2, 2 * d),
+                           "sd": exp_mean}
+    row["median_low"] = row["low"] * math.log(2)
+    row["median_high"] = row["high"] * math.log(2)
+    return row, lambda x: np.exp(-np.asarray(x) / exp_mean)
+
+
+def _censored_patience(family: str, t: FloatArray, e: NDArray[np.bool_], start: FloatArray,
+                       confidence: float,
+                       ) -> tuple[dict[str, Any], Callable[[FloatArray], FloatArray]]:
+    """A two-parameter family's censored maximum-likelihood fit (delta-method intervals)."""
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    make = _MAKERS[family]
+    events, censored = t[e], t[~e]
+
+    def nll(p: FloatArray) -> float:
+        if np.any(np.abs(p) > 50):
+            return 1e300
+        value = -_log_density_and_survival(family, p, events, censored)
+        return value if np.isfinite(value) else 1e300
+
+    result = optimize.minimize(nll, start, method="Nelder-Mead",
+                               options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 4000})
+    p = result.x
+    dist = make(p)
+    mean = float(dist.mean())
+    median = float(dist.median())
+    bounds = {"low": math.nan, "high": math.nan, "median_low": math.nan,
+              "median_high": math.nan}
+    try:
+        cov: FloatArray = np.asarray(np.linalg.inv(_hessian(nll, p)), dtype=np.float64)
+        for name, value in (("", mean), ("median_", median)):
+            se = _delta_se(make, p, cov, "median" if name else "mean")
+            bounds[f"{name}low"], bounds[f"{name}high"] = value - z * se, value + z * se
+    except np.linalg.LinAlgError:
+        pass
+    row = {"family": family, "aic": 4 + 2 * float(result.fun), "mean": mean,
+           "median": median, **bounds, "sd": float(dist.std())}
+    return row, dist.sf
+
+
+def _identified(candidates: pd.DataFrame, longest: float) -> pd.Series:
+    """The best fit by AIC among those the data identify.
+
+    A family whose mean lies far beyond every wait seen (or whose spread is absurd) is
+    not identified by these data: fall back on the exponential, which always is.
+    """
+    sane = candidates[(candidates["mean"] < 20 * longest)
+                      & (candidates["sd"] / candidates["mean"]).between(0.01, 100)]
+    fallback = candidates[candidates["family"] == "exponential"]
+    best: pd.Series = (sane.iloc[0] if len(sane)
+                       else (fallback if len(fallback) else candidates).iloc[0])
+    return best

@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from huntsim.analysis import catalog
+
 __all__ = [
     "CALL_COLUMNS",
-    "OUTCOMES",
+    "LOG_OUTCOMES",
     "PRESENCE_COLUMNS",
     "RING_COLUMNS",
     "LogData",
@@ -31,8 +33,9 @@ __all__ = [
     "member_number",
 ]
 
-OUTCOMES: tuple[str, ...] = ("answered", "voicemail", "busy", "no_answer", "abandoned")
-"""Outcomes in the calls table (huntsim's own)."""
+LOG_OUTCOMES: tuple[str, ...] = tuple(o for o in catalog.OUTCOMES if o != "forwarded")
+"""The outcomes a log can show, in the calls table: huntsim's own (the catalog's), less
+``forwarded``, which a log records as the call's end in the group it went to."""
 
 CALL_COLUMNS: tuple[str, ...] = (
     "call_id", "queue", "kind", "dialed", "caller", "arrival", "outcome", "agent",

@@ -35,7 +35,7 @@ import yaml
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
-    OUTCOMES,
+    LOG_OUTCOMES,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
     LogData,
@@ -104,10 +104,10 @@ def read_mapping(text: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if "arrival" not in columns:
         raise LogError("--columns: name the column of the arrival time (arrival=...)")
     outcomes = {str(k).strip().lower(): str(v) for k, v in (data.get("outcomes") or {}).items()}
-    bad = sorted(v for v in outcomes.values() if v not in OUTCOMES)
+    bad = sorted(v for v in outcomes.values() if v not in LOG_OUTCOMES)
     if bad:
         raise LogError(f"--columns: outcomes: {bad[0]!r} is not an outcome; choose from "
-                       f"{', '.join(OUTCOMES)}")
+                       f"{', '.join(LOG_OUTCOMES)}")
     return {"columns": columns, "outcomes": outcomes, "time_format": data.get("time_format")}
 
 

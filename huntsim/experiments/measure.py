@@ -1,0 +1,155 @@
+"""What one run measures: a :class:`RunTask` in, a small :class:`Measurement` out.
+
+Each run is boiled down to a few tidy tables right away, kept as numpy
+columns, so that thousands of runs fit in memory and travel cheaply between
+processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from huntsim.analysis.expected_traffic import day_length, hour_traffic
+from huntsim.analysis.metrics import group_metrics, hourly, member_loads, weekly_hourly
+from huntsim.scenario.model import HuntGroup, Scenario
+from huntsim.scenario.routing import forward_map
+from huntsim.sim.simulation import simulate
+
+__all__ = ["WAIT_SAMPLE", "Columns", "Measurement", "RunTask", "measure"]
+
+WAIT_SAMPLE = 5000
+"""Answered-call waits kept per run and group, for distributions (a random sample)."""
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One simulation of an experiment: a scenario, a seed and its labels."""
+
+    key: str
+    scenario: Scenario
+    seed: int
+    threshold_s: float = 20.0
+    labels: tuple[tuple[str, Any], ...] = ()
+
+
+Columns = dict[str, NDArray[Any]]
+"""A table as its columns: name to a numpy array, all of one length."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one run measured, per hunt group, in small tidy tables.
+
+    The tables are kept as numpy columns (:data:`Columns`), which travel
+    between processes several times faster than DataFrames;
+    :func:`~huntsim.experiments.gather.gather` builds one DataFrame from the
+    columns of every run at the end. A
+    measurement saved by an older version holds DataFrames, which are read
+    the same way.
+    """
+
+    calls: int
+    labels: tuple[tuple[str, Any], ...]
+    metrics: pd.DataFrame | Columns = field(repr=False)
+    members: pd.DataFrame | Columns = field(repr=False)
+    waits: pd.DataFrame | Columns = field(repr=False)
+    hourly: pd.DataFrame | Columns = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+
+def measure(task: RunTask) -> Measurement:
+    """Simulate ``task`` and keep per-group metrics, member loads, waits and hours.
+
+    Pilot calls that arrived after hours (outside the group's ``open``) rang
+    nobody: they are left out of the group's metrics, waits and rates, and
+    counted in the metric ``after_hours`` (in scenarios with a calendar). With
+    a calendar the hourly table is by weekday and clock hour
+    (:func:`huntsim.analysis.metrics.weekly_hourly`), with a row for every hour of the
+    week that has expected traffic; otherwise by hour of the day.
+    """
+    result = simulate(task.scenario, seed=task.seed)
+    scenario = result.scenario
+    calls, offers = result.calls, result.offers
+    assert calls is not None and offers is not None
+    metrics, members, waits, hours = [], [], [], []
+    agents = result.agents.set_index("agent")
+    weekly = scenario.uses_calendar
+    closed = (calls["after_hours"].to_numpy(dtype=bool) if "after_hours" in calls
+              else np.zeros(len(calls), dtype=bool))
+    in_hours = calls[~closed]  # after-hours calls rang nobody: counted apart
+    forwards = forward_map(scenario.hunt_groups)
+    for group in scenario.hunt_groups:
+        loads = member_loads(result.agents, group.members)
+        metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
+                               result.window_s, scenario.ring_cycle, task.threshold_s,
+                               forwards)
+        if not weekly:
+            metric = metric.drop("after_hours")
+        metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
+                                     "value": metric.to_numpy(dtype=float)}))
+        pilot = in_hours[(in_hours["kind"] == "pilot") & (in_hours["group"] == group.pilot)]
+        all_pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
+        extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
+                                                  "offers_missed", "occupancy"]]
+        loads = loads.join(extra, on="agent")
+        loads.insert(0, "position", np.arange(1, len(loads) + 1))
+        loads.insert(0, "group", group.pilot)
+        members.append(loads)
+        answered = pilot.loc[pilot["outcome"] == "answered", "wait_s"].to_numpy(dtype=float)
+        if len(answered) > WAIT_SAMPLE:
+            answered = np.random.default_rng(task.seed).choice(answered, WAIT_SAMPLE, False)
+        waits.append(pd.DataFrame({"group": group.pilot, "wait_s": answered}))
+        if weekly:
+            hour = weekly_hourly(all_pilot, scenario.warmup, scenario.duration, scenario.start,
+                                 task.threshold_s, _busy_slots(task.scenario, scenario, group))
+        else:
+            hour = hourly(pilot, scenario.warmup, scenario.duration, day_length(group),
+                          task.threshold_s)
+        hour.insert(0, "group", group.pilot)
+        hours.append(hour)
+    return Measurement(
+        calls=len(calls),
+        labels=task.labels,
+        metrics=columns_of(_concat(metrics)),
+        members=columns_of(_concat(members)),
+        waits=columns_of(_concat(waits)),
+        hourly=columns_of(_concat(hours)),
+        warnings=result.warnings,
+    )
+
+
+def columns_of(frame: pd.DataFrame | Columns) -> Columns:
+    """A table as its columns (a measurement saved by an older version holds DataFrames)."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame
+    return {str(name): frame[name].to_numpy() for name in frame.columns}
+
+
+_SLOTS: dict[tuple[int, str], tuple[Scenario, list[int]]] = {}
+
+
+def _busy_slots(task_scenario: Scenario, scenario: Scenario, group: HuntGroup) -> list[int]:
+    """Hours of the week with expected pilot traffic: the same for every run of a
+    scenario, so worked out once per scenario and process (a tenth of a quarter's
+    measuring)."""
+    key = (id(task_scenario), group.pilot)
+    cached = _SLOTS.get(key)
+    if cached is not None and cached[0] is task_scenario:
+        return cached[1]
+    traffic = hour_traffic(scenario, group.arrivals, group.open)
+    slots: list[int] = traffic.loc[traffic["expected"] > 0, "slot"].tolist()
+    if len(_SLOTS) >= 256:
+        _SLOTS.clear()
+    _SLOTS[key] = (task_scenario, slots)  # the scenario kept: its id is not reused meanwhile
+    return slots
+
+
+def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f.columns)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
