@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import policy_label
+from huntsim.analysis.catalog import COMPARISON_METRICS, policy_label
 from huntsim.analysis.formatting import plus_minus_note
 from huntsim.cli.common import flag_errors, output_store, print_warnings, progress_of
 from huntsim.errors import ScenarioError
@@ -28,8 +28,6 @@ from huntsim.views.console import intervals_text, staffing_curve_text
 
 __all__ = ["run_experiment"]
 
-SHOWN_METRICS = ("answered_rate", "voicemail_rate", "abandoned_rate", "mean_wait_s",
-                 "p90_wait_s", "jain_index", "callers_answered_rate", "forwarded_rate")
 COMPARE_THRESHOLD_S = 20.0
 """Service-level threshold of ``compare`` without ``--threshold``."""
 
@@ -89,7 +87,7 @@ def compare_text(comparison: Comparison, group: str) -> str:
     """What ``huntsim compare`` prints: the verdict, then the key figures per policy."""
     rows = comparison.table[comparison.table["group"] == group]
     means = rows.groupby("metric")["mean"].max()
-    shown = [m for m in (comparison.level_metric, *SHOWN_METRICS)
+    shown = [m for m in (comparison.level_metric, *COMPARISON_METRICS)
              if not (m == "forwarded_rate" and not means.get(m, 0) > 0)
              and not (m == "callers_answered_rate"
                       and not means.get("attempts_per_caller", 1) > 1)]

@@ -391,7 +391,8 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
 def run_text(result: Result, summary: Any) -> str:
     """What ``huntsim run`` prints: the summary per hunt group, then per agent."""
     from huntsim.analysis.formatting import format_value
-    from huntsim.views.console import agents_text, span_text, summary_text
+    from huntsim.views.console import agents_text, summary_text
+    from huntsim.views.wording import human_duration
 
     scenario = result.scenario
     # each call once: pilot calls by how they ended (a forwarded call is in two
@@ -403,7 +404,7 @@ def run_text(result: Result, summary: Any) -> str:
     closed = int(scopes["after_hours"].sum())
     after_hours = (f" (and {format_value('after_hours', closed)} after hours, rung to nobody)"
                    if closed else "")
-    window = span_text(result.window_s)
+    window = human_duration(result.window_s)
     names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
              for g in scenario.hunt_groups}
     names["direct calls"] = "Direct calls"

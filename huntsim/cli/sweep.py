@@ -233,7 +233,7 @@ def _print(result: Sweep, group: str) -> None:
     """What ``huntsim sweep`` prints: the size of the grid, then three metrics as tables."""
     import pandas as pd
 
-    from huntsim.analysis.catalog import label
+    from huntsim.analysis.catalog import SWEEP_TABLE_METRICS, label
     from huntsim.analysis.formatting import plus_minus_note
 
     replications = result.replications
@@ -241,7 +241,7 @@ def _print(result: Sweep, group: str) -> None:
           f"{_count(len(result.policies), 'policy', 'policies')} x "
           f"{_count(replications, 'replication')} (seed {result.seed})")
     with pd.option_context("display.width", 160, "display.max_columns", 12):
-        for metric in (result.level_metric, "voicemail_rate", "mean_wait_s"):
+        for metric in (result.level_metric, *SWEEP_TABLE_METRICS):
             print(f"\n{label(metric)}, group {group}:")
             print(result.wide(metric, group).to_string())
     print(f"\n{plus_minus_note(replications)}"

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from huntsim.analysis.catalog import service_level_name
 from huntsim.analysis.expected_traffic import hour_keys
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference, unpaired_difference
@@ -77,7 +78,7 @@ class Comparison:
     @property
     def level_metric(self) -> str:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
-        return f"service_level_{self.threshold_s:g}s"
+        return service_level_name(self.threshold_s)
 
     def __repr__(self) -> str:
         """A few lines in human units (see :mod:`huntsim.views.display`)."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from huntsim.analysis.catalog import policy_label
+from huntsim.analysis.catalog import policy_label, service_level_name
 from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
@@ -234,7 +234,7 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
         "pilot_load_erlang": pilot_load,
         "direct_load_erlang": direct_load,
         "erlang_b_blocking": [erlang_b(n, load) for n in sizes],
-        f"erlang_c_service_level_{threshold_s:g}s": [
+        "erlang_c_" + service_level_name(threshold_s): [
             erlang_c_service_level(n, load, handle, threshold_s) if handle > 0 else math.nan
             for n in sizes
         ],

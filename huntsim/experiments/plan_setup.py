@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from huntsim.analysis.catalog import service_level_name
 from huntsim.errors import ScenarioError
 from huntsim.experiments.seeds import resolve_seed, seed_problems
 from huntsim.experiments.settings import (
@@ -19,7 +20,6 @@ from huntsim.experiments.settings import (
 from huntsim.experiments.targets import (
     DEFAULT_THRESHOLD_S,
     Target,
-    level_metric,
     parse_target,
     threshold_of,
 )
@@ -204,7 +204,7 @@ def _targets(targets: Sequence[str | Target] | str | Target, threshold_s: float 
                 problems.append(
                     f"targets[{i}]: {metric!r} measures service within "
                     f"{level:g} s, not within the plan's threshold of {threshold_s:g} s; "
-                    f"write 'service_level' or '{level_metric(threshold_s)}'")
+                    f"write 'service_level' or '{service_level_name(threshold_s)}'")
         threshold = threshold_s
     else:
         distinct = sorted({level for level, _ in levels.values()})
@@ -215,7 +215,7 @@ def _targets(targets: Sequence[str | Target] | str | Target, threshold_s: float 
                 "a plan uses one service-level threshold at a time")
         threshold = distinct[0] if distinct else DEFAULT_THRESHOLD_S
     resolved = tuple(
-        Target(level_metric(threshold), t.operator, t.value) if t.metric == "service_level"
+        Target(service_level_name(threshold), t.operator, t.value) if t.metric == "service_level"
         else t
         for _, t in parsed
     )

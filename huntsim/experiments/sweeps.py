@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from huntsim.analysis.catalog import service_level_name
 from huntsim.errors import ScenarioError
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
@@ -65,7 +66,7 @@ class Sweep:
     @property
     def level_metric(self) -> str:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
-        return f"service_level_{self.threshold_s:g}s"
+        return service_level_name(self.threshold_s)
 
     def report(self, out_dir: str | Path, group: str | None = None,
                force: bool = True) -> Path:

@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from huntsim.analysis.catalog import TARGET_METRICS, suggest
+from huntsim.analysis.catalog import TARGET_METRICS, service_level_name, suggest
 from huntsim.analysis.catalog import metric as catalog_metric
 from huntsim.errors import ScenarioError
 from huntsim.scenario.units import parse_duration
 
-__all__ = ["DEFAULT_THRESHOLD_S", "KNOWN_METRICS", "Target", "level_metric", "parse_target",
+__all__ = ["DEFAULT_THRESHOLD_S", "KNOWN_METRICS", "Target", "parse_target",
            "threshold_of"]
 
 DEFAULT_THRESHOLD_S = 20.0
@@ -125,7 +125,7 @@ def parse_target(text: str, name: str = "target") -> Target:
         if not threshold > 0:
             raise ScenarioError([f"{name}: {metric_name!r}: a service-level threshold must be "
                                  "longer than 0 s"])
-        metric_name = level_metric(threshold)  # one spelling: service_level_20s
+        metric_name = service_level_name(threshold)  # one spelling: service_level_20s
     value = _target_number(name, text, metric_name, float(number), unit)
     return Target(metric_name, op, value)
 
@@ -159,10 +159,6 @@ def _target_number(name: str, text: str, metric_name: str, number: float,
         raise ScenarioError([f"{name}: {text!r}: {metric_name} has no unit; write a plain "
                              "number"])
     return number
-
-
-def level_metric(threshold_s: float) -> str:
-    return f"service_level_{threshold_s:g}s"
 
 
 def threshold_of(metric: str) -> float | None:

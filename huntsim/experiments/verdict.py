@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
-from huntsim.analysis.catalog import metric, policy_label
+from huntsim.analysis.catalog import in_words, key_metrics, metric, policy_label
 from huntsim.analysis.formatting import format_difference
 from huntsim.analysis.intervals import mean_interval, paired_difference
 
@@ -59,28 +59,6 @@ NEGLIGIBLE: dict[str, float] = {"rate": 0.001, "seconds": 0.1, "index": 0.005,
 negligible (0.1 percentage points, 0.1 s, 0.005 of an index): it is shown, but
 it makes no trade-off and no recommendation."""
 
-_WORDS = {  # key metric: how a sentence names it
-    "voicemail_rate": "voicemail",
-    "abandoned_rate": "hang-ups",
-    "mean_wait_s": "mean wait",
-    "jain_index": "fairness of member load",
-    "busy_rate": "busy signals",
-    "callers_answered_rate": "callers answered in the end",
-}
-
-
-def key_metrics(threshold_s: float) -> tuple[str, ...]:
-    """The metrics a verdict judges, with the service level at ``threshold_s``.
-
-    Examples
-    --------
-    >>> key_metrics(20.0)
-    ('service_level_20s', 'voicemail_rate', 'abandoned_rate', 'mean_wait_s', 'jain_index')
-    """
-    return (f"service_level_{threshold_s:g}s", "voicemail_rate", "abandoned_rate",
-            "mean_wait_s", "jain_index")
-
-
 def _extra_metrics(raw: pd.DataFrame, scenario: Any) -> tuple[str, ...]:
     """Key metrics that only some offices need: busy signals where callers hear
     them, and the callers answered in the end where callers redial or groups
@@ -89,17 +67,9 @@ def _extra_metrics(raw: pd.DataFrame, scenario: Any) -> tuple[str, ...]:
     busy = raw.loc[raw["metric"] == "busy_rate", "value"]
     if len(busy) and float(busy.max()) > 0:
         extra.append("busy_rate")
-    routed = scenario.redial is not None or any(
-        g.redial is not None or g.forward is not None for g in scenario.hunt_groups)
-    if routed and (raw["metric"] == "callers_answered_rate").any():
+    if scenario.uses_routing and (raw["metric"] == "callers_answered_rate").any():
         extra.append("callers_answered_rate")
     return tuple(extra)
-
-
-def _words(name: str) -> str:
-    if name in _WORDS:
-        return _WORDS[name]
-    return metric(name).label[0].lower() + metric(name).label[1:]
 
 
 @dataclass(frozen=True)
@@ -173,13 +143,13 @@ class Verdict:
         for judgement in (BETTER, WORSE):
             chosen = rows[rows["judgement"] == judgement]
             if len(chosen):
-                items = [f"{_words(str(r.metric))} ({_difference(r)}"
+                items = [f"{in_words(str(r.metric))} ({_difference(r)}"
                          f"{', negligible' if r.negligible else ''})"
                          for r in chosen.itertuples()]
                 parts.append(f"{judgement} on {_join(items)}")
         same = rows[rows["judgement"] == NO_DIFFERENCE]
         if len(same):
-            items = [_words(str(m)) for m in same["metric"]]
+            items = [in_words(str(m)) for m in same["metric"]]
             if len(same) == len(rows):
                 parts.append("no significant difference on any key metric")
             else:
@@ -196,7 +166,7 @@ class Verdict:
             return (f"Recommendation: keep {policy_label(self.baseline)}; no policy is "
                     "significantly better on any key metric.")
         rows = self._rows(self.recommended)
-        gains = [_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
+        gains = [in_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
                                                   & ~rows["negligible"], "metric"]]
         return (f"Recommendation: {policy_label(self.recommended)}, better than "
                 f"{policy_label(self.baseline)} on {_join(gains)} and worse on no key metric.")
@@ -326,10 +296,10 @@ def _trade_offs(table: pd.DataFrame, policies: tuple[str, ...], baseline: str,
         gains = meant[meant["judgement"] == BETTER]
         losses = meant[meant["judgement"] == WORSE]
         if len(gains) and len(losses):
-            worse = [f"{_words(str(r.metric))} ({_difference(r)})" for r in losses.itertuples()]
+            worse = [f"{in_words(str(r.metric))} ({_difference(r)})" for r in losses.itertuples()]
             trade_offs.append(
                 f"Trade-off: {policy_label(policy)} is better than {policy_label(baseline)} on "
-                f"{_join([_words(str(m)) for m in gains['metric']])}, but worse on "
+                f"{_join([in_words(str(m)) for m in gains['metric']])}, but worse on "
                 f"{_join(worse)}.")
         elif len(gains):
             candidates.append((len(gains), _level_gain(judged), policy))

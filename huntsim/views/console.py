@@ -24,14 +24,13 @@ from huntsim.analysis.catalog import (
     service_level_name,
 )
 from huntsim.analysis.formatting import format_column, format_value
-from huntsim.views.wording import human_duration
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from huntsim.experiments.planning import StaffingPlan
 
-__all__ = ["agents_text", "intervals_text", "span_text", "staffing_curve_text", "summary_text",
+__all__ = ["agents_text", "intervals_text", "staffing_curve_text", "summary_text",
            "text_table"]
 
 HEADER_WIDTH = 14
@@ -75,9 +74,6 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     return "\n".join(out)
 
 
-span_text = human_duration
-"""A length of time in words: the views' one duration formatter,
-:func:`huntsim.views.wording.human_duration` (this name is kept for the command line)."""
 
 
 def _all_zero(values: Sequence[float]) -> bool:
