@@ -81,3 +81,22 @@ def test_resume_is_spelled_one_way_for_every_command(tmp_path, capsys):
     capsys.readouterr()
     assert main([*small, "--resume"]) == 2
     assert "--resume: which directory?" in capsys.readouterr().err
+
+
+def test_runs_saved_by_another_version_are_run_again(tmp_path, capsys):
+    """A saved run whose classes this version cannot load (the flat layout before the
+    subpackages pickled huntsim.replications.Measurement) is run again, not a traceback."""
+    fresh, resumed = tmp_path / "fresh", tmp_path / "resumed"
+    assert main([*arguments(BASE), "--out", str(fresh)]) == 0
+    assert main([*arguments(BASE), "--out", str(resumed)]) == 0
+    saved = sorted((resumed / "runs").glob("*.pickle"))
+    assert len(saved) == RUNS
+    # a pickle naming a module that no longer exists, and one cut short
+    saved[0].write_bytes(b"\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00\x8c\x14huntsim.replications"
+                         b"\x94\x8c\x0bMeasurement\x94\x93\x94.")
+    saved[1].write_bytes(saved[1].read_bytes()[:10])
+    capsys.readouterr()
+    assert main([*arguments(BASE), "--resume", str(resumed)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    for table in ("comparison.csv", "differences.csv"):
+        assert_frame_equal(pd.read_csv(fresh / table), pd.read_csv(resumed / table))

@@ -91,12 +91,21 @@ class CheckpointStore(Generic[R]):
         return self.directory / f"{key}.pickle"
 
     def get(self, key: str) -> R | None:
-        """The saved result of task ``key``, if it finished before."""
+        """The saved result of task ``key``, if it finished before and can be read.
+
+        A file this version cannot read (written by an earlier huntsim whose classes
+        have moved, or truncated) counts as not saved: the task runs again.
+        """
         path = self._path(key)
         if not path.exists():
             return None
-        with path.open("rb") as handle:
-            result: R = pickle.load(handle)
+        try:
+            with path.open("rb") as handle:
+                result: R = pickle.load(handle)
+        except (pickle.UnpicklingError, ImportError, AttributeError, EOFError, TypeError):
+            # saved by another version of huntsim (its classes moved or changed) or cut
+            # short: run the task again; same seed, same result
+            return None
         return result
 
     def put(self, key: str, value: R) -> None:
