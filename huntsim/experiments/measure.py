@@ -17,8 +17,7 @@ from numpy.typing import NDArray
 
 from huntsim.analysis.expected_traffic import day_length, hour_traffic
 from huntsim.analysis.metrics import group_metrics, hourly, member_loads, weekly_hourly
-from huntsim.scenario.model import HuntGroup, Scenario
-from huntsim.scenario.routing import forward_map
+from huntsim.scenario.model import HuntGroup, Scenario, forward_map
 from huntsim.sim.simulation import simulate
 
 __all__ = ["WAIT_SAMPLE", "Columns", "Measurement", "RunTask", "measure"]

@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.outputs import atomic_write
-from huntsim.scenario.routing import forward_map
+from huntsim.scenario.model import forward_map
 from huntsim.sim.simulation import Result
 
 __all__ = [

@@ -6,13 +6,11 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -20,6 +18,7 @@ from pydantic import (
 )
 
 from huntsim.errors import ScenarioError
+from huntsim.scenario.agents import AfterMissed, Agent, AgentDefaults, Away
 from huntsim.scenario.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
 from huntsim.scenario.blocks import (
     Origins,
@@ -30,10 +29,11 @@ from huntsim.scenario.blocks import (
     usable_defaults,
 )
 from huntsim.scenario.calendar import Calendar, WeekTime, format_week_time
-from huntsim.scenario.distributions import Constant, Distribution
+from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
-from huntsim.scenario.routing import Forward, Redial, routing_violations
-from huntsim.scenario.units import PhoneNumber, Rate, Seconds, Text
+from huntsim.scenario.routing import Forward, Redial, forward_target, looks_like_office_number
+from huntsim.scenario.section import Section
+from huntsim.scenario.units import PhoneNumber, Seconds, Text
 
 __all__ = [
     "POLICIES",
@@ -44,7 +44,9 @@ __all__ = [
     "HuntGroup",
     "Policy",
     "Scenario",
+    "forward_map",
     "load_scenario",
+    "routing_violations",
 ]
 
 Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
@@ -56,132 +58,7 @@ MAX_EXPECTED_CALLS = 2e8
 """Larger runs are refused: split them into replications instead."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
-
-
-class Away(_Model):
-    """Unplanned absences of a logged-in member (a showing, a meeting).
-
-    Attributes
-    ----------
-    rate : float
-        How often absences fall due while the member is logged in (written
-        ``0.3/h``; per second inside). One due during a call starts when the
-        member is free; one due while logged out, not ready or already away
-        is dropped.
-    length : Distribution
-        How long an absence lasts.
-    skipped : bool
-        ``True`` (presence-based routing): an away member is not rung;
-        ``False``: their phone rings and nobody answers.
-    """
-
-    rate: Rate = Field(ge=0)
-    length: Distribution
-    skipped: bool = True
-
-
-class AfterMissed(_Model):
-    """Automatic not-ready: after ``count`` consecutive group rings the member let
-    ring out, the member is skipped for ``away`` seconds.
-
-    Attributes
-    ----------
-    count : int
-        Consecutive missed group rings that take the member out (1 or more).
-    away : float
-        Seconds the member then stays not-ready (written ``10min``).
-    """
-
-    count: int = Field(ge=1, le=1_000)
-    away: Seconds = Field(gt=0)
-
-
-class AgentDefaults(_Model):
-    """Values every agent takes unless it sets its own (and that extra members get).
-
-    Every key of an :class:`Agent` but ``number`` and ``name``, with the same
-    meaning; an agent's own value replaces the default (a ``schedule`` is
-    replaced, not added to). ``plan`` makes the members it adds from these.
-    """
-
-    answer_probability: float | None = Field(default=None, ge=0, le=1)
-    answer_delay: Distribution | None = None
-    talk_time: Distribution | None = None
-    wrap_up: Distribution | None = None
-    direct_calls: Arrivals | None = None
-    voicemail: bool | None = None
-    no_answer_rings: int | None = Field(default=None, ge=1)
-    schedule: Calendar | None = None
-    away: Away | None = None
-    after_missed: AfterMissed | None = None
-
-    def values(self) -> dict[str, Any]:
-        """The defaults that are set, as validated objects (ready for an :class:`Agent`)."""
-        return {
-            name: getattr(self, name)
-            for name in type(self).model_fields
-            if getattr(self, name) is not None
-        }
-
-
-class Agent(_Model):
-    """A person with a telephone number who may answer calls.
-
-    Attributes
-    ----------
-    number : str
-        The agent's own number; direct calls dial it. Kept exactly as written.
-    name : str or None
-        Shown in tables instead of the number.
-    answer_probability : float
-        Chance of picking up a ringing call at all (below 1: sometimes away).
-    answer_delay : Distribution
-        Time from the first ring to pick-up; longer than the time-out means no answer.
-    talk_time : Distribution
-        Time on the call once answered.
-    wrap_up : Distribution
-        Time after each call (group or direct) in which the member takes no
-        call: notes, filing.
-    direct_calls : Arrivals or None
-        Calls dialled straight to this number.
-    voicemail : bool
-        Whether the agent's own number has voicemail (for direct calls).
-    no_answer_rings : int
-        Rings before a direct call stops ringing.
-    schedule : Calendar or None
-        When the member is logged in (``[mon-fri 08:00-17:00]``); ``None``:
-        always. Outside it the member is absent, not busy.
-    away : Away or None
-        Unplanned absences while logged in; ``None``: never away.
-    after_missed : AfterMissed or None
-        Automatic not-ready after missed group rings; ``None``: never.
-    """
-
-    FILE_KEYS: ClassVar[tuple[str, ...]] = ("numbers", "count")
-    """Keys of an agent entry that make it a block of agents (:mod:`huntsim.scenario.blocks`)."""
-
-    number: PhoneNumber = Field(min_length=1)
-    name: Text | None = None
-    answer_probability: float = Field(default=1.0, ge=0, le=1)
-    answer_delay: Distribution = Constant(value=0.0)
-    talk_time: Distribution
-    wrap_up: Distribution = Constant(value=0.0)
-    direct_calls: Arrivals | None = None
-    voicemail: bool = False
-    no_answer_rings: int = Field(default=4, ge=1, le=100)
-    schedule: Calendar | None = None
-    away: Away | None = None
-    after_missed: AfterMissed | None = None
-
-    @property
-    def label(self) -> str:
-        """The name if there is one, else the number."""
-        return self.name or self.number
-
-
-class HuntGroup(_Model):
+class HuntGroup(Section):
     """A pilot number whose calls hunt across the members by a policy.
 
     Attributes
@@ -278,7 +155,7 @@ class HuntGroup(_Model):
         return self.name or self.pilot
 
 
-class Scenario(_Model):
+class Scenario(Section):
     """Everything needed to simulate an office.
 
     Attributes
@@ -665,3 +542,123 @@ def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario
     path = Path(source)
     data = read_scenario_file(path)
     return validate_scenario(data, base_dir=path.parent)
+
+
+def forward_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
+    """Pilot -> the pilot it forwards calls to, for groups forwarding inside the office."""
+    pilots = [g.pilot for g in groups]
+    targets = {}
+    for group in groups:
+        if group.forward is not None:
+            target = forward_target(group.forward, pilots)
+            if target is not None:
+                targets[group.pilot] = target
+    return targets
+
+
+def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> list[str]:
+    """Problems with forwards and queue limits across the groups of a scenario.
+
+    Parameters
+    ----------
+    groups : sequence of HuntGroup
+        The scenario's hunt groups, in order (their paths are ``hunt_groups[i]``).
+    agents : sequence of str
+        The agents' own numbers.
+    """
+    problems: list[str] = []
+    pilots = [g.pilot for g in groups]
+    next_hop: dict[str, str] = {}
+    for g, group in enumerate(groups):
+        where = f"hunt_groups[{g}]"
+        problems.extend(_queue_limit_violations(group, where))
+        forward = group.forward
+        if forward is None:
+            continue
+        path = f"{where}.forward"
+        to = forward.to
+        if len(set(forward.when)) != len(forward.when):
+            problems.append(f"{path}.when: {list(forward.when)} lists a case twice")
+        if to == group.pilot:
+            problems.append(f"{path}.to: {to!r} is the group's own pilot; a call would "
+                            "forward to itself")
+            continue
+        if to in agents:
+            problems.append(f"{path}.to: {to!r} is an agent's own number; forward to "
+                            "another group's pilot or to a number outside the office")
+            continue
+        if forward.outside is True and to in pilots:
+            problems.append(f"{path}.outside: true but {to!r} is the pilot of "
+                            f"hunt_groups[{pilots.index(to)}]")
+            continue
+        if forward.outside is None and to not in pilots and looks_like_office_number(
+                to, [*pilots, *agents]):
+            problems.append(
+                f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
+                f"{', '.join(repr(p) for p in pilots)}); for a number outside the office "
+                "add outside: true")
+            continue
+        if forward.outside is False and to not in pilots:
+            problems.append(f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
+                            f"{', '.join(repr(p) for p in pilots)})")
+            continue
+        if to in pilots:
+            next_hop[group.pilot] = to
+        problems.extend(_forward_case_violations(group, path))
+    problems.extend(_loops(next_hop, pilots))
+    return problems
+
+
+def _forward_case_violations(group: HuntGroup, path: str) -> list[str]:
+    """Forward cases that could never happen in this group."""
+    assert group.forward is not None
+    problems = []
+    when = group.forward.when
+    queueing = group.all_busy_treatment == "queue"
+    if "queue_timeout" in when and not (queueing and group.max_wait is not None):
+        problems.append(f"{path}.when: 'queue_timeout' needs when_all_busy: queue and a "
+                        "max_wait (without them no caller times out of a queue)")
+    if "after_hours" in when and group.open is None:
+        problems.append(f"{path}.when: 'after_hours' but the group has no open hours, so "
+                        "no call is ever after hours (add open: [...])")
+    if "all_busy" in when and queueing and group.max_queue is None:
+        problems.append(f"{path}.when: 'all_busy' in a queueing group without max_queue: "
+                        "callers always queue, so none is forwarded (set max_queue)")
+    return problems
+
+
+def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
+    problems = []
+    if group.all_busy_treatment != "queue":
+        for key in ("max_wait", "max_queue"):
+            if getattr(group, key) is not None:
+                problems.append(f"{where}.{key}: only applies to a queue "
+                                "(set when_all_busy: queue, or remove it)")
+    if group.stagger is not None and group.policy != "staggered":
+        problems.append(f"{where}.stagger: only used by the staggered policy "
+                        f"(policy is {group.policy!r})")
+    return problems
+
+
+def _loops(next_hop: dict[str, str], pilots: Sequence[str]) -> list[str]:
+    """Each forward loop (A -> B -> A), reported once at its first group."""
+    problems = []
+    reported: set[str] = set()
+    for start in pilots:
+        path = [start]
+        seen = {start}
+        current = start
+        while current in next_hop:
+            current = next_hop[current]
+            if current in seen:
+                cycle = [*path[path.index(current):], current]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    g = pilots.index(cycle[0])
+                    problems.append(
+                        f"hunt_groups[{g}].forward.to: forwards loop "
+                        f"{' -> '.join(repr(p) for p in cycle)}; a call would never end")
+                break
+            seen.add(current)
+            path.append(current)
+    return problems

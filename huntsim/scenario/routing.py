@@ -9,32 +9,29 @@ Two pieces of a scenario, checked here and acted on by the engine:
   another group's pilot (the call hunts there) or to a number outside the
   office (the call leaves with outcome ``forwarded``).
 
-:func:`routing_violations` checks what a single model cannot: targets that
-are pilots, outside numbers that are not mistyped pilots, and loops.
+:func:`huntsim.scenario.model.routing_violations` checks what a single model cannot:
+targets that are pilots, outside numbers that are not mistyped pilots, and loops.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from huntsim.scenario.distributions import Distribution
+from huntsim.scenario.section import Section
 from huntsim.scenario.units import PhoneNumber
-
-if TYPE_CHECKING:
-    from huntsim.scenario.model import HuntGroup
 
 __all__ = [
     "FORWARD_WHEN",
     "REDIAL_ON",
     "Forward",
     "Redial",
-    "forward_map",
     "forward_target",
-    "routing_violations",
+    "looks_like_office_number",
 ]
 
 RedialOn = Literal["busy", "voicemail", "no_answer", "abandoned"]
@@ -43,11 +40,7 @@ ForwardWhen = Literal["all_busy", "no_answer", "queue_timeout", "after_hours"]
 FORWARD_WHEN: tuple[ForwardWhen, ...] = ("all_busy", "no_answer", "queue_timeout", "after_hours")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
-
-
-class Redial(_Model):
+class Redial(Section):
     """Callers who call again after an attempt that did not reach anybody.
 
     Attributes
@@ -78,7 +71,7 @@ class Redial(_Model):
     max_attempts: int | None = Field(default=None, ge=1, le=1_000)
 
 
-class Forward(_Model):
+class Forward(Section):
     """A hunt group that passes calls on to another number.
 
     Attributes
@@ -108,7 +101,7 @@ def _shape(number: str) -> tuple[str, str]:
     return re.sub(r"\d", "9", number), re.sub(r"\D", "", number)
 
 
-def _looks_like_office_number(number: str, office: Sequence[str]) -> bool:
+def looks_like_office_number(number: str, office: Sequence[str]) -> bool:
     """Same layout as an office number and the same digits but the last four
     (any extension of up to four digits, when the office's numbers are such)."""
     layout, digits = _shape(number)
@@ -126,121 +119,3 @@ def forward_target(forward: Forward, pilots: Sequence[str]) -> str | None:
     return forward.to if forward.to in pilots else None
 
 
-def forward_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
-    """Pilot -> the pilot it forwards calls to, for groups forwarding inside the office."""
-    pilots = [g.pilot for g in groups]
-    targets = {}
-    for group in groups:
-        if group.forward is not None:
-            target = forward_target(group.forward, pilots)
-            if target is not None:
-                targets[group.pilot] = target
-    return targets
-
-
-def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> list[str]:
-    """Problems with forwards and queue limits across the groups of a scenario.
-
-    Parameters
-    ----------
-    groups : sequence of HuntGroup
-        The scenario's hunt groups, in order (their paths are ``hunt_groups[i]``).
-    agents : sequence of str
-        The agents' own numbers.
-    """
-    problems: list[str] = []
-    pilots = [g.pilot for g in groups]
-    next_hop: dict[str, str] = {}
-    for g, group in enumerate(groups):
-        where = f"hunt_groups[{g}]"
-        problems.extend(_queue_limit_violations(group, where))
-        forward = group.forward
-        if forward is None:
-            continue
-        path = f"{where}.forward"
-        to = forward.to
-        if len(set(forward.when)) != len(forward.when):
-            problems.append(f"{path}.when: {list(forward.when)} lists a case twice")
-        if to == group.pilot:
-            problems.append(f"{path}.to: {to!r} is the group's own pilot; a call would "
-                            "forward to itself")
-            continue
-        if to in agents:
-            problems.append(f"{path}.to: {to!r} is an agent's own number; forward to "
-                            "another group's pilot or to a number outside the office")
-            continue
-        if forward.outside is True and to in pilots:
-            problems.append(f"{path}.outside: true but {to!r} is the pilot of "
-                            f"hunt_groups[{pilots.index(to)}]")
-            continue
-        if forward.outside is None and to not in pilots and _looks_like_office_number(
-                to, [*pilots, *agents]):
-            problems.append(
-                f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
-                f"{', '.join(repr(p) for p in pilots)}); for a number outside the office "
-                "add outside: true")
-            continue
-        if forward.outside is False and to not in pilots:
-            problems.append(f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
-                            f"{', '.join(repr(p) for p in pilots)})")
-            continue
-        if to in pilots:
-            next_hop[group.pilot] = to
-        problems.extend(_forward_case_violations(group, path))
-    problems.extend(_loops(next_hop, pilots))
-    return problems
-
-
-def _forward_case_violations(group: HuntGroup, path: str) -> list[str]:
-    """Forward cases that could never happen in this group."""
-    assert group.forward is not None
-    problems = []
-    when = group.forward.when
-    queueing = group.all_busy_treatment == "queue"
-    if "queue_timeout" in when and not (queueing and group.max_wait is not None):
-        problems.append(f"{path}.when: 'queue_timeout' needs when_all_busy: queue and a "
-                        "max_wait (without them no caller times out of a queue)")
-    if "after_hours" in when and group.open is None:
-        problems.append(f"{path}.when: 'after_hours' but the group has no open hours, so "
-                        "no call is ever after hours (add open: [...])")
-    if "all_busy" in when and queueing and group.max_queue is None:
-        problems.append(f"{path}.when: 'all_busy' in a queueing group without max_queue: "
-                        "callers always queue, so none is forwarded (set max_queue)")
-    return problems
-
-
-def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
-    problems = []
-    if group.all_busy_treatment != "queue":
-        for key in ("max_wait", "max_queue"):
-            if getattr(group, key) is not None:
-                problems.append(f"{where}.{key}: only applies to a queue "
-                                "(set when_all_busy: queue, or remove it)")
-    if group.stagger is not None and group.policy != "staggered":
-        problems.append(f"{where}.stagger: only used by the staggered policy "
-                        f"(policy is {group.policy!r})")
-    return problems
-
-
-def _loops(next_hop: dict[str, str], pilots: Sequence[str]) -> list[str]:
-    """Each forward loop (A -> B -> A), reported once at its first group."""
-    problems = []
-    reported: set[str] = set()
-    for start in pilots:
-        path = [start]
-        seen = {start}
-        current = start
-        while current in next_hop:
-            current = next_hop[current]
-            if current in seen:
-                cycle = [*path[path.index(current):], current]
-                if not reported.intersection(cycle):
-                    reported.update(cycle)
-                    g = pilots.index(cycle[0])
-                    problems.append(
-                        f"hunt_groups[{g}].forward.to: forwards loop "
-                        f"{' -> '.join(repr(p) for p in cycle)}; a call would never end")
-                break
-            seen.add(current)
-            path.append(current)
-    return problems

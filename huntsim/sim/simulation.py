@@ -14,8 +14,7 @@ from numpy.typing import NDArray
 from huntsim.analysis.metrics import agent_table, summarize
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.calendar import WEEK, Calendar
-from huntsim.scenario.model import Agent, HuntGroup, Scenario, load_scenario
-from huntsim.scenario.routing import forward_map
+from huntsim.scenario.model import Agent, HuntGroup, Scenario, forward_map, load_scenario
 from huntsim.sim.engine import run_model
 from huntsim.sim.records import CallLog
 from huntsim.sim.totals import RunningTotals
