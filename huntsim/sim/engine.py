@@ -72,17 +72,27 @@ import simpy
 from numpy.typing import NDArray
 
 from huntsim.scenario.arrivals import Arrivals, arrival_blocks
-from huntsim.scenario.distributions import Constant, Distribution
-from huntsim.scenario.model import Agent, HuntGroup, Scenario
+from huntsim.scenario.distributions import Distribution
+from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
-from huntsim.sim.policies import HuntPolicy, make_policy
+from huntsim.sim.events import (
+    ARRIVAL,
+    PATIENCE,
+    PRESENCE,
+    REDIAL,
+    RING_END,
+    At,
+    Environment,
+)
+from huntsim.sim.policies import make_policy
 from huntsim.sim.presence import AWAY as _AWAY
 from huntsim.sim.presence import BUSY as _BUSY
 from huntsim.sim.presence import LOGGED_OUT as _LOGGED_OUT
 from huntsim.sim.presence import NOT_READY as _NOT_READY
 from huntsim.sim.presence import Presence, uses_presence
 from huntsim.sim.records import DIRECT, PILOT, Absence, Outcome, Recorder, RingResult
+from huntsim.sim.state import Call, Group, Member
 from huntsim.sim.streams import TicketBlock, Tickets, generator
 
 __all__ = ["run_model"]
@@ -90,262 +100,18 @@ __all__ = ["run_model"]
 _NaN = math.nan
 _INF = math.inf
 
-# Same-instant order: the priority of an event is its phase times _PHASE plus
-# a rank within the phase (member index, call id or stream index).
-_PHASE = 1 << 48
-_PRESENCE = 1 * _PHASE
-_FREE = 2 * _PHASE
-_RING_END = 3 * _PHASE
-_PATIENCE = 4 * _PHASE
-_ARRIVAL = 5 * _PHASE
-_REDIAL = 6 * _PHASE  # after new calls; by caller id
 
 # the k-th attempt of a caller draws its pick-ups from ordinals k * _ATTEMPT_STRIDE + j
 _ATTEMPT_STRIDE = 1 << 20
-_NO_OFFERS: tuple[()] = ()
 _OUTCOME_CODES = {"busy": Outcome.BUSY, "voicemail": Outcome.VOICEMAIL,
                   "no_answer": Outcome.NO_ANSWER, "abandoned": Outcome.ABANDONED}
-
-
-class _Environment(simpy.Environment):
-    """SimPy's environment on the integer clock of :mod:`huntsim.sim.clock`."""
-
-    @property
-    def now(self) -> int:
-        """The current time, in ticks."""
-        return self._now  # type: ignore[return-value]
-
-
-class _At(simpy.Event):
-    """An event at ``now + delay`` whose place among same-instant events is ``priority``."""
-
-    def __init__(self, env: _Environment, delay: int, value: Any, priority: int) -> None:
-        self.env = env
-        self.callbacks = []
-        self._value = value
-        self._ok = True
-        env.schedule(self, priority, delay)  # type: ignore[arg-type]
-
-
-class _Member:
-    """The running state of one agent."""
-
-    __slots__ = (
-        "answer_delay",
-        "answer_delay_constant",
-        "answer_delay_key",
-        "answer_probability",
-        "away_pending",
-        "blocked",
-        "direct_timeout",
-        "free_priority",
-        "group",
-        "index",
-        "miss_limit",
-        "misses",
-        "not_ready_ticks",
-        "position",
-        "talk_constant",
-        "talk_key",
-        "talk_time",
-        "voicemail",
-        "wrap_up",
-        "wrap_up_constant",
-        "wrap_up_key",
-    )
-
-    def __init__(self, index: int, agent: Agent, scenario: Scenario,
-                 key_of: Callable[[Distribution], int]) -> None:
-        self.index = index
-        self.blocked = 0
-        self.free_priority = _FREE + index
-        self.away_pending = False
-        self.misses = 0
-        rule = agent.after_missed
-        self.miss_limit = rule.count if rule is not None else 0
-        self.not_ready_ticks = ticks(rule.away) if rule is not None else 0
-        self.answer_probability = agent.answer_probability
-        self.voicemail = agent.voicemail
-        self.direct_timeout = agent.no_answer_rings * ticks(scenario.ring_cycle)
-        self.answer_delay = agent.answer_delay
-        self.answer_delay_constant = _constant(agent.answer_delay)
-        self.answer_delay_key = key_of(agent.answer_delay)
-        self.talk_time = agent.talk_time
-        self.talk_constant = _constant(agent.talk_time)
-        self.talk_key = key_of(agent.talk_time)
-        self.wrap_up = agent.wrap_up
-        self.wrap_up_constant = _constant(agent.wrap_up)
-        self.wrap_up_key = key_of(agent.wrap_up)
-        self.group: _Group | None = None
-        self.position = -1
-
-    def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, int]:
-        """Whether this member picks up the caller's ``ordinal``-th offer, and when (ticks)."""
-        p = self.answer_probability
-        picks_up = p >= 1.0 or (p > 0.0 and block.answer(ordinal)[row] < p)
-        delay = self.answer_delay_constant
-        if delay is None:
-            delay = block.delay(ordinal, self.answer_delay_key, self.answer_delay)[row]
-        return picks_up, delay
-
-
-def _constant(distribution: Distribution) -> int | None:
-    """The value in ticks of a constant distribution, else None."""
-    return ticks(distribution.value) if isinstance(distribution, Constant) else None
-
-
-class _Group:
-    """The running state of one hunt group."""
-
-    __slots__ = (
-        "after_hours",
-        "all_busy",
-        "all_busy_outcome",
-        "forward_cases",
-        "forward_to",
-        "full_mask",
-        "idle",
-        "index",
-        "is_open",
-        "max_queue",
-        "max_wait",
-        "members",
-        "on_answered",
-        "on_call_ended",
-        "on_offered",
-        "policy",
-        "queue",
-        "queueing",
-        "redial_delay",
-        "redial_delay_key",
-        "redial_limit",
-        "redial_on",
-        "redial_probability",
-        "simultaneous",
-        "stagger",
-        "staggered",
-        "timeout",
-        "voicemail",
-    )
-
-    def __init__(self, index: int, group: HuntGroup, members: list[_Member],
-                 policy: HuntPolicy, ring_cycle: float) -> None:
-        self.index = index
-        self.members = members
-        self.policy = policy
-        # hooks the policy does not override are skipped: no call on the hot path
-        self.on_offered = _hook(policy, "offered")
-        self.on_answered = _hook(policy, "answered")
-        self.on_call_ended = _hook(policy, "call_ended")
-        self.timeout = group.no_answer_rings * ticks(ring_cycle)
-        self.voicemail = group.voicemail
-        self.all_busy = group.all_busy_treatment
-        self.queueing = self.all_busy == "queue"
-        self.is_open = True
-        self.after_hours = (Outcome.VOICEMAIL if group.after_hours_treatment == "voicemail"
-                            else Outcome.BUSY)
-        self.idle = len(members)
-        self.full_mask = (1 << len(members)) - 1
-        self.queue: list[_Call] = []
-        # a queue that is full, or no queue: voicemail if the pilot has one, else busy
-        voicemail_when_busy = self.all_busy == "voicemail" or (self.queueing and group.voicemail)
-        self.all_busy_outcome = Outcome.VOICEMAIL if voicemail_when_busy else Outcome.BUSY
-        self.max_wait = ticks(group.max_wait) if group.max_wait is not None else -1
-        self.max_queue = group.max_queue if group.max_queue is not None else -1
-        self.stagger = ticks(group.stagger if group.stagger is not None else ring_cycle)
-        self.staggered = policy.staggered
-        self.simultaneous = policy.simultaneous
-        self.forward_cases: frozenset[str] = (
-            frozenset(group.forward.when) if group.forward is not None else frozenset())
-        self.forward_to: _Group | None = None  # set once every group exists
-        self.redial_on = 0  # a bit per outcome code
-        self.redial_probability = 0.0
-        self.redial_limit = 0
-        self.redial_delay: Distribution | None = None
-        self.redial_delay_key = 0
-
-
-class _Call:
-    """A call in progress.
-
-    What only redials, forwards and staggered rings use lives in class
-    attributes until such a call sets its own (in the instance ``__dict__``),
-    so that the usual call pays nothing for it.
-    """
-
-    __slots__ = (
-        "__dict__",
-        "arrival",
-        "block",
-        "deadline",
-        "dialed",
-        "entered",
-        "group",
-        "id",
-        "kind",
-        "offers",
-        "order",
-        "patience_scheduled",
-        "position",
-        "ring_members",
-        "ring_result",
-        "ring_start",
-        "ring_winner",
-        "row",
-        "tried",
-        "waiting",
-    )
-
-    attempt = 0  # 0: the caller's first call
-    caller = -1  # the first attempt's call id; -1: this call is the first attempt
-    caller_arrival = 0  # when the caller's first attempt arrived (a redial's)
-    caller_closed = False  # whether it was after hours (a redial's)
-    forwards = 0
-    closed_hops = 0  # bit h: the h-th group the call reached was closed
-    # ordinals of this call's offers in the caller's streams (see _enter)
-    shift = 0
-    base = 0
-    next_ordinal = 0
-    # staggered ring: offers in progress [member, start, pick-up or -1, end]
-    staggered: Any = _NO_OFFERS  # a list of its own once a staggered ring starts
-    next_join = -1
-    step = 0
-    timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
-    queued_at = 0  # when the call last joined a queue (ticks)
-
-    def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
-                 arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
-        self.id = call_id
-        self.entered = arrival
-        self.block = block
-        self.row = row
-        self.kind = kind
-        self.group = group
-        self.dialed = dialed
-        self.arrival = arrival
-        self.deadline = deadline
-        self.offers = 0
-        self.tried = 0
-        self.position = 0
-        self.order: Any = ()
-        self.waiting = False
-        self.patience_scheduled = False
-        self.ring_members: list[_Member] = []
-        self.ring_winner: _Member | None = None
-        self.ring_result = 0
-        self.ring_start = 0
-
-    @property
-    def caller_id(self) -> int:
-        """The call id of the caller's first attempt."""
-        return self.caller if self.caller >= 0 else self.id
 
 
 class _Model:
     """Wiring of one run: members, groups, arrival processes and the call log."""
 
     def __init__(self, scenario: Scenario, seed: int, recorder: Recorder) -> None:
-        self.env = _Environment()
+        self.env = Environment()
         self.scenario = scenario
         self.add_call = recorder.add_call
         self.add_offer = recorder.add_offer
@@ -357,13 +123,13 @@ class _Model:
         def key_of(distribution: Distribution) -> int:
             return keys.setdefault(distribution, len(keys))
 
-        self.members = [_Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
+        self.members = [Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
         by_number = {a.number: m for a, m in zip(scenario.agents, self.members, strict=True)}
-        self.groups: list[_Group] = []
+        self.groups: list[Group] = []
         for g, spec in enumerate(scenario.hunt_groups):
             members = [by_number[n] for n in spec.members]
             policy = make_policy(spec, generator(seed, "group", spec.pilot, "policy"))
-            group = _Group(g, spec, members, policy, scenario.ring_cycle)
+            group = Group(g, spec, members, policy, scenario.ring_cycle)
             for position, member in enumerate(members):
                 member.group = group
                 member.position = position
@@ -371,7 +137,7 @@ class _Model:
         self._route_groups(key_of)
         self.redials = any(g.redial_on for g in self.groups)
         self.next_call_id = 0
-        self.hops: list[tuple[_Call, _Group]] = []
+        self.hops: list[tuple[Call, Group]] = []
         self.hopping = False
         self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
         self.counts_misses = any(m.miss_limit for m in self.members)
@@ -410,7 +176,7 @@ class _Model:
                 times = arrival_blocks(arrivals, generator(seed, *source, name),
                                        scenario.duration)
                 tickets = Tickets(seed, source, scenario.caller_patience)
-                self.env.process(self._arrive(times, tickets, handle, target, _ARRIVAL + rank))
+                self.env.process(self._arrive(times, tickets, handle, target, ARRIVAL + rank))
 
     def _arrive(self, times: Iterator[NDArray[np.float64]], tickets: Tickets,
                 handle: Callable[[Any, TicketBlock, int], None], target: Any, priority: int,
@@ -423,24 +189,24 @@ class _Model:
                 if t >= end:  # rounded to the microsecond, it falls at the end
                     return
                 gap = t - env.now
-                yield _At(env, gap if gap > 0 else 0, None, priority)
+                yield At(env, gap if gap > 0 else 0, None, priority)
                 ticket, row = take()
                 handle(target, ticket, row)
 
-    def _new_call(self, kind: int, group: _Group | None, dialed: int, block: TicketBlock,
-                  row: int) -> _Call:
+    def _new_call(self, kind: int, group: Group | None, dialed: int, block: TicketBlock,
+                  row: int) -> Call:
         now = self.env.now
         patience = block.patience
         deadline = now + patience[row] if patience is not None else _INF
-        call = _Call(self.next_call_id, kind, group, dialed, now, block, row, deadline)
+        call = Call(self.next_call_id, kind, group, dialed, now, block, row, deadline)
         self.next_call_id += 1
         return call
 
     # -------------------------------------------------------------- pilot calls
-    def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
+    def _pilot_call(self, group: Group, block: TicketBlock, row: int) -> None:
         self._reach(self._new_call(PILOT, group, group.index, block, row), group)
 
-    def _enter(self, call: _Call, group: _Group) -> None:
+    def _enter(self, call: Call, group: Group) -> None:
         """The call reaches a group by a redial or a forward."""
         call.group = group
         call.entered = self.env.now
@@ -453,7 +219,7 @@ class _Model:
         call.next_ordinal = call.base + len(group.members)
         self._reach(call, group)
 
-    def _reach(self, call: _Call, group: _Group) -> None:
+    def _reach(self, call: Call, group: Group) -> None:
         """The call is at ``group``: after hours, all busy, or it hunts."""
         now = self.env.now
         if not group.is_open:
@@ -472,7 +238,7 @@ class _Model:
         call.order = group.policy.order()
         self._hunt(call)
 
-    def _all_busy(self, call: _Call) -> None:
+    def _all_busy(self, call: Call) -> None:
         """Every member is busy: queue if there is room, else forward or give up."""
         group = call.group
         assert group is not None
@@ -483,15 +249,15 @@ class _Model:
         else:
             self._finish(call, group.all_busy_outcome)
 
-    def _nobody_answered(self, call: _Call) -> None:
+    def _nobody_answered(self, call: Call) -> None:
         """Every idle member let the call ring out: forward, voicemail or no answer."""
         self._forward_or_end(call, "no_answer", Outcome.NO_ANSWER)
 
-    def _queue_timed_out(self, call: _Call) -> None:
+    def _queue_timed_out(self, call: Call) -> None:
         """The caller waited ``max_wait``: forward, voicemail or busy."""
         self._forward_or_end(call, "queue_timeout", Outcome.BUSY)
 
-    def _forward_or_end(self, call: _Call, case: str, without_voicemail: int) -> None:
+    def _forward_or_end(self, call: Call, case: str, without_voicemail: int) -> None:
         """Forward the call if its group forwards in ``case``, else end it at the
         pilot's voicemail (or with ``without_voicemail`` when there is none)."""
         group = call.group
@@ -501,7 +267,7 @@ class _Model:
         else:
             self._finish(call, Outcome.VOICEMAIL if group.voicemail else without_voicemail)
 
-    def _forward(self, call: _Call) -> None:
+    def _forward(self, call: Call) -> None:
         """Pass the call to the group's forward target (another group, or out).
 
         Iterative: a call passed along a chain of groups that all forward at once
@@ -527,7 +293,7 @@ class _Model:
             self._enter(moving, target)
         self.hopping = False
 
-    def _hunt(self, call: _Call) -> None:
+    def _hunt(self, call: Call) -> None:
         """Offer the call to the next idle member who has not had it yet."""
         group = call.group
         assert group is not None
@@ -562,7 +328,7 @@ class _Model:
             call.position = position
         self._hunt_over(call)
 
-    def _hunt_over(self, call: _Call) -> None:
+    def _hunt_over(self, call: Call) -> None:
         """Nobody idle is left to ring: back to the queue, or the no-answer treatment."""
         group = call.group
         assert group is not None
@@ -571,7 +337,7 @@ class _Model:
         else:
             self._nobody_answered(call)
 
-    def _wait(self, call: _Call) -> None:
+    def _wait(self, call: Call) -> None:
         group = call.group
         assert group is not None
         now = self.env.now
@@ -586,7 +352,7 @@ class _Model:
             if call.timed_hop != call.forwards:
                 # first time in this group's queue: one timer, at the limit
                 call.timed_hop = call.forwards
-                _At(self.env, limit - now, (call, call.forwards), _PATIENCE + call.id
+                At(self.env, limit - now, (call, call.forwards), PATIENCE + call.id
                     ).callbacks.append(self._max_wait_reached)
         call.waiting = True
         call.queued_at = now
@@ -594,11 +360,11 @@ class _Model:
         if not call.patience_scheduled and call.deadline < _INF:
             # one timer per call, at its deadline; while the call rings it does nothing
             call.patience_scheduled = True
-            _At(self.env, int(call.deadline) - now, call, _PATIENCE + call.id).callbacks.append(
+            At(self.env, int(call.deadline) - now, call, PATIENCE + call.id).callbacks.append(
                 self._patience_ran_out)
 
     def _max_wait_reached(self, event: simpy.Event) -> None:
-        call, hop = cast(tuple[_Call, int], event.value)
+        call, hop = cast(tuple[Call, int], event.value)
         if call.waiting and call.forwards == hop:
             call.waiting = False
             assert call.group is not None
@@ -609,7 +375,7 @@ class _Model:
                 self._queue_timed_out(call)
 
     def _patience_ran_out(self, event: simpy.Event) -> None:
-        call = cast(_Call, event.value)
+        call = cast(Call, event.value)
         if call.waiting:
             call.waiting = False
             assert call.group is not None
@@ -628,7 +394,7 @@ class _Model:
                 call.waiting = False
                 self._finish(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
 
-    def _serve_queue(self, group: _Group, member: _Member) -> None:
+    def _serve_queue(self, group: Group, member: Member) -> None:
         """A member of a queueing group is free: the longest waiting caller who
         has not had them yet is offered the call.
 
@@ -648,7 +414,7 @@ class _Model:
                 return
 
     # ------------------------------------------------------------- direct calls
-    def _direct_call(self, member: _Member, block: TicketBlock, row: int) -> None:
+    def _direct_call(self, member: Member, block: TicketBlock, row: int) -> None:
         call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
         blocked = member.blocked
         if call.deadline <= self.env.now:
@@ -661,13 +427,13 @@ class _Model:
             self._ring(call, member, member.direct_timeout)
 
     # ------------------------------------------------------------------ ringing
-    def _occupy(self, member: _Member) -> None:
+    def _occupy(self, member: Member) -> None:
         # block(member, _BUSY), inlined: this is the hot path
         if not member.blocked and member.group is not None:
             member.group.idle -= 1
         member.blocked |= _BUSY
 
-    def _release(self, member: _Member) -> None:
+    def _release(self, member: Member) -> None:
         blocked = member.blocked & ~_BUSY
         member.blocked = blocked
         if blocked or member.away_pending:
@@ -676,7 +442,7 @@ class _Model:
             return
         self._available(member)
 
-    def _available(self, member: _Member) -> None:
+    def _available(self, member: Member) -> None:
         """Nothing blocks the member any more: they count as idle and serve the queue."""
         group = member.group
         if group is not None:
@@ -693,7 +459,7 @@ class _Model:
     def at(self, delay: int, rank: int, action: Callable[[Any], None], value: Any) -> None:
         """Run ``action(value)`` after ``delay`` ticks, in the presence phase, by
         ``rank`` (after the rank's :meth:`at_edges` at the same instant)."""
-        _At(self.env, delay, value, _PRESENCE + 2 * rank + 1).callbacks.append(
+        At(self.env, delay, value, PRESENCE + 2 * rank + 1).callbacks.append(
             lambda event: action(event.value))
 
     def at_edges(self, edges: NDArray[np.int64], rank: int,
@@ -704,11 +470,11 @@ class _Model:
         Each edge is scheduled when the one before it has passed, so a run of
         any length holds one pending edge per schedule, not all of them.
         """
-        env, priority = self.env, _PRESENCE + 2 * rank
+        env, priority = self.env, PRESENCE + 2 * rank
 
         def schedule(k: int) -> None:
             if k < len(edges):
-                _At(env, int(edges[k]) - env.now, k, priority).callbacks.append(passed)
+                At(env, int(edges[k]) - env.now, k, priority).callbacks.append(passed)
 
         def passed(event: simpy.Event) -> None:
             k = cast(int, event.value)
@@ -717,13 +483,13 @@ class _Model:
 
         schedule(0)
 
-    def block(self, member: _Member, reason: int) -> None:
+    def block(self, member: Member, reason: int) -> None:
         """Add a reason that keeps the member from being rung."""
         if not member.blocked and member.group is not None:
             member.group.idle -= 1
         member.blocked |= reason
 
-    def unblock(self, member: _Member, reason: int) -> None:
+    def unblock(self, member: Member, reason: int) -> None:
         """Lift one reason; a member nothing blocks any more is available at once."""
         member.blocked &= ~reason
         if member.blocked:
@@ -734,7 +500,7 @@ class _Model:
                 return
         self._available(member)
 
-    def _ring(self, call: _Call, member: _Member, timeout: int) -> None:
+    def _ring(self, call: Call, member: Member, timeout: int) -> None:
         """Ring one member; the offer's end is known now, so it is one event."""
         self._occupy(member)
         picks_up, delay = member.picks_up(call.block, call.row, call.offers + call.shift)
@@ -747,7 +513,7 @@ class _Model:
         self._until_first_event(call, [member], member if answers else None, delay, timeout)
 
     # ---------------------------------------------------------- staggered ring
-    def _stagger(self, call: _Call) -> None:
+    def _stagger(self, call: Call) -> None:
         """Start a staggered ring: the first idle member now, the next every ``stagger``."""
         call.staggered = []
         call.position = 0
@@ -757,7 +523,7 @@ class _Model:
         else:
             self._hunt_over(call)
 
-    def _stagger_join(self, call: _Call) -> None:
+    def _stagger_join(self, call: Call) -> None:
         """The next idle member in list order who has not had the call starts ringing."""
         group = call.group
         assert group is not None
@@ -782,7 +548,7 @@ class _Model:
         call.position = position
         call.next_join = now + group.stagger if position < len(order) else -1
 
-    def _stagger_next_step(self, call: _Call) -> None:
+    def _stagger_next_step(self, call: Call) -> None:
         """One event at the next thing that can happen: a pick-up, a time-out,
         the next member joining or the caller hanging up."""
         now = self.env.now
@@ -791,11 +557,11 @@ class _Model:
             when = min(when, end, pick if pick >= 0 else _INF)
         when = min(when, call.deadline)
         call.step += 1
-        _At(self.env, int(when) - now, (call, call.step), _RING_END + call.id
+        At(self.env, int(when) - now, (call, call.step), RING_END + call.id
             ).callbacks.append(self._stagger_step)
 
     def _stagger_step(self, event: simpy.Event) -> None:
-        call, step = cast(tuple[_Call, int], event.value)
+        call, step = cast(tuple[Call, int], event.value)
         if step != call.step:
             return
         now = self.env.now
@@ -850,12 +616,12 @@ class _Model:
         for member in hung_up:
             self._release(member)
 
-    def _ring_all(self, call: _Call, ringing: list[_Member]) -> None:
+    def _ring_all(self, call: Call, ringing: list[Member]) -> None:
         """Ring several members at once; the first to pick up takes the call."""
         group = call.group
         assert group is not None
         timeout = group.timeout
-        winner: _Member | None = None
+        winner: Member | None = None
         winner_delay = timeout + 1
         for member in ringing:
             self._occupy(member)
@@ -869,7 +635,7 @@ class _Model:
         call.offers += len(ringing)
         self._until_first_event(call, ringing, winner, winner_delay, timeout)
 
-    def _until_first_event(self, call: _Call, ringing: list[_Member], winner: _Member | None,
+    def _until_first_event(self, call: Call, ringing: list[Member], winner: Member | None,
                            winner_delay: int, timeout: int) -> None:
         """Ring until the pick-up, the time-out or the caller's hang-up, whichever is first.
 
@@ -891,12 +657,12 @@ class _Model:
         if ring == 0 and winner is not None and len(ringing) == 1:
             self._ring_over(call)
         else:
-            _At(self.env, ring, call, _RING_END + call.id).callbacks.append(self._ring_ended)
+            At(self.env, ring, call, RING_END + call.id).callbacks.append(self._ring_ended)
 
     def _ring_ended(self, event: simpy.Event) -> None:
-        self._ring_over(cast(_Call, event.value))
+        self._ring_over(cast(Call, event.value))
 
-    def _ring_over(self, call: _Call) -> None:
+    def _ring_over(self, call: Call) -> None:
         now = self.env.now
         add_offer = self.add_offer
         result = call.ring_result
@@ -928,7 +694,7 @@ class _Model:
             if member is not winner:
                 self._release(member)
 
-    def _count_misses(self, ringing: list[_Member], winner: _Member | None,
+    def _count_misses(self, ringing: list[Member], winner: Member | None,
                       missed: bool) -> None:
         """``after_missed``: group rings let ring out in a row; an answer starts afresh."""
         for member in ringing:
@@ -943,7 +709,7 @@ class _Model:
                     self._not_ready(member)
 
     # ---------------------------------------------------------------- answering
-    def _answer(self, call: _Call, member: _Member) -> None:
+    def _answer(self, call: Call, member: Member) -> None:
         now = self.env.now
         talk = member.talk_constant
         if talk is None:
@@ -961,24 +727,24 @@ class _Model:
             if group.on_call_ended is not None:
                 # idle from the moment the member is free again (after wrap-up)
                 group.on_call_ended(member.position, now + talk + wrap_up, via_pilot)
-        _At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
+        At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
 
     def _free(self, event: simpy.Event) -> None:
-        self._release(cast(_Member, event.value))
+        self._release(cast(Member, event.value))
 
-    def _not_ready(self, member: _Member) -> None:
+    def _not_ready(self, member: Member) -> None:
         """After too many missed group rings the member is skipped for a while."""
         now = self.env.now
         self.block(member, _NOT_READY)
         self.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
                          (now + member.not_ready_ticks) / TICKS_PER_SECOND)
-        _At(self.env, member.not_ready_ticks, member, _PRESENCE + 2 * member.index + 1
+        At(self.env, member.not_ready_ticks, member, PRESENCE + 2 * member.index + 1
             ).callbacks.append(self._ready_again)
 
     def _ready_again(self, event: simpy.Event) -> None:
-        self.unblock(cast(_Member, event.value), _NOT_READY)
+        self.unblock(cast(Member, event.value), _NOT_READY)
 
-    def _finish(self, call: _Call, outcome: int, agent: int = -1,
+    def _finish(self, call: Call, outcome: int, agent: int = -1,
                 answer: int = 0, talk: int = 0, wrap_up: int = 0, ended: int = -1) -> None:
         """Record the call (times in ticks here, in seconds for the recorder); a call
         not answered ends now, or at ``ended``."""
@@ -1005,7 +771,7 @@ class _Model:
                 self._maybe_redial(call, origin)
 
     # ------------------------------------------------------------------ redials
-    def _maybe_redial(self, call: _Call, origin: _Group) -> None:
+    def _maybe_redial(self, call: Call, origin: Group) -> None:
         """The caller calls the same number again, with the group's probability and delay."""
         attempt = call.attempt + 1  # the next attempt, counted from 0
         if origin.redial_limit and attempt >= origin.redial_limit:
@@ -1018,17 +784,17 @@ class _Model:
                             origin.redial_delay)[row]
         if self.env.now + delay >= self.end:
             return  # the run is over by then: no more calls arrive
-        _At(self.env, delay, (call, attempt), _REDIAL + call.caller_id).callbacks.append(
+        At(self.env, delay, (call, attempt), REDIAL + call.caller_id).callbacks.append(
             self._redial)
 
     def _redial(self, event: simpy.Event) -> None:
-        previous, attempt = cast(tuple[_Call, int], event.value)
+        previous, attempt = cast(tuple[Call, int], event.value)
         block, row = previous.block, previous.row
         group = self.groups[previous.dialed]
         now = self.env.now
         patience = block.patience_of(attempt)
         deadline = now + patience[row] if patience is not None else _INF
-        call = _Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
+        call = Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
         self.next_call_id += 1
         call.caller = previous.caller_id
         call.caller_arrival = previous.caller_arrival if previous.attempt else previous.arrival
@@ -1039,13 +805,8 @@ class _Model:
         self._enter(call, group)
 
 
-def _hook(policy: HuntPolicy, name: str) -> Any:
-    if getattr(type(policy), name) is getattr(HuntPolicy, name):
-        return None
-    return getattr(policy, name)
 
-
-def _call_id(call: _Call) -> int:
+def _call_id(call: Call) -> int:
     return call.id
 
 
