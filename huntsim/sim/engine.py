@@ -80,7 +80,6 @@ from huntsim.sim.events import (
     ARRIVAL,
     PATIENCE,
     PRESENCE,
-    REDIAL,
     RING_END,
     At,
     Environment,
@@ -92,6 +91,7 @@ from huntsim.sim.presence import LOGGED_OUT as _LOGGED_OUT
 from huntsim.sim.presence import NOT_READY as _NOT_READY
 from huntsim.sim.presence import Presence, uses_presence
 from huntsim.sim.records import DIRECT, PILOT, Absence, Outcome, Recorder, RingResult
+from huntsim.sim.redials import Redials, uses_redials
 from huntsim.sim.state import Call, Group, Member
 from huntsim.sim.streams import TicketBlock, Tickets, generator
 
@@ -101,10 +101,6 @@ _NaN = math.nan
 _INF = math.inf
 
 
-# the k-th attempt of a caller draws its pick-ups from ordinals k * _ATTEMPT_STRIDE + j
-_ATTEMPT_STRIDE = 1 << 20
-_OUTCOME_CODES = {"busy": Outcome.BUSY, "voicemail": Outcome.VOICEMAIL,
-                  "no_answer": Outcome.NO_ANSWER, "abandoned": Outcome.ABANDONED}
 
 
 class _Model:
@@ -134,8 +130,8 @@ class _Model:
                 member.group = group
                 member.position = position
             self.groups.append(group)
-        self._route_groups(key_of)
-        self.redials = any(g.redial_on for g in self.groups)
+        self._forward_targets()
+        self.redials = Redials(self, scenario) if uses_redials(scenario) else None
         self.next_call_id = 0
         self.hops: list[tuple[Call, Group]] = []
         self.hopping = False
@@ -143,22 +139,14 @@ class _Model:
         self.counts_misses = any(m.miss_limit for m in self.members)
         self._start_arrivals(seed)
 
-    def _route_groups(self, key_of: Callable[[Distribution], int]) -> None:
-        """Forward targets and redial settings, once every group exists."""
+    def _forward_targets(self) -> None:
+        """Where each group forwards, once every group exists."""
         scenario = self.scenario
         pilots = [g.pilot for g in scenario.hunt_groups]
         for group, spec in zip(self.groups, scenario.hunt_groups, strict=True):
             if spec.forward is not None:
                 target = forward_target(spec.forward, pilots)
                 group.forward_to = self.groups[pilots.index(target)] if target else None
-            redial = scenario.redial_of(spec)
-            if redial is not None and redial.probability > 0:
-                for outcome in redial.on:
-                    group.redial_on |= 1 << _OUTCOME_CODES[outcome]
-                group.redial_probability = redial.probability
-                group.redial_limit = redial.max_attempts or 0
-                group.redial_delay = redial.delay
-                group.redial_delay_key = key_of(redial.delay)
 
     # ----------------------------------------------------------------- arrivals
     def _start_arrivals(self, seed: int) -> None:
@@ -193,10 +181,10 @@ class _Model:
                 ticket, row = take()
                 handle(target, ticket, row)
 
-    def _new_call(self, kind: int, group: Group | None, dialed: int, block: TicketBlock,
-                  row: int) -> Call:
+    def new_call(self, kind: int, group: Group | None, dialed: int, block: TicketBlock,
+                 row: int, patience: list[int] | None) -> Call:
+        """A call arriving now, with the patience of the caller at ``row`` of ``block``."""
         now = self.env.now
-        patience = block.patience
         deadline = now + patience[row] if patience is not None else _INF
         call = Call(self.next_call_id, kind, group, dialed, now, block, row, deadline)
         self.next_call_id += 1
@@ -204,9 +192,9 @@ class _Model:
 
     # -------------------------------------------------------------- pilot calls
     def _pilot_call(self, group: Group, block: TicketBlock, row: int) -> None:
-        self._reach(self._new_call(PILOT, group, group.index, block, row), group)
+        self._reach(self.new_call(PILOT, group, group.index, block, row, block.patience), group)
 
-    def _enter(self, call: Call, group: Group) -> None:
+    def enter(self, call: Call, group: Group) -> None:
         """The call reaches a group by a redial or a forward."""
         call.group = group
         call.entered = self.env.now
@@ -227,11 +215,11 @@ class _Model:
             if "after_hours" in group.forward_cases:
                 self._forward(call)
             else:
-                self._finish(call, group.after_hours)
+                self._end(call, group.after_hours)
             return
         if group.idle == 0:
             if call.deadline <= now:  # no patience left: gone at once
-                self._finish(call, Outcome.ABANDONED)
+                self._end(call, Outcome.ABANDONED)
             else:
                 self._all_busy(call)
             return
@@ -247,7 +235,7 @@ class _Model:
         elif "all_busy" in group.forward_cases:
             self._forward(call)
         else:
-            self._finish(call, group.all_busy_outcome)
+            self._end(call, group.all_busy_outcome)
 
     def _nobody_answered(self, call: Call) -> None:
         """Every idle member let the call ring out: forward, voicemail or no answer."""
@@ -265,7 +253,7 @@ class _Model:
         if case in group.forward_cases:
             self._forward(call)
         else:
-            self._finish(call, Outcome.VOICEMAIL if group.voicemail else without_voicemail)
+            self._end(call, Outcome.VOICEMAIL if group.voicemail else without_voicemail)
 
     def _forward(self, call: Call) -> None:
         """Pass the call to the group's forward target (another group, or out).
@@ -276,10 +264,10 @@ class _Model:
         group = call.group
         assert group is not None
         if call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
             return
         if group.forward_to is None:
-            self._finish(call, Outcome.FORWARDED)
+            self._end(call, Outcome.FORWARDED)
             return
         call.forwards += 1
         # the next group's members take ordinals after this one's (see _enter)
@@ -290,7 +278,7 @@ class _Model:
         self.hopping = True
         while self.hops:
             moving, target = self.hops.pop(0)
-            self._enter(moving, target)
+            self.enter(moving, target)
         self.hopping = False
 
     def _hunt(self, call: Call) -> None:
@@ -298,7 +286,7 @@ class _Model:
         group = call.group
         assert group is not None
         if call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
             return
         members = group.members
         order = call.order or group.policy.order()
@@ -342,7 +330,7 @@ class _Model:
         assert group is not None
         now = self.env.now
         if call.deadline <= now:
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
             return
         if group.max_wait >= 0:
             limit = call.entered + group.max_wait
@@ -370,7 +358,7 @@ class _Model:
             assert call.group is not None
             call.group.queue.remove(call)
             if call.deadline <= self.env.now:
-                self._finish(call, Outcome.ABANDONED)
+                self._end(call, Outcome.ABANDONED)
             else:
                 self._queue_timed_out(call)
 
@@ -380,7 +368,7 @@ class _Model:
             call.waiting = False
             assert call.group is not None
             call.group.queue.remove(call)
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
 
     def hang_up_stranded(self) -> None:
         """Nothing is left to happen: callers still waiting hang up at the end of the
@@ -392,7 +380,7 @@ class _Model:
             stranded, group.queue = group.queue, []
             for call in stranded:
                 call.waiting = False
-                self._finish(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
+                self._end(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
 
     def _serve_queue(self, group: Group, member: Member) -> None:
         """A member of a queueing group is free: the longest waiting caller who
@@ -415,14 +403,15 @@ class _Model:
 
     # ------------------------------------------------------------- direct calls
     def _direct_call(self, member: Member, block: TicketBlock, row: int) -> None:
-        call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
+        call = self.new_call(DIRECT, None, len(self.groups) + member.index, block, row,
+                             block.patience)
         blocked = member.blocked
         if call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
         elif blocked & _BUSY:
-            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
+            self._end(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
         elif blocked & (_LOGGED_OUT | _AWAY):
-            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+            self._end(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         else:
             self._ring(call, member, member.direct_timeout)
 
@@ -597,7 +586,7 @@ class _Model:
             for member, start, _pick, _end in offers:
                 self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
                                now_s, RingResult.CALLER_HUNG_UP)
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
         else:
             if 0 <= call.next_join <= now:
                 self._stagger_join(call)
@@ -679,14 +668,14 @@ class _Model:
         if winner is not None:
             self._answer(call, winner)
         elif result == RingResult.CALLER_HUNG_UP:
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
         elif call.group is not None:
             self._hunt(call)
         elif call.deadline <= now:  # the direct call rang out as the caller gave up
-            self._finish(call, Outcome.ABANDONED)
+            self._end(call, Outcome.ABANDONED)
         else:
             member = ringing[0]
-            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+            self._end(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         # the call has moved on; only now are the members it rang free again
         if self.counts_misses and call.group is not None:
             self._count_misses(ringing, winner, result == RingResult.NO_ANSWER)
@@ -718,7 +707,9 @@ class _Model:
         if wrap_up is None:
             wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
                                          call.attempt)[call.row]
-        self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
+        second = TICKS_PER_SECOND
+        self._record(call, Outcome.ANSWERED, member.index, now / second, talk / second,
+                     wrap_up / second, (now + talk) / second)
         group = member.group
         if group is not None:
             via_pilot = call.group is not None
@@ -744,17 +735,18 @@ class _Model:
     def _ready_again(self, event: simpy.Event) -> None:
         self.unblock(cast(Member, event.value), _NOT_READY)
 
-    def _finish(self, call: Call, outcome: int, agent: int = -1,
-                answer: int = 0, talk: int = 0, wrap_up: int = 0, ended: int = -1) -> None:
-        """Record the call (times in ticks here, in seconds for the recorder); a call
-        not answered ends now, or at ``ended``."""
+    def _end(self, call: Call, outcome: int, ended: int = -1) -> None:
+        """The call ends unanswered with ``outcome``, now (or at ``ended``): recorded;
+        its caller may call again."""
+        self._record(call, outcome, -1, _NaN, _NaN, _NaN,
+                     (self.env.now if ended < 0 else ended) / TICKS_PER_SECOND)
+        if self.redials is not None:
+            self.redials.after(call, outcome)
+
+    def _record(self, call: Call, outcome: int, agent: int, answer_s: float, talk_s: float,
+                wrap_up_s: float, end_s: float) -> None:
+        """Report the call that ended to the recorder (times in seconds)."""
         second = TICKS_PER_SECOND
-        if agent >= 0:
-            answer_s, talk_s, wrap_up_s = answer / second, talk / second, wrap_up / second
-            end_s = (answer + talk) / second
-        else:
-            answer_s = talk_s = wrap_up_s = _NaN
-            end_s = (self.env.now if ended < 0 else ended) / second
         if call.attempt or call.forwards:
             self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
                            call.closed_hops,
@@ -763,47 +755,6 @@ class _Model:
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
-        if self.redials and call.kind == PILOT:
-            origin = self.groups[call.dialed]
-            # (a caller told that the office is closed does not call straight back)
-            if origin.redial_on >> outcome & 1 and not (
-                    call.closed_hops >> min(call.forwards, 15) & 1):
-                self._maybe_redial(call, origin)
-
-    # ------------------------------------------------------------------ redials
-    def _maybe_redial(self, call: Call, origin: Group) -> None:
-        """The caller calls the same number again, with the group's probability and delay."""
-        attempt = call.attempt + 1  # the next attempt, counted from 0
-        if origin.redial_limit and attempt >= origin.redial_limit:
-            return
-        block, row = call.block, call.row
-        if block.uniform("redial", attempt)[row] >= origin.redial_probability:
-            return
-        assert origin.redial_delay is not None
-        delay = block.times("redial_delay", attempt, origin.redial_delay_key,
-                            origin.redial_delay)[row]
-        if self.env.now + delay >= self.end:
-            return  # the run is over by then: no more calls arrive
-        At(self.env, delay, (call, attempt), REDIAL + call.caller_id).callbacks.append(
-            self._redial)
-
-    def _redial(self, event: simpy.Event) -> None:
-        previous, attempt = cast(tuple[Call, int], event.value)
-        block, row = previous.block, previous.row
-        group = self.groups[previous.dialed]
-        now = self.env.now
-        patience = block.patience_of(attempt)
-        deadline = now + patience[row] if patience is not None else _INF
-        call = Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
-        self.next_call_id += 1
-        call.caller = previous.caller_id
-        call.caller_arrival = previous.caller_arrival if previous.attempt else previous.arrival
-        call.caller_closed = previous.caller_closed if previous.attempt else bool(
-            previous.closed_hops & 1)
-        call.attempt = attempt
-        call.next_ordinal = attempt * _ATTEMPT_STRIDE
-        self._enter(call, group)
-
 
 
 def _call_id(call: Call) -> int:

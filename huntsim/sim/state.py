@@ -114,11 +114,6 @@ class Group:
         "policy",
         "queue",
         "queueing",
-        "redial_delay",
-        "redial_delay_key",
-        "redial_limit",
-        "redial_on",
-        "redial_probability",
         "simultaneous",
         "stagger",
         "staggered",
@@ -156,11 +151,6 @@ class Group:
         self.forward_cases: frozenset[str] = (
             frozenset(group.forward.when) if group.forward is not None else frozenset())
         self.forward_to: Group | None = None  # set once every group exists
-        self.redial_on = 0  # a bit per outcome code
-        self.redial_probability = 0.0
-        self.redial_limit = 0
-        self.redial_delay: Distribution | None = None
-        self.redial_delay_key = 0
 
 
 class Call:
