@@ -12,7 +12,9 @@ clears the presence bits as the office's week goes by:
   while the member is on a call starts when they are free. With ``skipped``
   the member is not rung meanwhile; without, their phone rings and nobody
   answers.
-* ``after_missed`` (the engine counts the misses): not ready for ``away``.
+* ``after_missed``: a member who let ``count`` group rings in a row ring out
+  (the engine reports each ring's end to :meth:`Presence.count_misses`) is
+  not ready for ``away``: not rung for group calls.
 
 Nothing here runs for a scenario that uses none of it
 (:func:`uses_presence`). Times are engine ticks (:mod:`huntsim.sim.clock`);
@@ -53,14 +55,17 @@ class _Member(Protocol):
     blocked: int
     away_pending: bool
     answer_probability: float
+    miss_limit: int
+    misses: int
+    not_ready_ticks: int
 
 
 class _Group(Protocol):
     is_open: bool
 
 
-class _Model(Protocol):
-    """What presence needs of the engine's model."""
+class _Engine(Protocol):
+    """What presence needs of the engine."""
 
     scenario: Scenario
     members: list[Any]
@@ -105,9 +110,9 @@ class _AwayStream:
 
 
 class Presence:
-    """The presence processes of one run, wired to the engine's model."""
+    """The presence processes of one run, wired to the engine."""
 
-    def __init__(self, model: _Model, seed: int) -> None:
+    def __init__(self, model: _Engine, seed: int) -> None:
         self.model = model
         scenario = model.scenario
         self.end = ticks(scenario.duration)
@@ -123,7 +128,7 @@ class Presence:
                     agent.away, generator(seed, "agent", agent.number, "away"))
 
     @classmethod
-    def start(cls, model: _Model, seed: int) -> Presence:
+    def start(cls, model: _Engine, seed: int) -> Presence:
         """Set everyone's state at t = 0 and schedule every change of the run."""
         presence = cls(model, seed)
         presence._schedules()
@@ -227,6 +232,35 @@ class Presence:
     def _back_ringing(self, member: _Member) -> None:
         self._away_over(member)
         member.answer_probability = self.ringing_away.pop(member.index)
+
+
+    # ------------------------------------------------------------- not ready
+    def count_misses(self, ringing: Sequence[_Member], winner: _Member | None,
+                     missed: bool) -> None:
+        """A group ring ended (``missed``: it rang out): ``after_missed`` counts the
+        rings each member let ring out in a row; an answer starts afresh."""
+        for member in ringing:
+            if not member.miss_limit:
+                continue
+            if member is winner:
+                member.misses = 0
+            elif missed:
+                member.misses += 1
+                if member.misses >= member.miss_limit:
+                    member.misses = 0
+                    self._not_ready(member)
+
+    def _not_ready(self, member: _Member) -> None:
+        """After too many missed group rings the member is skipped for a while."""
+        model = self.model
+        now = model.now
+        model.block(member, NOT_READY)
+        model.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
+                          (now + member.not_ready_ticks) / TICKS_PER_SECOND)
+        model.at(member.not_ready_ticks, member.index, self._ready_again, member)
+
+    def _ready_again(self, member: _Member) -> None:
+        self.model.unblock(member, NOT_READY)
 
 
 def _toggle_open_at(group: _Group, flip: int) -> None:

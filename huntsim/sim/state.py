@@ -1,7 +1,10 @@
 """The running state of one run: members, groups and calls in progress.
 
 These are plain records, with ``__slots__`` for speed: what each member,
-group and call is doing now. The transitions that change them are in
+group and call is doing now, and two questions about it asked all over the
+engine, each answered in one place: *has the caller gone?*
+(:meth:`Call.gone`) and *who can be rung for this call?*
+(:meth:`Group.ringable`). The transitions that change the records are in
 :mod:`huntsim.sim.engine`; the state of features a run may not use lives with
 their collaborators (:mod:`huntsim.sim.presence`, :mod:`huntsim.sim.ringing`,
 :mod:`huntsim.sim.redials`). Times are ticks (:mod:`huntsim.sim.clock`).
@@ -9,7 +12,7 @@ their collaborators (:mod:`huntsim.sim.presence`, :mod:`huntsim.sim.ringing`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from huntsim.scenario.distributions import Constant, Distribution
@@ -20,13 +23,21 @@ from huntsim.sim.policies import HuntPolicy
 from huntsim.sim.records import Outcome
 from huntsim.sim.streams import TicketBlock
 
-__all__ = ["Call", "Group", "Member"]
+__all__ = ["AFTER_HOURS", "ALL_BUSY", "CASES", "NO_ANSWER", "QUEUE_TIMEOUT", "Call", "Group",
+           "Member"]
 
-NO_OFFERS: tuple[()] = ()
+CASES = ("after_hours", "all_busy", "no_answer", "queue_timeout")
+"""Why a group rings nobody (more) for a call, as ``forward.when`` names them."""
+AFTER_HOURS, ALL_BUSY, NO_ANSWER, QUEUE_TIMEOUT = range(len(CASES))
 
 
 class Member:
-    """The running state of one agent."""
+    """The running state of one agent (a *member* of the group they belong to).
+
+    ``blocked`` holds a bit per reason that keeps them from being rung
+    (:data:`~huntsim.sim.presence.BUSY`, ``LOGGED_OUT``, ``AWAY``,
+    ``NOT_READY``); ``bit`` is their bit in their group's masks.
+    """
 
     __slots__ = (
         "answer_delay",
@@ -34,6 +45,7 @@ class Member:
         "answer_delay_key",
         "answer_probability",
         "away_pending",
+        "bit",
         "blocked",
         "direct_timeout",
         "free_priority",
@@ -75,10 +87,12 @@ class Member:
         self.wrap_up_constant = _constant(agent.wrap_up)
         self.wrap_up_key = key_of(agent.wrap_up)
         self.group: Group | None = None
-        self.position = -1
+        self.position = -1  # in the group's list
+        self.bit = 0  # 1 << position
 
     def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, int]:
-        """Whether this member picks up the caller's ``ordinal``-th offer, and when (ticks)."""
+        """Whether this member picks up the offer that is the caller's ``ordinal``-th
+        in their streams, and after how long (ticks)."""
         p = self.answer_probability
         picks_up = p >= 1.0 or (p > 0.0 and block.answer(ordinal)[row] < p)
         delay = self.answer_delay_constant
@@ -93,72 +107,79 @@ def _constant(distribution: Distribution) -> int | None:
 
 
 class Group:
-    """The running state of one hunt group."""
+    """The running state of one hunt group.
+
+    ``idle_bits`` has bit ``p`` set while nothing blocks the member at
+    position ``p`` (see :mod:`huntsim.sim.presence`); a call's ``tried`` has it
+    set once that member has been offered the call.
+    """
 
     __slots__ = (
         "after_hours",
-        "all_busy",
-        "all_busy_outcome",
-        "forward_cases",
         "forward_to",
+        "forwards",
         "full_mask",
-        "idle",
+        "idle_bits",
         "index",
         "is_open",
         "max_queue",
         "max_wait",
         "members",
         "on_answered",
-        "on_call_ended",
+        "on_busy_until",
         "on_offered",
+        "outcomes",
         "policy",
         "queue",
         "queueing",
-        "simultaneous",
-        "stagger",
-        "staggered",
+        "ring_style",
         "timeout",
-        "voicemail",
     )
 
     def __init__(self, index: int, group: HuntGroup, members: list[Member],
-                 policy: HuntPolicy, ring_cycle: float) -> None:
+                 policy: HuntPolicy, timeout: int) -> None:
         self.index = index
         self.members = members
         self.policy = policy
         # hooks the policy does not override are skipped: no call on the hot path
         self.on_offered = _hook(policy, "offered")
         self.on_answered = _hook(policy, "answered")
-        self.on_call_ended = _hook(policy, "call_ended")
-        self.timeout = group.no_answer_rings * ticks(ring_cycle)
-        self.voicemail = group.voicemail
-        self.all_busy = group.all_busy_treatment
-        self.queueing = self.all_busy == "queue"
+        self.on_busy_until = _hook(policy, "busy_until")
+        self.timeout = timeout
+        self.ring_style: Any = None  # ringing.RingStyle, for a group that rings several at once
+        self.queueing = group.all_busy_treatment == "queue"
         self.is_open = True
         self.after_hours = (Outcome.VOICEMAIL if group.after_hours_treatment == "voicemail"
                             else Outcome.BUSY)
-        self.idle = len(members)
-        self.full_mask = (1 << len(members)) - 1
+        self.idle_bits = self.full_mask = (1 << len(members)) - 1
         self.queue: list[Call] = []
-        # a queue that is full, or no queue: voicemail if the pilot has one, else busy
-        voicemail_when_busy = self.all_busy == "voicemail" or (self.queueing and group.voicemail)
-        self.all_busy_outcome = Outcome.VOICEMAIL if voicemail_when_busy else Outcome.BUSY
         self.max_wait = ticks(group.max_wait) if group.max_wait is not None else -1
         self.max_queue = group.max_queue if group.max_queue is not None else -1
-        self.stagger = ticks(group.stagger if group.stagger is not None else ring_cycle)
-        self.staggered = policy.staggered
-        self.simultaneous = policy.simultaneous
-        self.forward_cases: frozenset[str] = (
-            frozenset(group.forward.when) if group.forward is not None else frozenset())
-        self.forward_to: Group | None = None  # set once every group exists
+        # what ends a call the group does not forward, by case (see CASES): all busy is
+        # voicemail by when_all_busy, or with a full queue when the pilot has voicemail
+        all_busy = (Outcome.VOICEMAIL if group.all_busy_treatment == "voicemail"
+                    or (self.queueing and group.voicemail) else Outcome.BUSY)
+        no_answer = Outcome.VOICEMAIL if group.voicemail else Outcome.NO_ANSWER
+        queue_timeout = Outcome.VOICEMAIL if group.voicemail else Outcome.BUSY
+        self.outcomes = (self.after_hours, all_busy, no_answer, queue_timeout)
+        self.forwards = 0  # a bit per case (see CASES) in which the group forwards
+        if group.forward is not None:
+            for case in group.forward.when:
+                self.forwards |= 1 << CASES.index(case)
+        self.forward_to: Group | None = None  # set once every group exists; None: out
+
+    def ringable(self, call: Call) -> int:
+        """Who can be rung for ``call`` now: a bit per member position, set when
+        nothing blocks the member and they have not been offered the call yet."""
+        return self.idle_bits & ~call.tried
 
 
 class Call:
-    """A call in progress.
+    """A call in progress: one attempt of a caller.
 
-    What only redials, forwards and staggered rings use lives in class
-    attributes until such a call sets its own (in the instance ``__dict__``),
-    so that the usual call pays nothing for it.
+    What only redials and forwards use lives in class attributes until such a
+    call sets its own (in the instance ``__dict__``), so that the usual call
+    pays nothing for it.
     """
 
     __slots__ = (
@@ -185,54 +206,54 @@ class Call:
     )
 
     attempt = 0  # 0: the caller's first call
-    caller = -1  # the first attempt's call id; -1: this call is the first attempt
-    caller_arrival = 0  # when the caller's first attempt arrived (a redial's)
-    caller_closed = False  # whether it was after hours (a redial's)
+    caller = -1  # the first call's id; -1: this call is the caller's first
+    caller_arrival = 0  # when the caller's first call arrived (a redial's)
+    caller_closed = False  # whether that was after hours (a redial's)
     forwards = 0
     closed_hops = 0  # bit h: the h-th group the call reached was closed
-    # ordinals of this call's offers in the caller's streams (see _enter)
+    # ordinals of this call's offers in the caller's streams (see Engine.enter)
     shift = 0
     base = 0
     next_ordinal = 0
-    # staggered ring: offers in progress [member, start, pick-up or -1, end]
-    staggered: Any = NO_OFFERS  # a list of its own once a staggered ring starts
-    next_join = -1
-    step = 0
     timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
     queued_at = 0  # when the call last joined a queue (ticks)
 
     def __init__(self, call_id: int, kind: int, group: Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
         self.id = call_id
-        self.entered = arrival
+        self.entered = arrival  # when the call reached its group
         self.block = block
         self.row = row
         self.kind = kind
         self.group = group
         self.dialed = dialed
         self.arrival = arrival
-        self.deadline = deadline
+        self.deadline = deadline  # when the caller's patience runs out (inf: never)
         self.offers = 0
-        self.tried = 0
-        self.position = 0
-        self.order: Any = ()
+        self.tried = 0  # members of the group offered the call, a bit per position
+        self.position = 0  # how far the hunt has gone in ``order``
+        self.order: Sequence[int] = ()
         self.waiting = False
         self.patience_scheduled = False
-        self.ring_members: list[Member] = []
+        # the ring in progress: members rung, who picks up, its RingResult, its start
+        self.ring_members: Sequence[Member] = ()
         self.ring_winner: Member | None = None
         self.ring_result = 0
         self.ring_start = 0
 
     @property
     def caller_id(self) -> int:
-        """The call id of the caller's first attempt."""
+        """The id of the caller's first call."""
         return self.caller if self.caller >= 0 else self.id
 
-
+    def gone(self, now: int) -> bool:
+        """Whether the caller has hung up by ``now``: their patience ran out at or
+        before it (an answer at that very instant is still taken)."""
+        return self.deadline <= now
 
 
 def _hook(policy: HuntPolicy, name: str) -> Any:
+    """The policy's method ``name``, or None where it does not override the base's."""
     if getattr(type(policy), name) is getattr(HuntPolicy, name):
         return None
     return getattr(policy, name)
-
