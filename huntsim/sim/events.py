@@ -23,7 +23,8 @@ a caller already waiting takes them before a caller arriving at t.
 
 from __future__ import annotations
 
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 import simpy
 from simpy import Event
@@ -44,10 +45,13 @@ REDIAL = 6 * PHASE
 class Environment(simpy.Environment):
     """SimPy's environment on the integer clock of :mod:`huntsim.sim.clock`."""
 
-    @property
-    def now(self) -> int:
-        """The current time, in ticks."""
-        return self._now  # type: ignore[return-value]
+    if TYPE_CHECKING:  # pragma: no cover
+        @property
+        def now(self) -> int:
+            """The current time, in ticks."""
+    else:
+        # read by a C getter: the engine asks for the time several times a call
+        now = property(attrgetter("_now"), doc="The current time, in ticks.")
 
 
 class At(simpy.Event):
