@@ -11,37 +11,40 @@ The state of members, groups and calls is in :mod:`huntsim.sim.state`; this
 module holds the transitions. What a run may not use is left to
 collaborators that only a scenario using it builds: presence
 (:mod:`huntsim.sim.presence`), ring styles that ring several members at once
-(:mod:`huntsim.sim.ringing`) and redials (:mod:`huntsim.sim.redials`).
+(:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`) and
+redials (:mod:`huntsim.sim.redials`).
 
-A call's states, and the events that move it (the method that handles each):
+A pilot call's states, the events that move it, and where each is handled:
 
-=========  =========================================  ==========================================
-state      event                                      next state
-=========  =========================================  ==========================================
-arriving   its group is closed (``_reach``)           forwarded, or ended (after-hours treatment)
-arriving   nobody can be rung (``_reach``)            waiting, forwarded, or ended (all-busy
-                                                      treatment); ended (abandoned) if the caller
-                                                      has no patience left
-arriving   someone can be rung (``_hunt``)            ringing
-ringing    a member picks up (``_ring_over``)         ended (answered; the member talks, wraps
-                                                      up, then is free: ``_free``)
-ringing    the time-out (``_ring_over``)              ringing the next member (``_hunt``), or,
-                                                      with nobody left to ring (``move_on``):
-                                                      waiting, forwarded, or ended (no-answer
-                                                      treatment)
-ringing    the caller hangs up (``_ring_over``)       ended (abandoned)
-waiting    a member frees up (``_serve_queue``)       ringing
-waiting    patience runs out (``_patience_ran_out``)  ended (abandoned)
-waiting    ``max_wait`` runs out                      forwarded, or ended (queue time-out
-           (``_max_wait_reached``)                    treatment)
-waiting    nothing more can happen                    ended (abandoned, at the end of the run)
-           (``hang_up_stranded``)
-forwarded  at once (``_forward``)                     arriving at the next group, or ended
-                                                      (forwarded out of the office)
-ended      (``_end``, ``_answer``)                    recorded; after some unanswered outcomes
-                                                      the caller calls again later (a new call,
-                                                      arriving: :mod:`~huntsim.sim.redials`)
-=========  =========================================  ==========================================
+=========  ==============================  ===========================================
+state      event (handled by)              next state
+=========  ==============================  ===========================================
+arriving   group closed (``_reach``)       forwarded, or ended: after-hours treatment
+arriving   nobody can be rung              waiting, forwarded, or ended: all-busy
+           (``_reach``, ``move_on``)       treatment (abandoned if no patience is left)
+arriving   someone can be rung             ringing
+           (``_reach``, ``hunt``)
+ringing    a pick-up (``_ring_over``)      ended: answered (the member is free again
+                                           after talk and wrap-up: ``_free``)
+ringing    the time-out (``_ring_over``)   ringing the next member who can be rung
+                                           (``hunt``); with nobody left (``move_on``):
+                                           waiting, forwarded, or ended: no-answer
+                                           treatment
+ringing    the caller hangs up             ended: abandoned
+           (``_ring_over``)
+waiting    a member frees up               ringing
+           (``Queues.serve``)
+waiting    patience runs out               ended: abandoned
+waiting    ``max_wait`` runs out           forwarded, or ended: queue time-out
+                                           treatment
+waiting    nothing more can happen         ended: abandoned, at the end of the run
+           (``Queues.hang_up_stranded``)
+forwarded  at once (``_forward``)          arriving at the next group (``enter``), or
+                                           ended: forwarded out of the office
+ended      (``answer``, ``end_call``)      recorded; after an unanswered outcome the
+                                           group redials on, its caller may call again
+                                           later: a new call (``Redials.after``)
+=========  ==============================  ===========================================
 
 A direct call rings its member alone, or ends at once: busy, or voicemail
 or no answer when the member is logged out or away (``_direct_call``);
@@ -98,7 +101,6 @@ Semantics (see "Timing rules" in the README):
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any, cast
@@ -111,9 +113,10 @@ from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
-from huntsim.sim.events import ARRIVAL, PATIENCE, PRESENCE, RING_END, At, Environment, Event
+from huntsim.sim.events import ARRIVAL, PRESENCE, RING_END, At, Environment, Event
 from huntsim.sim.policies import make_policy
 from huntsim.sim.presence import AWAY, BUSY, LOGGED_OUT, Presence, uses_presence
+from huntsim.sim.queueing import Queues, uses_queues
 from huntsim.sim.records import DIRECT, PILOT, Outcome, Recorder, RingResult
 from huntsim.sim.redials import Redials, uses_redials
 from huntsim.sim.ringing import ring_style
@@ -121,7 +124,6 @@ from huntsim.sim.state import (
     AFTER_HOURS,
     ALL_BUSY,
     NO_ANSWER,
-    QUEUE_TIMEOUT,
     Call,
     Group,
     Member,
@@ -163,6 +165,7 @@ class Engine:
 
         self.members = [Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
         self.groups = self._groups(seed)
+        self.queues = Queues(self) if uses_queues(scenario) else None
         self.redials = Redials(self, scenario) if uses_redials(scenario) else None
         self.next_call_id = 0
         self.hops: list[tuple[Call, Group]] = []  # forwards not yet taken (see _forward)
@@ -280,7 +283,7 @@ class Engine:
                 self.move_on(call, ALL_BUSY)
         else:
             call.order = group.policy.order()
-            self._hunt(call)
+            self.hunt(call)
 
     def move_on(self, call: Call, case: int) -> None:
         """Where the call goes when its group rings nobody (more) for it.
@@ -294,11 +297,12 @@ class Engine:
         group = call.group
         assert group is not None
         if group.queueing:
+            assert self.queues is not None
             if case == ALL_BUSY and (group.max_queue < 0 or len(group.queue) < group.max_queue):
-                self._wait(call)
+                self.queues.wait(call)
                 return
             if case == NO_ANSWER and call.tried != group.full_mask:
-                self._wait(call)
+                self.queues.wait(call)  # someone not yet offered the call may free up
                 return
         if group.forwards >> case & 1:
             self._forward(call)
@@ -332,7 +336,7 @@ class Engine:
         self.hopping = False
 
     # ------------------------------------------------------------------ hunting
-    def _hunt(self, call: Call) -> None:
+    def hunt(self, call: Call) -> None:
         """Ring the next member who can be rung for the call, in the order of the
         group's policy (or as its ring style rings); with nobody left, move on."""
         group = call.group
@@ -428,7 +432,7 @@ class Engine:
         elif result == RingResult.CALLER_HUNG_UP:
             self.end_call(call, Outcome.ABANDONED)
         elif call.group is not None:
-            self._hunt(call)
+            self.hunt(call)
         elif call.gone(now):  # the direct call rang out as the caller gave up
             self.end_call(call, Outcome.ABANDONED)
         else:
@@ -485,85 +489,6 @@ class Engine:
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
 
-    # ------------------------------------------------------------------ waiting
-    def _wait(self, call: Call) -> None:
-        """The call joins its group's queue (by call id: the first caller first),
-        with a timer for ``max_wait`` and one for the caller's patience."""
-        group = call.group
-        assert group is not None
-        now = self.env.now
-        if call.gone(now):
-            self.end_call(call, Outcome.ABANDONED)
-            return
-        if group.max_wait >= 0:
-            limit = call.entered + group.max_wait
-            if limit <= now:
-                self.move_on(call, QUEUE_TIMEOUT)
-                return
-            if call.timed_hop != call.forwards:
-                # first time in this group's queue: one timer, at the limit
-                call.timed_hop = call.forwards
-                At(self.env, limit - now, (call, call.forwards), PATIENCE + call.id
-                   ).callbacks.append(self._max_wait_reached)
-        call.waiting = True
-        call.queued_at = now
-        bisect.insort(group.queue, call, key=_call_id)
-        if not call.patience_scheduled and call.deadline < _INF:
-            # one timer per call, at its deadline; while the call rings it does nothing
-            call.patience_scheduled = True
-            At(self.env, int(call.deadline) - now, call, PATIENCE + call.id).callbacks.append(
-                self._patience_ran_out)
-
-    def _max_wait_reached(self, event: Event) -> None:
-        call, hop = cast(tuple[Call, int], event.value)
-        if call.waiting and call.forwards == hop:
-            call.waiting = False
-            assert call.group is not None
-            call.group.queue.remove(call)
-            if call.gone(self.env.now):
-                self.end_call(call, Outcome.ABANDONED)
-            else:
-                self.move_on(call, QUEUE_TIMEOUT)
-
-    def _patience_ran_out(self, event: Event) -> None:
-        call = cast(Call, event.value)
-        if call.waiting:
-            call.waiting = False
-            assert call.group is not None
-            call.group.queue.remove(call)
-            self.end_call(call, Outcome.ABANDONED)
-
-    def _serve_queue(self, group: Group, member: Member) -> None:
-        """The member is free: the first caller in the queue for whom they can be
-        rung (who has not been offered them yet) hunts again, and so on while
-        the member stays free.
-
-        Iterative: whatever rings start here end in later events, so serving a
-        long queue never nests calls.
-        """
-        queue = group.queue
-        while not member.blocked:
-            for i, call in enumerate(queue):
-                if group.ringable(call) & member.bit:
-                    del queue[i]
-                    call.waiting = False
-                    self._hunt(call)
-                    break
-            else:
-                return
-
-    def hang_up_stranded(self) -> None:
-        """Nothing is left to happen: callers still waiting hang up at the end of the
-        run (or, if they joined the queue after it, then), so that every call is recorded."""
-        end = self.end
-        if self.env.now < end:
-            self.env.run(until=end)  # (so nobody redials: no redial at or after the end)
-        for group in self.groups:
-            stranded, group.queue = group.queue, []
-            for call in stranded:
-                call.waiting = False
-                self.end_call(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
-
     # ------------------------------------------------------------ members free
     def _free(self, event: Event) -> None:
         self.release(cast(Member, event.value))
@@ -584,7 +509,8 @@ class Engine:
         if group is not None:
             group.idle_bits |= member.bit
             if group.queue:
-                self._serve_queue(group, member)
+                assert self.queues is not None
+                self.queues.serve(group, member)
 
     # ------------------------------------------------------- presence interface
     @property
@@ -638,10 +564,6 @@ class Engine:
         self._available(member)
 
 
-def _call_id(call: Call) -> int:
-    return call.id
-
-
 def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
     """Simulate ``scenario`` with ``seed`` until every call has ended.
 
@@ -659,4 +581,5 @@ def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
     """
     engine = Engine(scenario, seed, recorder)
     engine.env.run()
-    engine.hang_up_stranded()
+    if engine.queues is not None:
+        engine.queues.hang_up_stranded()
