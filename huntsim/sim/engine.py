@@ -24,14 +24,14 @@ arriving   nobody can be rung              waiting, forwarded, or ended: all-bus
            (``_reach``, ``move_on``)       treatment (abandoned if no patience is left)
 arriving   someone can be rung             ringing
            (``_reach``, ``hunt``)
-ringing    a pick-up (``_ring_over``)      ended: answered (the member is free again
+ringing    a pick-up (``_offers_end``)      ended: answered (the member is free again
                                            after talk and wrap-up: ``_free``)
-ringing    the time-out (``_ring_over``)   ringing the next member who can be rung
+ringing    the time-out (``_offers_end``)   ringing the next member who can be rung
                                            (``hunt``); with nobody left (``move_on``):
                                            waiting, forwarded, or ended: no-answer
                                            treatment
 ringing    the caller hangs up             ended: abandoned
-           (``_ring_over``)
+           (``_offers_end``)
 waiting    a member frees up               ringing
            (``Queues.serve``)
 waiting    patience runs out               ended: abandoned
@@ -59,12 +59,12 @@ Semantics (see "Timing rules" in the README):
 * Events at the same instant happen in a fixed order that never depends on how
   they were created (:mod:`huntsim.sim.events`): first presence changes
   (schedules, opening hours, absences), then members free up (talk and wrap-up
-  over; in list order), then rings end (oldest call first), then patience and
+  over; in agent order), then offers end (oldest call first), then patience and
   ``max_wait`` run out, then new calls arrive (hunt groups in file order, then
   direct calls in agent order), then redials (by caller). So a member whose
   call ends at t is free for every call arriving at t.
 * An answer at the instant the caller's patience runs out is taken; otherwise a
-  caller whose patience has run out starts nothing more (no next ring, no
+  caller whose patience has run out starts nothing more (no next offer, no
   voicemail, no queue): the call is abandoned at that instant.
 * A member can be rung for a group call when nothing blocks them: not their
   line being busy (ringing, talking, or in wrap-up), nor being logged out
@@ -113,11 +113,11 @@ from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
-from huntsim.sim.events import ARRIVAL, PRESENCE, RING_END, At, Environment, Event
+from huntsim.sim.events import ARRIVAL, OFFER_END, PRESENCE, At, Environment, Event
 from huntsim.sim.policies import make_policy
 from huntsim.sim.presence import AWAY, BUSY, LOGGED_OUT, Presence, uses_presence
 from huntsim.sim.queueing import Queues, uses_queues
-from huntsim.sim.records import DIRECT, PILOT, Outcome, Recorder, RingResult
+from huntsim.sim.records import DIRECT, PILOT, OfferResult, Outcome, Recorder
 from huntsim.sim.redials import Redials, uses_redials
 from huntsim.sim.ringing import ring_style
 from huntsim.sim.state import (
@@ -394,42 +394,42 @@ class Engine:
         """
         now = self.env.now
         if winner is not None:
-            ring, result = delay, RingResult.ANSWERED
+            lasts, result = delay, OfferResult.ANSWERED
         else:
-            ring, result = timeout, RingResult.NO_ANSWER
-        if call.deadline < now + ring:  # gone before then (an answer at the deadline is taken)
-            ring, result, winner = int(call.deadline) - now, RingResult.CALLER_HUNG_UP, None
-        call.ring_members = ringing
-        call.ring_winner = winner
-        call.ring_result = result
-        call.ring_start = now
-        if ring == 0 and winner is not None and len(ringing) == 1:
-            self._ring_over(call)
+            lasts, result = timeout, OfferResult.NO_ANSWER
+        if call.deadline < now + lasts:  # gone before then (an answer at the deadline is taken)
+            lasts, result, winner = int(call.deadline) - now, OfferResult.CALLER_HUNG_UP, None
+        call.ringing = ringing
+        call.winner = winner
+        call.result = result
+        call.ringing_since = now
+        if lasts == 0 and winner is not None and len(ringing) == 1:
+            self._offers_end(call)
         else:
-            At(self.env, ring, call, RING_END + call.id).callbacks.append(self._ring_ended)
+            At(self.env, lasts, call, OFFER_END + call.id).callbacks.append(self._offers_ended)
 
-    def _ring_ended(self, event: Event) -> None:
-        self._ring_over(cast(Call, event.value))
+    def _offers_ended(self, event: Event) -> None:
+        self._offers_end(cast(Call, event.value))
 
-    def _ring_over(self, call: Call) -> None:
-        """The ring ends: each offer is recorded, then the call is answered, hunts
+    def _offers_end(self, call: Call) -> None:
+        """The call's offers end: each is recorded, then the call is answered, hunts
         on, or ends; only then are the members it rang free again."""
         now = self.env.now
         add_offer = self.add_offer
-        result = call.ring_result
-        winner = call.ring_winner
-        ringing = call.ring_members
-        call.ring_members = ()
-        others = RingResult.ANSWERED_ELSEWHERE if winner is not None else result
+        result = call.result
+        winner = call.winner
+        ringing = call.ringing
+        call.ringing = ()
+        others = OfferResult.ANSWERED_ELSEWHERE if winner is not None else result
         arrival_s = call.arrival / TICKS_PER_SECOND
-        start_s = call.ring_start / TICKS_PER_SECOND
+        start_s = call.ringing_since / TICKS_PER_SECOND
         now_s = now / TICKS_PER_SECOND
         for member in ringing:
             add_offer(call.id, arrival_s, member.index, start_s, now_s,
                       result if member is winner else others)
         if winner is not None:
             self.answer(call, winner)
-        elif result == RingResult.CALLER_HUNG_UP:
+        elif result == OfferResult.CALLER_HUNG_UP:
             self.end_call(call, Outcome.ABANDONED)
         elif call.group is not None:
             self.hunt(call)
@@ -439,7 +439,7 @@ class Engine:
             member = ringing[0]
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         if self.misses is not None and call.group is not None:
-            self.misses.count_misses(ringing, winner, result == RingResult.NO_ANSWER)
+            self.misses.count_misses(ringing, winner, result == OfferResult.NO_ANSWER)
         for member in ringing:
             if member is not winner:
                 self.release(member)
@@ -494,7 +494,7 @@ class Engine:
         self.release(cast(Member, event.value))
 
     def release(self, member: Member) -> None:
-        """The member's line is free (a ring or a call is over)."""
+        """The member's line is free (an offer or a call is over)."""
         blocked = member.blocked & ~BUSY
         member.blocked = blocked
         if blocked or member.away_pending:
@@ -575,7 +575,7 @@ def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
         Entropy of :class:`numpy.random.SeedSequence`; each source of
         randomness gets its own stream from it.
     recorder : Recorder
-        Receives every call (including those of the warm-up) and every ring offer:
+        Receives every call (including those of the warm-up) and every offer:
         a :class:`~huntsim.sim.records.CallLog` keeps them all,
         :class:`~huntsim.sim.totals.RunningTotals` only running sums.
     """

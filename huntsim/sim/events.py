@@ -10,8 +10,8 @@ events of one instant by priority.
 phase          events                                           rank within the phase
 =============  ===============================================  ======================
 ``PRESENCE``   schedules, opening hours, absences, not-ready    agent, then group
-``FREE``       a member's talk and wrap-up are over             agent (list order)
-``RING_END``   a ring ends (pick-up, time-out, hang-up)         call id (oldest first)
+``FREE``       a member's talk and wrap-up are over             agent (file order)
+``OFFER_END``  offers end (pick-up, time-out, hang-up)          call id (oldest first)
 ``PATIENCE``   a waiting caller's patience or ``max_wait``      call id
 ``ARRIVAL``    a new call arrives                               stream (groups, agents)
 ``REDIAL``     a caller calls again                             caller id
@@ -29,14 +29,24 @@ from typing import TYPE_CHECKING, Any
 import simpy
 from simpy import Event
 
-__all__ = ["ARRIVAL", "FREE", "PATIENCE", "PHASE", "PRESENCE", "REDIAL", "RING_END", "At",
-           "Environment", "Event"]
+__all__ = [
+    "ARRIVAL",
+    "FREE",
+    "OFFER_END",
+    "PATIENCE",
+    "PHASE",
+    "PRESENCE",
+    "REDIAL",
+    "At",
+    "Environment",
+    "Event",
+]
 
 PHASE = 1 << 48
 """The priority of an event is its phase times ``PHASE`` plus its rank."""
 PRESENCE = 1 * PHASE
 FREE = 2 * PHASE
-RING_END = 3 * PHASE
+OFFER_END = 3 * PHASE
 PATIENCE = 4 * PHASE
 ARRIVAL = 5 * PHASE
 REDIAL = 6 * PHASE

@@ -21,8 +21,8 @@ from typing import Protocol, cast
 
 from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks
-from huntsim.sim.events import RING_END, At, Environment, Event
-from huntsim.sim.records import Outcome, RingResult
+from huntsim.sim.events import OFFER_END, At, Environment, Event
+from huntsim.sim.records import OfferResult, Outcome
 from huntsim.sim.state import NO_ANSWER, Call, Group, Member
 
 __all__ = ["RingStyle", "Simultaneous", "Staggered", "ring_style"]
@@ -184,7 +184,7 @@ class Staggered:
             when = min(when, end, pick if pick >= 0 else _INF)
         when = min(when, call.deadline)
         ring.step += 1
-        At(self.engine.env, int(when) - now, (ring, ring.step), RING_END + call.id
+        At(self.engine.env, int(when) - now, (ring, ring.step), OFFER_END + call.id
            ).callbacks.append(self._step)
 
     def _step(self, event: Event) -> None:
@@ -203,11 +203,11 @@ class Staggered:
         expired = [o for o in offers if o[3] <= now]
         if expired:
             offers = ring.offers = [o for o in offers if o[3] > now]
-            self._record(call, expired, now, RingResult.NO_ANSWER)
+            self._record(call, expired, now, OfferResult.NO_ANSWER)
         hung_up: list[Member] = []
         if call.gone(now):
             ring.offers = []
-            self._record(call, offers, now, RingResult.CALLER_HUNG_UP)
+            self._record(call, offers, now, OfferResult.CALLER_HUNG_UP)
             hung_up = [o[0] for o in offers]
             engine.end_call(call, Outcome.ABANDONED)
         else:
@@ -235,8 +235,8 @@ class Staggered:
         now = engine.env.now
         arrival_s, now_s = call.arrival / TICKS_PER_SECOND, now / TICKS_PER_SECOND
         for member, start, _pick, _end in offers:
-            result = (RingResult.ANSWERED if member is winner
-                      else RingResult.ANSWERED_ELSEWHERE)
+            result = (OfferResult.ANSWERED if member is winner
+                      else OfferResult.ANSWERED_ELSEWHERE)
             engine.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
                              now_s, result)
         engine.answer(call, winner)

@@ -196,13 +196,13 @@ class Call:
         "order",
         "patience_scheduled",
         "position",
-        "ring_members",
-        "ring_result",
-        "ring_start",
-        "ring_winner",
+        "result",
+        "ringing",
+        "ringing_since",
         "row",
         "tried",
         "waiting",
+        "winner",
     )
 
     attempt = 0  # 0: the caller's first call
@@ -235,11 +235,11 @@ class Call:
         self.order: Sequence[int] = ()
         self.waiting = False
         self.patience_scheduled = False
-        # the ring in progress: members rung, who picks up, its RingResult, its start
-        self.ring_members: Sequence[Member] = ()
-        self.ring_winner: Member | None = None
-        self.ring_result = 0
-        self.ring_start = 0
+        # the offers ringing now: their members, who picks up, how they end, since when
+        self.ringing: Sequence[Member] = ()
+        self.winner: Member | None = None
+        self.result = 0
+        self.ringing_since = 0
 
     @property
     def caller_id(self) -> int:
