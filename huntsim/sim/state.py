@@ -7,7 +7,9 @@ engine, each answered in one place: *has the caller gone?*
 (:meth:`Group.ringable`). The transitions that change the records are in
 :mod:`huntsim.sim.engine`; the state of features a run may not use lives with
 their collaborators (:mod:`huntsim.sim.presence`, :mod:`huntsim.sim.ringing`,
-:mod:`huntsim.sim.redials`). Times are ticks (:mod:`huntsim.sim.clock`).
+:mod:`huntsim.sim.redials`); a group's queue and a call's timers are here, but
+only :mod:`huntsim.sim.queueing` uses them. Times are ticks
+(:mod:`huntsim.sim.clock`).
 """
 
 from __future__ import annotations
