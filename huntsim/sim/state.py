@@ -15,7 +15,7 @@ only :mod:`huntsim.sim.queueing` uses them. Times are ticks
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from huntsim.scenario.distributions import Constant, Distribution
 from huntsim.scenario.model import Agent, HuntGroup, Scenario
@@ -24,6 +24,9 @@ from huntsim.sim.events import FREE
 from huntsim.sim.policies import HuntPolicy
 from huntsim.sim.records import Outcome
 from huntsim.sim.streams import TicketBlock
+
+if TYPE_CHECKING:  # pragma: no cover
+    from huntsim.sim.ringing import RingStyle
 
 __all__ = ["AFTER_HOURS", "ALL_BUSY", "CASES", "NO_ANSWER", "QUEUE_TIMEOUT", "Call", "Group",
            "Member"]
@@ -148,7 +151,7 @@ class Group:
         self.on_answered = _hook(policy, "answered")
         self.on_busy_until = _hook(policy, "busy_until")
         self.timeout = timeout
-        self.ring_style: Any = None  # ringing.RingStyle, for a group that rings several at once
+        self.ring_style: RingStyle | None = None  # for a group that rings several at once
         self.queueing = group.all_busy_treatment == "queue"
         self.is_open = True
         self.after_hours = (Outcome.VOICEMAIL if group.after_hours_treatment == "voicemail"
