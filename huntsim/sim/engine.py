@@ -16,17 +16,17 @@ redials (:mod:`huntsim.sim.redials`).
 
 A pilot call's states, the events that move it, and where each is handled:
 
-=========  ==============================  ===========================================
+=========  ==============================  ============================================
 state      event (handled by)              next state
-=========  ==============================  ===========================================
+=========  ==============================  ============================================
 arriving   group closed (``_reach``)       forwarded, or ended: after-hours treatment
 arriving   nobody can be rung              waiting, forwarded, or ended: all-busy
            (``_reach``, ``move_on``)       treatment (abandoned if no patience is left)
 arriving   someone can be rung             ringing
            (``_reach``, ``hunt``)
-ringing    a pick-up (``_offers_end``)      ended: answered (the member is free again
+ringing    a pick-up (``_offers_end``)     ended: answered (the member is free again
                                            after talk and wrap-up: ``_free``)
-ringing    the time-out (``_offers_end``)   ringing the next member who can be rung
+ringing    the time-out (``_offers_end``)  ringing the next member who can be rung
                                            (``hunt``); with nobody left (``move_on``):
                                            waiting, forwarded, or ended: no-answer
                                            treatment
@@ -44,11 +44,14 @@ forwarded  at once (``_forward``)          arriving at the next group (``enter``
 ended      (``answer``, ``end_call``)      recorded; after an unanswered outcome the
                                            group redials on, its caller may call again
                                            later: a new call (``Redials.after``)
-=========  ==============================  ===========================================
+=========  ==============================  ============================================
 
-A direct call rings its member alone, or ends at once: busy, or voicemail
+In a group whose ring style rings several members at once
+(:mod:`huntsim.sim.ringing`), the ring style handles the ringing state's
+events and moves the call on the same way. A direct call rings its member
+alone, or ends at once: busy, or voicemail
 or no answer when the member is logged out or away (``_direct_call``);
-after a ring nobody took it ends at the member's voicemail, or no answer.
+after an offer nobody took it ends at the member's voicemail, or no answer.
 
 Semantics (see "Timing rules" in the README):
 
