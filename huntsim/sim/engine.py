@@ -48,10 +48,11 @@ ended      (``answer``, ``end_call``)      recorded; after an unanswered outcome
 
 In a group whose ring style rings several members at once
 (:mod:`huntsim.sim.ringing`), the ring style handles the ringing state's
-events and moves the call on the same way. A direct call rings its member
-alone, or ends at once: busy, or voicemail
-or no answer when the member is logged out or away (``_direct_call``);
-after an offer nobody took it ends at the member's voicemail, or no answer.
+events and moves the call on the same way.
+
+A direct call rings its member alone, or ends at once: busy, or voicemail or
+no answer when the member is logged out or away (``_direct_call``); after an
+offer nobody took it ends at the member's voicemail, or no answer.
 
 Semantics (see "Timing rules" in the README):
 
