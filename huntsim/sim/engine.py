@@ -348,8 +348,9 @@ class Engine:
         if call.gone(self.env.now):
             self.end_call(call, Outcome.ABANDONED)
             return
-        order = call.order or group.policy.order()
-        call.order = order
+        order = call.order
+        if not order:  # the call queued on arrival, before it hunted: its order is made now
+            order = call.order = group.policy.order()
         if group.ring_style is not None:
             group.ring_style.hunt(call)
             return

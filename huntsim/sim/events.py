@@ -23,6 +23,7 @@ a caller already waiting takes them before a caller arriving at t.
 
 from __future__ import annotations
 
+from heapq import heappush
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -76,4 +77,5 @@ class At(simpy.Event):
         self.callbacks = []
         self._value = value
         self._ok = True
-        env.schedule(self, priority, delay)  # type: ignore[arg-type]
+        # env.schedule(self, priority, delay), inlined: two events a call
+        heappush(env._queue, (env._now + delay, priority, next(env._eid), self))  # type: ignore[misc]
