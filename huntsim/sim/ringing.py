@@ -188,6 +188,8 @@ class Staggered:
            ).callbacks.append(self._step)
 
     def _step(self, event: Event) -> None:
+        """Whatever is due now: a pick-up ends the ring; offers that ran out end;
+        the caller may hang up; else the next member joins when due."""
         ring, step = cast(tuple[_Ring, int], event.value)
         if step != ring.step:
             return  # a later event took its place
@@ -199,7 +201,7 @@ class Staggered:
         if picked:
             self._answered(ring, min(picked, key=lambda o: (o[2], o[0].position))[0])
             return
-        # rings that ran their time-out end as no answer, even as the caller gives up
+        # offers that ran their time-out end as no answer, even as the caller gives up
         expired = [o for o in offers if o[3] <= now]
         if expired:
             offers = ring.offers = [o for o in offers if o[3] > now]
