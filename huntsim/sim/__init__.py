@@ -1,5 +1,7 @@
-"""One run: clock and same-instant order, streams and seeds, policies, presence, the
-engine with its state records, records, running totals, ``simulate`` and ``Result``.
+"""One run: clock (``clock``) and same-instant order (``events``), streams and seeds,
+policies, the engine (transitions) with its state records (``state``) and the
+collaborators only a scenario that uses them builds (``presence``, ``ringing``,
+``queueing``, ``redials``), records, running totals, ``simulate`` and ``Result``.
 
 See ``shared/reference/architecture.md`` for the layers and the import rule.
 """

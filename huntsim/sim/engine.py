@@ -1,11 +1,58 @@
-"""The SimPy model: calls arrive, ring members, get answered or go to voicemail.
+"""The engine: how calls arrive, ring members, wait, and end.
 
-This is the only module that imports SimPy. One SimPy process per arrival
-stream generates calls; each call then moves by callbacks on SimPy timeouts.
-Every random quantity of a ring offer (whether the member picks up, and
-after how long) is drawn when the offer starts, so the offer's end is known
-at once and costs a single event, whichever of pick-up, time-out or the
+One SimPy process per arrival stream makes calls; each call then moves by
+callbacks on events of :mod:`huntsim.sim.events` (the only other module that
+imports SimPy). Every random quantity of an offer (whether the member picks
+up, and after how long) is drawn when the offer starts, so the offer's end is
+known at once and costs a single event, whichever of pick-up, time-out or the
 caller hanging up comes first.
+
+The state of members, groups and calls is in :mod:`huntsim.sim.state`; this
+module holds the transitions. What a run may not use is left to
+collaborators that only a scenario using it builds: presence
+(:mod:`huntsim.sim.presence`), ring styles that ring several members at once
+(:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`) and
+redials (:mod:`huntsim.sim.redials`).
+
+A pilot call's states, the events that move it, and where each is handled:
+
+=========  ==============================  ============================================
+state      event (handled by)              next state
+=========  ==============================  ============================================
+arriving   group closed (``_reach``)       forwarded, or ended: after-hours treatment
+arriving   nobody can be rung              waiting, forwarded, or ended: all-busy
+           (``_reach``, ``move_on``)       treatment (abandoned if no patience is left)
+arriving   someone can be rung             ringing
+           (``_reach``, ``hunt``)
+ringing    a pick-up (``_offers_end``)     ended: answered (the member is free again
+                                           after talk and wrap-up: ``_free``)
+ringing    the time-out (``_offers_end``)  ringing the next member who can be rung
+                                           (``hunt``); with nobody left (``move_on``):
+                                           waiting, forwarded, or ended: no-answer
+                                           treatment
+ringing    the caller hangs up             ended: abandoned
+           (``_offers_end``)
+waiting    a member frees up               ringing
+           (``Queues.serve``)
+waiting    patience runs out               ended: abandoned
+waiting    ``max_wait`` runs out           forwarded, or ended: queue time-out
+                                           treatment
+waiting    nothing more can happen         ended: abandoned, at the end of the run
+           (``Queues.hang_up_stranded``)
+forwarded  at once (``_forward``)          arriving at the next group (``enter``), or
+                                           ended: forwarded out of the office
+ended      (``answer``, ``end_call``)      recorded; after an unanswered outcome the
+                                           group redials on, its caller may call again
+                                           later: a new call (``Redials.after``)
+=========  ==============================  ============================================
+
+In a group whose ring style rings several members at once
+(:mod:`huntsim.sim.ringing`), the ring style handles the ringing state's
+events and moves the call on the same way.
+
+A direct call rings its member alone, or ends at once: busy, or voicemail or
+no answer when the member is logged out or away (``_direct_call``); after an
+offer nobody took it ends at the member's voicemail, or no answer.
 
 Semantics (see "Timing rules" in the README):
 
@@ -14,34 +61,36 @@ Semantics (see "Timing rules" in the README):
   to a whole number of microseconds and kept as an integer, so sums and
   comparisons are exact. A pick-up delay equal to the time-out answers.
 * Events at the same instant happen in a fixed order that never depends on how
-  they were created: first presence changes (schedules, opening hours,
-  absences), then members free up (talk and wrap-up over; in list order), then
-  rings end (oldest call first), then patience runs out, then new
-  calls arrive (hunt groups in file order, then direct calls in agent order).
-  So a member whose call ends at t is free for every call arriving at t.
+  they were created (:mod:`huntsim.sim.events`): first presence changes
+  (schedules, opening hours, absences), then members free up (talk and wrap-up
+  over; in agent order), then offers end (oldest call first), then patience and
+  ``max_wait`` run out, then new calls arrive (hunt groups in file order, then
+  direct calls in agent order), then redials (by caller). So a member whose
+  call ends at t is free for every call arriving at t.
 * An answer at the instant the caller's patience runs out is taken; otherwise a
-  caller whose patience has run out starts nothing more (no next ring, no
+  caller whose patience has run out starts nothing more (no next offer, no
   voicemail, no queue): the call is abandoned at that instant.
-* A member can be rung when nothing blocks them: their line is busy (ringing,
-  talking, or in wrap-up), they are logged out (outside their ``schedule``),
-  away (an absence with ``skipped``) or not ready (after ``after_missed``).
-  Presence changes come first at an instant: a member whose schedule starts
-  at t is there for a call at t, one whose schedule ends at t is not (even if
-  their call ends at t).
-* A pilot call outside its group's ``open`` hours gets ``after_hours``
+* A member can be rung for a group call when nothing blocks them: not their
+  line being busy (ringing, talking, or in wrap-up), nor being logged out
+  (outside their ``schedule``), away (an absence with ``skipped``) or not
+  ready (after ``after_missed``); and each member is offered a given call at
+  most once in a group. Members who cannot be rung are skipped without
+  ringing. Presence changes come first at an instant: a member whose schedule
+  starts at t is there for a call at t, one whose schedule ends at t is not
+  (even if their call ends at t).
+* A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
-  Busy members are skipped without ringing; each member is offered a given
-  call at most once.
-* An offer rings for ``no_answer_rings * ring_cycle`` seconds. The member
-  picks up with ``answer_probability`` after ``answer_delay``; a delay past
-  the time-out is no answer.
-* A pilot call that finds every member busy gets ``when_all_busy``. One that
-  every idle member let ring goes to the pilot's voicemail, or ``no_answer``.
-  With ``queue`` the caller instead waits for the next member who frees up
-  and has not yet been offered the call; a caller who is ringing a member
-  does not hold the head of the queue. Simultaneous rings the members once,
-  all who are idle when the call arrives; without a queue the call then goes
-  to voicemail (a member who frees during the ring is not added).
+* An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
+  (:meth:`~huntsim.scenario.model.Scenario.timeout_s`). The member picks up
+  with ``answer_probability`` after ``answer_delay``; a delay past the
+  time-out is no answer.
+* A pilot call that finds nobody who can be rung gets the all-busy treatment
+  (``when_all_busy``): voicemail, busy, or the queue; a caller who finds the
+  queue full (``max_queue``) gets the pilot's voicemail, else busy. A call
+  that everyone who could be rung let ring out gets the no-answer treatment:
+  the pilot's voicemail, else ``no_answer``. With ``queue`` the caller instead
+  waits for the next member who frees up and has not yet been offered the
+  call; a caller who is ringing a member does not hold the head of the queue.
 * Callers with a patience hang up when it runs out, ringing or waiting.
   Calls in progress at the end of the run play out; a caller still waiting
   when nothing more can happen (no member will be free for them again, e.g.
@@ -50,302 +99,63 @@ Semantics (see "Timing rules" in the README):
 * A group may pass a call on (``forward``) instead of its all-busy, no-answer,
   queue time-out or after-hours treatment: to another group, where the call
   hunts at once with its arrival time and patience, or out of the office
-  (outcome ``forwarded``). ``max_wait`` counts from reaching the group and runs
-  out in the patience phase; ``max_queue`` turns away callers who find the
-  queue full. Staggered groups ring one more member every ``stagger``, each
-  until the time-out from their own first ring.
-* A caller whose attempt ended in one of the group's ``redial`` outcomes may
-  call again after a delay; redials arrive after new calls at the same instant
-  (by caller), never at or after the end of the run, and draw their luck from
-  the caller's own streams (attempt ``k`` from ordinals ``k * 2**20 + j``).
+  (outcome ``forwarded``). ``max_wait`` counts from reaching the group; the
+  queue time-out treatment is the pilot's voicemail, else busy.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any, cast
 
 import numpy as np
-import simpy
 from numpy.typing import NDArray
 
 from huntsim.scenario.arrivals import Arrivals, arrival_blocks
-from huntsim.scenario.distributions import Constant, Distribution
-from huntsim.scenario.model import Agent, HuntGroup, Scenario
+from huntsim.scenario.distributions import Distribution
+from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
-from huntsim.sim.policies import HuntPolicy, make_policy
-from huntsim.sim.presence import AWAY as _AWAY
-from huntsim.sim.presence import BUSY as _BUSY
-from huntsim.sim.presence import LOGGED_OUT as _LOGGED_OUT
-from huntsim.sim.presence import NOT_READY as _NOT_READY
-from huntsim.sim.presence import Presence, uses_presence
-from huntsim.sim.records import DIRECT, PILOT, Absence, Outcome, Recorder, RingResult
+from huntsim.sim.events import ARRIVAL, OFFER_END, PRESENCE, At, Environment, Event
+from huntsim.sim.policies import make_policy
+from huntsim.sim.presence import AWAY, BUSY, LOGGED_OUT, Presence, uses_presence
+from huntsim.sim.queueing import Queues, uses_queues
+from huntsim.sim.records import DIRECT, PILOT, OfferResult, Outcome, Recorder
+from huntsim.sim.redials import Redials, uses_redials
+from huntsim.sim.ringing import ring_style
+from huntsim.sim.state import (
+    AFTER_HOURS,
+    ALL_BUSY,
+    NO_ANSWER,
+    Call,
+    Group,
+    Member,
+)
 from huntsim.sim.streams import TicketBlock, Tickets, generator
 
-__all__ = ["run_model"]
+__all__ = ["Engine", "run_model"]
 
 _NaN = math.nan
 _INF = math.inf
 
-# Same-instant order: the priority of an event is its phase times _PHASE plus
-# a rank within the phase (member index, call id or stream index).
-_PHASE = 1 << 48
-_PRESENCE = 1 * _PHASE
-_FREE = 2 * _PHASE
-_RING_END = 3 * _PHASE
-_PATIENCE = 4 * _PHASE
-_ARRIVAL = 5 * _PHASE
-_REDIAL = 6 * _PHASE  # after new calls; by caller id
 
-# the k-th attempt of a caller draws its pick-ups from ordinals k * _ATTEMPT_STRIDE + j
-_ATTEMPT_STRIDE = 1 << 20
-_NO_OFFERS: tuple[()] = ()
-_OUTCOME_CODES = {"busy": Outcome.BUSY, "voicemail": Outcome.VOICEMAIL,
-                  "no_answer": Outcome.NO_ANSWER, "abandoned": Outcome.ABANDONED}
+class Engine:
+    """The transitions of one run: its members, groups, arrival processes and
+    the recorder that gets every call and offer.
 
-
-class _Environment(simpy.Environment):
-    """SimPy's environment on the integer clock of :mod:`huntsim.sim.clock`."""
-
-    @property
-    def now(self) -> int:
-        """The current time, in ticks."""
-        return self._now  # type: ignore[return-value]
-
-
-class _At(simpy.Event):
-    """An event at ``now + delay`` whose place among same-instant events is ``priority``."""
-
-    def __init__(self, env: _Environment, delay: int, value: Any, priority: int) -> None:
-        self.env = env
-        self.callbacks = []
-        self._value = value
-        self._ok = True
-        env.schedule(self, priority, delay)  # type: ignore[arg-type]
-
-
-class _Member:
-    """The running state of one agent."""
-
-    __slots__ = (
-        "answer_delay",
-        "answer_delay_constant",
-        "answer_delay_key",
-        "answer_probability",
-        "away_pending",
-        "blocked",
-        "direct_timeout",
-        "free_priority",
-        "group",
-        "index",
-        "miss_limit",
-        "misses",
-        "not_ready_ticks",
-        "position",
-        "talk_constant",
-        "talk_key",
-        "talk_time",
-        "voicemail",
-        "wrap_up",
-        "wrap_up_constant",
-        "wrap_up_key",
-    )
-
-    def __init__(self, index: int, agent: Agent, scenario: Scenario,
-                 key_of: Callable[[Distribution], int]) -> None:
-        self.index = index
-        self.blocked = 0
-        self.free_priority = _FREE + index
-        self.away_pending = False
-        self.misses = 0
-        rule = agent.after_missed
-        self.miss_limit = rule.count if rule is not None else 0
-        self.not_ready_ticks = ticks(rule.away) if rule is not None else 0
-        self.answer_probability = agent.answer_probability
-        self.voicemail = agent.voicemail
-        self.direct_timeout = agent.no_answer_rings * ticks(scenario.ring_cycle)
-        self.answer_delay = agent.answer_delay
-        self.answer_delay_constant = _constant(agent.answer_delay)
-        self.answer_delay_key = key_of(agent.answer_delay)
-        self.talk_time = agent.talk_time
-        self.talk_constant = _constant(agent.talk_time)
-        self.talk_key = key_of(agent.talk_time)
-        self.wrap_up = agent.wrap_up
-        self.wrap_up_constant = _constant(agent.wrap_up)
-        self.wrap_up_key = key_of(agent.wrap_up)
-        self.group: _Group | None = None
-        self.position = -1
-
-    def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, int]:
-        """Whether this member picks up the caller's ``ordinal``-th offer, and when (ticks)."""
-        p = self.answer_probability
-        picks_up = p >= 1.0 or (p > 0.0 and block.answer(ordinal)[row] < p)
-        delay = self.answer_delay_constant
-        if delay is None:
-            delay = block.delay(ordinal, self.answer_delay_key, self.answer_delay)[row]
-        return picks_up, delay
-
-
-def _constant(distribution: Distribution) -> int | None:
-    """The value in ticks of a constant distribution, else None."""
-    return ticks(distribution.value) if isinstance(distribution, Constant) else None
-
-
-class _Group:
-    """The running state of one hunt group."""
-
-    __slots__ = (
-        "after_hours",
-        "all_busy",
-        "all_busy_outcome",
-        "forward_cases",
-        "forward_to",
-        "full_mask",
-        "idle",
-        "index",
-        "is_open",
-        "max_queue",
-        "max_wait",
-        "members",
-        "on_answered",
-        "on_call_ended",
-        "on_offered",
-        "policy",
-        "queue",
-        "queueing",
-        "redial_delay",
-        "redial_delay_key",
-        "redial_limit",
-        "redial_on",
-        "redial_probability",
-        "simultaneous",
-        "stagger",
-        "staggered",
-        "timeout",
-        "voicemail",
-    )
-
-    def __init__(self, index: int, group: HuntGroup, members: list[_Member],
-                 policy: HuntPolicy, ring_cycle: float) -> None:
-        self.index = index
-        self.members = members
-        self.policy = policy
-        # hooks the policy does not override are skipped: no call on the hot path
-        self.on_offered = _hook(policy, "offered")
-        self.on_answered = _hook(policy, "answered")
-        self.on_call_ended = _hook(policy, "call_ended")
-        self.timeout = group.no_answer_rings * ticks(ring_cycle)
-        self.voicemail = group.voicemail
-        self.all_busy = group.all_busy_treatment
-        self.queueing = self.all_busy == "queue"
-        self.is_open = True
-        self.after_hours = (Outcome.VOICEMAIL if group.after_hours_treatment == "voicemail"
-                            else Outcome.BUSY)
-        self.idle = len(members)
-        self.full_mask = (1 << len(members)) - 1
-        self.queue: list[_Call] = []
-        # a queue that is full, or no queue: voicemail if the pilot has one, else busy
-        voicemail_when_busy = self.all_busy == "voicemail" or (self.queueing and group.voicemail)
-        self.all_busy_outcome = Outcome.VOICEMAIL if voicemail_when_busy else Outcome.BUSY
-        self.max_wait = ticks(group.max_wait) if group.max_wait is not None else -1
-        self.max_queue = group.max_queue if group.max_queue is not None else -1
-        self.stagger = ticks(group.stagger if group.stagger is not None else ring_cycle)
-        self.staggered = policy.staggered
-        self.simultaneous = policy.simultaneous
-        self.forward_cases: frozenset[str] = (
-            frozenset(group.forward.when) if group.forward is not None else frozenset())
-        self.forward_to: _Group | None = None  # set once every group exists
-        self.redial_on = 0  # a bit per outcome code
-        self.redial_probability = 0.0
-        self.redial_limit = 0
-        self.redial_delay: Distribution | None = None
-        self.redial_delay_key = 0
-
-
-class _Call:
-    """A call in progress.
-
-    What only redials, forwards and staggered rings use lives in class
-    attributes until such a call sets its own (in the instance ``__dict__``),
-    so that the usual call pays nothing for it.
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate.
+    seed : int
+        Seed of every random stream (:mod:`huntsim.sim.streams`).
+    recorder : Recorder
+        Gets every call that ends, every offer and every absence.
     """
 
-    __slots__ = (
-        "__dict__",
-        "arrival",
-        "block",
-        "deadline",
-        "dialed",
-        "entered",
-        "group",
-        "id",
-        "kind",
-        "offers",
-        "order",
-        "patience_scheduled",
-        "position",
-        "ring_members",
-        "ring_result",
-        "ring_start",
-        "ring_winner",
-        "row",
-        "tried",
-        "waiting",
-    )
-
-    attempt = 0  # 0: the caller's first call
-    caller = -1  # the first attempt's call id; -1: this call is the first attempt
-    caller_arrival = 0  # when the caller's first attempt arrived (a redial's)
-    caller_closed = False  # whether it was after hours (a redial's)
-    forwards = 0
-    closed_hops = 0  # bit h: the h-th group the call reached was closed
-    # ordinals of this call's offers in the caller's streams (see _enter)
-    shift = 0
-    base = 0
-    next_ordinal = 0
-    # staggered ring: offers in progress [member, start, pick-up or -1, end]
-    staggered: Any = _NO_OFFERS  # a list of its own once a staggered ring starts
-    next_join = -1
-    step = 0
-    timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
-    queued_at = 0  # when the call last joined a queue (ticks)
-
-    def __init__(self, call_id: int, kind: int, group: _Group | None, dialed: int,
-                 arrival: int, block: TicketBlock, row: int, deadline: float) -> None:
-        self.id = call_id
-        self.entered = arrival
-        self.block = block
-        self.row = row
-        self.kind = kind
-        self.group = group
-        self.dialed = dialed
-        self.arrival = arrival
-        self.deadline = deadline
-        self.offers = 0
-        self.tried = 0
-        self.position = 0
-        self.order: Any = ()
-        self.waiting = False
-        self.patience_scheduled = False
-        self.ring_members: list[_Member] = []
-        self.ring_winner: _Member | None = None
-        self.ring_result = 0
-        self.ring_start = 0
-
-    @property
-    def caller_id(self) -> int:
-        """The call id of the caller's first attempt."""
-        return self.caller if self.caller >= 0 else self.id
-
-
-class _Model:
-    """Wiring of one run: members, groups, arrival processes and the call log."""
-
     def __init__(self, scenario: Scenario, seed: int, recorder: Recorder) -> None:
-        self.env = _Environment()
+        self.env = Environment()
         self.scenario = scenario
         self.add_call = recorder.add_call
         self.add_offer = recorder.add_offer
@@ -357,42 +167,39 @@ class _Model:
         def key_of(distribution: Distribution) -> int:
             return keys.setdefault(distribution, len(keys))
 
-        self.members = [_Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
+        self.members = [Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
+        self.groups = self._groups(seed)
+        self.queues = Queues(self) if uses_queues(scenario) else None
+        self.redials = Redials(self, scenario) if uses_redials(scenario) else None
+        self.next_call_id = 0
+        self.hops: list[tuple[Call, Group]] = []  # forwards not yet taken (see _forward)
+        self.hopping = False
+        self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
+        # who counts the group rings members let ring out (after_missed), if anyone does
+        self.misses = self.presence if any(m.miss_limit for m in self.members) else None
+        self._start_arrivals(seed)
+
+    def _groups(self, seed: int) -> list[Group]:
+        """The groups, their members' places in them, ring styles and forward targets."""
+        scenario = self.scenario
         by_number = {a.number: m for a, m in zip(scenario.agents, self.members, strict=True)}
-        self.groups: list[_Group] = []
+        groups: list[Group] = []
         for g, spec in enumerate(scenario.hunt_groups):
             members = [by_number[n] for n in spec.members]
             policy = make_policy(spec, generator(seed, "group", spec.pilot, "policy"))
-            group = _Group(g, spec, members, policy, scenario.ring_cycle)
+            group = Group(g, spec, members, policy, ticks(scenario.timeout_s(spec)))
             for position, member in enumerate(members):
                 member.group = group
                 member.position = position
-            self.groups.append(group)
-        self._route_groups(key_of)
-        self.redials = any(g.redial_on for g in self.groups)
-        self.next_call_id = 0
-        self.hops: list[tuple[_Call, _Group]] = []
-        self.hopping = False
-        self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
-        self.counts_misses = any(m.miss_limit for m in self.members)
-        self._start_arrivals(seed)
-
-    def _route_groups(self, key_of: Callable[[Distribution], int]) -> None:
-        """Forward targets and redial settings, once every group exists."""
-        scenario = self.scenario
+                member.bit = 1 << position
+            group.ring_style = ring_style(self, spec, group, scenario)
+            groups.append(group)
         pilots = [g.pilot for g in scenario.hunt_groups]
-        for group, spec in zip(self.groups, scenario.hunt_groups, strict=True):
+        for group, spec in zip(groups, scenario.hunt_groups, strict=True):
             if spec.forward is not None:
                 target = forward_target(spec.forward, pilots)
-                group.forward_to = self.groups[pilots.index(target)] if target else None
-            redial = scenario.redial_of(spec)
-            if redial is not None and redial.probability > 0:
-                for outcome in redial.on:
-                    group.redial_on |= 1 << _OUTCOME_CODES[outcome]
-                group.redial_probability = redial.probability
-                group.redial_limit = redial.max_attempts or 0
-                group.redial_delay = redial.delay
-                group.redial_delay_key = key_of(redial.delay)
+                group.forward_to = groups[pilots.index(target)] if target else None
+        return groups
 
     # ----------------------------------------------------------------- arrivals
     def _start_arrivals(self, seed: int) -> None:
@@ -410,37 +217,52 @@ class _Model:
                 times = arrival_blocks(arrivals, generator(seed, *source, name),
                                        scenario.duration)
                 tickets = Tickets(seed, source, scenario.caller_patience)
-                self.env.process(self._arrive(times, tickets, handle, target, _ARRIVAL + rank))
+                self.env.process(self._arrive(times, tickets, handle, target, ARRIVAL + rank))
 
     def _arrive(self, times: Iterator[NDArray[np.float64]], tickets: Tickets,
                 handle: Callable[[Any, TicketBlock, int], None], target: Any, priority: int,
-                ) -> Generator[simpy.Event, None, None]:
+                ) -> Generator[Event, None, None]:
+        """One arrival stream: each call, as its caller's row of random numbers."""
         env = self.env
         take = tickets.take
-        end = ticks(self.scenario.duration)
+        end = self.end
         for block in times:
             for t in ticks_of(block):
                 if t >= end:  # rounded to the microsecond, it falls at the end
                     return
                 gap = t - env.now
-                yield _At(env, gap if gap > 0 else 0, None, priority)
+                yield At(env, gap if gap > 0 else 0, None, priority)
                 ticket, row = take()
                 handle(target, ticket, row)
 
-    def _new_call(self, kind: int, group: _Group | None, dialed: int, block: TicketBlock,
-                  row: int) -> _Call:
+    def new_call(self, kind: int, group: Group | None, dialed: int, block: TicketBlock,
+                 row: int, patience: list[int] | None) -> Call:
+        """A call arriving now, with the patience of the caller at ``row`` of ``block``."""
         now = self.env.now
-        patience = block.patience
         deadline = now + patience[row] if patience is not None else _INF
-        call = _Call(self.next_call_id, kind, group, dialed, now, block, row, deadline)
+        call = Call(self.next_call_id, kind, group, dialed, now, block, row, deadline)
         self.next_call_id += 1
         return call
 
-    # -------------------------------------------------------------- pilot calls
-    def _pilot_call(self, group: _Group, block: TicketBlock, row: int) -> None:
-        self._reach(self._new_call(PILOT, group, group.index, block, row), group)
+    def _pilot_call(self, group: Group, block: TicketBlock, row: int) -> None:
+        self._reach(self.new_call(PILOT, group, group.index, block, row, block.patience), group)
 
-    def _enter(self, call: _Call, group: _Group) -> None:
+    def _direct_call(self, member: Member, block: TicketBlock, row: int) -> None:
+        """A call to the member's own number rings them alone, or ends at once."""
+        call = self.new_call(DIRECT, None, len(self.groups) + member.index, block, row,
+                             block.patience)
+        blocked = member.blocked
+        if call.gone(self.env.now):
+            self.end_call(call, Outcome.ABANDONED)
+        elif blocked & BUSY:
+            self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
+        elif blocked & (LOGGED_OUT | AWAY):
+            self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+        else:  # (a member who is only not ready still takes their own calls)
+            self._ring(call, member, member.direct_timeout)
+
+    # ------------------------------------------------------------------ routing
+    def enter(self, call: Call, group: Group) -> None:
         """The call reaches a group by a redial or a forward."""
         call.group = group
         call.entered = self.env.now
@@ -453,55 +275,45 @@ class _Model:
         call.next_ordinal = call.base + len(group.members)
         self._reach(call, group)
 
-    def _reach(self, call: _Call, group: _Group) -> None:
-        """The call is at ``group``: after hours, all busy, or it hunts."""
-        now = self.env.now
+    def _reach(self, call: Call, group: Group) -> None:
+        """The call is at ``group``: after hours, nobody to ring, or it hunts."""
         if not group.is_open:
             call.closed_hops |= 1 << min(call.forwards, 15)
-            if "after_hours" in group.forward_cases:
-                self._forward(call)
+            self.move_on(call, AFTER_HOURS)
+        elif not group.idle_bits:
+            if call.gone(self.env.now):  # no patience left: gone at once
+                self.end_call(call, Outcome.ABANDONED)
             else:
-                self._finish(call, group.after_hours)
-            return
-        if group.idle == 0:
-            if call.deadline <= now:  # no patience left: gone at once
-                self._finish(call, Outcome.ABANDONED)
-            else:
-                self._all_busy(call)
-            return
-        call.order = group.policy.order()
-        self._hunt(call)
+                self.move_on(call, ALL_BUSY)
+        else:
+            call.order = group.policy.order()
+            self.hunt(call)
 
-    def _all_busy(self, call: _Call) -> None:
-        """Every member is busy: queue if there is room, else forward or give up."""
+    def move_on(self, call: Call, case: int) -> None:
+        """Where the call goes when its group rings nobody (more) for it.
+
+        ``case`` says why (:data:`~huntsim.sim.state.CASES`). A queueing group
+        keeps the call when nobody can be rung on arrival and its queue has
+        room, or when the call rang out but someone has not been offered it
+        yet; otherwise the group forwards the call if it forwards in that case,
+        else the call ends with the group's treatment of the case.
+        """
         group = call.group
         assert group is not None
-        if group.queueing and (group.max_queue < 0 or len(group.queue) < group.max_queue):
-            self._wait(call)
-        elif "all_busy" in group.forward_cases:
+        if group.queueing:
+            assert self.queues is not None
+            if case == ALL_BUSY and (group.max_queue < 0 or len(group.queue) < group.max_queue):
+                self.queues.wait(call)
+                return
+            if case == NO_ANSWER and call.tried != group.full_mask:
+                self.queues.wait(call)  # someone not yet offered the call may free up
+                return
+        if group.forwards >> case & 1:
             self._forward(call)
         else:
-            self._finish(call, group.all_busy_outcome)
+            self.end_call(call, group.outcomes[case])
 
-    def _nobody_answered(self, call: _Call) -> None:
-        """Every idle member let the call ring out: forward, voicemail or no answer."""
-        self._forward_or_end(call, "no_answer", Outcome.NO_ANSWER)
-
-    def _queue_timed_out(self, call: _Call) -> None:
-        """The caller waited ``max_wait``: forward, voicemail or busy."""
-        self._forward_or_end(call, "queue_timeout", Outcome.BUSY)
-
-    def _forward_or_end(self, call: _Call, case: str, without_voicemail: int) -> None:
-        """Forward the call if its group forwards in ``case``, else end it at the
-        pilot's voicemail (or with ``without_voicemail`` when there is none)."""
-        group = call.group
-        assert group is not None
-        if case in group.forward_cases:
-            self._forward(call)
-        else:
-            self._finish(call, Outcome.VOICEMAIL if group.voicemail else without_voicemail)
-
-    def _forward(self, call: _Call) -> None:
+    def _forward(self, call: Call) -> None:
         """Pass the call to the group's forward target (another group, or out).
 
         Iterative: a call passed along a chain of groups that all forward at once
@@ -509,14 +321,14 @@ class _Model:
         """
         group = call.group
         assert group is not None
-        if call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
+        if call.gone(self.env.now):
+            self.end_call(call, Outcome.ABANDONED)
             return
         if group.forward_to is None:
-            self._finish(call, Outcome.FORWARDED)
+            self.end_call(call, Outcome.FORWARDED)
             return
         call.forwards += 1
-        # the next group's members take ordinals after this one's (see _enter)
+        # the next group's members take ordinals after this one's (see enter)
         call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
         self.hops.append((call, group.forward_to))
         if self.hopping:
@@ -524,165 +336,186 @@ class _Model:
         self.hopping = True
         while self.hops:
             moving, target = self.hops.pop(0)
-            self._enter(moving, target)
+            self.enter(moving, target)
         self.hopping = False
 
-    def _hunt(self, call: _Call) -> None:
-        """Offer the call to the next idle member who has not had it yet."""
+    # ------------------------------------------------------------------ hunting
+    def hunt(self, call: Call) -> None:
+        """Ring the next member who can be rung for the call, in the order of the
+        group's policy (or as its ring style rings); with nobody left, move on."""
         group = call.group
         assert group is not None
-        if call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
+        if call.gone(self.env.now):
+            self.end_call(call, Outcome.ABANDONED)
             return
-        members = group.members
-        order = call.order or group.policy.order()
-        call.order = order
-        tried = call.tried
-        if group.staggered:
-            self._stagger(call)
+        order = call.order
+        if not order:  # the call queued on arrival, before it hunted: its order is made now
+            order = call.order = group.policy.order()
+        if group.ring_style is not None:
+            group.ring_style.hunt(call)
             return
-        if group.simultaneous:
-            # one round without a queue: everyone idle rang at once, and nobody took it
-            if group.queueing or not tried:
-                ringing = [m for m in members
-                           if not m.blocked and not (tried >> m.position) & 1]
-                if ringing:
-                    self._ring_all(call, ringing)
-                    return
-        else:
-            position = 0 if group.queueing else call.position
-            while position < len(order):
-                p = order[position]
-                position += 1
-                member = members[p]
-                if not member.blocked and not (tried >> p) & 1:
-                    call.position = position
-                    self._ring(call, member, group.timeout)
-                    return
-            call.position = position
-        self._hunt_over(call)
-
-    def _hunt_over(self, call: _Call) -> None:
-        """Nobody idle is left to ring: back to the queue, or the no-answer treatment."""
-        group = call.group
-        assert group is not None
-        if group.queueing and call.tried != group.full_mask:
-            self._wait(call)
-        else:
-            self._nobody_answered(call)
-
-    def _wait(self, call: _Call) -> None:
-        group = call.group
-        assert group is not None
-        now = self.env.now
-        if call.deadline <= now:
-            self._finish(call, Outcome.ABANDONED)
-            return
-        if group.max_wait >= 0:
-            limit = call.entered + group.max_wait
-            if limit <= now:
-                self._queue_timed_out(call)
+        ringable = group.ringable(call)
+        position = 0 if group.queueing else call.position
+        while position < len(order):
+            p = order[position]
+            position += 1
+            if ringable >> p & 1:
+                call.position = position
+                self._ring(call, group.members[p], group.timeout)
                 return
-            if call.timed_hop != call.forwards:
-                # first time in this group's queue: one timer, at the limit
-                call.timed_hop = call.forwards
-                _At(self.env, limit - now, (call, call.forwards), _PATIENCE + call.id
-                    ).callbacks.append(self._max_wait_reached)
-        call.waiting = True
-        call.queued_at = now
-        bisect.insort(group.queue, call, key=_call_id)
-        if not call.patience_scheduled and call.deadline < _INF:
-            # one timer per call, at its deadline; while the call rings it does nothing
-            call.patience_scheduled = True
-            _At(self.env, int(call.deadline) - now, call, _PATIENCE + call.id).callbacks.append(
-                self._patience_ran_out)
+        call.position = position
+        self.move_on(call, NO_ANSWER)
 
-    def _max_wait_reached(self, event: simpy.Event) -> None:
-        call, hop = cast(tuple[_Call, int], event.value)
-        if call.waiting and call.forwards == hop:
-            call.waiting = False
-            assert call.group is not None
-            call.group.queue.remove(call)
-            if call.deadline <= self.env.now:
-                self._finish(call, Outcome.ABANDONED)
-            else:
-                self._queue_timed_out(call)
+    def offer(self, call: Call, member: Member, ordinal: int) -> tuple[bool, int]:
+        """The member starts ringing for the call: whether they pick up, and after
+        how long (ticks), drawn from the caller's ``ordinal``-th offer stream."""
+        # block(member, BUSY), inlined: this is the hot path
+        group = member.group
+        if not member.blocked and group is not None:
+            group.idle_bits ^= member.bit
+        member.blocked |= BUSY
+        call.offers += 1
+        group = call.group
+        if group is not None:
+            call.tried |= member.bit
+            if group.on_offered is not None:
+                group.on_offered(member.position)
+        return member.picks_up(call.block, call.row, ordinal)
 
-    def _patience_ran_out(self, event: simpy.Event) -> None:
-        call = cast(_Call, event.value)
-        if call.waiting:
-            call.waiting = False
-            assert call.group is not None
-            call.group.queue.remove(call)
-            self._finish(call, Outcome.ABANDONED)
+    def _ring(self, call: Call, member: Member, timeout: int) -> None:
+        """Ring one member; the offer's end is known now, so it is one event."""
+        picks_up, delay = self.offer(call, member, call.offers + call.shift)
+        answers = picks_up and delay <= timeout
+        self.ring_until(call, (member,), member if answers else None, delay, timeout)
 
-    def hang_up_stranded(self) -> None:
-        """Nothing is left to happen: callers still waiting hang up at the end of the
-        run (or, if they joined the queue after it, then), so that every call is recorded."""
-        end = ticks(self.scenario.duration)
-        if self.env.now < end:
-            self.env.run(until=end)  # (so nobody redials: no redial at or after the end)
-        for group in self.groups:
-            stranded, group.queue = group.queue, []
-            for call in stranded:
-                call.waiting = False
-                self._finish(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
+    def ring_until(self, call: Call, ringing: Sequence[Member], winner: Member | None,
+                   delay: int, timeout: int) -> None:
+        """Ring until ``winner`` picks up after ``delay``, the time-out, or the caller
+        hangs up, whichever is first.
 
-    def _serve_queue(self, group: _Group, member: _Member) -> None:
-        """A member of a queueing group is free: the longest waiting caller who
-        has not had them yet is offered the call.
-
-        Iterative: whatever rings start here end in later events, so serving a
-        long queue never nests calls.
+        The end is an event, so that it takes its place among same-instant
+        events and nothing nests; except a pick-up at once by the only member
+        rung, which frees nobody, so ending it here changes nothing but speed.
         """
-        bit = 1 << member.position
-        queue = group.queue
-        while not member.blocked:
-            for i, call in enumerate(queue):
-                if not call.tried & bit:
-                    del queue[i]
-                    call.waiting = False
-                    self._hunt(call)
-                    break
-            else:
-                return
-
-    # ------------------------------------------------------------- direct calls
-    def _direct_call(self, member: _Member, block: TicketBlock, row: int) -> None:
-        call = self._new_call(DIRECT, None, len(self.groups) + member.index, block, row)
-        blocked = member.blocked
-        if call.deadline <= self.env.now:
-            self._finish(call, Outcome.ABANDONED)
-        elif blocked & _BUSY:
-            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.BUSY)
-        elif blocked & (_LOGGED_OUT | _AWAY):
-            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+        now = self.env.now
+        if winner is not None:
+            lasts, result = delay, OfferResult.ANSWERED
         else:
-            self._ring(call, member, member.direct_timeout)
+            lasts, result = timeout, OfferResult.NO_ANSWER
+        if call.deadline < now + lasts:  # gone before then (an answer at the deadline is taken)
+            lasts, result, winner = int(call.deadline) - now, OfferResult.CALLER_HUNG_UP, None
+        call.ringing = ringing
+        call.winner = winner
+        call.result = result
+        call.ringing_since = now
+        if lasts == 0 and winner is not None and len(ringing) == 1:
+            self._offers_end(call)
+        else:
+            At(self.env, lasts, call, OFFER_END + call.id).callbacks.append(self._offers_ended)
 
-    # ------------------------------------------------------------------ ringing
-    def _occupy(self, member: _Member) -> None:
-        # block(member, _BUSY), inlined: this is the hot path
-        if not member.blocked and member.group is not None:
-            member.group.idle -= 1
-        member.blocked |= _BUSY
+    def _offers_ended(self, event: Event) -> None:
+        self._offers_end(cast(Call, event.value))
 
-    def _release(self, member: _Member) -> None:
-        blocked = member.blocked & ~_BUSY
+    def _offers_end(self, call: Call) -> None:
+        """The call's offers end: each is recorded, then the call is answered, hunts
+        on, or ends; only then are the members it rang free again."""
+        now = self.env.now
+        add_offer = self.add_offer
+        result = call.result
+        winner = call.winner
+        ringing = call.ringing
+        call.ringing = ()
+        others = OfferResult.ANSWERED_ELSEWHERE if winner is not None else result
+        arrival_s = call.arrival / TICKS_PER_SECOND
+        start_s = call.ringing_since / TICKS_PER_SECOND
+        now_s = now / TICKS_PER_SECOND
+        for member in ringing:
+            add_offer(call.id, arrival_s, member.index, start_s, now_s,
+                      result if member is winner else others)
+        if winner is not None:
+            self.answer(call, winner)
+        elif result == OfferResult.CALLER_HUNG_UP:
+            self.end_call(call, Outcome.ABANDONED)
+        elif call.group is not None:
+            self.hunt(call)
+        elif call.gone(now):  # the direct call rang out as the caller gave up
+            self.end_call(call, Outcome.ABANDONED)
+        else:
+            member = ringing[0]
+            self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+        if self.misses is not None and call.group is not None:
+            self.misses.count_misses(ringing, winner, result == OfferResult.NO_ANSWER)
+        for member in ringing:
+            if member is not winner:
+                self.release(member)
+
+    # ------------------------------------------------------------ ending a call
+    def answer(self, call: Call, member: Member) -> None:
+        """The member takes the call: it is recorded now; the member is free again
+        after talk and wrap-up."""
+        now = self.env.now
+        talk = member.talk_constant
+        if talk is None:
+            talk = call.block.talk(member.talk_key, member.talk_time, call.attempt)[call.row]
+        wrap_up = member.wrap_up_constant
+        if wrap_up is None:
+            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
+                                         call.attempt)[call.row]
+        second = TICKS_PER_SECOND
+        self._record(call, Outcome.ANSWERED, member.index, now / second, talk / second,
+                     wrap_up / second, (now + talk) / second)
+        group = member.group
+        if group is not None:
+            via_pilot = call.group is not None
+            if via_pilot and group.on_answered is not None:
+                group.on_answered(member.position)
+            if group.on_busy_until is not None:
+                group.on_busy_until(member.position, now + talk + wrap_up, via_pilot)
+        At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
+
+    def end_call(self, call: Call, outcome: int, ended: int = -1) -> None:
+        """The call ends unanswered with ``outcome``, now (or at ``ended``): recorded;
+        its caller may call again."""
+        self._record(call, outcome, -1, _NaN, _NaN, _NaN,
+                     (self.env.now if ended < 0 else ended) / TICKS_PER_SECOND)
+        if self.redials is not None:
+            self.redials.after(call, outcome)
+
+    def _record(self, call: Call, outcome: int, agent: int, answer_s: float, talk_s: float,
+                wrap_up_s: float, end_s: float) -> None:
+        """Report the call that ended to the recorder (times in seconds)."""
+        second = TICKS_PER_SECOND
+        if call.attempt or call.forwards:
+            self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
+                           call.closed_hops,
+                           (call.caller_arrival if call.attempt else call.arrival) / second,
+                           call.caller_closed)
+        self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
+                      call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
+                      wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
+
+    # ------------------------------------------------------------ members free
+    def _free(self, event: Event) -> None:
+        self.release(cast(Member, event.value))
+
+    def release(self, member: Member) -> None:
+        """The member's line is free (an offer or a call is over)."""
+        blocked = member.blocked & ~BUSY
         member.blocked = blocked
         if blocked or member.away_pending:
             if not blocked:
-                self.unblock(member, 0)
+                self.unblock(member, 0)  # the absence that waited for the call starts
             return
         self._available(member)
 
-    def _available(self, member: _Member) -> None:
-        """Nothing blocks the member any more: they count as idle and serve the queue."""
+    def _available(self, member: Member) -> None:
+        """Nothing blocks the member any more: they can be rung, and serve the queue."""
         group = member.group
         if group is not None:
-            group.idle += 1
+            group.idle_bits |= member.bit
             if group.queue:
-                self._serve_queue(group, member)
+                assert self.queues is not None
+                self.queues.serve(group, member)
 
     # ------------------------------------------------------- presence interface
     @property
@@ -693,7 +526,7 @@ class _Model:
     def at(self, delay: int, rank: int, action: Callable[[Any], None], value: Any) -> None:
         """Run ``action(value)`` after ``delay`` ticks, in the presence phase, by
         ``rank`` (after the rank's :meth:`at_edges` at the same instant)."""
-        _At(self.env, delay, value, _PRESENCE + 2 * rank + 1).callbacks.append(
+        At(self.env, delay, value, PRESENCE + 2 * rank + 1).callbacks.append(
             lambda event: action(event.value))
 
     def at_edges(self, edges: NDArray[np.int64], rank: int,
@@ -704,27 +537,28 @@ class _Model:
         Each edge is scheduled when the one before it has passed, so a run of
         any length holds one pending edge per schedule, not all of them.
         """
-        env, priority = self.env, _PRESENCE + 2 * rank
+        env, priority = self.env, PRESENCE + 2 * rank
 
         def schedule(k: int) -> None:
             if k < len(edges):
-                _At(env, int(edges[k]) - env.now, k, priority).callbacks.append(passed)
+                At(env, int(edges[k]) - env.now, k, priority).callbacks.append(passed)
 
-        def passed(event: simpy.Event) -> None:
+        def passed(event: Event) -> None:
             k = cast(int, event.value)
             schedule(k + 1)
             action(value, k)
 
         schedule(0)
 
-    def block(self, member: _Member, reason: int) -> None:
+    def block(self, member: Member, reason: int) -> None:
         """Add a reason that keeps the member from being rung."""
         if not member.blocked and member.group is not None:
-            member.group.idle -= 1
+            member.group.idle_bits ^= member.bit
         member.blocked |= reason
 
-    def unblock(self, member: _Member, reason: int) -> None:
-        """Lift one reason; a member nothing blocks any more is available at once."""
+    def unblock(self, member: Member, reason: int) -> None:
+        """Lift one reason; a member nothing blocks any more can be rung at once,
+        unless an absence that waited for them to be free starts now."""
         member.blocked &= ~reason
         if member.blocked:
             return
@@ -733,320 +567,6 @@ class _Model:
             if self.presence is not None and self.presence.start_away(member, counted=False):
                 return
         self._available(member)
-
-    def _ring(self, call: _Call, member: _Member, timeout: int) -> None:
-        """Ring one member; the offer's end is known now, so it is one event."""
-        self._occupy(member)
-        picks_up, delay = member.picks_up(call.block, call.row, call.offers + call.shift)
-        call.offers += 1
-        if call.group is not None:
-            call.tried |= 1 << member.position
-            if call.group.on_offered is not None:
-                call.group.on_offered(member.position)
-        answers = picks_up and delay <= timeout
-        self._until_first_event(call, [member], member if answers else None, delay, timeout)
-
-    # ---------------------------------------------------------- staggered ring
-    def _stagger(self, call: _Call) -> None:
-        """Start a staggered ring: the first idle member now, the next every ``stagger``."""
-        call.staggered = []
-        call.position = 0
-        self._stagger_join(call)
-        if call.staggered:
-            self._stagger_next_step(call)
-        else:
-            self._hunt_over(call)
-
-    def _stagger_join(self, call: _Call) -> None:
-        """The next idle member in list order who has not had the call starts ringing."""
-        group = call.group
-        assert group is not None
-        members = group.members
-        order = call.order
-        now = self.env.now
-        position = call.position
-        while position < len(order):
-            member = members[order[position]]
-            position += 1
-            if not member.blocked and not (call.tried >> member.position) & 1:
-                self._occupy(member)
-                call.tried |= 1 << member.position
-                if group.on_offered is not None:
-                    group.on_offered(member.position)
-                picks_up, delay = member.picks_up(call.block, call.row,
-                                                  call.base + member.position)
-                call.offers += 1
-                pick = now + delay if picks_up and delay <= group.timeout else -1
-                call.staggered.append([member, now, pick, now + group.timeout])
-                break
-        call.position = position
-        call.next_join = now + group.stagger if position < len(order) else -1
-
-    def _stagger_next_step(self, call: _Call) -> None:
-        """One event at the next thing that can happen: a pick-up, a time-out,
-        the next member joining or the caller hanging up."""
-        now = self.env.now
-        when = call.next_join if call.next_join >= 0 else _INF
-        for _member, _start, pick, end in call.staggered:
-            when = min(when, end, pick if pick >= 0 else _INF)
-        when = min(when, call.deadline)
-        call.step += 1
-        _At(self.env, int(when) - now, (call, call.step), _RING_END + call.id
-            ).callbacks.append(self._stagger_step)
-
-    def _stagger_step(self, event: simpy.Event) -> None:
-        call, step = cast(tuple[_Call, int], event.value)
-        if step != call.step:
-            return
-        now = self.env.now
-        arrival_s = call.arrival / TICKS_PER_SECOND
-        now_s = now / TICKS_PER_SECOND
-        offers = call.staggered
-        picked = [o for o in offers if 0 <= o[2] <= now]
-        if picked:
-            # the first pick-up (ties: list order) takes it, also at the caller's deadline
-            winner = min(picked, key=lambda o: (o[2], o[0].position))[0]
-            call.staggered = []
-            for member, start, _pick, _end in offers:
-                result = (RingResult.ANSWERED if member is winner
-                          else RingResult.ANSWERED_ELSEWHERE)
-                self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
-                               now_s, result)
-            self._answer(call, winner)
-            if self.counts_misses:
-                self._count_misses([winner], winner, False)
-            for member, *_ in offers:
-                if member is not winner:
-                    self._release(member)
-            return
-        # rings that ran their time-out end as no answer, even as the caller gives up
-        expired = [o for o in offers if o[3] <= now]
-        if expired:
-            offers = call.staggered = [o for o in offers if o[3] > now]
-            for member, start, _pick, _end in expired:
-                self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
-                               now_s, RingResult.NO_ANSWER)
-        if call.deadline <= now:
-            call.staggered = []
-            for member, start, _pick, _end in offers:
-                self.add_offer(call.id, arrival_s, member.index, start / TICKS_PER_SECOND,
-                               now_s, RingResult.CALLER_HUNG_UP)
-            self._finish(call, Outcome.ABANDONED)
-        else:
-            if 0 <= call.next_join <= now:
-                self._stagger_join(call)
-            if call.staggered or call.next_join >= 0:
-                self._stagger_next_step(call)
-            else:
-                self._hunt_over(call)
-        # the call has moved on; only now are the members it rang free again
-        hung_up = [o[0] for o in offers] if call.deadline <= now else []
-        if expired:
-            rang_out = [o[0] for o in expired]
-            if self.counts_misses:
-                self._count_misses(rang_out, None, True)
-            for member in rang_out:
-                self._release(member)
-        for member in hung_up:
-            self._release(member)
-
-    def _ring_all(self, call: _Call, ringing: list[_Member]) -> None:
-        """Ring several members at once; the first to pick up takes the call."""
-        group = call.group
-        assert group is not None
-        timeout = group.timeout
-        winner: _Member | None = None
-        winner_delay = timeout + 1
-        for member in ringing:
-            self._occupy(member)
-            call.tried |= 1 << member.position
-            if group.on_offered is not None:
-                group.on_offered(member.position)
-            picks_up, delay = member.picks_up(call.block, call.row,
-                                              call.base + member.position)
-            if picks_up and delay < winner_delay:  # ties go to list order
-                winner, winner_delay = member, delay
-        call.offers += len(ringing)
-        self._until_first_event(call, ringing, winner, winner_delay, timeout)
-
-    def _until_first_event(self, call: _Call, ringing: list[_Member], winner: _Member | None,
-                           winner_delay: int, timeout: int) -> None:
-        """Ring until the pick-up, the time-out or the caller's hang-up, whichever is first.
-
-        The end is an event, so that it takes its place among same-instant
-        events and nothing nests; except a pick-up at once by the only member
-        rung, which frees nobody, so ending it here changes nothing but speed.
-        """
-        now = self.env.now
-        if winner is not None:
-            ring, result = winner_delay, RingResult.ANSWERED
-        else:
-            ring, result = timeout, RingResult.NO_ANSWER
-        if call.deadline < now + ring:  # an answer at the deadline is still taken
-            ring, result, winner = int(call.deadline) - now, RingResult.CALLER_HUNG_UP, None
-        call.ring_members = ringing
-        call.ring_winner = winner
-        call.ring_result = result
-        call.ring_start = now
-        if ring == 0 and winner is not None and len(ringing) == 1:
-            self._ring_over(call)
-        else:
-            _At(self.env, ring, call, _RING_END + call.id).callbacks.append(self._ring_ended)
-
-    def _ring_ended(self, event: simpy.Event) -> None:
-        self._ring_over(cast(_Call, event.value))
-
-    def _ring_over(self, call: _Call) -> None:
-        now = self.env.now
-        add_offer = self.add_offer
-        result = call.ring_result
-        winner = call.ring_winner
-        ringing = call.ring_members
-        call.ring_members = []
-        others = RingResult.ANSWERED_ELSEWHERE if winner is not None else result
-        arrival_s = call.arrival / TICKS_PER_SECOND
-        start_s = call.ring_start / TICKS_PER_SECOND
-        now_s = now / TICKS_PER_SECOND
-        for member in ringing:
-            add_offer(call.id, arrival_s, member.index, start_s, now_s,
-                      result if member is winner else others)
-        if winner is not None:
-            self._answer(call, winner)
-        elif result == RingResult.CALLER_HUNG_UP:
-            self._finish(call, Outcome.ABANDONED)
-        elif call.group is not None:
-            self._hunt(call)
-        elif call.deadline <= now:  # the direct call rang out as the caller gave up
-            self._finish(call, Outcome.ABANDONED)
-        else:
-            member = ringing[0]
-            self._finish(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        # the call has moved on; only now are the members it rang free again
-        if self.counts_misses and call.group is not None:
-            self._count_misses(ringing, winner, result == RingResult.NO_ANSWER)
-        for member in ringing:
-            if member is not winner:
-                self._release(member)
-
-    def _count_misses(self, ringing: list[_Member], winner: _Member | None,
-                      missed: bool) -> None:
-        """``after_missed``: group rings let ring out in a row; an answer starts afresh."""
-        for member in ringing:
-            if not member.miss_limit:
-                continue
-            if member is winner:
-                member.misses = 0
-            elif missed:
-                member.misses += 1
-                if member.misses >= member.miss_limit:
-                    member.misses = 0
-                    self._not_ready(member)
-
-    # ---------------------------------------------------------------- answering
-    def _answer(self, call: _Call, member: _Member) -> None:
-        now = self.env.now
-        talk = member.talk_constant
-        if talk is None:
-            talk = call.block.talk(member.talk_key, member.talk_time, call.attempt)[call.row]
-        wrap_up = member.wrap_up_constant
-        if wrap_up is None:
-            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
-                                         call.attempt)[call.row]
-        self._finish(call, Outcome.ANSWERED, member.index, now, talk, wrap_up)
-        group = member.group
-        if group is not None:
-            via_pilot = call.group is not None
-            if via_pilot and group.on_answered is not None:
-                group.on_answered(member.position)
-            if group.on_call_ended is not None:
-                # idle from the moment the member is free again (after wrap-up)
-                group.on_call_ended(member.position, now + talk + wrap_up, via_pilot)
-        _At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
-
-    def _free(self, event: simpy.Event) -> None:
-        self._release(cast(_Member, event.value))
-
-    def _not_ready(self, member: _Member) -> None:
-        """After too many missed group rings the member is skipped for a while."""
-        now = self.env.now
-        self.block(member, _NOT_READY)
-        self.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
-                         (now + member.not_ready_ticks) / TICKS_PER_SECOND)
-        _At(self.env, member.not_ready_ticks, member, _PRESENCE + 2 * member.index + 1
-            ).callbacks.append(self._ready_again)
-
-    def _ready_again(self, event: simpy.Event) -> None:
-        self.unblock(cast(_Member, event.value), _NOT_READY)
-
-    def _finish(self, call: _Call, outcome: int, agent: int = -1,
-                answer: int = 0, talk: int = 0, wrap_up: int = 0, ended: int = -1) -> None:
-        """Record the call (times in ticks here, in seconds for the recorder); a call
-        not answered ends now, or at ``ended``."""
-        second = TICKS_PER_SECOND
-        if agent >= 0:
-            answer_s, talk_s, wrap_up_s = answer / second, talk / second, wrap_up / second
-            end_s = (answer + talk) / second
-        else:
-            answer_s = talk_s = wrap_up_s = _NaN
-            end_s = (self.env.now if ended < 0 else ended) / second
-        if call.attempt or call.forwards:
-            self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
-                           call.closed_hops,
-                           (call.caller_arrival if call.attempt else call.arrival) / second,
-                           call.caller_closed)
-        self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
-                      call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
-                      wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))
-        if self.redials and call.kind == PILOT:
-            origin = self.groups[call.dialed]
-            # (a caller told that the office is closed does not call straight back)
-            if origin.redial_on >> outcome & 1 and not (
-                    call.closed_hops >> min(call.forwards, 15) & 1):
-                self._maybe_redial(call, origin)
-
-    # ------------------------------------------------------------------ redials
-    def _maybe_redial(self, call: _Call, origin: _Group) -> None:
-        """The caller calls the same number again, with the group's probability and delay."""
-        attempt = call.attempt + 1  # the next attempt, counted from 0
-        if origin.redial_limit and attempt >= origin.redial_limit:
-            return
-        block, row = call.block, call.row
-        if block.uniform("redial", attempt)[row] >= origin.redial_probability:
-            return
-        assert origin.redial_delay is not None
-        delay = block.times("redial_delay", attempt, origin.redial_delay_key,
-                            origin.redial_delay)[row]
-        if self.env.now + delay >= self.end:
-            return  # the run is over by then: no more calls arrive
-        _At(self.env, delay, (call, attempt), _REDIAL + call.caller_id).callbacks.append(
-            self._redial)
-
-    def _redial(self, event: simpy.Event) -> None:
-        previous, attempt = cast(tuple[_Call, int], event.value)
-        block, row = previous.block, previous.row
-        group = self.groups[previous.dialed]
-        now = self.env.now
-        patience = block.patience_of(attempt)
-        deadline = now + patience[row] if patience is not None else _INF
-        call = _Call(self.next_call_id, PILOT, group, previous.dialed, now, block, row, deadline)
-        self.next_call_id += 1
-        call.caller = previous.caller_id
-        call.caller_arrival = previous.caller_arrival if previous.attempt else previous.arrival
-        call.caller_closed = previous.caller_closed if previous.attempt else bool(
-            previous.closed_hops & 1)
-        call.attempt = attempt
-        call.next_ordinal = attempt * _ATTEMPT_STRIDE
-        self._enter(call, group)
-
-
-def _hook(policy: HuntPolicy, name: str) -> Any:
-    if getattr(type(policy), name) is getattr(HuntPolicy, name):
-        return None
-    return getattr(policy, name)
-
-
-def _call_id(call: _Call) -> int:
-    return call.id
 
 
 def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
@@ -1060,10 +580,11 @@ def run_model(scenario: Scenario, seed: int, recorder: Recorder) -> None:
         Entropy of :class:`numpy.random.SeedSequence`; each source of
         randomness gets its own stream from it.
     recorder : Recorder
-        Receives every call (including those of the warm-up) and every ring offer:
+        Receives every call (including those of the warm-up) and every offer:
         a :class:`~huntsim.sim.records.CallLog` keeps them all,
         :class:`~huntsim.sim.totals.RunningTotals` only running sums.
     """
-    model = _Model(scenario, seed, recorder)
-    model.env.run()
-    model.hang_up_stranded()
+    engine = Engine(scenario, seed, recorder)
+    engine.env.run()
+    if engine.queues is not None:
+        engine.queues.hang_up_stranded()

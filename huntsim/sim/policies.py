@@ -2,13 +2,19 @@
 
 A policy has one job: given the group's state, the order of member positions
 (0 = first in the administrator's list) in which to offer a new call. The
-engine skips busy members and offers each member at most once. A new policy
-is one class here and one test.
+engine skips members who cannot be rung (busy, logged out, away, not ready)
+and offers each member a call at most once. A new policy is one class here
+and one test. Whether members ring one at a time or several at once is the
+ring style's business (:mod:`huntsim.sim.ringing`), which the flags
+``simultaneous`` and ``staggered`` choose.
 
-Policies learn about the group through three hooks the engine calls:
-``offered`` (a member starts ringing for a group call), ``answered`` (a member
-took a group call) and ``call_ended`` (a member's call ended; ``via_pilot``
-says whether it came through the pilot).
+Policies learn about the group through three hooks the engine calls, each
+only when a policy overrides it: ``offered`` (a member starts ringing for a
+group call), ``answered`` (a member picked up a group call) and
+``busy_until`` (a member of the group answered a call, through the pilot or
+to their own number: called when they answer, with the time they will be
+free again after talk and wrap-up; ``via_pilot`` says whether it came
+through the pilot).
 """
 
 from __future__ import annotations
@@ -61,8 +67,9 @@ class HuntPolicy:
     def answered(self, position: int) -> None:
         """The member at ``position`` picked up a group call."""
 
-    def call_ended(self, position: int, free_at: float, via_pilot: bool) -> None:
-        """The member at ``position`` answered a call; they are free again at ``free_at``."""
+    def busy_until(self, position: int, free_at: float, via_pilot: bool) -> None:
+        """The member at ``position`` answered a call (now); they will be free again at
+        ``free_at`` (ticks), after talk and wrap-up."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(size={self.size})"
@@ -142,7 +149,7 @@ class Uniform(HuntPolicy):
         """Positions by the end of their last counted call, earliest first."""
         return sorted(self._in_list_order, key=self._idle_since.__getitem__)
 
-    def call_ended(self, position: int, free_at: float, via_pilot: bool) -> None:
+    def busy_until(self, position: int, free_at: float, via_pilot: bool) -> None:
         """Restart the member's idle time if this call counts."""
         if via_pilot or self.counts_direct_calls:
             self._idle_since[position] = free_at

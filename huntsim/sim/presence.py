@@ -12,7 +12,10 @@ clears the presence bits as the office's week goes by:
   while the member is on a call starts when they are free. With ``skipped``
   the member is not rung meanwhile; without, their phone rings and nobody
   answers.
-* ``after_missed`` (the engine counts the misses): not ready for ``away``.
+* ``after_missed``: a member who let ``count`` group calls in a row ring out
+  (the engine reports how each group call's offers end to
+  :meth:`Presence.count_misses`) is not ready for ``away``: not rung for
+  group calls.
 
 Nothing here runs for a scenario that uses none of it
 (:func:`uses_presence`). Times are engine ticks (:mod:`huntsim.sim.clock`);
@@ -53,14 +56,17 @@ class _Member(Protocol):
     blocked: int
     away_pending: bool
     answer_probability: float
+    miss_limit: int
+    misses: int
+    not_ready_ticks: int
 
 
 class _Group(Protocol):
     is_open: bool
 
 
-class _Model(Protocol):
-    """What presence needs of the engine's model."""
+class _Engine(Protocol):
+    """What presence needs of the engine."""
 
     scenario: Scenario
     members: list[Any]
@@ -105,11 +111,11 @@ class _AwayStream:
 
 
 class Presence:
-    """The presence processes of one run, wired to the engine's model."""
+    """The presence processes of one run, wired to the engine."""
 
-    def __init__(self, model: _Model, seed: int) -> None:
-        self.model = model
-        scenario = model.scenario
+    def __init__(self, engine: _Engine, seed: int) -> None:
+        self.engine = engine
+        scenario = engine.scenario
         self.end = ticks(scenario.duration)
         self.away: dict[int, _AwayStream] = {}
         # members away whose phone still rings: their answer probability, to restore
@@ -117,37 +123,37 @@ class Presence:
         # when each absence in progress began (ticks): recorded when it ends, or when
         # the member logs out, whichever is first
         self.away_since: dict[int, int] = {}
-        for member, agent in zip(model.members, scenario.agents, strict=True):
+        for member, agent in zip(engine.members, scenario.agents, strict=True):
             if agent.away is not None and agent.away.rate > 0:
                 self.away[member.index] = _AwayStream(
                     agent.away, generator(seed, "agent", agent.number, "away"))
 
     @classmethod
-    def start(cls, model: _Model, seed: int) -> Presence:
+    def start(cls, engine: _Engine, seed: int) -> Presence:
         """Set everyone's state at t = 0 and schedule every change of the run."""
-        presence = cls(model, seed)
+        presence = cls(engine, seed)
         presence._schedules()
         presence._opening_hours()
         for index in presence.away:
-            presence._next_away(model.members[index])
+            presence._next_away(engine.members[index])
         return presence
 
     # ------------------------------------------------------------- schedules
     def _schedules(self) -> None:
-        model, scenario = self.model, self.model.scenario
-        for member, agent in zip(model.members, scenario.agents, strict=True):
+        engine, scenario = self.engine, self.engine.scenario
+        for member, agent in zip(engine.members, scenario.agents, strict=True):
             if agent.schedule is None:
                 continue
             logged_in, flips = agent.schedule.transitions(scenario.start, scenario.duration)
             edges = [0.0, *flips, scenario.duration]
             for i in range(len(edges) - 1):
                 if (i % 2 == 0) != logged_in and edges[i + 1] > edges[i]:
-                    model.add_absence(member.index, Absence.LOGGED_OUT, edges[i], edges[i + 1])
+                    engine.add_absence(member.index, Absence.LOGGED_OUT, edges[i], edges[i + 1])
             if not logged_in:
-                model.block(member, LOGGED_OUT)
+                engine.block(member, LOGGED_OUT)
             # flip k logs in when k is even for a member logged out at the start
             flip = self._flip_from_logged_in if logged_in else self._flip_from_logged_out
-            model.at_edges(_edge_ticks(flips), member.index, flip, member)
+            engine.at_edges(_edge_ticks(flips), member.index, flip, member)
 
     def _flip_from_logged_out(self, member: _Member, flip: int) -> None:
         """Flip ``flip`` of a schedule that starts logged out."""
@@ -158,35 +164,35 @@ class Presence:
         (self._log_out if flip % 2 == 0 else self._log_in)(member)
 
     def _log_in(self, member: _Member) -> None:
-        self.model.unblock(member, LOGGED_OUT)
+        self.engine.unblock(member, LOGGED_OUT)
 
     def _log_out(self, member: _Member) -> None:
         member.away_pending = False
         self._away_over(member)
-        self.model.block(member, LOGGED_OUT)
+        self.engine.block(member, LOGGED_OUT)
 
     def _away_over(self, member: _Member) -> None:
         """Record the absence in progress, up to now (its end, or the end of the schedule)."""
         since = self.away_since.pop(member.index, None)
         if since is not None:
-            self.model.add_absence(member.index, Absence.AWAY, since / TICKS_PER_SECOND,
-                                   self.model.now / TICKS_PER_SECOND)
+            self.engine.add_absence(member.index, Absence.AWAY, since / TICKS_PER_SECOND,
+                                   self.engine.now / TICKS_PER_SECOND)
 
     def _opening_hours(self) -> None:
-        model, scenario = self.model, self.model.scenario
-        rank = len(model.members)
-        for group, spec in zip(model.groups, scenario.hunt_groups, strict=True):
+        engine, scenario = self.engine, self.engine.scenario
+        rank = len(engine.members)
+        for group, spec in zip(engine.groups, scenario.hunt_groups, strict=True):
             if spec.open is None:
                 continue
             group.is_open, flips = spec.open.transitions(scenario.start, scenario.duration)
-            model.at_edges(_edge_ticks(flips), rank + group.index, _toggle_open_at, group)
+            engine.at_edges(_edge_ticks(flips), rank + group.index, _toggle_open_at, group)
 
     # ------------------------------------------------------------- absences
     def _next_away(self, member: _Member) -> None:
         stream = self.away[member.index]
         delay = stream.gap()
-        if self.model.now + delay < self.end:
-            self.model.at(delay, member.index, self._away_due, member)
+        if self.engine.now + delay < self.end:
+            self.engine.at(delay, member.index, self._away_due, member)
 
     def _away_due(self, member: _Member) -> None:
         self._next_away(member)
@@ -205,28 +211,58 @@ class Presence:
         their group (False when the engine is just freeing them).
         """
         stream = self.away[member.index]
-        now = self.model.now
+        now = self.engine.now
         length = stream.duration()
         self.away_since[member.index] = now
         if stream.skipped:
             if counted:
-                self.model.block(member, AWAY)
+                self.engine.block(member, AWAY)
             else:
                 member.blocked |= AWAY
-            self.model.at(length, member.index, self._back_skipped, member)
+            self.engine.at(length, member.index, self._back_skipped, member)
             return True
         self.ringing_away[member.index] = member.answer_probability
         member.answer_probability = 0.0  # the phone rings; nobody answers
-        self.model.at(length, member.index, self._back_ringing, member)
+        self.engine.at(length, member.index, self._back_ringing, member)
         return False
 
     def _back_skipped(self, member: _Member) -> None:
         self._away_over(member)
-        self.model.unblock(member, AWAY)
+        self.engine.unblock(member, AWAY)
 
     def _back_ringing(self, member: _Member) -> None:
         self._away_over(member)
         member.answer_probability = self.ringing_away.pop(member.index)
+
+
+    # ------------------------------------------------------------- not ready
+    def count_misses(self, ringing: Sequence[_Member], winner: _Member | None,
+                     missed: bool) -> None:
+        """Offers of a group call to ``ringing`` ended (``missed``: they rang out;
+        ``winner``: who picked up): ``after_missed`` counts the group calls each
+        member let ring out in a row; an answer starts afresh."""
+        for member in ringing:
+            if not member.miss_limit:
+                continue
+            if member is winner:
+                member.misses = 0
+            elif missed:
+                member.misses += 1
+                if member.misses >= member.miss_limit:
+                    member.misses = 0
+                    self._not_ready(member)
+
+    def _not_ready(self, member: _Member) -> None:
+        """After too many missed group rings the member is skipped for a while."""
+        engine = self.engine
+        now = engine.now
+        engine.block(member, NOT_READY)
+        engine.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
+                          (now + member.not_ready_ticks) / TICKS_PER_SECOND)
+        engine.at(member.not_ready_ticks, member.index, self._ready_again, member)
+
+    def _ready_again(self, member: _Member) -> None:
+        self.engine.unblock(member, NOT_READY)
 
 
 def _toggle_open_at(group: _Group, flip: int) -> None:

@@ -25,9 +25,9 @@ __all__ = [
     "OFFER_RESULTS",
     "Absence",
     "CallLog",
+    "OfferResult",
     "Outcome",
     "Recorder",
-    "RingResult",
 ]
 
 OFFER_RESULTS: tuple[str, ...] = ("answered", "no_answer", "caller_hung_up", "answered_elsewhere")
@@ -46,7 +46,7 @@ class Outcome:
     FORWARDED = 5
 
 
-class RingResult:
+class OfferResult:
     """Codes of :data:`OFFER_RESULTS`, as stored."""
 
     ANSWERED = 0
@@ -67,7 +67,7 @@ PILOT, DIRECT = 0, 1
 
 
 class Recorder(Protocol):
-    """What the engine reports to: every finished call and every ring offer."""
+    """What the engine reports to: every finished call and every offer."""
 
     def add_call(self, call_id: int, kind: int, group: int, dialed: int, arrival: float,
                  outcome: int, agent: int, answer: float, talk: float, wrap_up: float,
@@ -76,7 +76,7 @@ class Recorder(Protocol):
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
-        """A ring offer of the call that arrived at ``arrival`` ended."""
+        """A offer of the call that arrived at ``arrival`` ended."""
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
                   closed_hops: int, caller_arrival: float, caller_closed: bool) -> None:
@@ -91,7 +91,7 @@ class Recorder(Protocol):
 
 
 class CallLog:
-    """Columns of calls and of ring offers.
+    """Columns of calls and of offers.
 
     Parameters
     ----------
@@ -172,7 +172,7 @@ class CallLog:
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
-        """Append one ring offer."""
+        """Append one offer."""
         self.offer_call.append(call_id)
         self.offer_agent.append(agent)
         self.offer_start.append(start)
@@ -227,7 +227,7 @@ class CallLog:
             getattr(self, name), dtype=dtype)[keep])
 
     def offers_frame(self, first_call: int = 0) -> pd.DataFrame:
-        """One row per ring offer of calls with ``call_id >= first_call``."""
+        """One row per offer of calls with ``call_id >= first_call``."""
         ids = np.frombuffer(self.offer_call, dtype=np.int64)
         start = np.frombuffer(self.offer_start, dtype="f8")
         keep = np.flatnonzero(ids >= first_call)

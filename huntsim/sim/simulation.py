@@ -49,13 +49,19 @@ class Result:
         The seed used; ``simulate(scenario, seed=result.seed)`` repeats the run.
     calls : DataFrame
         One row per call arriving after the warm-up: ``call_id``, ``kind``
-        (pilot, direct), ``group``, ``dialed``, ``arrival_s``, ``outcome``
-        (answered, voicemail, busy, no_answer, abandoned), ``agent``,
-        ``answer_s``, ``wait_s``, ``talk_s``, ``wrap_up_s``, ``end_s``, ``offers``,
-        ``after_hours`` (a pilot call outside the group's ``open`` hours: it rang
-        nobody). ``None`` for a run made with ``keep="totals"``.
+        (pilot, direct), ``group`` (where the call ended: the last group it
+        reached), ``dialed``, ``arrival_s``, ``outcome`` (answered, voicemail,
+        busy, no_answer, abandoned, forwarded: passed out of the office),
+        ``agent``, ``answer_s``, ``wait_s``, ``talk_s``, ``wrap_up_s``,
+        ``end_s``, ``offers``, ``after_hours`` (a pilot call outside the
+        ``open`` hours of the group it dialled: it rang nobody there),
+        ``caller_id`` (the ``call_id`` of the caller's first call),
+        ``attempt`` (1 for a caller's first call, 2 for their first redial...),
+        ``forwards`` (how many times the call was forwarded) and
+        ``closed_hops`` (bit ``h`` set when the h-th group it reached was
+        closed). ``None`` for a run made with ``keep="totals"``.
     offers : DataFrame
-        One row per ring offer of those calls: ``call_id``, ``agent``,
+        One row per offer of those calls: ``call_id``, ``agent``,
         ``start_s``, ``end_s``, ``result`` (answered, no_answer,
         caller_hung_up, answered_elsewhere). ``None`` with ``keep="totals"``.
     agents : DataFrame

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from huntsim.analysis.catalog import OUTCOMES
 from huntsim.analysis.metrics import occupancy, summary_frame
-from huntsim.sim.records import ABSENCES, CallLog, Outcome, RingResult
+from huntsim.sim.records import ABSENCES, CallLog, OfferResult, Outcome
 
 __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 
@@ -246,7 +246,7 @@ class RunningTotals(CallLog):
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None:
-        """Buffer one ring offer (its call's arrival in place of its call)."""
+        """Buffer one offer (its call's arrival in place of its call)."""
         self.offer_arrival.append(arrival)
         self.offer_agent.append(agent)
         self.offer_start.append(start)
@@ -260,7 +260,7 @@ class RunningTotals(CallLog):
                                    np.frombuffer(self.offer_end, dtype="f8"))
         np.add.at(self.ring_s, agent, ringing)
         reported = np.frombuffer(self.offer_arrival, dtype="f8") >= self.warmup
-        missed = reported & (np.frombuffer(self.offer_result, dtype="i1") == RingResult.NO_ANSWER)
+        missed = reported & (np.frombuffer(self.offer_result, dtype="i1") == OfferResult.NO_ANSWER)
         size = len(self.agent_numbers)
         self.offers_made += np.bincount(agent[reported], minlength=size)
         self.offers_missed += np.bincount(agent[missed], minlength=size)
