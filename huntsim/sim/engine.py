@@ -81,7 +81,8 @@ Semantics (see "Timing rules" in the README):
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
-  (:meth:`~huntsim.scenario.model.Scenario.timeout_s`). The member picks up
+  (:meth:`~huntsim.scenario.model.Scenario.timeout_s`; on the clock, whole ring
+  cycles of whole microseconds, as a direct call's). The member picks up
   with ``answer_probability`` after ``answer_delay``; a delay past the
   time-out is no answer.
 * A pilot call that finds nobody who can be rung gets the all-busy treatment
@@ -187,7 +188,8 @@ class Engine:
         for g, spec in enumerate(scenario.hunt_groups):
             members = [by_number[n] for n in spec.members]
             policy = make_policy(spec, generator(seed, "group", spec.pilot, "policy"))
-            group = Group(g, spec, members, policy, ticks(scenario.timeout_s(spec)))
+            timeout = spec.no_answer_rings * ticks(scenario.ring_cycle)  # whole ring cycles
+            group = Group(g, spec, members, policy, timeout)
             for position, member in enumerate(members):
                 member.group = group
                 member.position = position
