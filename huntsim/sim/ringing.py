@@ -23,7 +23,7 @@ from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks
 from huntsim.sim.events import OFFER_END, At, Environment, Event
 from huntsim.sim.records import OfferResult, Outcome
-from huntsim.sim.state import NO_ANSWER, Call, Group, Member
+from huntsim.sim.state import NO_ANSWER, Call, Group, Member, RingStyle
 
 __all__ = ["RingStyle", "Simultaneous", "Staggered", "ring_style"]
 
@@ -58,13 +58,6 @@ class _Engine(Protocol):
 
     def add_offer(self, call_id: int, arrival: float, agent: int, start: float, end: float,
                   result: int) -> None: ...
-
-
-class RingStyle(Protocol):
-    """How a group that rings several members at once hunts a call."""
-
-    def hunt(self, call: Call) -> None:
-        """Ring whom the style rings for ``call`` now, or hand it back to the engine."""
 
 
 def ring_style(engine: _Engine, spec: HuntGroup, group: Group,

@@ -15,7 +15,7 @@ only :mod:`huntsim.sim.queueing` uses them. Times are ticks
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from huntsim.scenario.distributions import Constant, Distribution
 from huntsim.scenario.model import Agent, HuntGroup, Scenario
@@ -25,15 +25,20 @@ from huntsim.sim.policies import HuntPolicy
 from huntsim.sim.records import Outcome
 from huntsim.sim.streams import TicketBlock
 
-if TYPE_CHECKING:  # pragma: no cover
-    from huntsim.sim.ringing import RingStyle
-
 __all__ = ["AFTER_HOURS", "ALL_BUSY", "CASES", "NO_ANSWER", "QUEUE_TIMEOUT", "Call", "Group",
-           "Member"]
+           "Member", "RingStyle"]
 
 CASES = ("after_hours", "all_busy", "no_answer", "queue_timeout")
 """Why a group rings nobody (more) for a call, as ``forward.when`` names them."""
 AFTER_HOURS, ALL_BUSY, NO_ANSWER, QUEUE_TIMEOUT = range(len(CASES))
+
+
+class RingStyle(Protocol):
+    """How a group that rings several members at once hunts a call
+    (:mod:`huntsim.sim.ringing` has the simultaneous and staggered styles)."""
+
+    def hunt(self, call: Call) -> None:
+        """Ring whom the style rings for ``call`` now, or hand it back to the engine."""
 
 
 class Member:
