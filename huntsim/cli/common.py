@@ -30,6 +30,7 @@ __all__ = [
     "FLAGS",
     "add_run_options",
     "as_flag",
+    "count_of",
     "flag_errors",
     "output_store",
     "print_warnings",
@@ -46,6 +47,11 @@ FLAGS: dict[str, str] = {
 """The library's parameter names and the flags that give them on the command line."""
 
 _PARAMETER = re.compile(r"^([a-z_]+)(\[\d+\])?: ")
+
+
+def count_of(number: int, one: str, many: str | None = None) -> str:
+    """``1 agent``, ``3 agents``, ``2 policies``."""
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def print_warnings(warnings: Sequence[str]) -> None:

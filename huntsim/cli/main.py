@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from huntsim.cli.common import add_run_options, print_warnings
+from huntsim.cli.common import add_run_options, count_of, print_warnings
 from huntsim.outputs import OutputError
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     plan.add_argument("--by-hour", action="store_true",
                       help="also size the group for each hour of the week with traffic "
                            "(by_hour.csv and a weekday x hour heat map in the report)")
-    plan.add_argument("--hour-length", type=_length("--hour-length"), default=None,
+    plan.add_argument("--hour-length", type=_length, default=None,
                       metavar="DURATION",
                       help="with --by-hour: simulated length of each hour's steady-state run "
                            "(default 12h)")
@@ -180,13 +180,13 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _experiment_options(parser: argparse.ArgumentParser, replications: int,
                         threshold: str) -> None:
-    parser.add_argument("--replications", type=_positive("--replications"),
+    parser.add_argument("--replications", type=_positive,
                         default=replications, help=f"runs per case (default {replications})")
     parser.add_argument("--seed", type=_seed, default=None,
                         help="master seed (default: the scenario's seed, else 0)")
-    parser.add_argument("--threshold", type=_duration, default=None,
+    parser.add_argument("--threshold", type=_length, default=None,
                         help=f"service-level threshold ({threshold})")
-    add_run_options(parser, jobs=_positive("--jobs"))
+    add_run_options(parser, jobs=_positive)
 
 
 def _policies(text: str) -> tuple[str, ...]:
@@ -194,9 +194,9 @@ def _policies(text: str) -> tuple[str, ...]:
     for policy in policies:
         if policy not in POLICY_NAMES:
             raise argparse.ArgumentTypeError(
-                f"--policies: {policy!r} is not a policy; choose from {', '.join(POLICY_NAMES)}")
+                f"{policy!r} is not a policy; choose from {', '.join(POLICY_NAMES)}")
     if not policies:
-        raise argparse.ArgumentTypeError("--policies: give at least one policy")
+        raise argparse.ArgumentTypeError("give at least one policy")
     return policies
 
 
@@ -209,48 +209,45 @@ def _sizes(text: str) -> list[int]:
             sizes = [int(part) for part in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"--members: {text!r} is not a range; write e.g. 2..15 or 4,6,8") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"--members: {text!r} must hold sizes of 1 or more")
+            f"{text!r} is not a range; write e.g. 2..15 or 4,6,8") from None
+    if not sizes:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} holds no size; write the smaller size first (e.g. 2..15)")
+    if min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must hold sizes of 1 or more")
     return sizes
 
 
-def _whole_number(flag: str, minimum: int) -> Callable[[str], int]:
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """A flag's whole number of at least ``minimum`` (argparse names the flag)."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{flag}: {value} must be at least {minimum}")
+            raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
         return value
 
     return parse
 
 
-def _positive(flag: str) -> Callable[[str], int]:
-    return _whole_number(flag, 1)
+_positive = _at_least(1)
+_seed = _at_least(0)
 
 
-_seed = _whole_number("--seed", 0)
+def _length(text: str) -> float:
+    """A flag's length of time, longer than 0 s (argparse names the flag)."""
+    from huntsim.scenario.units import parse_duration
 
-
-def _length(flag: str) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        from huntsim.scenario.units import parse_duration
-
-        try:
-            value = parse_duration(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(f"{flag}: {error}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{flag}: {text!r} must be longer than 0 s")
-        return value
-
-    return parse
-
-
-_duration = _length("--threshold")
+    try:
+        value = parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be longer than 0 s")
+    return value
 
 
 EXIT_INTERRUPTED = 130
@@ -345,10 +342,12 @@ def _failed(error: Exception) -> int:
 
 
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
-    groups = ", ".join(
-        f"{g.label} ({g.policy}, {len(g.members)} members)" for g in scenario.hunt_groups
-    )
-    print(f"{args.scenario}: valid: {len(scenario.agents)} agents; hunt groups: {groups or 'none'}")
+    from huntsim.analysis.catalog import policy_label
+
+    groups = ", ".join(f"{g.label} ({policy_label(g.policy)}, "
+                       f"{count_of(len(g.members), 'member')})" for g in scenario.hunt_groups)
+    print(f"{args.scenario}: valid: {count_of(len(scenario.agents), 'agent')}; "
+          f"hunt groups: {groups or 'none'}")
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from huntsim.cli.common import (
     add_run_options,
+    count_of,
     flag_errors,
     output_store,
     print_warnings,
@@ -95,10 +96,6 @@ def _number(flag: str, text: str | None, minimum: int) -> int | None:
     if value < minimum:
         raise ScenarioError([f"{flag}: {value} must be at least {minimum}"])
     return value
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def run_sweep(args: argparse.Namespace, scenario: Any) -> int:
@@ -233,16 +230,17 @@ def _print(result: Sweep, group: str) -> None:
     """What ``huntsim sweep`` prints: the size of the grid, then three metrics as tables."""
     import pandas as pd
 
-    from huntsim.analysis.catalog import SWEEP_TABLE_METRICS, label
+    from huntsim.analysis.catalog import SWEEP_TABLE_METRICS, label, policy_label
     from huntsim.analysis.formatting import plus_minus_note
 
     replications = result.replications
-    print(f"{_count(len(result.points), 'grid point')} x "
-          f"{_count(len(result.policies), 'policy', 'policies')} x "
-          f"{_count(replications, 'replication')} (seed {result.seed})")
+    print(f"{count_of(len(result.points), 'grid point')} x "
+          f"{count_of(len(result.policies), 'policy', 'policies')} x "
+          f"{count_of(replications, 'replication')} (seed {result.seed})")
     with pd.option_context("display.width", 160, "display.max_columns", 12):
         for metric in (result.level_metric, *SWEEP_TABLE_METRICS):
             print(f"\n{label(metric)}, group {group}:")
-            print(result.wide(metric, group).to_string())
+            wide = result.wide(metric, group)
+            print(wide.rename(columns=policy_label, level=wide.columns.nlevels - 1).to_string())
     print(f"\n{plus_minus_note(replications)}"
           + (" One replication gives no interval (± nan)." if replications < 2 else ""))
