@@ -1,4 +1,4 @@
-"""The import rule of ``shared/reference/architecture.md``, as a test.
+"""The import rule of ``docs/architecture.md``, as a test.
 
 The subpackages form layers, bottom to top: ``scenario``, ``analysis``, ``sim``,
 ``experiments``, ``fit``, ``views``, ``cli``. A module imports only from its own

@@ -1,5 +1,5 @@
 """Tables in, tables out: the one catalog of names, formatting of values, metrics,
 intervals, theory and flows. Imports only :mod:`huntsim.scenario`.
 
-See ``shared/reference/architecture.md`` for the layers and the import rule.
+See ``docs/architecture.md`` for the layers and the import rule.
 """

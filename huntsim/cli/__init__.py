@@ -1,4 +1,4 @@
 """The ``huntsim`` command: one module per command family, plus what they share.
 
-See ``shared/reference/architecture.md`` for the layers and the import rule.
+See ``docs/architecture.md`` for the layers and the import rule.
 """

@@ -8,5 +8,5 @@ progress, store). A run: :mod:`~huntsim.experiments.seeds` gives its seed,
 :mod:`~huntsim.experiments.measure` measures it, :mod:`~huntsim.experiments.gather`
 runs many and gathers them into tables with intervals.
 
-See ``shared/reference/architecture.md`` for the layers and the import rule.
+See ``docs/architecture.md`` for the layers and the import rule.
 """

@@ -1,5 +1,5 @@
 """The validated office: units, distributions, arrivals, calendar, blocks of agents,
 routing settings, the model and its loading. The lowest layer: it imports nothing above it.
 
-See ``shared/reference/architecture.md`` for the layers and the import rule.
+See ``docs/architecture.md`` for the layers and the import rule.
 """

@@ -3,5 +3,5 @@ policies, the engine (transitions) with its state records (``state``) and the
 collaborators only a scenario that uses them builds (``presence``, ``ringing``,
 ``queueing``, ``redials``), records, running totals, ``simulate`` and ``Result``.
 
-See ``shared/reference/architecture.md`` for the layers and the import rule.
+See ``docs/architecture.md`` for the layers and the import rule.
 """
