@@ -10,7 +10,7 @@ import pytest
 import huntsim
 from huntsim.sim.engine import Engine
 from huntsim.sim.records import CallLog
-from huntsim.sim.ringing import Simultaneous, Staggered
+from huntsim.sim.ringing import SimultaneousRing, StaggeredRing
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -31,11 +31,11 @@ def test_a_scenario_builds_what_it_uses() -> None:
     engine = _engine(huntsim.load_scenario(SCENARIOS / "real_estate_overflow.yaml"))
     assert engine.presence is not None and engine.queues is not None
     assert engine.redials is not None
-    assert [type(g.ring_style) for g in engine.groups] == [type(None), Staggered]
+    assert [type(g.ring_style) for g in engine.groups] == [type(None), StaggeredRing]
 
 
-@pytest.mark.parametrize(("policy", "style"), [("simultaneous", Simultaneous),
-                                              ("staggered", Staggered)])
+@pytest.mark.parametrize(("policy", "style"), [("simultaneous", SimultaneousRing),
+                                              ("staggered", StaggeredRing)])
 def test_a_group_that_rings_several_at_once_gets_its_ring_style(policy: str,
                                                                 style: type) -> None:
     scenario = huntsim.load_scenario(SCENARIOS / "erlang_b.yaml").with_policy(policy)

@@ -351,9 +351,9 @@ def test_totals_service_level_at_a_wait_just_over_the_threshold() -> None:
 
 
 def test_tiny_weights_relative_to_others_run() -> None:
-    from huntsim.sim.policies import Weighted
+    from huntsim.sim.policies import WeightedHunt
 
-    policy = Weighted([1e-320, 1.0], np.random.default_rng(0))
+    policy = WeightedHunt([1e-320, 1.0], np.random.default_rng(0))
     assert all(list(policy.order()) == [1, 0] for _ in range(1000))
     assert len(huntsim.simulate(weighted([1e-320, 1.0]), seed=5).calls) > 1000
 

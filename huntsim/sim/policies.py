@@ -27,13 +27,13 @@ import numpy as np
 from huntsim.scenario.model import HuntGroup
 
 __all__ = [
-    "Circular",
+    "CircularHunt",
     "HuntPolicy",
-    "Regular",
-    "Simultaneous",
-    "Staggered",
-    "Uniform",
-    "Weighted",
+    "RegularHunt",
+    "SimultaneousHunt",
+    "StaggeredHunt",
+    "UniformHunt",
+    "WeightedHunt",
     "make_policy",
 ]
 
@@ -51,7 +51,7 @@ class HuntPolicy:
     """Whether every idle member rings at once (else one after another)."""
 
     staggered = False
-    """Whether members join the ringing one by one, each still ringing (see :class:`Staggered`)."""
+    """Whether members join the ringing one by one, each still ringing (:class:`StaggeredHunt`)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -75,11 +75,11 @@ class HuntPolicy:
         return f"{type(self).__name__}(size={self.size})"
 
 
-class Regular(HuntPolicy):
+class RegularHunt(HuntPolicy):
     """Every call starts at the first member of the list."""
 
 
-class Circular(HuntPolicy):
+class CircularHunt(HuntPolicy):
     """Each call starts after the member where the last call left off, and wraps once.
 
     Parameters
@@ -114,13 +114,13 @@ class Circular(HuntPolicy):
             self._last = position
 
 
-class Simultaneous(HuntPolicy):
+class SimultaneousHunt(HuntPolicy):
     """Every idle member rings at once; the first to pick up takes the call."""
 
     simultaneous = True
 
 
-class Staggered(HuntPolicy):
+class StaggeredHunt(HuntPolicy):
     """The first member in list order rings at once; the next idle member joins
     every ``stagger`` seconds while nobody has picked up, each ringing until the
     group's time-out counted from their own first ring. The first pick-up wins.
@@ -129,7 +129,7 @@ class Staggered(HuntPolicy):
     staggered = True
 
 
-class Uniform(HuntPolicy):
+class UniformHunt(HuntPolicy):
     """The member idle longest since their last group call goes first.
 
     A member's idle time starts when they are free again after a call they
@@ -155,7 +155,7 @@ class Uniform(HuntPolicy):
             self._idle_since[position] = free_at
 
 
-class Weighted(HuntPolicy):
+class WeightedHunt(HuntPolicy):
     """A random member, chosen by weight; if they do not answer, another by weight.
 
     The order is a weighted random permutation (Efraimidis and Spirakis), which
@@ -198,15 +198,15 @@ def make_policy(group: HuntGroup, rng: np.random.Generator) -> HuntPolicy:
     size = len(group.members)
     match group.policy:
         case "regular":
-            return Regular(size)
+            return RegularHunt(size)
         case "circular":
-            return Circular(size, group.circular_anchor)
+            return CircularHunt(size, group.circular_anchor)
         case "simultaneous":
-            return Simultaneous(size)
+            return SimultaneousHunt(size)
         case "uniform":
-            return Uniform(size, group.idle_counts_direct_calls)
+            return UniformHunt(size, group.idle_counts_direct_calls)
         case "weighted":
-            return Weighted(group.weights or (1.0,) * size, rng)
+            return WeightedHunt(group.weights or (1.0,) * size, rng)
         case "staggered":
-            return Staggered(size)
+            return StaggeredHunt(size)
     raise ValueError(f"policy: {group.policy!r} is not a policy")  # pragma: no cover

@@ -6,7 +6,7 @@ offer's end is known when it starts, so it costs one event. A group whose
 policy rings several members at once gets one of these collaborators as its
 ``ring_style`` (:func:`ring_style`), built only then: a group that rings in
 turn never consults this module. A ring style takes over the hunt of a call
-(:meth:`Simultaneous.hunt`, :meth:`Staggered.hunt`); it offers the call with
+(:meth:`SimultaneousRing.hunt`, :meth:`StaggeredRing.hunt`); it offers the call with
 the engine's :meth:`~huntsim.sim.engine.Engine.offer`, so each offer's pick-up
 is drawn as in a sequential hunt (from the ordinal of the member's position in
 the group), and it hands the call back to the engine when it is answered,
@@ -25,7 +25,7 @@ from huntsim.sim.events import OFFER_END, At, Environment, Event
 from huntsim.sim.records import OfferResult, Outcome
 from huntsim.sim.state import NO_ANSWER, Call, Group, Member, RingStyle
 
-__all__ = ["RingStyle", "Simultaneous", "Staggered", "ring_style"]
+__all__ = ["RingStyle", "SimultaneousRing", "StaggeredRing", "ring_style"]
 
 _INF = math.inf
 
@@ -64,14 +64,14 @@ def ring_style(engine: _Engine, spec: HuntGroup, group: Group,
                scenario: Scenario) -> RingStyle | None:
     """The ring style of a group whose policy rings several members at once, else None."""
     if group.policy.simultaneous:
-        return Simultaneous(engine)
+        return SimultaneousRing(engine)
     if group.policy.staggered:
         stagger = spec.stagger if spec.stagger is not None else scenario.ring_cycle
-        return Staggered(engine, ticks(stagger))
+        return StaggeredRing(engine, ticks(stagger))
     return None
 
 
-class Simultaneous:
+class SimultaneousRing:
     """Every member who can be rung for the call rings at once; the first to pick
     up takes it (ties: list order), and the ring ends as one event.
 
@@ -122,7 +122,7 @@ class _Ring:
         self.step = 0
 
 
-class Staggered:
+class StaggeredRing:
     """The first member who can be rung for the call rings at once; the next one
     in list order joins every ``stagger`` ticks while nobody has picked up, each
     ringing until the group's time-out from their own first ring. The first
