@@ -188,7 +188,7 @@ def run_tasks(
 
     try:
         workers = jobs if jobs is not None else default_jobs()
-        call = _Call(work, context is not None)
+        call = _Work(work, context is not None)
         if scheduler is not None:
             _run_dask(call, tasks, pending, scheduler, workers, finished, context)
         elif workers <= 1 or len(pending) <= 1:
@@ -201,7 +201,7 @@ def run_tasks(
     return [results[i] for i in range(len(tasks))]
 
 
-class _Call(Generic[R]):
+class _Work(Generic[R]):
     """``work`` applied to a batch of tasks, in a worker, with or without the context."""
 
     def __init__(self, work: Callable[..., R], with_context: bool) -> None:
@@ -247,7 +247,7 @@ def _batches(pending: Sequence[int], workers: int) -> Iterator[list[int]]:
         position += size
 
 
-def _run_processes(call: _Call[R], tasks: Sequence[T], pending: list[int],
+def _run_processes(call: _Work[R], tasks: Sequence[T], pending: list[int],
                    workers: int, finished: Callable[[int, R], None], context: Any) -> None:
     # keep a bounded number of batches in flight, so results stream back and
     # are saved as they finish rather than all at the end
@@ -301,7 +301,7 @@ def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
             yield client
 
 
-def _run_dask(call: _Call[R], tasks: Sequence[T], pending: list[int], scheduler: str,
+def _run_dask(call: _Work[R], tasks: Sequence[T], pending: list[int], scheduler: str,
               workers: int, finished: Callable[[int, R], None], context: Any) -> None:
     from distributed import as_completed
 
