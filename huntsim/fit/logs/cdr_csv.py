@@ -151,15 +151,15 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
 
 def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWarnings,
                   file: Path) -> str:
-    dialled = Counter(r["dst"] for r in rows)
+    dialed = Counter(r["dst"] for r in rows)
     if pilot is not None:
-        if dialled.get(pilot, 0) == 0:
-            found = ", ".join(f"{d!r} ({n})" for d, n in dialled.most_common(5))
+        if dialed.get(pilot, 0) == 0:
+            found = ", ".join(f"{d!r} ({n})" for d, n in dialed.most_common(5))
             raise LogError(f"{file}: no calls to the pilot {pilot!r}; the most dialled "
                            f"numbers are {found}")
         return pilot
     queued = Counter(r["dst"] for r in rows if r["lastapp"].strip().lower() == "queue")
-    chosen = (queued or dialled).most_common(1)[0][0]
+    chosen = (queued or dialed).most_common(1)[0][0]
     warnings.add("pilot not given: took the number most dialled into a queue", None,
                  f"{chosen!r} (give --pilot)")
     return str(chosen)
