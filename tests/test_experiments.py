@@ -202,6 +202,11 @@ def test_every_experiment_checks_its_settings_the_same_way(run):
         "seed: -1 must be 0 or more",
         "threshold_s: 0 must be a number of seconds greater than 0",
     ]
+    # a threshold written as in a scenario file is a mistake named, not a TypeError
+    with pytest.raises(ScenarioError) as caught:
+        run(replications=2, threshold_s="20s", jobs=1)
+    assert caught.value.messages == [
+        "threshold_s: '20s' must be a number of seconds greater than 0"]
 
 
 def test_settings_and_execution_are_one_value_each():

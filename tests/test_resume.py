@@ -81,22 +81,29 @@ def test_resume_is_spelled_one_way_for_every_command(tmp_path, capsys):
     capsys.readouterr()
     assert main([*small, "--resume"]) == 2
     assert "--resume: which directory?" in capsys.readouterr().err
+    # the same directory given twice is one run; two directories are refused by every command
+    assert main([*small, "--out", str(out), "--resume", str(out)]) == 0
+    sweep = ["sweep", str(BASE), "--set", "traffic=1.0", "--policies", "regular",
+             "--replications", "2", "--jobs", "1", "--quiet"]
+    assert main([*sweep, "--out", str(tmp_path / "sweep")]) == 0
+    assert main([*sweep, "--out", str(tmp_path / "sweep"), "--resume",
+                 str(tmp_path / "sweep")]) == 0
+    for command in (small, sweep):
+        capsys.readouterr()
+        assert main([*command, "--out", str(tmp_path / "other"), "--resume", str(out)]) == 2
+        assert "name two directories" in capsys.readouterr().err
+        assert not (tmp_path / "other").exists()
 
 
-def test_runs_saved_by_another_version_are_run_again(tmp_path, capsys):
-    """A saved run whose classes this version cannot load (the flat layout before the
-    subpackages pickled huntsim.replications.Measurement) is run again, not a traceback."""
-    fresh, resumed = tmp_path / "fresh", tmp_path / "resumed"
-    assert main([*arguments(BASE), "--out", str(fresh)]) == 0
-    assert main([*arguments(BASE), "--out", str(resumed)]) == 0
-    saved = sorted((resumed / "runs").glob("*.pickle"))
-    assert len(saved) == RUNS
-    # a pickle naming a module that no longer exists, and one cut short
-    saved[0].write_bytes(b"\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00\x8c\x14huntsim.replications"
-                         b"\x94\x8c\x0bMeasurement\x94\x93\x94.")
-    saved[1].write_bytes(saved[1].read_bytes()[:10])
-    capsys.readouterr()
-    assert main([*arguments(BASE), "--resume", str(resumed)]) == 0
-    assert "Traceback" not in capsys.readouterr().err
-    for table in ("comparison.csv", "differences.csv"):
-        assert_frame_equal(pd.read_csv(fresh / table), pd.read_csv(resumed / table))
+def test_the_advice_after_an_interrupt_works_for_every_command(tmp_path, capsys):
+    # "the same command and --resume DIR", where the command had --out DIR: one run, not two
+    from argparse import Namespace
+
+    from huntsim.cli.main import _interrupted
+
+    sweep = ["sweep", str(BASE), "--set", "traffic=1.0", "--policies", "regular",
+             "--replications", "2", "--jobs", "1", "--quiet", "--out", str(tmp_path / "s")]
+    assert main(sweep) == 0
+    advice = _interrupted(Namespace(command="sweep", out=tmp_path / "s", resume=None))
+    assert advice.endswith(f"same command and --resume {tmp_path / 's'}")
+    assert main([*sweep, *advice.rsplit(" ", 2)[-2:]]) == 0

@@ -118,17 +118,18 @@ def progress_of(args: argparse.Namespace) -> bool | None:
     return False if args.quiet else (True if args.progress else None)
 
 
-def resume_problems(args: argparse.Namespace, both_refused: bool = False) -> list[str]:
-    """What is wrong with ``--resume`` and ``--out`` together.
+def resume_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with ``--resume`` and ``--out`` together, the same for every command.
 
-    ``--resume`` alone names no directory without ``--out``. With
-    ``both_refused`` (``sweep``), ``--resume DIR`` and ``--out DIR`` together
-    are refused too; elsewhere ``--resume DIR`` wins, as it always has.
+    ``--resume DIR`` and ``--out DIR --resume`` name the run to continue;
+    ``--resume`` alone names none, and ``--resume A --out B`` two.
     """
     if args.resume is True and args.out is None:
         return ["--resume: which directory? give --resume DIR or --out DIR --resume"]
-    if both_refused and args.resume not in (None, True) and args.out is not None:
-        return ["--resume: give the directory either to --resume or to --out"]
+    if (args.resume not in (None, True) and args.out is not None
+            and Path(args.resume).resolve() != Path(args.out).resolve()):
+        return [f"--resume: {str(args.resume)!r} and --out {str(args.out)!r} name two "
+                "directories; give the run to continue once (--resume DIR)"]
     return []
 
 

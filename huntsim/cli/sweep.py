@@ -190,7 +190,7 @@ def _asked(args: argparse.Namespace, scenario: Any) -> _Asked:
     if group is None or group not in pilots:
         problems.append(f"--group: {group!r} is not a pilot (pilots: "
                         f"{', '.join(map(repr, pilots)) or 'none'})")
-    problems.extend(resume_problems(args, both_refused=True))
+    problems.extend(resume_problems(args))
     try:  # every path and value checked before any output
         sweep_points(args.scenario, grid)
     except ScenarioError as error:

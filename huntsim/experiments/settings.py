@@ -11,6 +11,7 @@ its flag (``--replications: ...``).
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,7 +74,10 @@ def replication_problems(replications: Any) -> list[str]:
 
 def threshold_problems(threshold_s: float | None) -> list[str]:
     """What is wrong with a service-level threshold (nothing for ``None``: the default)."""
-    if threshold_s is None or 0 < threshold_s < math.inf:
+    if threshold_s is None:
+        return []
+    if (isinstance(threshold_s, numbers.Real) and not isinstance(threshold_s, bool)
+            and 0 < threshold_s < math.inf):
         return []
     return [f"threshold_s: {threshold_s!r} must be a number of seconds greater than 0"]
 
