@@ -48,8 +48,7 @@ def _fingerprint(args: argparse.Namespace, scenario: Scenario,
 def print_by_hour(by_hour: pd.DataFrame) -> None:
     """Members needed by weekday (rows) and clock hour (columns), per policy."""
     for policy, rows in by_hour.groupby("policy", sort=False):
-        print(f"\nMembers needed by hour ({policy_label(str(policy))}; '-': no size tried is "
-              "enough):")
+        print(f"\nMembers needed by hour ({policy}; '-': no size tried is enough):")
         if not len(rows):
             print("no hour has traffic")
             continue
