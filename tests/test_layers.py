@@ -12,7 +12,8 @@ exception is not counted), and a subpackage's ``__init__.py`` imports nothing of
 huntsim when it runs.
 
 The walk reads the source with :mod:`ast`; nothing is imported. A failure names
-file and line.
+file and line. A last test holds the sizes: no module over 700 lines, no class
+over 500, no function over 120.
 """
 
 from __future__ import annotations
@@ -264,3 +265,35 @@ def test_a_planted_violation_fails_naming_file_and_line(tmp_path: Path, name: st
         files["sim/engine.py"] += "from huntsim.sim.clock import y\n"
     problems = violations(_plant(tmp_path, files))
     assert any(expected in problem for problem in problems), problems
+
+
+MOST_LINES = {"module": 700, "class": 500, "function": 120}
+"""The sizes a module, a class and a function may not pass (issue 18's house)."""
+
+
+def sizes(root: Path) -> list[tuple[str, str, int]]:
+    """``(kind, where, lines)`` of every module, class and function under ``root``."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = str(path.relative_to(root.parent))
+        found.append(("module", where, len(text.splitlines())))
+        for node in ast.walk(ast.parse(text, where)):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                kind = "class" if isinstance(node, ast.ClassDef) else "function"
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                found.append((kind, f"{where}:{node.lineno} {node.name}", lines))
+    return found
+
+
+def test_no_module_class_or_function_grows_past_its_size() -> None:
+    too_big = [f"{where}: {kind} of {lines} lines (at most {MOST_LINES[kind]})"
+               for kind, where, lines in sizes(PACKAGE) if lines > MOST_LINES[kind]]
+    assert not too_big, "\n".join(too_big)
+
+
+def test_a_planted_long_function_is_named(tmp_path: Path) -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(MOST_LINES["function"]))
+    root = _plant(tmp_path, {**BASE, "sim/long.py": "def long():\n" + body})
+    assert [(kind, where) for kind, where, lines in sizes(root)
+            if lines > MOST_LINES[kind]] == [("function", "huntsim/sim/long.py:1 long")]
