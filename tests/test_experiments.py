@@ -279,3 +279,13 @@ def test_plan_says_plainly_when_no_size_is_enough():
                     replications=2, jobs=1)
     row = staffing.recommendation.iloc[0]
     assert pd.isna(row["members"]) and "no size from 2 to 3 members" in row["note"]
+
+
+def test_plan_takes_the_group_by_its_name_too():
+    # issue 19: "plan --group takes the group's name too"
+    by_pilot = plan(REAL_ESTATE, "555-0100", ["voicemail_rate<=0.3"], members=[2, 3],
+                    replications=2, seed=4, jobs=1)
+    by_name = plan(REAL_ESTATE, "main LINE", ["voicemail_rate<=0.3"], members=[2, 3],
+                   replications=2, seed=4, jobs=1)
+    assert by_name.group == "555-0100"
+    pd.testing.assert_frame_equal(by_name.curve, by_pilot.curve)

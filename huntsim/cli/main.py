@@ -147,7 +147,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
     plan = commands.add_parser("plan", help="find the fewest members that meet targets")
     plan.add_argument("scenario", help="scenario YAML file")
-    plan.add_argument("--group", required=True, help="pilot number of the group to size")
+    plan.add_argument("--group", required=True, help="pilot number (or name) of the group to size")
     plan.add_argument("--target", action="append", required=True, dest="targets",
                       help="e.g. 'voicemail_rate<=5%%', 'mean_wait_s<=10s', "
                            "'service_level_20s>=80%%', or 'service_level>=0.8' (within "

@@ -25,7 +25,7 @@ from huntsim.experiments.targets import (
 )
 from huntsim.scenario.model import Agent, Scenario, load_scenario
 
-__all__ = ["PlanSetup", "check_plan", "resize_group"]
+__all__ = ["PlanSetup", "check_plan", "pilot_of", "resize_group"]
 
 
 def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
@@ -74,6 +74,23 @@ def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
     return scenario.replace(agents=tuple(agents), hunt_groups=groups)
 
 
+def pilot_of(scenario: Scenario, group: str) -> str:
+    """The pilot of the group named ``group``: its pilot, or its name (case aside) when
+    exactly one group is called so; anything else is returned as given.
+
+    >>> office = load_scenario({"duration": "8h", "agents": [{"number": "1", "talk_time": 60}],
+    ...                         "hunt_groups": [{"pilot": "100", "name": "Sales",
+    ...                                          "members": ["1"]}]})
+    >>> pilot_of(office, "100"), pilot_of(office, "sales"), pilot_of(office, "200")
+    ('100', '100', '200')
+    """
+    if any(g.pilot == group for g in scenario.hunt_groups):
+        return group
+    named = [g.pilot for g in scenario.hunt_groups
+             if g.name is not None and g.name.casefold() == str(group).casefold()]
+    return named[0] if len(named) == 1 else group
+
+
 def _not_a_pilot(scenario: Scenario, pilot: str) -> str:
     pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
     return f"{pilot!r} is not a pilot (pilots: {pilots})"
@@ -88,7 +105,7 @@ class PlanSetup:
     scenario : Scenario
         The office.
     group : str
-        Pilot of the group to size.
+        Pilot of the group to size, or the group's name.
     targets : tuple of Target
         Service-level targets name the plan's threshold (``service_level_20s``).
     sizes : tuple of int
@@ -156,6 +173,7 @@ def check_plan(
     """
     base = load_scenario(scenario)
     problems: list[str] = []
+    group = pilot_of(base, group)
     if not any(g.pilot == group for g in base.hunt_groups):
         problems.append(f"group: {_not_a_pilot(base, group)}")
     parsed, threshold, mistakes = _targets(targets, threshold_s)

@@ -130,7 +130,7 @@ def plan(
     scenario : Scenario, mapping or path
         The office.
     group : str
-        Pilot number of the hunt group to size.
+        Pilot number of the hunt group to size, or its name (case aside).
     targets : sequence of str or Target
         E.g. ``["voicemail_rate<=0.05", "service_level_20s>=0.8"]``; all must hold.
         ``service_level`` alone is the service level within ``threshold_s``.
@@ -181,10 +181,10 @@ def plan(
                              "greater than 0"])
     execution = Execution(jobs, scheduler, progress, store)
     runs = run_measurements(_tasks(setup), ["policy", "members", "replication"], execution)
-    raw = runs.metrics[runs.metrics["group"] == group].drop(columns="group")
+    raw = runs.metrics[runs.metrics["group"] == setup.group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     warnings = runs.warnings
-    estimate = first_estimate(setup.scenario, group, setup.targets, setup.sizes,
+    estimate = first_estimate(setup.scenario, setup.group, setup.targets, setup.sizes,
                               setup.threshold_s)
     hours = None
     if by_hour:
@@ -192,7 +192,7 @@ def plan(
                                         **execution.keywords())
         warnings = (*warnings, *noisy)
     return StaffingPlan(
-        scenario=setup.scenario, group=group, targets=setup.targets, sizes=setup.sizes,
+        scenario=setup.scenario, group=setup.group, targets=setup.targets, sizes=setup.sizes,
         policies=setup.policies, replications=replications, seed=setup.seed,
         threshold_s=setup.threshold_s, curve=curve,
         recommendation=_recommend(curve, setup.targets, setup.policies, setup.sizes),
