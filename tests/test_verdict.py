@@ -131,3 +131,17 @@ def test_a_negligible_significant_difference_makes_no_trade_off() -> None:
     assert verdict.trade_offs == () and verdict.recommended is None
     assert "negligible)" in verdict.lines()[1]
     assert "no policy is significantly better" in verdict.lines()[-1]
+
+
+def test_one_replication_draws_no_verdict():
+    # issue 19: with one replication there is no interval, so no policy is judged
+    from huntsim import compare
+
+    comparison = compare("scenarios/front_desk_simultaneous.yaml", ["regular", "simultaneous"],
+                         replications=1, seed=1, jobs=1)
+    verdict = comparison.verdict()
+    assert verdict.recommended is None and verdict.trade_offs == ()
+    assert "at least two replications" in (verdict.note or "")
+    judged = verdict.table.loc[verdict.table["policy"] != verdict.baseline, "judgement"]
+    assert set(judged) == {"no interval (one replication)"}
+    assert "at least two replications" in comparison.headline()

@@ -52,6 +52,7 @@ class Compared(Protocol):
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference"
 BASELINE = "baseline"
+NO_INTERVAL = "no interval (one replication)"
 
 NEGLIGIBLE: dict[str, float] = {"rate": 0.001, "seconds": 0.1, "index": 0.005,
                                 "ratio": 0.01, "count": 0.5}
@@ -244,6 +245,11 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
                        table, note=f"Only {policy_label(baseline)} was simulated: there is "
                                    "nothing to compare it with.")
+    if comparison.replications < 2:
+        table["judgement"] = table["judgement"].where(table["policy"] == baseline, NO_INTERVAL)
+        return Verdict(group, baseline, reason, policies, None, comparison.replications,
+                       table, note="One replication gives no interval, so no policy is "
+                                   "judged: run at least two replications to compare them.")
     trade_offs, recommended = _trade_offs(table, policies, baseline)
     return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
                    table, trade_offs)
