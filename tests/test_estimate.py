@@ -80,3 +80,19 @@ def test_a_plan_that_found_no_size_is_told_what_to_try():
         in estimate.gap(None, "regular")
     wider = first_estimate(load_scenario(_office()), "100", VOICEMAIL, [1, 20], 20.0)
     assert "though the estimate says" in wider.gap(None, "regular")
+
+
+def test_a_group_fed_only_by_forwards_says_so_not_no_traffic():
+    # issue 19: plan --group of a group that only receives forwarded calls said its peak
+    # hour had "no traffic" and gave Erlang figures for a load of 0
+    from pathlib import Path
+
+    office = load_scenario(Path(__file__).resolve().parent.parent / "scenarios"
+                           / "real_estate_overflow.yaml")
+    estimate = first_estimate(office, "555-0110", [parse_target("voicemail_rate<=0.1")],
+                              [1, 2, 3], 20.0)
+    assert estimate.forwarded_from == ("555-0100",)
+    assert "forwarded from '555-0100'" in estimate.describe()
+    assert "no traffic" not in estimate.describe()
+    assert "forwarded from '555-0100'" in estimate.gap(2, "staggered")
+    assert estimate.table["erlang_b_blocking"].isna().all()

@@ -25,6 +25,7 @@ from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
 from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target
+from huntsim.scenario.model import forward_map
 
 if TYPE_CHECKING:
     from huntsim.scenario.model import Scenario
@@ -61,6 +62,9 @@ class ErlangEstimate:
         direct_load_erlang, erlang_b_blocking, erlang_c_service_level_<T>s``.
     reasons : tuple of str
         What in the scenario the estimate leaves out.
+    forwarded_from : tuple of str
+        The pilots that forward calls to this group when it has no arrivals of its
+        own: Erlang cannot foresee that traffic, so there is no estimate.
     """
 
     group: str
@@ -74,6 +78,7 @@ class ErlangEstimate:
     members: int | None
     table: pd.DataFrame = field(repr=False)
     reasons: tuple[str, ...] = ()
+    forwarded_from: tuple[str, ...] = ()
 
     @property
     def handle_s(self) -> float:
@@ -98,6 +103,10 @@ class ErlangEstimate:
         calls/h x handle time 4:30 min:s (talk 4:00 min:s + wrap-up 30.0 s) = 2.25 Erlang, plus
         0.50 Erlang of direct calls to members = 2.75 Erlang.
         """
+        if self.forwarded_from:
+            return (f"{self.model} first estimate: none. Group {self.group} has no calls of its "
+                    f"own, only those forwarded from {_pilots(self.forwarded_from)}, which "
+                    "Erlang cannot foresee; the simulation alone answers.")
         size = (f"{self.members} members" if self.members is not None
                 else "no size (the targets are not ones Erlang can judge)")
         direct = (f", plus {self.direct_load_erlang:.2f} Erlang of direct calls to members "
@@ -113,6 +122,9 @@ class ErlangEstimate:
     def gap(self, simulated: int | None, policy: str) -> str:
         """How far the simulation's answer for ``policy`` is from the estimate, and why."""
         who = policy_label(policy)
+        if self.forwarded_from:
+            return (f"{who}: the group gets only calls forwarded from "
+                    f"{_pilots(self.forwarded_from)}; the simulation alone answers.")
         if self.members is None:
             return f"{who}: Erlang cannot judge these targets; the simulation alone answers."
         if simulated is None:
@@ -131,6 +143,18 @@ class ErlangEstimate:
             "its busiest hour",)
         return (f"{who}: the simulation needs {simulated} members, {abs(difference)} {more} "
                 f"than the estimate, because " + "; ".join(why) + ".")
+
+
+def _pilots(pilots: Sequence[str]) -> str:
+    return " and ".join(repr(p) for p in pilots)
+
+
+def _forwarded_from(scenario: Scenario, pilot: str) -> tuple[str, ...]:
+    """The pilots forwarding to ``pilot``, when it has no arrivals of its own."""
+    if scenario.group(pilot).arrivals is not None:
+        return ()
+    return tuple(source for source, target in forward_map(scenario.hunt_groups).items()
+                 if target == pilot)
 
 
 def _peak(scenario: Scenario, pilot: str) -> tuple[str, float, float | None]:
@@ -228,14 +252,18 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
     load = pilot_load + direct_load
     treatment = group.all_busy_treatment
     needed = erlang_members(load, handle, targets, treatment, threshold_s) if rate > 0 else None
+    forwarded_from = _forwarded_from(scenario, pilot)
+    unknown = math.nan if forwarded_from else None  # no load of its own to size from
     table = pd.DataFrame({
         "members": list(sizes),
         "offered_load_erlang": load,
         "pilot_load_erlang": pilot_load,
         "direct_load_erlang": direct_load,
-        "erlang_b_blocking": [erlang_b(n, load) for n in sizes],
+        "erlang_b_blocking": [erlang_b(n, load) if unknown is None else unknown
+                              for n in sizes],
         "erlang_c_" + service_level_name(threshold_s): [
-            erlang_c_service_level(n, load, handle, threshold_s) if handle > 0 else math.nan
+            erlang_c_service_level(n, load, handle, threshold_s)
+            if handle > 0 and unknown is None else math.nan
             for n in sizes
         ],
     })
@@ -243,7 +271,7 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
         group=pilot, peak=peak, pilot_rate_per_hour=rate, talk_s=talk, wrap_up_s=wrap,
         pilot_load_erlang=pilot_load, direct_load_erlang=direct_load,
         model="Erlang C" if treatment == "queue" else "Erlang B", members=needed,
-        table=table, reasons=_reasons(scenario, pilot))
+        table=table, reasons=_reasons(scenario, pilot), forwarded_from=forwarded_from)
 
 
 def _theory(metric: str, n: int, load: float, call_s: float, threshold_s: float,
