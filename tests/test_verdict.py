@@ -11,7 +11,14 @@ from helpers import office
 
 from huntsim import load_scenario
 from huntsim.experiments.comparison import Comparison
-from huntsim.experiments.verdict import BETTER, NO_DIFFERENCE, WORSE, conclude, key_metrics
+from huntsim.experiments.verdict import (
+    BETTER,
+    NEGLIGIBLE_DIFFERENCE,
+    NO_DIFFERENCE,
+    WORSE,
+    conclude,
+    key_metrics,
+)
 
 REPLICATIONS = 8
 BASE = {"service_level_20s": 0.80, "voicemail_rate": 0.10, "abandoned_rate": 0.02,
@@ -125,12 +132,27 @@ def test_an_unknown_group_is_refused() -> None:
 def test_a_negligible_significant_difference_makes_no_trade_off() -> None:
     shifts = {"uniform": {"mean_wait_s": 0.02, "jain_index": 0.002}}
     verdict = conclude(_comparison(("circular", "uniform"), shifts))
-    assert verdict.judgement("uniform", "mean_wait_s") == WORSE  # significant...
+    # significant but tiny: judged negligible (issue 19; was "worse" with a flag beside it)
+    assert verdict.judgement("uniform", "mean_wait_s") == NEGLIGIBLE_DIFFERENCE
     rows = verdict.table.set_index(["policy", "metric"])
     assert rows.loc[("uniform", "mean_wait_s"), "negligible"]  # ...but tiny
     assert verdict.trade_offs == () and verdict.recommended is None
     assert "negligible)" in verdict.lines()[1]
     assert "no policy is significantly better" in verdict.lines()[-1]
+    # no star for a best by a negligible amount, in the table or its views
+    assert not rows.loc[("uniform", "jain_index"), "best"]
+    assert not verdict.table["best"].any()
+
+
+def test_the_forest_plot_greys_a_negligible_difference() -> None:
+    from huntsim.views.plots import plot_differences
+
+    diffs = pd.DataFrame({"policy": ["circular", "uniform"], "baseline": "regular",
+                          "metric": "voicemail_rate", "mean": [0.0005, 0.02],
+                          "ci_low": [0.0002, 0.01], "ci_high": [0.0008, 0.03]})
+    ax = plot_differences(diffs, "voicemail_rate")
+    colours = [line.get_color() for line in ax.get_lines()[:4:2]]
+    assert colours == ["#7f7f7f", "#c0392b"]  # negligible grey, a real loss red
 
 
 def test_one_replication_draws_no_verdict():

@@ -52,6 +52,8 @@ class Compared(Protocol):
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference"
 BASELINE = "baseline"
+NEGLIGIBLE_DIFFERENCE = "negligible"
+"""The judgement of a significant difference smaller than :data:`NEGLIGIBLE`."""
 NO_INTERVAL = "no interval (one replication)"
 
 NEGLIGIBLE: dict[str, float] = {"rate": 0.001, "seconds": 0.1, "index": 0.005,
@@ -96,11 +98,12 @@ class Verdict:
         One row per policy and key metric: ``policy, metric, label, mean,
         ci_low, ci_high, difference, difference_ci_low, difference_ci_high,
         judgement, negligible, best``. ``difference`` is policy minus baseline
-        (paired); ``judgement`` is ``better``, ``worse``, ``no significant
-        difference``, or ``baseline``; ``negligible`` marks a better or worse
-        smaller than :data:`NEGLIGIBLE`; ``best`` marks the policy that is
-        significantly better than every other on that metric (none when no
-        policy is).
+        (paired); ``judgement`` is ``better``, ``worse``, ``negligible`` (a
+        significant difference smaller than :data:`NEGLIGIBLE`, which the
+        ``negligible`` column also marks), ``no significant difference``, or
+        ``baseline``; ``best`` marks the policy that is significantly better
+        than every other on that metric by more than a negligible amount (none
+        when no policy is).
     trade_offs : tuple of str
         One sentence per policy better on some key metrics and worse on others.
     """
@@ -144,10 +147,14 @@ class Verdict:
         for judgement in (BETTER, WORSE):
             chosen = rows[rows["judgement"] == judgement]
             if len(chosen):
-                items = [f"{in_words(str(r.metric))} ({_difference(r)}"
-                         f"{', negligible' if r.negligible else ''})"
+                items = [f"{in_words(str(r.metric))} ({_difference(r)})"
                          for r in chosen.itertuples()]
                 parts.append(f"{judgement} on {_join(items)}")
+        tiny = rows[rows["judgement"] == NEGLIGIBLE_DIFFERENCE]
+        if len(tiny):
+            items = [f"{in_words(str(r.metric))} ({_difference(r)}, negligible)"
+                     for r in tiny.itertuples()]
+            parts.append(f"a negligible difference in {_join(items)}")
         same = rows[rows["judgement"] == NO_DIFFERENCE]
         if len(same):
             items = [in_words(str(m)) for m in same["metric"]]
@@ -276,14 +283,22 @@ def _judged(raw: pd.DataFrame, policies: tuple[str, ...], baseline: str,
                                                         values[baseline, name])
                 judgement = _judge(name, d_low, d_high)
             best = len(policies) > 1 and all(
-                q == policy or _judge(name, *paired_difference(values[policy, name],
-                                                               values[q, name])[1:]) == BETTER
+                q == policy or _meant_better(name, values[policy, name], values[q, name])
                 for q in policies)
             negligible = (judgement in (BETTER, WORSE)
                           and abs(diff) < NEGLIGIBLE.get(metric(name).kind, 0.0))
+            if negligible:
+                judgement = NEGLIGIBLE_DIFFERENCE
             rows.append((policy, name, metric(name).title, mean, low, high, diff, d_low, d_high,
                          judgement, negligible, best))
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def _meant_better(name: str, values: np.ndarray, other: np.ndarray) -> bool:
+    """Significantly better than ``other`` by more than a negligible amount."""
+    difference, low, high = paired_difference(values, other)
+    return (_judge(name, low, high) == BETTER
+            and abs(difference) >= NEGLIGIBLE.get(metric(name).kind, 0.0))
 
 
 def _trade_offs(table: pd.DataFrame, policies: tuple[str, ...], baseline: str,

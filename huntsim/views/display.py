@@ -29,7 +29,14 @@ from huntsim.analysis.catalog import (
     service_level_name,
 )
 from huntsim.analysis.formatting import format_value, plus_minus_note
-from huntsim.experiments.verdict import BASELINE, BETTER, WORSE, Verdict, conclude
+from huntsim.experiments.verdict import (
+    BASELINE,
+    BETTER,
+    NEGLIGIBLE_DIFFERENCE,
+    WORSE,
+    Verdict,
+    conclude,
+)
 from huntsim.views.console import text_table
 from huntsim.views.html import SCOPE, figure_img, scoped_style
 from huntsim.views.wording import human_duration, hunting_text
@@ -186,7 +193,8 @@ def cells(frame: pd.DataFrame) -> list[str]:
             for name, m, low, high in zip(names, means, lows, highs, strict=True)]
 
 
-_MARKS = {BETTER: ("better", "better"), WORSE: ("worse", "worse"), BASELINE: ("same", "")}
+_MARKS = {BETTER: ("better", "better"), WORSE: ("worse", "worse"), BASELINE: ("same", ""),
+          NEGLIGIBLE_DIFFERENCE: ("same", "negligible difference")}
 
 
 def decision_table(verdict: Verdict) -> pd.DataFrame:
@@ -204,7 +212,9 @@ def decision_table(verdict: Verdict) -> pd.DataFrame:
     """
     table = verdict.table
     texts = [("★ " if best else "") + cell + (f" {judgement}" if judgement in (BETTER, WORSE)
-                                              else "" if judgement == BASELINE else " ≈")
+                                              else "" if judgement == BASELINE
+                                              else " ≈ negligible"
+                                              if judgement == NEGLIGIBLE_DIFFERENCE else " ≈")
              for cell, judgement, best in zip(cells(table), table["judgement"].astype(str),
                                               table["best"].astype(bool), strict=True)]
     names = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")

@@ -260,7 +260,8 @@ def plot_differences(differences: pd.DataFrame, metric_name: str,
     y = np.arange(len(rows))[::-1]
     for y_k, m_k, lo_k, hi_k in zip(y, mean, low, high, strict=True):
         colour = _SAME
-        if higher_is_better is not None and (lo_k > 0 or hi_k < 0):
+        meant = abs(m_k / scale) >= _negligible(metric_name)
+        if higher_is_better is not None and (lo_k > 0 or hi_k < 0) and meant:
             colour = _BETTER if (m_k > 0) == higher_is_better else _WORSE
         ax.plot([lo_k, hi_k], [y_k, y_k], color=colour, linewidth=2.5, solid_capstyle="butt")
         ax.plot([m_k], [y_k], marker="o", color=colour, markersize=7)
@@ -279,6 +280,16 @@ def plot_differences(differences: pd.DataFrame, metric_name: str,
     ax.set_title(_title(metric_name), fontsize="medium")
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
     return ax
+
+
+def _negligible(metric_name: str) -> float:
+    """The size below which a difference in ``metric_name`` is negligible (the verdict's)."""
+    from huntsim.experiments.verdict import NEGLIGIBLE
+
+    try:
+        return NEGLIGIBLE.get(metric(metric_name).kind, 0.0)
+    except ValueError:
+        return 0.0
 
 
 def outcome_figure(table: pd.DataFrame, outcomes: Sequence[str] | None = None) -> Figure:
