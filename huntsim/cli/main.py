@@ -211,8 +211,10 @@ def _sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a range; write e.g. 2..15 or 4,6,8") from None
     if not sizes:
+        first, _, last = text.partition("..")
         raise argparse.ArgumentTypeError(
-            f"{text!r} holds no size; write the smaller size first (e.g. 2..15)")
+            f"{text!r} is reversed; write the smaller size first "
+            f"({last.strip()}..{first.strip()})")
     if min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must hold sizes of 1 or more")
     return sizes
