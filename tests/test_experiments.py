@@ -289,3 +289,10 @@ def test_plan_takes_the_group_by_its_name_too():
                    replications=2, seed=4, jobs=1)
     assert by_name.group == "555-0100"
     pd.testing.assert_frame_equal(by_name.curve, by_pilot.curve)
+
+
+def test_a_plan_of_one_replication_says_it_has_no_interval():
+    # issue 19: with one replication, say that at least two are needed for intervals
+    staffing = plan(REAL_ESTATE, "555-0100", ["voicemail_rate<=0.3"], members=[3],
+                    replications=1, seed=4, jobs=1)
+    assert any("at least two replications" in w for w in staffing.warnings)

@@ -184,6 +184,9 @@ def plan(
     raw = runs.metrics[runs.metrics["group"] == setup.group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     warnings = runs.warnings
+    if setup.replications < 2:
+        warnings = (*warnings, "one replication gives no interval: each size is judged on its "
+                               "mean alone; run at least two replications for intervals")
     estimate = first_estimate(setup.scenario, setup.group, setup.targets, setup.sizes,
                               setup.threshold_s)
     hours = None
