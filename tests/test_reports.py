@@ -432,3 +432,12 @@ def test_reports_and_jupyter_views_share_the_one_style_sheet(comparison, compari
 
     assert f"<style>{STYLE}</style>" in (comparison_report / "report.html").read_text()
     assert comparison._repr_html_().startswith(scoped_style())
+
+
+def test_plot_hourly_refuses_the_rows_of_several_groups():
+    # issue 19: a multi-group comparison's hourly table mixed its groups in one panel
+    rows = pd.DataFrame({"policy": "regular", "group": ["100", "200"], "hour": [8, 8],
+                         "metric": "voicemail_rate", "mean": [0.02, 0.05]})
+    with pytest.raises(ValueError, match=r"hourly holds 2 groups \(100, 200\): draw one"):
+        plot_hourly(rows, "voicemail_rate", traffic=False)
+    plot_hourly(rows[rows["group"] == "100"], "voicemail_rate", traffic=False)

@@ -460,7 +460,8 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
     Parameters
     ----------
     hourly : DataFrame
-        ``Comparison.hourly`` for one group (``policy, hour, metric, mean``;
+        ``Comparison.hourly`` of one group (``policy, hour, metric, mean``; rows of
+        several groups are refused, since their lines would mix;
         with a ``weekday`` column, the hours are those of the week, drawn
         against weekday and clock time, only the hours with calls).
     level_metric : str
@@ -481,6 +482,11 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
     >>> [t.get_text().replace(chr(10), " ") for t in ax.get_xticklabels()]
     ['Mon 08:00', 'Tue 08:00']
     """
+    groups = list(dict.fromkeys(hourly["group"])) if "group" in hourly.columns else []
+    if len(groups) > 1:
+        raise ValueError(f"hourly holds {len(groups)} groups ({', '.join(map(str, groups))}): "
+                         "draw one at a time, e.g. plot_hourly(hourly[hourly['group'] == "
+                         f"{groups[0]!r}])")
     ax = _axes(ax)
     weekly = "weekday" in hourly.columns
     chosen = list(policies or dict.fromkeys(hourly["policy"]))
