@@ -262,6 +262,9 @@ _TABLE: list[Metric] = [
        "(no: add replications).", None, "index"),
     _m("offered_load_erlang", "Offered load", "Erlang",
        "Calls per second times the mean time a call keeps a member busy.", None, "ratio"),
+    _m("pilot_load_erlang", "Pilot-call load", "Erlang",
+       "The peak hour's pilot calls per second times the handle time (talk and wrap-up).",
+       None, "ratio"),
     _m("direct_load_erlang", "Direct-call load on members", "Erlang",
        "Load the members' own direct calls put on them, which the pilot's callers "
        "find busy.", None, "ratio"),
