@@ -505,3 +505,60 @@ def test_ranges_and_counts_agree_and_keep_the_layout(prefix, width, low, count, 
     assert listed[0] == first and listed[-1] == last
     assert {len(n) for n in listed} == {len(first)}
     assert all(n.startswith(prefix) and n.endswith(suffix) for n in listed)
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A few hundred bytes of YAML whose nested aliases stand for 9**levels values."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 9) + "]" for k in range(1, levels)]
+    lines += [f"duration: *a{levels - 1}", "agents: [{number: '1', talk_time: 1min}]"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_file_of_nested_aliases_is_refused_quickly_naming_the_file(tmp_path, capsys):
+    import time
+
+    from huntsim.cli.main import main
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(alias_bomb())
+    assert len(path.read_bytes()) < 600
+    started = time.perf_counter()
+    assert main(["validate", str(path)]) == 2
+    assert time.perf_counter() - started < 10
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"error: {str(path)!r}: cannot be read: its aliases (*name) repeat about ")
+    assert "at most 100,000 may be repeated" in err
+    assert "Traceback" not in err
+
+
+def test_a_value_that_holds_itself_through_an_alias_is_refused(tmp_path):
+    path = tmp_path / "loop.yaml"
+    path.write_text("duration: &d [1, *d]\nagents: [{number: '1', talk_time: 1min}]\n")
+    with pytest.raises(ScenarioError, match="a value holds itself through an alias"):
+        load_scenario(path)
+
+
+def test_a_few_aliases_are_still_read(tmp_path):
+    path = tmp_path / "office.yaml"
+    path.write_text("duration: 1h\nagents:\n  - {number: '1', talk_time: &t 1min}\n"
+                    "  - {number: '2', talk_time: *t}\n")
+    assert [a.talk_time.mean for a in load_scenario(path).agents] == [60.0, 60.0]
+
+
+def test_a_huge_shared_value_is_shown_cut_without_being_written_out():
+    from huntsim.errors import short_repr
+
+    huge: object = ["x"] * 9
+    for _ in range(8):
+        huge = [huge] * 9  # 9**9 items, shared: writing them out takes minutes and gigabytes
+    for key in ("duration", "colour", "agents"):
+        data = {"duration": "1h", "agents": [{"number": "1", "talk_time": "1min"}], key: huge}
+        with pytest.raises(ScenarioError) as error:
+            load_scenario(data)
+        assert all(len(m) < 400 for m in error.value.messages)
+    assert short_repr(huge).startswith("[[[[[[[[['x', 'x'") and short_repr(huge).endswith("...")
+    assert len(short_repr(huge)) == 80
+    for small in ([1, (2,), {"a": "b"}], (1,), {"k": [None, True, 2.5]}, "text"):
+        assert short_repr(small) == repr(small)

@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from huntsim.errors import short_repr
+
 __all__ = [
     "PhoneNumber",
     "Rate",
@@ -87,7 +89,7 @@ def parse_duration(value: object) -> float:
                 ) from None
             seconds = float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
     else:
-        raise ValueError(f"{value!r} is not a duration; write e.g. 90s, 4min or 8h")
+        raise ValueError(f"{_shown(value)} is not a duration; write e.g. 90s, 4min or 8h")
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"{value!r} is not a duration: it must be finite and not negative")
     return seconds
@@ -118,7 +120,7 @@ def parse_rate(value: object) -> float:
     0.008333333333333333
     """
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a rate; give a unit, e.g. '30/h' or '2/min'")
+        raise ValueError(f"{_shown(value)} is not a rate; give a unit, e.g. '30/h' or '2/min'")
     match = _RATE.match(value.strip().lower())
     if match is None or match.group(2) not in _SECONDS_PER_UNIT:
         raise ValueError(f"{value!r} is not a rate; write e.g. '30/h' or '2/min'")
@@ -190,8 +192,7 @@ class WrittenFloat(float):
 
 
 def _shown(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return short_repr(value, limit)
 
 
 def as_written(value: object) -> object:
