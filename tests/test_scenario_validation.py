@@ -562,3 +562,41 @@ def test_a_huge_shared_value_is_shown_cut_without_being_written_out():
     assert len(short_repr(huge)) == 80
     for small in ([1, (2,), {"a": "b"}], (1,), {"k": [None, True, 2.5]}, "text"):
         assert short_repr(small) == repr(small)
+
+
+def test_a_run_with_too_many_schedule_changes_is_refused_with_the_limit():
+    # 1e13 s is 16.5 million weeks: the schedule's 10 changes a week would not fit in memory
+    data = {"duration": 1e13,
+            "agents": [{"number": "1", "talk_time": "1min",
+                        "schedule": ["mon-fri 08:00-17:00"]}],
+            "hunt_groups": [{"pilot": "P", "members": ["1"], "arrivals": {"rate": "1/w"}}]}
+    assert messages(data) == [
+        "duration: 1e+13 s with these schedules and open hours means about 1.7e+08 changes "
+        "of presence (10 a week), more than huntsim simulates in one run (10,000,000); "
+        "shorten the run"]
+    data["duration"] = "52w"
+    load_scenario(data)
+
+
+def test_a_run_with_too_many_absences_is_refused_with_the_limit():
+    data = {"duration": "4w",
+            "agents": [{"number": "1", "talk_time": "1min",
+                        "away": {"rate": "1000000000/h", "length": "1s"}}],
+            "hunt_groups": [{"pilot": "P", "members": ["1"], "arrivals": {"rate": "1/h"}}]}
+    assert messages(data) == [
+        "agents[0].away.rate: 1e+09/h over 2.4192e+06 s means about 6.7e+11 absences "
+        "(all agents), more than huntsim simulates in one run (200,000,000); lower the rate "
+        "or shorten the run"]
+    data["agents"][0]["away"]["rate"] = "2/h"
+    load_scenario(data)
+
+
+def test_the_command_line_refuses_a_run_that_cannot_finish_with_exit_2(tmp_path, capsys):
+    from huntsim.cli.main import main
+
+    path = tmp_path / "office.yaml"
+    path.write_text("duration: 1e13\n"
+                    "agents: [{number: '1', talk_time: 1min, schedule: [mon-fri 08:00-17:00]}]\n"
+                    "hunt_groups: [{pilot: P, members: ['1'], arrivals: {rate: 1/w}}]\n")
+    assert main(["validate", str(path)]) == 2
+    assert "changes of presence" in capsys.readouterr().err
