@@ -600,3 +600,35 @@ def test_the_command_line_refuses_a_run_that_cannot_finish_with_exit_2(tmp_path,
                     "hunt_groups: [{pilot: P, members: ['1'], arrivals: {rate: 1/w}}]\n")
     assert main(["validate", str(path)]) == 2
     assert "changes of presence" in capsys.readouterr().err
+
+
+def hinted_office() -> dict:
+    return {"duration": "1h", "agents": [{"number": "1", "talk_time": "1min"}],
+            "hunt_groups": [{"pilot": "P", "members": ["1"], "arrivals": {"rate": "1/h"}}]}
+
+
+def test_a_probability_written_as_a_percentage_says_which_number_to_write():
+    data = hinted_office()
+    data["agents"][0]["answer_probability"] = "90%"
+    data["hunt_groups"][0]["redial"] = {"on": ["busy"], "probability": "50 %", "delay": "1min"}
+    assert messages(data) == [
+        "agents[0].answer_probability: '90%' is not a probability; write 0.9 for 90% "
+        "(a number from 0 to 1)",
+        "hunt_groups[0].redial.probability: '50 %' is not a probability; write 0.5 for 50 % "
+        "(a number from 0 to 1)"]
+
+
+def test_a_policy_is_read_whatever_its_case_like_day_names():
+    data = hinted_office()
+    data["hunt_groups"][0]["policy"] = "Circular"
+    assert load_scenario(data).hunt_groups[0].policy == "circular"
+
+
+def test_a_misspelt_distribution_gets_did_you_mean_and_case_does_not_matter():
+    data = hinted_office()
+    data["agents"][0]["talk_time"] = {"dist": "exponentail", "mean": "1min"}
+    assert messages(data) == [
+        "agents[0].talk_time: dist 'exponentail' names no distribution; did you mean "
+        "'exponential'? (got {'dist': 'exponentail', 'mean': '1min'})"]
+    data["agents"][0]["talk_time"] = {"dist": "Exponential", "mean": "1min"}
+    assert load_scenario(data).agents[0].talk_time == Exponential(mean=60)

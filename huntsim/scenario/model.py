@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BeforeValidator,
     Field,
     ValidationError,
     ValidationInfo,
@@ -57,6 +58,13 @@ POLICIES: tuple[str, ...] = (
     "regular", "circular", "simultaneous", "uniform", "weighted", "staggered")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
 AfterHours = Literal["voicemail", "busy"]
+
+
+def _lowercase(value: object) -> object:
+    """Text in lower case: names such as a policy are read whatever their case (``Circular``)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 MAX_EXPECTED_CALLS = 2e8
 """Larger runs are refused: split them into replications instead."""
 MAX_EXPECTED_ABSENCES = 2e8
@@ -121,7 +129,7 @@ class HuntGroup(Section):
 
     pilot: PhoneNumber = Field(min_length=1)
     name: Text | None = None
-    policy: Policy = "regular"
+    policy: Annotated[Policy, BeforeValidator(_lowercase)] = "regular"
     members: tuple[PhoneNumber, ...] = Field(min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
     no_answer_rings: int = Field(default=3, ge=1, le=100)

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from huntsim.errors import short_repr
 
@@ -268,11 +268,34 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
+def _probability(value: object) -> object:
+    """A probability written as a percentage is refused with the number to write instead.
+
+    Examples
+    --------
+    >>> _probability("90%")
+    Traceback (most recent call last):
+    ...
+    ValueError: '90%' is not a probability; write 0.9 for 90% (a number from 0 to 1)
+    """
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            percent = float(value.strip()[:-1])
+        except ValueError:
+            return value
+        raise ValueError(f"{value!r} is not a probability; write {percent / 100:g} for "
+                         f"{value.strip()} (a number from 0 to 1)")
+    return value
+
+
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 """A scenario field holding a duration: plain seconds or text with a unit."""
 
 Rate = Annotated[float, BeforeValidator(parse_rate)]
 """A scenario field holding a rate: text such as ``"30/h"``."""
+
+Probability = Annotated[float, Field(ge=0, le=1), BeforeValidator(_probability)]
+"""A scenario field holding a chance from 0 to 1 (``90%`` is refused: write ``0.9``)."""
 
 PhoneNumber = Annotated[str, BeforeValidator(parse_phone_number)]
 """A scenario field naming a phone number: kept exactly as written, never read as a number."""
