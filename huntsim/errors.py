@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["ScenarioError", "did_you_mean", "format_path", "known_keys", "unique"]
+__all__ = ["ScenarioError", "did_you_mean", "format_path", "known_keys", "short_repr", "unique"]
 
 # Tags of discriminated unions that pydantic puts in error locations; they
 # name the form that was tried, not a key the user wrote, so they are dropped.
@@ -88,9 +88,61 @@ def format_path(location: Iterable[int | str], prefix: str = "") -> str:
     return text or "scenario"
 
 
-def _short_repr(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters without writing out the rest.
+
+    Lists, tuples and mappings are written piece by piece and the writing
+    stops at the limit, so a value that stands for billions of items (nested
+    YAML aliases) costs no more than a short one.
+
+    Examples
+    --------
+    >>> short_repr({"a": [1, 2.5, "x"]})
+    "{'a': [1, 2.5, 'x']}"
+    >>> nested = [[[0] * 1000] * 1000] * 1000
+    >>> short_repr(nested, limit=20)
+    '[[[0, 0, 0, 0, 0...'
+    """
+    text = ""
+    for piece in _repr_pieces(value, limit + 1, set()):
+        text += piece
+        if len(text) > limit:
+            return text[: limit - 3] + "..."
+    return text
+
+
+def _repr_pieces(value: Any, limit: int, open_ids: set[int]) -> Iterator[str]:
+    """The text of ``repr(value)`` in pieces, lazily; a string is cut to ``limit``."""
+    kind = type(value)
+    if kind in (list, tuple, dict) and id(value) in open_ids:
+        yield "{...}" if kind is dict else "[...]"
+        return
+    if kind is list or kind is tuple:
+        open_ids.add(id(value))
+        yield "[" if kind is list else "("
+        for index, item in enumerate(value):
+            if index:
+                yield ", "
+            yield from _repr_pieces(item, limit, open_ids)
+        if kind is tuple and len(value) == 1:
+            yield ","
+        yield "]" if kind is list else ")"
+        open_ids.discard(id(value))
+    elif kind is dict:
+        open_ids.add(id(value))
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            if index:
+                yield ", "
+            yield from _repr_pieces(key, limit, open_ids)
+            yield ": "
+            yield from _repr_pieces(item, limit, open_ids)
+        yield "}"
+        open_ids.discard(id(value))
+    elif kind is str and len(value) > limit:
+        yield repr(value[:limit])
+    else:
+        yield repr(value)
 
 
 def unique(messages: Iterable[str]) -> list[str]:
@@ -190,7 +242,7 @@ def _describe(item: Any, prefix: str, model: type[BaseModel] | None = None) -> s
     if kind == "missing":
         return f"{path}: required but missing"
     if kind == "extra_forbidden":
-        text = f"{path}: unknown key (value {_short_repr(item['input'])})"
+        text = f"{path}: unknown key (value {short_repr(item['input'])})"
         key = item["loc"][-1] if item["loc"] else None
         if model is not None and isinstance(key, str):
             known = known_keys(model, item["loc"][:-1])
@@ -198,7 +250,7 @@ def _describe(item: Any, prefix: str, model: type[BaseModel] | None = None) -> s
             if known and key not in known:
                 text += f"; {did_you_mean(key, known)}"
         return text
-    shown = _short_repr(item["input"])
+    shown = short_repr(item["input"])
     if shown in message:
         return f"{path}: {message}"
     return f"{path}: {message} (got {shown})"

@@ -505,3 +505,130 @@ def test_ranges_and_counts_agree_and_keep_the_layout(prefix, width, low, count, 
     assert listed[0] == first and listed[-1] == last
     assert {len(n) for n in listed} == {len(first)}
     assert all(n.startswith(prefix) and n.endswith(suffix) for n in listed)
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A few hundred bytes of YAML whose nested aliases stand for 9**levels values."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 9) + "]" for k in range(1, levels)]
+    lines += [f"duration: *a{levels - 1}", "agents: [{number: '1', talk_time: 1min}]"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_file_of_nested_aliases_is_refused_quickly_naming_the_file(tmp_path, capsys):
+    import time
+
+    from huntsim.cli.main import main
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(alias_bomb())
+    assert len(path.read_bytes()) < 600
+    started = time.perf_counter()
+    assert main(["validate", str(path)]) == 2
+    assert time.perf_counter() - started < 10
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"error: {str(path)!r}: cannot be read: its aliases (*name) repeat about ")
+    assert "at most 100,000 may be repeated" in err
+    assert "Traceback" not in err
+
+
+def test_a_value_that_holds_itself_through_an_alias_is_refused(tmp_path):
+    path = tmp_path / "loop.yaml"
+    path.write_text("duration: &d [1, *d]\nagents: [{number: '1', talk_time: 1min}]\n")
+    with pytest.raises(ScenarioError, match="a value holds itself through an alias"):
+        load_scenario(path)
+
+
+def test_a_few_aliases_are_still_read(tmp_path):
+    path = tmp_path / "office.yaml"
+    path.write_text("duration: 1h\nagents:\n  - {number: '1', talk_time: &t 1min}\n"
+                    "  - {number: '2', talk_time: *t}\n")
+    assert [a.talk_time.mean for a in load_scenario(path).agents] == [60.0, 60.0]
+
+
+def test_a_huge_shared_value_is_shown_cut_without_being_written_out():
+    from huntsim.errors import short_repr
+
+    huge: object = ["x"] * 9
+    for _ in range(8):
+        huge = [huge] * 9  # 9**9 items, shared: writing them out takes minutes and gigabytes
+    for key in ("duration", "colour", "agents"):
+        data = {"duration": "1h", "agents": [{"number": "1", "talk_time": "1min"}], key: huge}
+        with pytest.raises(ScenarioError) as error:
+            load_scenario(data)
+        assert all(len(m) < 400 for m in error.value.messages)
+    assert short_repr(huge).startswith("[[[[[[[[['x', 'x'") and short_repr(huge).endswith("...")
+    assert len(short_repr(huge)) == 80
+    for small in ([1, (2,), {"a": "b"}], (1,), {"k": [None, True, 2.5]}, "text"):
+        assert short_repr(small) == repr(small)
+
+
+def test_a_run_with_too_many_schedule_changes_is_refused_with_the_limit():
+    # 1e13 s is 16.5 million weeks: the schedule's 10 changes a week would not fit in memory
+    data = {"duration": 1e13,
+            "agents": [{"number": "1", "talk_time": "1min",
+                        "schedule": ["mon-fri 08:00-17:00"]}],
+            "hunt_groups": [{"pilot": "P", "members": ["1"], "arrivals": {"rate": "1/w"}}]}
+    assert messages(data) == [
+        "duration: 1e+13 s with these schedules and open hours means about 1.7e+08 changes "
+        "of presence (10 a week), more than huntsim simulates in one run (10,000,000); "
+        "shorten the run"]
+    data["duration"] = "52w"
+    load_scenario(data)
+
+
+def test_a_run_with_too_many_absences_is_refused_with_the_limit():
+    data = {"duration": "4w",
+            "agents": [{"number": "1", "talk_time": "1min",
+                        "away": {"rate": "1000000000/h", "length": "1s"}}],
+            "hunt_groups": [{"pilot": "P", "members": ["1"], "arrivals": {"rate": "1/h"}}]}
+    assert messages(data) == [
+        "agents[0].away.rate: 1e+09/h over 2.4192e+06 s means about 6.7e+11 absences "
+        "(all agents), more than huntsim simulates in one run (200,000,000); lower the rate "
+        "or shorten the run"]
+    data["agents"][0]["away"]["rate"] = "2/h"
+    load_scenario(data)
+
+
+def test_the_command_line_refuses_a_run_that_cannot_finish_with_exit_2(tmp_path, capsys):
+    from huntsim.cli.main import main
+
+    path = tmp_path / "office.yaml"
+    path.write_text("duration: 1e13\n"
+                    "agents: [{number: '1', talk_time: 1min, schedule: [mon-fri 08:00-17:00]}]\n"
+                    "hunt_groups: [{pilot: P, members: ['1'], arrivals: {rate: 1/w}}]\n")
+    assert main(["validate", str(path)]) == 2
+    assert "changes of presence" in capsys.readouterr().err
+
+
+def hinted_office() -> dict:
+    return {"duration": "1h", "agents": [{"number": "1", "talk_time": "1min"}],
+            "hunt_groups": [{"pilot": "P", "members": ["1"], "arrivals": {"rate": "1/h"}}]}
+
+
+def test_a_probability_written_as_a_percentage_says_which_number_to_write():
+    data = hinted_office()
+    data["agents"][0]["answer_probability"] = "90%"
+    data["hunt_groups"][0]["redial"] = {"on": ["busy"], "probability": "50 %", "delay": "1min"}
+    assert messages(data) == [
+        "agents[0].answer_probability: '90%' is not a probability; write 0.9 for 90% "
+        "(a number from 0 to 1)",
+        "hunt_groups[0].redial.probability: '50 %' is not a probability; write 0.5 for 50 % "
+        "(a number from 0 to 1)"]
+
+
+def test_a_policy_is_read_whatever_its_case_like_day_names():
+    data = hinted_office()
+    data["hunt_groups"][0]["policy"] = "Circular"
+    assert load_scenario(data).hunt_groups[0].policy == "circular"
+
+
+def test_a_misspelt_distribution_gets_did_you_mean_and_case_does_not_matter():
+    data = hinted_office()
+    data["agents"][0]["talk_time"] = {"dist": "exponentail", "mean": "1min"}
+    assert messages(data) == [
+        "agents[0].talk_time: dist 'exponentail' names no distribution; did you mean "
+        "'exponential'? (got {'dist': 'exponentail', 'mean': '1min'})"]
+    data["agents"][0]["talk_time"] = {"dist": "Exponential", "mean": "1min"}
+    assert load_scenario(data).agents[0].talk_time == Exponential(mean=60)

@@ -10,7 +10,7 @@ from huntsim.scenario.arrivals import Arrivals
 from huntsim.scenario.calendar import Calendar
 from huntsim.scenario.distributions import Constant, Distribution
 from huntsim.scenario.section import Section
-from huntsim.scenario.units import PhoneNumber, Rate, Seconds, Text
+from huntsim.scenario.units import PhoneNumber, Probability, Rate, Seconds, Text
 
 __all__ = ["AfterMissed", "Agent", "AgentDefaults", "Away"]
 
@@ -61,7 +61,7 @@ class AgentDefaults(Section):
     replaced, not added to). ``plan`` makes the members it adds from these.
     """
 
-    answer_probability: float | None = Field(default=None, ge=0, le=1)
+    answer_probability: Probability | None = None
     answer_delay: Distribution | None = None
     talk_time: Distribution | None = None
     wrap_up: Distribution | None = None
@@ -119,7 +119,7 @@ class Agent(Section):
 
     number: PhoneNumber = Field(min_length=1)
     name: Text | None = None
-    answer_probability: float = Field(default=1.0, ge=0, le=1)
+    answer_probability: Probability = 1.0
     answer_delay: Distribution = Constant(value=0.0)
     talk_time: Distribution
     wrap_up: Distribution = Constant(value=0.0)

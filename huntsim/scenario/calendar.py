@@ -39,6 +39,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from huntsim.errors import short_repr
 from huntsim.scenario.units import WrittenFloat, WrittenInt
 
 __all__ = [
@@ -170,7 +171,7 @@ def parse_window(text: object) -> tuple[tuple[float, float], ...]:
     ValueError: 'fri 25:00-06:00' is not a window (DAYS HH:MM-HH:MM, e.g. "mon-fri 08:00-17:00")
     """
     text = _text(text)
-    problem = ValueError(f"{text!r} is not a window ({_WINDOW_HELP})")
+    problem = ValueError(f"{short_repr(text)} is not a window ({_WINDOW_HELP})")
     if not isinstance(text, str):
         raise problem
     match = _WINDOW.match(text.lower())
@@ -220,7 +221,7 @@ def parse_week_time(value: object) -> float:
     604740.0
     """
     problem = ValueError(
-        f"{_text(value)!r} is not a weekday and clock time; write e.g. \"mon 08:00\""
+        f"{short_repr(_text(value))} is not a weekday and clock time; write e.g. \"mon 08:00\""
     )
     if isinstance(value, WrittenInt | WrittenFloat | bool):
         raise problem

@@ -15,6 +15,7 @@ numbers). In a scenario file a distribution is written as a mapping with a
 
 from __future__ import annotations
 
+import difflib
 import math
 from typing import Annotated, Any, Literal
 
@@ -239,10 +240,34 @@ class Empirical(_Base):
         return result
 
 
+DISTRIBUTIONS: tuple[str, ...] = (
+    "constant", "exponential", "uniform", "lognormal", "gamma", "empirical")
+
+
 def _constant_shorthand(value: object) -> object:
-    """Let ``30s`` stand for ``{dist: constant, value: 30s}``."""
+    """Let ``30s`` stand for ``{dist: constant, value: 30s}``; read ``dist`` whatever its case.
+
+    A ``dist`` that names no distribution gets the closest names.
+
+    Examples
+    --------
+    >>> _constant_shorthand({"dist": "Exponential", "mean": 60})
+    {'dist': 'exponential', 'mean': 60}
+    >>> _constant_shorthand({"dist": "exponentail", "mean": 60})
+    Traceback (most recent call last):
+    ...
+    ValueError: dist 'exponentail' names no distribution; did you mean 'exponential'?
+    """
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return {"dist": "constant", "value": value}
+    if isinstance(value, dict) and isinstance(value.get("dist"), str):
+        name = value["dist"].strip().lower()
+        if name not in DISTRIBUTIONS:
+            close = difflib.get_close_matches(name, DISTRIBUTIONS, n=2, cutoff=0.6)
+            hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?" if close
+                    else "choose from " + ", ".join(DISTRIBUTIONS))
+            raise ValueError(f"dist {value['dist']!r} names no distribution; {hint}")
+        return {**value, "dist": name}
     return value
 
 

@@ -17,11 +17,63 @@ from yaml.constructor import ConstructorError
 from huntsim.errors import ScenarioError
 from huntsim.scenario.units import WrittenFloat, WrittenInt
 
-__all__ = ["ScenarioLoader", "read_scenario_file"]
+__all__ = ["MAX_ALIAS_EXPANSION", "AliasExpansionError", "ScenarioLoader", "read_scenario_file"]
+
+MAX_ALIAS_EXPANSION = 100_000
+"""Aliases (``*name``) may repeat at most this many values in all: a file of
+nested aliases would otherwise stand for billions of values."""
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
 _STR = "tag:yaml.org,2002:str"
+
+
+class AliasExpansionError(yaml.YAMLError):
+    """Aliases repeating more than :data:`MAX_ALIAS_EXPANSION` values, or a value holding itself."""
+
+
+def _expanded_size(root: yaml.Node) -> tuple[int, int]:
+    """How many values the document holds once every alias is written out, and how many it writes.
+
+    Each node is sized once (aliases share nodes), so the work is bounded by
+    the file's size, not by what its aliases stand for.
+
+    Raises
+    ------
+    AliasExpansionError
+        If a value holds itself (an anchor used inside its own value).
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            open_nodes.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise AliasExpansionError("a value holds itself through an alias")
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_nodes:
+                raise AliasExpansionError("a value holds itself through an alias")
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return sizes[id(root)], len(sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 class ScenarioLoader(yaml.SafeLoader):
@@ -39,6 +91,21 @@ class ScenarioLoader(yaml.SafeLoader):
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        """Build the document, once its aliases are known to repeat few values.
+
+        Raises
+        ------
+        AliasExpansionError
+            If the aliases repeat more than :data:`MAX_ALIAS_EXPANSION` values.
+        """
+        expanded, written = _expanded_size(node)
+        if expanded - written > MAX_ALIAS_EXPANSION:
+            raise AliasExpansionError(
+                f"its aliases (*name) repeat about {expanded - written:.2g} values; at most "
+                f"{MAX_ALIAS_EXPANSION:,} may be repeated: write the values out instead")
+        return super().construct_document(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """Build one node; a value its tag cannot hold becomes a :class:`ConstructorError`."""
@@ -91,6 +158,8 @@ def read_scenario_file(path: Path) -> Mapping[str, Any]:
         raise ScenarioError([f"{str(path)!r}: is a directory, not a scenario file"])
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=ScenarioLoader)
+    except AliasExpansionError as error:
+        raise ScenarioError([f"{str(path)!r}: cannot be read: {error}"]) from None
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BeforeValidator,
     Field,
     ValidationError,
     ValidationInfo,
@@ -28,7 +29,7 @@ from huntsim.scenario.blocks import (
     meant_but_not_given,
     usable_defaults,
 )
-from huntsim.scenario.calendar import Calendar, WeekTime, format_week_time
+from huntsim.scenario.calendar import WEEK, Calendar, WeekTime, format_week_time
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
 from huntsim.scenario.routing import Forward, Redial, forward_target, looks_like_office_number
@@ -36,6 +37,9 @@ from huntsim.scenario.section import Section
 from huntsim.scenario.units import PhoneNumber, Seconds, Text
 
 __all__ = [
+    "MAX_CALENDAR_CHANGES",
+    "MAX_EXPECTED_ABSENCES",
+    "MAX_EXPECTED_CALLS",
     "POLICIES",
     "AfterMissed",
     "Agent",
@@ -54,8 +58,19 @@ POLICIES: tuple[str, ...] = (
     "regular", "circular", "simultaneous", "uniform", "weighted", "staggered")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
 AfterHours = Literal["voicemail", "busy"]
+
+
+def _lowercase(value: object) -> object:
+    """Text in lower case: names such as a policy are read whatever their case (``Circular``)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 MAX_EXPECTED_CALLS = 2e8
 """Larger runs are refused: split them into replications instead."""
+MAX_EXPECTED_ABSENCES = 2e8
+"""More absences (``away.rate`` x ``duration``, all agents) are refused, as calls are."""
+MAX_CALENDAR_CHANGES = 1e7
+"""More changes of schedules and open hours over a run are refused: each is kept in memory."""
 
 
 class HuntGroup(Section):
@@ -114,7 +129,7 @@ class HuntGroup(Section):
 
     pilot: PhoneNumber = Field(min_length=1)
     name: Text | None = None
-    policy: Policy = "regular"
+    policy: Annotated[Policy, BeforeValidator(_lowercase)] = "regular"
     members: tuple[PhoneNumber, ...] = Field(min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
     no_answer_rings: int = Field(default=3, ge=1, le=100)
@@ -384,6 +399,29 @@ def _from_start(
     return arrivals
 
 
+def _size_violations(scenario: Scenario) -> list[str]:
+    """Runs that cannot finish: too many absences, or too many schedule changes to hold."""
+    problems: list[str] = []
+    run = f"{scenario.duration:g} s"
+    away = [(a.away.rate, i) for i, a in enumerate(scenario.agents) if a.away is not None]
+    absences = sum(rate for rate, _ in away) * scenario.duration
+    if absences > MAX_EXPECTED_ABSENCES:
+        rate, i = max(away)
+        problems.append(
+            f"agents[{i}].away.rate: {rate * 3600:g}/h over {run} means about "
+            f"{absences:.2g} absences (all agents), more than huntsim simulates in one run "
+            f"({MAX_EXPECTED_ABSENCES:,.0f}); lower the rate or shorten the run")
+    calendars = [a.schedule for a in scenario.agents] + [g.open for g in scenario.hunt_groups]
+    per_week = sum(len(c.edges()) for c in calendars if c is not None)
+    changes = per_week * scenario.duration / WEEK
+    if changes > MAX_CALENDAR_CHANGES:
+        problems.append(
+            f"duration: {run} with these schedules and open hours means about "
+            f"{changes:.2g} changes of presence ({per_week} a week), more than huntsim "
+            f"simulates in one run ({MAX_CALENDAR_CHANGES:,.0f}); shorten the run")
+    return problems
+
+
 def _rule_violations(scenario: Scenario) -> list[str]:
     """The rules of the product description, and the cross-field checks."""
     problems: list[str] = []
@@ -394,6 +432,7 @@ def _rule_violations(scenario: Scenario) -> list[str]:
             f"{expected:,.0f} calls, more than huntsim simulates in one run "
             f"({MAX_EXPECTED_CALLS:,.0f}); shorten the run or use replications"
         )
+    problems.extend(_size_violations(scenario))
     if scenario.ring_cycle < 1e-6:
         problems.append(
             f"ring_cycle: {scenario.ring_cycle:g} s is shorter than the model's time "

@@ -23,7 +23,7 @@ from pydantic import Field
 
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.section import Section
-from huntsim.scenario.units import PhoneNumber
+from huntsim.scenario.units import PhoneNumber, Probability
 
 __all__ = [
     "FORWARD_WHEN",
@@ -66,7 +66,7 @@ class Redial(Section):
     """
 
     on: tuple[RedialOn, ...] = Field(default=REDIAL_ON, min_length=1)
-    probability: float = Field(ge=0, le=1)
+    probability: Probability
     delay: Distribution
     max_attempts: int | None = Field(default=None, ge=1, le=1_000)
 

@@ -11,7 +11,9 @@ import math
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
+
+from huntsim.errors import short_repr
 
 __all__ = [
     "PhoneNumber",
@@ -87,7 +89,7 @@ def parse_duration(value: object) -> float:
                 ) from None
             seconds = float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
     else:
-        raise ValueError(f"{value!r} is not a duration; write e.g. 90s, 4min or 8h")
+        raise ValueError(f"{_shown(value)} is not a duration; write e.g. 90s, 4min or 8h")
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"{value!r} is not a duration: it must be finite and not negative")
     return seconds
@@ -118,7 +120,7 @@ def parse_rate(value: object) -> float:
     0.008333333333333333
     """
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a rate; give a unit, e.g. '30/h' or '2/min'")
+        raise ValueError(f"{_shown(value)} is not a rate; give a unit, e.g. '30/h' or '2/min'")
     match = _RATE.match(value.strip().lower())
     if match is None or match.group(2) not in _SECONDS_PER_UNIT:
         raise ValueError(f"{value!r} is not a rate; write e.g. '30/h' or '2/min'")
@@ -190,8 +192,7 @@ class WrittenFloat(float):
 
 
 def _shown(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return short_repr(value, limit)
 
 
 def as_written(value: object) -> object:
@@ -267,11 +268,34 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
+def _probability(value: object) -> object:
+    """A probability written as a percentage is refused with the number to write instead.
+
+    Examples
+    --------
+    >>> _probability("90%")
+    Traceback (most recent call last):
+    ...
+    ValueError: '90%' is not a probability; write 0.9 for 90% (a number from 0 to 1)
+    """
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            percent = float(value.strip()[:-1])
+        except ValueError:
+            return value
+        raise ValueError(f"{value!r} is not a probability; write {percent / 100:g} for "
+                         f"{value.strip()} (a number from 0 to 1)")
+    return value
+
+
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 """A scenario field holding a duration: plain seconds or text with a unit."""
 
 Rate = Annotated[float, BeforeValidator(parse_rate)]
 """A scenario field holding a rate: text such as ``"30/h"``."""
+
+Probability = Annotated[float, Field(ge=0, le=1), BeforeValidator(_probability)]
+"""A scenario field holding a chance from 0 to 1 (``90%`` is refused: write ``0.9``)."""
 
 PhoneNumber = Annotated[str, BeforeValidator(parse_phone_number)]
 """A scenario field naming a phone number: kept exactly as written, never read as a number."""
