@@ -32,7 +32,13 @@ from huntsim.scenario.blocks import (
 from huntsim.scenario.calendar import WEEK, Calendar, WeekTime, format_week_time
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
-from huntsim.scenario.routing import Forward, Redial, forward_target, looks_like_office_number
+from huntsim.scenario.routing import (
+    Forward,
+    Redial,
+    forward_loops,
+    forward_target,
+    looks_like_office_number,
+)
 from huntsim.scenario.section import Section
 from huntsim.scenario.units import PhoneNumber, Seconds, Text
 
@@ -644,7 +650,7 @@ def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> li
         if to in pilots:
             next_hop[group.pilot] = to
         problems.extend(_forward_case_violations(group, path))
-    problems.extend(_loops(next_hop, pilots))
+    problems.extend(forward_loops(next_hop, pilots))
     return problems
 
 
@@ -679,25 +685,3 @@ def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
     return problems
 
 
-def _loops(next_hop: dict[str, str], pilots: Sequence[str]) -> list[str]:
-    """Each forward loop (A -> B -> A), reported once at its first group."""
-    problems = []
-    reported: set[str] = set()
-    for start in pilots:
-        path = [start]
-        seen = {start}
-        current = start
-        while current in next_hop:
-            current = next_hop[current]
-            if current in seen:
-                cycle = [*path[path.index(current):], current]
-                if not reported.intersection(cycle):
-                    reported.update(cycle)
-                    g = pilots.index(cycle[0])
-                    problems.append(
-                        f"hunt_groups[{g}].forward.to: forwards loop "
-                        f"{' -> '.join(repr(p) for p in cycle)}; a call would never end")
-                break
-            seen.add(current)
-            path.append(current)
-    return problems

@@ -30,6 +30,7 @@ __all__ = [
     "REDIAL_ON",
     "Forward",
     "Redial",
+    "forward_loops",
     "forward_target",
     "looks_like_office_number",
 ]
@@ -119,3 +120,25 @@ def forward_target(forward: Forward, pilots: Sequence[str]) -> str | None:
     return forward.to if forward.to in pilots else None
 
 
+def forward_loops(next_hop: dict[str, str], pilots: Sequence[str]) -> list[str]:
+    """Each forward loop (A -> B -> A), reported once at its first group."""
+    problems = []
+    reported: set[str] = set()
+    for start in pilots:
+        path = [start]
+        seen = {start}
+        current = start
+        while current in next_hop:
+            current = next_hop[current]
+            if current in seen:
+                cycle = [*path[path.index(current):], current]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    g = pilots.index(cycle[0])
+                    problems.append(
+                        f"hunt_groups[{g}].forward.to: forwards loop "
+                        f"{' -> '.join(repr(p) for p in cycle)}; a call would never end")
+                break
+            seen.add(current)
+            path.append(current)
+    return problems
