@@ -134,11 +134,13 @@ def group_visits(calls: pd.DataFrame,
     moved = pilot["forwards"] > 0
     forwarded = pilot[moved]
     hops = forwarded["forwards"].to_numpy()
-    closed = (forwarded["closed_hops"].to_numpy(dtype=np.int64) if "closed_hops" in forwarded
+    closed = (forwarded["closed_hops"].to_numpy() if "closed_hops" in forwarded
               else np.zeros(len(forwarded), dtype=np.int64))
+    # a bit per group reached, however many: Python integers past 62 forwards
+    closed = closed.astype(object if hops.max() > 62 else np.int64)
 
     def closed_at(hop: NDArray[np.int64] | int) -> NDArray[np.bool_]:
-        return ((closed >> np.minimum(hop, 15)) & 1).astype(bool)
+        return ((closed >> np.asarray(hop).astype(closed.dtype)) & 1).astype(bool)
 
     parts = [stayed[~moved],
              stayed[moved].assign(arrived_forwarded=True, after_hours=closed_at(hops))]

@@ -280,7 +280,7 @@ class Engine:
     def _reach(self, call: Call, group: Group) -> None:
         """The call is at ``group``: after hours, nobody to ring, or it hunts."""
         if not group.is_open:
-            call.closed_hops |= 1 << min(call.forwards, 15)
+            call.closed_hops |= 1 << call.forwards  # a bit per group reached, no limit
             self.move_on(call, AFTER_HOURS)
         elif not group.idle_bits:
             if call.gone(self.env.now):  # no patience left: gone at once

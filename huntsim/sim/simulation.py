@@ -59,7 +59,9 @@ class Result:
         ``attempt`` (1 for a caller's first call, 2 for their first redial...),
         ``forwards`` (how many times the call was forwarded) and
         ``closed_hops`` (bit ``h`` set when the h-th group it reached was
-        closed). ``None`` for a run made with ``keep="totals"``.
+        closed; a bit per group however many, see
+        :meth:`~huntsim.sim.records.CallLog._routes`). ``None`` for a run made
+        with ``keep="totals"``.
     offers : DataFrame
         One row per offer of those calls: ``call_id``, ``agent``,
         ``start_s``, ``end_s``, ``result`` (answered, no_answer,

@@ -197,7 +197,7 @@ class RunningTotals(CallLog):
             return
         # the groups it passed through saw it forwarded (see metrics.group_visits)
         for hop, passed in enumerate(self.chains[dialed][:forwards]):
-            if closed_hops >> min(hop, 15) & 1:
+            if closed_hops >> hop & 1:
                 self.after_hours[passed] += 1
                 continue
             through = self.scopes[passed]
@@ -220,7 +220,7 @@ class RunningTotals(CallLog):
             if group != dialed:
                 dialled.dialled_elsewhere += 1
         scope = self.scopes[group]
-        if closed_hops >> min(forwards, 15) & 1:  # closed when the call reached it
+        if closed_hops >> forwards & 1:  # closed when the call reached it
             self.after_hours[group] += 1
         else:
             _count(scope, outcome, offers, wait_us)
