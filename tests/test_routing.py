@@ -377,3 +377,25 @@ def test_max_wait_running_out_while_a_member_rings_ends_the_ring(policy: str) ->
     scenario["agents"][0]["talk_time"] = "74s"  # answered at 3 s, free at 77 s
     call = pilot_calls(huntsim.simulate(scenario, seed=1)).iloc[0]
     assert (call["outcome"], call["answer_s"]) == ("answered", 80.0)
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_each_group_counts_only_the_offers_made_in_it(keep: str) -> None:
+    # 100 rings A (never answers) for 12 s, then forwards on no answer to 200,
+    # where B answers after 5 s: one offer in each group, and each group's
+    # offers per call is 1 (not 0 in 100 and 2 in 200)
+    scenario = two_groups({"forward": {"when": ["no_answer"], "to": "200"}}, {})
+    summary = huntsim.simulate(scenario, seed=1, keep=keep).summary()
+    assert summary.loc["100", "offers_per_call"] == 1.0
+    assert summary.loc["200", "offers_per_call"] == 1.0
+    assert summary.loc["all pilot calls", "offers_per_call"] == 2.0
+
+
+def test_each_group_counts_only_its_own_rings_in_its_metrics() -> None:
+    # as above: A rings 12 s (2 rings of 6 s) in 100, B 5 s in 200
+    scenario = two_groups({"forward": {"when": ["no_answer"], "to": "200"}}, {})
+    table = huntsim.replicate(scenario, replications=1, seed=1, jobs=1).table
+    mean = table.set_index(["group", "metric"])["mean"]
+    assert (mean[("100", "offers_per_call")], mean[("100", "rings_per_call")]) == (1.0, 2.0)
+    assert (mean[("200", "offers_per_call")], mean[("200", "rings_per_call")]) == (
+        1.0, pytest.approx(5 / 6))

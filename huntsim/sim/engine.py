@@ -338,6 +338,7 @@ class Engine:
         if group.forward_to is None:
             self.end_call(call, Outcome.FORWARDED)
             return
+        call.hop_offers += (call.offers - sum(call.hop_offers),)  # the offers made here
         call.forwards += 1
         # the next group's members take ordinals after this one's (see enter)
         call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
@@ -520,7 +521,7 @@ class Engine:
             self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
                            call.closed_hops,
                            (call.caller_arrival if call.attempt else call.arrival) / second,
-                           call.caller_closed)
+                           call.caller_closed, call.hop_offers)
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))

@@ -79,12 +79,14 @@ class Recorder(Protocol):
         """A offer of the call that arrived at ``arrival`` ended."""
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
-                  closed_hops: int, caller_arrival: float, caller_closed: bool) -> None:
+                  closed_hops: int, caller_arrival: float, caller_closed: bool,
+                  hop_offers: tuple[int, ...]) -> None:
         """The call about to be added is a redial or was forwarded (else: its own
         caller, attempt 1, no forwards, reached one group). ``closed_hops``: bit
         ``h`` set when the h-th group it reached was closed (any ``h``); ``caller_arrival``
         and ``caller_closed``: when the caller's first attempt arrived and whether
-        it was after hours."""
+        it was after hours; ``hop_offers``: the offers made in each group it was
+        forwarded from, in order (the rest were made where it ended)."""
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
@@ -183,9 +185,9 @@ class CallLog:
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
                   closed_hops: int = 0, caller_arrival: float = 0.0,
-                  caller_closed: bool = False) -> None:
+                  caller_closed: bool = False, hop_offers: tuple[int, ...] = ()) -> None:
         """Note that a call is a redial or was forwarded (the caller's first
-        attempt is in the table, or before it)."""
+        attempt is in the table, or before it; each offer's group is its agent's)."""
         self.route_call.append(call_id)
         self.route_caller.append(caller_id)
         self.route_attempt.append(attempt)
