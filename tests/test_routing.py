@@ -356,3 +356,46 @@ def test_plan_by_hour_sizes_a_group_that_forwards_on_its_own() -> None:
     alone = hour_scenario(scenario, "555-0100", 20 / 3600, [0.0] * 6, 600.0, 3600.0)
     assert [g.pilot for g in alone.hunt_groups] == ["555-0100"]
     assert alone.hunt_groups[0].forward is None
+
+
+@pytest.mark.parametrize("policy", ["regular", "simultaneous", "staggered"])
+def test_max_wait_running_out_while_a_member_rings_ends_the_ring(policy: str) -> None:
+    # A answers after 17 s: their direct call at 0 is answered at 17 s, they talk
+    # until 77 s. The pilot call reaches the group at 10 s (limit 80 s) and waits;
+    # A rings from 77 s and would answer at 94 s, but max_wait ends the ring at 80 s
+    # and the call gets the queue time-out treatment (voicemail), as in Asterisk.
+    scenario = queue_office("60s", max_wait="70s", no_answer_rings=5, policy=policy)
+    scenario["agents"][0]["answer_delay"] = "17s"
+    result = huntsim.simulate(scenario, seed=1)
+    call = pilot_calls(result).iloc[0]
+    assert (call["outcome"], call["end_s"], call["offers"]) == ("voicemail", 80.0, 1)
+    offers = result.offers[result.offers["call_id"] == call["call_id"]]
+    assert offers[["agent", "start_s", "end_s", "result"]].astype(str).values.tolist() == [
+        ["A", "77.0", "80.0", "no_answer"]]
+    # an answer at the very instant max_wait runs out is taken
+    scenario["agents"][0]["answer_delay"] = "3s"
+    scenario["agents"][0]["talk_time"] = "74s"  # answered at 3 s, free at 77 s
+    call = pilot_calls(huntsim.simulate(scenario, seed=1)).iloc[0]
+    assert (call["outcome"], call["answer_s"]) == ("answered", 80.0)
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_each_group_counts_only_the_offers_made_in_it(keep: str) -> None:
+    # 100 rings A (never answers) for 12 s, then forwards on no answer to 200,
+    # where B answers after 5 s: one offer in each group, and each group's
+    # offers per call is 1 (not 0 in 100 and 2 in 200)
+    scenario = two_groups({"forward": {"when": ["no_answer"], "to": "200"}}, {})
+    summary = huntsim.simulate(scenario, seed=1, keep=keep).summary()
+    assert summary.loc["100", "offers_per_call"] == 1.0
+    assert summary.loc["200", "offers_per_call"] == 1.0
+    assert summary.loc["all pilot calls", "offers_per_call"] == 2.0
+
+
+def test_each_group_counts_only_its_own_rings_in_its_metrics() -> None:
+    # as above: A rings 12 s (2 rings of 6 s) in 100, B 5 s in 200
+    scenario = two_groups({"forward": {"when": ["no_answer"], "to": "200"}}, {})
+    table = huntsim.replicate(scenario, replications=1, seed=1, jobs=1).table
+    mean = table.set_index(["group", "metric"])["mean"]
+    assert (mean[("100", "offers_per_call")], mean[("100", "rings_per_call")]) == (1.0, 2.0)
+    assert (mean[("200", "offers_per_call")], mean[("200", "rings_per_call")]) == (
+        1.0, pytest.approx(5 / 6))

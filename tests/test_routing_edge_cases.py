@@ -307,3 +307,38 @@ def test_the_queue_log_export_keeps_each_ring_in_its_own_queue() -> None:
     for fields in lines:
         if fields[4] in ("RINGNOANSWER", "RINGCANCELED", "CONNECT"):
             assert members[fields[3].removeprefix("PJSIP/")] == fields[2], fields
+
+
+# ------------------------------------------------ many closed groups in a chain
+def _closed_chain(closed: int) -> dict[str, Any]:
+    """``closed`` groups, all closed, each forwarding after hours to the next;
+    the last group (open) answers. Pilot 0 gets one call at 5 s."""
+    n = closed + 1
+    agents = [{"number": f"a{g}", "talk_time": "60s"} for g in range(n)]
+    groups: list[dict[str, Any]] = [{"pilot": f"{100 + g}", "members": [f"a{g}"]}
+                                    for g in range(n)]
+    for g in range(closed):
+        groups[g]["open"] = ["mon 08:00-17:00"]
+        groups[g]["forward"] = {"when": ["after_hours"], "to": f"{101 + g}"}
+    groups[0]["arrivals"] = {"trace": [5]}
+    return {"duration": "1h", "ring_cycle": "6s", "start": "mon 07:00",
+            "agents": agents, "hunt_groups": groups}
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+@pytest.mark.parametrize("closed", [16, 17, 70])
+def test_a_call_passed_through_any_number_of_closed_groups_is_counted_right(
+        keep: str, closed: int) -> None:
+    result = huntsim.simulate(_closed_chain(closed), seed=1, keep=keep)
+    last = f"{100 + closed}"
+    if keep == "calls":
+        call = pilot_calls(result).iloc[0]
+        assert (str(call["group"]), str(call["outcome"]), int(call["forwards"])) == (
+            last, "answered", closed)
+        assert int(call["closed_hops"]) == (1 << closed) - 1
+    summary = result.summary()
+    for g in range(closed):
+        assert summary.loc[f"{100 + g}", "after_hours"] == 1
+        assert summary.loc[f"{100 + g}", "offered"] == 0
+    assert (summary.loc[last, "after_hours"], summary.loc[last, "offered"],
+            summary.loc[last, "answered_rate"]) == (0, 1, 1.0)

@@ -203,11 +203,13 @@ _TABLE: list[Metric] = [
        "Mean time from arrival to pick-up, over answered calls.", False, "seconds"),
     # hunting
     _m("offers_per_call", "Phones rung per call", "offers/call",
-       "Ring offers made per call (a simultaneous ring of n members counts n).",
+       "Ring offers made per call (a simultaneous ring of n members counts n); a group "
+       "counts those made in it, a forwarded call's offers elsewhere left out.",
        False, "ratio"),
     _m("rings_per_call", "Rings per call", "rings/call",
        "Ringing time per call in ring cycles, summed over the phones rung (a member's "
-       "phone ringing twice and then answering counts 2).", False, "ratio"),
+       "phone ringing twice and then answering counts 2); a group counts its own "
+       "members' rings.", False, "ratio"),
     # fairness of member load
     _m("jain_index", "Fairness of member load (Jain's index)", "",
        "Jain's index of the members' group-call talk load: 1 when all carry the same, "

@@ -8,6 +8,7 @@ replications, or on tables read back from Parquet.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,18 +115,21 @@ def _flow(scope: pd.DataFrame, dialed: pd.DataFrame,
 
 
 def group_visits(calls: pd.DataFrame,
-                 forward_to: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 forward_to: Mapping[str, str] | None = None,
+                 offers: pd.DataFrame | None = None,
+                 group_of: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Pilot calls, one row per group each call reached, in column ``visited``.
 
     A call that was never forwarded is one row, in its ``group``. One forwarded
     ``k`` times is ``k + 1`` rows: one for each group it passed through, along
     the forwards from the pilot dialled (``forward_to``: pilot -> next pilot),
-    with outcome ``forwarded`` (passed on), no answer and no rings (all of a
-    call's rings count where it ended); then its row in the group where it
-    ended, as it is, with ``arrived_forwarded`` true. Each row's
-    ``after_hours`` says whether that group was closed when the call reached it
-    (from ``closed_hops``). So each group's figures are of every call that
-    reached it, as its members saw them.
+    with outcome ``forwarded`` (passed on) and no answer; then its row in the
+    group where it ended, with ``arrived_forwarded`` true. Each row's
+    ``offers`` are the offers made in that group: of the ``offers`` table, those
+    to its members (``group_of``: agent -> pilot); without them all of a call's
+    offers count where it ended. Each row's ``after_hours`` says whether that
+    group was closed when the call reached it (from ``closed_hops``). So each
+    group's figures are of every call that reached it, as its members saw them.
     """
     pilot = calls[calls["kind"] == "pilot"]
     stayed = pilot.assign(visited=pilot["group"].astype(str), arrived_forwarded=False)
@@ -134,14 +138,19 @@ def group_visits(calls: pd.DataFrame,
     moved = pilot["forwards"] > 0
     forwarded = pilot[moved]
     hops = forwarded["forwards"].to_numpy()
-    closed = (forwarded["closed_hops"].to_numpy(dtype=np.int64) if "closed_hops" in forwarded
+    closed = (forwarded["closed_hops"].to_numpy() if "closed_hops" in forwarded
               else np.zeros(len(forwarded), dtype=np.int64))
+    # a bit per group reached, however many: Python integers past 62 forwards
+    closed = closed.astype(object if hops.max() > 62 else np.int64)
 
     def closed_at(hop: NDArray[np.int64] | int) -> NDArray[np.bool_]:
-        return ((closed >> np.minimum(hop, 15)) & 1).astype(bool)
+        return ((closed >> np.asarray(hop).astype(closed.dtype)) & 1).astype(bool)
 
-    parts = [stayed[~moved],
-             stayed[moved].assign(arrived_forwarded=True, after_hours=closed_at(hops))]
+    offers_in = _offers_in(forwarded["call_id"], offers, group_of)
+    ended = stayed[moved]
+    if offers_in is not None:
+        ended = ended.assign(offers=offers_in(ended["visited"].to_numpy()))
+    parts = [stayed[~moved], ended.assign(arrived_forwarded=True, after_hours=closed_at(hops))]
     dialed = forwarded["dialed"].astype(str).to_numpy()
     chains = {start: _chain(start, forward_to or {}) for start in set(dialed)}
     nobody = np.zeros(len(forwarded), dtype=bool)
@@ -153,10 +162,35 @@ def group_visits(calls: pd.DataFrame,
     for hop in range(int(hops.max())):
         here = hops > hop
         groups = [chains[d][hop] if hop < len(chains[d]) else "" for d in dialed[here]]
-        parts.append(passed[here].assign(visited=groups, arrived_forwarded=hop > 0,
-                                          after_hours=closed_at(hop)[here]))
+        visit = passed[here].assign(visited=groups, arrived_forwarded=hop > 0,
+                                    after_hours=closed_at(hop)[here])
+        if offers_in is not None:
+            visit = visit.assign(offers=offers_in(np.asarray(groups, dtype=object), here))
+        parts.append(visit)
     visits = pd.concat(parts)
     return visits.sort_values(["call_id", "arrived_forwarded"], kind="stable")
+
+
+def _offers_in(call_ids: pd.Series, offers: pd.DataFrame | None,
+               group_of: Mapping[str, str] | None) -> Any:
+    """``count(groups, rows)``: how many offers each call of ``call_ids`` (those at
+    ``rows``, a mask; all if None) had in its group of ``groups``; None without
+    ``offers`` and ``group_of``."""
+    if offers is None or group_of is None:
+        return None
+    ids = call_ids.to_numpy()
+    mine = offers[offers["call_id"].isin(ids)]
+    where = mine["agent"].astype(str).map(group_of).to_numpy(dtype=object)
+    counts = pd.Series(1, index=pd.MultiIndex.from_arrays(
+        [mine["call_id"].to_numpy(), where])).groupby(level=[0, 1]).sum()
+
+    def count(groups: NDArray[Any], rows: NDArray[np.bool_] | None = None) -> NDArray[np.int64]:
+        chosen = ids if rows is None else ids[rows]
+        keys = pd.MultiIndex.from_arrays([chosen, groups])
+        found: NDArray[Any] = counts.reindex(keys).fillna(0).to_numpy(dtype=np.int64)
+        return found
+
+    return count
 
 
 def _chain(pilot: str, forward_to: Mapping[str, str]) -> list[str]:
@@ -169,7 +203,9 @@ def _chain(pilot: str, forward_to: Mapping[str, str]) -> list[str]:
 
 def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
               groups: Sequence[str] | None = None,
-              forward_to: Mapping[str, str] | None = None) -> pd.DataFrame:
+              forward_to: Mapping[str, str] | None = None,
+              offers: pd.DataFrame | None = None,
+              group_of: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Headline figures per hunt group (pilot calls) and for direct calls.
 
     Rows are the pilot numbers (``groups``, or those found in ``calls``; a group
@@ -192,12 +228,15 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     ``callers_answered_rate`` (answered at some attempt) and
     ``first_attempt_<outcome>_rate`` (by how the attempt ended). Without
     redials and forwards every call is its own caller on its first attempt.
+    With ``offers`` and ``group_of`` (agent -> pilot), a group's
+    ``offers_per_call`` counts only the offers made in it (see
+    :func:`group_visits`); ``all pilot calls`` counts every offer of a call.
     """
     rows: dict[str, pd.Series] = {}
     pilot_all = calls[calls["kind"] == "pilot"]
     if groups is None:
         groups = sorted(g for g in pd.unique(pilot_all["group"].astype(str)) if g != "nan")
-    visits = group_visits(calls, forward_to)
+    visits = group_visits(calls, forward_to, offers, group_of)
     visits_open = visits[~visits["after_hours"]] if "after_hours" in visits else visits
     closed_visits = visits["visited"][visits["after_hours"]] if "after_hours" in visits \
         else visits["visited"].iloc[:0]
@@ -419,6 +458,7 @@ def group_metrics(
     ring_cycle_s: float,
     threshold_s: float = 20.0,
     forward_to: Mapping[str, str] | None = None,
+    group_of: Mapping[str, str] | None = None,
 ) -> pd.Series:
     """Every headline figure of one hunt group in one run, as a flat Series.
 
@@ -427,8 +467,11 @@ def group_metrics(
     of ``member_load`` (the members' group-call load, see :func:`fairness`),
     over every call that reached the group (:func:`group_visits`); and the
     caller figures of :func:`summarize` over the calls first dialled to it.
+    With ``group_of`` (agent -> pilot), offers and rings per call count only
+    those made in the group (a forwarded call's offers elsewhere are left out).
     """
-    visits = group_visits(calls, forward_to)
+    visits = group_visits(calls, forward_to, offers if group_of is not None else None,
+                          group_of)
     here = visits[visits["visited"] == group]
     closed_here = here["after_hours"].astype(bool) if "after_hours" in here \
         else pd.Series(False, index=here.index)
@@ -439,6 +482,9 @@ def group_metrics(
     flow = pd.Series(_flow(pilot, dialed, 0), dtype=float).drop(
         ["forwarded_away"])
     ringing = offers[offers["call_id"].isin(pilot["call_id"])]
+    if group_of is not None:  # the rings of this group's members only
+        ringing = ringing[ringing["agent"].astype(str).map(group_of).to_numpy(dtype=object)
+                          == group]
     ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())
     per_call = pd.Series({
         "offered": float(len(pilot)),

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from huntsim.analysis.expected_traffic import day_length, hour_traffic
 from huntsim.analysis.metrics import group_metrics, hourly, member_loads, weekly_hourly
-from huntsim.scenario.model import HuntGroup, Scenario, forward_map
+from huntsim.scenario.model import HuntGroup, Scenario, forward_map, group_map
 from huntsim.sim.simulation import simulate
 
 __all__ = ["WAIT_SAMPLE", "Columns", "Measurement", "RunTask", "measure"]
@@ -83,11 +83,12 @@ def measure(task: RunTask) -> Measurement:
               else np.zeros(len(calls), dtype=bool))
     in_hours = calls[~closed]  # after-hours calls rang nobody: counted apart
     forwards = forward_map(scenario.hunt_groups)
+    group_of = group_map(scenario.hunt_groups)
     for group in scenario.hunt_groups:
         loads = member_loads(result.agents, group.members)
         metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
-                               forwards)
+                               forwards, group_of)
         if not weekly:
             metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,

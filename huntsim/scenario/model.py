@@ -55,6 +55,7 @@ __all__ = [
     "Policy",
     "Scenario",
     "forward_map",
+    "group_map",
     "load_scenario",
     "routing_violations",
 ]
@@ -599,6 +600,11 @@ def forward_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
             if target is not None:
                 targets[group.pilot] = target
     return targets
+
+
+def group_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
+    """Agent -> the pilot of the group they are a member of (agents in no group left out)."""
+    return {member: group.pilot for group in groups for member in group.members}
 
 
 def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> list[str]:

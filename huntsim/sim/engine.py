@@ -32,6 +32,9 @@ ringing    the time-out (``_offers_end``)  ringing the next member who can be ru
                                            treatment
 ringing    the caller hangs up             ended: abandoned
            (``_offers_end``)
+ringing    ``max_wait`` runs out           the ring ends (offers: no answer);
+           (``ring_until``,                forwarded, or ended: queue time-out
+           ``_offers_end``)                treatment
 waiting    a member frees up               ringing
            (``Queues.serve``)
 waiting    patience runs out               ended: abandoned
@@ -102,6 +105,11 @@ Semantics (see "Timing rules" in the README):
   hunts at once with its arrival time and patience, or out of the office
   (outcome ``forwarded``). ``max_wait`` counts from reaching the group; the
   queue time-out treatment is the pilot's voicemail, else busy.
+* ``max_wait`` bounds the whole stay in the group, ringing included (as
+  Asterisk's queue ``timeout`` ends the ring): an offer still ringing when it
+  runs out ends then, recorded as no answer (not a miss for ``after_missed``),
+  and the call gets the queue time-out treatment. A pick-up at that very
+  instant is taken; a caller whose patience runs out at that instant hangs up.
 """
 
 from __future__ import annotations
@@ -129,6 +137,7 @@ from huntsim.sim.state import (
     AFTER_HOURS,
     ALL_BUSY,
     NO_ANSWER,
+    QUEUE_TIMEOUT,
     Call,
     Group,
     Member,
@@ -280,7 +289,7 @@ class Engine:
     def _reach(self, call: Call, group: Group) -> None:
         """The call is at ``group``: after hours, nobody to ring, or it hunts."""
         if not group.is_open:
-            call.closed_hops |= 1 << min(call.forwards, 15)
+            call.closed_hops |= 1 << call.forwards  # a bit per group reached, no limit
             self.move_on(call, AFTER_HOURS)
         elif not group.idle_bits:
             if call.gone(self.env.now):  # no patience left: gone at once
@@ -329,6 +338,7 @@ class Engine:
         if group.forward_to is None:
             self.end_call(call, Outcome.FORWARDED)
             return
+        call.hop_offers += (call.offers - sum(call.hop_offers),)  # the offers made here
         call.forwards += 1
         # the next group's members take ordinals after this one's (see enter)
         call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
@@ -404,8 +414,14 @@ class Engine:
             lasts, result = delay, OfferResult.ANSWERED
         else:
             lasts, result = timeout, OfferResult.NO_ANSWER
-        if call.deadline < now + lasts:  # gone before then (an answer at the deadline is taken)
+        group = call.group  # (queue_limit, inlined: this is the hot path)
+        limit = call.entered + group.max_wait if group is not None and group.max_wait >= 0 \
+            else _INF
+        if call.deadline < now + lasts and call.deadline <= limit:
+            # gone before then (an answer at the deadline is taken)
             lasts, result, winner = int(call.deadline) - now, OfferResult.CALLER_HUNG_UP, None
+        elif limit < now + lasts:  # max_wait ends the ring (an answer at the limit is taken)
+            lasts, result, winner = max(int(limit) - now, 0), OfferResult.NO_ANSWER, None
         call.ringing = ringing
         call.winner = winner
         call.result = result
@@ -414,6 +430,13 @@ class Engine:
             self._offers_end(call)
         else:
             At(self.env, lasts, call, OFFER_END + call.id).callbacks.append(self._offers_ended)
+
+    def queue_limit(self, call: Call) -> float:
+        """When ``max_wait`` runs out for the call in its group (ticks; inf: never)."""
+        group = call.group
+        if group is None or group.max_wait < 0:
+            return _INF
+        return call.entered + group.max_wait
 
     def _offers_ended(self, event: Event) -> None:
         self._offers_end(cast(Call, event.value))
@@ -429,7 +452,8 @@ class Engine:
         call.ringing = ()
         others = OfferResult.ANSWERED_ELSEWHERE if winner is not None else result
         arrival_s = call.arrival / TICKS_PER_SECOND
-        start_s = call.ringing_since / TICKS_PER_SECOND
+        since = call.ringing_since
+        start_s = since / TICKS_PER_SECOND
         now_s = now / TICKS_PER_SECOND
         for member in ringing:
             add_offer(call.id, arrival_s, member.index, start_s, now_s,
@@ -439,14 +463,20 @@ class Engine:
         elif result == OfferResult.CALLER_HUNG_UP:
             self.end_call(call, Outcome.ABANDONED)
         elif call.group is not None:
-            self.hunt(call)
+            if self.queue_limit(call) <= now and not call.gone(now):
+                self.move_on(call, QUEUE_TIMEOUT)  # max_wait ran out as it rang
+            else:
+                self.hunt(call)
         elif call.gone(now):  # the direct call rang out as the caller gave up
             self.end_call(call, Outcome.ABANDONED)
         else:
             member = ringing[0]
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        if self.misses is not None and call.group is not None:
-            self.misses.count_misses(ringing, winner, result == OfferResult.NO_ANSWER)
+        group = call.group
+        if self.misses is not None and group is not None:
+            # a ring that max_wait ended before its time-out was not let ring out
+            rang_out = result == OfferResult.NO_ANSWER and now - since >= group.timeout
+            self.misses.count_misses(ringing, winner, rang_out)
         for member in ringing:
             if member is not winner:
                 self.release(member)
@@ -491,7 +521,7 @@ class Engine:
             self.add_route(call.id, call.caller_id, call.attempt + 1, call.forwards,
                            call.closed_hops,
                            (call.caller_arrival if call.attempt else call.arrival) / second,
-                           call.caller_closed)
+                           call.caller_closed, call.hop_offers)
         self.add_call(call.id, call.kind, call.group.index if call.group is not None else -1,
                       call.dialed, call.arrival / second, outcome, agent, answer_s, talk_s,
                       wrap_up_s, end_s, call.offers, bool(call.closed_hops & 1))

@@ -9,7 +9,9 @@ for whom they can be rung (who has not been offered the call by them yet).
 
 Each waiting call has at most two timers: its patience (one for the call's
 whole life; while the call rings it does nothing) and ``max_wait`` (one per
-group the call reaches, counted from reaching it). Both run out in the
+group the call reaches, counted from reaching it; while the call rings it does
+nothing either: the engine ends a ring at the limit itself, see
+:meth:`~huntsim.sim.engine.Engine.ring_until`). Both run out in the
 patience phase (:mod:`huntsim.sim.events`), after members free up at that
 instant: a member freeing then still takes the caller.
 """

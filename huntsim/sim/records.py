@@ -79,12 +79,14 @@ class Recorder(Protocol):
         """A offer of the call that arrived at ``arrival`` ended."""
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
-                  closed_hops: int, caller_arrival: float, caller_closed: bool) -> None:
+                  closed_hops: int, caller_arrival: float, caller_closed: bool,
+                  hop_offers: tuple[int, ...]) -> None:
         """The call about to be added is a redial or was forwarded (else: its own
         caller, attempt 1, no forwards, reached one group). ``closed_hops``: bit
-        ``h`` set when the h-th group it reached was closed; ``caller_arrival``
+        ``h`` set when the h-th group it reached was closed (any ``h``); ``caller_arrival``
         and ``caller_closed``: when the caller's first attempt arrived and whether
-        it was after hours."""
+        it was after hours; ``hop_offers``: the offers made in each group it was
+        forwarded from, in order (the rest were made where it ended)."""
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
@@ -141,7 +143,9 @@ class CallLog:
         self.route_caller = array("q")
         self.route_attempt = array("i")
         self.route_forwards = array("h")
-        self.route_closed = array("h")
+        self.route_closed = array("q")
+        # closed hops of the rare call that reached 63 groups or more: too wide for a column
+        self.route_closed_wide: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.call_id)
@@ -181,13 +185,16 @@ class CallLog:
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
                   closed_hops: int = 0, caller_arrival: float = 0.0,
-                  caller_closed: bool = False) -> None:
+                  caller_closed: bool = False, hop_offers: tuple[int, ...] = ()) -> None:
         """Note that a call is a redial or was forwarded (the caller's first
-        attempt is in the table, or before it)."""
+        attempt is in the table, or before it; each offer's group is its agent's)."""
         self.route_call.append(call_id)
         self.route_caller.append(caller_id)
         self.route_attempt.append(attempt)
         self.route_forwards.append(forwards)
+        if closed_hops >> 63:
+            self.route_closed_wide[call_id] = closed_hops
+            closed_hops = 0
         self.route_closed.append(closed_hops)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
@@ -301,19 +308,32 @@ class CallLog:
 
     def _routes(self, call_ids: NDArray[np.int64],
                 ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16],
-                           NDArray[np.int16]]:
+                           NDArray[Any]]:
         """Caller, attempt (from 1), forwards and closed hops of each call in
-        ``call_ids`` (sorted)."""
+        ``call_ids`` (sorted).
+
+        Closed hops are a bit field with a bit per group reached: ``int16`` while
+        every value fits (calls that reached at most 15 groups), else ``int64``,
+        else (a call that reached 64 groups or more) Python integers.
+        """
         caller_id = call_ids.copy()
         attempt = np.ones(len(call_ids), dtype=np.int32)
         forwards = np.zeros(len(call_ids), dtype=np.int16)
-        closed = np.zeros(len(call_ids), dtype=np.int16)
         rows, found = _rows_of(call_ids, np.frombuffer(self.route_call, dtype=np.int64))
+        hops = np.frombuffer(self.route_closed, dtype=np.int64)[found]
+        wide = np.iinfo(np.int16).max < (int(hops.max()) if len(hops) else 0)
+        closed: NDArray[Any] = np.zeros(len(call_ids), dtype=np.int64 if wide else np.int16)
         if len(rows):
             caller_id[rows] = np.frombuffer(self.route_caller, dtype=np.int64)[found]
             attempt[rows] = np.frombuffer(self.route_attempt, dtype=np.int32)[found]
             forwards[rows] = np.frombuffer(self.route_forwards, dtype=np.int16)[found]
-            closed[rows] = np.frombuffer(self.route_closed, dtype=np.int16)[found]
+            closed[rows] = hops
+        if self.route_closed_wide:
+            closed = closed.astype(object)
+            calls = np.fromiter(self.route_closed_wide, dtype=np.int64)
+            where, there = _rows_of(call_ids, calls)
+            values = np.array(list(self.route_closed_wide.values()), dtype=object)
+            closed[where] = values[there]
         return caller_id, attempt, forwards, closed
 
 

@@ -101,7 +101,7 @@ class Redials:
         rule = self.rules[call.dialed]
         if rule is None or not rule.on >> outcome & 1:
             return
-        if call.closed_hops >> min(call.forwards, 15) & 1:
+        if call.closed_hops >> call.forwards & 1:
             return  # told that the office is closed: no straight call back
         attempt = call.attempt + 1  # the next call, counted from 0
         if rule.limit and attempt >= rule.limit:

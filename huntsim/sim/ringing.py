@@ -23,7 +23,7 @@ from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks
 from huntsim.sim.events import OFFER_END, At, Environment, Event
 from huntsim.sim.records import OfferResult, Outcome
-from huntsim.sim.state import NO_ANSWER, Call, Group, Member, RingStyle
+from huntsim.sim.state import NO_ANSWER, QUEUE_TIMEOUT, Call, Group, Member, RingStyle
 
 __all__ = ["RingStyle", "SimultaneousRing", "StaggeredRing", "ring_style"]
 
@@ -47,6 +47,8 @@ class _Engine(Protocol):
 
     def ring_until(self, call: Call, ringing: Sequence[Member], winner: Member | None,
                    delay: int, timeout: int) -> None: ...
+
+    def queue_limit(self, call: Call) -> float: ...
 
     def answer(self, call: Call, member: Member) -> None: ...
 
@@ -175,7 +177,7 @@ class StaggeredRing:
         when: float = ring.next_join if ring.next_join >= 0 else _INF
         for _member, _start, pick, end in ring.offers:
             when = min(when, end, pick if pick >= 0 else _INF)
-        when = min(when, call.deadline)
+        when = min(when, call.deadline, self.engine.queue_limit(call))
         ring.step += 1
         At(self.engine.env, int(when) - now, (ring, ring.step), OFFER_END + call.id
            ).callbacks.append(self._step)
@@ -205,6 +207,12 @@ class StaggeredRing:
             self._record(call, offers, now, OfferResult.CALLER_HUNG_UP)
             hung_up = [o[0] for o in offers]
             engine.end_call(call, Outcome.ABANDONED)
+        elif engine.queue_limit(call) <= now:
+            # max_wait runs out: the ring ends, the call gets the queue time-out treatment
+            ring.offers = []
+            self._record(call, offers, now, OfferResult.NO_ANSWER)
+            hung_up = [o[0] for o in offers]
+            engine.move_on(call, QUEUE_TIMEOUT)
         else:
             if 0 <= ring.next_join <= now:
                 self._join(ring)

@@ -14,7 +14,14 @@ from numpy.typing import NDArray
 from huntsim.analysis.metrics import agent_table, summarize
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.calendar import WEEK, Calendar
-from huntsim.scenario.model import Agent, HuntGroup, Scenario, forward_map, load_scenario
+from huntsim.scenario.model import (
+    Agent,
+    HuntGroup,
+    Scenario,
+    forward_map,
+    group_map,
+    load_scenario,
+)
 from huntsim.sim.engine import run_model
 from huntsim.sim.records import CallLog
 from huntsim.sim.totals import RunningTotals
@@ -59,7 +66,9 @@ class Result:
         ``attempt`` (1 for a caller's first call, 2 for their first redial...),
         ``forwards`` (how many times the call was forwarded) and
         ``closed_hops`` (bit ``h`` set when the h-th group it reached was
-        closed). ``None`` for a run made with ``keep="totals"``.
+        closed; a bit per group however many, see
+        :meth:`~huntsim.sim.records.CallLog._routes`). ``None`` for a run made
+        with ``keep="totals"``.
     offers : DataFrame
         One row per offer of those calls: ``call_id``, ``agent``,
         ``start_s``, ``end_s``, ``result`` (answered, no_answer,
@@ -112,8 +121,9 @@ class Result:
         if self.calls is None:
             assert self.totals is not None
             return self.totals.summary(threshold_s)
-        return summarize(self.calls, threshold_s, [g.pilot for g in self.scenario.hunt_groups],
-                         forward_map(self.scenario.hunt_groups))
+        groups = self.scenario.hunt_groups
+        return summarize(self.calls, threshold_s, [g.pilot for g in groups],
+                         forward_map(groups), self.offers, group_map(groups))
 
 
 def simulate(

@@ -221,6 +221,7 @@ class Call:
     caller_closed = False  # whether that was after hours (a redial's)
     forwards = 0
     closed_hops = 0  # bit h: the h-th group the call reached was closed
+    hop_offers: tuple[int, ...] = ()  # offers made in each group it was forwarded from
     # ordinals of this call's offers in the caller's streams (see Engine.enter)
     shift = 0
     base = 0

@@ -36,6 +36,12 @@ FOLD_BLOCK = 1 << 14
 """Calls buffered by :class:`RunningTotals` before they are summed (a few MiB at most)."""
 
 
+_Route = tuple[int, int, int, int, float, bool, tuple[int, ...]]
+"""A call's route (see :meth:`RunningTotals.add_route`): its id, attempt, forwards,
+closed hops, caller's arrival, whether the caller's first attempt was after hours,
+offers in each group it was forwarded from."""
+
+
 class _Scope:
     __slots__ = ("answered", "attempts", "callers_answered", "dialled_elsewhere",
                  "first_outcomes", "forwarded_in", "offered", "offers", "outcomes",
@@ -102,9 +108,9 @@ class RunningTotals(CallLog):
         self.absent_s = [[0.0] * n for _ in ABSENCES]
         self.after_hours = np.zeros(len(pilots), dtype=np.int64)
         self.calls = 0
-        self._route: tuple[int, int, int, int, float, bool] = (-1, 1, 0, 0, 0.0, False)
+        self._route: _Route = (-1, 1, 0, 0, 0.0, False, ())
         # the routes of the buffered calls that are redials or were forwarded
-        self._pending_routes: dict[int, tuple[int, int, int, int, float, bool]] = {}
+        self._pending_routes: dict[int, _Route] = {}
         # the groups a call dialled to each group passes through when forwarded
         targets = forward_to or {}
         index = {pilot: i for i, pilot in enumerate(pilots)}
@@ -182,9 +188,10 @@ class RunningTotals(CallLog):
     def _add_routed(self, call_id: int, group: int, dialed: int, arrival: float, outcome: int,
                     agent: int, answer: float, offers: int, after_hours: bool) -> None:
         """Count a redial or a forwarded call (see :meth:`add_route`)."""
-        route_call, attempt, forwards, closed_hops, caller_arrival, caller_closed = self._route
+        (route_call, attempt, forwards, closed_hops, caller_arrival, caller_closed,
+         hop_offers) = self._route
         if route_call != call_id:
-            attempt, forwards, closed_hops = 1, 0, int(after_hours)
+            attempt, forwards, closed_hops, hop_offers = 1, 0, int(after_hours), ()
         # a caller counts from a first attempt in the window, in opening hours
         counted = (not after_hours if attempt == 1
                    else caller_arrival >= self.warmup and not caller_closed)
@@ -197,11 +204,12 @@ class RunningTotals(CallLog):
             return
         # the groups it passed through saw it forwarded (see metrics.group_visits)
         for hop, passed in enumerate(self.chains[dialed][:forwards]):
-            if closed_hops >> min(hop, 15) & 1:
+            if closed_hops >> hop & 1:
                 self.after_hours[passed] += 1
                 continue
             through = self.scopes[passed]
             through.offered += 1
+            through.offers += hop_offers[hop]  # each group counts its own offers
             through.outcomes[Outcome.FORWARDED] += 1
             if hop:
                 through.forwarded_in += 1
@@ -220,10 +228,10 @@ class RunningTotals(CallLog):
             if group != dialed:
                 dialled.dialled_elsewhere += 1
         scope = self.scopes[group]
-        if closed_hops >> min(forwards, 15) & 1:  # closed when the call reached it
+        if closed_hops >> forwards & 1:  # closed when the call reached it
             self.after_hours[group] += 1
         else:
-            _count(scope, outcome, offers, wait_us)
+            _count(scope, outcome, offers - sum(hop_offers), wait_us)
             if forwards:
                 scope.forwarded_in += 1
         if outcome == Outcome.ANSWERED:
@@ -270,10 +278,11 @@ class RunningTotals(CallLog):
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
                   closed_hops: int = 0, caller_arrival: float = 0.0,
-                  caller_closed: bool = False) -> None:
-        """Note the attempt, forwards and closed groups of the call about to be added."""
+                  caller_closed: bool = False, hop_offers: tuple[int, ...] = ()) -> None:
+        """Note the attempt, forwards, closed groups and offers in each group passed
+        through of the call about to be added."""
         self._pending_routes[call_id] = (call_id, attempt, forwards, closed_hops, caller_arrival,
-                                 caller_closed)
+                                         caller_closed, hop_offers)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Add the part of one absence inside the window."""
