@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from helpers import assert_in_interval
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,3 +223,20 @@ def test_an_absence_ends_when_the_member_logs_out() -> None:
     assert (absences["start_s"].to_numpy()[1:] >= absences["end_s"].to_numpy()[:-1]).all()
     agent = result.agents.set_index("agent").loc["A"]
     assert agent["away_s"] < agent["logged_in_s"]
+
+
+@pytest.mark.parametrize("skipped", [True, False])
+def test_a_log_out_ends_the_absence_in_the_engine_too(skipped: bool) -> None:
+    # A works 09:00-10:00 and 11:00-12:00 (t = 3600-7200, 10800-14400); a 3 h absence
+    # starts in the first window and is cut at the log-out (7200), in the table and in
+    # the engine: A is there again at the log-in and takes the call at 10800 at once
+    # (kept away, A would be skipped, or rung for 18 s without answering, and B answer)
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00", "mon 11:00-12:00"],
+                        "away": {"rate": "6/h", "length": "3h", "skipped": skipped}},
+                       {"number": "B"}], [10800])
+    result = huntsim.simulate(scenario, seed=1)
+    away = result.absences[result.absences["reason"] == "away"]
+    assert away[["agent", "end_s"]].astype(str).values.tolist()[0] == ["A", "7200.0"]
+    assert (away["start_s"].to_numpy()[1:] > 10800).all()
+    call = result.calls.iloc[0]
+    assert (call["agent"], call["answer_s"]) == ("A", 10800.0)
