@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from helpers import assert_in_interval
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import scheduled_scenarios
 
 import huntsim
 from huntsim.analysis.theory import erlang_b
@@ -58,7 +60,8 @@ def test_logged_in_time_and_occupancy_use_the_schedule() -> None:
                       [7000])
     agents = huntsim.simulate(scenario, seed=1).agents.iloc[0]
     assert agents["logged_in_s"] == HOUR
-    assert agents["occupancy"] == 600 / HOUR
+    # busy while logged in: 7000 to 7200 (the rest of the call is after the log-out)
+    assert agents["occupancy"] == 200 / HOUR
 
 
 def test_after_hours_calls_ring_nobody_and_are_counted_apart() -> None:
@@ -240,3 +243,31 @@ def test_a_log_out_ends_the_absence_in_the_engine_too(skipped: bool) -> None:
     assert (away["start_s"].to_numpy()[1:] > 10800).all()
     call = result.calls.iloc[0]
     assert (call["agent"], call["answer_s"]) == ("A", 10800.0)
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_a_call_past_the_schedules_end_counts_in_occupancy_only_while_logged_in(
+        keep: str) -> None:
+    # A works 09:00-10:00 (t = 3600-7200) and answers at 7000 a call of 20 h and 1 min
+    # of wrap-up: busy 72060 s in the week, 200 s of it while logged in (counted
+    # whole, occupancy would be 20.0)
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "talk_time": "20h",
+                        "wrap_up": "1min"}], [7000])
+    agents = huntsim.simulate(scenario, seed=1, keep=keep).agents.iloc[0]
+    assert agents["busy_s"] == 72000 + 60
+    assert agents["logged_in_s"] == HOUR
+    assert agents["occupancy"] == 200 / HOUR
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scheduled_scenarios(), st.integers(0, 2**16))
+def test_occupancy_is_between_0_and_1_and_totals_agree(data: dict[str, Any],
+                                                       seed: int) -> None:
+    calls = huntsim.simulate(data, seed=seed).agents
+    totals = huntsim.simulate(data, seed=seed, keep="totals").agents
+    for agents in (calls, totals):
+        occupancy = agents["occupancy"].dropna()
+        assert ((occupancy >= -1e-9) & (occupancy <= 1 + 1e-9)).all(), agents
+        assert (agents["occupancy"].isna() == (agents["logged_in_s"] == 0)).all()
+    pd.testing.assert_frame_equal(calls, totals, check_dtype=False, check_exact=False,
+                                  atol=1e-6)

@@ -264,6 +264,57 @@ def _overlap(start: ArrayLike, end: ArrayLike, window: tuple[float, float]) -> N
     return inside
 
 
+Stretches = Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]
+"""Each member's logged-out stretches by row: starts and ends (sorted, disjoint)."""
+
+
+def logged_out_part(rows: NDArray[np.intp], start: ArrayLike, end: ArrayLike,
+                    window: tuple[float, float], stretches: Stretches,
+                    ) -> NDArray[np.float64]:
+    """Seconds of each interval ``[start, end]`` inside ``window`` during which its
+    member (at ``rows``) was logged out (NaN counts as 0).
+
+    A call that runs past the end of its member's schedule is busy time, but not
+    while logged in: :func:`occupancy` leaves this part out.
+    """
+    part = np.zeros(len(rows))
+    if not stretches or not len(rows):
+        return part
+    low, high = window
+    begin = np.maximum(np.asarray(start, dtype=float), low)
+    finish = np.maximum(np.minimum(np.asarray(end, dtype=float), high), begin)
+    for row, (starts, ends) in stretches.items():
+        mine = np.flatnonzero(rows == row)
+        if len(mine):
+            part[mine] = (_logged_out_by(finish[mine], starts, ends)
+                          - _logged_out_by(begin[mine], starts, ends))
+    part[np.isnan(part)] = 0.0
+    return part
+
+
+def _logged_out_by(x: NDArray[np.float64], starts: NDArray[np.float64],
+                   ends: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Logged-out time before each time ``x`` in the stretches ``[starts, ends]``."""
+    before = np.concatenate(([0.0], np.cumsum(ends - starts)))
+    k = np.searchsorted(starts, x, side="right")  # stretches that began by x
+    last = np.maximum(k - 1, 0)
+    inside = np.minimum(x, ends[last]) - starts[last] if len(starts) else np.zeros(len(x))
+    return np.where(k > 0, before[last] + inside, 0.0)
+
+
+def logged_out_stretches(agent: NDArray[np.intp], start: ArrayLike,
+                         end: ArrayLike) -> dict[int, tuple[NDArray[np.float64],
+                                                             NDArray[np.float64]]]:
+    """The :data:`Stretches` of logged-out rows (``agent``: row of each; -1 left out)."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    stretches = {}
+    for row in np.unique(agent[agent >= 0]).tolist():
+        mine = agent == row
+        order = np.argsort(start[mine], kind="stable")
+        stretches[int(row)] = (start[mine][order], end[mine][order])
+    return stretches
+
+
 def _positions(column: pd.Series, index: pd.Index,
                rows: NDArray[np.bool_] | None = None) -> NDArray[np.intp]:
     """Row of ``index`` holding each value of ``column`` (only the ``rows``
@@ -326,7 +377,9 @@ def agent_table(
     ``group_load_erlang`` the same for calls through the pilot. ``logged_in_s``
     is the time inside the member's schedule; ``away_s`` and ``not_ready_s`` the
     time away and not ready. ``occupancy`` is busy time (talk, ringing and
-    wrap-up) over logged-in time. ``offers_missed`` counts offers the member let
+    wrap-up) while logged in over logged-in time, so it is between 0 and 1: the
+    part of a call that runs past the end of the member's schedule is in
+    ``busy_s`` but not in occupancy. ``offers_missed`` counts offers the member let
     ring out (not those stopped by a pick-up elsewhere or by the caller).
 
     The table is computed column by column from arrays, so it needs little
@@ -339,14 +392,23 @@ def agent_table(
     answered = (calls["outcome"] == "answered").to_numpy()
     who = _positions(calls["agent"], index, answered)
     end_s = calls["end_s"].to_numpy()[answered]
-    talk = _overlap(calls["answer_s"].to_numpy()[answered], end_s, window)
+    stretches: Stretches = {}
+    if absences is not None and len(absences):
+        out = absences[absences["reason"] == "logged_out"]
+        stretches = logged_out_stretches(_positions(out["agent"], index), out["start_s"],
+                                         out["end_s"])
+    answer_s = calls["answer_s"].to_numpy()[answered]
+    talk = _overlap(answer_s, end_s, window)
     talk_s = _sum_by(who, talk, size)
     pilot = (calls["kind"] == "pilot").to_numpy()[answered]
     group_talk_s = _sum_by(np.where(pilot, who, -1), talk, size)
     del talk
     wrap = calls["wrap_up_s"].to_numpy()[answered]
-    wrap_s = _sum_by(who, _overlap(end_s, np.add(end_s, wrap, out=wrap), window), size)
-    del end_s, wrap
+    wrapped = np.add(end_s, wrap, out=wrap)
+    wrap_s = _sum_by(who, _overlap(end_s, wrapped, window), size)
+    busy_out_s = _sum_by(who, logged_out_part(who, answer_s, end_s, window, stretches)
+                         + logged_out_part(who, end_s, wrapped, window, stretches), size)
+    del end_s, wrap, wrapped, answer_s
     reported = (calls["arrival_s"] >= window[0]).to_numpy()
     reported_answers = reported[answered]
     group_answered = _count_by(np.where(reported_answers & pilot, who, -1), size)
@@ -354,6 +416,9 @@ def agent_table(
     del who, pilot, reported_answers, answered
     offer_rows = _positions(offers["agent"], index)
     ring_s = _sum_by(offer_rows, _overlap(offers["start_s"], offers["end_s"], window), size)
+    busy_out_s += _sum_by(offer_rows, logged_out_part(offer_rows, offers["start_s"],
+                                                      offers["end_s"], window, stretches),
+                          size)
     if not reported.all():  # counted: the offers of calls that arrived in the window
         counted = calls["call_id"].to_numpy()[reported]
         offer_rows[~np.isin(offers["call_id"].to_numpy(), counted)] = -1
@@ -377,17 +442,23 @@ def agent_table(
         absent = absences[absences["reason"] == reason]
         table[column] = _sum_by(_positions(absent["agent"], index),
                                 _overlap(absent["start_s"], absent["end_s"], window), size)
+    table["busy_out_s"] = busy_out_s
     table = table.reindex(rows) if len(index) < len(rows) else table
     table.insert(0, "name", list(names) if names is not None else list(agents))
     table.insert(1, "group", list(groups) if groups is not None else None)
     table["logged_in_s"] = window_s - table.pop("logged_out_s")
-    table["occupancy"] = occupancy(table["busy_s"], table["logged_in_s"])
+    table["occupancy"] = occupancy(table["busy_s"] - table.pop("busy_out_s"),
+                                   table["logged_in_s"])
     return table.reset_index()
 
 
-def occupancy(busy_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
-    """Busy time over logged-in time (NaN for a member never logged in)."""
-    return (busy_s / logged_in_s.where(logged_in_s > 0)).astype(float)
+def occupancy(busy_logged_in_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
+    """Busy time while logged in over logged-in time (NaN for a member never
+    logged in): between 0 and 1, since the part of a call that runs past the end
+    of the member's schedule (:func:`logged_out_part`) is not in the busy time
+    given. A member without a schedule is logged in all the time: busy time over
+    the window."""
+    return (busy_logged_in_s / logged_in_s.where(logged_in_s > 0)).astype(float)
 
 
 def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
