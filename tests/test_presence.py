@@ -271,3 +271,17 @@ def test_occupancy_is_between_0_and_1_and_totals_agree(data: dict[str, Any],
         assert (agents["occupancy"].isna() == (agents["logged_in_s"] == 0)).all()
     pd.testing.assert_frame_equal(calls, totals, check_dtype=False, check_exact=False,
                                   atol=1e-6)
+
+
+def test_an_offer_ringing_at_the_log_out_plays_out_like_a_call_in_progress() -> None:
+    # A works 09:00-10:00 (t = 3600-7200) and picks up after 12 s: the call at 7190
+    # rings A across the log-out and A takes it at 7202, as the offers table shows;
+    # only the 10 s of ringing before the log-out count in A's occupancy
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"],
+                        "answer_delay": "12s"}, {"number": "B"}], [7190, 7201])
+    result = huntsim.simulate(scenario, seed=1)
+    assert result.offers[["agent", "start_s", "end_s", "result"]].astype(str).values.tolist() \
+        == [["A", "7190.0", "7202.0", "answered"], ["B", "7201.0", "7201.0", "answered"]]
+    assert answered_by(result) == ["A", "B"]
+    agent = result.agents.set_index("agent").loc["A"]
+    assert agent["occupancy"] == 10 / HOUR

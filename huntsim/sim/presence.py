@@ -6,7 +6,8 @@ being rung?*, and keeps the answer as bits of ``blocked`` (:data:`BUSY`,
 clears the presence bits as the office's week goes by:
 
 * ``schedule``: a member is logged out outside their windows. A call in
-  progress when the window closes finishes; the member is simply not rung.
+  progress when the window closes finishes, and so does an offer ringing
+  then (the member may still pick up); the member is simply not rung again.
 * ``open``: a pilot outside its opening hours sends calls to ``after_hours``.
 * ``away``: absences start at ``rate`` per logged-in hour. One that falls
   while the member is on a call starts when they are free. With ``skipped``
