@@ -105,8 +105,9 @@ class RunningTotals(CallLog):
         # busy time (talk, wrap-up, ringing) while logged out: left out of occupancy
         self.busy_out_s = np.zeros(n)
         # logged-out stretches, all known before the first call (the engine adds them
-        # when the run starts): (agent, start, end)
-        self.logged_out: list[tuple[int, float, float]] = []
+        # when the run starts): agent, start, end (compact: a long run has many)
+        self.logged_out: tuple[array[int], array[float], array[float]] = (
+            array("h"), array("d"), array("d"))
         self._stretches: Stretches | None = None
         self.offers_made = np.zeros(n, dtype=np.int64)
         self.offers_missed = np.zeros(n, dtype=np.int64)
@@ -201,9 +202,10 @@ class RunningTotals(CallLog):
     def stretches(self) -> Stretches:
         """The logged-out stretches of each agent, by agent."""
         if self._stretches is None:
-            agent, start, end = (np.array(v) for v in zip(*self.logged_out, strict=True)
-                                 ) if self.logged_out else (np.zeros(0),) * 3
-            self._stretches = logged_out_stretches(agent.astype(np.intp), start, end)
+            agent, start, end = self.logged_out
+            self._stretches = logged_out_stretches(
+                np.array(agent, dtype=np.intp), np.array(start, dtype=float),
+                np.array(end, dtype=float))
         return self._stretches
 
     def _add_routed(self, call_id: int, group: int, dialed: int, arrival: float, outcome: int,
@@ -311,7 +313,10 @@ class RunningTotals(CallLog):
         """Add the part of one absence inside the window."""
         self.absent_s[reason][agent] += self._inside(start, end)
         if reason == Absence.LOGGED_OUT:
-            self.logged_out.append((agent, start, end))
+            agents, starts, ends = self.logged_out
+            agents.append(agent)
+            starts.append(start)
+            ends.append(end)
             self._stretches = None
 
     def _scope_row(self, scope: _Scope, threshold_s: float) -> dict[str, float]:
