@@ -271,17 +271,45 @@ def test_occupancy_is_between_0_and_1_and_totals_agree(data: dict[str, Any],
         assert (agents["occupancy"].isna() == (agents["logged_in_s"] == 0)).all()
     pd.testing.assert_frame_equal(calls, totals, check_dtype=False, check_exact=False,
                                   atol=1e-6)
+    # and nobody picks up outside their schedule: a log-out ends the offer ringing them
+    scenario = huntsim.load_scenario(data)
+    schedules = {a.number: a.schedule for a in scenario.agents}
+    offers = huntsim.simulate(scenario, seed=seed).offers
+    answered = offers[offers["result"] == "answered"]
+    for agent, end in zip(answered["agent"].astype(str), answered["end_s"], strict=True):
+        schedule = schedules[agent]
+        assert schedule is None or schedule.is_open_at(scenario.start, end), (agent, end)
 
 
-def test_an_offer_ringing_at_the_log_out_plays_out_like_a_call_in_progress() -> None:
-    # A works 09:00-10:00 (t = 3600-7200) and picks up after 12 s: the call at 7190
-    # rings A across the log-out and A takes it at 7202, as the offers table shows;
-    # only the 10 s of ringing before the log-out count in A's occupancy
+@pytest.mark.parametrize(("policy", "b_delay", "offers"), [
+    ("regular", "0s", [["A", "7190.0", "7200.0", "no_answer"],
+                       ["B", "7200.0", "7200.0", "answered"]]),
+    ("simultaneous", "15s", [["A", "7190.0", "7200.0", "no_answer"],
+                             ["B", "7190.0", "7205.0", "answered"]]),
+    ("staggered", "8s", [["A", "7190.0", "7200.0", "no_answer"],
+                         ["B", "7196.0", "7204.0", "answered"]]),
+])
+def test_a_log_out_ends_the_offer_ringing_the_member(policy: str, b_delay: str,
+                                                     offers: list[list[str]]) -> None:
+    # A works 09:00-10:00 (t = 3600-7200) and would pick up after 12 s: the call at
+    # 7190 rings A until the log-out at 7200 (no answer, as the absences table has A
+    # gone), and B takes it. Only the 10 s of ringing before the log-out count in A's
+    # occupancy.
     scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"],
-                        "answer_delay": "12s"}, {"number": "B"}], [7190, 7201])
+                        "answer_delay": "12s"},
+                       {"number": "B", "answer_delay": b_delay}], [7190], policy=policy)
     result = huntsim.simulate(scenario, seed=1)
-    assert result.offers[["agent", "start_s", "end_s", "result"]].astype(str).values.tolist() \
-        == [["A", "7190.0", "7202.0", "answered"], ["B", "7201.0", "7201.0", "answered"]]
-    assert answered_by(result) == ["A", "B"]
+    assert result.offers[["agent", "start_s", "end_s", "result"]].astype(str).values.tolist(
+        ) == offers
     agent = result.agents.set_index("agent").loc["A"]
-    assert agent["occupancy"] == 10 / HOUR
+    assert (agent["occupancy"], agent["offers_missed"]) == (10 / HOUR, 1)
+
+
+def test_a_log_out_sends_the_direct_call_ringing_the_member_to_voicemail() -> None:
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "answer_delay": "12s",
+                        "voicemail": True, "direct_calls": {"trace": [7190]}}], [])
+    result = huntsim.simulate(scenario, seed=1)
+    assert result.offers[["start_s", "end_s", "result"]].astype(str).values.tolist() == [
+        ["7190.0", "7200.0", "no_answer"]]
+    assert result.calls[["outcome", "end_s"]].astype(str).values.tolist() == [
+        ["voicemail", "7200.0"]]

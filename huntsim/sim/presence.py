@@ -6,8 +6,8 @@ being rung?*, and keeps the answer as bits of ``blocked`` (:data:`BUSY`,
 clears the presence bits as the office's week goes by:
 
 * ``schedule``: a member is logged out outside their windows. A call in
-  progress when the window closes finishes, and so does an offer ringing
-  then (the member may still pick up); the member is simply not rung again.
+  progress when the window closes finishes; an offer ringing then ends as no
+  answer (the engine's ``log_out``) and the call goes on without them.
 * ``open``: a pilot outside its opening hours sends calls to ``after_hours``.
 * ``away``: absences start at ``rate`` per logged-in hour. One that falls
   while the member is on a call starts when they are free. With ``skipped``
@@ -85,6 +85,8 @@ class _Engine(Protocol):
     def block(self, member: Any, reason: int) -> None: ...
 
     def unblock(self, member: Any, reason: int) -> None: ...
+
+    def log_out(self, member: Any) -> None: ...
 
     def add_absence(self, agent: int, reason: int, start_s: float, end_s: float) -> None: ...
 
@@ -173,6 +175,7 @@ class Presence:
         table shows it, so they are present when they log in again."""
         member.away_pending = False
         self.engine.block(member, LOGGED_OUT)
+        self.engine.log_out(member)  # an offer ringing them ends
         if self._away_over(member):
             member.blocked &= ~AWAY  # (LOGGED_OUT keeps them out of the idle bits)
             answer_probability = self.ringing_away.pop(member.index, None)
