@@ -135,3 +135,55 @@ def redials(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         redial["max_attempts"] = draw(st.integers(1, 4))
     return redial
+
+
+@st.composite
+def scheduled_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A Monday-08:00 office of a few hours whose members keep schedules, on coarse
+    grids so that events coincide: windows on the half hour, calls on the minute,
+    talk, wrap-up and ring times in whole minutes or seconds, calls long enough to
+    run past the end of a window and of the run."""
+    hours = draw(st.integers(1, 6))
+    duration = hours * 3600
+    clock = st.integers(16, 16 + 2 * hours).map(lambda k: f"{k // 2:02d}:{30 * (k % 2):02d}")
+    window = st.tuples(clock, clock).filter(lambda w: w[0] < w[1]).map(
+        lambda w: f"mon {w[0]}-{w[1]}")
+    minute = st.integers(0, 60 * hours - 1).map(lambda k: 60.0 * k)
+    numbers = [f"{201 + i}" for i in range(draw(st.integers(1, 4)))]
+    agents = []
+    for number in numbers:
+        agent: dict[str, Any] = {
+            "number": number,
+            "answer_probability": draw(st.sampled_from([0.0, 0.5, 1.0])),
+            "answer_delay": draw(st.sampled_from([0, 6, 12, 30])),
+            "talk_time": draw(st.sampled_from(["1min", "30min", "1h", "20h",
+                                               {"dist": "exponential", "mean": "20min"}])),
+            "wrap_up": draw(st.sampled_from([0, 60])),
+            "voicemail": draw(st.booleans()),
+        }
+        if draw(st.booleans()):
+            agent["schedule"] = draw(st.lists(window, min_size=1, max_size=3))
+        if draw(st.booleans()):
+            agent["direct_calls"] = {"trace": sorted(draw(st.lists(minute, max_size=6)))}
+        if draw(st.booleans()):
+            agent["away"] = {"rate": "2/h", "length": draw(st.sampled_from(["10min", "1h"])),
+                             "skipped": draw(st.booleans())}
+        if draw(st.booleans()):
+            agent["after_missed"] = {"count": 1, "away": "30min"}
+        agents.append(agent)
+    return {
+        "duration": duration,
+        "warmup": draw(st.sampled_from([0, 1800])),
+        "start": "mon 08:00",
+        "ring_cycle": 6,
+        "agents": agents,
+        "hunt_groups": [{
+            "pilot": "100",
+            "members": draw(st.permutations(numbers)),
+            "policy": draw(st.sampled_from(POLICIES)),
+            "no_answer_rings": draw(st.integers(1, 3)),
+            "voicemail": True,
+            "when_all_busy": draw(st.sampled_from(["voicemail", "queue"])),
+            "arrivals": {"trace": sorted(draw(st.lists(minute, max_size=20)))},
+        }],
+    }

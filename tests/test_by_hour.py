@@ -9,13 +9,8 @@ from scipy import stats
 
 from huntsim import load_scenario, simulate
 from huntsim.analysis.expected_traffic import hour_traffic
-from huntsim.analysis.metrics import (
-    outcome_rates,
-    service_level,
-    wait_stats,
-    week_slot,
-    weekly_hourly,
-)
+from huntsim.analysis.hourly import week_slot, weekly_hourly
+from huntsim.analysis.metrics import outcome_rates, service_level, wait_stats
 from huntsim.analysis.theory import erlang_b_members, erlang_c_members
 from huntsim.experiments.by_hour import hour_scenario, staffing_by_hour
 from huntsim.experiments.estimate import erlang_members

@@ -10,8 +10,9 @@ from pandas.testing import assert_frame_equal
 
 from huntsim import POLICIES, ScenarioError, compare, load_scenario, plan, replicate, sweep
 from huntsim.analysis.catalog import METRICS
+from huntsim.analysis.hourly import hourly
 from huntsim.analysis.intervals import mean_interval, paired_difference, unpaired_difference
-from huntsim.analysis.metrics import fairness, hourly
+from huntsim.analysis.metrics import fairness
 from huntsim.analysis.theory import erlang_b_members, erlang_c_members
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.plan_setup import resize_group

@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pytest
 from helpers import assert_in_interval
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import scheduled_scenarios
 
 import huntsim
 from huntsim.analysis.theory import erlang_b
@@ -57,7 +60,8 @@ def test_logged_in_time_and_occupancy_use_the_schedule() -> None:
                       [7000])
     agents = huntsim.simulate(scenario, seed=1).agents.iloc[0]
     assert agents["logged_in_s"] == HOUR
-    assert agents["occupancy"] == 600 / HOUR
+    # busy while logged in: 7000 to 7200 (the rest of the call is after the log-out)
+    assert agents["occupancy"] == 200 / HOUR
 
 
 def test_after_hours_calls_ring_nobody_and_are_counted_apart() -> None:
@@ -222,3 +226,90 @@ def test_an_absence_ends_when_the_member_logs_out() -> None:
     assert (absences["start_s"].to_numpy()[1:] >= absences["end_s"].to_numpy()[:-1]).all()
     agent = result.agents.set_index("agent").loc["A"]
     assert agent["away_s"] < agent["logged_in_s"]
+
+
+@pytest.mark.parametrize("skipped", [True, False])
+def test_a_log_out_ends_the_absence_in_the_engine_too(skipped: bool) -> None:
+    # A works 09:00-10:00 and 11:00-12:00 (t = 3600-7200, 10800-14400); a 3 h absence
+    # starts in the first window and is cut at the log-out (7200), in the table and in
+    # the engine: A is there again at the log-in and takes the call at 10800 at once
+    # (kept away, A would be skipped, or rung for 18 s without answering, and B answer)
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00", "mon 11:00-12:00"],
+                        "away": {"rate": "6/h", "length": "3h", "skipped": skipped}},
+                       {"number": "B"}], [10800])
+    result = huntsim.simulate(scenario, seed=1)
+    away = result.absences[result.absences["reason"] == "away"]
+    assert away[["agent", "end_s"]].astype(str).values.tolist()[0] == ["A", "7200.0"]
+    assert (away["start_s"].to_numpy()[1:] > 10800).all()
+    call = result.calls.iloc[0]
+    assert (call["agent"], call["answer_s"]) == ("A", 10800.0)
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_a_call_past_the_schedules_end_counts_in_occupancy_only_while_logged_in(
+        keep: str) -> None:
+    # A works 09:00-10:00 (t = 3600-7200) and answers at 7000 a call of 20 h and 1 min
+    # of wrap-up: busy 72060 s in the week, 200 s of it while logged in (counted
+    # whole, occupancy would be 20.0)
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "talk_time": "20h",
+                        "wrap_up": "1min"}], [7000])
+    agents = huntsim.simulate(scenario, seed=1, keep=keep).agents.iloc[0]
+    assert agents["busy_s"] == 72000 + 60
+    assert agents["logged_in_s"] == HOUR
+    assert agents["occupancy"] == 200 / HOUR
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scheduled_scenarios(), st.integers(0, 2**16))
+def test_occupancy_is_between_0_and_1_and_totals_agree(data: dict[str, Any],
+                                                       seed: int) -> None:
+    calls = huntsim.simulate(data, seed=seed).agents
+    totals = huntsim.simulate(data, seed=seed, keep="totals").agents
+    for agents in (calls, totals):
+        occupancy = agents["occupancy"].dropna()
+        assert ((occupancy >= -1e-9) & (occupancy <= 1 + 1e-9)).all(), agents
+        assert (agents["occupancy"].isna() == (agents["logged_in_s"] == 0)).all()
+    pd.testing.assert_frame_equal(calls, totals, check_dtype=False, check_exact=False,
+                                  atol=1e-6)
+    # and nobody picks up outside their schedule: a log-out ends the offer ringing them
+    scenario = huntsim.load_scenario(data)
+    schedules = {a.number: a.schedule for a in scenario.agents}
+    offers = huntsim.simulate(scenario, seed=seed).offers
+    answered = offers[offers["result"] == "answered"]
+    for agent, end in zip(answered["agent"].astype(str), answered["end_s"], strict=True):
+        schedule = schedules[agent]
+        assert schedule is None or schedule.is_open_at(scenario.start, end), (agent, end)
+
+
+@pytest.mark.parametrize(("policy", "b_delay", "offers"), [
+    ("regular", "0s", [["A", "7190.0", "7200.0", "no_answer"],
+                       ["B", "7200.0", "7200.0", "answered"]]),
+    ("simultaneous", "15s", [["A", "7190.0", "7200.0", "no_answer"],
+                             ["B", "7190.0", "7205.0", "answered"]]),
+    ("staggered", "8s", [["A", "7190.0", "7200.0", "no_answer"],
+                         ["B", "7196.0", "7204.0", "answered"]]),
+])
+def test_a_log_out_ends_the_offer_ringing_the_member(policy: str, b_delay: str,
+                                                     offers: list[list[str]]) -> None:
+    # A works 09:00-10:00 (t = 3600-7200) and would pick up after 12 s: the call at
+    # 7190 rings A until the log-out at 7200 (no answer, as the absences table has A
+    # gone), and B takes it. Only the 10 s of ringing before the log-out count in A's
+    # occupancy.
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"],
+                        "answer_delay": "12s"},
+                       {"number": "B", "answer_delay": b_delay}], [7190], policy=policy)
+    result = huntsim.simulate(scenario, seed=1)
+    assert result.offers[["agent", "start_s", "end_s", "result"]].astype(str).values.tolist(
+        ) == offers
+    agent = result.agents.set_index("agent").loc["A"]
+    assert (agent["occupancy"], agent["offers_missed"]) == (10 / HOUR, 1)
+
+
+def test_a_log_out_sends_the_direct_call_ringing_the_member_to_voicemail() -> None:
+    scenario = office([{"number": "A", "schedule": ["mon 09:00-10:00"], "answer_delay": "12s",
+                        "voicemail": True, "direct_calls": {"trace": [7190]}}], [])
+    result = huntsim.simulate(scenario, seed=1)
+    assert result.offers[["start_s", "end_s", "result"]].astype(str).values.tolist() == [
+        ["7190.0", "7200.0", "no_answer"]]
+    assert result.calls[["outcome", "end_s"]].astype(str).values.tolist() == [
+        ["voicemail", "7200.0"]]

@@ -250,7 +250,9 @@ _TABLE: list[Metric] = [
     _m("group_load_erlang", "Group-call talk load", "Erlang",
        "Talk time on calls through the pilot over the reported period.", None, "ratio"),
     _m("occupancy", "Occupancy", "% of logged-in time",
-       "Busy time (talk, wrap-up and ringing) over logged-in time.", None, "rate"),
+       "Busy time (talk, wrap-up and ringing) while logged in over logged-in time, between "
+       "0 and 1: the part of a call that runs past the end of the member's schedule is "
+       "busy time, but not logged-in time.", None, "rate"),
     # planning
     _m("members", "Members", "", "Members in the hunt group.", None, "count"),
     _m("members_needed", "Members needed", "",

@@ -15,21 +15,17 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from huntsim.analysis.catalog import OUTCOMES
-from huntsim.scenario.calendar import WEEK, WEEKDAYS
 
 __all__ = [
     "agent_table",
     "fairness",
     "group_metrics",
     "group_visits",
-    "hourly",
     "member_loads",
     "outcome_rates",
     "service_level",
     "summarize",
     "wait_stats",
-    "week_slot",
-    "weekly_hourly",
 ]
 
 
@@ -303,6 +299,57 @@ def _overlap(start: ArrayLike, end: ArrayLike, window: tuple[float, float]) -> N
     return inside
 
 
+Stretches = Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]
+"""Each member's logged-out stretches by row: starts and ends (sorted, disjoint)."""
+
+
+def logged_out_part(rows: NDArray[np.intp], start: ArrayLike, end: ArrayLike,
+                    window: tuple[float, float], stretches: Stretches,
+                    ) -> NDArray[np.float64]:
+    """Seconds of each interval ``[start, end]`` inside ``window`` during which its
+    member (at ``rows``) was logged out (NaN counts as 0).
+
+    A call that runs past the end of its member's schedule is busy time, but not
+    while logged in: :func:`occupancy` leaves this part out.
+    """
+    part = np.zeros(len(rows))
+    if not stretches or not len(rows):
+        return part
+    low, high = window
+    begin = np.maximum(np.asarray(start, dtype=float), low)
+    finish = np.maximum(np.minimum(np.asarray(end, dtype=float), high), begin)
+    for row, (starts, ends) in stretches.items():
+        mine = np.flatnonzero(rows == row)
+        if len(mine):
+            part[mine] = (_logged_out_by(finish[mine], starts, ends)
+                          - _logged_out_by(begin[mine], starts, ends))
+    part[np.isnan(part)] = 0.0
+    return part
+
+
+def _logged_out_by(x: NDArray[np.float64], starts: NDArray[np.float64],
+                   ends: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Logged-out time before each time ``x`` in the stretches ``[starts, ends]``."""
+    before = np.concatenate(([0.0], np.cumsum(ends - starts)))
+    k = np.searchsorted(starts, x, side="right")  # stretches that began by x
+    last = np.maximum(k - 1, 0)
+    inside = np.minimum(x, ends[last]) - starts[last] if len(starts) else np.zeros(len(x))
+    return np.where(k > 0, before[last] + inside, 0.0)
+
+
+def logged_out_stretches(agent: NDArray[np.intp], start: ArrayLike,
+                         end: ArrayLike) -> dict[int, tuple[NDArray[np.float64],
+                                                             NDArray[np.float64]]]:
+    """The :data:`Stretches` of logged-out rows (``agent``: row of each; -1 left out)."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    stretches = {}
+    for row in np.unique(agent[agent >= 0]).tolist():
+        mine = agent == row
+        order = np.argsort(start[mine], kind="stable")
+        stretches[int(row)] = (start[mine][order], end[mine][order])
+    return stretches
+
+
 def _positions(column: pd.Series, index: pd.Index,
                rows: NDArray[np.bool_] | None = None) -> NDArray[np.intp]:
     """Row of ``index`` holding each value of ``column`` (only the ``rows``
@@ -365,7 +412,9 @@ def agent_table(
     ``group_load_erlang`` the same for calls through the pilot. ``logged_in_s``
     is the time inside the member's schedule; ``away_s`` and ``not_ready_s`` the
     time away and not ready. ``occupancy`` is busy time (talk, ringing and
-    wrap-up) over logged-in time. ``offers_missed`` counts offers the member let
+    wrap-up) while logged in over logged-in time, so it is between 0 and 1: the
+    part of a call that runs past the end of the member's schedule is in
+    ``busy_s`` but not in occupancy. ``offers_missed`` counts offers the member let
     ring out (not those stopped by a pick-up elsewhere or by the caller).
 
     The table is computed column by column from arrays, so it needs little
@@ -378,14 +427,23 @@ def agent_table(
     answered = (calls["outcome"] == "answered").to_numpy()
     who = _positions(calls["agent"], index, answered)
     end_s = calls["end_s"].to_numpy()[answered]
-    talk = _overlap(calls["answer_s"].to_numpy()[answered], end_s, window)
+    stretches: Stretches = {}
+    if absences is not None and len(absences):
+        out = absences[absences["reason"] == "logged_out"]
+        stretches = logged_out_stretches(_positions(out["agent"], index), out["start_s"],
+                                         out["end_s"])
+    answer_s = calls["answer_s"].to_numpy()[answered]
+    talk = _overlap(answer_s, end_s, window)
     talk_s = _sum_by(who, talk, size)
     pilot = (calls["kind"] == "pilot").to_numpy()[answered]
     group_talk_s = _sum_by(np.where(pilot, who, -1), talk, size)
     del talk
     wrap = calls["wrap_up_s"].to_numpy()[answered]
-    wrap_s = _sum_by(who, _overlap(end_s, np.add(end_s, wrap, out=wrap), window), size)
-    del end_s, wrap
+    wrapped = np.add(end_s, wrap, out=wrap)
+    wrap_s = _sum_by(who, _overlap(end_s, wrapped, window), size)
+    busy_out_s = _sum_by(who, logged_out_part(who, answer_s, end_s, window, stretches)
+                         + logged_out_part(who, end_s, wrapped, window, stretches), size)
+    del end_s, wrap, wrapped, answer_s
     reported = (calls["arrival_s"] >= window[0]).to_numpy()
     reported_answers = reported[answered]
     group_answered = _count_by(np.where(reported_answers & pilot, who, -1), size)
@@ -393,6 +451,9 @@ def agent_table(
     del who, pilot, reported_answers, answered
     offer_rows = _positions(offers["agent"], index)
     ring_s = _sum_by(offer_rows, _overlap(offers["start_s"], offers["end_s"], window), size)
+    busy_out_s += _sum_by(offer_rows, logged_out_part(offer_rows, offers["start_s"],
+                                                      offers["end_s"], window, stretches),
+                          size)
     if not reported.all():  # counted: the offers of calls that arrived in the window
         counted = calls["call_id"].to_numpy()[reported]
         offer_rows[~np.isin(offers["call_id"].to_numpy(), counted)] = -1
@@ -416,17 +477,23 @@ def agent_table(
         absent = absences[absences["reason"] == reason]
         table[column] = _sum_by(_positions(absent["agent"], index),
                                 _overlap(absent["start_s"], absent["end_s"], window), size)
+    table["busy_out_s"] = busy_out_s
     table = table.reindex(rows) if len(index) < len(rows) else table
     table.insert(0, "name", list(names) if names is not None else list(agents))
     table.insert(1, "group", list(groups) if groups is not None else None)
     table["logged_in_s"] = window_s - table.pop("logged_out_s")
-    table["occupancy"] = occupancy(table["busy_s"], table["logged_in_s"])
+    table["occupancy"] = occupancy(table["busy_s"] - table.pop("busy_out_s"),
+                                   table["logged_in_s"])
     return table.reset_index()
 
 
-def occupancy(busy_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
-    """Busy time over logged-in time (NaN for a member never logged in)."""
-    return (busy_s / logged_in_s.where(logged_in_s > 0)).astype(float)
+def occupancy(busy_logged_in_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
+    """Busy time while logged in over logged-in time (NaN for a member never
+    logged in): between 0 and 1, since the part of a call that runs past the end
+    of the member's schedule (:func:`logged_out_part`) is not in the busy time
+    given. A member without a schedule is logged in all the time: busy time over
+    the window."""
+    return (busy_logged_in_s / logged_in_s.where(logged_in_s > 0)).astype(float)
 
 
 def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
@@ -521,175 +588,3 @@ def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
     })
 
 
-def hourly(
-    calls: pd.DataFrame,
-    start_s: float,
-    end_s: float,
-    day_s: float = 86400.0,
-    threshold_s: float = 20.0,
-) -> pd.DataFrame:
-    """Per hour of the day: calls offered per hour, answered rate, service level, waits.
-
-    Parameters
-    ----------
-    calls : DataFrame
-        Calls arriving in ``[start_s, end_s)``.
-    start_s, end_s : float
-        The reported period; it sets how often each hour of the day occurred.
-    day_s : float
-        Length of a day in the scenario (the period of its arrival profile,
-        e.g. a 9-hour business day); hour 0 is its start.
-    """
-    level = f"service_level_{threshold_s:g}s"
-    hours = int(np.ceil(day_s / 3600.0))
-    arrival = calls["arrival_s"].to_numpy(dtype=float)
-    hour = np.floor((arrival % day_s) / 3600.0).astype(int)
-    exposure = np.array([_hour_exposure(start_s, end_s, day_s, h) for h in range(hours)])
-    chosen = np.flatnonzero(exposure > 0)
-    figures = _per_slot(calls, hour, np.ones(len(calls), dtype=bool), hours, threshold_s)
-    table = figures.iloc[chosen].reset_index(drop=True)
-    table.insert(0, "hour", chosen)
-    table.insert(1, "offered_per_hour", figures["offered"].to_numpy()[chosen]
-                 / (exposure[chosen] / 3600.0))
-    columns = ["hour", "offered_per_hour", *(f"{o}_rate" for o in OUTCOMES), level,
-               "mean_wait_s", "p90_wait_s"]
-    return table[columns]
-
-
-def _per_slot(calls: pd.DataFrame, slot: NDArray[np.int_], inside: NDArray[np.bool_],
-              slots: int, threshold_s: float) -> pd.DataFrame:
-    """Per slot (hour) ``0 .. slots - 1``: the figures of the calls where ``inside`` holds.
-
-    Columns ``offered``, the outcome rates, the service level within
-    ``threshold_s``, ``mean_wait_s`` and ``p90_wait_s`` (answered calls); the
-    rates and waits are NaN for a slot without calls, as in :func:`outcome_rates`,
-    :func:`service_level` and :func:`wait_stats`.
-    """
-    outcome = calls["outcome"].astype(str).to_numpy()
-    wait = calls["wait_s"].to_numpy(dtype=float)
-
-    def count(mask: NDArray[np.bool_], weights: NDArray[np.float64] | None = None,
-              ) -> NDArray[np.float64]:
-        counted = np.bincount(slot[mask], weights=None if weights is None else weights[mask],
-                              minlength=slots)
-        return counted.astype(float)
-
-    answered = inside & (outcome == "answered")
-    offered = count(inside)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table = pd.DataFrame({"offered": offered,
-                              **{f"{o}_rate": count(inside & (outcome == o)) / offered
-                                 for o in OUTCOMES}})
-        table[f"service_level_{threshold_s:g}s"] = (
-            count(answered & (wait <= threshold_s)) / offered)
-        table["mean_wait_s"] = count(answered, wait) / count(answered)
-    table["p90_wait_s"] = (pd.Series(wait[answered]).groupby(slot[answered]).quantile(0.9)
-                           .reindex(range(slots)).to_numpy(dtype=float))
-    return table
-
-
-def _hour_exposure(start_s: float, end_s: float, day_s: float, hour: int) -> float:
-    """Seconds of ``[start_s, end_s)`` that fall in the given hour of the day."""
-    begins = hour * 3600.0
-    length = max(0.0, min(3600.0, day_s - begins))  # the last hour of a day may be short
-
-    def before(t: float) -> float:  # seconds of [0, t) in that hour
-        days, into = divmod(t, day_s)
-        return days * length + min(max(into - begins, 0.0), length)
-
-    return max(0.0, before(end_s) - before(start_s))
-
-
-def week_slot(arrival_s: ArrayLike, week_start: float = 0.0) -> NDArray[np.int_]:
-    """Hour of the week (0 = Monday 00:00-01:00, ..., 167) of simulation times.
-
-    Parameters
-    ----------
-    arrival_s : array
-        Simulation times, seconds.
-    week_start : float
-        Week time (seconds since Monday 00:00) at simulation time 0: the
-        scenario's ``start``.
-
-    Examples
-    --------
-    >>> week_slot(np.array([0.0, 3600.0, 16 * 3600.0]), week_start=8 * 3600.0).tolist()
-    [8, 9, 24]
-    """
-    times = np.asarray(arrival_s, dtype=float)
-    slots: NDArray[np.int_] = np.floor(((times + week_start) % WEEK) / 3600.0).astype(int)
-    return slots
-
-
-def weekly_hourly(
-    calls: pd.DataFrame,
-    start_s: float,
-    end_s: float,
-    week_start: float = 0.0,
-    threshold_s: float = 20.0,
-    slots: Sequence[int] | None = None,
-) -> pd.DataFrame:
-    """Per hour of the week (weekday and clock hour): traffic, outcomes, service, waits.
-
-    Parameters
-    ----------
-    calls : DataFrame
-        Pilot calls arriving in ``[start_s, end_s)``; those with ``after_hours``
-        set are counted apart and left out of every other column.
-    start_s, end_s : float
-        The reported period (simulation time); it sets how often each hour of
-        the week occurred (the exposure).
-    week_start : float
-        Week time (seconds since Monday 00:00) at simulation time 0: the
-        scenario's ``start``.
-    threshold_s : float
-        Service-level threshold, seconds.
-    slots : sequence of int, optional
-        Hours of the week (0 = Monday 00:00, see :func:`week_slot`) that get a
-        row even without calls (e.g. every hour with expected traffic), so that
-        runs give the same rows. Hours with calls always get one.
-
-    Returns
-    -------
-    DataFrame
-        One row per hour of the week that occurred in the period and has a
-        call or is among ``slots``, in week order: ``weekday`` (``mon`` ...
-        ``sun``), ``hour`` (clock hour, 8 is 08:00-09:00), ``offered`` (calls
-        inside opening hours), ``offered_per_hour`` (that over the hour's
-        exposure), the outcome rates (``voicemail_rate`` is the voicemail
-        share), the service level, ``mean_wait_s`` and ``p90_wait_s`` (answered
-        calls), ``after_hours`` (calls outside opening hours) and
-        ``after_hours_per_hour``.
-
-    Examples
-    --------
-    >>> calls = pd.DataFrame({"arrival_s": [60.0, 120.0, 90000.0], "outcome": "answered",
-    ...                       "wait_s": [5.0, 30.0, 0.0], "after_hours": [False, False, True]})
-    >>> table = weekly_hourly(calls, 0.0, 2 * 86400.0, week_start=8 * 3600.0)
-    >>> table[["weekday", "hour", "offered", "service_level_20s", "after_hours"]]
-      weekday  hour  offered  service_level_20s  after_hours
-    0     mon     8        2                0.5            0
-    1     tue     9        0                NaN            1
-    """
-    level = f"service_level_{threshold_s:g}s"
-    hours = 7 * 24
-    slot = week_slot(calls["arrival_s"].to_numpy(dtype=float), week_start)
-    closed = (calls["after_hours"].to_numpy(dtype=bool) if "after_hours" in calls
-              else np.zeros(len(calls), dtype=bool))
-    figures = _per_slot(calls, slot, ~closed, hours, threshold_s)
-    after = np.bincount(slot[closed], minlength=hours)
-    exposure = np.array([_hour_exposure(week_start + start_s, week_start + end_s, WEEK, s)
-                         for s in range(hours)]) / 3600.0
-    wanted = set(slots if slots is not None else ()) | set(np.unique(slot).tolist())
-    chosen = np.array(sorted(s for s in wanted if exposure[s] > 0), dtype=int)
-    table = figures.iloc[chosen].reset_index(drop=True)
-    table.insert(0, "weekday", [WEEKDAYS[s // 24] for s in chosen])
-    table.insert(1, "hour", chosen % 24)
-    table["offered"] = table["offered"].astype(int)
-    table.insert(3, "offered_per_hour", table["offered"] / exposure[chosen])
-    table["after_hours"] = after[chosen]
-    table["after_hours_per_hour"] = after[chosen] / exposure[chosen]
-    columns = ["weekday", "hour", "offered", "offered_per_hour",
-               *(f"{o}_rate" for o in OUTCOMES), level, "mean_wait_s", "p90_wait_s",
-               "after_hours", "after_hours_per_hour"]
-    return table[columns]

@@ -51,9 +51,9 @@ class Comparison:
         ``policy, replication, group, wait_s``: waits of answered calls (sampled).
     hourly : DataFrame
         ``policy, group, hour, metric, mean, ci_low, ci_high, n``: by hour of
-        the day (see :func:`huntsim.analysis.metrics.hourly`), or, for a scenario with a
+        the day (see :func:`huntsim.analysis.hourly.hourly`), or, for a scenario with a
         calendar, ``policy, group, weekday, hour, ...`` by weekday and clock
-        hour (see :func:`huntsim.analysis.metrics.weekly_hourly`; after-hours calls
+        hour (see :func:`huntsim.analysis.hourly.weekly_hourly`; after-hours calls
         counted apart).
     raw : DataFrame
         ``policy, replication, group, metric, value``: every run's figures.

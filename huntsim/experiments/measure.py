@@ -16,7 +16,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from huntsim.analysis.expected_traffic import day_length, hour_traffic
-from huntsim.analysis.metrics import group_metrics, hourly, member_loads, weekly_hourly
+from huntsim.analysis.hourly import hourly, weekly_hourly
+from huntsim.analysis.metrics import group_metrics, member_loads
 from huntsim.scenario.model import HuntGroup, Scenario, forward_map, group_map
 from huntsim.sim.simulation import simulate
 
@@ -69,7 +70,7 @@ def measure(task: RunTask) -> Measurement:
     nobody: they are left out of the group's metrics, waits and rates, and
     counted in the metric ``after_hours`` (in scenarios with a calendar). With
     a calendar the hourly table is by weekday and clock hour
-    (:func:`huntsim.analysis.metrics.weekly_hourly`), with a row for every hour of the
+    (:func:`huntsim.analysis.hourly.weekly_hourly`), with a row for every hour of the
     week that has expected traffic; otherwise by hour of the day.
     """
     result = simulate(task.scenario, seed=task.seed)

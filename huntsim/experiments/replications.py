@@ -73,7 +73,7 @@ class Replications:
         ``group, position, agent, name, metric, mean, ci_low, ci_high, n``.
     hourly : DataFrame
         ``group, hour, metric, mean, ci_low, ci_high, n``, or with a calendar
-        ``group, weekday, hour, ...`` (see :func:`huntsim.analysis.metrics.weekly_hourly`).
+        ``group, weekday, hour, ...`` (see :func:`huntsim.analysis.hourly.weekly_hourly`).
     warnings : tuple of str
         The runs' warnings, each once (see :func:`collect_warnings`).
     """

@@ -35,6 +35,9 @@ ringing    the caller hangs up             ended: abandoned
 ringing    ``max_wait`` runs out           the ring ends (offers: no answer);
            (``ring_until``,                forwarded, or ended: queue time-out
            ``_offers_end``)                treatment
+ringing    the member rung logs out        as at the time-out, now (the offer ends as
+           (``log_out``)                   no answer, not counted as missed); a ring
+                                           style rings on with the others
 waiting    a member frees up               ringing
            (``Queues.serve``)
 waiting    patience runs out               ended: abandoned
@@ -80,7 +83,9 @@ Semantics (see "Timing rules" in the README):
   most once in a group. Members who cannot be rung are skipped without
   ringing. Presence changes come first at an instant: a member whose schedule
   starts at t is there for a call at t, one whose schedule ends at t is not
-  (even if their call ends at t).
+  (even if their call ends at t). A call in progress when the member logs out
+  finishes; an offer ringing them ends then as no answer, and the call goes on
+  without them (a direct call to the member's voicemail, else no answer).
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
@@ -386,6 +391,7 @@ class Engine:
         if not member.blocked and group is not None:
             group.idle_bits ^= member.bit
         member.blocked |= BUSY
+        member.offered = call
         call.offers += 1
         group = call.group
         if group is not None:
@@ -401,19 +407,23 @@ class Engine:
         self.ring_until(call, (member,), member if answers else None, delay, timeout)
 
     def ring_until(self, call: Call, ringing: Sequence[Member], winner: Member | None,
-                   delay: int, timeout: int) -> None:
+                   delay: int, timeout: int, since: int = -1) -> None:
         """Ring until ``winner`` picks up after ``delay``, the time-out, or the caller
         hangs up, whichever is first.
 
         The end is an event, so that it takes its place among same-instant
         events and nothing nests; except a pick-up at once by the only member
         rung, which frees nobody, so ending it here changes nothing but speed.
+        ``since``: when the offers began ringing, if before now (the ring goes on
+        without a member who logged out).
         """
         now = self.env.now
+        if since < 0:
+            since = now
         if winner is not None:
-            lasts, result = delay, OfferResult.ANSWERED
+            lasts, result = since + delay - now, OfferResult.ANSWERED
         else:
-            lasts, result = timeout, OfferResult.NO_ANSWER
+            lasts, result = since + timeout - now, OfferResult.NO_ANSWER
         group = call.group  # (queue_limit, inlined: this is the hot path)
         limit = call.entered + group.max_wait if group is not None and group.max_wait >= 0 \
             else _INF
@@ -425,11 +435,14 @@ class Engine:
         call.ringing = ringing
         call.winner = winner
         call.result = result
-        call.ringing_since = now
+        call.ringing_since = since
         if lasts == 0 and winner is not None and len(ringing) == 1:
+            call.pending = None
             self._offers_end(call)
         else:
-            At(self.env, lasts, call, OFFER_END + call.id).callbacks.append(self._offers_ended)
+            event = At(self.env, lasts, call, OFFER_END + call.id)
+            event.callbacks.append(self._offers_ended)
+            call.pending = event
 
     def queue_limit(self, call: Call) -> float:
         """When ``max_wait`` runs out for the call in its group (ticks; inf: never)."""
@@ -439,11 +452,34 @@ class Engine:
         return call.entered + group.max_wait
 
     def _offers_ended(self, event: Event) -> None:
-        self._offers_end(cast(Call, event.value))
+        call = cast(Call, event.value)
+        if event is call.pending:  # else a log-out ended the offers (see log_out)
+            call.pending = None  # (no cycle: the call is freed as soon as it ends)
+            self._offers_end(call)
 
-    def _offers_end(self, call: Call) -> None:
+    def log_out(self, member: Member) -> None:
+        """The member, just logged out, stops ringing: an offer ringing them ends
+        now as no answer, and the call goes on without them."""
+        call = member.offered
+        if call is None or not member.blocked & BUSY:
+            return
+        group = call.group
+        if group is not None and group.ring_style is not None:
+            group.ring_style.log_out(call, member)
+        elif member in call.ringing:
+            self.stop_ringing(call)
+
+    def stop_ringing(self, call: Call) -> None:
+        """The offers ringing for the call end now, as no answer."""
+        call.pending = None
+        call.winner = None
+        call.result = OfferResult.NO_ANSWER
+        self._offers_end(call, rang_out=False)
+
+    def _offers_end(self, call: Call, rang_out: bool = True) -> None:
         """The call's offers end: each is recorded, then the call is answered, hunts
-        on, or ends; only then are the members it rang free again."""
+        on, or ends; only then are the members it rang free again. Offers a log-out
+        stopped (not ``rang_out``) are no answer, but not missed (``after_missed``)."""
         now = self.env.now
         add_offer = self.add_offer
         result = call.result
@@ -474,9 +510,11 @@ class Engine:
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
         group = call.group
         if self.misses is not None and group is not None:
-            # a ring that max_wait ended before its time-out was not let ring out
-            rang_out = result == OfferResult.NO_ANSWER and now - since >= group.timeout
-            self.misses.count_misses(ringing, winner, rang_out)
+            # a ring a log-out stopped, or max_wait ended before its time-out, was not
+            # let ring out
+            let_ring_out = (rang_out and result == OfferResult.NO_ANSWER
+                            and now - since >= group.timeout)
+            self.misses.count_misses(ringing, winner, let_ring_out)
         for member in ringing:
             if member is not winner:
                 self.release(member)

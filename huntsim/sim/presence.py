@@ -6,12 +6,14 @@ being rung?*, and keeps the answer as bits of ``blocked`` (:data:`BUSY`,
 clears the presence bits as the office's week goes by:
 
 * ``schedule``: a member is logged out outside their windows. A call in
-  progress when the window closes finishes; the member is simply not rung.
+  progress when the window closes finishes; an offer ringing then ends as no
+  answer (the engine's ``log_out``) and the call goes on without them.
 * ``open``: a pilot outside its opening hours sends calls to ``after_hours``.
 * ``away``: absences start at ``rate`` per logged-in hour. One that falls
   while the member is on a call starts when they are free. With ``skipped``
   the member is not rung meanwhile; without, their phone rings and nobody
-  answers.
+  answers. A log-out ends the absence in progress (as ``Result.absences``
+  shows it): the member is there when they log in again.
 * ``after_missed``: a member who let ``count`` group calls in a row ring out
   (the engine reports how each group call's offers end to
   :meth:`Presence.count_misses`) is not ready for ``away``: not rung for
@@ -83,6 +85,8 @@ class _Engine(Protocol):
     def block(self, member: Any, reason: int) -> None: ...
 
     def unblock(self, member: Any, reason: int) -> None: ...
+
+    def log_out(self, member: Any) -> None: ...
 
     def add_absence(self, agent: int, reason: int, start_s: float, end_s: float) -> None: ...
 
@@ -167,16 +171,26 @@ class Presence:
         self.engine.unblock(member, LOGGED_OUT)
 
     def _log_out(self, member: _Member) -> None:
+        """The member logs out: an absence in progress ends now, as the absences
+        table shows it, so they are present when they log in again."""
         member.away_pending = False
-        self._away_over(member)
         self.engine.block(member, LOGGED_OUT)
+        self.engine.log_out(member)  # an offer ringing them ends
+        if self._away_over(member):
+            member.blocked &= ~AWAY  # (LOGGED_OUT keeps them out of the idle bits)
+            answer_probability = self.ringing_away.pop(member.index, None)
+            if answer_probability is not None:
+                member.answer_probability = answer_probability
 
-    def _away_over(self, member: _Member) -> None:
-        """Record the absence in progress, up to now (its end, or the end of the schedule)."""
+    def _away_over(self, member: _Member) -> bool:
+        """Record the absence in progress, up to now (its end, or the end of the
+        schedule); False when there is none."""
         since = self.away_since.pop(member.index, None)
-        if since is not None:
-            self.engine.add_absence(member.index, Absence.AWAY, since / TICKS_PER_SECOND,
-                                   self.engine.now / TICKS_PER_SECOND)
+        if since is None:
+            return False
+        self.engine.add_absence(member.index, Absence.AWAY, since / TICKS_PER_SECOND,
+                               self.engine.now / TICKS_PER_SECOND)
+        return True
 
     def _opening_hours(self) -> None:
         engine, scenario = self.engine, self.engine.scenario
@@ -219,21 +233,29 @@ class Presence:
                 self.engine.block(member, AWAY)
             else:
                 member.blocked |= AWAY
-            self.engine.at(length, member.index, self._back_skipped, member)
+            self.engine.at(length, member.index, self._back_skipped, (member, now))
             return True
         self.ringing_away[member.index] = member.answer_probability
         member.answer_probability = 0.0  # the phone rings; nobody answers
-        self.engine.at(length, member.index, self._back_ringing, member)
+        self.engine.at(length, member.index, self._back_ringing, (member, now))
         return False
 
-    def _back_skipped(self, member: _Member) -> None:
-        self._away_over(member)
-        self.engine.unblock(member, AWAY)
+    def _back(self, member: _Member, since: int) -> bool:
+        """The absence that began at ``since`` is over: recorded; False when a
+        log-out already ended it."""
+        if self.away_since.get(member.index) != since:
+            return False
+        return self._away_over(member)
 
-    def _back_ringing(self, member: _Member) -> None:
-        self._away_over(member)
-        member.answer_probability = self.ringing_away.pop(member.index)
+    def _back_skipped(self, absence: tuple[_Member, int]) -> None:
+        member, since = absence
+        if self._back(member, since):
+            self.engine.unblock(member, AWAY)
 
+    def _back_ringing(self, absence: tuple[_Member, int]) -> None:
+        member, since = absence
+        if self._back(member, since):
+            member.answer_probability = self.ringing_away.pop(member.index)
 
     # ------------------------------------------------------------- not ready
     def count_misses(self, ringing: Sequence[_Member], winner: _Member | None,

@@ -46,7 +46,9 @@ class _Engine(Protocol):
     def offer(self, call: Call, member: Member, ordinal: int) -> tuple[bool, int]: ...
 
     def ring_until(self, call: Call, ringing: Sequence[Member], winner: Member | None,
-                   delay: int, timeout: int) -> None: ...
+                   delay: int, timeout: int, since: int = -1) -> None: ...
+
+    def stop_ringing(self, call: Call) -> None: ...
 
     def queue_limit(self, call: Call) -> float: ...
 
@@ -103,11 +105,47 @@ class SimultaneousRing:
         timeout = group.timeout
         winner: Member | None = None
         winner_delay = timeout + 1
+        delays = []
         for member in ringing:
             picks_up, delay = engine.offer(call, member, call.base + member.position)
+            delays.append(delay if picks_up else timeout + 1)
             if picks_up and delay < winner_delay:  # ties go to list order
                 winner, winner_delay = member, delay
+        call.pick_ups = delays  # type: ignore[attr-defined]  # (for log_out)
         engine.ring_until(call, ringing, winner, winner_delay, timeout)
+
+    def log_out(self, call: Call, member: Member) -> None:
+        """A member who logged out stops ringing; the first of the others to pick
+        up takes the call, as they would have."""
+        ringing = call.ringing
+        if member not in ringing:
+            return
+        engine = self.engine
+        if len(ringing) == 1:
+            engine.stop_ringing(call)
+            return
+        group = call.group
+        assert group is not None
+        now = engine.env.now
+        engine.add_offer(call.id, call.arrival / TICKS_PER_SECOND, member.index,
+                         call.ringing_since / TICKS_PER_SECOND, now / TICKS_PER_SECOND,
+                         OfferResult.NO_ANSWER)
+        delays: list[int] = call.pick_ups  # type: ignore[attr-defined]
+        place = ringing.index(member)
+        rest = [m for m in ringing if m is not member]
+        del delays[place]
+        call.pick_ups = delays  # type: ignore[attr-defined]
+        winner: Member | None = call.winner
+        if winner is member:
+            winner, best = None, group.timeout + 1
+            for other, delay in zip(rest, delays, strict=True):
+                if delay < best:
+                    winner, best = other, delay
+            delay = best
+        else:
+            delay = delays[rest.index(winner)] if winner is not None else 0
+        engine.ring_until(call, rest, winner, delay, group.timeout, call.ringing_since)
+        engine.release(member)
 
 
 class _Ring:
@@ -137,6 +175,7 @@ class StaggeredRing:
     def __init__(self, engine: _Engine, stagger: int) -> None:
         self.engine = engine
         self.stagger = stagger
+        self.rung: dict[int, _Ring] = {}  # the ring that last rang each member (log_out)
 
     def hunt(self, call: Call) -> None:
         """Start a staggered ring: the first member now, the next every ``stagger``."""
@@ -166,6 +205,7 @@ class StaggeredRing:
                 picks_up, delay = engine.offer(call, member, call.base + p)
                 pick = now + delay if picks_up and delay <= group.timeout else -1
                 ring.offers.append((member, now, pick, now + group.timeout))
+                self.rung[member.index] = ring
                 break
         call.position = position
         ring.next_join = now + self.stagger if position < len(order) else -1
@@ -229,6 +269,25 @@ class StaggeredRing:
                 engine.release(member)
         for member in hung_up:
             engine.release(member)
+
+    def log_out(self, call: Call, member: Member) -> None:
+        """A member who logged out stops ringing; the others ring on, and the next
+        member joins when due."""
+        ring = self.rung.get(member.index)
+        if ring is None or ring.call is not call:
+            return
+        left = [o for o in ring.offers if o[0] is member]
+        if not left:
+            return
+        engine = self.engine
+        ring.offers = [o for o in ring.offers if o[0] is not member]
+        self._record(call, left, engine.env.now, OfferResult.NO_ANSWER)
+        if ring.offers or ring.next_join >= 0:
+            self._next_step(ring)
+        else:
+            ring.step += 1  # the pending event is void
+            engine.move_on(call, NO_ANSWER)
+        engine.release(member)
 
     def _answered(self, ring: _Ring, winner: Member) -> None:
         """The first to pick up takes the call; the others stop ringing."""

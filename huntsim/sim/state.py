@@ -40,6 +40,10 @@ class RingStyle(Protocol):
     def hunt(self, call: Call) -> None:
         """Ring whom the style rings for ``call`` now, or hand it back to the engine."""
 
+    def log_out(self, call: Call, member: Member) -> None:
+        """``member``, who was offered ``call``, logged out: their offer, if it is
+        still ringing, ends now as no answer; the call rings on without them."""
+
 
 class Member:
     """The running state of one agent (a *member* of the group they belong to).
@@ -64,6 +68,7 @@ class Member:
         "miss_limit",
         "misses",
         "not_ready_ticks",
+        "offered",
         "position",
         "talk_constant",
         "talk_key",
@@ -99,6 +104,7 @@ class Member:
         self.group: Group | None = None
         self.position = -1  # in the group's list
         self.bit = 0  # 1 << position
+        self.offered: Call | None = None  # the call that last rang the member
 
     def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, int]:
         """Whether this member picks up the offer that is the caller's ``ordinal``-th
@@ -205,6 +211,7 @@ class Call:
         "offers",
         "order",
         "patience_scheduled",
+        "pending",
         "position",
         "result",
         "ringing",
@@ -251,6 +258,7 @@ class Call:
         self.winner: Member | None = None
         self.result = 0
         self.ringing_since = 0
+        self.pending: Any = None  # the event that ends the offers ringing now
 
     @property
     def caller_id(self) -> int:

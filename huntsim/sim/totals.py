@@ -22,8 +22,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from huntsim.analysis.catalog import OUTCOMES
-from huntsim.analysis.metrics import occupancy, summary_frame
-from huntsim.sim.records import ABSENCES, CallLog, OfferResult, Outcome
+from huntsim.analysis.metrics import (
+    Stretches,
+    logged_out_part,
+    logged_out_stretches,
+    occupancy,
+    summary_frame,
+)
+from huntsim.sim.records import ABSENCES, Absence, CallLog, OfferResult, Outcome
 
 __all__ = ["WAIT_RESOLUTION_S", "RunningTotals"]
 
@@ -102,6 +108,13 @@ class RunningTotals(CallLog):
         self.group_talk_s = np.zeros(n)
         self.wrap_up_s = np.zeros(n)
         self.ring_s = np.zeros(n)
+        # busy time (talk, wrap-up, ringing) while logged out: left out of occupancy
+        self.busy_out_s = np.zeros(n)
+        # logged-out stretches, all known before the first call (the engine adds them
+        # when the run starts): agent, start, end (compact: a long run has many)
+        self.logged_out: tuple[array[int], array[float], array[float]] = (
+            array("h"), array("d"), array("d"))
+        self._stretches: Stretches | None = None
         self.offers_made = np.zeros(n, dtype=np.int64)
         self.offers_missed = np.zeros(n, dtype=np.int64)
         self.offer_arrival = array("d")  # in place of the offer's call
@@ -183,7 +196,23 @@ class RunningTotals(CallLog):
         np.add.at(self.talk_s, who, talk)
         through_pilot = group[answered] >= 0
         np.add.at(self.group_talk_s, who[through_pilot], talk[through_pilot])
-        np.add.at(self.wrap_up_s, who, self._inside_all(ended, ended + wrap_up[answered]))
+        wrapped = ended + wrap_up[answered]
+        np.add.at(self.wrap_up_s, who, self._inside_all(ended, wrapped))
+        stretches = self.stretches()
+        if stretches:
+            window = (self.warmup, self.duration)
+            np.add.at(self.busy_out_s, who,
+                      logged_out_part(who, answer[answered], ended, window, stretches)
+                      + logged_out_part(who, ended, wrapped, window, stretches))
+
+    def stretches(self) -> Stretches:
+        """The logged-out stretches of each agent, by agent."""
+        if self._stretches is None:
+            agent, start, end = self.logged_out
+            self._stretches = logged_out_stretches(
+                np.array(agent, dtype=np.intp), np.array(start, dtype=float),
+                np.array(end, dtype=float))
+        return self._stretches
 
     def _add_routed(self, call_id: int, group: int, dialed: int, arrival: float, outcome: int,
                     agent: int, answer: float, offers: int, after_hours: bool) -> None:
@@ -264,9 +293,14 @@ class RunningTotals(CallLog):
     def _fold_offers(self) -> None:
         """Add the buffered offers to the totals and empty the buffer."""
         agent = np.frombuffer(self.offer_agent, dtype="i2").astype(np.intp)
-        ringing = self._inside_all(np.frombuffer(self.offer_start, dtype="f8"),
-                                   np.frombuffer(self.offer_end, dtype="f8"))
-        np.add.at(self.ring_s, agent, ringing)
+        start = np.frombuffer(self.offer_start, dtype="f8")
+        end = np.frombuffer(self.offer_end, dtype="f8")
+        np.add.at(self.ring_s, agent, self._inside_all(start, end))
+        stretches = self.stretches()
+        if stretches:
+            np.add.at(self.busy_out_s, agent, logged_out_part(
+                agent, start, end, (self.warmup, self.duration), stretches))
+        del start, end  # views of the buffers emptied below
         reported = np.frombuffer(self.offer_arrival, dtype="f8") >= self.warmup
         missed = reported & (np.frombuffer(self.offer_result, dtype="i1") == OfferResult.NO_ANSWER)
         size = len(self.agent_numbers)
@@ -287,6 +321,12 @@ class RunningTotals(CallLog):
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Add the part of one absence inside the window."""
         self.absent_s[reason][agent] += self._inside(start, end)
+        if reason == Absence.LOGGED_OUT:
+            agents, starts, ends = self.logged_out
+            agents.append(agent)
+            starts.append(start)
+            ends.append(end)
+            self._stretches = None
 
     def _scope_row(self, scope: _Scope, threshold_s: float) -> dict[str, float]:
         offered = scope.offered
@@ -356,7 +396,8 @@ class RunningTotals(CallLog):
             "away_s": away,
             "not_ready_s": not_ready,
             "logged_in_s": logged_in,
-            "occupancy": occupancy(pd.Series(busy), pd.Series(logged_in)).to_numpy(),
+            "occupancy": occupancy(pd.Series(busy - self.busy_out_s),
+                                   pd.Series(logged_in)).to_numpy(),
         })
 
 
