@@ -23,7 +23,7 @@ from huntsim.analysis.catalog import (
     metric,
     service_level_name,
 )
-from huntsim.analysis.formatting import format_column, format_value
+from huntsim.analysis.formatting import format_column, format_interval, format_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,8 +153,8 @@ def intervals_text(table: pd.DataFrame, by: str, metrics: Sequence[str],
     """
     columns = list(columns) if columns is not None else list(dict.fromkeys(table[by]))
     names = names or {}
-    cells = {(row[by], row["metric"]): format_value(
-        str(row["metric"]), float(row["mean"]), _half(float(row["ci_low"]), float(row["ci_high"])))
+    cells = {(row[by], row["metric"]): format_interval(
+        str(row["metric"]), float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]))
         for _, row in table.iterrows()}
     present = set(table["metric"])
     rows = [[label(m), *(cells.get((c, m), "-") for c in columns)]
