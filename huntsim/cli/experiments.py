@@ -24,7 +24,7 @@ from huntsim.experiments.plan_setup import check_plan
 from huntsim.experiments.planning import StaffingPlan, plan
 from huntsim.experiments.seeds import resolve_seed
 from huntsim.scenario.model import Scenario
-from huntsim.views.console import intervals_text, staffing_curve_text
+from huntsim.views.console import fit_text, intervals_text, staffing_curve_text
 
 __all__ = ["run_experiment"]
 
@@ -127,7 +127,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
                         seed=setup.seed, threshold_s=setup.threshold_s, store=store,
                         by_hour=args.by_hour, hour_length_s=hour_length, **_run_keywords(args))
     print_warnings(staffing.warnings)
-    print(plan_text(staffing))
+    print(fit_text(plan_text(staffing)))
     if staffing.by_hour is not None:
         print_by_hour(staffing.by_hour)
     if out is not None:
@@ -151,7 +151,7 @@ def _run_compare(args: argparse.Namespace, scenario: Scenario) -> int:
         comparison = compare(scenario, args.policies, threshold_s=threshold, seed=seed,
                              store=store, group=group, **_run_keywords(args))
     print_warnings(comparison.warnings)
-    print(compare_text(comparison, group))
+    print(fit_text(compare_text(comparison, group)))
     if out is not None:
         write_comparison(comparison, out, group)
         print(f"\ntables, figures and report.html written to {out}/")

@@ -8,6 +8,7 @@ Every figure goes through :mod:`huntsim.analysis.catalog`, so a rate prints as
 from __future__ import annotations
 
 import math
+import shutil
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -19,45 +20,50 @@ from huntsim.analysis.catalog import (
     METRICS,
     PLAN_METRICS,
     SUMMARY_METRICS_WHEN_USED,
+    is_share,
     label,
     metric,
+    policy_label,
     service_level_name,
 )
 from huntsim.analysis.formatting import format_column, format_interval, format_value
+from huntsim.experiments.sweep_conclusion import parameter_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from huntsim.experiments.planning import StaffingPlan
+    from huntsim.experiments.sweeps import Sweep
 
-__all__ = ["agents_text", "intervals_text", "staffing_curve_text", "summary_text",
-           "text_table"]
+__all__ = ["agents_text", "fit_text", "intervals_text", "staffing_curve_text",
+           "summary_text", "sweep_table", "sweep_text", "terminal_width", "text_table"]
 
 HEADER_WIDTH = 14
 """Header cells wider than this (and than their column) wrap onto more lines."""
 
 
 
-def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
-               wrap: int = HEADER_WIDTH) -> str:
-    """Rows of text as an aligned table: first column left, the others right.
+def terminal_width() -> int:
+    """The width of the terminal in characters (``COLUMNS`` when set; 80 when unknown)."""
+    return shutil.get_terminal_size((80, 24)).columns
 
-    Header cells longer than their column and than ``wrap`` wrap onto more lines.
 
-    Examples
-    --------
-    >>> print(text_table(["", "a"], [["x", "1"], ["yy", "10"]]))
-         a
-    x    1
-    yy  10
-    """
+def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], wrap: int,
+            label_width: int | None) -> list[str]:
+    """The table's lines: headers wrapped at ``wrap`` (or their column), the first column
+    wrapped at ``label_width`` when given."""
+    firsts = [textwrap.wrap(r[0], label_width, break_long_words=False) or [""]
+              if label_width is not None and len(r[0]) > label_width else [r[0]] for r in rows]
     widths = [max([len(r[i]) for r in rows] + [1]) for i in range(len(header))]
+    widths[0] = max([len(line) for lines in firsts for line in lines] + [1])
     heads = []
     for i, head in enumerate(header):
-        width = max(widths[i], min(len(head), wrap)) if i else widths[i]
-        lines = textwrap.wrap(head, width, break_long_words=False) or [""]
-        if i == 0:
-            lines = [head]
+        if i == 0 and label_width is not None:
+            lines = (textwrap.wrap(head, label_width, break_long_words=False) or [""]
+                     if len(head) > label_width else [head])
+        else:
+            column = max(widths[i], min(len(head), wrap))
+            lines = textwrap.wrap(head, column, break_long_words=False) or [""]
         widths[i] = max(widths[i], *(len(line) for line in lines))
         heads.append(lines)
     depth = max(len(lines) for lines in heads)
@@ -68,12 +74,99 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
             text = lines[line - (depth - len(lines))] if line >= depth - len(lines) else ""
             cells.append(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]))
         out.append("  ".join(cells).rstrip())
-    for row in rows:
-        out.append("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
-                             for i, cell in enumerate(row)).rstrip())
+    for row, first in zip(rows, firsts, strict=True):
+        out.append("  ".join([first[0].ljust(widths[0]),
+                              *(cell.rjust(widths[i]) for i, cell in enumerate(row) if i)
+                              ]).rstrip())
+        out.extend(more for more in first[1:])
+    return out
+
+
+def _longest(lines: Sequence[str]) -> int:
+    return max((len(line) for line in lines), default=0)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
+               wrap: int = HEADER_WIDTH, width: int | None = None, keys: int = 1) -> str:
+    """Rows of text as an aligned table: first column left, the others right.
+
+    Header cells longer than their column and than ``wrap`` wrap onto more lines.
+    The table is fitted to ``width`` characters (default: the terminal's,
+    ``COLUMNS`` when set): headers wrap down to their columns' width, then long
+    labels of the first column wrap, then the columns are printed in blocks,
+    one under the other, each repeating the first ``keys`` columns. No line is
+    longer than ``width`` (a cell wider than the whole width is cut, ending in ``…``).
+
+    Examples
+    --------
+    >>> print(text_table(["", "a"], [["x", "1"], ["yy", "10"]]))
+         a
+    x    1
+    yy  10
+    >>> print(text_table(["", "first", "second"], [["x", "1", "2"]], width=12))
+       first
+    x      1
+    <BLANKLINE>
+       second
+    x       2
+    """
+    width = terminal_width() if width is None else max(width, 10)
+    lines = _layout(header, rows, wrap, None)
+    if _longest(lines) <= width:
+        return "\n".join(lines)
+    longest_label = max([len(r[0]) for r in rows] + [len(header[0]), 1])
+    for head_wrap in dict.fromkeys([min(wrap, HEADER_WIDTH), 10, 1]):
+        lines = _layout(header, rows, head_wrap, None)
+        if _longest(lines) <= width:
+            return "\n".join(lines)
+        rest = _longest(_layout(["", *header[1:]], [["", *r[1:]] for r in rows], head_wrap,
+                                None))
+        room = width - rest + 1  # what the first column may take
+        if room >= min(16, longest_label):
+            return "\n".join(_layout(header, rows, head_wrap, room))
+    if len(header) <= keys + 1:
+        return "\n".join(_cut(lines, width))
+    label_width = min(longest_label, max(16, width * 2 // 5))
+
+    def block(chosen: Sequence[int]) -> list[str]:
+        return _layout([header[i] for i in chosen], [[r[i] for i in chosen] for r in rows], 10,
+                       label_width if keys == 1 else None)
+
+    blocks: list[list[int]] = [[]]
+    for column in range(keys, len(header)):
+        if blocks[-1] and _longest(block([*range(keys), *blocks[-1], column])) > width:
+            blocks.append([])
+        blocks[-1].append(column)
+    return "\n\n".join("\n".join(_cut(block([*range(keys), *chosen]), width))
+                       for chosen in blocks)
+
+
+def _cut(lines: Sequence[str], width: int) -> list[str]:
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
+
+
+def fit_text(text: str, width: int | None = None) -> str:
+    """Prose fitted to ``width`` (default the terminal's): longer lines wrap at spaces,
+    continuing under their first word, indented like the line. Lines that fit are kept.
+
+    Examples
+    --------
+    >>> print(fit_text("  one two three four", width=12))
+      one two
+        three
+        four
+    """
+    width = terminal_width() if width is None else max(width, 10)
+    out = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        out.extend(textwrap.wrap(line.strip(), width, initial_indent=indent,
+                                 subsequent_indent=indent + "  ", break_long_words=True,
+                                 break_on_hyphens=False))
     return "\n".join(out)
-
-
 
 
 def _all_zero(values: Sequence[float]) -> bool:
@@ -205,3 +298,45 @@ def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
             row.append(format_value(erlang_column, erlang.get(size, math.nan)))
         rows.append(row)
     return text_table(header, rows)
+
+
+def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
+    """A sweep's figures as text: one row per grid point and policy, the swept parameters
+    and the policy first, then each of :meth:`Sweep.shown_metrics` headed by its label
+    and unit (values without the unit; intervals clipped to the metric's range)."""
+    metrics = result.shown_metrics(group)
+    table = result.table[result.table["group"] == group]
+    cells = {(int(point), str(policy), str(name)): (float(m), float(lo), float(hi))
+             for point, policy, name, m, lo, hi in zip(
+                 table["point"], table["policy"], table["metric"], table["mean"],
+                 table["ci_low"], table["ci_high"], strict=True)}
+    heads = []
+    columns = []
+    nan = (math.nan, math.nan, math.nan)
+    keys = [(int(point), policy) for point in result.points["point"]
+            for policy in result.policies]
+    for name in metrics:
+        texts = [format_interval(name, *cells.get((point, policy, name), nan))
+                 for point, policy in keys]
+        known = metric(name)
+        if known.kind == "seconds":  # s, min:s or h:min:s by the value: the unit stays
+            heads.append(known.label)
+            columns.append(texts)
+            continue
+        head, _ = format_column(name, [])
+        suffix = " %" if is_share(name) else f" {known.unit}" if known.unit else ""
+        heads.append(head)
+        columns.append([t.removesuffix(suffix) if suffix else t for t in texts])
+    values = {p: dict(zip(result.points["point"], result.points[p], strict=True))
+              for p in result.parameters}
+    header = [*(parameter_label(p) for p in result.parameters), "Policy", *heads]
+    rows = [[*(str(values[p][point]) for p in result.parameters), policy_label(policy),
+             *(column[i] for column in columns)]
+            for i, (point, policy) in enumerate(keys)]
+    return header, rows
+
+
+def sweep_text(result: Sweep, group: str, width: int | None = None) -> str:
+    """:func:`sweep_table` as a terminal table, fitted to ``width``."""
+    header, rows = sweep_table(result, group)
+    return text_table(header, rows, width=width, keys=len(result.parameters) + 1)
