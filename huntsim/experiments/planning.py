@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import policy_label
+from huntsim.analysis.catalog import in_words, policy_label
 from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
@@ -234,14 +234,14 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
                 certain = all(t.met(low.get(t.metric, math.nan))
                               and t.met(high.get(t.metric, math.nan)) for t in targets)
                 break
-        wanted = " and ".join(t.text() for t in targets)
+        wanted = " and ".join(t.words() for t in targets)
         if chosen is None:
             largest = curve[(curve["policy"] == policy) & (curve["members"] == sizes[-1])]
             at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),
                                   strict=True))
             missed = ", ".join(
-                f"{t.metric} is {format_value(t.metric, at_largest.get(t.metric, math.nan))}"
-                if t.metric in at_largest else f"{t.metric} is not measured per run"
+                f"{in_words(t.metric)} is {format_value(t.metric, at_largest.get(t.metric, math.nan))}"
+                if t.metric in at_largest else f"{in_words(t.metric)} is not measured per run"
                 for t in targets if not t.met(at_largest.get(t.metric, math.nan))
             )
             note = (f"no size from {sizes[0]} to {sizes[-1]} members meets {wanted}; "

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from huntsim.analysis.catalog import TARGET_METRICS, service_level_name, suggest
+from huntsim.analysis.catalog import TARGET_METRICS, in_words, service_level_name, suggest
 from huntsim.analysis.catalog import metric as catalog_metric
 from huntsim.errors import ScenarioError
 from huntsim.scenario.units import parse_duration
@@ -65,6 +65,17 @@ class Target:
         'voicemail_rate <= 5 %'
         """
         return f"{self.metric} {self.operator} {_target_value(self.metric, self.value)}"
+
+    def words(self) -> str:
+        """The target in words and units, for sentences: ``voicemail <= 5 %``.
+
+        Examples
+        --------
+        >>> parse_target("voicemail_rate<=0.05").words()
+        'voicemail <= 5 %'
+        """
+        name = "service level" if self.metric == "service_level" else in_words(self.metric)
+        return f"{name} {self.operator} {_target_value(self.metric, self.value)}"
 
 
 def _kind(metric_name: str) -> str:
