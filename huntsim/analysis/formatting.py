@@ -9,7 +9,7 @@ Jain's in [0, 1], a time, count or other ratio is never below 0. The t interval
 over replications (mean ± half-width) can reach past these limits when a figure
 is near one of them with few replications (voicemail 0.3 ± 1.0 %); no true mean
 lies there, so the part beyond the limit is cut off, which keeps the interval's
-coverage. A clipped interval is written as its two ends, ``0.3 (0.0–1.3) %``,
+coverage. A clipped interval is written as its two ends, ``0.3 (0.0 to 1.3) %``,
 since it is no longer symmetric; an interval inside the limits stays
 ``mean ± half-width``. Differences between policies are not clipped.
 
@@ -22,7 +22,7 @@ Examples
 >>> format_value("talk_s", 850.0)
 '14:10 min:s'
 >>> format_value("abandoned_rate", 0.003, 0.010)
-'0.3 (0.0–1.3) %'
+'0.3 (0.0 to 1.3) %'
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def format_value(name: str, value: float | int | bool | None,
         is finite.
     clip : bool
         Cut the interval to the metric's :func:`bounds`; one that reaches past
-        them is written as its two ends, ``0.3 (0.0–1.3) %``.
+        them is written as its two ends, ``0.3 (0.0 to 1.3) %``.
 
     Returns
     -------
@@ -196,7 +196,7 @@ def format_value(name: str, value: float | int | bool | None,
     >>> format_value("jain_index", 0.95, 5.4e-05)
     '0.9500 ± 0.0001'
     >>> format_value("voicemail_rate", 0.003, 0.010)
-    '0.3 (0.0–1.3) %'
+    '0.3 (0.0 to 1.3) %'
     >>> format_value("offered", 3890.4, 12.3)
     '3,890 ± 12'
     >>> format_value("mean_wait_s", 12.0, float("nan"))
@@ -256,12 +256,12 @@ def format_value(name: str, value: float | int | bool | None,
 
 def _range_text(kind: str, unit: str, value: float, low: float, high: float,
                 half: float) -> str:
-    """A figure with its interval written as its two ends: ``0.3 (0.0–1.3) %``."""
+    """A figure with its interval written as its two ends: ``0.3 (0.0 to 1.3) %``."""
     if kind == "rate":
         digits = _decimals(100 * half, 1, 2)
-        return f"{100 * value:.{digits}f} ({100 * low:.{digits}f}–{100 * high:.{digits}f}) %"
+        return f"{100 * value:.{digits}f} ({100 * low:.{digits}f} to {100 * high:.{digits}f}) %"
     if kind == "count":
-        return f"{value:,.0f} ({low:,.0f}–{high:,.0f})"
+        return f"{value:,.0f} ({low:,.0f} to {high:,.0f})"
     if kind == "seconds":
         if max(abs(value), abs(high)) >= 60:
             clock_unit = _clock(max(abs(value), abs(high)))[1]
@@ -269,17 +269,17 @@ def _range_text(kind: str, unit: str, value: float, low: float, high: float,
             if clock_unit == "h:min:s":
                 texts = [t if t.count(":") == 2 else f"0:{int(t.split(':')[0]):02d}:"
                          f"{t.split(':')[1]}" for t in texts]
-            return f"{texts[0]} ({texts[1]}–{texts[2]}) {clock_unit}"
+            return f"{texts[0]} ({texts[1]} to {texts[2]}) {clock_unit}"
         digits = _decimals(half, 2 if abs(value) < 10 else 1, 3)
-        return f"{value:.{digits}f} ({low:.{digits}f}–{high:.{digits}f}) s"
+        return f"{value:.{digits}f} ({low:.{digits}f} to {high:.{digits}f}) s"
     if kind == "index":
         digits = _decimals(half, 3, 4)
-        return f"{value:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
+        return f"{value:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
     if kind == "ratio":
         digits = _decimals(half, 2, 4) if abs(value) < 100 else _decimals(half, 0, 2)
         suffix = f" {unit}" if unit else ""
-        return f"{value:,.{digits}f} ({low:,.{digits}f}–{high:,.{digits}f}){suffix}"
-    return f"{value:.3g} ({low:.3g}–{high:.3g})"
+        return f"{value:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f}){suffix}"
+    return f"{value:.3g} ({low:.3g} to {high:.3g})"
 
 
 def format_interval(name: str, mean: float, low: float, high: float) -> str:
@@ -293,7 +293,7 @@ def format_interval(name: str, mean: float, low: float, high: float) -> str:
     >>> format_interval("voicemail_rate", 0.042, 0.039, 0.045)
     '4.2 ± 0.3 %'
     >>> format_interval("voicemail_rate", 0.003, -0.007, 0.013)
-    '0.3 (0.0–1.3) %'
+    '0.3 (0.0 to 1.3) %'
     >>> format_interval("mean_wait_s", 12.0, float("nan"), float("nan"))
     '12.0 s'
     """

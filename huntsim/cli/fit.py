@@ -125,7 +125,8 @@ def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
 
     from huntsim.views.console import fit_text, text_table
 
-    def number(v: float) -> str:
+    def number(value: object) -> str:
+        v = float(value)  # type: ignore[arg-type]
         return f"{v:.4g}" if np.isfinite(v) else "-"
 
     log = fitted.log
@@ -133,8 +134,8 @@ def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
                    f"{log.end:%Y-%m-%d} ({log.format})"))
     table = fitted.parameters
     unit = [f" {u}" if isinstance(u, str) and u else "" for u in table["unit"]]
-    rows = [[f"{row.parameter} ({row.scope})", number(float(row.value)) + unit[i],
-             f"{number(float(row.low))} to {number(float(row.high))}",
+    rows = [[f"{row.parameter} ({row.scope})", number(row.value) + unit[i],
+             f"{number(row.low)} to {number(row.high)}",
              str(row.n), str(row.source)] for i, row in enumerate(table.itertuples(index=False))]
     print(text_table(["Fitted figure (scope)", "Value", "95 % interval", "Observations",
                       "How"], rows))

@@ -240,7 +240,8 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
             at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),
                                   strict=True))
             missed = ", ".join(
-                f"{in_words(t.metric)} is {format_value(t.metric, at_largest.get(t.metric, math.nan))}"
+                f"{in_words(t.metric)} is "
+                f"{format_value(t.metric, at_largest.get(t.metric, math.nan))}"
                 if t.metric in at_largest else f"{in_words(t.metric)} is not measured per run"
                 for t in targets if not t.met(at_largest.get(t.metric, math.nan))
             )

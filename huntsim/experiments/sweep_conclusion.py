@@ -125,7 +125,7 @@ def _best_sentence(result: Sweep, rows: pd.DataFrame, group: str) -> str:
                                                       values="value", aggfunc="first")
         _, low, high = paired_difference(runs[best], runs[second])
         if (low > 0 or high < 0) and not math.isnan(low):
-            where = _point_words(result, int(point))
+            where = _point_words(result, int(str(point)))
             clear.setdefault(best, []).append(where)
         else:
             unclear += 1

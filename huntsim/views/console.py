@@ -27,7 +27,6 @@ from huntsim.analysis.catalog import (
     service_level_name,
 )
 from huntsim.analysis.formatting import format_column, format_interval, format_value
-from huntsim.experiments.sweep_conclusion import parameter_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -304,6 +303,8 @@ def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
     """A sweep's figures as text: one row per grid point and policy, the swept parameters
     and the policy first, then each of :meth:`Sweep.shown_metrics` headed by its label
     and unit (values without the unit; intervals clipped to the metric's range)."""
+    from huntsim.experiments.sweep_conclusion import parameter_label
+
     metrics = result.shown_metrics(group)
     table = result.table[result.table["group"] == group]
     cells = {(int(point), str(policy), str(name)): (float(m), float(lo), float(hi))
@@ -339,4 +340,4 @@ def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
 def sweep_text(result: Sweep, group: str, width: int | None = None) -> str:
     """:func:`sweep_table` as a terminal table, fitted to ``width``."""
     header, rows = sweep_table(result, group)
-    return text_table(header, rows, width=width, keys=len(result.parameters) + 1)
+    return text_table(header, rows, wrap=30, width=width, keys=len(result.parameters) + 1)

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,8 @@ from huntsim.analysis.catalog import (
 from huntsim.analysis.formatting import bounds
 from huntsim.experiments.sweep_conclusion import parameter_label
 from huntsim.experiments.sweeps import Sweep
-from huntsim.views.console import sweep_table
 from huntsim.outputs import atomic_write
+from huntsim.views.console import sweep_table
 from huntsim.views.html import img, page, save_figures, warnings_section, write_csv
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
@@ -138,7 +139,7 @@ so that its fonts print at their size."""
 FONT_SIZE = 10.0
 """Points: the smallest text of a sweep figure (ticks, legends), legible at the report's width."""
 
-_FONTS = {"font.size": FONT_SIZE + 1, "axes.labelsize": FONT_SIZE + 1,
+_FONTS: dict[str, Any] = {"font.size": FONT_SIZE + 1, "axes.labelsize": FONT_SIZE + 1,
           "axes.titlesize": FONT_SIZE + 2, "xtick.labelsize": FONT_SIZE,
           "ytick.labelsize": FONT_SIZE, "legend.fontsize": FONT_SIZE}
 
@@ -151,16 +152,16 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     """
     import matplotlib as mpl
 
-    with mpl.rc_context(_FONTS):
+    with mpl.rc_context(_FONTS):  # type: ignore[arg-type]
         return _sweep_figures(result, group)
 
 
 def _sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     table = result.table[result.table["group"] == group]
     first = {p: result.points[p].iloc[0] for p in result.parameters}
-    shown = result.shown_metrics(group)
+    used = result.shown_metrics(group)
     metrics = (result.level_metric, *SWEEP_METRICS,
-               *(m for m in shown if m in SWEEP_METRICS_WHEN_USED))
+               *(m for m in used if m in SWEEP_METRICS_WHEN_USED))
     figures = {}
     for number, parameter in enumerate(result.parameters):
         fixed = {p: v for p, v in first.items() if p != parameter}
