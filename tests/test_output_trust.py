@@ -142,3 +142,12 @@ def test_tables_fit_the_width_repeating_their_first_column():
             for i in range(8):
                 assert f"{10 * r + i}.0 ± 0.1" in text
     assert text_table(header, rows, width=80).count("row label 0") >= 2  # in blocks
+
+
+def test_a_sweep_of_one_replication_draws_no_conclusion(office, capsys):
+    assert main(["sweep", str(office), "--set", "traffic=1.0,1.5", "--replications", "1",
+                 "--jobs", "1", "--quiet"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "at least two replications are needed for intervals" in out
+    assert "run at least two replications to draw a conclusion" in out
+    assert "keeps answered" not in out and "±" not in out

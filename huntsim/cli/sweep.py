@@ -240,9 +240,12 @@ def _print(result: Sweep, group: str) -> None:
     print()
     print(sweep_text(result, group))
     print()
-    print(fit_text(plus_minus_note(replications)
-                   + (" One replication gives no interval." if replications < 2 else "")
-                   + " An interval reaching past what a figure can be (below 0, above "
-                   "100 %) is cut there and written as its two ends."))
+    if replications < 2:
+        print(fit_text("One replication per point: the figures have no interval (at least "
+                       "two replications are needed for intervals)."))
+    else:
+        print(fit_text(plus_minus_note(replications)
+                       + " An interval reaching past what a figure can be (below 0, above "
+                       "100 %) is cut there and written as its two ends."))
     print()
     print(fit_text("\n".join(result.conclusion(group))))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from huntsim.analysis.catalog import in_words, metric, policy_label
+from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference
 from huntsim.experiments.sweep_grid import TRAFFIC
 
@@ -94,7 +95,13 @@ def _goal_sentences(result: Sweep, rows: pd.DataFrame, goal: float) -> list[str]
             means = dict(zip(block[parameter], block["mean"].to_numpy(dtype=float),
                              strict=True))
             met = [v for v in values if means.get(v, math.nan) >= goal]
-            parts.append((policy_label(policy), _reach(parameter, values, met)))
+            reach = _reach(parameter, values, met)
+            finite = [(m, v) for v, m in means.items() if math.isfinite(m)]
+            if not met and finite:
+                best, where = max(finite, key=lambda pair: pair[0])
+                reach += (f" (at most {format_value(level, best)}, at "
+                          f"{parameter_words(parameter, where)})")
+            parts.append((policy_label(policy), reach))
         context = ("With " + ", ".join(parameter_words(p, v) for p, v in held.items()) + ", "
                    if held else "")
         head, *rest = parts
