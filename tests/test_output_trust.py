@@ -151,3 +151,18 @@ def test_a_sweep_of_one_replication_draws_no_conclusion(office, capsys):
     assert "at least two replications are needed for intervals" in out
     assert "run at least two replications to draw a conclusion" in out
     assert "keeps answered" not in out and "±" not in out
+
+
+def test_the_outcome_share_bars_stop_at_zero():
+    import numpy as np
+    import pandas as pd
+
+    from huntsim.views.plots import plot_outcome_share
+
+    table = pd.DataFrame({"policy": ["regular", "circular"], "metric": ["abandoned_rate"] * 2,
+                          "mean": [0.003, 0.02], "ci_low": [-0.007, 0.01],
+                          "ci_high": [0.013, 0.03]})
+    ax = plot_outcome_share(table, "abandoned")
+    ends = np.concatenate([np.asarray(c.get_segments()).reshape(-1, 2)[:, 0]
+                           for c in ax.collections if hasattr(c, "get_segments")])
+    assert len(ends) and ends.min() >= 0
