@@ -223,6 +223,10 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         _param(work.params, "median caller patience", pilot, patience.median,
                patience.median_low, patience.median_high, "s",
                patience.events + patience.censored, f"censored ML ({patience.chosen})")
+        _param(work.params, f"mean patience up to the longest wait ({patience.longest:.0f} s)",
+               pilot, patience.restricted_mean, patience.restricted_low,
+               patience.restricted_high, "s", patience.events + patience.censored,
+               "Kaplan-Meier area (no family)")
     rough = None if log.has_rings else _rough(work, pilot_calls, routing)
     wrap_spec = _wrap_up(log, base, work.settings, work.params, confidence)
     away: dict[str, dict[str, Any]] = {}
@@ -509,11 +513,7 @@ def _patience(pilot_calls: pd.DataFrame, confidence: float,
                         "not fitted (callers wait as long as it takes)")
         return None
     fitted = fit_patience(waits.to_numpy(dtype=float)[keep], abandoned[keep], confidence)
-    longest = float(waits.max())
-    if fitted.mean > 10 * longest:
-        warnings.append(f"caller patience (mean {fitted.mean:.0f} s) is far beyond the longest "
-                        f"wait in the log ({longest:.0f} s): few callers waited long enough to "
-                        "show it; treat it as 'patient', not as a measured value")
+    warnings.extend(fitted.notes)  # a mean that is an extrapolation beyond the longest wait
     return fitted
 
 

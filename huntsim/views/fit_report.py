@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from huntsim.fit.patience import AIC_MARGIN
 from huntsim.fit.traffic import WEEKDAYS
 from huntsim.outputs import atomic_write
 from huntsim.views.html import img, new_figure, page, png, warnings_section, write_csv
 
 if TYPE_CHECKING:
     from huntsim.fit.fitting import Fit
+    from huntsim.fit.times import PatienceFit
 
 __all__ = ["write_fit_report"]
 
@@ -82,12 +84,29 @@ def _patience_figure(fitted: Fit) -> Figure:
     if patience.survival is not None:
         ax.plot(x, patience.survival(np.maximum(x, 1e-9)), color="#d6604d",
                 label=f"{patience.chosen} fit (mean {patience.mean:.0f} s)")
+    ax.axvline(patience.longest, color="#999999", linestyle=":", label="longest wait seen")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("time waiting, s")
     ax.set_ylabel("share of callers still waiting")
     ax.legend(fontsize="small")
     ax.set_title("Caller patience", fontsize="medium")
     return fig
+
+
+_ROUNDING = {"nearest": "whole seconds, each the second around the true wait",
+             "floor": "whole seconds, each the true wait cut down", "none": "exact times"}
+
+
+def _patience_seen(p: PatienceFit) -> str:
+    """What the log identifies about patience, and how much of the mean is extrapolated."""
+    tail = (" <strong>The mean is an extrapolation of the family's tail, not a measured "
+            "value.</strong>" if p.extrapolated else "")
+    return (f"<p>The log shows patience only up to the longest wait, {p.longest:.0f} s (the "
+            f"curve below): counted up to there, mean patience is {p.restricted_mean:.0f} s "
+            f"({p.restricted_low:.0f}-{p.restricted_high:.0f} s, no family needed). "
+            f"{p.beyond_share:.0%} of the fitted mean lies beyond that wait.{tail} Waits read "
+            f"as {_ROUNDING.get(p.rounding, p.rounding)}; a two-parameter family replaces the "
+            f"exponential only when its AIC is at least {AIC_MARGIN:g} lower.</p>")
 
 
 def _backtest_figure(fitted: Fit) -> Figure:
@@ -148,7 +167,7 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
             f"their patience ran out (censored). Mean patience {p.mean:.0f} s "
             f"({p.low:.0f}-{p.high:.0f} s), median {p.median:.0f} s; the abandoned "
             f"callers' own waits average {p.naive_mean:.0f} s, which is what ignoring the "
-            "censoring would have given.</p>" + _table(p.candidates)
+            "censoring would have given.</p>" + _patience_seen(p) + _table(p.candidates)
             + img(png(_patience_figure(fitted)), "Kaplan-Meier and fitted survival"))
     if fitted.answering is not None:
         table = fitted.answering.drop(columns=["delay_spec"], errors="ignore")
