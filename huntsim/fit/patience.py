@@ -26,10 +26,13 @@ absurd, is never chosen.
 
 **What the data identify.** Waits end when callers are answered, so the log shows
 patience only up to the longest wait: the Kaplan-Meier curve up to there, and its
-area, the *restricted mean* (mean patience counted up to the longest wait, with
-its interval). The share of the fitted family's mean that lies beyond the longest
-wait (:attr:`PatienceFit.beyond_share`) is pure extrapolation; above
-:data:`EXTRAPOLATED_SHARE` the fit says so in :attr:`PatienceFit.notes`.
+area, the *restricted mean*: mean patience counted up to a horizon, the wait that
+at least 5 % of the callers (and at least 10) reached, so that the curve's end rests
+on more than one or two callers (up to the longest wait itself the interval falls
+short: 83 % instead of 95 % in simulations). The share of the fitted family's mean
+that lies beyond the longest wait (:attr:`PatienceFit.beyond_share`) is pure
+extrapolation; above :data:`EXTRAPOLATED_SHARE` (a quarter) the fit says so in
+:attr:`PatienceFit.notes`.
 
 **Intervals.** The exponential's interval of the mean is the likelihood-ratio
 interval; the two-parameter families' come from the observed information (delta
@@ -61,6 +64,9 @@ ROUNDINGS = ("auto", "nearest", "floor", "none")
 wait is a whole number of seconds, else ``none``."""
 _TINY = 1e-3
 """An exact time of 0 s is read as 1 ms (a density at 0 can be infinite)."""
+AT_RISK_SHARE, AT_RISK_LEAST = 0.05, 10
+"""The restricted mean's horizon: the wait this share of the callers (and at least this
+many) reached."""
 _MOST_BEYOND = 20.0
 """A family whose mean exceeds this many longest waits is not identified by the data."""
 
@@ -160,8 +166,11 @@ class PatienceFit:
         Mean of the abandoned waits alone (what ignoring censoring would give).
     longest : float
         The longest wait in the data: the patience curve is seen up to here.
+    horizon : float
+        The wait that :data:`AT_RISK_SHARE` of the callers (and at least
+        :data:`AT_RISK_LEAST`) reached.
     restricted_mean, restricted_low, restricted_high : float
-        Mean patience counted up to ``longest`` (area under the Kaplan-Meier
+        Mean patience counted up to ``horizon`` (area under the Kaplan-Meier
         curve) and its interval: what the data identify without a family.
     beyond_share : float
         Share of ``mean`` that lies beyond ``longest`` (the chosen family's tail).
@@ -186,6 +195,7 @@ class PatienceFit:
     median_low: float = float("nan")
     median_high: float = float("nan")
     longest: float = float("nan")
+    horizon: float = float("nan")
     restricted_mean: float = float("nan")
     restricted_low: float = float("nan")
     restricted_high: float = float("nan")
@@ -437,20 +447,22 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
     if chosen != "exponential":
         spec["sd"] = seconds_text(best["sd"])
     km = kaplan_meier(t, e)
-    area, area_se = restricted_mean(km, longest)
+    reached = min(len(t), max(AT_RISK_LEAST, math.ceil(AT_RISK_SHARE * len(t))))
+    horizon = float(np.sort(t)[-reached])
+    area, area_se = restricted_mean(km, horizon)
     z = stats.norm.ppf(0.5 + confidence / 2)
     share = _beyond_share(chosen, params, float(best["mean"]), longest)
     fitted = PatienceFit(
         d, len(t) - d, float(best["mean"]), float(best["low"]), float(best["high"]),
         float(best["median"]), chosen, spec, candidates.drop(columns=["params"]), km,
         float(t[e].mean()), _MAKERS[chosen](params).sf, float(best["median_low"]),
-        float(best["median_high"]), longest, area, max(area - z * area_se, 0.0),
-        min(area + z * area_se, longest), share, how)
+        float(best["median_high"]), longest, horizon, area, max(area - z * area_se, 0.0),
+        min(area + z * area_se, horizon), share, how)
     if fitted.extrapolated:
         fitted.notes.append(
             f"caller patience: {share:.0%} of the fitted mean ({fitted.mean:.0f} s, "
             f"{chosen}) lies beyond the longest wait in the log ({longest:.0f} s), so the "
             f"mean is an extrapolation of the family's tail; the log itself shows patience "
-            f"only up to {longest:.0f} s (mean patience counted up to there "
+            f"only up to {longest:.0f} s (mean patience counted up to {horizon:.0f} s: "
             f"{area:.0f} s, {fitted.restricted_low:.0f}-{fitted.restricted_high:.0f} s)")
     return fitted

@@ -102,7 +102,8 @@ def _patience_seen(p: PatienceFit) -> str:
     tail = (" <strong>The mean is an extrapolation of the family's tail, not a measured "
             "value.</strong>" if p.extrapolated else "")
     return (f"<p>The log shows patience only up to the longest wait, {p.longest:.0f} s (the "
-            f"curve below): counted up to there, mean patience is {p.restricted_mean:.0f} s "
+            f"curve below); counted up to {p.horizon:.0f} s (a wait 5 % of the callers "
+            f"reached), mean patience is {p.restricted_mean:.0f} s "
             f"({p.restricted_low:.0f}-{p.restricted_high:.0f} s, no family needed). "
             f"{p.beyond_share:.0%} of the fitted mean lies beyond that wait.{tail} Waits read "
             f"as {_ROUNDING.get(p.rounding, p.rounding)}; a two-parameter family replaces the "
