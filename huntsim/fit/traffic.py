@@ -76,17 +76,19 @@ def hourly_rates(arrivals: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
     stamps = pd.to_datetime(arrivals)
     stamps = stamps[(stamps >= start) & (stamps < end)]
     slot = stamps.dt.day_of_week.to_numpy() * 24 + stamps.dt.hour.to_numpy()
-    counts = np.bincount(slot, minlength=168)
-    rows = []
-    for s in range(168):
-        weekday, hour = divmod(s, 24)
-        exposure = per_weekday[weekday]
-        rate = counts[s] / exposure if exposure else float("nan")
-        low, high = poisson_interval(counts[s], exposure, confidence)
-        rows.append({"weekday": weekday, "day": WEEKDAYS[weekday], "hour": hour,
-                     "calls": int(counts[s]), "hours": exposure, "rate_per_h": rate,
-                     "low": low, "high": high})
-    return pd.DataFrame(rows)
+    counts = np.bincount(slot, minlength=168).astype(float)
+    weekday, hour = np.divmod(np.arange(168), 24)
+    exposure = per_weekday[weekday]
+    alpha = 1 - confidence
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(exposure > 0, counts / exposure, np.nan)
+        low = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2, 0.0) / exposure
+        high = stats.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2 / exposure
+    seen = exposure > 0
+    return pd.DataFrame({"weekday": weekday, "day": np.asarray(WEEKDAYS)[weekday],
+                         "hour": hour, "calls": counts.astype(int), "hours": exposure,
+                         "rate_per_h": rate, "low": np.where(seen, low, np.nan),
+                         "high": np.where(seen, high, np.nan)})
 
 
 def weekly_form(table: pd.DataFrame, digits: int = 4) -> dict[str, dict[str, str]] | None:

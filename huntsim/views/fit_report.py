@@ -105,7 +105,8 @@ def _patience_seen(p: PatienceFit) -> str:
             f"curve below); counted up to {p.horizon:.0f} s (a wait 5 % of the callers "
             f"reached), mean patience is {p.restricted_mean:.0f} s "
             f"({p.restricted_low:.0f}-{p.restricted_high:.0f} s, no family needed). "
-            f"{p.beyond_share:.0%} of the fitted mean lies beyond that wait.{tail} Waits read "
+            f"{p.beyond_share:.0%} of the fitted mean lies beyond the longest wait.{tail} "
+            "Waits read "
             f"as {_ROUNDING.get(p.rounding, p.rounding)}; a two-parameter family replaces the "
             f"exponential only when its AIC is at least {AIC_MARGIN:g} lower.</p>")
 
