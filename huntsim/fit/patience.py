@@ -314,6 +314,8 @@ def _exponential(waits: _Waits, guess: float, confidence: float) -> dict[str, An
         while nll(log_m + direction * step) - top < limit and step < 20:
             step *= 2
         far = log_m + direction * step
+        if nll(far) - top < limit:  # the likelihood stays flat: no bound on this side
+            return math.exp(far)
         return math.exp(optimize.brentq(lambda v: nll(v) - top - limit, *sorted((log_m, far))))
 
     m = math.exp(log_m)
@@ -339,19 +341,20 @@ def _two_parameter(family: str, waits: _Waits, start: FloatArray,
                                options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 4000})
     p = result.x
     dist = make(p)
-    mean, median = float(dist.mean()), float(dist.median())
-    row: dict[str, Any] = {"family": family, "aic": 4 + 2 * float(result.fun), "mean": mean,
-                           "low": math.nan, "high": math.nan, "median": median,
-                           "median_low": math.nan, "median_high": math.nan,
-                           "sd": float(dist.std()), "params": p}
-    try:
-        cov: FloatArray = np.asarray(np.linalg.inv(_hessian(nll, p)), dtype=np.float64)
-        for name, value in (("", mean), ("median_", median)):
-            se = _log_se(make, p, cov, "median" if name else "mean")
-            row[f"{name}low"], row[f"{name}high"] = value * math.exp(-z * se), \
-                value * math.exp(z * se)
-    except (np.linalg.LinAlgError, ValueError, OverflowError):
-        pass
+    with np.errstate(all="ignore"):  # a fit with an absurd spread has an infinite mean
+        mean, median, sd = float(dist.mean()), float(dist.median()), float(dist.std())
+        row: dict[str, Any] = {"family": family, "aic": 4 + 2 * float(result.fun),
+                               "mean": mean, "low": math.nan, "high": math.nan,
+                               "median": median, "median_low": math.nan,
+                               "median_high": math.nan, "sd": sd, "params": p}
+        try:
+            cov: FloatArray = np.asarray(np.linalg.inv(_hessian(nll, p)), dtype=np.float64)
+            for name, value in (("", mean), ("median_", median)):
+                se = _log_se(make, p, cov, "median" if name else "mean")
+                row[f"{name}low"], row[f"{name}high"] = value * math.exp(-z * se), \
+                    value * math.exp(z * se)
+        except (np.linalg.LinAlgError, ValueError, OverflowError):
+            pass
     return row
 
 
@@ -459,10 +462,12 @@ def fit_patience(waits: ArrayLike, abandoned: ArrayLike, confidence: float = 0.9
         float(best["median_high"]), longest, horizon, area, max(area - z * area_se, 0.0),
         min(area + z * area_se, horizon), share, how)
     if fitted.extrapolated:
+        seen = (f" (mean patience counted up to {horizon:.0f} s: {area:.0f} s, "
+                f"{fitted.restricted_low:.0f}-{fitted.restricted_high:.0f} s)"
+                if horizon > 0 else "")
         fitted.notes.append(
             f"caller patience: {share:.0%} of the fitted mean ({fitted.mean:.0f} s, "
             f"{chosen}) lies beyond the longest wait in the log ({longest:.0f} s), so the "
             f"mean is an extrapolation of the family's tail; the log itself shows patience "
-            f"only up to {longest:.0f} s (mean patience counted up to {horizon:.0f} s: "
-            f"{area:.0f} s, {fitted.restricted_low:.0f}-{fitted.restricted_high:.0f} s)")
+            f"only up to {longest:.0f} s{seen}")
     return fitted
