@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -35,12 +36,16 @@ def _table(frame: pd.DataFrame) -> str:
 def _traffic_figure(traffic: pd.DataFrame) -> Figure:
     fig, ax = new_figure()
     grid = traffic.pivot(index="weekday", columns="hour", values="rate_per_h").to_numpy()
-    image = ax.imshow(np.nan_to_num(grid), aspect="auto", cmap="Blues")
+    cmap = matplotlib.colormaps["Blues"].with_extremes(bad="#eeeeee")  # weekdays not in the log
+    image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap)
     ax.set_yticks(range(7), [d.capitalize() for d in WEEKDAYS])
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
     ax.set_xlabel("clock hour")
     fig.colorbar(image, ax=ax, label="calls per hour")
-    ax.set_title("Pilot calls per hour, by weekday and clock hour", fontsize="medium")
+    title = "Pilot calls per hour, by weekday and clock hour"
+    if traffic["rate_per_h"].isna().any():
+        title += " (grey: not in the log)"
+    ax.set_title(title, fontsize="medium")
     return fig
 
 
