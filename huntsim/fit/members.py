@@ -149,7 +149,8 @@ def schedule_windows(stretches: pd.DataFrame, start: pd.Timestamp, end: pd.Times
     """Windows (``"mon 08:00-11:30"``) when the member is usually logged in; ``None``: always.
 
     A quarter-hour of a weekday is in the schedule when the member was logged
-    in at its middle on at least half of the log's days of that weekday. A
+    in at its middle on at least half of the log's days of that weekday (the
+    time before the member's first log-in or log-out is not counted). A
     member logged in on fewer days than that (a small share of the time, or
     on no fixed days) would get less than half their logged-in time so, and
     gets instead the quarter-hours they were most often logged in, as many as
@@ -163,18 +164,21 @@ def schedule_windows(stretches: pd.DataFrame, start: pd.Timestamp, end: pd.Times
     stamps = pd.date_range(start, end, freq=f"{int(SLOT_S)}s", inclusive="left") \
         + pd.Timedelta(seconds=SLOT_S / 2)
     logged_in = ~_inside(stamps, out)
+    # before the member's first log-in or log-out the state is a guess: not counted
+    first = out.sort_values("start", kind="stable").iloc[0]
+    known = stamps >= (first["end"] if first["start"] <= start else first["start"])
     weekday = stamps.day_of_week.to_numpy()
     slot = (stamps.hour.to_numpy() * 3600 + stamps.minute.to_numpy() * 60) // int(SLOT_S)
     share = np.zeros((7, slots_per_day))
     for day in range(7):
         for s in range(slots_per_day):
-            at = (weekday == day) & (slot == s)
+            at = (weekday == day) & (slot == s) & known
             if np.any(at):
                 share[day, s] = logged_in[at].mean()
     on = share >= 0.5
     per_week = float(share.sum())
     if on.sum() < per_week / 2:
-        keep = int(round(per_week))
+        keep = round(per_week)
         order = np.argsort(-share, axis=None, kind="stable")[:max(keep, 1)]
         on = np.zeros_like(on)
         on.flat[order] = share.flat[order] > 0

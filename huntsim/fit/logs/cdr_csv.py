@@ -36,8 +36,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 

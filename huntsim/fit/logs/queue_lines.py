@@ -108,9 +108,11 @@ def _realtime_rows(lines: list[str], first: int, delimiter: str,
         if single is not None:
             data = fields[single].split("|")
         else:
+            # data5 keeps the rest of the fields, '|'s and all
             data = [fields[i] for i in data_columns]
             while data and not data[-1].strip():
                 data.pop()
+            data = "|".join(data).split("|") if data else []
         rows.append((number, [fields[where[name]] for name in _REALTIME] + data))
     return rows
 

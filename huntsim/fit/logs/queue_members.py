@@ -12,9 +12,10 @@ only ringing, answering or pausing, are the same person when the name's lines
 fall while the interface is logged in. Each interface is paired with at most
 one name (``scipy.optimize.linear_sum_assignment``), scoring each pair by the
 name's lines inside the interface's logged-in stretches less those outside;
-ties go to the name whose first line comes soonest after the interface's first
-log-in. A pair is joined only when more of the name's lines fall inside than
-outside; every join, and every interface left apart, is said in the warnings.
+ties go to pairing the interfaces in the order of their first log-in with the
+names in the order of their first line. A pair is joined only when more of the
+name's lines fall inside than outside; every join, and every interface left
+apart, is said in the warnings.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
     times = [at for _, at, _, _ in presence] + [r[2] for r in rings]
     start, end = min(times), max(times) + 1.0
     span = end - start + 1.0
+    pairs = min(len(interfaces), len(names)) + 1  # the ties of all pairs weigh less than 1
     score = np.zeros((len(interfaces), len(names)))
     inside = np.zeros_like(score)
     for i, interface in enumerate(interfaces):
@@ -99,8 +101,9 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
                 hit |= (at >= begin) & (at < finish)
             inside[i, j] = hit.sum()
             gap = float(at.min()) - first_in
-            tie = gap / span if gap >= 0 else 0.5 + min(-gap / span, 1.0) / 2.1
-            score[i, j] = 2 * hit.sum() - len(at) - 0.999 * min(tie, 0.999)
+            # in [0, 1): squared, so that the interfaces pair with the names in order
+            tie = (gap / span) ** 2 / 2 if gap >= 0 else 0.5 + min(-gap / span, 0.99) / 2
+            score[i, j] = 2 * hit.sum() - len(at) - tie / pairs
     rows, cols = linear_sum_assignment(-score)
     rename: dict[str, str] = {}
     said = []
