@@ -194,3 +194,25 @@ def test_csv_without_pilot_guesses_it_and_keeps_direct_calls_apart():
     assert log.calls["kind"].value_counts().to_dict() == {"pilot": 18, "direct": 6}
     assert set(log.calls.loc[log.calls["kind"] == "pilot", "dialed"]) == {"8000"}
     assert any("pilot not given" in r for r in log.warnings.counts)
+
+
+def test_csv_times_with_a_utc_offset_are_read_in_the_office_zone(tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("Start,Answered,Ended,Agent\n"
+                    "2024-01-01T14:00:00+00:00,2024-01-01T14:00:10+00:00,"
+                    "2024-01-01T14:02:10+00:00,101\n"
+                    "2024-01-01T15:00:00Z,,2024-01-01T15:00:30Z,\n")
+    log = read_log(path, "csv", columns="arrival=Start,answer=Answered,end=Ended,agent=Agent",
+                   tz="America/New_York")
+    assert log.calls["arrival"].dt.strftime("%H:%M").tolist() == ["09:00", "10:00"]
+    assert (log.calls["wait_s"].iloc[0], log.calls["talk_s"].iloc[0]) == (10.0, 120.0)
+
+
+def test_cdr_cancel_is_a_hang_up(tmp_path):
+    path = tmp_path / "Master.csv"
+    path.write_text('"","5551234","600","from-pstn","","PJSIP/trunk-0000000a","","Queue",'
+                    '"600","2024-01-01 09:00:00",,"2024-01-01 09:00:12",12,0,"CANCEL",'
+                    '"DOCUMENTATION"\n')
+    log = read_log(path, "asterisk-cdr-csv", pilot="600")
+    assert (log.calls["outcome"].tolist(), log.calls["leave_s"].tolist()) == (
+        ["abandoned"], [12.0])

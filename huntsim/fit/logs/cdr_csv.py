@@ -21,7 +21,8 @@ How a line becomes a call of the pilot (``dst`` is the pilot):
   ``Hangup``);
 - ``BUSY``, ``FAILED``, ``CONGESTION``: busy;
 - ``NO ANSWER`` ending in ``Hangup``: no answer (the pilot let the caller go);
-- ``NO ANSWER`` otherwise: abandoned (the caller hung up after ``duration``).
+- ``NO ANSWER`` otherwise, and ``CANCEL``: abandoned (the caller hung up after
+  ``duration``).
 
 A line whose ``dst`` is a member's own number (a member seen answering pilot
 calls) is a direct call. Lines for other numbers are counted and left out.
@@ -65,8 +66,9 @@ CDR_COLUMNS: tuple[str, ...] = (
     "uniqueid", "userfield",
 )
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)?$")
-DISPOSITIONS = frozenset({"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION"})
-"""The dispositions ``cdr_csv`` writes."""
+DISPOSITIONS = frozenset({"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "CANCEL",
+                          "UNKNOWN"})
+"""The dispositions ``cdr_csv`` writes (``main/cdr.c``'s ``ast_cdr_disp2str``)."""
 _CHANNEL_SEQUENCE = re.compile(r"-[0-9a-f]{8}(;\d)?$")
 _UNIQUEID = re.compile(r"(\d{9,11})\.\d+$")
 _HEADER_WORDS = frozenset({"src", "dst", "start", "calldate", "disposition", "billsec",
@@ -296,7 +298,7 @@ def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str],
                             talk_s=talk if np.isfinite(talk) else (end - answer).total_seconds())
         elif disposition in ("BUSY", "FAILED", "CONGESTION"):
             call.update(outcome="busy", leave_s=(end - start).total_seconds())
-        elif disposition == "NO ANSWER":
+        elif disposition in ("NO ANSWER", "CANCEL"):
             outcome = "no_answer" if app == "hangup" else "abandoned"
             call.update(outcome=outcome, leave_s=(end - start).total_seconds())
         else:

@@ -128,7 +128,9 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
         own number is answered by one), with a warning; without, every call is
         a pilot call.
     tz : str, optional
-        Unused: the file holds local times (kept for a common signature).
+        The office's time zone: times written with a UTC offset
+        (``2024-01-01T14:00:00+00:00``) are turned into its wall clock; times
+        without one are taken as the office's already.
 
     Raises
     ------
@@ -146,7 +148,7 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
         raise LogError(f"{file}: no column {missing[0]!r} (the header has "
                        f"{', '.join(map(repr, table.columns[:12]))})")
     words = {**_WORDS, **spec["outcomes"]}
-    times = {name: _times(table[columns[name]], spec["time_format"])
+    times = {name: _times(table[columns[name]], spec["time_format"], tz)
              for name in ("arrival", "answer", "end") if name in columns}
     calls = []
     for index, row in enumerate(table.astype(str).itertuples(index=False, name=None)):
@@ -229,9 +231,15 @@ def _read_table(file: Path, warnings: LogWarnings) -> tuple[pd.DataFrame, list[i
     return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
-def _times(values: pd.Series, time_format: str | None) -> list[Any]:
-    """A column of times, parsed at once; unreadable or empty cells become NaT."""
+def _times(values: pd.Series, time_format: str | None, tz: str | None = None) -> list[Any]:
+    """A column of times, parsed at once; unreadable or empty cells become NaT. Times with
+    a UTC offset become ``tz``'s wall clock (with no ``tz``, the wall clock they were
+    written in)."""
     text = values.astype(str).str.strip()
+    if tz is not None and text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).any():
+        parsed = pd.to_datetime(text.where(text != ""), format=time_format or "mixed",
+                                errors="coerce", utc=True)
+        return list(parsed.dt.tz_convert(tz).dt.tz_localize(None))
     parsed = pd.to_datetime(text.where(text != ""), format=time_format or "mixed",
                             errors="coerce")
     if getattr(parsed.dt, "tz", None) is not None:
