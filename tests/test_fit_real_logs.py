@@ -216,3 +216,24 @@ def test_cdr_cancel_is_a_hang_up(tmp_path):
     log = read_log(path, "asterisk-cdr-csv", pilot="600")
     assert (log.calls["outcome"].tolist(), log.calls["leave_s"].tolist()) == (
         ["abandoned"], [12.0])
+
+
+def test_added_paused_then_unpaused_at_once_is_no_pause(tmp_path):
+    t = 1704099600
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join([
+        f"{t}|MANAGER|q|SIP/1001|ADDMEMBER|PAUSED",
+        f"{t}|NONE|q|SIP/1001|UNPAUSE|Auto-Unpause",
+        f"{t + 600}|NONE|q|SIP/1001|PAUSE|Lunch",
+        f"{t + 900}|NONE|q|SIP/1001|UNPAUSE|",
+        f"{t + 1000}|a|q|NONE|ENTERQUEUE||1|1",
+        f"{t + 1003}|a|q|SIP/1001|CONNECT|3|x|3",
+        f"{t + 1100}|a|q|SIP/1001|COMPLETEAGENT|3|97|1",
+        f"{t + 3000}|MANAGER|q|SIP/1001|REMOVEMEMBER|",
+        f"{t + 3600}|MANAGER|q|SIP/1001|ADDMEMBER|PAUSED",  # added paused: a real pause
+        f"{t + 7200}|NONE|q|SIP/1001|UNPAUSE|"]) + "\n")
+    log = read_log(path, "asterisk-queue-log")
+    stretches = presence_table(log.presence, "1001", log.start, log.end)
+    paused = stretches[stretches["state"] == "paused"]
+    assert (paused["end"] - paused["start"]).dt.total_seconds().tolist() == [300.0, 3600.0]
+    assert paused["reason"].tolist() == ["Lunch", "added paused"]

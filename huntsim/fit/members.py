@@ -104,7 +104,7 @@ def presence_table(presence: pd.DataFrame, member: str, start: pd.Timestamp,
     with no such events is logged in throughout. Pauses are only pauses while
     logged in: an ``unpause`` with no ``pause`` before it ends nothing (Issabel
     writes one after every log-in), a pause still open at a log-out ends there,
-    and a pause while logged out is no pause.
+    a pause while logged out is no pause, nor one undone at the same instant.
     """
     rows = presence[presence["agent"] == member].sort_values("time", kind="stable")
     sessions = rows[rows["event"].isin(["login", "logout"])]
@@ -131,6 +131,7 @@ def presence_table(presence: pd.DataFrame, member: str, start: pd.Timestamp,
     if paused is not None:
         stretches.append(("paused", paused[0], end, paused[1]))
     table = pd.DataFrame(stretches, columns=["state", "start", "end", "reason"])
+    table = table[table["end"] > table["start"]]  # a pause undone at once is none
     order = table["state"].map({"logged_out": 0, "paused": 1})
     return table.assign(_order=order).sort_values(["_order", "start"], kind="stable") \
         .drop(columns="_order").reset_index(drop=True)
