@@ -53,7 +53,6 @@ class _Clock:
 
     def __init__(self, tz: str | None) -> None:
         self.zone = ZoneInfo(tz or "UTC")
-        self.local_times = 0
 
     def __call__(self, text: str) -> float | None:
         text = text.strip()
@@ -66,7 +65,6 @@ class _Clock:
                 return None
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=self.zone)
-                self.local_times += 1
             return stamp.timestamp()
         return value if np.isfinite(value) else None
 
@@ -118,14 +116,9 @@ def _realtime_rows(lines: list[str], first: int, delimiter: str,
 
 
 def read_events(text: str, tz: str | None, warnings: LogWarnings,
-                known: frozenset[str]) -> tuple[list[Event], bool]:
-    """The log's lines as :class:`Event` (events not in ``known`` are counted, left out).
-
-    Returns
-    -------
-    list of Event, bool
-        The events in file order, and whether the times were local date-times.
-    """
+                known: frozenset[str]) -> list[Event]:
+    """The log's lines as :class:`Event`, in file order (events not in ``known`` are
+    counted and left out)."""
     if "\x00" in text:
         warnings.add("NUL bytes dropped (an unclean shutdown?)", None,
                      f"{text.count(chr(0))} NUL bytes")
@@ -161,4 +154,4 @@ def read_events(text: str, tz: str | None, warnings: LogWarnings,
             continue
         events.append(Event(number, at, fields[1].strip(), fields[2].strip(),
                             fields[3].strip(), event, fields[5:]))
-    return events, clock.local_times > 0
+    return events

@@ -97,7 +97,8 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
         The queue to read; default: the only one, or the one with the most
         calls (with a warning).
     tz : str, optional
-        The office's time zone (epoch times become its wall-clock); default UTC.
+        The office's time zone: epoch times become its wall clock, and date-times
+        without a zone (a realtime table's) are read as its wall clock; default UTC.
 
     Returns
     -------
@@ -114,8 +115,8 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
-    read, _ = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
-                          | IGNORED_EVENTS)
+    read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
+                       | IGNORED_EVENTS)
     events = [e for e in read if e.event not in IGNORED_EVENTS]
     chosen = _choose_queue(events, queue, warnings, file)
     calls, rings = _calls(events, chosen, warnings)
