@@ -14,9 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from huntsim.cli.main import main
-from huntsim.fit.logs import read_log
+from huntsim.fit.logs import LogError, read_log
 from huntsim.fit.logs.queue_members import JOINED
 from huntsim.fit.members import presence_table, schedule_windows
 
@@ -237,3 +239,47 @@ def test_added_paused_then_unpaused_at_once_is_no_pause(tmp_path):
     paused = stretches[stretches["state"] == "paused"]
     assert (paused["end"] - paused["start"]).dt.total_seconds().tolist() == [300.0, 3600.0]
     assert paused["reason"].tolist() == ["Lunch", "added paused"]
+
+
+DAMAGED = {"issabel_queue_log": "asterisk-queue-log",
+           "freepbx_queue_log_realtime.tsv": "asterisk-queue-log",
+           "queue_log_adaptive_realtime.csv": "asterisk-queue-log",
+           "issabel_Master.csv": "asterisk-cdr-csv", "usegmtime_Master.csv": "asterisk-cdr-csv"}
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(DAMAGED)), data=st.data())
+def test_damaged_real_logs_read_or_fail_clearly(tmp_path, name, data):
+    """Lines dropped, cut short, swapped or garbled (the header kept): a LogData or a
+    LogError naming the file, never a traceback."""
+    lines = (LOGS / name).read_text().splitlines()[:150]
+    head, body = (lines[:1], lines[1:]) if "realtime" in name else ([], lines)
+    for _ in range(data.draw(st.integers(0, 12))):
+        if not body:
+            break
+        i = data.draw(st.integers(0, len(body) - 1))
+        action = data.draw(st.sampled_from(["drop", "cut", "swap", "garble"]))
+        if action == "drop":
+            del body[i]
+        elif action == "cut":
+            body[i] = body[i][: data.draw(st.integers(0, len(body[i])))]
+        elif action == "swap":
+            j = data.draw(st.integers(0, len(body) - 1))
+            body[i], body[j] = body[j], body[i]
+        else:
+            body[i] = body[i].replace(data.draw(st.sampled_from(list("|,:-0 \"\t.S"))),
+                                      data.draw(st.sampled_from(["", "x", "|", ",", "\t",
+                                                                 "99999", "\x00"])))
+    path = tmp_path / name
+    path.write_text("\n".join(head + body) + "\n")
+    try:
+        log = read_log(path, DAMAGED[name], tz="America/Bogota")
+    except LogError as error:
+        assert str(path) in str(error)
+    else:
+        assert len(log.calls) and set(log.calls["outcome"]) <= {
+            "answered", "voicemail", "busy", "no_answer", "abandoned"}
+        for member in log.members:
+            stretches = presence_table(log.presence, member, log.start, log.end)
+            assert (stretches["end"] >= stretches["start"]).all()
