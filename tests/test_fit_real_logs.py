@@ -283,3 +283,19 @@ def test_damaged_real_logs_read_or_fail_clearly(tmp_path, name, data):
         for member in log.members:
             stretches = presence_table(log.presence, member, log.start, log.end)
             assert (stretches["end"] >= stretches["start"]).all()
+
+
+def test_a_member_only_ever_removed_is_left_out(tmp_path):
+    """Removed at a restart and never back: not a member present round the clock."""
+    t = 1704099600
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join([
+        f"{t}|NONE|NONE|NONE|QUEUESTART|",
+        f"{t}|CLI|q|SIP/1009|REMOVEMEMBER|",
+        f"{t + 60}|CLI|q|SIP/1001|ADDMEMBER|",
+        f"{t + 1000}|a|q|NONE|ENTERQUEUE||1|1",
+        f"{t + 1003}|a|q|SIP/1001|CONNECT|3|x|3",
+        f"{t + 1100}|a|q|SIP/1001|COMPLETEAGENT|3|97|1"]) + "\n")
+    log = read_log(path, "asterisk-queue-log")
+    assert log.members == ["1001"]
+    assert "SIP/1009" in "".join(log.warnings.messages())

@@ -32,6 +32,7 @@ __all__ = ["join_interfaces"]
 
 JOINED = "member interfaces joined to member names by time and queue"
 APART = "interface logging in and out, never rung, joined to no member name"
+ABSENT = "member only ever removed (never logged in, rung nor paused): left out"
 
 
 def _logged_in(events: list[tuple[float, str]], end: float) -> list[tuple[float, float]]:
@@ -82,7 +83,7 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
     interfaces = sorted(m for m in sessions if m not in activity)
     names = sorted(m for m in activity if m not in sessions)
     if not interfaces or not names:
-        return presence
+        return _without_absent(presence, sessions, activity, logged, warnings)
     times = [at for _, at, _, _ in presence] + [r[2] for r in rings]
     start, end = min(times), max(times) + 1.0
     span = end - start + 1.0
@@ -120,5 +121,19 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
     for interface in interfaces:
         if interface not in rename:
             warnings.add(APART, None, f"{logged.get(interface, interface)} (kept apart)")
-    return [(rename.get(member, member), at, event, reason)
-            for member, at, event, reason in presence]
+    joined = [(rename.get(member, member), at, event, reason)
+              for member, at, event, reason in presence]
+    return _without_absent(joined, {m: e for m, e in sessions.items() if m not in rename},
+                           activity, logged, warnings)
+
+
+def _without_absent(presence: list[Any], sessions: dict[str, list[tuple[float, str]]],
+                    activity: dict[str, list[float]], logged: dict[str, str],
+                    warnings: LogWarnings) -> list[Any]:
+    """``presence`` less the members who never logged in, rang, answered nor paused (only
+    removed, e.g. at a restart): not members of the queue in the log's time."""
+    absent = {m for m, events in sessions.items()
+              if m not in activity and not any(e == "login" for _, e in events)}
+    for member in sorted(absent):
+        warnings.add(ABSENT, None, logged.get(member, member))
+    return [row for row in presence if row[0] not in absent]
