@@ -119,7 +119,7 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
         warnings.add(JOINED, None, "; ".join(said))
         warnings.counts[JOINED] += len(said) - 1
     for interface in interfaces:
-        if interface not in rename:
+        if interface not in rename and any(e == "login" for _, e in sessions[interface]):
             warnings.add(APART, None, f"{logged.get(interface, interface)} (kept apart)")
     joined = [(rename.get(member, member), at, event, reason)
               for member, at, event, reason in presence]
