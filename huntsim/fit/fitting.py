@@ -403,7 +403,7 @@ def _presence(work: _Work, member: str, agent: dict[str, Any],
     """The member's schedule and pauses, from the log-ins, log-outs and pauses of the log."""
     log = work.log
     stretches = presence_table(log.presence, member, log.start, log.end)
-    windows = schedule_windows(stretches, log.start, log.end)
+    windows = schedule_windows(stretches, log.start, log.end, work.warnings, member)
     if windows:
         agent["schedule"] = windows
     pauses = away_fit(stretches, log.start, log.end, work.confidence)
