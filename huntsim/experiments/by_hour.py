@@ -327,7 +327,7 @@ def _reason(setup: PlanSetup, hours: _Hours, means: Means, policy: str, c: int) 
 def unmet_lines(by_hour: pd.DataFrame) -> list[str]:
     """For each policy and reason in a table of :func:`staffing_by_hour`, the hours that no
     size tried is enough for, and why, in one line."""
-    lines = []
+    lines: list[str] = []
     unmet = by_hour[by_hour["members_needed"].isna()]
     if "reason" not in unmet.columns:
         return lines

@@ -131,25 +131,27 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
     def chances(n: int) -> list[float]:
         return listed[:n] + [extra] * max(0, n - len(listed))
 
-    patient = scenario.caller_patience is None
+    # without caller patience, every call nobody answers ends in the no-answer treatment
+    unanswered = None
+    if scenario.caller_patience is None:
+        unanswered = "voicemail_rate" if group.voicemail else "no_answer_rate"
     found = []
     for target in targets:
         metric = target.metric
-        if metric == "voicemail_rate" and group.voicemail and patient:
-            best = _floor(chances(size), cap)
-        elif metric == "no_answer_rate" and not group.voicemail and patient:
-            best = _floor(chances(size), cap)
+        if metric == unanswered:
+            def bound(n: int) -> float:
+                return _floor(chances(n), cap)
         elif metric == "answered_rate" or metric.startswith("service_level"):
-            best = 1.0 - _floor(chances(size), cap)
+            def bound(n: int) -> float:
+                return 1.0 - _floor(chances(n), cap)
         else:
             continue
+        best = bound(size)
         if target.met(best):
             continue
-        kind = metric in ("voicemail_rate", "no_answer_rate")
-        needed = next((n for n in range(size + 1, limit + 1)
-                       if target.met(_floor(chances(n), cap) if kind
-                                     else 1.0 - _floor(chances(n), cap))), None)
-        found.append(Ceiling(target, size, best, needed, _cause(chances(size), cap, group.max_wait)))
+        needed = next((n for n in range(size + 1, limit + 1) if target.met(bound(n))), None)
+        found.append(Ceiling(target, size, best, needed,
+                             _cause(chances(size), cap, group.max_wait)))
     return tuple(found)
 
 

@@ -30,8 +30,13 @@ from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.peak import PeakNeed, erlang_peak, simulated_peak
-from huntsim.experiments.plan_setup import AddedMembers, PlanSetup, added_members, check_plan, \
-    resize_group
+from huntsim.experiments.plan_setup import (
+    AddedMembers,
+    PlanSetup,
+    added_members,
+    check_plan,
+    resize_group,
+)
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.targets import Target
 from huntsim.scenario.model import Scenario
