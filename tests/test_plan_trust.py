@@ -123,7 +123,7 @@ def test_added_members_copy_the_last_member_and_the_plan_says_so():
     assert lines[-1] == (
         "Sizes above the 2 listed members add members, each like 2 (Bob): answer 90 % of "
         "rings, talk 3:00 min:s, no wrap-up, no direct calls of their own; logged in at all "
-        "hours (at the phone whenever the group is open).")
+        "hours, so whenever the group is open.")
     assert plan_table(staffing)["Added members"].tolist() == ["-", "+1"]
     curve = staffing_curve_text(staffing, "regular").splitlines()
     assert "Added" in curve[-3] and curve[-1].split()[:2] == ["3", "+1"]

@@ -39,8 +39,8 @@ class AddedMembers:
     sets a ``talk_time`` (every key it sets, its ``schedule`` and ``direct_calls``
     included: describe a new hire there), otherwise they copy the group's last
     member (every key but its number, name and direct calls, its ``schedule``
-    included). Without a schedule they are logged in at all hours, so at the
-    phone whenever the group is open.
+    included). Without a schedule they are logged in at all hours, so logged in
+    whenever the group is open.
 
     Attributes
     ----------
@@ -64,7 +64,7 @@ class AddedMembers:
         """When the added members are logged in, in words."""
         schedule = self.template.get("schedule")
         if schedule is None:
-            return "logged in at all hours (at the phone whenever the group is open)"
+            return "logged in at all hours, so whenever the group is open"
         whose = ("the agent defaults' schedule" if self.source == "agent_defaults"
                  else f"{self.like}'s schedule")
         return f"logged in on {whose} ({', '.join(schedule.windows)})"
@@ -100,8 +100,8 @@ class AddedMembers:
         ...     "hunt_groups": [{"pilot": "100", "members": ["1"]}]})
         >>> print(added_members(office, "100").describe(3))
         3 members: the 1 listed and 2 added, each like 1 (Ann): answer 80 % of rings, talk \
-3:00 min:s, no wrap-up, no direct calls of their own; logged in at all hours (at the phone \
-whenever the group is open).
+3:00 min:s, no wrap-up, no direct calls of their own; logged in at all hours, so whenever \
+the group is open.
         """
         if size is not None and size <= self.listed:
             return f"{size} members: the first {size} listed, none added."
