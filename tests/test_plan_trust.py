@@ -203,3 +203,20 @@ def test_max_wait_sets_a_ceiling_no_size_passes():
     assert found[0].best == pytest.approx(0.75)
     assert "lets a call ring at most 2 of them" in found[0].text()
     assert found[0].text().endswith("no number of members reaches it")
+
+
+def test_hours_no_size_tried_is_enough_for_are_in_the_headline():
+    staffing = plan(peaked_office(), "100", ["voicemail_rate<=0.05"], members=range(3, 6),
+                    replications=2, seed=1, jobs=1, by_hour=True, hour_length_s=20 * 3600)
+    row = staffing.recommendation.iloc[0]
+    assert not pd.isna(row["members"])  # the whole run: 3 % at 5 members
+    busy = staffing.by_hour[staffing.by_hour["hour"] == 9].iloc[0]
+    # B(5, 3) = 11 % and B(4, 3) = 21 %: more members do help, there are just too few
+    assert pd.isna(busy["members_needed"]) and busy["reason"].startswith(
+        "voicemail_rate <= 5 % is not met with 5 members, the most tried (voicemail_rate ")
+    assert busy["reason"].endswith("; try more members")
+    assert row["peak_hours"] == "hour 10 of the day" and row["peak_members"] == 6
+    assert ("hour 10 of the day needs more than 5 (simulated hour by hour"
+            in staffing.answer())
+    assert unmet_lines(staffing.by_hour) == [
+        f"Regular: no size tried is enough at hour 10 of the day: {busy['reason']}."]

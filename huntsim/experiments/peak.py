@@ -40,18 +40,23 @@ class PeakNeed:
     method : str
         ``simulated`` (each hour simulated, :func:`staffing_by_hour`) or
         ``erlang`` (Erlang estimate per hour, see :func:`erlang_peak`).
+    beyond : bool
+        The hours need more than ``members - 1``, the largest size simulated: no
+        size tried was enough for them.
     """
 
     hours: str
     members: int
     overall: int
     method: str
+    beyond: bool = False
 
     def text(self) -> str:
         """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate per hour: ...)``."""
         if self.method == "simulated":
-            return (f"{self.hours} needs {self.members} (simulated hour by hour, every "
-                    "member logged in)")
+            need = f"more than {self.members - 1}" if self.beyond else str(self.members)
+            return (f"{self.hours} needs {need} (simulated hour by hour, every member "
+                    "logged in)")
         more = self.members - self.overall
         return (f"{self.hours} needs about {self.members} (Erlang estimate per hour: "
                 f"{more} more than for the whole run's traffic; simulate each hour with "
@@ -170,11 +175,19 @@ def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], thres
     return PeakNeed(hours_text(busiest), recommended + most - overall, recommended, "erlang")
 
 
-def simulated_peak(by_hour: pd.DataFrame, recommended: int | None) -> PeakNeed | None:
+def simulated_peak(by_hour: pd.DataFrame, recommended: int | None,
+                   largest: int | None = None) -> PeakNeed | None:
     """The hours whose simulated need (``members_needed`` of one policy's rows of
-    :func:`staffing_by_hour`) exceeds ``recommended``; ``None`` when none does."""
-    if recommended is None:
+    :func:`staffing_by_hour`) exceeds ``recommended``; ``None`` when none does.
+
+    With ``largest`` (the largest size tried), hours that no size tried was enough
+    for come first: they need more than ``largest``.
+    """
+    if recommended is None or not len(by_hour):
         return None
+    unmet = by_hour[by_hour["members_needed"].isna()]
+    if largest is not None and len(unmet):
+        return PeakNeed(hours_text(unmet), largest + 1, recommended, "simulated", beyond=True)
     needed = by_hour[by_hour["members_needed"].notna()]
     if not len(needed):
         return None

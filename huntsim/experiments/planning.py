@@ -250,7 +250,8 @@ def _with_peaks(recommendation: pd.DataFrame, setup: PlanSetup, hours: pd.DataFr
     for policy, members in zip(table["policy"], table["members"], strict=True):
         chosen = None if pd.isna(members) else int(members)
         if hours is not None:
-            peaks.append(simulated_peak(hours[hours["policy"] == policy], chosen))
+            peaks.append(simulated_peak(hours[hours["policy"] == policy], chosen,
+                                        setup.sizes[-1]))
         else:
             if erlang is None and chosen is not None:
                 erlang = erlang_peak(setup.scenario, setup.group, setup.targets,
