@@ -184,6 +184,8 @@ def test_a_target_out_of_reach_is_explained_by_the_plan_command(tmp_path, capsys
     printed = capsys.readouterr().out
     assert "no size tried is enough at hours 1-2 of the day" in printed
     assert printed.count("it takes at least 7 members") == 2  # the answer and the hours
+    assert ("Regular: no size tried meets the targets; the members' pick-up chance alone needs "
+            "at least 7 members" in printed)  # not Erlang's 6, which assumes every ring answered
     by_hour = pd.read_csv(out / "by_hour.csv")
     assert by_hour["members_needed"].isna().all() and by_hour["reason"].str.contains(
         "out of reach").all()

@@ -76,6 +76,9 @@ class StaffingPlan:
         and what it leaves out.
     added : AddedMembers or None
         Who the sizes above the group's list add, and their hours.
+    ceilings : tuple of Ceiling
+        Targets out of reach at the largest size whatever the traffic (see
+        :func:`huntsim.experiments.ceiling.ceilings`).
     """
 
     scenario: Scenario
@@ -94,6 +97,7 @@ class StaffingPlan:
     by_hour: pd.DataFrame | None = field(default=None, repr=False)
     estimate: ErlangEstimate | None = field(default=None, repr=False)
     added: AddedMembers | None = field(default=None, repr=False)
+    ceilings: tuple[Ceiling, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         """A few lines in human units (see :mod:`huntsim.views.display`)."""
@@ -133,8 +137,17 @@ class StaffingPlan:
         if self.estimate is None:
             return []
         lines = [self.estimate.describe()]
+        floor = max((c.needed for c in self.ceilings if c.needed is not None), default=None)
         for policy, members in zip(self.recommendation["policy"],
                                    self.recommendation["members"], strict=True):
+            if pd.isna(members) and self.ceilings:
+                reach = (f"at least {floor} members" if floor is not None
+                         and all(c.needed is not None for c in self.ceilings) else
+                         "more than any number of members")
+                lines.append(f"{policy_label(str(policy))}: no size tried meets the targets; "
+                             f"the members' pick-up chance alone needs {reach}, which Erlang, "
+                             "answering every ring, does not see.")
+                continue
             lines.append(self.estimate.gap(None if pd.isna(members) else int(members),
                                            str(policy)))
         return lines
@@ -228,16 +241,15 @@ def plan(
                                         **execution.keywords())
         warnings = (*warnings, *noisy)
     added = added_members(setup.scenario, setup.group)
-    recommendation = _recommend(curve, setup.targets, setup.policies, setup.sizes,
-                                ceilings(setup.scenario, setup.group, setup.targets,
-                                         setup.sizes[-1]))
+    ceiling = ceilings(setup.scenario, setup.group, setup.targets, setup.sizes[-1])
+    recommendation = _recommend(curve, setup.targets, setup.policies, setup.sizes, ceiling)
     return StaffingPlan(
         scenario=setup.scenario, group=setup.group, targets=setup.targets, sizes=setup.sizes,
         policies=setup.policies, replications=replications, seed=setup.seed,
         threshold_s=setup.threshold_s, curve=curve,
         recommendation=_with_peaks(recommendation, setup, hours, added),
         erlang=estimate.table, raw=raw, warnings=warnings, by_hour=hours, estimate=estimate,
-        added=added,
+        added=added, ceilings=ceiling,
     )
 
 
