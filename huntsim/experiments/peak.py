@@ -22,7 +22,8 @@ from huntsim.scenario.arrivals import Profile
 from huntsim.scenario.calendar import WEEKDAYS
 from huntsim.scenario.model import Scenario
 
-__all__ = ["PeakNeed", "erlang_by_hour", "erlang_peak", "hours_text", "simulated_peak"]
+__all__ = ["PeakNeed", "erlang_by_hour", "erlang_peak", "erlang_shift", "hours_text", "peak_of",
+           "simulated_peak"]
 
 
 @dataclass(frozen=True)
@@ -155,24 +156,36 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
     return table, overall
 
 
-def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], threshold_s: float,
-                recommended: int | None) -> PeakNeed | None:
-    """The hours whose Erlang estimate exceeds Erlang's answer for the whole run.
-
-    Those hours need about ``recommended`` plus the difference; ``None`` when
-    no hour does, the traffic is steady, Erlang cannot judge the targets, or
-    there is no recommendation.
-    """
-    if recommended is None:
-        return None
+def erlang_shift(scenario: Scenario, pilot: str, targets: Sequence[Target],
+                 threshold_s: float) -> tuple[str, int] | None:
+    """The hours whose Erlang estimate is the highest, and by how many members it exceeds
+    Erlang's answer for the whole run's traffic; ``None`` when no hour exceeds it, the
+    traffic is steady, or Erlang cannot judge the targets."""
     table, overall = erlang_by_hour(scenario, pilot, targets, threshold_s)
     if overall is None or not len(table):
         return None
     most = int(table["members"].max())
     if most <= overall:
         return None
-    busiest = table[table["members"] == most]
-    return PeakNeed(hours_text(busiest), recommended + most - overall, recommended, "erlang")
+    return hours_text(table[table["members"] == most]), most - overall
+
+
+def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], threshold_s: float,
+                recommended: int | None) -> PeakNeed | None:
+    """The hours whose Erlang estimate exceeds Erlang's answer for the whole run.
+
+    Those hours need about ``recommended`` plus the difference (see
+    :func:`erlang_shift`); ``None`` when no hour does or there is no recommendation.
+    """
+    if recommended is None:
+        return None
+    shift = erlang_shift(scenario, pilot, targets, threshold_s)
+    return None if shift is None else peak_of(shift, recommended)
+
+
+def peak_of(shift: tuple[str, int], recommended: int) -> PeakNeed:
+    """The :class:`PeakNeed` of an :func:`erlang_shift` over a plan's answer."""
+    return PeakNeed(shift[0], recommended + shift[1], recommended, "erlang")
 
 
 def simulated_peak(by_hour: pd.DataFrame, recommended: int | None,

@@ -29,7 +29,7 @@ from huntsim.experiments.estimate import ErlangEstimate, first_estimate
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
-from huntsim.experiments.peak import PeakNeed, erlang_peak, simulated_peak
+from huntsim.experiments.peak import PeakNeed, erlang_shift, peak_of, simulated_peak
 from huntsim.experiments.plan_setup import (
     AddedMembers,
     PlanSetup,
@@ -257,7 +257,9 @@ def _with_peaks(recommendation: pd.DataFrame, setup: PlanSetup, hours: pd.DataFr
                 added: AddedMembers) -> pd.DataFrame:
     """The recommendation with the members added and the hours that need more members."""
     table = recommendation.copy()
-    erlang: PeakNeed | None = None
+    shift = None
+    if hours is None and table["members"].notna().any():
+        shift = erlang_shift(setup.scenario, setup.group, setup.targets, setup.threshold_s)
     peaks: list[PeakNeed | None] = []
     for policy, members in zip(table["policy"], table["members"], strict=True):
         chosen = None if pd.isna(members) else int(members)
@@ -265,11 +267,7 @@ def _with_peaks(recommendation: pd.DataFrame, setup: PlanSetup, hours: pd.DataFr
             peaks.append(simulated_peak(hours[hours["policy"] == policy], chosen,
                                         setup.sizes[-1]))
         else:
-            if erlang is None and chosen is not None:
-                erlang = erlang_peak(setup.scenario, setup.group, setup.targets,
-                                     setup.threshold_s, chosen)
-            peaks.append(None if erlang is None or chosen is None else PeakNeed(
-                erlang.hours, chosen + erlang.members - erlang.overall, chosen, "erlang"))
+            peaks.append(None if shift is None or chosen is None else peak_of(shift, chosen))
     table["added"] = pd.array([None if pd.isna(m) else max(0, int(m) - added.listed)
                                for m in table["members"]], dtype="Int64")
     table["peak_hours"] = [p.hours if p else "" for p in peaks]
