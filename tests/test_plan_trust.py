@@ -222,3 +222,21 @@ def test_hours_no_size_tried_is_enough_for_are_in_the_headline():
             in staffing.answer())
     assert unmet_lines(staffing.by_hour) == [
         f"Regular: no size tried is enough at hour 10 of the day: {busy['reason']}."]
+
+
+def test_the_ceiling_is_what_the_engine_gives_when_every_member_is_free():
+    from huntsim import simulate
+    from huntsim.experiments.seeds import replication_seeds
+    from helpers import mean_interval
+
+    office = shy_office()
+    office["duration"] = "3000h"
+    office["agent_defaults"]["talk_time"] = "10s"  # members are almost never busy
+    office["hunt_groups"][0]["arrivals"] = {"rate": "4/h"}
+    scenario = resize_group(load_scenario(office), "100", 5)
+    (ceiling,) = ceilings(scenario, "100", [parse_target("voicemail_rate<=1%")], 5)
+    assert ceiling.best == pytest.approx(0.5 ** 5)
+    rates = [simulate(scenario, seed=s).summary().loc["100", "voicemail_rate"]
+             for s in replication_seeds(7, 6)]
+    low, high = mean_interval(rates)
+    assert low <= 0.5 ** 5 * 1.01 and 0.5 ** 5 <= high  # busy members add well under 1 %
