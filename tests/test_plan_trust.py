@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
+from helpers import mean_interval
 
-from huntsim import load_scenario, plan
+from huntsim import load_scenario, plan, simulate
 from huntsim.analysis.theory import erlang_b
 from huntsim.cli.main import main
 from huntsim.experiments.by_hour import staffing_by_hour, unmet_lines
 from huntsim.experiments.ceiling import ceilings
 from huntsim.experiments.peak import erlang_by_hour, erlang_peak, hours_text
 from huntsim.experiments.plan_setup import added_members, check_plan, resize_group
+from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import parse_target
 from huntsim.views.console import staffing_curve_text
 from huntsim.views.display import plan_table
+from huntsim.views.report import write_plan
 
 
 def peaked_office(duration: str = "100h") -> dict[str, object]:
@@ -62,8 +66,6 @@ def test_plan_headline_states_the_peak_hours_need(tmp_path):
     assert f"{row['members']} members meet voicemail_rate <= 5 % over the whole run" in headline
     assert f"hour 10 of the day needs about {row['members'] + 2} (Erlang estimate" in headline
     assert headline in repr(staffing)
-    from huntsim.views.report import write_plan
-
     write_plan(staffing, tmp_path)
     assert "hour 10 of the day needs about" in (tmp_path / "report.html").read_text()
 
@@ -173,8 +175,6 @@ def test_a_target_out_of_reach_is_explained_hour_by_hour():
 
 def test_a_target_out_of_reach_is_explained_by_the_plan_command(tmp_path, capsys):
     path = tmp_path / "shy.yaml"
-    import yaml
-
     path.write_text(yaml.safe_dump(shy_office()))
     out = tmp_path / "plan"
     code = main(["plan", str(path), "--group", "100", "--target", "voicemail_rate<=1%",
@@ -225,10 +225,6 @@ def test_hours_no_size_tried_is_enough_for_are_in_the_headline():
 
 
 def test_the_ceiling_is_what_the_engine_gives_when_every_member_is_free():
-    from huntsim import simulate
-    from huntsim.experiments.seeds import replication_seeds
-    from helpers import mean_interval
-
     office = shy_office()
     office["duration"] = "3000h"
     office["agent_defaults"]["talk_time"] = "10s"  # members are almost never busy
@@ -239,4 +235,4 @@ def test_the_ceiling_is_what_the_engine_gives_when_every_member_is_free():
     rates = [simulate(scenario, seed=s).summary().loc["100", "voicemail_rate"]
              for s in replication_seeds(7, 6)]
     low, high = mean_interval(rates)
-    assert low <= 0.5 ** 5 * 1.01 and 0.5 ** 5 <= high  # busy members add well under 1 %
+    assert low <= 0.5 ** 5 * 1.01 and high >= 0.5 ** 5  # busy members add well under 1 %
