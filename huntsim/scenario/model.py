@@ -26,6 +26,7 @@ from huntsim.scenario.blocks import (
     expand_agents,
     expand_members,
     in_file_terms,
+    some_members,
     meant_but_not_given,
     usable_defaults,
 )
@@ -131,7 +132,8 @@ class HuntGroup(Section):
     pilot: PhoneNumber = Field(min_length=1)
     name: Text | None = None
     policy: Annotated[Policy, BeforeValidator(_lowercase)] = "regular"
-    members: tuple[PhoneNumber, ...] = Field(min_length=1, max_length=1_000)
+    members: Annotated[tuple[PhoneNumber, ...], BeforeValidator(some_members)] = Field(
+        min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
     no_answer_rings: int = Field(default=3, ge=1, le=100)
     voicemail: bool = False
