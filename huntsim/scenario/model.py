@@ -13,12 +13,14 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BeforeValidator,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     model_validator,
 )
 
 from huntsim.errors import ScenarioError
+from huntsim.scenario.advice import bare_time_advice, carried_advice
 from huntsim.scenario.agents import AfterMissed, Agent, AgentDefaults, Away
 from huntsim.scenario.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
 from huntsim.scenario.blocks import (
@@ -26,8 +28,8 @@ from huntsim.scenario.blocks import (
     expand_agents,
     expand_members,
     in_file_terms,
-    some_members,
     meant_but_not_given,
+    some_members,
     usable_defaults,
 )
 from huntsim.scenario.calendar import WEEK, Calendar, WeekTime, format_week_time
@@ -217,6 +219,13 @@ class Scenario(Section):
     agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
+    _unit_advice: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def unit_advice(self) -> tuple[str, ...]:
+        """Times the file gave as bare numbers of seconds implausible for their key
+        (``talk_time: 3``), one message each; see :mod:`huntsim.scenario.advice`."""
+        return self._unit_advice
 
     def timeout_s(self, group: HuntGroup | Agent) -> float:
         """How long a member of ``group`` rings before the call moves on, seconds
@@ -388,7 +397,9 @@ class Scenario(Section):
         """A copy with some top-level fields changed, checked again by the rules."""
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields.update(changes)
-        return validate_scenario(fields)
+        copy = validate_scenario(fields, advise=False)
+        copy._unit_advice = carried_advice(self.unit_advice, changes)
+        return copy
 
 
 def _from_start(
@@ -541,15 +552,24 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
     return problems
 
 
-def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
-    """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`."""
+def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None,
+                      advise: bool = True) -> Scenario:
+    """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`.
+
+    With ``advise``, the scenario keeps the advice on times written as bare
+    numbers (:attr:`Scenario.unit_advice`), read from ``data`` as written.
+    """
     context: dict[str, Any] = {"base_dir": str(base_dir or Path.cwd())}
     try:
-        return Scenario.model_validate(data, context=context)
+        scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
         messages = ScenarioError.from_validation(error, model=Scenario).messages
     except ScenarioError as error:
         messages = error.messages
+    else:
+        if advise:
+            scenario._unit_advice = bare_time_advice(data)
+        return scenario
     raise ScenarioError(in_file_terms(messages, context))
 
 
