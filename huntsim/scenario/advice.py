@@ -19,6 +19,7 @@ puts them first among a run's warnings.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -352,8 +353,8 @@ def _expected(arrivals: object, start: float, intervals: Intervals) -> float:
             total += arrivals.rate * (t1 - t0)
         elif isinstance(arrivals, Profile):
             total += arrivals.cumulative(t1) - arrivals.cumulative(t0)
-        elif isinstance(arrivals, Trace):
-            total += sum(1 for t in arrivals.trace if t0 <= t < t1)
+        elif isinstance(arrivals, Trace):  # times in order
+            total += bisect.bisect_left(arrivals.trace, t1) - bisect.bisect_left(arrivals.trace, t0)
     return total
 
 
@@ -382,6 +383,9 @@ def _days_text(days: list[int]) -> str:
 def stretches_text(intervals: Intervals, most: int = 4) -> str:
     """Week-time intervals as days and hours: ``mon-fri 17:00-18:00, sat 12:00-13:00``.
 
+    Written as windows are (a stretch past midnight as ``mon-thu 17:00-09:00``);
+    one of a day or more as ``fri 17:00-mon 09:00``.
+
     Examples
     --------
     >>> day = 86400.0
@@ -389,6 +393,8 @@ def stretches_text(intervals: Intervals, most: int = 4) -> str:
     'mon-fri 17:00-18:00'
     >>> stretches_text([(4 * day + 20 * 3600, 7 * day), (0.0, 8 * 3600)])
     'fri 20:00-mon 08:00'
+    >>> stretches_text([(d * day + 17 * 3600, (d + 1) * day + 9 * 3600) for d in range(3)])
+    'mon-wed 17:00-09:00'
     """
     pieces = _merged(intervals)
     if len(pieces) > 1 and pieces[0][0] == 0.0 and pieces[-1][1] == WEEK:
@@ -397,13 +403,14 @@ def stretches_text(intervals: Intervals, most: int = 4) -> str:
     texts: list[tuple[float, str]] = []
     for begin, end in pieces:
         day = int(begin // DAY)
-        if end - day * DAY <= DAY:
-            key = (_clock(begin - day * DAY), _clock(end - day * DAY))
-            same_hours.setdefault(key, []).append(day)
+        if end - day * DAY <= DAY or end - begin < DAY:  # one day, or overnight (22:00-06:00)
+            ends = end - day * DAY
+            key = (_clock(begin - day * DAY), _clock(ends if ends <= DAY else ends - DAY))
+            same_hours.setdefault(key, []).append(day % 7)
         else:
-            end_day = int((end - 1e-9) // DAY) % 7
+            end_day = int(end // DAY)
             texts.append((begin, f"{WEEKDAYS[day % 7]} {_clock(begin - day * DAY)}-"
-                                 f"{WEEKDAYS[end_day]} {_clock(end % WEEK - end_day * DAY)}"))
+                                 f"{WEEKDAYS[end_day % 7]} {_clock(end - end_day * DAY)}"))
     for (begin_text, end_text), days in same_hours.items():
         texts.append((min(days) * DAY, f"{_days_text(days)} {begin_text}-{end_text}"))
     ordered = [text for _, text in sorted(texts)]
@@ -468,10 +475,18 @@ def _mostly_closed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals)
     outside = _expected(group.arrivals, scenario.start, _minus(run, list(group.open.intervals)))
     if not total > 0 or outside <= MOSTLY_OUTSIDE * total:
         return None
-    hint = "check open and the times of its arrivals"
-    if isinstance(group.arrivals, Profile) and not isinstance(group.arrivals, WeeklyProfile):
+    arrivals = group.arrivals
+    if isinstance(arrivals, WeeklyProfile):
+        hint = "check the days and clock times of arrivals.weekly against open"
+    elif isinstance(arrivals, Profile):
         hint = (f"a profile's times count from start ({scenario.start_text}): set start to "
                 "the clock time its first step means, or give the arrivals as weekly")
+    elif isinstance(arrivals, Poisson):
+        hint = ("a constant rate runs day and night: give the rate for the open hours as "
+                "weekly arrivals (arrivals: {weekly: {mon-fri: {'08:00': 20/h, "
+                "'17:00': 0/h}}})")
+    else:
+        hint = f"a trace's times count in seconds from start ({scenario.start_text})"
     return (f"{_group_words(group, g)}: about {_share(outside, total)} of its calls fall due "
             f"outside its open hours ({', '.join(group.open.windows)}), where they get the "
             f"after-hours treatment ({_after_hours_fate(group)}); {hint}")
