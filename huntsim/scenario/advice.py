@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from huntsim.scenario.arrivals import Poisson, Profile, Trace, WeeklyProfile
-from huntsim.scenario.calendar import DAY, WEEK, WEEKDAYS
+from huntsim.scenario.calendar import DAY, WEEK, WEEKDAYS, Calendar
 from huntsim.scenario.units import WrittenFloat, WrittenInt
 
 if TYPE_CHECKING:
@@ -441,9 +441,10 @@ def _group_words(group: HuntGroup, g: int) -> str:
     return f"hunt_groups[{g}]" + (f" ({group.name})" if group.name else f" (pilot {group.pilot})")
 
 
-def _unstaffed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals) -> str | None:
+def _unstaffed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals,
+               schedule_of: Mapping[str, Calendar | None]) -> str | None:
     """The advice on hours a group takes calls while none of its members is scheduled."""
-    schedules = [scenario.agent(n).schedule for n in group.members]
+    schedules = [schedule_of[n] for n in group.members]
     if any(schedule is None for schedule in schedules):
         return None
     staffed = _merged([i for s in schedules if s is not None for i in s.intervals])
@@ -467,7 +468,8 @@ def _unstaffed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals) -> 
             "schedule a member then, or leave those hours out of open")
 
 
-def _mostly_closed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals) -> str | None:
+def _mostly_closed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals,
+                   ) -> str | None:
     """The advice on a group whose calls mostly fall due outside its open hours."""
     if group.open is None or group.arrivals is None:
         return None
@@ -501,10 +503,11 @@ def open_hours_advice(scenario: Scenario) -> tuple[str, ...]:
     without ``open`` is advised on only for hours in which calls fall due.
     """
     run = _run_week(scenario)
+    schedule_of = {agent.number: agent.schedule for agent in scenario.agents}
     found = []
     for g, group in enumerate(scenario.hunt_groups):
-        for check in (_unstaffed, _mostly_closed):
-            message = check(scenario, group, g, run)
+        for message in (_unstaffed(scenario, group, g, run, schedule_of),
+                        _mostly_closed(scenario, group, g, run)):
             if message is not None:
                 found.append(message)
     return tuple(found)
