@@ -179,7 +179,7 @@ def test_a_group_open_when_no_member_is_scheduled_is_warned_with_the_days_and_ho
     [warning] = open_hours_advice(load_scenario(data))
     assert warning == (
         "hunt_groups[0] (pilot 100) is open mon-fri 08:00-09:00, mon-fri 17:00-18:00, "
-        "sat 10:00-12:00 but none of its members is scheduled then: its calls then ring "
+        "sat 10:00-12:00 but none of its members is scheduled then: calls then ring "
         "nobody: they go to voicemail; schedule a member then, or leave those hours out "
         "of open")
 

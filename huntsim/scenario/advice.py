@@ -464,7 +464,7 @@ def _unstaffed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals,
                 "(open: [...]) so those calls get the after-hours treatment, or schedule a "
                 "member then")
     return (f"{_group_words(group, g)} is open {stretches_text(gap)} but none of its members "
-            f"is scheduled then: its calls then ring nobody: {_busy_fate(group)}{calls}; "
+            f"is scheduled then: calls then ring nobody: {_busy_fate(group)}{calls}; "
             "schedule a member then, or leave those hours out of open")
 
 
