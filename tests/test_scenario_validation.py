@@ -110,7 +110,7 @@ RULES = [
      "agents[3].number: 'A' is already the number of agents[0]"),
     ("probability above one",
      lambda d: d["agents"][1].update(answer_probability=1.5),
-     "agents[1].answer_probability: Input should be less than or equal to 1 (got 1.5)"),
+     "agents[1].answer_probability: 1.5 is not a probability; give a number from 0 to 1"),
     ("unknown policy",
      lambda d: d["hunt_groups"][0].update(policy="random"),
      "hunt_groups[0].policy: Input should be 'regular', 'circular', 'simultaneous', 'uniform', "
@@ -129,7 +129,7 @@ RULES = [
      "warmup: 200 s is not shorter than duration (100 s)"),
     ("empty member list",
      lambda d: d["hunt_groups"][0].update(members=[]),
-     "hunt_groups[0].members: Tuple should have at least 1 item"),
+     "hunt_groups[0].members: no members: a hunt group needs at least one member"),
     ("unsorted trace",
      lambda d: d["hunt_groups"][0].update(arrivals={"trace": [5, 3]}),
      "hunt_groups[0].arrivals.trace: trace[1] (=3.0) comes before trace[0] (=5.0)"),

@@ -18,7 +18,7 @@ from huntsim.analysis.catalog import COMPARISON_METRICS, policy_label
 from huntsim.analysis.formatting import plus_minus_note
 from huntsim.cli.common import flag_errors, output_store, print_warnings, progress_of
 from huntsim.errors import ScenarioError
-from huntsim.experiments.by_hour import HOUR_LENGTH_S
+from huntsim.experiments.by_hour import HOUR_LENGTH_S, unmet_lines
 from huntsim.experiments.comparison import Comparison, compare
 from huntsim.experiments.plan_setup import check_plan
 from huntsim.experiments.planning import StaffingPlan, plan
@@ -64,6 +64,8 @@ def print_by_hour(by_hour: pd.DataFrame) -> None:
                 if (day, int(column)) not in present:
                     text.loc[day, column] = ""
         print(text.to_string())
+    for line in unmet_lines(by_hour):
+        print(line)
 
 
 def plan_text(staffing: StaffingPlan) -> str:

@@ -4,7 +4,9 @@ Exit codes: 0 done; 2 invalid input (scenario, arguments, or an output
 directory that cannot be used), with field-named messages and no traceback.
 Every argument is checked before an output directory is created. Warnings
 about a run's figures (see :func:`huntsim.sim.simulation.run_warnings`) go to
-stderr as ``warning: ...`` lines and do not change the exit code.
+stderr as ``warning: ...`` lines and do not change the exit code; ``validate``
+prints those about the scenario alone (a likely mistake in the file, see
+:func:`huntsim.scenario.advice.scenario_advice`) the same way.
 
 Start-up is kept short (``huntsim --help`` loads no numerical library):
 modules are imported by the command that uses them.
@@ -345,6 +347,9 @@ def _failed(error: Exception) -> int:
 
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
     from huntsim.analysis.catalog import policy_label
+    from huntsim.scenario.advice import scenario_advice
+
+    print_warnings(scenario_advice(scenario))
 
     groups = ", ".join(f"{g.label} ({policy_label(g.policy)}, "
                        f"{count_of(len(g.members), 'member')})" for g in scenario.hunt_groups)

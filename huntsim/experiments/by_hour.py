@@ -10,11 +10,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from huntsim.analysis.catalog import policy_label
 from huntsim.analysis.expected_traffic import hour_traffic
+from huntsim.analysis.formatting import format_value
+from huntsim.experiments.ceiling import Ceiling, ceilings
 from huntsim.experiments.estimate import erlang_members
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
+from huntsim.experiments.peak import hours_text
 from huntsim.experiments.plan_setup import PlanSetup, resize_group
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.seeds import replication_seeds
@@ -22,7 +26,7 @@ from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.simulation import MIN_WARMUP_CALL_TIMES
 
-__all__ = ["HOUR_LENGTH_S", "HOUR_WARMUP_S", "hour_scenario", "staffing_by_hour"]
+__all__ = ["HOUR_LENGTH_S", "HOUR_WARMUP_S", "hour_scenario", "staffing_by_hour", "unmet_lines"]
 
 HOUR_LENGTH_S = 12 * 3600.0
 """Reported length of each run of one hour's traffic (staffing by hour), seconds."""
@@ -139,8 +143,12 @@ def staffing_by_hour(
         without a calendar), ``rate_per_hour`` (pilot calls per open hour),
         ``offered_load_erlang`` (that times the mean talk and wrap-up),
         ``erlang_estimate`` (:func:`erlang_members`), ``members_needed``
-        (missing when no size tried is enough), then the mean of each target
-        metric at that size (at the largest size when none is enough).
+        (missing when no size tried is enough), ``reason`` (why, when it is
+        missing; empty otherwise), then the mean of each target metric at that
+        size (at the largest size when none is enough). A target that no size
+        tried can reach whatever the traffic (see :func:`ceilings`: members who
+        pick up too few rings) leaves every hour missing with that reason, after
+        runs at the largest size only, instead of a pass or fail per hour.
     warnings : tuple of str
         Where a busier hour came out needing fewer members than a quieter one
         (noise near a target).
@@ -167,6 +175,7 @@ class _Hours:
     warmup_s: float
     estimates: list[int | None]
     first: list[int]
+    ceilings: tuple[Ceiling, ...] = ()
 
     @classmethod
     def of(cls, setup: PlanSetup) -> _Hours:
@@ -194,8 +203,12 @@ class _Hours:
         for estimate, (rate, _) in zip(estimates, cases, strict=True):
             start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1
             first.append(min((s for s in sizes if s >= start), default=sizes[-1]))
+        ceiling = ceilings(base, pilot, setup.targets, sizes[-1], alone=True)
+        if ceiling:  # out of reach: the largest size alone, to show how far
+            first = [sizes[-1]] * len(cases)
         return cls(traffic, keys, cases, call_s,
-                   max(HOUR_WARMUP_S, MIN_WARMUP_CALL_TIMES * call_s), estimates, first)
+                   max(HOUR_WARMUP_S, MIN_WARMUP_CALL_TIMES * call_s), estimates, first,
+                   ceiling)
 
 
 Means = dict[tuple[str, int, int], dict[str, float]]
@@ -236,8 +249,8 @@ def _search(setup: PlanSetup, hours: _Hours, replications: int, length_s: float,
         if not tasks:
             break
         for policy, c, size in _read_round(setup, tasks, execution, means):
-            known[policy, c][size] = all(t.met(means[policy, c, size].get(t.metric, math.nan))
-                                         for t in setup.targets)
+            known[policy, c][size] = not hours.ceilings and all(
+                t.met(means[policy, c, size].get(t.metric, math.nan)) for t in setup.targets)
     return answers, means
 
 
@@ -273,14 +286,55 @@ def _table(setup: PlanSetup, hours: _Hours, answers: dict[tuple[str, int], int |
                 "rate_per_hour": float(row["rate_per_hour"]),
                 "offered_load_erlang": float(row["rate_per_hour"]) / 3600.0 * hours.call_s,
                 "erlang_estimate": hours.estimates[c], "members_needed": needed,
+                "reason": "" if needed is not None else _reason(setup, hours, means, policy, c),
                 **{m: at.get(m, math.nan) for m in metrics},
             })
     columns = ["policy", "weekday", "hour", "rate_per_hour", "offered_load_erlang",
-               "erlang_estimate", "members_needed", *metrics]
+               "erlang_estimate", "members_needed", "reason", *metrics]
     table = pd.DataFrame(rows, columns=columns)
     for column in ("erlang_estimate", "members_needed"):
         table[column] = table[column].astype("Int64")
     return table
+
+
+def _reason(setup: PlanSetup, hours: _Hours, means: Means, policy: str, c: int) -> str:
+    """Why no size tried meets the targets at hour case ``c``, in words."""
+    if hours.ceilings:
+        return "; ".join(ceiling.text() for ceiling in hours.ceilings)
+    sizes = list(setup.sizes)
+    largest = sizes[-1]
+    at = means.get((policy, c, largest), {})
+    before = means.get((policy, c, sizes[-2]), {}) if len(sizes) > 1 else {}
+    parts = []
+    for target in setup.targets:
+        value = at.get(target.metric, math.nan)
+        if target.met(value):
+            continue
+        text = (f"{target.text()} is not met with {largest} members, the most tried "
+                f"({target.metric} {format_value(target.metric, value)})")
+        previous = before.get(target.metric, math.nan)
+        gap, gain = abs(target.value - value), abs(value - previous)
+        if not math.isnan(previous) and gain < gap / 4:
+            text += (f"; more members barely help ({format_value(target.metric, previous)} with "
+                     f"{sizes[-2]}): something else limits it, such as caller patience, "
+                     "max_wait, absences or the members' pick-up chance")
+        else:
+            text += "; try more members"
+        parts.append(text)
+    return "; ".join(parts) or f"no size from {sizes[0]} to {largest} members meets the targets"
+
+
+def unmet_lines(by_hour: pd.DataFrame) -> list[str]:
+    """For each policy and reason in a table of :func:`staffing_by_hour`, the hours that no
+    size tried is enough for, and why, in one line."""
+    lines: list[str] = []
+    unmet = by_hour[by_hour["members_needed"].isna()]
+    if "reason" not in unmet.columns:
+        return lines
+    for (policy, reason), rows in unmet.groupby(["policy", "reason"], sort=False):
+        lines.append(f"{policy_label(str(policy))}: no size tried is enough at "
+                     f"{hours_text(rows)}: {reason}.")
+    return lines
 
 
 def _noisy_hours(cases: Sequence[tuple[float, tuple[float, ...]]],

@@ -30,7 +30,7 @@ from huntsim.scenario.model import forward_map
 if TYPE_CHECKING:
     from huntsim.scenario.model import Scenario
 
-__all__ = ["ErlangEstimate", "erlang_members", "first_estimate"]
+__all__ = ["ErlangEstimate", "erlang_members", "erlang_members_mixed", "first_estimate"]
 
 
 @dataclass(frozen=True)
@@ -347,5 +347,39 @@ def erlang_members(load: float, call_s: float, targets: Sequence[Target], treatm
     for n in range(1, limit + 1):
         values = [_theory(t.metric, n, load, call_s, threshold_s, treatment) for t in known]
         if all(v is not None and t.met(v) for t, v in zip(known, values, strict=True)):
+            return n
+    return None
+
+
+def erlang_members_mixed(loads: Sequence[float], weights: Sequence[float], call_s: float,
+                         targets: Sequence[Target], treatment: str,
+                         threshold_s: float = DEFAULT_THRESHOLD_S,
+                         limit: int = 1_000) -> int | None:
+    """The fewest members that meet every target on average over hours of different load.
+
+    Each hour's Erlang figure (see :func:`erlang_members`) is weighted by its
+    calls (``weights``), as a whole run's metrics weigh its calls: the size a
+    simulation of the whole run is expected to find, by Erlang.
+
+    Examples
+    --------
+    >>> from huntsim.experiments.targets import parse_target
+    >>> target = [parse_target("voicemail_rate<=0.05")]
+    >>> erlang_members_mixed([5.0], [1.0], 180.0, target, "voicemail")
+    9
+    >>> erlang_members_mixed([1.0, 5.0], [1.0, 5.0], 180.0, target, "voicemail")
+    9
+    >>> erlang_members_mixed([1.0, 5.0], [9.0, 1.0], 180.0, target, "voicemail")
+    5
+    """
+    known = [t for t in targets
+             if _theory(t.metric, 1, 1.0, call_s, threshold_s, treatment) is not None]
+    total = float(sum(weights))
+    if not known or not total > 0:
+        return None
+    for n in range(1, limit + 1):
+        if all(t.met(sum(w * (_theory(t.metric, n, a, call_s, threshold_s, treatment)
+                              or 0.0) for a, w in zip(loads, weights, strict=True)) / total)
+               for t in known):
             return n
     return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from huntsim.analysis.catalog import service_level_name
+from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.seeds import resolve_seed, seed_problems
 from huntsim.experiments.settings import (
@@ -25,33 +26,123 @@ from huntsim.experiments.targets import (
 )
 from huntsim.scenario.model import Agent, Scenario, load_scenario
 
-__all__ = ["PlanSetup", "check_plan", "pilot_of", "resize_group"]
+__all__ = ["AddedMembers", "PlanSetup", "added_members", "check_plan", "pilot_of",
+           "resize_group"]
+
+
+@dataclass(frozen=True)
+class AddedMembers:
+    """Who :func:`resize_group` adds to a group grown past its list, and their hours.
+
+    The rule: added members are new agents numbered ``PILOT-x1``, ``PILOT-x2``, ...
+    and named ``Added member 1``, ... They are made from ``agent_defaults`` when it
+    sets a ``talk_time`` (every key it sets, its ``schedule`` and ``direct_calls``
+    included: describe a new hire there), otherwise they copy the group's last
+    member (every key but its number, name and direct calls, its ``schedule``
+    included). Without a schedule they are logged in at all hours, so logged in
+    whenever the group is open.
+
+    Attributes
+    ----------
+    source : str
+        ``agent_defaults``, or the number of the member copied.
+    like : str
+        The source in words: ``the agent defaults`` or ``201 (Ann)``.
+    template : dict
+        The keys every added agent is made from (all but ``number`` and ``name``).
+    listed : int
+        Members in the group's list: a plan's size above this adds the difference.
+    """
+
+    source: str
+    like: str
+    template: dict[str, Any]
+    listed: int
+
+    @property
+    def hours(self) -> str:
+        """When the added members are logged in, in words."""
+        schedule = self.template.get("schedule")
+        if schedule is None:
+            return "logged in at all hours, so whenever the group is open"
+        whose = ("the agent defaults' schedule" if self.source == "agent_defaults"
+                 else f"{self.like}'s schedule")
+        return f"logged in on {whose} ({', '.join(schedule.windows)})"
+
+    def traits(self) -> str:
+        """What the added members are like: pick-up chance, talk, wrap-up, absences, direct
+        calls."""
+        agent = Agent.model_validate({**self.template, "number": "added"})
+        parts = [f"answer {100 * agent.answer_probability:.3g} % of rings",
+                 f"talk {format_value('talk_s', agent.talk_time.mean)}",
+                 f"wrap-up {format_value('talk_s', agent.wrap_up.mean)}"
+                 if agent.wrap_up.mean > 0 else "no wrap-up"]
+        if agent.away is not None and agent.away.rate > 0:
+            parts.append(f"away {agent.away.rate * 3600:.3g}/h for "
+                         f"{format_value('talk_s', agent.away.length.mean)}")
+        direct = agent.direct_calls
+        if direct is None:
+            parts.append("no direct calls of their own")
+        else:
+            rate = getattr(direct, "rate", None)
+            parts.append("their own direct calls" + (f" ({rate * 3600:.3g}/h)"
+                                                     if isinstance(rate, float) else ""))
+        return ", ".join(parts)
+
+    def describe(self, size: int | None = None) -> str:
+        """One sentence: who a size above the list adds, e.g. ``5 members: the 3 listed and
+        2 added like 201 (Ann): ...``; ``size`` ``None``: any size above the list.
+
+        Examples
+        --------
+        >>> office = load_scenario({"duration": "8h", "agents": [
+        ...     {"number": "1", "name": "Ann", "talk_time": "3min", "answer_probability": 0.8}],
+        ...     "hunt_groups": [{"pilot": "100", "members": ["1"]}]})
+        >>> print(added_members(office, "100").describe(3))
+        3 members: the 1 listed and 2 added, each like 1 (Ann): answer 80 % of rings, talk \
+3:00 min:s, no wrap-up, no direct calls of their own; logged in at all hours, so whenever \
+the group is open.
+        """
+        if size is not None and size <= self.listed:
+            return f"{size} members: the first {size} listed, none added."
+        head = (f"{size} members: the {self.listed} listed and {size - self.listed} added"
+                if size is not None else
+                f"Sizes above the {self.listed} listed members add members")
+        return f"{head}, each like {self.like}: {self.traits()}; {self.hours}."
+
+
+def added_members(scenario: Scenario, pilot: str) -> AddedMembers:
+    """Who :func:`resize_group` adds to the group ``pilot`` (see :class:`AddedMembers`)."""
+    try:
+        group = scenario.group(pilot)
+    except KeyError:
+        raise ScenarioError([f"pilot: {_not_a_pilot(scenario, pilot)}"]) from None
+    if scenario.agent_defaults is not None and scenario.agent_defaults.talk_time is not None:
+        return AddedMembers("agent_defaults", "the agent defaults",
+                            scenario.agent_defaults.values(), len(group.members))
+    last = scenario.agent(group.members[-1])
+    template = {name: getattr(last, name) for name in type(last).model_fields
+                if name not in ("number", "name")}
+    template["direct_calls"] = None
+    like = last.number if last.name is None else f"{last.number} ({last.name})"
+    return AddedMembers(last.number, like, template, len(group.members))
 
 
 def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
     """The scenario with the group ``pilot`` cut or grown to ``size`` members.
 
     Fewer members drop from the end of the list (they stay agents with their
-    own direct calls). Extra members are new agents made from
-    ``agent_defaults``, or, without defaults, like the last member but with no
-    direct calls of their own.
+    own direct calls). Added members are new agents made by the rule of
+    :class:`AddedMembers`: from ``agent_defaults`` (its schedule and direct calls
+    included) when it sets a ``talk_time``, else like the last member (its
+    schedule included) but with no direct calls of their own.
     """
     if size < 1:
         raise ScenarioError([f"size: a group needs at least 1 member (got {size})"])
-    try:
-        group = scenario.group(pilot)
-    except KeyError:
-        raise ScenarioError([f"pilot: {_not_a_pilot(scenario, pilot)}"]) from None
+    added = added_members(scenario, pilot)
+    group = scenario.group(pilot)
     members = list(group.members[:size])
     agents = list(scenario.agents)
-    template: dict[str, Any]
-    if scenario.agent_defaults is not None and scenario.agent_defaults.talk_time is not None:
-        template = scenario.agent_defaults.values()
-    else:
-        last = scenario.agent(group.members[-1])
-        template = {name: getattr(last, name) for name in type(last).model_fields
-                    if name not in ("number", "name")}
-        template["direct_calls"] = None
     taken = {a.number for a in agents} | {g.pilot for g in scenario.hunt_groups}
     k = 0
     while len(members) < size:
@@ -59,8 +150,8 @@ def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
         number = f"{pilot}-x{k}"
         if number in taken:
             continue
-        agents.append(Agent.model_validate({**template, "number": number,
-                                            "name": f"Extra member {k}"}))
+        agents.append(Agent.model_validate({**added.template, "number": number,
+                                            "name": f"Added member {k}"}))
         members.append(number)
     weights = group.weights
     if weights is not None:

@@ -24,11 +24,19 @@ from huntsim.analysis.catalog import in_words, policy_label
 from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
+from huntsim.experiments.ceiling import Ceiling, ceilings
 from huntsim.experiments.estimate import ErlangEstimate, first_estimate
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
-from huntsim.experiments.plan_setup import PlanSetup, check_plan, resize_group
+from huntsim.experiments.peak import PeakNeed, erlang_shift, peak_of, simulated_peak
+from huntsim.experiments.plan_setup import (
+    AddedMembers,
+    PlanSetup,
+    added_members,
+    check_plan,
+    resize_group,
+)
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.targets import Target
 from huntsim.scenario.model import Scenario
@@ -46,7 +54,13 @@ class StaffingPlan:
         ``policy, members, metric, mean, ci_low, ci_high, n``: the staffing curve.
     recommendation : DataFrame
         Per policy: ``members`` (smallest size meeting every target, or missing),
-        ``certain`` (the whole interval meets every target at that size), ``note``.
+        ``certain`` (the whole interval meets every target at that size), ``added``
+        (of them, members added to the group's list, see :attr:`added`),
+        ``peak_hours`` and ``peak_members`` (the hours that need more members than
+        ``members``, and how many; missing when none do), ``peak_method``
+        (``simulated``: by the staffing by hour; ``erlang``: by the Erlang
+        estimate of each hour against that of the whole run), ``note`` (all of
+        it in words).
     erlang : DataFrame
         ``members, offered_load_erlang, pilot_load_erlang, direct_load_erlang,
         erlang_b_blocking, erlang_c_service_level_<T>s``: textbook figures per
@@ -60,6 +74,11 @@ class StaffingPlan:
         The Erlang first estimate from the peak hour's pilot and direct-call
         load with talk and wrap-up (see :func:`huntsim.experiments.estimate.first_estimate`),
         and what it leaves out.
+    added : AddedMembers or None
+        Who the sizes above the group's list add, and their hours.
+    ceilings : tuple of Ceiling
+        Targets out of reach at the largest size whatever the traffic (see
+        :func:`huntsim.experiments.ceiling.ceilings`).
     """
 
     scenario: Scenario
@@ -77,6 +96,8 @@ class StaffingPlan:
     warnings: tuple[str, ...] = ()
     by_hour: pd.DataFrame | None = field(default=None, repr=False)
     estimate: ErlangEstimate | None = field(default=None, repr=False)
+    added: AddedMembers | None = field(default=None, repr=False)
+    ceilings: tuple[Ceiling, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         """A few lines in human units (see :mod:`huntsim.views.display`)."""
@@ -93,15 +114,40 @@ class StaffingPlan:
         lines = []
         for row in self.recommendation.itertuples():
             lines.append(f"{policy_label(str(row.policy))}: {row.note}")
+        added = self.added_line()
+        if added:
+            lines.append(added)
         return "\n".join(lines)
+
+    def added_line(self) -> str:
+        """Who the sizes above the group's list add, and their hours ("" when none do).
+
+        With one recommended size, that size's members: those listed and those added.
+        """
+        added = self.added
+        if added is None or self.sizes[-1] <= added.listed:
+            return ""
+        chosen = {int(m) for m in self.recommendation["members"] if not pd.isna(m)}
+        if len(chosen) == 1 and (size := chosen.pop()) > added.listed:
+            return added.describe(size)
+        return added.describe()
 
     def estimate_lines(self) -> list[str]:
         """The Erlang first estimate, and how far each policy's simulated answer is from it."""
         if self.estimate is None:
             return []
         lines = [self.estimate.describe()]
+        floor = max((c.needed for c in self.ceilings if c.needed is not None), default=None)
         for policy, members in zip(self.recommendation["policy"],
                                    self.recommendation["members"], strict=True):
+            if pd.isna(members) and self.ceilings:
+                reach = (f"at least {floor} members" if floor is not None
+                         and all(c.needed is not None for c in self.ceilings) else
+                         "more than any number of members")
+                lines.append(f"{policy_label(str(policy))}: no size tried meets the targets; "
+                             f"the members' pick-up chance alone needs {reach}, which Erlang, "
+                             "answering every ring, does not see.")
+                continue
             lines.append(self.estimate.gap(None if pd.isna(members) else int(members),
                                            str(policy)))
         return lines
@@ -194,13 +240,43 @@ def plan(
         hours, noisy = staffing_by_hour(setup, replications, hour_length_s,
                                         **execution.keywords())
         warnings = (*warnings, *noisy)
+    added = added_members(setup.scenario, setup.group)
+    ceiling = ceilings(setup.scenario, setup.group, setup.targets, setup.sizes[-1])
+    recommendation = _recommend(curve, setup.targets, setup.policies, setup.sizes, ceiling)
     return StaffingPlan(
         scenario=setup.scenario, group=setup.group, targets=setup.targets, sizes=setup.sizes,
         policies=setup.policies, replications=replications, seed=setup.seed,
         threshold_s=setup.threshold_s, curve=curve,
-        recommendation=_recommend(curve, setup.targets, setup.policies, setup.sizes),
+        recommendation=_with_peaks(recommendation, setup, hours, added),
         erlang=estimate.table, raw=raw, warnings=warnings, by_hour=hours, estimate=estimate,
+        added=added, ceilings=ceiling,
     )
+
+
+def _with_peaks(recommendation: pd.DataFrame, setup: PlanSetup, hours: pd.DataFrame | None,
+                added: AddedMembers) -> pd.DataFrame:
+    """The recommendation with the members added and the hours that need more members."""
+    table = recommendation.copy()
+    shift = None
+    if hours is None and table["members"].notna().any():
+        shift = erlang_shift(setup.scenario, setup.group, setup.targets, setup.threshold_s)
+    peaks: list[PeakNeed | None] = []
+    for policy, members in zip(table["policy"], table["members"], strict=True):
+        chosen = None if pd.isna(members) else int(members)
+        if hours is not None:
+            peaks.append(simulated_peak(hours[hours["policy"] == policy], chosen,
+                                        setup.sizes[-1]))
+        else:
+            peaks.append(None if shift is None or chosen is None else peak_of(shift, chosen))
+    table["added"] = pd.array([None if pd.isna(m) else max(0, int(m) - added.listed)
+                               for m in table["members"]], dtype="Int64")
+    table["peak_hours"] = [p.hours if p else "" for p in peaks]
+    table["peak_members"] = pd.array([p.members if p else None for p in peaks], dtype="Int64")
+    table["peak_method"] = [p.method if p else "" for p in peaks]
+    table["note"] = [note + (f"; {p.text()}" if p else "")
+                     for note, p in zip(table["note"], peaks, strict=True)]
+    return table[["policy", "members", "certain", "added", "peak_hours", "peak_members",
+                  "peak_method", "note"]]
 
 
 def _tasks(setup: PlanSetup) -> list[RunTask]:
@@ -219,7 +295,7 @@ def _tasks(setup: PlanSetup) -> list[RunTask]:
 
 
 def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequence[str],
-               sizes: Sequence[int]) -> pd.DataFrame:
+               sizes: Sequence[int], ceiling: Sequence[Ceiling] = ()) -> pd.DataFrame:
     rows = []
     for policy in policies:
         chosen, certain = None, False
@@ -247,8 +323,9 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
             )
             note = (f"no size from {sizes[0]} to {sizes[-1]} members meets {wanted}; "
                     f"at {sizes[-1]} members {missed}")
+            note += "".join(f"; {c.text()}" for c in ceiling)
         else:
-            note = f"{chosen} members meet {wanted}"
+            note = f"{chosen} members meet {wanted} over the whole run"
             if not certain:
                 note += " (the 95 % interval still straddles a target: add replications)"
         rows.append({"policy": policy, "members": chosen, "certain": certain, "note": note})

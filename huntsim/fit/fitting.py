@@ -3,7 +3,9 @@
 What is read from the log, and how (each with its interval):
 
 - **pilot traffic** by weekday and clock hour, from every arrival (answered or
-  not), in the ``weekly`` form; **direct calls** per member where the log has
+  not), in the ``weekly`` form (per hour of the days the log covers: a log shorter
+  than a week names the weekdays it saw, and its fitted office runs over those days
+  only; a longer log's runs over its whole weeks); **direct calls** per member where the log has
   them (cdr_csv, csv);
 - **talk time** per member when a member has at least ``min_member_calls``
   answered calls, else for the group: exponential, lognormal, gamma or
@@ -223,6 +225,10 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         _param(work.params, "median caller patience", pilot, patience.median,
                patience.median_low, patience.median_high, "s",
                patience.events + patience.censored, f"censored ML ({patience.chosen})")
+        _param(work.params, f"mean patience counted up to {patience.horizon:.0f} s",
+               pilot, patience.restricted_mean, patience.restricted_low,
+               patience.restricted_high, "s", patience.events + patience.censored,
+               "Kaplan-Meier area (no family)")
     rough = None if log.has_rings else _rough(work, pilot_calls, routing)
     wrap_spec = _wrap_up(log, base, work.settings, work.params, confidence)
     away: dict[str, dict[str, Any]] = {}
@@ -257,14 +263,26 @@ def _pilot_traffic(work: _Work, pilot_calls: pd.DataFrame, pilot: str,
     log, confidence = work.log, work.confidence
     traffic = hourly_rates(pilot_calls["arrival"], log.start, log.end, confidence)
     week = total_rate(traffic, confidence)
-    _param(work.params, "pilot calls per week", pilot, week["per_week"], week["low"],
-           week["high"], "calls/week", int(week["calls"]))
+    _param(work.params, f"pilot calls per {_per(week)}", pilot, week["per_week"], week["low"],
+           week["high"], f"calls/{week['per']}", int(week["calls"]))
+    if not week["complete"]:
+        days = round((log.end - log.start).total_seconds() / 86400)
+        work.warnings.append(
+            f"the log covers {days} days ({week['per']} observed; other weekdays unknown): "
+            "rates are per hour of those days, totals are per one of each of them (not per "
+            f"week), and the fitted office runs over the log's own {days} days only")
     busiest = traffic.sort_values("rate_per_h", ascending=False).iloc[0]
     _param(work.params,
            f"calls per hour, busiest hour ({busiest['day']} {busiest['hour']:02d}:00)",
            pilot, busiest["rate_per_h"], busiest["low"], busiest["high"], "calls/h",
            int(busiest["calls"]))
     return traffic, weekly_form(traffic)
+
+
+def _per(total: dict[str, Any]) -> str:
+    """``week``, or the weekdays a log shorter than a week saw (``mon-tue (other days
+    unknown)``)."""
+    return "week" if total["complete"] else f"{total['per']} (other days unknown)"
 
 
 def _talk(work: _Work, members: list[str], min_member_calls: int) -> dict[str, TimeFit]:
@@ -385,7 +403,7 @@ def _presence(work: _Work, member: str, agent: dict[str, Any],
     """The member's schedule and pauses, from the log-ins, log-outs and pauses of the log."""
     log = work.log
     stretches = presence_table(log.presence, member, log.start, log.end)
-    windows = schedule_windows(stretches, log.start, log.end)
+    windows = schedule_windows(stretches, log.start, log.end, work.warnings, member)
     if windows:
         agent["schedule"] = windows
     pauses = away_fit(stretches, log.start, log.end, work.confidence)
@@ -410,8 +428,8 @@ def _direct_calls(work: _Work, member: str, agent: dict[str, Any], base_agent: A
         if form:
             agent["direct_calls"] = {"weekly": form}
         d = total_rate(direct_traffic, work.confidence)
-        _param(work.params, "direct calls per week", member, d["per_week"], d["low"],
-               d["high"], "calls/week", int(d["calls"]))
+        _param(work.params, f"direct calls per {_per(d)}", member, d["per_week"], d["low"],
+               d["high"], f"calls/{d['per']}", int(d["calls"]))
         agent["voicemail"] = bool((direct["outcome"] == "voicemail").any()) or (
             base_agent.voicemail if base_agent is not None else False)
     elif base_agent is not None:
@@ -450,10 +468,12 @@ def _mapping(work: _Work, seed: int, routing: _Routing, patience: PatienceFit | 
     """The fitted scenario as written to YAML."""
     log = work.log
     days = round((log.end - log.start).total_seconds() / 86400)
+    # whole weeks of the log when it covers one (every weekday once per week), else the
+    # log's own days: the weekdays it did not see are not simulated
     mapping: dict[str, Any] = {
         "name": f"office fitted to {work.source}",
         "start": f"{WEEKDAYS[log.start.weekday()]} 00:00",
-        "duration": f"{max(days, 1)}d",
+        "duration": f"{days // 7}w" if days >= 7 else f"{max(days, 1)}d",
         "ring_cycle": f"{routing.cycle:g}s",
         "seed": seed,
     }
@@ -509,11 +529,7 @@ def _patience(pilot_calls: pd.DataFrame, confidence: float,
                         "not fitted (callers wait as long as it takes)")
         return None
     fitted = fit_patience(waits.to_numpy(dtype=float)[keep], abandoned[keep], confidence)
-    longest = float(waits.max())
-    if fitted.mean > 10 * longest:
-        warnings.append(f"caller patience (mean {fitted.mean:.0f} s) is far beyond the longest "
-                        f"wait in the log ({longest:.0f} s): few callers waited long enough to "
-                        "show it; treat it as 'patient', not as a measured value")
+    warnings.extend(fitted.notes)  # a mean that is an extrapolation beyond the longest wait
     return fitted
 
 

@@ -100,28 +100,41 @@ def presence_table(presence: pd.DataFrame, member: str, start: pd.Timestamp,
     """The member's ``logged_out`` and ``paused`` stretches (with reasons) in ``[start, end)``.
 
     Before a member's first log-in or log-out event the state is the opposite
-    of that event (a first log-out means the member was logged in); likewise
-    for pauses. A member with no events is logged in throughout.
+    of that event (a first log-out means the member was logged in); a member
+    with no such events is logged in throughout. Pauses are only pauses while
+    logged in: an ``unpause`` with no ``pause`` before it ends nothing (Issabel
+    writes one after every log-in), a pause still open at a log-out ends there,
+    a pause while logged out is no pause, nor one undone at the same instant.
     """
     rows = presence[presence["agent"] == member].sort_values("time", kind="stable")
+    sessions = rows[rows["event"].isin(["login", "logout"])]
+    logged_in = not len(sessions) or sessions["event"].iloc[0] == "logout"
+    out_since = start
+    paused: tuple[pd.Timestamp, str] | None = None
     stretches = []
-    for kind, on, off in (("logged_out", "logout", "login"), ("paused", "pause", "unpause")):
-        events = rows[rows["event"].isin([on, off])]
-        if not len(events):
-            continue
-        state = events["event"].iloc[0] == off  # currently 'on' before the first 'off'
-        since, reason = start, ""
-        for time, event, why in zip(events["time"], events["event"], events["reason"],
-                                    strict=True):
-            now_on = event == on
-            if now_on and not state:
-                since, reason, state = time, str(why or ""), True
-            elif not now_on and state:
-                stretches.append((kind, since, time, reason))
-                state = False
-        if state:
-            stretches.append((kind, since, end, reason))
-    return pd.DataFrame(stretches, columns=["state", "start", "end", "reason"])
+    for time, event, why in zip(rows["time"], rows["event"], rows["reason"], strict=True):
+        if event == "logout" and paused is not None:
+            stretches.append(("paused", paused[0], time, paused[1]))
+            paused = None
+        if event == "logout" and logged_in:
+            logged_in, out_since = False, time
+        elif event == "login" and not logged_in:
+            stretches.append(("logged_out", out_since, time, ""))
+            logged_in = True
+        elif event == "pause" and logged_in and paused is None:
+            paused = (time, str(why or ""))
+        elif event == "unpause" and paused is not None:
+            stretches.append(("paused", paused[0], time, paused[1]))
+            paused = None
+    if not logged_in:
+        stretches.append(("logged_out", out_since, end, ""))
+    if paused is not None:
+        stretches.append(("paused", paused[0], end, paused[1]))
+    table = pd.DataFrame(stretches, columns=["state", "start", "end", "reason"])
+    table = table[table["end"] > table["start"]]  # a pause undone at once is none
+    order = table["state"].map({"logged_out": 0, "paused": 1})
+    return table.assign(_order=order).sort_values(["_order", "start"], kind="stable") \
+        .drop(columns="_order").reset_index(drop=True)
 
 
 def _inside(stamps: pd.DatetimeIndex, stretches: pd.DataFrame) -> np.ndarray[Any, Any]:
@@ -131,12 +144,19 @@ def _inside(stamps: pd.DatetimeIndex, stretches: pd.DataFrame) -> np.ndarray[Any
     return inside
 
 
-def schedule_windows(stretches: pd.DataFrame, start: pd.Timestamp,
-                     end: pd.Timestamp) -> list[str] | None:
+def schedule_windows(stretches: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                     notes: list[str] | None = None,
+                     member: str = "") -> list[str] | None:
     """Windows (``"mon 08:00-11:30"``) when the member is usually logged in; ``None``: always.
 
     A quarter-hour of a weekday is in the schedule when the member was logged
-    in at its middle on at least half of the log's days of that weekday.
+    in at its middle on at least half of the log's days of that weekday (the
+    time before the member's first log-in or log-out is not counted). A
+    member logged in on fewer days than that (a small share of the time, or
+    on no fixed days) would get less than half their logged-in time so, and
+    gets instead the quarter-hours they were most often logged in, as many as
+    their logged-in quarter-hours per week (a sentence saying so goes to
+    ``notes``); never round-the-clock presence.
     """
     out = stretches[stretches["state"] == "logged_out"]
     if not len(out):
@@ -145,19 +165,35 @@ def schedule_windows(stretches: pd.DataFrame, start: pd.Timestamp,
     stamps = pd.date_range(start, end, freq=f"{int(SLOT_S)}s", inclusive="left") \
         + pd.Timedelta(seconds=SLOT_S / 2)
     logged_in = ~_inside(stamps, out)
+    # before the member's first log-in or log-out the state is a guess: not counted
+    first = out.sort_values("start", kind="stable").iloc[0]
+    known = stamps >= (first["end"] if first["start"] <= start else first["start"])
     weekday = stamps.day_of_week.to_numpy()
     slot = (stamps.hour.to_numpy() * 3600 + stamps.minute.to_numpy() * 60) // int(SLOT_S)
+    share = np.zeros((7, slots_per_day))
+    for day in range(7):
+        for s in range(slots_per_day):
+            at = (weekday == day) & (slot == s) & known
+            if np.any(at):
+                share[day, s] = logged_in[at].mean()
+    on = share >= 0.5
+    per_week = float(share.sum())
+    if on.sum() < per_week / 2:
+        keep = round(per_week)
+        order = np.argsort(-share, axis=None, kind="stable")[:max(keep, 1)]
+        on = np.zeros_like(on)
+        on.flat[order] = share.flat[order] > 0
+        if notes is not None:
+            notes.append(f"{member or 'a member'} was logged in on no fixed days "
+                         f"({per_week * SLOT_S / 3600:.1f} h a week on average): the schedule "
+                         "is the quarter-hours most often logged in, that many hours a week")
     windows: list[str] = []
     for day in range(7):
-        share = np.array([logged_in[(weekday == day) & (slot == s)].mean()
-                          if np.any((weekday == day) & (slot == s)) else 0.0
-                          for s in range(slots_per_day)])
-        on = share >= 0.5
         s = 0
         while s < slots_per_day:
-            if on[s]:
+            if on[day, s]:
                 e = s
-                while e < slots_per_day and on[e]:
+                while e < slots_per_day and on[day, e]:
                     e += 1
                 windows.append(f"{WEEKDAYS[day]} {_clock(s)}-{_clock(e)}")
                 s = e

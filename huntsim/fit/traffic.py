@@ -2,7 +2,12 @@
 
 Each hour of the week has its own Poisson rate: the calls that arrived in it
 over the weeks of the log, divided by the hours of that kind the log covers.
-The interval is the exact (Garwood) Poisson interval of the count.
+The interval is the exact (Garwood) Poisson interval of the count (never below 0).
+
+A log shorter than a week does not cover every weekday: the rates are per hour of
+the days it covers, a weekday it does not cover has no rate (``NaN``, not 0), and
+:func:`total_rate` sums over the weekdays seen and names them (``per`` is
+``"week"`` only when all seven were seen).
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["WEEKDAYS", "hourly_rates", "poisson_interval", "weekly_form"]
+__all__ = ["WEEKDAYS", "days_text", "hourly_rates", "poisson_interval", "total_rate",
+           "weekly_form"]
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -70,17 +76,19 @@ def hourly_rates(arrivals: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
     stamps = pd.to_datetime(arrivals)
     stamps = stamps[(stamps >= start) & (stamps < end)]
     slot = stamps.dt.day_of_week.to_numpy() * 24 + stamps.dt.hour.to_numpy()
-    counts = np.bincount(slot, minlength=168)
-    rows = []
-    for s in range(168):
-        weekday, hour = divmod(s, 24)
-        exposure = per_weekday[weekday]
-        rate = counts[s] / exposure if exposure else float("nan")
-        low, high = poisson_interval(counts[s], exposure, confidence)
-        rows.append({"weekday": weekday, "day": WEEKDAYS[weekday], "hour": hour,
-                     "calls": int(counts[s]), "hours": exposure, "rate_per_h": rate,
-                     "low": low, "high": high})
-    return pd.DataFrame(rows)
+    counts = np.bincount(slot, minlength=168).astype(float)
+    weekday, hour = np.divmod(np.arange(168), 24)
+    exposure = per_weekday[weekday]
+    alpha = 1 - confidence
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(exposure > 0, counts / exposure, np.nan)
+        low = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2, 0.0) / exposure
+        high = stats.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2 / exposure
+    seen = exposure > 0
+    return pd.DataFrame({"weekday": weekday, "day": np.asarray(WEEKDAYS)[weekday],
+                         "hour": hour, "calls": counts.astype(int), "hours": exposure,
+                         "rate_per_h": rate, "low": np.where(seen, low, np.nan),
+                         "high": np.where(seen, high, np.nan)})
 
 
 def weekly_form(table: pd.DataFrame, digits: int = 4) -> dict[str, dict[str, str]] | None:
@@ -112,16 +120,63 @@ def weekly_form(table: pd.DataFrame, digits: int = 4) -> dict[str, dict[str, str
     return week or None
 
 
+def days_text(weekdays: list[int] | tuple[int, ...]) -> str:
+    """Weekdays (0 = Monday) as runs: ``'mon-tue'``, ``'mon, fri-sun'``, ``'week'`` for all.
+
+    Examples
+    --------
+    >>> days_text([0, 1]), days_text([4, 5, 6, 0]), days_text(range(7))
+    ('mon-tue', 'mon, fri-sun', 'week')
+    """
+    days = sorted(set(weekdays))
+    if len(days) == 7:
+        return "week"
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(WEEKDAYS[r[0]] if len(r) == 1 else f"{WEEKDAYS[r[0]]}-{WEEKDAYS[r[-1]]}"
+                     for r in runs)
+
+
 def total_rate(table: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
-    """Mean calls per week (the sum of the hourly rates) with a normal interval.
+    """Mean calls per week (the sum of the hourly rates), or per the weekdays seen.
 
     Each hour's rate has its own exposure (a log of 20 days has three Mondays
-    and two Sundays), so the week's total is the sum of the rates, and its
-    variance the sum of ``calls / hours**2``.
+    and two Sundays), so the total is the sum of the rates, and its variance the
+    sum of ``calls / hours**2``. The interval is the Poisson interval of the
+    equivalent count ``total**2 / variance`` (exact when every hour has the same
+    exposure; never below 0). A log that misses some weekdays gives the total over
+    one of each weekday it saw, never a week's.
+
+    Returns
+    -------
+    dict
+        ``calls``, ``per_week`` (the total), ``low``, ``high``, ``per`` (``"week"``,
+        or the weekdays seen, e.g. ``"mon-tue"``), ``complete`` (every weekday seen)
+        and ``days_seen`` (weekday numbers, 0 = Monday).
+
+    Examples
+    --------
+    >>> times = pd.Series(pd.to_datetime(["2024-01-01 09:10"] * 6 + ["2024-01-02 10:00"] * 4))
+    >>> week = total_rate(hourly_rates(times, pd.Timestamp("2024-01-01"),
+    ...                                pd.Timestamp("2024-01-03")))
+    >>> week["per"], week["per_week"], week["complete"]
+    ('mon-tue', 10.0, False)
     """
     seen = table[table["hours"] > 0]
-    per_week = float(seen["rate_per_h"].sum())
-    se = float(np.sqrt((seen["calls"] / seen["hours"] ** 2).sum()))
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    return {"calls": float(seen["calls"].sum()), "per_week": per_week,
-            "low": max(per_week - z * se, 0.0), "high": per_week + z * se}
+    days_seen = tuple(int(d) for d in sorted(seen["weekday"].unique())) \
+        if "weekday" in seen else tuple(WEEKDAYS.index(d) for d in seen["day"].unique())
+    total = float(seen["rate_per_h"].sum())
+    variance = float((seen["calls"] / seen["hours"] ** 2).sum())
+    if total > 0 and variance > 0:
+        equivalent = total**2 / variance
+        low, high = poisson_interval(equivalent, equivalent / total, confidence)
+    else:
+        low, high = poisson_interval(0, float(seen["hours"].min()) if len(seen) else 0.0,
+                                     confidence)
+    return {"calls": float(seen["calls"].sum()), "per_week": total,
+            "low": max(low, 0.0), "high": high, "per": days_text(days_seen),
+            "complete": len(days_seen) == 7, "days_seen": days_seen}

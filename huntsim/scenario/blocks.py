@@ -42,6 +42,7 @@ __all__ = [
     "meant_but_not_given",
     "number_range",
     "numbers_from",
+    "some_members",
     "usable_defaults",
 ]
 
@@ -53,6 +54,25 @@ RANGE = ".."
 _LAYOUT = re.compile(r"^(.*?)([0-9]+)([^0-9]*)$")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _RANGE_HELP = "write FIRST..LAST with the same layout, e.g. '555-0101..555-0140'"
+_NO_MEMBERS = ("a hunt group needs at least one member, an agent whose phone its calls ring; "
+               "list their numbers, e.g. members: ['101', '102']")
+_MEMBERS_MISSING = re.compile(r"^(hunt_groups\[\d+\]\.members): required but missing$")
+
+
+def some_members(value: object) -> object:
+    """An empty (or blank) member list, refused in plain words with what to write.
+
+    Examples
+    --------
+    >>> some_members([])
+    Traceback (most recent call last):
+    ...
+    ValueError: no members: a hunt group needs at least one member, an agent whose phone \
+its calls ring; list their numbers, e.g. members: ['101', '102']
+    """
+    if value is None or (isinstance(value, list | tuple) and not value):
+        raise ValueError(f"no members: {_NO_MEMBERS}")
+    return value
 
 
 def _split(number: str) -> tuple[str, str, str] | None:
@@ -379,6 +399,7 @@ def in_file_terms(messages: list[str], context: Mapping[str, Any]) -> list[str]:
         if missing is not None and missing.group(2) in bad:
             continue
         kept.append(origins.relocate(message) if isinstance(origins, Origins) else message)
+    kept = [_MEMBERS_MISSING.sub(rf"\1: not given: {_NO_MEMBERS}", m) for m in kept]
     return _same_mistake_once(_missing_once(unique(kept)))
 
 

@@ -13,12 +13,14 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BeforeValidator,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     model_validator,
 )
 
 from huntsim.errors import ScenarioError
+from huntsim.scenario.advice import bare_time_advice, carried_advice
 from huntsim.scenario.agents import AfterMissed, Agent, AgentDefaults, Away
 from huntsim.scenario.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
 from huntsim.scenario.blocks import (
@@ -27,18 +29,13 @@ from huntsim.scenario.blocks import (
     expand_members,
     in_file_terms,
     meant_but_not_given,
+    some_members,
     usable_defaults,
 )
 from huntsim.scenario.calendar import WEEK, Calendar, WeekTime, format_week_time
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
-from huntsim.scenario.routing import (
-    Forward,
-    Redial,
-    forward_loops,
-    forward_target,
-    looks_like_office_number,
-)
+from huntsim.scenario.routing import Forward, Redial, forward_target, routing_violations
 from huntsim.scenario.section import Section
 from huntsim.scenario.units import PhoneNumber, Seconds, Text
 
@@ -137,7 +134,8 @@ class HuntGroup(Section):
     pilot: PhoneNumber = Field(min_length=1)
     name: Text | None = None
     policy: Annotated[Policy, BeforeValidator(_lowercase)] = "regular"
-    members: tuple[PhoneNumber, ...] = Field(min_length=1, max_length=1_000)
+    members: Annotated[tuple[PhoneNumber, ...], BeforeValidator(some_members)] = Field(
+        min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
     no_answer_rings: int = Field(default=3, ge=1, le=100)
     voicemail: bool = False
@@ -221,6 +219,13 @@ class Scenario(Section):
     agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
+    _unit_advice: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def unit_advice(self) -> tuple[str, ...]:
+        """Times the file gave as bare numbers of seconds implausible for their key
+        (``talk_time: 3``), one message each; see :mod:`huntsim.scenario.advice`."""
+        return self._unit_advice
 
     def timeout_s(self, group: HuntGroup | Agent) -> float:
         """How long a member of ``group`` rings before the call moves on, seconds
@@ -392,7 +397,9 @@ class Scenario(Section):
         """A copy with some top-level fields changed, checked again by the rules."""
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         fields.update(changes)
-        return validate_scenario(fields)
+        copy = validate_scenario(fields, advise=False)
+        copy._unit_advice = carried_advice(self.unit_advice, changes)
+        return copy
 
 
 def _from_start(
@@ -545,15 +552,24 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
     return problems
 
 
-def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None) -> Scenario:
-    """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`."""
+def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None,
+                      advise: bool = True) -> Scenario:
+    """Build a :class:`Scenario` from a mapping, or raise :class:`ScenarioError`.
+
+    With ``advise``, the scenario keeps the advice on times written as bare
+    numbers (:attr:`Scenario.unit_advice`), read from ``data`` as written.
+    """
     context: dict[str, Any] = {"base_dir": str(base_dir or Path.cwd())}
     try:
-        return Scenario.model_validate(data, context=context)
+        scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
         messages = ScenarioError.from_validation(error, model=Scenario).messages
     except ScenarioError as error:
         messages = error.messages
+    else:
+        if advise:
+            scenario._unit_advice = bare_time_advice(data)
+        return scenario
     raise ScenarioError(in_file_terms(messages, context))
 
 
@@ -605,89 +621,3 @@ def forward_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
 def group_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
     """Agent -> the pilot of the group they are a member of (agents in no group left out)."""
     return {member: group.pilot for group in groups for member in group.members}
-
-
-def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> list[str]:
-    """Problems with forwards and queue limits across the groups of a scenario.
-
-    Parameters
-    ----------
-    groups : sequence of HuntGroup
-        The scenario's hunt groups, in order (their paths are ``hunt_groups[i]``).
-    agents : sequence of str
-        The agents' own numbers.
-    """
-    problems: list[str] = []
-    pilots = [g.pilot for g in groups]
-    next_hop: dict[str, str] = {}
-    for g, group in enumerate(groups):
-        where = f"hunt_groups[{g}]"
-        problems.extend(_queue_limit_violations(group, where))
-        forward = group.forward
-        if forward is None:
-            continue
-        path = f"{where}.forward"
-        to = forward.to
-        if len(set(forward.when)) != len(forward.when):
-            problems.append(f"{path}.when: {list(forward.when)} lists a case twice")
-        if to == group.pilot:
-            problems.append(f"{path}.to: {to!r} is the group's own pilot; a call would "
-                            "forward to itself")
-            continue
-        if to in agents:
-            problems.append(f"{path}.to: {to!r} is an agent's own number; forward to "
-                            "another group's pilot or to a number outside the office")
-            continue
-        if forward.outside is True and to in pilots:
-            problems.append(f"{path}.outside: true but {to!r} is the pilot of "
-                            f"hunt_groups[{pilots.index(to)}]")
-            continue
-        if forward.outside is None and to not in pilots and looks_like_office_number(
-                to, [*pilots, *agents]):
-            problems.append(
-                f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
-                f"{', '.join(repr(p) for p in pilots)}); for a number outside the office "
-                "add outside: true")
-            continue
-        if forward.outside is False and to not in pilots:
-            problems.append(f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
-                            f"{', '.join(repr(p) for p in pilots)})")
-            continue
-        if to in pilots:
-            next_hop[group.pilot] = to
-        problems.extend(_forward_case_violations(group, path))
-    problems.extend(forward_loops(next_hop, pilots))
-    return problems
-
-
-def _forward_case_violations(group: HuntGroup, path: str) -> list[str]:
-    """Forward cases that could never happen in this group."""
-    assert group.forward is not None
-    problems = []
-    when = group.forward.when
-    queueing = group.all_busy_treatment == "queue"
-    if "queue_timeout" in when and not (queueing and group.max_wait is not None):
-        problems.append(f"{path}.when: 'queue_timeout' needs when_all_busy: queue and a "
-                        "max_wait (without them no caller times out of a queue)")
-    if "after_hours" in when and group.open is None:
-        problems.append(f"{path}.when: 'after_hours' but the group has no open hours, so "
-                        "no call is ever after hours (add open: [...])")
-    if "all_busy" in when and queueing and group.max_queue is None:
-        problems.append(f"{path}.when: 'all_busy' in a queueing group without max_queue: "
-                        "callers always queue, so none is forwarded (set max_queue)")
-    return problems
-
-
-def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
-    problems = []
-    if group.all_busy_treatment != "queue":
-        for key in ("max_wait", "max_queue"):
-            if getattr(group, key) is not None:
-                problems.append(f"{where}.{key}: only applies to a queue "
-                                "(set when_all_busy: queue, or remove it)")
-    if group.stagger is not None and group.policy != "staggered":
-        problems.append(f"{where}.stagger: only used by the staggered policy "
-                        f"(policy is {group.policy!r})")
-    return problems
-
-

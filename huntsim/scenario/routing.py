@@ -9,7 +9,7 @@ Two pieces of a scenario, checked here and acted on by the engine:
   another group's pilot (the call hunts there) or to a number outside the
   office (the call leaves with outcome ``forwarded``).
 
-:func:`huntsim.scenario.model.routing_violations` checks what a single model cannot:
+:func:`routing_violations` checks what a single model cannot:
 targets that are pilots, outside numbers that are not mistyped pilots, and loops.
 """
 
@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.section import Section
 from huntsim.scenario.units import PhoneNumber, Probability
+
+if TYPE_CHECKING:
+    from huntsim.scenario.model import HuntGroup
 
 __all__ = [
     "FORWARD_WHEN",
@@ -33,6 +36,7 @@ __all__ = [
     "forward_loops",
     "forward_target",
     "looks_like_office_number",
+    "routing_violations",
 ]
 
 RedialOn = Literal["busy", "voicemail", "no_answer", "abandoned"]
@@ -142,3 +146,89 @@ def forward_loops(next_hop: dict[str, str], pilots: Sequence[str]) -> list[str]:
             seen.add(current)
             path.append(current)
     return problems
+
+
+def routing_violations(groups: Sequence[HuntGroup], agents: Sequence[str]) -> list[str]:
+    """Problems with forwards and queue limits across the groups of a scenario.
+
+    Parameters
+    ----------
+    groups : sequence of HuntGroup
+        The scenario's hunt groups, in order (their paths are ``hunt_groups[i]``).
+    agents : sequence of str
+        The agents' own numbers.
+    """
+    problems: list[str] = []
+    pilots = [g.pilot for g in groups]
+    next_hop: dict[str, str] = {}
+    for g, group in enumerate(groups):
+        where = f"hunt_groups[{g}]"
+        problems.extend(_queue_limit_violations(group, where))
+        forward = group.forward
+        if forward is None:
+            continue
+        path = f"{where}.forward"
+        to = forward.to
+        if len(set(forward.when)) != len(forward.when):
+            problems.append(f"{path}.when: {list(forward.when)} lists a case twice")
+        if to == group.pilot:
+            problems.append(f"{path}.to: {to!r} is the group's own pilot; a call would "
+                            "forward to itself")
+            continue
+        if to in agents:
+            problems.append(f"{path}.to: {to!r} is an agent's own number; forward to "
+                            "another group's pilot or to a number outside the office")
+            continue
+        if forward.outside is True and to in pilots:
+            problems.append(f"{path}.outside: true but {to!r} is the pilot of "
+                            f"hunt_groups[{pilots.index(to)}]")
+            continue
+        if forward.outside is None and to not in pilots and looks_like_office_number(
+                to, [*pilots, *agents]):
+            problems.append(
+                f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
+                f"{', '.join(repr(p) for p in pilots)}); for a number outside the office "
+                "add outside: true")
+            continue
+        if forward.outside is False and to not in pilots:
+            problems.append(f"{path}.to: {to!r} is not the pilot of any hunt group (pilots: "
+                            f"{', '.join(repr(p) for p in pilots)})")
+            continue
+        if to in pilots:
+            next_hop[group.pilot] = to
+        problems.extend(_forward_case_violations(group, path))
+    problems.extend(forward_loops(next_hop, pilots))
+    return problems
+
+
+def _forward_case_violations(group: HuntGroup, path: str) -> list[str]:
+    """Forward cases that could never happen in this group."""
+    assert group.forward is not None
+    problems = []
+    when = group.forward.when
+    queueing = group.all_busy_treatment == "queue"
+    if "queue_timeout" in when and not (queueing and group.max_wait is not None):
+        problems.append(f"{path}.when: 'queue_timeout' needs when_all_busy: queue and a "
+                        "max_wait (without them no caller times out of a queue)")
+    if "after_hours" in when and group.open is None:
+        problems.append(f"{path}.when: 'after_hours' but the group has no open hours, so "
+                        "no call is ever after hours (add open: [...])")
+    if "all_busy" in when and queueing and group.max_queue is None:
+        problems.append(f"{path}.when: 'all_busy' in a queueing group without max_queue: "
+                        "callers always queue, so none is forwarded (set max_queue)")
+    return problems
+
+
+def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
+    problems = []
+    if group.all_busy_treatment != "queue":
+        for key in ("max_wait", "max_queue"):
+            if getattr(group, key) is not None:
+                problems.append(f"{where}.{key}: only applies to a queue "
+                                "(set when_all_busy: queue, or remove it)")
+    if group.stagger is not None and group.policy != "staggered":
+        problems.append(f"{where}.stagger: only used by the staggered policy "
+                        f"(policy is {group.policy!r})")
+    return problems
+
+

@@ -271,12 +271,19 @@ def format_duration(seconds: float) -> str:
 def _probability(value: object) -> object:
     """A probability written as a percentage is refused with the number to write instead.
 
+    A number above 1 is refused too; from 2 to 100 it is taken for a
+    percentage written without its ``%`` sign (``answer_probability: 90``).
+
     Examples
     --------
     >>> _probability("90%")
     Traceback (most recent call last):
     ...
     ValueError: '90%' is not a probability; write 0.9 for 90% (a number from 0 to 1)
+    >>> _probability(90)
+    Traceback (most recent call last):
+    ...
+    ValueError: 90 is not a probability; write 0.9 for 90% (a number from 0 to 1)
     """
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
@@ -285,7 +292,28 @@ def _probability(value: object) -> object:
             return value
         raise ValueError(f"{value!r} is not a probability; write {percent / 100:g} for "
                          f"{value.strip()} (a number from 0 to 1)")
+    number = _number(value)
+    if number is not None and number > 1:
+        shown = as_written(value) if isinstance(value, WrittenInt | WrittenFloat) else repr(value)
+        if 2 <= number <= 100:
+            raise ValueError(f"{shown} is not a probability; write {number / 100:g} for "
+                             f"{number:g}% (a number from 0 to 1)")
+        raise ValueError(f"{shown} is not a probability; give a number from 0 to 1")
     return value
+
+
+def _number(value: object) -> float | None:
+    """The number ``value`` is or spells (``90``, ``"90"``), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
 
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]

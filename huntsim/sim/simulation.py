@@ -12,6 +12,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from huntsim.analysis.metrics import agent_table, summarize
+from huntsim.scenario.advice import scenario_advice
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.calendar import WEEK, Calendar
 from huntsim.scenario.model import (
@@ -312,7 +313,11 @@ def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
 
     Notes
     -----
-    The rules:
+    First the mistakes that pass validation silently
+    (:func:`huntsim.scenario.advice.scenario_advice`: a time written as a bare
+    number implausible in seconds, open hours no member is scheduled for, calls
+    mostly outside the open hours, a forward one digit from an office number),
+    then the rules:
 
     * **Overloaded queue**: a group with ``when_all_busy: queue`` whose offered
       load (mean arrival rate over the run x its members' mean talk and wrap-up
@@ -336,7 +341,7 @@ def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
     >>> scenario_warnings(load_scenario(office))[0].startswith("the reported period")
     True
     """
-    warnings: list[str] = []
+    warnings: list[str] = list(scenario_advice(scenario))
     overloaded = set()
     for group in scenario.hunt_groups:
         message = _overload(scenario, group)
@@ -386,8 +391,9 @@ def run_warnings(scenario: Scenario, offered: Mapping[str, int] | pd.Series,
     Returns
     -------
     tuple of str
-        One message per problem, in a stable order: overloaded queues, a run too
-        short, warm-up, hunt groups with no calls, agents never rung.
+        One message per problem, in a stable order: mistakes in the scenario
+        (:func:`~huntsim.scenario.advice.scenario_advice`), overloaded queues, a run
+        too short, warm-up, hunt groups with no calls, agents never rung.
     """
     warnings = list(scenario_warnings(scenario))
     for group in scenario.hunt_groups:

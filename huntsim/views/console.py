@@ -257,7 +257,9 @@ def intervals_text(table: pd.DataFrame, by: str, metrics: Sequence[str],
 def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
     """One policy's staffing curve: per group size, each target metric and key figure.
 
-    The last columns say whether the size meets every target (``yes``: its
+    With sizes above the group's list, ``Added`` says how many members each size
+    adds (who they are: :meth:`StaffingPlan.added_line`). The last columns say
+    whether the size meets every target (``yes``: its
     whole 95 % interval does; ``mean only``: its mean does, the interval
     straddles a target) and give the Erlang figure for that size.
     """
@@ -271,7 +273,10 @@ def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
     model = staffing.estimate.model if staffing.estimate is not None else "Erlang B"
     erlang_column = ("erlang_b_blocking" if model == "Erlang B"
                      else "erlang_c_" + service_level_name(staffing.threshold_s))
-    header = ["Members", *(label(m) for m in shown), "Meets targets"]
+    added = staffing.added
+    listed = added.listed if added is not None and staffing.sizes[-1] > added.listed else None
+    header = ["Members", *(["Added"] if listed is not None else []),
+              *(label(m) for m in shown), "Meets targets"]
     erlang: dict[int, float] = {}
     if erlang_column in erlang_table.columns:
         erlang = dict(zip(erlang_table["members"].astype(int),
@@ -292,7 +297,8 @@ def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
         whole = all(t.met(figures.get(t.metric, nan)[1]) and t.met(figures.get(t.metric, nan)[2])
                     for t in staffing.targets)
         meets = "yes" if by_mean and whole else ("mean only" if by_mean else "no")
-        row = [str(size), *cells, meets]
+        row = [str(size), *([f"+{size - listed}" if size > listed else "-"]
+                            if listed is not None else []), *cells, meets]
         if erlang:
             row.append(format_value(erlang_column, erlang.get(size, math.nan)))
         rows.append(row)

@@ -316,7 +316,12 @@ def plan_table(staffing: StaffingPlan) -> pd.DataFrame:
                                               wide.columns.get_level_values(1), strict=True)]
     names = [f"{metric(m).label} ({policy_label(p)})" if len(staffing.policies) > 1 else label(m)
              for m, p in pairs]
-    return wide.set_axis(names, axis=1)
+    table = wide.set_axis(names, axis=1)
+    if staffing.added is not None and staffing.sizes[-1] > staffing.added.listed:
+        listed = staffing.added.listed  # who each size is: see StaffingPlan.added_line
+        table.insert(0, "Added members", [f"+{size - listed}" if size > listed else "-"
+                                          for size in table.index])
+    return table
 
 
 def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:

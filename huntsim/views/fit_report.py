@@ -11,16 +11,19 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from huntsim.fit.patience import AIC_MARGIN
 from huntsim.fit.traffic import WEEKDAYS
 from huntsim.outputs import atomic_write
 from huntsim.views.html import img, new_figure, page, png, warnings_section, write_csv
 
 if TYPE_CHECKING:
     from huntsim.fit.fitting import Fit
+    from huntsim.fit.times import PatienceFit
 
 __all__ = ["p_value_text", "write_fit_report"]
 
@@ -72,12 +75,16 @@ def _table(frame: pd.DataFrame) -> str:
 def _traffic_figure(traffic: pd.DataFrame) -> Figure:
     fig, ax = new_figure()
     grid = traffic.pivot(index="weekday", columns="hour", values="rate_per_h").to_numpy()
-    image = ax.imshow(np.nan_to_num(grid), aspect="auto", cmap="Blues")
+    cmap = matplotlib.colormaps["Blues"].with_extremes(bad="#eeeeee")  # weekdays not in the log
+    image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap)
     ax.set_yticks(range(7), [d.capitalize() for d in WEEKDAYS])
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
     ax.set_xlabel("clock hour")
     fig.colorbar(image, ax=ax, label="calls per hour")
-    ax.set_title("Pilot calls per hour, by weekday and clock hour", fontsize="medium")
+    title = "Pilot calls per hour, by weekday and clock hour"
+    if traffic["rate_per_h"].isna().any():
+        title += " (grey: not in the log)"
+    ax.set_title(title, fontsize="medium")
     return fig
 
 
@@ -121,12 +128,31 @@ def _patience_figure(fitted: Fit) -> Figure:
     if patience.survival is not None:
         ax.plot(x, patience.survival(np.maximum(x, 1e-9)), color="#d6604d",
                 label=f"{patience.chosen} fit (mean {patience.mean:.0f} s)")
+    ax.axvline(patience.longest, color="#999999", linestyle=":", label="longest wait seen")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("time waiting, s")
     ax.set_ylabel("share of callers still waiting")
     ax.legend(fontsize="small")
     ax.set_title("Caller patience", fontsize="medium")
     return fig
+
+
+_ROUNDING = {"nearest": "whole seconds, each the second around the true wait",
+             "floor": "whole seconds, each the true wait cut down", "none": "exact times"}
+
+
+def _patience_seen(p: PatienceFit) -> str:
+    """What the log identifies about patience, and how much of the mean is extrapolated."""
+    tail = (" <strong>The mean is an extrapolation of the family's tail, not a measured "
+            "value.</strong>" if p.extrapolated else "")
+    return (f"<p>The log shows patience only up to the longest wait, {p.longest:.0f} s (the "
+            f"curve below); counted up to {p.horizon:.0f} s (a wait 5 % of the callers "
+            f"reached), mean patience is {p.restricted_mean:.0f} s "
+            f"({p.restricted_low:.0f}-{p.restricted_high:.0f} s, no family needed). "
+            f"{p.beyond_share:.0%} of the fitted mean lies beyond the longest wait.{tail} "
+            "Waits read "
+            f"as {_ROUNDING.get(p.rounding, p.rounding)}; a two-parameter family replaces the "
+            f"exponential only when its AIC is at least {AIC_MARGIN:g} lower.</p>")
 
 
 def _backtest_figure(fitted: Fit) -> Figure:
@@ -188,7 +214,7 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
             f"their patience ran out (censored). Mean patience {p.mean:.0f} s "
             f"({p.low:.0f}-{p.high:.0f} s), median {p.median:.0f} s; the abandoned "
             f"callers' own waits average {p.naive_mean:.0f} s, which is what ignoring the "
-            "censoring would have given.</p>" + _table(p.candidates)
+            "censoring would have given.</p>" + _patience_seen(p) + _table(p.candidates)
             + img(png(_patience_figure(fitted)), "Kaplan-Meier and fitted survival"))
     if fitted.answering is not None:
         table = fitted.answering.drop(columns=["delay_spec"], errors="ignore")

@@ -222,8 +222,10 @@ PLAN = """
 `huntsim plan SCENARIO --group PILOT --members 2..8 --target ...` simulates the group at each
 size. A smaller group keeps the first members of its list (the others stay agents, with
 their own direct calls). A larger group gets new agents, numbered `PILOT-x1`, `PILOT-x2`, ...
-and named "Extra member 1", "Extra member 2", ...: they are made from `agent_defaults` when it
-sets a `talk_time` (so give the defaults the schedule, absences and pick-up chance a new
-hire would have), otherwise they copy the group's last member without its direct calls.
+and named "Added member 1", "Added member 2", ...: they are made from `agent_defaults` when it
+sets a `talk_time`, every key it sets included (so give the defaults the schedule, absences,
+direct calls and pick-up chance a new hire would have), otherwise they copy the group's last
+member without its direct calls. They keep that schedule; without one they are logged in at
+all hours. The plan says who they are and their hours under its answer.
 For a weighted group, new members get the mean of the existing weights.
 """

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from huntsim.analysis.catalog import JOURNEY_METRICS, REPORT_METRICS, label, policy_label
 from huntsim.analysis.flows import journey_table
 from huntsim.analysis.formatting import format_difference, format_value, plus_minus_note
+from huntsim.experiments.by_hour import unmet_lines
 from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
 from huntsim.experiments.verdict import Verdict, conclude
@@ -410,7 +411,11 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         f"<p>Pilot {html.escape(staffing.group)}; targets: {html.escape(targets)}. A size "
         "meets the targets when its mean does; it meets them <i>for certain</i> when its "
         "whole 95 % interval does.</p>",
-        table_html(_readable(staffing.recommendation, {"certain": "meets them for certain"})),
+        table_html(_readable(
+            staffing.recommendation.drop(columns=["peak_hours", "peak_members", "peak_method"],
+                                         errors="ignore"),
+            {"certain": "meets them for certain", "added": "of them added"})),
+        *([f"<p>{html.escape(staffing.added_line())}</p>"] if staffing.added_line() else []),
         "<h2>What was simulated</h2>",
         paragraphs(simulated(staffing.scenario, runs, {
             staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
@@ -445,6 +450,7 @@ def _by_hour_section(staffing: StaffingPlan, by_hour: pd.DataFrame, image: bytes
         "brackets the Erlang estimate. '&gt;N': no size tried was enough. Turn this table "
         "into shifts; the full table is in by_hour.csv.</p>",
         img(image, "Members needed by weekday and clock hour (08 = 08:00-09:00)."),
+        *(f"<p>{html.escape(line)}</p>" for line in unmet_lines(by_hour)),
     ]
     for policy, rows in by_hour.groupby("policy", sort=False):
         largest = staffing.sizes[-1]

@@ -1,32 +1,44 @@
-"""Asterisk's ``cdr_csv`` ``Master.csv``: one comma-separated line per call, no header.
+"""Asterisk's ``cdr_csv`` ``Master.csv``: one comma-separated line per call leg, no header.
 
-Columns: accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp,
-lastdata, start, answer, end, duration, billsec, disposition, amaflags, and
-optionally uniqueid, userfield (and more, ignored). Times are the office's
-local wall-clock times ``YYYY-MM-DD HH:MM:SS``; an empty ``answer`` means not
-answered (an ``ANSWERED`` line without it gets ``end - billsec``).
+Columns (``cdr/cdr_csv.c``): accountcode, src, dst, dcontext, clid, channel,
+dstchannel, lastapp, lastdata, start, answer, end, duration, billsec,
+disposition, amaflags, then uniqueid with ``loguniqueid``, userfield with
+``loguserfield`` (and more, ignored). The defaults give the first 16 only.
+Times are ``YYYY-MM-DD HH:MM:SS``, the office's local wall-clock times unless
+``usegmtime`` (see :func:`read_cdr_csv`'s ``tz``); an empty ``answer`` means not
+answered (an ``ANSWERED`` line without it gets ``end - billsec``). A file in
+another layout (a header line, ``cdr_custom``'s order, FreeSWITCH's CSV) is
+refused, naming the columns expected: a number is never read as a year.
 
 How a line becomes a call of the pilot (``dst`` is the pilot):
 
 - ``ANSWERED`` with a member in ``dstchannel``: answered by that member, wait
   ``answer - start``, talk ``billsec``;
-- ``ANSWERED`` by ``VoiceMail`` (or with nobody in ``dstchannel``): voicemail;
+- ``ANSWERED`` by ``VoiceMail``: voicemail;
+- ``ANSWERED`` with nobody in ``dstchannel`` otherwise: FreePBX and Issabel
+  answer before ``Queue()``, so this is a caller who hung up in the queue
+  (abandoned after ``duration``; ``no answer`` when the last application was
+  ``Hangup``);
 - ``BUSY``, ``FAILED``, ``CONGESTION``: busy;
 - ``NO ANSWER`` ending in ``Hangup``: no answer (the pilot let the caller go);
-- ``NO ANSWER`` otherwise: abandoned (the caller hung up after ``duration``).
+- ``NO ANSWER`` otherwise, and ``CANCEL``: abandoned (the caller hung up after
+  ``duration``).
 
 A line whose ``dst`` is a member's own number (a member seen answering pilot
 calls) is a direct call. Lines for other numbers are counted and left out.
-Several lines with one ``uniqueid`` are one call (the answered line is kept).
-The log has no member rings: answer probabilities and pick-up delays cannot be
-fitted from it.
+The lines of one call's legs are one call: those of one ``uniqueid``, or
+without uniqueids those of one caller channel (``SIP/trunk-0000001f``) that
+overlap in time; the answered leg is kept. The log has no member rings:
+answer probabilities and pick-up delays cannot be fitted from it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +65,27 @@ CDR_COLUMNS: tuple[str, ...] = (
     "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
     "uniqueid", "userfield",
 )
-_FORMAT = "%Y-%m-%d %H:%M:%S"
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)?$")
+DISPOSITIONS = frozenset({"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "CANCEL",
+                          "UNKNOWN"})
+"""The dispositions ``cdr_csv`` writes (``main/cdr.c``'s ``ast_cdr_disp2str``)."""
+_CHANNEL_SEQUENCE = re.compile(r"-[0-9a-f]{8}(;\d)?$")
+_UNIQUEID = re.compile(r"(\d{9,11})\.\d+$")
+_HEADER_WORDS = frozenset({"src", "dst", "start", "calldate", "disposition", "billsec",
+                           "duration", "channel", "uniqueid", "caller_id_number",
+                           "start_stamp", "hangup_cause"})
 
 
 def _stamp(text: str) -> pd.Timestamp | None:
+    """A ``YYYY-MM-DD HH:MM:SS`` date-time (fractions allowed); nothing else (a bare
+    number such as an extension or a duration is not a year)."""
     text = text.strip()
-    if not text:
+    if not _DATETIME.match(text):
         return None
     try:
-        return pd.Timestamp(pd.to_datetime(text, format=_FORMAT))
-    except (ValueError, TypeError):
-        try:
-            return pd.Timestamp(text).tz_localize(None)
-        except (ValueError, TypeError):
-            return None
+        return pd.Timestamp(datetime.fromisoformat(text)).tz_localize(None)
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
 
 
 def _seconds(text: str) -> float:
@@ -87,7 +106,10 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     pilot : str, optional
         The pilot number (``dst``); default: the number most dialled into ``Queue``.
     tz : str, optional
-        Unused: the file holds local times already (kept for a common signature).
+        The office's time zone. ``cdr_csv`` writes local times unless ``usegmtime``
+        (which ``cdr.conf.sample`` turns on): where each line's ``uniqueid`` (the
+        channel's creation in epoch seconds) shows the times are UTC, they are
+        turned into this zone's wall-clock times, and a warning says so.
 
     Returns
     -------
@@ -96,7 +118,9 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     Raises
     ------
     LogError
-        When no call to the pilot can be read.
+        When the file is not in ``cdr_csv``'s column layout (a header line, or no
+        line whose start, end and disposition are where ``cdr_csv`` writes them),
+        naming the columns expected; when no call to the pilot can be read.
     """
     file = as_path(path)
     warnings = LogWarnings(str(file))
@@ -106,11 +130,15 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
     rows: list[dict[str, Any]] = []
     latest: pd.Timestamp | None = None
+    misfits = 0
     reader = csv.reader(io.StringIO(text))
     for fields in reader:
         number = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue
+        if not rows and not misfits and _HEADER_WORDS & {f.strip().lower() for f in fields}:
+            raise _not_the_layout(file, number, "it starts with a header line "
+                                  f"({', '.join(repr(f) for f in fields[:6])}...)")
         if len(fields) < 16:
             warnings.add("truncated line (fewer than 16 fields)", number,
                           f"{len(fields)} fields")
@@ -120,7 +148,10 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         if start is None or end is None:
             field, value = ("start", row["start"]) if start is None else ("end", row["end"])
             warnings.add("unreadable time", number, f"field {field} {value[:30]!r}")
+            misfits += 1
             continue
+        if row["disposition"].strip().upper() not in DISPOSITIONS:
+            misfits += 1
         if end < start:
             warnings.add("call ends before it starts (left out)", number, "fields start, end")
             continue
@@ -131,8 +162,13 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         row.update(start=start, end=end, answer=_stamp(row["answer"]), line=number,
                    duration=_seconds(row["duration"]), billsec=_seconds(row["billsec"]))
         rows.append(row)
+    if misfits > len(rows):
+        first = next(iter(warnings.first.values()), "")
+        raise _not_the_layout(file, None, f"{misfits} lines have no date-time or no "
+                              f"disposition where cdr_csv writes them (first: {first})")
     if not rows:
         raise warnings.error("no call could be read")
+    _in_zone(rows, tz, warnings)
     chosen = _choose_pilot(rows, pilot, warnings, file)
     members = list(dict.fromkeys(
         member_number(r["dstchannel"]) for r in rows
@@ -147,6 +183,34 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     start_day, end_day = log_period(frame["arrival"])
     return LogData(frame, empty_frame(RING_COLUMNS), empty_frame(PRESENCE_COLUMNS),
                    "asterisk-cdr-csv", warnings, start_day, end_day)
+
+
+def _not_the_layout(file: Path, line: int | None, why: str) -> LogError:
+    where = f"{file}:{line}" if line is not None else str(file)
+    return LogError(
+        f"{where}: not in cdr_csv's Master.csv layout: {why}. Expected, without a header: "
+        f"{', '.join(CDR_COLUMNS[:16])} (then uniqueid, userfield...). A cdr_custom file, a "
+        "database export or another PBX's CSV can be read with --format csv --columns "
+        "arrival=...,answer=...,end=...")
+
+
+def _in_zone(rows: list[dict[str, Any]], tz: str | None, warnings: LogWarnings) -> None:
+    """Turn UTC times (``usegmtime``, told by the uniqueids) into ``tz``'s wall clock."""
+    if tz is None or tz.upper() == "UTC":
+        return
+    offsets = []
+    for row in rows:
+        found = _UNIQUEID.search(str(row.get("uniqueid", "")).strip())
+        if found:
+            offsets.append(float(found.group(1)) - row["start"].tz_localize("UTC").timestamp())
+    if not offsets or abs(float(np.median(offsets))) > 60:
+        return
+    for row in rows:
+        for name in ("start", "answer", "end"):
+            if row[name] is not None:
+                row[name] = row[name].tz_localize("UTC").tz_convert(tz).tz_localize(None)
+    warnings.add(f"times are UTC (cdr.conf usegmtime, shown by the uniqueids): read in {tz}",
+                 None, f"median uniqueid - start {float(np.median(offsets)):+.0f} s")
 
 
 def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWarnings,
@@ -166,17 +230,30 @@ def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWa
 
 
 def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dict[str, Any]]:
+    """One row per call: the lines of one ``uniqueid``, or without uniqueids (the default
+    16 columns) the lines of one caller's channel that overlap in time."""
     kept: dict[str, dict[str, Any]] = {}
-    for i, row in enumerate(rows):
-        key = row.get("uniqueid", "").strip() or f"line {i}"
+    open_until: dict[str, tuple[str, pd.Timestamp]] = {}
+    for i, row in sorted(enumerate(rows), key=lambda ir: (ir[1]["start"], ir[0])):
+        key = str(row.get("uniqueid", "")).strip()
+        channel = row["channel"].strip()
+        if not key and _CHANNEL_SEQUENCE.search(channel):
+            earlier = open_until.get(channel)
+            key = earlier[0] if earlier is not None and row["start"] <= earlier[1] \
+                else f"{channel} at line {row['line']}"
+            end = max(row["end"], earlier[1]) if earlier is not None and \
+                earlier[0] == key else row["end"]
+            open_until[channel] = (key, end)
+        key = key or f"line {i}"
         if key in kept:
             warnings.add("several lines for one call (kept the answered one)", row["line"],
-                         f"uniqueid {key!r}")
-            if row["disposition"].strip().upper() != "ANSWERED":
+                         f"uniqueid {key!r}" if row.get("uniqueid") else f"channel {channel!r}")
+            if row["disposition"].strip().upper() != "ANSWERED" or \
+                    not row["dstchannel"].strip():
                 continue
             row = {**row, "start": min(row["start"], kept[key]["start"])}
         kept[key] = row
-    return list(kept.values())
+    return sorted(kept.values(), key=lambda r: r["line"])
 
 
 def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str],
@@ -208,15 +285,20 @@ def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str],
                 billsec = row["billsec"] if np.isfinite(row["billsec"]) else 0.0
                 answer = end - pd.Timedelta(seconds=billsec)
             waited = max((answer - start).total_seconds(), 0.0)
-            if app == "voicemail" or agent is None:
+            if app == "voicemail":
                 call.update(outcome="voicemail", leave_s=waited)
+            elif agent is None:
+                # answered by the PBX before Queue() (FreePBX, Issabel), nobody took it:
+                # the caller hung up there, or a Hangup let them go
+                call.update(outcome="no_answer" if app == "hangup" else "abandoned",
+                            leave_s=(end - start).total_seconds())
             else:
                 talk = row["billsec"]
                 call.update(outcome="answered", agent=agent, wait_s=waited,
                             talk_s=talk if np.isfinite(talk) else (end - answer).total_seconds())
         elif disposition in ("BUSY", "FAILED", "CONGESTION"):
             call.update(outcome="busy", leave_s=(end - start).total_seconds())
-        elif disposition == "NO ANSWER":
+        elif disposition in ("NO ANSWER", "CANCEL"):
             outcome = "no_answer" if app == "hangup" else "abandoned"
             call.update(outcome=outcome, leave_s=(end - start).total_seconds())
         else:

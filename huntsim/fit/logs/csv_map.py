@@ -123,15 +123,20 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
         See :func:`read_mapping`.
     pilot : str, optional
         Keep the calls whose ``dialed`` is this number (others dialled to a
-        member who answers pilot calls are direct calls); default: all calls
-        are pilot calls.
+        member who answers pilot calls are direct calls); default: with a
+        ``dialed`` column, the number answered by the most members (a member's
+        own number is answered by one), with a warning; without, every call is
+        a pilot call.
     tz : str, optional
-        Unused: the file holds local times (kept for a common signature).
+        The office's time zone: times written with a UTC offset
+        (``2024-01-01T14:00:00+00:00``) are turned into its wall clock; times
+        without one are taken as the office's already.
 
     Raises
     ------
     LogError
-        For a missing column or when no call can be read.
+        For a missing column, a negative wait or talk time (naming the line and
+        the column: the mapping is likely wrong) or when no call can be read.
     """
     file = as_path(path)
     spec = read_mapping(mapping)
@@ -143,7 +148,7 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
         raise LogError(f"{file}: no column {missing[0]!r} (the header has "
                        f"{', '.join(map(repr, table.columns[:12]))})")
     words = {**_WORDS, **spec["outcomes"]}
-    times = {name: _times(table[columns[name]], spec["time_format"])
+    times = {name: _times(table[columns[name]], spec["time_format"], tz)
              for name in ("arrival", "answer", "end") if name in columns}
     calls = []
     for index, row in enumerate(table.astype(str).itertuples(index=False, name=None)):
@@ -158,6 +163,8 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
         raise warnings.error("no call could be read")
     frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
     frame["arrival"] = pd.to_datetime(frame["arrival"])
+    if pilot is None and "dialed" in columns:
+        pilot = _guess_pilot(frame, warnings, columns["dialed"])
     if pilot is not None:
         members = set(frame.loc[frame["dialed"] == pilot, "agent"].dropna())
         frame.loc[frame["dialed"].isin(members), "kind"] = "direct"
@@ -171,6 +178,23 @@ def read_csv_log(path: str | Path, mapping: str | Path | Mapping[str, Any],
     start, end = log_period(frame["arrival"])
     return LogData(frame, empty_frame(RING_COLUMNS), empty_frame(PRESENCE_COLUMNS), "csv",
                    warnings, start, end)
+
+
+def _guess_pilot(frame: pd.DataFrame, warnings: LogWarnings, column: str) -> str | None:
+    """The number whose calls the most different members answer (a member's own number
+    has one), then the most dialled; said in the warnings."""
+    dialed = frame["dialed"].astype(str)
+    if dialed.nunique() < 2:
+        return None
+    answered = frame[frame["outcome"] == "answered"]
+    members = answered.groupby(answered["dialed"].astype(str))["agent"].nunique()
+    counts = dialed.value_counts()
+    table = pd.DataFrame({"members": members, "calls": counts}).fillna(0)
+    chosen = str(table.sort_values(["members", "calls"], ascending=False,
+                                   kind="stable").index[0])
+    warnings.add("pilot not given: took the number answered by the most members", None,
+                 f"column {column!r}: {chosen!r} (give --pilot)")
+    return chosen
 
 
 def _read_table(file: Path, warnings: LogWarnings) -> tuple[pd.DataFrame, list[int]]:
@@ -207,9 +231,15 @@ def _read_table(file: Path, warnings: LogWarnings) -> tuple[pd.DataFrame, list[i
     return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
-def _times(values: pd.Series, time_format: str | None) -> list[Any]:
-    """A column of times, parsed at once; unreadable or empty cells become NaT."""
+def _times(values: pd.Series, time_format: str | None, tz: str | None = None) -> list[Any]:
+    """A column of times, parsed at once; unreadable or empty cells become NaT. Times with
+    a UTC offset become ``tz``'s wall clock (with no ``tz``, the wall clock they were
+    written in)."""
     text = values.astype(str).str.strip()
+    if tz is not None and text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).any():
+        parsed = pd.to_datetime(text.where(text != ""), format=time_format or "mixed",
+                                errors="coerce", utc=True)
+        return list(parsed.dt.tz_convert(tz).dt.tz_localize(None))
     parsed = pd.to_datetime(text.where(text != ""), format=time_format or "mixed",
                             errors="coerce")
     if getattr(parsed.dt, "tz", None) is not None:
@@ -231,7 +261,7 @@ def _call(row: dict[str, str], stamps: dict[str, pd.Timestamp | None], columns: 
             value = float(get(field))
         except ValueError:
             return float("nan")
-        return value if np.isfinite(value) and value >= 0 else float("nan")
+        return value if np.isfinite(value) else float("nan")
 
     arrival = stamps["arrival"]
     if arrival is None:
@@ -256,6 +286,12 @@ def _call(row: dict[str, str], stamps: dict[str, pd.Timestamp | None], columns: 
     if outcome == "answered" and not np.isfinite(wait):
         warnings.add("answered call without an answer time (wait unknown)", line,
                      f"column {columns.get('answer', 'answer')!r}")
+    for name, value, field in (("wait", wait, "answer" if answer is not None else "wait"),
+                               ("talk", talk, "talk" if "talk" in columns else "end")):
+        if outcome == "answered" and np.isfinite(value) and value < 0:
+            raise LogError(f"{warnings.path}:{line}: column {columns[field]!r} ({field}) "
+                           f"gives a negative {name} time ({value:g} s); check the "
+                           "column mapping")
     leave = (end - arrival).total_seconds() if end is not None else float("nan")
     if end is not None and end < arrival:
         warnings.add("call ends before it arrives (left out)", line, "columns arrival, end")

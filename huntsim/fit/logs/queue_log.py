@@ -1,28 +1,36 @@
 """Asterisk's ``queue_log``: ``epoch|callid|queue|agent|event|data1|data2|...``.
 
-Event layouts read (Asterisk documentation, "Queue Logs"):
+The flat file or a realtime table's export (:mod:`~huntsim.fit.logs.queue_lines`).
+Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
 
-- ``ENTERQUEUE|url|callerid``: the call arrives.
+- ``ENTERQUEUE|url|callerid|position``: the call arrives.
 - ``RINGNOANSWER|ringtime`` (milliseconds): a member rang until the time-out
   (0 ms: the member could not be rung at all; left out).
-- ``RINGCANCELED|ringtime`` (ms): a ring cut short (another member answered,
-  or the caller hung up).
+- ``RINGCANCELED|ringtime`` (ms): a ring cut short (the caller left while it rang).
 - ``CONNECT|holdtime|bridgedchanneluniqueid|ringtime`` (seconds): answered.
 - ``COMPLETECALLER|holdtime|calltime|origposition`` and ``COMPLETEAGENT``: the
-  answered call ends; ``TRANSFER|extension|context|holdtime|calltime`` too
-  (``BLINDTRANSFER`` and ``ATTENDEDTRANSFER`` keep the call time fourth).
-- ``ABANDON|position|origposition|waittime``, ``EXITWITHKEY|key|position|...``:
-  the caller left (abandoned).
-- ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...``: the
+  answered call ends; ``TRANSFER``/``BLINDTRANSFER|extension|context|holdtime|calltime``
+  and ``ATTENDEDTRANSFER|BRIDGE|id|holdtime|calltime`` (or ``APP|app|...``) too;
+  ``ATTENDEDTRANSFER|LINK|chan1|chan2|holdtime|calltime`` has it one field later.
+- ``ABANDON|position|origposition|waittime``, ``EXITWITHKEY|key|position|origposition|
+  waittime``: the caller left (abandoned).
+- ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...`` and
+  ``WITHDRAW|position|origposition|waittime|info`` (taken out by the manager): the
   queue let the caller go (read as voicemail, the usual next step in the
   dialplan; what really follows is an assumption of the fit).
-- ``ADDMEMBER``/``REMOVEMEMBER``, ``AGENTLOGIN``/``AGENTLOGOFF``: log-in, log-out;
-  ``PAUSE|reason``/``UNPAUSE`` (and ``PAUSEALL``/``UNPAUSEALL``): pauses.
+- ``ADDMEMBER``/``REMOVEMEMBER`` (``ADDMEMBER|PAUSED``: added paused),
+  ``AGENTLOGIN``/``AGENTLOGOFF``: log-in, log-out; ``PAUSE|reason``/``UNPAUSE`` (and
+  ``PAUSEALL``/``UNPAUSEALL``, queue ``NONE``): pauses.
 
-Other known events (``QUEUESTART``, ``CONFIGRELOAD``, ``AGENTDUMP``, ``DID``,
-``INFO``...) are ignored; unknown events, unreadable lines and a clock that
-goes backwards are counted in the warnings. Lines of other queues are counted
-and left out.
+Asterisk logs ADDMEMBER and REMOVEMEMBER under the interface (``SIP/1001``) but
+rings, answers and pauses under the member name (``Sathish``) unless
+``log_membername_as_agent``: :func:`~huntsim.fit.logs.queue_members.join_interfaces`
+makes them one member, and says how in the warnings.
+
+Other known events (``QUEUESTART``, ``CONFIGRELOAD``, ``RINGINUSE``, ``AGENTDUMP``,
+``PENALTY``, ``DID``, ``INFO``...) are ignored; unknown events, unreadable lines and
+a clock that goes backwards are counted in the warnings. Lines of other queues are
+counted and left out.
 """
 
 from __future__ import annotations
@@ -45,12 +53,14 @@ from huntsim.fit.logs.common import (
     log_period,
     member_number,
 )
+from huntsim.fit.logs.queue_lines import Event, read_events
+from huntsim.fit.logs.queue_members import join_interfaces
 
 __all__ = ["read_queue_log"]
 
 CALL_EVENTS = frozenset({
     "ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER",
-    "ATTENDEDTRANSFER", "ABANDON", "EXITWITHKEY", "EXITWITHTIMEOUT", "EXITEMPTY",
+    "ATTENDEDTRANSFER", "ABANDON", "EXITWITHKEY", "EXITWITHTIMEOUT", "EXITEMPTY", "WITHDRAW",
     "RINGNOANSWER", "RINGCANCELED",
 })
 PRESENCE_EVENTS = {
@@ -60,20 +70,11 @@ PRESENCE_EVENTS = {
 }
 IGNORED_EVENTS = frozenset({
     "QUEUESTART", "CONFIGRELOAD", "AGENTDUMP", "DID", "INFO", "SYSCOMPAT", "PENALTY",
-    "JOINEMPTY", "RINGCANCELLED", "MIXMONITOR",
+    "JOINEMPTY", "RINGCANCELLED", "MIXMONITOR", "RINGINUSE",
 })
-
-
-def _time(text: str) -> float | None:
-    """Seconds since the epoch, from an epoch number or a date-time (UTC)."""
-    try:
-        value = float(text)
-    except ValueError:
-        try:
-            return float(pd.Timestamp(text, tz="UTC").timestamp())
-        except (ValueError, TypeError):
-            return None
-    return value if np.isfinite(value) and value > 0 else None
+LEAVING = {"ABANDON": "abandoned", "EXITWITHKEY": "abandoned", "EXITWITHTIMEOUT": "voicemail",
+           "EXITEMPTY": "voicemail", "WITHDRAW": "voicemail"}
+"""How a caller leaves the queue unanswered, and the outcome it is read as."""
 
 
 def _number(fields: list[str], index: int) -> float:
@@ -96,7 +97,8 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
         The queue to read; default: the only one, or the one with the most
         calls (with a warning).
     tz : str, optional
-        The office's time zone (epoch times become its wall-clock); default UTC.
+        The office's time zone: epoch times become its wall clock, and date-times
+        without a zone (a realtime table's) are read as its wall clock; default UTC.
 
     Returns
     -------
@@ -109,37 +111,17 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     """
     file = as_path(path)
     warnings = LogWarnings(str(file))
-    events: list[tuple[int, float, str, str, str, str, list[str]]] = []
-    latest = -np.inf
     try:
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        fields = line.split("|")
-        if len(fields) < 5:
-            warnings.add("truncated line (fewer than 5 fields)", number, f"{line[:60]!r}")
-            continue
-        at = _time(fields[0])
-        if at is None:
-            warnings.add("unreadable time", number, f"field 1 (time) {fields[0][:30]!r}")
-            continue
-        if at < latest:
-            warnings.add("clock went backwards", number, f"{latest - at:g} s earlier")
-        latest = max(latest, at)
-        event = fields[4].strip().upper()
-        if event not in CALL_EVENTS and event not in PRESENCE_EVENTS:
-            if event not in IGNORED_EVENTS:
-                warnings.add(f"unknown event {event[:30]!r}", number, "field 5 (event)")
-            continue
-        events.append((number, at, fields[1].strip(), fields[2].strip(), fields[3].strip(),
-                       event, fields[5:]))
+    read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
+                       | IGNORED_EVENTS)
+    events = [e for e in read if e.event not in IGNORED_EVENTS]
     chosen = _choose_queue(events, queue, warnings, file)
     calls, rings = _calls(events, chosen, warnings)
-    presence = _presence(events, chosen)
+    presence, logged = _presence(events, chosen)
+    presence = join_interfaces(presence, rings, logged, warnings)
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
     call_frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -220,13 +202,15 @@ def _calls(events: list[Any], queue: str, warnings: LogWarnings) -> tuple[list[A
             elif event in ("COMPLETECALLER", "COMPLETEAGENT"):
                 row["talk_s"] = _number(data, 1)
             elif event in ("TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"):
-                row["talk_s"] = _number(data, 3)  # the talk before the transfer
-            elif event in ("ABANDON", "EXITWITHKEY", "EXITWITHTIMEOUT", "EXITEMPTY"):
+                # the talk before the transfer; an attended transfer's LINK form names
+                # two channels, so its call time is one field later
+                link = event == "ATTENDEDTRANSFER" and data[:1] == ["LINK"]
+                row["talk_s"] = _number(data, 4 if link else 3)
+            elif event in LEAVING:
                 if row["outcome"] == "answered":
                     continue
                 waited = _number(data, 3 if event == "EXITWITHKEY" else 2)
-                row["outcome"] = ("abandoned" if event in ("ABANDON", "EXITWITHKEY")
-                                  else "voicemail")
+                row["outcome"] = LEAVING[event]
                 row["leave_s"] = waited if np.isfinite(waited) else at - arrival
         if row["outcome"] is None:
             warnings.add("call without an end (log cut off?)", enter[0], f"callid {call_id!r}")
@@ -238,10 +222,21 @@ def _calls(events: list[Any], queue: str, warnings: LogWarnings) -> tuple[list[A
     return calls, rings
 
 
-def _presence(events: list[Any], queue: str) -> list[Any]:
-    rows = []
-    for _, at, _, q, agent, event, data in events:
-        if event in PRESENCE_EVENTS and q in (queue, "NONE", "") and agent not in ("", "NONE"):
-            reason = data[0].strip() if data and event.startswith("PAUSE") else ""
-            rows.append((member_number(agent), at, PRESENCE_EVENTS[event], reason))
-    return rows
+def _presence(events: list[Event], queue: str) -> tuple[list[Any], dict[str, str]]:
+    """Presence rows ``(member, epoch, event, reason)``, and each member's name as logged.
+
+    A member added paused (``ADDMEMBER|PAUSED``) starts a pause at the log-in."""
+    rows: list[Any] = []
+    logged: dict[str, str] = {}
+    for e in events:
+        if e.event not in PRESENCE_EVENTS or e.queue not in (queue, "NONE", "") \
+                or e.agent in ("", "NONE"):
+            continue
+        member = member_number(e.agent)
+        logged.setdefault(member, e.agent)
+        first = e.data[0].strip() if e.data else ""
+        reason = first if e.event.startswith("PAUSE") else ""
+        rows.append((member, e.at, PRESENCE_EVENTS[e.event], reason))
+        if e.event == "ADDMEMBER" and first.upper() == "PAUSED":
+            rows.append((member, e.at, "pause", "added paused"))
+    return rows, logged

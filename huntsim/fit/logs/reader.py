@@ -31,7 +31,8 @@ def read_log(path: str | Path, format: str, queue: str | None = None,
     queue, pilot : str, optional
         Which queue (queue_log) or pilot number (the others) to read.
     tz : str, optional
-        The office's time zone (for queue_log's epoch times).
+        The office's time zone: queue_log's epoch times and UTC times in a CDR
+        (``usegmtime``) or a CSV (with a UTC offset) become its wall clock.
     columns : str, path or mapping, optional
         The column mapping of the ``csv`` format.
 
