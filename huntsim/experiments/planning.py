@@ -310,7 +310,7 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
                 certain = all(t.met(low.get(t.metric, math.nan))
                               and t.met(high.get(t.metric, math.nan)) for t in targets)
                 break
-        wanted = " and ".join(t.words() for t in targets)
+        wanted = " and ".join(t.text() for t in targets)
         if chosen is None:
             largest = curve[(curve["policy"] == policy) & (curve["members"] == sizes[-1])]
             at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),

@@ -57,22 +57,15 @@ class Target:
         return f"{self.metric} {self.operator} {self.value:g}"
 
     def text(self) -> str:
-        """The target in its units, e.g. ``voicemail_rate <= 5 %``, ``mean_wait_s <= 10 s``.
+        """The target in words and units, for sentences: ``voicemail <= 5 %``,
+        ``mean wait <= 10 s`` (``str()`` gives the metric's name).
 
         Examples
         --------
         >>> parse_target("voicemail_rate<=0.05").text()
-        'voicemail_rate <= 5 %'
-        """
-        return f"{self.metric} {self.operator} {_target_value(self.metric, self.value)}"
-
-    def words(self) -> str:
-        """The target in words and units, for sentences: ``voicemail <= 5 %``.
-
-        Examples
-        --------
-        >>> parse_target("voicemail_rate<=0.05").words()
         'voicemail <= 5 %'
+        >>> parse_target("service_level_20s>=0.8").text()
+        'answered within 20 s >= 80 %'
         """
         name = "service level" if self.metric == "service_level" else in_words(self.metric)
         return f"{name} {self.operator} {_target_value(self.metric, self.value)}"
