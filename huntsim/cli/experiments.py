@@ -24,7 +24,7 @@ from huntsim.experiments.plan_setup import check_plan
 from huntsim.experiments.planning import StaffingPlan, plan
 from huntsim.experiments.seeds import resolve_seed
 from huntsim.scenario.model import Scenario
-from huntsim.views.console import fit_text, intervals_text, staffing_curve_text
+from huntsim.views.console import fit_text, intervals_text, staffing_curve_text, text_table
 
 __all__ = ["run_experiment"]
 
@@ -48,7 +48,8 @@ def _fingerprint(args: argparse.Namespace, scenario: Scenario,
 def print_by_hour(by_hour: pd.DataFrame) -> None:
     """Members needed by weekday (rows) and clock hour (columns), per policy."""
     for policy, rows in by_hour.groupby("policy", sort=False):
-        print(f"\nMembers needed by hour ({policy}; '-': no size tried is enough):")
+        print(fit_text(f"\nMembers needed by hour ({policy_label(str(policy))}; '-': no size "
+                       "tried is enough):"))
         if not len(rows):
             print("no hour has traffic")
             continue
@@ -63,9 +64,10 @@ def print_by_hour(by_hour: pd.DataFrame) -> None:
             for column in grid.columns:
                 if (day, int(column)) not in present:
                     text.loc[day, column] = ""
-        print(text.to_string())
+        print(text_table(["", *text.columns],
+                         [[str(day), *(str(v) for v in text.loc[day])] for day in text.index]))
     for line in unmet_lines(by_hour):
-        print(line)
+        print(fit_text(line))
 
 
 def plan_text(staffing: StaffingPlan) -> str:
