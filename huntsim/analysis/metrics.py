@@ -18,6 +18,7 @@ from huntsim.analysis.catalog import OUTCOMES
 
 __all__ = [
     "agent_table",
+    "closed_everywhere",
     "fairness",
     "group_metrics",
     "group_visits",
@@ -218,7 +219,12 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     on counts as ``forwarded`` there and again, with its end, in the group where
     it ended (``forwarded_in`` counts those; ``forwarded_away`` the calls first
     dialled to the group that ended in another). ``all pilot calls`` counts each
-    call once, by how it ended (``forwarded``: left the office). The caller
+    call once, by how it ended (``forwarded``: left the office), whichever
+    group it ended in; its ``after_hours`` are the calls that found every group
+    they reached closed (:func:`closed_everywhere`: they rang nobody at all), so
+    a call forwarded after hours and answered in an open group counts as
+    offered and answered there and in ``all pilot calls``, and as
+    ``after_hours`` in the closed group it passed through. The caller
     columns are over the calls first *dialled* to the group, wherever they
     ended: ``callers`` (first attempts), ``attempts_per_caller``,
     ``callers_answered_rate`` (answered at some attempt) and
@@ -236,12 +242,8 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     visits_open = visits[~visits["after_hours"]] if "after_hours" in visits else visits
     closed_visits = visits["visited"][visits["after_hours"]] if "after_hours" in visits \
         else visits["visited"].iloc[:0]
-    if "after_hours" in calls and calls["after_hours"].any():
-        closed = calls[calls["after_hours"]]
-        calls = calls[~calls["after_hours"]]
-    else:
-        closed = calls.iloc[:0]
-    pilot = calls[calls["kind"] == "pilot"]
+    unreached = closed_everywhere(pilot_all)
+    pilot = pilot_all[~unreached]
     dialed_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
                      ).astype(str)
     ended_group = pilot_all["group"].astype(str)
@@ -259,13 +261,40 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     if len(groups) > 1:
         rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
                                              pd.Series(_flow(pilot, pilot_all, 0), dtype=float)])
-        rows["all pilot calls"]["after_hours"] = int((closed["kind"] == "pilot").sum())
+        rows["all pilot calls"]["after_hours"] = int(unreached.sum())
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
         rows["direct calls"] = pd.concat([_scope_summary(direct, threshold_s),
                                           pd.Series(_flow(direct, direct, 0), dtype=float)])
         rows["direct calls"]["after_hours"] = 0
     return summary_frame(rows, threshold_s)
+
+
+def closed_everywhere(pilot: pd.DataFrame) -> pd.Series:
+    """Whether each pilot call found every group it reached closed (it rang nobody).
+
+    Read from ``closed_hops`` (bit ``h``: the h-th group reached was closed) and
+    ``forwards``; without them, from ``after_hours`` (closed when dialled, never
+    forwarded).
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"after_hours": [True, True, False], "forwards": [0, 1, 1],
+    ...                       "closed_hops": [1, 1, 2]})
+    >>> closed_everywhere(calls).tolist()
+    [True, False, False]
+    """
+    if "after_hours" not in pilot:
+        return pd.Series(False, index=pilot.index)
+    closed = pilot["after_hours"].astype(bool)
+    if "closed_hops" not in pilot or "forwards" not in pilot or not closed.any():
+        return closed
+    hops = pilot["closed_hops"].to_numpy()[closed.to_numpy()]
+    forwards = pilot["forwards"].to_numpy()[closed.to_numpy()]
+    # every bit 0 .. forwards set (Python integers past 62 forwards)
+    every = [int(h) == (1 << (int(f) + 1)) - 1 for h, f in zip(hops, forwards, strict=True)]
+    closed[closed] = every
+    return closed
 
 
 FLOW_COLUMNS: tuple[str, ...] = (
