@@ -289,12 +289,12 @@ def closed_everywhere(pilot: pd.DataFrame) -> pd.Series:
     closed = pilot["after_hours"].astype(bool)
     if "closed_hops" not in pilot or "forwards" not in pilot or not closed.any():
         return closed
-    hops = pilot["closed_hops"].to_numpy()[closed.to_numpy()]
-    forwards = pilot["forwards"].to_numpy()[closed.to_numpy()]
+    mask = closed.to_numpy(dtype=bool, copy=True)
+    hops = pilot["closed_hops"].to_numpy()[mask]
+    forwards = pilot["forwards"].to_numpy()[mask]
     # every bit 0 .. forwards set (Python integers past 62 forwards)
-    every = [int(h) == (1 << (int(f) + 1)) - 1 for h, f in zip(hops, forwards, strict=True)]
-    closed[closed] = every
-    return closed
+    mask[mask] = [int(h) == (1 << (int(f) + 1)) - 1 for h, f in zip(hops, forwards, strict=True)]
+    return pd.Series(mask, index=pilot.index)
 
 
 FLOW_COLUMNS: tuple[str, ...] = (
