@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from huntsim.analysis.catalog import OUTCOMES
+from huntsim.analysis.fairness import fairness
 
 __all__ = [
     "agent_table",
@@ -525,26 +526,6 @@ def occupancy(busy_logged_in_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
     return (busy_logged_in_s / logged_in_s.where(logged_in_s > 0)).astype(float)
 
 
-def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
-    """How evenly load is spread: Jain's index, max/min ratio, coefficient of variation.
-
-    Jain's index is 1 when every member carries the same load and 1/n when one
-    member carries it all.
-
-    Examples
-    --------
-    >>> float(fairness([1.0, 1.0, 1.0])["jain_index"])
-    1.0
-    """
-    x = np.asarray(loads, dtype=float)
-    if len(x) == 0 or not np.any(x > 0):
-        return pd.Series({"jain_index": np.nan, "max_min_ratio": np.nan, "load_cv": np.nan})
-    jain = x.sum() ** 2 / (len(x) * (x**2).sum())
-    ratio = x.max() / x.min() if x.min() > 0 else np.inf
-    cv = x.std() / x.mean()
-    return pd.Series({"jain_index": jain, "max_min_ratio": ratio, "load_cv": cv})
-
-
 def group_metrics(
     calls: pd.DataFrame,
     offers: pd.DataFrame,
@@ -555,12 +536,16 @@ def group_metrics(
     threshold_s: float = 20.0,
     forward_to: Mapping[str, str] | None = None,
     group_of: Mapping[str, str] | None = None,
+    member_share: Sequence[float] | pd.Series | None = None,
 ) -> pd.Series:
     """Every headline figure of one hunt group in one run, as a flat Series.
 
     Outcome rates, waits (mean, median, 90th and 95th percentile), service
     level within ``threshold_s``, offers and rings per call, and the fairness
-    of ``member_load`` (the members' group-call load, see :func:`fairness`),
+    of ``member_load`` (the members' group-call load) against ``member_share``
+    (each member's fair share given who was logged in, see
+    :func:`~huntsim.analysis.fairness.fair_shares`; equal shares when not given;
+    see :func:`~huntsim.analysis.fairness.fairness`),
     over every call that reached the group (:func:`group_visits`); and the
     caller figures of :func:`summarize` over the calls first dialled to it.
     With ``group_of`` (agent -> pilot), offers and rings per call count only
@@ -590,14 +575,17 @@ def group_metrics(
         f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),
     })
     metrics: pd.Series = pd.concat([
-        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load), flow
+        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load, member_share),
+        flow
     ])
     metrics["after_hours"] = float(closed_here.sum())
     return metrics
 
 
-def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
-    """Per member of a group: group calls answered, group-call load, share of the group's load.
+def member_loads(agents: pd.DataFrame, members: Sequence[str],
+                 shares: Sequence[float] | NDArray[np.float64] | None = None) -> pd.DataFrame:
+    """Per member of a group: group calls answered, group-call load, share of the
+    group's load and fair share.
 
     Parameters
     ----------
@@ -605,6 +593,10 @@ def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
         ``Result.agents``.
     members : sequence of str
         The group's members in list order.
+    shares : sequence of float, optional
+        Each member's fair share given who was logged in when calls were taken
+        (:func:`~huntsim.analysis.fairness.fair_shares`), in column
+        ``expected_share``; an even share ``1/n`` each when not given.
     """
     rows = agents.set_index("agent").loc[list(members)]
     load = rows["group_load_erlang"].astype(float)
@@ -614,6 +606,8 @@ def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
         "group_answered": rows["group_answered"].to_numpy(),
         "load_erlang": load.to_numpy(),
         "load_share": (load / total).to_numpy() if total > 0 else np.nan,
+        "expected_share": (np.full(len(members), 1.0 / len(members)) if shares is None
+                           else np.asarray(shares, dtype=float)),
     })
 
 

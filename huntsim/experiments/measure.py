@@ -16,6 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from huntsim.analysis.expected_traffic import day_length, hour_traffic
+from huntsim.analysis.fairness import fair_shares
 from huntsim.analysis.hourly import hourly, weekly_hourly
 from huntsim.analysis.metrics import group_metrics, group_visits, member_loads
 from huntsim.scenario.model import HuntGroup, Scenario, forward_map, group_map
@@ -91,16 +92,21 @@ def measure(task: RunTask) -> Measurement:
     visited = visits["visited"].to_numpy(dtype=object)
     closed = visits["after_hours"].to_numpy(dtype=bool)
     for group in scenario.hunt_groups:
-        loads = member_loads(result.agents, group.members)
+        reached = visits[visited == group.pilot]
+        pilot = visits[(visited == group.pilot) & ~closed]  # after hours: counted apart
+        # fair shares: the talk of each call answered in the group, split among who
+        # was logged in when it was answered
+        answered_here = pilot[(pilot["outcome"] == "answered").to_numpy()]
+        shares = fair_shares(answered_here["answer_s"], group.members, result.absences,
+                             answered_here["talk_s"])
+        loads = member_loads(result.agents, group.members, shares)
         metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
-                               forwards, group_of)
+                               forwards, group_of, loads["expected_share"])
         if not weekly:
             metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
                                      "value": metric.to_numpy(dtype=float)}))
-        reached = visits[visited == group.pilot]
-        pilot = visits[(visited == group.pilot) & ~closed]  # after hours: counted apart
         extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
                                                   "offers_missed", "occupancy"]]
         loads = loads.join(extra, on="agent")
