@@ -77,28 +77,47 @@ def fair_shares(time_s: ArrayLike, members: Sequence[str],
     if len(weight) != len(times):
         raise ValueError(f"weights: {len(weight)} values for {len(times)} calls")
     n = len(members)
-    present = np.ones((n, len(times)), dtype=bool)
-    if absences is not None and len(absences) and len(times):
-        out = absences[(absences["reason"] == "logged_out").to_numpy()]
-        agent = out["agent"].astype(str).to_numpy()
-        starts_all = out["start_s"].to_numpy(dtype=float)
-        ends_all = out["end_s"].to_numpy(dtype=float)
-        for row, number in enumerate(members):
-            mine = agent == str(number)
-            if not mine.any():
-                continue
-            order = np.argsort(starts_all[mine], kind="stable")
-            starts, ends = starts_all[mine][order], ends_all[mine][order]
-            k = np.searchsorted(starts, times, side="right") - 1  # last stretch begun
-            inside = (k >= 0) & (times < ends[np.maximum(k, 0)])
-            present[row] = ~inside
-    logged_in = present.sum(axis=0)
+    stretches = _logged_out(members, absences) if len(times) else {}
+    # members logged in at each call, a member at a time (memory: a few columns of calls)
+    logged_in = np.full(len(times), n, dtype=np.int64)
+    for starts, ends in stretches.values():
+        logged_in -= _inside(times, starts, ends)
     counted = (logged_in > 0) & (weight > 0)
-    if n == 0 or not counted.any() or present.all():  # the last: exactly 1/n each
+    if n == 0 or not counted.any() or (logged_in == n).all():  # the last: exactly 1/n each
         return np.full(n, 1.0 / n if n else np.nan)
-    split = present[:, counted] * (weight[counted] / logged_in[counted])
-    shares: NDArray[np.float64] = split.sum(axis=1) / weight[counted].sum()
-    return shares
+    part = np.where(counted, weight / np.maximum(logged_in, 1), 0.0)
+    everyone = float(part.sum())
+    shares = np.full(n, everyone)
+    for row, (starts, ends) in stretches.items():
+        shares[row] = everyone - float(part[_inside(times, starts, ends)].sum())
+    result: NDArray[np.float64] = shares / float(weight[counted].sum())
+    return result
+
+
+def _logged_out(members: Sequence[str], absences: pd.DataFrame | None,
+                ) -> dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """Each member's logged-out stretches (starts, ends; sorted) by row, for those with any."""
+    if absences is None or not len(absences):
+        return {}
+    out = absences[(absences["reason"] == "logged_out").to_numpy()]
+    agent = out["agent"].astype(str).to_numpy()
+    starts_all = out["start_s"].to_numpy(dtype=float)
+    ends_all = out["end_s"].to_numpy(dtype=float)
+    stretches = {}
+    for row, number in enumerate(members):
+        mine = agent == str(number)
+        if mine.any():
+            order = np.argsort(starts_all[mine], kind="stable")
+            stretches[row] = (starts_all[mine][order], ends_all[mine][order])
+    return stretches
+
+
+def _inside(times: NDArray[np.float64], starts: NDArray[np.float64],
+            ends: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Whether each time falls in one of the stretches ``[start, end)`` (sorted, disjoint)."""
+    k = np.searchsorted(starts, times, side="right") - 1  # the last stretch begun
+    inside: NDArray[np.bool_] = (k >= 0) & (times < ends[np.maximum(k, 0)])
+    return inside
 
 
 def fairness(loads: Sequence[float] | pd.Series,

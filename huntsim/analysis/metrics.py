@@ -537,6 +537,7 @@ def group_metrics(
     forward_to: Mapping[str, str] | None = None,
     group_of: Mapping[str, str] | None = None,
     member_share: Sequence[float] | pd.Series | None = None,
+    visits: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Every headline figure of one hunt group in one run, as a flat Series.
 
@@ -550,9 +551,12 @@ def group_metrics(
     caller figures of :func:`summarize` over the calls first dialled to it.
     With ``group_of`` (agent -> pilot), offers and rings per call count only
     those made in the group (a forwarded call's offers elsewhere are left out).
+    ``visits``: the table of :func:`group_visits` of these arguments, when
+    already made (it is the same for every group of a run).
     """
-    visits = group_visits(calls, forward_to, offers if group_of is not None else None,
-                          group_of)
+    if visits is None:
+        visits = group_visits(calls, forward_to, offers if group_of is not None else None,
+                              group_of)
     here = visits[visits["visited"] == group]
     closed_here = here["after_hours"].astype(bool) if "after_hours" in here \
         else pd.Series(False, index=here.index)

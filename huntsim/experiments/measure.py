@@ -102,7 +102,7 @@ def measure(task: RunTask) -> Measurement:
         loads = member_loads(result.agents, group.members, shares)
         metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
-                               forwards, group_of, loads["expected_share"])
+                               forwards, group_of, loads["expected_share"], visits)
         if not weekly:
             metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
