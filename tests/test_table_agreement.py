@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import huntsim
 from huntsim.experiments.measure import RunTask, measure
@@ -127,3 +129,65 @@ def test_replications_hours_and_table_agree_for_every_group() -> None:
     for group in ("100", "200"):
         assert sums.loc[group, "offered"] == pytest.approx(table.loc[group, "offered"])
         assert sums.loc[group, "after_hours"] == pytest.approx(table.loc[group, "after_hours"])
+
+
+@st.composite
+def _forwarding_offices(draw: st.DrawFn) -> dict[str, Any]:
+    """Two groups on a coarse grid (opening hours on the half hour, calls on the
+    minute); the first forwards to the second or out of the office, the second
+    out of the office, after hours too."""
+    hours = draw(st.integers(1, 4))
+    clock = st.integers(14, 14 + 2 * hours).map(lambda k: f"{k // 2:02d}:{30 * (k % 2):02d}")
+    window = st.tuples(clock, clock).filter(lambda w: w[0] < w[1]).map(
+        lambda w: f"mon {w[0]}-{w[1]}")
+    minute = st.integers(0, 60 * hours - 1).map(lambda k: 60.0 * k)
+    agents = [{"number": n, "talk_time": draw(st.sampled_from(["1min", "20min"])),
+               "answer_probability": draw(st.sampled_from([0.0, 0.5, 1.0])),
+               "answer_delay": draw(st.sampled_from([0, 6, 20]))} for n in ("a", "b", "c")]
+    groups: list[dict[str, Any]] = []
+    for g, members in enumerate((["a", "b"], ["c"])):
+        group: dict[str, Any] = {
+            "pilot": f"{100 * (g + 1)}", "members": members, "voicemail": True,
+            "no_answer_rings": draw(st.integers(1, 3)),
+            "policy": draw(st.sampled_from(["regular", "circular", "simultaneous"])),
+            "arrivals": {"trace": sorted(draw(st.lists(minute, max_size=12)))},
+        }
+        if draw(st.booleans()):
+            group["open"] = draw(st.lists(window, min_size=1, max_size=2))
+        cases = draw(st.lists(st.sampled_from(["no_answer", "all_busy", "after_hours"]),
+                              unique=True, max_size=3))
+        if "open" not in group:
+            cases = [c for c in cases if c != "after_hours"]
+        if cases:
+            # 100 forwards to 200 or out of the office, 200 only out (no loops)
+            target = draw(st.sampled_from(["200", "+1 800 555"])) if g == 0 else "+1 800 555"
+            group["forward"] = {"when": cases, "to": target}
+        groups.append(group)
+    if draw(st.booleans()):
+        groups[0]["redial"] = {"on": ["busy", "voicemail"], "probability": 0.5,
+                               "delay": "5min"}
+    return {"duration": hours * 3600, "warmup": draw(st.sampled_from([0, 1800])),
+            "start": "mon 07:00", "ring_cycle": 6, "agents": agents, "hunt_groups": groups}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_forwarding_offices(), st.integers(0, 2**32 - 1))
+def test_hours_and_summary_agree_on_random_forwarding_offices(data: dict[str, Any],
+                                                              seed: int) -> None:
+    scenario = huntsim.load_scenario(data)
+    hourly = pd.DataFrame(measure(RunTask("run", scenario, seed)).hourly)
+    calls = huntsim.simulate(scenario, seed=seed).calls
+    assert calls is not None
+    pilot = calls[calls["kind"] == "pilot"]
+    for keep in ("calls", "totals"):
+        summary = huntsim.simulate(scenario, seed=seed, keep=keep).summary()  # type: ignore[arg-type]
+        expected = _summary_counts(summary).loc[["100", "200"]]
+        if len(hourly):
+            sums = _hour_sums(hourly).reindex(expected.index, fill_value=0.0)
+        else:
+            sums = expected * 0.0
+        pd.testing.assert_frame_equal(sums, expected, check_names=False)
+        every = summary.loc["all pilot calls"]
+        assert every["offered"] + every["after_hours"] == len(pilot)
+        answered = int((pilot["outcome"] == "answered").sum())
+        assert round(np.nan_to_num(every["answered_rate"]) * every["offered"]) == answered
