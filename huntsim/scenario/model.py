@@ -132,6 +132,9 @@ class HuntGroup(Section):
     stagger : float or None
         Staggered policy: seconds between one member joining the ringing and
         the next (default: one ring cycle).
+    rering : float or None
+        With a queue and ``max_wait``: seconds after a round nobody answered until every
+        member can be rung again, round after round (Asterisk's ringall ``retry``).
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -152,6 +155,7 @@ class HuntGroup(Section):
     max_wait: Seconds | None = Field(default=None, gt=0)
     max_queue: int | None = Field(default=None, ge=0, le=1_000_000)
     stagger: Seconds | None = Field(default=None, gt=0)
+    rering: Seconds | None = Field(default=None, ge=0)
 
     def forwards(self, case: str) -> bool:
         """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
@@ -681,10 +685,12 @@ def _forward_case_violations(group: HuntGroup, path: str) -> list[str]:
 def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
     problems = []
     if group.all_busy_treatment != "queue":
-        for key in ("max_wait", "max_queue"):
+        for key in ("max_wait", "max_queue", "rering"):
             if getattr(group, key) is not None:
                 problems.append(f"{where}.{key}: only applies to a queue "
                                 "(set when_all_busy: queue, or remove it)")
+    if group.rering is not None and group.max_wait is None:
+        problems.append(f"{where}.rering: needs max_wait (rounds repeat until it runs out)")
     if group.stagger is not None and group.policy != "staggered":
         problems.append(f"{where}.stagger: only used by the staggered policy "
                         f"(policy is {group.policy!r})")
