@@ -74,3 +74,15 @@ def test_a_member_freeing_between_rounds_takes_the_caller() -> None:
 def test_rering_needs_a_queue_and_max_wait(group, message) -> None:
     with pytest.raises(ScenarioError, match=message.replace("[", r"\[").replace(".", r"\.")):
         load_scenario(office(**group))
+
+
+def test_each_round_draws_its_pick_ups_afresh() -> None:
+    # a round nobody answered (chance 0.7 ** 3 = 0.34) is followed by up to 14 more
+    # before max_wait: nearly every such call is answered in a later round, none would be
+    # if the rounds repeated the first round's draws
+    scenario = office(policy="simultaneous", answer_probability=0.3, when_all_busy="queue",
+                      max_wait=200, rering=1, trace=[i * 1000.0 for i in range(400)], talk=1)
+    calls = simulate(scenario, seed=3).calls
+    later = calls[calls["offers"] > 3]
+    assert 100 < len(later) < 180  # 400 x 0.34 = 137
+    assert (later["outcome"] == "answered").mean() > 0.95

@@ -37,10 +37,13 @@ import yaml
 from huntsim.errors import ScenarioError
 from huntsim.fit.backtest import BackTest, back_test
 from huntsim.fit.inference import (
+    PolicyGuess,
     by_first_ring,
     number_order,
     open_hours,
+    policy_evidence,
     policy_from_rings,
+    queue_timeout,
     queueing_from_rings,
     rough_answering,
     wrap_up_gaps,
@@ -89,6 +92,12 @@ class Fit:
         Per member ring statistics (queue_log only).
     backtest : BackTest or None
         With ``holdout``: observed against simulated figures of the held-out weeks.
+    fitted_backtest : BackTest or None
+        Observed against simulated figures of the period fitted on (``None`` with
+        ``replications=0``).
+    not_in_log : DataFrame
+        What the log does not show or the fit could not use (``item``, ``seen``,
+        ``note``): redials, overflow to other queues, members' other queues.
     """
 
     scenario: Scenario
@@ -104,6 +113,18 @@ class Fit:
     source: str = ""
     backtest: BackTest | None = None
     away: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fitted_backtest: BackTest | None = None
+    not_in_log: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def backtests(self) -> list[BackTest]:
+        """The back-tests made: the period fitted on, then the held-out weeks."""
+        return [bt for bt in (self.fitted_backtest, self.backtest) if bt is not None]
+
+    def alarms(self) -> list[str]:
+        """Figures of the log that the fitted office misses by far more than chance
+        (outside their family-wise interval; see :mod:`huntsim.fit.backtest`)."""
+        return [line for bt in self.backtests for line in bt.alarm_lines()]
 
     def to_yaml(self) -> str:
         """The fitted scenario as YAML text (``huntsim validate`` accepts it)."""
@@ -196,6 +217,8 @@ class _Routing:
     policy: str
     voicemail: bool
     all_busy: str
+    max_wait: float | None = None
+    rering: float | None = None
 
 
 def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | None,
@@ -295,6 +318,12 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
                           (base.ring_cycle if base else None, "--base"), default=6.0)
     from_log = max(1, round(timeout / cycle)) if timeout else None
+    if ring_cycle is None and base is None and timeout and from_log \
+            and abs(from_log * cycle - timeout) > 1.0:
+        # no cycle given: one that makes the log's time-out whole rings, nearest 6 s
+        cycle = round(timeout / from_log, 3)
+        settings.rows[-1] = ("ring_cycle (s)", _text(cycle), f"read from the log (a time-out "
+                             f"of {timeout:g} s in {from_log} rings of about 6 s)")
     rings = settings.pick("no_answer_rings", (no_answer_rings, "command line"),
                           (group.no_answer_rings if group else None, "--base"),
                           (from_log, f"read from the log (rings ring out after {timeout:g} s)"
@@ -303,12 +332,15 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
         work.warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number "
                              f"of {cycle:g} s rings; the fitted office rings {rings} x "
                              f"{cycle:g} s")
-    guessed = policy_from_rings(log) if log.has_rings else None
-    policy_source = ("read from the log (rings start together)" if guessed == "simultaneous"
-                     else "guessed from the order of rings in the log")
+    guess = policy_evidence(log) if log.has_rings else None
+    policy_source = (f"read from the log ({guess.evidence})" if guess is not None
+                     and guess.policy == "simultaneous" else
+                     f"guessed from the order of rings in the log ({guess.evidence})"
+                     if guess is not None else "")
     chosen_policy = settings.pick("policy", (policy, "command line"),
                                   (group.policy if group else None, "--base"),
-                                  (guessed, policy_source), default="regular")
+                                  (guess.policy if guess else None, policy_source),
+                                  default="regular")
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
     queued = queueing_from_rings(log) if log.has_rings else None
@@ -319,7 +351,35 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     if all_busy == "voicemail" and not voicemail:
         raise ScenarioError(["--when-all-busy: 'voicemail' but the pilot has no voicemail in "
                              "--base; choose busy or queue"])
-    return _Routing(cycle, rings, chosen_policy, voicemail, all_busy)
+    max_wait, rering = _rounds(work, group, guess, all_busy)
+    return _Routing(cycle, rings, chosen_policy, voicemail, all_busy, max_wait, rering)
+
+
+def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
+            all_busy: str) -> tuple[float | None, float | None]:
+    """``max_wait`` and ``rering`` of a queue that rings its members in rounds: ``--base``'s,
+    else read from the log where members were rung again for the same call."""
+    if group is not None:
+        if group.rering is not None or group.max_wait is not None:
+            work.settings.rows.append(("max_wait, rering", f"{_text(group.max_wait)}, "
+                                       f"{_text(group.rering)}", "--base"))
+        return ((group.max_wait, group.rering) if all_busy == "queue" else (None, None))
+    if guess is None or not guess.rerung_calls:
+        return None, None
+    rerung = f"{guess.rerung_calls} calls rang a member more than once"
+    limit = queue_timeout(work.log)
+    if all_busy != "queue" or limit is None or guess.rering is None:
+        work.warnings.append(f"{rerung} (rounds), but the queue's time-out could not be "
+                             "read from the log: the fitted office rings each member once "
+                             "per call (give --base with max_wait and rering)")
+        return None, None
+    seconds, at, let_go = limit
+    work.settings.rows.append(("max_wait (s)", _text(seconds),
+                               f"read from the log ({at} of {let_go} calls let go after "
+                               "ringing left then)"))
+    work.settings.rows.append(("rering (s)", _text(guess.rering),
+                               f"read from the log ({rerung}; median pause between rounds)"))
+    return seconds, guess.rering
 
 
 def _rough(work: _Work, pilot_calls: pd.DataFrame, routing: _Routing) -> dict[str, Any] | None:
@@ -426,6 +486,10 @@ def _hunt(work: _Work, pilot: str, members: list[str], group: HuntGroup | None,
                             "no_answer_rings": int(routing.rings),
                             "voicemail": bool(routing.voicemail),
                             "when_all_busy": routing.all_busy}
+    if routing.max_wait is not None:
+        hunt["max_wait"] = f"{routing.max_wait:g}s"
+        if routing.rering is not None:
+            hunt["rering"] = f"{routing.rering:g}s"
     if weekly:
         hunt["arrivals"] = {"weekly": weekly}
     if group is not None and group.open is not None:
@@ -550,7 +614,8 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
     confidence : float
         Of every interval (default 0.95).
     replications : int
-        Back-test replications.
+        Back-test replications, over the period fitted on and over ``holdout``
+        (0: no back-test of the period fitted on).
     seed : int
         Seed of the back-test, also written into the fitted scenario.
     min_member_calls : int
@@ -585,6 +650,9 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         raise ScenarioError([f"--no-answer-rings: {no_answer_rings} must be from 1 to 100"])
     if not 0 < confidence < 1:
         raise ScenarioError([f"confidence: {confidence!r} must be between 0 and 1"])
+    if replications < 0 or replications == 1:
+        raise ScenarioError([f"replications: {replications} must be 0 (no back-test of the "
+                             "period fitted on) or at least 2"])
     base_scenario = load_scenario(base) if base is not None else None
     cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
     log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
@@ -599,8 +667,12 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         train, test = log.between(log.start, cut), log.between(cut, log.end)
     fitted = _fit_log(train, source, base_scenario, policy, cycle, no_answer_rings,
                       when_all_busy, confidence, min_member_calls, seed)
+    if replications:
+        fitted.fitted_backtest = back_test(fitted.scenario, train, replications, seed,
+                                           confidence, period="fitted")
     if test is not None:
-        fitted.backtest = back_test(fitted.scenario, test, replications, seed, confidence)
+        fitted.backtest = back_test(fitted.scenario, test, max(replications, 2), seed,
+                                    confidence)
     return fitted
 
 

@@ -105,6 +105,11 @@ class Queues:
         group = call.group
         assert group is not None
         call.tried = 0
+        # the round's offers draw their pick-ups afresh: ordinals after the last round's
+        call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
+        call.base = call.next_ordinal
+        call.shift = call.base - call.offers
+        call.next_ordinal = call.base + len(group.members)
         if group.idle_bits:
             self._leave(call)
             self.engine.hunt(call)
