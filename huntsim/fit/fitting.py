@@ -53,6 +53,14 @@ from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
 from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
+from huntsim.fit.unseen import (
+    REDIAL_WINDOW_S,
+    Redials,
+    find_redials,
+    not_in_log,
+    other_queues,
+    redial_fit,
+)
 from huntsim.outputs import atomic_write, prepare_directory
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
 from huntsim.scenario.units import parse_duration
@@ -115,6 +123,7 @@ class Fit:
     away: dict[str, dict[str, Any]] = field(default_factory=dict)
     fitted_backtest: BackTest | None = None
     not_in_log: pd.DataFrame = field(default_factory=pd.DataFrame)
+    redials: Redials | None = None
 
     @property
     def backtests(self) -> list[BackTest]:
@@ -232,7 +241,11 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     pilot = str(pilot_calls["queue"].iloc[0])
     group = _base_group(base, pilot)
     members = _members(log, group, source)
-    traffic, weekly = _pilot_traffic(work, pilot_calls, pilot)
+    found = find_redials(pilot_calls)
+    redial = _redial(work, found, group)
+    # with redials fitted, the pilot's own traffic is the callers' first calls
+    traffic, weekly = _pilot_traffic(work, pilot_calls[~found.redial] if redial is not None
+                                     else pilot_calls, pilot)
     talk = _talk(work, members, min_member_calls)
     timeout = time_out(log.rings) if log.has_rings else None
     answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
@@ -253,12 +266,35 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
               for member in members]
     if not log.has_presence:
         work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
-    mapping = _mapping(work, seed, routing, patience, agents,
-                       _hunt(work, pilot, members, group, routing, weekly, pilot_calls))
+    hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
+    if redial is not None:
+        hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
+    mapping = _mapping(work, seed, routing, patience, agents, hunt)
     scenario = load_scenario(mapping)
     return Fit(scenario, mapping, pd.DataFrame(work.params),
                pd.DataFrame(work.settings.rows, columns=["setting", "value", "source"]),
-               work.warnings, log, traffic, talk, patience, answer_table, source, away=away)
+               work.warnings, log, traffic, talk, patience, answer_table, source, away=away,
+               redials=found)
+
+
+def _redial(work: _Work, found: Redials, group: HuntGroup | None) -> dict[str, Any] | None:
+    """The group's ``redial`` read from the log (the same caller again soon after an
+    unanswered call), unless ``--base`` gives one or there are too few."""
+    if group is not None and group.redial is not None:
+        work.settings.rows.append(("redial", "as in --base", "--base"))
+        return None
+    fitted = redial_fit(found)
+    if fitted is None:
+        return None
+    _param(work.params, "redial probability", "pilot", fitted["probability"], np.nan, np.nan,
+           "", int(fitted["chances"]), f"{found.count} redials within "
+           f"{REDIAL_WINDOW_S / 60:.0f} min of an unanswered call")
+    _param(work.params, "mean redial delay", "pilot", fitted["delay_mean"], np.nan, np.nan,
+           "s", found.count, "from the end of the call before")
+    work.settings.rows.append(("redial", f"after {', '.join(fitted['on'])}, probability "
+                               f"{fitted['probability']:.3g}",
+                               "read from the log (the same caller again)"))
+    return fitted
 
 
 def _members(log: LogData, group: HuntGroup | None, source: str) -> list[str]:
@@ -667,6 +703,12 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         train, test = log.between(log.start, cut), log.between(cut, log.end)
     fitted = _fit_log(train, source, base_scenario, policy, cycle, no_answer_rings,
                       when_all_busy, confidence, min_member_calls, seed)
+    assert fitted.redials is not None
+    queue_name = str(train.calls["queue"].iloc[0]) if len(train.calls) else ""
+    others = (other_queues(path, queue_name, fitted.scenario.hunt_groups[0].members)
+              if format == "asterisk-queue-log" else None)
+    fitted.not_in_log = not_in_log(fitted.redials, fitted.mapping["hunt_groups"][0].get(
+        "redial") and redial_fit(fitted.redials), others, log.format)
     if replications:
         fitted.fitted_backtest = back_test(fitted.scenario, train, replications, seed,
                                            confidence, period="fitted")
