@@ -12,9 +12,10 @@ which stands in for ``sd`` where the replications vary less. A right model puts
 about 95 % of the figures inside; a figure outside is flagged.
 
 A figure outside even the family-wise interval (Bonferroni: the same width at
-confidence ``1 - (1 - confidence) / k`` for the ``k`` figures compared) is an
-*alarm*: chance alone puts one there in about one back-test in twenty, a wrong
-policy, time-out or treatment does so every time. ``fit`` prints alarms as a
+confidence ``1 - ALARM_LEVEL / k`` for the ``k`` figures compared) is an
+*alarm*: chance alone puts one there in about one back-test in a hundred (a
+little more often, since the fitted values are uncertain too); a wrong policy,
+time-out or treatment does so every time. ``fit`` prints alarms as a
 loud warning and the report shows them at its top.
 
 Outcomes are compared in three classes that every log can tell apart:
@@ -42,6 +43,8 @@ from huntsim.sim.simulation import Result, simulate
 __all__ = ["BackTest", "back_test", "figures", "simulated_calls"]
 
 LET_GO_OUTCOMES = ("voicemail", "busy", "no_answer", "forwarded")
+ALARM_LEVEL = 0.01
+"""Chance that a right model raises an alarm in one back-test (family-wise)."""
 
 LET_GO = "voicemail, busy or no answer"
 """The class of calls the system let go (forwarded calls count here too)."""
@@ -78,14 +81,16 @@ class BackTest:
     def alarm_lines(self, most: int = 6) -> list[str]:
         """One sentence per alarm (the whole period's first), at most ``most`` of them."""
         alarms = self.alarms
-        alarms = pd.concat([alarms[alarms["scope"] == "pilot"], alarms[alarms["scope"] != "pilot"]])
+        alarms = pd.concat([alarms[alarms["scope"] == "pilot"],
+                            alarms[alarms["scope"] != "pilot"]])
         lines = [f"{self.period} period ({self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}): "
-                 f"{row.figure} ({row.scope}) is {_number(row.observed)} in the log, but "
-                 f"{_number(row.mean)} in the fitted office (95 % interval {_number(row.low)} "
-                 f"to {_number(row.high)})" for row in alarms.itertuples(index=False)]
+                 f"{row['figure']} ({row['scope']}) is {_number(float(row['observed']))} in "
+                 f"the log, but {_number(float(row['mean']))} in the fitted office (95 % "
+                 f"interval {_number(float(row['low']))} to {_number(float(row['high']))})"
+                 for row in alarms.to_dict("records")]
         if len(lines) > most:
-            lines = lines[:most] + [f"{self.period} period: {len(lines) - most} more figures "
-                                    "as far out (see the back-test table)"]
+            lines = [*lines[:most], f"{self.period} period: {len(lines) - most} more figures "
+                     "as far out (see the back-test table)"]
         return lines
 
     @property
@@ -167,7 +172,8 @@ def _wait_errors(calls: pd.DataFrame) -> dict[str, float]:
     hours = pd.to_datetime(pilot.loc[ok, "arrival"]).dt.hour
     out = {"pilot": float(waits.std(ddof=1) / math.sqrt(len(waits))) if len(waits) > 1
            else 0.0}
-    for hour, w in waits.groupby(hours.to_numpy()):
+    for hour in np.unique(hours.to_numpy()):
+        w = waits[(hours == hour).to_numpy()]
         out[f"{int(hour):02d}:00"] = float(w.std(ddof=1) / math.sqrt(len(w))) if len(w) > 1 \
             else 0.0
     return out
@@ -258,7 +264,7 @@ def _compare(observed: dict[tuple[str, str], float], runs: list[dict[tuple[str, 
             row.update(low=math.nan, high=math.nan, inside=None, alarm=None)
             continue
         t = float(stats.t.ppf(0.5 + confidence / 2, row["df"]))
-        t_all = float(stats.t.ppf(1 - (1 - confidence) / (2 * k), row["df"]))
+        t_all = float(stats.t.ppf(1 - ALARM_LEVEL / (2 * k), row["df"]))
         gap = abs(row["observed"] - row["mean"])
         row.update(low=row["mean"] - t * row["sd"], high=row["mean"] + t * row["sd"],
                    inside=bool(gap <= t * row["sd"] + 1e-9),

@@ -20,7 +20,9 @@ The last two are read from the raw queue_log (every queue), where the format has
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +89,7 @@ def find_redials(pilot_calls: pd.DataFrame, window_s: float = REDIAL_WINDOW_S) -
     gaps: list[float] = []
     for _, rows in calls[known].groupby(caller[known], sort=False):
         index = rows.sort_values("arrival", kind="stable").index.to_numpy()
-        for before, after in zip(index[:-1], index[1:], strict=True):
+        for before, after in itertools.pairwise(index):
             if outcome[before] not in UNANSWERED:
                 continue
             gap = (arrival[after] - ended[before]).total_seconds()
@@ -115,7 +117,7 @@ def redial_fit(found: Redials) -> dict[str, Any] | None:
             "delay_mean": delay.mean, "chances": chances}
 
 
-def other_queues(path: str | Path, queue: str, members: list[str]) -> dict[str, Any] | None:
+def other_queues(path: str | Path, queue: str, members: Sequence[str]) -> dict[str, Any] | None:
     """Overflow chains and members' calls in other queues, from a pipe-separated
     queue_log; ``None`` where the file is not one (other formats, realtime layouts)."""
     try:
@@ -144,7 +146,7 @@ def other_queues(path: str | Path, queue: str, members: list[str]) -> dict[str, 
     out_to: Counter[str] = Counter()
     in_from: Counter[str] = Counter()
     for callid, queues in entered.items():
-        for first, second in zip(queues[:-1], queues[1:], strict=True):
+        for first, second in itertools.pairwise(queues):
             if first == queue and second != queue and (callid, queue) in timed_out:
                 out_to[second] += 1
             elif second == queue and first != queue:

@@ -317,8 +317,9 @@ class Engine:
         ``case`` says why (:data:`~huntsim.sim.state.CASES`). A queueing group
         keeps the call when nobody can be rung on arrival and its queue has
         room, or when the call rang out but someone has not been offered it
-        yet, or (``rering``) for the next round; otherwise the group forwards the call if it forwards in that case,
-        else the call ends with the group's treatment of the case.
+        yet, or (``rering``) for the next round; otherwise the group forwards
+        the call if it forwards in that case, else the call ends with the
+        group's treatment of the case.
         """
         group = call.group
         assert group is not None

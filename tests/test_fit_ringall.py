@@ -1,0 +1,108 @@
+"""Fitting a ring-all queue, and the back-test that catches a bad fit (issue 20).
+
+The log imitates a PBXware ``ringall`` queue: every member rung at once, the
+rounds repeating until the queue's time-out (``max_wait``). Fitted as a
+sequential policy it answers far fewer calls than the log; the back-test must
+say so loudly. Fitted as what it is, it must not.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from scipy import stats
+
+import huntsim
+from huntsim.cli.main import main
+from huntsim.fit.export import export_log
+from huntsim.fit.fitting import fit
+
+MEMBERS = [str(n) for n in range(101, 106)]
+OFFICE = {
+    "name": "ring-all office", "duration": "3w", "ring_cycle": "5s",
+    "caller_patience": {"dist": "lognormal", "mean": "90s", "sd": "60s"},
+    "agent_defaults": {"answer_probability": 0.2,
+                       "answer_delay": {"dist": "uniform", "low": "3s", "high": "13s"},
+                       "talk_time": {"dist": "exponential", "mean": "3min"},
+                       "wrap_up": "0s"},
+    "agents": [{"number": n} for n in MEMBERS],
+    "hunt_groups": [{"pilot": "200", "policy": "simultaneous", "members": MEMBERS,
+                     "no_answer_rings": 3, "voicemail": True, "when_all_busy": "queue",
+                     "max_wait": "60s", "rering": "5s",
+                     "arrivals": {"weekly": {"mon-fri": {"09:00": "12/h", "17:00": "0/h"}}}}],
+}
+
+
+@pytest.fixture(scope="module")
+def ring_all_log(tmp_path_factory):
+    result = huntsim.simulate(OFFICE, seed=7)
+    return export_log(result, "asterisk-queue-log", tmp_path_factory.mktemp("ringall"))
+
+
+@pytest.fixture(scope="module")
+def right(ring_all_log):
+    return fit(ring_all_log, holdout="1w", replications=10, seed=1)
+
+
+@pytest.fixture(scope="module")
+def wrong(ring_all_log):
+    return fit(ring_all_log, holdout="1w", replications=10, seed=1, policy="circular")
+
+
+def test_the_log_answers_most_calls_like_the_pbxware_queue(right):
+    calls = right.log.calls
+    assert 0.83 <= (calls["outcome"] == "answered").mean() <= 0.93
+
+
+def test_ring_all_is_recognised_with_its_rounds_and_the_evidence_said(right):
+    group = right.scenario.hunt_groups[0]
+    assert group.policy == "simultaneous"
+    assert (group.max_wait, group.rering, group.all_busy_treatment) == (60.0, 5.0, "queue")
+    assert right.scenario.timeout_s(group) == 15.0
+    settings = right.settings.set_index("setting")
+    evidence = settings.loc["policy", "source"]
+    assert "calls rang all 5 members within 1 s" in evidence, evidence
+    assert "calls rang a member more than once" in settings.loc["rering (s)", "source"]
+
+
+def test_the_right_fit_raises_no_alarm(right):
+    assert [bt.period for bt in right.backtests] == ["fitted", "held-out"]
+    assert right.alarms() == []
+    for bt in right.backtests:
+        compared = bt.table.dropna(subset=["inside"])
+        # 95 % intervals: about one figure in twenty outside by chance, not more
+        outside = int((~compared["inside"].astype(bool)).sum())
+        assert outside <= stats.binom.ppf(0.999, len(compared), 0.05), bt.outside
+
+
+def test_a_wrong_policy_is_caught_loudly(wrong):
+    assert wrong.scenario.hunt_groups[0].policy == "circular"
+    alarms = wrong.alarms()
+    assert any("answered share (pilot)" in line for line in alarms), alarms
+    assert any(line.startswith("held-out period") for line in alarms), alarms
+
+
+def test_the_alarm_is_loud_in_the_terminal_and_on_top_of_the_report(ring_all_log, tmp_path,
+                                                                      capsys):
+    code = main(["fit", str(ring_all_log), "--format", "asterisk-queue-log", "--policy",
+                 "circular", "--out", str(tmp_path / "office.yaml"), "--report",
+                 str(tmp_path / "report"), "--replications", "6"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "WARNING: THE FITTED OFFICE DOES NOT REPRODUCE THE LOG" in err
+    assert "answered share (pilot) is" in err
+    page = (tmp_path / "report" / "report.html").read_text()
+    alarm = page.index("the fitted office does not reproduce the log")
+    assert alarm < page.index("<h2>Not in the log")
+    assert (tmp_path / "report" / "backtest_fitted.csv").exists()
+
+
+def test_without_rounds_in_the_log_no_rering_is_fitted(tmp_path):
+    office = copy.deepcopy(OFFICE)
+    del office["hunt_groups"][0]["rering"]
+    log = export_log(huntsim.simulate(office, seed=7), "asterisk-queue-log", tmp_path)
+    fitted = fit(log, replications=0)
+    group = fitted.scenario.hunt_groups[0]
+    assert (group.policy, group.rering) == ("simultaneous", None)
+    assert fitted.backtests == []
