@@ -158,9 +158,9 @@ def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
         print("\nNot in the log (the fit could not see these):")
         print(fitted.not_in_log.to_string(index=False))
     for bt in fitted.backtests:
-        print(f"\nback-test on the {bt.period} period, {bt.start:%Y-%m-%d} to "
-              f"{bt.end:%Y-%m-%d}, {bt.replications} replications: {bt.share_inside:.0%} of "
-              "the figures inside the 95 % intervals")
+        print(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d} (the {bt.period} "
+              f"period), {bt.replications} replications: {bt.share_inside:.0%} of the "
+              "figures inside the 95 % intervals")
         for row in bt.outside.itertuples(index=False):
             print(f"  outside: {row.figure} ({row.scope}): observed {row.observed:.4g}, "
                   f"simulated {row.low:.4g} to {row.high:.4g}")
