@@ -61,7 +61,9 @@ def test_ring_all_is_recognised_with_its_rounds_and_the_evidence_said(right):
     assert (group.max_wait, group.rering, group.all_busy_treatment) == (60.0, 5.0, "queue")
     assert right.scenario.timeout_s(group) == 15.0
     settings = right.settings.set_index("setting")
-    evidence = settings.loc["policy", "source"]
+    assert settings.loc["policy", "source"] == "read from the log (rings start together)"
+    evidence = settings.loc["policy evidence", "value"]
+    assert evidence.startswith("simultaneous: ")
     assert "calls rang all 5 members within 1 s" in evidence, evidence
     assert "calls rang a member more than once" in settings.loc["rering (s)", "source"]
 
@@ -106,3 +108,10 @@ def test_without_rounds_in_the_log_no_rering_is_fitted(tmp_path):
     group = fitted.scenario.hunt_groups[0]
     assert (group.policy, group.rering) == ("simultaneous", None)
     assert fitted.backtests == []
+
+
+def test_a_sequential_guess_says_what_it_counted():
+    fitted = fit("scenarios/logs/queue_log", replications=0)
+    evidence = fitted.settings.set_index("setting").loc["policy evidence", "value"]
+    assert evidence.startswith(f"{fitted.scenario.hunt_groups[0].policy}: ")
+    assert "calls rang members one at a time" in evidence

@@ -274,14 +274,15 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
                              f"of {cycle:g} s rings; the fitted office rings {rings} x "
                              f"{cycle:g} s")
     guess = policy_evidence(log) if log.has_rings else None
-    policy_source = (f"read from the log ({guess.evidence})" if guess is not None
-                     and guess.policy == "simultaneous" else
-                     f"guessed from the order of rings in the log ({guess.evidence})"
-                     if guess is not None else "")
+    policy_source = ("read from the log (rings start together)" if guess is not None
+                     and guess.policy == "simultaneous"
+                     else "guessed from the order of rings in the log")
     chosen_policy = settings.pick("policy", (policy, "command line"),
                                   (group.policy if group else None, "--base"),
                                   (guess.policy if guess else None, policy_source),
                                   default="regular")
+    if guess is not None:  # what the rings show, even where the policy was given
+        settings.rows.append(("policy evidence", guess.evidence, "read from the log (rings)"))
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
     queued = queueing_from_rings(log) if log.has_rings else None
