@@ -80,28 +80,21 @@ def find_redials(pilot_calls: pd.DataFrame, window_s: float = REDIAL_WINDOW_S) -
     calls = pilot_calls.reset_index(drop=True)
     caller = calls["caller"].fillna("").astype(str).str.strip()
     known = ~caller.str.lower().isin(HIDDEN_CALLERS)
-    redial = np.zeros(len(calls), dtype=bool)
-    found = Redials(redial, with_caller=int(known.sum()))
-    arrival = pd.to_datetime(calls["arrival"])
-    stay = calls["leave_s"].where(calls["outcome"] != "answered", calls["wait_s"]).fillna(0.0)
-    ended = arrival + pd.to_timedelta(stay.astype(float), unit="s")
     outcome = calls["outcome"].astype(str)
-    gaps: list[float] = []
-    for _, rows in calls[known].groupby(caller[known], sort=False):
-        index = rows.sort_values("arrival", kind="stable").index.to_numpy()
-        for before, after in itertools.pairwise(index):
-            if outcome[before] not in UNANSWERED:
-                continue
-            gap = (arrival[after] - ended[before]).total_seconds()
-            if -1.0 <= gap <= window_s:
-                redial[after] = True
-                found.after[outcome[before]] += 1
-                gaps.append(max(gap, 0.0))
-        for i in index:
-            if outcome[i] in UNANSWERED:
-                found.unanswered[outcome[i]] += 1
-    found.gaps = np.asarray(gaps, dtype=float)
-    return found
+    arrival = pd.to_datetime(calls["arrival"])
+    stay = calls["leave_s"].where(outcome != "answered", calls["wait_s"]).fillna(0.0)
+    frame = pd.DataFrame({"caller": caller, "arrival": arrival, "outcome": outcome,
+                          "ended": arrival + pd.to_timedelta(stay.astype(float), unit="s")}
+                         )[known.to_numpy()].sort_values(["caller", "arrival"], kind="stable")
+    before = frame.shift(1)
+    gap = (frame["arrival"] - before["ended"]).dt.total_seconds()
+    hit = ((frame["caller"] == before["caller"]) & before["outcome"].isin(UNANSWERED)
+           & (gap >= -1.0) & (gap <= window_s)).to_numpy()
+    redial = np.zeros(len(calls), dtype=bool)
+    redial[frame.index.to_numpy()[hit]] = True
+    return Redials(redial, after=Counter(before["outcome"][hit].astype(str)),
+                   unanswered=Counter(frame["outcome"][frame["outcome"].isin(UNANSWERED)]),
+                   gaps=np.maximum(gap.to_numpy()[hit], 0.0), with_caller=int(known.sum()))
 
 
 def redial_fit(found: Redials) -> dict[str, Any] | None:
