@@ -83,7 +83,7 @@ Semantics (see "Timing rules" in the README):
   line being busy (ringing, talking, or in wrap-up), nor being logged out
   (outside their ``schedule``), away (an absence with ``skipped``) or not
   ready (after ``after_missed``); and each member is offered a given call at
-  most once in a group. Members who cannot be rung are skipped without
+  most once in a group (once a round with ``rering``). Members who cannot be rung are skipped without
   ringing. Presence changes come first at an instant: a member whose schedule
   starts at t is there for a call at t, one whose schedule ends at t is not
   (even if their call ends at t). A call in progress when the member logs out
