@@ -115,3 +115,15 @@ def test_a_sequential_guess_says_what_it_counted():
     evidence = fitted.settings.set_index("setting").loc["policy evidence", "value"]
     assert evidence.startswith(f"{fitted.scenario.hunt_groups[0].policy}: ")
     assert "calls rang members one at a time" in evidence
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--replications", "1"], "--replications: 1 must be at least 2 (or 0"),
+    (["--replications", "0", "--holdout", "1w"], "--replications: 0 must be at least 2"),
+])
+def test_replications_are_checked(ring_all_log, tmp_path, capsys, args, message):
+    code = main(["fit", str(ring_all_log), "--format", "asterisk-queue-log",
+                 "--out", str(tmp_path / "office.yaml"), *args])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

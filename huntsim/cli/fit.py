@@ -94,9 +94,11 @@ def run_fit(args: argparse.Namespace) -> int:
     if out.exists() and (out.is_dir() or not args.force):
         what = "is a directory" if out.is_dir() else "exists (pass --force to overwrite it)"
         raise OutputError(f"--out: {str(out)!r} {what}")
-    if args.replications < 0 or args.replications == 1:
-        raise ScenarioError([f"--replications: {args.replications} must be 0 (no back-test "
-                             "of the period fitted on) or at least 2"])
+    if args.replications < 0 or args.replications == 1 or (
+            args.holdout is not None and args.replications < 2):
+        raise ScenarioError([f"--replications: {args.replications} must be at least 2"
+                             + ("" if args.holdout is not None else
+                                " (or 0: no back-test of the period fitted on)")])
     from huntsim.fit.fitting import fit
     from huntsim.fit.logs.common import LogError
 

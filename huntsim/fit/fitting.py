@@ -18,9 +18,18 @@ What is read from the log, and how (each with its interval):
 What a log cannot tell is taken from the command line, else from ``base`` (an
 existing scenario), else assumed, and every such value is listed with where it
 came from: the hunt policy (``simultaneous`` is recognised from rings that
-start together; otherwise a guess), the ring cycle, voicemail and the
-all-busy treatment (a queue is recognised), opening hours (a CDR's are read from
-the hours in which calls were answered) and, where nobody queues, wrap-up.
+start together; otherwise a guess; either way the counts behind it are listed),
+the ring cycle, voicemail and the all-busy treatment (a queue is recognised),
+rounds (``max_wait`` and ``rering``, where a member is rung again for the same
+call), opening hours (a CDR's are read from the hours in which calls were
+answered) and, where nobody queues, wrap-up.
+
+Redials (the same caller again soon after an unanswered call) are fitted as the
+group's ``redial`` where there are enough, and the pilot's traffic then counts
+first calls only; what the log cannot show (overflow, members' other queues) is
+listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`). The fitted office is
+back-tested on the period it was fitted on (and the held-out weeks), and figures
+far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
 """
 
 from __future__ import annotations
@@ -592,9 +601,10 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         raise ScenarioError([f"--no-answer-rings: {no_answer_rings} must be from 1 to 100"])
     if not 0 < confidence < 1:
         raise ScenarioError([f"confidence: {confidence!r} must be between 0 and 1"])
-    if replications < 0 or replications == 1:
-        raise ScenarioError([f"replications: {replications} must be 0 (no back-test of the "
-                             "period fitted on) or at least 2"])
+    if replications < 0 or replications == 1 or (holdout is not None and replications < 2):
+        raise ScenarioError([f"replications: {replications} must be at least 2"
+                             + ("" if holdout is not None else
+                                " (or 0: no back-test of the period fitted on)")])
     base_scenario = load_scenario(base) if base is not None else None
     cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
     log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
@@ -619,8 +629,7 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         fitted.fitted_backtest = back_test(fitted.scenario, train, replications, seed,
                                            confidence, period="fitted")
     if test is not None:
-        fitted.backtest = back_test(fitted.scenario, test, max(replications, 2), seed,
-                                    confidence)
+        fitted.backtest = back_test(fitted.scenario, test, replications, seed, confidence)
     return fitted
 
 

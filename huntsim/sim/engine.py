@@ -83,12 +83,13 @@ Semantics (see "Timing rules" in the README):
   line being busy (ringing, talking, or in wrap-up), nor being logged out
   (outside their ``schedule``), away (an absence with ``skipped``) or not
   ready (after ``after_missed``); and each member is offered a given call at
-  most once in a group (once a round with ``rering``). Members who cannot be rung are skipped without
-  ringing. Presence changes come first at an instant: a member whose schedule
-  starts at t is there for a call at t, one whose schedule ends at t is not
-  (even if their call ends at t). A call in progress when the member logs out
-  finishes; an offer ringing them ends then as no answer, and the call goes on
-  without them (a direct call to the member's voicemail, else no answer).
+  most once in a group (once a round with ``rering``). Members who cannot be
+  rung are skipped without ringing. Presence changes come first at an instant:
+  a member whose schedule starts at t is there for a call at t, one whose
+  schedule ends at t is not (even if their call ends at t). A call in progress
+  when the member logs out finishes; an offer ringing them ends then as no
+  answer, and the call goes on without them (a direct call to the member's
+  voicemail, else no answer).
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
