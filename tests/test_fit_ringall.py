@@ -127,3 +127,32 @@ def test_replications_are_checked(ring_all_log, tmp_path, capsys, args, message)
     assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def _ring_all_lines(calls: int = 12) -> list[str]:
+    """A PBXware-like ringall queue_log: three members rung together for 15 s, again 5 s
+    later, and 101 answers 4 s into the third round."""
+    lines = []
+    for i in range(calls):
+        t0, uid = 1704099600 + 600 * i, f"1704099600.{i}"
+        lines.append(f"{t0}|{uid}|sales|NONE|ENTERQUEUE||+1555000{i:04d}|1")
+        for start in (t0, t0 + 20):
+            lines += [f"{start + 15}|{uid}|sales|SIP/{m}|RINGNOANSWER|15000" for m in
+                      ("101", "102", "103")]
+        lines.append(f"{t0 + 44}|{uid}|sales|SIP/101|CONNECT|44|{uid}9|4")
+        lines.append(f"{t0 + 200}|{uid}|sales|SIP/101|COMPLETECALLER|44|156|1")
+    return lines
+
+
+def test_ring_all_rounds_written_by_hand_are_recognised(tmp_path):
+    from huntsim.fit import inference
+    from huntsim.fit.logs.reader import read_log
+
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(_ring_all_lines()) + "\n")
+    log = read_log(path, "asterisk-queue-log")
+    assert inference.policy_from_rings(log) == "simultaneous"  # main: "circular"
+    guess = inference.policy_evidence(log)
+    assert guess is not None
+    assert guess.evidence == "simultaneous: 12 of 12 calls rang all 3 members within 1 s"
+    assert (guess.rerung_calls, guess.rering) == (12, 5.0)
