@@ -151,7 +151,7 @@ def test_ring_all_rounds_written_by_hand_are_recognised(tmp_path):
     path = tmp_path / "queue_log"
     path.write_text("\n".join(_ring_all_lines()) + "\n")
     log = read_log(path, "asterisk-queue-log")
-    assert inference.policy_from_rings(log) == "simultaneous"  # main: "circular"
+    assert inference.policy_from_rings(log) == "simultaneous"  # main: "regular"
     guess = inference.policy_evidence(log)
     assert guess is not None
     assert guess.evidence == "simultaneous: 12 of 12 calls rang all 3 members within 1 s"
