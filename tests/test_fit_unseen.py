@@ -111,3 +111,15 @@ def test_a_cdr_says_it_cannot_tell(tmp_path):
     table = fit(log, format="asterisk-cdr-csv", replications=0).not_in_log.set_index("item")
     assert table.loc["overflow to other queues", "seen"] == "-"
     assert table.loc["members' calls from other queues", "seen"] == "-"
+
+
+def test_a_base_redial_is_kept_and_traffic_counts_first_calls(redial_run, tmp_path):
+    result, _ = redial_run
+    log = export_log(result, "asterisk-queue-log", tmp_path)
+    base = copy.deepcopy(REDIALS)
+    base["hunt_groups"][0]["redial"]["probability"] = 0.3
+    fitted = fit(log, base=base, replications=0)
+    assert fitted.scenario.hunt_groups[0].redial.probability == 0.3
+    week = fitted.parameters.set_index("parameter").loc["pilot calls per week"]
+    assert week["low"] <= FIRST_CALLS_PER_WEEK <= week["high"]
+    assert "too few to fit" not in fitted.not_in_log.set_index("item").loc["redials", "note"]

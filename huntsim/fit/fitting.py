@@ -157,8 +157,9 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     members = _members(log, group, source)
     found = find_redials(pilot_calls)
     redial = _redial(work, found, group)
-    # with redials fitted, the pilot's own traffic is the callers' first calls
-    traffic, weekly = _pilot_traffic(work, pilot_calls[~found.redial] if redial is not None
+    # where callers redial, the pilot's own traffic is the callers' first calls
+    redials_on = redial is not None or (group is not None and group.redial is not None)
+    traffic, weekly = _pilot_traffic(work, pilot_calls[~found.redial] if redials_on
                                      else pilot_calls, pilot)
     talk = _talk(work, members, min_member_calls)
     timeout = time_out(log.rings) if log.has_rings else None
@@ -183,6 +184,8 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
     if redial is not None:
         hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
+    elif group is not None and group.redial is not None:
+        hunt["redial"] = group.redial.model_dump(mode="json")
     mapping = _mapping(work, seed, routing, patience, agents, hunt)
     scenario = load_scenario(mapping)
     return Fit(scenario, mapping, pd.DataFrame(work.params),
@@ -619,18 +622,28 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         train, test = log.between(log.start, cut), log.between(cut, log.end)
     fitted = _fit_log(train, source, base_scenario, policy, cycle, no_answer_rings,
                       when_all_busy, confidence, min_member_calls, seed)
-    assert fitted.redials is not None
-    queue_name = str(train.calls["queue"].iloc[0]) if len(train.calls) else ""
-    others = (other_queues(path, queue_name, fitted.scenario.hunt_groups[0].members)
-              if format == "asterisk-queue-log" else None)
-    fitted.not_in_log = not_in_log(fitted.redials, fitted.mapping["hunt_groups"][0].get(
-        "redial") and redial_fit(fitted.redials), others, log.format)
+    fitted.not_in_log = _not_in_log(fitted, path, format)
     if replications:
         fitted.fitted_backtest = back_test(fitted.scenario, train, replications, seed,
                                            confidence, period="fitted")
     if test is not None:
         fitted.backtest = back_test(fitted.scenario, test, replications, seed, confidence)
     return fitted
+
+
+def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
+    """What the fit could not see: redials (of the period fitted on), and from a
+    queue_log (all of it) overflow chains and the members' calls in other queues."""
+    assert fitted.redials is not None
+    group = fitted.scenario.hunt_groups[0]
+    queue = str(fitted.log.calls["queue"].iloc[0])
+    others = other_queues(path, queue, group.members) if format == "asterisk-queue-log" \
+        else None
+    fitted_redial = ("redial", "read from the log (the same caller again)") in {
+        (row.setting, row.source) for row in fitted.settings.itertuples(index=False)}
+    redial = redial_fit(fitted.redials) if fitted_redial else None
+    return not_in_log(fitted.redials, redial, others, fitted.log.format,
+                      base_redial=group.redial is not None and not fitted_redial)
 
 
 def _check_zone(flag: str, zone: str) -> None:

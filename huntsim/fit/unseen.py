@@ -148,9 +148,10 @@ def other_queues(path: str | Path, queue: str, members: Sequence[str]) -> dict[s
 
 
 def not_in_log(found: Redials, fitted_redial: dict[str, Any] | None,
-               others: dict[str, Any] | None, log_format: str) -> pd.DataFrame:
+               others: dict[str, Any] | None, log_format: str,
+               base_redial: bool = False) -> pd.DataFrame:
     """The "Not in the log" table: ``item``, ``seen`` (a count, or ``-`` where the log
-    cannot tell) and ``note``."""
+    cannot tell) and ``note``. ``base_redial``: the group's redial came from ``--base``."""
     rows: list[tuple[str, str, str]] = []
     if not found.with_caller:
         rows.append(("redials", "-", "no caller ids in the log: callers who call again "
@@ -161,6 +162,8 @@ def not_in_log(found: Redials, fitted_redial: dict[str, Any] | None,
                 f"after {', '.join(fitted_redial['on'])}, mean delay "
                 f"{fitted_redial['delay_mean']:.0f} s); pilot traffic fitted on first calls"
                 if fitted_redial is not None else
+                "the redial of --base kept; pilot traffic fitted on first calls"
+                if base_redial else
                 f"too few to fit (under {MIN_REDIALS}): counted as new calls")
         rows.append(("redials", str(found.count),
                      f"the same caller again within {REDIAL_WINDOW_S / 60:.0f} min of an "
