@@ -89,6 +89,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         if group["when_all_busy"] == "queue":
             if draw(st.booleans()):
                 group["max_wait"] = draw(st.sampled_from([1, 30, 120]))
+                if draw(st.booleans()):
+                    group["rering"] = draw(st.sampled_from([0, 2.5, 5]))
             if draw(st.booleans()):
                 group["max_queue"] = draw(st.integers(0, 3))
         if draw(st.booleans()):

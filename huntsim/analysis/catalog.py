@@ -213,16 +213,26 @@ _TABLE: list[Metric] = [
        "members' rings.", False, "ratio"),
     # fairness of member load
     _m("jain_index", "Fairness of member load (Jain's index)", "",
-       "Jain's index of the members' group-call talk load: 1 when all carry the same, "
-       "1/n when one carries it all.", True, "index"),
+       "Jain's index of the members' group-call talk load against each one's fair share "
+       "(the talk of each call the group answered, split evenly among the members logged "
+       "in when it was answered): "
+       "1 when every member carries their fair share, a part-timer who takes her turns "
+       "included; down to 1/n when one of n always-present members carries it all.",
+       True, "index"),
     _m("load_cv", "Spread of member load (coefficient of variation)", "",
-       "Standard deviation of the members' group-call talk load over its mean; 0 is even.",
+       "Spread of the members' group-call talk load, each over their fair share "
+       "(weighted by the shares); 0 when every member carries their fair share.",
        False, "index"),
     _m("max_min_ratio", "Busiest over least busy member load", "",
-       "Group-call talk load of the busiest member over that of the least busy "
-       "(infinite when a member carries none).", False, "ratio"),
+       "Group-call talk load over fair share of the busiest member, over that of the "
+       "least busy (infinite when a member with a share carries none).", False, "ratio"),
     _m("load_share", "Share of the group's talk time", "% of talk time",
        "The member's part of the group's total group-call talk time.", None, "rate"),
+    _m("expected_share", "Fair share of the group's talk time", "% of talk time",
+       "The member's fair share given presence: the talk of each call the group "
+       "answered, split evenly among the members logged in when it was answered (1/n "
+       "each without schedules).",
+       None, "rate"),
     # per agent
     _m("position", "Position in the list", "",
        "The member's place in the group's member list, 1 first.", None, "count"),

@@ -26,13 +26,18 @@ def hourly(
     Parameters
     ----------
     calls : DataFrame
-        Calls arriving in ``[start_s, end_s)``.
+        Calls arriving in ``[start_s, end_s)``; those with ``after_hours`` set
+        rang nobody and are left out. For one group's figures to agree with its
+        row of :func:`~huntsim.analysis.metrics.summarize`, pass the calls that
+        reached it (its rows of :func:`~huntsim.analysis.metrics.group_visits`).
     start_s, end_s : float
         The reported period; it sets how often each hour of the day occurred.
     day_s : float
         Length of a day in the scenario (the period of its arrival profile,
         e.g. a 9-hour business day); hour 0 is its start.
     """
+    if "after_hours" in calls:
+        calls = calls[~calls["after_hours"].to_numpy(dtype=bool)]
     level = f"service_level_{threshold_s:g}s"
     hours = int(np.ceil(day_s / 3600.0))
     arrival = calls["arrival_s"].to_numpy(dtype=float)
@@ -128,7 +133,12 @@ def weekly_hourly(
     ----------
     calls : DataFrame
         Pilot calls arriving in ``[start_s, end_s)``; those with ``after_hours``
-        set are counted apart and left out of every other column.
+        set are counted apart and left out of every other column. For one
+        group's figures to agree with its row of
+        :func:`~huntsim.analysis.metrics.summarize`, pass the calls that reached
+        it (its rows of :func:`~huntsim.analysis.metrics.group_visits`: a call
+        it passed on is ``forwarded`` there, and ``after_hours`` says whether
+        the group was closed when the call reached it).
     start_s, end_s : float
         The reported period (simulation time); it sets how often each hour of
         the week occurred (the exposure).

@@ -15,9 +15,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from huntsim.analysis.catalog import OUTCOMES
+from huntsim.analysis.fairness import fairness
 
 __all__ = [
     "agent_table",
+    "closed_everywhere",
     "fairness",
     "group_metrics",
     "group_visits",
@@ -218,7 +220,12 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     on counts as ``forwarded`` there and again, with its end, in the group where
     it ended (``forwarded_in`` counts those; ``forwarded_away`` the calls first
     dialled to the group that ended in another). ``all pilot calls`` counts each
-    call once, by how it ended (``forwarded``: left the office). The caller
+    call once, by how it ended (``forwarded``: left the office), whichever
+    group it ended in; its ``after_hours`` are the calls that found every group
+    they reached closed (:func:`closed_everywhere`: they rang nobody at all), so
+    a call forwarded after hours and answered in an open group counts as
+    offered and answered there and in ``all pilot calls``, and as
+    ``after_hours`` in the closed group it passed through. The caller
     columns are over the calls first *dialled* to the group, wherever they
     ended: ``callers`` (first attempts), ``attempts_per_caller``,
     ``callers_answered_rate`` (answered at some attempt) and
@@ -236,12 +243,8 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     visits_open = visits[~visits["after_hours"]] if "after_hours" in visits else visits
     closed_visits = visits["visited"][visits["after_hours"]] if "after_hours" in visits \
         else visits["visited"].iloc[:0]
-    if "after_hours" in calls and calls["after_hours"].any():
-        closed = calls[calls["after_hours"]]
-        calls = calls[~calls["after_hours"]]
-    else:
-        closed = calls.iloc[:0]
-    pilot = calls[calls["kind"] == "pilot"]
+    unreached = closed_everywhere(pilot_all)
+    pilot = pilot_all[~unreached]
     dialed_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
                      ).astype(str)
     ended_group = pilot_all["group"].astype(str)
@@ -259,13 +262,40 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     if len(groups) > 1:
         rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
                                              pd.Series(_flow(pilot, pilot_all, 0), dtype=float)])
-        rows["all pilot calls"]["after_hours"] = int((closed["kind"] == "pilot").sum())
+        rows["all pilot calls"]["after_hours"] = int(unreached.sum())
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
         rows["direct calls"] = pd.concat([_scope_summary(direct, threshold_s),
                                           pd.Series(_flow(direct, direct, 0), dtype=float)])
         rows["direct calls"]["after_hours"] = 0
     return summary_frame(rows, threshold_s)
+
+
+def closed_everywhere(pilot: pd.DataFrame) -> pd.Series:
+    """Whether each pilot call found every group it reached closed (it rang nobody).
+
+    Read from ``closed_hops`` (bit ``h``: the h-th group reached was closed) and
+    ``forwards``; without them, from ``after_hours`` (closed when dialled, never
+    forwarded).
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"after_hours": [True, True, False], "forwards": [0, 1, 1],
+    ...                       "closed_hops": [1, 1, 2]})
+    >>> closed_everywhere(calls).tolist()
+    [True, False, False]
+    """
+    if "after_hours" not in pilot:
+        return pd.Series(False, index=pilot.index)
+    closed = pilot["after_hours"].astype(bool)
+    if "closed_hops" not in pilot or "forwards" not in pilot or not closed.any():
+        return closed
+    mask = closed.to_numpy(dtype=bool, copy=True)
+    hops = pilot["closed_hops"].to_numpy()[mask]
+    forwards = pilot["forwards"].to_numpy()[mask]
+    # every bit 0 .. forwards set (Python integers past 62 forwards)
+    mask[mask] = [int(h) == (1 << (int(f) + 1)) - 1 for h, f in zip(hops, forwards, strict=True)]
+    return pd.Series(mask, index=pilot.index)
 
 
 FLOW_COLUMNS: tuple[str, ...] = (
@@ -496,26 +526,6 @@ def occupancy(busy_logged_in_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:
     return (busy_logged_in_s / logged_in_s.where(logged_in_s > 0)).astype(float)
 
 
-def fairness(loads: Sequence[float] | pd.Series) -> pd.Series:
-    """How evenly load is spread: Jain's index, max/min ratio, coefficient of variation.
-
-    Jain's index is 1 when every member carries the same load and 1/n when one
-    member carries it all.
-
-    Examples
-    --------
-    >>> float(fairness([1.0, 1.0, 1.0])["jain_index"])
-    1.0
-    """
-    x = np.asarray(loads, dtype=float)
-    if len(x) == 0 or not np.any(x > 0):
-        return pd.Series({"jain_index": np.nan, "max_min_ratio": np.nan, "load_cv": np.nan})
-    jain = x.sum() ** 2 / (len(x) * (x**2).sum())
-    ratio = x.max() / x.min() if x.min() > 0 else np.inf
-    cv = x.std() / x.mean()
-    return pd.Series({"jain_index": jain, "max_min_ratio": ratio, "load_cv": cv})
-
-
 def group_metrics(
     calls: pd.DataFrame,
     offers: pd.DataFrame,
@@ -526,19 +536,27 @@ def group_metrics(
     threshold_s: float = 20.0,
     forward_to: Mapping[str, str] | None = None,
     group_of: Mapping[str, str] | None = None,
+    member_share: Sequence[float] | pd.Series | None = None,
+    visits: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Every headline figure of one hunt group in one run, as a flat Series.
 
     Outcome rates, waits (mean, median, 90th and 95th percentile), service
     level within ``threshold_s``, offers and rings per call, and the fairness
-    of ``member_load`` (the members' group-call load, see :func:`fairness`),
+    of ``member_load`` (the members' group-call load) against ``member_share``
+    (each member's fair share given who was logged in, see
+    :func:`~huntsim.analysis.fairness.fair_shares`; equal shares when not given;
+    see :func:`~huntsim.analysis.fairness.fairness`),
     over every call that reached the group (:func:`group_visits`); and the
     caller figures of :func:`summarize` over the calls first dialled to it.
     With ``group_of`` (agent -> pilot), offers and rings per call count only
     those made in the group (a forwarded call's offers elsewhere are left out).
+    ``visits``: the table of :func:`group_visits` of these arguments, when
+    already made (it is the same for every group of a run).
     """
-    visits = group_visits(calls, forward_to, offers if group_of is not None else None,
-                          group_of)
+    if visits is None:
+        visits = group_visits(calls, forward_to, offers if group_of is not None else None,
+                              group_of)
     here = visits[visits["visited"] == group]
     closed_here = here["after_hours"].astype(bool) if "after_hours" in here \
         else pd.Series(False, index=here.index)
@@ -561,14 +579,17 @@ def group_metrics(
         f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),
     })
     metrics: pd.Series = pd.concat([
-        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load), flow
+        per_call, outcome_rates(pilot), wait_stats(pilot), fairness(member_load, member_share),
+        flow
     ])
     metrics["after_hours"] = float(closed_here.sum())
     return metrics
 
 
-def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
-    """Per member of a group: group calls answered, group-call load, share of the group's load.
+def member_loads(agents: pd.DataFrame, members: Sequence[str],
+                 shares: Sequence[float] | NDArray[np.float64] | None = None) -> pd.DataFrame:
+    """Per member of a group: group calls answered, group-call load, share of the
+    group's load and fair share.
 
     Parameters
     ----------
@@ -576,6 +597,10 @@ def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
         ``Result.agents``.
     members : sequence of str
         The group's members in list order.
+    shares : sequence of float, optional
+        Each member's fair share given who was logged in when calls were taken
+        (:func:`~huntsim.analysis.fairness.fair_shares`), in column
+        ``expected_share``; an even share ``1/n`` each when not given.
     """
     rows = agents.set_index("agent").loc[list(members)]
     load = rows["group_load_erlang"].astype(float)
@@ -585,6 +610,8 @@ def member_loads(agents: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
         "group_answered": rows["group_answered"].to_numpy(),
         "load_erlang": load.to_numpy(),
         "load_share": (load / total).to_numpy() if total > 0 else np.nan,
+        "expected_share": (np.full(len(members), 1.0 / len(members)) if shares is None
+                           else np.asarray(shares, dtype=float)),
     })
 
 

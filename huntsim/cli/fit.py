@@ -80,7 +80,8 @@ def add_fit_command(commands: argparse._SubParsersAction) -> argparse.ArgumentPa
                      help="what a call finding every member busy gets (default: read from the "
                           "log where it can be, else voicemail)")
     fit.add_argument("--replications", type=int, default=20,
-                     help="back-test replications (default 20)")
+                     help="back-test replications, over the period fitted on and the "
+                          "--holdout (default 20; 0: no back-test of the period fitted on)")
     fit.add_argument("--seed", type=int, default=0, help="back-test seed (default 0)")
     fit.add_argument("--force", action="store_true", help="overwrite --out and --report")
     parser: argparse.ArgumentParser = fit
@@ -93,8 +94,11 @@ def run_fit(args: argparse.Namespace) -> int:
     if out.exists() and (out.is_dir() or not args.force):
         what = "is a directory" if out.is_dir() else "exists (pass --force to overwrite it)"
         raise OutputError(f"--out: {str(out)!r} {what}")
-    if args.replications < 2:
-        raise ScenarioError([f"--replications: {args.replications} must be at least 2"])
+    if args.replications < 0 or args.replications == 1 or (
+            args.holdout is not None and args.replications < 2):
+        raise ScenarioError([f"--replications: {args.replications} must be at least 2"
+                             + ("" if args.holdout is not None else
+                                " (or 0: no back-test of the period fitted on)")])
     from huntsim.fit.fitting import fit
     from huntsim.fit.logs.common import LogError
 
@@ -116,8 +120,26 @@ def run_fit(args: argparse.Namespace) -> int:
         raise OutputError(f"--out: cannot write {str(out)!r}: {error}") from None
     for warning in fitted.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    _print_alarms(fitted)
     _print_summary(fitted, out, report)
+    _print_alarms(fitted)
     return 0
+
+
+ALARM_RULE = "!" * 78
+
+
+def _print_alarms(fitted: Fit) -> None:
+    """The back-test's alarms, loud (to stderr, before and after the summary)."""
+    alarms = fitted.alarms()
+    if not alarms:
+        return
+    print(f"{ALARM_RULE}\nWARNING: THE FITTED OFFICE DOES NOT REPRODUCE THE LOG. Do not trust "
+          "its what-ifs\nbefore you find out why (the policy? the time-outs? what is not in "
+          f"the log?):", file=sys.stderr)
+    for line in alarms:
+        print(f"  - {line}", file=sys.stderr)
+    print(ALARM_RULE, file=sys.stderr)
 
 
 def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
@@ -143,11 +165,15 @@ def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
     print(text_table(["Setting", "Value", "Source"],
                      [[str(v) for v in row] for row in
                       fitted.settings[["setting", "value", "source"]].itertuples(index=False)]))
-    if fitted.backtest is not None:
-        bt = fitted.backtest
-        print(fit_text(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d}, "
-                       f"{bt.replications} replications: {bt.share_inside:.0%} of the figures "
-                       "inside the 95 % intervals"))
+    if len(fitted.not_in_log):
+        unseen = fitted.not_in_log
+        print("\nNot in the log (the fit could not see these):")
+        print(text_table([str(c).replace("_", " ").capitalize() for c in unseen.columns],
+                         [[str(v) for v in row] for row in unseen.itertuples(index=False)]))
+    for bt in fitted.backtests:
+        print(fit_text(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d} (the "
+                       f"{bt.period} period), {bt.replications} replications: "
+                       f"{bt.share_inside:.0%} of the figures inside the 95 % intervals"))
         for row in bt.outside.itertuples(index=False):
             print(fit_text(f"  outside: {row.figure} ({row.scope}): observed "
                            f"{row.observed:.4g}, simulated {row.low:.4g} to {row.high:.4g}"))

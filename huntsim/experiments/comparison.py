@@ -46,7 +46,9 @@ class Comparison:
         difference policy minus baseline, with ``unpaired_ci_low`` and
         ``unpaired_ci_high`` for the same difference had the runs been independent.
     members : DataFrame
-        ``policy, group, position, agent, name, metric, mean, ci_low, ci_high, n``.
+        ``policy, group, position, agent, name, metric, mean, ci_low, ci_high, n``;
+        metric ``expected_share`` is each member's fair share of the group's
+        talk given who was logged in (see :func:`huntsim.analysis.fairness.fair_shares`).
     waits : DataFrame
         ``policy, replication, group, wait_s``: waits of answered calls (sampled).
     hourly : DataFrame
@@ -54,7 +56,9 @@ class Comparison:
         the day (see :func:`huntsim.analysis.hourly.hourly`), or, for a scenario with a
         calendar, ``policy, group, weekday, hour, ...`` by weekday and clock
         hour (see :func:`huntsim.analysis.hourly.weekly_hourly`; after-hours calls
-        counted apart).
+        counted apart). A group's hours count the calls its rows of ``table``
+        count (every call that reached it, see
+        :func:`huntsim.experiments.measure.measure`), so they add up to them.
     raw : DataFrame
         ``policy, replication, group, metric, value``: every run's figures.
     warnings : tuple of str

@@ -16,8 +16,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from huntsim.analysis.expected_traffic import day_length, hour_traffic
+from huntsim.analysis.fairness import fair_shares
 from huntsim.analysis.hourly import hourly, weekly_hourly
-from huntsim.analysis.metrics import group_metrics, member_loads
+from huntsim.analysis.metrics import group_metrics, group_visits, member_loads
 from huntsim.scenario.model import HuntGroup, Scenario, forward_map, group_map
 from huntsim.sim.simulation import simulate
 
@@ -66,9 +67,12 @@ class Measurement:
 def measure(task: RunTask) -> Measurement:
     """Simulate ``task`` and keep per-group metrics, member loads, waits and hours.
 
-    Pilot calls that arrived after hours (outside the group's ``open``) rang
-    nobody: they are left out of the group's metrics, waits and rates, and
-    counted in the metric ``after_hours`` (in scenarios with a calendar). With
+    Each group's metrics, waits and hours count the calls that reached it, as
+    :func:`~huntsim.analysis.metrics.summarize` does (:func:`group_visits`: a
+    call it forwarded counts as ``forwarded`` there and again where it ended).
+    Pilot calls that reached a group after hours (outside its ``open``) rang
+    nobody there: they are left out of the group's metrics, waits and rates, and
+    counted in its metric ``after_hours`` (in scenarios with a calendar). With
     a calendar the hourly table is by weekday and clock hour
     (:func:`huntsim.analysis.hourly.weekly_hourly`), with a row for every hour of the
     week that has expected traffic; otherwise by hour of the day.
@@ -80,22 +84,29 @@ def measure(task: RunTask) -> Measurement:
     metrics, members, waits, hours = [], [], [], []
     agents = result.agents.set_index("agent")
     weekly = scenario.uses_calendar
-    closed = (calls["after_hours"].to_numpy(dtype=bool) if "after_hours" in calls
-              else np.zeros(len(calls), dtype=bool))
-    in_hours = calls[~closed]  # after-hours calls rang nobody: counted apart
     forwards = forward_map(scenario.hunt_groups)
     group_of = group_map(scenario.hunt_groups)
+    # each group's calls as the summary counts them: every call that reached it
+    # (a call it passed on as forwarded), after hours when it was closed then
+    visits = group_visits(calls, forwards, offers, group_of)
+    visited = visits["visited"].to_numpy(dtype=object)
+    closed = visits["after_hours"].to_numpy(dtype=bool)
     for group in scenario.hunt_groups:
-        loads = member_loads(result.agents, group.members)
+        reached = visits[visited == group.pilot]
+        pilot = visits[(visited == group.pilot) & ~closed]  # after hours: counted apart
+        # fair shares: the talk of each call answered in the group, split among who
+        # was logged in when it was answered
+        answered_here = pilot[(pilot["outcome"] == "answered").to_numpy()]
+        shares = fair_shares(answered_here["answer_s"], group.members, result.absences,
+                             answered_here["talk_s"])
+        loads = member_loads(result.agents, group.members, shares)
         metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
-                               forwards, group_of)
+                               forwards, group_of, loads["expected_share"], visits)
         if not weekly:
             metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
                                      "value": metric.to_numpy(dtype=float)}))
-        pilot = in_hours[(in_hours["kind"] == "pilot") & (in_hours["group"] == group.pilot)]
-        all_pilot = calls[(calls["kind"] == "pilot") & (calls["group"] == group.pilot)]
         extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
                                                   "offers_missed", "occupancy"]]
         loads = loads.join(extra, on="agent")
@@ -107,7 +118,7 @@ def measure(task: RunTask) -> Measurement:
             answered = np.random.default_rng(task.seed).choice(answered, WAIT_SAMPLE, False)
         waits.append(pd.DataFrame({"group": group.pilot, "wait_s": answered}))
         if weekly:
-            hour = weekly_hourly(all_pilot, scenario.warmup, scenario.duration, scenario.start,
+            hour = weekly_hourly(reached, scenario.warmup, scenario.duration, scenario.start,
                                  task.threshold_s, _busy_slots(task.scenario, scenario, group))
         else:
             hour = hourly(pilot, scenario.warmup, scenario.duration, day_length(group),

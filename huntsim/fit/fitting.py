@@ -20,9 +20,18 @@ What is read from the log, and how (each with its interval):
 What a log cannot tell is taken from the command line, else from ``base`` (an
 existing scenario), else assumed, and every such value is listed with where it
 came from: the hunt policy (``simultaneous`` is recognised from rings that
-start together; otherwise a guess), the ring cycle, voicemail and the
-all-busy treatment (a queue is recognised), opening hours (a CDR's are read from
-the hours in which calls were answered) and, where nobody queues, wrap-up.
+start together; otherwise a guess; either way the counts behind it are listed),
+the ring cycle, voicemail and the all-busy treatment (a queue is recognised),
+rounds (``max_wait`` and ``rering``, where a member is rung again for the same
+call), opening hours (a CDR's are read from the hours in which calls were
+answered) and, where nobody queues, wrap-up.
+
+Redials (the same caller again soon after an unanswered call) are fitted as the
+group's ``redial`` where there are enough, and the pilot's traffic then counts
+first calls only; what the log cannot show (overflow, members' other queues) is
+listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`). The fitted office is
+back-tested on the period it was fitted on (and the held-out weeks), and figures
+far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
 """
 
 from __future__ import annotations
@@ -34,15 +43,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from huntsim.errors import ScenarioError
-from huntsim.fit.backtest import BackTest, back_test
+from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
+    PolicyGuess,
     by_first_ring,
     number_order,
     open_hours,
+    policy_evidence,
     policy_from_rings,
+    queue_timeout,
     queueing_from_rings,
     rough_answering,
     wrap_up_gaps,
@@ -50,91 +61,24 @@ from huntsim.fit.inference import (
 from huntsim.fit.logs.common import LogData, LogError
 from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
+from huntsim.fit.result import Fit
 from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
-from huntsim.outputs import atomic_write, prepare_directory
+from huntsim.fit.unseen import (
+    REDIAL_WINDOW_S,
+    Redials,
+    find_redials,
+    not_in_log,
+    other_queues,
+    redial_fit,
+)
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
 from huntsim.scenario.units import parse_duration
 
-__all__ = ["FORMATS", "Fit", "fit"]
+__all__ = ["FORMATS", "Fit", "fit"]  # Fit is defined in huntsim.fit.result
 
 MIN_ABANDONS = 5
 """Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
-
-
-@dataclass
-class Fit:
-    """A scenario fitted to a log, with what supports each value.
-
-    Attributes
-    ----------
-    scenario : Scenario
-        The fitted office, ready for :func:`huntsim.simulate`.
-    mapping : dict
-        The same as written to YAML (:meth:`to_yaml`).
-    parameters : DataFrame
-        ``parameter``, ``scope``, ``value``, ``low``, ``high``, ``unit``,
-        ``n`` (observations) and ``source`` of each fitted value.
-    settings : DataFrame
-        ``setting``, ``value``, ``source`` of what the log could not tell
-        (``command line``, ``--base``, ``read from the log``, ``assumed``).
-    warnings : list of str
-        What was skipped in the log, and doubts about the fit.
-    log : LogData
-        The part of the log the fit used.
-    traffic : DataFrame
-        Calls per hour by weekday and clock hour, with intervals.
-    talk : dict of TimeFit
-        Talk-time fits: ``"group"`` and each member fitted on their own.
-    patience : PatienceFit or None
-    answering : DataFrame or None
-        Per member ring statistics (queue_log only).
-    backtest : BackTest or None
-        With ``holdout``: observed against simulated figures of the held-out weeks.
-    """
-
-    scenario: Scenario
-    mapping: dict[str, Any]
-    parameters: pd.DataFrame
-    settings: pd.DataFrame
-    warnings: list[str]
-    log: LogData
-    traffic: pd.DataFrame
-    talk: dict[str, TimeFit]
-    patience: PatienceFit | None
-    answering: pd.DataFrame | None
-    source: str = ""
-    backtest: BackTest | None = None
-    away: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def to_yaml(self) -> str:
-        """The fitted scenario as YAML text (``huntsim validate`` accepts it)."""
-        head = (f"# Fitted by huntsim from {self.source} ({self.log.format}, "
-                f"{self.log.start:%Y-%m-%d} to {self.log.end:%Y-%m-%d}).\n"
-                "# Values not in the log (see the fit report's settings):\n"
-                + "".join(f"#   {s}: {v} ({src})\n" for s, v, src in
-                          self.settings.itertuples(index=False)))
-        return head + yaml.dump(self.mapping, Dumper=_PlainDumper, sort_keys=False, width=100,
-                                default_flow_style=None, allow_unicode=True)
-
-    def write(self, path: str | Path) -> Path:
-        """Write :meth:`to_yaml` to ``path``."""
-        text = self.to_yaml()
-        return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
-
-    def report(self, out_dir: str | Path, force: bool = True) -> Path:
-        """Write ``report.html`` (self-contained) and the tables into ``out_dir``."""
-        from huntsim.views.fit_report import write_fit_report
-
-        written: Path = write_fit_report(self, prepare_directory(out_dir, force))
-        return written
-
-
-class _PlainDumper(yaml.SafeDumper):
-    """The safe dumper, writing a value shared by several members out each time (no anchors)."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
 
 
 class _Settings:
@@ -198,6 +142,8 @@ class _Routing:
     policy: str
     voicemail: bool
     all_busy: str
+    max_wait: float | None = None
+    rering: float | None = None
 
 
 def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | None,
@@ -211,7 +157,12 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     pilot = str(pilot_calls["queue"].iloc[0])
     group = _base_group(base, pilot)
     members = _members(log, group, source)
-    traffic, weekly = _pilot_traffic(work, pilot_calls, pilot)
+    found = find_redials(pilot_calls)
+    redial = _redial(work, found, group)
+    # where callers redial, the pilot's own traffic is the callers' first calls
+    redials_on = redial is not None or (group is not None and group.redial is not None)
+    traffic, weekly = _pilot_traffic(work, pilot_calls[~found.redial] if redials_on
+                                     else pilot_calls, pilot)
     talk = _talk(work, members, min_member_calls)
     timeout = time_out(log.rings) if log.has_rings else None
     answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
@@ -236,12 +187,37 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
               for member in members]
     if not log.has_presence:
         work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
-    mapping = _mapping(work, seed, routing, patience, agents,
-                       _hunt(work, pilot, members, group, routing, weekly, pilot_calls))
+    hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
+    if redial is not None:
+        hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
+    elif group is not None and group.redial is not None:
+        hunt["redial"] = group.redial.model_dump(mode="json")
+    mapping = _mapping(work, seed, routing, patience, agents, hunt)
     scenario = load_scenario(mapping)
     return Fit(scenario, mapping, pd.DataFrame(work.params),
                pd.DataFrame(work.settings.rows, columns=["setting", "value", "source"]),
-               work.warnings, log, traffic, talk, patience, answer_table, source, away=away)
+               work.warnings, log, traffic, talk, patience, answer_table, source, away=away,
+               redials=found)
+
+
+def _redial(work: _Work, found: Redials, group: HuntGroup | None) -> dict[str, Any] | None:
+    """The group's ``redial`` read from the log (the same caller again soon after an
+    unanswered call), unless ``--base`` gives one or there are too few."""
+    if group is not None and group.redial is not None:
+        work.settings.rows.append(("redial", "as in --base", "--base"))
+        return None
+    fitted = redial_fit(found)
+    if fitted is None:
+        return None
+    _param(work.params, "redial probability", "pilot", fitted["probability"], np.nan, np.nan,
+           "", int(fitted["chances"]), f"{found.count} redials within "
+           f"{REDIAL_WINDOW_S / 60:.0f} min of an unanswered call")
+    _param(work.params, "mean redial delay", "pilot", fitted["delay_mean"], np.nan, np.nan,
+           "s", found.count, "from the end of the call before")
+    work.settings.rows.append(("redial", f"after {', '.join(fitted['on'])}, probability "
+                               f"{fitted['probability']:.3g}",
+                               "read from the log (the same caller again)"))
+    return fitted
 
 
 def _members(log: LogData, group: HuntGroup | None, source: str) -> list[str]:
@@ -313,6 +289,12 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
                           (base.ring_cycle if base else None, "--base"), default=6.0)
     from_log = max(1, round(timeout / cycle)) if timeout else None
+    if ring_cycle is None and base is None and timeout and from_log \
+            and abs(from_log * cycle - timeout) > 1.0:
+        # no cycle given: one that makes the log's time-out whole rings, nearest 6 s
+        cycle = round(timeout / from_log, 3)
+        settings.rows[-1] = ("ring_cycle (s)", _text(cycle), f"read from the log (a time-out "
+                             f"of {timeout:g} s in {from_log} rings of about 6 s)")
     rings = settings.pick("no_answer_rings", (no_answer_rings, "command line"),
                           (group.no_answer_rings if group else None, "--base"),
                           (from_log, f"read from the log (rings ring out after {timeout:g} s)"
@@ -321,12 +303,16 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
         work.warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number "
                              f"of {cycle:g} s rings; the fitted office rings {rings} x "
                              f"{cycle:g} s")
-    guessed = policy_from_rings(log) if log.has_rings else None
-    policy_source = ("read from the log (rings start together)" if guessed == "simultaneous"
+    guess = policy_evidence(log) if log.has_rings else None
+    policy_source = ("read from the log (rings start together)" if guess is not None
+                     and guess.policy == "simultaneous"
                      else "guessed from the order of rings in the log")
     chosen_policy = settings.pick("policy", (policy, "command line"),
                                   (group.policy if group else None, "--base"),
-                                  (guessed, policy_source), default="regular")
+                                  (guess.policy if guess else None, policy_source),
+                                  default="regular")
+    if guess is not None:  # what the rings show, even where the policy was given
+        settings.rows.append(("policy evidence", guess.evidence, "read from the log (rings)"))
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
     queued = queueing_from_rings(log) if log.has_rings else None
@@ -337,7 +323,35 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     if all_busy == "voicemail" and not voicemail:
         raise ScenarioError(["--when-all-busy: 'voicemail' but the pilot has no voicemail in "
                              "--base; choose busy or queue"])
-    return _Routing(cycle, rings, chosen_policy, voicemail, all_busy)
+    max_wait, rering = _rounds(work, group, guess, all_busy)
+    return _Routing(cycle, rings, chosen_policy, voicemail, all_busy, max_wait, rering)
+
+
+def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
+            all_busy: str) -> tuple[float | None, float | None]:
+    """``max_wait`` and ``rering`` of a queue that rings its members in rounds: ``--base``'s,
+    else read from the log where members were rung again for the same call."""
+    if group is not None:
+        if group.rering is not None or group.max_wait is not None:
+            work.settings.rows.append(("max_wait, rering", f"{_text(group.max_wait)}, "
+                                       f"{_text(group.rering)}", "--base"))
+        return ((group.max_wait, group.rering) if all_busy == "queue" else (None, None))
+    if guess is None or not guess.rerung_calls:
+        return None, None
+    rerung = f"{guess.rerung_calls} calls rang a member more than once"
+    limit = queue_timeout(work.log)
+    if all_busy != "queue" or limit is None or guess.rering is None:
+        work.warnings.append(f"{rerung} (rounds), but the queue's time-out could not be "
+                             "read from the log: the fitted office rings each member once "
+                             "per call (give --base with max_wait and rering)")
+        return None, None
+    seconds, at, let_go = limit
+    work.settings.rows.append(("max_wait (s)", _text(seconds),
+                               f"read from the log ({at} of {let_go} calls let go after "
+                               "ringing left then)"))
+    work.settings.rows.append(("rering (s)", _text(guess.rering),
+                               f"read from the log ({rerung}; median pause between rounds)"))
+    return seconds, guess.rering
 
 
 def _rough(work: _Work, pilot_calls: pd.DataFrame, routing: _Routing) -> dict[str, Any] | None:
@@ -444,6 +458,10 @@ def _hunt(work: _Work, pilot: str, members: list[str], group: HuntGroup | None,
                             "no_answer_rings": int(routing.rings),
                             "voicemail": bool(routing.voicemail),
                             "when_all_busy": routing.all_busy}
+    if routing.max_wait is not None:
+        hunt["max_wait"] = f"{routing.max_wait:g}s"
+        if routing.rering is not None:
+            hunt["rering"] = f"{routing.rering:g}s"
     if weekly:
         hunt["arrivals"] = {"weekly": weekly}
     if group is not None and group.open is not None:
@@ -566,7 +584,8 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
     confidence : float
         Of every interval (default 0.95).
     replications : int
-        Back-test replications.
+        Back-test replications, over the period fitted on and over ``holdout``
+        (0: no back-test of the period fitted on).
     seed : int
         Seed of the back-test, also written into the fitted scenario.
     min_member_calls : int
@@ -601,6 +620,10 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         raise ScenarioError([f"--no-answer-rings: {no_answer_rings} must be from 1 to 100"])
     if not 0 < confidence < 1:
         raise ScenarioError([f"confidence: {confidence!r} must be between 0 and 1"])
+    if replications < 0 or replications == 1 or (holdout is not None and replications < 2):
+        raise ScenarioError([f"replications: {replications} must be at least 2"
+                             + ("" if holdout is not None else
+                                " (or 0: no back-test of the period fitted on)")])
     base_scenario = load_scenario(base) if base is not None else None
     cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
     log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
@@ -615,9 +638,28 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         train, test = log.between(log.start, cut), log.between(cut, log.end)
     fitted = _fit_log(train, source, base_scenario, policy, cycle, no_answer_rings,
                       when_all_busy, confidence, min_member_calls, seed)
+    fitted.not_in_log = _not_in_log(fitted, path, format)
+    if replications:
+        fitted.fitted_backtest = back_test(fitted.scenario, train, replications, seed,
+                                           confidence, period="fitted")
     if test is not None:
         fitted.backtest = back_test(fitted.scenario, test, replications, seed, confidence)
     return fitted
+
+
+def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
+    """What the fit could not see: redials (of the period fitted on), and from a
+    queue_log (all of it) overflow chains and the members' calls in other queues."""
+    assert fitted.redials is not None
+    group = fitted.scenario.hunt_groups[0]
+    queue = str(fitted.log.calls["queue"].iloc[0])
+    others = other_queues(path, queue, group.members) if format == "asterisk-queue-log" \
+        else None
+    fitted_redial = ("redial", "read from the log (the same caller again)") in {
+        (row.setting, row.source) for row in fitted.settings.itertuples(index=False)}
+    redial = redial_fit(fitted.redials) if fitted_redial else None
+    return not_in_log(fitted.redials, redial, others, fitted.log.format,
+                      base_redial=group.redial is not None and not fitted_redial)
 
 
 def _check_zone(flag: str, zone: str) -> None:

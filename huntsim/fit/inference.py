@@ -4,7 +4,9 @@ Used by :func:`huntsim.fit.fit` where neither the command line nor ``--base``
 gives a value; each is reported as "read from the log" or "guessed":
 
 - the policy: ``simultaneous`` when a call's rings start together, ``regular``
-  when one member is rung first in most calls, else ``circular``;
+  when one member is rung first in most calls, else ``circular``, with the counts
+  behind the guess; rounds (a member rung again for the same call) and the pause
+  between them, and the queue's time-out;
 - queueing: callers waiting with no phone ringing;
 - opening hours (logs without presence): the hours in which calls were answered;
 - a rough answer probability and pick-up delay from answered waits (logs without rings);
@@ -13,6 +15,7 @@ gives a value; each is reported as "read from the log" or "guessed":
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,27 +27,115 @@ from huntsim.fit.logs.common import LogData
 from huntsim.fit.times import empirical_values, fit_times
 from huntsim.fit.traffic import WEEKDAYS
 
-__all__ = ["by_first_ring", "number_order", "open_hours", "policy_from_rings",
-           "queueing_from_rings", "rough_answering", "wrap_up_gaps"]
+__all__ = ["PolicyGuess", "by_first_ring", "number_order", "open_hours", "policy_evidence",
+           "policy_from_rings", "queue_timeout", "queueing_from_rings", "rough_answering",
+           "wrap_up_gaps"]
 
 FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PolicyGuess:
+    """What the rings of a log say about the hunt.
+
+    Attributes
+    ----------
+    policy : str
+        ``simultaneous``, ``regular`` or ``circular``.
+    evidence : str
+        The counts behind the guess, in words.
+    rerung_calls : int
+        Calls in which some member was rung more than once (rounds: the queue rang
+        its members again, as Asterisk does until the queue's time-out).
+    rering : float or None
+        With rounds: the median pause between one round's last ring and the next
+        round's first (s), else ``None``.
+    """
+
+    policy: str
+    evidence: str
+    rerung_calls: int = 0
+    rering: float | None = None
+
+
+TOGETHER_S = 1.0
+"""Rings of one call whose starts are at most this far apart rang together."""
 
 
 def policy_from_rings(log: LogData) -> str | None:
     """``simultaneous`` when a call's rings start together; ``regular`` when one member
     is rung first in most calls; else ``circular`` (rotation); ``None`` without rings."""
+    guess = policy_evidence(log)
+    return guess.policy if guess is not None else None
+
+
+def policy_evidence(log: LogData) -> PolicyGuess | None:
+    """The hunt policy the rings show, with the counts behind it; ``None`` without rings.
+
+    The rings of each call are cut into *rounds*: rings whose starts lie within
+    :data:`TOGETHER_S` of one another rang together. ``simultaneous`` when at least
+    80 % of the calls that rang two or more members rang two or more together
+    (Asterisk's ``ringall``, whose rounds repeat: those count once each); else
+    ``regular`` when one member is rung first in most calls; else ``circular``. A
+    member rung more than once for one call shows rounds (re-ringing).
+    """
     rings = log.rings.dropna(subset=["ring_s"])
     if not len(rings):
         return None
     starts = rings.assign(start=rings["end"] - pd.to_timedelta(rings["ring_s"], unit="s"))
-    grouped = starts.groupby("call_id")["start"]
-    spread = (grouped.max() - grouped.min()).dt.total_seconds()[grouped.size() >= 2]
-    if len(spread) >= 10 and float((spread <= 1.0).mean()) >= 0.8:
-        return "simultaneous"
-    first = starts.sort_values("start", kind="stable").groupby("call_id")["agent"].first()
-    if len(first) >= 10 and float(first.value_counts(normalize=True).iloc[0]) > 0.5:
-        return "regular"
-    return "circular"
+    starts = starts.sort_values(["call_id", "start"], kind="stable")
+    seconds = (starts["start"] - starts["start"].min()).dt.total_seconds().to_numpy()
+    ends = (starts["end"] - starts["start"].min()).dt.total_seconds().to_numpy()
+    calls = starts["call_id"].to_numpy()
+    agents = starts["agent"].astype(str).to_numpy()
+    new_call = np.r_[True, calls[1:] != calls[:-1]]
+    new_round = new_call | np.r_[True, np.diff(seconds) > TOGETHER_S]
+    round_id = np.cumsum(new_round)
+    frame = pd.DataFrame({"call": calls, "round": round_id, "agent": agents,
+                          "start": seconds, "end": ends})
+    per_round = frame.groupby("round").agg(call=("call", "first"), size=("agent", "nunique"),
+                                           start=("start", "min"), end=("end", "max"))
+    per_call = frame.groupby("call").agg(members=("agent", "nunique"), rings=("agent", "size"))
+    several = per_call.index[per_call["members"] >= 2]
+    biggest = per_round.groupby("call")["size"].max()
+    together = biggest.loc[several] >= 2
+    rerung = int((per_call["rings"] > per_call["members"]).sum())
+    gaps = (per_round["start"].to_numpy()[1:] - per_round["end"].to_numpy()[:-1])[
+        per_round["call"].to_numpy()[1:] == per_round["call"].to_numpy()[:-1]]
+    rering = float(max(0.0, round(float(np.median(gaps))))) if rerung and len(gaps) else None
+    if len(several) >= 10 and float(together.mean()) >= 0.8:
+        size = int(np.median(biggest.loc[several][together]))
+        everyone = len(log.members)
+        who = f"all {everyone}" if size >= everyone else f"{size} of the {everyone}"
+        return PolicyGuess("simultaneous", f"simultaneous: {int(together.sum())} of "
+                           f"{len(several)} calls rang {who} members within "
+                           f"{TOGETHER_S:g} s", rerung, rering)
+    first = starts.groupby("call_id")["agent"].first().astype(str)
+    turns = f"{int((~together).sum())} of {len(several)} calls rang members one at a time"
+    if len(first) >= 10:
+        share = first.value_counts()
+        top, count = str(share.index[0]), int(share.iloc[0])
+        if count / len(first) > 0.5:
+            return PolicyGuess("regular", f"regular: {top} rung first in {count} of "
+                               f"{len(first)} calls; {turns}", rerung, rering)
+        return PolicyGuess("circular", f"circular: {turns}, and no member first in most "
+                           f"calls (most often {top}: {count} of {len(first)})", rerung, rering)
+    return PolicyGuess("circular", f"circular: too few calls to tell ({turns})", rerung, rering)
+
+
+def queue_timeout(log: LogData) -> tuple[float, int, int] | None:
+    """The queue's time-out (``max_wait``) where the log shows one: most calls the
+    queue let go after ringing (``EXITWITHTIMEOUT``, read as voicemail) left within
+    2 s of one wait. Returns ``(seconds, calls at it, calls let go)``, else ``None``."""
+    calls = log.calls[(log.calls["kind"] == "pilot") & (log.calls["outcome"] == "voicemail")]
+    left = calls.loc[calls["rings"].fillna(0) > 0, "leave_s"].dropna().to_numpy(dtype=float)
+    if len(left) < 5:
+        return None
+    middle = float(np.median(left))
+    near = int((np.abs(left - middle) <= 2.0).sum())
+    if near / len(left) < 0.6 or middle <= 0:
+        return None
+    return float(round(middle)), near, len(left)
 
 
 def queueing_from_rings(log: LogData) -> str | None:

@@ -129,6 +129,9 @@ class HuntGroup(Section):
     stagger : float or None
         Staggered policy: seconds between one member joining the ringing and
         the next (default: one ring cycle).
+    rering : float or None
+        With a queue and ``max_wait``: seconds after a round nobody answered until every
+        member can be rung again, round after round (Asterisk's ringall ``retry``).
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -150,6 +153,7 @@ class HuntGroup(Section):
     max_wait: Seconds | None = Field(default=None, gt=0)
     max_queue: int | None = Field(default=None, ge=0, le=1_000_000)
     stagger: Seconds | None = Field(default=None, gt=0)
+    rering: Seconds | None = Field(default=None, ge=0)
 
     def forwards(self, case: str) -> bool:
         """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""

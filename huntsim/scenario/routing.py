@@ -222,10 +222,12 @@ def _forward_case_violations(group: HuntGroup, path: str) -> list[str]:
 def _queue_limit_violations(group: HuntGroup, where: str) -> list[str]:
     problems = []
     if group.all_busy_treatment != "queue":
-        for key in ("max_wait", "max_queue"):
+        for key in ("max_wait", "max_queue", "rering"):
             if getattr(group, key) is not None:
                 problems.append(f"{where}.{key}: only applies to a queue "
                                 "(set when_all_busy: queue, or remove it)")
+    if group.rering is not None and group.max_wait is None:
+        problems.append(f"{where}.rering: needs max_wait (rounds repeat until it runs out)")
     if group.stagger is not None and group.policy != "staggered":
         problems.append(f"{where}.stagger: only used by the staggered policy "
                         f"(policy is {group.policy!r})")

@@ -32,6 +32,9 @@ ringing    the time-out (``_offers_end``)  ringing the next member who can be ru
                                            treatment
 ringing    the caller hangs up             ended: abandoned
            (``_offers_end``)
+ringing    nobody left, with ``rering``    waiting; after ``rering`` a new round: every
+           (``move_on``,                   member can be rung for the call again
+           ``Queues.next_round``)
 ringing    ``max_wait`` runs out           the ring ends (offers: no answer);
            (``ring_until``,                forwarded, or ended: queue time-out
            ``_offers_end``)                treatment
@@ -80,12 +83,13 @@ Semantics (see "Timing rules" in the README):
   line being busy (ringing, talking, or in wrap-up), nor being logged out
   (outside their ``schedule``), away (an absence with ``skipped``) or not
   ready (after ``after_missed``); and each member is offered a given call at
-  most once in a group. Members who cannot be rung are skipped without
-  ringing. Presence changes come first at an instant: a member whose schedule
-  starts at t is there for a call at t, one whose schedule ends at t is not
-  (even if their call ends at t). A call in progress when the member logs out
-  finishes; an offer ringing them ends then as no answer, and the call goes on
-  without them (a direct call to the member's voicemail, else no answer).
+  most once in a group (once a round with ``rering``). Members who cannot be
+  rung are skipped without ringing. Presence changes come first at an instant:
+  a member whose schedule starts at t is there for a call at t, one whose
+  schedule ends at t is not (even if their call ends at t). A call in progress
+  when the member logs out finishes; an offer ringing them ends then as no
+  answer, and the call goes on without them (a direct call to the member's
+  voicemail, else no answer).
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
@@ -115,6 +119,9 @@ Semantics (see "Timing rules" in the README):
   runs out ends then, recorded as no answer (not a miss for ``after_missed``),
   and the call gets the queue time-out treatment. A pick-up at that very
   instant is taken; a caller whose patience runs out at that instant hangs up.
+* With ``rering`` a queueing group rings in rounds: a call nobody more can be
+  rung for waits, and ``rering`` later (in the patience phase, so after the
+  members it rang are free) every member can be rung for it again.
 """
 
 from __future__ import annotations
@@ -311,8 +318,9 @@ class Engine:
         ``case`` says why (:data:`~huntsim.sim.state.CASES`). A queueing group
         keeps the call when nobody can be rung on arrival and its queue has
         room, or when the call rang out but someone has not been offered it
-        yet; otherwise the group forwards the call if it forwards in that case,
-        else the call ends with the group's treatment of the case.
+        yet, or (``rering``) for the next round; otherwise the group forwards
+        the call if it forwards in that case, else the call ends with the
+        group's treatment of the case.
         """
         group = call.group
         assert group is not None
@@ -320,6 +328,9 @@ class Engine:
             assert self.queues is not None
             if case == ALL_BUSY and (group.max_queue < 0 or len(group.queue) < group.max_queue):
                 self.queues.wait(call)
+                return
+            if case == NO_ANSWER and group.rering >= 0:
+                self.queues.next_round(call)  # everyone is rung again after rering
                 return
             if case == NO_ANSWER and call.tried != group.full_mask:
                 self.queues.wait(call)  # someone not yet offered the call may free up

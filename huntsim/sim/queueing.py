@@ -86,6 +86,34 @@ class Queues:
             At(engine.env, int(call.deadline) - now, call, PATIENCE + call.id
                ).callbacks.append(self._patience_ran_out)
 
+    def next_round(self, call: Call) -> None:
+        """Nobody more can be rung for the call in this round (``rering``): it waits,
+        its patience and ``max_wait`` running on, and after the group's ``rering`` a
+        new round begins: every member can be rung for it again, and those free ring
+        at once (a member freeing before then who has not rung this round takes it)."""
+        self.wait(call)
+        if call.waiting:
+            group = call.group
+            assert group is not None
+            At(self.engine.env, group.rering, (call, call.queued_at), PATIENCE + call.id
+               ).callbacks.append(self._new_round)
+
+    def _new_round(self, event: Event) -> None:
+        call, queued_at = cast(tuple[Call, int], event.value)
+        if not call.waiting or call.queued_at != queued_at:
+            return  # gone, timed out, or rung meanwhile (a later round is due)
+        group = call.group
+        assert group is not None
+        call.tried = 0
+        # the round's offers draw their pick-ups afresh: ordinals after the last round's
+        call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
+        call.base = call.next_ordinal
+        call.shift = call.base - call.offers
+        call.next_ordinal = call.base + len(group.members)
+        if group.idle_bits:
+            self._leave(call)
+            self.engine.hunt(call)
+
     def _max_wait_reached(self, event: Event) -> None:
         call, hop = cast(tuple[Call, int], event.value)
         if call.waiting and call.forwards == hop:

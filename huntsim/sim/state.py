@@ -148,6 +148,7 @@ class Group:
         "policy",
         "queue",
         "queueing",
+        "rering",
         "ring_style",
         "timeout",
     )
@@ -171,6 +172,7 @@ class Group:
         self.queue: list[Call] = []
         self.max_wait = ticks(group.max_wait) if group.max_wait is not None else -1
         self.max_queue = group.max_queue if group.max_queue is not None else -1
+        self.rering = ticks(group.rering) if group.rering is not None else -1
         # what ends a call the group does not forward, by case (see CASES): all busy is
         # voicemail by when_all_busy, or with a full queue when the pilot has voicemail
         all_busy = (Outcome.VOICEMAIL if group.all_busy_treatment == "voicemail"

@@ -249,13 +249,15 @@ class RunningTotals(CallLog):
             if several:
                 _count_caller(self.all_pilot, outcome, attempt)
         wait_us = self._wait_us(outcome, answer, arrival)
-        if after_hours:
+        # 'all pilot calls': after hours only when every group it reached was closed
+        # (see metrics.closed_everywhere); a call forwarded after hours to an open
+        # group counts there by how it ended
+        if closed_hops == (1 << (forwards + 1)) - 1:
             self.pilot_after_hours += 1
-        else:
-            if several:
-                _count(self.all_pilot, outcome, offers, wait_us)
-            if group != dialed:
-                dialled.dialled_elsewhere += 1
+        elif several:
+            _count(self.all_pilot, outcome, offers, wait_us)
+        if not after_hours and group != dialed:
+            dialled.dialled_elsewhere += 1
         scope = self.scopes[group]
         if closed_hops >> forwards & 1:  # closed when the call reached it
             self.after_hours[group] += 1

@@ -19,9 +19,18 @@ from matplotlib.figure import Figure
 from huntsim.fit.patience import AIC_MARGIN
 from huntsim.fit.traffic import WEEKDAYS
 from huntsim.outputs import atomic_write
-from huntsim.views.html import img, new_figure, page, png, warnings_section, write_csv
+from huntsim.views.html import (
+    img,
+    items,
+    new_figure,
+    page,
+    png,
+    warnings_section,
+    write_csv,
+)
 
 if TYPE_CHECKING:
+    from huntsim.fit.backtest import BackTest
     from huntsim.fit.fitting import Fit
     from huntsim.fit.times import PatienceFit
 
@@ -155,10 +164,9 @@ def _patience_seen(p: PatienceFit) -> str:
             f"exponential only when its AIC is at least {AIC_MARGIN:g} lower.</p>")
 
 
-def _backtest_figure(fitted: Fit) -> Figure:
+def _backtest_figure(bt: BackTest) -> Figure:
     fig, ax = new_figure()
-    assert fitted.backtest is not None
-    table = fitted.backtest.table
+    table = bt.table
     rows = table[(table["figure"] == "calls") & (table["scope"] != "pilot")
                  & table["inside"].notna()]
     x = np.arange(len(rows))
@@ -168,10 +176,22 @@ def _backtest_figure(fitted: Fit) -> Figure:
     colours = ["#333333" if bool(i) else "#d6604d" for i in rows["inside"]]
     ax.scatter(x, rows["observed"], color=colours, zorder=3, label="observed")
     ax.set_xticks(x, rows["scope"], rotation=45)
-    ax.set_ylabel("calls in the held-out period")
+    ax.set_ylabel(f"calls in the {bt.period} period")
     ax.legend(fontsize="small")
-    ax.set_title("Back-test: calls by clock hour", fontsize="medium")
+    ax.set_title(f"Back-test of the {bt.period} period: calls by clock hour", fontsize="medium")
     return fig
+
+
+def _alarm_section(fitted: Fit) -> str:
+    """The back-test's alarms, first thing on the page; empty without any."""
+    alarms = fitted.alarms()
+    if not alarms:
+        return ""
+    return ("<div style='background:#fde0dd;border-left:6px solid #c0392b;padding:0.6em 1em;"
+            "margin:1em 0'><h2 style='color:#c0392b;margin-top:0'>Warning: the fitted office "
+            "does not reproduce the log</h2><p>Do not trust its what-ifs before you find out "
+            "why (the policy? the time-outs? what is not in the log?). Figures far outside "
+            f"their intervals:</p><ul>{items(alarms)}</ul></div>")
 
 
 def write_fit_report(fitted: Fit, out: Path) -> Path:
@@ -186,13 +206,16 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
                 f"{html.escape(fitted.scenario.hunt_groups[0].pilot)} from "
                 f"{log.start:%Y-%m-%d} to {log.end:%Y-%m-%d} ({html.escape(log.format)}), "
                 f"{len(fitted.scenario.agents)} members")
-    if fitted.backtest is not None:
-        bt = fitted.backtest
-        headline += (f"; back-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d}: "
-                     f"{bt.share_inside:.0%} of the figures inside the simulation's 95 % "
-                     "intervals")
-    sections = [headline + ".</p>",
-                "<h2>Not in the log: taken as given or assumed</h2>"
+    for bt in fitted.backtests:
+        headline += (f"; back-test of the {bt.period} period ({bt.start:%Y-%m-%d} to "
+                     f"{bt.end:%Y-%m-%d}): {bt.share_inside:.0%} of the figures inside the "
+                     "simulation's 95 % intervals")
+    sections = [_alarm_section(fitted), headline + ".</p>"]
+    if len(fitted.not_in_log):
+        sections.append("<h2>Not in the log: what the fit could not see</h2><p class='note'>"
+                        "Counts where the log shows them; '-' where this log cannot tell."
+                        "</p>" + _table(fitted.not_in_log))
+    sections += ["<h2>Not in the log: taken as given or assumed</h2>"
                 "<p class='note'>A log cannot tell these; check them before trusting a "
                 "what-if (command line wins over --base, --base over the log, the log over "
                 "an assumption).</p>" + _table(fitted.settings),
@@ -221,18 +244,22 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
         sections.append("<h2>Members' rings</h2><p class='note'>p: chance of answering a "
                         "ring before the time-out (Kaplan-Meier; rings cut short are "
                         "censored).</p>" + _table(table))
-    if fitted.backtest is not None:
-        bt_table = fitted.backtest.table.dropna(subset=["inside"])
-        write_csv(bt_table, out / "backtest.csv")
-        flagged = bt_table.assign(flag=np.where(bt_table["inside"].astype(bool), "",
-                                                "OUTSIDE"))
+    for bt in fitted.backtests:
+        bt_table = bt.table.dropna(subset=["inside"])
+        write_csv(bt_table, out / ("backtest.csv" if bt.period == "held-out"
+                                   else f"backtest_{bt.period}.csv"))
+        flag = np.where(bt_table["alarm"].astype(bool), "FAR OUTSIDE",
+                        np.where(bt_table["inside"].astype(bool), "", "OUTSIDE"))
         sections.append(
-            "<h2>Back-test</h2><p class='note'>The fitted office simulated over the held-out "
-            f"period {fitted.backtest.replications} times; the interval is where one period "
-            "falls 95 % of the time. Expect about one figure in twenty outside by chance."
-            "</p>" + _table(flagged.drop(columns=["inside"]))
-            + img(png(_backtest_figure(fitted)), "Observed calls by hour against "
-                                                    "the simulation"))
+            f"<h2>Back-test of the {bt.period} period</h2><p class='note'>The fitted office "
+            f"simulated over the {bt.period} period ({bt.start:%Y-%m-%d} to "
+            f"{bt.end:%Y-%m-%d}) {bt.replications} times; the interval is where the log's "
+            "figure falls 95 % of the time if the fitted office is right (the replications' "
+            "spread, or the log's own binomial or Poisson error where larger). Expect about "
+            "one figure in twenty outside by chance; FAR OUTSIDE is beyond the family-wise "
+            "interval, which chance alone rarely passes.</p>"
+            + _table(bt_table.assign(flag=flag).drop(columns=["inside", "alarm"]))
+            + img(png(_backtest_figure(bt)), "Observed calls by hour against the simulation"))
     sections.append("<h2>The fitted scenario</h2><pre>"
                     + html.escape(fitted.to_yaml()) + "</pre>")
     text = page(f"Fit of {fitted.source}", sections)

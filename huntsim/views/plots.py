@@ -14,12 +14,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
+from numpy.typing import NDArray
 
 from huntsim.analysis.catalog import OUTCOMES, is_share, metric, outcome_label, policy_label
 from huntsim.scenario.calendar import WEEKDAYS
 
 __all__ = [
     "differences_figure",
+    "fair_share_line",
     "outcome_figure",
     "plot_differences",
     "plot_hourly",
@@ -92,6 +94,8 @@ def plot_member_load(members: pd.DataFrame, metric: str = "load_share",
         the same name are labelled with their numbers too.
     metric : str
         ``load_share`` (share of the group's talk time), ``load_erlang`` or ``group_answered``.
+        With ``load_share``, a dotted line over each member's bars marks their
+        fair share given who was logged in when calls were taken (:func:`fair_share_line`).
 
     Raises
     ------
@@ -122,7 +126,9 @@ def plot_member_load(members: pd.DataFrame, metric: str = "load_share",
         ax.bar(x + (k - (len(policies) - 1) / 2) * width, block["mean"].to_numpy(dtype=float),
                width, yerr=np.nan_to_num(error), capsize=2, label=policy_label(str(policy)))
     if metric == "load_share" and labels:
-        ax.axhline(1 / len(labels), color="grey", linestyle=":", linewidth=1)
+        fair = fair_share_line(members, positions)
+        ax.hlines(fair, x - 0.45, x + 0.45, color="grey", linestyle=":", linewidth=1.5,
+                  label="fair share (who was logged in)")
     ax.set_xticks(x, labels, rotation=30, ha="right")
     ax.set_ylabel({"load_share": "share of the group's talk time",
                    "load_erlang": "carried load (Erlang)"}.get(metric, metric))
@@ -131,6 +137,31 @@ def plot_member_load(members: pd.DataFrame, metric: str = "load_share",
     ax.set_title("Load per member (list order)")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the bars
     return ax
+
+
+def fair_share_line(members: pd.DataFrame, positions: Sequence[int]) -> NDArray[np.float64]:
+    """Each member's fair share of the group's talk time, the load chart's dotted line.
+
+    The mean over runs and policies of ``expected_share`` (each answered call's
+    talk split evenly among the members logged in when it was answered, see
+    :func:`huntsim.analysis.fairness.fair_shares`), by ``position``; an even
+    share ``1/n`` for members tables without it (saved by an older version).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"policy": "circular", "position": [1, 2, 3],
+    ...                      "metric": "expected_share", "mean": [0.4, 0.4, 0.2]})
+    >>> fair_share_line(rows, [1, 2, 3]).tolist()
+    [0.4, 0.4, 0.2]
+    """
+    rows = members[members["metric"].to_numpy() == "expected_share"]
+    even = np.full(len(positions), 1.0 / len(positions)) if len(positions) else np.zeros(0)
+    if not len(rows):
+        return even
+    by_position = rows.groupby("position")["mean"].mean().reindex(list(positions))
+    line: NDArray[np.float64] = by_position.fillna(pd.Series(even, index=by_position.index)
+                                                   ).to_numpy(dtype=float)
+    return line
 
 
 def plot_outcome_mix(table: pd.DataFrame, ax: Axes | None = None) -> Axes:

@@ -67,6 +67,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("HuntGroup", "forward"): ('{when: [all_busy], to: "555-0300"}',),
     ("HuntGroup", "max_wait"): ("2min",),
     ("HuntGroup", "max_queue"): ("10",),
+    ("HuntGroup", "rering"): ("5s",),
     ("HuntGroup", "stagger"): ("12s",),
     ("Redial", "on"): ("[busy, no_answer]",),
     ("Redial", "probability"): ("0.6",),

@@ -345,7 +345,8 @@ def _waits_and_all_sections(reported: _Reported, images: dict[str, bytes]) -> li
         "<h2>Waits and member load</h2>",
         img(images["wait_ecdf"], "Wait to answer (answered calls)."),
         img(images["member_load"], "Share of the group's talk time per member; the dotted "
-            "line is an even share."),
+            "line over each member is their fair share: the talk of each call answered, "
+            "split evenly among the members logged in when it was answered."),
         "<h2>All figures</h2>",
         f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))}</p>",
         _labelled(reported.one["table"], comparison.policies, metrics).to_html(border=0),
