@@ -48,36 +48,44 @@ def terminal_width() -> int:
 
 
 def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], wrap: int,
-            label_width: int | None) -> list[str]:
-    """The table's lines: headers wrapped at ``wrap`` (or their column), the first column
-    wrapped at ``label_width`` when given."""
-    firsts = [textwrap.wrap(r[0], label_width, break_long_words=False) or [""]
-              if label_width is not None and len(r[0]) > label_width else [r[0]] for r in rows]
-    widths = [max([len(r[i]) for r in rows] + [1]) for i in range(len(header))]
-    widths[0] = max([len(line) for lines in firsts for line in lines] + [1])
+            limits: Mapping[int, int] | None = None) -> list[str]:
+    """The table's lines: headers wrapped at ``wrap`` (or their column); the cells and
+    header of column ``i`` wrapped at ``limits[i]`` when given (such columns are
+    aligned left, as the first column always is)."""
+    limits = limits or {}
+
+    def split(text: str, i: int) -> list[str]:
+        limit = limits.get(i)
+        if limit is None or len(text) <= limit:
+            return [text]
+        return textwrap.wrap(text, limit, break_long_words=False) or [""]
+
+    cells = [[split(cell, i) for i, cell in enumerate(row)] for row in rows]
+    widths = [max([len(line) for row in cells for line in row[i]] + [1])
+              for i in range(len(header))]
+    left = {0, *limits}
     heads = []
     for i, head in enumerate(header):
-        if i == 0 and label_width is not None:
-            lines = (textwrap.wrap(head, label_width, break_long_words=False) or [""]
-                     if len(head) > label_width else [head])
+        if i in limits:
+            lines = split(head, i)
+        elif i == 0:
+            lines = [head]
         else:
             column = max(widths[i], min(len(head), wrap))
             lines = textwrap.wrap(head, column, break_long_words=False) or [""]
         widths[i] = max(widths[i], *(len(line) for line in lines))
         heads.append(lines)
+
+    def joined(texts: Sequence[str]) -> str:
+        return "  ".join(text.ljust(widths[i]) if i in left else text.rjust(widths[i])
+                         for i, text in enumerate(texts)).rstrip()
+
     depth = max(len(lines) for lines in heads)
-    out = []
-    for line in range(depth):
-        cells = []
-        for i, lines in enumerate(heads):
-            text = lines[line - (depth - len(lines))] if line >= depth - len(lines) else ""
-            cells.append(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]))
-        out.append("  ".join(cells).rstrip())
-    for row, first in zip(rows, firsts, strict=True):
-        out.append("  ".join([first[0].ljust(widths[0]),
-                              *(cell.rjust(widths[i]) for i, cell in enumerate(row) if i)
-                              ]).rstrip())
-        out.extend(more for more in first[1:])
+    out = [joined([lines[line - (depth - len(lines))] if line >= depth - len(lines) else ""
+                   for lines in heads]) for line in range(depth)]
+    for row in cells:
+        for line in range(max(len(c) for c in row)):
+            out.append(joined([c[line] if line < len(c) else "" for c in row]))
     return out
 
 
@@ -94,7 +102,8 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     ``COLUMNS`` when set): headers wrap down to their columns' width, then long
     labels of the first column wrap, then the columns are printed in blocks,
     one under the other, each repeating the first ``keys`` columns. No line is
-    longer than ``width`` (a cell wider than the whole width is cut, ending in ``…``).
+    longer than ``width``: a column that alone is too wide wraps its cells (a word
+    wider than the whole width is cut, ending in ``…``).
 
     Examples
     --------
@@ -118,19 +127,25 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
         lines = _layout(header, rows, head_wrap, None)
         if _longest(lines) <= width:
             return "\n".join(lines)
-        rest = _longest(_layout(["", *header[1:]], [["", *r[1:]] for r in rows], head_wrap,
-                                None))
+        rest = _longest(_layout(["", *header[1:]], [["", *r[1:]] for r in rows], head_wrap))
         room = width - rest + 1  # what the first column may take
         if room >= min(16, longest_label):
-            return "\n".join(_layout(header, rows, head_wrap, room))
-    if len(header) <= keys + 1:
-        return "\n".join(_cut(lines, width))
+            return "\n".join(_layout(header, rows, head_wrap, {0: room}))
     label_width = min(longest_label, max(16, width * 2 // 5))
 
     def block(chosen: Sequence[int]) -> list[str]:
-        return _layout([header[i] for i in chosen], [[r[i] for i in chosen] for r in rows], 10,
-                       label_width if keys == 1 else None)
+        heads, cells = [header[i] for i in chosen], [[r[i] for i in chosen] for r in rows]
+        limits = {0: label_width} if keys == 1 else {}
+        lines = _layout(heads, cells, 10, limits)
+        if _longest(lines) > width and len(chosen) == keys + 1:  # one wide column: wrap it
+            room = width - 2 - _longest(_layout(heads[:keys], [c[:keys] for c in cells], 10,
+                                                limits))
+            if room >= 10:
+                lines = _layout(heads, cells, 10, {**limits, keys: room})
+        return lines
 
+    if len(header) <= keys + 1:
+        return "\n".join(_cut(block(range(len(header))), width))
     blocks: list[list[int]] = [[]]
     for column in range(keys, len(header)):
         if blocks[-1] and _longest(block([*range(keys), *blocks[-1], column])) > width:
