@@ -166,3 +166,11 @@ def test_the_outcome_share_bars_stop_at_zero():
     ends = np.concatenate([np.asarray(c.get_segments()).reshape(-1, 2)[:, 0]
                            for c in ax.collections if hasattr(c, "get_segments")])
     assert len(ends) and ends.min() >= 0
+
+
+def test_a_column_too_wide_for_the_terminal_wraps_its_text():
+    note = " ".join(f"word{i}" for i in range(30))
+    text = text_table(["Item", "Note"], [["redials", note], ["overflow", "short"]], width=40)
+    assert max(len(line) for line in text.splitlines()) <= 40
+    assert "…" not in text and " ".join(text.split()).count("word29") == 1
+    assert all(f"word{i}" in text for i in range(30))
