@@ -32,3 +32,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "To run it: sudo apt-get install -y chromium (Debian/Ubuntu; the test uses "
             "/usr/bin/chromium) and .venv/bin/pip install -e '.[test]'; do not run "
             "'playwright install'.")
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read the command's output as on a wide terminal (tables and sentences on one
+    line each); the tests of fitting to the width set ``COLUMNS`` themselves."""
+    monkeypatch.setenv("COLUMNS", "200")

@@ -226,7 +226,7 @@ def test_plan_threshold_sets_the_service_level_metric():
                     replications=2, jobs=1, threshold_s=30)
     assert staffing.threshold_s == 30
     assert str(staffing.targets[0]) == "service_level_30s >= 0.5"
-    assert staffing.targets[0].text() == "service_level_30s >= 50 %"
+    assert staffing.targets[0].text() == "answered within 30 s >= 50 %"
     assert "service_level_30s" in set(staffing.curve["metric"])
     assert "erlang_c_service_level_30s" in staffing.erlang.columns
 

@@ -223,7 +223,7 @@ def test_plan_by_hour_on_an_office_with_a_calendar(clinic_file, tmp_path, capsys
                  "--by-hour", "--hour-length", "3h", "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "Members needed by hour (regular" in printed and "sat" in printed
+    assert "Members needed by hour (Regular" in printed and "sat" in printed
     by_hour = pd.read_csv(out / "by_hour.csv")
     assert list(by_hour.columns[:7]) == ["policy", "weekday", "hour", "rate_per_hour",
                                          "offered_load_erlang", "erlang_estimate",

@@ -46,6 +46,7 @@ __all__ = [
     "RUN_METRICS",
     "SUMMARY_METRICS_WHEN_USED",
     "SWEEP_METRICS",
+    "SWEEP_METRICS_WHEN_USED",
     "SWEEP_TABLE_METRICS",
     "TARGET_METRICS",
     "Kind",
@@ -387,6 +388,10 @@ SWEEP_METRICS: tuple[str, ...] = ("answered_rate", "voicemail_rate", "mean_wait_
 
 SWEEP_TABLE_METRICS: tuple[str, ...] = ("voicemail_rate", "mean_wait_s")
 """A sweep's tables of means (report and terminal), besides the service level."""
+
+SWEEP_METRICS_WHEN_USED: tuple[str, ...] = ("abandoned_rate", "forwarded_rate")
+"""A sweep's figures (tables and plots) shown only where some point has them: hang-ups
+and forwards."""
 
 
 _LEVEL = re.compile(r"^(erlang_c_)?service_level_(\d+(?:\.\d+)?)s$")

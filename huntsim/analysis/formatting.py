@@ -3,6 +3,16 @@
 The names, labels and units come from :mod:`huntsim.analysis.catalog`; this module
 writes the numbers.
 
+Intervals are clipped to the range a figure can take (:func:`bounds`): a share
+(rate, service level, occupancy) lies in [0, 1] (0 to 100 %), an index such as
+Jain's in [0, 1], a time, count or other ratio is never below 0. The t interval
+over replications (mean ± half-width) can reach past these limits when a figure
+is near one of them with few replications (voicemail 0.3 ± 1.0 %); no true mean
+lies there, so the part beyond the limit is cut off, which keeps the interval's
+coverage. A clipped interval is written as its two ends, ``0.3 (0.0 to 1.3) %``,
+since it is no longer symmetric; an interval inside the limits stays
+``mean ± half-width``. Differences between policies are not clipped.
+
 Examples
 --------
 >>> format_value("voicemail_rate", 0.0423, 0.0031)
@@ -11,6 +21,8 @@ Examples
 '746'
 >>> format_value("talk_s", 850.0)
 '14:10 min:s'
+>>> format_value("abandoned_rate", 0.003, 0.010)
+'0.3 (0.0 to 1.3) %'
 """
 
 from __future__ import annotations
@@ -18,10 +30,51 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from huntsim.analysis.catalog import CALLS_UNIT, metric
+from huntsim.analysis.catalog import CALLS_UNIT, is_share, metric
 
-__all__ = ["format_column", "format_difference", "format_half_width", "format_value",
-           "plus_minus_note"]
+__all__ = ["bounds", "clip_interval", "format_column", "format_difference",
+           "format_half_width", "format_interval", "format_value", "plus_minus_note"]
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The range a metric's mean can take: ``(0, 1)`` for a share or an index,
+    ``(0, inf)`` for a time, count or other ratio; ``(-inf, inf)`` for an unknown name
+    (a share by its name: ``_rate``, ``service_level_``).
+
+    Examples
+    --------
+    >>> bounds("voicemail_rate"), bounds("mean_wait_s"), bounds("jain_index")
+    ((0.0, 1.0), (0.0, inf), (0.0, 1.0))
+    """
+    try:
+        kind: str = metric(name).kind
+    except ValueError:
+        kind = "rate" if is_share(name) else ""
+    if kind in ("rate", "index"):
+        return 0.0, 1.0
+    if kind in ("seconds", "count", "ratio"):
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def clip_interval(name: str, low: float, high: float) -> tuple[float, float]:
+    """An interval ``(low, high)`` cut to the metric's :func:`bounds` (NaN stays NaN).
+
+    Examples
+    --------
+    >>> clip_interval("voicemail_rate", -0.007, 0.013)
+    (0.0, 0.013)
+    >>> clip_interval("service_level_20s", 0.95, 1.04)
+    (0.95, 1.0)
+    >>> clip_interval("mean_wait_s", -2.0, 5.0)
+    (0.0, 5.0)
+    """
+    lowest, highest = bounds(name)
+    if not math.isnan(low):
+        low = min(max(low, lowest), highest)
+    if not math.isnan(high):
+        high = max(min(high, highest), lowest)
+    return low, high
 
 
 def _decimals(half_width: float | None, base: int, most: int) -> int:
@@ -105,12 +158,12 @@ def format_half_width(name: str, half_width: float) -> str:
     """
     if not math.isfinite(half_width):
         return ""
-    text = format_value(name, 0.0, abs(half_width))
+    text = format_value(name, 0.0, abs(half_width), clip=False)
     return text[text.index("±"):]
 
 
 def format_value(name: str, value: float | int | bool | None,
-                 half_width: float | None = None) -> str:
+                 half_width: float | None = None, clip: bool = True) -> str:
     """A figure as a person reads it: rates in %, counts whole, times in s or min:s.
 
     Parameters
@@ -123,6 +176,9 @@ def format_value(name: str, value: float | int | bool | None,
     half_width : float, optional
         Half-width of its confidence interval; ``± x`` is added only when it
         is finite.
+    clip : bool
+        Cut the interval to the metric's :func:`bounds`; one that reaches past
+        them is written as its two ends, ``0.3 (0.0 to 1.3) %``.
 
     Returns
     -------
@@ -137,8 +193,10 @@ def format_value(name: str, value: float | int | bool | None,
     '9.66 ± 0.04 s'
     >>> format_value("talk_s", 50974.43)
     '14:09:34 h:min:s'
-    >>> format_value("jain_index", 1.0, 5.4e-05)
-    '1.0000 ± 0.0001'
+    >>> format_value("jain_index", 0.95, 5.4e-05)
+    '0.9500 ± 0.0001'
+    >>> format_value("voicemail_rate", 0.003, 0.010)
+    '0.3 (0.0 to 1.3) %'
     >>> format_value("offered", 3890.4, 12.3)
     '3,890 ± 12'
     >>> format_value("mean_wait_s", 12.0, float("nan"))
@@ -159,6 +217,10 @@ def format_value(name: str, value: float | int | bool | None,
         half = abs(half)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
+    if half is not None and clip:
+        low, high = clip_interval(name, value - half, value + half)
+        if (low, high) != (value - half, value + half):
+            return _range_text(kind, unit, value, low, high, half)
     if kind == "rate":
         digits = _decimals(None if half is None else 100 * half, 1, 2)
         shown = f"{100 * value:.{digits}f}"
@@ -192,6 +254,63 @@ def format_value(name: str, value: float | int | bool | None,
     return f"{shown} ± {half:.2g}" if half is not None else shown
 
 
+def _range_text(kind: str, unit: str, value: float, low: float, high: float,
+                half: float) -> str:
+    """A figure with its interval written as its two ends: ``0.3 (0.0 to 1.3) %``."""
+    if kind == "rate":
+        digits = _decimals(100 * half, 1, 2)
+        return f"{100 * value:.{digits}f} ({100 * low:.{digits}f} to {100 * high:.{digits}f}) %"
+    if kind == "count":
+        return f"{value:,.0f} ({low:,.0f} to {high:,.0f})"
+    if kind == "seconds":
+        if max(abs(value), abs(high)) >= 60:
+            clock_unit = _clock(max(abs(value), abs(high)))[1]
+            texts = [_clock(v)[0] for v in (value, low, high)]
+            if clock_unit == "h:min:s":
+                texts = [t if t.count(":") == 2 else f"0:{int(t.split(':')[0]):02d}:"
+                         f"{t.split(':')[1]}" for t in texts]
+            return f"{texts[0]} ({texts[1]} to {texts[2]}) {clock_unit}"
+        digits = _decimals(half, 2 if abs(value) < 10 else 1, 3)
+        return f"{value:.{digits}f} ({low:.{digits}f} to {high:.{digits}f}) s"
+    if kind == "index":
+        digits = _decimals(half, 3, 4)
+        return f"{value:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
+    if kind == "ratio":
+        digits = _decimals(half, 2, 4) if abs(value) < 100 else _decimals(half, 0, 2)
+        suffix = f" {unit}" if unit else ""
+        return f"{value:,.{digits}f} ({low:,.{digits}f} to {high:,.{digits}f}){suffix}"
+    return f"{value:.3g} ({low:.3g} to {high:.3g})"
+
+
+def format_interval(name: str, mean: float, low: float, high: float) -> str:
+    """A figure with its interval given by its ends, clipped to the metric's :func:`bounds`.
+
+    ``mean ± half-width`` when the interval is symmetric and inside the bounds,
+    else the two ends; just the mean when an end is missing.
+
+    Examples
+    --------
+    >>> format_interval("voicemail_rate", 0.042, 0.039, 0.045)
+    '4.2 ± 0.3 %'
+    >>> format_interval("voicemail_rate", 0.003, -0.007, 0.013)
+    '0.3 (0.0 to 1.3) %'
+    >>> format_interval("mean_wait_s", 12.0, float("nan"), float("nan"))
+    '12.0 s'
+    """
+    if any(v is None or math.isnan(v) for v in (mean, low, high)):
+        return format_value(name, mean)
+    half = (high - low) / 2
+    if math.isclose(mean - low, high - mean, rel_tol=1e-6, abs_tol=1e-12):
+        return format_value(name, mean, half)
+    try:
+        kind: str = metric(name).kind
+        unit = metric(name).unit
+    except ValueError:
+        kind, unit = "", ""
+    clipped_low, clipped_high = clip_interval(name, low, high)
+    return _range_text(kind, unit, float(mean), clipped_low, clipped_high, half)
+
+
 def format_difference(name: str, difference: float, half_width: float | None = None) -> str:
     """A difference between two figures, signed: rates in points, times in s.
 
@@ -221,7 +340,7 @@ def format_difference(name: str, difference: float, half_width: float | None = N
         digits = _decimals(half, 2 if abs(difference) < 10 else 1, 3)
         plus = f" ± {abs(half):.{digits}f}" if half is not None else ""
         return f"{sign}{abs(difference):.{digits}f}{plus} s"
-    text = format_value(name, abs(difference), half)
+    text = format_value(name, abs(difference), half, clip=False)
     return sign + text
 
 

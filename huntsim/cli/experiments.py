@@ -24,7 +24,7 @@ from huntsim.experiments.plan_setup import check_plan
 from huntsim.experiments.planning import StaffingPlan, plan
 from huntsim.experiments.seeds import resolve_seed
 from huntsim.scenario.model import Scenario
-from huntsim.views.console import intervals_text, staffing_curve_text
+from huntsim.views.console import fit_text, intervals_text, staffing_curve_text, text_table
 
 __all__ = ["run_experiment"]
 
@@ -48,7 +48,8 @@ def _fingerprint(args: argparse.Namespace, scenario: Scenario,
 def print_by_hour(by_hour: pd.DataFrame) -> None:
     """Members needed by weekday (rows) and clock hour (columns), per policy."""
     for policy, rows in by_hour.groupby("policy", sort=False):
-        print(f"\nMembers needed by hour ({policy}; '-': no size tried is enough):")
+        print(fit_text(f"\nMembers needed by hour ({policy_label(str(policy))}; '-': no size "
+                       "tried is enough):"))
         if not len(rows):
             print("no hour has traffic")
             continue
@@ -63,9 +64,10 @@ def print_by_hour(by_hour: pd.DataFrame) -> None:
             for column in grid.columns:
                 if (day, int(column)) not in present:
                     text.loc[day, column] = ""
-        print(text.to_string())
+        print(text_table(["", *text.columns],
+                         [[str(day), *(str(v) for v in text.loc[day])] for day in text.index]))
     for line in unmet_lines(by_hour):
-        print(line)
+        print(fit_text(line))
 
 
 def plan_text(staffing: StaffingPlan) -> str:
@@ -129,7 +131,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
                         seed=setup.seed, threshold_s=setup.threshold_s, store=store,
                         by_hour=args.by_hour, hour_length_s=hour_length, **_run_keywords(args))
     print_warnings(staffing.warnings)
-    print(plan_text(staffing))
+    print(fit_text(plan_text(staffing)))
     if staffing.by_hour is not None:
         print_by_hour(staffing.by_hour)
     if out is not None:
@@ -153,7 +155,7 @@ def _run_compare(args: argparse.Namespace, scenario: Scenario) -> int:
         comparison = compare(scenario, args.policies, threshold_s=threshold, seed=seed,
                              store=store, group=group, **_run_keywords(args))
     print_warnings(comparison.warnings)
-    print(compare_text(comparison, group))
+    print(fit_text(compare_text(comparison, group)))
     if out is not None:
         write_comparison(comparison, out, group)
         print(f"\ntables, figures and report.html written to {out}/")

@@ -144,27 +144,37 @@ def _print_alarms(fitted: Fit) -> None:
 
 def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
     import numpy as np
-    import pandas as pd
+
+    from huntsim.views.console import fit_text, text_table
+
+    def number(value: object) -> str:
+        v = float(value)  # type: ignore[arg-type]
+        return f"{v:.4g}" if np.isfinite(v) else "-"
 
     log = fitted.log
-    print(f"{fitted.source}: {len(log.calls)} calls from {log.start:%Y-%m-%d} to "
-          f"{log.end:%Y-%m-%d} ({log.format})")
-    with pd.option_context("display.width", 120, "display.max_columns", 10):
-        table = fitted.parameters.copy()
-        for column in ("value", "low", "high"):
-            table[column] = table[column].map(lambda v: f"{v:.4g}" if np.isfinite(v) else "-")
-        print(table.to_string(index=False))
-        print("\nNot in the log:")
-        print(fitted.settings.to_string(index=False))
+    print(fit_text(f"{fitted.source}: {len(log.calls)} calls from {log.start:%Y-%m-%d} to "
+                   f"{log.end:%Y-%m-%d} ({log.format})"))
+    table = fitted.parameters
+    unit = [f" {u}" if isinstance(u, str) and u else "" for u in table["unit"]]
+    rows = [[f"{row.parameter} ({row.scope})", number(row.value) + unit[i],
+             f"{number(row.low)} to {number(row.high)}",
+             str(row.n), str(row.source)] for i, row in enumerate(table.itertuples(index=False))]
+    print(text_table(["Fitted figure (scope)", "Value", "95 % interval", "Observations",
+                      "How"], rows))
+    print("\nNot in the log:")
+    print(text_table(["Setting", "Value", "Source"],
+                     [[str(v) for v in row] for row in
+                      fitted.settings[["setting", "value", "source"]].itertuples(index=False)]))
     if len(fitted.not_in_log):
+        unseen = fitted.not_in_log
         print("\nNot in the log (the fit could not see these):")
-        print(fitted.not_in_log.to_string(index=False))
+        print(text_table([str(c).replace("_", " ").capitalize() for c in unseen.columns],
+                         [[str(v) for v in row] for row in unseen.itertuples(index=False)]))
     for bt in fitted.backtests:
-        print(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d} (the {bt.period} "
-              f"period), {bt.replications} replications: {bt.share_inside:.0%} of the "
-              "figures inside the 95 % intervals")
+        print(fit_text(f"\nback-test on {bt.start:%Y-%m-%d} to {bt.end:%Y-%m-%d} (the "
+                       f"{bt.period} period), {bt.replications} replications: "
+                       f"{bt.share_inside:.0%} of the figures inside the 95 % intervals"))
         for row in bt.outside.itertuples(index=False):
-            print(f"  outside: {row.figure} ({row.scope}): observed {row.observed:.4g}, "
-                  f"simulated {row.low:.4g} to {row.high:.4g}")
-    print(f"\nscenario written to {out}" + (f"; report in {report}/" if report else ""))
-
+            print(fit_text(f"  outside: {row.figure} ({row.scope}): observed "
+                           f"{row.observed:.4g}, simulated {row.low:.4g} to {row.high:.4g}"))
+    print(fit_text(f"\nscenario written to {out}" + (f"; report in {report}/" if report else "")))

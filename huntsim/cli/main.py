@@ -388,7 +388,9 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
         except OSError as error:
             raise OutputError(f"--out: cannot write to {str(out)!r}: {error}") from None
     export_run(args, result, out)
-    print(run_text(result, summary))
+    from huntsim.views.console import fit_text
+
+    print(fit_text(run_text(result, summary)))
     if out is not None:
         print(f"\ntables written to {out}/")
     return EXIT_OK

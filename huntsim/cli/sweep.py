@@ -227,20 +227,25 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
 
 
 def _print(result: Sweep, group: str) -> None:
-    """What ``huntsim sweep`` prints: the size of the grid, then three metrics as tables."""
-    import pandas as pd
-
-    from huntsim.analysis.catalog import SWEEP_TABLE_METRICS, label, policy_label
+    """What ``huntsim sweep`` prints: the size of the grid, one table of the figures per
+    grid point and policy (catalog labels and units), and the conclusion in words."""
     from huntsim.analysis.formatting import plus_minus_note
+    from huntsim.views.console import fit_text, sweep_text
 
     replications = result.replications
-    print(f"{count_of(len(result.points), 'grid point')} x "
-          f"{count_of(len(result.policies), 'policy', 'policies')} x "
-          f"{count_of(replications, 'replication')} (seed {result.seed})")
-    with pd.option_context("display.width", 160, "display.max_columns", 12):
-        for metric in (result.level_metric, *SWEEP_TABLE_METRICS):
-            print(f"\n{label(metric)}, group {group}:")
-            wide = result.wide(metric, group)
-            print(wide.rename(columns=policy_label, level=wide.columns.nlevels - 1).to_string())
-    print(f"\n{plus_minus_note(replications)}"
-          + (" One replication gives no interval (± nan)." if replications < 2 else ""))
+    print(fit_text(f"{count_of(len(result.points), 'grid point')} x "
+                   f"{count_of(len(result.policies), 'policy', 'policies')} x "
+                   f"{count_of(replications, 'replication')} (seed {result.seed}), "
+                   f"group {group}:"))
+    print()
+    print(sweep_text(result, group))
+    print()
+    if replications < 2:
+        print(fit_text("One replication per point: the figures have no interval (at least "
+                       "two replications are needed for intervals)."))
+    else:
+        print(fit_text(plus_minus_note(replications)
+                       + " An interval reaching past what a figure can be (below 0, above "
+                       "100 %) is cut there and written as its two ends."))
+    print()
+    print(fit_text("\n".join(result.conclusion(group))))

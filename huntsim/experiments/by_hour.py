@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from huntsim.analysis.catalog import policy_label
+from huntsim.analysis.catalog import in_words, policy_label
 from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.experiments.ceiling import Ceiling, ceilings
@@ -311,7 +311,7 @@ def _reason(setup: PlanSetup, hours: _Hours, means: Means, policy: str, c: int) 
         if target.met(value):
             continue
         text = (f"{target.text()} is not met with {largest} members, the most tried "
-                f"({target.metric} {format_value(target.metric, value)})")
+                f"({in_words(target.metric)} {format_value(target.metric, value)})")
         previous = before.get(target.metric, math.nan)
         gap, gain = abs(target.value - value), abs(value - previous)
         if not math.isnan(previous) and gain < gap / 4:

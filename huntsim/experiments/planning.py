@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import policy_label
+from huntsim.analysis.catalog import in_words, policy_label
 from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
@@ -316,8 +316,9 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
             at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),
                                   strict=True))
             missed = ", ".join(
-                f"{t.metric} is {format_value(t.metric, at_largest.get(t.metric, math.nan))}"
-                if t.metric in at_largest else f"{t.metric} is not measured per run"
+                f"{in_words(t.metric)} is "
+                f"{format_value(t.metric, at_largest.get(t.metric, math.nan))}"
+                if t.metric in at_largest else f"{in_words(t.metric)} is not measured per run"
                 for t in targets if not t.met(at_largest.get(t.metric, math.nan))
             )
             note = (f"no size from {sizes[0]} to {sizes[-1]} members meets {wanted}; "

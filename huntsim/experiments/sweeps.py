@@ -12,7 +12,6 @@ measured sharply.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,17 +19,24 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import service_level_name
+from huntsim.analysis.catalog import (
+    SWEEP_METRICS_WHEN_USED,
+    SWEEP_TABLE_METRICS,
+    service_level_name,
+)
+from huntsim.analysis.formatting import format_interval
 from huntsim.errors import ScenarioError
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.settings import ExperimentSettings, as_policies, settings_problems
+from huntsim.experiments.sweep_conclusion import GOAL, conclude_sweep, parameter_label
 from huntsim.experiments.sweep_grid import TRAFFIC, parse_path, sweep_points, with_traffic
 from huntsim.scenario.model import Scenario
 
-__all__ = ["TRAFFIC", "Sweep", "parse_path", "sweep", "sweep_points", "with_traffic"]
+__all__ = ["GOAL", "TRAFFIC", "Sweep", "parameter_label", "parse_path", "sweep", "sweep_points",
+           "with_traffic"]
 
 
 @dataclass(frozen=True)
@@ -80,20 +86,33 @@ class Sweep:
         return write_sweep(self, prepare_directory(out_dir, force), group)
 
     def wide(self, metric: str | None = None, group: str | None = None) -> pd.DataFrame:
-        """One metric as ``mean ± half-width`` text: grid points as rows, policies as columns."""
+        """One metric as ``mean ± half-width`` text: grid points as rows, policies as columns.
+
+        Intervals are clipped to the metric's range
+        (:func:`~huntsim.analysis.formatting.format_interval`).
+        """
         metric = metric or self.level_metric
         group = group or self.scenario.hunt_groups[0].pilot
         rows = self.table[(self.table["metric"] == metric) & (self.table["group"] == group)]
-        percent = metric.endswith("_rate") or metric.startswith("service_level")
-        scale = 100.0 if percent else 1.0
-        text = [
-            "-" if math.isnan(m) else
-            f"{scale * m:.1f} ± {scale * (h - lo) / 2:.1f}{' %' if percent else ''}"
-            for m, lo, h in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)
-        ]
+        text = [format_interval(metric, float(m), float(lo), float(h))
+                for m, lo, h in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)]
         wide = rows.assign(value=text).pivot(index=list(self.parameters), columns="policy",
                                              values="value")
         return wide[list(self.policies)]
+
+    def shown_metrics(self, group: str | None = None) -> tuple[str, ...]:
+        """The figures a sweep's tables and plots show for ``group``: the service level,
+        :data:`~huntsim.analysis.catalog.SWEEP_TABLE_METRICS`, and hang-ups and forwards
+        where some point has them."""
+        group = group or self.scenario.hunt_groups[0].pilot
+        rows = self.table[self.table["group"] == group]
+        used = rows[rows["mean"].to_numpy(dtype=float) > 0]["metric"].unique()
+        return (self.level_metric, *SWEEP_TABLE_METRICS,
+                *(m for m in SWEEP_METRICS_WHEN_USED if m in set(used)))
+
+    def conclusion(self, group: str | None = None, goal: float = GOAL) -> list[str]:
+        """What the sweep shows, in plain sentences (see :func:`conclude_sweep`)."""
+        return conclude_sweep(self, group or self.scenario.hunt_groups[0].pilot, goal)
 
 
 def sweep(

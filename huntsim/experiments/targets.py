@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from huntsim.analysis.catalog import TARGET_METRICS, service_level_name, suggest
+from huntsim.analysis.catalog import TARGET_METRICS, in_words, service_level_name, suggest
 from huntsim.analysis.catalog import metric as catalog_metric
 from huntsim.errors import ScenarioError
 from huntsim.scenario.units import parse_duration
@@ -57,14 +57,18 @@ class Target:
         return f"{self.metric} {self.operator} {self.value:g}"
 
     def text(self) -> str:
-        """The target in its units, e.g. ``voicemail_rate <= 5 %``, ``mean_wait_s <= 10 s``.
+        """The target in words and units, for sentences: ``voicemail <= 5 %``,
+        ``mean wait <= 10 s`` (``str()`` gives the metric's name).
 
         Examples
         --------
         >>> parse_target("voicemail_rate<=0.05").text()
-        'voicemail_rate <= 5 %'
+        'voicemail <= 5 %'
+        >>> parse_target("service_level_20s>=0.8").text()
+        'answered within 20 s >= 80 %'
         """
-        return f"{self.metric} {self.operator} {_target_value(self.metric, self.value)}"
+        name = "service level" if self.metric == "service_level" else in_words(self.metric)
+        return f"{name} {self.operator} {_target_value(self.metric, self.value)}"
 
 
 def _kind(metric_name: str) -> str:

@@ -8,6 +8,7 @@ Every figure goes through :mod:`huntsim.analysis.catalog`, so a rate prints as
 from __future__ import annotations
 
 import math
+import shutil
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -19,30 +20,90 @@ from huntsim.analysis.catalog import (
     METRICS,
     PLAN_METRICS,
     SUMMARY_METRICS_WHEN_USED,
+    is_share,
     label,
     metric,
+    policy_label,
     service_level_name,
 )
-from huntsim.analysis.formatting import format_column, format_value
+from huntsim.analysis.formatting import format_column, format_interval, format_value
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from huntsim.experiments.planning import StaffingPlan
+    from huntsim.experiments.sweeps import Sweep
 
-__all__ = ["agents_text", "intervals_text", "staffing_curve_text", "summary_text",
-           "text_table"]
+__all__ = ["agents_text", "fit_text", "intervals_text", "staffing_curve_text",
+           "summary_text", "sweep_table", "sweep_text", "terminal_width", "text_table"]
 
 HEADER_WIDTH = 14
 """Header cells wider than this (and than their column) wrap onto more lines."""
 
 
 
+def terminal_width() -> int:
+    """The width of the terminal in characters (``COLUMNS`` when set; 80 when unknown)."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], wrap: int,
+            limits: Mapping[int, int] | None = None) -> list[str]:
+    """The table's lines: headers wrapped at ``wrap`` (or their column); the cells and
+    header of column ``i`` wrapped at ``limits[i]`` when given (such columns are
+    aligned left, as the first column always is)."""
+    limits = limits or {}
+
+    def split(text: str, i: int) -> list[str]:
+        limit = limits.get(i)
+        if limit is None or len(text) <= limit:
+            return [text]
+        return textwrap.wrap(text, limit, break_long_words=False) or [""]
+
+    cells = [[split(cell, i) for i, cell in enumerate(row)] for row in rows]
+    widths = [max([len(line) for row in cells for line in row[i]] + [1])
+              for i in range(len(header))]
+    left = {0, *limits}
+    heads = []
+    for i, head in enumerate(header):
+        if i in limits:
+            lines = split(head, i)
+        elif i == 0:
+            lines = [head]
+        else:
+            column = max(widths[i], min(len(head), wrap))
+            lines = textwrap.wrap(head, column, break_long_words=False) or [""]
+        widths[i] = max(widths[i], *(len(line) for line in lines))
+        heads.append(lines)
+
+    def joined(texts: Sequence[str]) -> str:
+        return "  ".join(text.ljust(widths[i]) if i in left else text.rjust(widths[i])
+                         for i, text in enumerate(texts)).rstrip()
+
+    depth = max(len(lines) for lines in heads)
+    out = [joined([lines[line - (depth - len(lines))] if line >= depth - len(lines) else ""
+                   for lines in heads]) for line in range(depth)]
+    for row in cells:
+        for line in range(max(len(c) for c in row)):
+            out.append(joined([c[line] if line < len(c) else "" for c in row]))
+    return out
+
+
+def _longest(lines: Sequence[str]) -> int:
+    return max((len(line) for line in lines), default=0)
+
+
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
-               wrap: int = HEADER_WIDTH) -> str:
+               wrap: int = HEADER_WIDTH, width: int | None = None, keys: int = 1) -> str:
     """Rows of text as an aligned table: first column left, the others right.
 
     Header cells longer than their column and than ``wrap`` wrap onto more lines.
+    The table is fitted to ``width`` characters (default: the terminal's,
+    ``COLUMNS`` when set): headers wrap down to their columns' width, then long
+    labels of the first column wrap, then the columns are printed in blocks,
+    one under the other, each repeating the first ``keys`` columns. No line is
+    longer than ``width``: a column that alone is too wide wraps its cells (a word
+    wider than the whole width is cut, ending in ``…``).
 
     Examples
     --------
@@ -50,30 +111,76 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]],
          a
     x    1
     yy  10
+    >>> print(text_table(["", "first", "second"], [["x", "1", "2"]], width=12))
+       first
+    x      1
+    <BLANKLINE>
+       second
+    x       2
     """
-    widths = [max([len(r[i]) for r in rows] + [1]) for i in range(len(header))]
-    heads = []
-    for i, head in enumerate(header):
-        width = max(widths[i], min(len(head), wrap)) if i else widths[i]
-        lines = textwrap.wrap(head, width, break_long_words=False) or [""]
-        if i == 0:
-            lines = [head]
-        widths[i] = max(widths[i], *(len(line) for line in lines))
-        heads.append(lines)
-    depth = max(len(lines) for lines in heads)
+    width = terminal_width() if width is None else max(width, 10)
+    lines = _layout(header, rows, wrap, None)
+    if _longest(lines) <= width:
+        return "\n".join(lines)
+    longest_label = max([len(r[0]) for r in rows] + [len(header[0]), 1])
+    for head_wrap in dict.fromkeys([min(wrap, HEADER_WIDTH), 10, 1]):
+        lines = _layout(header, rows, head_wrap, None)
+        if _longest(lines) <= width:
+            return "\n".join(lines)
+        rest = _longest(_layout(["", *header[1:]], [["", *r[1:]] for r in rows], head_wrap))
+        room = width - rest + 1  # what the first column may take
+        if room >= min(16, longest_label):
+            return "\n".join(_layout(header, rows, head_wrap, {0: room}))
+    label_width = min(longest_label, max(16, width * 2 // 5))
+
+    def block(chosen: Sequence[int]) -> list[str]:
+        heads, cells = [header[i] for i in chosen], [[r[i] for i in chosen] for r in rows]
+        limits = {0: label_width} if keys == 1 else {}
+        lines = _layout(heads, cells, 10, limits)
+        if _longest(lines) > width and len(chosen) == keys + 1:  # one wide column: wrap it
+            room = width - 2 - _longest(_layout(heads[:keys], [c[:keys] for c in cells], 10,
+                                                limits))
+            if room >= 10:
+                lines = _layout(heads, cells, 10, {**limits, keys: room})
+        return lines
+
+    if len(header) <= keys + 1:
+        return "\n".join(_cut(block(range(len(header))), width))
+    blocks: list[list[int]] = [[]]
+    for column in range(keys, len(header)):
+        if blocks[-1] and _longest(block([*range(keys), *blocks[-1], column])) > width:
+            blocks.append([])
+        blocks[-1].append(column)
+    return "\n\n".join("\n".join(_cut(block([*range(keys), *chosen]), width))
+                       for chosen in blocks)
+
+
+def _cut(lines: Sequence[str], width: int) -> list[str]:
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
+
+
+def fit_text(text: str, width: int | None = None) -> str:
+    """Prose fitted to ``width`` (default the terminal's): longer lines wrap at spaces,
+    continuing under their first word, indented like the line. Lines that fit are kept.
+
+    Examples
+    --------
+    >>> print(fit_text("  one two three four", width=12))
+      one two
+        three
+        four
+    """
+    width = terminal_width() if width is None else max(width, 10)
     out = []
-    for line in range(depth):
-        cells = []
-        for i, lines in enumerate(heads):
-            text = lines[line - (depth - len(lines))] if line >= depth - len(lines) else ""
-            cells.append(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]))
-        out.append("  ".join(cells).rstrip())
-    for row in rows:
-        out.append("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
-                             for i, cell in enumerate(row)).rstrip())
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        out.extend(textwrap.wrap(line.strip(), width, initial_indent=indent,
+                                 subsequent_indent=indent + "  ", break_long_words=True,
+                                 break_on_hyphens=False))
     return "\n".join(out)
-
-
 
 
 def _all_zero(values: Sequence[float]) -> bool:
@@ -153,8 +260,8 @@ def intervals_text(table: pd.DataFrame, by: str, metrics: Sequence[str],
     """
     columns = list(columns) if columns is not None else list(dict.fromkeys(table[by]))
     names = names or {}
-    cells = {(row[by], row["metric"]): format_value(
-        str(row["metric"]), float(row["mean"]), _half(float(row["ci_low"]), float(row["ci_high"])))
+    cells = {(row[by], row["metric"]): format_interval(
+        str(row["metric"]), float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]))
         for _, row in table.iterrows()}
     present = set(table["metric"])
     rows = [[label(m), *(cells.get((c, m), "-") for c in columns)]
@@ -211,3 +318,47 @@ def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
             row.append(format_value(erlang_column, erlang.get(size, math.nan)))
         rows.append(row)
     return text_table(header, rows)
+
+
+def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
+    """A sweep's figures as text: one row per grid point and policy, the swept parameters
+    and the policy first, then each of :meth:`Sweep.shown_metrics` headed by its label
+    and unit (values without the unit; intervals clipped to the metric's range)."""
+    from huntsim.experiments.sweep_conclusion import parameter_label
+
+    metrics = result.shown_metrics(group)
+    table = result.table[result.table["group"] == group]
+    cells = {(int(point), str(policy), str(name)): (float(m), float(lo), float(hi))
+             for point, policy, name, m, lo, hi in zip(
+                 table["point"], table["policy"], table["metric"], table["mean"],
+                 table["ci_low"], table["ci_high"], strict=True)}
+    heads = []
+    columns = []
+    nan = (math.nan, math.nan, math.nan)
+    keys = [(int(point), policy) for point in result.points["point"]
+            for policy in result.policies]
+    for name in metrics:
+        texts = [format_interval(name, *cells.get((point, policy, name), nan))
+                 for point, policy in keys]
+        known = metric(name)
+        if known.kind == "seconds":  # s, min:s or h:min:s by the value: the unit stays
+            heads.append(known.label)
+            columns.append(texts)
+            continue
+        head, _ = format_column(name, [])
+        suffix = " %" if is_share(name) else f" {known.unit}" if known.unit else ""
+        heads.append(head)
+        columns.append([t.removesuffix(suffix) if suffix else t for t in texts])
+    values = {p: dict(zip(result.points["point"], result.points[p], strict=True))
+              for p in result.parameters}
+    header = [*(parameter_label(p) for p in result.parameters), "Policy", *heads]
+    rows = [[*(str(values[p][point]) for p in result.parameters), policy_label(policy),
+             *(column[i] for column in columns)]
+            for i, (point, policy) in enumerate(keys)]
+    return header, rows
+
+
+def sweep_text(result: Sweep, group: str, width: int | None = None) -> str:
+    """:func:`sweep_table` as a terminal table, fitted to ``width``."""
+    header, rows = sweep_table(result, group)
+    return text_table(header, rows, wrap=30, width=width, keys=len(result.parameters) + 1)

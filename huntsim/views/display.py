@@ -28,7 +28,7 @@ from huntsim.analysis.catalog import (
     policy_label,
     service_level_name,
 )
-from huntsim.analysis.formatting import format_value, plus_minus_note
+from huntsim.analysis.formatting import format_interval, format_value, plus_minus_note
 from huntsim.experiments.verdict import (
     BASELINE,
     BETTER,
@@ -186,10 +186,11 @@ def verdict_differences(verdict: Verdict) -> pd.DataFrame:
 
 
 def cells(frame: pd.DataFrame) -> list[str]:
-    """``mean ± half-width`` of each row of a table with ``metric, mean, ci_low, ci_high``."""
+    """``mean ± half-width`` of each row of a table with ``metric, mean, ci_low, ci_high``,
+    the interval clipped to the metric's range (:func:`~huntsim.analysis.formatting.bounds`)."""
     names = frame["metric"].astype(str).tolist()
     means, lows, highs = (frame[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high"))
-    return [format_value(name, float(m), float(high - low) / 2)
+    return [format_interval(name, float(m), float(low), float(high))
             for name, m, low, high in zip(names, means, lows, highs, strict=True)]
 
 

@@ -34,11 +34,50 @@ if TYPE_CHECKING:
     from huntsim.fit.fitting import Fit
     from huntsim.fit.times import PatienceFit
 
-__all__ = ["write_fit_report"]
+__all__ = ["p_value_text", "write_fit_report"]
+
+
+_HEADERS: dict[str, str] = {
+    "parameter": "Figure", "figure": "Figure", "scope": "Scope", "value": "Value",
+    "low": "95 % low", "high": "95 % high", "unit": "Unit", "n": "Observations",
+    "source": "Source", "setting": "Setting", "family": "Family", "aic": "AIC",
+    "ks_stat": "Kolmogorov-Smirnov distance", "ks_p": "Kolmogorov-Smirnov p-value",
+    "mean": "Mean", "sd": "Standard deviation", "median": "Median",
+    "agent": "Member", "rings": "Rings", "answered": "Answered", "rang_out": "Rang out",
+    "cut_short": "Cut short (answered elsewhere or hung up)",
+    "p": "Chance of answering", "p_low": "95 % low", "p_high": "95 % high",
+    "delay_mean": "Mean pick-up delay (s)", "delay_low": "95 % low (s)",
+    "delay_high": "95 % high (s)", "pooled": "Pooled (few rings)",
+    "observed": "Observed", "flag": "Outside the interval", "loglik": "Log-likelihood",
+    "params": "Parameters",
+}
+"""Column names of the fit's tables as the report heads them (the CSV files keep the names)."""
+
+_P_VALUES = ("ks_p",)
+
+
+def p_value_text(p: float) -> str:
+    """A p-value in words: ``< 0.001`` below one in a thousand, else three decimals.
+
+    >>> p_value_text(7.2e-23), p_value_text(0.0423), p_value_text(float("nan"))
+    ('< 0.001', '0.042', '-')
+    """
+    if not np.isfinite(p):
+        return "-"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _heading(column: str) -> str:
+    return _HEADERS.get(column, column.replace("_", " ").capitalize())
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, na_rep="-",
+    shown = frame.copy()
+    for column in _P_VALUES:
+        if column in shown:
+            shown[column] = [p_value_text(float(v)) for v in shown[column]]
+    shown.columns = [_heading(str(c)) for c in shown.columns]
+    return shown.to_html(index=False, border=0, na_rep="-",
                          float_format=lambda v: f"{v:.4g}")
 
 
@@ -187,7 +226,8 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
                                           "Calls per hour by weekday and clock hour"),
                 "<h2>Talk time</h2><p class='note'>Families by AIC; the chosen one must pass "
                 "a Kolmogorov-Smirnov test at 1 %, else the empirical distribution is "
-                "used.</p>" + _table(fitted.talk["group"].candidates)
+                "used (a p-value below 0.01 fails the test).</p>"
+                + _table(fitted.talk["group"].candidates)
                 + img(png(_talk_figure(fitted)), "Talk time: observed and fitted")]
     if fitted.patience is not None:
         p = fitted.patience

@@ -221,8 +221,8 @@ def plot_outcome_share(table: pd.DataFrame, outcome: str, ax: Axes | None = None
     policies = list(dict.fromkeys(rows["policy"]))
     block = rows.drop_duplicates("policy").set_index("policy").reindex(policies)
     mean = block["mean"].to_numpy(dtype=float)
-    low = np.fmin(block["ci_low"].to_numpy(dtype=float), mean)
-    high = np.fmax(block["ci_high"].to_numpy(dtype=float), mean)
+    low = np.fmin(np.clip(block["ci_low"].to_numpy(dtype=float), 0, 1), mean)  # a share:
+    high = np.fmax(np.clip(block["ci_high"].to_numpy(dtype=float), 0, 1), mean)  # 0 to 100 %
     y = np.arange(len(policies))[::-1]  # the first policy on top
     colour = _OUTCOME_COLOURS.get(name.removesuffix("_rate"), "#4c72b0")
     error = np.nan_to_num(np.vstack([mean - low, high - mean]))

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,13 +21,16 @@ from matplotlib.figure import Figure
 
 from huntsim.analysis.catalog import (
     SWEEP_METRICS,
-    SWEEP_TABLE_METRICS,
+    SWEEP_METRICS_WHEN_USED,
     is_share,
     label,
     policy_label,
 )
+from huntsim.analysis.formatting import bounds
+from huntsim.experiments.sweep_conclusion import parameter_label
 from huntsim.experiments.sweeps import Sweep
 from huntsim.outputs import atomic_write
+from huntsim.views.console import sweep_table
 from huntsim.views.html import img, page, save_figures, warnings_section, write_csv
 
 __all__ = ["plot_sweep", "plot_sweep_heatmap", "write_sweep"]
@@ -70,18 +74,19 @@ def plot_sweep(table: pd.DataFrame, parameter: str, metric: str,
         x = (block[parameter].to_numpy(dtype=float) if numeric
              else np.array([values.index(v) for v in block[parameter]], dtype=float))
         mean = scale * block["mean"].to_numpy(dtype=float)
-        low, high = scale * block["ci_low"].to_numpy(dtype=float), \
-            scale * block["ci_high"].to_numpy(dtype=float)
+        lowest, highest = bounds(metric)  # intervals clipped to the metric's range
+        low = scale * np.clip(block["ci_low"].to_numpy(dtype=float), lowest, highest)
+        high = scale * np.clip(block["ci_high"].to_numpy(dtype=float), lowest, highest)
         error = np.nan_to_num(np.vstack([mean - low, high - mean]))
         ax.errorbar(x, mean, yerr=error, marker="o", capsize=3, label=policy_label(str(policy)))
     if not numeric:
         ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=20)
     elif len(values) <= 12:
         ax.set_xticks(sorted(float(v) for v in values), [str(v) for v in sorted(values)])
-    ax.set_xlabel(parameter)
+    ax.set_xlabel(parameter_label(parameter))
     ax.set_ylabel(label(metric))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend()
     return ax
 
 
@@ -109,15 +114,15 @@ def plot_sweep_heatmap(table: pd.DataFrame, x: str, y: str, metric: str, policy:
                       vmax=high if math.isfinite(high) else None)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(f"{policy_label(policy)}: {label(metric)}", fontsize="medium")
+    ax.set_xlabel(parameter_label(x))
+    ax.set_ylabel(parameter_label(y))
+    ax.set_title(f"{policy_label(policy)}: {label(metric)}")
     for (row, column), value in np.ndenumerate(scale * grid):
         if not math.isnan(value):
             light = image.cmap(image.norm(np.asarray(value)))[:3]  # dark text on light colours
             luminance = 0.299 * light[0] + 0.587 * light[1] + 0.114 * light[2]
             ax.text(column, row, f"{value:.1f}" if scale != 1 else f"{value:.3g}",
-                    ha="center", va="center", fontsize="small",
+                    ha="center", va="center",
                     color="black" if luminance > 0.5 else "white")
     ax.figure.colorbar(image, ax=ax, shrink=0.8)
     return ax
@@ -127,16 +132,46 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "parameter"
 
 
+FIGURE_WIDTH = 9.5
+"""Inches: a sweep figure at the report's 110 dpi fits its 1,100 pixel column unscaled,
+so that its fonts print at their size."""
+
+FONT_SIZE = 10.0
+"""Points: the smallest text of a sweep figure (ticks, legends), legible at the report's width."""
+
+_FONTS: dict[str, Any] = {"font.size": FONT_SIZE + 1, "axes.labelsize": FONT_SIZE + 1,
+          "axes.titlesize": FONT_SIZE + 2, "xtick.labelsize": FONT_SIZE,
+          "ytick.labelsize": FONT_SIZE, "legend.fontsize": FONT_SIZE}
+
+
 def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
-    """The figures of a sweep: name to (figure, caption)."""
+    """The figures of a sweep: name to (figure, caption).
+
+    At most :data:`FIGURE_WIDTH` inches wide (two plots a row), text at least
+    :data:`FONT_SIZE` points.
+    """
+    import matplotlib as mpl
+
+    with mpl.rc_context(_FONTS):  # type: ignore[arg-type]
+        return _sweep_figures(result, group)
+
+
+def _sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     table = result.table[result.table["group"] == group]
     first = {p: result.points[p].iloc[0] for p in result.parameters}
-    metrics = (result.level_metric, *SWEEP_METRICS)
+    used = result.shown_metrics(group)
+    metrics = (result.level_metric, *SWEEP_METRICS,
+               *(m for m in used if m in SWEEP_METRICS_WHEN_USED))
     figures = {}
     for number, parameter in enumerate(result.parameters):
         fixed = {p: v for p, v in first.items() if p != parameter}
-        fig = Figure(figsize=(4.2 * len(metrics), 3.8), layout="constrained")
-        for ax, metric in zip(fig.subplots(1, len(metrics)), metrics, strict=True):
+        across = min(2, len(metrics))
+        down = -(-len(metrics) // across)
+        fig = Figure(figsize=(FIGURE_WIDTH, 3.6 * down), layout="constrained")
+        axes = fig.subplots(down, across, squeeze=False).ravel()
+        for ax in axes[len(metrics):]:
+            ax.set_visible(False)
+        for ax, metric in zip(axes, metrics, strict=False):
             plot_sweep(table, parameter, metric, fixed, ax=ax)
         held = ", ".join(f"{p} = {v}" for p, v in fixed.items())
         figures[f"sweep_{number + 1}_{_slug(parameter)}"] = (
@@ -144,8 +179,13 @@ def sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     if len(result.parameters) >= 2:
         x, y = result.parameters[:2]
         fixed = {p: v for p, v in first.items() if p not in (x, y)}
-        fig = Figure(figsize=(5.2 * len(result.policies), 4), layout="constrained")
-        axes = fig.subplots(1, len(result.policies), squeeze=False)[0]
+        across = min(2, len(result.policies))
+        down = -(-len(result.policies) // across)
+        fig = Figure(figsize=(FIGURE_WIDTH, 4 * down), layout="constrained")
+        grid_axes = fig.subplots(down, across, squeeze=False).ravel()
+        for ax in grid_axes[len(result.policies):]:
+            ax.set_visible(False)
+        axes = grid_axes[:len(result.policies)]
         shown = table[table["metric"] == result.level_metric]
         for name, value in fixed.items():
             shown = shown[shown[name] == value]
@@ -165,17 +205,20 @@ def sweep_section(result: Sweep, group: str, images: dict[str, tuple[bytes, str]
         f"<li><code>{html.escape(p)}</code>: "
         f"{html.escape(', '.join(map(str, dict.fromkeys(result.points[p]))))}</li>"
         for p in result.parameters)
-    tables = "".join(
-        f"<h3>{html.escape(label(metric))}</h3>"
-        + result.wide(metric, group).rename(columns=policy_label).to_html(border=0)
-        for metric in (result.level_metric, *SWEEP_TABLE_METRICS))
+    header, rows = sweep_table(result, group)
+    tables = pd.DataFrame(rows, columns=header).to_html(border=0, index=False)
     figures = "".join(img(data, caption) for data, caption in images.values())
+    conclusion = "".join(f"<li>{html.escape(line)}</li>" for line in result.conclusion(group))
     return (f"<h2>Sweep</h2><p>{len(result.points)} grid points, {len(result.policies)} "
             f"policies ({', '.join(map(policy_label, result.policies))}), "
             f"{result.replications} replications each, "
             f"master seed {result.seed}; replication i meets the same callers at every point "
             f"(common random numbers). Group {html.escape(group)}.</p><ul>{grid}</ul>"
-            f"{figures}<p class='note'>Mean ± 95 % half-width.</p>{tables}")
+            f"<h3>Conclusion</h3><ul class='conclusion'>{conclusion}</ul>"
+            f"{figures}<h3>Figures per grid point and policy</h3>"
+            f"<p class='note'>Mean ± half-width of the 95 % interval over replications; an "
+            "interval reaching past what a figure can be (below 0, above 100 %) is cut there "
+            f"and written as its two ends.</p>{tables}")
 
 
 def write_sweep(result: Sweep, out: Path, group: str | None = None) -> Path:
