@@ -408,8 +408,13 @@ def run_text(result: Result, summary: Any) -> str:
     scopes = summary.loc[[k for k in [*every, "direct calls"] if k in summary.index]]
     reported = int(scopes["offered"].sum())
     closed = int(scopes["after_hours"].sum())
-    after_hours = (f" (and {format_value('after_hours', closed)} after hours, rung to nobody)"
-                   if closed else "")
+    forwarded = forwarded_after_hours(result)
+    after_hours = (f", {format_value('offered', forwarded)} of them forwarded after hours"
+                   if forwarded else "")
+    if closed:
+        more = " more" if forwarded else ""
+        after_hours += (f" (and {format_value('after_hours', closed)}{more} after hours, "
+                        "rung to nobody)")
     window = human_duration(result.window_s)
     names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
              for g in scenario.hunt_groups}
@@ -423,6 +428,21 @@ def run_text(result: Result, summary: Any) -> str:
         "",
         agents_text(result.agents),
     ])
+
+
+def forwarded_after_hours(result: Result) -> int:
+    """Pilot calls that arrived after hours and were forwarded, and so are counted by
+    how they ended (answered, voicemail... in a group then open), not as after hours."""
+    if result.calls is None:
+        assert result.totals is not None
+        return int(result.totals.forwarded_after_hours)
+    from huntsim.analysis.metrics import closed_everywhere
+
+    pilot = result.calls[result.calls["kind"] == "pilot"]
+    if "after_hours" not in pilot or "forwards" not in pilot:
+        return 0
+    dialled_closed = pilot["after_hours"].to_numpy(dtype=bool)
+    return int((dialled_closed & ~closed_everywhere(pilot).to_numpy(dtype=bool)).sum())
 
 
 def _experiment(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -101,6 +101,9 @@ class RunningTotals(CallLog):
         self.all_pilot = _Scope()  # every pilot call once, by how it ended
         self.several_groups = len(pilots) > 1
         self.pilot_after_hours = 0
+        # pilot calls that arrived after hours and were forwarded to a group then open
+        # (or out of the office): in 'all pilot calls' by how they ended
+        self.forwarded_after_hours = 0
         n = len(agents)
         self.group_answered = np.zeros(n, dtype=np.int64)
         self.direct_answered = np.zeros(n, dtype=np.int64)
@@ -254,9 +257,11 @@ class RunningTotals(CallLog):
         # group counts there by how it ended
         if closed_hops == (1 << (forwards + 1)) - 1:
             self.pilot_after_hours += 1
-        elif several:
-            _count(self.all_pilot, outcome, offers, wait_us)
-        if not after_hours and group != dialed:
+        else:
+            self.forwarded_after_hours += closed_hops & 1
+            if several:
+                _count(self.all_pilot, outcome, offers, wait_us)
+        if group != dialed:  # sent away, in opening hours or after (metrics.forwarded_away)
             dialled.dialled_elsewhere += 1
         scope = self.scopes[group]
         if closed_hops >> forwards & 1:  # closed when the call reached it
