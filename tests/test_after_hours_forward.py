@@ -102,3 +102,25 @@ def test_offered_per_hour_of_an_always_open_group_is_over_the_whole_window() -> 
             zip(metrics["group"], metrics["metric"], metrics["value"], strict=True)}
     assert rows[("200", "offered_per_hour")] == pytest.approx(2 / 24)
     assert not math.isnan(rows[("100", "offered_per_hour")])
+
+
+def test_what_was_simulated_says_after_hours_calls_are_forwarded() -> None:
+    from huntsim.views.display import simulated
+
+    scenario = huntsim.load_scenario(_office())
+    lines = simulated(scenario, None, {"100": 1.0}, {"100": 2.0})
+    first = next(line for line in lines if line.startswith("Pilot 100"))
+    second = next(line for line in lines if line.startswith("Pilot 200"))
+    assert "2 after hours (forwarded to 200, left out of its rates)" in first
+    assert "voicemail" not in first
+    assert "it also takes the calls forwarded from 100 (after hours)" in second
+
+
+def test_hunt_groups_table_names_the_forward_and_who_sends_calls() -> None:
+    from huntsim.views.report import scenario_summary
+
+    text = scenario_summary(huntsim.load_scenario(_office()))
+    assert "forwarded to 200" in text
+    assert "own calls/h (mean over all hours)" in text
+    assert "also takes the calls forwarded from" in text
+    assert "100 (after hours)" in text
