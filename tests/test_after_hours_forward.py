@@ -124,3 +124,40 @@ def test_hunt_groups_table_names_the_forward_and_who_sends_calls() -> None:
     assert "own calls/h (mean over all hours)" in text
     assert "also takes the calls forwarded from" in text
     assert "100 (after hours)" in text
+
+
+def _service_office(service_open: list[str] | None) -> dict[str, Any]:
+    """Front desk 300 open mon-fri 08:30-17:00 with calls from 08:00, forwarding after
+    hours to a service 400 that has no arrivals of its own and whose members are
+    scheduled mon-fri 17:00-22:00 only."""
+    service: dict[str, Any] = {"pilot": "400", "members": ["s1"], "voicemail": True}
+    if service_open is not None:
+        service["open"] = service_open
+    return {
+        "start": "mon 00:00", "duration": "1w", "agent_defaults": {"talk_time": "3min"},
+        "agents": [{"number": "d1", "schedule": ["mon-fri 08:30-17:00"]},
+                   {"number": "s1", "schedule": ["mon-fri 17:00-22:00"]}],
+        "hunt_groups": [
+            {"pilot": "300", "members": ["d1"], "voicemail": True,
+             "open": ["mon-fri 08:30-17:00"], "forward": {"when": ["after_hours"], "to": "400"},
+             "arrivals": {"weekly": {"mon-fri": {"08:00": "4/h", "08:30": "20/h",
+                                                  "17:00": "6/h", "20:00": "0/h"}}}},
+            service,
+        ],
+    }
+
+
+def test_a_group_that_only_receives_after_hours_forwards_is_warned_when_nobody_is_there() -> None:
+    from huntsim.scenario.advice import open_hours_advice
+
+    [warning] = open_hours_advice(huntsim.load_scenario(_service_office(None)))
+    assert warning.startswith("hunt_groups[1] (pilot 400) has no open hours, so it takes "
+                              "calls at any time, but none of its members is scheduled ")
+    assert "its calls (those forwarded from 300 after hours included) then ring nobody: " \
+           "they go to voicemail (about 10% of its calls)" in warning  # 2 of 20 a day
+    # with open hours its members cover, or members there whenever 300 forwards: no warning
+    assert open_hours_advice(huntsim.load_scenario(
+        _service_office(["mon-fri 17:00-22:00"]))) == ()
+    covered = _service_office(None)
+    covered["agents"][1]["schedule"] = ["mon-fri 08:00-08:30", "mon-fri 17:00-22:00"]
+    assert open_hours_advice(huntsim.load_scenario(covered)) == ()
