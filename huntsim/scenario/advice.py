@@ -459,7 +459,7 @@ def _unstaffed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals,
         assert source.open is not None
         closed = _minus(run, list(source.open.intervals))  # when it forwards its calls
         total += _expected(source.arrivals, scenario.start, closed)
-        sent = _expected(source.arrivals, scenario.start, _minus(gap, source.open.intervals))
+        sent = _expected(source.arrivals, scenario.start, _minus(gap, list(source.open.intervals)))
         if sent > 0:
             there += sent
             senders.append(source.pilot)

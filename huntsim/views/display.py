@@ -49,12 +49,12 @@ if TYPE_CHECKING:
     from huntsim.sim.simulation import Result
 
 __all__ = [
+    "after_hours_text",
     "cells",
     "comparison_html",
     "comparison_text",
     "decision_html",
     "decision_table",
-    "after_hours_text",
     "erlang_estimate",
     "forwarded_from",
     "human_duration",
