@@ -133,6 +133,7 @@ def after_hours_text(scenario: Scenario, group: HuntGroup) -> str:
     --------
     >>> from huntsim import load_scenario
     >>> office = load_scenario({"start": "mon 00:00", "duration": "1d",
+    ...     "agent_defaults": {"talk_time": "3min"},
     ...     "agents": [{"number": "101"}, {"number": "201"}],
     ...     "hunt_groups": [{"pilot": "100", "members": ["101"], "open": ["mon 08:00-17:00"],
     ...                      "forward": {"when": ["after_hours"], "to": "200"}},
