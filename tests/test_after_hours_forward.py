@@ -55,6 +55,10 @@ def test_after_hours_forwards_are_forwarded_away_and_in(keep: str) -> None:
     assert (second["offered"], second["forwarded_in"], second["after_hours"]) == (1, 1, 1)
     assert second["answered_rate"] == 1.0
     assert (every["offered"], every["after_hours"], every["answered_rate"]) == (2, 1, 1.0)
+    # its callers are those of its calls: the one forwarded after hours and answered
+    # counts; the group dialled leaves out the callers who found it closed
+    assert (every["callers"], every["callers_answered_rate"]) == (2, 1.0)
+    assert (first["callers"], first["callers_answered_rate"]) == (1, 1.0)
 
 
 @pytest.mark.parametrize("keep", ["calls", "totals"])

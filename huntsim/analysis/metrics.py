@@ -81,19 +81,21 @@ def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
 
 
 def _flow(scope: pd.DataFrame, dialed: pd.DataFrame,
-          dialed_elsewhere: int) -> dict[str, float]:
+          dialed_elsewhere: int, closed: pd.Series | None = None) -> dict[str, float]:
     """Forwarding and caller figures of one scope.
 
     ``scope`` holds the calls that ended in it, ``dialed`` those first dialled
     to it (the same unless calls were forwarded); caller figures are over
-    ``dialed``: a caller is counted by their first attempt.
+    ``dialed``: a caller is counted by their first attempt, unless it is
+    ``closed`` (default: it arrived after hours where it was dialled).
     """
     arrived = (scope["arrived_forwarded"] if "arrived_forwarded" in scope
                else pd.Series(False, index=scope.index))
     attempt = (dialed["attempt"] if "attempt" in dialed
                else pd.Series(1, index=dialed.index))
-    closed = (dialed["after_hours"].astype(bool) if "after_hours" in dialed
-              else pd.Series(False, index=dialed.index))
+    if closed is None:
+        closed = (dialed["after_hours"].astype(bool) if "after_hours" in dialed
+                  else pd.Series(False, index=dialed.index))
     first = dialed[(attempt == 1) & ~closed]
     if "caller_id" in dialed:
         # every attempt of the callers whose first attempt is counted, and no other
@@ -233,7 +235,10 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     columns are over the calls first *dialled* to the group, wherever they
     ended: ``callers`` (first attempts), ``attempts_per_caller``,
     ``callers_answered_rate`` (answered at some attempt) and
-    ``first_attempt_<outcome>_rate`` (by how the attempt ended). Without
+    ``first_attempt_<outcome>_rate`` (by how the attempt ended); a group
+    leaves out the callers whose first attempt found it closed, ``all pilot
+    calls`` only those whose first attempt found every group closed (so a
+    caller forwarded after hours and answered counts there, as the call does). Without
     redials and forwards every call is its own caller on its first attempt.
     With ``offers`` and ``group_of`` (agent -> pilot), a group's
     ``offers_per_call`` counts only the offers made in it (see
@@ -260,8 +265,9 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
                                  pd.Series(_flow(scope, dialed, elsewhere), dtype=float)])
         rows[group]["after_hours"] = int((closed_visits == group).sum())
     if len(groups) > 1:
-        rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
-                                             pd.Series(_flow(pilot, pilot_all, 0), dtype=float)])
+        # its callers: those whose first attempt rang someone somewhere, like its calls
+        rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s), pd.Series(
+            _flow(pilot, pilot_all, 0, unreached), dtype=float)])
         rows["all pilot calls"]["after_hours"] = int(unreached.sum())
     direct = calls[calls["kind"] == "direct"]
     if len(direct):

@@ -247,15 +247,18 @@ class RunningTotals(CallLog):
                 through.forwarded_in += 1
         dialled = self.scopes[dialed]
         several = self.several_groups  # 'all pilot calls' is reported
+        everywhere = closed_hops == (1 << (forwards + 1)) - 1  # every group reached closed
         if counted:
             _count_caller(dialled, outcome, attempt)
-            if several:
-                _count_caller(self.all_pilot, outcome, attempt)
+        # 'all pilot calls' counts a caller unless the first attempt found every group
+        # closed (then no redial follows): one forwarded after hours counts, as its call
+        if several and (not everywhere if attempt == 1 else caller_arrival >= self.warmup):
+            _count_caller(self.all_pilot, outcome, attempt)
         wait_us = self._wait_us(outcome, answer, arrival)
         # 'all pilot calls': after hours only when every group it reached was closed
         # (see metrics.closed_everywhere); a call forwarded after hours to an open
         # group counts there by how it ended
-        if closed_hops == (1 << (forwards + 1)) - 1:
+        if everywhere:
             self.pilot_after_hours += 1
         else:
             self.forwarded_after_hours += closed_hops & 1
