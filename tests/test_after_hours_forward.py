@@ -165,3 +165,16 @@ def test_a_group_that_only_receives_after_hours_forwards_is_warned_when_nobody_i
     covered = _service_office(None)
     covered["agents"][1]["schedule"] = ["mon-fri 08:00-08:30", "mon-fri 17:00-22:00"]
     assert open_hours_advice(huntsim.load_scenario(covered)) == ()
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_one_group_forwarding_out_of_the_office_after_hours(keep: str) -> None:
+    office = _office()
+    office["hunt_groups"] = office["hunt_groups"][:1]
+    office["hunt_groups"][0]["forward"] = {"when": ["after_hours"], "to": "0999",
+                                           "outside": True}
+    del office["agents"][1]
+    result = huntsim.simulate(office, seed=1, keep=keep)  # type: ignore[arg-type]
+    headline = run_text(result, result.summary()).splitlines()[0]
+    assert headline.endswith("1 calls reported (and 2 after hours: 2 forwarded out of the "
+                             "office)")

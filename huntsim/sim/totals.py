@@ -104,6 +104,8 @@ class RunningTotals(CallLog):
         # pilot calls that arrived after hours and were forwarded to a group then open
         # (or out of the office): in 'all pilot calls' by how they ended
         self.forwarded_after_hours = 0
+        # ... and those forwarded out of the office by a closed group (counted after hours)
+        self.forwarded_out_after_hours = 0
         n = len(agents)
         self.group_answered = np.zeros(n, dtype=np.int64)
         self.direct_answered = np.zeros(n, dtype=np.int64)
@@ -174,6 +176,8 @@ class RunningTotals(CallLog):
         closed = usual & after_hours
         np.add.at(self.after_hours, group[closed], 1)
         self.pilot_after_hours += int(np.count_nonzero(closed))
+        self.forwarded_out_after_hours += int(np.count_nonzero(
+            closed & (outcome == Outcome.FORWARDED)))
         usual &= ~after_hours
         wait_us = np.zeros(len(call_id), dtype=np.int64)
         wait_us[answered] = np.round((answer[answered] - arrival[answered]) * 1_000_000)
@@ -260,6 +264,7 @@ class RunningTotals(CallLog):
         # group counts there by how it ended
         if everywhere:
             self.pilot_after_hours += 1
+            self.forwarded_out_after_hours += outcome == Outcome.FORWARDED
         else:
             self.forwarded_after_hours += closed_hops & 1
             if several:
