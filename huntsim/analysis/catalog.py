@@ -177,14 +177,18 @@ _TABLE: list[Metric] = [
     _m("offered", "Calls offered", "",
        "Calls that reached the scope in the reported period (after-hours calls left out).",
        None, "count"),
-    _m("offered_per_hour", "Calls per hour", "calls/h",
-       "Calls offered per hour of the reported period.", None, "ratio"),
+    _m("offered_per_hour", "Calls per open hour", "calls/h",
+       "Calls offered per hour the group was open in the reported period (every hour for "
+       "a group without open hours; in an hour-by-hour table, per hour of that hour).",
+       None, "ratio"),
     _m("rate_per_hour", "Calls per open hour", "calls/h",
        "Pilot calls per hour in the hour of the week, as the scenario expects them.",
        None, "ratio"),
     _m("after_hours", "After-hours calls", "",
-       "Pilot calls that arrived outside the group's opening hours; they rang nobody and "
-       "are left out of every other figure.", None, "count"),
+       "Pilot calls that reached the group outside its opening hours (dialled, or "
+       "forwarded to it); they rang nobody there (its after-hours treatment, or forwarded "
+       "on) and are left out of its other figures but calls forwarded to another group.",
+       None, "count"),
     _m("after_hours_per_hour", "After-hours calls per hour", "calls/h",
        "After-hours calls per hour of the hour of the week.", None, "ratio"),
     _m("callers", "Callers", "",
@@ -195,10 +199,13 @@ _TABLE: list[Metric] = [
     _m("callers_answered_rate", "Callers answered", _CALLERS,
        "Share of distinct callers answered on some attempt, redials included.", True, "rate"),
     _m("forwarded_in", "Calls forwarded in", "",
-       "Calls that arrived in this group by forwarding from another group.", None, "count"),
+       "Calls that arrived in this group by forwarding from another group while it was "
+       "open (part of its calls offered; one that found it closed is in its after-hours "
+       "calls).", None, "count"),
     _m("forwarded_away", "Calls forwarded to another group", "",
        "Calls first dialled to this group that were forwarded to, and ended in, another "
-       "group.", None, "count"),
+       "group, those forwarded after hours included (they are also in its after-hours "
+       "calls).", None, "count"),
     # waits
     _m("mean_wait_s", "Mean wait to answer", "s",
        "Mean time from arrival to pick-up, over answered calls.", False, "seconds"),
@@ -377,7 +384,7 @@ REPORT_METRICS: tuple[str, ...] = (
 
 JOURNEY_METRICS: tuple[str, ...] = (
     "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",
-    "forwarded_rate", "forwarded_in")
+    "forwarded_rate", "forwarded_away", "forwarded_in")
 """Where the callers of a group ended, per policy (redials and forwards), in column order."""
 
 PLAN_METRICS: tuple[str, ...] = ("voicemail_rate", "abandoned_rate", "mean_wait_s")

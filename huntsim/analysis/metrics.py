@@ -21,6 +21,7 @@ __all__ = [
     "agent_table",
     "closed_everywhere",
     "fairness",
+    "forwarded_away",
     "group_metrics",
     "group_visits",
     "member_loads",
@@ -80,19 +81,21 @@ def _scope_summary(calls: pd.DataFrame, threshold_s: float) -> pd.Series:
 
 
 def _flow(scope: pd.DataFrame, dialed: pd.DataFrame,
-          dialed_elsewhere: int) -> dict[str, float]:
+          dialed_elsewhere: int, closed: pd.Series | None = None) -> dict[str, float]:
     """Forwarding and caller figures of one scope.
 
     ``scope`` holds the calls that ended in it, ``dialed`` those first dialled
     to it (the same unless calls were forwarded); caller figures are over
-    ``dialed``: a caller is counted by their first attempt.
+    ``dialed``: a caller is counted by their first attempt, unless it is
+    ``closed`` (default: it arrived after hours where it was dialled).
     """
     arrived = (scope["arrived_forwarded"] if "arrived_forwarded" in scope
                else pd.Series(False, index=scope.index))
     attempt = (dialed["attempt"] if "attempt" in dialed
                else pd.Series(1, index=dialed.index))
-    closed = (dialed["after_hours"].astype(bool) if "after_hours" in dialed
-              else pd.Series(False, index=dialed.index))
+    if closed is None:
+        closed = (dialed["after_hours"].astype(bool) if "after_hours" in dialed
+                  else pd.Series(False, index=dialed.index))
     first = dialed[(attempt == 1) & ~closed]
     if "caller_id" in dialed:
         # every attempt of the callers whose first attempt is counted, and no other
@@ -218,8 +221,11 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     A group's row holds every call that *reached* it (see :func:`group_visits`;
     ``forward_to`` maps a pilot to the pilot it forwards to): a call it passed
     on counts as ``forwarded`` there and again, with its end, in the group where
-    it ended (``forwarded_in`` counts those; ``forwarded_away`` the calls first
-    dialled to the group that ended in another). ``all pilot calls`` counts each
+    it ended (``forwarded_in`` counts those that reached it while it was open:
+    they are part of its ``offered``; one that found it closed is in its
+    ``after_hours`` instead). ``forwarded_away`` counts the calls first dialled
+    to the group that ended in another (:func:`forwarded_away`), those it
+    forwarded after hours included. ``all pilot calls`` counts each
     call once, by how it ended (``forwarded``: left the office), whichever
     group it ended in; its ``after_hours`` are the calls that found every group
     they reached closed (:func:`closed_everywhere`: they rang nobody at all), so
@@ -229,7 +235,10 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     columns are over the calls first *dialled* to the group, wherever they
     ended: ``callers`` (first attempts), ``attempts_per_caller``,
     ``callers_answered_rate`` (answered at some attempt) and
-    ``first_attempt_<outcome>_rate`` (by how the attempt ended). Without
+    ``first_attempt_<outcome>_rate`` (by how the attempt ended); a group
+    leaves out the callers whose first attempt found it closed, ``all pilot
+    calls`` only those whose first attempt found every group closed (so a
+    caller forwarded after hours and answered counts there, as the call does). Without
     redials and forwards every call is its own caller on its first attempt.
     With ``offers`` and ``group_of`` (agent -> pilot), a group's
     ``offers_per_call`` counts only the offers made in it (see
@@ -247,21 +256,18 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
     pilot = pilot_all[~unreached]
     dialed_group = (pilot_all["dialed"] if "dialed" in pilot_all else pilot_all["group"]
                      ).astype(str)
-    ended_group = pilot_all["group"].astype(str)
-    open_on_arrival = ~pilot_all["after_hours"].astype(bool) if "after_hours" in pilot_all \
-        else pd.Series(True, index=pilot_all.index)
     visited = visits_open["visited"]
     for group in groups:
         scope = visits_open[visited == group]
         dialed = pilot_all[dialed_group == group]
-        elsewhere = int(((ended_group != group) & (dialed_group == group)
-                         & open_on_arrival).sum())
+        elsewhere = forwarded_away(dialed, group)
         rows[group] = pd.concat([_scope_summary(scope, threshold_s),
                                  pd.Series(_flow(scope, dialed, elsewhere), dtype=float)])
         rows[group]["after_hours"] = int((closed_visits == group).sum())
     if len(groups) > 1:
-        rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s),
-                                             pd.Series(_flow(pilot, pilot_all, 0), dtype=float)])
+        # its callers: those whose first attempt rang someone somewhere, like its calls
+        rows["all pilot calls"] = pd.concat([_scope_summary(pilot, threshold_s), pd.Series(
+            _flow(pilot, pilot_all, 0, unreached), dtype=float)])
         rows["all pilot calls"]["after_hours"] = int(unreached.sum())
     direct = calls[calls["kind"] == "direct"]
     if len(direct):
@@ -269,6 +275,22 @@ def summarize(calls: pd.DataFrame, threshold_s: float = 20.0,
                                           pd.Series(_flow(direct, direct, 0), dtype=float)])
         rows["direct calls"]["after_hours"] = 0
     return summary_frame(rows, threshold_s)
+
+
+def forwarded_away(dialed: pd.DataFrame, group: str) -> int:
+    """How many of the calls ``dialed`` (first dialled to ``group``) ended in another group.
+
+    Every such call counts, whether it was passed on in opening hours (then it
+    is also ``forwarded`` in the group's rates) or after hours (then it is also
+    in the group's ``after_hours``): the group sent it away either way.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"group": ["300", "400", "400"], "after_hours": [False, False, True]})
+    >>> forwarded_away(calls, "300")
+    2
+    """
+    return int((dialed["group"].astype(str) != group).sum())
 
 
 def closed_everywhere(pilot: pd.DataFrame) -> pd.Series:
@@ -538,6 +560,7 @@ def group_metrics(
     group_of: Mapping[str, str] | None = None,
     member_share: Sequence[float] | pd.Series | None = None,
     visits: pd.DataFrame | None = None,
+    open_s: float | None = None,
 ) -> pd.Series:
     """Every headline figure of one hunt group in one run, as a flat Series.
 
@@ -552,7 +575,9 @@ def group_metrics(
     With ``group_of`` (agent -> pilot), offers and rings per call count only
     those made in the group (a forwarded call's offers elsewhere are left out).
     ``visits``: the table of :func:`group_visits` of these arguments, when
-    already made (it is the same for every group of a run).
+    already made (it is the same for every group of a run). ``offered_per_hour``
+    is per hour the group was open: ``open_s`` seconds of the window (all of
+    ``window_s`` when not given, as for a group without ``open``).
     """
     if visits is None:
         visits = group_visits(calls, forward_to, offers if group_of is not None else None,
@@ -564,16 +589,16 @@ def group_metrics(
     all_pilot = calls[calls["kind"] == "pilot"]
     dialed = all_pilot[all_pilot["dialed"].astype(str) == group] if "dialed" in all_pilot \
         else pilot
-    flow = pd.Series(_flow(pilot, dialed, 0), dtype=float).drop(
-        ["forwarded_away"])
+    flow = pd.Series(_flow(pilot, dialed, forwarded_away(dialed, group)), dtype=float)
     ringing = offers[offers["call_id"].isin(pilot["call_id"])]
     if group_of is not None:  # the rings of this group's members only
         ringing = ringing[ringing["agent"].astype(str).map(group_of).to_numpy(dtype=object)
                           == group]
     ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())
+    open_time = window_s if open_s is None else open_s
     per_call = pd.Series({
         "offered": float(len(pilot)),
-        "offered_per_hour": len(pilot) / window_s * 3600.0,
+        "offered_per_hour": len(pilot) / open_time * 3600.0 if open_time > 0 else np.nan,
         "offers_per_call": float(pilot["offers"].mean()) if len(pilot) else np.nan,
         "rings_per_call": ring_s / ring_cycle_s / len(pilot) if len(pilot) else np.nan,
         f"service_level_{threshold_s:g}s": service_level(pilot, threshold_s),

@@ -398,20 +398,10 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
 
 def run_text(result: Result, summary: Any) -> str:
     """What ``huntsim run`` prints: the summary per hunt group, then per agent."""
-    from huntsim.analysis.formatting import format_value
     from huntsim.views.console import agents_text, summary_text
     from huntsim.views.wording import human_duration
 
     scenario = result.scenario
-    # each call once: pilot calls by how they ended (a forwarded call is in two
-    # groups' rows), then direct calls
-    pilots = [g.pilot for g in scenario.hunt_groups]
-    every = ["all pilot calls"] if "all pilot calls" in summary.index else pilots[:1]
-    scopes = summary.loc[[k for k in [*every, "direct calls"] if k in summary.index]]
-    reported = int(scopes["offered"].sum())
-    closed = int(scopes["after_hours"].sum())
-    after_hours = (f" (and {format_value('after_hours', closed)} after hours, rung to nobody)"
-                   if closed else "")
     window = human_duration(result.window_s)
     names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
              for g in scenario.hunt_groups}
@@ -419,12 +409,58 @@ def run_text(result: Result, summary: Any) -> str:
     names["all pilot calls"] = "All pilot calls"
     return "\n".join([
         f"{scenario.name}: seed {result.seed}, {window} reported; "
-        f"{format_value('offered', reported)} calls reported{after_hours}",
+        f"{reported_text(result, summary)}",
         "",
         summary_text(summary, names),
         "",
         agents_text(result.agents),
     ])
+
+
+def reported_text(result: Result, summary: Any) -> str:
+    """``2,206 calls reported, 238 of them forwarded after hours (and 30 more after
+    hours, rung to nobody)``: each call once, by how it ended."""
+    from huntsim.analysis.formatting import format_value
+
+    # pilot calls by how they ended (a forwarded call is in two groups' rows), then
+    # direct calls
+    several = "all pilot calls" in summary.index
+    every = ["all pilot calls"] if several else [g.pilot for g in result.scenario.hunt_groups][:1]
+    scopes = summary.loc[[k for k in [*every, "direct calls"] if k in summary.index]]
+    text = f"{format_value('offered', int(scopes['offered'].sum()))} calls reported"
+    closed = int(scopes["after_hours"].sum())
+    inside, outside = forwarded_after_hours(result)
+    if inside:  # forwarded to a group then open: counted by how they ended
+        text += f", {format_value('offered', inside)} of them forwarded after hours"
+    if closed:
+        more = " more" if inside else ""
+        text += f" (and {format_value('after_hours', closed)}{more} after hours"
+        if outside:  # they rang nobody in the office, but were not left without a word
+            nobody = (f", {format_value('after_hours', closed - outside)} rung to nobody"
+                      if closed > outside else "")
+            text += f": {format_value('offered', outside)} forwarded out of the office{nobody})"
+        else:
+            text += ", rung to nobody)"
+    return text
+
+
+def forwarded_after_hours(result: Result) -> tuple[int, int]:
+    """Pilot calls that arrived after hours and were forwarded: to a group then open
+    (counted by how they ended there), and out of the office from a closed group
+    (counted after hours)."""
+    if result.calls is None:
+        assert result.totals is not None
+        return (int(result.totals.forwarded_after_hours),
+                int(result.totals.forwarded_out_after_hours))
+    from huntsim.analysis.metrics import closed_everywhere
+
+    pilot = result.calls[result.calls["kind"] == "pilot"]
+    if "after_hours" not in pilot:
+        return 0, 0
+    dialled_closed = pilot["after_hours"].to_numpy(dtype=bool)
+    everywhere = closed_everywhere(pilot).to_numpy(dtype=bool)
+    out = (pilot["outcome"] == "forwarded").to_numpy(dtype=bool)
+    return int((dialled_closed & ~everywhere).sum()), int((everywhere & out).sum())
 
 
 def _experiment(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -102,7 +102,8 @@ def measure(task: RunTask) -> Measurement:
         loads = member_loads(result.agents, group.members, shares)
         metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
-                               forwards, group_of, loads["expected_share"], visits)
+                               forwards, group_of, loads["expected_share"], visits,
+                               _open_s(scenario, group))
         if not weekly:
             metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
@@ -134,6 +135,15 @@ def measure(task: RunTask) -> Measurement:
         hourly=columns_of(_concat(hours)),
         warnings=result.warnings,
     )
+
+
+def _open_s(scenario: Scenario, group: HuntGroup) -> float | None:
+    """Seconds of the reported window the group was open (None: always open)."""
+    if group.open is None:
+        return None
+    start = scenario.start
+    return (group.open.open_seconds(start, scenario.duration)
+            - group.open.open_seconds(start, scenario.warmup))
 
 
 def columns_of(frame: pd.DataFrame | Columns) -> Columns:

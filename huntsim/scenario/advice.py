@@ -454,18 +454,37 @@ def _unstaffed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals,
         return None
     total = _expected(group.arrivals, scenario.start, run)
     there = _expected(group.arrivals, scenario.start, gap)
+    senders = []
+    for source in _after_hours_senders(scenario, group):
+        assert source.open is not None
+        closed = _minus(run, list(source.open.intervals))  # when it forwards its calls
+        total += _expected(source.arrivals, scenario.start, closed)
+        sent = _expected(source.arrivals, scenario.start, _minus(gap, list(source.open.intervals)))
+        if sent > 0:
+            there += sent
+            senders.append(source.pilot)
     calls = f" (about {_share(there, total)} of its calls)" if there > 0 else ""
     if group.open is None:
         if not there > 0:
             return None
+        forwarded = (f" (those forwarded from {', '.join(senders)} after hours included)"
+                     if senders else "")
         return (f"{_group_words(group, g)} has no open hours, so it takes calls at any time, "
-                f"but none of its members is scheduled {stretches_text(gap)}: its calls then "
-                f"ring nobody: {_busy_fate(group)}{calls}; give the group open hours "
+                f"but none of its members is scheduled {stretches_text(gap)}: its calls"
+                f"{forwarded} then ring nobody: {_busy_fate(group)}{calls}; give the group "
+                "open hours "
                 "(open: [...]) so those calls get the after-hours treatment, or schedule a "
                 "member then")
     return (f"{_group_words(group, g)} is open {stretches_text(gap)} but none of its members "
             f"is scheduled then: calls then ring nobody: {_busy_fate(group)}{calls}; "
             "schedule a member then, or leave those hours out of open")
+
+
+def _after_hours_senders(scenario: Scenario, group: HuntGroup) -> list[HuntGroup]:
+    """The groups that forward their after-hours calls to ``group``."""
+    return [g for g in scenario.hunt_groups
+            if g.open is not None and g.forward is not None and g.forward.to == group.pilot
+            and g.forwards("after_hours")]
 
 
 def _mostly_closed(scenario: Scenario, group: HuntGroup, g: int, run: Intervals,
@@ -500,7 +519,9 @@ def open_hours_advice(scenario: Scenario) -> tuple[str, ...]:
 
     A group open (or, without ``open``, receiving calls) while every member is
     logged out rings nobody: its callers get the all-busy treatment. A group
-    without ``open`` is advised on only for hours in which calls fall due.
+    without ``open`` is advised on only for hours in which calls fall due: its
+    own, or those another group forwards to it after hours (a group that only
+    receives such forwards included).
     """
     run = _run_week(scenario)
     schedule_of = {agent.number: agent.schedule for agent in scenario.agents}

@@ -101,6 +101,11 @@ class RunningTotals(CallLog):
         self.all_pilot = _Scope()  # every pilot call once, by how it ended
         self.several_groups = len(pilots) > 1
         self.pilot_after_hours = 0
+        # pilot calls that arrived after hours and were forwarded to a group then open
+        # (or out of the office): in 'all pilot calls' by how they ended
+        self.forwarded_after_hours = 0
+        # ... and those forwarded out of the office by a closed group (counted after hours)
+        self.forwarded_out_after_hours = 0
         n = len(agents)
         self.group_answered = np.zeros(n, dtype=np.int64)
         self.direct_answered = np.zeros(n, dtype=np.int64)
@@ -171,6 +176,8 @@ class RunningTotals(CallLog):
         closed = usual & after_hours
         np.add.at(self.after_hours, group[closed], 1)
         self.pilot_after_hours += int(np.count_nonzero(closed))
+        self.forwarded_out_after_hours += int(np.count_nonzero(
+            closed & (outcome == Outcome.FORWARDED)))
         usual &= ~after_hours
         wait_us = np.zeros(len(call_id), dtype=np.int64)
         wait_us[answered] = np.round((answer[answered] - arrival[answered]) * 1_000_000)
@@ -244,19 +251,25 @@ class RunningTotals(CallLog):
                 through.forwarded_in += 1
         dialled = self.scopes[dialed]
         several = self.several_groups  # 'all pilot calls' is reported
+        everywhere = closed_hops == (1 << (forwards + 1)) - 1  # every group reached closed
         if counted:
             _count_caller(dialled, outcome, attempt)
-            if several:
-                _count_caller(self.all_pilot, outcome, attempt)
+        # 'all pilot calls' counts a caller unless the first attempt found every group
+        # closed (then no redial follows): one forwarded after hours counts, as its call
+        if several and (not everywhere if attempt == 1 else caller_arrival >= self.warmup):
+            _count_caller(self.all_pilot, outcome, attempt)
         wait_us = self._wait_us(outcome, answer, arrival)
         # 'all pilot calls': after hours only when every group it reached was closed
         # (see metrics.closed_everywhere); a call forwarded after hours to an open
         # group counts there by how it ended
-        if closed_hops == (1 << (forwards + 1)) - 1:
+        if everywhere:
             self.pilot_after_hours += 1
-        elif several:
-            _count(self.all_pilot, outcome, offers, wait_us)
-        if not after_hours and group != dialed:
+            self.forwarded_out_after_hours += outcome == Outcome.FORWARDED
+        else:
+            self.forwarded_after_hours += closed_hops & 1
+            if several:
+                _count(self.all_pilot, outcome, offers, wait_us)
+        if group != dialed:  # sent away, in opening hours or after (metrics.forwarded_away)
             dialled.dialled_elsewhere += 1
         scope = self.scopes[group]
         if closed_hops >> forwards & 1:  # closed when the call reached it

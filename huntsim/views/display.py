@@ -45,16 +45,18 @@ if TYPE_CHECKING:
 
     from huntsim.experiments.comparison import Comparison
     from huntsim.experiments.planning import StaffingPlan
-    from huntsim.scenario.model import Scenario
+    from huntsim.scenario.model import HuntGroup, Scenario
     from huntsim.sim.simulation import Result
 
 __all__ = [
+    "after_hours_text",
     "cells",
     "comparison_html",
     "comparison_text",
     "decision_html",
     "decision_table",
     "erlang_estimate",
+    "forwarded_from",
     "human_duration",
     "plan_html",
     "plan_table",
@@ -112,11 +114,51 @@ def simulated(scenario: Scenario, runs: str | None = None,
                 text += f" ({per_run / (window / 86400):,.0f} a day)"
             late = (after_hours or {}).get(group.pilot, math.nan)
             if late > 0:
-                text += f", and {late:,.0f} after hours (to voicemail, left out of the rates)"
+                text += (f", and {late:,.0f} after hours ({after_hours_text(scenario, group)}, "
+                         "left out of its rates)")
+        sources = forwarded_from(scenario, group)
+        if sources:
+            text += f"; it also takes the calls forwarded from {sources}"
         lines.append(text + ".")
     if runs:
         lines.append(f"{runs}.")
     return lines
+
+
+def after_hours_text(scenario: Scenario, group: HuntGroup) -> str:
+    """What a call that reaches ``group`` outside its ``open`` hours gets, in words:
+    ``forwarded to 400``, ``voicemail`` or ``busy signal``.
+
+    Examples
+    --------
+    >>> from huntsim import load_scenario
+    >>> office = load_scenario({"start": "mon 00:00", "duration": "1d",
+    ...     "agent_defaults": {"talk_time": "3min"},
+    ...     "agents": [{"number": "101"}, {"number": "201"}],
+    ...     "hunt_groups": [{"pilot": "100", "members": ["101"], "open": ["mon 08:00-17:00"],
+    ...                      "forward": {"when": ["after_hours"], "to": "200"}},
+    ...                     {"pilot": "200", "members": ["201"]}]})
+    >>> [after_hours_text(office, g) for g in office.hunt_groups]
+    ['forwarded to 200', '-']
+    """
+    if group.open is None:
+        return "-"
+    if group.forwards("after_hours") and group.forward is not None:
+        to = group.forward.to
+        pilots = {g.pilot for g in scenario.hunt_groups}
+        return f"forwarded to {to}" if to in pilots else f"forwarded out of the office to {to}"
+    return {"voicemail": "voicemail", "busy": "busy signal"}[group.after_hours_treatment]
+
+
+def forwarded_from(scenario: Scenario, group: HuntGroup) -> str:
+    """The groups that forward calls to ``group``, and when: ``300 (after hours)``;
+    empty when none does."""
+    words = {"after_hours": "after hours", "all_busy": "all busy",
+             "no_answer": "no answer", "queue_timeout": "queue time-out"}
+    sources = [f"{g.pilot} ({', '.join(words[w] for w in g.forward.when)})"
+               for g in scenario.hunt_groups
+               if g.forward is not None and g.forward.to == group.pilot]
+    return ", ".join(sources)
 
 
 # ----------------------------------------------------------------- Result

@@ -27,9 +27,11 @@ from huntsim.experiments.verdict import Verdict, conclude
 from huntsim.outputs import atomic_write
 from huntsim.scenario.model import Scenario
 from huntsim.views.display import (
+    after_hours_text,
     cells,
     decision_html,
     erlang_estimate,
+    forwarded_from,
     plan_table,
     simulated,
     targets_text,
@@ -86,6 +88,11 @@ def scenario_summary(scenario: Scenario) -> str:
         "calls/h (mean over all hours)": (
             f"{g.arrivals.mean_rate(scenario.duration) * 3600:.3g}" if g.arrivals else "0"),
     } for g in scenario.hunt_groups])
+    sources = [forwarded_from(scenario, g) for g in scenario.hunt_groups]
+    if any(sources):  # calls/h counts a group's own calls; these come on top
+        groups = groups.rename(columns={"calls/h (mean over all hours)":
+                                        "own calls/h (mean over all hours)"})
+        groups["also takes the calls forwarded from"] = [s or "-" for s in sources]
     if scenario.uses_calendar:  # the office's week: when each is there
         agents["logged in"] = [", ".join(a.schedule.windows) if a.schedule is not None
                                else "always" for a in scenario.agents]
@@ -93,8 +100,7 @@ def scenario_summary(scenario: Scenario) -> str:
                                  for a in scenario.agents]
         groups["open"] = [", ".join(g.open.windows) if g.open is not None else "always"
                           for g in scenario.hunt_groups]
-        groups["after hours"] = [g.after_hours_treatment if g.open is not None else "-"
-                                 for g in scenario.hunt_groups]
+        groups["after hours"] = [after_hours_text(scenario, g) for g in scenario.hunt_groups]
     patience = (f"a caller hangs up after {human_duration(scenario.caller_patience.mean)} "
                 f"without an answer on average ({scenario.caller_patience!r})"
                 if scenario.caller_patience else "callers wait as long as it takes")
