@@ -45,10 +45,15 @@ def _fingerprint(args: argparse.Namespace, scenario: Scenario,
     return {"scenario": scenario.model_dump(mode="json"), **given, **settings}
 
 
-def print_by_hour(by_hour: pd.DataFrame) -> None:
-    """Members needed by weekday (rows) and clock hour (columns), per policy."""
+def print_by_hour(by_hour: pd.DataFrame, largest: int | None = None) -> None:
+    """Members needed by weekday (rows) and clock hour (columns), per policy.
+
+    An hour no size tried is enough for shows ``>N``, ``N`` being ``largest``, the
+    largest size tried (as in the report); ``-`` without it.
+    """
+    unmet = "-" if largest is None else f">{largest}"
     for policy, rows in by_hour.groupby("policy", sort=False):
-        print(f"\nMembers needed by hour ({policy}; '-': no size tried is enough):")
+        print(f"\nMembers needed by hour ({policy}; '{unmet}': no size tried is enough):")
         if not len(rows):
             print("no hour has traffic")
             continue
@@ -57,7 +62,7 @@ def print_by_hour(by_hour: pd.DataFrame) -> None:
         grid = grid.reindex(list(dict.fromkeys(rows["weekday"])))
         grid.columns = [f"{int(h):02d}" for h in grid.columns]
         grid.index.name = None
-        text = grid.map(lambda v: "-" if pd.isna(v) else str(int(v)))
+        text = grid.map(lambda v: unmet if pd.isna(v) else str(int(v)))
         present = rows.set_index(["weekday", "hour"]).index
         for day in grid.index:  # hours without traffic stay blank
             for column in grid.columns:
@@ -131,7 +136,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
     print_warnings(staffing.warnings)
     print(plan_text(staffing))
     if staffing.by_hour is not None:
-        print_by_hour(staffing.by_hour)
+        print_by_hour(staffing.by_hour, staffing.sizes[-1])
     if out is not None:
         write_plan(staffing, out)
         print(f"\ntables, figures and report.html written to {out}/")

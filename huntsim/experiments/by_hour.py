@@ -22,6 +22,7 @@ from huntsim.experiments.peak import hours_text
 from huntsim.experiments.plan_setup import PlanSetup, resize_group
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.seeds import replication_seeds
+from huntsim.experiments.targets import metric_label
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.simulation import MIN_WARMUP_CALL_TIMES
@@ -310,8 +311,8 @@ def _reason(setup: PlanSetup, hours: _Hours, means: Means, policy: str, c: int) 
         value = at.get(target.metric, math.nan)
         if target.met(value):
             continue
-        text = (f"{target.text()} is not met with {largest} members, the most tried "
-                f"({target.metric} {format_value(target.metric, value)})")
+        text = (f"{target.label_text()} is not met with {largest} members, the most tried "
+                f"({metric_label(target.metric)} {format_value(target.metric, value)})")
         previous = before.get(target.metric, math.nan)
         gap, gain = abs(target.value - value), abs(value - previous)
         if not math.isnan(previous) and gain < gap / 4:

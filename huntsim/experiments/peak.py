@@ -3,9 +3,11 @@
 A plan sizes the group for the whole run's calls: a size whose voicemail rate
 over all calls meets the target may still miss it in the busiest hours. With
 :func:`staffing_by_hour` run, the hours' own simulated answers say which hours
-need more; without it, :func:`erlang_peak` compares the Erlang estimate of
-each hour with Erlang's answer for the whole run's traffic (each hour weighted
-by its calls) and carries the difference onto the simulated answer.
+need more; without it, :func:`erlang_peak` takes the Erlang estimate of the
+busiest hours (the same sizing as the plan's Erlang first estimate) and names
+those hours only when it exceeds both Erlang's answer for the whole run's
+traffic (each hour weighted by its calls) and the simulated answer, so the
+plan never claims a peak need its own estimate contradicts.
 """
 
 from __future__ import annotations
@@ -58,10 +60,8 @@ class PeakNeed:
             need = f"more than {self.members - 1}" if self.beyond else str(self.members)
             return (f"{self.hours} needs {need} (simulated hour by hour, every member "
                     "logged in)")
-        more = self.members - self.overall
-        return (f"{self.hours} needs about {self.members} (Erlang estimate per hour: "
-                f"{more} more than for the whole run's traffic; simulate each hour with "
-                "--by-hour)")
+        return (f"{self.hours} needs about {self.members} (Erlang estimate for those hours' "
+                "traffic; simulate each hour with --by-hour)")
 
 
 def hours_text(rows: pd.DataFrame) -> str:
@@ -158,7 +158,7 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
 
 def erlang_shift(scenario: Scenario, pilot: str, targets: Sequence[Target],
                  threshold_s: float) -> tuple[str, int] | None:
-    """The hours whose Erlang estimate is the highest, and by how many members it exceeds
+    """The hours whose Erlang estimate is the highest, and that estimate, when it exceeds
     Erlang's answer for the whole run's traffic; ``None`` when no hour exceeds it, the
     traffic is steady, or Erlang cannot judge the targets."""
     table, overall = erlang_by_hour(scenario, pilot, targets, threshold_s)
@@ -167,15 +167,16 @@ def erlang_shift(scenario: Scenario, pilot: str, targets: Sequence[Target],
     most = int(table["members"].max())
     if most <= overall:
         return None
-    return hours_text(table[table["members"] == most]), most - overall
+    return hours_text(table[table["members"] == most]), most
 
 
 def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], threshold_s: float,
                 recommended: int | None) -> PeakNeed | None:
-    """The hours whose Erlang estimate exceeds Erlang's answer for the whole run.
+    """The hours whose Erlang estimate exceeds Erlang's answer for the whole run and
+    ``recommended``, the simulated answer.
 
-    Those hours need about ``recommended`` plus the difference (see
-    :func:`erlang_shift`); ``None`` when no hour does or there is no recommendation.
+    Those hours need about their Erlang estimate (see :func:`erlang_shift`); ``None``
+    when no hour does or there is no recommendation.
     """
     if recommended is None:
         return None
@@ -183,9 +184,11 @@ def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], thres
     return None if shift is None else peak_of(shift, recommended)
 
 
-def peak_of(shift: tuple[str, int], recommended: int) -> PeakNeed:
-    """The :class:`PeakNeed` of an :func:`erlang_shift` over a plan's answer."""
-    return PeakNeed(shift[0], recommended + shift[1], recommended, "erlang")
+def peak_of(shift: tuple[str, int], recommended: int) -> PeakNeed | None:
+    """The :class:`PeakNeed` of an :func:`erlang_shift` over a plan's answer; ``None``
+    when the busiest hours' Erlang estimate does not exceed the answer."""
+    hours, most = shift
+    return PeakNeed(hours, most, recommended, "erlang") if most > recommended else None
 
 
 def simulated_peak(by_hour: pd.DataFrame, recommended: int | None,

@@ -38,7 +38,7 @@ from huntsim.experiments.plan_setup import (
     resize_group,
 )
 from huntsim.experiments.runner import CheckpointStore
-from huntsim.experiments.targets import Target
+from huntsim.experiments.targets import Target, metric_label
 from huntsim.scenario.model import Scenario
 
 __all__ = ["StaffingPlan", "plan"]
@@ -310,14 +310,15 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
                 certain = all(t.met(low.get(t.metric, math.nan))
                               and t.met(high.get(t.metric, math.nan)) for t in targets)
                 break
-        wanted = " and ".join(t.text() for t in targets)
+        wanted = " and ".join(t.label_text() for t in targets)
         if chosen is None:
             largest = curve[(curve["policy"] == policy) & (curve["members"] == sizes[-1])]
             at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),
                                   strict=True))
             missed = ", ".join(
-                f"{t.metric} is {format_value(t.metric, at_largest.get(t.metric, math.nan))}"
-                if t.metric in at_largest else f"{t.metric} is not measured per run"
+                f"{metric_label(t.metric)} is "
+                f"{format_value(t.metric, at_largest.get(t.metric, math.nan))}"
+                if t.metric in at_largest else f"{metric_label(t.metric)} is not measured per run"
                 for t in targets if not t.met(at_largest.get(t.metric, math.nan))
             )
             note = (f"no size from {sizes[0]} to {sizes[-1]} members meets {wanted}; "

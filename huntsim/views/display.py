@@ -338,9 +338,9 @@ def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
 
 
 def targets_text(staffing: StaffingPlan, joint: str = ", ") -> str:
-    """The plan's targets in words and units, e.g. ``Voicemail <= 5.0 %``."""
-    return joint.join(f"{metric(t.metric).label} {t.operator} {format_value(t.metric, t.value)}"
-                      for t in staffing.targets)
+    """The plan's targets in words and units, e.g. ``Voicemail <= 5 %`` (the words of
+    the plan's answer, :meth:`Target.label_text`)."""
+    return joint.join(t.label_text() for t in staffing.targets)
 
 
 def plan_text(staffing: StaffingPlan) -> str:
