@@ -14,7 +14,7 @@ from huntsim.analysis.catalog import policy_label
 from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.experiments.ceiling import Ceiling, ceilings
-from huntsim.experiments.estimate import erlang_members
+from huntsim.experiments.estimate import erlang_members, erlang_targets
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
@@ -197,9 +197,10 @@ class _Hours:
                 for k, rate in enumerate(traffic["rate_per_hour"])]
         cases = list(dict.fromkeys(keys))
         call_s = _call_time(base, group)
-        estimates = [erlang_members(rate / 3600.0 * call_s, call_s, setup.targets,
+        sized, _ = erlang_targets(base, pilot, setup.targets, setup.threshold_s)
+        estimates = [erlang_members(rate / 3600.0 * call_s, call_s, sized,
                                     group.all_busy_treatment, setup.threshold_s)
-                     for rate, _ in cases]
+                     if sized else None for rate, _ in cases]
         first = []  # where each search starts: the Erlang estimate, or just above the load
         for estimate, (rate, _) in zip(estimates, cases, strict=True):
             start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1

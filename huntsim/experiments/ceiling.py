@@ -64,6 +64,13 @@ class Ceiling:
     cause: str
     patience: bool = False
 
+    def source(self) -> str:
+        """What sets the ceiling, in a few words: the members' pick-up chance or delay."""
+        if self.target.metric == "mean_wait_s":
+            return "the members' pick-up delay"
+        return "the members' pick-up chance" + (" and the callers' patience" if self.patience
+                                                else "")
+
     def text(self) -> str:
         """The ceiling in plain words."""
         unanswered = self.target.metric in ("voicemail_rate", "no_answer_rate")

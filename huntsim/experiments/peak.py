@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from huntsim.analysis.expected_traffic import hour_traffic
-from huntsim.experiments.estimate import erlang_members, erlang_members_mixed
+from huntsim.experiments.estimate import erlang_members, erlang_members_mixed, erlang_targets
 from huntsim.experiments.targets import Target
 from huntsim.scenario.arrivals import Profile
 from huntsim.scenario.calendar import WEEKDAYS
@@ -141,8 +141,9 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
                                                          + agent.wrap_up.mean) / 3600.0
     loads = traffic["rate_per_hour"].to_numpy(dtype=float) / 3600.0 * call_s + direct.to_numpy()
     treatment = group.all_busy_treatment
-    members = [erlang_members(float(load), call_s, targets, treatment, threshold_s)
-               for load in loads]
+    sized, _ = erlang_targets(scenario, pilot, targets, threshold_s)
+    members = [erlang_members(float(load), call_s, sized, treatment, threshold_s)
+               if sized else None for load in loads]
     table = pd.DataFrame({
         "weekday": traffic["weekday"].to_numpy(), "hour": traffic["hour"].to_numpy(dtype=int),
         "rate_per_hour": traffic["rate_per_hour"].to_numpy(dtype=float),

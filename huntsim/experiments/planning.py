@@ -141,12 +141,19 @@ class StaffingPlan:
         for policy, members in zip(self.recommendation["policy"],
                                    self.recommendation["members"], strict=True):
             if pd.isna(members) and self.ceilings:
-                reach = (f"at least {floor} members" if floor is not None
+                reach = (f"needs at least {floor} members" if floor is not None
                          and all(c.needed is not None for c in self.ceilings) else
-                         "more than any number of members")
-                lines.append(f"{policy_label(str(policy))}: no size tried meets the targets; "
-                             f"the members' pick-up chance alone needs {reach}, which Erlang, "
-                             "answering every ring, does not see.")
+                         "puts the targets out of reach of any number of members")
+                causes = " and ".join(dict.fromkeys(c.source() for c in self.ceilings))
+                line = (f"{policy_label(str(policy))}: no size tried meets the targets; "
+                        f"{causes} alone {reach}, which Erlang, answering every ring at once, "
+                        "does not see")
+                bound = {c.target for c in self.ceilings}
+                others = [t.label_text() for t in self.targets if t not in bound]
+                if others:
+                    line += (f"; {' and '.join(others)} also depend on what Erlang leaves "
+                             "out: " + "; ".join(self.estimate.reasons))
+                lines.append(line + ".")
                 continue
             lines.append(self.estimate.gap(None if pd.isna(members) else int(members),
                                            str(policy)))
