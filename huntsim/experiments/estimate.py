@@ -235,12 +235,12 @@ def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
         shown = (f"{100 * answering[0]:.0f} %" if len(answering) == 1
                  else f"{100 * answering[0]:.0f}-{100 * answering[-1]:.0f} %")
         if group.all_busy_treatment == "queue":
-            then = ("waits grow and more callers hang up" if scenario.caller_patience
-                    is not None else "waits grow")
+            then = (": waits grow and more hang up" if scenario.caller_patience is not None
+                    else ": waits grow")
         else:
-            then = "more reach " + ("voicemail" if group.voicemail else "no answer")
+            then = " and more reach " + ("voicemail" if group.voicemail else "no answer")
         reasons.append(f"members pick up only {shown} of rings, so callers wait through ring "
-                       f"time-outs and {then}")
+                       f"time-outs{then}")
     delay = sum(a.answer_delay.mean for a in agents) / len(agents)
     if delay > 0:
         reasons.append(f"each answered call first rings for {delay:.0f} s on average "

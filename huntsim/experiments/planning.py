@@ -27,7 +27,7 @@ from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.ceiling import Ceiling, ceilings
 from huntsim.experiments.estimate import ErlangEstimate, first_estimate
 from huntsim.experiments.execution import Execution
-from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.gather import Rewrite, interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.peak import PeakNeed, erlang_shift, peak_of, simulated_peak
 from huntsim.experiments.plan_setup import (
@@ -40,6 +40,7 @@ from huntsim.experiments.plan_setup import (
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.targets import Target, metric_label
 from huntsim.scenario.model import Scenario
+from huntsim.sim.simulation import never_rung, scenario_warnings
 
 __all__ = ["StaffingPlan", "plan"]
 
@@ -233,7 +234,8 @@ def plan(
         raise ScenarioError([f"hour_length_s: {hour_length_s!r} must be a number of seconds "
                              "greater than 0"])
     execution = Execution(jobs, scheduler, progress, store)
-    runs = run_measurements(_tasks(setup), ["policy", "members", "replication"], execution)
+    runs = run_measurements(_tasks(setup), ["policy", "members", "replication"], execution,
+                            _size_warnings(setup))
     raw = runs.metrics[runs.metrics["group"] == setup.group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     warnings = runs.warnings
@@ -284,6 +286,38 @@ def _with_peaks(recommendation: pd.DataFrame, setup: PlanSetup, hours: pd.DataFr
                      for note, p in zip(table["note"], peaks, strict=True)]
     return table[["policy", "members", "certain", "added", "peak_hours", "peak_members",
                   "peak_method", "note"]]
+
+
+def _size_warnings(setup: PlanSetup) -> Rewrite:
+    """Rewords the runs' warnings that only the sizes the plan made give, so that they do
+    not blame the file: an agent the plan left out of the group (in no group, no direct
+    calls of his own) is never rung, so that warning is dropped; what the scenario alone
+    warns about at a size but not as written (open hours nobody is scheduled for, at a
+    small size) says at which size."""
+    own = set(scenario_warnings(setup.scenario))
+    made: dict[int, tuple[set[str], set[str]]] = {}
+
+    def made_at(size: int) -> tuple[set[str], set[str]]:
+        if size not in made:
+            resized = resize_group(setup.scenario, setup.group, size)
+            members = {m for g in resized.hunt_groups for m in g.members}
+            idle = {never_rung(a) for a in resized.agents
+                    if a.number not in members and a.direct_calls is None}
+            made[size] = (set(scenario_warnings(resized)) - own, idle)
+        return made[size]
+
+    def rewrite(labels: tuple[tuple[str, Any], ...], warning: str) -> str | None:
+        size = dict(labels).get("members")
+        if size is None:
+            return warning
+        new, idle = made_at(int(size))
+        if warning in idle:
+            return None
+        if warning in new:
+            return f"at {size} members (a size the plan tried, not your file's): {warning}"
+        return warning
+
+    return rewrite
 
 
 def _tasks(setup: PlanSetup) -> list[RunTask]:
