@@ -80,8 +80,9 @@ def plan_text(staffing: StaffingPlan) -> str:
         parts.append(f"Staffing curve, {policy_label(policy)} (group {staffing.group}):")
         parts.append(staffing_curve_text(staffing, policy))
         parts.append("")
-    parts.append(plus_minus_note(staffing.replications))
-    parts.append("")
+    if staffing.replications > 1:  # one replication shows no ±
+        parts.append(plus_minus_note(staffing.replications))
+        parts.append("")
     parts.append(staffing.answer())
     estimate = staffing.estimate_lines()
     if estimate:
@@ -101,8 +102,9 @@ def compare_text(comparison: Comparison, group: str) -> str:
     table = intervals_text(rows, "policy", shown,
                            comparison.policies,
                            {p: policy_label(p) for p in comparison.policies})
-    return "\n".join([*comparison.verdict(group).lines(), "", table, "",
-                      plus_minus_note(comparison.replications)])
+    note = [plus_minus_note(comparison.replications)] if comparison.replications > 1 else []
+    return "\n".join([*comparison.verdict(group).lines(), "", table, *([""] if note else []),
+                      *note])
 
 
 def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -33,6 +33,7 @@ from huntsim.experiments.verdict import (
     BASELINE,
     BETTER,
     NEGLIGIBLE_DIFFERENCE,
+    NO_INTERVAL,
     WORSE,
     Verdict,
     conclude,
@@ -194,7 +195,8 @@ def cells(frame: pd.DataFrame) -> list[str]:
 
 
 _MARKS = {BETTER: ("better", "better"), WORSE: ("worse", "worse"), BASELINE: ("same", ""),
-          NEGLIGIBLE_DIFFERENCE: ("same", "negligible difference")}
+          NEGLIGIBLE_DIFFERENCE: ("same", "negligible difference"),
+          NO_INTERVAL: ("same", "not judged (one replication)")}
 
 
 def decision_table(verdict: Verdict) -> pd.DataFrame:
@@ -214,7 +216,9 @@ def decision_table(verdict: Verdict) -> pd.DataFrame:
     texts = [("★ " if best else "") + cell + (f" {judgement}" if judgement in (BETTER, WORSE)
                                               else "" if judgement == BASELINE
                                               else " ≈ negligible"
-                                              if judgement == NEGLIGIBLE_DIFFERENCE else " ≈")
+                                              if judgement == NEGLIGIBLE_DIFFERENCE
+                                              else " (not judged)" if judgement == NO_INTERVAL
+                                              else " ≈")
              for cell, judgement, best in zip(cells(table), table["judgement"].astype(str),
                                               table["best"].astype(bool), strict=True)]
     names = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")
