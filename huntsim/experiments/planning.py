@@ -314,7 +314,8 @@ def _size_warnings(setup: PlanSetup) -> Rewrite:
         if warning in idle:
             return None
         if warning in new:
-            return f"at {size} members (a size the plan tried, not your file's): {warning}"
+            members = "member" if int(size) == 1 else "members"
+            return f"at {size} {members} (a size the plan tried, not your file's): {warning}"
         return warning
 
     return rewrite

@@ -304,7 +304,9 @@ def _differences_sections(reported: _Reported, images: dict[str, bytes]) -> list
         img(images["differences"], "Paired difference from the baseline per key metric: "
             "dot the mean over the replications, line its 95 % interval. Green: "
             "significantly better, red: significantly worse, grey: no significant "
-            "difference."),
+            "difference." if reported.comparison.replications > 1 else
+            "Difference from the baseline per key metric in the one replication: no "
+            "interval, so not judged."),
         "<details><summary>All paired differences "
         f"({len(differences)} rows; also in differences.csv)</summary>",
         table_html(_differences_table(differences)),
