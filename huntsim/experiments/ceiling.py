@@ -158,7 +158,7 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
     # without caller patience, every call nobody answers ends in the no-answer treatment;
     # with it, those whose caller outlasts the rings (when callers are not queued first)
     patience = scenario.caller_patience
-    unanswered = "voicemail_rate" if group.voicemail else "no_answer_rate"
+    unanswered: str | None = "voicemail_rate" if group.voicemail else "no_answer_rate"
     if patience is not None and group.all_busy_treatment == "queue":
         unanswered = None
     outlast = _outlast(scenario, pilot, timeout, cap)

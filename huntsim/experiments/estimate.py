@@ -215,7 +215,8 @@ def _direct_loads(scenario: Scenario, pilot: str, slot: float | None,
         traffic = hour_traffic(scenario, agent.direct_calls, group.open, day_s)
         rates = dict(zip(traffic["slot"].to_numpy(dtype=float),
                          traffic["rate_per_hour"].to_numpy(dtype=float), strict=True))
-        return rates.get(slot, 0.0) / 3600.0 * (agent.talk_time.mean + agent.wrap_up.mean)
+        return float(rates.get(slot, 0.0)) / 3600.0 * (agent.talk_time.mean
+                                                        + agent.wrap_up.mean)
 
     return [load(agent) for agent in agents], load(template)
 
@@ -286,7 +287,6 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
     pilot_load = rate / 3600.0 * handle
     listed, added = _direct_loads(scenario, pilot, slot)
     direct_load = _direct_at(listed, added, len(listed))
-    load = pilot_load + direct_load
     treatment = group.all_busy_treatment
     sized, unsized = erlang_targets(scenario, pilot, targets, threshold_s)
     needed = None

@@ -74,7 +74,8 @@ class Target:
         >>> parse_target("mean_wait_s<=4s").label_text()
         'Mean wait to answer <= 4 s'
         """
-        return f"{metric_label(self.metric)} {self.operator} {_target_value(self.metric, self.value)}"
+        value = _target_value(self.metric, self.value)
+        return f"{metric_label(self.metric)} {self.operator} {value}"
 
 
 def metric_label(metric_name: str) -> str:
