@@ -142,10 +142,13 @@ class StaffingPlan:
         for policy, members in zip(self.recommendation["policy"],
                                    self.recommendation["members"], strict=True):
             if pd.isna(members) and self.ceilings:
-                reach = (f"needs at least {floor} members" if floor is not None
-                         and all(c.needed is not None for c in self.ceilings) else
-                         "puts the targets out of reach of any number of members")
                 causes = " and ".join(dict.fromkeys(c.source() for c in self.ceilings))
+                plural = " and " in causes
+                reach = (f"need{'' if plural else 's'} at least {floor} members"
+                         if floor is not None and all(c.needed is not None
+                                                      for c in self.ceilings) else
+                         f"put{'' if plural else 's'} the targets out of reach of any number "
+                         "of members")
                 line = (f"{policy_label(str(policy))}: no size tried meets the targets; "
                         f"{causes} alone {reach}, which Erlang, answering every ring at once, "
                         "does not see")
