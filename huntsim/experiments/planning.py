@@ -155,7 +155,8 @@ class StaffingPlan:
                 bound = {c.target for c in self.ceilings}
                 others = [t.label_text() for t in self.targets if t not in bound]
                 if others:
-                    line += (f"; {' and '.join(others)} also depend on what Erlang leaves "
+                    verb = "depends" if len(others) == 1 else "depend"
+                    line += (f"; {' and '.join(others)} also {verb} on what Erlang leaves "
                              "out: " + "; ".join(self.estimate.reasons))
                 lines.append(line + ".")
                 continue
