@@ -55,7 +55,7 @@ class PeakNeed:
     beyond: bool = False
 
     def text(self) -> str:
-        """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate per hour: ...)``."""
+        """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate for those hours' traffic; ...)``."""
         if self.method == "simulated":
             need = f"more than {self.members - 1}" if self.beyond else str(self.members)
             return (f"{self.hours} needs {need} (simulated hour by hour, every member "
@@ -118,7 +118,7 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
         One row per open hour with pilot traffic: ``weekday, hour, rate_per_hour,
         calls`` (expected in the run), ``load_erlang`` (pilot and direct calls,
         talk and wrap-up), ``members`` (:func:`erlang_members`, missing when
-        Erlang cannot judge the targets).
+        Erlang cannot size the targets).
     overall : int or None
         :func:`erlang_members_mixed` over those hours, weighted by their calls.
     """
@@ -161,7 +161,7 @@ def erlang_shift(scenario: Scenario, pilot: str, targets: Sequence[Target],
                  threshold_s: float) -> tuple[str, int] | None:
     """The hours whose Erlang estimate is the highest, and that estimate, when it exceeds
     Erlang's answer for the whole run's traffic; ``None`` when no hour exceeds it, the
-    traffic is steady, or Erlang cannot judge the targets."""
+    traffic is steady, or Erlang cannot size the targets."""
     table, overall = erlang_by_hour(scenario, pilot, targets, threshold_s)
     if overall is None or not len(table):
         return None

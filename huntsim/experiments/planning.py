@@ -59,15 +59,18 @@ class StaffingPlan:
         (of them, members added to the group's list, see :attr:`added`),
         ``peak_hours`` and ``peak_members`` (the hours that need more members than
         ``members``, and how many; missing when none do), ``peak_method``
-        (``simulated``: by the staffing by hour; ``erlang``: by the Erlang
-        estimate of each hour against that of the whole run), ``note`` (all of
-        it in words).
+        (``simulated``: by the staffing by hour; ``erlang``: the Erlang estimate
+        of the busiest hours, when it exceeds both Erlang's answer for the whole
+        run and ``members``), ``note`` (all of it in words, targets by their
+        catalog labels).
     erlang : DataFrame
         ``members, offered_load_erlang, pilot_load_erlang, direct_load_erlang,
         erlang_b_blocking, erlang_c_service_level_<T>s``: textbook figures per
         size for the peak hour's load (see :attr:`estimate`).
     warnings : tuple of str
-        The runs' warnings (see :func:`huntsim.sim.simulation.run_warnings`), each once.
+        The runs' warnings (see :func:`huntsim.sim.simulation.run_warnings`), each once;
+        those only the sizes the plan made give say at which size, and an agent the
+        plan left out of the group is not reported as never rung.
     by_hour : DataFrame or None
         With ``plan(..., by_hour=True)``: staffing hour by hour, see
         :func:`staffing_by_hour`; otherwise ``None``.
