@@ -55,7 +55,7 @@ class PeakNeed:
     beyond: bool = False
 
     def text(self) -> str:
-        """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate for those hours' traffic; ...)``."""
+        """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate for those hours' ...)``."""
         if self.method == "simulated":
             need = f"more than {self.members - 1}" if self.beyond else str(self.members)
             return (f"{self.hours} needs {need} (simulated hour by hour, every member "
