@@ -153,7 +153,7 @@ def test_plan_threshold_sets_the_service_level_it_reports(tmp_path, capsys):
     metrics = set(pd.read_csv(out / "staffing_curve.csv")["metric"])
     assert "service_level_30s" in metrics and "service_level_20s" not in metrics
     assert "erlang_c_service_level_30s" in pd.read_csv(out / "erlang_estimate.csv").columns
-    assert "answered within 30 s >= 50 %" in capsys.readouterr().out
+    assert "Answered within 30 s >= 50 %" in capsys.readouterr().out
     # with targets of other metrics too (before, --threshold changed nothing)
     assert main([*PLAN, "--target", "voicemail_rate<=0.3", "--threshold", "45s",
                  "--out", str(tmp_path / "other")]) == 0
@@ -197,7 +197,7 @@ def test_plan_reads_targets_in_percent_and_seconds_and_prints_the_curve(tmp_path
     assert main([*PLAN, "--target", "voicemail_rate<=5%", "--target", "mean_wait_s<=10s",
                  "--members", "1..3"]) == 0
     out = capsys.readouterr().out
-    assert "voicemail <= 5 % and mean wait <= 10 s" in out
+    assert "Voicemail <= 5 % and Mean wait to answer <= 10 s" in out
     assert "Staffing curve" in out and "Meets targets" in out
     assert "± is the half-width of the 95 % confidence interval over 2 replications" in out
     assert "first estimate:" in out and "peak hour" in out
@@ -279,8 +279,7 @@ def test_plan_sizes_for_the_caller_figures(capsys):
                  "first_attempt_busy_rate<=1%"]) == 0
     out = capsys.readouterr().out
     assert "Callers" in out and "callers)" in out  # the curve's wrapped header
-    assert ("callers answered in the end >= 60 % and busy signal on the first attempt <= 1 %"
-            in out)
+    assert "Callers answered >= 60 % and Busy signal on the first attempt <= 1 %" in out
     assert "not measured per run" not in out
 
 

@@ -45,11 +45,16 @@ def _fingerprint(args: argparse.Namespace, scenario: Scenario,
     return {"scenario": scenario.model_dump(mode="json"), **given, **settings}
 
 
-def print_by_hour(by_hour: pd.DataFrame) -> None:
-    """Members needed by weekday (rows) and clock hour (columns), per policy."""
+def print_by_hour(by_hour: pd.DataFrame, largest: int | None = None) -> None:
+    """Members needed by weekday (rows) and clock hour (columns), per policy.
+
+    An hour no size tried is enough for shows ``>N``, ``N`` being ``largest``, the
+    largest size tried (as in the report); ``-`` without it.
+    """
+    unmet = "-" if largest is None else f">{largest}"
     for policy, rows in by_hour.groupby("policy", sort=False):
-        print(fit_text(f"\nMembers needed by hour ({policy_label(str(policy))}; '-': no size "
-                       "tried is enough):"))
+        print(fit_text(f"\nMembers needed by hour ({policy_label(str(policy))}; '{unmet}': no "
+                       "size tried is enough):"))
         if not len(rows):
             print("no hour has traffic")
             continue
@@ -58,7 +63,7 @@ def print_by_hour(by_hour: pd.DataFrame) -> None:
         grid = grid.reindex(list(dict.fromkeys(rows["weekday"])))
         grid.columns = [f"{int(h):02d}" for h in grid.columns]
         grid.index.name = None
-        text = grid.map(lambda v: "-" if pd.isna(v) else str(int(v)))
+        text = grid.map(lambda v: unmet if pd.isna(v) else str(int(v)))
         present = rows.set_index(["weekday", "hour"]).index
         for day in grid.index:  # hours without traffic stay blank
             for column in grid.columns:
@@ -77,8 +82,9 @@ def plan_text(staffing: StaffingPlan) -> str:
         parts.append(f"Staffing curve, {policy_label(policy)} (group {staffing.group}):")
         parts.append(staffing_curve_text(staffing, policy))
         parts.append("")
-    parts.append(plus_minus_note(staffing.replications))
-    parts.append("")
+    if staffing.replications > 1:  # one replication shows no ±
+        parts.append(plus_minus_note(staffing.replications))
+        parts.append("")
     parts.append(staffing.answer())
     estimate = staffing.estimate_lines()
     if estimate:
@@ -98,8 +104,9 @@ def compare_text(comparison: Comparison, group: str) -> str:
     table = intervals_text(rows, "policy", shown,
                            comparison.policies,
                            {p: policy_label(p) for p in comparison.policies})
-    return "\n".join([*comparison.verdict(group).lines(), "", table, "",
-                      plus_minus_note(comparison.replications)])
+    note = [plus_minus_note(comparison.replications)] if comparison.replications > 1 else []
+    return "\n".join([*comparison.verdict(group).lines(), "", table, *([""] if note else []),
+                      *note])
 
 
 def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
@@ -133,7 +140,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
     print_warnings(staffing.warnings)
     print(fit_text(plan_text(staffing)))
     if staffing.by_hour is not None:
-        print_by_hour(staffing.by_hour)
+        print_by_hour(staffing.by_hour, staffing.sizes[-1])
     if out is not None:
         write_plan(staffing, out)
         print(f"\ntables, figures and report.html written to {out}/")

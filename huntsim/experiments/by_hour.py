@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from huntsim.analysis.catalog import in_words, policy_label
+from huntsim.analysis.catalog import policy_label
 from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.experiments.ceiling import Ceiling, ceilings
-from huntsim.experiments.estimate import erlang_members
+from huntsim.experiments.estimate import erlang_members, erlang_targets
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
@@ -22,6 +22,7 @@ from huntsim.experiments.peak import hours_text
 from huntsim.experiments.plan_setup import PlanSetup, resize_group
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.seeds import replication_seeds
+from huntsim.experiments.targets import metric_label
 from huntsim.scenario.arrivals import Poisson, Profile
 from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.sim.simulation import MIN_WARMUP_CALL_TIMES
@@ -196,9 +197,10 @@ class _Hours:
                 for k, rate in enumerate(traffic["rate_per_hour"])]
         cases = list(dict.fromkeys(keys))
         call_s = _call_time(base, group)
-        estimates = [erlang_members(rate / 3600.0 * call_s, call_s, setup.targets,
+        sized, _ = erlang_targets(base, pilot, setup.targets, setup.threshold_s)
+        estimates = [erlang_members(rate / 3600.0 * call_s, call_s, sized,
                                     group.all_busy_treatment, setup.threshold_s)
-                     for rate, _ in cases]
+                     if sized else None for rate, _ in cases]
         first = []  # where each search starts: the Erlang estimate, or just above the load
         for estimate, (rate, _) in zip(estimates, cases, strict=True):
             start = estimate if estimate is not None else math.floor(rate / 3600 * call_s) + 1
@@ -310,8 +312,8 @@ def _reason(setup: PlanSetup, hours: _Hours, means: Means, policy: str, c: int) 
         value = at.get(target.metric, math.nan)
         if target.met(value):
             continue
-        text = (f"{target.text()} is not met with {largest} members, the most tried "
-                f"({in_words(target.metric)} {format_value(target.metric, value)})")
+        text = (f"{target.label_text()} is not met with {largest} members, the most tried "
+                f"({metric_label(target.metric)} {format_value(target.metric, value)})")
         previous = before.get(target.metric, math.nan)
         gap, gain = abs(target.value - value), abs(value - previous)
         if not math.isnan(previous) and gain < gap / 4:

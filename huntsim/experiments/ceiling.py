@@ -8,12 +8,19 @@ bounds how many members a call can ring at all. That is a floor under the
 share of calls nobody answers (voicemail or no answer, without caller
 patience), and a ceiling over the answered share and the service level, that
 no traffic can improve: a target beyond it is out of reach at that size.
+
+With caller patience, a call that rings out on every member reaches voicemail
+only if its caller is still there after those rings: the floor under the
+voicemail share is the ring-out chance times the chance that patience outlasts
+the longest such ring (groups that do not queue callers). And every answered
+call waits at least the answering member's pick-up delay (``answer_delay``),
+so the mean wait to answer has a floor too, whatever the size.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +53,8 @@ class Ceiling:
         The fewest members for which the bound allows the target; ``None``: no size.
     cause : str
         Why, in words.
+    patience : bool
+        ``best`` counts only the callers who outlast the rings (caller patience).
     """
 
     target: Target
@@ -53,16 +62,30 @@ class Ceiling:
     best: float
     needed: int | None
     cause: str
+    patience: bool = False
+
+    def source(self) -> str:
+        """What sets the ceiling, in a few words: the members' pick-up chance or delay."""
+        if self.target.metric == "mean_wait_s":
+            return "the members' pick-up delay"
+        return "the members' pick-up chance" + (" and the callers' patience" if self.patience
+                                                else "")
 
     def text(self) -> str:
         """The ceiling in plain words."""
         unanswered = self.target.metric in ("voicemail_rate", "no_answer_rate")
         shown = format_value(self.target.metric, self.best)
-        what = (f"{shown} of calls ring out unanswered" if unanswered
-                else f"at most {shown} of calls are answered")
+        if self.target.metric == "mean_wait_s":
+            what = f"the mean wait to answer is at least {shown}"
+        elif unanswered and self.patience:
+            what = f"{shown} of calls ring out on every member with their caller still there"
+        elif unanswered:
+            what = f"{shown} of calls ring out unanswered"
+        else:
+            what = f"at most {shown} of calls are answered"
         more = (f"; it takes at least {self.needed} members" if self.needed is not None
                 else "; no number of members reaches it")
-        return (f"{self.target.text()} is out of reach with up to {self.size} members: "
+        return (f"{self.target.label_text()} is out of reach with up to {self.size} members: "
                 f"{self.cause}, so even with every member free {what}{more}")
 
 
@@ -100,8 +123,9 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
     pilot : str
         The group.
     targets : sequence of Target
-        Targets on ``voicemail_rate``, ``no_answer_rate``, ``answered_rate`` and the
-        service level are judged; the others never have a ceiling here.
+        Targets on ``voicemail_rate``, ``no_answer_rate``, ``answered_rate``, the
+        service level and ``mean_wait_s`` are judged; the others never have a
+        ceiling here.
     size : int
         The largest group size tried.
     alone : bool
@@ -120,7 +144,7 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
     [7]
     """
     group = scenario.group(pilot)
-    if group.forward is not None and not alone:
+    if group.forward is not None and not alone and set(group.forward.when) != {"after_hours"}:
         return ()  # calls it passes on may be answered elsewhere
     timeout = scenario.timeout_s(group)
     listed = [_pick_up(scenario, scenario.agent(n), timeout) for n in group.members]
@@ -131,16 +155,27 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
     def chances(n: int) -> list[float]:
         return listed[:n] + [extra] * max(0, n - len(listed))
 
-    # without caller patience, every call nobody answers ends in the no-answer treatment
-    unanswered = None
-    if scenario.caller_patience is None:
-        unanswered = "voicemail_rate" if group.voicemail else "no_answer_rate"
+    # without caller patience, every call nobody answers ends in the no-answer treatment;
+    # with it, those whose caller outlasts the rings (when callers are not queued first)
+    patience = scenario.caller_patience
+    unanswered: str | None = "voicemail_rate" if group.voicemail else "no_answer_rate"
+    if patience is not None and group.all_busy_treatment == "queue":
+        unanswered = None
+    outlast = _outlast(scenario, pilot, timeout, cap)
+    agents = [scenario.agent(n) for n in group.members]
+    added = Agent.model_validate({**template, "number": "added"})
     found = []
     for target in targets:
         metric = target.metric
+        if metric == "mean_wait_s":
+            least = _least_wait(scenario, [*agents, added][:size] if size > len(agents)
+                                else agents[:size], timeout)
+            if not target.met(least):
+                found.append(Ceiling(target, size, least, None, _delay_cause(least)))
+            continue
         if metric == unanswered:
             def bound(n: int) -> float:
-                return _floor(chances(n), cap)
+                return _floor(chances(n), cap) * outlast(n)
         elif metric == "answered_rate" or metric.startswith("service_level"):
             def bound(n: int) -> float:
                 return 1.0 - _floor(chances(n), cap)
@@ -151,8 +186,59 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
             continue
         needed = next((n for n in range(size + 1, limit + 1) if target.met(bound(n))), None)
         found.append(Ceiling(target, size, best, needed,
-                             _cause(chances(size), cap, group.max_wait)))
+                             _cause(chances(size), cap, group.max_wait),
+                             patience is not None and metric == unanswered))
     return tuple(found)
+
+
+def _survival(scenario: Scenario, t: np.ndarray) -> np.ndarray:
+    """The chance that a caller's patience outlasts each time in ``t`` (1 without patience)."""
+    patience = scenario.caller_patience
+    if patience is None:
+        return np.ones_like(t, dtype=float)
+    levels = np.sort(patience.quantile(_GRID))
+    return 1.0 - np.searchsorted(levels, t, side="right") / len(levels)
+
+
+def _outlast(scenario: Scenario, pilot: str, timeout_s: float,
+             cap: int | None) -> Callable[[int], float]:
+    """The chance, per size, that a caller outlasts the longest ring-out on every member."""
+    group = scenario.group(pilot)
+
+    def outlast(n: int) -> float:
+        rung = n if cap is None else min(n, cap)
+        if group.policy == "simultaneous":
+            longest = timeout_s
+        elif group.policy == "staggered":
+            longest = scenario.stagger_s(group) * (rung - 1) + timeout_s
+        else:
+            longest = rung * timeout_s
+        if group.max_wait is not None:
+            longest = min(longest, float(group.max_wait))
+        return float(_survival(scenario, np.array([longest]))[0])
+
+    return outlast
+
+
+def _least_wait(scenario: Scenario, agents: Sequence[Agent], timeout_s: float) -> float:
+    """The least mean wait to answer: the quickest member's mean pick-up delay within the
+    time-out (with patience, among the callers still there when he picks up)."""
+    least = math.inf
+    for agent in agents:
+        delays = agent.answer_delay.quantile(_GRID)
+        delays = delays[delays <= timeout_s]
+        if not len(delays):
+            continue
+        weights = _survival(scenario, delays)
+        if weights.sum() > 0:
+            least = min(least, float(np.average(delays, weights=weights)))
+    return least if least < math.inf else 0.0
+
+
+def _delay_cause(least: float) -> str:
+    """Why the mean wait cannot go lower, in words."""
+    return ("every answered call first rings until its member picks up (answer_delay), "
+            f"{format_value('mean_wait_s', least)} on average for the quickest member")
 
 
 def _cause(chances: Sequence[float], cap: int | None, max_wait: float | None) -> str:

@@ -24,13 +24,15 @@ from huntsim.analysis.catalog import policy_label, service_level_name
 from huntsim.analysis.expected_traffic import hour_traffic
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.theory import erlang_b, erlang_c_asa, erlang_c_service_level
+from huntsim.experiments.plan_setup import added_members
 from huntsim.experiments.targets import DEFAULT_THRESHOLD_S, Target
-from huntsim.scenario.model import forward_map
+from huntsim.scenario.model import Agent, forward_map
 
 if TYPE_CHECKING:
     from huntsim.scenario.model import Scenario
 
-__all__ = ["ErlangEstimate", "erlang_members", "erlang_members_mixed", "first_estimate"]
+__all__ = ["ErlangEstimate", "erlang_members", "erlang_members_mixed", "erlang_targets",
+           "first_estimate"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class ErlangEstimate:
     pilot_load_erlang : float
         Pilot calls per second times the handle time (talk and wrap-up).
     direct_load_erlang : float
-        Load of the members' own direct calls in the same hour.
+        Load of the listed members' own direct calls in the same hour.
     model : str
         ``Erlang B`` or ``Erlang C`` (the group queues callers).
     members : int or None
@@ -59,12 +61,18 @@ class ErlangEstimate:
         when it can judge none.
     table : DataFrame
         Per size: ``members, offered_load_erlang, pilot_load_erlang,
-        direct_load_erlang, erlang_b_blocking, erlang_c_service_level_<T>s``.
+        direct_load_erlang, erlang_b_blocking, erlang_c_service_level_<T>s``;
+        ``direct_load_erlang`` is that of the size's members: the first of the
+        list, then added members with their own direct calls when they have any
+        (see :func:`huntsim.experiments.plan_setup.resize_group`).
     reasons : tuple of str
         What in the scenario the estimate leaves out.
     forwarded_from : tuple of str
         The pilots that forward calls to this group when it has no arrivals of its
         own: Erlang cannot foresee that traffic, so there is no estimate.
+    unsized : tuple of str
+        The targets Erlang cannot size, each with why (see :func:`erlang_targets`);
+        ``members`` meets the others.
     """
 
     group: str
@@ -79,6 +87,7 @@ class ErlangEstimate:
     table: pd.DataFrame = field(repr=False)
     reasons: tuple[str, ...] = ()
     forwarded_from: tuple[str, ...] = ()
+    unsized: tuple[str, ...] = ()
 
     @property
     def handle_s(self) -> float:
@@ -107,8 +116,12 @@ class ErlangEstimate:
             return (f"{self.model} first estimate: none. Group {self.group} has no calls of its "
                     f"own, only those forwarded from {_pilots(self.forwarded_from)}, which "
                     "Erlang cannot foresee; the simulation alone answers.")
-        size = (f"{self.members} members" if self.members is not None
-                else "no size (the targets are not ones Erlang can judge)")
+        cannot = "; nor ".join(self.unsized)
+        if self.members is None:
+            size = "none" if cannot else "no size (the targets are not ones Erlang can judge)"
+        else:
+            size = _members(self.members) + (" for the other targets" if cannot else "")
+        after = f" Erlang cannot size {cannot}." if cannot else ""
         direct = (f", plus {self.direct_load_erlang:.2f} Erlang of direct calls to members "
                   f"= {self.load_erlang:.2f} Erlang" if self.direct_load_erlang > 0 else "")
         wrap = (f" + wrap-up {format_value('talk_s', self.wrap_up_s)}" if self.wrap_up_s > 0
@@ -117,7 +130,7 @@ class ErlangEstimate:
                 f"{self.pilot_rate_per_hour:.3g} pilot calls/h x handle time "
                 f"{format_value('handle_s', self.handle_s)} (talk "
                 f"{format_value('talk_s', self.talk_s)}{wrap}) = "
-                f"{self.pilot_load_erlang:.2f} Erlang{direct}.")
+                f"{self.pilot_load_erlang:.2f} Erlang{direct}.{after}")
 
     def gap(self, simulated: int | None, policy: str) -> str:
         """How far the simulation's answer for ``policy`` is from the estimate, and why."""
@@ -126,23 +139,29 @@ class ErlangEstimate:
             return (f"{who}: the group gets only calls forwarded from "
                     f"{_pilots(self.forwarded_from)}; the simulation alone answers.")
         if self.members is None:
-            return f"{who}: Erlang cannot judge these targets; the simulation alone answers."
+            return f"{who}: Erlang cannot size these targets; the simulation alone answers."
         if simulated is None:
             tried = int(self.table["members"].max()) if len(self.table) else 0
             if self.members > tried:
                 return (f"{who}: no size tried meets the targets; the estimate says "
-                        f"{self.members} members, so try sizes up to at least that.")
+                        f"{_members(self.members)}, so try sizes up to at least that.")
             return (f"{who}: no size tried meets the targets, though the estimate says "
-                    f"{self.members} members would, because " + "; ".join(self.reasons) + ".")
+                    f"{_members(self.members)} would, because " + "; ".join(self.reasons) + ".")
         difference = simulated - self.members
         if difference == 0:
-            return f"{who}: the simulation agrees with the estimate ({simulated} members)."
+            return (f"{who}: the simulation agrees with the estimate "
+                    f"({_members(simulated)}).")
         more = "more" if difference > 0 else "fewer"
         why = self.reasons if difference > 0 else (
             "the targets hold on average over the whole period, while the estimate sizes "
             "its busiest hour",)
-        return (f"{who}: the simulation needs {simulated} members, {abs(difference)} {more} "
+        return (f"{who}: the simulation needs {_members(simulated)}, {abs(difference)} {more} "
                 f"than the estimate, because " + "; ".join(why) + ".")
+
+
+def _members(n: int) -> str:
+    """``1 member``, ``5 members``."""
+    return f"{n} member" if n == 1 else f"{n} members"
 
 
 def _pilots(pilots: Sequence[str]) -> str:
@@ -177,23 +196,34 @@ def _peak(scenario: Scenario, pilot: str) -> tuple[str, float, float | None]:
     return f"{weekday} {hour:02d}:00-{hour + 1:02d}:00", rate, slot
 
 
-def _direct_load(scenario: Scenario, pilot: str, slot: float | None) -> float:
-    """Erlang of the members' direct calls in the hour ``slot``."""
-    if slot is None:
-        return 0.0
+def _direct_loads(scenario: Scenario, pilot: str, slot: float | None,
+                  ) -> tuple[list[float], float]:
+    """Erlang of each listed member's direct calls in the hour ``slot``, and of an added
+    member's (see :func:`huntsim.experiments.plan_setup.resize_group`)."""
     group = scenario.group(pilot)
+    template = Agent.model_validate({**added_members(scenario, pilot).template,
+                                     "number": "added"})
+    agents = [scenario.agent(number) for number in group.members]
+    if slot is None:
+        return [0.0] * len(agents), 0.0
     period = getattr(group.arrivals, "period", None)
     day_s = float(period) if period else None
-    load = 0.0
-    for number in group.members:
-        agent = scenario.agent(number)
+
+    def load(agent: Agent) -> float:
         if agent.direct_calls is None:
-            continue
+            return 0.0
         traffic = hour_traffic(scenario, agent.direct_calls, group.open, day_s)
         rates = dict(zip(traffic["slot"].to_numpy(dtype=float),
                          traffic["rate_per_hour"].to_numpy(dtype=float), strict=True))
-        load += rates.get(slot, 0.0) / 3600.0 * (agent.talk_time.mean + agent.wrap_up.mean)
-    return load
+        return float(rates.get(slot, 0.0)) / 3600.0 * (agent.talk_time.mean
+                                                        + agent.wrap_up.mean)
+
+    return [load(agent) for agent in agents], load(template)
+
+
+def _direct_at(listed: Sequence[float], added: float, n: int) -> float:
+    """The direct-call load on a group of ``n`` members: the first ``n`` listed, then added."""
+    return float(sum(listed[:n])) + added * max(0, n - len(listed))
 
 
 def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
@@ -205,17 +235,24 @@ def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
     if answering and answering[0] < 1:
         shown = (f"{100 * answering[0]:.0f} %" if len(answering) == 1
                  else f"{100 * answering[0]:.0f}-{100 * answering[-1]:.0f} %")
+        if group.all_busy_treatment == "queue":
+            then = (": waits grow and more hang up" if scenario.caller_patience is not None
+                    else ": waits grow")
+        else:
+            then = " and more reach " + ("voicemail" if group.voicemail else "no answer")
         reasons.append(f"members pick up only {shown} of rings, so callers wait through ring "
-                       "time-outs and more reach voicemail")
+                       f"time-outs{then}")
     delay = sum(a.answer_delay.mean for a in agents) / len(agents)
     if delay > 0:
-        reasons.append(f"each answered call first rings for {delay:.0f} s on average, "
-                       "time the member is busy but not talking")
+        reasons.append(f"each answered call first rings for {delay:.0f} s on average "
+                       "(answer_delay), time the member is busy but not talking and a wait "
+                       "no number of members removes")
     if any(a.away is not None for a in agents) or any(a.schedule is not None for a in agents):
         reasons.append("members are away or logged out part of the time (schedules, breaks, "
                        "absences), so fewer are at their phones than are in the list")
-    if scenario.caller_patience is not None and group.all_busy_treatment == "queue":
-        reasons.append("callers hang up when they wait too long")
+    if scenario.caller_patience is not None:
+        reasons.append("callers hang up when they wait too long (caller_patience), even "
+                       "while a free member's phone rings")
     if not reasons:
         reasons.append("calls arrive in bursts and hunting is not the ideal pooled server "
                        "of the textbook")
@@ -248,30 +285,70 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
     handle = talk + wrap
     peak, rate, slot = _peak(scenario, pilot)
     pilot_load = rate / 3600.0 * handle
-    direct_load = _direct_load(scenario, pilot, slot)
-    load = pilot_load + direct_load
+    listed, added = _direct_loads(scenario, pilot, slot)
+    direct_load = _direct_at(listed, added, len(listed))
     treatment = group.all_busy_treatment
-    needed = erlang_members(load, handle, targets, treatment, threshold_s) if rate > 0 else None
+    sized, unsized = erlang_targets(scenario, pilot, targets, threshold_s)
+    needed = None
+    if rate > 0 and sized:
+        needed = next((n for n in range(1, 1_001) if _meets(
+            n, pilot_load + _direct_at(listed, added, n), handle, sized, treatment,
+            threshold_s)), None)
     forwarded_from = _forwarded_from(scenario, pilot)
     unknown = math.nan if forwarded_from else None  # no load of its own to size from
+    direct = [_direct_at(listed, added, n) for n in sizes]
+    loads = [pilot_load + d for d in direct]
     table = pd.DataFrame({
         "members": list(sizes),
-        "offered_load_erlang": load,
+        "offered_load_erlang": loads,
         "pilot_load_erlang": pilot_load,
-        "direct_load_erlang": direct_load,
-        "erlang_b_blocking": [erlang_b(n, load) if unknown is None else unknown
-                              for n in sizes],
+        "direct_load_erlang": direct,
+        "erlang_b_blocking": [erlang_b(n, a) if unknown is None else unknown
+                              for n, a in zip(sizes, loads, strict=True)],
         "erlang_c_" + service_level_name(threshold_s): [
-            erlang_c_service_level(n, load, handle, threshold_s)
+            erlang_c_service_level(n, a, handle, threshold_s)
             if handle > 0 and unknown is None else math.nan
-            for n in sizes
+            for n, a in zip(sizes, loads, strict=True)
         ],
     })
     return ErlangEstimate(
         group=pilot, peak=peak, pilot_rate_per_hour=rate, talk_s=talk, wrap_up_s=wrap,
         pilot_load_erlang=pilot_load, direct_load_erlang=direct_load,
         model="Erlang C" if treatment == "queue" else "Erlang B", members=needed,
-        table=table, reasons=_reasons(scenario, pilot), forwarded_from=forwarded_from)
+        table=table, reasons=_reasons(scenario, pilot), forwarded_from=forwarded_from,
+        unsized=unsized)
+
+
+def erlang_targets(scenario: Scenario, pilot: str, targets: Sequence[Target],
+                   threshold_s: float = DEFAULT_THRESHOLD_S,
+                   ) -> tuple[list[Target], tuple[str, ...]]:
+    """The targets Erlang B or C can size for group ``pilot``, and the others with why.
+
+    Erlang B has no waiting and neither model has callers hanging up: a target on
+    the hang-up share with caller patience, or one whose metric the model does not
+    give (the mean wait without a queue), is left to the simulation.
+
+    Returns
+    -------
+    sized : list of Target
+        The targets :func:`erlang_members` judges.
+    unsized : tuple of str
+        The others, e.g. ``Caller hung up <= 3 %: Erlang has no callers hanging up``.
+    """
+    group = scenario.group(pilot)
+    treatment = group.all_busy_treatment
+    model = "Erlang C" if treatment == "queue" else "Erlang B"
+    sized, unsized = [], []
+    for target in targets:
+        if target.metric == "abandoned_rate" and scenario.caller_patience is not None:
+            unsized.append(f"{target.label_text()}: Erlang has no callers hanging up")
+        elif _theory(target.metric, 1, 1.0, 1.0, threshold_s, treatment) is None:
+            why = ("Erlang B has no waiting" if target.metric.endswith("wait_s")
+                   and treatment != "queue" else f"{model} does not give it")
+            unsized.append(f"{target.label_text()}: {why}")
+        else:
+            sized.append(target)
+    return sized, tuple(unsized)
 
 
 def _theory(metric: str, n: int, load: float, call_s: float, threshold_s: float,
@@ -301,6 +378,13 @@ def _theory(metric: str, n: int, load: float, call_s: float, threshold_s: float,
     if metric in ("no_answer_rate", "abandoned_rate"):
         return 0.0
     return None
+
+
+def _meets(n: int, load: float, call_s: float, targets: Sequence[Target], treatment: str,
+           threshold_s: float) -> bool:
+    """Whether ``n`` members meet every target by Erlang at ``load``."""
+    values = [_theory(t.metric, n, load, call_s, threshold_s, treatment) for t in targets]
+    return all(v is not None and t.met(v) for t, v in zip(targets, values, strict=True))
 
 
 def erlang_members(load: float, call_s: float, targets: Sequence[Target], treatment: str,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,12 +82,18 @@ def _labelled(measurement: Measurement, columns: Columns) -> pd.DataFrame:
     return frame
 
 
-def collect_warnings(measurements: Sequence[Measurement]) -> tuple[str, ...]:
+Rewrite = Callable[[tuple[tuple[str, Any], ...], str], str | None]
+"""Given a run's labels and one of its warnings: the warning as shown, or ``None`` to drop it."""
+
+
+def collect_warnings(measurements: Sequence[Measurement],
+                     rewrite: Rewrite | None = None) -> tuple[str, ...]:
     """Each run's warnings once, in the order first seen.
 
     A warning that not every run gave says in how many it appeared and, when
     only some cases gave it (policies, group sizes: the labels other than
-    ``replication``), which.
+    ``replication``), which. ``rewrite`` rewords or drops each run's warnings
+    first (a plan: warnings that only the sizes it made give).
 
     Examples
     --------
@@ -104,7 +110,10 @@ def collect_warnings(measurements: Sequence[Measurement]) -> tuple[str, ...]:
         case = tuple((name, value) for name, value in m.labels if name != "replication")
         cases[case] += 1
         # a checkpoint saved before runs had warnings has none
-        for warning in dict.fromkeys(getattr(m, "warnings", ())):
+        given = getattr(m, "warnings", ())
+        if rewrite is not None:
+            given = tuple(w for w in (rewrite(m.labels, w) for w in given) if w is not None)
+        for warning in dict.fromkeys(given):
             seen.setdefault(warning, Counter())[case] += 1
     collected = []
     for warning, where in seen.items():
@@ -184,11 +193,13 @@ def run_measurements(
     tasks: Sequence[RunTask],
     labels: Sequence[str],
     execution: Execution | None = None,
+    rewrite: Rewrite | None = None,
 ) -> Runs:
     """Run and measure every task (:func:`~.runner.run_tasks`); gather the tables.
 
     ``labels`` are the names of the tasks' labels, e.g. ``["policy", "replication"]``;
-    ``execution`` says where and how the runs execute (default: all local cores).
+    ``execution`` says where and how the runs execute (default: all local cores);
+    ``rewrite``: see :func:`collect_warnings`.
     """
     # each distinct scenario goes to each worker once; tasks name theirs by number. Equal
     # scenarios made apart (a policy set per task) are one: same pickle, same scenario
@@ -213,7 +224,7 @@ def run_measurements(
         members=long_members(gather(measurements, "members"), labels),
         hourly=hours.melt(id_vars=[*labels, "group", *hour_keys(hours)], var_name="metric"),
         waits=gather(measurements, "waits"),
-        warnings=collect_warnings(measurements),
+        warnings=collect_warnings(measurements, rewrite),
     )
 
 

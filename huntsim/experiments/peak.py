@@ -3,9 +3,11 @@
 A plan sizes the group for the whole run's calls: a size whose voicemail rate
 over all calls meets the target may still miss it in the busiest hours. With
 :func:`staffing_by_hour` run, the hours' own simulated answers say which hours
-need more; without it, :func:`erlang_peak` compares the Erlang estimate of
-each hour with Erlang's answer for the whole run's traffic (each hour weighted
-by its calls) and carries the difference onto the simulated answer.
+need more; without it, :func:`erlang_peak` takes the Erlang estimate of the
+busiest hours (the same sizing as the plan's Erlang first estimate) and names
+those hours only when it exceeds both Erlang's answer for the whole run's
+traffic (each hour weighted by its calls) and the simulated answer, so the
+plan never claims a peak need its own estimate contradicts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from huntsim.analysis.expected_traffic import hour_traffic
-from huntsim.experiments.estimate import erlang_members, erlang_members_mixed
+from huntsim.experiments.estimate import erlang_members, erlang_members_mixed, erlang_targets
 from huntsim.experiments.targets import Target
 from huntsim.scenario.arrivals import Profile
 from huntsim.scenario.calendar import WEEKDAYS
@@ -53,15 +55,13 @@ class PeakNeed:
     beyond: bool = False
 
     def text(self) -> str:
-        """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate per hour: ...)``."""
+        """E.g. ``mon 08:00-10:00 needs about 6 (Erlang estimate for those hours' ...)``."""
         if self.method == "simulated":
             need = f"more than {self.members - 1}" if self.beyond else str(self.members)
             return (f"{self.hours} needs {need} (simulated hour by hour, every member "
                     "logged in)")
-        more = self.members - self.overall
-        return (f"{self.hours} needs about {self.members} (Erlang estimate per hour: "
-                f"{more} more than for the whole run's traffic; simulate each hour with "
-                "--by-hour)")
+        return (f"{self.hours} needs about {self.members} (Erlang estimate for those hours' "
+                "traffic; simulate each hour with --by-hour)")
 
 
 def hours_text(rows: pd.DataFrame) -> str:
@@ -118,7 +118,7 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
         One row per open hour with pilot traffic: ``weekday, hour, rate_per_hour,
         calls`` (expected in the run), ``load_erlang`` (pilot and direct calls,
         talk and wrap-up), ``members`` (:func:`erlang_members`, missing when
-        Erlang cannot judge the targets).
+        Erlang cannot size the targets).
     overall : int or None
         :func:`erlang_members_mixed` over those hours, weighted by their calls.
     """
@@ -141,8 +141,9 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
                                                          + agent.wrap_up.mean) / 3600.0
     loads = traffic["rate_per_hour"].to_numpy(dtype=float) / 3600.0 * call_s + direct.to_numpy()
     treatment = group.all_busy_treatment
-    members = [erlang_members(float(load), call_s, targets, treatment, threshold_s)
-               for load in loads]
+    sized, _ = erlang_targets(scenario, pilot, targets, threshold_s)
+    members = [erlang_members(float(load), call_s, sized, treatment, threshold_s)
+               if sized else None for load in loads]
     table = pd.DataFrame({
         "weekday": traffic["weekday"].to_numpy(), "hour": traffic["hour"].to_numpy(dtype=int),
         "rate_per_hour": traffic["rate_per_hour"].to_numpy(dtype=float),
@@ -158,24 +159,25 @@ def erlang_by_hour(scenario: Scenario, pilot: str, targets: Sequence[Target],
 
 def erlang_shift(scenario: Scenario, pilot: str, targets: Sequence[Target],
                  threshold_s: float) -> tuple[str, int] | None:
-    """The hours whose Erlang estimate is the highest, and by how many members it exceeds
+    """The hours whose Erlang estimate is the highest, and that estimate, when it exceeds
     Erlang's answer for the whole run's traffic; ``None`` when no hour exceeds it, the
-    traffic is steady, or Erlang cannot judge the targets."""
+    traffic is steady, or Erlang cannot size the targets."""
     table, overall = erlang_by_hour(scenario, pilot, targets, threshold_s)
     if overall is None or not len(table):
         return None
     most = int(table["members"].max())
     if most <= overall:
         return None
-    return hours_text(table[table["members"] == most]), most - overall
+    return hours_text(table[table["members"] == most]), most
 
 
 def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], threshold_s: float,
                 recommended: int | None) -> PeakNeed | None:
-    """The hours whose Erlang estimate exceeds Erlang's answer for the whole run.
+    """The hours whose Erlang estimate exceeds Erlang's answer for the whole run and
+    ``recommended``, the simulated answer.
 
-    Those hours need about ``recommended`` plus the difference (see
-    :func:`erlang_shift`); ``None`` when no hour does or there is no recommendation.
+    Those hours need about their Erlang estimate (see :func:`erlang_shift`); ``None``
+    when no hour does or there is no recommendation.
     """
     if recommended is None:
         return None
@@ -183,9 +185,11 @@ def erlang_peak(scenario: Scenario, pilot: str, targets: Sequence[Target], thres
     return None if shift is None else peak_of(shift, recommended)
 
 
-def peak_of(shift: tuple[str, int], recommended: int) -> PeakNeed:
-    """The :class:`PeakNeed` of an :func:`erlang_shift` over a plan's answer."""
-    return PeakNeed(shift[0], recommended + shift[1], recommended, "erlang")
+def peak_of(shift: tuple[str, int], recommended: int) -> PeakNeed | None:
+    """The :class:`PeakNeed` of an :func:`erlang_shift` over a plan's answer; ``None``
+    when the busiest hours' Erlang estimate does not exceed the answer."""
+    hours, most = shift
+    return PeakNeed(hours, most, recommended, "erlang") if most > recommended else None
 
 
 def simulated_peak(by_hour: pd.DataFrame, recommended: int | None,

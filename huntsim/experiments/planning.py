@@ -20,14 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import in_words, policy_label
+from huntsim.analysis.catalog import policy_label
 from huntsim.analysis.formatting import format_value
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.ceiling import Ceiling, ceilings
 from huntsim.experiments.estimate import ErlangEstimate, first_estimate
 from huntsim.experiments.execution import Execution
-from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.gather import Rewrite, interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.peak import PeakNeed, erlang_shift, peak_of, simulated_peak
 from huntsim.experiments.plan_setup import (
@@ -38,8 +38,9 @@ from huntsim.experiments.plan_setup import (
     resize_group,
 )
 from huntsim.experiments.runner import CheckpointStore
-from huntsim.experiments.targets import Target
+from huntsim.experiments.targets import Target, metric_label
 from huntsim.scenario.model import Scenario
+from huntsim.sim.simulation import never_rung, scenario_warnings
 
 __all__ = ["StaffingPlan", "plan"]
 
@@ -58,15 +59,18 @@ class StaffingPlan:
         (of them, members added to the group's list, see :attr:`added`),
         ``peak_hours`` and ``peak_members`` (the hours that need more members than
         ``members``, and how many; missing when none do), ``peak_method``
-        (``simulated``: by the staffing by hour; ``erlang``: by the Erlang
-        estimate of each hour against that of the whole run), ``note`` (all of
-        it in words).
+        (``simulated``: by the staffing by hour; ``erlang``: the Erlang estimate
+        of the busiest hours, when it exceeds both Erlang's answer for the whole
+        run and ``members``), ``note`` (all of it in words, targets by their
+        catalog labels).
     erlang : DataFrame
         ``members, offered_load_erlang, pilot_load_erlang, direct_load_erlang,
         erlang_b_blocking, erlang_c_service_level_<T>s``: textbook figures per
         size for the peak hour's load (see :attr:`estimate`).
     warnings : tuple of str
-        The runs' warnings (see :func:`huntsim.sim.simulation.run_warnings`), each once.
+        The runs' warnings (see :func:`huntsim.sim.simulation.run_warnings`), each once;
+        those only the sizes the plan made give say at which size, and an agent the
+        plan left out of the group is not reported as never rung.
     by_hour : DataFrame or None
         With ``plan(..., by_hour=True)``: staffing hour by hour, see
         :func:`staffing_by_hour`; otherwise ``None``.
@@ -141,12 +145,23 @@ class StaffingPlan:
         for policy, members in zip(self.recommendation["policy"],
                                    self.recommendation["members"], strict=True):
             if pd.isna(members) and self.ceilings:
-                reach = (f"at least {floor} members" if floor is not None
-                         and all(c.needed is not None for c in self.ceilings) else
-                         "more than any number of members")
-                lines.append(f"{policy_label(str(policy))}: no size tried meets the targets; "
-                             f"the members' pick-up chance alone needs {reach}, which Erlang, "
-                             "answering every ring, does not see.")
+                causes = " and ".join(dict.fromkeys(c.source() for c in self.ceilings))
+                plural = " and " in causes
+                reach = (f"need{'' if plural else 's'} at least {floor} members"
+                         if floor is not None and all(c.needed is not None
+                                                      for c in self.ceilings) else
+                         f"put{'' if plural else 's'} the targets out of reach of any number "
+                         "of members")
+                line = (f"{policy_label(str(policy))}: no size tried meets the targets; "
+                        f"{causes} alone {reach}, which Erlang, answering every ring at once, "
+                        "does not see")
+                bound = {c.target for c in self.ceilings}
+                others = [t.label_text() for t in self.targets if t not in bound]
+                if others:
+                    verb = "depends" if len(others) == 1 else "depend"
+                    line += (f"; {' and '.join(others)} also {verb} on what Erlang leaves "
+                             "out: " + "; ".join(self.estimate.reasons))
+                lines.append(line + ".")
                 continue
             lines.append(self.estimate.gap(None if pd.isna(members) else int(members),
                                            str(policy)))
@@ -226,7 +241,8 @@ def plan(
         raise ScenarioError([f"hour_length_s: {hour_length_s!r} must be a number of seconds "
                              "greater than 0"])
     execution = Execution(jobs, scheduler, progress, store)
-    runs = run_measurements(_tasks(setup), ["policy", "members", "replication"], execution)
+    runs = run_measurements(_tasks(setup), ["policy", "members", "replication"], execution,
+                            _size_warnings(setup))
     raw = runs.metrics[runs.metrics["group"] == setup.group].drop(columns="group")
     curve = interval_table(raw, ["policy", "members", "metric"])
     warnings = runs.warnings
@@ -279,6 +295,39 @@ def _with_peaks(recommendation: pd.DataFrame, setup: PlanSetup, hours: pd.DataFr
                   "peak_method", "note"]]
 
 
+def _size_warnings(setup: PlanSetup) -> Rewrite:
+    """Rewords the runs' warnings that only the sizes the plan made give, so that they do
+    not blame the file: an agent the plan left out of the group (in no group, no direct
+    calls of his own) is never rung, so that warning is dropped; what the scenario alone
+    warns about at a size but not as written (open hours nobody is scheduled for, at a
+    small size) says at which size."""
+    own = set(scenario_warnings(setup.scenario))
+    made: dict[int, tuple[set[str], set[str]]] = {}
+
+    def made_at(size: int) -> tuple[set[str], set[str]]:
+        if size not in made:
+            resized = resize_group(setup.scenario, setup.group, size)
+            members = {m for g in resized.hunt_groups for m in g.members}
+            idle = {never_rung(a) for a in resized.agents
+                    if a.number not in members and a.direct_calls is None}
+            made[size] = (set(scenario_warnings(resized)) - own, idle)
+        return made[size]
+
+    def rewrite(labels: tuple[tuple[str, Any], ...], warning: str) -> str | None:
+        size = dict(labels).get("members")
+        if size is None:
+            return warning
+        new, idle = made_at(int(size))
+        if warning in idle:
+            return None
+        if warning in new:
+            members = "member" if int(size) == 1 else "members"
+            return f"at {size} {members} (a size the plan tried, not your file's): {warning}"
+        return warning
+
+    return rewrite
+
+
 def _tasks(setup: PlanSetup) -> list[RunTask]:
     """One run per size, policy and replication; the same seeds at every size and policy."""
     seeds = setup.settings.seeds()
@@ -310,15 +359,15 @@ def _recommend(curve: pd.DataFrame, targets: Sequence[Target], policies: Sequenc
                 certain = all(t.met(low.get(t.metric, math.nan))
                               and t.met(high.get(t.metric, math.nan)) for t in targets)
                 break
-        wanted = " and ".join(t.text() for t in targets)
+        wanted = " and ".join(t.label_text() for t in targets)
         if chosen is None:
             largest = curve[(curve["policy"] == policy) & (curve["members"] == sizes[-1])]
             at_largest = dict(zip(largest["metric"], largest["mean"].to_numpy(dtype=float),
                                   strict=True))
             missed = ", ".join(
-                f"{in_words(t.metric)} is "
+                f"{metric_label(t.metric)} is "
                 f"{format_value(t.metric, at_largest.get(t.metric, math.nan))}"
-                if t.metric in at_largest else f"{in_words(t.metric)} is not measured per run"
+                if t.metric in at_largest else f"{metric_label(t.metric)} is not measured per run"
                 for t in targets if not t.met(at_largest.get(t.metric, math.nan))
             )
             note = (f"no size from {sizes[0]} to {sizes[-1]} members meets {wanted}; "

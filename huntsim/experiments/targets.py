@@ -13,7 +13,7 @@ from huntsim.analysis.catalog import metric as catalog_metric
 from huntsim.errors import ScenarioError
 from huntsim.scenario.units import parse_duration
 
-__all__ = ["DEFAULT_THRESHOLD_S", "KNOWN_METRICS", "Target", "parse_target",
+__all__ = ["DEFAULT_THRESHOLD_S", "KNOWN_METRICS", "Target", "metric_label", "parse_target",
            "threshold_of"]
 
 DEFAULT_THRESHOLD_S = 20.0
@@ -69,6 +69,25 @@ class Target:
         """
         name = "service level" if self.metric == "service_level" else in_words(self.metric)
         return f"{name} {self.operator} {_target_value(self.metric, self.value)}"
+
+    def label_text(self) -> str:
+        """The target as people read it: the catalog's label, e.g. ``Voicemail <= 5 %``.
+
+        Examples
+        --------
+        >>> parse_target("mean_wait_s<=4s").label_text()
+        'Mean wait to answer <= 4 s'
+        """
+        value = _target_value(self.metric, self.value)
+        return f"{metric_label(self.metric)} {self.operator} {value}"
+
+
+def metric_label(metric_name: str) -> str:
+    """The catalog's label of a metric (``service_level`` alone: its name)."""
+    try:
+        return catalog_metric(metric_name).label
+    except ValueError:
+        return metric_name
 
 
 def _kind(metric_name: str) -> str:

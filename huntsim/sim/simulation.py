@@ -31,6 +31,7 @@ __all__ = [
     "MIN_REPORTED_CALL_TIMES",
     "MIN_WARMUP_CALL_TIMES",
     "Result",
+    "never_rung",
     "run_warnings",
     "scenario_warnings",
     "simulate",
@@ -238,6 +239,11 @@ def _agent_name(agent: Agent) -> str:
     return f"agent {agent.number}" + (f" ({agent.name})" if agent.name else "")
 
 
+def never_rung(agent: Agent) -> str:
+    """The run warning for an agent who got no calls (see :func:`run_warnings`)."""
+    return f"{_agent_name(agent)} got no calls in the reported period (never rung)"
+
+
 def _open_hours(scenario: Scenario, group: HuntGroup) -> tuple[float, float] | None:
     """Mean arrival rate and mean members logged in while the group is open.
 
@@ -410,6 +416,5 @@ def run_warnings(scenario: Scenario, offered: Mapping[str, int] | pd.Series,
     rung = dict(zip(agents["agent"].astype(str), agents["offers"].astype(int), strict=True))
     for agent in scenario.agents:
         if rung.get(agent.number, 0) == 0:
-            warnings.append(
-                f"{_agent_name(agent)} got no calls in the reported period (never rung)")
+            warnings.append(never_rung(agent))
     return tuple(warnings)

@@ -33,6 +33,7 @@ from huntsim.experiments.verdict import (
     BASELINE,
     BETTER,
     NEGLIGIBLE_DIFFERENCE,
+    NO_INTERVAL,
     WORSE,
     Verdict,
     conclude,
@@ -237,7 +238,8 @@ def cells(frame: pd.DataFrame) -> list[str]:
 
 
 _MARKS = {BETTER: ("better", "better"), WORSE: ("worse", "worse"), BASELINE: ("same", ""),
-          NEGLIGIBLE_DIFFERENCE: ("same", "negligible difference")}
+          NEGLIGIBLE_DIFFERENCE: ("same", "negligible difference"),
+          NO_INTERVAL: ("same", "not judged (one replication)")}
 
 
 def decision_table(verdict: Verdict) -> pd.DataFrame:
@@ -257,7 +259,9 @@ def decision_table(verdict: Verdict) -> pd.DataFrame:
     texts = [("★ " if best else "") + cell + (f" {judgement}" if judgement in (BETTER, WORSE)
                                               else "" if judgement == BASELINE
                                               else " ≈ negligible"
-                                              if judgement == NEGLIGIBLE_DIFFERENCE else " ≈")
+                                              if judgement == NEGLIGIBLE_DIFFERENCE
+                                              else " (not judged)" if judgement == NO_INTERVAL
+                                              else " ≈")
              for cell, judgement, best in zip(cells(table), table["judgement"].astype(str),
                                               table["best"].astype(bool), strict=True)]
     names = [policy_label(p) + (" (baseline)" if p == verdict.baseline else "")
@@ -381,9 +385,9 @@ def erlang_estimate(staffing: StaffingPlan, name: str) -> pd.Series | None:
 
 
 def targets_text(staffing: StaffingPlan, joint: str = ", ") -> str:
-    """The plan's targets in words and units, e.g. ``Voicemail <= 5.0 %``."""
-    return joint.join(f"{metric(t.metric).label} {t.operator} {format_value(t.metric, t.value)}"
-                      for t in staffing.targets)
+    """The plan's targets in words and units, e.g. ``Voicemail <= 5 %`` (the words of
+    the plan's answer, :meth:`Target.label_text`)."""
+    return joint.join(t.label_text() for t in staffing.targets)
 
 
 def plan_text(staffing: StaffingPlan) -> str:

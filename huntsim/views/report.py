@@ -254,20 +254,29 @@ def _comparison_figures(reported: _Reported) -> dict[str, Figure]:
     return figures
 
 
+def _interval_note(replications: int) -> list[str]:
+    """What ``±`` means, where there is one: none with one replication."""
+    if replications < 2:
+        return []
+    return [f"<p class='note'>{html.escape(plus_minus_note(replications))}</p>"]
+
+
 def _decision_sections(reported: _Reported) -> list[str]:
     """The verdict in one line, the decision table, the reasons, how to read them."""
     verdict, replications = reported.verdict, reported.comparison.replications
     lines = verdict.lines()
+    how = ("One replication gives no interval, so no policy is judged: run at least two "
+           "replications to compare them." if replications < 2 else
+           f"{html.escape(plus_minus_note(replications))} <b>better</b> / "
+           "<b>worse</b>: the paired 95 % interval of the difference from the baseline "
+           "excludes 0; ≈: it does not (no significant difference). ★: significantly "
+           "better than every other policy.")
     return [
         f"<p class='headline'>{html.escape(lines[-1])}</p>",
         "<h2>Decision</h2>",
         decision_html(verdict) if len(verdict.table) else "",
         f"<ul class='verdict'>{items(lines[:-1])}</ul>",
-        f"<p class='note'>Pilot {html.escape(reported.group)}. "
-        f"{html.escape(plus_minus_note(replications))} <b>better</b> / "
-        "<b>worse</b>: the paired 95 % interval of the difference from the baseline "
-        "excludes 0; ≈: it does not (no significant difference). ★: significantly better "
-        "than every other policy.</p>",
+        f"<p class='note'>Pilot {html.escape(reported.group)}. {how}</p>",
         warnings_section(reported.comparison.warnings),
     ]
 
@@ -301,7 +310,9 @@ def _differences_sections(reported: _Reported, images: dict[str, bytes]) -> list
         img(images["differences"], "Paired difference from the baseline per key metric: "
             "dot the mean over the replications, line its 95 % interval. Green: "
             "significantly better, red: significantly worse, grey: no significant "
-            "difference."),
+            "difference." if reported.comparison.replications > 1 else
+            "Difference from the baseline per key metric in the one replication: no "
+            "interval, so not judged."),
         "<details><summary>All paired differences "
         f"({len(differences)} rows; also in differences.csv)</summary>",
         table_html(_differences_table(differences)),
@@ -354,7 +365,7 @@ def _waits_and_all_sections(reported: _Reported, images: dict[str, bytes]) -> li
             "line over each member is their fair share: the talk of each call answered, "
             "split evenly among the members logged in when it was answered."),
         "<h2>All figures</h2>",
-        f"<p class='note'>{html.escape(plus_minus_note(comparison.replications))}</p>",
+        *_interval_note(comparison.replications),
         _labelled(reported.one["table"], comparison.policies, metrics).to_html(border=0),
     ]
 
@@ -428,7 +439,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
             staffing.group: float(per_run.mean()) if len(per_run) else math.nan})),
         scenario_summary(staffing.scenario),
         "<h2>Staffing curve</h2>",
-        f"<p class='note'>{html.escape(plus_minus_note(staffing.replications))}</p>",
+        *_interval_note(staffing.replications),
         plan_table(staffing).to_html(border=0),
         *(img(data, f"Staffing curve with 95 % bands: "
                f"{label(name.removeprefix('staffing_'))}; dotted: the target.")
