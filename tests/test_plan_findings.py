@@ -231,3 +231,21 @@ def test_one_replication_compare_report_judges_nothing(tmp_path):
     assert "± is the half-width" not in report
     assert "not judged (one replication)" in report
     assert "run at least two replications" in report
+
+
+def test_no_out_of_reach_bound_when_members_are_rung_again():
+    """The bounds assume each member is rung once per call; re-ring rounds break that."""
+    from huntsim.experiments.ceiling import ceilings
+    from huntsim.experiments.targets import parse_target
+    from huntsim.scenario.model import load_scenario
+
+    def office(**group: object) -> object:
+        return load_scenario({
+            "duration": "8h",
+            "agents": [{"number": "1", "talk_time": "3min", "answer_probability": 0.5}],
+            "hunt_groups": [{"pilot": "100", "members": ["1"], "voicemail": True,
+                             "when_all_busy": "queue", "max_wait": "5min", **group}]})
+
+    target = [parse_target("voicemail_rate<=1%")]
+    assert ceilings(office(), "100", target, 5)  # rung once: out of reach at 5
+    assert ceilings(office(rering="5s"), "100", target, 5) == ()

@@ -146,6 +146,8 @@ def ceilings(scenario: Scenario, pilot: str, targets: Sequence[Target], size: in
     group = scenario.group(pilot)
     if group.forward is not None and not alone and set(group.forward.when) != {"after_hours"}:
         return ()  # calls it passes on may be answered elsewhere
+    if group.rering is not None:
+        return ()  # members are rung again round after round: no once-each bound
     timeout = scenario.timeout_s(group)
     listed = [_pick_up(scenario, scenario.agent(n), timeout) for n in group.members]
     template = added_members(scenario, pilot).template
