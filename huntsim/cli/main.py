@@ -168,9 +168,11 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
                            "(default 12h)")
     _experiment_options(plan, replications=10,
                         threshold="default: the one the targets name, else 20s")
+    from huntsim.cli.roster import add_roster_command
     from huntsim.cli.sweep import add_sweep_command
 
     add_sweep_command(commands)
+    add_roster_command(commands, _positive, _seed, _length)
     if command == "fit":
         from huntsim.cli.fit import add_fit_command
 
@@ -303,6 +305,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from huntsim.cli.sweep import run_sweep
 
             return run_sweep(args, scenario)
+        if args.command == "roster":
+            from huntsim.cli.roster import run_roster
+
+            return run_roster(args, scenario)
         return _experiment(args, scenario)
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit

@@ -1,0 +1,84 @@
+"""The ``roster`` command: the cheapest shifts that meet targets, checked by simulation.
+
+Every argument and the shifts file are checked before the output directory is created.
+The library's messages name ``targets``, ``shifts``...; here they name the flags
+(``--target``, ``--shifts``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from huntsim.cli.common import FLAGS, add_run_options, flag_errors, print_warnings, progress_of
+
+__all__ = ["add_roster_command", "run_roster"]
+
+_FLAGS = {**FLAGS, "shifts": "--shifts", "rounds": "--rounds"}
+
+
+def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any) -> None:
+    """Register ``huntsim roster`` on the main parser's subcommands; ``positive``, ``seed``
+    and ``length`` read whole numbers of at least 1, of at least 0, and durations."""
+    roster = commands.add_parser(
+        "roster", help="choose shifts that meet targets, checked by simulation")
+    roster.add_argument("scenario", help="scenario YAML file")
+    roster.add_argument("--group", required=True, help="pilot number (or name) of the group")
+    roster.add_argument("--target", action="append", required=True, dest="targets",
+                        help="e.g. 'voicemail_rate<=5%%' (as for plan); repeatable")
+    roster.add_argument("--shifts", default=None, metavar="SHIFTS.yaml",
+                        help="the shifts that may be worked (default: the scenario's "
+                             "shifts: key)")
+    roster.add_argument("--replications", type=positive, default=10,
+                        help="runs per hour's traffic and per check of the roster (default 10)")
+    roster.add_argument("--seed", type=seed, default=None,
+                        help="master seed (default: the scenario's seed, else 0)")
+    roster.add_argument("--threshold", type=length, default=None,
+                        help="service-level threshold (default: the one the targets name, "
+                             "else 20s)")
+    roster.add_argument("--rounds", type=seed, default=4,
+                        help="most rounds of simulate-and-repair (default 4)")
+    add_run_options(roster, jobs=positive)
+    roster.set_defaults(resume=None, scheduler=None)
+
+
+def run_roster(args: argparse.Namespace, scenario: Any) -> int:
+    """Run ``huntsim roster`` from parsed arguments; return the exit code."""
+    from huntsim.errors import ScenarioError
+    from huntsim.experiments.plan_setup import check_plan
+    from huntsim.experiments.roster import roster
+    from huntsim.outputs import prepare_directory
+    from huntsim.scenario.shifts import load_shifts
+
+    problems = []
+    try:
+        with flag_errors(_FLAGS):
+            check_plan(scenario, args.group, args.targets, seed=args.seed,
+                       threshold_s=args.threshold, replications=args.replications)
+    except ScenarioError as error:
+        problems.extend(error.messages)
+    shifts = None
+    try:
+        if args.shifts is not None:
+            shifts = load_shifts(args.shifts)
+        elif scenario.shifts is None:
+            problems.append("--shifts: give a shifts file, or a scenario with a top-level "
+                            "shifts: list")
+    except ScenarioError as error:
+        problems.extend(f"--shifts: {m}" for m in error.messages)
+    if args.resume is not None:
+        problems.append("--resume: roster does not resume; run it again with --out")
+    if problems:
+        raise ScenarioError(problems)
+    out = prepare_directory(args.out, args.force) if args.out is not None else None
+    with flag_errors(_FLAGS):
+        result = roster(args.scenario, args.group, args.targets, shifts,
+                        seed=args.seed, threshold_s=args.threshold,
+                        replications=args.replications, rounds=args.rounds, jobs=args.jobs,
+                        scheduler=args.scheduler, progress=progress_of(args))
+    print_warnings(result.warnings)
+    print(result)
+    if out is not None:
+        result.report(out)
+        print(f"\nroster.csv, coverage.csv, rostered.yaml and report.html written to {out}/")
+    return 0

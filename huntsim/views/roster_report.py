@@ -1,0 +1,150 @@
+"""The roster's report: ``roster.csv``, ``coverage.csv``, ``rostered.yaml``, a coverage
+figure and ``report.html``; the same in a notebook (:func:`roster_html`)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from huntsim.outputs import atomic_write
+from huntsim.scenario.calendar import WEEKDAYS
+from huntsim.views.html import (
+    SCOPE,
+    figure_img,
+    img,
+    items,
+    new_figure,
+    page,
+    paragraphs,
+    png,
+    scoped_style,
+    table_html,
+    warnings_section,
+    write_csv,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from huntsim.experiments.roster import Roster
+
+__all__ = ["coverage_figure", "roster_html", "write_roster"]
+
+_CELL = "<td style='text-align:center;{style}' title='{title}'>{text}</td>"
+
+
+def coverage_figure(roster: Roster) -> Figure:
+    """People logged in against members needed, hour by hour over the days with either;
+    hours that miss a target in the simulated office are marked."""
+    coverage = roster.coverage
+    days = [d for d in WEEKDAYS if d in set(coverage["day"])]
+    fig, ax = new_figure(9.0, 3.6)
+    slots = np.arange(len(days) * 24)
+    needed = np.zeros(len(slots))
+    required = np.zeros(len(slots))
+    scheduled = np.zeros(len(slots))
+    missed = []
+    for row in coverage.itertuples(index=False):
+        k = days.index(row.day) * 24 + int(row.hour)
+        needed[k], required[k], scheduled[k] = row.needed, row.required, row.scheduled
+        if not row.met:
+            missed.append(k)
+    ax.step(slots, scheduled, where="post", label="people logged in all hour", color="C0")
+    ax.step(slots, needed, where="post", label="members needed (staffing by hour)",
+            color="C3", linestyle="--")
+    if (required != needed).any():
+        ax.step(slots, required, where="post", label="needed after the simulated check",
+                color="C1", linestyle=":")
+    if missed:
+        ax.plot(np.array(missed) + 0.5, scheduled[missed], "x", color="black",
+                label="misses a target (simulated)")
+    ax.set_xticks(np.arange(len(days)) * 24 + 12, days)
+    for k in range(1, len(days)):
+        ax.axvline(k * 24, color="0.85", linewidth=0.8)
+    ax.set_xlim(0, len(slots))
+    ax.set_ylabel("members")
+    ax.set_title(f"Roster coverage, group {roster.group}")
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+def _grid(roster: Roster) -> str:
+    """Day x hour: ``logged in / needed``; red where short of the need, orange where a
+    target is missed in the simulated office."""
+    coverage = roster.coverage
+    hours = sorted(set(coverage["hour"].astype(int)))
+    if not hours:
+        return "<p>No hour needs members.</p>"
+    cells = {(r.day, int(r.hour)): r for r in coverage.itertuples(index=False)}
+    head = "".join(f"<th>{h:02d}</th>" for h in range(hours[0], hours[-1] + 1))
+    rows = []
+    for day in WEEKDAYS:
+        if not any((day, h) in cells for h in hours):
+            continue
+        tds = []
+        for hour in range(hours[0], hours[-1] + 1):
+            row = cells.get((day, hour))
+            if row is None:
+                tds.append("<td></td>")
+                continue
+            style = ("background:#f4b6b6;" if row.scheduled < row.needed else
+                     "background:#fbd9a5;" if not row.met else "")
+            title = (f"{day} {hour:02d}:00: {row.scheduled} logged in all hour, "
+                     f"{row.needed} needed" + ("" if row.met else "; misses a target"))
+            tds.append(_CELL.format(style=style, title=html.escape(title),
+                                    text=f"{row.scheduled}/{row.needed}"))
+        rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
+    return (f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}"
+            "</tbody></table><p class='note'>Each cell: people logged in for the whole hour "
+            "/ members needed. Red: fewer than needed; orange: a target missed in the "
+            "simulated rostered office.</p>")
+
+
+def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
+    shown = coverage.copy()
+    for column in shown.columns:
+        if shown[column].dtype.kind == "f":
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
+    return shown
+
+
+def _sections(roster: Roster, figure: str) -> list[str]:
+    shown = roster.table[roster.table["count"] > 0]
+    return [
+        paragraphs(roster.lines()[:2]),
+        warnings_section(roster.warnings),
+        "<h2>Shifts</h2>", table_html(shown if len(shown) else roster.table),
+        "<h2>Coverage</h2>", figure, _grid(roster),
+        "<h2>Repairs</h2>", f"<ul>{items(roster.rounds + roster.unmet)}</ul>",
+        "<h2>Hour by hour</h2>", table_html(_readable_coverage(roster.coverage)),
+    ]
+
+
+def roster_html(roster: Roster) -> str:
+    """The roster for a notebook: the headline, shifts, coverage and repairs."""
+    fig = coverage_figure(roster)
+    figure = figure_img(fig, f"Roster coverage, group {roster.group}")
+    return (f"{scoped_style()}<div class='{SCOPE}'>"
+            f"{''.join(_sections(roster, figure))}</div>")
+
+
+def write_roster(roster: Roster, out: Path) -> Path:
+    """Write ``roster.csv``, ``coverage.csv``, ``rostered.yaml`` (when the scenario can be
+    written back), ``coverage.png`` and ``report.html`` into ``out``; return the report."""
+    write_csv(roster.table, out / "roster.csv")
+    write_csv(roster.coverage, out / "coverage.csv")
+    if roster.yaml_text is not None:
+        text = roster.yaml_text
+        atomic_write(out / "rostered.yaml", lambda p: p.write_text(text, encoding="utf-8"))
+    data = png(coverage_figure(roster))
+    atomic_write(out / "coverage.png", lambda p: p.write_bytes(data))
+    figure = img(data, "People logged in all hour against members needed, by hour")
+    report = out / "report.html"
+    text_html = page(f"Roster: {roster.scenario.name}, group {roster.group}",
+                     _sections(roster, figure))
+    atomic_write(report, lambda p: p.write_text(text_html, encoding="utf-8"))
+    return report
