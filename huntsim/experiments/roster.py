@@ -386,5 +386,5 @@ def _table(rules: Sequence[Shift], counts: NDArray[np.int_]) -> pd.DataFrame:
 
 
 def _clock(seconds: float) -> str:
-    minutes = int(round(seconds / 60)) % (24 * 60)
+    minutes = round(seconds / 60) % (24 * 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

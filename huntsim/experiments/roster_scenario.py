@@ -8,7 +8,7 @@ the group's ``members`` and the agents listed: what ``huntsim run`` reads from
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ from huntsim.scenario.model import Scenario, validate_scenario
 from huntsim.scenario.shifts import Shift
 from huntsim.scenario.units import WrittenFloat, WrittenInt
 
-__all__ = ["Source", "rostered_mapping", "rostered_objects", "rostered_scenario", "scenario_source", "scenario_yaml"]
+__all__ = ["Source", "rostered_mapping", "rostered_objects", "rostered_scenario",
+           "scenario_source", "scenario_yaml"]
 
 
 Source = tuple[dict[str, Any] | None, Path | None]
@@ -41,7 +42,7 @@ def _number(value: Any) -> str:
     return value.written if isinstance(value, WrittenInt | WrittenFloat) else str(value)
 
 
-def _people(shifts: Sequence[Shift], counts: Sequence[int], pilot: str,
+def _people(shifts: Sequence[Shift], counts: Iterable[int], pilot: str,
             taken: set[str]) -> list[tuple[str, str, Shift]]:
     """Number, name and shift of each rostered person: ``PILOT-r1``, ``early 1``..."""
     people = []
@@ -56,7 +57,7 @@ def _people(shifts: Sequence[Shift], counts: Sequence[int], pilot: str,
 
 
 def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
-                     shifts: Sequence[Shift], counts: Sequence[int]) -> dict[str, Any] | None:
+                     shifts: Sequence[Shift], counts: Iterable[int]) -> dict[str, Any] | None:
     """The scenario file of the rostered office (``None``: the scenario was given as an
     object, or lists blocks of agents, and cannot be written back as its author wrote it).
 
@@ -78,8 +79,8 @@ def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
     agents = [a for a in data["agents"] if _number(a.get("number")) not in members]
     template: dict[str, Any] = {}
     if added.source != "agent_defaults" or "agent_defaults" not in data:
-        last = [a for a in written["agents"]
-                if _number(a.get("number")) == base.group(pilot).members[-1]][0]
+        last = next(a for a in written["agents"]
+                if _number(a.get("number")) == base.group(pilot).members[-1])
         template = {k: v for k, v in last.items()
                     if k not in ("number", "name", "schedule", "direct_calls")}
         template["direct_calls"] = None
@@ -96,7 +97,7 @@ def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
 
 
 def rostered_objects(base: Scenario, pilot: str, shifts: Sequence[Shift],
-                     counts: Sequence[int]) -> Scenario:
+                     counts: Iterable[int]) -> Scenario:
     """The rostered office made from the validated scenario (same rule as
     :func:`rostered_mapping`), for a scenario that cannot be written back."""
     added = added_members(base, pilot)

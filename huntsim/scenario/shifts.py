@@ -73,7 +73,7 @@ Clock = Annotated[str, BeforeValidator(_clock)]
 
 
 def _hhmm(seconds: float) -> str:
-    minutes = int(round(seconds / 60.0))
+    minutes = round(seconds / 60.0)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -174,14 +174,14 @@ class Shift(Section):
         worked = np.zeros(MINUTES_PER_WEEK, dtype=bool)
         for day in self.weekdays:
             for begin, end in self.pieces():
-                first = int(round((day * DAY + begin) / 60.0))
-                last = int(round((day * DAY + end) / 60.0))
+                first = round((day * DAY + begin) / 60.0)
+                last = round((day * DAY + end) / 60.0)
                 worked[np.arange(first, last) % MINUTES_PER_WEEK] = True
         return worked
 
     def hours(self) -> NDArray[np.bool_]:
         """Which hours of the week (168, Monday 00:00-01:00 first) it covers in full."""
-        covered: NDArray[np.bool_] = self.minutes().reshape(168, 60).all(axis=1)
+        covered: NDArray[np.bool_] = np.all(self.minutes().reshape(168, 60), axis=1)
         return covered
 
 

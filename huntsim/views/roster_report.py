@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,10 @@ __all__ = ["coverage_figure", "roster_html", "write_roster"]
 _CELL = "<td style='text-align:center;{style}' title='{title}'>{text}</td>"
 
 
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
+
+
 def coverage_figure(roster: Roster) -> Figure:
     """People logged in against members needed, hour by hour over the days with either;
     hours that miss a target in the simulated office are marked."""
@@ -48,10 +52,10 @@ def coverage_figure(roster: Roster) -> Figure:
     required = np.zeros(len(slots))
     scheduled = np.zeros(len(slots))
     missed = []
-    for row in coverage.itertuples(index=False):
-        k = days.index(row.day) * 24 + int(row.hour)
-        needed[k], required[k], scheduled[k] = row.needed, row.required, row.scheduled
-        if not row.met:
+    for row in _records(coverage):
+        k = days.index(row["day"]) * 24 + int(row["hour"])
+        needed[k], required[k], scheduled[k] = row["needed"], row["required"], row["scheduled"]
+        if not row["met"]:
             missed.append(k)
     ax.step(slots, scheduled, where="post", label="people logged in all hour", color="C0")
     ax.step(slots, needed, where="post", label="members needed (staffing by hour)",
@@ -79,7 +83,7 @@ def _grid(roster: Roster) -> str:
     hours = sorted(set(coverage["hour"].astype(int)))
     if not hours:
         return "<p>No hour needs members.</p>"
-    cells = {(r.day, int(r.hour)): r for r in coverage.itertuples(index=False)}
+    cells = {(r["day"], int(r["hour"])): r for r in _records(coverage)}
     head = "".join(f"<th>{h:02d}</th>" for h in range(hours[0], hours[-1] + 1))
     rows = []
     for day in WEEKDAYS:
@@ -91,12 +95,13 @@ def _grid(roster: Roster) -> str:
             if row is None:
                 tds.append("<td></td>")
                 continue
-            style = ("background:#f4b6b6;" if row.scheduled < row.needed else
-                     "background:#fbd9a5;" if not row.met else "")
-            title = (f"{day} {hour:02d}:00: {row.scheduled} logged in all hour, "
-                     f"{row.needed} needed" + ("" if row.met else "; misses a target"))
+            have, need, met = row["scheduled"], row["needed"], row["met"]
+            style = ("background:#f4b6b6;" if have < need else
+                     "background:#fbd9a5;" if not met else "")
+            title = (f"{day} {hour:02d}:00: {have} logged in all hour, {need} needed"
+                     + ("" if met else "; misses a target"))
             tds.append(_CELL.format(style=style, title=html.escape(title),
-                                    text=f"{row.scheduled}/{row.needed}"))
+                                    text=f"{have}/{need}"))
         rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
     return (f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}"
             "</tbody></table><p class='note'>Each cell: people logged in for the whole hour "

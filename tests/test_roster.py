@@ -1,0 +1,225 @@
+"""huntsim roster: shift rules, the MILP, and the roster checked against Erlang B by simulation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy import stats
+
+from huntsim import ScenarioError, load_scenario, roster, simulate
+from huntsim.analysis.theory import erlang_b_members
+from huntsim.cli.main import main
+from huntsim.experiments.roster_solve import coverage_matrix, solve
+from huntsim.scenario.shifts import load_shifts
+
+LOAD_MORNING, LOAD_AFTERNOON = 2.0, 4.0  # erlangs: 40/h and 80/h of 3-minute calls
+BLOCKING = 0.05
+
+
+def erlang_office(duration: str = "1w") -> dict[str, object]:
+    """An office whose hourly need is Erlang B's: members always answer at once, calls that
+    find every member busy go to voicemail, nobody hangs up, no queue, no redial."""
+    return {
+        "name": "erlang office", "duration": duration, "start": "mon 00:00", "seed": 7,
+        "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "3min"}},
+        "agents": [{"number": "101"}, {"number": "102"}],
+        "hunt_groups": [{
+            "pilot": "100", "members": ["101", "102"], "voicemail": True,
+            "when_all_busy": "voicemail", "no_answer_rings": 100,
+            "open": ["mon-fri 08:00-16:00"],
+            "arrivals": {"weekly": {"mon-fri": {
+                "08:00": f"{LOAD_MORNING * 20:g}/h", "12:00": f"{LOAD_AFTERNOON * 20:g}/h",
+                "16:00": "0/h"}}}}],
+    }
+
+
+SHIFTS = [
+    {"name": "day", "days": "mon-fri", "start": "08:00", "length": "8h"},
+    {"name": "morning", "days": "mon-fri", "start": "08:00", "length": "4h", "cost": 1.5},
+    {"name": "afternoon", "days": "mon-fri", "start": "12:00", "length": "4h", "cost": 1.2},
+]
+
+
+# --- shift rules -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"start": "25:00"}, "shifts[0].start: '25:00' is not a clock time"),
+    ({"days": "weekdays"}, "shifts[0].days: 'weekdays' are not days"),
+    ({"length": "-2h"}, "shifts[0].length: '-2h' is not a duration"),
+    ({"break": {"after": "8h", "length": "30min"}}, "shifts[0].break: a 30 min break"),
+    ({"min": 3, "max": 2}, "shifts[0].max: 2 is below min (3)"),
+    ({"lunch": "1h"}, "shifts[0].lunch: unknown key"),
+    ({"break": {"after": "4h", "lenght": "1h"}}, "shifts[0].break.lenght: unknown key"),
+])
+def test_shift_mistakes_name_the_field_and_value(change: dict[str, object],
+                                                  expected: str) -> None:
+    shift = {"name": "day", "days": "mon-fri", "start": "08:00", "length": "8h", **change}
+    with pytest.raises(ScenarioError) as error:
+        load_shifts([shift])
+    assert any(m.startswith(expected) for m in error.value.messages), error.value.messages
+
+
+def test_shift_windows_and_hours_with_a_break_and_past_midnight() -> None:
+    late, night = load_shifts([
+        {"name": "late", "days": "mon-fri", "start": "10:00", "length": "8h",
+         "break": {"after": "3h", "length": "30min"}},
+        {"name": "night", "days": "fri", "start": "22:00", "length": "9h",
+         "break": {"after": "3h", "length": "1h"}}])
+    assert late.windows() == ("mon-fri 10:00-13:00", "mon-fri 13:30-18:00")
+    assert late.end == "18:00"
+    # the break hour 13-14 is not covered; 10-13 and 14-18 are
+    assert np.flatnonzero(late.hours()[:24]).tolist() == [10, 11, 12, 14, 15, 16, 17]
+    assert night.windows() == ("fri 22:00-01:00", "sat 02:00-07:00")
+    assert np.flatnonzero(night.hours()).tolist() == [118, 119, 120, 122, 123, 124, 125, 126]
+
+
+def test_scenario_shifts_key_is_validated_and_duplicates_refused() -> None:
+    office = erlang_office()
+    office["shifts"] = [SHIFTS[0], SHIFTS[0]]
+    with pytest.raises(ScenarioError, match=r"shifts\[1\].name: 'day' names two shifts"):
+        load_scenario(office)
+    office["shifts"] = SHIFTS
+    assert [s.name for s in load_scenario(office).shifts or ()] == ["day", "morning",
+                                                                     "afternoon"]
+
+
+# --- the MILP ------------------------------------------------------------------------------
+
+def test_milp_finds_the_known_optimum_and_lp_bound() -> None:
+    shifts = load_shifts(SHIFTS)
+    need = np.zeros(168, dtype=int)
+    for day in range(5):
+        need[day * 24 + 8: day * 24 + 12] = 2
+        need[day * 24 + 12: day * 24 + 16] = 5
+    solution = solve(need, shifts)
+    # 2 day + 3 afternoon: 2*40 + 3*20*1.2 = 152; 5 day (200) or any morning costs more
+    assert solution.counts.tolist() == [2, 0, 3]
+    assert solution.cost == pytest.approx(152.0)
+    assert solution.lp_bound == pytest.approx(152.0)
+    assert (solution.scheduled >= need).all()
+    assert not solution.capped
+
+
+def test_milp_integer_gap_and_breaks_do_not_cover_their_hour() -> None:
+    shifts = load_shifts([
+        {"name": "a", "days": "mon", "start": "08:00", "length": "3h",
+         "break": {"after": "1h", "length": "1h"}},
+        {"name": "b", "days": "mon", "start": "09:00", "length": "2h"}])
+    need = np.zeros(168, dtype=int)
+    need[8:11] = 1
+    solution = solve(need, shifts)
+    # a covers 08 and 10 but not 09 (its break): one a and one b
+    assert coverage_matrix(shifts)[8:11].tolist() == [[1, 0], [0, 1], [1, 1]]
+    assert solution.counts.tolist() == [1, 1]
+    assert solution.cost == pytest.approx(5.0)
+
+
+def test_milp_names_hours_it_cannot_cover() -> None:
+    shifts = load_shifts([{"name": "a", "days": "mon", "start": "08:00", "length": "2h",
+                           "max": 1}])
+    need = np.zeros(168, dtype=int)
+    need[8] = 3
+    need[20] = 1
+    solution = solve(need, shifts)
+    assert solution.counts.tolist() == [1]
+    assert solution.capped == {8: "the shifts' max allow 1 here, 3 needed",
+                               20: "no shift covers this whole hour"}
+
+
+# --- closed form: Erlang B per period ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def erlang_roster():  # type: ignore[no-untyped-def]
+    return roster(erlang_office(), "100", [f"voicemail_rate<={BLOCKING}"], SHIFTS,
+                  members=range(1, 12), replications=5, hour_length_s=4 * 3600.0, jobs=1,
+                  progress=False)
+
+
+def test_erlang_office_roster_costs_within_10_percent_of_lp_bound(erlang_roster) -> None:  # type: ignore[no-untyped-def]
+    morning = erlang_b_members(LOAD_MORNING, BLOCKING)
+    afternoon = erlang_b_members(LOAD_AFTERNOON, BLOCKING)
+    assert (morning, afternoon) == (5, 8)  # B(4, 2) = 9.5 %, B(7, 4) = 6.3 %: clear gaps
+    coverage = erlang_roster.coverage.set_index(["day", "hour"])
+    assert coverage.loc[("mon", 9), "needed"] == morning
+    assert coverage.loc[("fri", 14), "needed"] == afternoon
+    assert erlang_roster.cost <= 1.10 * erlang_roster.lp_bound
+    assert erlang_roster.lp_bound > 0
+    assert (coverage["scheduled"] >= coverage["needed"]).all()
+    assert coverage["met"].all(), erlang_roster.rounds
+
+
+def test_erlang_office_rostered_yaml_meets_the_target_per_period(erlang_roster,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
+    erlang_roster.report(tmp_path)
+    office = load_scenario(tmp_path / "rostered.yaml")
+    per_period: dict[str, list[float]] = {"morning": [], "afternoon": []}
+    for seed in range(8):
+        calls = simulate(office, seed=seed).calls
+        assert calls is not None
+        calls = calls[(calls["kind"] == "pilot") & ~calls["after_hours"].astype(bool)]
+        hour = (calls["arrival_s"] % 86400) // 3600
+        for name, inside in (("morning", hour < 12), ("afternoon", hour >= 12)):
+            per_period[name].append(float((calls.loc[inside, "outcome"] == "voicemail")
+                                          .mean()))
+    for name, rates in per_period.items():
+        mean = np.mean(rates)
+        half = stats.t.ppf(0.975, len(rates) - 1) * np.std(rates, ddof=1) / np.sqrt(len(rates))
+        assert mean - half <= BLOCKING, (name, mean, half)
+
+
+# --- the command -------------------------------------------------------------------------
+
+def test_cli_writes_the_four_files_and_rostered_yaml_runs(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           ) -> None:
+    scenario = tmp_path / "office.yaml"
+    scenario.write_text(yaml.safe_dump(erlang_office("1d")))
+    shifts = tmp_path / "shifts.yaml"
+    shifts.write_text(yaml.safe_dump({"shifts": SHIFTS}))
+    out = tmp_path / "roster"
+    code = main(["roster", str(scenario), "--group", "100", "--target", "voicemail_rate<=5%",
+                 "--shifts", str(shifts), "--out", str(out), "--replications", "2",
+                 "--seed", "3", "--jobs", "1", "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "least possible (LP bound)" in printed
+    assert {p.name for p in out.iterdir()} >= {"roster.csv", "coverage.csv", "rostered.yaml",
+                                               "report.html"}
+    table = pd.read_csv(out / "roster.csv")
+    assert list(table.columns[:5]) == ["shift", "days", "start", "end", "count"]
+    assert table["shift"].tolist() == ["day", "morning", "afternoon"]
+    coverage = pd.read_csv(out / "coverage.csv")
+    assert list(coverage.columns[:2]) == ["day", "hour"]
+    assert {"needed", "scheduled", "voicemail_rate", "voicemail_rate_ci_low",
+            "voicemail_rate_ci_high"} <= set(coverage.columns)
+    assert "Roster" in (out / "report.html").read_text()
+    assert main(["run", str(out / "rostered.yaml")]) == 0
+    rostered = load_scenario(out / "rostered.yaml")
+    assert len(rostered.group("100").members) == int(table["count"].sum())
+    assert all(a.schedule is not None for a in rostered.agents)
+
+
+def test_cli_bad_shifts_exit_2_naming_the_field(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "office.yaml"
+    scenario.write_text(yaml.safe_dump(erlang_office("1d")))
+    shifts = tmp_path / "shifts.yaml"
+    shifts.write_text("shifts:\n  - {name: day, days: mon-fri, start: '8:70', length: 8h}\n")
+    out = tmp_path / "roster"
+    code = main(["roster", str(scenario), "--group", "100", "--target", "voicemail<=5%",
+                 "--shifts", str(shifts), "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--shifts: shifts.yaml: shifts[0].start: '8:70' is not a clock time" in err
+    assert "--target: 'voicemail' is not a metric" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_roster_without_shifts_says_so() -> None:
+    with pytest.raises(ScenarioError, match="shifts: give the shift rules"):
+        roster(erlang_office(), "100", ["voicemail_rate<=5%"])
