@@ -223,3 +223,27 @@ def test_cli_bad_shifts_exit_2_naming_the_field(tmp_path: Path,
 def test_roster_without_shifts_says_so() -> None:
     with pytest.raises(ScenarioError, match="shifts: give the shift rules"):
         roster(erlang_office(), "100", ["voicemail_rate<=5%"])
+
+
+def test_hours_that_miss_in_simulation_get_more_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A need set too low on purpose (2 members every hour): the simulated check finds the
+    hours that miss and raises them round by round until they meet the target."""
+    import huntsim.experiments.roster as module
+
+    def too_few(setup, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = [{"policy": "regular", "weekday": day, "hour": hour, "members_needed": 2,
+                 "reason": ""} for day in ("mon", "tue", "wed", "thu", "fri")
+                for hour in range(8, 16)]
+        table = pd.DataFrame(rows)
+        table["members_needed"] = table["members_needed"].astype("Int64")
+        return table, ()
+
+    monkeypatch.setattr(module, "staffing_by_hour", too_few)
+    result = roster(erlang_office(), "100", [f"voicemail_rate<={BLOCKING}"], SHIFTS,
+                    replications=5, rounds=10, jobs=1, progress=False)
+    coverage = result.coverage.set_index(["day", "hour"])
+    assert len(result.rounds) > 1
+    assert result.rounds[0].startswith("Round 1: ") and "miss a target" in result.rounds[0]
+    assert coverage["met"].all(), result.rounds
+    assert (coverage["required"] > coverage["needed"]).any()
+    assert coverage.loc[("wed", 13), "scheduled"] >= 6  # Erlang B: 8; 5 is clearly short
