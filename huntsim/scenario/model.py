@@ -209,8 +209,8 @@ class Scenario(Section):
         Callers who call again, for every hunt group that sets no ``redial``
         of its own; ``None``: callers never redial.
     shifts : list of Shift or None
-        The shifts ``huntsim roster`` may staff (see :mod:`huntsim.scenario.shifts`);
-        the simulation does not read them.
+        The shifts ``huntsim roster`` may staff when no shifts file is given; the
+        simulation does not read them.
     """
 
     name: Text = "scenario"

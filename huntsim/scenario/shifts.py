@@ -78,14 +78,23 @@ def _hhmm(seconds: float) -> str:
 
 
 class ShiftBreak(Section):
-    """A break inside a shift: it starts ``after`` the shift's start, lasts ``length``."""
+    """A break inside a shift: the person is logged out from ``after`` the shift's start
+    for ``length``; it must end before the shift does.
+
+    Attributes
+    ----------
+    after : float
+        Time from the shift's start to the break, whole minutes.
+    length : float
+        Length of the break, whole minutes.
+    """
 
     after: Seconds = Field(gt=0)
     length: Seconds = Field(gt=0)
 
 
 class Shift(Section):
-    """One shape of working day (see the module's description).
+    """One shape of working day that people may be rostered on, for ``huntsim roster``.
 
     Attributes
     ----------
@@ -96,13 +105,16 @@ class Shift(Section):
     start : str
         Clock time it starts, ``HH:MM``.
     length : float
-        Seconds from start to end, break included (under 24 h).
+        From start to end, break included (whole minutes, under 24 h); it may run
+        past midnight.
     break_ : ShiftBreak or None
         Written ``break``: when the person is logged out inside the shift.
     cost : float
-        Cost per hour of the shift (default 1).
-    min, max : int
-        Fewest and most people on the shift (``max`` ``None``: no limit).
+        Cost per hour of the shift, break included (default 1).
+    min : int
+        Fewest people on the shift.
+    max : int or None
+        Most people on the shift; ``None``: no limit.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True,
