@@ -68,8 +68,9 @@ class Roster:
         has simulated calls: ``day, hour, needed`` (from staffing by hour),
         ``required`` (what the last roster was solved for, after repairs),
         ``scheduled`` (people logged in all hour), ``calls_per_hour`` (simulated),
-        then each target metric with ``_ci_low`` and ``_ci_high``, and ``met``
-        (no target's interval lies wholly on the wrong side).
+        then each target metric with ``_ci_low`` and ``_ci_high``, ``met`` (no
+        target's interval lies wholly on the wrong side) and ``certain`` (every
+        target's whole interval meets it).
     scenario : Scenario
         The rostered office, as simulated.
     group : str
@@ -132,6 +133,13 @@ class Roster:
             + " and ".join(t.text() for t in self.targets)
             + f" in the simulated rostered office ({self.replications} replications).",
         ]
+        unsure = self.coverage[self.coverage["met"] & ~self.coverage["certain"]]
+        if len(unsure):
+            slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
+                     zip(unsure["day"], unsure["hour"], strict=True)]
+            lines.append(f"{len(unsure)} hours meet the targets only within their intervals "
+                         f"(the interval straddles a target): {_hours_text(slots)}; more "
+                         "replications would settle them.")
         return [*lines, *self.rounds, *self.unmet]
 
     def __str__(self) -> str:
@@ -339,6 +347,15 @@ def _missed(target: Target, mean: float, low: float, high: float) -> bool:
     return not target.met(low if target.operator in ("<=", "<") else high)
 
 
+def _certain(target: Target, mean: float, low: float, high: float) -> bool:
+    """Whether an hour meets the target with its whole interval (or has no calls)."""
+    if math.isnan(mean):
+        return True
+    if math.isnan(low) or math.isnan(high):
+        return target.met(mean)
+    return target.met(high if target.operator in ("<=", "<") else low)
+
+
 def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solution,
               simulated: pd.DataFrame) -> pd.DataFrame:
     """One row per hour of the week that needs, has or gets anything (see :class:`Roster`)."""
@@ -357,16 +374,19 @@ def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solut
                                "required": int(solution.required[slot]),
                                "scheduled": int(solution.scheduled[slot]),
                                "calls_per_hour": rate}
-        met = True
+        met = certain = True
         for metric in metrics:
             mean, low, high = found.get((day, hour, metric), (math.nan,) * 3)
             row.update({metric: mean, f"{metric}_ci_low": low, f"{metric}_ci_high": high})
-            met = met and not any(_missed(t, mean, low, high)
-                                  for t in targets if t.metric == metric)
+            for target in (t for t in targets if t.metric == metric):
+                met = met and not _missed(target, mean, low, high)
+                certain = certain and _certain(target, mean, low, high)
         row["met"] = met
+        row["certain"] = certain
         rows.append(row)
     columns = ["day", "hour", "needed", "required", "scheduled", "calls_per_hour",
-               *(c for m in metrics for c in (m, f"{m}_ci_low", f"{m}_ci_high")), "met"]
+               *(c for m in metrics for c in (m, f"{m}_ci_low", f"{m}_ci_high")), "met",
+               "certain"]
     return pd.DataFrame(rows, columns=columns)
 
 

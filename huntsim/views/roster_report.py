@@ -97,7 +97,8 @@ def _grid(roster: Roster) -> str:
                 continue
             have, need, met = row["scheduled"], row["needed"], row["met"]
             style = ("background:#f4b6b6;" if have < need else
-                     "background:#fbd9a5;" if not met else "")
+                     "background:#fbd9a5;" if not met else
+                     "background:#fff3b0;" if not row["certain"] else "")
             title = (f"{day} {hour:02d}:00: {have} logged in all hour, {need} needed"
                      + ("" if met else "; misses a target"))
             tds.append(_CELL.format(style=style, title=html.escape(title),
@@ -106,7 +107,8 @@ def _grid(roster: Roster) -> str:
     return (f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}"
             "</tbody></table><p class='note'>Each cell: people logged in for the whole hour "
             "/ members needed. Red: fewer than needed; orange: a target missed in the "
-            "simulated rostered office.</p>")
+            "simulated rostered office; yellow: met only within the interval (it straddles "
+            "a target).</p>")
 
 
 def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
