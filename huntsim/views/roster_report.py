@@ -42,21 +42,25 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def coverage_figure(roster: Roster) -> Figure:
-    """People logged in against members needed, hour by hour over the days with either;
-    hours that miss a target in the simulated office are marked."""
+    """People logged in against members needed, hour by hour over the days and hours with
+    either (the same hours of each day); hours that miss a target in the simulated office
+    are marked."""
     coverage = roster.coverage
-    days = [d for d in WEEKDAYS if d in set(coverage["day"])]
+    days = [d for d in WEEKDAYS if d in set(coverage["day"])] or ["mon"]
+    hours = coverage["hour"].astype(int)
+    first = int(hours.min()) if len(hours) else 0
+    width = int(hours.max()) - first + 1 if len(hours) else 24  # the hours shown of each day
     fig, ax = new_figure(9.0, 3.6)
-    slots = np.arange(len(days) * 24)
-    needed = np.zeros(len(slots))
-    required = np.zeros(len(slots))
-    scheduled = np.zeros(len(slots))
+    slots = np.arange(len(days) * width + 1)
+    needed, required, scheduled = (np.zeros(len(slots)) for _ in range(3))
     missed = []
     for row in _records(coverage):
-        k = days.index(row["day"]) * 24 + int(row["hour"])
+        k = days.index(row["day"]) * width + int(row["hour"]) - first
         needed[k], required[k], scheduled[k] = row["needed"], row["required"], row["scheduled"]
         if not row["met"]:
             missed.append(k)
+    for series in (needed, required, scheduled):  # the last step drawn to its end
+        series[-1] = series[-2]
     ax.step(slots, scheduled, where="post", label="people logged in all hour", color="C0")
     ax.step(slots, needed, where="post", label="members needed (staffing by hour)",
             color="C3", linestyle="--")
@@ -66,13 +70,15 @@ def coverage_figure(roster: Roster) -> Figure:
     if missed:
         ax.plot(np.array(missed) + 0.5, scheduled[missed], "x", color="black",
                 label="misses a target (simulated)")
-    ax.set_xticks(np.arange(len(days)) * 24 + 12, days)
+    ax.set_xticks(np.arange(len(days)) * width + width / 2,
+                  [f"{d} {first:02d}-{(first + width) % 24:02d}" for d in days])
     for k in range(1, len(days)):
-        ax.axvline(k * 24, color="0.85", linewidth=0.8)
-    ax.set_xlim(0, len(slots))
+        ax.axvline(k * width, color="0.7", linewidth=0.8)
+    ax.set_xlim(0, len(days) * width)
+    ax.set_ylim(0, max(scheduled.max(), needed.max(), required.max()) * 1.15 + 0.5)
     ax.set_ylabel("members")
     ax.set_title(f"Roster coverage, group {roster.group}")
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="lower center", fontsize="small", ncols=2)
     return fig
 
 
