@@ -247,3 +247,15 @@ def test_hours_that_miss_in_simulation_get_more_people(monkeypatch: pytest.Monke
     assert coverage["met"].all(), result.rounds
     assert (coverage["required"] > coverage["needed"]).any()
     assert coverage.loc[("wed", 13), "scheduled"] >= 6  # Erlang B: 8; 5 is clearly short
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "scenarios"
+                                         / "shifts").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_shipped_shift_rules_load_and_cover_their_office(path: Path) -> None:
+    shifts = load_shifts(path)
+    office = load_scenario(path.parent.parent / path.name)
+    opened = office.hunt_groups[0].open
+    assert opened is not None
+    for shift in shifts:  # every shift works inside opening hours
+        for slot in np.flatnonzero(shift.hours()):
+            assert opened.contains(slot * 3600.0), (shift.name, int(slot))
