@@ -71,8 +71,8 @@ def test_shift_windows_and_hours_with_a_break_and_past_midnight() -> None:
          "break": {"after": "3h", "length": "1h"}}])
     assert late.windows() == ("mon-fri 10:00-13:00", "mon-fri 13:30-18:00")
     assert late.end == "18:00"
-    # the break hour 13-14 is not covered; 10-13 and 14-18 are
-    assert np.flatnonzero(late.hours()[:24]).tolist() == [10, 11, 12, 14, 15, 16, 17]
+    # the break takes half of the hour 13-14; 10-13 and 14-18 are whole
+    assert late.hours()[:24].tolist() == [0.0] * 10 + [1.0] * 3 + [0.5] + [1.0] * 4 + [0.0] * 6
     assert night.windows() == ("fri 22:00-01:00", "sat 02:00-07:00")
     assert np.flatnonzero(night.hours()).tolist() == [118, 119, 120, 122, 123, 124, 125, 126]
 
@@ -104,6 +104,30 @@ def test_milp_finds_the_known_optimum_and_lp_bound() -> None:
     assert not solution.capped
 
 
+def test_milp_needs_every_minute_covered_so_breaks_must_be_staggered() -> None:
+    together = load_shifts([
+        {"name": "a", "days": "mon", "start": "08:00", "length": "4h",
+         "break": {"after": "2h", "length": "30min"}}])
+    staggered = load_shifts([
+        {"name": "a", "days": "mon", "start": "08:00", "length": "4h",
+         "break": {"after": "2h", "length": "30min"}},
+        {"name": "b", "days": "mon", "start": "08:00", "length": "4h",
+         "break": {"after": "150min", "length": "30min"}}])
+    need = np.zeros(168, dtype=int)
+    need[8:12] = 2
+    alone = solve(need, together)
+    # everyone on the only shift breaks 10:00-10:30: nobody covers it, whatever the count
+    assert alone.capped[10].startswith("no shift covers 10:00-10:30 (the break of a: stagger")
+    assert list(alone.capped) == [10]
+    assert alone.counts.tolist() == [2] and alone.scheduled[10] == 0
+    both = solve(need, staggered)
+    # breaks 10:00-10:30 and 10:30-11:00: two of each keep two logged in at every minute
+    assert not both.capped
+    assert both.counts.tolist() == [2, 2]
+    assert both.scheduled[8:12].tolist() == [4, 4, 2, 4]
+    assert coverage_matrix(staggered)[10].tolist() == [0.5, 0.5]
+
+
 def test_milp_integer_gap_and_breaks_do_not_cover_their_hour() -> None:
     shifts = load_shifts([
         {"name": "a", "days": "mon", "start": "08:00", "length": "3h",
@@ -126,8 +150,8 @@ def test_milp_names_hours_it_cannot_cover() -> None:
     need[20] = 1
     solution = solve(need, shifts)
     assert solution.counts.tolist() == [1]
-    assert solution.capped == {8: "the shifts' max allow 1 here, 3 needed",
-                               20: "no shift covers this whole hour"}
+    assert solution.capped == {8: "the shifts' max allow 1 logged in, 3 needed",
+                               20: "no shift covers 20:00-21:00"}
 
 
 # --- closed form: Erlang B per period ----------------------------------------------------------

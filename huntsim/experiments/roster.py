@@ -31,6 +31,7 @@ from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
+from huntsim.experiments.peak import hours_text
 from huntsim.experiments.plan_setup import PlanSetup, check_plan
 from huntsim.experiments.roster_scenario import (
     rostered_mapping,
@@ -39,7 +40,7 @@ from huntsim.experiments.roster_scenario import (
     scenario_source,
     scenario_yaml,
 )
-from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, hour_name, need_of, solve
+from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, need_of, solve
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import Target
@@ -67,7 +68,9 @@ class Roster:
         One row per hour of the week that needs members, has people logged in or
         has simulated calls: ``day, hour, needed`` (from staffing by hour),
         ``required`` (what the last roster was solved for, after repairs),
-        ``scheduled`` (people logged in all hour), ``calls_per_hour`` (simulated),
+        ``scheduled`` (the fewest people logged in at any moment of the hour: a
+        break counts), ``calls_per_hour`` (simulated; missing for an hour the run does
+        not reach),
         then each target metric with ``_ci_low`` and ``_ci_high``, ``met`` (no
         target's interval lies wholly on the wrong side) and ``certain`` (every
         target's whole interval meets it).
@@ -133,6 +136,14 @@ class Roster:
             + " and ".join(t.text() for t in self.targets)
             + f" in the simulated rostered office ({self.replications} replications).",
         ]
+        unseen = self.coverage[(self.coverage["needed"] > 0)
+                               & self.coverage["calls_per_hour"].isna()]
+        if len(unseen):
+            slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
+                     zip(unseen["day"], unseen["hour"], strict=True)]
+            lines.append(f"{len(unseen)} hours that need members were not checked: the "
+                         f"scenario's duration does not reach them ({_hours_text(slots)}); "
+                         "give it a duration of a week or more.")
         unsure = self.coverage[self.coverage["met"] & ~self.coverage["certain"]]
         if len(unsure):
             slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
@@ -248,11 +259,11 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
             rounds: int, execution: Execution) -> Roster:
     """Solve, simulate, raise the need where an hour misses, and again (see the module)."""
     written, folder = scenario_source(source)
-    first = solve(need, rules)
-    required = first.required.copy()
+    solution = first = solve(need, rules)
+    required = need.copy()  # the need, raised where the simulated office missed
     said: list[str] = []
+    stuck: dict[int, str] = {}
     for r in range(rounds + 1):
-        solution = first if r == 0 else solve(required, rules)
         mapping = rostered_mapping(setup.scenario, written, setup.group, rules,
                                    solution.counts)
         office = (rostered_scenario(mapping, folder) if mapping is not None else
@@ -263,26 +274,32 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         missed = [int(WEEKDAYS.index(d)) * 24 + int(h) for d, h, met in
                   zip(coverage["day"], coverage["hour"], coverage["met"], strict=True)
                   if not met]
-        stuck = [s for s in missed if not _can_add(s, rules, solution)]
-        fixable = [s for s in missed if s not in stuck]
         if not missed:
             said.append(f"Round {r + 1}: every hour meets the targets.")
             break
-        said.append(f"Round {r + 1}: {len(missed)} hours miss a target "
-                    f"({_hours_text(missed)})"
-                    + (f"; asking one more person in {len(fixable)} of them."
-                       if fixable and r < rounds else "."))
-        if not fixable or r == rounds:
+        head = f"Round {r + 1}: {len(missed)} hours miss a target ({_hours_text(missed)})"
+        if r == rounds:
+            said.append(head + ".")
             break
-        for s in fixable:
-            required[s] = max(required[s], int(solution.scheduled[s]) + 1)
-    unmet = [f"{hour_name(s)}: no size tried was enough in staffing by hour: {why}"
-             for s, why in sorted(unreachable.items())]
-    unmet += [f"{hour_name(s)}: the need of {int(need[s])} cannot be covered: {why}"
-              for s, why in sorted(solution.capped.items())]
-    unmet += [f"{hour_name(s)}: still misses a target and no shift can add a person here "
-              f"({_why_stuck(s, rules, solution)})" for s in stuck]
-    if missed and not stuck:
+        raised = required.copy()
+        for slot in missed:
+            raised[slot] = max(raised[slot], int(solution.scheduled[slot]) + 1)
+        candidate = solve(raised, rules)
+        stuck = {slot: candidate.capped[slot] for slot in missed
+                 if slot in candidate.capped
+                 and candidate.required[slot] <= solution.scheduled[slot]}
+        if len(stuck) == len(missed):
+            said.append(head + "; no shift can add a person there.")
+            break
+        said.append(head + f"; asking one more person in {len(missed) - len(stuck)} of them.")
+        required, solution = raised, candidate
+    unmet = _grouped({s: f"no size tried was enough in staffing by hour: {why}"
+                      for s, why in unreachable.items()})
+    unmet += _grouped({s: f"the need cannot be covered: {why}"
+                       for s, why in first.capped.items()})
+    unmet += _grouped({s: f"misses a target and no shift can add a person: {why}"
+                       for s, why in stuck.items() if first.capped.get(s) != why})
+    if missed and len(stuck) < len(missed):
         unmet.append(f"Still missing after {rounds + 1} rounds: {_hours_text(missed)}; "
                      "give more rounds or replications.")
     table = _table(rules, solution.counts)
@@ -304,24 +321,18 @@ def _head(setup: PlanSetup, rules: Sequence[Shift]) -> str:
             f"for {targets}.\n")
 
 
-def _hours_text(slots: Sequence[int], most: int = 8) -> str:
-    names = [hour_name(s) for s in sorted(slots)]
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most
-                                      else "")
+def _hours_text(slots: Sequence[int]) -> str:
+    """Hours of the week as spans, days with the same spans together: ``mon-fri 11:00-12:00``."""
+    return hours_text(pd.DataFrame({"weekday": [WEEKDAYS[s // 24] for s in slots],
+                                    "hour": [s % 24 for s in slots]}))
 
 
-def _can_add(slot: int, rules: Sequence[Shift], solution: Solution) -> bool:
-    """Whether some shift covering the hour may take one more person."""
-    return any(s.hours()[slot] and (s.max is None or c < s.max)
-               for s, c in zip(rules, solution.counts, strict=True))
-
-
-def _why_stuck(slot: int, rules: Sequence[Shift], solution: Solution) -> str:
-    covering = [s for s in rules if s.hours()[slot]]
-    if not covering:
-        return "no shift covers this whole hour"
-    return "every shift covering it is at its max (" + ", ".join(
-        f"{s.name} {s.max}" for s in covering) + ")"
+def _grouped(reasons: Mapping[int, str]) -> list[str]:
+    """One line per reason: the hours it applies to, then the reason."""
+    by_reason: dict[str, list[int]] = {}
+    for slot in sorted(reasons):
+        by_reason.setdefault(reasons[slot], []).append(slot)
+    return [f"{_hours_text(slots)}: {why}" for why, slots in by_reason.items()]
 
 
 def _simulate(setup: PlanSetup, office: Scenario, round_number: int,

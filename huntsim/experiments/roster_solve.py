@@ -1,10 +1,10 @@
 """Choosing shifts: the hourly need as a vector of the week, and the cheapest roster that
 covers it (a MILP over shift counts, solved by scipy's HiGHS), with its LP bound.
 
-An hour of the week is *covered* by a person on a shift when the shift has them logged
-in for the whole hour: a break inside an hour, or a shift starting at half past, leaves
-that hour uncovered by them. The need is met conservatively: in every hour, at least as
-many people logged in all hour as that hour needs.
+An hour's need holds at every minute of the hour: the people logged in at each moment
+(a person on a break is not) must be at least the need. Staggered breaks on different
+shifts can share an hour; a break everyone on the only shift takes at once cannot, and
+the solver says which minutes nothing covers.
 """
 
 from __future__ import annotations
@@ -65,11 +65,12 @@ def need_of(by_hour: pd.DataFrame, fallback: int) -> tuple[NDArray[np.int_], dic
     return need, unmet
 
 
-def coverage_matrix(shifts: Sequence[Shift]) -> NDArray[np.int_]:
-    """``(168, shifts)``: 1 where a person on the shift is logged in for the whole hour."""
+def coverage_matrix(shifts: Sequence[Shift]) -> NDArray[np.float64]:
+    """``(168, shifts)``: the part of each hour a person on each shift is logged in
+    (for display: the need is checked minute by minute)."""
     if not shifts:
-        return np.zeros((HOURS_PER_WEEK, 0), dtype=int)
-    return np.column_stack([s.hours() for s in shifts]).astype(int)
+        return np.zeros((HOURS_PER_WEEK, 0))
+    return np.column_stack([s.hours() for s in shifts])
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Solution:
     capped : dict of int to str
         Hours of the week whose need no roster of these shifts can cover, and why.
     scheduled : ndarray of int
-        People logged in for the whole of each hour of the week.
+        The fewest people logged in at any moment of each hour of the week.
     """
 
     counts: NDArray[np.int_]
@@ -102,25 +103,48 @@ class Solution:
     scheduled: NDArray[np.int_]
 
 
-def _capacity(cover: NDArray[np.int_], shifts: Sequence[Shift]) -> NDArray[np.float64]:
-    """The most people the shifts can have logged in all hour, per hour (inf: no limit)."""
-    limits = np.array([math.inf if s.max is None else float(s.max) for s in shifts])
-    if not len(shifts):
-        return np.zeros(HOURS_PER_WEEK)
-    with np.errstate(invalid="ignore"):
-        products = np.where(cover > 0, cover * limits[None, :], 0.0)
-    capacity: NDArray[np.float64] = products.sum(axis=1)
-    return capacity
+def _minute_rows(shifts: Sequence[Shift]) -> list[NDArray[np.bool_]]:
+    """Per hour of the week: the distinct patterns of who is logged in over its minutes,
+    ``(patterns, shifts)``; a pattern changes only where a shift starts, ends or breaks."""
+    if not shifts:
+        return [np.zeros((1, 0), dtype=bool)] * HOURS_PER_WEEK
+    minutes = np.column_stack([s.minutes() for s in shifts]).reshape(HOURS_PER_WEEK, 60, -1)
+    return [np.unique(block, axis=0) for block in minutes]
+
+
+def _uncovered(shifts: Sequence[Shift], slot: int) -> str:
+    """The minutes of the hour ``slot`` that no shift covers, as ``10:00-10:30``."""
+    minutes = np.zeros(60, dtype=bool)
+    for shift in shifts:
+        minutes |= shift.minutes()[slot * 60:(slot + 1) * 60]
+    spans, begin = [], None
+    for m in range(61):
+        free = m < 60 and not minutes[m]
+        if free and begin is None:
+            begin = m
+        elif not free and begin is not None:
+            spans.append((begin, m))
+            begin = None
+    hour = slot % 24
+    text = ", ".join(f"{hour:02d}:{a:02d}-{hour + (b == 60):02d}:{b % 60:02d}"
+                     for a, b in spans)
+    breaking = [s.name for s in shifts if s.break_ is not None and s.hours()[slot] > 0]
+    if breaking:
+        text += (f" (the break of {', '.join(breaking)}: stagger breaks with copies of a "
+                 "shift whose breaks fall at other times)")
+    return text
 
 
 def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
     """The cheapest counts of people per shift that cover ``need`` in every hour.
 
     Minimises the weekly cost (each shift's :attr:`~huntsim.scenario.shifts.Shift.weekly_cost`)
-    subject to: in every hour of the week, people logged in for the whole hour
-    >= the need; each shift's count between its ``min`` and ``max``. An hour no
-    shift covers, or whose need is above what the shifts' ``max`` allow, is cut
-    to what can be covered and named in :attr:`Solution.capped`.
+    subject to: at every minute of every hour of the week, the people logged in are at
+    least the hour's need (a break does not count, so breaks must be staggered across
+    shifts where the need is above 0); each shift's count between its ``min`` and
+    ``max``. An hour some of whose minutes no shift covers, or whose need is above what
+    the shifts' ``max`` allow, is cut to what can be covered and named in
+    :attr:`Solution.capped`.
 
     Examples
     --------
@@ -133,23 +157,32 @@ def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
     >>> solution.counts.tolist(), solution.cost, solution.lp_bound
     ([1, 2], 12.0, 12.0)
     """
-    cover = coverage_matrix(shifts)
-    capacity = _capacity(cover, shifts)
+    patterns = _minute_rows(shifts)
+    limits = np.array([math.inf if s.max is None else float(s.max) for s in shifts])
     required = need.astype(int).copy()
     capped: dict[int, str] = {}
-    for slot in np.flatnonzero(required > capacity):
-        if capacity[slot] == 0:
-            capped[int(slot)] = "no shift covers this whole hour"
+    for slot in np.flatnonzero(required > 0):
+        rows = patterns[slot]
+        with np.errstate(invalid="ignore"):
+            capacity = float(np.where(rows, limits[None, :], 0.0).sum(axis=1).min())
+        if capacity >= required[slot]:
+            continue
+        if capacity == 0:
+            capped[int(slot)] = f"no shift covers {_uncovered(shifts, int(slot))}"
         else:
-            capped[int(slot)] = (f"the shifts' max allow {int(capacity[slot])} here, "
+            capped[int(slot)] = (f"the shifts' max allow {capacity:g} logged in, "
                                  f"{int(required[slot])} needed")
-        required[slot] = int(capacity[slot])
+        required[slot] = int(capacity)
     costs = np.array([s.weekly_cost for s in shifts], dtype=float)
     low = np.array([s.min for s in shifts], dtype=float)
     high = np.array([np.inf if s.max is None else s.max for s in shifts], dtype=float)
-    rows = np.flatnonzero(required > 0)
-    constraints = ([LinearConstraint(cover[rows], required[rows].astype(float), np.inf)]
-                   if len(rows) else [])
+    busy = [int(slot) for slot in np.flatnonzero(required > 0)]
+    constraints = []
+    if busy:
+        matrix = np.vstack([patterns[slot] for slot in busy]).astype(float)
+        lower = np.concatenate([np.full(len(patterns[slot]), float(required[slot]))
+                                for slot in busy])
+        constraints = [LinearConstraint(matrix, lower, np.inf)]
     bounds = Bounds(low, high)
     whole = milp(costs, integrality=np.ones(len(shifts)), bounds=bounds,
                  constraints=constraints)
@@ -158,5 +191,6 @@ def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
     if whole.x is None or relaxed.x is None:  # pragma: no cover - capped needs are feasible
         raise RuntimeError(f"the roster could not be solved: {whole.message}")
     counts = np.round(whole.x).astype(int)
+    fewest = np.array([float((rows.astype(int) @ counts).min()) for rows in patterns])
     return Solution(counts, float(costs @ counts), float(relaxed.fun), required, capped,
-                    cover @ counts)
+                    fewest.astype(int))

@@ -191,10 +191,11 @@ class Shift(Section):
                 worked[np.arange(first, last) % MINUTES_PER_WEEK] = True
         return worked
 
-    def hours(self) -> NDArray[np.bool_]:
-        """Which hours of the week (168, Monday 00:00-01:00 first) it covers in full."""
-        covered: NDArray[np.bool_] = np.all(self.minutes().reshape(168, 60), axis=1)
-        return covered
+    def hours(self) -> NDArray[np.float64]:
+        """The part of each hour of the week (168, Monday 00:00-01:00 first) one person on
+        it is logged in: 1 for a whole hour, 0.5 for an hour with a 30-minute break."""
+        part: NDArray[np.float64] = self.minutes().reshape(168, 60).mean(axis=1)
+        return part
 
 
 class ShiftRules(Section):
