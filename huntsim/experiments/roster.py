@@ -141,14 +141,15 @@ class Roster:
         if len(unseen):
             slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
                      zip(unseen["day"], unseen["hour"], strict=True)]
-            lines.append(f"{len(unseen)} hours that need members were not checked: the "
-                         f"scenario's duration does not reach them ({_hours_text(slots)}); "
-                         "give it a duration of a week or more.")
+            lines.append(f"{_count(len(unseen))} that need members were not checked: the "
+                         f"run does not report them ({_hours_text(slots)}; its warm-up or "
+                         "duration); give the scenario a week or more after its warm-up.")
         unsure = self.coverage[self.coverage["met"] & ~self.coverage["certain"]]
         if len(unsure):
             slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
                      zip(unsure["day"], unsure["hour"], strict=True)]
-            lines.append(f"{len(unsure)} hours meet the targets only within their intervals "
+            lines.append(f"{_count(len(unsure))} meet{'s' if len(unsure) == 1 else ''} the targets "
+                         "only within their intervals "
                          f"(the interval straddles a target): {_hours_text(slots)}; more "
                          "replications would settle them.")
         return [*lines, *self.rounds, *self.unmet]
@@ -277,7 +278,8 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         if not missed:
             said.append(f"Round {r + 1}: every hour meets the targets.")
             break
-        head = f"Round {r + 1}: {len(missed)} hours miss a target ({_hours_text(missed)})"
+        head = (f"Round {r + 1}: {_count(len(missed))} "
+                f"miss{'es' if len(missed) == 1 else ''} a target ({_hours_text(missed)})")
         if r == rounds:
             said.append(head + ".")
             break
@@ -319,6 +321,10 @@ def _head(setup: PlanSetup, rules: Sequence[Shift]) -> str:
     return (f"# Rostered by huntsim roster: group {setup.group}'s members replaced by one "
             f"agent per rostered person\n# ({', '.join(s.name for s in rules)} shifts), "
             f"for {targets}.\n")
+
+
+def _count(hours: int) -> str:
+    return f"{hours} hour" if hours == 1 else f"{hours} hours"
 
 
 def _hours_text(slots: Sequence[int]) -> str:
