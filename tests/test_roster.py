@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
+from strategies import shift_rules
 
 from huntsim import ScenarioError, load_scenario, roster, simulate
 from huntsim.analysis.theory import erlang_b_members
@@ -283,3 +286,21 @@ def test_the_shipped_shift_rules_load_and_cover_their_office(path: Path) -> None
     for shift in shifts:  # every shift works inside opening hours
         for slot in np.flatnonzero(shift.hours()):
             assert opened.contains(slot * 3600.0), (shift.name, int(slot))
+
+
+@settings(max_examples=40, deadline=None)
+@given(rules=shift_rules(), seed=st.integers(0, 2**32 - 1))
+def test_any_roster_covers_every_minute_of_its_need_within_min_and_max(
+        rules: list[dict[str, object]], seed: int) -> None:
+    shifts = load_shifts(rules)
+    need = np.random.default_rng(seed).integers(0, 4, size=168)
+    solution = solve(need, shifts)
+    assert (solution.required <= need).all()
+    assert set(np.flatnonzero(solution.required < need)) == set(solution.capped)
+    logged_in = np.column_stack([s.minutes() for s in shifts]).astype(int) @ solution.counts
+    fewest = logged_in.reshape(168, 60).min(axis=1)
+    assert (fewest >= solution.required).all()
+    assert (fewest == solution.scheduled).all()
+    for shift, count in zip(shifts, solution.counts, strict=True):
+        assert shift.min <= count and (shift.max is None or count <= shift.max)
+    assert solution.cost >= solution.lp_bound - 1e-6 * max(1.0, solution.cost)
