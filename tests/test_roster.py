@@ -304,3 +304,11 @@ def test_any_roster_covers_every_minute_of_its_need_within_min_and_max(
     for shift, count in zip(shifts, solution.counts, strict=True):
         assert shift.min <= count and (shift.max is None or count <= shift.max)
     assert solution.cost >= solution.lp_bound - 1e-6 * max(1.0, solution.cost)
+
+
+def test_roster_shows_itself_in_a_notebook_and_as_text(erlang_roster) -> None:  # type: ignore[no-untyped-def]
+    shown = erlang_roster._repr_html_()
+    assert "huntsim-view" in shown and "<img" in shown and "5/5" in shown
+    text = str(erlang_roster)
+    assert text.startswith("Roster for group 100: 8 people")
+    assert "day mon-fri 08:00 16:00" in " ".join(text.split())
