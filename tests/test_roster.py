@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -312,3 +313,21 @@ def test_roster_shows_itself_in_a_notebook_and_as_text(erlang_roster) -> None:  
     text = str(erlang_roster)
     assert text.startswith("Roster for group 100: 8 people")
     assert "day mon-fri 08:00 16:00" in " ".join(text.split())
+
+
+def test_plan_by_hour_shows_members_scheduled_against_needed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    office = erlang_office("1w")
+    office["agents"] = [{"number": "101", "schedule": ["mon-fri 08:00-16:00"]},
+                        {"number": "102", "schedule": ["mon-fri 12:00-16:00"]}]
+    scenario = tmp_path / "office.yaml"
+    scenario.write_text(yaml.safe_dump(office))
+    assert main(["plan", str(scenario), "--group", "100", "--target", "voicemail_rate<=5%",
+                 "--members", "1..10", "--by-hour", "--hour-length", "1h",
+                 "--replications", "2", "--jobs", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    # Erlang B: 5 needed in the morning (1 scheduled), 8 in the afternoon (2 scheduled;
+    # 2 replications of an hour each: give or take one)
+    assert "The group's schedules against the need" in out
+    assert re.search(r"Regular: .*\b[3-5] short on mon-fri 08:00-12:00", out), out
+    assert re.search(r"Regular: .*\b[5-7] short on mon-fri 12:00-16:00", out), out
