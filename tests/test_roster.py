@@ -331,3 +331,27 @@ def test_plan_by_hour_shows_members_scheduled_against_needed(
     assert "The group's schedules against the need" in out
     assert re.search(r"Regular: .*\b[3-5] short on mon-fri 08:00-12:00", out), out
     assert re.search(r"Regular: .*\b[5-7] short on mon-fri 12:00-16:00", out), out
+
+
+def test_compare_and_plan_evaluate_a_given_roster(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "office.yaml"
+    scenario.write_text(yaml.safe_dump(erlang_office("1w")))
+    roster_csv = tmp_path / "roster.csv"
+    roster_csv.write_text("shift,days,start,end,count,break\n"
+                          "day,mon-fri,08:00,16:00,5,12:00-12:30\n"
+                          "late,mon-fri,12:00,16:00,3,\n")
+    assert main(["compare", str(scenario), "--roster", str(roster_csv), "--policies",
+                 "regular,circular", "--replications", "2", "--jobs", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "group 100's members replaced by 8 people on 2 shifts" in out
+    assert main(["plan", str(scenario), "--roster", str(roster_csv), "--group", "100",
+                 "--target", "voicemail_rate<=5%", "--members", "1..10", "--by-hour",
+                 "--hour-length", "1h", "--replications", "2", "--jobs", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    # 5 on the day shift (all on a break 12:00-12:30) and 3 late: 3 logged in at 12:00
+    assert re.search(r"\b[4-6] short on mon-fri 12:00-13:00", out), out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("shift,days,start,end,count\nday,mon-fri,08:00,16:00,lots\n")
+    assert main(["compare", str(scenario), "--roster", str(bad)]) == 2
+    assert "--roster: bad.csv: row 1: count: 'lots' is not a whole number" in capsys.readouterr().err

@@ -117,6 +117,10 @@ def compare_text(comparison: Comparison, group: str) -> str:
 
 def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
     """Run ``compare`` or ``plan`` from parsed arguments; return the exit code."""
+    if getattr(args, "roster", None) is not None:
+        from huntsim.cli.roster import with_roster
+
+        scenario = with_roster(args, scenario)
     if args.command == "plan":
         return _run_plan(args, scenario)
     return _run_compare(args, scenario)

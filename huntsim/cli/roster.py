@@ -12,7 +12,7 @@ from typing import Any
 
 from huntsim.cli.common import FLAGS, add_run_options, flag_errors, print_warnings, progress_of
 
-__all__ = ["add_roster_command", "run_roster"]
+__all__ = ["add_roster_command", "run_roster", "with_roster"]
 
 _FLAGS = {**FLAGS, "shifts": "--shifts", "rounds": "--rounds"}
 
@@ -82,3 +82,27 @@ def run_roster(args: argparse.Namespace, scenario: Any) -> int:
         result.report(out)
         print(f"\nroster.csv, coverage.csv, rostered.yaml and report.html written to {out}/")
     return 0
+
+
+def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
+    """``compare`` or ``plan`` with ``--roster ROSTER.csv``: the office with its group
+    (``--group``, else the first) rostered as the file says."""
+    from huntsim.errors import ScenarioError
+    from huntsim.experiments.plan_setup import pilot_of
+    from huntsim.experiments.roster_scenario import apply_roster, read_roster
+
+    pilots = [g.pilot for g in scenario.hunt_groups]
+    pilot = pilot_of(scenario, args.group) if args.group else (pilots[0] if pilots else None)
+    if pilot is None or pilot not in pilots:
+        raise ScenarioError([f"--group: {pilot!r} is not a pilot (pilots: "
+                             f"{', '.join(repr(p) for p in pilots) or 'none'})"])
+    try:
+        shifts, counts = read_roster(args.roster)
+    except ScenarioError as error:
+        raise ScenarioError([f"--roster: {m}" for m in error.messages]) from None
+    if sum(counts) < 1:
+        raise ScenarioError([f"--roster: {args.roster}: nobody is rostered (every count is 0)"])
+    rostered = apply_roster(args.scenario, pilot, shifts, counts)
+    print(f"Roster {args.roster}: group {pilot}'s members replaced by {sum(counts)} people "
+          f"on {sum(1 for c in counts if c)} shifts.")
+    return rostered

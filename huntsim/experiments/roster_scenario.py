@@ -12,17 +12,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
+from huntsim.errors import ScenarioError
 from huntsim.experiments.plan_setup import added_members
 from huntsim.scenario.agents import Agent
+from huntsim.scenario.calendar import DAY, parse_clock
 from huntsim.scenario.loader import read_scenario_file
-from huntsim.scenario.model import Scenario, validate_scenario
-from huntsim.scenario.shifts import Shift
+from huntsim.scenario.model import Scenario, load_scenario, validate_scenario
+from huntsim.scenario.shifts import Shift, load_shifts
 from huntsim.scenario.units import WrittenFloat, WrittenInt
 
-__all__ = ["Source", "rostered_mapping", "rostered_objects", "rostered_scenario",
-           "scenario_source", "scenario_yaml"]
+__all__ = ["Source", "apply_roster", "read_roster", "rostered_mapping", "rostered_objects",
+           "rostered_scenario", "scenario_source", "scenario_yaml"]
 
 
 Source = tuple[dict[str, Any] | None, Path | None]
@@ -141,3 +144,66 @@ def scenario_yaml(data: Mapping[str, Any], head: str = "") -> str:
     body = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, width=100,
                      default_flow_style=None, allow_unicode=True)
     return head + body
+
+
+def read_roster(path: str | Path) -> tuple[tuple[Shift, ...], tuple[int, ...]]:
+    """The shifts and people per shift of a ``roster.csv`` written by ``huntsim roster``
+    (columns ``shift, days, start, end, count`` and, when a shift has one, ``break``
+    written ``12:00-12:30``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the row and the column, for a file that is not such a roster.
+    """
+    name = Path(path).name
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as error:
+        raise ScenarioError([f"{name}: cannot be read as a roster: {error}"]) from None
+    missing = [c for c in ("shift", "days", "start", "end", "count") if c not in table.columns]
+    if missing:
+        raise ScenarioError([f"{name}: no column {', '.join(repr(c) for c in missing)}; a "
+                             "roster has shift, days, start, end, count (and break)"])
+    rules: list[dict[str, Any]] = []
+    counts: list[int] = []
+    problems: list[str] = []
+    for i, row in enumerate(table.to_dict("records")):
+        where = f"{name}: row {i + 1}"
+        try:
+            start, end = parse_clock(row["start"]), parse_clock(row["end"], allow_24=True)
+            shift: dict[str, Any] = {"name": row["shift"], "days": row["days"],
+                                     "start": row["start"], "length": (end - start) % DAY}
+            pause = str(row.get("break", "")).strip()
+            if pause:
+                begin, _, finish = pause.partition("-")
+                after = (parse_clock(begin) - start) % DAY
+                shift["break"] = {"after": after,
+                                  "length": (parse_clock(finish, allow_24=True)
+                                             - parse_clock(begin)) % DAY}
+            if not str(row["count"]).strip().isdigit():
+                raise ValueError(f"count: {row['count']!r} is not a whole number of people")
+            count = int(row["count"])
+        except ValueError as error:
+            problems.append(f"{where}: {error}")
+            continue
+        rules.append(shift)
+        counts.append(count)
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        shifts = load_shifts(rules)
+    except ScenarioError as error:
+        raise ScenarioError([f"{name}: {m}" for m in error.messages]) from None
+    return shifts, tuple(counts)
+
+
+def apply_roster(source: str | Path | Mapping[str, Any] | Scenario, pilot: str,
+                 shifts: Sequence[Shift], counts: Sequence[int]) -> Scenario:
+    """The office with the group ``pilot`` rostered (see :func:`rostered_mapping`)."""
+    base = load_scenario(source)
+    written, folder = scenario_source(source)
+    mapping = rostered_mapping(base, written, pilot, shifts, counts)
+    if mapping is None:
+        return rostered_objects(base, pilot, shifts, counts)
+    return rostered_scenario(mapping, folder)
