@@ -354,4 +354,5 @@ def test_compare_and_plan_evaluate_a_given_roster(tmp_path: Path,
     bad = tmp_path / "bad.csv"
     bad.write_text("shift,days,start,end,count\nday,mon-fri,08:00,16:00,lots\n")
     assert main(["compare", str(scenario), "--roster", str(bad)]) == 2
-    assert "--roster: bad.csv: row 1: count: 'lots' is not a whole number" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--roster: bad.csv: row 1: count: 'lots' is not a whole number" in err
