@@ -226,6 +226,13 @@ def test_cli_writes_the_four_files_and_rostered_yaml_runs(tmp_path: Path,
             "voicemail_rate_ci_high"} <= set(coverage.columns)
     assert "Roster" in (out / "report.html").read_text()
     assert main(["run", str(out / "rostered.yaml")]) == 0
+    capsys.readouterr()
+    # every run was saved: --resume redoes none and writes the same roster
+    assert main(["roster", str(scenario), "--group", "100", "--target", "voicemail_rate<=5%",
+                 "--shifts", str(shifts), "--resume", str(out), "--replications", "2",
+                 "--seed", "3", "--jobs", "1", "--quiet"]) == 0
+    assert printed.split("roster.csv")[0] == capsys.readouterr().out.split("roster.csv")[0]
+    assert pd.read_csv(out / "roster.csv").equals(table)
     rostered = load_scenario(out / "rostered.yaml")
     assert len(rostered.group("100").members) == int(table["count"].sum())
     assert all(a.schedule is not None for a in rostered.agents)

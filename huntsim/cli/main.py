@@ -325,7 +325,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _failed(error)
 
 
-_RESUMABLE = ("compare", "plan", "sweep")
+_RESUMABLE = ("compare", "plan", "sweep", "roster")
 
 
 def _interrupted(args: argparse.Namespace | None) -> str:

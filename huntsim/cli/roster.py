@@ -10,7 +10,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from huntsim.cli.common import FLAGS, add_run_options, flag_errors, print_warnings, progress_of
+from huntsim.cli.common import (
+    FLAGS,
+    add_run_options,
+    flag_errors,
+    output_store,
+    print_warnings,
+    progress_of,
+)
 
 __all__ = ["add_roster_command", "run_roster", "with_roster"]
 
@@ -39,7 +46,6 @@ def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any) -> 
     roster.add_argument("--rounds", type=seed, default=4,
                         help="most rounds of simulate-and-repair (default 4)")
     add_run_options(roster, jobs=positive)
-    roster.set_defaults(resume=None, scheduler=None)
 
 
 def run_roster(args: argparse.Namespace, scenario: Any) -> int:
@@ -47,7 +53,6 @@ def run_roster(args: argparse.Namespace, scenario: Any) -> int:
     from huntsim.errors import ScenarioError
     from huntsim.experiments.plan_setup import check_plan
     from huntsim.experiments.roster import roster
-    from huntsim.outputs import prepare_directory
     from huntsim.scenario.shifts import load_shifts
 
     problems = []
@@ -66,20 +71,23 @@ def run_roster(args: argparse.Namespace, scenario: Any) -> int:
                             "shifts: list")
     except ScenarioError as error:
         problems.extend(f"--shifts: {m}" for m in error.messages)
-    if args.resume is not None:
-        problems.append("--resume: roster does not resume; run it again with --out")
     if problems:
         raise ScenarioError(problems)
-    out = prepare_directory(args.out, args.force) if args.out is not None else None
+    rules = shifts if shifts is not None else scenario.shifts
+    out, store = output_store(args, lambda: {
+        "command": "roster", "scenario": scenario.model_dump(mode="json"),
+        "shifts": [s.model_dump(mode="json") for s in rules], "group": args.group,
+        "targets": list(args.targets), "replications": args.replications, "seed": args.seed,
+        "threshold": args.threshold, "rounds": args.rounds})
     with flag_errors(_FLAGS):
         result = roster(args.scenario, args.group, args.targets, shifts,
                         seed=args.seed, threshold_s=args.threshold,
                         replications=args.replications, rounds=args.rounds, jobs=args.jobs,
-                        scheduler=args.scheduler, progress=progress_of(args))
+                        scheduler=args.scheduler, progress=progress_of(args), store=store)
     print_warnings(result.warnings)
     print(result)
     if out is not None:
-        result.report(out)
+        result.report(out, force=True)
         print(f"\nroster.csv, coverage.csv, rostered.yaml and report.html written to {out}/")
     return 0
 
