@@ -177,7 +177,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     from huntsim.cli.sweep import add_sweep_command
 
     add_sweep_command(commands)
-    add_roster_command(commands, _positive, _seed, _length)
+    add_roster_command(commands, _positive, _seed, _length, _sizes)
     if command == "fit":
         from huntsim.cli.fit import add_fit_command
 

@@ -24,9 +24,11 @@ __all__ = ["add_roster_command", "run_roster", "with_roster"]
 _FLAGS = {**FLAGS, "shifts": "--shifts", "rounds": "--rounds"}
 
 
-def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any) -> None:
-    """Register ``huntsim roster`` on the main parser's subcommands; ``positive``, ``seed``
-    and ``length`` read whole numbers of at least 1, of at least 0, and durations."""
+def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any,
+                       sizes: Any) -> None:
+    """Register ``huntsim roster`` on the main parser's subcommands; ``positive``, ``seed``,
+    ``length`` and ``sizes`` read whole numbers of at least 1, of at least 0, durations and
+    group sizes."""
     roster = commands.add_parser(
         "roster", help="choose shifts that meet targets, checked by simulation")
     roster.add_argument("scenario", help="scenario YAML file")
@@ -36,6 +38,9 @@ def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any) -> 
     roster.add_argument("--shifts", default=None, metavar="SHIFTS.yaml",
                         help="the shifts that may be worked (default: the scenario's "
                              "shifts: key)")
+    roster.add_argument("--members", type=sizes, default=range(1, 16),
+                        help="sizes staffing by hour may try in an hour, 'A..B' or 'A,B,C' "
+                             "(default 1..15)")
     roster.add_argument("--replications", type=positive, default=10,
                         help="runs per hour's traffic and per check of the roster (default 10)")
     roster.add_argument("--seed", type=seed, default=None,
@@ -58,7 +63,7 @@ def run_roster(args: argparse.Namespace, scenario: Any) -> int:
     problems = []
     try:
         with flag_errors(_FLAGS):
-            check_plan(scenario, args.group, args.targets, seed=args.seed,
+            check_plan(scenario, args.group, args.targets, args.members, seed=args.seed,
                        threshold_s=args.threshold, replications=args.replications)
     except ScenarioError as error:
         problems.extend(error.messages)
@@ -77,10 +82,11 @@ def run_roster(args: argparse.Namespace, scenario: Any) -> int:
     out, store = output_store(args, lambda: {
         "command": "roster", "scenario": scenario.model_dump(mode="json"),
         "shifts": [s.model_dump(mode="json") for s in rules], "group": args.group,
-        "targets": list(args.targets), "replications": args.replications, "seed": args.seed,
+        "targets": list(args.targets), "members": list(args.members),
+        "replications": args.replications, "seed": args.seed,
         "threshold": args.threshold, "rounds": args.rounds})
     with flag_errors(_FLAGS):
-        result = roster(args.scenario, args.group, args.targets, shifts,
+        result = roster(args.scenario, args.group, args.targets, shifts, args.members,
                         seed=args.seed, threshold_s=args.threshold,
                         replications=args.replications, rounds=args.rounds, jobs=args.jobs,
                         scheduler=args.scheduler, progress=progress_of(args), store=store)
