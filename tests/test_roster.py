@@ -363,3 +363,11 @@ def test_compare_and_plan_evaluate_a_given_roster(tmp_path: Path,
     assert main(["compare", str(scenario), "--roster", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "--roster: bad.csv: row 1: count: 'lots' is not a whole number" in err
+
+
+def test_a_group_without_calls_has_nothing_to_roster() -> None:
+    office = erlang_office()
+    office["hunt_groups"][0]["arrivals"] = {"rate": "0/h"}  # type: ignore[index]
+    with pytest.raises(ScenarioError, match="needs nobody in any hour"):
+        roster(office, "100", ["voicemail_rate<=5%"], SHIFTS, replications=2, jobs=1,
+               progress=False)

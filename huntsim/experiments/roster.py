@@ -262,9 +262,13 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
     written, folder = scenario_source(source)
     solution = first = solve(need, rules)
     required = need.copy()  # the need, raised where the simulated office missed
+    if not solution.counts.sum():
+        raise ScenarioError([f"group: {setup.group!r} needs nobody in any hour (no pilot "
+                             "calls in its open hours) and no shift has a min: nothing to "
+                             "roster"])
     said: list[str] = []
-    stuck: dict[int, str] = {}
     for r in range(rounds + 1):
+        stuck: dict[int, str] = {}
         mapping = rostered_mapping(setup.scenario, written, setup.group, rules,
                                    solution.counts)
         office = (rostered_scenario(mapping, folder) if mapping is not None else
