@@ -124,7 +124,11 @@ class Roster:
         return int(self.table["count"].sum())
 
     def lines(self) -> list[str]:
-        """The roster in words: its size, cost against the bounds, the repairs, what is unmet."""
+        """The roster in words: :meth:`headline`, the repairs, what is unmet."""
+        return [*self.headline(), *self.rounds, *self.unmet]
+
+    def headline(self) -> list[str]:
+        """Its size and cost against the bounds, whether the hours meet the targets."""
         gap = (self.cost / self.lp_bound - 1) * 100 if self.lp_bound > 0 else 0.0
         met = bool(self.coverage["met"].all()) if len(self.coverage) else True
         lines = [
@@ -152,7 +156,7 @@ class Roster:
                          "only within their intervals "
                          f"(the interval straddles a target): {_hours_text(slots)}; more "
                          "replications would settle them.")
-        return [*lines, *self.rounds, *self.unmet]
+        return lines
 
     def __str__(self) -> str:
         shown = self.table[self.table["count"] > 0][["shift", "days", "start", "end", "count"]]

@@ -61,7 +61,8 @@ def coverage_figure(roster: Roster) -> Figure:
             missed.append(k)
     for series in (needed, required, scheduled):  # the last step drawn to its end
         series[-1] = series[-2]
-    ax.step(slots, scheduled, where="post", label="people logged in all hour", color="C0")
+    ax.step(slots, scheduled, where="post", label="people logged in (the fewest in the hour)",
+            color="C0")
     ax.step(slots, needed, where="post", label="members needed (staffing by hour)",
             color="C3", linestyle="--")
     if (required != needed).any():
@@ -84,7 +85,7 @@ def coverage_figure(roster: Roster) -> Figure:
 
 def _grid(roster: Roster) -> str:
     """Day x hour: ``logged in / needed``; red where short of the need, orange where a
-    target is missed in the simulated office."""
+    target is missed in the simulated office, yellow where met only within the interval."""
     coverage = roster.coverage
     hours = sorted(set(coverage["hour"].astype(int)))
     if not hours:
@@ -105,15 +106,16 @@ def _grid(roster: Roster) -> str:
             style = ("background:#f4b6b6;" if have < need else
                      "background:#fbd9a5;" if not met else
                      "background:#fff3b0;" if not row["certain"] else "")
-            title = (f"{day} {hour:02d}:00: {have} logged in all hour, {need} needed"
+            title = (f"{day} {hour:02d}:00: {have} logged in (the fewest in the hour), "
+                     f"{need} needed"
                      + ("" if met else "; misses a target"))
             tds.append(_CELL.format(style=style, title=html.escape(title),
                                     text=f"{have}/{need}"))
         rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
     return (f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}"
-            "</tbody></table><p class='note'>Each cell: people logged in for the whole hour "
-            "/ members needed. Red: fewer than needed; orange: a target missed in the "
-            "simulated rostered office; yellow: met only within the interval (it straddles "
+            "</tbody></table><p class='note'>Each cell: people logged in (the fewest at any "
+            "moment of the hour) / members needed. Red: fewer than needed; orange: a target "
+            "missed in the simulated rostered office; yellow: met only within the interval (it straddles "
             "a target).</p>")
 
 
@@ -128,7 +130,7 @@ def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
 def _sections(roster: Roster, figure: str) -> list[str]:
     shown = roster.table[roster.table["count"] > 0]
     return [
-        paragraphs(roster.lines()[:2]),
+        paragraphs(roster.headline()),
         warnings_section(roster.warnings),
         "<h2>Shifts</h2>", table_html(shown if len(shown) else roster.table),
         "<h2>Coverage</h2>", figure, _grid(roster),
@@ -155,7 +157,8 @@ def write_roster(roster: Roster, out: Path) -> Path:
         atomic_write(out / "rostered.yaml", lambda p: p.write_text(text, encoding="utf-8"))
     data = png(coverage_figure(roster))
     atomic_write(out / "coverage.png", lambda p: p.write_bytes(data))
-    figure = img(data, "People logged in all hour against members needed, by hour")
+    figure = img(data, "People logged in (the fewest at any moment of each hour) against "
+                       "members needed, by hour")
     report = out / "report.html"
     text_html = page(f"Roster: {roster.scenario.name}, group {roster.group}",
                      _sections(roster, figure))
