@@ -115,8 +115,8 @@ def _grid(roster: Roster) -> str:
     return (f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}"
             "</tbody></table><p class='note'>Each cell: people logged in (the fewest at any "
             "moment of the hour) / members needed. Red: fewer than needed; orange: a target "
-            "missed in the simulated rostered office; yellow: met only within the interval (it straddles "
-            "a target).</p>")
+            "missed in the simulated rostered office; yellow: met only within the interval "
+            "(it straddles a target).</p>")
 
 
 def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
