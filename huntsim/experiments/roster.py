@@ -225,6 +225,19 @@ def roster(
     ------
     ScenarioError
         One message per mistake, naming the parameter: ``shifts[0].start: ...``.
+
+    Examples
+    --------
+    >>> office = {"duration": "1w", "seed": 1,
+    ...           "agents": [{"number": "1", "talk_time": {"dist": "exponential",
+    ...                                                    "mean": "3min"}}],
+    ...           "hunt_groups": [{"pilot": "100", "members": ["1"], "voicemail": True,
+    ...                            "open": ["mon-fri 09:00-17:00"], "arrivals": {"rate": "40/h"}}]}
+    >>> shifts = [{"name": "day", "days": "mon-fri", "start": "09:00", "length": "8h"}]
+    >>> result = roster(office, "100", ["voicemail_rate<=5%"], shifts, replications=2,
+    ...                 hour_length_s=3600, jobs=1, progress=False)
+    >>> result.table[["shift", "days", "start", "end", "count"]].values.tolist()
+    [['day', 'mon-fri', '09:00', '17:00', 5]]
     """
     base = load_scenario(scenario)
     problems: list[str] = []
