@@ -267,7 +267,8 @@ def test_hours_that_miss_in_simulation_get_more_people(monkeypatch: pytest.Monke
 
     def too_few(setup, *args, **kwargs):  # type: ignore[no-untyped-def]
         rows = [{"policy": "regular", "weekday": day, "hour": hour, "members_needed": 2,
-                 "reason": ""} for day in ("mon", "tue", "wed", "thu", "fri")
+                 "rate_per_hour": 40.0 if hour < 12 else 80.0, "reason": ""}
+                for day in ("mon", "tue", "wed", "thu", "fri")
                 for hour in range(8, 16)]
         table = pd.DataFrame(rows)
         table["members_needed"] = table["members_needed"].astype("Int64")

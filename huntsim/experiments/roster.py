@@ -8,8 +8,10 @@ shift, then simulates the rostered office and repairs the hours that miss a targ
    logged in for the whole of every hour (:func:`~huntsim.experiments.roster_solve.solve`,
    a MILP; breaks do not count in their hour).
 3. The check: the rostered office (:mod:`huntsim.experiments.roster_scenario`),
-   simulated over its own ``duration``, replications with common seeds. An hour whose
-   target interval lies wholly on the wrong side misses; its need becomes one more than
+   simulated over its own ``duration``, replications with common seeds. Hours alike
+   (same clock hour, traffic, need and people logged in) are judged together; one whose
+   target interval (widened for the number of such cases checked, Bonferroni) lies
+   wholly on the wrong side misses; its need becomes one more than
    it has logged in, and the roster is solved again, until every hour meets its
    targets, no shift can add to a missing hour, or ``rounds`` run out.
 """
@@ -71,9 +73,10 @@ class Roster:
         ``scheduled`` (the fewest people logged in at any moment of the hour: a
         break counts), ``calls_per_hour`` (simulated; missing for an hour the run does
         not reach),
-        then each target metric with ``_ci_low`` and ``_ci_high``, ``met`` (no
-        target's interval lies wholly on the wrong side) and ``certain`` (every
-        target's whole interval meets it).
+        then each target metric with ``_ci_low`` and ``_ci_high`` (95 %), ``met``
+        (no target's interval lies wholly on the wrong side, hours alike pooled and the
+        interval widened for the number checked: with many hours, one would miss by
+        chance now and then) and ``certain`` (every target's whole 95 % interval meets it).
     scenario : Scenario
         The rostered office, as simulated.
     group : str
@@ -277,6 +280,7 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
             rounds: int, execution: Execution) -> Roster:
     """Solve, simulate, raise the need where an hour misses, and again (see the module)."""
     written, folder = scenario_source(source)
+    rates = _rates(by_hour)
     solution = first = solve(need, rules)
     required = need.copy()  # the need, raised where the simulated office missed
     if not solution.counts.sum():
@@ -290,9 +294,13 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
                                    solution.counts)
         office = (rostered_scenario(mapping, folder) if mapping is not None else
                   rostered_objects(setup.scenario, setup.group, rules, solution.counts))
-        simulated, run_warnings = _simulate(setup, office, r, execution)
+        simulated, hourly, run_warnings = _simulate(setup, office, r, execution)
         warnings = tuple(dict.fromkeys([*warnings, *run_warnings]))
-        coverage = _coverage(setup.targets, need, solution, simulated)
+        cases = {slot: (slot % 24, rates[slot], int(need[slot]),
+                        int(solution.scheduled[slot]), int(solution.required[slot]))
+                 for slot in range(HOURS_PER_WEEK) if need[slot] or rates[slot] > 0}
+        strict = _judged(hourly, cases, setup.targets)
+        coverage = _coverage(setup.targets, need, solution, simulated, strict)
         missed = [int(WEEKDAYS.index(d)) * 24 + int(h) for d, h, met in
                   zip(coverage["day"], coverage["hour"], coverage["met"], strict=True)
                   if not met]
@@ -337,6 +345,16 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         by_hour=by_hour, warnings=warnings)
 
 
+def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:
+    """Pilot calls per hour in each hour of the week, from staffing by hour."""
+    rates = np.zeros(HOURS_PER_WEEK)
+    for day, hour, rate in zip(by_hour["weekday"], by_hour["hour"], by_hour["rate_per_hour"],
+                               strict=True):
+        for d in (range(7) if day == "daily" else [WEEKDAYS.index(str(day))]):
+            rates[d * 24 + int(hour)] = round(float(rate), 6)
+    return rates
+
+
 def _head(setup: PlanSetup, rules: Sequence[Shift]) -> str:
     targets = ", ".join(t.text() for t in setup.targets)
     return (f"# Rostered by huntsim roster: group {setup.group}'s members replaced by one "
@@ -362,17 +380,44 @@ def _grouped(reasons: Mapping[int, str]) -> list[str]:
     return [f"{_hours_text(slots)}: {why}" for why, slots in by_reason.items()]
 
 
-def _simulate(setup: PlanSetup, office: Scenario, round_number: int,
-              execution: Execution) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Hourly figures of the rostered office: ``weekday, hour, metric, mean, ci_low,
-    ci_high, n`` for the group, over replications with the plan's seeds."""
+def _simulate(setup: PlanSetup, office: Scenario, round_number: int, execution: Execution,
+              ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """Hourly figures of the rostered office over replications with the plan's seeds:
+    ``weekday, hour, metric, mean, ci_low, ci_high, n`` for the group (95 % intervals),
+    and the runs' hourly values (``replication, weekday, hour, metric, value``)."""
     seeds = replication_seeds(setup.seed, setup.replications)
     tasks = [RunTask(f"roster_round-{round_number:02d}_rep-{i:04d}", office, s,
                      setup.threshold_s, (("round", round_number), ("replication", i)))
              for i, s in enumerate(seeds)]
     runs = run_measurements(tasks, ["round", "replication"], execution)
     hourly = runs.hourly[runs.hourly["group"] == setup.group]
-    return interval_table(hourly, ["weekday", "hour", "metric"]), runs.warnings
+    return interval_table(hourly, ["weekday", "hour", "metric"]), hourly, runs.warnings
+
+
+def _judged(hourly: pd.DataFrame, cases: Mapping[int, tuple[Any, ...]],
+            targets: Sequence[Target]) -> pd.DataFrame:
+    """Intervals for the miss decision, ``weekday, hour, metric, mean, ci_low, ci_high``.
+
+    Hours alike (the same clock hour, pilot traffic, need and people logged in: Monday
+    to Friday 10:00 in most offices) are pooled, each run's value of each such hour one
+    observation; the intervals are widened for the number of cases and targets checked
+    (Bonferroni), so that one case of many does not miss by chance.
+    """
+    slot = (hourly["weekday"].map(WEEKDAYS.index).to_numpy() * 24
+            + hourly["hour"].to_numpy(dtype=int))
+    number = {key: k for k, key in enumerate(dict.fromkeys(cases.values()))}
+    case = np.array([number.get(cases.get(int(s), ()), -1) for s in slot])
+    pooled = hourly.assign(case=case)[case >= 0]
+    checks = max(1, len(set(case[case >= 0].tolist())) * len(targets))
+    table = interval_table(pooled, ["case", "metric"], confidence=1 - 0.05 / checks)
+    by_case = {(int(c), str(m)): row for c, m, *row in
+               table[["case", "metric", "mean", "ci_low", "ci_high"]]
+               .itertuples(index=False, name=None)}
+    rows = [(WEEKDAYS[s // 24], s % 24, metric, *by_case[(c, metric)])
+            for s, c in ((s, number[key]) for s, key in cases.items())
+            for metric in {t.metric for t in targets} if (c, metric) in by_case]
+    return pd.DataFrame(rows, columns=["weekday", "hour", "metric", "mean", "ci_low",
+                                       "ci_high"])
 
 
 def _missed(target: Target, mean: float, low: float, high: float) -> bool:
@@ -394,12 +439,17 @@ def _certain(target: Target, mean: float, low: float, high: float) -> bool:
     return target.met(high if target.operator in ("<=", "<") else low)
 
 
+def _intervals(table: pd.DataFrame) -> dict[tuple[str, int, str], tuple[float, float, float]]:
+    return {(str(d), int(h), str(m)): (mean, low, high) for d, h, m, mean, low, high in
+            table[["weekday", "hour", "metric", "mean", "ci_low", "ci_high"]]
+            .itertuples(index=False, name=None)}
+
+
 def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solution,
-              simulated: pd.DataFrame) -> pd.DataFrame:
-    """One row per hour of the week that needs, has or gets anything (see :class:`Roster`)."""
-    found = {(str(d), int(h), str(m)): (mean, low, high) for d, h, m, mean, low, high in
-             simulated[["weekday", "hour", "metric", "mean", "ci_low", "ci_high"]]
-             .itertuples(index=False, name=None)}
+              simulated: pd.DataFrame, strict: pd.DataFrame) -> pd.DataFrame:
+    """One row per hour of the week that needs, has or gets anything (see :class:`Roster`);
+    ``met`` is judged on the ``strict`` intervals, the rest on ``simulated``."""
+    found, wide = _intervals(simulated), _intervals(strict)
     calls = {(d, h): v[0] for (d, h, m), v in found.items() if m == "offered_per_hour"}
     metrics = list(dict.fromkeys(t.metric for t in targets))
     rows = []
@@ -417,7 +467,8 @@ def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solut
             mean, low, high = found.get((day, hour, metric), (math.nan,) * 3)
             row.update({metric: mean, f"{metric}_ci_low": low, f"{metric}_ci_high": high})
             for target in (t for t in targets if t.metric == metric):
-                met = met and not _missed(target, mean, low, high)
+                met = met and not _missed(target, *wide.get((day, hour, metric),
+                                                            (math.nan,) * 3))
                 certain = certain and _certain(target, mean, low, high)
         row["met"] = met
         row["certain"] = certain
