@@ -148,8 +148,10 @@ class Roster:
         if len(unseen):
             slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
                      zip(unseen["day"], unseen["hour"], strict=True)]
-            lines.append(f"{_count(len(unseen))} that need members were not checked: the "
-                         f"run does not report them ({_hours_text(slots)}; its warm-up or "
+            one = len(unseen) == 1
+            lines.append(f"{_count(len(unseen))} that need{'s' if one else ''} members "
+                         f"{'was' if one else 'were'} not checked: the run does not report "
+                         f"{'it' if one else 'them'} ({_hours_text(slots)}; its warm-up or "
                          "duration); give the scenario a week or more after its warm-up.")
         unsure = self.coverage[self.coverage["met"] & ~self.coverage["certain"]]
         if len(unsure):
@@ -413,8 +415,9 @@ def _judged(hourly: pd.DataFrame, cases: Mapping[int, tuple[Any, ...]],
     by_case = {(int(c), str(m)): row for c, m, *row in
                table[["case", "metric", "mean", "ci_low", "ci_high"]]
                .itertuples(index=False, name=None)}
+    seen = set(slot.tolist())  # hours the runs reported: the others are not judged
     rows = [(WEEKDAYS[s // 24], s % 24, metric, *by_case[(c, metric)])
-            for s, c in ((s, number[key]) for s, key in cases.items())
+            for s, c in ((s, number[key]) for s, key in cases.items() if s in seen)
             for metric in {t.metric for t in targets} if (c, metric) in by_case]
     return pd.DataFrame(rows, columns=["weekday", "hour", "metric", "mean", "ci_low",
                                        "ci_high"])
