@@ -372,3 +372,17 @@ def test_a_group_without_calls_has_nothing_to_roster() -> None:
     with pytest.raises(ScenarioError, match="needs nobody in any hour"):
         roster(office, "100", ["voicemail_rate<=5%"], SHIFTS, replications=2, jobs=1,
                progress=False)
+
+
+@pytest.mark.slow
+def test_the_real_estate_roster_of_the_readme(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = roster(root / "scenarios" / "real_estate.yaml", "555-0100",
+                    ["voicemail_rate<=5%", "abandoned_rate<=3%"],
+                    root / "scenarios" / "shifts" / "real_estate.yaml", progress=False)
+    assert result.cost <= 1.10 * result.lp_bound
+    assert result.coverage["met"].all()
+    assert (result.coverage["scheduled"] >= result.coverage["needed"]).all()
+    result.report(tmp_path)
+    rostered = load_scenario(tmp_path / "rostered.yaml")
+    assert len(rostered.group("555-0100").members) == result.people
