@@ -255,9 +255,15 @@ def test_cli_bad_shifts_exit_2_naming_the_field(tmp_path: Path,
     assert not out.exists()
 
 
-def test_roster_without_shifts_says_so() -> None:
+def test_roster_reads_the_scenarios_shifts_key_or_says_it_has_none() -> None:
     with pytest.raises(ScenarioError, match="shifts: give the shift rules"):
         roster(erlang_office(), "100", ["voicemail_rate<=5%"])
+    office = erlang_office("1d")
+    office["shifts"] = SHIFTS[:1]
+    result = roster(office, "100", ["voicemail_rate<=5%"], replications=2,
+                    hour_length_s=3600.0, jobs=1, progress=False)
+    assert result.table["shift"].tolist() == ["day"]
+    assert result.yaml_text is not None and "shifts:" in result.yaml_text
 
 
 def test_hours_that_miss_in_simulation_get_more_people(monkeypatch: pytest.MonkeyPatch) -> None:

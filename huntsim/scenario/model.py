@@ -224,7 +224,9 @@ class Scenario(Section):
     agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
-    shifts: Annotated[tuple[Shift, ...] | None, AfterValidator(checked_shifts)] = None
+    # not in dumps (fingerprints of saved runs): the simulation does not read them
+    shifts: Annotated[tuple[Shift, ...] | None, AfterValidator(checked_shifts)] = Field(
+        default=None, exclude=True)
     _unit_advice: tuple[str, ...] = PrivateAttr(default=())
 
     @property
