@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from huntsim.experiments.comparison import Comparison, compare
     from huntsim.experiments.planning import StaffingPlan, plan
     from huntsim.experiments.replications import Replications, replicate
+    from huntsim.experiments.roster import Roster, roster
     from huntsim.experiments.sweeps import Sweep, sweep
     from huntsim.fit import fit
     from huntsim.scenario.calendar import Calendar
@@ -32,6 +33,7 @@ __all__ = [
     "HuntGroup",
     "Replications",
     "Result",
+    "Roster",
     "Scenario",
     "ScenarioError",
     "StaffingPlan",
@@ -41,6 +43,7 @@ __all__ = [
     "load_scenario",
     "plan",
     "replicate",
+    "roster",
     "simulate",
     "sweep",
 ]
@@ -55,6 +58,8 @@ _WHERE = {
     "plan": "huntsim.experiments.planning",
     "Replications": "huntsim.experiments.replications",
     "replicate": "huntsim.experiments.replications",
+    "Roster": "huntsim.experiments.roster",
+    "roster": "huntsim.experiments.roster",
     "POLICIES": "huntsim.scenario.model",
     "Agent": "huntsim.scenario.model",
     "HuntGroup": "huntsim.scenario.model",

@@ -121,7 +121,35 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         scenario["caller_patience"] = draw(distributions(600.0))
     if draw(st.booleans()):
         scenario["redial"] = draw(redials())
+    if draw(st.booleans()):
+        scenario["shifts"] = draw(shift_rules())  # read by roster only: runs are unchanged
     return scenario
+
+
+@st.composite
+def shift_rules(draw: st.DrawFn, most: int = 4) -> list[dict[str, Any]]:
+    """A valid ``shifts:`` list: whole-minute starts, lengths and breaks, names once."""
+    shifts = []
+    for k in range(draw(st.integers(1, most))):
+        length = draw(st.integers(1, 23 * 60 + 59))
+        shift: dict[str, Any] = {
+            "name": f"shift {k}",
+            "days": draw(st.sampled_from(["mon-fri", "daily", "sat,sun", "fri", "sat-mon"])),
+            "start": f"{draw(st.integers(0, 23)):02d}:{draw(st.sampled_from([0, 15, 30])):02d}",
+            "length": f"{length}min",
+        }
+        if length >= 3 and draw(st.booleans()):
+            after = draw(st.integers(1, length - 2))
+            shift["break"] = {"after": f"{after}min",
+                              "length": f"{draw(st.integers(1, length - after - 1))}min"}
+        if draw(st.booleans()):
+            shift["cost"] = draw(st.sampled_from([0.5, 1, 1.25, 2]))
+        low = draw(st.integers(0, 2))
+        shift["min"] = low
+        if draw(st.booleans()):
+            shift["max"] = draw(st.integers(low, low + 5))
+        shifts.append(shift)
+    return shifts
 
 
 @st.composite

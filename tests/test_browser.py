@@ -174,3 +174,16 @@ def test_the_checks_catch_a_broken_image_and_a_request_leaving_the_file(browser,
     broken = [i["alt"] for i in seen["images"] if not (i["complete"] and i["width"] > 0)]
     assert broken == ["broken", "remote"]
     assert "http://example.invalid/figure.png" in seen["requests"]  # seen, and refused
+
+
+def test_roster_report(browser, tmp_path):
+    from test_roster import SHIFTS, erlang_office
+
+    from huntsim import roster
+
+    result = roster(erlang_office("1d"), "100", ["voicemail_rate<=0.05"], SHIFTS,
+                    replications=2, hour_length_s=3 * 3600.0, jobs=1, progress=False)
+    report = result.report(tmp_path / "roster")
+    seen = open_report(browser, report, tmp_path / "roster.png")
+    assert_renders(seen, tmp_path / "roster.png", least_images=1)
+    assert seen["h1"].startswith("Roster")

@@ -75,6 +75,21 @@ def print_by_hour(by_hour: pd.DataFrame, largest: int | None = None) -> None:
         print(fit_text(line))
 
 
+def print_schedule_gap(by_hour: pd.DataFrame, scenario: Scenario, pilot: str) -> None:
+    """For a group whose members have schedules: members scheduled against members needed."""
+    from huntsim.experiments.schedule_gap import gap_lines, scheduled_by_hour
+
+    if all(scenario.agent(n).schedule is None for n in scenario.group(pilot).members):
+        return
+    scheduled = scheduled_by_hour(scenario, pilot)
+    print("\nThe group's schedules against the need (the fewest logged in at any moment of "
+          "each hour):")
+    for policy, rows in by_hour.groupby("policy", sort=False):
+        lines = gap_lines(rows, scheduled)
+        print(f"{policy_label(str(policy))}: "
+              + ("; ".join(lines) if lines else "as many scheduled as needed in every hour"))
+
+
 def plan_text(staffing: StaffingPlan) -> str:
     """What ``huntsim plan`` prints: the staffing curve, the answer, the Erlang estimate."""
     parts = []
@@ -111,6 +126,10 @@ def compare_text(comparison: Comparison, group: str) -> str:
 
 def run_experiment(args: argparse.Namespace, scenario: Scenario) -> int:
     """Run ``compare`` or ``plan`` from parsed arguments; return the exit code."""
+    if getattr(args, "roster", None) is not None:
+        from huntsim.cli.roster import with_roster
+
+        scenario = with_roster(args, scenario)
     if args.command == "plan":
         return _run_plan(args, scenario)
     return _run_compare(args, scenario)
@@ -141,6 +160,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
     print(fit_text(plan_text(staffing)))
     if staffing.by_hour is not None:
         print_by_hour(staffing.by_hour, staffing.sizes[-1])
+        print_schedule_gap(staffing.by_hour, scenario, setup.group)
     if out is not None:
         write_plan(staffing, out)
         print(f"\ntables, figures and report.html written to {out}/")

@@ -93,6 +93,9 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+_ROSTER_HELP = ("evaluate this roster (roster.csv of huntsim roster): the group's members "
+                "replaced by one agent per rostered person, on their shift's schedule")
+
 _FIT_HELP = "fit a scenario to an office's PBX logs"
 """Help line of ``fit`` in ``huntsim --help`` (the command loads only when used)."""
 
@@ -145,6 +148,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
                               "and the group's own); the group's configured policy is the "
                               "baseline of the verdict")
     compare.add_argument("--group", default=None, help="pilot to report on (default: the first)")
+    compare.add_argument("--roster", default=None, metavar="ROSTER.csv", help=_ROSTER_HELP)
     _experiment_options(compare, replications=20, threshold="default 20s")
 
     plan = commands.add_parser("plan", help="find the fewest members that meet targets")
@@ -155,6 +159,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
                            "'service_level_20s>=80%%', or 'service_level>=0.8' (within "
                            "--threshold); rates as fractions or %%, times in s, min, h; "
                            "repeatable")
+    plan.add_argument("--roster", default=None, metavar="ROSTER.csv", help=_ROSTER_HELP)
     plan.add_argument("--members", type=_sizes, default=range(1, 16),
                       help="sizes to try, 'A..B' or 'A,B,C' (default 1..15)")
     plan.add_argument("--policies", type=_policies, default=None,
@@ -168,9 +173,11 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
                            "(default 12h)")
     _experiment_options(plan, replications=10,
                         threshold="default: the one the targets name, else 20s")
+    from huntsim.cli.roster import add_roster_command
     from huntsim.cli.sweep import add_sweep_command
 
     add_sweep_command(commands)
+    add_roster_command(commands, _positive, _seed, _length, _sizes)
     if command == "fit":
         from huntsim.cli.fit import add_fit_command
 
@@ -303,6 +310,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from huntsim.cli.sweep import run_sweep
 
             return run_sweep(args, scenario)
+        if args.command == "roster":
+            from huntsim.cli.roster import run_roster
+
+            return run_roster(args, scenario)
         return _experiment(args, scenario)
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
@@ -314,7 +325,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _failed(error)
 
 
-_RESUMABLE = ("compare", "plan", "sweep")
+_RESUMABLE = ("compare", "plan", "sweep", "roster")
 
 
 def _interrupted(args: argparse.Namespace | None) -> str:

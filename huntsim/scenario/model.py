@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     PrivateAttr,
@@ -37,6 +38,7 @@ from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
 from huntsim.scenario.routing import Forward, Redial, forward_target, routing_violations
 from huntsim.scenario.section import Section
+from huntsim.scenario.shifts import Shift, checked_shifts
 from huntsim.scenario.units import PhoneNumber, Seconds, Text
 
 __all__ = [
@@ -210,6 +212,9 @@ class Scenario(Section):
     redial : Redial or None
         Callers who call again, for every hunt group that sets no ``redial``
         of its own; ``None``: callers never redial.
+    shifts : list of Shift or None
+        The shifts ``huntsim roster`` may staff when no shifts file is given; the
+        simulation does not read them.
     """
 
     name: Text = "scenario"
@@ -223,6 +228,9 @@ class Scenario(Section):
     agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
+    # not in dumps (fingerprints of saved runs): the simulation does not read them
+    shifts: Annotated[tuple[Shift, ...] | None, AfterValidator(checked_shifts)] = Field(
+        default=None, exclude=True)
     _unit_advice: tuple[str, ...] = PrivateAttr(default=())
 
     @property

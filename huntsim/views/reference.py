@@ -48,6 +48,7 @@ from huntsim.scenario.arrivals import Poisson, Profile, RateStep, Trace, Weekly
 from huntsim.scenario.calendar import Calendar
 from huntsim.scenario.model import AfterMissed, Agent, AgentDefaults, Away, HuntGroup, Scenario
 from huntsim.scenario.routing import Forward, Redial
+from huntsim.scenario.shifts import Shift, ShiftBreak
 from huntsim.views.reference_text import EXAMPLES, FORMS, OVERVIEW, PLAN, REGENERATE, TYPE_NOTES
 
 __all__ = ["MODELS", "field_docs", "json_schema", "main", "markdown", "print_schema"]
@@ -71,6 +72,8 @@ MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("profile[] steps", RateStep),
     ("arrivals: trace", Trace),
     ("arrivals: weekly", Weekly),
+    ("shifts[]", Shift),
+    ("shifts[].break", ShiftBreak),
 )
 """Each part of a scenario file the reference documents, with its heading."""
 
@@ -234,8 +237,9 @@ def _as_json(value: Any, text: str) -> Any:
     return text
 
 
-def _describe_property(model: type[BaseModel], name: str, prop: JsonSchemaValue) -> None:
+def _describe_property(model: type[BaseModel], key: str, prop: JsonSchemaValue) -> None:
     prop.pop("title", None)
+    name = {info.alias or n: n for n, info in model.model_fields.items()}.get(key, key)
     info = model.model_fields.get(name)
     meaning = _meaning(model, name)
     if info is not None:
@@ -247,7 +251,7 @@ def _describe_property(model: type[BaseModel], name: str, prop: JsonSchemaValue)
             prop["default"] = _as_json(info.default, default)
         elif "default" in prop and prop["default"] is None:
             del prop["default"]
-    example = EXAMPLES.get((model.__name__, name))
+    example = EXAMPLES.get((model.__name__, key))
     if example is not None:
         prop["examples"] = [yaml.safe_load(example[0])]
     if meaning:
@@ -419,7 +423,8 @@ def _rows(model: type[BaseModel]) -> list[str]:
     keys: list[tuple[str, FieldInfo | None]] = list(model.model_fields.items())
     keys += [(k, None) for k in getattr(model, "FILE_KEYS", ())]
     for name, info in keys:
-        example = EXAMPLES.get((model.__name__, name))
+        key = info.alias if info is not None and info.alias else name  # `break`, not break_
+        example = EXAMPLES.get((model.__name__, key))
         if info is None:
             kind, unit, default = (example[2] if example and len(example) > 2 else ""), "", "—"
             meaning = example[1] if example else ""
@@ -429,8 +434,8 @@ def _rows(model: type[BaseModel]) -> list[str]:
                 "required" if info.is_required() else "none")
             meaning = _meaning(model, name)
             default = f"`{default}`" if default not in ("required", "none") else default
-        shown = f"`{name}: {example[0]}`" if example else ""
-        rows.append(f"| `{name}` | {_cell(kind)} | {_cell(unit)} | {_cell(default)} | "
+        shown = f"`{key}: {example[0]}`" if example else ""
+        rows.append(f"| `{key}` | {_cell(kind)} | {_cell(unit)} | {_cell(default)} | "
                     f"{_cell(_plain(meaning))} | {_cell(shown)} |")
     return rows
 

@@ -1,0 +1,502 @@
+"""From staffing by hour to shifts: :func:`roster` chooses how many people work each
+shift, then simulates the rostered office and repairs the hours that miss a target.
+
+1. The need: the members each hour of the week needs, from
+   :func:`~huntsim.experiments.by_hour.staffing_by_hour` (simulation of each hour's
+   traffic as a steady state, not only Erlang).
+2. The roster: the cheapest counts of people per shift that have at least that many
+   logged in for the whole of every hour (:func:`~huntsim.experiments.roster_solve.solve`,
+   a MILP; breaks do not count in their hour).
+3. The check: the rostered office (:mod:`huntsim.experiments.roster_scenario`),
+   simulated over its own ``duration``, replications with common seeds. Hours alike
+   (same clock hour, traffic, need and people logged in) are judged together; one whose
+   target interval (widened for the number of such cases checked, Bonferroni) lies
+   wholly on the wrong side misses; its need becomes one more than
+   it has logged in, and the roster is solved again, until every hour meets its
+   targets, no shift can add to a missing hour, or ``rounds`` run out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from huntsim.errors import ScenarioError
+from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
+from huntsim.experiments.execution import Execution
+from huntsim.experiments.gather import interval_table, run_measurements
+from huntsim.experiments.measure import Measurement, RunTask
+from huntsim.experiments.peak import hours_text
+from huntsim.experiments.plan_setup import PlanSetup, check_plan
+from huntsim.experiments.roster_scenario import (
+    rostered_mapping,
+    rostered_objects,
+    rostered_scenario,
+    scenario_source,
+    scenario_yaml,
+)
+from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, need_of, solve
+from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.seeds import replication_seeds
+from huntsim.experiments.targets import Target
+from huntsim.scenario.calendar import WEEKDAYS
+from huntsim.scenario.model import Scenario, load_scenario
+from huntsim.scenario.shifts import Shift, ShiftRules, load_shifts
+
+__all__ = ["Roster", "roster"]
+
+DEFAULT_ROUNDS = 4
+"""Rounds of simulate-and-repair after the first roster."""
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The result of :func:`roster`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per shift: ``shift, days, start, end, count`` (people on it), then
+        ``break`` (``12:00-12:30`` or empty), ``hours_per_week`` (per person, break
+        included) and ``cost_per_week`` (all its people).
+    coverage : DataFrame
+        One row per hour of the week that needs members, has people logged in or
+        has simulated calls: ``day, hour, needed`` (from staffing by hour),
+        ``required`` (what the last roster was solved for, after repairs),
+        ``scheduled`` (the fewest people logged in at any moment of the hour: a
+        break counts), ``calls_per_hour`` (simulated; missing for an hour the run does
+        not reach),
+        then each target metric with ``_ci_low`` and ``_ci_high`` (95 %), ``met``
+        (no target's interval lies wholly on the wrong side, hours alike pooled and the
+        interval widened for the number checked: with many hours, one would miss by
+        chance now and then) and ``certain`` (every target's whole 95 % interval meets it).
+    scenario : Scenario
+        The rostered office, as simulated.
+    group : str
+        The group's pilot.
+    targets : tuple of Target
+    cost, lp_bound : float
+        Weekly cost of the roster, and of the LP relaxation for the same need (no
+        roster of these shifts costs less).
+    first_lp_bound : float
+        The LP bound for the need of staffing by hour, before any repair.
+    need_hours : int
+        Member-hours a week that staffing by hour asks for (the need summed).
+    paid_hours : float
+        Hours a week the roster pays for (breaks included).
+    rounds : list of str
+        What each round found and changed, in words.
+    unmet : list of str
+        Hours that still miss a target, or whose need no roster can cover, and why.
+    yaml_text : str or None
+        ``rostered.yaml``; ``None`` when the scenario was given as an object or lists
+        blocks of agents (then only :attr:`scenario` holds it).
+    by_hour : DataFrame
+        The staffing by hour the need came from.
+    warnings : tuple of str
+        The runs' warnings, each once.
+    """
+
+    table: pd.DataFrame
+    coverage: pd.DataFrame
+    scenario: Scenario
+    group: str
+    targets: tuple[Target, ...]
+    cost: float
+    lp_bound: float
+    first_lp_bound: float
+    need_hours: int
+    paid_hours: float
+    replications: int
+    rounds: list[str] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)
+    yaml_text: str | None = None
+    by_hour: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def people(self) -> int:
+        """People on the roster."""
+        return int(self.table["count"].sum())
+
+    def lines(self) -> list[str]:
+        """The roster in words: :meth:`headline`, the repairs, what is unmet."""
+        return [*self.headline(), *self.rounds, *self.unmet]
+
+    def headline(self) -> list[str]:
+        """Its size and cost against the bounds, whether the hours meet the targets."""
+        gap = (self.cost / self.lp_bound - 1) * 100 if self.lp_bound > 0 else 0.0
+        met = bool(self.coverage["met"].all()) if len(self.coverage) else True
+        lines = [
+            f"Roster for group {self.group}: {self.people} people, cost {self.cost:.6g} a week "
+            f"({self.paid_hours:.6g} paid hours); least possible (LP bound) "
+            f"{self.lp_bound:.6g} ({gap:+.1f} %); the hourly need summed is "
+            f"{self.need_hours} member-hours.",
+            ("Every hour meets " if met else "Not every hour meets ")
+            + " and ".join(t.text() for t in self.targets)
+            + f" in the simulated rostered office ({self.replications} replications).",
+        ]
+        unseen = self.coverage[(self.coverage["needed"] > 0)
+                               & self.coverage["calls_per_hour"].isna()]
+        if len(unseen):
+            slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
+                     zip(unseen["day"], unseen["hour"], strict=True)]
+            one = len(unseen) == 1
+            lines.append(f"{_count(len(unseen))} that need{'s' if one else ''} members "
+                         f"{'was' if one else 'were'} not checked: the run does not report "
+                         f"{'it' if one else 'them'} ({_hours_text(slots)}; its warm-up or "
+                         "duration); give the scenario a week or more after its warm-up.")
+        unsure = self.coverage[self.coverage["met"] & ~self.coverage["certain"]]
+        if len(unsure):
+            slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
+                     zip(unsure["day"], unsure["hour"], strict=True)]
+            lines.append(f"{_count(len(unsure))} meet{'s' if len(unsure) == 1 else ''} the targets "
+                         "only within their intervals "
+                         f"(the interval straddles a target): {_hours_text(slots)}; more "
+                         "replications would settle them.")
+        return lines
+
+    def __str__(self) -> str:
+        shown = self.table[self.table["count"] > 0][["shift", "days", "start", "end", "count"]]
+        return "\n".join([*self.lines(), "", shown.to_string(index=False)])
+
+    def _repr_html_(self) -> str:
+        from huntsim.views.roster_report import roster_html
+
+        return roster_html(self)
+
+    def report(self, out_dir: str | Path, force: bool = True) -> Path:
+        """Write ``roster.csv``, ``coverage.csv``, ``rostered.yaml`` and ``report.html``."""
+        from huntsim.outputs import prepare_directory
+        from huntsim.views.roster_report import write_roster
+
+        return write_roster(self, prepare_directory(out_dir, force))
+
+
+def roster(
+    scenario: Scenario | str | Path | Mapping[str, Any],
+    group: str,
+    targets: Sequence[str | Target],
+    shifts: str | Path | Sequence[Any] | Mapping[str, Any] | ShiftRules | None = None,
+    members: Sequence[int] = range(1, 16),
+    seed: int | None = None,
+    threshold_s: float | None = None,
+    replications: int = 10,
+    rounds: int = DEFAULT_ROUNDS,
+    hour_length_s: float = HOUR_LENGTH_S,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    store: CheckpointStore[Measurement] | None = None,
+) -> Roster:
+    """The cheapest roster of shifts that meets the targets, checked by simulation.
+
+    Parameters
+    ----------
+    scenario : Scenario, path or mapping
+        The office. A file or mapping is written back, changed only in the
+        group's members, as ``rostered.yaml``.
+    group : str
+        Pilot (or name) of the group to roster.
+    targets : sequence of str or Target
+        As for :func:`~huntsim.experiments.planning.plan`: ``'voicemail_rate<=5%'``.
+    shifts : path, list, mapping or ShiftRules, optional
+        The shift rules (see :mod:`huntsim.scenario.shifts`); default the
+        scenario's ``shifts:`` key.
+    members : sequence of int
+        Group sizes staffing by hour may try in an hour.
+    seed, threshold_s, replications
+        As for :func:`~huntsim.experiments.planning.plan`; ``replications``
+        also sets the runs of the rostered office per round.
+    rounds : int
+        Most rounds of simulate-and-repair after the first roster.
+    hour_length_s : float
+        Reported length of each steady-state run of staffing by hour, seconds.
+    jobs, scheduler, progress, store
+        See :class:`~huntsim.experiments.execution.Execution`.
+
+    Returns
+    -------
+    Roster
+
+    Raises
+    ------
+    ScenarioError
+        One message per mistake, naming the parameter: ``shifts[0].start: ...``.
+
+    Examples
+    --------
+    >>> office = {"duration": "1w", "seed": 1,
+    ...           "agents": [{"number": "1", "talk_time": {"dist": "exponential",
+    ...                                                    "mean": "3min"}}],
+    ...           "hunt_groups": [{"pilot": "100", "members": ["1"], "voicemail": True,
+    ...                            "open": ["mon-fri 09:00-17:00"], "arrivals": {"rate": "40/h"}}]}
+    >>> shifts = [{"name": "day", "days": "mon-fri", "start": "09:00", "length": "8h"}]
+    >>> result = roster(office, "100", ["voicemail_rate<=5%"], shifts, replications=2,
+    ...                 hour_length_s=3600, jobs=1, progress=False)
+    >>> result.table[["shift", "days", "start", "end", "count"]].values.tolist()
+    [['day', 'mon-fri', '09:00', '17:00', 5]]
+    """
+    base = load_scenario(scenario)
+    problems: list[str] = []
+    rules: tuple[Shift, ...] = ()
+    try:
+        rules = _rules(base, shifts)
+    except ScenarioError as error:
+        problems.extend(error.messages)
+    try:
+        setup = check_plan(base, group, targets, members, None, seed, threshold_s,
+                           replications)
+    except ScenarioError as error:
+        problems.extend(error.messages)
+    if not isinstance(rounds, int) or rounds < 0:
+        problems.append(f"rounds: {rounds!r} must be a whole number of at least 0")
+    if problems:
+        raise ScenarioError(problems)
+    execution = Execution(jobs, scheduler, progress, store)
+    by_hour, warnings = staffing_by_hour(setup, replications, hour_length_s, jobs, scheduler,
+                                         progress, store)
+    need, unreachable = need_of(by_hour, setup.sizes[-1])
+    return _repair(setup, scenario, rules, need, unreachable, by_hour, warnings, rounds,
+                   execution)
+
+
+def _rules(base: Scenario, shifts: Any) -> tuple[Shift, ...]:
+    if shifts is not None:
+        return load_shifts(shifts)
+    if base.shifts is None:
+        raise ScenarioError(["shifts: give the shift rules (a file or a list), or a scenario "
+                             "with a top-level shifts: list"])
+    return base.shifts
+
+
+def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArray[np.int_],
+            unreachable: dict[int, str], by_hour: pd.DataFrame, warnings: tuple[str, ...],
+            rounds: int, execution: Execution) -> Roster:
+    """Solve, simulate, raise the need where an hour misses, and again (see the module)."""
+    written, folder = scenario_source(source)
+    rates = _rates(by_hour)
+    solution = first = solve(need, rules)
+    required = need.copy()  # the need, raised where the simulated office missed
+    if not solution.counts.sum():
+        raise ScenarioError([f"group: {setup.group!r} needs nobody in any hour (no pilot "
+                             "calls in its open hours) and no shift has a min: nothing to "
+                             "roster"])
+    said: list[str] = []
+    for r in range(rounds + 1):
+        stuck: dict[int, str] = {}
+        mapping = rostered_mapping(setup.scenario, written, setup.group, rules,
+                                   solution.counts)
+        office = (rostered_scenario(mapping, folder) if mapping is not None else
+                  rostered_objects(setup.scenario, setup.group, rules, solution.counts))
+        simulated, hourly, run_warnings = _simulate(setup, office, r, execution)
+        warnings = tuple(dict.fromkeys([*warnings, *run_warnings]))
+        cases = {slot: (slot % 24, rates[slot], int(need[slot]),
+                        int(solution.scheduled[slot]), int(solution.required[slot]))
+                 for slot in range(HOURS_PER_WEEK) if need[slot] or rates[slot] > 0}
+        strict = _judged(hourly, cases, setup.targets)
+        coverage = _coverage(setup.targets, need, solution, simulated, strict)
+        missed = [int(WEEKDAYS.index(d)) * 24 + int(h) for d, h, met in
+                  zip(coverage["day"], coverage["hour"], coverage["met"], strict=True)
+                  if not met]
+        if not missed:
+            said.append(f"Round {r + 1}: every hour meets the targets.")
+            break
+        head = (f"Round {r + 1}: {_count(len(missed))} "
+                f"miss{'es' if len(missed) == 1 else ''} a target ({_hours_text(missed)})")
+        if r == rounds:
+            said.append(head + ".")
+            break
+        raised = required.copy()
+        for slot in missed:
+            raised[slot] = max(raised[slot], int(solution.scheduled[slot]) + 1)
+        candidate = solve(raised, rules)
+        stuck = {slot: candidate.capped[slot] for slot in missed
+                 if slot in candidate.capped
+                 and candidate.required[slot] <= solution.scheduled[slot]}
+        if len(stuck) == len(missed):
+            said.append(head + "; no shift can add a person there.")
+            break
+        said.append(head + f"; asking one more person in {len(missed) - len(stuck)} of them.")
+        required, solution = raised, candidate
+    unmet = _grouped({s: f"no size tried was enough in staffing by hour: {why}"
+                      for s, why in unreachable.items()})
+    unmet += _grouped({s: f"the need cannot be covered: {why}"
+                       for s, why in first.capped.items()})
+    unmet += _grouped({s: f"misses a target and no shift can add a person: {why}"
+                       for s, why in stuck.items() if first.capped.get(s) != why})
+    if missed and len(stuck) < len(missed):
+        unmet.append(f"Still missing after {rounds + 1} rounds: {_hours_text(missed)}; "
+                     "give more rounds or replications.")
+    table = _table(rules, solution.counts)
+    return Roster(
+        table=table, coverage=coverage, scenario=office, group=setup.group,
+        targets=setup.targets, cost=solution.cost, lp_bound=solution.lp_bound,
+        first_lp_bound=first.lp_bound, need_hours=int(need.sum()),
+        paid_hours=float(sum(s.length / 3600 * len(s.weekdays) * c
+                             for s, c in zip(rules, solution.counts, strict=True))),
+        replications=setup.replications, rounds=said, unmet=unmet,
+        yaml_text=(None if mapping is None else scenario_yaml(mapping, _head(setup, rules))),
+        by_hour=by_hour, warnings=warnings)
+
+
+def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:
+    """Pilot calls per hour in each hour of the week, from staffing by hour."""
+    rates = np.zeros(HOURS_PER_WEEK)
+    for day, hour, rate in zip(by_hour["weekday"], by_hour["hour"], by_hour["rate_per_hour"],
+                               strict=True):
+        for d in (range(7) if day == "daily" else [WEEKDAYS.index(str(day))]):
+            rates[d * 24 + int(hour)] = round(float(rate), 6)
+    return rates
+
+
+def _head(setup: PlanSetup, rules: Sequence[Shift]) -> str:
+    targets = ", ".join(t.text() for t in setup.targets)
+    return (f"# Rostered by huntsim roster: group {setup.group}'s members replaced by one "
+            f"agent per rostered person\n# ({', '.join(s.name for s in rules)} shifts), "
+            f"for {targets}.\n")
+
+
+def _count(hours: int) -> str:
+    return f"{hours} hour" if hours == 1 else f"{hours} hours"
+
+
+def _hours_text(slots: Sequence[int]) -> str:
+    """Hours of the week as spans, days with the same spans together: ``mon-fri 11:00-12:00``."""
+    return hours_text(pd.DataFrame({"weekday": [WEEKDAYS[s // 24] for s in slots],
+                                    "hour": [s % 24 for s in slots]}))
+
+
+def _grouped(reasons: Mapping[int, str]) -> list[str]:
+    """One line per reason: the hours it applies to, then the reason."""
+    by_reason: dict[str, list[int]] = {}
+    for slot in sorted(reasons):
+        by_reason.setdefault(reasons[slot], []).append(slot)
+    return [f"{_hours_text(slots)}: {why}" for why, slots in by_reason.items()]
+
+
+def _simulate(setup: PlanSetup, office: Scenario, round_number: int, execution: Execution,
+              ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """Hourly figures of the rostered office over replications with the plan's seeds:
+    ``weekday, hour, metric, mean, ci_low, ci_high, n`` for the group (95 % intervals),
+    and the runs' hourly values (``replication, weekday, hour, metric, value``)."""
+    seeds = replication_seeds(setup.seed, setup.replications)
+    tasks = [RunTask(f"roster_round-{round_number:02d}_rep-{i:04d}", office, s,
+                     setup.threshold_s, (("round", round_number), ("replication", i)))
+             for i, s in enumerate(seeds)]
+    runs = run_measurements(tasks, ["round", "replication"], execution)
+    hourly = runs.hourly[runs.hourly["group"] == setup.group]
+    return interval_table(hourly, ["weekday", "hour", "metric"]), hourly, runs.warnings
+
+
+def _judged(hourly: pd.DataFrame, cases: Mapping[int, tuple[Any, ...]],
+            targets: Sequence[Target]) -> pd.DataFrame:
+    """Intervals for the miss decision, ``weekday, hour, metric, mean, ci_low, ci_high``.
+
+    Hours alike (the same clock hour, pilot traffic, need and people logged in: Monday
+    to Friday 10:00 in most offices) are pooled, each run's value of each such hour one
+    observation; the intervals are widened for the number of cases and targets checked
+    (Bonferroni), so that one case of many does not miss by chance.
+    """
+    slot = (hourly["weekday"].map(WEEKDAYS.index).to_numpy() * 24
+            + hourly["hour"].to_numpy(dtype=int))
+    number = {key: k for k, key in enumerate(dict.fromkeys(cases.values()))}
+    case = np.array([number.get(cases.get(int(s), ()), -1) for s in slot])
+    pooled = hourly.assign(case=case)[case >= 0]
+    checks = max(1, len(set(case[case >= 0].tolist())) * len(targets))
+    table = interval_table(pooled, ["case", "metric"], confidence=1 - 0.05 / checks)
+    by_case = {(int(c), str(m)): row for c, m, *row in
+               table[["case", "metric", "mean", "ci_low", "ci_high"]]
+               .itertuples(index=False, name=None)}
+    seen = set(slot.tolist())  # hours the runs reported: the others are not judged
+    rows = [(WEEKDAYS[s // 24], s % 24, metric, *by_case[(c, metric)])
+            for s, c in ((s, number[key]) for s, key in cases.items() if s in seen)
+            for metric in {t.metric for t in targets} if (c, metric) in by_case]
+    return pd.DataFrame(rows, columns=["weekday", "hour", "metric", "mean", "ci_low",
+                                       "ci_high"])
+
+
+def _missed(target: Target, mean: float, low: float, high: float) -> bool:
+    """Whether an hour clearly misses: its interval lies wholly on the wrong side (an hour
+    without calls, or a single replication, is judged on its mean)."""
+    if math.isnan(mean):
+        return False
+    if math.isnan(low) or math.isnan(high):
+        return not target.met(mean)
+    return not target.met(low if target.operator in ("<=", "<") else high)
+
+
+def _certain(target: Target, mean: float, low: float, high: float) -> bool:
+    """Whether an hour meets the target with its whole interval (or has no calls)."""
+    if math.isnan(mean):
+        return True
+    if math.isnan(low) or math.isnan(high):
+        return target.met(mean)
+    return target.met(high if target.operator in ("<=", "<") else low)
+
+
+def _intervals(table: pd.DataFrame) -> dict[tuple[str, int, str], tuple[float, float, float]]:
+    return {(str(d), int(h), str(m)): (mean, low, high) for d, h, m, mean, low, high in
+            table[["weekday", "hour", "metric", "mean", "ci_low", "ci_high"]]
+            .itertuples(index=False, name=None)}
+
+
+def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solution,
+              simulated: pd.DataFrame, strict: pd.DataFrame) -> pd.DataFrame:
+    """One row per hour of the week that needs, has or gets anything (see :class:`Roster`);
+    ``met`` is judged on the ``strict`` intervals, the rest on ``simulated``."""
+    found, wide = _intervals(simulated), _intervals(strict)
+    calls = {(d, h): v[0] for (d, h, m), v in found.items() if m == "offered_per_hour"}
+    metrics = list(dict.fromkeys(t.metric for t in targets))
+    rows = []
+    for slot in range(HOURS_PER_WEEK):
+        day, hour = WEEKDAYS[slot // 24], slot % 24
+        rate = calls.get((day, hour), math.nan)
+        if not (need[slot] or solution.scheduled[slot] or rate > 0):
+            continue
+        row: dict[str, Any] = {"day": day, "hour": hour, "needed": int(need[slot]),
+                               "required": int(solution.required[slot]),
+                               "scheduled": int(solution.scheduled[slot]),
+                               "calls_per_hour": rate}
+        met = certain = True
+        for metric in metrics:
+            mean, low, high = found.get((day, hour, metric), (math.nan,) * 3)
+            row.update({metric: mean, f"{metric}_ci_low": low, f"{metric}_ci_high": high})
+            for target in (t for t in targets if t.metric == metric):
+                met = met and not _missed(target, *wide.get((day, hour, metric),
+                                                            (math.nan,) * 3))
+                certain = certain and _certain(target, mean, low, high)
+        row["met"] = met
+        row["certain"] = certain
+        rows.append(row)
+    columns = ["day", "hour", "needed", "required", "scheduled", "calls_per_hour",
+               *(c for m in metrics for c in (m, f"{m}_ci_low", f"{m}_ci_high")), "met",
+               "certain"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _table(rules: Sequence[Shift], counts: NDArray[np.int_]) -> pd.DataFrame:
+    rows = []
+    for shift, count in zip(rules, counts, strict=True):
+        pause = ""
+        if shift.break_ is not None:
+            (_, begin), (end, _) = shift.pieces()
+            pause = f"{_clock(begin)}-{_clock(end)}"
+        rows.append({"shift": shift.name, "days": shift.days, "start": shift.start,
+                     "end": shift.end, "count": int(count), "break": pause,
+                     "hours_per_week": shift.length / 3600 * len(shift.weekdays),
+                     "cost_per_week": shift.weekly_cost * int(count)})
+    return pd.DataFrame(rows, columns=["shift", "days", "start", "end", "count", "break",
+                                       "hours_per_week", "cost_per_week"])
+
+
+def _clock(seconds: float) -> str:
+    minutes = round(seconds / 60) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

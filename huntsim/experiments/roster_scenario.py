@@ -1,0 +1,209 @@
+"""The rostered office: the group's members replaced by one agent per rostered person,
+each logged in on the schedule of their shift, written as a scenario file.
+
+The file is the scenario as its author wrote it (a file or a mapping), changed only in
+the group's ``members`` and the agents listed: what ``huntsim run`` reads from
+``rostered.yaml`` is exactly what was simulated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from huntsim.errors import ScenarioError
+from huntsim.experiments.plan_setup import added_members
+from huntsim.scenario.agents import Agent
+from huntsim.scenario.calendar import DAY, parse_clock
+from huntsim.scenario.loader import read_scenario_file
+from huntsim.scenario.model import Scenario, load_scenario, validate_scenario
+from huntsim.scenario.shifts import Shift, load_shifts
+from huntsim.scenario.units import WrittenFloat, WrittenInt
+
+__all__ = ["Source", "apply_roster", "read_roster", "rostered_mapping", "rostered_objects",
+           "rostered_scenario", "scenario_source", "scenario_yaml"]
+
+
+Source = tuple[dict[str, Any] | None, Path | None]
+"""A scenario as written (``None``: given as a Scenario object) and its file's folder."""
+
+
+def scenario_source(scenario: str | Path | Mapping[str, Any] | Scenario) -> Source:
+    """The scenario as its author wrote it, where there is such a text, and its folder."""
+    if isinstance(scenario, str | Path):
+        return dict(read_scenario_file(Path(scenario))), Path(scenario).parent
+    if isinstance(scenario, Mapping):
+        return dict(scenario), None
+    return None, None
+
+
+def _number(value: Any) -> str:
+    return value.written if isinstance(value, WrittenInt | WrittenFloat) else str(value)
+
+
+def _people(shifts: Sequence[Shift], counts: Iterable[int], pilot: str,
+            taken: set[str]) -> list[tuple[str, str, Shift]]:
+    """Number, name and shift of each rostered person: ``PILOT-r1``, ``early 1``..."""
+    people = []
+    k = 0
+    for shift, count in zip(shifts, counts, strict=True):
+        for person in range(1, int(count) + 1):
+            k += 1
+            while f"{pilot}-r{k}" in taken:
+                k += 1
+            people.append((f"{pilot}-r{k}", f"{shift.name} {person}", shift))
+    return people
+
+
+def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
+                     shifts: Sequence[Shift], counts: Iterable[int]) -> dict[str, Any] | None:
+    """The scenario file of the rostered office (``None``: the scenario was given as an
+    object, or lists blocks of agents, and cannot be written back as its author wrote it).
+
+    The group ``pilot``'s members are dropped from the agents (with their own direct
+    calls) and from the group, which gets one new agent per rostered person instead:
+    numbered ``PILOT-r1``, ``PILOT-r2``, ... and named after their shift
+    (``early 1``), made by the rule of
+    :class:`~huntsim.experiments.plan_setup.AddedMembers` (from ``agent_defaults``
+    when it sets a ``talk_time``, else like the group's last member) with the
+    ``schedule`` of their shift. The group's ``weights`` are dropped.
+    """
+    if written is None or any(isinstance(a, Mapping) and any(k in a for k in Agent.FILE_KEYS)
+                              for a in written.get("agents", ())):
+        return None
+    added = added_members(base, pilot)
+    index = [g.pilot for g in base.hunt_groups].index(pilot)
+    members = set(base.group(pilot).members)
+    data = dict(written)
+    agents = [a for a in data["agents"] if _number(a.get("number")) not in members]
+    template: dict[str, Any] = {}
+    if added.source != "agent_defaults" or "agent_defaults" not in data:
+        last = next(a for a in written["agents"]
+                if _number(a.get("number")) == base.group(pilot).members[-1])
+        template = {k: v for k, v in last.items()
+                    if k not in ("number", "name", "schedule", "direct_calls")}
+        template["direct_calls"] = None
+    taken = {a.number for a in base.agents} | {g.pilot for g in base.hunt_groups}
+    people = _people(shifts, counts, pilot, taken)
+    agents.extend({"number": number, "name": name, **template,
+                   "schedule": list(shift.windows())} for number, name, shift in people)
+    data["agents"] = agents
+    groups = [dict(g) for g in data["hunt_groups"]]
+    groups[index]["members"] = [number for number, _, _ in people]
+    groups[index].pop("weights", None)
+    data["hunt_groups"] = groups
+    return data
+
+
+def rostered_objects(base: Scenario, pilot: str, shifts: Sequence[Shift],
+                     counts: Iterable[int]) -> Scenario:
+    """The rostered office made from the validated scenario (same rule as
+    :func:`rostered_mapping`), for a scenario that cannot be written back."""
+    added = added_members(base, pilot)
+    members = set(base.group(pilot).members)
+    taken = {a.number for a in base.agents} | {g.pilot for g in base.hunt_groups}
+    people = _people(shifts, counts, pilot, taken)
+    agents = [a for a in base.agents if a.number not in members]
+    agents.extend(Agent.model_validate({**added.template, "number": number, "name": name,
+                                        "schedule": list(shift.windows())})
+                  for number, name, shift in people)
+    groups = tuple(g.model_copy(update={"members": tuple(n for n, _, _ in people),
+                                        "weights": None}) if g.pilot == pilot else g
+                   for g in base.hunt_groups)
+    return base.replace(agents=tuple(agents), hunt_groups=groups)
+
+
+def rostered_scenario(data: Mapping[str, Any], folder: Path | None) -> Scenario:
+    """Validate a rostered office's file as ``huntsim run`` would."""
+    return validate_scenario(data, base_dir=folder, advise=False)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes numbers as they were written in the file, and no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _written_scalar(dumper: yaml.SafeDumper, value: WrittenInt | WrittenFloat) -> yaml.Node:
+    tag = "tag:yaml.org,2002:int" if isinstance(value, WrittenInt) else \
+        "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, value.written)
+
+
+_Dumper.add_representer(WrittenInt, _written_scalar)
+_Dumper.add_representer(WrittenFloat, _written_scalar)
+
+
+def scenario_yaml(data: Mapping[str, Any], head: str = "") -> str:
+    """A scenario mapping as YAML text, ``head`` (comment lines) first."""
+    body = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, width=100,
+                     default_flow_style=None, allow_unicode=True)
+    return head + body
+
+
+def read_roster(path: str | Path) -> tuple[tuple[Shift, ...], tuple[int, ...]]:
+    """The shifts and people per shift of a ``roster.csv`` written by ``huntsim roster``
+    (columns ``shift, days, start, end, count`` and, when a shift has one, ``break``
+    written ``12:00-12:30``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the row and the column, for a file that is not such a roster.
+    """
+    name = Path(path).name
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as error:
+        raise ScenarioError([f"{name}: cannot be read as a roster: {error}"]) from None
+    missing = [c for c in ("shift", "days", "start", "end", "count") if c not in table.columns]
+    if missing:
+        raise ScenarioError([f"{name}: no column {', '.join(repr(c) for c in missing)}; a "
+                             "roster has shift, days, start, end, count (and break)"])
+    rules: list[dict[str, Any]] = []
+    counts: list[int] = []
+    problems: list[str] = []
+    for i, row in enumerate(table.to_dict("records")):
+        where = f"{name}: row {i + 1}"
+        try:
+            start, end = parse_clock(row["start"]), parse_clock(row["end"], allow_24=True)
+            shift: dict[str, Any] = {"name": row["shift"], "days": row["days"],
+                                     "start": row["start"], "length": (end - start) % DAY}
+            pause = str(row.get("break", "")).strip()
+            if pause:
+                begin, _, finish = pause.partition("-")
+                after = (parse_clock(begin) - start) % DAY
+                shift["break"] = {"after": after,
+                                  "length": (parse_clock(finish, allow_24=True)
+                                             - parse_clock(begin)) % DAY}
+            if not str(row["count"]).strip().isdigit():
+                raise ValueError(f"count: {row['count']!r} is not a whole number of people")
+            count = int(row["count"])
+        except ValueError as error:
+            problems.append(f"{where}: {error}")
+            continue
+        rules.append(shift)
+        counts.append(count)
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        shifts = load_shifts(rules)
+    except ScenarioError as error:
+        raise ScenarioError([f"{name}: {m}" for m in error.messages]) from None
+    return shifts, tuple(counts)
+
+
+def apply_roster(source: str | Path | Mapping[str, Any] | Scenario, pilot: str,
+                 shifts: Sequence[Shift], counts: Sequence[int]) -> Scenario:
+    """The office with the group ``pilot`` rostered (see :func:`rostered_mapping`)."""
+    base = load_scenario(source)
+    written, folder = scenario_source(source)
+    mapping = rostered_mapping(base, written, pilot, shifts, counts)
+    if mapping is None:
+        return rostered_objects(base, pilot, shifts, counts)
+    return rostered_scenario(mapping, folder)
