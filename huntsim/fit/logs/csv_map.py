@@ -58,7 +58,8 @@ _WORDS = {
     "busy": "busy", "failed": "busy", "congestion": "busy", "no_answer": "no_answer",
     "no answer": "no_answer", "noanswer": "no_answer", "unanswered": "no_answer",
     "abandoned": "abandoned", "abandon": "abandoned", "hangup": "abandoned",
-    "missed": "abandoned",
+    "missed": "abandoned", "forwarded": "forwarded", "forward": "forwarded",
+    "diverted": "forwarded",
 }
 
 
