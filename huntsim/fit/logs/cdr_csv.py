@@ -51,6 +51,7 @@ import pandas as pd
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
+    FORWARDED_NOTE,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
     LogData,
@@ -306,6 +307,9 @@ def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str], trunks: se
             elif agent is not None and agent in trunks:
                 # dialled out on a trunk: the office forwarded the call outside
                 call.update(outcome="forwarded", leave_s=waited)
+                if kind == "pilot":
+                    warnings.add(FORWARDED_NOTE, row["line"],
+                                 f"dstchannel {row['dstchannel'].strip()!r}")
             elif agent is None:
                 # answered by the PBX before Queue() (FreePBX, Issabel), nobody took it:
                 # the caller hung up there, or a Hangup let them go

@@ -24,6 +24,7 @@ from huntsim.analysis import catalog
 
 __all__ = [
     "CALL_COLUMNS",
+    "FORWARDED_NOTE",
     "LOG_OUTCOMES",
     "PRESENCE_COLUMNS",
     "RING_COLUMNS",
@@ -53,6 +54,11 @@ time from arrival until the caller left the queue or pilot by any other way
 ``rings`` counts the member rings seen (NaN where the log has no rings).
 ``line`` is the line number of the call's first line in the log.
 """
+
+FORWARDED_NOTE = ("pilot call forwarded out of the office (counted with the calls let go: "
+                  "voicemail, busy or no answer; the fitted office does not forward, it lets "
+                  "them go)")
+"""The warning, counted per call, of a pilot call that left the office by a forward."""
 
 RING_COLUMNS: tuple[str, ...] = ("call_id", "agent", "end", "ring_s", "result")
 """Columns of :attr:`LogData.rings`: ``result`` is ``answered``, ``no_answer``
