@@ -9,7 +9,8 @@ import pytest
 
 import huntsim
 from huntsim.cli.main import main
-from huntsim.fit.export import cdr_csv_text, queue_log_text
+from huntsim.fit.export import cdr_csv_text, export_log, queue_log_text
+from huntsim.fit.logs import read_log
 
 # three calls: A answers the first after 4 s; the second rings A out (A is
 # talking? no: A answers) ...; the third finds both busy and goes to voicemail
@@ -87,3 +88,92 @@ def test_totals_cannot_be_exported():
     result = dataclasses.replace(huntsim.simulate(OFFICE, seed=1), calls=None, offers=None)
     with pytest.raises(ValueError, match="keep='totals'"):
         queue_log_text(result)
+
+
+# --- what Asterisk writes (apps/app_queue.c), and what the readers make of it (issue 20) ---
+
+RING_ALL = {
+    "duration": "8h", "start": "mon 09:00", "ring_cycle": "6s",
+    "caller_patience": {"dist": "exponential", "mean": "20s"},
+    "agent_defaults": {"answer_probability": 0.6, "talk_time": "2min",
+                       "answer_delay": {"dist": "uniform", "low": "2s", "high": "14s"}},
+    "agents": [{"number": n} for n in ("401", "402", "403")],
+    "hunt_groups": [{"pilot": "400", "policy": "simultaneous", "members": ["401", "402", "403"],
+                     "no_answer_rings": 3, "voicemail": True, "when_all_busy": "queue",
+                     "arrivals": {"rate": "30/h"}}],
+}
+
+FORWARD_OUT = {
+    "duration": "1w", "start": "mon 09:00", "ring_cycle": "6s",
+    "caller_patience": {"dist": "exponential", "mean": "2min"},
+    "agents": [{"number": "201", "talk_time": "4min", "answer_probability": 0.8},
+               {"number": "202", "talk_time": "4min", "answer_probability": 0.8}],
+    "hunt_groups": [{"pilot": "200", "members": ["201", "202"], "no_answer_rings": 3,
+                     "when_all_busy": "queue", "max_wait": "40s", "max_queue": 2,
+                     "forward": {"when": ["all_busy", "no_answer", "queue_timeout"],
+                                 "to": "+15559876543", "outside": True},
+                     "arrivals": {"rate": "12/h"}}],
+}
+
+
+def _by_call(text: str) -> dict[str, list[list[str]]]:
+    calls: dict[str, list[list[str]]] = {}
+    for line in _lines(text)[1:]:
+        if line[1] != "NONE":
+            calls.setdefault(line[1], []).append(line)
+    return calls
+
+
+def test_enterqueue_is_url_callerid_position_and_is_read_back(tmp_path):
+    result = huntsim.simulate(RING_ALL, seed=2)
+    text = queue_log_text(result)
+    enters = [line for line in _lines(text) if line[4] == "ENTERQUEUE"]
+    assert enters and all(len(line) == 8 for line in enters)  # 5 fields + url|callerid|position
+    assert {line[5] for line in enters} == {""}  # no url
+    assert all(line[6] and int(line[7]) >= 1 for line in enters)
+    assert max(int(line[7]) for line in enters) >= 2  # callers wait behind others
+    path = tmp_path / "queue_log"
+    path.write_text(text)
+    log = read_log(path, format="asterisk-queue-log")
+    assert len(log.calls) == len(enters)
+    assert sorted(log.calls["caller"]) == sorted(line[6] for line in enters)
+
+
+def test_ringcanceled_only_where_the_caller_left_while_phones_rang():
+    result = huntsim.simulate(RING_ALL, seed=2)
+    offers = result.offers
+    assert (offers["result"] == "answered_elsewhere").sum() > 20  # ring-all: phones stopped
+    calls = _by_call(queue_log_text(result))
+    cancelled = {uid for uid, lines in calls.items() if any(l[4] == "RINGCANCELED" for l in lines)}
+    ended = {uid: lines[-1][4] for uid, lines in calls.items()}
+    assert cancelled, "no caller hung up while the phones rang"
+    # Asterisk's hangupcalls logs nothing for the phones another member's answer stopped
+    assert all(ended[uid] == "ABANDON" for uid in cancelled)
+    hung_up = int((offers["result"] == "caller_hung_up").sum())
+    assert sum(l[4] == "RINGCANCELED" for lines in calls.values() for l in lines) == hung_up
+
+
+@pytest.mark.parametrize("fmt", ["asterisk-queue-log", "asterisk-cdr-csv", "csv"])
+def test_calls_forwarded_out_of_the_office_are_read_back(tmp_path, fmt):
+    result = huntsim.simulate(FORWARD_OUT, seed=5)
+    truth = result.calls["outcome"].value_counts()
+    assert truth["forwarded"] > 100
+    path = export_log(result, fmt, tmp_path)
+    kw = {"columns": tmp_path / "calls_log_columns.yaml"} if fmt == "csv" else {}
+    log = read_log(path, format=fmt, pilot=None if fmt == "asterisk-queue-log" else "200",
+                   **kw)
+    got = log.calls["outcome"].value_counts()
+    assert len(log.calls) == len(result.calls)  # none lost
+    assert got["abandoned"] == truth["abandoned"]  # none turned into hang-ups
+    assert got["answered"] == truth["answered"]
+    if fmt == "asterisk-queue-log":  # the queue lets them go; the Dial() after is not logged
+        assert got["voicemail"] == truth["forwarded"]
+    else:
+        assert got["forwarded"] == truth["forwarded"]
+        assert any("forwarded out of the office" in m for m in log.warnings.messages())
+        left = log.calls.loc[log.calls["outcome"] == "forwarded", "leave_s"]
+        assert left.between(0, 40 + 18 + 1).all()  # at most max_wait (+ a ring round)
+    fit = huntsim.fit(path, format=fmt, pilot=None if fmt == "asterisk-queue-log" else "200",
+                      **kw)
+    if fmt != "asterisk-queue-log":
+        assert any("forwarded out of the office" in w for w in fit.warnings)

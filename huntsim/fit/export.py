@@ -152,6 +152,7 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
         by_call.setdefault(int(cid), []).append((agent, float(start), float(end), outcome))
     group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
     chains = forward_map(result.scenario.hunt_groups)
+    position = _positions(pilot)
     for row in _rows(pilot):
         cid = int(row.call_id)
         t0 = epoch0 + float(row.arrival_s)
@@ -164,7 +165,8 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             queues.append(chains.get(queues[-1], str(row.group)))
         entered = t0
         for hop, queue in enumerate(queues):
-            yield entered, 0, f"{int(entered)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}|1"
+            place = position.get(cid, 1) if hop == 0 else 1
+            yield entered, 0, f"{int(entered)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}|{place}"
             here = [r for r in rings if group_of.get(r[0]) == queue]
             yield from _ring_lines(here, row, uid, queue, epoch0, cid)
             if hop < len(queues) - 1:  # passed on to the next queue
@@ -191,6 +193,27 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             event = "EXITWITHTIMEOUT" if int(row.offers) > 0 else "EXITEMPTY"
         yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|{event}|1|1|{waited}"
     yield from _presence_lines(result, epoch0)
+
+
+def _positions(pilot: pd.DataFrame) -> dict[int, int]:
+    """Each call's place on joining the queue of the pilot it dialled (Asterisk's
+    ``opos``): one more than the callers of that pilot who arrived before it and had
+    not yet been answered or left."""
+    places: dict[int, int] = {}
+    answered = pilot["outcome"].astype(str).to_numpy() == "answered"
+    gone = np.where(answered, pilot["answer_s"].to_numpy(dtype=float),
+                    pilot["end_s"].to_numpy(dtype=float))
+    frame = pd.DataFrame({"cid": pilot["call_id"].astype(int).to_numpy(),
+                          "dialed": pilot["dialed"].astype(str).to_numpy(),
+                          "arrival": pilot["arrival_s"].to_numpy(dtype=float), "gone": gone})
+    for _, calls in frame.groupby("dialed", sort=False):
+        calls = calls.sort_values("arrival", kind="stable")
+        arrival, left = calls["arrival"].to_numpy(), np.sort(calls["gone"].to_numpy())
+        # callers ahead: arrived earlier (index) less those already gone by then
+        ahead = np.arange(len(calls)) - np.searchsorted(left, arrival, side="right")
+        places.update(zip(calls["cid"].tolist(), (np.maximum(ahead, 0) + 1).tolist(),
+                          strict=True))
+    return places
 
 
 def _ring_lines(rings: list[tuple[str, float, float, str]], row: Any, uid: str, queue: str,
