@@ -81,6 +81,23 @@ def _restricted_mean(dist: Any, horizon: float) -> float:
     return float(np.mean(np.minimum(np.asarray(dist.quantile(u), dtype=float), horizon)))
 
 
+def _rung_while_away(result: huntsim.Result, member: str) -> float:
+    """The share of the member's rings that came while away but still rung (an
+    absence without ``skipped``: the phone rings, nobody answers). Asterisk has no
+    such state (a paused member is not rung): the log shows rings let ring out."""
+    away = result.scenario.agent(member).away
+    if away is None or away.skipped or result.absences is None:
+        return 0.0
+    offers = result.offers[result.offers["agent"].astype(str) == member]
+    gone = result.absences[(result.absences["agent"].astype(str) == member)
+                           & (result.absences["reason"] == "away")]
+    starts = offers["start_s"].to_numpy(dtype=float)
+    inside = np.zeros(len(starts), dtype=bool)
+    for a, b in zip(gone["start_s"], gone["end_s"], strict=True):
+        inside |= (starts >= a) & (starts < b)
+    return float(inside.mean()) if len(starts) else 0.0
+
+
 def _true_traffic(result: huntsim.Result, fit: Any, fmt: str) -> float:
     """Expected first calls of the pilot per hour of the week the log shows, summed over the
     hours of the week (each divided by the days of its weekday the log covers)."""
@@ -90,9 +107,8 @@ def _true_traffic(result: huntsim.Result, fit: Any, fmt: str) -> float:
     edges = np.minimum(np.arange(hours + 1) * 3600.0, scenario.duration)
     expected = np.diff(_expected_by(group.arrivals, edges))
     if fmt == "asterisk-queue-log" and group.open is not None:  # after hours: not in the queue
-        expected = expected * np.array([
-            group.open.open_seconds(scenario.start + a, scenario.start + b) / max(b - a, 1e-9)
-            for a, b in zip(edges[:-1], edges[1:], strict=True)])
+        opened = np.array([group.open.open_seconds(scenario.start, t) for t in edges])
+        expected = expected * np.diff(opened) / np.maximum(np.diff(edges), 1e-9)
     epoch0 = origin_epoch(result)
     local = pd.to_datetime(epoch0 + edges[:-1], unit="s")
     days = pd.date_range(fit.log.start, fit.log.end, freq="D", inclusive="left")
@@ -146,7 +162,7 @@ def _checks(name: str, fmt: str, fit: Any) -> tuple[list[str], list[str]]:
         for member in group.members:
             agent = scenario.agent(member)
             truth = agent.answer_probability * _share_within(agent.answer_delay, timeout)
-            check("answer probability", member, truth)
+            check("answer probability", member, truth * (1 - _rung_while_away(result, member)))
     else:
         assert "answer probability" not in set(params["parameter"]), \
             f"{fmt} has no rings, yet the fit gives answer probabilities"

@@ -31,6 +31,8 @@ office                     more: the dialplan's ``Dial()`` that follows is
                            not in ``queue_log`` (read back as let go)
 member logged out / in     ``REMOVEMEMBER`` / ``ADDMEMBER``
 away / not ready           ``PAUSE|Away`` or ``PAUSE|Auto-Pause``, then ``UNPAUSE``
+                           (nothing for an absence without ``skipped``: the
+                           phone still rings, and rings out)
 =========================  ==================================================
 
 A call forwarded from one group to another enters each queue on its way,
@@ -240,10 +242,14 @@ def _presence_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int,
         return
     group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
     end_of_run = result.scenario.duration
+    rung_away = {a.number for a in result.scenario.agents
+                 if a.away is not None and not a.away.skipped}
     for row in _rows(absences):
         queue = group_of.get(str(row.agent))
         if queue is None:
             continue
+        if row.reason == "away" and str(row.agent) in rung_away:
+            continue  # away but still rung: no pause (Asterisk does not ring a paused member)
         agent = f"PJSIP/{row.agent}"
         start, end = epoch0 + float(row.start_s), epoch0 + float(row.end_s)
         if row.reason == "logged_out":
