@@ -144,13 +144,13 @@ def test_ringcanceled_only_where_the_caller_left_while_phones_rang():
     offers = result.offers
     assert (offers["result"] == "answered_elsewhere").sum() > 20  # ring-all: phones stopped
     calls = _by_call(queue_log_text(result))
-    cancelled = {uid for uid, lines in calls.items() if any(l[4] == "RINGCANCELED" for l in lines)}
+    cancelled = {uid for uid, lines in calls.items() if any(x[4] == "RINGCANCELED" for x in lines)}
     ended = {uid: lines[-1][4] for uid, lines in calls.items()}
     assert cancelled, "no caller hung up while the phones rang"
     # Asterisk's hangupcalls logs nothing for the phones another member's answer stopped
     assert all(ended[uid] == "ABANDON" for uid in cancelled)
     hung_up = int((offers["result"] == "caller_hung_up").sum())
-    assert sum(l[4] == "RINGCANCELED" for lines in calls.values() for l in lines) == hung_up
+    assert sum(x[4] == "RINGCANCELED" for lines in calls.values() for x in lines) == hung_up
 
 
 @pytest.mark.parametrize("fmt", ["asterisk-queue-log", "asterisk-cdr-csv", "csv"])

@@ -45,7 +45,7 @@ SEED = 7
 CONFIDENCE = 0.999
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _office(name: str) -> huntsim.Scenario:
     scenario = huntsim.load_scenario(ROOT / "scenarios" / f"{name}.yaml")
     # every call of the run is in the log (no warm-up)
@@ -53,7 +53,7 @@ def _office(name: str) -> huntsim.Scenario:
                                        "warmup": 0.0})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _run(name: str) -> huntsim.Result:
     return huntsim.simulate(_office(name), seed=SEED)
 
@@ -103,7 +103,7 @@ def _true_traffic(result: huntsim.Result, fit: Any, fmt: str) -> float:
     hours of the week (each divided by the days of its weekday the log covers)."""
     scenario = result.scenario
     group = scenario.hunt_groups[0]
-    hours = int(math.ceil(scenario.duration / 3600))
+    hours = math.ceil(scenario.duration / 3600)
     edges = np.minimum(np.arange(hours + 1) * 3600.0, scenario.duration)
     expected = np.diff(_expected_by(group.arrivals, edges))
     if fmt == "asterisk-queue-log" and group.open is not None:  # after hours: not in the queue
@@ -214,7 +214,7 @@ def grid_table() -> str:
             with tempfile.TemporaryDirectory() as out:
                 try:
                     misses, notes = _checks(name, fmt, _fit(name, fmt, Path(out)))
-                except Exception as error:  # noqa: BLE001 - a table of every case
+                except Exception as error:  # a table of every case
                     misses, notes = [f"error: {error!r}"], []
             lines.append(f"{name} / {fmt}: {'ok' if not misses else 'MISS'}")
             lines += [f"    miss: {m}" for m in misses] + [f"    note: {n}" for n in notes]

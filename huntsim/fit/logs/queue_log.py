@@ -7,6 +7,8 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
 - ``RINGNOANSWER|ringtime`` (milliseconds): a member rang until the time-out
   (0 ms: the member could not be rung at all; left out).
 - ``RINGCANCELED|ringtime`` (ms): a ring cut short (the caller left while it rang).
+  Asterisk logs nothing for the phones another member's answer stopped; in a
+  ring-all queue :mod:`~huntsim.fit.logs.queue_ringall` adds them back.
 - ``CONNECT|holdtime|bridgedchanneluniqueid|ringtime`` (seconds): answered.
 - ``COMPLETECALLER|holdtime|calltime|origposition`` and ``COMPLETEAGENT``: the
   answered call ends; ``TRANSFER``/``BLINDTRANSFER|extension|context|holdtime|calltime``
@@ -55,6 +57,7 @@ from huntsim.fit.logs.common import (
 )
 from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_members import join_interfaces
+from huntsim.fit.logs.queue_ringall import add_stopped_rings
 
 __all__ = ["read_queue_log"]
 
@@ -122,6 +125,7 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     calls, rings = _calls(events, chosen, warnings)
     presence, logged = _presence(events, chosen)
     presence = join_interfaces(presence, rings, logged, warnings)
+    rings = add_stopped_rings(calls, rings, presence, warnings)
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
     call_frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
