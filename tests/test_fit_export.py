@@ -177,3 +177,38 @@ def test_calls_forwarded_out_of_the_office_are_read_back(tmp_path, fmt):
                       **kw)
     if fmt != "asterisk-queue-log":
         assert any("forwarded out of the office" in w for w in fit.warnings)
+
+
+def test_ring_all_reader_adds_back_the_phones_an_answer_stopped(tmp_path):
+    # Asterisk (ringall): 12 calls; one round each rang out on both phones, the next
+    # 102 answered after 5 s: nothing is logged for 101, whose phone rang too
+    lines = ["1704099600|NONE|NONE|NONE|QUEUESTART|"]
+    for i in range(12):
+        t = 1704099700 + 600 * i
+        uid = f"{t}.{i}"
+        lines += [f"{t}|{uid}|q|NONE|ENTERQUEUE||+1555000{i:04d}|1",
+                  f"{t + 15}|{uid}|q|SIP/101|RINGNOANSWER|15000",
+                  f"{t + 15}|{uid}|q|SIP/102|RINGNOANSWER|15000",
+                  f"{t + 20}|{uid}|q|SIP/102|CONNECT|20|{t + 15}.9|5",
+                  f"{t + 80}|{uid}|q|SIP/102|COMPLETECALLER|20|60|1"]
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(lines) + "\n")
+    log = read_log(path, format="asterisk-queue-log")
+    stopped = log.rings[(log.rings["agent"] == "101") & (log.rings["result"] == "cancelled")]
+    assert len(stopped) == 12 and (stopped["ring_s"] == 5).all()
+    assert any("ring-all" in m for m in log.warnings.messages())
+
+
+def test_ring_all_answer_probabilities_hold_without_the_stopped_phones(tmp_path):
+    office = {**RING_ALL, "duration": "3d", "caller_patience": None,
+              "agent_defaults": {**RING_ALL["agent_defaults"], "answer_probability": 0.5},
+              "hunt_groups": [{**RING_ALL["hunt_groups"][0], "arrivals": {"rate": "12/h"}}]}
+    del office["caller_patience"]
+    result = huntsim.simulate(office, seed=4)
+    path = export_log(result, "asterisk-queue-log", tmp_path)
+    fit = huntsim.fit(path, format="asterisk-queue-log", confidence=0.999)
+    rows = fit.parameters[fit.parameters["parameter"] == "answer probability"]
+    truth = 0.5 * 1.0  # every pick-up delay (2-14 s) within the 18 s time-out
+    assert len(rows) == 3
+    for row in rows.itertuples():
+        assert row.low <= truth <= row.high, (row.scope, row.value, row.low, row.high)

@@ -103,14 +103,18 @@ def add_stopped_rings(calls: list[Any], rings: list[Any], presence: list[Any],
         talk = float(row[col["talk_s"]])
         busy[str(row[col["agent"]])].append((start, start + (talk if np.isfinite(talk) else 0.0)))
     away = _unavailable(presence)
-    rung = {(str(r[0]), str(r[1])) for r in rings}
+    # the rings logged per call and member: one that ends after a round began was part of it
+    logged: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for r in rings:
+        logged[(str(r[0]), str(r[1]))].append(float(r[2]))
     added = []
     for call_id, agent, at, ring_s, result in rings:
         if result != "answered" or not np.isfinite(ring_s):
             continue
         begun = float(at) - float(ring_s)
         for member in members:
-            if member == agent or (str(call_id), member) in rung:
+            if member == agent or any(end > begun
+                                      for end in logged.get((str(call_id), member), ())):
                 continue
             if any(a <= begun < b for a, b in busy.get(member, ())) or \
                     any(a <= begun < b for a, b in away.get(member, ())):
