@@ -9,8 +9,10 @@ they lost to a faster colleague are missing). For a queue whose rings ring out
 together (ring-all), :func:`add_stopped_rings` puts them back: at each answer,
 every other member of the queue who was free when that round began (logged in,
 not paused, not on a queue call) rang too, for as long as the answered ring,
-and was cut short. Calls the queue_log does not show (direct calls, wrap-up)
-cannot be seen, so a member busy with them counts as rung.
+and was cut short; one who rang out earlier for the same call only where the
+queue rings members again (some member rings twice for one call in the log).
+What the queue_log does not show (direct calls, wrap-up) cannot be seen, so a
+member busy with it counts as rung.
 """
 
 from __future__ import annotations
@@ -107,14 +109,17 @@ def add_stopped_rings(calls: list[Any], rings: list[Any], presence: list[Any],
     logged: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in rings:
         logged[(str(r[0]), str(r[1]))].append(float(r[2]))
+    # a queue that rings a member again for the same call (``retry``: rounds) rang one who
+    # rang out earlier in the answered round too; one that never does, did not
+    rerings = any(len(ends) > 1 for ends in logged.values())
     added = []
     for call_id, agent, at, ring_s, result in rings:
         if result != "answered" or not np.isfinite(ring_s):
             continue
         begun = float(at) - float(ring_s)
         for member in members:
-            if member == agent or any(end > begun
-                                      for end in logged.get((str(call_id), member), ())):
+            ends = logged.get((str(call_id), member), ())
+            if member == agent or any(end > begun or not rerings for end in ends):
                 continue
             if any(a <= begun < b for a, b in busy.get(member, ())) or \
                     any(a <= begun < b for a, b in away.get(member, ())):
