@@ -19,7 +19,8 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
 - ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...`` and
   ``WITHDRAW|position|origposition|waittime|info`` (taken out by the manager): the
   queue let the caller go (read as voicemail, the usual next step in the
-  dialplan; what really follows is an assumption of the fit).
+  dialplan; what really follows is an assumption of the fit: a forward out of
+  the office, a ``Dial()`` after ``Queue()``, is not in queue_log and looks the same).
 - ``ADDMEMBER``/``REMOVEMEMBER`` (``ADDMEMBER|PAUSED``: added paused),
   ``AGENTLOGIN``/``AGENTLOGOFF``: log-in, log-out; ``PAUSE|reason``/``UNPAUSE`` (and
   ``PAUSEALL``/``UNPAUSEALL``, queue ``NONE``): pauses.
