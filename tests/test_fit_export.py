@@ -212,3 +212,16 @@ def test_ring_all_answer_probabilities_hold_without_the_stopped_phones(tmp_path)
     assert len(rows) == 3
     for row in rows.itertuples():
         assert row.low <= truth <= row.high, (row.scope, row.value, row.low, row.high)
+
+
+@pytest.mark.parametrize("skipped", [True, False])
+def test_an_away_member_still_rung_is_not_paused(skipped):
+    # Asterisk does not ring a paused member: an absence during which the phone still
+    # rings (away without skipped) is rings that ring out, never a PAUSE
+    office = {**OFFICE, "duration": "8h", "agent_defaults": {
+        "away": {"rate": "2/h", "length": "5min", "skipped": skipped}},
+        "hunt_groups": [{**OFFICE["hunt_groups"][0], "arrivals": {"rate": "10/h"}}]}
+    result = huntsim.simulate(office, seed=3)
+    assert (result.absences["reason"] == "away").sum() > 5
+    events = [line[4] for line in _lines(queue_log_text(result))]
+    assert ("PAUSE" in events) == skipped
