@@ -12,10 +12,12 @@ Asterisk writes them), per pilot call that rang the group:
 =========================  ==================================================
 huntsim                    queue_log lines
 =========================  ==================================================
-arrival                    ``ENTERQUEUE|url|callerid`` (url empty)
+arrival                    ``ENTERQUEUE|url|callerid|position`` (url empty)
 offer rang out             ``RINGNOANSWER|ringtime`` (milliseconds)
-offer cut short            ``RINGCANCELED|ringtime`` (ms; another member
-                           answered, or the caller hung up)
+caller hung up while       ``RINGCANCELED|ringtime`` (ms), for each phone
+phones rang                then ringing
+offer stopped by another   nothing (Asterisk's ``hangupcalls`` logs nothing
+member's answer            for the other phones)
 offer answered             ``CONNECT|holdtime|member uniqueid|ringtime`` (s)
 end of an answered call    ``COMPLETECALLER`` or ``COMPLETEAGENT``
                            ``|holdtime|calltime|origposition`` (alternately)
@@ -24,8 +26,13 @@ voicemail, busy or no      ``EXITWITHTIMEOUT|position|origposition|waittime``
 answer after ringing
 voicemail, busy or no      ``EXITEMPTY|position|origposition|waittime``
 answer with nobody free
+forwarded out of the       ``EXITWITHTIMEOUT`` (or ``EXITEMPTY``) and nothing
+office                     more: the dialplan's ``Dial()`` that follows is
+                           not in ``queue_log`` (read back as let go)
 member logged out / in     ``REMOVEMEMBER`` / ``ADDMEMBER``
 away / not ready           ``PAUSE|Away`` or ``PAUSE|Auto-Pause``, then ``UNPAUSE``
+                           (nothing for an absence without ``skipped``: the
+                           phone still rings, and rings out)
 =========================  ==================================================
 
 A call forwarded from one group to another enters each queue on its way,
@@ -43,12 +50,18 @@ queue rings the caller, it does not answer first) or, for voicemail, the moment
 voicemail took the call (the message itself is not simulated: ``billsec`` 0).
 Dispositions: answered and voicemail ``ANSWERED`` (``lastapp`` ``Queue``/``Dial``
 or ``VoiceMail``), busy ``BUSY`` (``Busy``), abandoned ``NO ANSWER`` (``Queue``
-or ``Dial``: the caller hung up), no answer ``NO ANSWER`` (``Hangup``).
+or ``Dial``: the caller hung up), no answer ``NO ANSWER`` (``Hangup``). A call
+forwarded out of the office is the leg the dialplan dialled out: ``lastapp``
+``Dial``, ``lastdata`` ``PJSIP/<number>@trunk``, ``dstchannel`` the trunk
+(``PJSIP/trunk-...``, the peer the caller came in on), ``ANSWERED`` at the
+moment of the forward (what the outside number did is not simulated:
+``billsec`` 0).
 
 **csv** (``calls_log.csv``, a generic PBX export with a header): ``Call ID,
 Start, Answered, Ended, Dialled, Answered by, Result, Caller``, one line per
-call, local times; ``Result`` is Answered, Voicemail, Busy, No answer or Missed
-(the caller hung up); read it back with the mapping :data:`CSV_MAPPING`.
+call, local times; ``Result`` is Answered, Voicemail, Busy, No answer, Missed
+(the caller hung up) or Forwarded (out of the office; ``Ended`` is the moment
+of the forward); read it back with the mapping :data:`CSV_MAPPING`.
 """
 
 from __future__ import annotations
@@ -84,7 +97,7 @@ DEFAULT_ORIGIN = datetime(2024, 1, 1)  # a Monday
 FILE_NAMES = {"asterisk-queue-log": "queue_log", "asterisk-cdr-csv": "Master.csv",
               "csv": "calls_log.csv"}
 CSV_WORDS = {"answered": "Answered", "voicemail": "Voicemail", "busy": "Busy",
-             "no_answer": "No answer", "abandoned": "Missed"}
+             "no_answer": "No answer", "abandoned": "Missed", "forwarded": "Forwarded"}
 CSV_MAPPING = ("columns: {call_id: Call ID, arrival: Start, answer: Answered, end: Ended,\n"
                "          dialed: Dialled, agent: Answered by, outcome: Result, caller: Caller}\n"
                "outcomes: {Missed: abandoned}\n")
@@ -141,6 +154,7 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
         by_call.setdefault(int(cid), []).append((agent, float(start), float(end), outcome))
     group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
     chains = forward_map(result.scenario.hunt_groups)
+    position = _positions(pilot)
     for row in _rows(pilot):
         cid = int(row.call_id)
         t0 = epoch0 + float(row.arrival_s)
@@ -153,7 +167,8 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             queues.append(chains.get(queues[-1], str(row.group)))
         entered = t0
         for hop, queue in enumerate(queues):
-            yield entered, 0, f"{int(entered)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}"
+            place = position.get(cid, 1) if hop == 0 else 1
+            yield entered, 0, f"{int(entered)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}|{place}"
             here = [r for r in rings if group_of.get(r[0]) == queue]
             yield from _ring_lines(here, row, uid, queue, epoch0, cid)
             if hop < len(queues) - 1:  # passed on to the next queue
@@ -173,12 +188,34 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
         waited = round(float(row.end_s) - float(row.arrival_s))
         if outcome == "abandoned":
             event = "ABANDON"
-        elif outcome in ("voicemail", "busy", "no_answer"):
+            # the caller left while phones rang: Asterisk's wait_for_answer logs a
+            # RINGCANCELED for each of them (already written by _ring_lines)
+        else:  # voicemail, busy, no answer or forwarded out of the office: the queue let
+            # the call go to the dialplan, whose next step is not in queue_log
             event = "EXITWITHTIMEOUT" if int(row.offers) > 0 else "EXITEMPTY"
-        else:  # forwarded out of the office: the queue's time-out destination took it
-            event = "EXITWITHTIMEOUT"
         yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|{event}|1|1|{waited}"
     yield from _presence_lines(result, epoch0)
+
+
+def _positions(pilot: pd.DataFrame) -> dict[int, int]:
+    """Each call's place on joining the queue of the pilot it dialled (Asterisk's
+    ``opos``): one more than the callers of that pilot who arrived before it and had
+    not yet been answered or left."""
+    places: dict[int, int] = {}
+    answered = pilot["outcome"].astype(str).to_numpy() == "answered"
+    gone = np.where(answered, pilot["answer_s"].to_numpy(dtype=float),
+                    pilot["end_s"].to_numpy(dtype=float))
+    frame = pd.DataFrame({"cid": pilot["call_id"].astype(int).to_numpy(),
+                          "dialed": pilot["dialed"].astype(str).to_numpy(),
+                          "arrival": pilot["arrival_s"].to_numpy(dtype=float), "gone": gone})
+    for _, calls in frame.groupby("dialed", sort=False):
+        calls = calls.sort_values("arrival", kind="stable")
+        arrival, left = calls["arrival"].to_numpy(), np.sort(calls["gone"].to_numpy())
+        # callers ahead: arrived earlier (index) less those already gone by then
+        ahead = np.arange(len(calls)) - np.searchsorted(left, arrival, side="right")
+        places.update(zip(calls["cid"].tolist(), (np.maximum(ahead, 0) + 1).tolist(),
+                          strict=True))
+    return places
 
 
 def _ring_lines(rings: list[tuple[str, float, float, str]], row: Any, uid: str, queue: str,
@@ -190,7 +227,9 @@ def _ring_lines(rings: list[tuple[str, float, float, str]], row: Any, uid: str, 
         head = f"{int(end)}|{uid}|{queue}|PJSIP/{agent}"
         if outcome == "no_answer":
             yield end, 1, f"{head}|RINGNOANSWER|{ring_s * 1000:.0f}"
-        elif outcome in ("caller_hung_up", "answered_elsewhere"):
+        elif outcome == "caller_hung_up":
+            # only the caller's leaving is logged (wait_for_answer); a ring that another
+            # member's answer stopped ends in hangupcalls, which logs nothing
             yield end, 1, f"{head}|RINGCANCELED|{ring_s * 1000:.0f}"
         elif outcome == "answered":
             hold = round(float(row.wait_s))
@@ -203,10 +242,14 @@ def _presence_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int,
         return
     group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
     end_of_run = result.scenario.duration
+    rung_away = {a.number for a in result.scenario.agents
+                 if a.away is not None and not a.away.skipped}
     for row in _rows(absences):
         queue = group_of.get(str(row.agent))
         if queue is None:
             continue
+        if row.reason == "away" and str(row.agent) in rung_away:
+            continue  # away but still rung: no pause (Asterisk does not ring a paused member)
         agent = f"PJSIP/{row.agent}"
         start, end = epoch0 + float(row.start_s), epoch0 + float(row.end_s)
         if row.reason == "logged_out":
@@ -234,13 +277,15 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
     epoch0 = origin_epoch(result, origin, tz)
     zone = ZoneInfo(tz)
     timeout = {g.pilot: result.scenario.timeout_s(g) for g in result.scenario.hunt_groups}
+    outside = {g.pilot: g.forward.to for g in result.scenario.hunt_groups
+               if g.forward is not None and g.forward.to not in timeout}
 
     def stamp(seconds: float) -> str:
         return datetime.fromtimestamp(int(epoch0 + seconds), zone).strftime("%Y-%m-%d %H:%M:%S")
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    rows = [_cdr_row(row, epoch0, stamp, timeout)
+    rows = [_cdr_row(row, epoch0, stamp, timeout, outside)
             for row in _rows(calls.sort_values("arrival_s", kind="stable"))]
     # cdr_csv writes a line when the call ends: lines are in order of their end
     rows.sort(key=lambda row: str(row[11]))
@@ -248,7 +293,8 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
     return buffer.getvalue()
 
 
-def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float]) -> list[Any]:
+def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float],
+             outside: dict[str, str]) -> list[Any]:
     cid = int(row.call_id)
     src = _caller(row, cid)
     # every seventh caller's name has a comma in it, as real address books do
@@ -274,6 +320,11 @@ def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float]) -> 
     elif outcome == "no_answer":
         end = float(row.end_s)
         app, data, disposition = "Hangup", "", "NO ANSWER"
+    elif outcome == "forwarded":  # dialled out on the trunk the caller came in on
+        answer = end = float(row.end_s)
+        number = outside.get(str(row.group), "")
+        app, data, disposition = "Dial", f"PJSIP/{number}@trunk,60", "ANSWERED"
+        dstchannel = f"PJSIP/trunk-{(cid + 0x80000000) % 0xFFFFFFFF:08x}"
     else:  # abandoned (and outcomes this exporter does not know)
         end = float(row.end_s)
         disposition = "NO ANSWER"

@@ -15,6 +15,10 @@ How a line becomes a call of the pilot (``dst`` is the pilot):
 - ``ANSWERED`` with a member in ``dstchannel``: answered by that member, wait
   ``answer - start``, talk ``billsec``;
 - ``ANSWERED`` by ``VoiceMail``: voicemail;
+- ``ANSWERED`` with a trunk in ``dstchannel`` (the peer callers to the pilot
+  come in on, one that never answers a ``Queue``): forwarded out of the office
+  (a follow-me or time-out destination dialled an outside number), after
+  ``answer - start``;
 - ``ANSWERED`` with nobody in ``dstchannel`` otherwise: FreePBX and Issabel
   answer before ``Queue()``, so this is a caller who hung up in the queue
   (abandoned after ``duration``; ``no answer`` when the last application was
@@ -47,6 +51,7 @@ import pandas as pd
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
+    FORWARDED_NOTE,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
     LogData,
@@ -170,11 +175,13 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         raise warnings.error("no call could be read")
     _in_zone(rows, tz, warnings)
     chosen = _choose_pilot(rows, pilot, warnings, file)
+    trunks = _trunks(rows, chosen)
     members = list(dict.fromkeys(
         member_number(r["dstchannel"]) for r in rows
         if r["dst"] == chosen and r["dstchannel"].strip()
+        and member_number(r["dstchannel"]) not in trunks
     ))
-    calls = _calls(_one_per_call(rows, warnings), chosen, set(members), warnings)
+    calls = _calls(_one_per_call(rows, warnings), chosen, set(members), trunks, warnings)
     if not any(c["kind"] == "pilot" for c in calls):
         raise warnings.error(f"no call to the pilot {chosen!r} could be read")
     frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -229,6 +236,16 @@ def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWa
     return str(chosen)
 
 
+def _trunks(rows: list[dict[str, Any]], pilot: str) -> set[str]:
+    """The peers callers to the pilot came in on (``PJSIP/trunk-0000001f``: ``trunk``),
+    less any that answered a queue call (a member calling the pilot from a desk phone)."""
+    incoming = {member_number(r["channel"]) for r in rows
+                if r["dst"].strip() == pilot and r["channel"].strip()}
+    answering = {member_number(r["dstchannel"]) for r in rows
+                 if r["lastapp"].strip().lower() == "queue" and r["dstchannel"].strip()}
+    return incoming - answering
+
+
 def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dict[str, Any]]:
     """One row per call: the lines of one ``uniqueid``, or without uniqueids (the default
     16 columns) the lines of one caller's channel that overlap in time."""
@@ -256,7 +273,7 @@ def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dic
     return sorted(kept.values(), key=lambda r: r["line"])
 
 
-def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str],
+def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str], trunks: set[str],
            warnings: LogWarnings) -> list[dict[str, Any]]:
     calls = []
     for row in rows:
@@ -287,6 +304,12 @@ def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str],
             waited = max((answer - start).total_seconds(), 0.0)
             if app == "voicemail":
                 call.update(outcome="voicemail", leave_s=waited)
+            elif agent is not None and agent in trunks:
+                # dialled out on a trunk: the office forwarded the call outside
+                call.update(outcome="forwarded", leave_s=waited)
+                if kind == "pilot":
+                    warnings.add(FORWARDED_NOTE, row["line"],
+                                 f"dstchannel {row['dstchannel'].strip()!r}")
             elif agent is None:
                 # answered by the PBX before Queue() (FreePBX, Issabel), nobody took it:
                 # the caller hung up there, or a Hangup let them go

@@ -24,6 +24,7 @@ from huntsim.analysis import catalog
 
 __all__ = [
     "CALL_COLUMNS",
+    "FORWARDED_NOTE",
     "LOG_OUTCOMES",
     "PRESENCE_COLUMNS",
     "RING_COLUMNS",
@@ -33,9 +34,12 @@ __all__ = [
     "member_number",
 ]
 
-LOG_OUTCOMES: tuple[str, ...] = tuple(o for o in catalog.OUTCOMES if o != "forwarded")
-"""The outcomes a log can show, in the calls table: huntsim's own (the catalog's), less
-``forwarded``, which a log records as the call's end in the group it went to."""
+LOG_OUTCOMES: tuple[str, ...] = tuple(catalog.OUTCOMES)
+"""The outcomes a log can show, in the calls table: huntsim's own (the catalog's).
+``forwarded`` is a call the office passed on to a number outside it (a CDR leg
+dialled out on a trunk, a CSV's own word); a forward to another queue of the
+office is the call's end in the queue it went to, and ``queue_log`` cannot show
+a forward out (the queue lets the call go: read as voicemail)."""
 
 CALL_COLUMNS: tuple[str, ...] = (
     "call_id", "queue", "kind", "dialed", "caller", "arrival", "outcome", "agent",
@@ -46,10 +50,15 @@ CALL_COLUMNS: tuple[str, ...] = (
 ``kind`` is ``pilot`` (through the queue or pilot) or ``direct`` (dialled to a
 member). ``wait_s`` is the time to the answer (answered calls), ``leave_s`` the
 time from arrival until the caller left the queue or pilot by any other way
-(hung up, voicemail, busy, time-out); ``talk_s`` is the answered call's length.
+(hung up, voicemail, busy, time-out, forwarded out); ``talk_s`` is the answered call's length.
 ``rings`` counts the member rings seen (NaN where the log has no rings).
 ``line`` is the line number of the call's first line in the log.
 """
+
+FORWARDED_NOTE = ("pilot call forwarded out of the office (counted with the calls let go: "
+                  "voicemail, busy or no answer; the fitted office does not forward, it lets "
+                  "them go)")
+"""The warning, counted per call, of a pilot call that left the office by a forward."""
 
 RING_COLUMNS: tuple[str, ...] = ("call_id", "agent", "end", "ring_s", "result")
 """Columns of :attr:`LogData.rings`: ``result`` is ``answered``, ``no_answer``

@@ -35,6 +35,7 @@ import yaml
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
+    FORWARDED_NOTE,
     LOG_OUTCOMES,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
@@ -58,7 +59,8 @@ _WORDS = {
     "busy": "busy", "failed": "busy", "congestion": "busy", "no_answer": "no_answer",
     "no answer": "no_answer", "noanswer": "no_answer", "unanswered": "no_answer",
     "abandoned": "abandoned", "abandon": "abandoned", "hangup": "abandoned",
-    "missed": "abandoned",
+    "missed": "abandoned", "forwarded": "forwarded", "forward": "forwarded",
+    "diverted": "forwarded",
 }
 
 
@@ -293,6 +295,8 @@ def _call(row: dict[str, str], stamps: dict[str, pd.Timestamp | None], columns: 
                            f"gives a negative {name} time ({value:g} s); check the "
                            "column mapping")
     leave = (end - arrival).total_seconds() if end is not None else float("nan")
+    if outcome == "forwarded":
+        warnings.add(FORWARDED_NOTE, line, f"column {columns.get('outcome', 'outcome')!r}")
     if end is not None and end < arrival:
         warnings.add("call ends before it arrives (left out)", line, "columns arrival, end")
         return None

@@ -7,6 +7,8 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
 - ``RINGNOANSWER|ringtime`` (milliseconds): a member rang until the time-out
   (0 ms: the member could not be rung at all; left out).
 - ``RINGCANCELED|ringtime`` (ms): a ring cut short (the caller left while it rang).
+  Asterisk logs nothing for the phones another member's answer stopped; in a
+  ring-all queue :mod:`~huntsim.fit.logs.queue_ringall` adds them back.
 - ``CONNECT|holdtime|bridgedchanneluniqueid|ringtime`` (seconds): answered.
 - ``COMPLETECALLER|holdtime|calltime|origposition`` and ``COMPLETEAGENT``: the
   answered call ends; ``TRANSFER``/``BLINDTRANSFER|extension|context|holdtime|calltime``
@@ -17,7 +19,8 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
 - ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...`` and
   ``WITHDRAW|position|origposition|waittime|info`` (taken out by the manager): the
   queue let the caller go (read as voicemail, the usual next step in the
-  dialplan; what really follows is an assumption of the fit).
+  dialplan; what really follows is an assumption of the fit: a forward out of
+  the office, a ``Dial()`` after ``Queue()``, is not in queue_log and looks the same).
 - ``ADDMEMBER``/``REMOVEMEMBER`` (``ADDMEMBER|PAUSED``: added paused),
   ``AGENTLOGIN``/``AGENTLOGOFF``: log-in, log-out; ``PAUSE|reason``/``UNPAUSE`` (and
   ``PAUSEALL``/``UNPAUSEALL``, queue ``NONE``): pauses.
@@ -55,6 +58,7 @@ from huntsim.fit.logs.common import (
 )
 from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_members import join_interfaces
+from huntsim.fit.logs.queue_ringall import add_stopped_rings
 
 __all__ = ["read_queue_log"]
 
@@ -122,6 +126,7 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     calls, rings = _calls(events, chosen, warnings)
     presence, logged = _presence(events, chosen)
     presence = join_interfaces(presence, rings, logged, warnings)
+    rings = add_stopped_rings(calls, rings, presence, warnings)
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
     call_frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
