@@ -63,7 +63,7 @@ __all__ = ["CDR_COLUMNS", "read_cdr_csv"]
 CDR_COLUMNS: tuple[str, ...] = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
     "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
-    "uniqueid", "userfield",
+    "uniqueid", "userfield", "peeraccount", "linkedid", "sequence",
 )
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)?$")
 DISPOSITIONS = frozenset({"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "CANCEL",
@@ -129,7 +129,6 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     except OSError as error:
         raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
     rows: list[dict[str, Any]] = []
-    latest: pd.Timestamp | None = None
     misfits = 0
     reader = csv.reader(io.StringIO(text))
     for fields in reader:
@@ -155,10 +154,8 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         if end < start:
             warnings.add("call ends before it starts (left out)", number, "fields start, end")
             continue
-        if latest is not None and end < latest:
-            warnings.add("clock went backwards", number,
-                         f"end {(latest - end).total_seconds():g} s before the line above")
-        latest = end if latest is None else max(latest, end)
+        # no 'clock went backwards': cdr_csv writes a line when its leg ends, and a call's
+        # legs together when the call ends, so neither starts nor ends are in order
         row.update(start=start, end=end, answer=_stamp(row["answer"]), line=number,
                    duration=_seconds(row["duration"]), billsec=_seconds(row["billsec"]))
         rows.append(row)
@@ -222,20 +219,37 @@ def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWa
             raise LogError(f"{file}: no calls to the pilot {pilot!r}; the most dialled "
                            f"numbers are {found}")
         return pilot
-    queued = Counter(r["dst"] for r in rows if r["lastapp"].strip().lower() == "queue")
-    chosen = (queued or dialed).most_common(1)[0][0]
-    warnings.add("pilot not given: took the number most dialled into a queue", None,
-                 f"{chosen!r} (give --pilot)")
+
+    def by_app(app: str) -> Counter[str]:
+        return Counter(r["dst"] for r in rows if r["lastapp"].strip().lower() == app)
+
+    queued, dialled_on = by_app("queue"), by_app("dial")
+    if queued:
+        chosen, how = queued.most_common(1)[0][0], "the number most dialled into a queue"
+    elif dialled_on:
+        chosen = dialled_on.most_common(1)[0][0]
+        how = "the number most dialled on to phones (Dial(); no Queue() line in this log)"
+    else:
+        chosen = dialed.most_common(1)[0][0]
+        how = "the number most dialled (no Queue() or Dial() line in this log)"
+    warnings.add(f"pilot not given: took {how}", None, f"{chosen!r} (give --pilot)")
     return str(chosen)
 
 
 def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dict[str, Any]]:
-    """One row per call: the lines of one ``uniqueid``, or without uniqueids (the default
-    16 columns) the lines of one caller's channel that overlap in time."""
-    kept: dict[str, dict[str, Any]] = {}
+    """One row per call: the lines of one ``linkedid`` (``newcdrcolumns``: a ``Local/``
+    channel's legs have uniqueids of their own but the caller's linkedid), else of one
+    ``uniqueid``, or without uniqueids (the default 16 columns) the lines of one caller's
+    channel that overlap in time.
+
+    The call is its first leg (the caller's: the line whose uniqueid is the linkedid)
+    with the start of its earliest line, answered where a leg was answered by someone
+    (the answered leg with the longest talk: a ``Local/`` channel's own answer has none).
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
     open_until: dict[str, tuple[str, pd.Timestamp]] = {}
     for i, row in sorted(enumerate(rows), key=lambda ir: (ir[1]["start"], ir[0])):
-        key = str(row.get("uniqueid", "")).strip()
+        key = str(row.get("linkedid", "")).strip() or str(row.get("uniqueid", "")).strip()
         channel = row["channel"].strip()
         if not key and _CHANNEL_SEQUENCE.search(channel):
             earlier = open_until.get(channel)
@@ -245,15 +259,22 @@ def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dic
                 earlier[0] == key else row["end"]
             open_until[channel] = (key, end)
         key = key or f"line {i}"
-        if key in kept:
+        if key in groups:
             warnings.add("several lines for one call (kept the answered one)", row["line"],
                          f"uniqueid {key!r}" if row.get("uniqueid") else f"channel {channel!r}")
-            if row["disposition"].strip().upper() != "ANSWERED" or \
-                    not row["dstchannel"].strip():
-                continue
-            row = {**row, "start": min(row["start"], kept[key]["start"])}
-        kept[key] = row
-    return sorted(kept.values(), key=lambda r: r["line"])
+        groups.setdefault(key, []).append(row)
+    calls = []
+    for key, legs in groups.items():
+        first = next((r for r in legs if str(r.get("uniqueid", "")).strip() == key), legs[0])
+        answered = [(r["billsec"] if np.isfinite(r["billsec"]) else 0.0, n, r)
+                    for n, r in enumerate(legs) if r["disposition"].strip().upper() ==
+                    "ANSWERED" and r["dstchannel"].strip()]
+        row = first
+        if answered:
+            best = max(answered, key=lambda a: (a[0], a[1]))[2]
+            row = {**best, "dst": first["dst"], "src": first["src"]}
+        calls.append({**row, "start": min(r["start"] for r in legs)})
+    return sorted(calls, key=lambda r: r["line"])
 
 
 def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str],
