@@ -37,7 +37,7 @@ far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ import pandas as pd
 from huntsim.errors import ScenarioError
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
+    MIN_TIMEOUTS,
     PolicyGuess,
     by_first_ring,
     number_order,
@@ -56,6 +57,7 @@ from huntsim.fit.inference import (
     queue_timeout,
     queueing_from_rings,
     rough_answering,
+    timeouts_seen,
     wrap_up_gaps,
 )
 from huntsim.fit.logs.common import LogData, LogError
@@ -72,6 +74,10 @@ from huntsim.fit.unseen import (
     other_queues,
     redial_fit,
 )
+from huntsim.fit.work import Settings as _Settings
+from huntsim.fit.work import Work as _Work
+from huntsim.fit.work import param as _param
+from huntsim.fit.work import text as _text
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
 from huntsim.scenario.units import parse_duration
 
@@ -81,29 +87,6 @@ MIN_ABANDONS = 5
 """Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
 
 
-class _Settings:
-    """Values the log cannot tell: the command line, else the base, else the log, else assumed."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str]] = []
-
-    def pick(self, name: str, *choices: tuple[Any, str], default: Any) -> Any:
-        for value, source in choices:
-            if value is not None:
-                self.rows.append((name, _text(value), source))
-                return value
-        self.rows.append((name, _text(default), "assumed"))
-        return default
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    return str(value)
-
-
 def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
     if base is None or not base.hunt_groups:
         return None
@@ -111,26 +94,6 @@ def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
         if group.pilot == pilot:
             return group
     return base.hunt_groups[0]
-
-
-def _param(rows: list[dict[str, Any]], parameter: str, scope: str, value: float,
-           low: float, high: float, unit: str, n: int, source: str = "fitted") -> None:
-    rows.append({"parameter": parameter, "scope": scope, "value": value, "low": low,
-                 "high": high, "unit": unit, "n": n, "source": source})
-
-
-@dataclass
-class _Work:
-    """What a fit collects as it goes: each fitted value with its support, the settings the
-    log could not tell and where they came from, and the warnings."""
-
-    log: LogData
-    source: str
-    base: Scenario | None
-    confidence: float
-    warnings: list[str]
-    params: list[dict[str, Any]] = field(default_factory=list)
-    settings: _Settings = field(default_factory=_Settings)
 
 
 @dataclass(frozen=True)
@@ -288,13 +251,13 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     settings, log, base = work.settings, work.log, work.base
     cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
                           (base.ring_cycle if base else None, "--base"), default=6.0)
-    from_log = max(1, round(timeout / cycle)) if timeout else None
+    from_log = max(1, round(timeout / cycle)) if timeout else None  # rings per time-out
     if ring_cycle is None and base is None and timeout and from_log \
             and abs(from_log * cycle - timeout) > 1.0:
         # no cycle given: one that makes the log's time-out whole rings, nearest 6 s
         cycle = round(timeout / from_log, 3)
         settings.rows[-1] = ("ring_cycle (s)", _text(cycle), f"read from the log (a time-out "
-                             f"of {timeout:g} s in {from_log} rings of about 6 s)")
+                             f"of {timeout:g} s is {from_log} rings of {cycle:g} s)")
     rings = settings.pick("no_answer_rings", (no_answer_rings, "command line"),
                           (group.no_answer_rings if group else None, "--base"),
                           (from_log, f"read from the log (rings ring out after {timeout:g} s)"
@@ -307,12 +270,16 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     policy_source = ("read from the log (rings start together)" if guess is not None
                      and guess.policy == "simultaneous"
                      else "guessed from the order of rings in the log")
+    hint = log.policy_hint if guess is None else None  # a CDR's Dial(A&B)
     chosen_policy = settings.pick("policy", (policy, "command line"),
                                   (group.policy if group else None, "--base"),
                                   (guess.policy if guess else None, policy_source),
+                                  (hint[0] if hint else None, "read from the log (Dial lines)"),
                                   default="regular")
-    if guess is not None:  # what the rings show, even where the policy was given
+    if guess is not None:  # what the log shows, even where the policy was given
         settings.rows.append(("policy evidence", guess.evidence, "read from the log (rings)"))
+    elif hint is not None:
+        settings.rows.append(("policy evidence", hint[1], "read from the log (Dial lines)"))
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
     queued = queueing_from_rings(log) if log.has_rings else None
@@ -341,16 +308,24 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
     rerung = f"{guess.rerung_calls} calls rang a member more than once"
     limit = queue_timeout(work.log)
     if all_busy != "queue" or limit is None or guess.rering is None:
+        why = ("callers do not wait in a queue in the fitted office" if all_busy != "queue"
+               else timeouts_seen(work.log) if limit is None
+               else "no pause between rounds could be read")
         work.warnings.append(f"{rerung} (rounds), but the queue's time-out could not be "
-                             "read from the log: the fitted office rings each member once "
-                             "per call (give --base with max_wait and rering)")
+                             f"read from the log ({why}): the fitted office rings each "
+                             "member once per call (give --base with max_wait and rering)")
         return None, None
     seconds, at, let_go = limit
-    work.settings.rows.append(("max_wait (s)", _text(seconds),
-                               f"read from the log ({at} of {let_go} calls let go after "
-                               "ringing left then)"))
-    work.settings.rows.append(("rering (s)", _text(guess.rering),
-                               f"read from the log ({rerung}; median pause between rounds)"))
+    few = let_go < MIN_TIMEOUTS
+    work.settings.rows.append(("max_wait (s)", _text(seconds), (
+        f"read from the log (only {let_go} call{'s' * (let_go > 1)} timed out, all at "
+        f"{seconds:g} s: few, but they agree)") if few else (
+        f"read from the log ({at} of {let_go} calls let go after ringing left then)")))
+    if few:
+        work.warnings.append(f"the queue's time-out ({seconds:g} s) is read from only "
+                             f"{let_go} call{'s' * (let_go > 1)} that timed out (all at "
+                             f"{seconds:g} s; {MIN_TIMEOUTS} wanted): give --base with "
+                             "max_wait if it is not the queue's setting")
     return seconds, guess.rering
 
 
@@ -514,7 +489,9 @@ def _wrap_up(log: LogData, base: Scenario | None, settings: _Settings,
         return None
     gaps, seen = wrap_up_gaps(log) if log.has_rings else (np.array([]), np.array([], bool))
     if int(seen.sum()) < MIN_WRAP_UPS:
-        settings.rows.append(("wrap_up", "0 s", "assumed (not in the log)"))
+        settings.rows.append(("wrap_up", "0 s", "assumed (not in the log)" if not seen.any()
+                              else f"assumed: too few seen ({int(seen.sum())} < "
+                              f"{MIN_WRAP_UPS})"))
         return None
     if float(np.median(gaps[seen])) < 2.0:  # within the log's whole seconds of nothing
         settings.rows.append(("wrap_up", "0 s", "read from the log (none seen)"))

@@ -171,6 +171,8 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         member_number(r["dstchannel"]) for r in rows
         if r["dst"] == chosen and r["dstchannel"].strip()
     ))
+    hint = _dialled_together(rows, chosen)
+    _trunks(rows, chosen, warnings)
     calls = _calls(_one_per_call(rows, warnings), chosen, set(members), warnings)
     if not any(c["kind"] == "pilot" for c in calls):
         raise warnings.error(f"no call to the pilot {chosen!r} could be read")
@@ -179,7 +181,7 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     frame = frame.sort_values("arrival", kind="stable").reset_index(drop=True)
     start_day, end_day = log_period(frame["arrival"])
     return LogData(frame, empty_frame(RING_COLUMNS), empty_frame(PRESENCE_COLUMNS),
-                   "asterisk-cdr-csv", warnings, start_day, end_day)
+                   "asterisk-cdr-csv", warnings, start_day, end_day, policy_hint=hint)
 
 
 def _not_the_layout(file: Path, line: int | None, why: str) -> LogError:
@@ -234,6 +236,58 @@ def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWa
         how = "the number most dialled (no Queue() or Dial() line in this log)"
     warnings.add(f"pilot not given: took {how}", None, f"{chosen!r} (give --pilot)")
     return str(chosen)
+
+
+def _targets(row: dict[str, Any]) -> list[str]:
+    """The phones a ``Dial()`` line rang: its first argument split at ``&``."""
+    if row["lastapp"].strip().lower() != "dial":
+        return []
+    return [t.strip() for t in row["lastdata"].split(",", 1)[0].split("&") if t.strip()]
+
+
+def _call_key(row: dict[str, Any]) -> str:
+    return (str(row.get("linkedid", "")).strip() or str(row.get("uniqueid", "")).strip()
+            or row["channel"].strip())
+
+
+def _dialled_together(rows: list[dict[str, Any]], pilot: str) -> tuple[str, str] | None:
+    """``simultaneous`` when most pilot calls that ``Dial()`` phones dial several at once
+    (``SIP/301&SIP/302``) and their legs start within 1 s of one another."""
+    legs: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["dst"].strip() == pilot and _targets(row):
+            legs.setdefault(_call_key(row), []).append(row)
+    if not legs:
+        return None
+    together, example = 0, ""
+    for lines in legs.values():
+        starts = sorted(r["start"] for r in lines if r["dstchannel"].strip())
+        if len(_targets(lines[0])) > 1 and len(starts) > 1 and \
+                (starts[1] - starts[0]).total_seconds() <= 1.0:
+            together += 1
+            example = example or lines[0]["lastdata"].split(",", 1)[0]
+    if together * 2 < len(legs):
+        return None
+    return ("simultaneous", f"simultaneous: {together} of {len(legs)} calls dialled several "
+            f"phones at once (Dial({example}): '&' rings them together; their legs start "
+            "within 1 s)")
+
+
+def _trunks(rows: list[dict[str, Any]], pilot: str, warnings: LogWarnings) -> None:
+    """Warn of pilot calls answered through a trunk (``Dial(SIP/200@peer)`` answered on
+    ``SIP/peer-...``): the peer is another PBX or a provider, not a person of the office."""
+    peers = {t.split("@", 1)[1].split("/", 1)[0] for r in rows if r["dst"].strip() == pilot
+             for t in _targets(r) if "@" in t and not t.lower().startswith("local/")}
+    for row in rows:
+        if row["dst"].strip() != pilot or row["disposition"].strip().upper() != "ANSWERED" \
+                or not row["dstchannel"].strip():
+            continue
+        peer = member_number(row["dstchannel"])
+        if peer in peers:
+            target = next(t for t in _targets(row) if t.split("@", 1)[-1].startswith(peer))
+            warnings.add(f"answered through the trunk {peer!r} (Dial to {target}): another "
+                         "PBX or a provider, not a person, yet fitted as a member",
+                         row["line"], f"dstchannel {row['dstchannel'].strip()!r}")
 
 
 def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dict[str, Any]]:
