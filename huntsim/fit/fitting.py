@@ -47,6 +47,7 @@ import pandas as pd
 from huntsim.errors import ScenarioError
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
+    MIN_ROUGH,
     MIN_TIMEOUTS,
     PolicyGuess,
     by_first_ring,
@@ -232,15 +233,25 @@ def _talk(work: _Work, members: list[str], min_member_calls: int) -> dict[str, T
         raise LogError(f"{work.source}: no answered call with a talk time; talk time cannot "
                        "be fitted")
     talk = {"group": fit_times(answered["talk_s"], confidence)}
-    _param(work.params, "mean talk time", "group", talk["group"].mean, talk["group"].low,
-           talk["group"].high, "s", talk["group"].n, f"fitted ({talk['group'].chosen})")
+    _talk_param(work, "group", talk["group"])
     for member in members:
         own = answered.loc[answered["agent"] == member, "talk_s"]
         if len(own) >= min_member_calls:
             talk[member] = fit_times(own, confidence)
-            _param(work.params, "mean talk time", member, talk[member].mean, talk[member].low,
-                   talk[member].high, "s", talk[member].n, f"fitted ({talk[member].chosen})")
+            _talk_param(work, member, talk[member])
     return talk
+
+
+def _talk_param(work: _Work, scope: str, fitted: TimeFit) -> None:
+    """The mean talk time the fitted office simulates (the family's), with the sample's
+    mean and interval beside it where they differ."""
+    mean = fitted.family_mean
+    source = f"fitted ({fitted.chosen})"
+    if abs(mean - fitted.mean) > 0.005 * max(fitted.mean, 1.0):
+        source = (f"fitted ({fitted.chosen}'s mean, as simulated; the log's sample mean is "
+                  f"{fitted.mean:.4g} s, the interval is the sample mean's)")
+    _param(work.params, "mean talk time", scope, mean, fitted.low, fitted.high, "s",
+           fitted.n, source)
 
 
 def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
@@ -332,16 +343,33 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
 def _rough(work: _Work, pilot_calls: pd.DataFrame, routing: _Routing) -> dict[str, Any] | None:
     """Without rings in the log: one answer probability and delay for everyone, from waits."""
     rough = rough_answering(pilot_calls, int(routing.rings) * float(routing.cycle))
-    if rough is not None:
-        _param(work.params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
-               rough["p_high"], "", rough["n"], "share answered within the time-out")
-        _param(work.params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
-               rough["delay"].low, rough["delay"].high, "s", rough["delay"].n,
-               "answered waits within the time-out")
-        work.settings.rows.append((
-            "answer probability and delay",
-            f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
-            "rough: from answered waits (no rings in this log)"))
+    answered = int((pilot_calls["outcome"] == "answered").sum())
+    if rough is None:
+        if answered:
+            work.settings.rows.append(("answer probability and delay", "1, 0 s (members "
+                                       "answer at once)", f"assumed: too few answered calls "
+                                       f"within the time-out ({answered} answered)"))
+            work.warnings.append(f"only {answered} answered calls: answer probability and "
+                                 "pick-up delay not fitted; the fitted office answers every "
+                                 "ring at once, so its waits are too short")
+        return None
+    few = f"; few calls ({rough['delay'].n} < {MIN_ROUGH}): wide interval" \
+        if rough["delay"].n < MIN_ROUGH else ""
+    _param(work.params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
+           rough["p_high"], "", rough["n"], f"share answered within the time-out{few}")
+    _param(work.params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
+           rough["delay"].low, rough["delay"].high, "s", rough["delay"].n,
+           f"answered waits within the time-out{few}")
+    work.settings.rows.append((
+        "answer probability and delay",
+        f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
+        f"rough: from answered waits (no rings in this log){few}"))
+    if few:
+        work.warnings.append(
+            f"answer probability and pick-up delay are read from only {rough['delay'].n} "
+            f"answered calls (fewer than {MIN_ROUGH}): rough, with wide intervals (mean "
+            f"pick-up delay {rough['delay'].mean:.3g} s, {rough['delay'].low:.3g} to "
+            f"{rough['delay'].high:.3g} s)")
     return rough
 
 

@@ -27,9 +27,9 @@ from huntsim.fit.logs.common import LogData
 from huntsim.fit.times import empirical_values, fit_times
 from huntsim.fit.traffic import WEEKDAYS
 
-__all__ = ["MIN_TIMEOUTS", "PolicyGuess", "by_first_ring", "number_order", "open_hours",
-           "policy_evidence", "policy_from_rings", "queue_timeout", "queueing_from_rings",
-           "rough_answering", "timeouts_seen", "wrap_up_gaps"]
+__all__ = ["MIN_ROUGH", "MIN_TIMEOUTS", "PolicyGuess", "by_first_ring", "number_order",
+           "open_hours", "policy_evidence", "policy_from_rings", "queue_timeout",
+           "queueing_from_rings", "rough_answering", "timeouts_seen", "wrap_up_gaps"]
 
 FloatArray = NDArray[np.float64]
 
@@ -178,6 +178,11 @@ def queueing_from_rings(log: LogData) -> str | None:
     return "queue" if len(gap) >= 20 and float((gap > 2.0).mean()) >= 0.02 else None
 
 
+MIN_ROUGH = 20
+"""Fewer answered calls within the time-out than this: the rough answer probability and
+delay are fitted with a warning (wide intervals); fewer than 2: not fitted."""
+
+
 def rough_answering(pilot_calls: pd.DataFrame, timeout: float) -> dict[str, Any] | None:
     """Without rings (a CDR), the first member rung is taken to answer the calls answered
     within one time-out: their waits are the pick-up delays, their share of the answered
@@ -185,8 +190,8 @@ def rough_answering(pilot_calls: pd.DataFrame, timeout: float) -> dict[str, Any]
     waits = pilot_calls.loc[pilot_calls["outcome"] == "answered",
                             "wait_s"].dropna().to_numpy(dtype=float)
     quick = waits[waits <= timeout]
-    if len(quick) < 20:
-        return None
+    if len(quick) < 2:
+        return None  # fewer than MIN_ROUGH: fitted all the same, with wide intervals
     n, k = len(waits), len(quick)
     low = float(stats.beta.ppf(0.025, k, n - k + 1))
     high = float(stats.beta.ppf(0.975, k + 1, n - k)) if k < n else 1.0
