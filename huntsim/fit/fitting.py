@@ -319,8 +319,8 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
     rerung = f"{guess.rerung_calls} calls rang a member more than once"
     limit = queue_timeout(work.log)
     if all_busy != "queue" or limit is None or guess.rering is None:
-        why = ("callers do not wait in a queue in the fitted office" if all_busy != "queue"
-               else timeouts_seen(work.log) if limit is None
+        why = (timeouts_seen(work.log) if limit is None
+               else f"when_all_busy is {all_busy}, not queue" if all_busy != "queue"
                else "no pause between rounds could be read")
         work.warnings.append(f"{rerung} (rounds), but the queue's time-out could not be "
                              f"read from the log ({why}): the fitted office rings each "

@@ -173,7 +173,8 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     ))
     hint = _dialled_together(rows, chosen)
     _trunks(rows, chosen, warnings)
-    calls = _calls(_one_per_call(rows, warnings), chosen, set(members), warnings)
+    calls = _calls(_one_per_call(rows, warnings, chosen, set(members)), chosen, set(members),
+                   warnings)
     if not any(c["kind"] == "pilot" for c in calls):
         raise warnings.error(f"no call to the pilot {chosen!r} could be read")
     frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -290,14 +291,15 @@ def _trunks(rows: list[dict[str, Any]], pilot: str, warnings: LogWarnings) -> No
                          row["line"], f"dstchannel {row['dstchannel'].strip()!r}")
 
 
-def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dict[str, Any]]:
+def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings, pilot: str,
+                  members: set[str]) -> list[dict[str, Any]]:
     """One row per call: the lines of one ``linkedid`` (``newcdrcolumns``: a ``Local/``
     channel's legs have uniqueids of their own but the caller's linkedid), else of one
     ``uniqueid``, or without uniqueids (the default 16 columns) the lines of one caller's
     channel that overlap in time.
 
-    The call is its first leg (the caller's: the line whose uniqueid is the linkedid)
-    with the start of its earliest line, answered where a leg was answered by someone
+    The call is its first leg to the pilot (else to a member, else the caller's: the
+    line whose uniqueid is the linkedid) with the start of its earliest line, answered where a leg was answered by someone
     (the answered leg with the longest talk: a ``Local/`` channel's own answer has none).
     """
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -319,7 +321,9 @@ def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dic
         groups.setdefault(key, []).append(row)
     calls = []
     for key, legs in groups.items():
-        first = next((r for r in legs if str(r.get("uniqueid", "")).strip() == key), legs[0])
+        first = next((r for r in legs if r["dst"].strip() == pilot), None) or next(
+            (r for r in legs if r["dst"].strip() in members), None) or next(
+            (r for r in legs if str(r.get("uniqueid", "")).strip() == key), legs[0])
         answered = [(r["billsec"] if np.isfinite(r["billsec"]) else 0.0, n, r)
                     for n, r in enumerate(legs) if r["disposition"].strip().upper() ==
                     "ANSWERED" and r["dstchannel"].strip()]
