@@ -337,6 +337,8 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
                              f"{let_go} call{'s' * (let_go > 1)} that timed out (all at "
                              f"{seconds:g} s; {MIN_TIMEOUTS} wanted): give --base with "
                              "max_wait if it is not the queue's setting")
+    work.settings.rows.append(("rering (s)", _text(guess.rering),
+                               f"read from the log ({rerung}; median pause between rounds)"))
     return seconds, guess.rering
 
 
