@@ -329,12 +329,12 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
     seconds, at, let_go = limit
     few = let_go < MIN_TIMEOUTS
     work.settings.rows.append(("max_wait (s)", _text(seconds), (
-        f"read from the log (only {let_go} call{'s' * (let_go > 1)} timed out, all at "
-        f"{seconds:g} s: few, but they agree)") if few else (
+        f"read from the log (only {let_go} call{'s' * (let_go > 1)} timed out, "
+        f"{'all ' * (let_go > 1)}at {seconds:g} s: few, but exact)") if few else (
         f"read from the log ({at} of {let_go} calls let go after ringing left then)")))
     if few:
         work.warnings.append(f"the queue's time-out ({seconds:g} s) is read from only "
-                             f"{let_go} call{'s' * (let_go > 1)} that timed out (all at "
+                             f"{let_go} call{'s' * (let_go > 1)} that timed out (at "
                              f"{seconds:g} s; {MIN_TIMEOUTS} wanted): give --base with "
                              "max_wait if it is not the queue's setting")
     work.settings.rows.append(("rering (s)", _text(guess.rering),
