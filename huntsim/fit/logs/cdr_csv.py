@@ -299,8 +299,9 @@ def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings, pilot: str,
     channel that overlap in time.
 
     The call is its first leg to the pilot (else to a member, else the caller's: the
-    line whose uniqueid is the linkedid) with the start of its earliest line, answered where a leg was answered by someone
-    (the answered leg with the longest talk: a ``Local/`` channel's own answer has none).
+    line whose uniqueid is the linkedid) with the start of its earliest line, answered
+    where a leg was answered by someone (the answered leg with the longest talk: a
+    ``Local/`` channel's own answer has none).
     """
     groups: dict[str, list[dict[str, Any]]] = {}
     open_until: dict[str, tuple[str, pd.Timestamp]] = {}
