@@ -319,13 +319,13 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
     rerung = f"{guess.rerung_calls} calls rang a member more than once"
     limit = queue_timeout(work.log)
     if all_busy != "queue" or limit is None or guess.rering is None:
-        why = (f"the queue's time-out could not be read from the log "
+        why = (f"but the queue's time-out could not be read from the log "
                f"({timeouts_seen(work.log)})" if limit is None
-               else f"the log shows a queue time-out of {limit[0]:g} s, but callers do not "
-               f"wait in a queue in the fitted office (when_all_busy {all_busy})"
+               else f"and the log shows a queue time-out of {limit[0]:g} s, but callers do "
+               f"not wait in a queue in the fitted office (when_all_busy {all_busy})"
                if all_busy != "queue"
-               else "no pause between rounds could be read from the log")
-        work.warnings.append(f"{rerung} (rounds), but {why}: the fitted office rings each "
+               else "but no pause between rounds could be read from the log")
+        work.warnings.append(f"{rerung} (rounds), {why}: the fitted office rings each "
                              "member once per call (give --base with max_wait and rering)")
         return None, None
     seconds, at, let_go = limit
