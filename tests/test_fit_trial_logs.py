@@ -87,6 +87,16 @@ def test_cdr_fit_is_simultaneous_and_fits_few_answered_calls_loudly(cdr_fit):
     assert all(a.answer_delay is not None for a in office.agents)
 
 
+def test_answering_not_fitted_from_one_call_is_listed_and_warned(tmp_path):
+    lines = CDR.read_text().splitlines()
+    one = [line for line in lines if "1769234400.10" in line or "1769245200.22" in line]
+    (tmp_path / "Master.csv").write_text("\n".join(one) + "\n")
+    fitted = fit(tmp_path / "Master.csv", format="asterisk-cdr-csv", replications=2)
+    value, source = _setting(fitted, "answer probability and delay")
+    assert "at once" in value and "too few answered calls" in source
+    assert any("(1 answered in all)" in w and "not fitted" in w for w in fitted.warnings)
+
+
 def test_ring_cycle_time_out_and_wrap_up_say_what_was_seen(rounds_fit):
     value, source = _setting(rounds_fit, "ring_cycle (s)")
     assert value == "5" and "a time-out of 10 s is 2 rings of 5 s" in source

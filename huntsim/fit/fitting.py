@@ -353,7 +353,8 @@ def _rough(work: _Work, pilot_calls: pd.DataFrame, routing: _Routing) -> dict[st
             work.settings.rows.append(("answer probability and delay", "1, 0 s (members "
                                        "answer at once)", f"assumed: too few answered calls "
                                        f"within the time-out ({answered} answered)"))
-            work.warnings.append(f"only {answered} answered calls: answer probability and "
+            work.warnings.append("too few answered calls within the ring time-out "
+                                 f"({answered} answered in all): answer probability and "
                                  "pick-up delay not fitted; the fitted office answers every "
                                  "ring at once, so its waits are too short")
         return None

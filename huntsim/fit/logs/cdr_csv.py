@@ -285,7 +285,8 @@ def _trunks(rows: list[dict[str, Any]], pilot: str, warnings: LogWarnings) -> No
             continue
         peer = member_number(row["dstchannel"])
         if peer in peers:
-            target = next(t for t in _targets(row) if t.split("@", 1)[-1].startswith(peer))
+            target = next((t for t in _targets(row) if t.split("@", 1)[-1] == peer),
+                          f"@{peer}")
             warnings.add(f"answered through the trunk {peer!r} (Dial to {target}): another "
                          "PBX or a provider, not a person, yet fitted as a member",
                          row["line"], f"dstchannel {row['dstchannel'].strip()!r}")
