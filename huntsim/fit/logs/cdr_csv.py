@@ -26,9 +26,13 @@ How a line becomes a call of the pilot (``dst`` is the pilot):
 
 A line whose ``dst`` is a member's own number (a member seen answering pilot
 calls) is a direct call. Lines for other numbers are counted and left out.
-The lines of one call's legs are one call: those of one ``uniqueid``, or
-without uniqueids those of one caller channel (``SIP/trunk-0000001f``) that
-overlap in time; the answered leg is kept. The log has no member rings:
+The lines of one call's legs are one call: those of one ``linkedid``
+(``newcdrcolumns``, 21 columns), else of one ``uniqueid``, or without uniqueids
+those of one caller channel (``SIP/trunk-0000001f``) that overlap in time; the
+answered leg is kept. Lines are written as legs end, so their order says nothing
+(no warning). ``Dial(SIP/301&SIP/302)`` rings both phones at once: where most pilot
+calls do so, :attr:`LogData.policy_hint` is ``simultaneous``; a pilot call answered
+through a trunk (``Dial(SIP/200@peer)``, answered on ``SIP/peer-...``) is warned of. The log has no member rings:
 answer probabilities and pick-up delays cannot be fitted from it.
 """
 

@@ -6,7 +6,9 @@
 callid, queuename, agent, event`` and either one ``data`` column holding the
 ``|``-separated fields or ``data1..data5`` (``queue_adaptive_realtime``). Its
 exports arrive as CSV or tab-separated files with a header line naming those
-columns; other columns (``id``, ``serverid``...) are ignored. ``time`` is then a
+columns; other columns (``id``, ``serverid``...) are ignored. A header naming other
+columns (a PBX's own export, Thirdlane's ``date_time, ..., param1, ..., htime``) is
+refused, naming the columns found and expected. ``time`` is then a
 date-time ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in the office's **local** time (read
 in ``--tz``), unless the table was kept in GMT (``queue_log_realtime_use_gmt``).
 
