@@ -32,8 +32,9 @@ those of one caller channel (``SIP/trunk-0000001f``) that overlap in time; the
 answered leg is kept. Lines are written as legs end, so their order says nothing
 (no warning). ``Dial(SIP/301&SIP/302)`` rings both phones at once: where most pilot
 calls do so, :attr:`LogData.policy_hint` is ``simultaneous``; a pilot call answered
-through a trunk (``Dial(SIP/200@peer)``, answered on ``SIP/peer-...``) is warned of. The log has no member rings:
-answer probabilities and pick-up delays cannot be fitted from it.
+through a trunk (``Dial(SIP/200@peer)``, answered on ``SIP/peer-...``) is warned of.
+The log has no member rings: answer probabilities and pick-up delays cannot be fitted
+from it.
 """
 
 from __future__ import annotations
