@@ -197,7 +197,9 @@ def test_cdr_csv_clock_backwards_and_nothing_usable(tmp_path):
     lines = CDR.splitlines()
     log = read_log(_write(tmp_path, "Master.csv", "\n".join([lines[2], lines[1]])),
                    "asterisk-cdr-csv", pilot="600")
-    assert log.warnings.counts["clock went backwards"] == 1
+    # cdr_csv writes lines at each leg's (and call's) end: out of order is normal, not warned
+    assert "clock went backwards" not in log.warnings.counts
+    assert len(log.calls) == 2
     with pytest.raises(LogError, match="no calls to the pilot '999'"):
         read_log(_write(tmp_path, "Master.csv", CDR), "asterisk-cdr-csv", pilot="999")
     with pytest.raises(LogError, match=r"Master.csv: no call could be read.*Master.csv:1"):

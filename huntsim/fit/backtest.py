@@ -8,7 +8,9 @@ spread of the replications. The interval of a figure is
 is how much one simulated period varies, ``sd²/R`` the uncertainty of the
 simulated mean, and ``own`` the log's own sampling error (binomial for a
 share of ``n`` calls, Poisson for a count, the standard error of a mean wait),
-which stands in for ``sd`` where the replications vary less. A right model puts
+which stands in for ``sd`` where the replications vary less; the interval is
+clipped to what the figure can be (a share to 0..1, a time or a count to >= 0).
+A right model puts
 about 95 % of the figures inside; a figure outside is flagged.
 
 A figure outside even the family-wise interval (Bonferroni: the same width at
@@ -266,7 +268,10 @@ def _compare(observed: dict[tuple[str, str], float], runs: list[dict[tuple[str, 
         t = float(stats.t.ppf(0.5 + confidence / 2, row["df"]))
         t_all = float(stats.t.ppf(1 - ALARM_LEVEL / (2 * k), row["df"]))
         gap = abs(row["observed"] - row["mean"])
-        row.update(low=row["mean"] - t * row["sd"], high=row["mean"] + t * row["sd"],
+        # clipped to what the figure can be: a share in 0..1, a time or a count >= 0
+        top = 1.0 if str(row["figure"]).endswith("share") else math.inf
+        row.update(low=min(max(row["mean"] - t * row["sd"], 0.0), top),
+                   high=min(max(row["mean"] + t * row["sd"], 0.0), top),
                    inside=bool(gap <= t * row["sd"] + 1e-9),
                    alarm=bool(gap > t_all * row["sd"] + 1e-9))
     return [{key: row[key] for key in ("figure", "scope", "observed", "mean", "low", "high",

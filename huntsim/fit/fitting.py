@@ -37,7 +37,7 @@ far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ import pandas as pd
 from huntsim.errors import ScenarioError
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
+    MIN_ROUGH,
+    MIN_TIMEOUTS,
     PolicyGuess,
     by_first_ring,
     number_order,
@@ -56,6 +58,7 @@ from huntsim.fit.inference import (
     queue_timeout,
     queueing_from_rings,
     rough_answering,
+    timeouts_seen,
     wrap_up_gaps,
 )
 from huntsim.fit.logs.common import LogData, LogError
@@ -72,6 +75,10 @@ from huntsim.fit.unseen import (
     other_queues,
     redial_fit,
 )
+from huntsim.fit.work import Settings as _Settings
+from huntsim.fit.work import Work as _Work
+from huntsim.fit.work import param as _param
+from huntsim.fit.work import text as _text
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
 from huntsim.scenario.units import parse_duration
 
@@ -81,29 +88,6 @@ MIN_ABANDONS = 5
 """Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
 
 
-class _Settings:
-    """Values the log cannot tell: the command line, else the base, else the log, else assumed."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str]] = []
-
-    def pick(self, name: str, *choices: tuple[Any, str], default: Any) -> Any:
-        for value, source in choices:
-            if value is not None:
-                self.rows.append((name, _text(value), source))
-                return value
-        self.rows.append((name, _text(default), "assumed"))
-        return default
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    return str(value)
-
-
 def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
     if base is None or not base.hunt_groups:
         return None
@@ -111,26 +95,6 @@ def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
         if group.pilot == pilot:
             return group
     return base.hunt_groups[0]
-
-
-def _param(rows: list[dict[str, Any]], parameter: str, scope: str, value: float,
-           low: float, high: float, unit: str, n: int, source: str = "fitted") -> None:
-    rows.append({"parameter": parameter, "scope": scope, "value": value, "low": low,
-                 "high": high, "unit": unit, "n": n, "source": source})
-
-
-@dataclass
-class _Work:
-    """What a fit collects as it goes: each fitted value with its support, the settings the
-    log could not tell and where they came from, and the warnings."""
-
-    log: LogData
-    source: str
-    base: Scenario | None
-    confidence: float
-    warnings: list[str]
-    params: list[dict[str, Any]] = field(default_factory=list)
-    settings: _Settings = field(default_factory=_Settings)
 
 
 @dataclass(frozen=True)
@@ -269,15 +233,25 @@ def _talk(work: _Work, members: list[str], min_member_calls: int) -> dict[str, T
         raise LogError(f"{work.source}: no answered call with a talk time; talk time cannot "
                        "be fitted")
     talk = {"group": fit_times(answered["talk_s"], confidence)}
-    _param(work.params, "mean talk time", "group", talk["group"].mean, talk["group"].low,
-           talk["group"].high, "s", talk["group"].n, f"fitted ({talk['group'].chosen})")
+    _talk_param(work, "group", talk["group"])
     for member in members:
         own = answered.loc[answered["agent"] == member, "talk_s"]
         if len(own) >= min_member_calls:
             talk[member] = fit_times(own, confidence)
-            _param(work.params, "mean talk time", member, talk[member].mean, talk[member].low,
-                   talk[member].high, "s", talk[member].n, f"fitted ({talk[member].chosen})")
+            _talk_param(work, member, talk[member])
     return talk
+
+
+def _talk_param(work: _Work, scope: str, fitted: TimeFit) -> None:
+    """The mean talk time the fitted office simulates (the family's), with the sample's
+    mean and interval beside it where they differ."""
+    mean = fitted.family_mean
+    source = f"fitted ({fitted.chosen})"
+    if abs(mean - fitted.mean) > 0.005 * max(fitted.mean, 1.0):
+        source = (f"fitted ({fitted.chosen}'s mean, as simulated; the log's sample mean is "
+                  f"{fitted.mean:.4g} s, the interval is the sample mean's)")
+    _param(work.params, "mean talk time", scope, mean, fitted.low, fitted.high, "s",
+           fitted.n, source)
 
 
 def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
@@ -288,13 +262,13 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     settings, log, base = work.settings, work.log, work.base
     cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
                           (base.ring_cycle if base else None, "--base"), default=6.0)
-    from_log = max(1, round(timeout / cycle)) if timeout else None
+    from_log = max(1, round(timeout / cycle)) if timeout else None  # rings per time-out
     if ring_cycle is None and base is None and timeout and from_log \
             and abs(from_log * cycle - timeout) > 1.0:
         # no cycle given: one that makes the log's time-out whole rings, nearest 6 s
         cycle = round(timeout / from_log, 3)
         settings.rows[-1] = ("ring_cycle (s)", _text(cycle), f"read from the log (a time-out "
-                             f"of {timeout:g} s in {from_log} rings of about 6 s)")
+                             f"of {timeout:g} s is {from_log} rings of {cycle:g} s)")
     rings = settings.pick("no_answer_rings", (no_answer_rings, "command line"),
                           (group.no_answer_rings if group else None, "--base"),
                           (from_log, f"read from the log (rings ring out after {timeout:g} s)"
@@ -307,12 +281,16 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
     policy_source = ("read from the log (rings start together)" if guess is not None
                      and guess.policy == "simultaneous"
                      else "guessed from the order of rings in the log")
+    hint = log.policy_hint if guess is None else None  # a CDR's Dial(A&B)
     chosen_policy = settings.pick("policy", (policy, "command line"),
                                   (group.policy if group else None, "--base"),
                                   (guess.policy if guess else None, policy_source),
+                                  (hint[0] if hint else None, "read from the log (Dial lines)"),
                                   default="regular")
-    if guess is not None:  # what the rings show, even where the policy was given
+    if guess is not None:  # what the log shows, even where the policy was given
         settings.rows.append(("policy evidence", guess.evidence, "read from the log (rings)"))
+    elif hint is not None:
+        settings.rows.append(("policy evidence", hint[1], "read from the log (Dial lines)"))
     voicemail = settings.pick("pilot voicemail", (group.voicemail if group else None, "--base"),
                               default=True)
     queued = queueing_from_rings(log) if log.has_rings else None
@@ -341,14 +319,26 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
     rerung = f"{guess.rerung_calls} calls rang a member more than once"
     limit = queue_timeout(work.log)
     if all_busy != "queue" or limit is None or guess.rering is None:
-        work.warnings.append(f"{rerung} (rounds), but the queue's time-out could not be "
-                             "read from the log: the fitted office rings each member once "
-                             "per call (give --base with max_wait and rering)")
+        why = (f"but the queue's time-out could not be read from the log "
+               f"({timeouts_seen(work.log)})" if limit is None
+               else f"and the log shows a queue time-out of {limit[0]:g} s, but callers do "
+               f"not wait in a queue in the fitted office (when_all_busy {all_busy})"
+               if all_busy != "queue"
+               else "but no pause between rounds could be read from the log")
+        work.warnings.append(f"{rerung} (rounds), {why}: the fitted office rings each "
+                             "member once per call (give --base with max_wait and rering)")
         return None, None
     seconds, at, let_go = limit
-    work.settings.rows.append(("max_wait (s)", _text(seconds),
-                               f"read from the log ({at} of {let_go} calls let go after "
-                               "ringing left then)"))
+    few = let_go < MIN_TIMEOUTS
+    work.settings.rows.append(("max_wait (s)", _text(seconds), (
+        f"read from the log (only {let_go} call{'s' * (let_go > 1)} timed out, "
+        f"{'all ' * (let_go > 1)}at {seconds:g} s: few, but exact)") if few else (
+        f"read from the log ({at} of {let_go} calls let go after ringing left then)")))
+    if few:
+        work.warnings.append(f"the queue's time-out ({seconds:g} s) is read from only "
+                             f"{let_go} call{'s' * (let_go > 1)} that timed out (at "
+                             f"{seconds:g} s; {MIN_TIMEOUTS} wanted): give --base with "
+                             "max_wait if it is not the queue's setting")
     work.settings.rows.append(("rering (s)", _text(guess.rering),
                                f"read from the log ({rerung}; median pause between rounds)"))
     return seconds, guess.rering
@@ -357,16 +347,34 @@ def _rounds(work: _Work, group: HuntGroup | None, guess: PolicyGuess | None,
 def _rough(work: _Work, pilot_calls: pd.DataFrame, routing: _Routing) -> dict[str, Any] | None:
     """Without rings in the log: one answer probability and delay for everyone, from waits."""
     rough = rough_answering(pilot_calls, int(routing.rings) * float(routing.cycle))
-    if rough is not None:
-        _param(work.params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
-               rough["p_high"], "", rough["n"], "share answered within the time-out")
-        _param(work.params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
-               rough["delay"].low, rough["delay"].high, "s", rough["delay"].n,
-               "answered waits within the time-out")
-        work.settings.rows.append((
-            "answer probability and delay",
-            f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
-            "rough: from answered waits (no rings in this log)"))
+    answered = int((pilot_calls["outcome"] == "answered").sum())
+    if rough is None:
+        if answered:
+            work.settings.rows.append(("answer probability and delay", "1, 0 s (members "
+                                       "answer at once)", f"assumed: too few answered calls "
+                                       f"within the time-out ({answered} answered)"))
+            work.warnings.append("too few answered calls within the ring time-out "
+                                 f"({answered} answered in all): answer probability and "
+                                 "pick-up delay not fitted; the fitted office answers every "
+                                 "ring at once, so its waits are too short")
+        return None
+    few = f"; few calls ({rough['delay'].n} < {MIN_ROUGH}): wide interval" \
+        if rough["delay"].n < MIN_ROUGH else ""
+    _param(work.params, "answer probability (rough)", "group", rough["p"], rough["p_low"],
+           rough["p_high"], "", rough["n"], f"share answered within the time-out{few}")
+    _param(work.params, "mean pick-up delay (rough)", "group", rough["delay"].mean,
+           rough["delay"].low, rough["delay"].high, "s", rough["delay"].n,
+           f"answered waits within the time-out{few}")
+    work.settings.rows.append((
+        "answer probability and delay",
+        f"{rough['p']:.3g}, mean {rough['delay'].mean:.3g} s for everyone",
+        f"rough: from answered waits (no rings in this log){few}"))
+    if few:
+        work.warnings.append(
+            f"answer probability and pick-up delay are read from only {rough['delay'].n} "
+            f"answered calls (fewer than {MIN_ROUGH}): rough, with wide intervals (mean "
+            f"pick-up delay {rough['delay'].mean:.3g} s, {rough['delay'].low:.3g} to "
+            f"{rough['delay'].high:.3g} s)")
     return rough
 
 
@@ -514,7 +522,9 @@ def _wrap_up(log: LogData, base: Scenario | None, settings: _Settings,
         return None
     gaps, seen = wrap_up_gaps(log) if log.has_rings else (np.array([]), np.array([], bool))
     if int(seen.sum()) < MIN_WRAP_UPS:
-        settings.rows.append(("wrap_up", "0 s", "assumed (not in the log)"))
+        settings.rows.append(("wrap_up", "0 s", "assumed (not in the log)" if not seen.any()
+                              else f"assumed: too few seen ({int(seen.sum())} < "
+                              f"{MIN_WRAP_UPS})"))
         return None
     if float(np.median(gaps[seen])) < 2.0:  # within the log's whole seconds of nothing
         settings.rows.append(("wrap_up", "0 s", "read from the log (none seen)"))

@@ -27,9 +27,9 @@ from huntsim.fit.logs.common import LogData
 from huntsim.fit.times import empirical_values, fit_times
 from huntsim.fit.traffic import WEEKDAYS
 
-__all__ = ["PolicyGuess", "by_first_ring", "number_order", "open_hours", "policy_evidence",
-           "policy_from_rings", "queue_timeout", "queueing_from_rings", "rough_answering",
-           "wrap_up_gaps"]
+__all__ = ["MIN_ROUGH", "MIN_TIMEOUTS", "PolicyGuess", "by_first_ring", "number_order",
+           "open_hours", "policy_evidence", "policy_from_rings", "queue_timeout",
+           "queueing_from_rings", "rough_answering", "timeouts_seen", "wrap_up_gaps"]
 
 FloatArray = NDArray[np.float64]
 
@@ -123,19 +123,45 @@ def policy_evidence(log: LogData) -> PolicyGuess | None:
     return PolicyGuess("circular", f"circular: too few calls to tell ({turns})", rerung, rering)
 
 
+MIN_TIMEOUTS = 5
+"""Fewer calls let go by the queue's time-out than this: the time-out is read only where
+they all agree to the second."""
+
+
+def _timeouts(log: LogData) -> FloatArray:
+    """Waits of the calls the queue let go after ringing (``EXITWITHTIMEOUT``, voicemail)."""
+    calls = log.calls[(log.calls["kind"] == "pilot") & (log.calls["outcome"] == "voicemail")]
+    return calls.loc[calls["rings"].fillna(0) > 0, "leave_s"].dropna().to_numpy(dtype=float)
+
+
 def queue_timeout(log: LogData) -> tuple[float, int, int] | None:
     """The queue's time-out (``max_wait``) where the log shows one: most calls the
     queue let go after ringing (``EXITWITHTIMEOUT``, read as voicemail) left within
-    2 s of one wait. Returns ``(seconds, calls at it, calls let go)``, else ``None``."""
-    calls = log.calls[(log.calls["kind"] == "pilot") & (log.calls["outcome"] == "voicemail")]
-    left = calls.loc[calls["rings"].fillna(0) > 0, "leave_s"].dropna().to_numpy(dtype=float)
-    if len(left) < 5:
+    2 s of one wait; with fewer than :data:`MIN_TIMEOUTS` such calls, all at the same
+    whole second. Returns ``(seconds, calls at it, calls let go)``, else ``None``."""
+    left = _timeouts(log)
+    if len(left) < MIN_TIMEOUTS:
+        if len(left) and float(np.ptp(np.round(left))) == 0 and left[0] > 0:
+            return float(round(left[0])), len(left), len(left)
         return None
     middle = float(np.median(left))
     near = int((np.abs(left - middle) <= 2.0).sum())
     if near / len(left) < 0.6 or middle <= 0:
         return None
     return float(round(middle)), near, len(left)
+
+
+def timeouts_seen(log: LogData) -> str:
+    """What the log shows of the queue's time-out, for a message: ``1 call timed out, at
+    300 s (5 needed)``."""
+    left = np.sort(np.round(_timeouts(log)))
+    if not len(left):
+        return "no call timed out of the queue after ringing (no EXITWITHTIMEOUT)"
+    shown = ", ".join(f"{v:g}" for v in left[:5]) + (", ..." if len(left) > 5 else "")
+    calls = "1 call" if len(left) == 1 else f"{len(left)} calls"
+    need = f"; {MIN_TIMEOUTS} needed unless all agree" if len(left) < MIN_TIMEOUTS \
+        else "; no one wait for most of them"
+    return f"{calls} timed out of the queue, at {shown} s{need}"
 
 
 def queueing_from_rings(log: LogData) -> str | None:
@@ -152,6 +178,11 @@ def queueing_from_rings(log: LogData) -> str | None:
     return "queue" if len(gap) >= 20 and float((gap > 2.0).mean()) >= 0.02 else None
 
 
+MIN_ROUGH = 20
+"""Fewer answered calls within the time-out than this: the rough answer probability and
+delay are fitted with a warning (wide intervals); fewer than 2: not fitted."""
+
+
 def rough_answering(pilot_calls: pd.DataFrame, timeout: float) -> dict[str, Any] | None:
     """Without rings (a CDR), the first member rung is taken to answer the calls answered
     within one time-out: their waits are the pick-up delays, their share of the answered
@@ -159,8 +190,8 @@ def rough_answering(pilot_calls: pd.DataFrame, timeout: float) -> dict[str, Any]
     waits = pilot_calls.loc[pilot_calls["outcome"] == "answered",
                             "wait_s"].dropna().to_numpy(dtype=float)
     quick = waits[waits <= timeout]
-    if len(quick) < 20:
-        return None
+    if len(quick) < 2:
+        return None  # fewer than MIN_ROUGH: fitted all the same, with wide intervals
     n, k = len(waits), len(quick)
     low = float(stats.beta.ppf(0.025, k, n - k + 1))
     high = float(stats.beta.ppf(0.975, k + 1, n - k)) if k < n else 1.0

@@ -105,6 +105,14 @@ class TimeFit:
     candidates: pd.DataFrame
     values: FloatArray = field(repr=False)
 
+    @property
+    def family_mean(self) -> float:
+        """The mean of the chosen distribution (what a scenario with :attr:`spec`
+        simulates): the family's fitted mean, else the sample mean (empirical, constant)."""
+        rows = self.candidates[self.candidates["family"] == self.chosen] \
+            if "family" in self.candidates else self.candidates.iloc[0:0]
+        return float(rows["mean"].iloc[0]) if len(rows) else self.mean
+
 
 def _families(x: FloatArray) -> dict[str, tuple[Any, int, float, float]]:
     """Each family's frozen scipy distribution, its parameter count, mean and sd."""

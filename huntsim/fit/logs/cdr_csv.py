@@ -30,10 +30,15 @@ How a line becomes a call of the pilot (``dst`` is the pilot):
 
 A line whose ``dst`` is a member's own number (a member seen answering pilot
 calls) is a direct call. Lines for other numbers are counted and left out.
-The lines of one call's legs are one call: those of one ``uniqueid``, or
-without uniqueids those of one caller channel (``SIP/trunk-0000001f``) that
-overlap in time; the answered leg is kept. The log has no member rings:
-answer probabilities and pick-up delays cannot be fitted from it.
+The lines of one call's legs are one call: those of one ``linkedid``
+(``newcdrcolumns``, 21 columns), else of one ``uniqueid``, or without uniqueids
+those of one caller channel (``SIP/trunk-0000001f``) that overlap in time; the
+answered leg is kept. Lines are written as legs end, so their order says nothing
+(no warning). ``Dial(SIP/301&SIP/302)`` rings both phones at once: where most pilot
+calls do so, :attr:`LogData.policy_hint` is ``simultaneous``; a pilot call answered
+through a trunk (``Dial(SIP/200@peer)``, answered on ``SIP/peer-...``) is warned of.
+The log has no member rings: answer probabilities and pick-up delays cannot be fitted
+from it.
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ __all__ = ["CDR_COLUMNS", "read_cdr_csv"]
 CDR_COLUMNS: tuple[str, ...] = (
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
     "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
-    "uniqueid", "userfield",
+    "uniqueid", "userfield", "peeraccount", "linkedid", "sequence",
 )
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)?$")
 DISPOSITIONS = frozenset({"ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "CANCEL",
@@ -134,7 +139,6 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     except OSError as error:
         raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
     rows: list[dict[str, Any]] = []
-    latest: pd.Timestamp | None = None
     misfits = 0
     reader = csv.reader(io.StringIO(text))
     for fields in reader:
@@ -160,10 +164,8 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         if end < start:
             warnings.add("call ends before it starts (left out)", number, "fields start, end")
             continue
-        if latest is not None and end < latest:
-            warnings.add("clock went backwards", number,
-                         f"end {(latest - end).total_seconds():g} s before the line above")
-        latest = end if latest is None else max(latest, end)
+        # no 'clock went backwards': cdr_csv writes a line when its leg ends, and a call's
+        # legs together when the call ends, so neither starts nor ends are in order
         row.update(start=start, end=end, answer=_stamp(row["answer"]), line=number,
                    duration=_seconds(row["duration"]), billsec=_seconds(row["billsec"]))
         rows.append(row)
@@ -181,7 +183,10 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
         if r["dst"] == chosen and r["dstchannel"].strip()
         and member_number(r["dstchannel"]) not in trunks
     ))
-    calls = _calls(_one_per_call(rows, warnings), chosen, set(members), trunks, warnings)
+    hint = _dialled_together(rows, chosen)
+    _warn_answering_trunks(rows, chosen, warnings)
+    calls = _calls(_one_per_call(rows, warnings, chosen, set(members)), chosen, set(members),
+                   trunks, warnings)
     if not any(c["kind"] == "pilot" for c in calls):
         raise warnings.error(f"no call to the pilot {chosen!r} could be read")
     frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -189,7 +194,7 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     frame = frame.sort_values("arrival", kind="stable").reset_index(drop=True)
     start_day, end_day = log_period(frame["arrival"])
     return LogData(frame, empty_frame(RING_COLUMNS), empty_frame(PRESENCE_COLUMNS),
-                   "asterisk-cdr-csv", warnings, start_day, end_day)
+                   "asterisk-cdr-csv", warnings, start_day, end_day, policy_hint=hint)
 
 
 def _not_the_layout(file: Path, line: int | None, why: str) -> LogError:
@@ -229,10 +234,20 @@ def _choose_pilot(rows: list[dict[str, Any]], pilot: str | None, warnings: LogWa
             raise LogError(f"{file}: no calls to the pilot {pilot!r}; the most dialled "
                            f"numbers are {found}")
         return pilot
-    queued = Counter(r["dst"] for r in rows if r["lastapp"].strip().lower() == "queue")
-    chosen = (queued or dialed).most_common(1)[0][0]
-    warnings.add("pilot not given: took the number most dialled into a queue", None,
-                 f"{chosen!r} (give --pilot)")
+
+    def by_app(app: str) -> Counter[str]:
+        return Counter(r["dst"] for r in rows if r["lastapp"].strip().lower() == app)
+
+    queued, dialled_on = by_app("queue"), by_app("dial")
+    if queued:
+        chosen, how = queued.most_common(1)[0][0], "the number most dialled into a queue"
+    elif dialled_on:
+        chosen = dialled_on.most_common(1)[0][0]
+        how = "the number most dialled on to phones (Dial(); no Queue() line in this log)"
+    else:
+        chosen = dialed.most_common(1)[0][0]
+        how = "the number most dialled (no Queue() or Dial() line in this log)"
+    warnings.add(f"pilot not given: took {how}", None, f"{chosen!r} (give --pilot)")
     return str(chosen)
 
 
@@ -246,13 +261,76 @@ def _trunks(rows: list[dict[str, Any]], pilot: str) -> set[str]:
     return incoming - answering
 
 
-def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dict[str, Any]]:
-    """One row per call: the lines of one ``uniqueid``, or without uniqueids (the default
-    16 columns) the lines of one caller's channel that overlap in time."""
-    kept: dict[str, dict[str, Any]] = {}
+def _targets(row: dict[str, Any]) -> list[str]:
+    """The phones a ``Dial()`` line rang: its first argument split at ``&``."""
+    if row["lastapp"].strip().lower() != "dial":
+        return []
+    return [t.strip() for t in row["lastdata"].split(",", 1)[0].split("&") if t.strip()]
+
+
+def _call_key(row: dict[str, Any]) -> str:
+    return (str(row.get("linkedid", "")).strip() or str(row.get("uniqueid", "")).strip()
+            or row["channel"].strip())
+
+
+def _dialled_together(rows: list[dict[str, Any]], pilot: str) -> tuple[str, str] | None:
+    """``simultaneous`` when most pilot calls that ``Dial()`` phones dial several at once
+    (``SIP/301&SIP/302``) and their legs start within 1 s of one another."""
+    legs: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["dst"].strip() == pilot and _targets(row):
+            legs.setdefault(_call_key(row), []).append(row)
+    if not legs:
+        return None
+    together, example = 0, ""
+    for lines in legs.values():
+        starts = sorted(r["start"] for r in lines if r["dstchannel"].strip())
+        if len(_targets(lines[0])) > 1 and len(starts) > 1 and \
+                (starts[1] - starts[0]).total_seconds() <= 1.0:
+            together += 1
+            example = example or lines[0]["lastdata"].split(",", 1)[0]
+    if together * 2 < len(legs):
+        return None
+    return ("simultaneous", f"simultaneous: {together} of {len(legs)} calls dialled several "
+            f"phones at once (Dial({example}): '&' rings them together; their legs start "
+            "within 1 s)")
+
+
+def _warn_answering_trunks(rows: list[dict[str, Any]], pilot: str,
+                           warnings: LogWarnings) -> None:
+    """Warn of pilot calls answered through a trunk (``Dial(SIP/200@peer)`` answered on
+    ``SIP/peer-...``): the peer is another PBX or a provider, not a person of the office."""
+    peers = {t.split("@", 1)[1].split("/", 1)[0] for r in rows if r["dst"].strip() == pilot
+             for t in _targets(r) if "@" in t and not t.lower().startswith("local/")}
+    for row in rows:
+        if row["dst"].strip() != pilot or row["disposition"].strip().upper() != "ANSWERED" \
+                or not row["dstchannel"].strip():
+            continue
+        peer = member_number(row["dstchannel"])
+        if peer in peers:
+            target = next((t for t in _targets(row) if t.split("@", 1)[-1] == peer),
+                          f"@{peer}")
+            warnings.add(f"answered through the trunk {peer!r} (Dial to {target}): another "
+                         "PBX or a provider, not a person, yet fitted as a member",
+                         row["line"], f"dstchannel {row['dstchannel'].strip()!r}")
+
+
+def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings, pilot: str,
+                  members: set[str]) -> list[dict[str, Any]]:
+    """One row per call: the lines of one ``linkedid`` (``newcdrcolumns``: a ``Local/``
+    channel's legs have uniqueids of their own but the caller's linkedid), else of one
+    ``uniqueid``, or without uniqueids (the default 16 columns) the lines of one caller's
+    channel that overlap in time.
+
+    The call is its first leg to the pilot (else to a member, else the caller's: the
+    line whose uniqueid is the linkedid) with the start of its earliest line, answered
+    where a leg was answered by someone (the answered leg with the longest talk: a
+    ``Local/`` channel's own answer has none).
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
     open_until: dict[str, tuple[str, pd.Timestamp]] = {}
     for i, row in sorted(enumerate(rows), key=lambda ir: (ir[1]["start"], ir[0])):
-        key = str(row.get("uniqueid", "")).strip()
+        key = str(row.get("linkedid", "")).strip() or str(row.get("uniqueid", "")).strip()
         channel = row["channel"].strip()
         if not key and _CHANNEL_SEQUENCE.search(channel):
             earlier = open_until.get(channel)
@@ -262,15 +340,24 @@ def _one_per_call(rows: list[dict[str, Any]], warnings: LogWarnings) -> list[dic
                 earlier[0] == key else row["end"]
             open_until[channel] = (key, end)
         key = key or f"line {i}"
-        if key in kept:
+        if key in groups:
             warnings.add("several lines for one call (kept the answered one)", row["line"],
                          f"uniqueid {key!r}" if row.get("uniqueid") else f"channel {channel!r}")
-            if row["disposition"].strip().upper() != "ANSWERED" or \
-                    not row["dstchannel"].strip():
-                continue
-            row = {**row, "start": min(row["start"], kept[key]["start"])}
-        kept[key] = row
-    return sorted(kept.values(), key=lambda r: r["line"])
+        groups.setdefault(key, []).append(row)
+    calls = []
+    for key, legs in groups.items():
+        first = next((r for r in legs if r["dst"].strip() == pilot), None) or next(
+            (r for r in legs if r["dst"].strip() in members), None) or next(
+            (r for r in legs if str(r.get("uniqueid", "")).strip() == key), legs[0])
+        answered = [(r["billsec"] if np.isfinite(r["billsec"]) else 0.0, n, r)
+                    for n, r in enumerate(legs) if r["disposition"].strip().upper() ==
+                    "ANSWERED" and r["dstchannel"].strip()]
+        row = first
+        if answered:
+            best = max(answered, key=lambda a: (a[0], a[1]))[2]
+            row = {**best, "dst": first["dst"], "src": first["src"]}
+        calls.append({**row, "start": min(r["start"] for r in legs)})
+    return sorted(calls, key=lambda r: r["line"])
 
 
 def _calls(rows: list[dict[str, Any]], pilot: str, members: set[str], trunks: set[str],

@@ -131,6 +131,9 @@ class LogData:
         the midnight after its last.
     has_rings, has_presence : bool
         Whether the format records member rings and presence at all.
+    policy_hint : tuple of str, optional
+        A hunt policy the log shows without member rings, and the evidence (a CDR's
+        ``Dial(SIP/301&SIP/302)`` rings both phones at once: ``simultaneous``).
     """
 
     calls: pd.DataFrame
@@ -142,6 +145,7 @@ class LogData:
     end: pd.Timestamp
     has_rings: bool = False
     has_presence: bool = False
+    policy_hint: tuple[str, str] | None = None
 
     @property
     def members(self) -> list[str]:
@@ -159,7 +163,7 @@ class LogData:
                                  & (self.presence["time"] < end)]
         return LogData(calls.reset_index(drop=True), rings.reset_index(drop=True),
                        presence.reset_index(drop=True), self.format, self.warnings,
-                       start, end, self.has_rings, self.has_presence)
+                       start, end, self.has_rings, self.has_presence, self.policy_hint)
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -6,7 +6,9 @@
 callid, queuename, agent, event`` and either one ``data`` column holding the
 ``|``-separated fields or ``data1..data5`` (``queue_adaptive_realtime``). Its
 exports arrive as CSV or tab-separated files with a header line naming those
-columns; other columns (``id``, ``serverid``...) are ignored. ``time`` is then a
+columns; other columns (``id``, ``serverid``...) are ignored. A header naming other
+columns (a PBX's own export, Thirdlane's ``date_time, ..., param1, ..., htime``) is
+refused, naming the columns found and expected. ``time`` is then a
 date-time ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in the office's **local** time (read
 in ``--tz``), unless the table was kept in GMT (``queue_log_realtime_use_gmt``).
 
@@ -27,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from huntsim.fit.logs.common import LogWarnings
+from huntsim.fit.logs.common import LogError, LogWarnings
 
 __all__ = ["Event", "read_events"]
 
@@ -79,9 +81,26 @@ def _rows(text: str, warnings: LogWarnings) -> list[tuple[int, list[str]]]:
     delimiter = next((d for d in ("\t", ",", ";", "|") if all(
         name in [h.strip().strip('"') for h in head.split(d)] for name in _REALTIME)), None)
     if delimiter is None:
+        _refuse_other_header(head, first + 1, warnings)
         return [(number, line.strip().split("|"))
                 for number, line in enumerate(lines, start=1) if line.strip()]
     return _realtime_rows(lines, first, delimiter, warnings)
+
+
+def _refuse_other_header(head: str, number: int, warnings: LogWarnings) -> None:
+    """A header line naming columns other than a realtime table's (a PBX's own queue_log
+    export: ``date_time, callid, queue_name, type, event, param1...``): refused, since which
+    column holds which event's data is that PBX's choice, not ``logger.c``'s."""
+    for delimiter in ("\t", ",", ";"):
+        names = [h.strip().strip('"') for h in head.split(delimiter)]
+        if len(names) >= 5 and "event" in names and not any(n.isdigit() for n in names):
+            raise LogError(
+                f"{warnings.path}:{number}: a queue_log export with a header in a layout "
+                f"not read: found columns {', '.join(names)}; expected a queue_log table's "
+                "(logger.c): time, callid, queuename, agent, event, and data or "
+                "data1..data5, or the flat file's epoch|callid|queue|agent|EVENT|data... "
+                "without a header. Rename the columns where they hold the same, or write "
+                "the flat layout")
 
 
 def _realtime_rows(lines: list[str], first: int, delimiter: str,
