@@ -92,9 +92,10 @@ class HuntGroup(Section):
         Shown in tables instead of the pilot number.
     policy : str
         ``regular``, ``circular``, ``simultaneous``, ``uniform``, ``weighted``,
-        ``staggered``, ``fewest_calls`` (fewest group calls answered so far),
-        ``least_talk_time`` (least group talk time so far) or ``random``
-        (a uniformly random order for each call).
+        ``staggered``, ``fewest_calls`` (who answered the fewest group calls
+        first), ``least_talk_time`` (who has the least group talk time first)
+        or ``random`` (a new uniformly random order for each call). Under the
+        last three a call counts when answered; direct calls never count.
     members : list of str
         Agent numbers, in hunting order; a number may belong to one group only.
     weights : list of float or None
