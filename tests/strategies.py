@@ -6,7 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-POLICIES = ["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
+POLICIES = ["regular", "circular", "simultaneous", "uniform", "weighted", "staggered",
+            "fewest_calls", "least_talk_time", "random"]
 
 def distributions(high: float = 400.0) -> st.SearchStrategy[Any]:
     """Any distribution form, with times up to about ``high`` seconds."""

@@ -46,7 +46,7 @@ def test_fit_sample_csv_with_its_column_mapping(tmp_path, capsys):
     (["--queue", "sales"], "no calls of queue 'sales'"),
     (["--holdout", "5w"], "--holdout: '5w' leaves less than a week"),
     (["--holdout", "soon"], "--holdout:"),
-    (["--policy", "random"], "--policy: 'random' is not a policy"),
+    (["--policy", "round_robin"], "--policy: 'round_robin' is not a policy"),
     (["--no-answer-rings", "0"], "--no-answer-rings: 0 must be from 1 to 100"),
     (["--tz", "Mars/Olympus"], "--tz: 'Mars/Olympus' is not a time zone"),
 ])

@@ -136,7 +136,7 @@ MISTAKES = {
     "rate without a unit": lambda d: d["hunt_groups"][0].update(arrivals={"rate": 30}),
     "duration in words": lambda d: d.update(duration="four weeks"),
     "missing duration": lambda d: d.pop("duration"),
-    "unknown policy": lambda d: d["hunt_groups"][0].update(policy="random"),
+    "unknown policy": lambda d: d["hunt_groups"][0].update(policy="round_robin"),
     "agent without a number": lambda d: d["agents"][0].pop("number"),
     "probability above one": lambda d: d["agents"][0].update(answer_probability=1.5),
     "window without times": lambda d: d["hunt_groups"][0].update(open=["mon-fri"]),

@@ -112,9 +112,10 @@ RULES = [
      lambda d: d["agents"][1].update(answer_probability=1.5),
      "agents[1].answer_probability: 1.5 is not a probability; give a number from 0 to 1"),
     ("unknown policy",
-     lambda d: d["hunt_groups"][0].update(policy="random"),
+     lambda d: d["hunt_groups"][0].update(policy="round_robin"),
      "hunt_groups[0].policy: Input should be 'regular', 'circular', 'simultaneous', 'uniform', "
-     "'weighted' or 'staggered' (got 'random')"),
+     "'weighted', 'staggered', 'fewest_calls', 'least_talk_time' or 'random' "
+     "(got 'round_robin')"),
     ("unknown key",
      lambda d: d["agents"][0].update(colour="red"),
      "agents[0].colour: unknown key (value 'red')"),

@@ -70,6 +70,7 @@ an index without unit (e.g. Jain's), or another ratio (with its own unit)."""
 _POLICY_LABELS: dict[str, str] = {
     "regular": "Regular", "circular": "Circular", "simultaneous": "Simultaneous",
     "uniform": "Uniform", "weighted": "Weighted", "staggered": "Staggered",
+    "fewest_calls": "Fewest calls", "least_talk_time": "Least talk time", "random": "Random",
 }
 
 

@@ -59,9 +59,11 @@ __all__ = [
     "routing_violations",
 ]
 
-Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered"]
+Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered",
+                 "fewest_calls", "least_talk_time", "random"]
 POLICIES: tuple[str, ...] = (
-    "regular", "circular", "simultaneous", "uniform", "weighted", "staggered")
+    "regular", "circular", "simultaneous", "uniform", "weighted", "staggered",
+    "fewest_calls", "least_talk_time", "random")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
 AfterHours = Literal["voicemail", "busy"]
 
@@ -89,8 +91,11 @@ class HuntGroup(Section):
     name : str or None
         Shown in tables instead of the pilot number.
     policy : str
-        ``regular``, ``circular``, ``simultaneous``, ``uniform``, ``weighted`` or
-        ``staggered``.
+        ``regular``, ``circular``, ``simultaneous``, ``uniform``, ``weighted``,
+        ``staggered``, ``fewest_calls`` (who answered the fewest group calls
+        first), ``least_talk_time`` (who has the least group talk time first)
+        or ``random`` (a new uniformly random order for each call). Under the
+        last three a call counts when answered; direct calls never count.
     members : list of str
         Agent numbers, in hunting order; a number may belong to one group only.
     weights : list of float or None

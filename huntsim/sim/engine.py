@@ -549,7 +549,7 @@ class Engine:
         if group is not None:
             via_pilot = call.group is not None
             if via_pilot and group.on_answered is not None:
-                group.on_answered(member.position)
+                group.on_answered(member.position, talk)
             if group.on_busy_until is not None:
                 group.on_busy_until(member.position, now + talk + wrap_up, via_pilot)
         At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)

@@ -10,7 +10,8 @@ ring style's business (:mod:`huntsim.sim.ringing`), which the flags
 
 Policies learn about the group through three hooks the engine calls, each
 only when a policy overrides it: ``offered`` (a member starts ringing for a
-group call), ``answered`` (a member picked up a group call) and
+group call), ``answered`` (a member picked up a group call, with the talk
+time drawn for it, in ticks) and
 ``busy_until`` (a member of the group answered a call, through the pilot or
 to their own number: called when they answer, with the time they will be
 free again after talk and wrap-up; ``via_pilot`` says whether it came
@@ -28,7 +29,10 @@ from huntsim.scenario.model import HuntGroup
 
 __all__ = [
     "CircularHunt",
+    "FewestCallsHunt",
     "HuntPolicy",
+    "LeastTalkTimeHunt",
+    "RandomHunt",
     "RegularHunt",
     "SimultaneousHunt",
     "StaggeredHunt",
@@ -64,8 +68,9 @@ class HuntPolicy:
     def offered(self, position: int) -> None:
         """The member at ``position`` starts ringing for a group call."""
 
-    def answered(self, position: int) -> None:
-        """The member at ``position`` picked up a group call."""
+    def answered(self, position: int, talk: int) -> None:
+        """The member at ``position`` picked up a group call; it will last ``talk``
+        ticks (wrap-up not included)."""
 
     def busy_until(self, position: int, free_at: float, via_pilot: bool) -> None:
         """The member at ``position`` answered a call (now); they will be free again at
@@ -108,7 +113,7 @@ class CircularHunt(HuntPolicy):
         if self.anchor == "offered":
             self._last = position
 
-    def answered(self, position: int) -> None:
+    def answered(self, position: int, talk: int) -> None:
         """Move the anchor if it follows answers."""
         if self.anchor == "answered":
             self._last = position
@@ -185,6 +190,69 @@ class WeightedHunt(HuntPolicy):
         return order
 
 
+class FewestCallsHunt(HuntPolicy):
+    """The member who has answered the fewest group calls so far goes first.
+
+    A call counts when the member answers it (as FreeSWITCH mod_callcenter's
+    ``agent-with-fewest-calls`` counts ``calls_answered``; Asterisk's
+    ``fewestcalls`` counts completed calls instead). Only calls that came
+    through the pilot count: direct calls to a member's own number do not, nor
+    do rings that were not answered. Ties go to list order, so with no calls
+    yet this is regular hunting.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self._counts = [0] * size
+
+    def order(self) -> Sequence[int]:
+        """Positions by group calls answered, fewest first; ties in list order."""
+        return sorted(self._in_list_order, key=self._counts.__getitem__)
+
+    def answered(self, position: int, talk: int) -> None:
+        """One more group call for the member."""
+        self._counts[position] += 1
+
+
+class LeastTalkTimeHunt(HuntPolicy):
+    """The member with the least group talk time so far goes first.
+
+    A call's whole talk time (wrap-up not included) counts when the member
+    answers it, as the call count of :class:`FewestCallsHunt` does. Only calls
+    that came through the pilot count; ties go to list order.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self._talk = [0] * size
+
+    def order(self) -> Sequence[int]:
+        """Positions by group talk time, least first; ties in list order."""
+        return sorted(self._in_list_order, key=self._talk.__getitem__)
+
+    def answered(self, position: int, talk: int) -> None:
+        """Add the call's talk time to the member's."""
+        self._talk[position] += talk
+
+
+class RandomHunt(HuntPolicy):
+    """A uniformly random order of the members, drawn anew for each call.
+
+    The engine skips members who cannot be rung, so the free members are
+    offered the call in a uniformly random order. The order comes from the
+    group's own random stream: the same seed gives the same orders.
+    """
+
+    def __init__(self, size: int, rng: np.random.Generator) -> None:
+        super().__init__(size)
+        self._rng = rng
+
+    def order(self) -> Sequence[int]:
+        """A uniformly random order of all positions."""
+        order: list[int] = self._rng.permutation(self.size).tolist()
+        return order
+
+
 def make_policy(group: HuntGroup, rng: np.random.Generator) -> HuntPolicy:
     """The policy object a hunt group asks for.
 
@@ -193,7 +261,7 @@ def make_policy(group: HuntGroup, rng: np.random.Generator) -> HuntPolicy:
     group : HuntGroup
         Its ``policy`` and options choose the class.
     rng : numpy.random.Generator
-        The group's own stream, used by the weighted policy only.
+        The group's own stream, used by the weighted and random policies only.
     """
     size = len(group.members)
     match group.policy:
@@ -209,4 +277,10 @@ def make_policy(group: HuntGroup, rng: np.random.Generator) -> HuntPolicy:
             return WeightedHunt(group.weights or (1.0,) * size, rng)
         case "staggered":
             return StaggeredHunt(size)
+        case "fewest_calls":
+            return FewestCallsHunt(size)
+        case "least_talk_time":
+            return LeastTalkTimeHunt(size)
+        case "random":
+            return RandomHunt(size, rng)
     raise ValueError(f"policy: {group.policy!r} is not a policy")  # pragma: no cover
