@@ -441,3 +441,21 @@ def test_plot_hourly_refuses_the_rows_of_several_groups():
     with pytest.raises(ValueError, match=r"hourly holds 2 groups \(100, 200\): draw one"):
         plot_hourly(rows, "voicemail_rate", traffic=False)
     plot_hourly(rows[rows["group"] == "100"], "voicemail_rate", traffic=False)
+
+
+def test_plot_hourly_legend_covers_neither_title_nor_lines_with_many_policies():
+    # issue 19: with six policies the legend above the axes ran over the title and off the figure
+    policies = ["regular", "circular", "simultaneous", "uniform", "fewest_calls", "random"]
+    rows = pd.DataFrame([{"policy": p, "group": "100", "hour": h, "metric": "voicemail_rate",
+                          "mean": 0.01 * (h + i)} for i, p in enumerate(policies)
+                         for h in range(8, 12)])
+    ax = plot_hourly(rows, "voicemail_rate", traffic=False)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    title = ax._left_title.get_window_extent(renderer)
+    assert ax._left_title.get_text()
+    assert not legend.overlaps(title)
+    assert not legend.overlaps(ax.get_window_extent(renderer))
+    assert legend.x0 >= 0

@@ -563,9 +563,9 @@ def plot_hourly(hourly: pd.DataFrame, level_metric: str = "service_level_20s",
     ax.set_title(f"{_title(level_metric).split(' (')[0]} by hour"
                  + (" and calls offered (grey)" if traffic and len(offered) else ""),
                  fontsize="medium", loc="left")
-    # above the axes, right of the title: never on the lines or the axis labels
-    ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-              ncol=min(len(chosen), 6), fontsize="small", borderaxespad=0.2)
+    # beside the axes, one policy a row: never on the lines, the title or the axis labels,
+    # however many policies there are
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
 
 
