@@ -339,8 +339,12 @@ def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
     if block >= 2:  # the first agents as one block of the same settings
         entry = draw(office_agent(step, hours, start_min, defaults))
         entry.pop("direct_calls", None)
-        if draw(st.booleans()):
+        style = draw(st.sampled_from(["range", "list", "count"]))
+        if style == "range":
             entry["numbers"] = f"{numbers[0]}..{numbers[block - 1]}"
+        elif style == "list":  # a list of numbers and ranges
+            entry["numbers"] = [numbers[0]] + ([f"{numbers[1]}..{numbers[block - 1]}"]
+                                               if block > 2 else [numbers[1]])
         else:
             entry.update(number=numbers[0], count=block)
         entry["name"] = "Agent {n}"

@@ -269,3 +269,14 @@ def test_tables_that_count_the_same_calls_agree(data: dict[str, Any], seed: int)
 @given(offices(), SEEDS)
 def test_offices_keep_every_invariant_long_search(data: dict[str, Any], seed: int) -> None:
     check_office(data, seed)
+
+
+@pytest.mark.xfail(strict=False, reason="hourly attribution, issue 19 trust-tables")
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(offices(max_hours=3).filter(forwards_inside), SEEDS)
+def test_tables_agree_with_forwards_between_groups(data: dict[str, Any], seed: int) -> None:
+    # on today's main the hour-by-hour table counts a group's calls by where they
+    # ended, the summary by every group they reached: they disagree
+    scenario = load_scenario(data)
+    check_tables_agree(scenario, simulate(scenario, seed=seed), seed)
