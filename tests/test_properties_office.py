@@ -275,7 +275,7 @@ def test_offices_keep_every_invariant(data: dict[str, Any], seed: int) -> None:
     check_office(data, seed)
 
 
-@FAST
+@settings(FAST, max_examples=50)
 @given(offices(max_hours=4).filter(lambda d: not forwards_inside(d)), SEEDS)
 def test_tables_that_count_the_same_calls_agree(data: dict[str, Any], seed: int) -> None:
     scenario = load_scenario(data)
