@@ -259,10 +259,10 @@ def grid_arrivals(draw: st.DrawFn, step: int, duration: int, most: int,
     """Arrivals of any form; a trace (most often) on the grid."""
     kind = draw(st.sampled_from(["trace", "trace", "trace", "rate", "profile", "weekly"]))
     if kind == "trace":
-        times = draw(st.lists(st.integers(0, duration // step - 1), max_size=most))
+        times = draw(st.lists(st.integers(0, duration // step - 1), min_size=1, max_size=most))
         return {"trace": sorted(step * k for k in times)}
     if kind == "rate":
-        return {"rate": f"{draw(st.sampled_from([0, 4, 12, 30]))}/h"}
+        return {"rate": f"{draw(st.sampled_from([0, 4, 12, 30, 60]))}/h"}
     if kind == "profile":
         starts = sorted(set(draw(st.lists(st.integers(0, duration // 600), min_size=1,
                                           max_size=3))))
@@ -357,7 +357,7 @@ def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
         if draw(st.integers(0, 3)) == 0:
             agent["name"] = f"Member {number}"
         agents.append(agent)
-    owner = [draw(st.integers(-1, 2)) for _ in numbers]
+    owner = [draw(st.sampled_from([-1, 0, 0, 1, 1, 2])) for _ in numbers]
     groups: list[dict[str, Any]] = []
     for g in range(3):
         members = [n for n, o in zip(numbers, owner, strict=True) if o == g]
@@ -379,7 +379,7 @@ def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
         scenario["name"] = "generated office"
     if draw(st.integers(0, 3)) == 0:
         scenario["seed"] = draw(st.integers(0, 99))
-    if draw(st.booleans()):
+    if draw(st.integers(0, 2)) > 0:
         scenario["caller_patience"] = draw(grid_distributions(step, 12 * step, low=step))
     if draw(st.integers(0, 2)) == 0:
         scenario["redial"] = draw(grid_redials(step))
@@ -397,7 +397,7 @@ def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hou
         "policy": draw(st.sampled_from([policy, policy.capitalize()])) if policy != "regular"
         else policy,
         "members": draw(st.permutations(members)),
-        "arrivals": draw(grid_arrivals(step, 3600 * hours, 25, start_min)),
+        "arrivals": draw(grid_arrivals(step, 3600 * hours, 40, start_min)),
     }
     if draw(st.booleans()):
         group["no_answer_rings"] = draw(st.integers(1, 4))
@@ -434,7 +434,7 @@ def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hou
 def _add_forwards(draw: st.DrawFn, groups: list[dict[str, Any]]) -> None:
     """Some groups forward to the next one (a chain, never a loop) or out of the office."""
     for g, group in enumerate(groups):
-        if not draw(st.booleans()):
+        if draw(st.integers(0, 2)) == 0:
             continue
         queueing = group.get("when_all_busy") == "queue"
         cases = ["no_answer"]
