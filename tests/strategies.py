@@ -218,3 +218,288 @@ def scheduled_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "arrivals": {"trace": sorted(draw(st.lists(minute, max_size=20)))},
         }],
     }
+
+
+# ------------------------------------------------------------------ whole offices
+# Every key of a scenario file, on coarse time grids so that events coincide: a
+# call arriving as a member logs in, a talk ending as the next call arrives, a
+# patience or max_wait running out as a ring times out. Presence (schedules,
+# absences, auto not-ready), the calendar (start, opening hours, weekly arrivals)
+# and routing (queues and their limits, forwards, redials) together.
+
+STARTS = {"mon 00:00": 0, "mon 08:00": 8 * 60, "fri 17:30": 4 * 1440 + 17 * 60 + 30,
+          "sun 23:00": 6 * 1440 + 23 * 60}
+"""Starts of the week clock, with their minute of the week."""
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HALF_HOUR = 30
+
+
+def _clock(minute_of_week: int) -> tuple[str, str]:
+    """The day and ``HH:MM`` of a minute of the week."""
+    minute_of_week %= 7 * 1440
+    day, minute = divmod(minute_of_week, 1440)
+    return DAYS[day], f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@st.composite
+def windows(draw: st.DrawFn, start_min: int, hours: int) -> list[str]:
+    """One to three windows on the half hour around the run (``start_min`` is the
+    week minute at time 0), some crossing midnight, some for every day."""
+    result = []
+    for _ in range(draw(st.integers(1, 3))):
+        first = draw(st.integers(-1, 2 * hours))
+        length = draw(st.integers(1, 2 * hours + 1))
+        begin = start_min + HALF_HOUR * first
+        day, since = _clock(begin)
+        _, until = _clock(begin + HALF_HOUR * length)
+        days = draw(st.sampled_from([day, day, "daily", "mon-fri", "sat-mon"]))
+        result.append(f"{days} {since}-{until}")
+    return result
+
+
+def grid_times(step: int, high: int) -> st.SearchStrategy[Any]:
+    """A time on the grid of ``step`` seconds, from 0 to ``high``, written several ways."""
+    k = st.integers(0, max(high // step, 0))
+    return st.one_of(k.map(lambda n: n * step), k.map(lambda n: f"{n * step}s"))
+
+
+def grid_distributions(step: int, high: int, low: int = 0) -> st.SearchStrategy[Any]:
+    """Times on the grid: mostly constants (so that events coincide), also every
+    distribution form, with grid values where the form has values."""
+    k = st.integers(max(low // step, 0), max(high // step, 1))
+    value = k.map(lambda n: n * step)
+    positive = st.integers(1, max(high // step, 1)).map(lambda n: n * step)
+    return st.one_of(
+        value, value, value.map(lambda v: f"{v}s"),
+        st.builds(lambda v: {"dist": "constant", "value": v}, value),
+        st.builds(lambda v: {"dist": "empirical", "values": v},
+                  st.lists(value, min_size=1, max_size=3)),
+        st.builds(lambda a, b: {"dist": "uniform", "low": min(a, b), "high": max(a, b)},
+                  value, value),
+        st.builds(lambda m: {"dist": "exponential", "mean": m}, positive),
+        st.builds(lambda m, f: {"dist": "lognormal", "mean": m, "sd": m * f}, positive,
+                  st.sampled_from([0.5, 1, 2])),
+        st.builds(lambda m, f: {"dist": "gamma", "mean": m, "sd": m * f}, positive,
+                  st.sampled_from([0.5, 1, 2])),
+    )
+
+
+@st.composite
+def grid_arrivals(draw: st.DrawFn, step: int, duration: int, most: int,
+                  start_min: int) -> dict[str, Any]:
+    """Arrivals of any form; a trace (most often) on the grid."""
+    kind = draw(st.sampled_from(["trace", "trace", "trace", "rate", "profile", "weekly"]))
+    if kind == "trace":
+        times = draw(st.lists(st.integers(0, duration // step - 1), min_size=1, max_size=most))
+        return {"trace": sorted(step * k for k in times)}
+    if kind == "rate":
+        return {"rate": f"{draw(st.sampled_from([0, 4, 12, 30, 60]))}/h"}
+    if kind == "profile":
+        starts = sorted(set(draw(st.lists(st.integers(0, duration // 600), min_size=1,
+                                          max_size=3))))
+        profile = [{"start": 600 * s, "rate": f"{draw(st.sampled_from([0, 6, 20, 40]))}/h"}
+                   for s in starts]
+        result: dict[str, Any] = {"profile": profile}
+        if draw(st.booleans()):
+            result["period"] = 600 * starts[-1] + draw(st.sampled_from([600, 3600]))
+        return result
+    day, clock = _clock(start_min + 30 * draw(st.integers(0, duration // 1800)))
+    days = draw(st.sampled_from([day, "daily", "mon-fri"]))
+    return {"weekly": {days: {clock: f"{draw(st.sampled_from([6, 20, 40]))}/h"}}}
+
+
+@st.composite
+def office_agent(draw: st.DrawFn, step: int, hours: int, start_min: int,
+                 defaults: dict[str, Any]) -> dict[str, Any]:
+    """An agent's settings (no number): presence keys often, the rest at times."""
+    duration = 3600 * hours
+    agent: dict[str, Any] = {}
+    if "talk_time" not in defaults or draw(st.booleans()):
+        agent["talk_time"] = draw(st.one_of(
+            grid_distributions(step, 20 * step, low=step),
+            st.sampled_from(["1h", "20h", {"dist": "exponential", "mean": "20min"}])))
+    if draw(st.booleans()):
+        agent["answer_probability"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    if draw(st.booleans()):
+        agent["answer_delay"] = draw(grid_distributions(5, 30))
+    if draw(st.booleans()):
+        agent["wrap_up"] = draw(grid_distributions(step, 3 * step))
+    if draw(st.booleans()):
+        agent["voicemail"] = draw(st.booleans())
+    if draw(st.booleans()):
+        agent["no_answer_rings"] = draw(st.integers(1, 4))
+    if draw(st.booleans()):
+        agent["schedule"] = draw(windows(start_min, hours))
+    if draw(st.integers(0, 3)) == 0:
+        agent["direct_calls"] = draw(grid_arrivals(step, duration, 6, start_min))
+    if draw(st.booleans()):
+        agent["away"] = {"rate": draw(st.sampled_from(["1/h", "3/h"])),
+                         "length": draw(st.one_of(
+                             st.sampled_from([step, 10 * step, "1h"]),
+                             grid_distributions(step, 10 * step, low=step)))}
+        if draw(st.booleans()):
+            agent["away"]["skipped"] = draw(st.booleans())
+    if draw(st.booleans()):
+        agent["after_missed"] = {"count": draw(st.integers(1, 2)),
+                                 "away": draw(st.sampled_from([step, 10 * step, "30min"]))}
+    return agent
+
+
+@st.composite
+def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
+    """A whole office using any key of the scenario file, on coarse time grids.
+
+    Times are multiples of ``step`` seconds (10 s or a minute): arrivals, talk and
+    wrap-up, absences, patience, ``max_wait``; schedules and opening hours change
+    on the half hour. Up to three groups, forwarding along a chain or out of the
+    office, with queues, limits and redials; agents single or in a block, with
+    ``agent_defaults``.
+    """
+    step = draw(st.sampled_from([10, 60]))
+    hours = draw(st.integers(1, max_hours))
+    duration = 3600 * hours
+    start = draw(st.sampled_from(sorted(STARTS)))
+    start_min = STARTS[start]
+    defaults: dict[str, Any] = {}
+    if draw(st.integers(0, 3)) == 0:
+        defaults = draw(office_agent(step, hours, start_min, {}))
+    n_agents = draw(st.integers(1, 6))
+    numbers = [f"{201 + i}" for i in range(n_agents)]
+    agents: list[dict[str, Any]] = []
+    block = draw(st.integers(0, n_agents)) if draw(st.integers(0, 3)) == 0 else 0
+    if block >= 2:  # the first agents as one block of the same settings
+        entry = draw(office_agent(step, hours, start_min, defaults))
+        entry.pop("direct_calls", None)
+        style = draw(st.sampled_from(["range", "list", "count"]))
+        if style == "range":
+            entry["numbers"] = f"{numbers[0]}..{numbers[block - 1]}"
+        elif style == "list":  # a list of numbers and ranges
+            entry["numbers"] = [numbers[0]] + ([f"{numbers[1]}..{numbers[block - 1]}"]
+                                               if block > 2 else [numbers[1]])
+        else:
+            entry.update(number=numbers[0], count=block)
+        entry["name"] = "Agent {n}"
+        agents.append(entry)
+    else:
+        block = 0
+    for number in numbers[block:]:
+        agent = draw(office_agent(step, hours, start_min, defaults))
+        agent["number"] = number
+        if draw(st.integers(0, 3)) == 0:
+            agent["name"] = f"Member {number}"
+        agents.append(agent)
+    owner = [draw(st.sampled_from([-1, 0, 0, 1, 1, 2])) for _ in numbers]
+    groups: list[dict[str, Any]] = []
+    for g in range(3):
+        members = [n for n, o in zip(numbers, owner, strict=True) if o == g]
+        if not members:
+            continue
+        groups.append(draw(office_group(f"{100 + 10 * g}", members, step, hours, start_min)))
+    _add_forwards(draw, groups)
+    scenario: dict[str, Any] = {
+        "duration": draw(st.sampled_from([duration, f"{hours}h"])),
+        "start": start,
+        "warmup": draw(st.sampled_from([0, 0, 600, 1800])),
+        "ring_cycle": draw(st.sampled_from([5, 6, 10, "6s"])),
+        "agents": agents,
+        "hunt_groups": groups,
+    }
+    if defaults:
+        scenario["agent_defaults"] = defaults
+    if draw(st.integers(0, 3)) == 0:
+        scenario["name"] = "generated office"
+    if draw(st.integers(0, 3)) == 0:
+        scenario["seed"] = draw(st.integers(0, 99))
+    if draw(st.integers(0, 2)) > 0:
+        scenario["caller_patience"] = draw(grid_distributions(step, 12 * step, low=step))
+    if draw(st.integers(0, 2)) == 0:
+        scenario["redial"] = draw(grid_redials(step))
+    return scenario
+
+
+@st.composite
+def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hours: int,
+                 start_min: int) -> dict[str, Any]:
+    """A hunt group with any of its keys (forwards are added by :func:`offices`)."""
+    policy = draw(st.sampled_from(POLICIES))
+    voicemail = draw(st.booleans())
+    group: dict[str, Any] = {
+        "pilot": pilot,
+        "policy": draw(st.sampled_from([policy, policy.capitalize()])) if policy != "regular"
+        else policy,
+        "members": draw(st.permutations(members)),
+        "arrivals": draw(grid_arrivals(step, 3600 * hours, 40, start_min)),
+    }
+    if draw(st.booleans()):
+        group["no_answer_rings"] = draw(st.integers(1, 4))
+    if voicemail or draw(st.booleans()):
+        group["voicemail"] = voicemail
+    if draw(st.integers(0, 4)) > 0:
+        group["when_all_busy"] = draw(st.sampled_from(
+            ["busy", "queue", "queue"] + (["voicemail"] if voicemail else [])))
+    if draw(st.integers(0, 3)) == 0:
+        group["circular_anchor"] = draw(st.sampled_from(["answered", "offered"]))
+    if draw(st.integers(0, 3)) == 0:
+        group["idle_counts_direct_calls"] = draw(st.booleans())
+    if draw(st.integers(0, 3)) == 0:
+        group["name"] = f"Group {pilot}"
+    if policy == "weighted" and draw(st.booleans()):
+        group["weights"] = [draw(st.sampled_from([0.5, 1, 3])) for _ in members]
+    if policy == "staggered" and draw(st.booleans()):
+        group["stagger"] = draw(st.sampled_from([5, 10, step]))
+    if group.get("when_all_busy") == "queue":
+        if draw(st.booleans()):
+            group["max_wait"] = draw(st.sampled_from([step, 2 * step, 3 * step, f"{step}s"]))
+        if draw(st.booleans()):
+            group["max_queue"] = draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        group["open"] = draw(windows(start_min, hours))
+        if draw(st.booleans()):
+            group["after_hours"] = draw(st.sampled_from(
+                ["busy"] + (["voicemail"] if voicemail else [])))
+    if draw(st.integers(0, 3)) == 0:
+        group["redial"] = draw(grid_redials(step))
+    return group
+
+
+def _add_forwards(draw: st.DrawFn, groups: list[dict[str, Any]]) -> None:
+    """Some groups forward to the next one (a chain, never a loop) or out of the office."""
+    for g, group in enumerate(groups):
+        if draw(st.integers(0, 2)) == 0:
+            continue
+        queueing = group.get("when_all_busy") == "queue"
+        cases = ["no_answer"]
+        if not queueing or "max_queue" in group:
+            cases.append("all_busy")
+        if queueing and "max_wait" in group:
+            cases.append("queue_timeout")
+        if "open" in group:
+            cases.append("after_hours")
+        inside = g + 1 < len(groups) and draw(st.integers(0, 3)) > 0
+        forward: dict[str, Any] = {
+            "when": draw(st.lists(st.sampled_from(cases), min_size=1, max_size=len(cases),
+                                  unique=True)),
+            "to": groups[g + 1]["pilot"] if inside else "+1 800 555 0199",
+        }
+        if draw(st.integers(0, 3)) == 0:
+            forward["outside"] = not inside
+        group["forward"] = forward
+
+
+@st.composite
+def grid_redials(draw: st.DrawFn, step: int) -> dict[str, Any]:
+    """Redials with delays on the grid."""
+    redial: dict[str, Any] = {
+        "probability": draw(st.sampled_from([0.0, 0.5, 1.0])),
+        "delay": draw(st.one_of(st.sampled_from([step, 3 * step]),
+                                grid_distributions(step, 5 * step, low=step).filter(
+                                    lambda d: not isinstance(d, dict)
+                                    or d.get("dist") not in ("empirical", "uniform")))),
+    }
+    if draw(st.booleans()):
+        redial["on"] = draw(st.lists(st.sampled_from(["busy", "voicemail", "no_answer",
+                                                      "abandoned"]),
+                                     min_size=1, max_size=4, unique=True))
+    if draw(st.booleans()):
+        redial["max_attempts"] = draw(st.integers(1, 4))
+    return redial

@@ -17,7 +17,7 @@ clears the presence bits as the office's week goes by:
 * ``after_missed``: a member who let ``count`` group calls in a row ring out
   (the engine reports how each group call's offers end to
   :meth:`Presence.count_misses`) is not ready for ``away``: not rung for
-  group calls.
+  group calls. A log-out ends the not-ready time too, as it does an absence.
 
 Nothing here runs for a scenario that uses none of it
 (:func:`uses_presence`). Times are engine ticks (:mod:`huntsim.sim.clock`);
@@ -127,6 +127,8 @@ class Presence:
         # when each absence in progress began (ticks): recorded when it ends, or when
         # the member logs out, whichever is first
         self.away_since: dict[int, int] = {}
+        # when each not-ready time in progress began (ticks), recorded the same way
+        self.not_ready_since: dict[int, int] = {}
         for member, agent in zip(engine.members, scenario.agents, strict=True):
             if agent.away is not None and agent.away.rate > 0:
                 self.away[member.index] = _AwayStream(
@@ -171,11 +173,13 @@ class Presence:
         self.engine.unblock(member, LOGGED_OUT)
 
     def _log_out(self, member: _Member) -> None:
-        """The member logs out: an absence in progress ends now, as the absences
-        table shows it, so they are present when they log in again."""
+        """The member logs out: an absence or not-ready time in progress ends now,
+        as the absences table shows it, so they are present when they log in again."""
         member.away_pending = False
         self.engine.block(member, LOGGED_OUT)
         self.engine.log_out(member)  # an offer ringing them ends
+        if self._not_ready_over(member):
+            member.blocked &= ~NOT_READY  # (LOGGED_OUT keeps them out of the idle bits)
         if self._away_over(member):
             member.blocked &= ~AWAY  # (LOGGED_OUT keeps them out of the idle bits)
             answer_probability = self.ringing_away.pop(member.index, None)
@@ -275,15 +279,28 @@ class Presence:
                     self._not_ready(member)
 
     def _not_ready(self, member: _Member) -> None:
-        """After too many missed group rings the member is skipped for a while."""
+        """After too many missed group rings the member is skipped for a while
+        (recorded when it ends, or when the member logs out, whichever is first)."""
         engine = self.engine
         now = engine.now
         engine.block(member, NOT_READY)
-        engine.add_absence(member.index, Absence.NOT_READY, now / TICKS_PER_SECOND,
-                          (now + member.not_ready_ticks) / TICKS_PER_SECOND)
-        engine.at(member.not_ready_ticks, member.index, self._ready_again, member)
+        self.not_ready_since[member.index] = now
+        engine.at(member.not_ready_ticks, member.index, self._ready_again, (member, now))
 
-    def _ready_again(self, member: _Member) -> None:
+    def _not_ready_over(self, member: _Member) -> bool:
+        """Record the not-ready time in progress, up to now; False when there is none."""
+        since = self.not_ready_since.pop(member.index, None)
+        if since is None:
+            return False
+        self.engine.add_absence(member.index, Absence.NOT_READY, since / TICKS_PER_SECOND,
+                               self.engine.now / TICKS_PER_SECOND)
+        return True
+
+    def _ready_again(self, not_ready: tuple[_Member, int]) -> None:
+        member, since = not_ready
+        if self.not_ready_since.get(member.index) != since:
+            return  # a log-out already ended it
+        self._not_ready_over(member)
         self.engine.unblock(member, NOT_READY)
 
 

@@ -1,0 +1,301 @@
+"""Invariants of whole offices: presence, calendar and routing together (hypothesis).
+
+The scenarios come from :func:`strategies.offices`: every key of the scenario file, on
+coarse time grids so that events coincide. Every run, with ``keep="calls"`` and
+``keep="totals"``, must keep:
+
+* one outcome per call, and no call lost (every arrival of a trace is in the table);
+* no offer to a member logged out, away (skipped), not ready (group calls) or busy;
+* a pilot call after hours exactly when its group is closed as it arrives;
+* nobody past their patience, nor past the group's ``max_wait`` (README, "Timing rules");
+* busy time while logged in within logged-in time, occupancy in [0, 1];
+* running totals equal to the figures from the records;
+* tables that count the same calls agree (summary, agents, hour by hour).
+
+``pytest -m slow tests/test_properties_office.py`` searches much longer.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from strategies import offices
+from test_properties import assert_summaries_agree, check_invariants
+
+from huntsim import load_scenario, simulate
+from huntsim.experiments.measure import RunTask, measure
+from huntsim.scenario.arrivals import Trace
+from huntsim.scenario.distributions import Constant, Distribution, Empirical, Uniform
+from huntsim.scenario.model import Scenario
+
+CASES = 80
+SLOW_CASES = 2000
+EPS = 1e-6
+SEEDS = st.integers(0, 2**16)
+FAST = settings(max_examples=CASES, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW = settings(max_examples=SLOW_CASES, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+# ------------------------------------------------------------------ the checks
+def longest(distribution: Distribution | None) -> float:
+    """The longest time a distribution can draw (inf when unbounded or not set)."""
+    if isinstance(distribution, Constant):
+        return float(distribution.value)
+    if isinstance(distribution, Uniform):
+        return float(distribution.high)
+    if isinstance(distribution, Empirical):
+        return float(max(distribution.values))
+    return math.inf
+
+
+def check_no_call_lost(scenario: Scenario, calls: pd.DataFrame) -> None:
+    """Every arrival of a trace after the warm-up is a first attempt in the table."""
+    first = calls[(calls["attempt"] == 1)]
+    dialed = first["dialed"].astype(str).value_counts()
+    sources = [(g.pilot, g.arrivals) for g in scenario.hunt_groups] + [
+        (a.number, a.direct_calls) for a in scenario.agents]
+    for number, arrivals in sources:
+        if isinstance(arrivals, Trace):
+            times = np.asarray(arrivals.trace, dtype=float)
+            expected = int(((times >= scenario.warmup) & (times < scenario.duration)).sum())
+            assert dialed.get(number, 0) == expected, (number, expected, dialed)
+
+
+def check_presence(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame,
+                   absences: pd.DataFrame) -> None:
+    """No offer rings a member who is logged out, away (skipped), not ready (group
+    calls) or busy, or runs into such an absence; nobody picks up while absent.
+
+    An absence ``[a, b)`` starts before anything else at ``a`` (README, "Timing
+    rules"): an offer may start at ``b`` but not at ``a``; one ringing at ``a``
+    ends there (a log-out) or before (an absence waits for the member to be free).
+    """
+    kind = offers["call_id"].map(calls.set_index("call_id")["kind"].astype(str))
+    skipped = {a.number: a.away is None or a.away.skipped for a in scenario.agents}
+    for agent, rows in offers.groupby(offers["agent"].astype(str), observed=True):
+        own = absences[absences["agent"].astype(str) == agent]
+        starts, ends = own["start_s"].to_numpy(), own["end_s"].to_numpy()
+        check_absences_apart(own, skipped[agent])
+        for reason, a, b in zip(own["reason"].astype(str), starts, ends, strict=True):
+            if b - a <= EPS:
+                continue
+            s, e = rows["start_s"].to_numpy(), rows["end_s"].to_numpy()
+            inside = ((s >= a - EPS) & (s < b - EPS)) | ((s < a - EPS) & (e > a + EPS))
+            picked = (rows["result"].astype(str) == "answered").to_numpy()
+            if reason == "away" and not skipped[agent]:
+                # rung, but nobody answers
+                assert not (inside & picked).any(), (agent, reason, a, b, rows[inside])
+                continue
+            if reason == "not_ready":  # a member who is only not ready takes direct calls
+                inside &= (kind.loc[rows.index] == "pilot").to_numpy()
+            assert not inside.any(), (agent, reason, a, b, rows[inside])
+            # nobody picks up at the instant they leave: the absence comes first
+            at_start = picked & (np.abs(e - a) <= EPS)
+            assert not at_start.any(), (agent, reason, a, rows[at_start])
+
+
+def check_absences_apart(own: pd.DataFrame, skipped: bool) -> None:
+    """A member's absences never overlap (a log-out ends an absence and not-ready
+    time), except not-ready time after rings missed while away unskipped."""
+    own = own.sort_values(["start_s", "end_s"])
+    starts, ends = own["start_s"].to_numpy(), own["end_s"].to_numpy()
+    reasons = own["reason"].astype(str).to_numpy()
+    for i in range(1, len(own)):
+        j = int(np.argmax(ends[:i]))  # the row before that ends last
+        if starts[i] >= ends[j] - EPS:
+            continue
+        both = {reasons[i], reasons[j]}
+        assert both == {"away", "not_ready"} and not skipped, own.iloc[[j, i]]
+
+
+def check_calendar(scenario: Scenario, calls: pd.DataFrame) -> None:
+    """A pilot call is after hours exactly when the group it dialled is closed as it
+    arrives (a window includes its start, excludes its end), and then rings nobody
+    there: with no forward it rings nobody at all."""
+    groups = {g.pilot: g for g in scenario.hunt_groups}
+    pilot = calls[calls["kind"] == "pilot"]
+    for dialed, arrival, after_hours, forwards, offers in zip(
+            pilot["dialed"].astype(str), pilot["arrival_s"], pilot["after_hours"],
+            pilot["forwards"], pilot["offers"], strict=True):
+        hours = groups[dialed].open
+        closed = hours is not None and not hours.is_open_at(scenario.start, arrival)
+        assert bool(after_hours) == closed, (dialed, arrival, after_hours)
+        if closed and forwards == 0:
+            assert offers == 0, (dialed, arrival, offers)
+
+
+def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -> None:
+    """Nobody waits past their patience or the ``max_wait`` of a group they are in."""
+    patience = longest(scenario.caller_patience)
+    arrival = calls["arrival_s"].to_numpy()
+    answered = (calls["outcome"] == "answered").to_numpy()
+    # waiting ends at the pick-up, or at the end of an unanswered call
+    left = np.where(answered, calls["answer_s"].to_numpy(), calls["end_s"].to_numpy())
+    assert (left - arrival <= patience + EPS).all(), calls[left - arrival > patience + EPS]
+    if isinstance(scenario.caller_patience, Constant) and len(calls):
+        gone = (calls["outcome"] == "abandoned").to_numpy()
+        assert np.allclose(left[gone] - arrival[gone], patience, atol=EPS), calls[gone]
+    ends = offers["call_id"].map(calls.set_index("call_id")["arrival_s"])
+    assert (offers["end_s"] - ends <= patience + EPS).all()
+    limits = {g.pilot: g.max_wait for g in scenario.hunt_groups if g.max_wait is not None}
+    if not limits:
+        return
+    pilot = calls[(calls["kind"] == "pilot")]
+    # a call that never left the group it dialled reached it when it arrived
+    stayed = pilot[(pilot["forwards"] == 0) & ~pilot["after_hours"].astype(bool)]
+    limit = stayed["group"].astype(str).map(limits).to_numpy(dtype=float)
+    wait = np.where(stayed["outcome"] == "answered", stayed["answer_s"], stayed["end_s"]) \
+        - stayed["arrival_s"].to_numpy()
+    over = wait > np.nan_to_num(limit, nan=np.inf) + EPS
+    assert not over.any(), stayed[over]
+    # in any group: its rings for a call last at most max_wait from the first
+    group_of = {m: g.pilot for g in scenario.hunt_groups for m in g.members}
+    rung = offers[offers["call_id"].isin(pilot["call_id"])]
+    rung = rung.assign(group=rung["agent"].astype(str).map(group_of))
+    spans = rung.groupby(["call_id", "group"]).agg(s=("start_s", "min"), e=("end_s", "max"))
+    spans = spans.reset_index()
+    limit = spans["group"].map(limits).to_numpy(dtype=float)
+    over = (spans["e"] - spans["s"]).to_numpy() > np.nan_to_num(limit, nan=np.inf) + EPS
+    assert not over.any(), spans[over]
+
+
+def busy_spans(calls: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
+    """Every stretch a member is busy: ringing, talking, wrapping up."""
+    answered = calls[calls["outcome"] == "answered"]
+    return pd.concat([
+        pd.DataFrame({"agent": offers["agent"].astype(str), "s": offers["start_s"],
+                      "e": offers["end_s"]}),
+        pd.DataFrame({"agent": answered["agent"].astype(str), "s": answered["answer_s"],
+                      "e": answered["end_s"]}),
+        pd.DataFrame({"agent": answered["agent"].astype(str), "s": answered["end_s"],
+                      "e": answered["end_s"] + answered["wrap_up_s"]}),
+    ], ignore_index=True)
+
+
+def _measure(s: np.ndarray, e: np.ndarray, a: float, b: float) -> float:
+    return float(np.clip(np.minimum(e, b) - np.maximum(s, a), 0, None).sum())
+
+
+def check_occupancy(scenario: Scenario, result: Any) -> None:
+    """Occupancy in [0, 1]; with no warm-up (every call in the tables) busy time
+    while logged in, worked out from the records, is what occupancy says."""
+    agents = result.agents.set_index("agent")
+    occupancy = agents["occupancy"].dropna()
+    assert ((occupancy >= -EPS) & (occupancy <= 1 + EPS)).all(), agents
+    assert (agents["logged_in_s"] >= -EPS).all()
+    assert (agents["logged_in_s"] <= result.window_s + EPS).all()
+    assert (agents["occupancy"].isna() == (agents["logged_in_s"] <= 0)).all()
+    if result.calls is None or scenario.warmup > 0:
+        return
+    spans = busy_spans(result.calls, result.offers)
+    out = result.absences[result.absences["reason"].astype(str) == "logged_out"]
+    window = (0.0, scenario.duration)
+    for agent in agents.index:
+        mine = spans[spans["agent"] == agent]
+        s, e = mine["s"].to_numpy(), mine["e"].to_numpy()
+        busy = _measure(s, e, *window)
+        away = out[out["agent"].astype(str) == agent]
+        busy_out = sum(_measure(s, e, max(a, window[0]), min(b, window[1]))
+                       for a, b in zip(away["start_s"], away["end_s"], strict=True))
+        row = agents.loc[agent]
+        assert math.isclose(row["busy_s"], busy, abs_tol=1e-6), (agent, row, busy)
+        logged_in = row["logged_in_s"]
+        assert busy - busy_out <= logged_in + EPS, (agent, busy, busy_out, logged_in)
+        if logged_in > 0:
+            assert math.isclose(row["occupancy"] * logged_in, busy - busy_out,
+                                abs_tol=1e-6), (agent, row, busy, busy_out)
+
+
+def check_tables_agree(scenario: Scenario, result: Any, seed: int) -> None:
+    """The summary, the agents table and the hour-by-hour table count the same calls."""
+    calls = result.calls
+    summary = result.summary()
+    pilot = calls[calls["kind"] == "pilot"]
+    closed = pilot["after_hours"].astype(bool)
+    if len(scenario.hunt_groups) > 1:
+        row = summary.loc["all pilot calls"]
+        assert row["offered"] == int((~closed).sum())
+        assert row["after_hours"] == int(closed.sum())
+    if (calls["kind"] == "direct").any():
+        assert summary.loc["direct calls", "offered"] == int((calls["kind"] == "direct").sum())
+    # the members' answers are the answered calls, by group
+    agents = result.agents.set_index("agent")
+    answered = pilot[pilot["outcome"] == "answered"]
+    for group in scenario.hunt_groups:
+        taken = int((answered["group"].astype(str) == group.pilot).sum())
+        assert int(agents.loc[list(group.members), "group_answered"].sum()) == taken
+    # and the experiments' per-group figures add up hour by hour
+    measured = measure(RunTask("run", scenario, seed))
+    metrics = pd.DataFrame(measured.metrics)
+    hourly = pd.DataFrame(measured.hourly)
+    for group in scenario.hunt_groups:
+        mine = metrics[metrics["group"] == group.pilot].set_index("metric")["value"]
+        hours = hourly[hourly["group"] == group.pilot]
+        assert mine["offered"] == summary.loc[group.pilot, "offered"]
+        if scenario.uses_calendar:  # (by hour of the day the table has rates only)
+            assert hours["offered"].sum() == mine["offered"], (group.pilot, hours, mine)
+            assert hours["after_hours"].sum() == mine["after_hours"], (group.pilot, hours)
+
+
+def check_office(data: dict[str, Any], seed: int) -> None:
+    """Every invariant, on one run of each kind."""
+    scenario = load_scenario(data)
+    result = simulate(scenario, seed=seed)
+    check_invariants(scenario, result)
+    check_no_call_lost(scenario, result.calls)
+    check_presence(scenario, result.calls, result.offers, result.absences)
+    check_calendar(scenario, result.calls)
+    check_waits(scenario, result.calls, result.offers)
+    check_occupancy(scenario, result)
+    totals = simulate(scenario, seed=seed, keep="totals")
+    check_occupancy(scenario, totals)
+    assert_summaries_agree(result.summary(), totals.summary())
+    pd.testing.assert_frame_equal(result.agents, totals.agents, check_dtype=False,
+                                  check_exact=False, atol=1e-6)
+
+
+def forwards_inside(data: dict[str, Any]) -> bool:
+    """Whether a group forwards calls to another group of the office."""
+    pilots = {g["pilot"] for g in data["hunt_groups"]}
+    return any(g.get("forward", {}).get("to") in pilots for g in data["hunt_groups"])
+
+
+# ------------------------------------------------------------------ the searches
+@FAST
+@given(offices(max_hours=4), SEEDS)
+def test_offices_keep_every_invariant(data: dict[str, Any], seed: int) -> None:
+    check_office(data, seed)
+
+
+@settings(FAST, max_examples=50)
+@given(offices(max_hours=4).filter(lambda d: not forwards_inside(d)), SEEDS)
+def test_tables_that_count_the_same_calls_agree(data: dict[str, Any], seed: int) -> None:
+    scenario = load_scenario(data)
+    check_tables_agree(scenario, simulate(scenario, seed=seed), seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(offices(), SEEDS)
+def test_offices_keep_every_invariant_long_search(data: dict[str, Any], seed: int) -> None:
+    check_office(data, seed)
+
+
+@pytest.mark.xfail(strict=False, reason="hourly attribution, issue 19 trust-tables")
+@settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(offices(max_hours=3).filter(forwards_inside), SEEDS)
+def test_tables_agree_with_forwards_between_groups(data: dict[str, Any], seed: int) -> None:
+    # on today's main the hour-by-hour table counts a group's calls by where they
+    # ended, the summary by every group they reached: they disagree (not shrunk:
+    # a known failure need not cost minutes)
+    scenario = load_scenario(data)
+    check_tables_agree(scenario, simulate(scenario, seed=seed), seed)
