@@ -188,12 +188,7 @@ def _checks(name: str, fmt: str, fit: Any) -> tuple[list[str], list[str]]:
     return misses, notes
 
 
-KNOWN_MISSES = {
-    ("real_estate", "asterisk-cdr-csv"): "patience counted up to the horizon (22 s): only a "
-    "few callers hang up that early, and its normal (Greenwood) interval, 0.03 s wide, misses "
-    "the truth by 0.04 s (an estimator matter, huntsim/fit/patience.py, not the reader's)",
-}
-KNOWN_MISSES[("real_estate", "csv")] = KNOWN_MISSES[("real_estate", "asterisk-cdr-csv")]
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 """Cases that miss for a reason outside export and readers (seed 7); strict, so a fix shows."""
 
 GRID = [pytest.param(name, fmt, marks=[pytest.mark.slow] + (
