@@ -39,7 +39,8 @@ class Away(Section):
 
 class AfterMissed(Section):
     """Automatic not-ready: after ``count`` consecutive group rings the member let
-    ring out, the member is skipped for ``away`` seconds.
+    ring out, the member is skipped for ``away`` seconds (a log-out cuts it short: the
+    member is ready when they log in again).
 
     Attributes
     ----------
