@@ -155,7 +155,7 @@ def test_milp_names_hours_it_cannot_cover() -> None:
     solution = solve(need, shifts)
     assert solution.counts.tolist() == [1]
     assert solution.capped == {8: "the shifts' max allow 1 logged in, 3 needed",
-                               20: "no shift covers 20:00-21:00"}
+                               20: "no shift covers any minute of these hours"}
 
 
 # --- closed form: Erlang B per period ----------------------------------------------------------

@@ -44,6 +44,7 @@ from huntsim.experiments.roster_scenario import (
 )
 from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, need_of, solve
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.schedule_gap import open_minutes
 from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import Target
 from huntsim.scenario.calendar import WEEKDAYS
@@ -283,9 +284,14 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
     """Solve, simulate, raise the need where an hour misses, and again (see the module)."""
     written, folder = scenario_source(source)
     rates = _rates(by_hour)
-    solution = first = solve(need, rules)
+    opened = open_minutes(setup.scenario, setup.group)
+    solution = first = solve(need, rules, opened)
     required = need.copy()  # the need, raised where the simulated office missed
     if not solution.counts.sum():
+        if need.any():  # every hour that needs members is out of the shifts' reach
+            raise ScenarioError([
+                f"shifts: no roster of these shifts puts anyone in the hours group "
+                f"{setup.group!r} needs members: " + "; ".join(_grouped(first.capped))])
         raise ScenarioError([f"group: {setup.group!r} needs nobody in any hour (no pilot "
                              "calls in its open hours) and no shift has a min: nothing to "
                              "roster"])
@@ -317,7 +323,7 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         raised = required.copy()
         for slot in missed:
             raised[slot] = max(raised[slot], int(solution.scheduled[slot]) + 1)
-        candidate = solve(raised, rules)
+        candidate = solve(raised, rules, opened)
         stuck = {slot: candidate.capped[slot] for slot in missed
                  if slot in candidate.capped
                  and candidate.required[slot] <= solution.scheduled[slot]}
