@@ -3,10 +3,14 @@ test that failed before its fix (small offices, two or three replications)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 from huntsim import ScenarioError, load_scenario, roster
+from huntsim.cli.main import main
 from huntsim.experiments.roster_solve import solve
 from huntsim.experiments.schedule_gap import scheduled_by_hour
 from huntsim.scenario.shifts import load_shifts
@@ -73,3 +77,19 @@ def test_a_shift_with_max_0_is_named_as_the_limit_not_as_no_shift() -> None:
     need = np.zeros(168, dtype=int)
     need[8] = 3
     assert solve(need, shifts).capped == {8: "the shifts' max allow 0 logged in, 3 needed"}
+
+
+# --- 2: a share above 100 % -------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["plan", "roster"])
+@pytest.mark.parametrize("target", ["service_level_20s>=180%", "voicemail_rate<=-5%"])
+def test_a_share_target_outside_0_to_100_percent_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, target: str) -> None:
+    scenario = tmp_path / "desk.yaml"
+    office = desk(["mon-fri 09:00-17:00"])
+    office["shifts"] = [{"name": "day", "days": "mon-fri", "start": "09:00", "length": "8h"}]
+    scenario.write_text(yaml.safe_dump(office))
+    assert main([command, str(scenario), "--group", "100", "--target", target]) == 2
+    err = capsys.readouterr().err
+    assert f"--target: '{target}'" in err and "between 0 % and 100 %" in err
+    assert "Traceback" not in err
