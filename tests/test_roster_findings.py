@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -93,3 +94,104 @@ def test_a_share_target_outside_0_to_100_percent_exits_2(
     err = capsys.readouterr().err
     assert f"--target: '{target}'" in err and "between 0 % and 100 %" in err
     assert "Traceback" not in err
+
+
+# --- 4, 5, 7: a target out of reach in some hours; the intervals written and judged ------
+
+def erlang_office() -> dict[str, object]:
+    """Members answer at once, calls that find them all busy go to voicemail: 2 erlangs
+    in the morning, 4 in the afternoon (3-minute calls)."""
+    return {
+        "name": "erlang office", "duration": "1w", "start": "mon 00:00", "seed": 7,
+        "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "3min"}},
+        "agents": [{"number": "101"}, {"number": "102"}],
+        "hunt_groups": [{
+            "pilot": "100", "members": ["101", "102"], "voicemail": True,
+            "when_all_busy": "voicemail", "no_answer_rings": 100,
+            "open": ["mon-fri 08:00-16:00"],
+            "arrivals": {"weekly": {"mon-fri": {"08:00": "40/h", "12:00": "80/h",
+                                                "16:00": "0/h"}}}}],
+    }
+
+
+SHIFTS = [{"name": "morning", "days": "mon-fri", "start": "08:00", "length": "4h"},
+          {"name": "afternoon", "days": "mon-fri", "start": "12:00", "length": "4h"}]
+
+
+@pytest.fixture(scope="module")
+def partly_out_of_reach():  # type: ignore[no-untyped-def]
+    """Staffing by hour says 11 members in the mornings (far more than enough: no call
+    goes to voicemail) and no size tried (1 to 3) is enough in the afternoons."""
+    import huntsim.experiments.roster as module
+
+    def need(setup, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = [{"policy": "regular", "weekday": day, "hour": hour,
+                 "members_needed": 11 if hour < 12 else None,
+                 "rate_per_hour": 40.0 if hour < 12 else 80.0,
+                 "reason": "" if hour < 12 else "out of reach"}
+                for day in ("mon", "tue", "wed", "thu", "fri") for hour in range(8, 16)]
+        table = pd.DataFrame(rows)
+        table["members_needed"] = table["members_needed"].astype("Int64")
+        return table, ()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "staffing_by_hour", need)
+        return roster(erlang_office(), "100", ["voicemail_rate<=5%"], SHIFTS,
+                      members=range(1, 4), replications=3, jobs=1, progress=False)
+
+
+def test_hours_out_of_reach_are_not_repaired_and_the_answer_says_so(
+        partly_out_of_reach) -> None:  # type: ignore[no-untyped-def]
+    result = partly_out_of_reach
+    coverage = result.coverage
+    assert (coverage["required"] == coverage["needed"]).all(), result.rounds
+    assert len(result.rounds) == 1
+    assert result.table["count"].tolist() == [11, 3]
+    text = "\n".join(result.headline())
+    assert "No roster meets voicemail <= 5 % in 20 hours (mon-fri 12:00-16:00)" in text
+    assert "Every hour meets" not in text
+
+
+def test_met_and_certain_agree_with_the_interval_written(partly_out_of_reach) -> None:  # type: ignore[no-untyped-def]
+    coverage = partly_out_of_reach.coverage
+    low, high = coverage["voicemail_rate_ci_low"], coverage["voicemail_rate_ci_high"]
+    assert ((low >= 0) & (high <= 1)).all()  # shares clipped to 0-1
+    clearly_over = low > 0.05
+    assert (coverage["met"] == ~clearly_over).all()
+    assert not (coverage["certain"] & ~(high <= 0.05)).any()
+    afternoon = coverage[coverage["hour"] >= 12]
+    assert not afternoon["met"].any()  # 3 members for 4 erlangs: about 30 % to voicemail
+    # mornings: most hours see no call to voicemail in any run, an interval of no width:
+    # no certainty
+    morning = coverage[coverage["hour"] < 12]
+    flat = morning["voicemail_rate_ci_low"] == morning["voicemail_rate_ci_high"]
+    assert flat.sum() >= 10
+    assert morning["met"].all() and not morning[flat]["certain"].any()
+
+
+# --- 5: hours short of their need are not "every hour meets" ----------------------------
+
+def test_an_hour_short_of_its_need_is_said_in_the_headline() -> None:
+    office = desk(["mon 09:00-11:00"], rate="40/h")
+    shifts = [{"name": "one", "days": "mon", "start": "09:00", "length": "2h", "max": 1}]
+    result = roster(office, "100", ["service_level_20s>=80%"], shifts, members=range(1, 5),
+                    **FAST)
+    text = "\n".join(result.headline())
+    assert "Every hour meets" not in text
+    assert "2 hours have fewer people logged in than needed (mon 09:00-11:00" in text
+
+
+# --- 6: one replication -----------------------------------------------------------------
+
+def test_one_replication_judges_no_hour_and_repairs_nothing() -> None:
+    result = roster(desk(["mon 09:00-12:00"], rate="40/h"), "100",
+                    ["service_level_20s>=80%"],
+                    [{"name": "day", "days": "mon", "start": "09:00", "length": "3h"}],
+                    members=range(1, 6), **{**FAST, "replications": 1})
+    coverage = result.coverage
+    assert coverage["met"].isna().all() and coverage["certain"].isna().all()
+    assert coverage["service_level_20s_ci_low"].isna().all()
+    assert len(result.rounds) == 1 and "no hour is judged" in result.rounds[0]
+    text = "\n".join(result.headline())
+    assert "(1 replication)" in text and "only within their intervals" not in text
+    assert "Every hour meets" not in text

@@ -57,7 +57,7 @@ def coverage_figure(roster: Roster) -> Figure:
     for row in _records(coverage):
         k = days.index(row["day"]) * width + int(row["hour"]) - first
         needed[k], required[k], scheduled[k] = row["needed"], row["required"], row["scheduled"]
-        if not row["met"]:
+        if row["met"] is False:  # None: not judged (one replication)
             missed.append(k)
     for series in (needed, required, scheduled):  # the last step drawn to its end
         series[-1] = series[-2]
@@ -104,11 +104,11 @@ def _grid(roster: Roster) -> str:
                 continue
             have, need, met = row["scheduled"], row["needed"], row["met"]
             style = ("background:#f4b6b6;" if have < need else
-                     "background:#fbd9a5;" if not met else
-                     "background:#fff3b0;" if not row["certain"] else "")
+                     "background:#fbd9a5;" if met is False else
+                     "background:#fff3b0;" if row["certain"] is False else "")
             title = (f"{day} {hour:02d}:00: {have} logged in (the fewest in the hour), "
                      f"{need} needed"
-                     + ("" if met else "; misses a target"))
+                     + ("; misses a target" if met is False else ""))
             tds.append(_CELL.format(style=style, title=html.escape(title),
                                     text=f"{have}/{need}"))
         rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
