@@ -195,3 +195,23 @@ def test_one_replication_judges_no_hour_and_repairs_nothing() -> None:
     text = "\n".join(result.headline())
     assert "(1 replication)" in text and "only within their intervals" not in text
     assert "Every hour meets" not in text
+
+
+# --- 10: roster CSV errors name the row and the column ----------------------------------
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("x,mon-fri,07:30,15:30,2,12:30-12:00",
+     "bad.csv: row 1: break: '12:30-12:00' does not lie inside the shift 07:30-15:30"),
+    ("x,mon-fri,25:00,15:30,2,", "bad.csv: row 1: start: '25:00' is not a clock time"),
+    ("x,mon-fir,07:30,15:30,2,", "bad.csv: row 1: days: 'mon-fir' are not days"),
+])
+def test_roster_csv_mistakes_name_the_row_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, expected: str) -> None:
+    scenario = tmp_path / "desk.yaml"
+    scenario.write_text(yaml.safe_dump(desk(["mon-fri 09:00-17:00"])))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"shift,days,start,end,count,break\n{row}\n")
+    assert main(["compare", str(scenario), "--roster", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"--roster: {expected}" in err
+    assert "shifts[0]" not in err and "1410 min" not in err
