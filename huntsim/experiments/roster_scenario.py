@@ -9,7 +9,6 @@ the group's ``members`` and the agents listed: what ``huntsim run`` reads from
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -181,7 +180,7 @@ def read_roster(path: str | Path) -> tuple[tuple[Shift, ...], tuple[int, ...]]:
                 begin, _, finish = pause.partition("-")
                 after = (parse_clock(begin) - start) % DAY
                 length = (parse_clock(finish, allow_24=True) - parse_clock(begin)) % DAY
-                if not (0 < after and 0 < length and after + length < shift["length"]):
+                if not (after > 0 and length > 0 and after + length < shift["length"]):
                     raise ValueError(f"break: {pause!r} does not lie inside the shift "
                                      f"{row['start']}-{row['end']}; write its start, then "
                                      "its end, e.g. 12:00-12:30")
@@ -205,7 +204,7 @@ def read_roster(path: str | Path) -> tuple[tuple[Shift, ...], tuple[int, ...]]:
     return shifts, tuple(counts)
 
 
-def _clock(row: Mapping[str, Any], column: str) -> float:
+def _clock(row: Mapping[Any, Any], column: str) -> float:
     """A clock time of a roster row, seconds from midnight; errors name the column."""
     try:
         return parse_clock(str(row[column]), allow_24=column == "end")
