@@ -215,3 +215,17 @@ def test_roster_csv_mistakes_name_the_row_and_column(
     err = capsys.readouterr().err
     assert f"--roster: {expected}" in err
     assert "shifts[0]" not in err and "1410 min" not in err
+
+
+# --- 11: warnings of the rostered office ------------------------------------------------
+
+def test_warnings_of_the_rostered_office_say_so_and_do_not_repeat_the_short_hours() -> None:
+    office = desk(["mon 09:00-12:00"], rate="40/h")
+    shifts = [{"name": "late", "days": "mon", "start": "10:00", "length": "2h"}]
+    result = roster(office, "100", ["service_level_20s>=80%"], shifts, members=range(1, 6),
+                    **FAST)
+    assert any("mon 09:00-10:00" in line and "no shift covers" in line
+               for line in result.unmet)
+    assert result.warnings, "the rostered office nobody answers at 09:00 warns"
+    assert not any("none of its members is scheduled" in w for w in result.warnings)
+    assert all(w.startswith("the rostered office (rostered.yaml): ") for w in result.warnings)

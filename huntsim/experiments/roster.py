@@ -328,7 +328,7 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         office = (rostered_scenario(mapping, folder) if mapping is not None else
                   rostered_objects(setup.scenario, setup.group, rules, solution.counts))
         simulated, hourly, run_warnings = _simulate(setup, office, r, execution)
-        warnings = tuple(dict.fromkeys([*warnings, *run_warnings]))
+        warnings = tuple(dict.fromkeys([*warnings, *_about_roster(run_warnings)]))
         cases = {slot: (slot % 24, rates[slot], int(need[slot]),
                         int(solution.scheduled[slot]), int(solution.required[slot]))
                  for slot in range(HOURS_PER_WEEK) if need[slot] or rates[slot] > 0}
@@ -387,6 +387,14 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         replications=setup.replications, rounds=said, unmet=unmet,
         yaml_text=(None if mapping is None else scenario_yaml(mapping, _head(setup, rules))),
         by_hour=by_hour, warnings=warnings)
+
+
+def _about_roster(run_warnings: Sequence[str]) -> list[str]:
+    """The runs' warnings, said of the rostered office (not the user's scenario); those on
+    hours none of the group's members is scheduled are left out: the roster's own lines say
+    which hours are short and why."""
+    return [f"the rostered office (rostered.yaml): {w}" for w in run_warnings
+            if "none of its members is scheduled" not in w]
 
 
 def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:
