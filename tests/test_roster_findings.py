@@ -229,3 +229,31 @@ def test_warnings_of_the_rostered_office_say_so_and_do_not_repeat_the_short_hour
     assert result.warnings, "the rostered office nobody answers at 09:00 warns"
     assert not any("none of its members is scheduled" in w for w in result.warnings)
     assert all(w.startswith("the rostered office (rostered.yaml): ") for w in result.warnings)
+
+
+# --- 13, 14: shifts-file mistakes in the words of a shifts file ---------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("shifts: []\n", "shifts.yaml: shifts: the list is empty; give at least one shift"),
+    ("shifts:\n", "shifts.yaml: shifts: the list is empty; give at least one shift"),
+    ("", "a shifts file must be a mapping with a top-level 'shifts:' list (got NoneType)"),
+    ("- {name: e, days: mon, start: '08:00', length: 8h}\n",
+     "a shifts file must be a mapping with a top-level 'shifts:' list (got list)"),
+    ("shifts:\n  - {name: e, days: mon, start: '08:00', length: 8}\n",
+     "shifts[0].length: 8 s is not a whole number of minutes; a plain number is seconds: "
+     "write 8h or 8min"),
+])
+def test_shift_file_mistakes_speak_of_a_shifts_file(tmp_path: Path, text: str,
+                                                    expected: str) -> None:
+    path = tmp_path / "shifts.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_shifts(path)
+    assert expected in str(caught.value)
+    assert "Tuple" not in str(caught.value) and "a scenario" not in str(caught.value)
+
+
+def test_a_duration_in_hours_and_minutes_is_read() -> None:
+    shift = load_shifts([{"name": "e", "days": "mon", "start": "07:30", "length": "8h",
+                          "break": {"after": "4h30min", "length": "30min"}}])[0]
+    assert shift.windows() == ("mon 07:30-12:00", "mon 12:30-15:30")
