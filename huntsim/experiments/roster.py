@@ -13,7 +13,13 @@ shift, then simulates the rostered office and repairs the hours that miss a targ
    target interval (widened for the number of such cases checked, Bonferroni) lies
    wholly on the wrong side misses; its need becomes one more than
    it has logged in, and the roster is solved again, until every hour meets its
-   targets, no shift can add to a missing hour, or ``rounds`` run out.
+   targets, no shift can add to a missing hour, or ``rounds`` run out. Hours no
+   size tried was enough for in staffing by hour (a target out of reach) are staffed
+   at the largest size tried and not repaired; with one replication nothing is
+   judged or repaired.
+
+An hour's need holds in the minutes of it the group is open: an office that opens at
+07:30 needs its 07:00 hour's members from 07:30 only.
 """
 
 from __future__ import annotations
@@ -75,10 +81,15 @@ class Roster:
         ``scheduled`` (the fewest people logged in at any moment of the hour: a
         break counts), ``calls_per_hour`` (simulated; missing for an hour the run does
         not reach),
-        then each target metric with ``_ci_low`` and ``_ci_high`` (95 %), ``met``
-        (no target's interval lies wholly on the wrong side, hours alike pooled and the
-        interval widened for the number checked: with many hours, one would miss by
-        chance now and then) and ``certain`` (every target's whole 95 % interval meets it).
+        then each target metric with ``_ci_low`` and ``_ci_high``: the figure of the
+        hours alike pooled (same clock hour, traffic, need and people logged in) and its
+        interval, widened for the number of such cases and targets checked (Bonferroni,
+        95 % for all together: with many hours, one would miss by chance now and then),
+        clipped to what the metric can take (a share to 0-1); ``met`` (no target's
+        interval lies wholly on the wrong side) and ``certain`` (every target's whole
+        interval meets it; an interval of no width, every run the same, is not
+        certain), both judged on the interval written. With one replication there is no
+        interval: the ``_ci`` columns are empty and ``met`` and ``certain`` ``None``.
     scenario : Scenario
         The rostered office, as simulated.
     group : str
