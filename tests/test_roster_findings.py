@@ -257,3 +257,17 @@ def test_a_duration_in_hours_and_minutes_is_read() -> None:
     shift = load_shifts([{"name": "e", "days": "mon", "start": "07:30", "length": "8h",
                           "break": {"after": "4h30min", "length": "30min"}}])[0]
     assert shift.windows() == ("mon 07:30-12:00", "mon 12:30-15:30")
+
+
+# --- 8: what the rostered people copy ---------------------------------------------------
+
+def test_the_roster_says_what_its_people_copy() -> None:
+    office = desk(["mon 09:00-11:00"])
+    office["agent_defaults"] = {"talk_time": {"dist": "exponential", "mean": "3min"},  # type: ignore[index]
+                                "answer_probability": 0.97}
+    office["agents"][0]["answer_probability"] = 0.5  # type: ignore[index]
+    result = roster(office, "100", ["service_level_20s>=80%"],
+                    [{"name": "day", "days": "mon", "start": "09:00", "length": "2h"}],
+                    members=range(1, 5), **FAST)
+    assert ("Each rostered person is made like the agent defaults, on their shift's schedule; "
+            "the group's own 2 members (101, 102) are replaced.") in str(result)

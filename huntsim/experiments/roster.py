@@ -41,7 +41,7 @@ from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.peak import hours_text
-from huntsim.experiments.plan_setup import PlanSetup, check_plan
+from huntsim.experiments.plan_setup import PlanSetup, added_members, check_plan
 from huntsim.experiments.roster_scenario import (
     rostered_mapping,
     rostered_objects,
@@ -115,6 +115,8 @@ class Roster:
         The staffing by hour the need came from.
     warnings : tuple of str
         The runs' warnings, each once.
+    made_like : str
+        What the rostered people copy, in words (the group's own members are replaced).
     """
 
     table: pd.DataFrame
@@ -133,6 +135,7 @@ class Roster:
     yaml_text: str | None = None
     by_hour: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     warnings: tuple[str, ...] = ()
+    made_like: str = ""
 
     @property
     def people(self) -> int:
@@ -141,7 +144,8 @@ class Roster:
 
     def lines(self) -> list[str]:
         """The roster in words: :meth:`headline`, the repairs, what is unmet."""
-        return [*self.headline(), *self.rounds, *self.unmet]
+        made = [self.made_like] if self.made_like else []
+        return [*self.headline(), *made, *self.rounds, *self.unmet]
 
     def headline(self) -> list[str]:
         """Its size and cost against the bounds, whether the hours meet the targets."""
@@ -397,7 +401,17 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
                              for s, c in zip(rules, solution.counts, strict=True))),
         replications=setup.replications, rounds=said, unmet=unmet,
         yaml_text=(None if mapping is None else scenario_yaml(mapping, _head(setup, rules))),
-        by_hour=by_hour, warnings=warnings)
+        by_hour=by_hour, warnings=warnings, made_like=_made_like(setup))
+
+
+def _made_like(setup: PlanSetup) -> str:
+    """The note on what each rostered person copies."""
+    members = setup.scenario.group(setup.group).members
+    like = added_members(setup.scenario, setup.group).like
+    return (f"Each rostered person is made like {like}, on their shift's schedule; the "
+            f"group's own {len(members)} member{'s' if len(members) != 1 else ''} "
+            f"({', '.join(members[:5])}{', ...' if len(members) > 5 else ''}) "
+            f"{'are' if len(members) != 1 else 'is'} replaced.")
 
 
 def _about_roster(run_warnings: Sequence[str]) -> list[str]:
