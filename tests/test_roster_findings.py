@@ -271,3 +271,16 @@ def test_the_roster_says_what_its_people_copy() -> None:
                     members=range(1, 5), **FAST)
     assert ("Each rostered person is made like the agent defaults, on their shift's schedule; "
             "the group's own 2 members (101, 102) are replaced.") in str(result)
+
+
+# --- 12: people rostered where nobody is needed ----------------------------------------
+
+def test_hours_with_people_but_no_need_are_said() -> None:
+    office = desk(["mon-wed 09:00-11:00"])
+    office["hunt_groups"][0]["arrivals"] = {"weekly": {  # type: ignore[index]
+        "mon,tue": {"09:00": "20/h", "11:00": "0/h"}}}
+    shifts = [{"name": "day", "days": "mon-wed", "start": "09:00", "length": "2h"}]
+    result = roster(office, "100", ["service_level_20s>=80%"], shifts, members=range(1, 5),
+                    **FAST)
+    text = "\n".join(result.headline())
+    assert "2 hours have people logged in but need nobody (wed 09:00-11:00)" in text

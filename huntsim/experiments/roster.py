@@ -168,6 +168,13 @@ class Roster:
         if short:
             lines.append(f"{_count(len(short))} ha{'s' if len(short) == 1 else 've'} fewer "
                          f"people logged in than needed ({_hours_text(short)}; below).")
+        idle = _slots(coverage[(coverage["scheduled"] > 0) & (coverage["needed"] == 0)])
+        if idle:
+            lines.append(f"{_count(len(idle))} ha{'s' if len(idle) == 1 else 've'} people "
+                         f"logged in but need{'s' if len(idle) == 1 else ''} nobody "
+                         f"({_hours_text(idle)}): the shifts' days and hours put them there "
+                         "(paid all the same); shifts that leave those hours out would cost "
+                         "less.")
         if self.replications < 2:
             lines.append(f"One replication gives no interval: no hour is judged against "
                          f"{targets} ({runs}); run at least two.")
