@@ -284,3 +284,41 @@ def test_hours_with_people_but_no_need_are_said() -> None:
                     **FAST)
     text = "\n".join(result.headline())
     assert "2 hours have people logged in but need nobody (wed 09:00-11:00)" in text
+
+
+# --- 15: cosmetics ----------------------------------------------------------------------
+
+def test_hours_no_shift_reaches_share_one_line_and_rounds_are_named_as_counted() -> None:
+    office = desk(["mon 09:00-11:00", "sat 08:00-12:00"], rate="20/h")
+    shifts = [{"name": "day", "days": "mon", "start": "09:00", "length": "2h"}]
+    result = roster(office, "100", ["service_level_20s>=80%"], shifts, members=range(1, 5),
+                    rounds=0, **FAST)
+    saturday = [line for line in result.unmet if line.startswith("sat")]
+    assert saturday == ["sat 08:00-12:00: the need cannot be covered: no shift covers any "
+                        "minute of these hours"]
+    assert result.rounds[0].startswith("First roster: ")
+    assert not any("Round" in line for line in result.lines())
+
+
+def test_the_coverage_legend_sits_below_the_plot() -> None:
+    from huntsim.views.roster_report import coverage_figure
+
+    result = roster(desk(["mon 09:00-11:00"]), "100", ["service_level_20s>=80%"],
+                    [{"name": "day", "days": "mon", "start": "09:00", "length": "2h"}],
+                    members=range(1, 5), **FAST)
+    fig = coverage_figure(result)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.get_window_extent().y0
+
+
+def test_compare_with_a_roster_of_one_shift_says_shift(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "desk.yaml"
+    scenario.write_text(yaml.safe_dump({**desk(["mon 09:00-11:00"]), "duration": "1d"}))
+    csv = tmp_path / "roster.csv"
+    csv.write_text("shift,days,start,end,count\nday,mon,09:00,11:00,2\n")
+    assert main(["compare", str(scenario), "--roster", str(csv), "--replications", "2",
+                 "--quiet"]) == 0
+    assert "replaced by 2 people on 1 shift." in capsys.readouterr().out

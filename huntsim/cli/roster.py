@@ -118,5 +118,9 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
         raise ScenarioError([f"--roster: {args.roster}: nobody is rostered (every count is 0)"])
     rostered = apply_roster(args.scenario, pilot, shifts, counts)
     print(f"Roster {args.roster}: group {pilot}'s members replaced by {sum(counts)} people "
-          f"on {sum(1 for c in counts if c)} shifts.")
+          f"on {_shifts_text(sum(1 for c in counts if c))}.")
     return rostered
+
+
+def _shifts_text(count: int) -> str:
+    return f"{count} shift" if count == 1 else f"{count} shifts"

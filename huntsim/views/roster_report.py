@@ -79,7 +79,9 @@ def coverage_figure(roster: Roster) -> Figure:
     ax.set_ylim(0, max(scheduled.max(), needed.max(), required.max()) * 1.15 + 0.5)
     ax.set_ylabel("members")
     ax.set_title(f"Roster coverage, group {roster.group}")
-    ax.legend(loc="lower center", fontsize="small", ncols=2)
+    # below the plot, clear of the steps and the marks of missed hours
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize="small", ncols=2,
+              frameon=False)
     return fig
 
 
