@@ -322,3 +322,13 @@ def test_compare_with_a_roster_of_one_shift_says_shift(
     assert main(["compare", str(scenario), "--roster", str(csv), "--replications", "2",
                  "--quiet"]) == 0
     assert "replaced by 2 people on 1 shift." in capsys.readouterr().out
+
+
+def test_the_report_of_one_replication_leaves_the_verdict_empty(tmp_path: Path) -> None:
+    result = roster(desk(["mon 09:00-11:00"]), "100", ["service_level_20s>=80%"],
+                    [{"name": "day", "days": "mon", "start": "09:00", "length": "2h"}],
+                    members=range(1, 5), **{**FAST, "replications": 1})
+    page = result.report(tmp_path / "out").read_text()
+    assert "One replication gives no interval" in page
+    assert "Each rostered person is made like" in page
+    assert ">None<" not in page

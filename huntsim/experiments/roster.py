@@ -368,8 +368,8 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         # hours no size tried was enough for miss whatever the roster: nothing to repair
         missed = [slot for slot in missed if slot not in unreachable]
         if not missed:
-            said.append(f"{name}: every hour that can meet the targets does "
-                        "(no interval lies wholly on the wrong side)." if unreachable else
+            said.append(f"{name}: no other hour misses a target (no interval lies wholly "
+                        "on the wrong side)." if unreachable else
                         f"{name}: no hour misses a target (no interval lies wholly on the "
                         "wrong side).")
             break

@@ -118,7 +118,7 @@ def _grid(roster: Roster) -> str:
             "</tbody></table><p class='note'>Each cell: people logged in (the fewest at any "
             "moment of the hour) / members needed. Red: fewer than needed; orange: a target "
             "missed in the simulated rostered office; yellow: met only within the interval "
-            "(it straddles a target).</p>")
+            "(it straddles a target, or has no width).</p>")
 
 
 def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -126,13 +126,15 @@ def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
     for column in shown.columns:
         if shown[column].dtype.kind == "f":
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
+        elif column in ("met", "certain"):  # None: not judged (one replication)
+            shown[column] = shown[column].map(lambda v: "" if v is None else str(bool(v)))
     return shown
 
 
 def _sections(roster: Roster, figure: str) -> list[str]:
     shown = roster.table[roster.table["count"] > 0]
     return [
-        paragraphs(roster.headline()),
+        paragraphs([*roster.headline(), *([roster.made_like] if roster.made_like else [])]),
         warnings_section(roster.warnings),
         "<h2>Shifts</h2>", table_html(shown if len(shown) else roster.table),
         "<h2>Coverage</h2>", figure, _grid(roster),
