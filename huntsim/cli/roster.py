@@ -49,7 +49,8 @@ def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any,
                         help="service-level threshold (default: the one the targets name, "
                              "else 20s)")
     roster.add_argument("--rounds", type=seed, default=4,
-                        help="most rounds of simulate-and-repair (default 4)")
+                        help="most repair rounds after the first roster, each simulating "
+                             "the office again (default 4; 0: none)")
     add_run_options(roster, jobs=positive)
 
 
