@@ -155,7 +155,7 @@ def test_milp_names_hours_it_cannot_cover() -> None:
     solution = solve(need, shifts)
     assert solution.counts.tolist() == [1]
     assert solution.capped == {8: "the shifts' max allow 1 logged in, 3 needed",
-                               20: "no shift covers 20:00-21:00"}
+                               20: "no shift covers any minute of these hours"}
 
 
 # --- closed form: Erlang B per period ----------------------------------------------------------
@@ -285,7 +285,7 @@ def test_hours_that_miss_in_simulation_get_more_people(monkeypatch: pytest.Monke
                     replications=5, rounds=10, jobs=1, progress=False)
     coverage = result.coverage.set_index(["day", "hour"])
     assert len(result.rounds) > 1
-    assert result.rounds[0].startswith("Round 1: ") and "miss a target" in result.rounds[0]
+    assert result.rounds[0].startswith("First roster: ") and "miss a target" in result.rounds[0]
     assert coverage["met"].all(), result.rounds
     assert (coverage["required"] > coverage["needed"]).any()
     assert coverage.loc[("wed", 13), "scheduled"] >= 6  # Erlang B: 8; 5 is clearly short

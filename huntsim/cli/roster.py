@@ -49,7 +49,8 @@ def add_roster_command(commands: Any, positive: Any, seed: Any, length: Any,
                         help="service-level threshold (default: the one the targets name, "
                              "else 20s)")
     roster.add_argument("--rounds", type=seed, default=4,
-                        help="most rounds of simulate-and-repair (default 4)")
+                        help="most repair rounds after the first roster, each simulating "
+                             "the office again (default 4; 0: none)")
     add_run_options(roster, jobs=positive)
 
 
@@ -118,5 +119,9 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
         raise ScenarioError([f"--roster: {args.roster}: nobody is rostered (every count is 0)"])
     rostered = apply_roster(args.scenario, pilot, shifts, counts)
     print(f"Roster {args.roster}: group {pilot}'s members replaced by {sum(counts)} people "
-          f"on {sum(1 for c in counts if c)} shifts.")
+          f"on {_shifts_text(sum(1 for c in counts if c))}.")
     return rostered
+
+
+def _shifts_text(count: int) -> str:
+    return f"{count} shift" if count == 1 else f"{count} shifts"

@@ -13,7 +13,13 @@ shift, then simulates the rostered office and repairs the hours that miss a targ
    target interval (widened for the number of such cases checked, Bonferroni) lies
    wholly on the wrong side misses; its need becomes one more than
    it has logged in, and the roster is solved again, until every hour meets its
-   targets, no shift can add to a missing hour, or ``rounds`` run out.
+   targets, no shift can add to a missing hour, or ``rounds`` run out. Hours no
+   size tried was enough for in staffing by hour (a target out of reach) are staffed
+   at the largest size tried and not repaired; with one replication nothing is
+   judged or repaired.
+
+An hour's need holds in the minutes of it the group is open: an office that opens at
+07:30 needs its 07:00 hour's members from 07:30 only.
 """
 
 from __future__ import annotations
@@ -28,13 +34,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from huntsim.analysis.formatting import clip_interval
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, staffing_by_hour
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
 from huntsim.experiments.peak import hours_text
-from huntsim.experiments.plan_setup import PlanSetup, check_plan
+from huntsim.experiments.plan_setup import PlanSetup, added_members, check_plan
 from huntsim.experiments.roster_scenario import (
     rostered_mapping,
     rostered_objects,
@@ -44,6 +51,7 @@ from huntsim.experiments.roster_scenario import (
 )
 from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, need_of, solve
 from huntsim.experiments.runner import CheckpointStore
+from huntsim.experiments.schedule_gap import open_minutes
 from huntsim.experiments.seeds import replication_seeds
 from huntsim.experiments.targets import Target
 from huntsim.scenario.calendar import WEEKDAYS
@@ -73,10 +81,15 @@ class Roster:
         ``scheduled`` (the fewest people logged in at any moment of the hour: a
         break counts), ``calls_per_hour`` (simulated; missing for an hour the run does
         not reach),
-        then each target metric with ``_ci_low`` and ``_ci_high`` (95 %), ``met``
-        (no target's interval lies wholly on the wrong side, hours alike pooled and the
-        interval widened for the number checked: with many hours, one would miss by
-        chance now and then) and ``certain`` (every target's whole 95 % interval meets it).
+        then each target metric with ``_ci_low`` and ``_ci_high``: the figure of the
+        hours alike pooled (same clock hour, traffic, need and people logged in) and its
+        interval, widened for the number of such cases and targets checked (Bonferroni,
+        95 % for all together: with many hours, one would miss by chance now and then),
+        clipped to what the metric can take (a share to 0-1); ``met`` (no target's
+        interval lies wholly on the wrong side) and ``certain`` (every target's whole
+        interval meets it; an interval of no width, every run the same, is not
+        certain), both judged on the interval written. With one replication there is no
+        interval: the ``_ci`` columns are empty and ``met`` and ``certain`` ``None``.
     scenario : Scenario
         The rostered office, as simulated.
     group : str
@@ -102,6 +115,8 @@ class Roster:
         The staffing by hour the need came from.
     warnings : tuple of str
         The runs' warnings, each once.
+    made_like : str
+        What the rostered people copy, in words (the group's own members are replaced).
     """
 
     table: pd.DataFrame
@@ -120,6 +135,7 @@ class Roster:
     yaml_text: str | None = None
     by_hour: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     warnings: tuple[str, ...] = ()
+    made_like: str = ""
 
     @property
     def people(self) -> int:
@@ -128,38 +144,69 @@ class Roster:
 
     def lines(self) -> list[str]:
         """The roster in words: :meth:`headline`, the repairs, what is unmet."""
-        return [*self.headline(), *self.rounds, *self.unmet]
+        made = [self.made_like] if self.made_like else []
+        return [*self.headline(), *made, *self.rounds, *self.unmet]
 
     def headline(self) -> list[str]:
         """Its size and cost against the bounds, whether the hours meet the targets."""
         gap = (self.cost / self.lp_bound - 1) * 100 if self.lp_bound > 0 else 0.0
-        met = bool(self.coverage["met"].all()) if len(self.coverage) else True
+        coverage = self.coverage
+        runs = f"{self.replications} replication{'s' if self.replications != 1 else ''}"
+        targets = " and ".join(t.text() for t in self.targets)
         lines = [
             f"Roster for group {self.group}: {self.people} people, cost {self.cost:.6g} a week "
             f"({self.paid_hours:.6g} paid hours); least possible (LP bound) "
             f"{self.lp_bound:.6g} ({gap:+.1f} %); the hourly need summed is "
-            f"{self.need_hours} member-hours.",
-            ("Every hour meets " if met else "Not every hour meets ")
-            + " and ".join(t.text() for t in self.targets)
-            + f" in the simulated rostered office ({self.replications} replications).",
-        ]
-        unseen = self.coverage[(self.coverage["needed"] > 0)
-                               & self.coverage["calls_per_hour"].isna()]
+            f"{self.need_hours} member-hours."]
+        out = sorted(need_of(self.by_hour, 0)[1]) if "members_needed" in self.by_hour else []
+        if out:
+            lines.append(f"No roster meets {targets} in {_count(len(out))} "
+                         f"({_hours_text(out)}): no size tried was enough in staffing by "
+                         "hour (below); those hours are staffed at the largest size tried "
+                         "and not repaired.")
+        short = _slots(coverage[coverage["scheduled"] < coverage["needed"]])
+        if short:
+            lines.append(f"{_count(len(short))} ha{'s' if len(short) == 1 else 've'} fewer "
+                         f"people logged in than needed ({_hours_text(short)}; below).")
+        idle = _slots(coverage[(coverage["scheduled"] > 0) & (coverage["needed"] == 0)])
+        if idle:
+            lines.append(f"{_count(len(idle))} ha{'s' if len(idle) == 1 else 've'} people "
+                         f"logged in but need{'s' if len(idle) == 1 else ''} nobody "
+                         f"({_hours_text(idle)}): the shifts' days and hours put them there "
+                         "(paid all the same); shifts that leave those hours out would cost "
+                         "less.")
+        if self.replications < 2:
+            lines.append(f"One replication gives no interval: no hour is judged against "
+                         f"{targets} ({runs}); run at least two.")
+            return lines
+        met = coverage["met"].astype(bool)
+        reachable = ~pd.Series(_slots(coverage), index=coverage.index).isin(out)
+        missed = _slots(coverage[~met & reachable])
+        unsure = _slots(coverage[met & ~coverage["certain"].astype(bool) & reachable])
+        others = "Of the other hours, none" if out else "No hour"
+        if missed:
+            lines.append(f"Not every hour meets {targets} in the simulated rostered office "
+                         f"({runs}): {_count(len(missed))} miss ({_hours_text(missed)}).")
+        elif out and not reachable.any():
+            pass
+        elif out or short or unsure:
+            lines.append(f"{others} clearly misses {targets} in the simulated rostered "
+                         f"office ({runs}).")
+        else:
+            lines.append(f"Every hour meets {targets} in the simulated rostered office "
+                         f"({runs}).")
+        unseen = coverage[(coverage["needed"] > 0) & coverage["calls_per_hour"].isna()]
         if len(unseen):
-            slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
-                     zip(unseen["day"], unseen["hour"], strict=True)]
             one = len(unseen) == 1
             lines.append(f"{_count(len(unseen))} that need{'s' if one else ''} members "
                          f"{'was' if one else 'were'} not checked: the run does not report "
-                         f"{'it' if one else 'them'} ({_hours_text(slots)}; its warm-up or "
-                         "duration); give the scenario a week or more after its warm-up.")
-        unsure = self.coverage[self.coverage["met"] & ~self.coverage["certain"]]
-        if len(unsure):
-            slots = [WEEKDAYS.index(d) * 24 + int(h) for d, h in
-                     zip(unsure["day"], unsure["hour"], strict=True)]
-            lines.append(f"{_count(len(unsure))} meet{'s' if len(unsure) == 1 else ''} the targets "
-                         "only within their intervals "
-                         f"(the interval straddles a target): {_hours_text(slots)}; more "
+                         f"{'it' if one else 'them'} ({_hours_text(_slots(unseen))}; its "
+                         "warm-up or duration); give the scenario a week or more after its "
+                         "warm-up.")
+        if unsure:
+            lines.append(f"{_count(len(unsure))} meet{'s' if len(unsure) == 1 else ''} the "
+                         "targets only within their intervals (the interval straddles a "
+                         f"target, or has no width): {_hours_text(unsure)}; more "
                          "replications would settle them.")
         return lines
 
@@ -283,13 +330,19 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
     """Solve, simulate, raise the need where an hour misses, and again (see the module)."""
     written, folder = scenario_source(source)
     rates = _rates(by_hour)
-    solution = first = solve(need, rules)
+    opened = open_minutes(setup.scenario, setup.group)
+    solution = first = solve(need, rules, opened)
     required = need.copy()  # the need, raised where the simulated office missed
     if not solution.counts.sum():
+        if need.any():  # every hour that needs members is out of the shifts' reach
+            raise ScenarioError([
+                f"shifts: no roster of these shifts puts anyone in the hours group "
+                f"{setup.group!r} needs members: " + "; ".join(_grouped(first.capped))])
         raise ScenarioError([f"group: {setup.group!r} needs nobody in any hour (no pilot "
                              "calls in its open hours) and no shift has a min: nothing to "
                              "roster"])
     said: list[str] = []
+    verdict = setup.replications > 1  # one replication: no interval, no verdict
     for r in range(rounds + 1):
         stuck: dict[int, str] = {}
         mapping = rostered_mapping(setup.scenario, written, setup.group, rules,
@@ -297,19 +350,30 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         office = (rostered_scenario(mapping, folder) if mapping is not None else
                   rostered_objects(setup.scenario, setup.group, rules, solution.counts))
         simulated, hourly, run_warnings = _simulate(setup, office, r, execution)
-        warnings = tuple(dict.fromkeys([*warnings, *run_warnings]))
+        warnings = tuple(dict.fromkeys([*warnings, *_about_roster(run_warnings)]))
         cases = {slot: (slot % 24, rates[slot], int(need[slot]),
                         int(solution.scheduled[slot]), int(solution.required[slot]))
                  for slot in range(HOURS_PER_WEEK) if need[slot] or rates[slot] > 0}
-        strict = _judged(hourly, cases, setup.targets)
-        coverage = _coverage(setup.targets, need, solution, simulated, strict)
+        judged = _judged(hourly, cases, setup.targets)
+        coverage = _coverage(setup.targets, need, solution, simulated, judged, verdict)
+        name = "First roster" if r == 0 else f"Repair round {r}"
+        if not verdict:
+            said.append(f"{name}: one replication gives no interval, so no hour is judged "
+                        "and nothing is repaired; run at least two replications.")
+            missed = []
+            break
         missed = [int(WEEKDAYS.index(d)) * 24 + int(h) for d, h, met in
                   zip(coverage["day"], coverage["hour"], coverage["met"], strict=True)
-                  if not met]
+                  if met is False or met is np.False_]
+        # hours no size tried was enough for miss whatever the roster: nothing to repair
+        missed = [slot for slot in missed if slot not in unreachable]
         if not missed:
-            said.append(f"Round {r + 1}: every hour meets the targets.")
+            said.append(f"{name}: no other hour misses a target (no interval lies wholly "
+                        "on the wrong side)." if unreachable else
+                        f"{name}: no hour misses a target (no interval lies wholly on the "
+                        "wrong side).")
             break
-        head = (f"Round {r + 1}: {_count(len(missed))} "
+        head = (f"{name}: {_count(len(missed))} "
                 f"miss{'es' if len(missed) == 1 else ''} a target ({_hours_text(missed)})")
         if r == rounds:
             said.append(head + ".")
@@ -317,7 +381,7 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
         raised = required.copy()
         for slot in missed:
             raised[slot] = max(raised[slot], int(solution.scheduled[slot]) + 1)
-        candidate = solve(raised, rules)
+        candidate = solve(raised, rules, opened)
         stuck = {slot: candidate.capped[slot] for slot in missed
                  if slot in candidate.capped
                  and candidate.required[slot] <= solution.scheduled[slot]}
@@ -333,7 +397,7 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
     unmet += _grouped({s: f"misses a target and no shift can add a person: {why}"
                        for s, why in stuck.items() if first.capped.get(s) != why})
     if missed and len(stuck) < len(missed):
-        unmet.append(f"Still missing after {rounds + 1} rounds: {_hours_text(missed)}; "
+        unmet.append(f"Still missing after {_rounds_text(rounds)}: {_hours_text(missed)}; "
                      "give more rounds or replications.")
     table = _table(rules, solution.counts)
     return Roster(
@@ -344,7 +408,25 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
                              for s, c in zip(rules, solution.counts, strict=True))),
         replications=setup.replications, rounds=said, unmet=unmet,
         yaml_text=(None if mapping is None else scenario_yaml(mapping, _head(setup, rules))),
-        by_hour=by_hour, warnings=warnings)
+        by_hour=by_hour, warnings=warnings, made_like=_made_like(setup))
+
+
+def _made_like(setup: PlanSetup) -> str:
+    """The note on what each rostered person copies."""
+    members = setup.scenario.group(setup.group).members
+    like = added_members(setup.scenario, setup.group).like
+    return (f"Each rostered person is made like {like}, on their shift's schedule; the "
+            f"group's own {len(members)} member{'s' if len(members) != 1 else ''} "
+            f"({', '.join(members[:5])}{', ...' if len(members) > 5 else ''}) "
+            f"{'are' if len(members) != 1 else 'is'} replaced.")
+
+
+def _about_roster(run_warnings: Sequence[str]) -> list[str]:
+    """The runs' warnings, said of the rostered office (not the user's scenario); those on
+    hours none of the group's members is scheduled are left out: the roster's own lines say
+    which hours are short and why."""
+    return [f"the rostered office (rostered.yaml): {w}" for w in run_warnings
+            if "none of its members is scheduled" not in w]
 
 
 def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:
@@ -362,6 +444,17 @@ def _head(setup: PlanSetup, rules: Sequence[Shift]) -> str:
     return (f"# Rostered by huntsim roster: group {setup.group}'s members replaced by one "
             f"agent per rostered person\n# ({', '.join(s.name for s in rules)} shifts), "
             f"for {targets}.\n")
+
+
+def _rounds_text(rounds: int) -> str:
+    return ("the first roster (no repair rounds)" if rounds == 0 else
+            f"{rounds} repair round{'s' if rounds > 1 else ''}")
+
+
+def _slots(rows: pd.DataFrame) -> list[int]:
+    """Hours of the week of rows of a coverage table."""
+    return [WEEKDAYS.index(str(d)) * 24 + int(h)
+            for d, h in zip(rows["day"], rows["hour"], strict=True)]
 
 
 def _count(hours: int) -> str:
@@ -425,20 +518,19 @@ def _judged(hourly: pd.DataFrame, cases: Mapping[int, tuple[Any, ...]],
 
 def _missed(target: Target, mean: float, low: float, high: float) -> bool:
     """Whether an hour clearly misses: its interval lies wholly on the wrong side (an hour
-    without calls, or a single replication, is judged on its mean)."""
-    if math.isnan(mean):
+    without calls, or without an interval, is not judged)."""
+    if math.isnan(mean) or math.isnan(low) or math.isnan(high):
         return False
-    if math.isnan(low) or math.isnan(high):
-        return not target.met(mean)
     return not target.met(low if target.operator in ("<=", "<") else high)
 
 
 def _certain(target: Target, mean: float, low: float, high: float) -> bool:
-    """Whether an hour meets the target with its whole interval (or has no calls)."""
+    """Whether an hour meets the target with its whole interval (or has no calls); an
+    interval of no width (every run the same) is no certainty."""
     if math.isnan(mean):
         return True
-    if math.isnan(low) or math.isnan(high):
-        return target.met(mean)
+    if math.isnan(low) or math.isnan(high) or not high > low:
+        return False
     return target.met(high if target.operator in ("<=", "<") else low)
 
 
@@ -449,10 +541,12 @@ def _intervals(table: pd.DataFrame) -> dict[tuple[str, int, str], tuple[float, f
 
 
 def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solution,
-              simulated: pd.DataFrame, strict: pd.DataFrame) -> pd.DataFrame:
-    """One row per hour of the week that needs, has or gets anything (see :class:`Roster`);
-    ``met`` is judged on the ``strict`` intervals, the rest on ``simulated``."""
-    found, wide = _intervals(simulated), _intervals(strict)
+              simulated: pd.DataFrame, judged: pd.DataFrame, verdict: bool) -> pd.DataFrame:
+    """One row per hour of the week that needs, has or gets anything (see :class:`Roster`):
+    calls per hour from ``simulated``, each target metric's figure and interval from
+    ``judged`` (clipped to what the metric can take), which ``met`` and ``certain`` are
+    judged on; both ``None`` without a ``verdict`` (one replication)."""
+    found, wide = _intervals(simulated), _intervals(judged)
     calls = {(d, h): v[0] for (d, h, m), v in found.items() if m == "offered_per_hour"}
     metrics = list(dict.fromkeys(t.metric for t in targets))
     rows = []
@@ -467,19 +561,24 @@ def _coverage(targets: Sequence[Target], need: NDArray[np.int_], solution: Solut
                                "calls_per_hour": rate}
         met = certain = True
         for metric in metrics:
-            mean, low, high = found.get((day, hour, metric), (math.nan,) * 3)
+            mean, low, high = wide.get((day, hour, metric), (math.nan,) * 3)
+            if not verdict:
+                low = high = math.nan
+            low, high = clip_interval(metric, low, high)
             row.update({metric: mean, f"{metric}_ci_low": low, f"{metric}_ci_high": high})
             for target in (t for t in targets if t.metric == metric):
-                met = met and not _missed(target, *wide.get((day, hour, metric),
-                                                            (math.nan,) * 3))
+                met = met and not _missed(target, mean, low, high)
                 certain = certain and _certain(target, mean, low, high)
-        row["met"] = met
-        row["certain"] = certain
+        row["met"] = met if verdict else None
+        row["certain"] = certain if verdict else None
         rows.append(row)
     columns = ["day", "hour", "needed", "required", "scheduled", "calls_per_hour",
                *(c for m in metrics for c in (m, f"{m}_ci_low", f"{m}_ci_high")), "met",
                "certain"]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    if not verdict:
+        table[["met", "certain"]] = table[["met", "certain"]].astype(object)
+    return table
 
 
 def _table(rules: Sequence[Shift], counts: NDArray[np.int_]) -> pd.DataFrame:

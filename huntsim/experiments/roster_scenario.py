@@ -8,6 +8,7 @@ the group's ``members`` and the agents listed: what ``huntsim run`` reads from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -171,16 +172,19 @@ def read_roster(path: str | Path) -> tuple[tuple[Shift, ...], tuple[int, ...]]:
     for i, row in enumerate(table.to_dict("records")):
         where = f"{name}: row {i + 1}"
         try:
-            start, end = parse_clock(row["start"]), parse_clock(row["end"], allow_24=True)
+            start, end = _clock(row, "start"), _clock(row, "end")
             shift: dict[str, Any] = {"name": row["shift"], "days": row["days"],
                                      "start": row["start"], "length": (end - start) % DAY}
             pause = str(row.get("break", "")).strip()
             if pause:
                 begin, _, finish = pause.partition("-")
                 after = (parse_clock(begin) - start) % DAY
-                shift["break"] = {"after": after,
-                                  "length": (parse_clock(finish, allow_24=True)
-                                             - parse_clock(begin)) % DAY}
+                length = (parse_clock(finish, allow_24=True) - parse_clock(begin)) % DAY
+                if not (after > 0 and length > 0 and after + length < shift["length"]):
+                    raise ValueError(f"break: {pause!r} does not lie inside the shift "
+                                     f"{row['start']}-{row['end']}; write its start, then "
+                                     "its end, e.g. 12:00-12:30")
+                shift["break"] = {"after": after, "length": length}
             if not str(row["count"]).strip().isdigit():
                 raise ValueError(f"count: {row['count']!r} is not a whole number of people")
             count = int(row["count"])
@@ -194,8 +198,18 @@ def read_roster(path: str | Path) -> tuple[tuple[Shift, ...], tuple[int, ...]]:
     try:
         shifts = load_shifts(rules)
     except ScenarioError as error:
-        raise ScenarioError([f"{name}: {m}" for m in error.messages]) from None
+        raise ScenarioError([f"{name}: " + re.sub(r"^shifts\[(\d+)\]\.",
+                                                  lambda m: f"row {int(m.group(1)) + 1}: ", m)
+                             for m in error.messages]) from None
     return shifts, tuple(counts)
+
+
+def _clock(row: Mapping[Any, Any], column: str) -> float:
+    """A clock time of a roster row, seconds from midnight; errors name the column."""
+    try:
+        return parse_clock(str(row[column]), allow_24=column == "end")
+    except ValueError as error:
+        raise ValueError(f"{column}: {error}") from None
 
 
 def apply_roster(source: str | Path | Mapping[str, Any] | Scenario, pilot: str,

@@ -103,20 +103,36 @@ class Solution:
     scheduled: NDArray[np.int_]
 
 
-def _minute_rows(shifts: Sequence[Shift]) -> list[NDArray[np.bool_]]:
-    """Per hour of the week: the distinct patterns of who is logged in over its minutes,
-    ``(patterns, shifts)``; a pattern changes only where a shift starts, ends or breaks."""
+def _open_mask(open_minutes: NDArray[np.bool_] | None) -> NDArray[np.bool_]:
+    """``(168, 60)``: the minutes of each hour the need holds in: the open ones, or every
+    minute of an hour with none open (or of every hour, without a mask)."""
+    if open_minutes is None:
+        return np.ones((HOURS_PER_WEEK, 60), dtype=bool)
+    mask = np.asarray(open_minutes, dtype=bool).reshape(HOURS_PER_WEEK, 60).copy()
+    mask[~mask.any(axis=1)] = True
+    return mask
+
+
+def _minute_rows(shifts: Sequence[Shift], mask: NDArray[np.bool_],
+                 ) -> list[NDArray[np.bool_]]:
+    """Per hour of the week: the distinct patterns of who is logged in over its minutes
+    that count (``mask``), ``(patterns, shifts)``; a pattern changes only where a shift
+    starts, ends or breaks."""
     if not shifts:
         return [np.zeros((1, 0), dtype=bool)] * HOURS_PER_WEEK
     minutes = np.column_stack([s.minutes() for s in shifts]).reshape(HOURS_PER_WEEK, 60, -1)
-    return [np.unique(block, axis=0) for block in minutes]
+    return [np.unique(block[keep], axis=0) for block, keep in zip(minutes, mask, strict=True)]
 
 
-def _uncovered(shifts: Sequence[Shift], slot: int) -> str:
-    """The minutes of the hour ``slot`` that no shift covers, as ``10:00-10:30``."""
-    minutes = np.zeros(60, dtype=bool)
+def _uncovered(shifts: Sequence[Shift], slot: int, counted: NDArray[np.bool_]) -> str:
+    """The minutes of the hour ``slot`` that count (``counted``, 60) and that no shift
+    covers: ``09:00-09:30``, or ``any minute of these hours`` when none of it; empty when
+    every such minute has a shift (whose ``max`` is then 0)."""
+    minutes = ~counted
     for shift in shifts:
         minutes |= shift.minutes()[slot * 60:(slot + 1) * 60]
+    if not minutes.any():
+        return "any minute of these hours"
     spans, begin = [], None
     for m in range(61):
         free = m < 60 and not minutes[m]
@@ -128,14 +144,25 @@ def _uncovered(shifts: Sequence[Shift], slot: int) -> str:
     hour = slot % 24
     text = ", ".join(f"{hour:02d}:{a:02d}-{hour + (b == 60):02d}:{b % 60:02d}"
                      for a, b in spans)
-    breaking = [s.name for s in shifts if s.break_ is not None and s.hours()[slot] > 0]
-    if breaking:
+    breaking = [s.name for s in shifts if s.break_ is not None and s.max != 0
+                and _breaks_in(s, slot, counted)]
+    if text and breaking:
         text += (f" (the break of {', '.join(breaking)}: stagger breaks with copies of a "
                  "shift whose breaks fall at other times)")
     return text
 
 
-def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
+def _breaks_in(shift: Shift, slot: int, counted: NDArray[np.bool_]) -> bool:
+    """Whether ``shift``'s break falls on counted minutes of the hour ``slot``."""
+    if shift.break_ is None:
+        return False
+    whole = shift.model_copy(update={"break_": None}).minutes()[slot * 60:(slot + 1) * 60]
+    worked = shift.minutes()[slot * 60:(slot + 1) * 60]
+    return bool((whole & ~worked & counted).any())
+
+
+def solve(need: NDArray[np.int_], shifts: Sequence[Shift],
+          open_minutes: NDArray[np.bool_] | None = None) -> Solution:
     """The cheapest counts of people per shift that cover ``need`` in every hour.
 
     Minimises the weekly cost (each shift's :attr:`~huntsim.scenario.shifts.Shift.weekly_cost`)
@@ -145,6 +172,11 @@ def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
     ``max``. An hour some of whose minutes no shift covers, or whose need is above what
     the shifts' ``max`` allow, is cut to what can be covered and named in
     :attr:`Solution.capped`.
+
+    ``open_minutes`` (10080, Monday 00:00 first), when given, says which minutes
+    of the week the group is open: an hour's need then holds only in its open
+    minutes (an office opening at 07:30 needs nobody at 07:00-07:30), and
+    :attr:`Solution.scheduled` counts the fewest logged in over those minutes.
 
     Examples
     --------
@@ -157,7 +189,8 @@ def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
     >>> solution.counts.tolist(), solution.cost, solution.lp_bound
     ([1, 2], 12.0, 12.0)
     """
-    patterns = _minute_rows(shifts)
+    mask = _open_mask(open_minutes)
+    patterns = _minute_rows(shifts, mask)
     limits = np.array([math.inf if s.max is None else float(s.max) for s in shifts])
     required = need.astype(int).copy()
     capped: dict[int, str] = {}
@@ -167,8 +200,9 @@ def solve(need: NDArray[np.int_], shifts: Sequence[Shift]) -> Solution:
             capacity = float(np.where(rows, limits[None, :], 0.0).sum(axis=1).min())
         if capacity >= required[slot]:
             continue
-        if capacity == 0:
-            capped[int(slot)] = f"no shift covers {_uncovered(shifts, int(slot))}"
+        where = _uncovered(shifts, int(slot), mask[slot]) if capacity == 0 else ""
+        if where:
+            capped[int(slot)] = f"no shift covers {where}"
         else:
             capped[int(slot)] = (f"the shifts' max allow {capacity:g} logged in, "
                                  f"{int(required[slot])} needed")

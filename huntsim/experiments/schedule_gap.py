@@ -11,14 +11,38 @@ from huntsim.experiments.peak import hours_text
 from huntsim.scenario.calendar import WEEKDAYS
 from huntsim.scenario.model import Scenario
 
-__all__ = ["gap_lines", "scheduled_by_hour"]
+__all__ = ["gap_lines", "open_minutes", "scheduled_by_hour"]
 
 _MINUTES = 7 * 24 * 60
 
 
+def open_minutes(scenario: Scenario, pilot: str) -> NDArray[np.bool_]:
+    """Which minutes of the week (10080, Monday 00:00 first) the group is open (its
+    ``open`` windows; every minute without them).
+
+    Examples
+    --------
+    >>> from huntsim.scenario.model import load_scenario
+    >>> office = load_scenario({"duration": "1d", "agents": [{"number": "1", "talk_time": 60}],
+    ...     "hunt_groups": [{"pilot": "100", "members": ["1"], "voicemail": True,
+    ...                      "open": ["mon 07:30-17:00"]}]})
+    >>> int(open_minutes(office, "100")[7 * 60:8 * 60].sum())
+    30
+    """
+    calendar = scenario.group(pilot).open
+    if calendar is None:
+        return np.ones(_MINUTES, dtype=bool)
+    starts = np.arange(_MINUTES) * 60.0
+    inside = np.zeros(_MINUTES, dtype=bool)
+    for begin, end in calendar.intervals:
+        inside |= (starts >= begin) & (starts < end)
+    return inside
+
+
 def scheduled_by_hour(scenario: Scenario, pilot: str) -> NDArray[np.int_]:
     """The fewest of the group's members logged in at any minute of each hour of the week
-    (168, Monday 00:00-01:00 first); a member without a ``schedule`` is always logged in.
+    (168, Monday 00:00-01:00 first) that the group is open (every minute of an hour it is
+    wholly closed); a member without a ``schedule`` is always logged in.
 
     Examples
     --------
@@ -41,7 +65,10 @@ def scheduled_by_hour(scenario: Scenario, pilot: str) -> NDArray[np.int_]:
         for begin, end in schedule.intervals:
             inside |= (starts >= begin) & (starts < end)
         logged_in += inside
-    fewest: NDArray[np.int_] = logged_in.reshape(168, 60).min(axis=1)
+    counted = open_minutes(scenario, pilot).reshape(168, 60).copy()
+    counted[~counted.any(axis=1)] = True
+    by_hour = np.where(counted, logged_in.reshape(168, 60), np.iinfo(np.int64).max)
+    fewest: NDArray[np.int_] = by_hour.min(axis=1).astype(int)
     return fewest
 
 

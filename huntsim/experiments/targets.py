@@ -159,6 +159,9 @@ def _target_number(name: str, text: str, metric_name: str, number: float,
     kind = _kind(metric_name)
     if kind == "rate":
         if unit == "%":
+            if not 0 <= number <= 100:
+                raise ScenarioError([f"{name}: {text!r}: {metric_name} is a share of calls, "
+                                     f"between 0 % and 100 %, not {number:g} %"])
             return number / 100
         if unit is not None:
             raise ScenarioError([f"{name}: {text!r}: {metric_name} is a share of calls; "

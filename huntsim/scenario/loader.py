@@ -143,8 +143,10 @@ ScenarioLoader.add_constructor("tag:yaml.org,2002:int", ScenarioLoader.construct
 ScenarioLoader.add_constructor("tag:yaml.org,2002:float", ScenarioLoader.construct_written_float)
 
 
-def read_scenario_file(path: Path) -> Mapping[str, Any]:
-    """The mapping a scenario file holds, read with :class:`ScenarioLoader`.
+def read_scenario_file(path: Path,
+                       shape: str = "a scenario must be a mapping of keys") -> Mapping[str, Any]:
+    """The mapping a scenario file holds, read with :class:`ScenarioLoader`; ``shape``
+    says what a file that holds no mapping should hold.
 
     Raises
     ------
@@ -171,6 +173,6 @@ def read_scenario_file(path: Path) -> Mapping[str, Any]:
         raise ScenarioError([f"{str(path)!r}: cannot be read: {error}"]) from None
     if not isinstance(data, Mapping):
         raise ScenarioError(
-            [f"{str(path)!r}: a scenario must be a mapping of keys (got {type(data).__name__})"]
+            [f"{str(path)!r}: {shape} (got {type(data).__name__})"]
         )
     return data

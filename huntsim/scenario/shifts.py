@@ -136,7 +136,10 @@ class Shift(Section):
                               ("break.after", self.break_.after if self.break_ else 0.0),
                               ("break.length", self.break_.length if self.break_ else 0.0)):
             if abs(seconds / 60.0 - round(seconds / 60.0)) > 1e-9:
-                found.append(f"{where}.{name}: {seconds:g} s is not a whole number of minutes")
+                hint = (f"; a plain number is seconds: write {seconds:g}h or {seconds:g}min"
+                        if seconds < 60 else "")
+                found.append(f"{where}.{name}: {seconds:g} s is not a whole number of "
+                             f"minutes{hint}")
         if self.break_ is not None and self.break_.after + self.break_.length >= self.length:
             found.append(
                 f"{where}.break: a {self.break_.length / 60:g} min break "
@@ -258,7 +261,8 @@ a range mon-fri, a list mon,wed,fri, or daily
     prefix = ""
     if isinstance(source, str | Path):
         path = Path(source)
-        data: Any = read_scenario_file(path)
+        data: Any = read_scenario_file(
+            path, "a shifts file must be a mapping with a top-level 'shifts:' list")
         prefix = f"{path.name}: "
     elif isinstance(source, Mapping):
         data = source
@@ -266,6 +270,11 @@ a range mon-fri, a list mon,wed,fri, or daily
         data = {"shifts": list(source)}
     if isinstance(data, Mapping) and "shifts" in data:
         data = {"shifts": data["shifts"]}
+        if data["shifts"] is None or (isinstance(data["shifts"], list | tuple)
+                                      and not data["shifts"]):
+            raise ScenarioError([f"{prefix}shifts: the list is empty; give at least one "
+                                 "shift, e.g. {name: day, days: mon-fri, start: '08:00', "
+                                 "length: 8h}"])
     elif isinstance(data, Mapping):
         raise ScenarioError([f"{prefix or where + ': '}no top-level 'shifts:' list"])
     try:

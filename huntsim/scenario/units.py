@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
@@ -41,6 +42,8 @@ _SECONDS_PER_UNIT: dict[str, float] = {
 }
 _UNITS_TEXT = ", ".join(_SECONDS_PER_UNIT)
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]+)\s*$")
+_PART = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*([a-z]+)")
+"""One part of a duration in several units, ``4h30min``: a number and its unit."""
 _RATE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*/\s*([a-z]+)\s*$")
 
 
@@ -71,6 +74,8 @@ def parse_duration(value: object) -> float:
     90.0
     >>> parse_duration("2d"), parse_duration("1w")
     (172800.0, 604800.0)
+    >>> parse_duration("4h30min"), parse_duration("1min 30s")
+    (16200.0, 90.0)
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a duration; write e.g. 90s, 4min or 8h")
@@ -82,17 +87,37 @@ def parse_duration(value: object) -> float:
             seconds = float(text)
         except ValueError:
             match = _NUMBER_WITH_UNIT.match(text)
-            if match is None or match.group(2) not in _SECONDS_PER_UNIT:
+            parts = _parts(text) if match is None else None
+            if parts is not None:
+                seconds = sum(float(n) * _SECONDS_PER_UNIT[u] for n, u in parts)
+            elif match is None or match.group(2) not in _SECONDS_PER_UNIT:
                 raise ValueError(
-                    f"{value!r} is not a duration; write e.g. 90s, 4min or 8h "
+                    f"{value!r} is not a duration; write e.g. 90s, 4min, 8h or 4h30min "
                     f"(units: {_UNITS_TEXT})"
                 ) from None
-            seconds = float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
+            else:
+                seconds = float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
     else:
         raise ValueError(f"{_shown(value)} is not a duration; write e.g. 90s, 4min or 8h")
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"{value!r} is not a duration: it must be finite and not negative")
     return seconds
+
+
+def _parts(text: str) -> list[tuple[str, str]] | None:
+    """``4h30min`` as ``[('4', 'h'), ('30', 'min')]``: two or more numbers with known
+    units, larger units first, each once; ``None`` for any other text."""
+    parts, at = [], 0
+    while at < len(text):
+        part = _PART.match(text, at)
+        if part is None or part.group(2) not in _SECONDS_PER_UNIT:
+            return None
+        parts.append((part.group(1), part.group(2)))
+        at = part.end()
+    sizes = [_SECONDS_PER_UNIT[u] for _, u in parts]
+    if len(parts) < 2 or any(a <= b for a, b in pairwise(sizes)):
+        return None
+    return parts
 
 
 def parse_rate(value: object) -> float:

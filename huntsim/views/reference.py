@@ -145,8 +145,10 @@ def _any_case(word: str) -> str:
 _UNITS = "|".join(_any_case(u) for u in sorted(units._SECONDS_PER_UNIT, key=len, reverse=True))
 _NUMBER = r"([0-9]*\.)?[0-9]+([eE][-+]?[0-9]+)?"
 DURATION: JsonSchemaValue = {
-    "type": "string", "pattern": rf"^\s*\+?{_NUMBER}\s*({_UNITS})?\s*$",
-    "description": "A duration: 90s, 4min, 8h, 2d, 1w (units ms, s, sec, min, h, hr, d, w).",
+    "type": "string",
+    "pattern": rf"^\s*(\+?{_NUMBER}\s*({_UNITS})?|(([0-9]*\.)?[0-9]+\s*({_UNITS})\s*)+)\s*$",
+    "description": "A duration: 90s, 4min, 8h, 4h30min, 2d, 1w (units ms, s, sec, min, h, hr, "
+                   "d, w).",
 }
 RATE: JsonSchemaValue = {
     "type": "string", "pattern": rf"^\s*{_NUMBER}\s*/\s*({_UNITS})\s*$",

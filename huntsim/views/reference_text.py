@@ -154,8 +154,8 @@ FORMS = """
 
 ### Units
 
-- **Durations**: `90s`, `4min`, `8h`, `2d` (days), `1w` (weeks), also `ms`, `sec`, `hr`; a
-  plain number is seconds. Never negative.
+- **Durations**: `90s`, `4min`, `8h`, `2d` (days), `1w` (weeks), also `ms`, `sec`, `hr`, or
+  several units together, larger first (`4h30min`); a plain number is seconds. Never negative.
 - **Rates**: a number per unit of time, `30/h`, `2/min`, `5/d`. The unit is required (`30`
   alone could be per second or per hour).
 - **Probabilities**: a number from 0 to 1 (`0.9`, not `90%`).

@@ -57,7 +57,7 @@ def coverage_figure(roster: Roster) -> Figure:
     for row in _records(coverage):
         k = days.index(row["day"]) * width + int(row["hour"]) - first
         needed[k], required[k], scheduled[k] = row["needed"], row["required"], row["scheduled"]
-        if not row["met"]:
+        if row["met"] is False:  # None: not judged (one replication)
             missed.append(k)
     for series in (needed, required, scheduled):  # the last step drawn to its end
         series[-1] = series[-2]
@@ -79,7 +79,9 @@ def coverage_figure(roster: Roster) -> Figure:
     ax.set_ylim(0, max(scheduled.max(), needed.max(), required.max()) * 1.15 + 0.5)
     ax.set_ylabel("members")
     ax.set_title(f"Roster coverage, group {roster.group}")
-    ax.legend(loc="lower center", fontsize="small", ncols=2)
+    # below the plot, clear of the steps and the marks of missed hours
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize="small", ncols=2,
+              frameon=False)
     return fig
 
 
@@ -104,11 +106,11 @@ def _grid(roster: Roster) -> str:
                 continue
             have, need, met = row["scheduled"], row["needed"], row["met"]
             style = ("background:#f4b6b6;" if have < need else
-                     "background:#fbd9a5;" if not met else
-                     "background:#fff3b0;" if not row["certain"] else "")
+                     "background:#fbd9a5;" if met is False else
+                     "background:#fff3b0;" if row["certain"] is False else "")
             title = (f"{day} {hour:02d}:00: {have} logged in (the fewest in the hour), "
                      f"{need} needed"
-                     + ("" if met else "; misses a target"))
+                     + ("; misses a target" if met is False else ""))
             tds.append(_CELL.format(style=style, title=html.escape(title),
                                     text=f"{have}/{need}"))
         rows.append(f"<tr><th>{day}</th>{''.join(tds)}</tr>")
@@ -116,7 +118,7 @@ def _grid(roster: Roster) -> str:
             "</tbody></table><p class='note'>Each cell: people logged in (the fewest at any "
             "moment of the hour) / members needed. Red: fewer than needed; orange: a target "
             "missed in the simulated rostered office; yellow: met only within the interval "
-            "(it straddles a target).</p>")
+            "(it straddles a target, or has no width).</p>")
 
 
 def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -124,13 +126,15 @@ def _readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
     for column in shown.columns:
         if shown[column].dtype.kind == "f":
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
+        elif column in ("met", "certain"):  # None: not judged (one replication)
+            shown[column] = shown[column].map(lambda v: "" if v is None else str(bool(v)))
     return shown
 
 
 def _sections(roster: Roster, figure: str) -> list[str]:
     shown = roster.table[roster.table["count"] > 0]
     return [
-        paragraphs(roster.headline()),
+        paragraphs([*roster.headline(), *([roster.made_like] if roster.made_like else [])]),
         warnings_section(roster.warnings),
         "<h2>Shifts</h2>", table_html(shown if len(shown) else roster.table),
         "<h2>Coverage</h2>", figure, _grid(roster),
