@@ -414,6 +414,8 @@ def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
         scenario["caller_patience"] = draw(grid_distributions(step, 12 * step, low=step))
     if draw(st.integers(0, 2)) == 0:
         scenario["redial"] = draw(grid_redials(step))
+    if draw(st.integers(0, 4)) == 0:
+        scenario["shifts"] = draw(shift_rules())  # read by roster only: runs are unchanged
     return scenario
 
 
@@ -450,6 +452,8 @@ def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hou
     if group.get("when_all_busy") == "queue":
         if draw(st.booleans()):
             group["max_wait"] = draw(st.sampled_from([step, 2 * step, 3 * step, f"{step}s"]))
+            if draw(st.booleans()):  # rounds again and again until max_wait
+                group["rering"] = draw(st.sampled_from([0, step, f"{step}s"]))
         if draw(st.booleans()):
             group["max_queue"] = draw(st.integers(0, 3))
     if draw(st.booleans()):
