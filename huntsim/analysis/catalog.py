@@ -95,6 +95,10 @@ _OUTCOME_WORDS: dict[str, tuple[str, str, bool | None]] = {
     "forwarded": ("Forwarded", "the group passed the call on (forward): to another group "
                   "(in that group's row) or out of the office (in 'all pilot calls': the call "
                   "left the office)", None),
+    "called_back": ("Called back", "the caller took a call back in the queue and answered it "
+                    "(a member talked with them)", True),
+    "callback_missed": ("Call back missed", "the caller took a call back but did not answer "
+                        "it, or was not called back by the end of the run", False),
 }
 
 OUTCOMES: tuple[str, ...] = tuple(_OUTCOME_WORDS)
