@@ -135,6 +135,12 @@ def check_calendar(scenario: Scenario, calls: pd.DataFrame) -> None:
 def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -> None:
     """Nobody waits past their patience or the ``max_wait`` of a group they are in."""
     patience = longest(scenario.caller_patience)
+    # a caller who took a call back (callback) left the line then, and waits on
+    # without patience or max_wait: only in a group that offers call backs
+    took = calls["outcome"].isin(["called_back", "callback_missed"])
+    offering = {g.pilot for g in scenario.hunt_groups if g.callback is not None}
+    assert calls.loc[took, "group"].astype(str).isin(offering).all()
+    calls = calls[~took]
     arrival = calls["arrival_s"].to_numpy()
     answered = (calls["outcome"] == "answered").to_numpy()
     # waiting ends at the pick-up, or at the end of an unanswered call
