@@ -123,6 +123,8 @@ FLOWS: dict[str, str] = {
     "no_answer": "rang out unanswered",
     "abandoned": "hung up waiting",
     "forwarded": "forwarded out of the office",
+    "called_back": "called back from the queue",
+    "callback_missed": "missed the call back",
 }
 """Each end of a caller's journey, with its label: the three ways of being
 answered, then the other :data:`OUTCOMES` of the caller's last attempt."""
