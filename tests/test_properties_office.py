@@ -140,7 +140,7 @@ def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -
     took = calls["outcome"].isin(["called_back", "callback_missed"])
     offering = {g.pilot for g in scenario.hunt_groups if g.callback is not None}
     assert calls.loc[took, "group"].astype(str).isin(offering).all()
-    calls = calls[~took]
+    every_call, calls = calls, calls[~took]  # (their rings were on the line: checked)
     arrival = calls["arrival_s"].to_numpy()
     answered = (calls["outcome"] == "answered").to_numpy()
     # waiting ends at the pick-up, or at the end of an unanswered call
@@ -149,7 +149,7 @@ def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -
     if isinstance(scenario.caller_patience, Constant) and len(calls):
         gone = (calls["outcome"] == "abandoned").to_numpy()
         assert np.allclose(left[gone] - arrival[gone], patience, atol=EPS), calls[gone]
-    ends = offers["call_id"].map(calls.set_index("call_id")["arrival_s"])
+    ends = offers["call_id"].map(every_call.set_index("call_id")["arrival_s"])
     assert (offers["end_s"] - ends <= patience + EPS).all()
     limits = {g.pilot: g.max_wait for g in scenario.hunt_groups if g.max_wait is not None}
     if not limits:
