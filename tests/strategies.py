@@ -94,6 +94,10 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                     group["rering"] = draw(st.sampled_from([0, 2.5, 5]))
             if draw(st.booleans()):
                 group["max_queue"] = draw(st.integers(0, 3))
+            if draw(st.booleans()):
+                group["callback"] = {"offer_after": draw(st.sampled_from([1, 20, 60])),
+                                     "accept": draw(st.sampled_from([0, 0.5, 1])),
+                                     "reached": draw(st.sampled_from([0, 0.7, 1]))}
         if draw(st.booleans()):
             group["redial"] = draw(redials())
         groups.append(group)
@@ -456,6 +460,10 @@ def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hou
                 group["rering"] = draw(st.sampled_from([0, step, f"{step}s"]))
         if draw(st.booleans()):
             group["max_queue"] = draw(st.integers(0, 3))
+        if draw(st.booleans()):  # a call back offered on the grid: events coincide
+            group["callback"] = {"offer_after": draw(st.sampled_from([step, 2 * step])),
+                                 "accept": draw(st.sampled_from([0.5, 1])),
+                                 "reached": draw(st.sampled_from([0, 0.5, 1]))}
     if draw(st.booleans()):
         group["open"] = draw(windows(start_min, hours))
         if draw(st.booleans()):

@@ -23,12 +23,19 @@ def check_invariants(scenario, result) -> None:
     assert calls["call_id"].is_unique
     assert calls["outcome"].notna().all() and set(calls["outcome"].astype(str)) <= set(OUTCOMES)
     assert set(offers["result"].astype(str)) <= set(OFFER_RESULTS)
-    # answered calls have an agent and a wait >= 0; others have neither
+    # answered calls have an agent and a wait >= 0; so do calls called back (a member
+    # talked with them: callback); others have neither
     answered = calls["outcome"] == "answered"
-    assert calls.loc[answered, "agent"].notna().all()
-    assert (calls.loc[answered, "wait_s"] >= 0).all()
-    assert calls.loc[~answered, "agent"].isna().all()
-    assert calls.loc[~answered, "answer_s"].isna().all()
+    talked = answered | (calls["outcome"] == "called_back")
+    assert calls.loc[talked, "agent"].notna().all()
+    assert (calls.loc[talked, "wait_s"] >= 0).all()
+    assert calls.loc[~talked, "agent"].isna().all()
+    assert calls.loc[~talked, "answer_s"].isna().all()
+    if "callback_s" in calls:  # called back: when the call back began
+        called = calls["outcome"] == "called_back"
+        assert (calls.loc[called, "callback_s"] == calls.loc[called, "wait_s"]).all()
+        assert calls.loc[~called & (calls["outcome"] != "callback_missed"),
+                         "callback_s"].isna().all()
     assert (calls["end_s"] >= calls["arrival_s"] - EPS).all()
     # every offer lies inside its call's lifetime
     joined = offers.merge(calls[["call_id", "arrival_s", "end_s", "kind", "group", "dialed",
@@ -76,7 +83,7 @@ def check_invariants(scenario, result) -> None:
     assert not (agents["occupancy"] > 1 + EPS).any()  # missing: never logged in
     # a member is never on two calls at once (ringing, talking or wrapping up)
     busy = [offers[["agent", "start_s", "end_s"]].rename(columns={"start_s": "s", "end_s": "e"})]
-    talk = answered_calls[["agent", "answer_s", "end_s", "wrap_up_s"]]
+    talk = calls.loc[talked, ["agent", "answer_s", "end_s", "wrap_up_s"]]
     busy.append(pd.DataFrame({"agent": talk["agent"], "s": talk["answer_s"],
                               "e": talk["end_s"] + talk["wrap_up_s"]}))
     intervals = pd.concat(busy, ignore_index=True)

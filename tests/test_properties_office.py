@@ -4,7 +4,8 @@ The scenarios come from :func:`strategies.offices`: every key of the scenario fi
 coarse time grids so that events coincide. Every run, with ``keep="calls"`` and
 ``keep="totals"``, must keep:
 
-* one outcome per call, and no call lost (every arrival of a trace is in the table);
+* one outcome per call, and no call lost (every arrival of a trace is in the table;
+  answered + called back + lost = arrivals);
 * no offer to a member logged out, away (skipped), not ready (group calls) or busy;
 * a pilot call after hours exactly when its group is closed as it arrives;
 * nobody past their patience, nor past the group's ``max_wait`` (README, "Timing rules");
@@ -29,6 +30,7 @@ from strategies import offices
 from test_properties import assert_summaries_agree, check_invariants
 
 from huntsim import load_scenario, simulate
+from huntsim.analysis.catalog import OUTCOMES
 from huntsim.experiments.measure import RunTask, measure
 from huntsim.scenario.arrivals import Trace
 from huntsim.scenario.distributions import Constant, Distribution, Empirical, Uniform
@@ -135,6 +137,12 @@ def check_calendar(scenario: Scenario, calls: pd.DataFrame) -> None:
 def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -> None:
     """Nobody waits past their patience or the ``max_wait`` of a group they are in."""
     patience = longest(scenario.caller_patience)
+    # a caller who took a call back (callback) left the line then, and waits on
+    # without patience or max_wait: only in a group that offers call backs
+    took = calls["outcome"].isin(["called_back", "callback_missed"])
+    offering = {g.pilot for g in scenario.hunt_groups if g.callback is not None}
+    assert calls.loc[took, "group"].astype(str).isin(offering).all()
+    every_call, calls = calls, calls[~took]  # (their rings were on the line: checked)
     arrival = calls["arrival_s"].to_numpy()
     answered = (calls["outcome"] == "answered").to_numpy()
     # waiting ends at the pick-up, or at the end of an unanswered call
@@ -143,7 +151,7 @@ def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -
     if isinstance(scenario.caller_patience, Constant) and len(calls):
         gone = (calls["outcome"] == "abandoned").to_numpy()
         assert np.allclose(left[gone] - arrival[gone], patience, atol=EPS), calls[gone]
-    ends = offers["call_id"].map(calls.set_index("call_id")["arrival_s"])
+    ends = offers["call_id"].map(every_call.set_index("call_id")["arrival_s"])
     assert (offers["end_s"] - ends <= patience + EPS).all()
     limits = {g.pilot: g.max_wait for g in scenario.hunt_groups if g.max_wait is not None}
     if not limits:
@@ -249,6 +257,15 @@ def check_tables_agree(scenario: Scenario, result: Any, seed: int) -> None:
             assert hours["after_hours"].sum() == mine["after_hours"], (group.pilot, hours)
 
 
+def check_callers_conserved(*summaries: pd.DataFrame) -> None:
+    """Answered + called back + lost (every other outcome) = arrivals: the outcome
+    rates of each row with calls add up to one, in both keep modes (callback)."""
+    for summary in summaries:
+        rates = summary[[f"{o}_rate" for o in OUTCOMES]]
+        offered = summary["offered"] > 0
+        assert np.allclose(rates[offered].sum(axis=1), 1.0), rates[offered]
+
+
 def check_office(data: dict[str, Any], seed: int) -> None:
     """Every invariant, on one run of each kind."""
     scenario = load_scenario(data)
@@ -262,6 +279,7 @@ def check_office(data: dict[str, Any], seed: int) -> None:
     totals = simulate(scenario, seed=seed, keep="totals")
     check_occupancy(scenario, totals)
     assert_summaries_agree(result.summary(), totals.summary())
+    check_callers_conserved(result.summary(), totals.summary())
     pd.testing.assert_frame_equal(result.agents, totals.agents, check_dtype=False,
                                   check_exact=False, atol=1e-6)
 

@@ -95,6 +95,10 @@ _OUTCOME_WORDS: dict[str, tuple[str, str, bool | None]] = {
     "forwarded": ("Forwarded", "the group passed the call on (forward): to another group "
                   "(in that group's row) or out of the office (in 'all pilot calls': the call "
                   "left the office)", None),
+    "called_back": ("Called back", "the caller took a call back in the queue and answered it "
+                    "(a member talked with them)", True),
+    "callback_missed": ("Call back missed", "the caller took a call back but did not answer "
+                        "it, or was not called back by the end of the run", False),
 }
 
 OUTCOMES: tuple[str, ...] = tuple(_OUTCOME_WORDS)
@@ -119,6 +123,8 @@ FLOWS: dict[str, str] = {
     "no_answer": "rang out unanswered",
     "abandoned": "hung up waiting",
     "forwarded": "forwarded out of the office",
+    "called_back": "called back from the queue",
+    "callback_missed": "missed the call back",
 }
 """Each end of a caller's journey, with its label: the three ways of being
 answered, then the other :data:`OUTCOMES` of the caller's last attempt."""

@@ -36,7 +36,7 @@ from huntsim.scenario.blocks import (
 from huntsim.scenario.calendar import WEEK, Calendar, WeekTime, format_week_time
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
-from huntsim.scenario.routing import Forward, Redial, forward_target, routing_violations
+from huntsim.scenario.routing import Callback, Forward, Redial, forward_target, routing_violations
 from huntsim.scenario.section import Section
 from huntsim.scenario.shifts import Shift, checked_shifts
 from huntsim.scenario.units import PhoneNumber, Seconds, Text
@@ -139,6 +139,9 @@ class HuntGroup(Section):
     rering : float or None
         With a queue and ``max_wait``: seconds after a round nobody answered until every
         member can be rung again, round after round (Asterisk's ringall ``retry``).
+    callback : Callback or None
+        With a queue: callers still waiting ``offer_after`` may take a call back
+        (``{offer_after: 60s, accept: 0.4, reached: 0.9}``); ``None``: never offered.
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -161,6 +164,7 @@ class HuntGroup(Section):
     max_queue: int | None = Field(default=None, ge=0, le=1_000_000)
     stagger: Seconds | None = Field(default=None, gt=0)
     rering: Seconds | None = Field(default=None, ge=0)
+    callback: Callback | None = None
 
     def forwards(self, case: str) -> bool:
         """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
@@ -555,6 +559,11 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
         problems.append(
             f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
             "voicemail (set voicemail: true, or choose busy or queue)"
+        )
+    if group.callback is not None and group.all_busy_treatment != "queue":
+        problems.append(
+            f"{where}.callback: only a queue offers call backs (when_all_busy is "
+            f"{group.all_busy_treatment!r}; set when_all_busy: queue or remove callback)"
         )
     if group.after_hours is not None and group.open is None:
         problems.append(

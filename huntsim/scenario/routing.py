@@ -23,7 +23,7 @@ from pydantic import Field
 
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.section import Section
-from huntsim.scenario.units import PhoneNumber, Probability
+from huntsim.scenario.units import PhoneNumber, Probability, Seconds
 
 if TYPE_CHECKING:
     from huntsim.scenario.model import HuntGroup
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORWARD_WHEN",
     "REDIAL_ON",
+    "Callback",
     "Forward",
     "Redial",
     "forward_loops",
@@ -99,6 +100,36 @@ class Forward(Section):
     when: tuple[ForwardWhen, ...] = Field(min_length=1)
     to: PhoneNumber = Field(min_length=1)
     outside: bool | None = None
+
+
+class Callback(Section):
+    """Queued callers offered a call back instead of waiting on the line.
+
+    Attributes
+    ----------
+    offer_after : float
+        Seconds after reaching the group: a caller waiting in the queue then (not
+        ringing a member) is offered a call back, once.
+    accept : float
+        Probability that the caller takes it: they hang up, keep their place in
+        the queue, and no longer hang up for impatience or ``max_wait``.
+    reached : float
+        Probability that the caller answers the call back.
+
+    Notes
+    -----
+    When the caller's place comes up (the first free member, in queue order), that
+    member calls back at once. Reached: outcome ``called_back``, the member talks
+    (talk time drawn as for a call) and wraps up as after an answered call.
+    Not reached: outcome ``callback_missed``, the member busy for the group's ring
+    time-out (``no_answer_rings`` ring cycles), without wrap-up. A caller not
+    called back by the end of the run: ``callback_missed`` with no agent. The
+    ``callback_s`` column: seconds from arrival to the call back.
+    """
+
+    offer_after: Seconds = Field(gt=0)
+    accept: Probability
+    reached: Probability
 
 
 def _shape(number: str) -> tuple[str, str]:

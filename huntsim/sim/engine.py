@@ -46,8 +46,14 @@ waiting    a member frees up               ringing
 waiting    patience runs out               ended: abandoned
 waiting    ``max_wait`` runs out           forwarded, or ended: queue time-out
                                            treatment
-waiting    nothing more can happen         ended: abandoned, at the end of the run
-           (``Queues.hang_up_stranded``)
+waiting    ``offer_after`` in the group,   waiting for a call back: off the line, in its
+           the call back taken             place; patience and ``max_wait`` stop
+           (``Queues._offer_callback``)
+call back  its place comes up, or a        ended: called back (the member talks and
+           member is free                  wraps up), or callback missed (the member is
+           (``Queues._call_back``)         busy for one ring time-out)
+waiting    nothing more can happen         ended: abandoned (waiting for a call back:
+           (``Queues.hang_up_stranded``)   callback missed), at the end of the run
 forwarded  at once (``_forward``)          arriving at the next group (``enter``), or
                                            ended: forwarded out of the office
 ended      (``answer``, ``end_call``)      recorded; after an unanswered outcome the
@@ -183,6 +189,7 @@ class Engine:
         self.add_offer = recorder.add_offer
         self.add_absence = recorder.add_absence
         self.add_route = recorder.add_route
+        self.add_callback = recorder.add_callback
         self.end = ticks(scenario.duration)
         keys: dict[Distribution, int] = {}
 
@@ -191,7 +198,7 @@ class Engine:
 
         self.members = [Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
         self.groups = self._groups(seed)
-        self.queues = Queues(self) if uses_queues(scenario) else None
+        self.queues = Queues(self, seed) if uses_queues(scenario) else None
         self.redials = Redials(self, scenario) if uses_redials(scenario) else None
         self.next_call_id = 0
         self.hops: list[tuple[Call, Group]] = []  # forwards not yet taken (see _forward)
@@ -531,9 +538,9 @@ class Engine:
                 self.release(member)
 
     # ------------------------------------------------------------ ending a call
-    def answer(self, call: Call, member: Member) -> None:
-        """The member takes the call: it is recorded now; the member is free again
-        after talk and wrap-up."""
+    def answer(self, call: Call, member: Member, outcome: int = Outcome.ANSWERED) -> None:
+        """The member takes the call: it is recorded now (as ``outcome``: answered, or
+        called back); the member is free again after talk and wrap-up."""
         now = self.env.now
         talk = member.talk_constant
         if talk is None:
@@ -543,7 +550,7 @@ class Engine:
             wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
                                          call.attempt)[call.row]
         second = TICKS_PER_SECOND
-        self._record(call, Outcome.ANSWERED, member.index, now / second, talk / second,
+        self._record(call, outcome, member.index, now / second, talk / second,
                      wrap_up / second, (now + talk) / second)
         group = member.group
         if group is not None:

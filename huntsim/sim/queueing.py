@@ -14,6 +14,18 @@ nothing either: the engine ends a ring at the limit itself, see
 :meth:`~huntsim.sim.engine.Engine.ring_until`). Both run out in the
 patience phase (:mod:`huntsim.sim.events`), after members free up at that
 instant: a member freeing then still takes the caller.
+
+Call backs (a group's ``callback``): a caller still waiting (not ringing)
+``offer_after`` after reaching the group is offered a call back, once, and
+takes it with probability ``accept``. They stay in the queue, in their place,
+but no longer wait on the line (``call.waiting`` is false while they are in the
+queue: that marks them) and so no longer hang up nor time out. The first
+member free when their place comes up, or a member free at once, calls back:
+reached (``reached``), the call is ``called_back`` and the member talks and
+wraps up as for an answered call; not, it is ``callback_missed`` and the
+member is busy for the group's ring time-out. One still waiting for the call
+back when nothing more can happen is ``callback_missed`` at the end of the run.
+Accept and reached are drawn from one stream per group, in the order of events.
 """
 
 from __future__ import annotations
@@ -22,10 +34,16 @@ import bisect
 import math
 from typing import Protocol, cast
 
+import numpy as np
+
 from huntsim.scenario.model import Scenario
+from huntsim.scenario.routing import Callback
+from huntsim.sim.clock import TICKS_PER_SECOND, ticks
 from huntsim.sim.events import PATIENCE, At, Environment, Event
+from huntsim.sim.presence import BUSY
 from huntsim.sim.records import Outcome
 from huntsim.sim.state import QUEUE_TIMEOUT, Call, Group, Member
+from huntsim.sim.streams import generator
 
 __all__ = ["Queues", "uses_queues"]
 
@@ -38,6 +56,15 @@ class _Engine(Protocol):
     env: Environment
     end: int
     groups: list[Group]
+    scenario: Scenario
+
+    def add_callback(self, call_id: int, at: float) -> None: ...
+
+    def block(self, member: Member, reason: int) -> None: ...
+
+    def release(self, member: Member) -> None: ...
+
+    def answer(self, call: Call, member: Member, outcome: int = Outcome.ANSWERED) -> None: ...
 
     def hunt(self, call: Call) -> None: ...
 
@@ -54,8 +81,14 @@ def uses_queues(scenario: Scenario) -> bool:
 class Queues:
     """The queues of one run's groups, wired to the engine."""
 
-    def __init__(self, engine: _Engine) -> None:
+    def __init__(self, engine: _Engine, seed: int = 0) -> None:
         self.engine = engine
+        # per group: its callback and stream of draws, if it offers call backs
+        self.callbacks: list[tuple[Callback, int, np.random.Generator] | None] = [
+            (spec.callback, ticks(spec.callback.offer_after),
+             generator(seed, "group", spec.pilot, "callback"))
+            if spec.callback is not None else None
+            for spec in engine.scenario.hunt_groups]
 
     def wait(self, call: Call) -> None:
         """The call joins its group's queue, unless the caller has gone or the
@@ -67,16 +100,20 @@ class Queues:
         if call.gone(now):
             engine.end_call(call, Outcome.ABANDONED)
             return
+        first = call.timed_hop != call.forwards  # first time in this group's queue
         if group.max_wait >= 0:
             limit = call.entered + group.max_wait
             if limit <= now:
                 engine.move_on(call, QUEUE_TIMEOUT)
                 return
-            if call.timed_hop != call.forwards:
-                # first time in this group's queue: one timer, at the limit
-                call.timed_hop = call.forwards
+            if first:  # one timer, at the limit
                 At(engine.env, limit - now, (call, call.forwards), PATIENCE + call.id
                    ).callbacks.append(self._max_wait_reached)
+        call.timed_hop = call.forwards
+        offer = self.callbacks[group.index]
+        if first and offer is not None:  # one offer, at offer_after
+            At(engine.env, max(call.entered + offer[1] - now, 0), (call, call.forwards),
+               PATIENCE + call.id).callbacks.append(self._offer_callback)
         call.waiting = True
         call.queued_at = now
         bisect.insort(group.queue, call, key=_call_id)
@@ -129,6 +166,38 @@ class Queues:
             self._leave(call)
             self.engine.end_call(call, Outcome.ABANDONED)
 
+    def _offer_callback(self, event: Event) -> None:
+        call, hop = cast(tuple[Call, int], event.value)
+        if not call.waiting or call.forwards != hop or call.gone(self.engine.env.now):
+            return  # ringing, gone, or in another group
+        group = call.group
+        assert group is not None
+        offer = self.callbacks[group.index]
+        assert offer is not None
+        if offer[2].random() >= offer[0].accept:
+            return
+        call.waiting = False  # in the queue, not on the line: see the module docstring
+        call.deadline = _INF
+        if group.idle_bits:  # a member is free (who was offered the call): at once
+            bits = group.idle_bits
+            self._call_back(group, call, group.members[(bits & -bits).bit_length() - 1])
+
+    def _call_back(self, group: Group, call: Call, member: Member) -> None:
+        """The member calls back the caller who took a call back."""
+        group.queue.remove(call)
+        engine = self.engine
+        now = engine.env.now
+        offer = self.callbacks[group.index]
+        assert offer is not None
+        engine.add_callback(call.id, now / TICKS_PER_SECOND)
+        engine.block(member, BUSY)
+        if offer[2].random() < offer[0].reached:
+            engine.answer(call, member, Outcome.CALLED_BACK)
+        else:
+            engine.end_call(call, Outcome.CALLBACK_MISSED)
+            At(engine.env, group.timeout, member, member.free_priority).callbacks.append(
+                lambda event: engine.release(cast(Member, event.value)))
+
     def _leave(self, call: Call) -> None:
         call.waiting = False
         assert call.group is not None
@@ -144,6 +213,9 @@ class Queues:
         queue = group.queue
         while not member.blocked:
             for i, call in enumerate(queue):
+                if not call.waiting:  # took a call back: any free member calls
+                    self._call_back(group, call, member)
+                    break
                 if group.ringable(call) & member.bit:
                     del queue[i]
                     call.waiting = False
@@ -162,8 +234,9 @@ class Queues:
         for group in engine.groups:
             stranded, group.queue = group.queue, []
             for call in stranded:
+                outcome = Outcome.ABANDONED if call.waiting else Outcome.CALLBACK_MISSED
                 call.waiting = False
-                engine.end_call(call, Outcome.ABANDONED, ended=max(end, call.queued_at))
+                engine.end_call(call, outcome, ended=max(end, call.queued_at))
 
 
 def _call_id(call: Call) -> int:

@@ -44,6 +44,8 @@ class Outcome:
     NO_ANSWER = 3
     ABANDONED = 4
     FORWARDED = 5
+    CALLED_BACK = 6
+    CALLBACK_MISSED = 7
 
 
 class OfferResult:
@@ -87,6 +89,9 @@ class Recorder(Protocol):
         and ``caller_closed``: when the caller's first attempt arrived and whether
         it was after hours; ``hop_offers``: the offers made in each group it was
         forwarded from, in order (the rest were made where it ended)."""
+
+    def add_callback(self, call_id: int, at: float) -> None:
+        """The call about to be added was called back (a group's ``callback``) at ``at``."""
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
@@ -144,6 +149,9 @@ class CallLog:
         self.route_attempt = array("i")
         self.route_forwards = array("h")
         self.route_closed = array("q")
+        # sparse: only calls that were called back (callback), and when
+        self.callback_call = array("q")
+        self.callback_at = array("d")
         # closed hops of the rare call that reached 63 groups or more: too wide for a column
         self.route_closed_wide: dict[int, int] = {}
 
@@ -196,6 +204,11 @@ class CallLog:
             self.route_closed_wide[call_id] = closed_hops
             closed_hops = 0
         self.route_closed.append(closed_hops)
+
+    def add_callback(self, call_id: int, at: float) -> None:
+        """Note that the call was called back at ``at`` (seconds)."""
+        self.callback_call.append(call_id)
+        self.callback_at.append(at)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Append one absence."""
@@ -293,6 +306,12 @@ class CallLog:
         table["offers"] = column("offers", "i2")
         table.update(after_hours=after_hours, caller_id=caller_id, attempt=attempt,
                      forwards=forwards, closed_hops=closed)
+        if len(self.callback_call):  # (only when some group called back)
+            callback = np.full(len(call_ids), np.nan)
+            rows, found = _rows_of(call_ids, np.frombuffer(self.callback_call, np.int64))
+            at = np.frombuffer(self.callback_at, np.float64)[found]
+            callback[rows] = np.round(at - table["arrival_s"][rows], 6)
+            table["callback_s"] = callback
         return pd.DataFrame(table, copy=False)  # one block per column: nothing copied
 
     def _offers_table(self, column: Any) -> pd.DataFrame:

@@ -60,7 +60,10 @@ class Result:
         One row per call arriving after the warm-up: ``call_id``, ``kind``
         (pilot, direct), ``group`` (where the call ended: the last group it
         reached), ``dialed``, ``arrival_s``, ``outcome`` (answered, voicemail,
-        busy, no_answer, abandoned, forwarded: passed out of the office),
+        busy, no_answer, abandoned, forwarded: passed out of the office,
+        called_back: a queued caller who took a call back and answered it,
+        callback_missed: one who took it and did not answer or was never
+        called back),
         ``agent``, ``answer_s``, ``wait_s``, ``talk_s``, ``wrap_up_s``,
         ``end_s``, ``offers``, ``after_hours`` (a pilot call outside the
         ``open`` hours of the group it dialled: it rang nobody there),
@@ -69,7 +72,9 @@ class Result:
         ``forwards`` (how many times the call was forwarded) and
         ``closed_hops`` (bit ``h`` set when the h-th group it reached was
         closed; a bit per group however many, see
-        :meth:`~huntsim.sim.records.CallLog._routes`). ``None`` for a run made
+        :meth:`~huntsim.sim.records.CallLog._routes`); when some call was
+        called back, ``callback_s`` (seconds from arrival to the call back;
+        missing for other calls). ``None`` for a run made
         with ``keep="totals"``.
     offers : DataFrame
         One row per offer of those calls: ``call_id``, ``agent``,

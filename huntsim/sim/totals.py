@@ -156,7 +156,8 @@ class RunningTotals(CallLog):
         offers = column(self.offers, "i2").astype(np.int64)
         after_hours = np.isin(call_id, np.frombuffer(self.after_hours_calls, dtype=np.int64))
         for name in ("call_id", "kind", "group", "dialed", "arrival", "outcome", "agent",
-                     "answer", "talk", "wrap_up", "end", "offers", "after_hours_calls"):
+                     "answer", "talk", "wrap_up", "end", "offers", "after_hours_calls",
+                     "callback_call", "callback_at"):
             del getattr(self, name)[:]
         routes, self._pending_routes = self._pending_routes, {}
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["plot_caller_flows", "plot_journeys"]
 
 _COLOURS = ("#1b7837", "#5aae61", "#a6dba0", "#fdb863", "#e08214", "#b35806",
-            "#d6604d", "#8073ac")
+            "#d6604d", "#8073ac", "#2166ac", "#bababa")
 
 
 def plot_caller_flows(flows: pd.DataFrame, ax: Axes | None = None,

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 _OUTCOME_COLOURS = dict(zip(OUTCOMES, ("#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#9b2226",
-                                        "#577590"), strict=True))
+                                        "#577590", "#264653", "#adb5bd"), strict=True))
 """A colour per outcome, in the order of the catalog's outcomes."""
 _BETTER, _WORSE, _SAME = "#2a9d8f", "#c0392b", "#7f7f7f"
 

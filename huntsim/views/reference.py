@@ -47,7 +47,7 @@ from huntsim.scenario import calendar, distributions, units
 from huntsim.scenario.arrivals import Poisson, Profile, RateStep, Trace, Weekly
 from huntsim.scenario.calendar import Calendar
 from huntsim.scenario.model import AfterMissed, Agent, AgentDefaults, Away, HuntGroup, Scenario
-from huntsim.scenario.routing import Forward, Redial
+from huntsim.scenario.routing import Callback, Forward, Redial
 from huntsim.scenario.shifts import Shift, ShiftBreak
 from huntsim.views.reference_text import EXAMPLES, FORMS, OVERVIEW, PLAN, REGENERATE, TYPE_NOTES
 
@@ -59,6 +59,7 @@ MODELS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("hunt_groups[]", HuntGroup),
     ("redial", Redial),
     ("hunt_groups[].forward", Forward),
+    ("hunt_groups[].callback", Callback),
     ("agents[].away", Away),
     ("agents[].after_missed", AfterMissed),
     ("dist: constant", distributions.Constant),
