@@ -194,3 +194,14 @@ def test_callback_needs_a_queue(treatment):
     with pytest.raises(ScenarioError, match=r"hunt_groups\[0\]\.callback: only a queue"):
         load_scenario(scenario)
 
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_a_call_back_is_the_members_call_in_the_agents_table(keep):
+    # A talks 0-100 s, then calls back two callers (100-200 s, 200-300 s): 300 s of talk
+    # and two group calls taken besides the first, in both keep modes
+    result = simulate(callback_office([0, 10, 20], duration=400), seed=0, keep=keep)
+    agent = result.agents.set_index("agent").loc["A"]
+    assert agent["talk_s"] == pytest.approx(300.0)
+    assert agent["group_answered"] == 3
+    assert agent["occupancy"] == pytest.approx(300.0 / 400.0)

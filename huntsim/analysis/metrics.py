@@ -476,7 +476,8 @@ def agent_table(
     rows = pd.Index(list(agents), name="agent")
     index = rows.unique()  # an agent listed twice gets the same figures twice
     size = len(index)
-    answered = (calls["outcome"] == "answered").to_numpy()
+    # the member's calls: those answered and the call backs the caller took
+    answered = calls["outcome"].isin(["answered", "called_back"]).to_numpy()
     who = _positions(calls["agent"], index, answered)
     end_s = calls["end_s"].to_numpy()[answered]
     stretches: Stretches = {}

@@ -38,6 +38,7 @@ WAIT_RESOLUTION_S = 0.1
 _BINS_PER_SECOND = round(1 / WAIT_RESOLUTION_S)
 _US_PER_BIN = 1_000_000 // _BINS_PER_SECOND
 _ANSWERED = Outcome.ANSWERED
+_SERVED = (Outcome.ANSWERED, Outcome.CALLED_BACK)  # calls a member took
 FOLD_BLOCK = 1 << 14
 """Calls buffered by :class:`RunningTotals` before they are summed (a few MiB at most)."""
 
@@ -162,7 +163,9 @@ class RunningTotals(CallLog):
         routes, self._pending_routes = self._pending_routes, {}
 
         answered = outcome == _ANSWERED
-        self._add_member_times(answered, group, agent, answer, end, wrap_up)
+        # a call back a member made and the caller took is the member's call too
+        served = answered | (outcome == Outcome.CALLED_BACK)
+        self._add_member_times(served, group, agent, answer, end, wrap_up)
         reported = arrival >= self.warmup
         self.calls += int(np.count_nonzero(reported))
         usual = reported.copy()
@@ -191,8 +194,8 @@ class RunningTotals(CallLog):
         if self.several_groups:
             _count_first_attempts(self.all_pilot, outcome[pilot_rows], offers[pilot_rows],
                                   wait_us[pilot_rows])
-        np.add.at(self.group_answered, agent[pilot_rows & answered], 1)
-        np.add.at(self.direct_answered, agent[usual & answered & (group < 0)], 1)
+        np.add.at(self.group_answered, agent[pilot_rows & served], 1)
+        np.add.at(self.direct_answered, agent[usual & served & (group < 0)], 1)
 
     def _add_member_times(self, answered: NDArray[np.bool_], group: NDArray[np.intp],
                           agent: NDArray[np.intp], answer: NDArray[np.float64],
@@ -236,7 +239,7 @@ class RunningTotals(CallLog):
             scope = self.scopes[-1]
             _count(scope, outcome, offers, self._wait_us(outcome, answer, arrival))
             _count_caller(scope, outcome, attempt)
-            if outcome == Outcome.ANSWERED:
+            if outcome in _SERVED:
                 self.direct_answered[agent] += 1
             return
         # the groups it passed through saw it forwarded (see metrics.group_visits)
@@ -279,7 +282,7 @@ class RunningTotals(CallLog):
             _count(scope, outcome, offers - sum(hop_offers), wait_us)
             if forwards:
                 scope.forwarded_in += 1
-        if outcome == Outcome.ANSWERED:
+        if outcome in _SERVED:
             self.group_answered[agent] += 1
 
     @staticmethod
