@@ -73,7 +73,8 @@ def check_invariants(scenario, result) -> None:
     per_call = offers.groupby("call_id").size().reindex(calls["call_id"], fill_value=0)
     assert (per_call.to_numpy() == calls["offers"].to_numpy()).all()
     agents = result.agents.set_index("agent")
-    answered_calls = calls[answered]
+    # a member's calls: those answered and the call backs the caller took
+    answered_calls = calls[calls["outcome"].isin(["answered", "called_back"])]
     for kind, column in (("pilot", "group_answered"), ("direct", "direct_answered")):
         counted = answered_calls[answered_calls["kind"] == kind]["agent"].astype(str)
         assert (counted.value_counts().reindex(agents.index, fill_value=0)

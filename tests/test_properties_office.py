@@ -176,8 +176,9 @@ def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -
 
 
 def busy_spans(calls: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
-    """Every stretch a member is busy: ringing, talking, wrapping up."""
-    answered = calls[calls["outcome"] == "answered"]
+    """Every stretch a member is busy: ringing, talking (a call back the caller took
+    included), wrapping up."""
+    answered = calls[calls["outcome"].isin(["answered", "called_back"])]
     return pd.concat([
         pd.DataFrame({"agent": offers["agent"].astype(str), "s": offers["start_s"],
                       "e": offers["end_s"]}),
@@ -238,9 +239,9 @@ def check_tables_agree(scenario: Scenario, result: Any, seed: int) -> None:
         assert row["after_hours"] == int(closed.sum())
     if (calls["kind"] == "direct").any():
         assert summary.loc["direct calls", "offered"] == int((calls["kind"] == "direct").sum())
-    # the members' answers are the answered calls, by group
+    # the members' answers are the answered and called-back calls, by group
     agents = result.agents.set_index("agent")
-    answered = pilot[pilot["outcome"] == "answered"]
+    answered = pilot[pilot["outcome"].isin(["answered", "called_back"])]
     for group in scenario.hunt_groups:
         taken = int((answered["group"].astype(str) == group.pilot).sum())
         assert int(agents.loc[list(group.members), "group_answered"].sum()) == taken
