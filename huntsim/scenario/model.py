@@ -30,6 +30,7 @@ from huntsim.scenario.blocks import (
     expand_members,
     in_file_terms,
     meant_but_not_given,
+    members_with_penalties,
     some_members,
     usable_defaults,
 )
@@ -98,6 +99,17 @@ class HuntGroup(Section):
         last three a call counts when answered; direct calls never count.
     members : list of str
         Agent numbers, in hunting order; a number may belong to one group only.
+        An entry may also be ``{number: "201", penalty: 1}``: see ``penalties``.
+    penalties : list of int or None
+        One penalty per member, in member order (written in ``members`` as
+        ``{number, penalty}``; default 0): a member is offered a call only when no
+        member of the group with a lower penalty can be rung for it (Asterisk's
+        queue penalty, FreeSWITCH's tier level); ``None``: every penalty is 0.
+    penalty_wait : float or None
+        With a queue and penalties: seconds a caller waits in the group before
+        each next penalty joins (the k-th lowest penalty after k times this wait,
+        FreeSWITCH's tier wait with its level multiplier); ``None``: a higher
+        penalty is rung as soon as no lower one can be.
     weights : list of float or None
         Weighted policy: one positive weight per member, in member order;
         only their ratios matter.
@@ -161,6 +173,15 @@ class HuntGroup(Section):
     max_queue: int | None = Field(default=None, ge=0, le=1_000_000)
     stagger: Seconds | None = Field(default=None, gt=0)
     rering: Seconds | None = Field(default=None, ge=0)
+    penalties: tuple[Annotated[int, Field(ge=0, le=1_000_000)], ...] | None = None
+    penalty_wait: Seconds | None = Field(default=None, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _members_with_penalties(cls, data: Any) -> Any:
+        """Members written ``{number, penalty}`` become a number and a penalty."""
+        return members_with_penalties(data)
+
 
     def forwards(self, case: str) -> bool:
         """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
@@ -179,6 +200,13 @@ class HuntGroup(Section):
         if self.after_hours is not None:
             return self.after_hours
         return "voicemail" if self.voicemail else "busy"
+
+    def penalty_tiers(self) -> tuple[tuple[int, ...], ...]:
+        """Member positions by penalty, lowest penalty first (one tier: no penalties)."""
+        if self.penalties is None:
+            return (tuple(range(len(self.members))),)
+        return tuple(tuple(p for p, q in enumerate(self.penalties) if q == penalty)
+                     for penalty in sorted(set(self.penalties)))
 
     @property
     def label(self) -> str:
@@ -303,6 +331,10 @@ class Scenario(Section):
                         group["members"], f"hunt_groups[{g}].members")
                     problems.extend(found)
                     group = {**group, "members": members}
+                    try:
+                        group = members_with_penalties(group)
+                    except ValueError as error:
+                        problems.append(f"hunt_groups[{g}].{error}")
                 groups.append(group)
             data["hunt_groups"] = groups
         if problems:
@@ -551,6 +583,7 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
                 problems.append(
                     f"{where}.weights[{w}]: {weight!r} must be a finite number greater than 0"
                 )
+    problems.extend(_penalty_violations(group, where))
     if group.when_all_busy == "voicemail" and not group.voicemail:
         problems.append(
             f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
@@ -566,6 +599,29 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
             f"{where}.after_hours: 'voicemail' but the pilot {group.pilot!r} has no "
             "voicemail (set voicemail: true, or choose busy)"
         )
+    return problems
+
+
+def _penalty_violations(group: HuntGroup, where: str) -> list[str]:
+    problems: list[str] = []
+    if group.penalties is not None and len(group.penalties) != len(group.members):
+        problems.append(
+            f"{where}.penalties: {len(group.penalties)} penalties for "
+            f"{len(group.members)} members; give one penalty per member"
+        )
+    if group.penalty_wait is not None:
+        if not group.penalties or not any(group.penalties):
+            problems.append(
+                f"{where}.penalty_wait: {group.penalty_wait:g} s but no member has a penalty "
+                "above 0, so no penalty ever joins later (give some members "
+                "{number, penalty: 1}, or remove penalty_wait)"
+            )
+        elif group.all_busy_treatment != "queue":
+            problems.append(
+                f"{where}.penalty_wait: {group.penalty_wait:g} s but callers do not queue "
+                f"(when_all_busy is {group.all_busy_treatment!r}), so none waits for a "
+                "higher penalty to join (set when_all_busy: queue, or remove penalty_wait)"
+            )
     return problems
 
 

@@ -139,6 +139,7 @@ from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
 from huntsim.sim.events import ARRIVAL, OFFER_END, PRESENCE, At, Environment, Event
+from huntsim.sim.penalties import make_group
 from huntsim.sim.policies import make_policy
 from huntsim.sim.presence import AWAY, BUSY, LOGGED_OUT, Presence, uses_presence
 from huntsim.sim.queueing import Queues, uses_queues
@@ -210,7 +211,7 @@ class Engine:
             members = [by_number[n] for n in spec.members]
             policy = make_policy(spec, generator(seed, "group", spec.pilot, "policy"))
             timeout = spec.no_answer_rings * ticks(scenario.ring_cycle)  # whole ring cycles
-            group = Group(g, spec, members, policy, timeout)
+            group = make_group(g, spec, members, policy, timeout, self)
             for position, member in enumerate(members):
                 member.group = group
                 member.position = position
@@ -383,7 +384,7 @@ class Engine:
             group.ring_style.hunt(call)
             return
         ringable = group.ringable(call)
-        position = 0 if group.queueing else call.position
+        position = 0 if group.rescan else call.position
         while position < len(order):
             p = order[position]
             position += 1
