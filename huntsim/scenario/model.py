@@ -609,6 +609,9 @@ def _penalty_violations(group: HuntGroup, where: str) -> list[str]:
             f"{where}.penalties: {len(group.penalties)} penalties for "
             f"{len(group.members)} members; give one penalty per member"
         )
+    if group.penalties is not None and any(group.penalties) and group.policy == "staggered":
+        problems.append(f"{where}.members: penalties do not apply to the staggered policy "
+                        "(remove the penalties, or choose another policy)")
     if group.penalty_wait is not None:
         if not group.penalties or not any(group.penalties):
             problems.append(
