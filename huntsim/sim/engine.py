@@ -90,6 +90,9 @@ Semantics (see "Timing rules" in the README):
   when the member logs out finishes; an offer ringing them ends then as no
   answer, and the call goes on without them (a direct call to the member's
   voicemail, else no answer).
+* With member penalties (:mod:`huntsim.sim.penalties`), of those who can be
+  rung only the lowest penalty is (with ``penalty_wait``, of the penalties the
+  caller has waited for); each hunt then scans the whole order.
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
