@@ -153,3 +153,36 @@ def test_a_member_entry_with_an_unknown_key_is_refused() -> None:
     scenario["hunt_groups"][0]["members"][1] = {"numbr": "B"}
     with pytest.raises(ScenarioError, match=r"hunt_groups\[0\]\.members\[1\]: .*unknown key"):
         load_scenario(scenario)
+
+
+def test_a_lower_penalty_member_logged_out_does_not_hold_back_the_next_penalty() -> None:
+    # B (penalty 0) works 09:00-10:00 (t = 3600 to 7200): before and after, A (penalty 1)
+    # takes the calls; while B is logged in, B does; the caller at 3560 (A busy with the
+    # call of 3550 until 3610) waits and is taken by B logging in at 3600
+    scenario = {
+        "duration": "3h", "start": "mon 08:00", "ring_cycle": "6s",
+        "agents": [{"number": "A", "talk_time": "60s"},
+                   {"number": "B", "talk_time": "60s", "schedule": ["mon 09:00-10:00"]}],
+        "hunt_groups": [{"pilot": "100", "members": [{"number": "A", "penalty": 1}, "B"],
+                         "when_all_busy": "queue",
+                         "arrivals": {"trace": [1800, 3550, 3560, 5000, 7200]}}],
+    }
+    result = simulate(scenario, seed=1)
+    assert result.calls["agent"].tolist() == ["A", "A", "B", "B", "A"]
+    assert result.calls["answer_s"].tolist() == [1800.0, 3550.0, 3600.0, 5000.0, 7200.0]
+
+
+def test_penalty_wait_counts_from_reaching_the_group_after_a_forward() -> None:
+    # group 1 (only X, busy) forwards all-busy calls to group 2 at once; there the
+    # caller reaches the group at 1 and B (penalty 1) may ring at 1 + 20 s
+    scenario = with_penalties(office(members=2, trace=[0, 1], duration=2, when_all_busy="queue",
+                                     penalty_wait="20s"), {"B": 1})
+    scenario["agents"].append({"number": "X", "talk_time": 100})
+    scenario["hunt_groups"][0]["arrivals"] = {"trace": [0]}
+    scenario["hunt_groups"].insert(0, {
+        "pilot": "FRONT", "members": ["X"], "arrivals": {"trace": [0, 1]},
+        "forward": {"when": ["all_busy"], "to": "PILOT"}})
+    result = simulate(scenario, seed=0)
+    calls = result.calls.sort_values("arrival_s")
+    answered = sorted(zip(calls["agent"].astype(str), calls["answer_s"], strict=True))
+    assert answered == [("A", 0.0), ("B", 21.0), ("X", 0.0)]
