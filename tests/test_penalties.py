@@ -186,3 +186,15 @@ def test_penalty_wait_counts_from_reaching_the_group_after_a_forward() -> None:
     calls = result.calls.sort_values("arrival_s")
     answered = sorted(zip(calls["agent"].astype(str), calls["answer_s"], strict=True))
     assert answered == [("A", 0.0), ("B", 21.0), ("X", 0.0)]
+
+
+def test_a_caller_who_finds_only_penalties_yet_to_join_free_is_all_busy() -> None:
+    # A takes call 0; call 1 waits (B, penalty 1, joins at 31); call 2 finds the queue
+    # full (max_queue 1): the all-busy treatment (voicemail), not the queue
+    scenario = with_penalties(office(members=2, trace=[0, 1, 2], duration=3,
+                                     when_all_busy="queue", max_queue=1, penalty_wait="30s"),
+                              {"B": 1})
+    result = simulate(scenario, seed=0)
+    assert result.calls["outcome"].tolist() == ["answered", "answered", "voicemail"]
+    assert result.calls["answer_s"].tolist()[:2] == [0.0, 31.0]
+    assert result.calls["end_s"].tolist()[2] == 2.0

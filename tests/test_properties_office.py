@@ -197,7 +197,8 @@ def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFram
                                               "e": absences["end_s"]})])
     by_agent = {a: (rows["s"].to_numpy(), rows["e"].to_numpy())
                 for a, rows in blocked.groupby("agent")}
-    pilot = calls.set_index("call_id")
+    pilot = calls[calls["kind"].astype(str) == "pilot"].set_index("call_id")
+    offers = offers[offers["call_id"].isin(pilot.index)]  # not direct calls
     for group in groups:
         assert group.penalties is not None
         penalty = dict(zip(group.members, group.penalties, strict=True))

@@ -330,6 +330,8 @@ class Engine:
         assert group is not None
         if group.queueing:
             assert self.queues is not None
+            if case == NO_ANSWER and not call.tried:
+                case = ALL_BUSY  # only members of a penalty yet to join were free
             if case == ALL_BUSY and (group.max_queue < 0 or len(group.queue) < group.max_queue):
                 self.queues.wait(call)
                 return
