@@ -98,6 +98,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 group["callback"] = {"offer_after": draw(st.sampled_from([1, 20, 60])),
                                      "accept": draw(st.sampled_from([0, 0.5, 1])),
                                      "reached": draw(st.sampled_from([0, 0.7, 1]))}
+        _add_penalties(draw, group, [0.5, 30, 90])
         if draw(st.booleans()):
             group["redial"] = draw(redials())
         groups.append(group)
@@ -469,9 +470,22 @@ def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hou
         if draw(st.booleans()):
             group["after_hours"] = draw(st.sampled_from(
                 ["busy"] + (["voicemail"] if voicemail else [])))
+    _add_penalties(draw, group, [step, 2 * step, f"{step}s"])
     if draw(st.integers(0, 3)) == 0:
         group["redial"] = draw(grid_redials(step))
     return group
+
+
+def _add_penalties(draw: st.DrawFn, group: dict[str, Any], waits: list[Any]) -> None:
+    """Some members of some groups written ``{number, penalty}`` (penalty 0 too), and
+    with a queue sometimes ``penalty_wait`` (not with the staggered policy)."""
+    if group["policy"].lower() == "staggered" or draw(st.integers(0, 2)) > 0:
+        return
+    penalties = [draw(st.sampled_from([None, 0, 1, 1, 2])) for _ in group["members"]]
+    group["members"] = [m if p is None else {"number": m, "penalty": p}
+                        for m, p in zip(group["members"], penalties, strict=True)]
+    if group.get("when_all_busy") == "queue" and any(penalties) and draw(st.booleans()):
+        group["penalty_wait"] = draw(st.sampled_from(waits))
 
 
 def _add_forwards(draw: st.DrawFn, groups: list[dict[str, Any]]) -> None:

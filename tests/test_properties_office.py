@@ -9,6 +9,7 @@ coarse time grids so that events coincide. Every run, with ``keep="calls"`` and
 * no offer to a member logged out, away (skipped), not ready (group calls) or busy;
 * a pilot call after hours exactly when its group is closed as it arrives;
 * nobody past their patience, nor past the group's ``max_wait`` (README, "Timing rules");
+* no member offered a call while one of a lower penalty could have been rung;
 * busy time while logged in within logged-in time, occupancy in [0, 1];
 * running totals equal to the figures from the records;
 * tables that count the same calls agree (summary, agents, hour by hour).
@@ -26,7 +27,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import offices
+from strategies import offices, scenarios
 from test_properties import assert_summaries_agree, check_invariants
 
 from huntsim import load_scenario, simulate
@@ -189,6 +190,45 @@ def busy_spans(calls: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
     ], ignore_index=True)
 
 
+def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame,
+                    absences: pd.DataFrame) -> None:
+    """No member is offered a group call while a member of a lower penalty in the group
+    could have been rung for it: free (no busy stretch nor absence touching that
+    instant) and not yet offered the call; with ``penalty_wait``, the k-th lowest
+    penalty rings only once the caller has waited k waits in the group (calls that
+    were not forwarded, whose stay in the group starts at arrival)."""
+    groups = [g for g in scenario.hunt_groups if g.penalties is not None and any(g.penalties)]
+    if not groups:
+        return
+    spans = busy_spans(calls, offers)
+    blocked = pd.concat([spans, pd.DataFrame({"agent": absences["agent"].astype(str),
+                                              "s": absences["start_s"],
+                                              "e": absences["end_s"]})])
+    by_agent = {a: (rows["s"].to_numpy(), rows["e"].to_numpy())
+                for a, rows in blocked.groupby("agent")}
+    pilot = calls[calls["kind"].astype(str) == "pilot"].set_index("call_id")
+    offers = offers[offers["call_id"].isin(pilot.index)]  # not direct calls
+    for group in groups:
+        assert group.penalties is not None
+        penalty = dict(zip(group.members, group.penalties, strict=True))
+        levels = sorted(set(group.penalties))
+        mine = offers[offers["agent"].astype(str).isin(penalty)]
+        for call_id, rows in mine.groupby("call_id"):
+            starts = rows["start_s"].to_numpy()
+            agents = rows["agent"].astype(str).to_numpy()
+            for agent, t in zip(agents, starts, strict=True):
+                if group.penalty_wait is not None and pilot.at[call_id, "forwards"] == 0:
+                    waited = t - pilot.at[call_id, "arrival_s"]
+                    need = levels.index(penalty[agent]) * group.penalty_wait
+                    assert waited >= need - EPS, (call_id, agent, t, waited, need)
+                for other, p in penalty.items():
+                    if p >= penalty[agent] or (agents[starts <= t + EPS] == other).any():
+                        continue
+                    s, e = by_agent.get(other, (np.empty(0), np.empty(0)))
+                    busy = ((s <= t + EPS) & (e >= t - EPS)).any()
+                    assert busy, (call_id, agent, t, "while", other, "could be rung")
+
+
 def _measure(s: np.ndarray, e: np.ndarray, a: float, b: float) -> float:
     return float(np.clip(np.minimum(e, b) - np.maximum(s, a), 0, None).sum())
 
@@ -276,6 +316,7 @@ def check_office(data: dict[str, Any], seed: int) -> None:
     check_presence(scenario, result.calls, result.offers, result.absences)
     check_calendar(scenario, result.calls)
     check_waits(scenario, result.calls, result.offers)
+    check_penalties(scenario, result.calls, result.offers, result.absences)
     check_occupancy(scenario, result)
     totals = simulate(scenario, seed=seed, keep="totals")
     check_occupancy(scenario, totals)
@@ -290,6 +331,16 @@ def check_office(data: dict[str, Any], seed: int) -> None:
 @given(offices(max_hours=4), SEEDS)
 def test_offices_keep_every_invariant(data: dict[str, Any], seed: int) -> None:
     check_office(data, seed)
+
+
+@FAST
+@given(scenarios(), SEEDS)
+def test_no_higher_penalty_rings_while_a_lower_one_could(data: dict[str, Any],
+                                                         seed: int) -> None:
+    # offices() scenarios are checked too (check_office); these have busier groups
+    scenario = load_scenario(data)
+    result = simulate(scenario, seed=seed)
+    check_penalties(scenario, result.calls, result.offers, result.absences)
 
 
 @settings(FAST, max_examples=50)

@@ -40,9 +40,11 @@ __all__ = [
     "expand_members",
     "in_file_terms",
     "meant_but_not_given",
+    "members_with_penalties",
     "number_range",
     "numbers_from",
     "some_members",
+    "split_penalties",
     "usable_defaults",
 ]
 
@@ -315,6 +317,58 @@ def expand_agents(entries: Sequence[Any]) -> tuple[list[Any], list[int], list[st
             agents.append(agent)
             origins.append(i)
     return agents, origins, problems
+
+
+def split_penalties(entries: Sequence[Any]) -> tuple[list[Any], list[int]]:
+    """A member list's numbers and penalties, from entries that are a number or
+    ``{number, penalty}`` (penalty 0 where not given).
+
+    Examples
+    --------
+    >>> split_penalties(["201", {"number": "202", "penalty": 1}])
+    (['201', '202'], [0, 1])
+    >>> split_penalties([{"number": "202", "penalty": -1}])
+    Traceback (most recent call last):
+    ...
+    ValueError: members[0].penalty: -1; a penalty is a whole number 0 or more (0: rung first)
+    """
+    numbers: list[Any] = []
+    penalties: list[int] = []
+    for m, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            numbers.append(entry)
+            penalties.append(0)
+            continue
+        unknown = sorted(str(k) for k in entry if k not in ("number", "penalty"))
+        if unknown or "number" not in entry:
+            raise ValueError(f"members[{m}]: {dict(entry)!r}; a member is a number, or "
+                             "{number: '201', penalty: 1}"
+                             + (f" (unknown key {', '.join(unknown)})" if unknown else ""))
+        raw = entry.get("penalty", 0)
+        raw = getattr(raw, "written", raw) if not isinstance(raw, int | float) else raw
+        penalty = _whole(raw)
+        if penalty is None or penalty < 0 or penalty > 1_000_000:
+            raise ValueError(f"members[{m}].penalty: {raw}; a penalty is a whole number "
+                             "0 or more (0: rung first)")
+        numbers.append(entry["number"])
+        penalties.append(penalty)
+    return numbers, penalties
+
+
+def members_with_penalties(data: Any) -> Any:
+    """A hunt group whose members written ``{number, penalty}`` are split into
+    ``members`` and ``penalties`` (``None`` where every penalty is 0)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("members"), list | tuple):
+        return data
+    entries = data["members"]
+    if not any(isinstance(entry, Mapping) for entry in entries):
+        return data
+    if data.get("penalties") is not None:
+        raise ValueError("penalties: give each member's penalty in members as "
+                         "{number, penalty}, or penalties, not both")
+    numbers, penalties = split_penalties(entries)
+    return {**data, "members": numbers,
+            "penalties": penalties if any(p != 0 for p in penalties) else None}
 
 
 def expand_members(members: Sequence[Any], where: str) -> tuple[list[Any], list[int], list[str]]:

@@ -30,13 +30,20 @@ from huntsim.scenario.blocks import (
     expand_members,
     in_file_terms,
     meant_but_not_given,
+    members_with_penalties,
     some_members,
     usable_defaults,
 )
-from huntsim.scenario.calendar import WEEK, Calendar, WeekTime, format_week_time
+from huntsim.scenario.calendar import Calendar, WeekTime, format_week_time
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.loader import read_scenario_file
 from huntsim.scenario.routing import Callback, Forward, Redial, forward_target, routing_violations
+from huntsim.scenario.rules import (
+    MAX_CALENDAR_CHANGES,
+    MAX_EXPECTED_ABSENCES,
+    MAX_EXPECTED_CALLS,
+    rule_violations,
+)
 from huntsim.scenario.section import Section
 from huntsim.scenario.shifts import Shift, checked_shifts
 from huntsim.scenario.units import PhoneNumber, Seconds, Text
@@ -73,12 +80,6 @@ def _lowercase(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-MAX_EXPECTED_CALLS = 2e8
-"""Larger runs are refused: split them into replications instead."""
-MAX_EXPECTED_ABSENCES = 2e8
-"""More absences (``away.rate`` x ``duration``, all agents) are refused, as calls are."""
-MAX_CALENDAR_CHANGES = 1e7
-"""More changes of schedules and open hours over a run are refused: each is kept in memory."""
 
 
 class HuntGroup(Section):
@@ -98,6 +99,17 @@ class HuntGroup(Section):
         last three a call counts when answered; direct calls never count.
     members : list of str
         Agent numbers, in hunting order; a number may belong to one group only.
+        An entry may also be ``{number: "201", penalty: 1}``: see ``penalties``.
+    penalties : list of int or None
+        One penalty per member, in member order (written in ``members`` as
+        ``{number, penalty}``; default 0): a member is offered a call only when no
+        member of the group with a lower penalty can be rung for it (Asterisk's
+        queue penalty, FreeSWITCH's tier level); ``None``: every penalty is 0.
+    penalty_wait : float or None
+        With a queue and penalties: seconds a caller waits in the group before
+        each next penalty joins (the k-th lowest penalty after k times this wait,
+        FreeSWITCH's tier wait with its level multiplier); ``None``: a higher
+        penalty is rung as soon as no lower one can be.
     weights : list of float or None
         Weighted policy: one positive weight per member, in member order;
         only their ratios matter.
@@ -165,6 +177,15 @@ class HuntGroup(Section):
     stagger: Seconds | None = Field(default=None, gt=0)
     rering: Seconds | None = Field(default=None, ge=0)
     callback: Callback | None = None
+    penalties: tuple[Annotated[int, Field(ge=0, le=1_000_000)], ...] | None = None
+    penalty_wait: Seconds | None = Field(default=None, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _members_with_penalties(cls, data: Any) -> Any:
+        """Members written ``{number, penalty}`` become a number and a penalty."""
+        return members_with_penalties(data)
+
 
     def forwards(self, case: str) -> bool:
         """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
@@ -183,6 +204,13 @@ class HuntGroup(Section):
         if self.after_hours is not None:
             return self.after_hours
         return "voicemail" if self.voicemail else "busy"
+
+    def penalty_tiers(self) -> tuple[tuple[int, ...], ...]:
+        """Member positions by penalty, lowest penalty first (one tier: no penalties)."""
+        if self.penalties is None:
+            return (tuple(range(len(self.members))),)
+        return tuple(tuple(p for p, q in enumerate(self.penalties) if q == penalty)
+                     for penalty in sorted(set(self.penalties)))
 
     @property
     def label(self) -> str:
@@ -307,6 +335,10 @@ class Scenario(Section):
                         group["members"], f"hunt_groups[{g}].members")
                     problems.extend(found)
                     group = {**group, "members": members}
+                    try:
+                        group = members_with_penalties(group)
+                    except ValueError as error:
+                        problems.append(f"hunt_groups[{g}].{error}")
                 groups.append(group)
             data["hunt_groups"] = groups
         if problems:
@@ -330,7 +362,7 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _follow_the_rules(self) -> Scenario:
         self._weekly_arrivals_from_start()
-        problems = _rule_violations(self)
+        problems = rule_violations(self)
         if problems:
             raise ScenarioError(problems)
         return self
@@ -432,150 +464,6 @@ def _from_start(
     if isinstance(arrivals, WeeklyProfile) and arrivals.start != start:
         return arrivals.source.profile(start)
     return arrivals
-
-
-def _size_violations(scenario: Scenario) -> list[str]:
-    """Runs that cannot finish: too many absences, or too many schedule changes to hold."""
-    problems: list[str] = []
-    run = f"{scenario.duration:g} s"
-    away = [(a.away.rate, i) for i, a in enumerate(scenario.agents) if a.away is not None]
-    absences = sum(rate for rate, _ in away) * scenario.duration
-    if absences > MAX_EXPECTED_ABSENCES:
-        rate, i = max(away)
-        problems.append(
-            f"agents[{i}].away.rate: {rate * 3600:g}/h over {run} means about "
-            f"{absences:.2g} absences (all agents), more than huntsim simulates in one run "
-            f"({MAX_EXPECTED_ABSENCES:,.0f}); lower the rate or shorten the run")
-    calendars = [a.schedule for a in scenario.agents] + [g.open for g in scenario.hunt_groups]
-    per_week = sum(len(c.edges()) for c in calendars if c is not None)
-    changes = per_week * scenario.duration / WEEK
-    if changes > MAX_CALENDAR_CHANGES:
-        problems.append(
-            f"duration: {run} with these schedules and open hours means about "
-            f"{changes:.2g} changes of presence ({per_week} a week), more than huntsim "
-            f"simulates in one run ({MAX_CALENDAR_CHANGES:,.0f}); shorten the run")
-    return problems
-
-
-def _rule_violations(scenario: Scenario) -> list[str]:
-    """The rules of the product description, and the cross-field checks."""
-    problems: list[str] = []
-    expected = scenario.expected_calls()
-    if expected > MAX_EXPECTED_CALLS:
-        problems.append(
-            f"duration: {scenario.duration:g} s at these arrival rates means about "
-            f"{expected:,.0f} calls, more than huntsim simulates in one run "
-            f"({MAX_EXPECTED_CALLS:,.0f}); shorten the run or use replications"
-        )
-    problems.extend(_size_violations(scenario))
-    if scenario.ring_cycle < 1e-6:
-        problems.append(
-            f"ring_cycle: {scenario.ring_cycle:g} s is shorter than the model's time "
-            "resolution (1 microsecond)"
-        )
-    if scenario.warmup >= scenario.duration:
-        problems.append(
-            f"warmup: {scenario.warmup:g} s is not shorter than duration "
-            f"({scenario.duration:g} s); nothing would be reported"
-        )
-    owner: dict[str, str] = {}
-    for i, agent in enumerate(scenario.agents):
-        if agent.number in owner:
-            problems.append(
-                f"agents[{i}].number: {agent.number!r} is already the number of "
-                f"{owner[agent.number]}"
-            )
-        else:
-            owner[agent.number] = f"agents[{i}]"
-    pilots: dict[str, str] = {}
-    group_of: dict[str, str] = {}
-    for g, group in enumerate(scenario.hunt_groups):
-        where = f"hunt_groups[{g}]"
-        if group.pilot in owner:
-            problems.append(
-                f"{where}.pilot: {group.pilot!r} is the own number of {owner[group.pilot]}; "
-                "a pilot must be a number of its own"
-            )
-        if group.pilot in pilots:
-            problems.append(
-                f"{where}.pilot: {group.pilot!r} is already the pilot of {pilots[group.pilot]}"
-            )
-        pilots.setdefault(group.pilot, where)
-        listed: dict[str, int] = {}
-        for m, member in enumerate(group.members):
-            path = f"{where}.members[{m}]"
-            if member in listed:
-                problems.append(
-                    f"{path}: {member!r} is listed twice (also members[{listed[member]}])"
-                )
-                continue
-            listed[member] = m
-            if member not in owner:
-                problems.append(f"{path}: {member!r} is not an agent")
-            elif member in group_of:
-                problems.append(
-                    f"{path}: {member!r} is already a member of {group_of[member]}; "
-                    "a number may belong to one hunt group only"
-                )
-            else:
-                group_of[member] = f"{where} (pilot {group.pilot!r})"
-        problems.extend(_group_option_violations(group, where))
-    problems.extend(routing_violations(scenario.hunt_groups, list(owner)))
-    problems.extend(_redial_violations(scenario))
-    return problems
-
-
-def _redial_violations(scenario: Scenario) -> list[str]:
-    """Redials that would come back at the same instant for ever."""
-    problems = []
-    redials = [("redial", scenario.redial)] + [
-        (f"hunt_groups[{g}].redial", group.redial)
-        for g, group in enumerate(scenario.hunt_groups)]
-    for where, redial in redials:
-        if redial is not None and redial.probability > 0 and not redial.delay.mean >= 1:
-            problems.append(f"{where}.delay: a mean of {redial.delay.mean:g} s; callers "
-                            "take a second or more to call again (give a mean of 1s or more)")
-    return problems
-
-
-def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
-    problems: list[str] = []
-    if group.weights is not None:
-        if group.policy != "weighted":
-            problems.append(
-                f"{where}.weights: only used by the weighted policy (policy is {group.policy!r})"
-            )
-        if len(group.weights) != len(group.members):
-            problems.append(
-                f"{where}.weights: {len(group.weights)} weights for "
-                f"{len(group.members)} members; give one weight per member"
-            )
-        for w, weight in enumerate(group.weights):
-            if not 0 < weight < float("inf"):  # also refuses nan
-                problems.append(
-                    f"{where}.weights[{w}]: {weight!r} must be a finite number greater than 0"
-                )
-    if group.when_all_busy == "voicemail" and not group.voicemail:
-        problems.append(
-            f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
-            "voicemail (set voicemail: true, or choose busy or queue)"
-        )
-    if group.callback is not None and group.all_busy_treatment != "queue":
-        problems.append(
-            f"{where}.callback: only a queue offers call backs (when_all_busy is "
-            f"{group.all_busy_treatment!r}; set when_all_busy: queue or remove callback)"
-        )
-    if group.after_hours is not None and group.open is None:
-        problems.append(
-            f"{where}.after_hours: {group.after_hours!r} but the group has no open hours, "
-            "so no call is ever after hours (add open: [...] or remove after_hours)"
-        )
-    if group.after_hours == "voicemail" and not group.voicemail:
-        problems.append(
-            f"{where}.after_hours: 'voicemail' but the pilot {group.pilot!r} has no "
-            "voicemail (set voicemail: true, or choose busy)"
-        )
-    return problems
 
 
 def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None,

@@ -96,6 +96,9 @@ Semantics (see "Timing rules" in the README):
   when the member logs out finishes; an offer ringing them ends then as no
   answer, and the call goes on without them (a direct call to the member's
   voicemail, else no answer).
+* With member penalties (:mod:`huntsim.sim.penalties`), of those who can be
+  rung only the lowest penalty is (with ``penalty_wait``, of the penalties the
+  caller has waited for); each hunt then scans the whole order.
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
@@ -145,6 +148,7 @@ from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
 from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
 from huntsim.sim.events import ARRIVAL, OFFER_END, PRESENCE, At, Environment, Event
+from huntsim.sim.penalties import make_group
 from huntsim.sim.policies import make_policy
 from huntsim.sim.presence import AWAY, BUSY, LOGGED_OUT, Presence, uses_presence
 from huntsim.sim.queueing import Queues, uses_queues
@@ -217,7 +221,7 @@ class Engine:
             members = [by_number[n] for n in spec.members]
             policy = make_policy(spec, generator(seed, "group", spec.pilot, "policy"))
             timeout = spec.no_answer_rings * ticks(scenario.ring_cycle)  # whole ring cycles
-            group = Group(g, spec, members, policy, timeout)
+            group = make_group(g, spec, members, policy, timeout, self)
             for position, member in enumerate(members):
                 member.group = group
                 member.position = position
@@ -333,6 +337,8 @@ class Engine:
         assert group is not None
         if group.queueing:
             assert self.queues is not None
+            if case == NO_ANSWER and not call.tried:
+                case = ALL_BUSY  # only members of a penalty yet to join were free
             if case == ALL_BUSY and (group.max_queue < 0 or len(group.queue) < group.max_queue):
                 self.queues.wait(call)
                 return
@@ -390,7 +396,7 @@ class Engine:
             group.ring_style.hunt(call)
             return
         ringable = group.ringable(call)
-        position = 0 if group.queueing else call.position
+        position = 0 if group.rescan else call.position
         while position < len(order):
             p = order[position]
             position += 1

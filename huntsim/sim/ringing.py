@@ -79,8 +79,10 @@ class SimultaneousRing:
     """Every member who can be rung for the call rings at once; the first to pick
     up takes it (ties: list order), and the ring ends as one event.
 
-    Without a queue the call rings one round: a member who frees up during the
-    ring is not added, and a call nobody took gets the no-answer treatment.
+    Without a queue the call rings one round (with penalties, one round per
+    penalty, lowest first: :mod:`huntsim.sim.penalties`): a member who frees up
+    during the ring is not added, and a call nobody took gets the no-answer
+    treatment.
     With a queue it waits, and rings again whoever can be rung for it.
     """
 
@@ -91,7 +93,7 @@ class SimultaneousRing:
         """Ring every member who can be rung for the call, or hand it back."""
         group = call.group
         assert group is not None
-        if group.queueing or not call.tried:
+        if group.rescan or not call.tried:
             ringable = group.ringable(call)
             if ringable:
                 self._ring_all(call, [m for m in group.members if m.bit & ringable])

@@ -149,6 +149,7 @@ class Group:
         "queue",
         "queueing",
         "rering",
+        "rescan",
         "ring_style",
         "timeout",
     )
@@ -165,6 +166,8 @@ class Group:
         self.timeout = timeout
         self.ring_style: RingStyle | None = None  # for a group that rings several at once
         self.queueing = group.all_busy_treatment == "queue"
+        # whether each hunt scans the whole order (else it goes on from where it was)
+        self.rescan = self.queueing
         self.is_open = True
         self.after_hours = (Outcome.VOICEMAIL if group.after_hours_treatment == "voicemail"
                             else Outcome.BUSY)
@@ -237,6 +240,7 @@ class Call:
     next_ordinal = 0
     timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
     queued_at = 0  # when the call last joined a queue (ticks)
+    penalty_wake = (-1, -1)  # (entered, when): the next penalty's wake-up (penalty_wait)
 
     def __init__(self, call_id: int, kind: int, group: Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:

@@ -302,6 +302,12 @@ def json_schema() -> dict[str, Any]:
     agent["properties"]["count"] = {
         "description": _plain(EXAMPLES[("Agent", "count")][1]),
         "type": "integer", "minimum": 1, "maximum": 10_000}
+    members = schema["$defs"]["HuntGroup"]["properties"]["members"]["items"]
+    members["anyOf"].append({  # a member with a penalty (see HuntGroup.penalties)
+        "type": "object", "additionalProperties": False, "required": ["number"],
+        "properties": {"number": {"anyOf": [{"type": "string", "minLength": 1},
+                                            {"type": "integer"}]},
+                       "penalty": {"type": "integer", "minimum": 0, "maximum": 1_000_000}}})
     return schema
 
 
