@@ -17,7 +17,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from huntsim.analysis.catalog import JOURNEY_METRICS, REPORT_METRICS, label, policy_label
+from huntsim.analysis.catalog import (
+    CALLBACK_METRICS,
+    JOURNEY_METRICS,
+    REPORT_METRICS,
+    label,
+    policy_label,
+    uses_callbacks,
+)
 from huntsim.analysis.flows import journey_table
 from huntsim.analysis.formatting import format_difference, format_value, plus_minus_note
 from huntsim.experiments.by_hour import unmet_lines
@@ -355,7 +362,11 @@ def _calls_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
 def _waits_and_all_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
     """Waits and member load, then every figure of the group per policy."""
     comparison = reported.comparison
-    metrics = [comparison.level_metric, *REPORT_METRICS]
+    table = reported.one["table"]
+    means = table.groupby("metric")["mean"].max()
+    callbacks = uses_callbacks(means.get)
+    metrics = [comparison.level_metric,
+               *(m for m in REPORT_METRICS if callbacks or m not in CALLBACK_METRICS)]
     if reported.weekly:
         metrics.append("after_hours")
     return [
