@@ -197,8 +197,8 @@ def _served_sentence(result: Sweep, group: str) -> str:
         block = rows[rows["policy"] == policy]
         if not len(block):
             continue
-        low = block.loc[block["mean"].idxmin()]
-        high = block.loc[block["mean"].idxmax()]
+        means = block["mean"].to_numpy(dtype=float)
+        low, high = block.iloc[int(means.argmin())], block.iloc[int(means.argmax())]
         reach = (f"from {format_value('served_rate', float(low['mean']))} "
                  f"(at {_point_words(result, int(low['point']))}) to "
                  f"{format_value('served_rate', float(high['mean']))} "
