@@ -213,3 +213,26 @@ def test_fair_shares_count_the_call_backs_the_members_took():
     assert metrics["jain_index"] == pytest.approx(1.0)
     members = pd.DataFrame(measured.members).set_index("agent")
     assert members["expected_share"].tolist() == pytest.approx([0.8, 0.2])
+
+
+# ----------------------------------------------------------------- policies
+
+@pytest.mark.parametrize("command", [
+    ["run", "--policy", "staggered"],
+    ["compare", "--policies", "random,staggered", "--replications", "2", "--jobs", "1",
+     "--quiet"],
+    ["plan", "--group", "300", "--policies", "staggered", "--target", "served_rate>=80%",
+     "--members", "4", "--replications", "2", "--jobs", "1", "--quiet"],
+])
+def test_staggered_is_refused_for_a_group_with_penalties_as_in_the_file(
+        command, tmp_path, capsys):
+    # the scenario refuses policy: staggered with penalties; a policy given on the
+    # command line is held to the same rule instead of ringing past the penalties
+    import yaml
+    path = tmp_path / "acd.yaml"
+    path.write_text(yaml.safe_dump(acd_office(hours="1h")))
+    code = main([command[0], str(path), *command[1:]])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "'staggered' does not apply to hunt_groups[0] (300)" in err
+    assert "penalties" in err and "Traceback" not in err
