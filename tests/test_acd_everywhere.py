@@ -72,6 +72,12 @@ def test_run_summary_shows_call_back_rows_only_where_callers_are_called_back():
         assert row not in plain
 
 
+def test_jupyter_view_of_a_run_shows_call_backs_only_where_used():
+    assert "Answered or called back" in simulate(acd_office(), seed=1)._repr_html_()
+    assert "Answered or called back" not in simulate(acd_office(callback=False),
+                                                     seed=1)._repr_html_()
+
+
 def test_served_rate_is_a_catalogued_target():
     from huntsim.analysis.catalog import uses_callbacks
 
