@@ -145,6 +145,8 @@ def test_plan_on_a_group_with_penalties_and_call_backs_says_what_it_assumed():
                  replications=2, jobs=1, progress=False)
     assert "target served_rate" in other.answer()
     assert staffing.estimate is not None and staffing.estimate.members is not None
+    reasons = " ".join(staffing.estimate.reasons)
+    assert "penalty_wait" in reasons and "call back" in reasons
 
 
 def test_plan_by_hour_on_a_group_with_penalties():

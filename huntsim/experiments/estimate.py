@@ -253,6 +253,13 @@ def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
     if scenario.caller_patience is not None:
         reasons.append("callers hang up when they wait too long (caller_patience), even "
                        "while a free member's phone rings")
+    if group.penalty_wait is not None:
+        reasons.append("members of higher penalties join only after penalty_wait, so "
+                       "callers wait while they are free")
+    if group.callback is not None:
+        reasons.append("callers who take a call back are not answered live (they count in "
+                       "served_rate, not in answered_rate or the service level), and a call "
+                       "back not reached holds a member for a ring time-out")
     if not reasons:
         reasons.append("calls arrive in bursts and hunting is not the ideal pooled server "
                        "of the textbook")
