@@ -244,3 +244,13 @@ def test_staggered_is_refused_for_a_group_with_penalties_as_in_the_file(
     assert code == 2
     assert "'staggered' does not apply to hunt_groups[0] (300)" in err
     assert "penalties" in err and "Traceback" not in err
+
+
+def test_reports_say_what_was_simulated_penalties_and_call_backs_included():
+    from huntsim.views.report import scenario_summary
+
+    text = scenario_summary(load_scenario(acd_office()))
+    assert "0: 301, 302; 1 (after 20 seconds): 303, 304" in text
+    assert "offered after 45 seconds in the queue, taken by 60%, reached 80%" in text
+    plain = scenario_summary(load_scenario(acd_office(callback=False, penalties=False)))
+    assert "penalties" not in plain and "call back" not in plain
