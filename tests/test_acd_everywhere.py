@@ -254,3 +254,26 @@ def test_reports_say_what_was_simulated_penalties_and_call_backs_included():
     assert "offered after 45 seconds in the queue, taken by 60%, reached 80%" in text
     plain = scenario_summary(load_scenario(acd_office(callback=False, penalties=False)))
     assert "penalties" not in plain and "call back" not in plain
+
+
+def test_sweep_with_and_without_call_backs_holds_none_as_a_value():
+    # callback=null is "without call backs": a point like any other, held at when the
+    # other parameter is swept (a missing value matched no point, so that sentence
+    # had nothing to say)
+    from huntsim.views.console import sweep_table
+
+    offer = {"offer_after": "30s", "accept": 1, "reached": 1}
+    result = sweep(acd_office(hours="2h"), {"hunt_groups[0].callback": [None, offer],
+                                            "traffic": [1.0, 1.3]},
+                   replications=2, jobs=1, progress=False)
+    assert result.points["hunt_groups[0].callback"].tolist()[:2] == ["none", "none"]
+    conclusion = result.conclusion("300")
+    held = [s for s in conclusion if s.startswith("With hunt_groups[0].callback = none,")]
+    assert len(held) == 1 and "(at most" in held[0] and "traffic x1" in held[0]
+    _, rows = sweep_table(result, "300")
+    assert [r[0] for r in rows] == ["none", "none", _json(offer), _json(offer)]
+
+
+def _json(value: dict[str, Any]) -> str:
+    import json
+    return json.dumps(value, separators=(", ", ": "))

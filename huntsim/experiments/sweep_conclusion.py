@@ -24,7 +24,7 @@ from huntsim.experiments.sweep_grid import TRAFFIC
 if TYPE_CHECKING:
     from huntsim.experiments.sweeps import Sweep
 
-__all__ = ["GOAL", "conclude_sweep", "parameter_label", "parameter_words"]
+__all__ = ["GOAL", "conclude_sweep", "parameter_label", "parameter_value", "parameter_words"]
 
 GOAL = 0.8
 """The service level a sweep's conclusion measures each policy against (80 %)."""
@@ -65,7 +65,19 @@ def parameter_words(parameter: str, value: Any) -> str:
     """
     if parameter == TRAFFIC:
         return f"traffic x{value:g}" if isinstance(value, int | float) else f"traffic x{value}"
-    return f"{parameter} = {value}"
+    return f"{parameter} = {parameter_value(value)}"
+
+
+def parameter_value(value: Any) -> str:
+    """A swept value as text: ``none`` for a key swept to null (``callback=null,...``:
+    without call backs), which the points table holds as missing.
+
+    >>> parameter_value(None), parameter_value(float("nan")), parameter_value("30s")
+    ('none', 'none', '30s')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "none"
+    return str(value)
 
 
 def _numeric(values: Sequence[Any]) -> bool:
@@ -199,6 +211,11 @@ def _served_sentence(result: Sweep, group: str) -> str:
             continue
         means = block["mean"].to_numpy(dtype=float)
         low, high = block.iloc[int(means.argmin())], block.iloc[int(means.argmax())]
+        if format_value("served_rate", float(low["mean"])) == \
+                format_value("served_rate", float(high["mean"])):
+            parts.append(f"{policy_label(policy)} "
+                         f"{format_value('served_rate', float(low['mean']))} at every point")
+            continue
         reach = (f"from {format_value('served_rate', float(low['mean']))} "
                  f"(at {_point_words(result, int(low['point']))}) to "
                  f"{format_value('served_rate', float(high['mean']))} "

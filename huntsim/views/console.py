@@ -334,7 +334,7 @@ def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
     """A sweep's figures as text: one row per grid point and policy, the swept parameters
     and the policy first, then each of :meth:`Sweep.shown_metrics` headed by its label
     and unit (values without the unit; intervals clipped to the metric's range)."""
-    from huntsim.experiments.sweep_conclusion import parameter_label
+    from huntsim.experiments.sweep_conclusion import parameter_label, parameter_value
 
     metrics = result.shown_metrics(group)
     table = result.table[result.table["group"] == group]
@@ -362,7 +362,8 @@ def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
     values = {p: dict(zip(result.points["point"], result.points[p], strict=True))
               for p in result.parameters}
     header = [*(parameter_label(p) for p in result.parameters), "Policy", *heads]
-    rows = [[*(str(values[p][point]) for p in result.parameters), policy_label(policy),
+    rows = [[*(parameter_value(values[p][point]) for p in result.parameters),
+             policy_label(policy),
              *(column[i] for column in columns)]
             for i, (point, policy) in enumerate(keys)]
     return header, rows

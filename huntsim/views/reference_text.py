@@ -252,7 +252,8 @@ penalty is left. `roster` replaces the members with one tier of rostered people:
 the penalties and `penalty_wait`, and says so.
 
 A caller called back (`callback`) is served but not answered: `answered_rate` and the service
-level (and `callers_answered_rate`) count callers answered live, `served_rate` (answered or called back) counts those called
-back and reached; a call back missed is lost in both. Target `served_rate` to count call backs
-as served; a plan of a group with call backs says which way its targets count them.
+level (and `callers_answered_rate`) count callers answered live, `served_rate` (answered or
+called back) counts those called back and reached; a call back missed is lost in both. Target
+`served_rate` to count call backs as served; a plan of a group with call backs says which way
+its targets count them.
 """
