@@ -233,8 +233,8 @@ _TABLE: list[Metric] = [
     # fairness of member load
     _m("jain_index", "Fairness of member load (Jain's index)", "",
        "Jain's index of the members' group-call talk load against each one's fair share "
-       "(the talk of each call the group answered, split evenly among the members logged "
-       "in when it was answered): "
+       "(the talk of each call the group answered, a call back the caller took included, "
+       "split evenly among the members logged in when it was answered): "
        "1 when every member carries their fair share, a part-timer who takes her turns "
        "included; down to 1/n when one of n always-present members carries it all.",
        True, "index"),
