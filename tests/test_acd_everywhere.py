@@ -9,11 +9,13 @@ back figures appear only where some caller was called back.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 from helpers import office
 
 from huntsim import compare, load_scenario, plan, simulate, sweep
@@ -105,7 +107,6 @@ def test_compare_shows_call_backs_and_the_verdict_judges_calls_served():
 def test_compare_report_lists_call_backs_with_their_labels(tmp_path):
     out = tmp_path / "cmp"
     scenario = tmp_path / "acd.yaml"
-    import yaml
     scenario.write_text(yaml.safe_dump(acd_office()))
     code = main(["compare", str(scenario), "--policies", "fewest_calls,random",
                  "--replications", "2", "--jobs", "1", "--quiet", "--out", str(out)])
@@ -181,7 +182,6 @@ def test_sweep_over_call_backs_shows_them_and_concludes_on_calls_served():
 # ----------------------------------------------------------------- roster
 
 def test_roster_on_a_group_with_penalties_and_call_backs(tmp_path):
-    import yaml
     data = acd_office(hours="1w")
     data.update(start="mon 00:00", warmup="0s")
     group = data["hunt_groups"][0]
@@ -236,7 +236,6 @@ def test_staggered_is_refused_for_a_group_with_penalties_as_in_the_file(
         command, tmp_path, capsys):
     # the scenario refuses policy: staggered with penalties; a policy given on the
     # command line is held to the same rule instead of ringing past the penalties
-    import yaml
     path = tmp_path / "acd.yaml"
     path.write_text(yaml.safe_dump(acd_office(hours="1h")))
     code = main([command[0], str(path), *command[1:]])
@@ -275,5 +274,4 @@ def test_sweep_with_and_without_call_backs_holds_none_as_a_value():
 
 
 def _json(value: dict[str, Any]) -> str:
-    import json
     return json.dumps(value, separators=(", ", ": "))
