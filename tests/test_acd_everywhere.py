@@ -275,3 +275,12 @@ def test_sweep_with_and_without_call_backs_holds_none_as_a_value():
 
 def _json(value: dict[str, Any]) -> str:
     return json.dumps(value, separators=(", ", ": "))
+
+
+def test_validate_names_the_penalty_tiers_and_call_backs(tmp_path, capsys):
+    path = tmp_path / "acd.yaml"
+    path.write_text(yaml.safe_dump(acd_office()))
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert ("Support (Fewest calls, 4 members in 2 penalty tiers (each next tier after 20 s), "
+            "call backs offered after 45 s)") in out
