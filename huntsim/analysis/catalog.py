@@ -27,11 +27,15 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "AGENT_METRICS",
     "AGENT_METRICS_WHEN_USED",
+    "CALLBACK_METRICS",
     "CALLER_METRICS",
     "CALLS_UNIT",
     "COMPARISON_METRICS",
@@ -60,6 +64,7 @@ __all__ = [
     "policy_label",
     "service_level_name",
     "suggest",
+    "uses_callbacks",
 ]
 
 Kind = Literal["rate", "count", "seconds", "index", "ratio"]
@@ -228,8 +233,8 @@ _TABLE: list[Metric] = [
     # fairness of member load
     _m("jain_index", "Fairness of member load (Jain's index)", "",
        "Jain's index of the members' group-call talk load against each one's fair share "
-       "(the talk of each call the group answered, split evenly among the members logged "
-       "in when it was answered): "
+       "(the talk of each call the group answered, a call back the caller took included, "
+       "split evenly among the members logged in when it was answered): "
        "1 when every member carries their fair share, a part-timer who takes her turns "
        "included; down to 1/n when one of n always-present members carries it all.",
        True, "index"),
@@ -314,6 +319,11 @@ for _q in (50, 90, 95):
         f"p{_q}_wait_s", "Median wait to answer" if _q == 50
         else f"{_q}th percentile wait to answer", "s",
         f"{_q} % of answered calls were picked up within this time.", False, "seconds")
+METRICS["served_rate"] = Metric(
+    "served_rate", "Answered or called back", CALLS_UNIT,
+    "Share of calls a member talked with: answered, or called back from the queue and "
+    "reached (answered_rate + called_back_rate); every other outcome is lost, a call back "
+    "missed included.", True, "rate")
 METRICS["service_level_20s"] = Metric(
     "service_level_20s", "Answered within 20 s", CALLS_UNIT,
     "Share of calls answered within 20 s of arrival (of all calls, not only the answered).",
@@ -325,7 +335,7 @@ for _outcome, (_label, _what, _higher) in _OUTCOME_WORDS.items():
         f"Share of callers whose first attempt ended so ({_what}).", _higher, "rate")
 
 TARGET_METRICS: tuple[str, ...] = (
-    *(f"{o}_rate" for o in OUTCOMES), "mean_wait_s", "p50_wait_s", "p90_wait_s",
+    *(f"{o}_rate" for o in OUTCOMES), "served_rate", "mean_wait_s", "p50_wait_s", "p90_wait_s",
     "p95_wait_s", "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio",
     "load_cv", "callers_answered_rate", "attempts_per_caller",
     *(f"first_attempt_{o}_rate" for o in OUTCOMES),
@@ -352,6 +362,28 @@ def key_metrics(threshold_s: float) -> tuple[str, ...]:
             "mean_wait_s", "jain_index")
 
 
+CALLBACK_METRICS: tuple[str, ...] = ("served_rate", "called_back_rate", "callback_missed_rate")
+"""Figures about call backs (``hunt_groups[].callback``): shown in summaries, comparisons,
+plans and sweeps only where some scope has a call back (taken or missed). A called-back
+caller is served but not answered: ``answered_rate`` and the service level count
+callers answered live, ``served_rate`` adds those called back."""
+
+
+def uses_callbacks(value: Callable[[str], float | None]) -> bool:
+    """Whether a table has call backs: ``value(name)`` gives the largest value of a
+    metric in it (NaN or 0 when absent).
+
+    >>> uses_callbacks({"called_back_rate": 0.0}.get), uses_callbacks(
+    ...     {"callback_missed_rate": 0.02}.get)
+    (False, True)
+    """
+    for name in ("called_back_rate", "callback_missed_rate"):
+        got = value(name)
+        if got is not None and not math.isnan(float(got)) and float(got) > 0:
+            return True
+    return False
+
+
 RUN_METRICS: tuple[str, ...] = ("offered", "answered_rate", "voicemail_rate", "abandoned_rate",
                                 "service_level_20s", "mean_wait_s", "p90_wait_s", "after_hours")
 """A run's summary per scope (hunt group, direct calls) in Jupyter."""
@@ -373,21 +405,25 @@ CALLER_METRICS: tuple[str, ...] = ("callers", "attempts_per_caller", "callers_an
 redialled (they would repeat the call figures), with ``first_attempt_<outcome>_rate``."""
 
 SUMMARY_METRICS_WHEN_USED: tuple[str, ...] = ("forwarded_rate", "forwarded_in",
-                                              "forwarded_away", "after_hours")
-"""Rows of a run's summary left out when they are zero in every scope."""
+                                              "forwarded_away", "after_hours",
+                                              "called_back_rate", "callback_missed_rate")
+"""Rows of a run's summary left out when they are zero in every scope (``served_rate``
+with the call back rows: see :data:`CALLBACK_METRICS`)."""
 
 COMPARISON_METRICS: tuple[str, ...] = (
     "answered_rate", "voicemail_rate", "abandoned_rate", "mean_wait_s", "p90_wait_s",
-    "jain_index", "callers_answered_rate", "forwarded_rate")
-"""The figures per policy that ``huntsim compare`` prints, after the service level."""
+    "jain_index", "callers_answered_rate", "forwarded_rate", *CALLBACK_METRICS)
+"""The figures per policy that ``huntsim compare`` prints, after the service level
+(forwards, callers and call backs only where used)."""
 
 REPORT_METRICS: tuple[str, ...] = (
     "offered", "answered_rate", "voicemail_rate", "busy_rate", "no_answer_rate",
     "abandoned_rate", "mean_wait_s", "p50_wait_s", "p90_wait_s", "p95_wait_s",
     "offers_per_call", "rings_per_call", "jain_index", "max_min_ratio", "load_cv",
+    *CALLBACK_METRICS,
 )
 """The comparison report's table of all figures, after the service level (and
-``after_hours`` where the office has opening hours)."""
+``after_hours`` where the office has opening hours; call backs only where used)."""
 
 JOURNEY_METRICS: tuple[str, ...] = (
     "callers", "attempts_per_caller", "first_attempt_answered_rate", "callers_answered_rate",

@@ -34,7 +34,8 @@ def fair_shares(time_s: ArrayLike, members: Sequence[str],
     nobody had a share of it). The shares add up to 1.
 
     For the fairness of the group's talk load (see :func:`fairness`), the calls
-    are those answered in the group, ``t_k`` when each was answered and
+    are those answered in the group (a call back the caller took included, as
+    the member's load counts it), ``t_k`` when each was answered and
     ``w_k`` its talk time: each member's share is the load they would carry
     if every call's talk were split evenly among the members logged in when it
     was taken.

@@ -33,7 +33,8 @@ __all__ = [
 
 
 def outcome_rates(calls: pd.DataFrame) -> pd.Series:
-    """Share of calls with each outcome, as ``<outcome>_rate``.
+    """Share of calls with each outcome, as ``<outcome>_rate``, and ``served_rate``
+    (answered or called back).
 
     Examples
     --------
@@ -43,10 +44,9 @@ def outcome_rates(calls: pd.DataFrame) -> pd.Series:
     """
     counts = calls["outcome"].astype(str).value_counts()
     total = len(calls)
-    return pd.Series(
-        {f"{o}_rate": (counts.get(o, 0) / total if total else np.nan) for o in OUTCOMES},
-        dtype=float,
-    )
+    rates = {f"{o}_rate": (counts.get(o, 0) / total if total else np.nan) for o in OUTCOMES}
+    rates["served_rate"] = rates["answered_rate"] + rates["called_back_rate"]
+    return pd.Series(rates, dtype=float)
 
 
 def service_level(calls: pd.DataFrame, threshold_s: float = 20.0) -> float:
@@ -330,7 +330,7 @@ _COUNT_COLUMNS = ("offered", "after_hours", "forwarded_in", "forwarded_away", "c
 def summary_frame(rows: dict[str, pd.Series] | dict[str, dict[str, float]],
                   threshold_s: float) -> pd.DataFrame:
     """Rows of :func:`summarize` as its table, with every column even when empty."""
-    columns = ["offered", "offers_per_call", *(f"{o}_rate" for o in OUTCOMES),
+    columns = ["offered", "offers_per_call", *(f"{o}_rate" for o in OUTCOMES), "served_rate",
                "mean_wait_s", "p50_wait_s", "p90_wait_s", f"service_level_{threshold_s:g}s",
                "after_hours", *FLOW_COLUMNS]
     table = pd.DataFrame.from_dict({k: dict(v) for k, v in rows.items()}, orient="index",

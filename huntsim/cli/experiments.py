@@ -14,7 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import COMPARISON_METRICS, policy_label
+from huntsim.analysis.catalog import (
+    CALLBACK_METRICS,
+    COMPARISON_METRICS,
+    policy_label,
+    uses_callbacks,
+)
 from huntsim.analysis.formatting import plus_minus_note
 from huntsim.cli.common import flag_errors, output_store, print_warnings, progress_of
 from huntsim.errors import ScenarioError
@@ -112,8 +117,10 @@ def compare_text(comparison: Comparison, group: str) -> str:
     """What ``huntsim compare`` prints: the verdict, then the key figures per policy."""
     rows = comparison.table[comparison.table["group"] == group]
     means = rows.groupby("metric")["mean"].max()
+    callbacks = uses_callbacks(means.get)
     shown = [m for m in (comparison.level_metric, *COMPARISON_METRICS)
              if not (m == "forwarded_rate" and not means.get(m, 0) > 0)
+             and not (m in CALLBACK_METRICS and not callbacks)
              and not (m == "callers_answered_rate"
                       and not means.get("attempts_per_caller", 1) > 1)]
     table = intervals_text(rows, "policy", shown,

@@ -25,7 +25,7 @@ from huntsim.cli.common import add_run_options, count_of, print_warnings
 from huntsim.outputs import OutputError
 
 if TYPE_CHECKING:
-    from huntsim.scenario.model import Scenario
+    from huntsim.scenario.model import HuntGroup, Scenario
     from huntsim.sim.simulation import Result
 
 __all__ = ["main", "print_warnings"]
@@ -363,10 +363,24 @@ def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
     print_warnings(scenario_advice(scenario))
 
     groups = ", ".join(f"{g.label} ({policy_label(g.policy)}, "
-                       f"{count_of(len(g.members), 'member')})" for g in scenario.hunt_groups)
+                       f"{count_of(len(g.members), 'member')}{_acd_words(g)})"
+                       for g in scenario.hunt_groups)
     print(f"{args.scenario}: valid: {count_of(len(scenario.agents), 'agent')}; "
           f"hunt groups: {groups or 'none'}")
     return EXIT_OK
+
+
+def _acd_words(group: HuntGroup) -> str:
+    """What a group routes as an ACD, for validate's line: penalties and call backs."""
+    words = ""
+    tiers = len(group.penalty_tiers())
+    if tiers > 1:
+        words += f" in {tiers} penalty tiers"
+        if group.penalty_wait is not None:
+            words += f" (each next tier after {group.penalty_wait:g} s)"
+    if group.callback is not None:
+        words += f", call backs offered after {group.callback.offer_after:g} s"
+    return words
 
 
 def _run(args: argparse.Namespace, scenario: Scenario) -> int:

@@ -253,6 +253,13 @@ def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
     if scenario.caller_patience is not None:
         reasons.append("callers hang up when they wait too long (caller_patience), even "
                        "while a free member's phone rings")
+    if group.penalty_wait is not None:
+        reasons.append("members of higher penalties join only after penalty_wait, so "
+                       "callers wait while they are free")
+    if group.callback is not None:
+        reasons.append("callers who take a call back are not answered live (they count in "
+                       "served_rate, not in answered_rate or the service level), and a call "
+                       "back not reached holds a member for a ring time-out")
     if not reasons:
         reasons.append("calls arrive in bursts and hunting is not the ideal pooled server "
                        "of the textbook")
@@ -365,13 +372,13 @@ def _theory(metric: str, n: int, load: float, call_s: float, threshold_s: float,
             return erlang_c_service_level(n, load, call_s, threshold_s)
         if metric == "mean_wait_s":
             return erlang_c_asa(n, load, call_s)
-        if metric == "answered_rate":
+        if metric in ("answered_rate", "served_rate"):
             return 1.0 if stable else 0.0
         if metric in ("voicemail_rate", "busy_rate", "no_answer_rate", "abandoned_rate"):
             return 0.0 if stable else 1.0
         return None
     blocking = erlang_b(n, load)
-    if metric in ("answered_rate",) or metric.startswith("service_level"):
+    if metric in ("answered_rate", "served_rate") or metric.startswith("service_level"):
         return 1.0 - blocking
     if metric in ("voicemail_rate", "busy_rate"):
         return blocking if metric.startswith(treatment) else 0.0

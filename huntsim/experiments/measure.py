@@ -94,9 +94,10 @@ def measure(task: RunTask) -> Measurement:
     for group in scenario.hunt_groups:
         reached = visits[visited == group.pilot]
         pilot = visits[(visited == group.pilot) & ~closed]  # after hours: counted apart
-        # fair shares: the talk of each call answered in the group, split among who
-        # was logged in when it was answered
-        answered_here = pilot[(pilot["outcome"] == "answered").to_numpy()]
+        # fair shares: the talk of each call answered in the group (a call back the
+        # caller took included: the member's load counts it), split among who was
+        # logged in when it was answered
+        answered_here = pilot[pilot["outcome"].isin(["answered", "called_back"]).to_numpy()]
         shares = fair_shares(answered_here["answer_s"], group.members, result.absences,
                              answered_here["talk_s"])
         loads = member_loads(result.agents, group.members, shares)

@@ -52,12 +52,17 @@ class AddedMembers:
         The keys every added agent is made from (all but ``number`` and ``name``).
     listed : int
         Members in the group's list: a plan's size above this adds the difference.
+    penalty : int or None
+        In a group with member penalties, the penalty each added member gets: the
+        group's lowest, so they join its first tier (rung before any higher
+        penalty); ``None`` in a group without penalties.
     """
 
     source: str
     like: str
     template: dict[str, Any]
     listed: int
+    penalty: int | None = None
 
     @property
     def hours(self) -> str:
@@ -108,7 +113,10 @@ the group is open.
         head = (f"{size} members: the {self.listed} listed and {size - self.listed} added"
                 if size is not None else
                 f"Sizes above the {self.listed} listed members add members")
-        return f"{head}, each like {self.like}: {self.traits()}; {self.hours}."
+        tier = ("" if self.penalty is None else
+                f"; penalty {self.penalty}, the group's lowest, so they are rung in its "
+                "first tier")
+        return f"{head}, each like {self.like}: {self.traits()}; {self.hours}{tier}."
 
 
 def added_members(scenario: Scenario, pilot: str) -> AddedMembers:
@@ -117,15 +125,16 @@ def added_members(scenario: Scenario, pilot: str) -> AddedMembers:
         group = scenario.group(pilot)
     except KeyError:
         raise ScenarioError([f"pilot: {_not_a_pilot(scenario, pilot)}"]) from None
+    penalty = min(group.penalties) if group.penalties else None
     if scenario.agent_defaults is not None and scenario.agent_defaults.talk_time is not None:
         return AddedMembers("agent_defaults", "the agent defaults",
-                            scenario.agent_defaults.values(), len(group.members))
+                            scenario.agent_defaults.values(), len(group.members), penalty)
     last = scenario.agent(group.members[-1])
     template = {name: getattr(last, name) for name in type(last).model_fields
                 if name not in ("number", "name")}
     template["direct_calls"] = None
     like = last.number if last.name is None else f"{last.number} ({last.name})"
-    return AddedMembers(last.number, like, template, len(group.members))
+    return AddedMembers(last.number, like, template, len(group.members), penalty)
 
 
 def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
@@ -135,7 +144,10 @@ def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
     own direct calls). Added members are new agents made by the rule of
     :class:`AddedMembers`: from ``agent_defaults`` (its schedule and direct calls
     included) when it sets a ``talk_time``, else like the last member (its
-    schedule included) but with no direct calls of their own.
+    schedule included) but with no direct calls of their own. In a group with
+    member penalties an added member gets the group's lowest penalty (its first
+    tier); a cut keeps the penalties of the members kept, and drops
+    ``penalty_wait`` when no member above the lowest penalty is left.
     """
     if size < 1:
         raise ScenarioError([f"size: a group needs at least 1 member (got {size})"])
@@ -157,8 +169,15 @@ def resize_group(scenario: Scenario, pilot: str, size: int) -> Scenario:
     if weights is not None:
         mean = sum(weights) / len(weights)
         weights = tuple(list(weights[:size]) + [mean] * max(0, size - len(weights)))
+    update: dict[str, Any] = {"members": tuple(members), "weights": weights}
+    if group.penalties is not None:
+        lowest = min(group.penalties)
+        penalties = list(group.penalties[:size]) + [lowest] * max(0, size - len(group.members))
+        update["penalties"] = tuple(penalties) if any(penalties) else None
+        if len(set(penalties)) < 2:  # one tier left: no penalty joins later
+            update["penalty_wait"] = None
     groups = tuple(
-        g.model_copy(update={"members": tuple(members), "weights": weights})
+        g.model_copy(update=update)
         if g.pilot == pilot else g
         for g in scenario.hunt_groups
     )

@@ -121,7 +121,28 @@ class StaffingPlan:
         added = self.added_line()
         if added:
             lines.append(added)
+        callback = self.callback_line()
+        if callback:
+            lines.append(callback)
         return "\n".join(lines)
+
+    def callback_line(self) -> str:
+        """How call backs count against the targets ("" when the group calls nobody back).
+
+        A caller called back was served but not answered: ``answered_rate`` and the
+        service level count callers answered live, ``served_rate`` adds those called
+        back and reached; a call back missed is lost in both.
+        """
+        group = self.scenario.group(self.group)
+        if group.callback is None:
+            return ""
+        named = {t.metric for t in self.targets}
+        hint = ("" if "served_rate" in named else
+                "; target served_rate (e.g. 'served_rate>=90%') to count them as served")
+        return (f"Group {self.group} calls callers back: answered and the service level "
+                "count callers answered live, so a caller called back counts as not "
+                "answered there; served_rate (answered or called back) counts them as "
+                f"served, and a call back missed is lost{hint}.")
 
     def added_line(self) -> str:
         """Who the sizes above the group's list add, and their hours ("" when none do).

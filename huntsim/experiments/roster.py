@@ -413,12 +413,21 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
 
 def _made_like(setup: PlanSetup) -> str:
     """The note on what each rostered person copies."""
-    members = setup.scenario.group(setup.group).members
+    group = setup.scenario.group(setup.group)
+    members = group.members
     like = added_members(setup.scenario, setup.group).like
-    return (f"Each rostered person is made like {like}, on their shift's schedule; the "
+    text = (f"Each rostered person is made like {like}, on their shift's schedule; the "
             f"group's own {len(members)} member{'s' if len(members) != 1 else ''} "
             f"({', '.join(members[:5])}{', ...' if len(members) > 5 else ''}) "
             f"{'are' if len(members) != 1 else 'is'} replaced.")
+    if group.penalties is not None and any(group.penalties):
+        text += (" The group's member penalties"
+                 + (" and penalty_wait" if group.penalty_wait is not None else "")
+                 + " are dropped: the rostered people are one tier, rung alike.")
+    if group.callback is not None:
+        text += (" The group calls callers back: a caller called back counts in "
+                 "served_rate, not in answered_rate or the service level.")
+    return text
 
 
 def _about_roster(run_warnings: Sequence[str]) -> list[str]:

@@ -71,7 +71,9 @@ def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
     (``early 1``), made by the rule of
     :class:`~huntsim.experiments.plan_setup.AddedMembers` (from ``agent_defaults``
     when it sets a ``talk_time``, else like the group's last member) with the
-    ``schedule`` of their shift. The group's ``weights`` are dropped.
+    ``schedule`` of their shift. The group's ``weights`` are dropped, and so are its
+    member penalties and ``penalty_wait``: the rostered people are one tier, rung
+    alike (the roster's note says so).
     """
     if written is None or any(isinstance(a, Mapping) and any(k in a for k in Agent.FILE_KEYS)
                               for a in written.get("agents", ())):
@@ -96,6 +98,8 @@ def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
     groups = [dict(g) for g in data["hunt_groups"]]
     groups[index]["members"] = [number for number, _, _ in people]
     groups[index].pop("weights", None)
+    groups[index].pop("penalties", None)  # one tier: every rostered person alike
+    groups[index].pop("penalty_wait", None)
     data["hunt_groups"] = groups
     return data
 
@@ -113,7 +117,8 @@ def rostered_objects(base: Scenario, pilot: str, shifts: Sequence[Shift],
                                         "schedule": list(shift.windows())})
                   for number, name, shift in people)
     groups = tuple(g.model_copy(update={"members": tuple(n for n, _, _ in people),
-                                        "weights": None}) if g.pilot == pilot else g
+                                        "weights": None, "penalties": None,
+                                        "penalty_wait": None}) if g.pilot == pilot else g
                    for g in base.hunt_groups)
     return base.replace(agents=tuple(agents), hunt_groups=groups)
 

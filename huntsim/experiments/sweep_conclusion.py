@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from huntsim.analysis.catalog import in_words, metric, policy_label
+from huntsim.analysis.catalog import in_words, metric, policy_label, uses_callbacks
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference
 from huntsim.experiments.sweep_grid import TRAFFIC
@@ -24,7 +24,7 @@ from huntsim.experiments.sweep_grid import TRAFFIC
 if TYPE_CHECKING:
     from huntsim.experiments.sweeps import Sweep
 
-__all__ = ["GOAL", "conclude_sweep", "parameter_label", "parameter_words"]
+__all__ = ["GOAL", "conclude_sweep", "parameter_label", "parameter_value", "parameter_words"]
 
 GOAL = 0.8
 """The service level a sweep's conclusion measures each policy against (80 %)."""
@@ -39,13 +39,22 @@ def parameter_label(parameter: str) -> str:
 
     >>> parameter_label("traffic"), parameter_label("hunt_groups[0].no_answer_rings")
     ('Traffic (x arrival rates)', 'no_answer_rings (hunt_groups[0])')
-    >>> parameter_label("duration")
-    'duration'
+    >>> parameter_label("duration"), parameter_label("hunt_groups[0].callback.accept")
+    ('duration', 'accept, probability (hunt_groups[0].callback)')
     """
     if parameter == TRAFFIC:
         return "Traffic (x arrival rates)"
     head, dot, last = parameter.rpartition(".")
-    return f"{last} ({head})" if dot and head else parameter
+    unit = _UNITS.get(last)
+    named = f"{last}, {unit}" if unit else last
+    return f"{named} ({head})" if dot and head else parameter
+
+
+_UNITS: dict[str, str] = {
+    "accept": "probability", "reached": "probability", "answer_probability": "probability",
+    "call_waiting_answer": "probability", "penalty": "0 rung first",
+}
+"""Swept keys whose values carry no unit as written: what the number is."""
 
 
 def parameter_words(parameter: str, value: Any) -> str:
@@ -56,7 +65,19 @@ def parameter_words(parameter: str, value: Any) -> str:
     """
     if parameter == TRAFFIC:
         return f"traffic x{value:g}" if isinstance(value, int | float) else f"traffic x{value}"
-    return f"{parameter} = {value}"
+    return f"{parameter} = {parameter_value(value)}"
+
+
+def parameter_value(value: Any) -> str:
+    """A swept value as text: ``none`` for a key swept to null (``callback=null,...``:
+    without call backs), which the points table holds as missing.
+
+    >>> parameter_value(None), parameter_value(float("nan")), parameter_value("30s")
+    ('none', 'none', '30s')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "none"
+    return str(value)
 
 
 def _numeric(values: Sequence[Any]) -> bool:
@@ -156,7 +177,8 @@ def conclude_sweep(result: Sweep, group: str, goal: float = GOAL) -> list[str]:
 
     One sentence per swept parameter (the others held at their first value):
     how far each policy keeps the service level at ``goal`` or more; then, with
-    several policies, which is clearly best on it (paired 95 % intervals).
+    several policies, which is clearly best on it (paired 95 % intervals); where
+    callers are called back, how far the calls served (answered or called back) range.
     With one replication: that two are needed, and no conclusion.
     """
     if result.replications < 2:
@@ -167,4 +189,39 @@ def conclude_sweep(result: Sweep, group: str, goal: float = GOAL) -> list[str]:
     sentences = _goal_sentences(result, rows, goal)
     if len(result.policies) > 1:
         sentences.append(_best_sentence(result, rows, group))
+    served = _served_sentence(result, group)
+    if served:
+        sentences.append(served)
     return sentences
+
+
+def _served_sentence(result: Sweep, group: str) -> str:
+    """Where callers are called back: the service level counts live answers only, so
+    how far the calls served (answered or called back) range, per policy ("" without
+    call backs)."""
+    table = result.table[result.table["group"] == group]
+    largest = table.groupby("metric")["mean"].max()
+    if not uses_callbacks(largest.get):
+        return ""
+    rows = table[table["metric"] == "served_rate"].dropna(subset=["mean"])
+    parts = []
+    for policy in result.policies:
+        block = rows[rows["policy"] == policy]
+        if not len(block):
+            continue
+        means = block["mean"].to_numpy(dtype=float)
+        low, high = block.iloc[int(means.argmin())], block.iloc[int(means.argmax())]
+        if format_value("served_rate", float(low["mean"])) == \
+                format_value("served_rate", float(high["mean"])):
+            parts.append(f"{policy_label(policy)} "
+                         f"{format_value('served_rate', float(low['mean']))} at every point")
+            continue
+        reach = (f"from {format_value('served_rate', float(low['mean']))} "
+                 f"(at {_point_words(result, int(low['point']))}) to "
+                 f"{format_value('served_rate', float(high['mean']))} "
+                 f"(at {_point_words(result, int(high['point']))})")
+        parts.append(f"{policy_label(policy)} {reach}")
+    if not parts:
+        return ""
+    return (f"Callers are called back: {in_words(result.level_metric)} counts live answers "
+            f"only; {in_words('served_rate')}: " + "; ".join(parts) + ".")

@@ -70,8 +70,12 @@ def parse_path(path: str) -> tuple[str | int, ...]:
 
 
 def _label(value: Any) -> Any:
-    """A grid value as it goes into the tables: a number or text as given, else JSON text."""
-    if value is None or isinstance(value, bool):
+    """A grid value as it goes into the tables: a number or text as given, ``none`` for
+    null (a key swept off, e.g. ``callback=null,...``: a missing value would match no
+    point when the other parameters are held at it), else JSON text."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
         return value
     written = getattr(value, "written", None)
     if isinstance(value, int) and isinstance(written, str) and written != str(value):

@@ -20,9 +20,11 @@ from typing import Any
 import pandas as pd
 
 from huntsim.analysis.catalog import (
+    CALLBACK_METRICS,
     SWEEP_METRICS_WHEN_USED,
     SWEEP_TABLE_METRICS,
     service_level_name,
+    uses_callbacks,
 )
 from huntsim.analysis.formatting import format_interval
 from huntsim.errors import ScenarioError
@@ -103,12 +105,17 @@ class Sweep:
     def shown_metrics(self, group: str | None = None) -> tuple[str, ...]:
         """The figures a sweep's tables and plots show for ``group``: the service level,
         :data:`~huntsim.analysis.catalog.SWEEP_TABLE_METRICS`, and hang-ups and forwards
-        where some point has them."""
+        where some point has them, and the call back figures
+        (:data:`~huntsim.analysis.catalog.CALLBACK_METRICS`) where some point calls a
+        caller back."""
         group = group or self.scenario.hunt_groups[0].pilot
         rows = self.table[self.table["group"] == group]
-        used = rows[rows["mean"].to_numpy(dtype=float) > 0]["metric"].unique()
+        used = set(rows[rows["mean"].to_numpy(dtype=float) > 0]["metric"].unique())
+        callbacks = CALLBACK_METRICS if uses_callbacks(
+            lambda m: 1.0 if m in used else 0.0) else ()
         return (self.level_metric, *SWEEP_TABLE_METRICS,
-                *(m for m in SWEEP_METRICS_WHEN_USED if m in set(used)))
+                *(m for m in SWEEP_METRICS_WHEN_USED if m in used),
+                *(m for m in callbacks if m in set(rows["metric"])))
 
     def conclusion(self, group: str | None = None, goal: float = GOAL) -> list[str]:
         """What the sweep shows, in plain sentences (see :func:`conclude_sweep`)."""

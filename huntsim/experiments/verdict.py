@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
-from huntsim.analysis.catalog import in_words, key_metrics, metric, policy_label
+from huntsim.analysis.catalog import in_words, key_metrics, metric, policy_label, uses_callbacks
 from huntsim.analysis.formatting import format_difference
 from huntsim.analysis.intervals import mean_interval, paired_difference
 
@@ -64,14 +64,20 @@ it makes no trade-off and no recommendation."""
 
 def _extra_metrics(raw: pd.DataFrame, scenario: Any) -> tuple[str, ...]:
     """Key metrics that only some offices need: busy signals where callers hear
-    them, and the callers answered in the end where callers redial or groups
-    forward (a group that forwards sends no caller to voicemail itself)."""
+    them, the callers answered in the end where callers redial or groups
+    forward (a group that forwards sends no caller to voicemail itself), and the
+    calls served (answered or called back) where callers are called back: the
+    service level counts live answers only, so a policy that calls more callers
+    back is judged on what they got in the end."""
     extra = []
     busy = raw.loc[raw["metric"] == "busy_rate", "value"]
     if len(busy) and float(busy.max()) > 0:
         extra.append("busy_rate")
     if scenario.uses_routing and (raw["metric"] == "callers_answered_rate").any():
         extra.append("callers_answered_rate")
+    largest = raw.groupby("metric")["value"].max()
+    if uses_callbacks(largest.get):
+        extra.append("served_rate")
     return tuple(extra)
 
 

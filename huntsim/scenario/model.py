@@ -435,15 +435,25 @@ class Scenario(Section):
         Raises
         ------
         ScenarioError
-            If ``policy`` is not a known policy.
+            If ``policy`` is not a known policy, or is ``staggered`` for a group whose
+            members have penalties (the rule the scenario file follows).
         """
         if policy not in POLICIES:
             raise ScenarioError(
                 [f"policy: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"]
             )
-        groups = tuple(g.model_copy(update={"policy": policy})
-                       if pilots is None or g.pilot in pilots else g
-                       for g in self.hunt_groups)
+        chosen = [(i, g) for i, g in enumerate(self.hunt_groups)
+                  if pilots is None or g.pilot in pilots]
+        if policy == "staggered":
+            tiered = [f"hunt_groups[{i}] ({g.pilot})" for i, g in chosen
+                      if g.penalties is not None and any(g.penalties)]
+            if tiered:
+                raise ScenarioError([
+                    f"policy: 'staggered' does not apply to {', '.join(tiered)}, whose "
+                    "members have penalties (choose another policy, or remove the penalties)"])
+        picked = {i for i, _ in chosen}
+        groups = tuple(g.model_copy(update={"policy": policy}) if i in picked else g
+                       for i, g in enumerate(self.hunt_groups))
         return self.model_copy(update={"hunt_groups": groups})
 
     def replace(self, **changes: Any) -> Scenario:

@@ -355,6 +355,7 @@ class RunningTotals(CallLog):
         }
         for code, outcome in enumerate(OUTCOMES):
             row[f"{outcome}_rate"] = scope.outcomes[code] / offered if offered else math.nan
+        row["served_rate"] = row["answered_rate"] + row["called_back_rate"]
         bins = np.array(sorted(scope.wait_bins), dtype=np.int64)
         counts = np.array([scope.wait_bins[k] for k in bins.tolist()], dtype=np.int64)
         row["mean_wait_s"] = scope.wait_s / scope.answered if scope.answered else math.nan

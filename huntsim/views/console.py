@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from huntsim.analysis.catalog import (
     AGENT_METRICS,
     AGENT_METRICS_WHEN_USED,
+    CALLBACK_METRICS,
     CALLER_METRICS,
     METRICS,
     PLAN_METRICS,
@@ -25,6 +26,7 @@ from huntsim.analysis.catalog import (
     metric,
     policy_label,
     service_level_name,
+    uses_callbacks,
 )
 from huntsim.analysis.formatting import format_column, format_interval, format_value
 
@@ -192,17 +194,22 @@ def summary_text(summary: pd.DataFrame, names: Mapping[str, str] | None = None) 
 
     Metrics become rows, labelled with their units; scopes become columns,
     headed by ``names`` (e.g. ``Main line (555-0100)``). Forwarding rows are
-    left out when nothing was forwarded, and the caller rows when nobody
-    redialled (they would repeat the call rows).
+    left out when nothing was forwarded, the caller rows when nobody
+    redialled (they would repeat the call rows), and the call back rows
+    (``served_rate`` included) when no caller was called back.
     """
     names = names or {}
     scopes = list(summary.index)
     redials = "attempts_per_caller" in summary and not all(
         math.isnan(v) or v <= 1 for v in summary["attempts_per_caller"].astype(float))
+    callbacks = uses_callbacks(
+        lambda m: float(summary[m].astype(float).max()) if m in summary else None)
     rows = []
     for column in summary.columns:
         values = [float(v) for v in summary[column]]
         if column in SUMMARY_METRICS_WHEN_USED and _all_zero(values):
+            continue
+        if column in CALLBACK_METRICS and not callbacks:
             continue
         if not redials and (column in CALLER_METRICS or column.startswith("first_attempt_")):
             continue
@@ -273,15 +280,18 @@ def staffing_curve_text(staffing: StaffingPlan, policy: str) -> str:
     """One policy's staffing curve: per group size, each target metric and key figure.
 
     With sizes above the group's list, ``Added`` says how many members each size
-    adds (who they are: :meth:`StaffingPlan.added_line`). The last columns say
+    adds (who they are: :meth:`StaffingPlan.added_line`). Where callers are called
+    back, the call back figures (:data:`CALLBACK_METRICS`) follow. The last columns say
     whether the size meets every target (``yes``: its
     whole 95 % interval does; ``mean only``: its mean does, the interval
     straddles a target) and give the Erlang figure for that size.
     """
     level = service_level_name(staffing.threshold_s)
     wanted = [t.metric for t in staffing.targets]
-    shown = list(dict.fromkeys([*wanted, level, *PLAN_METRICS]))
     rows_of = staffing.curve[staffing.curve["policy"] == policy]
+    means = rows_of.groupby("metric")["mean"].max()
+    callbacks = CALLBACK_METRICS if uses_callbacks(means.get) else ()
+    shown = list(dict.fromkeys([*wanted, level, *PLAN_METRICS, *callbacks]))
     present = set(rows_of["metric"])
     shown = [m for m in shown if m in present]
     erlang_table = staffing.erlang
@@ -324,7 +334,7 @@ def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
     """A sweep's figures as text: one row per grid point and policy, the swept parameters
     and the policy first, then each of :meth:`Sweep.shown_metrics` headed by its label
     and unit (values without the unit; intervals clipped to the metric's range)."""
-    from huntsim.experiments.sweep_conclusion import parameter_label
+    from huntsim.experiments.sweep_conclusion import parameter_label, parameter_value
 
     metrics = result.shown_metrics(group)
     table = result.table[result.table["group"] == group]
@@ -352,7 +362,8 @@ def sweep_table(result: Sweep, group: str) -> tuple[list[str], list[list[str]]]:
     values = {p: dict(zip(result.points["point"], result.points[p], strict=True))
               for p in result.parameters}
     header = [*(parameter_label(p) for p in result.parameters), "Policy", *heads]
-    rows = [[*(str(values[p][point]) for p in result.parameters), policy_label(policy),
+    rows = [[*(parameter_value(values[p][point]) for p in result.parameters),
+             policy_label(policy),
              *(column[i] for column in columns)]
             for i, (point, policy) in enumerate(keys)]
     return header, rows

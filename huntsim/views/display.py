@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from huntsim.analysis.catalog import (
+    CALLBACK_METRICS,
     OUTCOMES,
     RUN_HEADLINE_METRICS,
     RUN_METRICS,
@@ -27,6 +28,7 @@ from huntsim.analysis.catalog import (
     metric,
     policy_label,
     service_level_name,
+    uses_callbacks,
 )
 from huntsim.analysis.formatting import format_interval, format_value, plus_minus_note
 from huntsim.experiments.verdict import (
@@ -166,8 +168,13 @@ def forwarded_from(scenario: Scenario, group: HuntGroup) -> str:
 
 
 def _scopes(result: Result) -> pd.DataFrame:
+    """The run's figures per scope: :data:`RUN_METRICS`, and the call back figures where
+    some caller was called back."""
     summary = result.summary()
-    return summary[[m for m in RUN_METRICS if m in summary.columns]]
+    callbacks = uses_callbacks(
+        lambda m: float(summary[m].astype(float).max()) if m in summary else None)
+    shown = [*RUN_METRICS, *(CALLBACK_METRICS if callbacks else ())]
+    return summary[[m for m in shown if m in summary.columns]]
 
 
 def result_text(result: Result) -> str:

@@ -245,5 +245,15 @@ sets a `talk_time`, every key it sets included (so give the defaults the schedul
 direct calls and pick-up chance a new hire would have), otherwise they copy the group's last
 member without its direct calls. They keep that schedule; without one they are logged in at
 all hours. The plan says who they are and their hours under its answer.
-For a weighted group, new members get the mean of the existing weights.
+For a weighted group, new members get the mean of the existing weights. In a group with member
+penalties they get the group's lowest penalty, so they join its first tier (the plan says so);
+a smaller group keeps its first members' penalties, and drops `penalty_wait` when only one
+penalty is left. `roster` replaces the members with one tier of rostered people: it drops
+the penalties and `penalty_wait`, and says so.
+
+A caller called back (`callback`) is served but not answered: `answered_rate` and the service
+level (and `callers_answered_rate`) count callers answered live, `served_rate` (answered or
+called back) counts those called back and reached; a call back missed is lost in both. Target
+`served_rate` to count call backs as served; a plan of a group with call backs says which way
+its targets count them.
 """

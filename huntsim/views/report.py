@@ -17,7 +17,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from huntsim.analysis.catalog import JOURNEY_METRICS, REPORT_METRICS, label, policy_label
+from huntsim.analysis.catalog import (
+    CALLBACK_METRICS,
+    JOURNEY_METRICS,
+    REPORT_METRICS,
+    label,
+    policy_label,
+    uses_callbacks,
+)
 from huntsim.analysis.flows import journey_table
 from huntsim.analysis.formatting import format_difference, format_value, plus_minus_note
 from huntsim.experiments.by_hour import unmet_lines
@@ -25,7 +32,7 @@ from huntsim.experiments.comparison import Comparison
 from huntsim.experiments.planning import StaffingPlan
 from huntsim.experiments.verdict import Verdict, conclude
 from huntsim.outputs import atomic_write
-from huntsim.scenario.model import Scenario
+from huntsim.scenario.model import HuntGroup, Scenario
 from huntsim.views.display import (
     after_hours_text,
     cells,
@@ -88,6 +95,10 @@ def scenario_summary(scenario: Scenario) -> str:
         "calls/h (mean over all hours)": (
             f"{g.arrivals.mean_rate(scenario.duration) * 3600:.3g}" if g.arrivals else "0"),
     } for g in scenario.hunt_groups])
+    if any(g.penalties is not None for g in scenario.hunt_groups):
+        groups["penalties"] = [_penalties_text(g) for g in scenario.hunt_groups]
+    if any(g.callback is not None for g in scenario.hunt_groups):
+        groups["call back"] = [_callback_text(g) for g in scenario.hunt_groups]
     sources = [forwarded_from(scenario, g) for g in scenario.hunt_groups]
     if any(sources):  # calls/h counts a group's own calls; these come on top
         groups = groups.rename(columns={"calls/h (mean over all hours)":
@@ -111,6 +122,28 @@ def scenario_summary(scenario: Scenario) -> str:
         f"<details><summary>Agents ({len(scenario.agents)})</summary>"
         f"{table_html(agents)}</details>"
     )
+
+
+def _penalties_text(group: HuntGroup) -> str:
+    """A group's members by penalty, lowest first: ``0: 301, 302; 1 (after 30 s): 304``."""
+    if group.penalties is None:
+        return "-"
+    tiers = []
+    for k, tier in enumerate(group.penalty_tiers()):
+        penalty = group.penalties[tier[0]]
+        wait = (f" (after {human_duration(k * group.penalty_wait)})"
+                if group.penalty_wait is not None and k else "")
+        tiers.append(f"{penalty}{wait}: " + ", ".join(group.members[p] for p in tier))
+    return "; ".join(tiers)
+
+
+def _callback_text(group: HuntGroup) -> str:
+    """A group's call back offer in words."""
+    offer = group.callback
+    if offer is None:
+        return "-"
+    return (f"offered after {human_duration(offer.offer_after)} in the queue, taken by "
+            f"{offer.accept:.0%}, reached {offer.reached:.0%}")
 
 
 def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -355,7 +388,11 @@ def _calls_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
 def _waits_and_all_sections(reported: _Reported, images: dict[str, bytes]) -> list[str]:
     """Waits and member load, then every figure of the group per policy."""
     comparison = reported.comparison
-    metrics = [comparison.level_metric, *REPORT_METRICS]
+    table = reported.one["table"]
+    means = table.groupby("metric")["mean"].max()
+    callbacks = uses_callbacks(means.get)
+    metrics = [comparison.level_metric,
+               *(m for m in REPORT_METRICS if callbacks or m not in CALLBACK_METRICS)]
     if reported.weekly:
         metrics.append("after_hours")
     return [

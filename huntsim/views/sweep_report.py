@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from huntsim.analysis.catalog import (
+    CALLBACK_METRICS,
     SWEEP_METRICS,
     SWEEP_METRICS_WHEN_USED,
     is_share,
@@ -161,7 +162,8 @@ def _sweep_figures(result: Sweep, group: str) -> dict[str, tuple[Figure, str]]:
     first = {p: result.points[p].iloc[0] for p in result.parameters}
     used = result.shown_metrics(group)
     metrics = (result.level_metric, *SWEEP_METRICS,
-               *(m for m in used if m in SWEEP_METRICS_WHEN_USED))
+               *(m for m in used if m in SWEEP_METRICS_WHEN_USED),
+               *(m for m in used if m in CALLBACK_METRICS and m not in SWEEP_METRICS))
     figures = {}
     for number, parameter in enumerate(result.parameters):
         fixed = {p: v for p, v in first.items() if p != parameter}
