@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
+from huntsim.fit.acd import routing_extras
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
     MIN_ROUGH,
@@ -152,6 +153,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     if not log.has_presence:
         work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
     hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
+    routing_extras(work, hunt, group)  # penalties (PENALTY lines), penalty_wait, callback
     if redial is not None:
         hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
     elif group is not None and group.redial is not None:
