@@ -61,6 +61,9 @@ def add_fit_command(commands: argparse._SubParsersAction) -> argparse.ArgumentPa
     target = fit.add_mutually_exclusive_group()
     target.add_argument("--queue", default=None, help="the queue to fit (queue_log)")
     target.add_argument("--pilot", default=None, help="the pilot number to fit")
+    target.add_argument("--all-queues", action="store_true",
+                        help="queue_log: every queue, one group each; a member of several "
+                             "queues is one agent in each group (not back-tested)")
     fit.add_argument("--tz", default=None, metavar="ZONE",
                      help="the office's time zone, e.g. Europe/Berlin (default UTC)")
     fit.add_argument("--out", type=Path, required=True, help="write the fitted scenario here")
@@ -107,7 +110,8 @@ def run_fit(args: argparse.Namespace) -> int:
                      tz=args.tz, base=args.base, holdout=args.holdout, columns=args.columns,
                      policy=args.policy, ring_cycle=args.ring_cycle,
                      no_answer_rings=args.no_answer_rings, when_all_busy=args.when_all_busy,
-                     replications=args.replications, seed=args.seed)
+                     replications=args.replications, seed=args.seed,
+                     all_queues=args.all_queues)
     except LogError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

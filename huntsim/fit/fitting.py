@@ -78,10 +78,11 @@ from huntsim.fit.unseen import (
 )
 from huntsim.fit.work import Settings as _Settings
 from huntsim.fit.work import Work as _Work
+from huntsim.fit.work import check_zone as _check_zone
+from huntsim.fit.work import flag_duration as _duration
 from huntsim.fit.work import param as _param
 from huntsim.fit.work import text as _text
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
-from huntsim.scenario.units import parse_duration
 
 __all__ = ["FORMATS", "Fit", "fit"]  # Fit is defined in huntsim.fit.result
 
@@ -570,7 +571,7 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         columns: str | Path | Mapping[str, Any] | None = None, policy: str | None = None,
         ring_cycle: str | float | None = None, no_answer_rings: int | None = None,
         when_all_busy: str | None = None, confidence: float = 0.95, replications: int = 20,
-        seed: int = 0, min_member_calls: int = 200) -> Fit:
+        seed: int = 0, min_member_calls: int = 200, all_queues: bool = False) -> Fit:
     """Fit a scenario to a PBX log.
 
     Parameters
@@ -602,6 +603,9 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         Seed of the back-test, also written into the fitted scenario.
     min_member_calls : int
         Answered calls a member needs for a talk time of their own.
+    all_queues : bool
+        queue_log: every queue, one group each, a member of several queues one agent
+        in each group (:func:`huntsim.fit.queues.fit_queues`; not back-tested).
 
     Returns
     -------
@@ -637,6 +641,14 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
                              + ("" if holdout is not None else
                                 " (or 0: no back-test of the period fitted on)")])
     base_scenario = load_scenario(base) if base is not None else None
+    if all_queues:
+        from huntsim.fit.queues import check_all_queues, fit_queues
+
+        check_all_queues(format, queue or pilot, holdout)
+        return fit_queues(path, base_scenario, tz=tz, columns=columns, policy=policy,
+                          ring_cycle=ring_cycle, no_answer_rings=no_answer_rings,
+                          when_all_busy=when_all_busy, confidence=confidence, seed=seed,
+                          min_member_calls=min_member_calls)
     cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
     log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
     source = Path(path).name
@@ -672,24 +684,3 @@ def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
     redial = redial_fit(fitted.redials) if fitted_redial else None
     return not_in_log(fitted.redials, redial, others, fitted.log.format,
                       base_redial=group.redial is not None and not fitted_redial)
-
-
-def _check_zone(flag: str, zone: str) -> None:
-    """Refuse a time zone that the system does not know, naming the flag."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        ZoneInfo(zone)
-    except (ValueError, KeyError, OSError):
-        raise ScenarioError([f"{flag}: {zone!r} is not a time zone; write e.g. "
-                             "Europe/Berlin or UTC"]) from None
-
-
-def _duration(flag: str, value: str | float) -> float:
-    try:
-        seconds = parse_duration(value)
-    except ValueError as error:
-        raise ScenarioError([f"{flag}: {error}"]) from None
-    if seconds <= 0:
-        raise ScenarioError([f"{flag}: {value!r} must be longer than 0 s"])
-    return seconds

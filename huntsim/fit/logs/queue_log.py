@@ -69,7 +69,7 @@ from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_members import join_interfaces
 from huntsim.fit.logs.queue_ringall import add_stopped_rings
 
-__all__ = ["read_queue_log"]
+__all__ = ["log_queues", "read_queue_log"]
 
 CALL_EVENTS = frozenset({
     "ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER",
@@ -280,3 +280,25 @@ def _penalties(events: list[Event], queue: str, renamed: dict[str, str],
         member = member_number(e.agent)
         rows.append((renamed.get(member, member), e.at, penalty))
     return rows
+
+
+def log_queues(path: str | Path, tz: str | None = None) -> list[tuple[str, int]]:
+    """The queues of a ``queue_log`` with their calls (``ENTERQUEUE`` lines), busiest first.
+
+    Raises
+    ------
+    LogError
+        When the file cannot be read or no call enters a queue.
+    """
+    file = as_path(path)
+    warnings = LogWarnings(str(file))
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
+    read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
+                       | IGNORED_EVENTS | {"PENALTY"})
+    counts = Counter(e.queue for e in read if e.event == "ENTERQUEUE")
+    if not counts:
+        raise warnings.error("no call enters a queue (no ENTERQUEUE line)")
+    return counts.most_common()
