@@ -218,7 +218,7 @@ def test_all_queues_refuses_other_formats_and_a_queue(tmp_path, capsys):
     out = tmp_path / "office.yaml"
     assert main(["fit", str(path), "--format", "csv", "--all-queues", "--out", str(out)]) == 2
     assert "--all-queues" in capsys.readouterr().err
-    with pytest.raises(huntsim.ScenarioError, match="--all-queues.*--holdout"):
+    with pytest.raises(huntsim.ScenarioError, match=r"--all-queues.*--holdout"):
         huntsim.fit(path, all_queues=True, holdout="1w")
     assert main(["fit", str(path), "--format", "asterisk-queue-log", "--all-queues",
                  "--out", str(out)]) == 0

@@ -42,9 +42,9 @@ def export_run(args: argparse.Namespace, result: Result, out: Path | None) -> Pa
         raise ScenarioError(["--export: needs --out DIR to write the log into"])
     if result.calls is None:
         raise ScenarioError(["--export: needs every call; leave out --keep totals"])
-    from huntsim.fit.fitting import _check_zone
+    from huntsim.fit.work import check_zone
 
-    _check_zone("--export-tz", args.export_tz)
+    check_zone("--export-tz", args.export_tz)
     try:
         path = export_log(result, args.export, out, tz=args.export_tz)
     except OSError as error:

@@ -65,6 +65,7 @@ from huntsim.fit.inference import (
 from huntsim.fit.logs.common import LogData, LogError
 from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
+from huntsim.fit.queues import check_all_queues, fit_queues
 from huntsim.fit.result import Fit
 from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
@@ -642,10 +643,8 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
                                 " (or 0: no back-test of the period fitted on)")])
     base_scenario = load_scenario(base) if base is not None else None
     if all_queues:
-        from huntsim.fit.queues import check_all_queues, fit_queues
-
         check_all_queues(format, queue or pilot, holdout)
-        return fit_queues(path, base_scenario, tz=tz, columns=columns, policy=policy,
+        return fit_queues(path, fit, base_scenario, tz=tz, columns=columns, policy=policy,
                           ring_cycle=ring_cycle, no_answer_rings=no_answer_rings,
                           when_all_busy=when_all_busy, confidence=confidence, seed=seed,
                           min_member_calls=min_member_calls)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +49,16 @@ def check_all_queues(format: str, queue: str | None, holdout: Any) -> None:
                              f"--holdout {holdout!r} (or fit one queue with --queue)"])
 
 
-def fit_queues(path: str | Path, base: Scenario | None = None, **options: Any) -> Fit:
+def fit_queues(path: str | Path, fit_one: Callable[..., Fit], base: Scenario | None = None,
+               **options: Any) -> Fit:
     """Fit every queue of a ``queue_log`` and join them into one office.
 
     Parameters
     ----------
     path : path
         The ``queue_log``.
+    fit_one : callable
+        :func:`~huntsim.fit.fitting.fit` (passed in: that module calls this one).
     base : Scenario, optional
         Taken as given, group by group (matched by pilot: the queue's name).
     **options
@@ -66,10 +70,8 @@ def fit_queues(path: str | Path, base: Scenario | None = None, **options: Any) -
     Fit
         The joined office; its log, traffic and back-test are the busiest queue's.
     """
-    from huntsim.fit.fitting import fit
-
     queues = [name for name, _ in log_queues(path, options.get("tz"))]
-    fits = [fit(path, format="asterisk-queue-log", queue=queue, base=base,
+    fits = [fit_one(path, format="asterisk-queue-log", queue=queue, base=base,
                 replications=0, **options) for queue in queues]
     return join_fits(fits, queues, base)
 
