@@ -152,6 +152,23 @@ def test_a_call_back_is_exported_as_a_key_press_and_read_back_as_abandoned(tmp_p
     assert (log.calls["leave_s"] == 60).sum() >= len(took)
 
 
+@pytest.mark.parametrize("format", ["asterisk-cdr-csv", "csv"])
+def test_a_call_back_reads_back_as_abandoned_in_every_format(tmp_path, format):
+    result = huntsim.simulate(PENALTY_OFFICE, seed=3)
+    calls = result.calls[result.calls["kind"] == "pilot"]
+    took = int(calls["outcome"].isin(["called_back", "callback_missed"]).sum())
+    path = export_log(result, format, tmp_path)
+    columns = tmp_path / "calls_log_columns.yaml" if format == "csv" else None
+    log = read_log(path, format, pilot="200", columns=columns)
+    pilot = log.calls[log.calls["kind"] == "pilot"]
+    assert len(pilot) == len(calls)
+    outcomes = pilot["outcome"].value_counts()
+    assert outcomes["abandoned"] == int((calls["outcome"] == "abandoned").sum()) + took
+    assert outcomes["answered"] == int((calls["outcome"] == "answered").sum())
+    # they left the queue after offer_after (60 s), not when called back
+    assert (pilot["leave_s"].round() == 60).sum() >= took
+
+
 def test_fit_says_call_backs_are_not_fitted_and_keeps_the_base_one(tmp_path):
     result = huntsim.simulate(PENALTY_OFFICE, seed=3)
     path = export_log(result, "asterisk-queue-log", tmp_path)

@@ -67,7 +67,8 @@ queue rings the caller, it does not answer first) or, for voicemail, the moment
 voicemail took the call (the message itself is not simulated: ``billsec`` 0).
 Dispositions: answered and voicemail ``ANSWERED`` (``lastapp`` ``Queue``/``Dial``
 or ``VoiceMail``), busy ``BUSY`` (``Busy``), abandoned ``NO ANSWER`` (``Queue``
-or ``Dial``: the caller hung up), no answer ``NO ANSWER`` (``Hangup``). A call
+or ``Dial``: the caller hung up; also a caller who took a call back, ending
+when they left the queue), no answer ``NO ANSWER`` (``Hangup``). A call
 forwarded out of the office is the leg the dialplan dialled out: ``lastapp``
 ``Dial``, ``lastdata`` ``PJSIP/<number>@trunk``, ``dstchannel`` the trunk
 (``PJSIP/trunk-...``, the peer the caller came in on), ``ANSWERED`` at the
@@ -77,7 +78,8 @@ moment of the forward (what the outside number did is not simulated:
 **csv** (``calls_log.csv``, a generic PBX export with a header): ``Call ID,
 Start, Answered, Ended, Dialled, Answered by, Result, Caller``, one line per
 call, local times; ``Result`` is Answered, Voicemail, Busy, No answer, Missed
-(the caller hung up) or Forwarded (out of the office; ``Ended`` is the moment
+(the caller hung up; also a caller who took a call back, ``Ended`` when they
+left the queue) or Forwarded (out of the office; ``Ended`` is the moment
 of the forward); read it back with the mapping :data:`CSV_MAPPING`.
 """
 
@@ -159,6 +161,22 @@ def _caller(row: Any, cid: int) -> str:
     return f"+1555{cid % 10_000_000:07d}"
 
 
+CALL_BACK_OUTCOMES = ("called_back", "callback_missed")
+"""Outcomes of a caller who took a call back: no PBX log shows one (see the module)."""
+
+
+def _took_call_back(result: Result) -> dict[str, float]:
+    """Each group's ``callback.offer_after`` (s): when a caller who took a call back left."""
+    return {g.pilot: float(g.callback.offer_after) for g in result.scenario.hunt_groups
+            if g.callback is not None}
+
+
+def _left_for_call_back(row: Any, offer_after: dict[str, float]) -> float:
+    """Simulation time a caller who took a call back left the queue (``offer_after`` in
+    it; where the group is unknown, the time they were called back)."""
+    return float(row.arrival_s) + offer_after.get(str(row.group), float(row.wait_s))
+
+
 def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, str]]:
     """``(time, order, line)`` for every queue_log line, in no particular order."""
     calls, offers = _records(result)
@@ -170,8 +188,7 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             offers["result"].astype(str).tolist(), strict=True):
         by_call.setdefault(int(cid), []).append((agent, float(start), float(end), outcome))
     members_of = {g.pilot: set(g.members) for g in result.scenario.hunt_groups}
-    offer_after = {g.pilot: float(g.callback.offer_after) for g in result.scenario.hunt_groups
-                   if g.callback is not None}
+    offer_after = _took_call_back(result)
     chains = forward_map(result.scenario.hunt_groups)
     position = _positions(pilot)
     yield from _penalty_lines(result, epoch0)
@@ -207,9 +224,9 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             yield done, 3, (f"{int(done)}|{uid}|{queue}|PJSIP/{row.agent}|{event}|"
                             f"{round(float(row.wait_s))}|{round(float(row.talk_s))}|1")
             continue
-        if outcome in ("called_back", "callback_missed"):
+        if outcome in CALL_BACK_OUTCOMES:
             # pressed 1 for a call back (the dialplan's exit key), offer_after in the queue
-            took = float(row.arrival_s) + offer_after.get(queue, float(row.wait_s))
+            took = _left_for_call_back(row, offer_after)
             left, waited = epoch0 + took, round(took - float(row.arrival_s))
             place = position.get(cid, 1)
             yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|EXITWITHKEY|1|1|{place}|{waited}"
@@ -333,7 +350,8 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    rows = [_cdr_row(row, epoch0, stamp, timeout, outside)
+    offer_after = _took_call_back(result)
+    rows = [_cdr_row(row, epoch0, stamp, timeout, outside, offer_after)
             for row in _rows(calls.sort_values("arrival_s", kind="stable"))]
     # cdr_csv writes a line when the call ends: lines are in order of their end
     rows.sort(key=lambda row: str(row[11]))
@@ -342,7 +360,7 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
 
 
 def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float],
-             outside: dict[str, str]) -> list[Any]:
+             outside: dict[str, str], offer_after: dict[str, float]) -> list[Any]:
     cid = int(row.call_id)
     src = _caller(row, cid)
     # every seventh caller's name has a comma in it, as real address books do
@@ -373,6 +391,9 @@ def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float],
         number = outside.get(str(row.group), "")
         app, data, disposition = "Dial", f"PJSIP/{number}@trunk,60", "ANSWERED"
         dstchannel = f"PJSIP/trunk-{(cid + 0x80000000) % 0xFFFFFFFF:08x}"
+    elif outcome in CALL_BACK_OUTCOMES:  # left the queue for a call back: NO ANSWER
+        end = _left_for_call_back(row, offer_after)
+        disposition = "NO ANSWER"
     else:  # abandoned (and outcomes this exporter does not know)
         end = float(row.end_s)
         disposition = "NO ANSWER"
@@ -403,13 +424,17 @@ def generic_csv_text(result: Result, origin: datetime | None = None, tz: str = "
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["Call ID", "Start", "Answered", "Ended", "Dialled", "Answered by",
                      "Result", "Caller"])
+    offer_after = _took_call_back(result)
     for row in _rows(calls.sort_values("arrival_s", kind="stable")):
         answered = str(row.outcome) == "answered"
         answer = float(row.answer_s) if answered else float("nan")
         end = answer + float(row.talk_s) if answered else float(row.end_s)
+        outcome = str(row.outcome)
+        if outcome in CALL_BACK_OUTCOMES:  # left the queue for a call back: Missed
+            end, outcome = _left_for_call_back(row, offer_after), "abandoned"
         writer.writerow([int(row.call_id), stamp(float(row.arrival_s)), stamp(answer), stamp(end),
                          str(row.dialed), str(row.agent) if answered else "",
-                         CSV_WORDS.get(str(row.outcome), str(row.outcome)),
+                         CSV_WORDS.get(outcome, outcome),
                          _caller(row, int(row.call_id))])
     return buffer.getvalue()
 
