@@ -222,6 +222,33 @@ def test_all_queues_fit_of_a_shared_member_loads(tmp_path):
     assert huntsim.simulate(fitted.scenario, seed=1).calls is not None
 
 
+@NO_SHARED_KEY
+def test_shared_members_round_trip_through_export_and_fit(tmp_path):
+    office = {
+        "duration": "1d", "start": "mon 08:00", SHARED: False,
+        "agents": [{"number": n, "talk_time": "3min"} for n in ("201", "202", "301")],
+        "hunt_groups": [
+            {"pilot": "200", "when_all_busy": "queue", "arrivals": {"rate": "20/h"},
+             "members": ["201", {"number": "202", "penalty": 1}]},
+            {"pilot": "300", "when_all_busy": "queue", "arrivals": {"rate": "10/h"},
+             "members": ["301", "201"]}],
+    }
+    result = huntsim.simulate(office, seed=5)
+    text = queue_log_text(result)
+    # a shared member's calls are logged in the queue of each call
+    assert any("|300|PJSIP/201|CONNECT|" in line for line in text.splitlines())
+    fitted = huntsim.fit(export_log(result, "asterisk-queue-log", tmp_path), all_queues=True)
+    assert getattr(fitted.scenario, SHARED) is False
+    groups = {g.pilot: dict(zip(g.members, g.penalties or [0] * len(g.members), strict=True))
+              for g in fitted.scenario.hunt_groups}
+    assert groups == {"200": {"201": 0, "202": 1}, "300": {"201": 0, "301": 0}}
+    assert sorted(a.number for a in fitted.scenario.agents) == ["201", "202", "301"]
+    # queue weight is not in the log: --base's priorities are kept
+    office["hunt_groups"][1]["priority"] = 1
+    based = huntsim.fit(tmp_path / "queue_log", all_queues=True, base=office)
+    assert [g.priority for g in based.scenario.hunt_groups] == [0, 1]
+
+
 def test_queue_weight_is_listed_as_not_in_the_log(tmp_path):
     fitted = huntsim.fit(_two_queue_log(tmp_path), queue="sales", replications=0)
     table = fitted.not_in_log.set_index("item")
