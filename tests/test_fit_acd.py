@@ -213,6 +213,18 @@ def test_disjoint_queues_need_no_shared_key(tmp_path):
     assert fitted.backtests == []
 
 
+def test_a_queue_that_cannot_be_fitted_is_left_out_and_said(tmp_path):
+    path = _two_queue_log(tmp_path, shared=False)
+    with path.open("a", encoding="utf-8") as log:  # a third queue whose callers all hung up
+        for n in range(3):
+            t = T0 + 90000 + 600 * n
+            log.write(f"{t}|{t}.{n}|night|NONE|ENTERQUEUE||+15550000{n}|1\n"
+                      f"{t + 20}|{t}.{n}|night|NONE|ABANDON|1|1|20\n")
+    fitted = huntsim.fit(path, all_queues=True)
+    assert [g.pilot for g in fitted.scenario.hunt_groups] == ["sales", "support"]
+    assert fitted.warnings[0].startswith("queue night left out: ")
+
+
 @NO_SHARED_KEY
 def test_all_queues_fit_of_a_shared_member_loads(tmp_path):
     fitted = huntsim.fit(_two_queue_log(tmp_path), all_queues=True)

@@ -122,9 +122,9 @@ def routing_extras(work: Work, hunt: dict[str, Any], group: Any) -> None:
                                        "--base"))
     if group is not None and group.callback is not None and queued:
         hunt["callback"] = group.callback.model_dump(mode="json")
-        work.settings.rows.append(("callback", "as in --base", f"--base ({CALLBACK_NOTE})"))
+        work.settings.rows.append(("callback", "as in --base", f"--base; {CALLBACK_NOTE}"))
     else:
-        work.settings.rows.append(("callback", "none", f"assumed ({CALLBACK_NOTE})"))
+        work.settings.rows.append(("callback", "none", f"assumed; {CALLBACK_NOTE}"))
 
 
 def _listed(members: list[str], penalties: list[int]) -> str:

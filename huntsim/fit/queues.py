@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from huntsim.errors import ScenarioError
+from huntsim.fit.logs.common import LogError
 from huntsim.fit.logs.queue_log import log_queues
 from huntsim.fit.result import Fit
 from huntsim.scenario.model import Scenario, load_scenario
@@ -70,10 +71,21 @@ def fit_queues(path: str | Path, fit_one: Callable[..., Fit], base: Scenario | N
     Fit
         The joined office; its log, traffic and back-test are the busiest queue's.
     """
-    queues = [name for name, _ in log_queues(path, options.get("tz"))]
-    fits = [fit_one(path, format="asterisk-queue-log", queue=queue, base=base,
-                replications=0, **options) for queue in queues]
-    return join_fits(fits, queues, base)
+    fits: list[Fit] = []
+    fitted: list[str] = []
+    left_out: list[str] = []
+    for queue, _ in log_queues(path, options.get("tz")):
+        try:
+            fits.append(fit_one(path, format="asterisk-queue-log", queue=queue, base=base,
+                                replications=0, **options))
+            fitted.append(queue)
+        except LogError as error:  # e.g. a queue whose calls were never answered
+            left_out.append(f"queue {queue} left out: {error}")
+    if not fits:
+        raise LogError(f"{Path(path).name}: no queue could be fitted ({'; '.join(left_out)})")
+    joined = join_fits(fits, fitted, base)
+    joined.warnings[:0] = left_out
+    return joined
 
 
 def join_fits(fits: list[Fit], queues: list[str], base: Scenario | None = None) -> Fit:
