@@ -135,6 +135,33 @@ def test_penalties_round_trip_through_export_and_fit(tmp_path):
                                 {"number": "203", "penalty": 2}]
 
 
+def _tiered(policy: str) -> dict:
+    """Two members of penalty 0, two of penalty 1, busy enough (30 calls/h of 3 min) that
+    a ringall queue often has one free member of the lowest penalty to ring."""
+    return {"duration": "1d", "start": "mon 08:00",
+            "caller_patience": {"dist": "exponential", "mean": "3min"},
+            "agents": [{"number": n, "talk_time": "3min", "answer_probability": 0.7,
+                        "answer_delay": "5s"} for n in ("201", "202", "203", "204")],
+            "hunt_groups": [{"pilot": "200", "policy": policy, "when_all_busy": "queue",
+                             "members": ["201", "202", {"number": "203", "penalty": 1},
+                                         {"number": "204", "penalty": 1}],
+                             "arrivals": {"rate": "30/h"}}]}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ringall_with_penalties_is_still_read_as_ringall(tmp_path, seed):
+    # with penalties Asterisk's ringall rings only the free members of the lowest penalty
+    # (often one); a one-at-a-time hunt never starts two rings together
+    fits = {}
+    for policy in ("simultaneous", "regular"):
+        (tmp_path / policy).mkdir()
+        path = export_log(huntsim.simulate(_tiered(policy), seed=seed), "asterisk-queue-log",
+                          tmp_path / policy)
+        fits[policy] = huntsim.fit(path, replications=0)
+    assert fits["simultaneous"].mapping["hunt_groups"][0]["policy"] == "simultaneous"
+    assert fits["regular"].mapping["hunt_groups"][0]["policy"] != "simultaneous"
+
+
 def test_a_call_back_is_exported_as_a_key_press_and_read_back_as_abandoned(tmp_path):
     result = huntsim.simulate(PENALTY_OFFICE, seed=3)
     calls = result.calls[result.calls["kind"] == "pilot"]
