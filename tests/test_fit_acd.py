@@ -90,6 +90,13 @@ def test_penalty_after_most_calls_is_not_the_fitted_one(tmp_path):
     assert fitted.settings.set_index("setting").loc["penalties", "value"] == "201: 0, 202: 0"
 
 
+def test_staggered_policy_drops_the_penalties_with_a_warning(tmp_path):
+    fitted = huntsim.fit(_penalty_log(tmp_path), policy="staggered", replications=0)
+    assert _members(fitted) == ["201", "202"]
+    assert any("penalties read but not written" in w and "202: 2" in w
+               for w in fitted.warnings)
+
+
 def test_penalty_under_the_interface_goes_to_the_member_name(tmp_path):
     # ADDMEMBER and PENALTY under the interface, rings under the member name
     # (log_membername_as_agent off): one member, Bob, with penalty 1

@@ -113,7 +113,11 @@ def routing_extras(work: Work, hunt: dict[str, Any], group: Any) -> None:
                 "penalties", "0 for every member",
                 "assumed (no PENALTY line in the log; a penalty given in queues.conf or "
                 "AddQueueMember is not logged: give --base)"))
-    if any(penalties):
+    if any(penalties) and hunt.get("policy") == "staggered":
+        work.warnings.append("penalties read but not written: the staggered policy has none "
+                             f"({_listed(members, penalties)}; choose another --policy to "
+                             "keep them)")
+    elif any(penalties):
         hunt["members"] = [{"number": m, "penalty": p} for m, p in
                            zip(members, penalties, strict=True)]
         if group is not None and group.penalty_wait is not None and queued:
