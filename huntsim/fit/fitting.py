@@ -16,6 +16,8 @@ What is read from the log, and how (each with its interval):
 - **wrap-up** from the gaps before a member takes a caller who was already waiting
   (queue_log of an office whose callers queue; censored maximum likelihood);
 - **caller patience** by censored maximum likelihood (answered callers censored).
+- **member penalties** from queue_log's ``PENALTY`` lines (:mod:`huntsim.fit.acd`; call
+  backs are not in any log and not fitted).
 
 What a log cannot tell is taken from the command line, else from ``base`` (an
 existing scenario), else assumed, and every such value is listed with where it
@@ -29,7 +31,8 @@ answered) and, where nobody queues, wrap-up.
 Redials (the same caller again soon after an unanswered call) are fitted as the
 group's ``redial`` where there are enough, and the pilot's traffic then counts
 first calls only; what the log cannot show (overflow, members' other queues) is
-listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`). The fitted office is
+listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`); ``all_queues`` fits every
+queue of a queue_log, a member of several one agent in each group (:mod:`huntsim.fit.queues`). The fitted office is
 back-tested on the period it was fitted on (and the held-out weeks), and figures
 far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
 """
