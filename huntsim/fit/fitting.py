@@ -32,9 +32,9 @@ Redials (the same caller again soon after an unanswered call) are fitted as the
 group's ``redial`` where there are enough, and the pilot's traffic then counts
 first calls only; what the log cannot show (overflow, members' other queues) is
 listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`); ``all_queues`` fits every
-queue of a queue_log, a member of several one agent in each group (:mod:`huntsim.fit.queues`). The fitted office is
-back-tested on the period it was fitted on (and the held-out weeks), and figures
-far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
+queue of a queue_log, a member of several one agent in each group (:mod:`huntsim.fit.queues`).
+The fitted office is back-tested on the period it was fitted on (and the held-out weeks),
+and figures far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
 """
 
 from __future__ import annotations
