@@ -42,9 +42,9 @@ def export_run(args: argparse.Namespace, result: Result, out: Path | None) -> Pa
         raise ScenarioError(["--export: needs --out DIR to write the log into"])
     if result.calls is None:
         raise ScenarioError(["--export: needs every call; leave out --keep totals"])
-    from huntsim.fit.fitting import _check_zone
+    from huntsim.fit.work import check_zone
 
-    _check_zone("--export-tz", args.export_tz)
+    check_zone("--export-tz", args.export_tz)
     try:
         path = export_log(result, args.export, out, tz=args.export_tz)
     except OSError as error:
@@ -61,6 +61,9 @@ def add_fit_command(commands: argparse._SubParsersAction) -> argparse.ArgumentPa
     target = fit.add_mutually_exclusive_group()
     target.add_argument("--queue", default=None, help="the queue to fit (queue_log)")
     target.add_argument("--pilot", default=None, help="the pilot number to fit")
+    target.add_argument("--all-queues", action="store_true",
+                        help="queue_log: every queue, one group each; a member of several "
+                             "queues is one agent in each group (not back-tested)")
     fit.add_argument("--tz", default=None, metavar="ZONE",
                      help="the office's time zone, e.g. Europe/Berlin (default UTC)")
     fit.add_argument("--out", type=Path, required=True, help="write the fitted scenario here")
@@ -107,7 +110,8 @@ def run_fit(args: argparse.Namespace) -> int:
                      tz=args.tz, base=args.base, holdout=args.holdout, columns=args.columns,
                      policy=args.policy, ring_cycle=args.ring_cycle,
                      no_answer_rings=args.no_answer_rings, when_all_busy=args.when_all_busy,
-                     replications=args.replications, seed=args.seed)
+                     replications=args.replications, seed=args.seed,
+                     all_queues=args.all_queues)
     except LogError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -29,11 +29,28 @@ answer with nobody free
 forwarded out of the       ``EXITWITHTIMEOUT`` (or ``EXITEMPTY``) and nothing
 office                     more: the dialplan's ``Dial()`` that follows is
                            not in ``queue_log`` (read back as let go)
-member logged out / in     ``REMOVEMEMBER`` / ``ADDMEMBER``
+took a call back (outcome  ``EXITWITHKEY|1|position|origposition|waittime``
+``called_back`` or         when the caller took it (``offer_after`` in the
+``callback_missed``)       queue): pressed 1 to leave the queue for a call
+                           back, as an Asterisk dialplan offers one (Asterisk
+                           has none of its own); the call back is a new
+                           outbound call, not in ``queue_log``. Read back as
+                           abandoned at that wait
+member's penalty           ``PENALTY|penalty`` under the member's interface,
+(``{number, penalty}``)    callid ``NONE``, at the start of the log, for each
+                           member whose penalty is not 0 (``app_queue.c``'s
+                           ``set_member_penalty_help_members``: a penalty set
+                           with ``QueuePenalty`` at the start of the day)
+member logged out / in     ``REMOVEMEMBER`` / ``ADDMEMBER`` (``ADDMEMBER|``: the
+                           penalty a member joins with is not logged)
 away / not ready           ``PAUSE|Away`` or ``PAUSE|Auto-Pause``, then ``UNPAUSE``
                            (nothing for an absence without ``skipped``: the
                            phone still rings, and rings out)
 =========================  ==================================================
+
+A member of several groups (``one_group_per_member: false``) is a member of
+each queue: their log-outs and pauses are written in every queue they are in,
+and a call's rings in the queue of the call.
 
 A call forwarded from one group to another enters each queue on its way,
 with the same uniqueid: ``EXITWITHTIMEOUT`` where it was passed on, then
@@ -50,7 +67,8 @@ queue rings the caller, it does not answer first) or, for voicemail, the moment
 voicemail took the call (the message itself is not simulated: ``billsec`` 0).
 Dispositions: answered and voicemail ``ANSWERED`` (``lastapp`` ``Queue``/``Dial``
 or ``VoiceMail``), busy ``BUSY`` (``Busy``), abandoned ``NO ANSWER`` (``Queue``
-or ``Dial``: the caller hung up), no answer ``NO ANSWER`` (``Hangup``). A call
+or ``Dial``: the caller hung up; also a caller who took a call back, ending
+when they left the queue), no answer ``NO ANSWER`` (``Hangup``). A call
 forwarded out of the office is the leg the dialplan dialled out: ``lastapp``
 ``Dial``, ``lastdata`` ``PJSIP/<number>@trunk``, ``dstchannel`` the trunk
 (``PJSIP/trunk-...``, the peer the caller came in on), ``ANSWERED`` at the
@@ -60,7 +78,8 @@ moment of the forward (what the outside number did is not simulated:
 **csv** (``calls_log.csv``, a generic PBX export with a header): ``Call ID,
 Start, Answered, Ended, Dialled, Answered by, Result, Caller``, one line per
 call, local times; ``Result`` is Answered, Voicemail, Busy, No answer, Missed
-(the caller hung up) or Forwarded (out of the office; ``Ended`` is the moment
+(the caller hung up; also a caller who took a call back, ``Ended`` when they
+left the queue) or Forwarded (out of the office; ``Ended`` is the moment
 of the forward); read it back with the mapping :data:`CSV_MAPPING`.
 """
 
@@ -142,6 +161,22 @@ def _caller(row: Any, cid: int) -> str:
     return f"+1555{cid % 10_000_000:07d}"
 
 
+CALL_BACK_OUTCOMES = ("called_back", "callback_missed")
+"""Outcomes of a caller who took a call back: no PBX log shows one (see the module)."""
+
+
+def _took_call_back(result: Result) -> dict[str, float]:
+    """Each group's ``callback.offer_after`` (s): when a caller who took a call back left."""
+    return {g.pilot: float(g.callback.offer_after) for g in result.scenario.hunt_groups
+            if g.callback is not None}
+
+
+def _left_for_call_back(row: Any, offer_after: dict[str, float]) -> float:
+    """Simulation time a caller who took a call back left the queue (``offer_after`` in
+    it; where the group is unknown, the time they were called back)."""
+    return float(row.arrival_s) + offer_after.get(str(row.group), float(row.wait_s))
+
+
 def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, str]]:
     """``(time, order, line)`` for every queue_log line, in no particular order."""
     calls, offers = _records(result)
@@ -152,9 +187,11 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             offers["start_s"].tolist(), offers["end_s"].tolist(),
             offers["result"].astype(str).tolist(), strict=True):
         by_call.setdefault(int(cid), []).append((agent, float(start), float(end), outcome))
-    group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
+    members_of = {g.pilot: set(g.members) for g in result.scenario.hunt_groups}
+    offer_after = _took_call_back(result)
     chains = forward_map(result.scenario.hunt_groups)
     position = _positions(pilot)
+    yield from _penalty_lines(result, epoch0)
     for row in _rows(pilot):
         cid = int(row.call_id)
         t0 = epoch0 + float(row.arrival_s)
@@ -169,7 +206,10 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
         for hop, queue in enumerate(queues):
             place = position.get(cid, 1) if hop == 0 else 1
             yield entered, 0, f"{int(entered)}|{uid}|{queue}|NONE|ENTERQUEUE||{caller}|{place}"
-            here = [r for r in rings if group_of.get(r[0]) == queue]
+            # a call that stayed in one group rang its members there (a member may be in
+            # several groups); a forwarded one rang each member in the group they are in
+            here = rings if len(queues) == 1 else \
+                [r for r in rings if r[0] in members_of.get(queue, ())]
             yield from _ring_lines(here, row, uid, queue, epoch0, cid)
             if hop < len(queues) - 1:  # passed on to the next queue
                 left = max([entered] + [epoch0 + r[2] for r in here])
@@ -183,6 +223,13 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
             event = "COMPLETECALLER" if cid % 2 else "COMPLETEAGENT"
             yield done, 3, (f"{int(done)}|{uid}|{queue}|PJSIP/{row.agent}|{event}|"
                             f"{round(float(row.wait_s))}|{round(float(row.talk_s))}|1")
+            continue
+        if outcome in CALL_BACK_OUTCOMES:
+            # pressed 1 for a call back (the dialplan's exit key), offer_after in the queue
+            took = _left_for_call_back(row, offer_after)
+            left, waited = epoch0 + took, round(took - float(row.arrival_s))
+            place = position.get(cid, 1)
+            yield left, 3, f"{int(left)}|{uid}|{queue}|NONE|EXITWITHKEY|1|1|{place}|{waited}"
             continue
         left = epoch0 + float(row.end_s)
         waited = round(float(row.end_s) - float(row.arrival_s))
@@ -240,27 +287,45 @@ def _presence_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int,
     absences = result.absences
     if absences is None or not len(absences):
         return
-    group_of = {m: g.pilot for g in result.scenario.hunt_groups for m in g.members}
+    groups_of: dict[str, list[str]] = {}
+    for group in result.scenario.hunt_groups:
+        for member in group.members:
+            groups_of.setdefault(member, []).append(group.pilot)
     end_of_run = result.scenario.duration
     rung_away = {a.number for a in result.scenario.agents
                  if a.away is not None and not a.away.skipped}
     for row in _rows(absences):
-        queue = group_of.get(str(row.agent))
-        if queue is None:
-            continue
-        if row.reason == "away" and str(row.agent) in rung_away:
-            continue  # away but still rung: no pause (Asterisk does not ring a paused member)
-        agent = f"PJSIP/{row.agent}"
-        start, end = epoch0 + float(row.start_s), epoch0 + float(row.end_s)
-        if row.reason == "logged_out":
-            yield start, -1, f"{int(start)}|NONE|{queue}|{agent}|REMOVEMEMBER|"
-            if float(row.end_s) < end_of_run:
-                yield end, -2, f"{int(end)}|NONE|{queue}|{agent}|ADDMEMBER|"
-        else:
-            reason = "Away" if row.reason == "away" else "Auto-Pause"
-            yield start, -1, f"{int(start)}|NONE|{queue}|{agent}|PAUSE|{reason}"
-            if float(row.end_s) < end_of_run:
-                yield end, -2, f"{int(end)}|NONE|{queue}|{agent}|UNPAUSE|"
+        for queue in groups_of.get(str(row.agent), []):
+            yield from _absence_lines(row, queue, epoch0, end_of_run, rung_away)
+
+
+def _absence_lines(row: Any, queue: str, epoch0: float, end_of_run: float,
+                   rung_away: set[str]) -> Iterator[tuple[float, int, str]]:
+    """One absence of a member in one of their queues."""
+    if row.reason == "away" and str(row.agent) in rung_away:
+        return  # away but still rung: no pause (Asterisk does not ring a paused member)
+    agent = f"PJSIP/{row.agent}"
+    start, end = epoch0 + float(row.start_s), epoch0 + float(row.end_s)
+    if row.reason == "logged_out":
+        yield start, -1, f"{int(start)}|NONE|{queue}|{agent}|REMOVEMEMBER|"
+        if float(row.end_s) < end_of_run:
+            yield end, -2, f"{int(end)}|NONE|{queue}|{agent}|ADDMEMBER|"
+    else:
+        reason = "Away" if row.reason == "away" else "Auto-Pause"
+        yield start, -1, f"{int(start)}|NONE|{queue}|{agent}|PAUSE|{reason}"
+        if float(row.end_s) < end_of_run:
+            yield end, -2, f"{int(end)}|NONE|{queue}|{agent}|UNPAUSE|"
+
+
+def _penalty_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, str]]:
+    """A ``PENALTY`` line for each member whose penalty in a group is not 0, at the start
+    (``app_queue.c``: ``ast_queue_log(q->name, "NONE", interface, "PENALTY", "%d",
+    penalty)``)."""
+    for group in result.scenario.hunt_groups:
+        for member, penalty in zip(group.members, group.penalties or (), strict=False):
+            if penalty:
+                yield epoch0, -3, (f"{int(epoch0)}|NONE|{group.pilot}|PJSIP/{member}|"
+                                   f"PENALTY|{penalty}")
 
 
 def queue_log_text(result: Result, origin: datetime | None = None, tz: str = "UTC") -> str:
@@ -285,7 +350,8 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    rows = [_cdr_row(row, epoch0, stamp, timeout, outside)
+    offer_after = _took_call_back(result)
+    rows = [_cdr_row(row, epoch0, stamp, timeout, outside, offer_after)
             for row in _rows(calls.sort_values("arrival_s", kind="stable"))]
     # cdr_csv writes a line when the call ends: lines are in order of their end
     rows.sort(key=lambda row: str(row[11]))
@@ -294,7 +360,7 @@ def cdr_csv_text(result: Result, origin: datetime | None = None, tz: str = "UTC"
 
 
 def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float],
-             outside: dict[str, str]) -> list[Any]:
+             outside: dict[str, str], offer_after: dict[str, float]) -> list[Any]:
     cid = int(row.call_id)
     src = _caller(row, cid)
     # every seventh caller's name has a comma in it, as real address books do
@@ -325,6 +391,9 @@ def _cdr_row(row: Any, epoch0: float, stamp: Any, timeout: dict[str, float],
         number = outside.get(str(row.group), "")
         app, data, disposition = "Dial", f"PJSIP/{number}@trunk,60", "ANSWERED"
         dstchannel = f"PJSIP/trunk-{(cid + 0x80000000) % 0xFFFFFFFF:08x}"
+    elif outcome in CALL_BACK_OUTCOMES:  # left the queue for a call back: NO ANSWER
+        end = _left_for_call_back(row, offer_after)
+        disposition = "NO ANSWER"
     else:  # abandoned (and outcomes this exporter does not know)
         end = float(row.end_s)
         disposition = "NO ANSWER"
@@ -355,13 +424,17 @@ def generic_csv_text(result: Result, origin: datetime | None = None, tz: str = "
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["Call ID", "Start", "Answered", "Ended", "Dialled", "Answered by",
                      "Result", "Caller"])
+    offer_after = _took_call_back(result)
     for row in _rows(calls.sort_values("arrival_s", kind="stable")):
         answered = str(row.outcome) == "answered"
         answer = float(row.answer_s) if answered else float("nan")
         end = answer + float(row.talk_s) if answered else float(row.end_s)
+        outcome = str(row.outcome)
+        if outcome in CALL_BACK_OUTCOMES:  # left the queue for a call back: Missed
+            end, outcome = _left_for_call_back(row, offer_after), "abandoned"
         writer.writerow([int(row.call_id), stamp(float(row.arrival_s)), stamp(answer), stamp(end),
                          str(row.dialed), str(row.agent) if answered else "",
-                         CSV_WORDS.get(str(row.outcome), str(row.outcome)),
+                         CSV_WORDS.get(outcome, outcome),
                          _caller(row, int(row.call_id))])
     return buffer.getvalue()
 

@@ -16,6 +16,8 @@ What is read from the log, and how (each with its interval):
 - **wrap-up** from the gaps before a member takes a caller who was already waiting
   (queue_log of an office whose callers queue; censored maximum likelihood);
 - **caller patience** by censored maximum likelihood (answered callers censored).
+- **member penalties** from queue_log's ``PENALTY`` lines (:mod:`huntsim.fit.acd`; call
+  backs are not in any log and not fitted).
 
 What a log cannot tell is taken from the command line, else from ``base`` (an
 existing scenario), else assumed, and every such value is listed with where it
@@ -29,9 +31,10 @@ answered) and, where nobody queues, wrap-up.
 Redials (the same caller again soon after an unanswered call) are fitted as the
 group's ``redial`` where there are enough, and the pilot's traffic then counts
 first calls only; what the log cannot show (overflow, members' other queues) is
-listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`). The fitted office is
-back-tested on the period it was fitted on (and the held-out weeks), and figures
-far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
+listed in :attr:`Fit.not_in_log` (:mod:`huntsim.fit.unseen`); ``all_queues`` fits every
+queue of a queue_log, a member of several one agent in each group (:mod:`huntsim.fit.queues`).
+The fitted office is back-tested on the period it was fitted on (and the held-out weeks),
+and figures far outside their intervals are :meth:`Fit.alarms` (:mod:`huntsim.fit.backtest`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
+from huntsim.fit.acd import routing_extras
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
     MIN_ROUGH,
@@ -64,6 +68,7 @@ from huntsim.fit.inference import (
 from huntsim.fit.logs.common import LogData, LogError
 from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
+from huntsim.fit.queues import check_all_queues, fit_queues
 from huntsim.fit.result import Fit
 from huntsim.fit.times import PatienceFit, TimeFit, fit_patience, fit_times
 from huntsim.fit.traffic import WEEKDAYS, hourly_rates, total_rate, weekly_form
@@ -77,10 +82,11 @@ from huntsim.fit.unseen import (
 )
 from huntsim.fit.work import Settings as _Settings
 from huntsim.fit.work import Work as _Work
+from huntsim.fit.work import check_zone as _check_zone
+from huntsim.fit.work import flag_duration as _duration
 from huntsim.fit.work import param as _param
 from huntsim.fit.work import text as _text
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
-from huntsim.scenario.units import parse_duration
 
 __all__ = ["FORMATS", "Fit", "fit"]  # Fit is defined in huntsim.fit.result
 
@@ -152,6 +158,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     if not log.has_presence:
         work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
     hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
+    routing_extras(work, hunt, group)  # penalties (PENALTY lines), penalty_wait, callback
     if redial is not None:
         hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
     elif group is not None and group.redial is not None:
@@ -568,7 +575,7 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         columns: str | Path | Mapping[str, Any] | None = None, policy: str | None = None,
         ring_cycle: str | float | None = None, no_answer_rings: int | None = None,
         when_all_busy: str | None = None, confidence: float = 0.95, replications: int = 20,
-        seed: int = 0, min_member_calls: int = 200) -> Fit:
+        seed: int = 0, min_member_calls: int = 200, all_queues: bool = False) -> Fit:
     """Fit a scenario to a PBX log.
 
     Parameters
@@ -600,6 +607,9 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
         Seed of the back-test, also written into the fitted scenario.
     min_member_calls : int
         Answered calls a member needs for a talk time of their own.
+    all_queues : bool
+        queue_log: every queue, one group each, a member of several queues one agent
+        in each group (:func:`huntsim.fit.queues.fit_queues`; not back-tested).
 
     Returns
     -------
@@ -635,6 +645,12 @@ def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None 
                              + ("" if holdout is not None else
                                 " (or 0: no back-test of the period fitted on)")])
     base_scenario = load_scenario(base) if base is not None else None
+    if all_queues:
+        check_all_queues(format, queue or pilot, holdout)
+        return fit_queues(path, fit, base_scenario, tz=tz, columns=columns, policy=policy,
+                          ring_cycle=ring_cycle, no_answer_rings=no_answer_rings,
+                          when_all_busy=when_all_busy, confidence=confidence, seed=seed,
+                          min_member_calls=min_member_calls)
     cycle = _duration("--ring-cycle", ring_cycle) if ring_cycle is not None else None
     log = read_log(path, format, queue=queue, pilot=pilot, tz=tz, columns=columns)
     source = Path(path).name
@@ -670,24 +686,3 @@ def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
     redial = redial_fit(fitted.redials) if fitted_redial else None
     return not_in_log(fitted.redials, redial, others, fitted.log.format,
                       base_redial=group.redial is not None and not fitted_redial)
-
-
-def _check_zone(flag: str, zone: str) -> None:
-    """Refuse a time zone that the system does not know, naming the flag."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        ZoneInfo(zone)
-    except (ValueError, KeyError, OSError):
-        raise ScenarioError([f"{flag}: {zone!r} is not a time zone; write e.g. "
-                             "Europe/Berlin or UTC"]) from None
-
-
-def _duration(flag: str, value: str | float) -> float:
-    try:
-        seconds = parse_duration(value)
-    except ValueError as error:
-        raise ScenarioError([f"{flag}: {error}"]) from None
-    if seconds <= 0:
-        raise ScenarioError([f"{flag}: {value!r} must be longer than 0 s"])
-    return seconds

@@ -60,6 +60,9 @@ class PolicyGuess:
 
 TOGETHER_S = 1.0
 """Rings of one call whose starts are at most this far apart rang together."""
+TOGETHER_WITH_PENALTIES = 0.1
+"""Share of the calls that rang two or more members which rang some together, enough
+for ``simultaneous`` where the log shows members of different penalties."""
 
 
 def policy_from_rings(log: LogData) -> str | None:
@@ -77,7 +80,10 @@ def policy_evidence(log: LogData) -> PolicyGuess | None:
     80 % of the calls that rang two or more members rang two or more together
     (Asterisk's ``ringall``, whose rounds repeat: those count once each); else
     ``regular`` when one member is rung first in most calls; else ``circular``. A
-    member rung more than once for one call shows rounds (re-ringing).
+    member rung more than once for one call shows rounds (re-ringing). With members
+    of different penalties (``PENALTY`` lines) :data:`TOGETHER_WITH_PENALTIES` of those
+    calls suffice: a ringall queue then rings only the free members of the lowest
+    penalty, often one, while a one-at-a-time hunt never starts two rings together.
     """
     rings = log.rings.dropna(subset=["ring_s"])
     if not len(rings):
@@ -103,7 +109,9 @@ def policy_evidence(log: LogData) -> PolicyGuess | None:
     gaps = (per_round["start"].to_numpy()[1:] - per_round["end"].to_numpy()[:-1])[
         per_round["call"].to_numpy()[1:] == per_round["call"].to_numpy()[:-1]]
     rering = float(max(0.0, round(float(np.median(gaps))))) if rerung and len(gaps) else None
-    if len(several) >= 10 and float(together.mean()) >= 0.8:
+    tiers = len(set(_penalties(log).values()) | {0}) > 1  # members without a line: 0
+    if len(several) >= 10 and float(together.mean()) >= (TOGETHER_WITH_PENALTIES if tiers
+                                                          else 0.8):
         size = int(np.median(biggest.loc[several][together]))
         everyone = len(log.members)
         who = f"all {everyone}" if size >= everyone else f"{size} of the {everyone}"
@@ -121,6 +129,16 @@ def policy_evidence(log: LogData) -> PolicyGuess | None:
         return PolicyGuess("circular", f"circular: {turns}, and no member first in most "
                            f"calls (most often {top}: {count} of {len(first)})", rerung, rering)
     return PolicyGuess("circular", f"circular: too few calls to tell ({turns})", rerung, rering)
+
+
+def _penalties(log: LogData) -> dict[str, int]:
+    """Each member's penalty when most calls came (members with a ``PENALTY`` line)."""
+    if log.penalties is None or not len(log.penalties):
+        return {}
+    from huntsim.fit.acd import member_penalties  # (acd reads the fitted office's keys)
+
+    pilot = log.calls[log.calls["kind"] == "pilot"]
+    return member_penalties(log.penalties, log.members, pilot["arrival"])[0]
 
 
 MIN_TIMEOUTS = 5

@@ -13,7 +13,11 @@ make it wrong without any of its fitted values being off:
   ``EXITEMPTY``) and entering another queue with the same call id, or arriving
   from one; the fitted office ends such calls at its own treatment.
 - **members' other queues**: members of this queue who answer calls of other
-  queues are busy then, which the fitted office cannot know (they look idle).
+  queues are busy then, which the fitted office cannot know (they look idle;
+  ``fit(..., all_queues=True)`` fits them as one agent in each queue's group).
+- **queue weight**: Asterisk's ``weight`` (``queues.conf``) decides which queue a
+  member shared by several serves first; it is not logged, so fitted groups have
+  ``priority`` 0.
 
 The last two are read from the raw queue_log (every queue), where the format has them.
 """
@@ -33,9 +37,11 @@ import pandas as pd
 from huntsim.fit.logs.common import member_number
 from huntsim.fit.times import fit_times
 
-__all__ = ["REDIAL_WINDOW_S", "Redials", "find_redials", "not_in_log", "other_queues",
-           "redial_fit"]
+__all__ = ["QUEUE_WEIGHT", "REDIAL_WINDOW_S", "Redials", "find_redials", "not_in_log",
+           "other_queues", "redial_fit"]
 
+QUEUE_WEIGHT = "queue weight (priorities between queues)"
+"""The "Not in the log" item of Asterisk's queue ``weight``."""
 REDIAL_WINDOW_S = 1800.0
 """A caller's next call within this many seconds of an unanswered one is a redial."""
 MIN_REDIALS = 20
@@ -192,4 +198,7 @@ def not_in_log(found: Redials, fitted_redial: dict[str, Any] | None,
                   + "): busy then, which the fitted office does not know")
                  if elsewhere else "none in this log (other queues' members may still "
                  "take calls the log does not show)"))
+    rows.append((QUEUE_WEIGHT, "-", "Asterisk's queue weight (queues.conf) decides which "
+                 "queue a member shared by several serves first; it is not in queue_log: "
+                 "fitted groups have priority 0 (give --base with hunt_groups[].priority)"))
     return pd.DataFrame(rows, columns=["item", "seen", "note"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from huntsim.errors import ScenarioError
 from huntsim.fit.logs.common import LogData
 from huntsim.scenario.model import Scenario
+from huntsim.scenario.units import parse_duration
 
-__all__ = ["Settings", "Work", "param", "text"]
+__all__ = ["Settings", "Work", "check_zone", "flag_duration", "param", "text"]
 
 
 class Settings:
@@ -55,3 +57,25 @@ class Work:
     warnings: list[str]
     params: list[dict[str, Any]] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
+
+
+def check_zone(flag: str, zone: str) -> None:
+    """Refuse a time zone that the system does not know, naming the flag."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(zone)
+    except (ValueError, KeyError, OSError):
+        raise ScenarioError([f"{flag}: {zone!r} is not a time zone; write e.g. "
+                             "Europe/Berlin or UTC"]) from None
+
+
+def flag_duration(flag: str, value: str | float) -> float:
+    """``value`` in seconds; refuses a non-duration or one not above 0, naming ``flag``."""
+    try:
+        seconds = parse_duration(value)
+    except ValueError as error:
+        raise ScenarioError([f"{flag}: {error}"]) from None
+    if seconds <= 0:
+        raise ScenarioError([f"{flag}: {value!r} must be longer than 0 s"])
+    return seconds

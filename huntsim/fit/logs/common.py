@@ -26,6 +26,7 @@ __all__ = [
     "CALL_COLUMNS",
     "FORWARDED_NOTE",
     "LOG_OUTCOMES",
+    "PENALTY_COLUMNS",
     "PRESENCE_COLUMNS",
     "RING_COLUMNS",
     "LogData",
@@ -68,6 +69,10 @@ up or another member answered)."""
 PRESENCE_COLUMNS: tuple[str, ...] = ("agent", "time", "event", "reason")
 """Columns of :attr:`LogData.presence`: ``event`` is ``login``, ``logout``,
 ``pause`` or ``unpause``."""
+
+PENALTY_COLUMNS: tuple[str, ...] = ("agent", "time", "penalty")
+"""Columns of :attr:`LogData.penalties`: a member's penalty in the queue set to
+``penalty`` at ``time`` (queue_log's ``PENALTY`` lines)."""
 
 
 class LogError(Exception):
@@ -134,6 +139,10 @@ class LogData:
     policy_hint : tuple of str, optional
         A hunt policy the log shows without member rings, and the evidence (a CDR's
         ``Dial(SIP/301&SIP/302)`` rings both phones at once: ``simultaneous``).
+    penalties : DataFrame, optional
+        Member penalty changes, :data:`PENALTY_COLUMNS` (queue_log only; ``None``
+        where the format cannot show them). Never clipped by :meth:`between`: the
+        penalty in force at a call may have been set before it.
     """
 
     calls: pd.DataFrame
@@ -146,6 +155,7 @@ class LogData:
     has_rings: bool = False
     has_presence: bool = False
     policy_hint: tuple[str, str] | None = None
+    penalties: pd.DataFrame | None = None
 
     @property
     def members(self) -> list[str]:
@@ -163,7 +173,8 @@ class LogData:
                                  & (self.presence["time"] < end)]
         return LogData(calls.reset_index(drop=True), rings.reset_index(drop=True),
                        presence.reset_index(drop=True), self.format, self.warnings,
-                       start, end, self.has_rings, self.has_presence, self.policy_hint)
+                       start, end, self.has_rings, self.has_presence, self.policy_hint,
+                       self.penalties)
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -23,7 +23,15 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
   the office, a ``Dial()`` after ``Queue()``, is not in queue_log and looks the same).
 - ``ADDMEMBER``/``REMOVEMEMBER`` (``ADDMEMBER|PAUSED``: added paused),
   ``AGENTLOGIN``/``AGENTLOGOFF``: log-in, log-out; ``PAUSE|reason``/``UNPAUSE`` (and
-  ``PAUSEALL``/``UNPAUSEALL``, queue ``NONE``): pauses.
+  ``PAUSEALL``/``UNPAUSEALL``, queue ``NONE``): pauses. ``ADDMEMBER``'s one field is
+  ``PAUSED`` or empty: Asterisk does not log the penalty a member joins with
+  (``app_queue.c``'s ``ast_queue_log(..., "ADDMEMBER", "%s", paused ? "PAUSED" : "")``).
+- ``PENALTY|penalty`` (callid ``NONE``, agent the interface): a member's penalty in
+  the queue set (``set_member_penalty_help_members``: ``ast_queue_log(q->name, "NONE",
+  interface, "PENALTY", "%d", penalty)``, from ``QueuePenalty``, ``QUEUE_MEMBER``'s
+  penalty or the CLI); read into :attr:`LogData.penalties`. A penalty given in
+  ``queues.conf`` (``member => interface,penalty,...``) or with ``AddQueueMember`` is
+  never logged.
 
 Asterisk logs ADDMEMBER and REMOVEMEMBER under the interface (``SIP/1001``) but
 rings, answers and pauses under the member name (``Sathish``) unless
@@ -31,7 +39,7 @@ rings, answers and pauses under the member name (``Sathish``) unless
 makes them one member, and says how in the warnings.
 
 Other known events (``QUEUESTART``, ``CONFIGRELOAD``, ``RINGINUSE``, ``AGENTDUMP``,
-``PENALTY``, ``DID``, ``INFO``...) are ignored; unknown events, unreadable lines and
+``DID``, ``INFO``...) are ignored; unknown events, unreadable lines and
 a clock that goes backwards are counted in the warnings. Lines of other queues are
 counted and left out.
 """
@@ -47,6 +55,7 @@ import pandas as pd
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
+    PENALTY_COLUMNS,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
     LogData,
@@ -60,7 +69,7 @@ from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_members import join_interfaces
 from huntsim.fit.logs.queue_ringall import add_stopped_rings
 
-__all__ = ["read_queue_log"]
+__all__ = ["log_queues", "read_queue_log"]
 
 CALL_EVENTS = frozenset({
     "ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER",
@@ -73,7 +82,7 @@ PRESENCE_EVENTS = {
     "PAUSE": "pause", "PAUSEALL": "pause", "UNPAUSE": "unpause", "UNPAUSEALL": "unpause",
 }
 IGNORED_EVENTS = frozenset({
-    "QUEUESTART", "CONFIGRELOAD", "AGENTDUMP", "DID", "INFO", "SYSCOMPAT", "PENALTY",
+    "QUEUESTART", "CONFIGRELOAD", "AGENTDUMP", "DID", "INFO", "SYSCOMPAT",
     "JOINEMPTY", "RINGCANCELLED", "MIXMONITOR", "RINGINUSE",
 })
 LEAVING = {"ABANDON": "abandoned", "EXITWITHKEY": "abandoned", "EXITWITHTIMEOUT": "voicemail",
@@ -120,12 +129,13 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     except OSError as error:
         raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
     read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
-                       | IGNORED_EVENTS)
+                       | IGNORED_EVENTS | {"PENALTY"})
     events = [e for e in read if e.event not in IGNORED_EVENTS]
     chosen = _choose_queue(events, queue, warnings, file)
     calls, rings = _calls(events, chosen, warnings)
     presence, logged = _presence(events, chosen)
-    presence = join_interfaces(presence, rings, logged, warnings)
+    renamed: dict[str, str] = {}
+    presence = join_interfaces(presence, rings, logged, warnings, renamed)
     rings = add_stopped_rings(calls, rings, presence, warnings)
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
@@ -135,10 +145,14 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     call_frame["arrival"] = _local(call_frame["arrival"], tz)
     ring_frame["end"] = _local(ring_frame["end"], tz)
     presence_frame["time"] = _local(presence_frame["time"], tz)
+    penalty_frame = pd.DataFrame(_penalties(events, chosen, renamed, warnings),
+                                 columns=list(PENALTY_COLUMNS))
+    penalty_frame["time"] = _local(penalty_frame["time"], tz)
     call_frame = call_frame.sort_values("arrival", kind="stable").reset_index(drop=True)
     start, end = log_period(pd.concat([call_frame["arrival"], presence_frame["time"]]))
     return LogData(call_frame, ring_frame, presence_frame, "asterisk-queue-log", warnings,
-                   start, end, has_rings=True, has_presence=bool(len(presence_frame)))
+                   start, end, has_rings=True, has_presence=bool(len(presence_frame)),
+                   penalties=penalty_frame)
 
 
 def _local(epochs: pd.Series, tz: str | None) -> pd.Series:
@@ -245,3 +259,46 @@ def _presence(events: list[Event], queue: str) -> tuple[list[Any], dict[str, str
         if e.event == "ADDMEMBER" and first.upper() == "PAUSED":
             rows.append((member, e.at, "pause", "added paused"))
     return rows, logged
+
+
+def _penalties(events: list[Event], queue: str, renamed: dict[str, str],
+               warnings: LogWarnings) -> list[tuple[str, float, int]]:
+    """Penalty rows ``(member, epoch, penalty)`` of the queue's ``PENALTY`` lines
+    (logged under the interface: joined to the member name where the log-ins were)."""
+    rows = []
+    for e in events:
+        if e.event != "PENALTY" or e.queue != queue:
+            continue
+        try:
+            penalty = int(e.data[0]) if e.data else -1
+        except ValueError:
+            penalty = -1
+        if penalty < 0:  # a negative penalty (negative_penalty_invalid) logs the member off
+            warnings.add("PENALTY line without a penalty of 0 or more (left out)", e.line,
+                         f"data {'|'.join(e.data)!r}")
+            continue
+        member = member_number(e.agent)
+        rows.append((renamed.get(member, member), e.at, penalty))
+    return rows
+
+
+def log_queues(path: str | Path, tz: str | None = None) -> list[tuple[str, int]]:
+    """The queues of a ``queue_log`` with their calls (``ENTERQUEUE`` lines), busiest first.
+
+    Raises
+    ------
+    LogError
+        When the file cannot be read or no call enters a queue.
+    """
+    file = as_path(path)
+    warnings = LogWarnings(str(file))
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
+    read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
+                       | IGNORED_EVENTS | {"PENALTY"})
+    counts = Counter(e.queue for e in read if e.event == "ENTERQUEUE")
+    if not counts:
+        raise warnings.error("no call enters a queue (no ENTERQUEUE line)")
+    return counts.most_common()

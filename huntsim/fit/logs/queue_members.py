@@ -52,7 +52,7 @@ def _logged_in(events: list[tuple[float, str]], end: float) -> list[tuple[float,
 
 
 def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str],
-                    warnings: LogWarnings) -> list[Any]:
+                    warnings: LogWarnings, renamed: dict[str, str] | None = None) -> list[Any]:
     """``presence`` rows with each interface's member renamed to the member name it is.
 
     Parameters
@@ -65,6 +65,9 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
         Each member as the log wrote it (``1001`` -> ``SIP/1001``), for the warnings.
     warnings : LogWarnings
         Where the joins are said.
+    renamed : dict, optional
+        Filled with each interface joined and the member name it is (for the
+        queue's other lines written under the interface, such as ``PENALTY``).
 
     Returns
     -------
@@ -115,6 +118,8 @@ def join_interfaces(presence: list[Any], rings: list[Any], logged: dict[str, str
             said.append(f"{logged.get(interfaces[i], interfaces[i])} is {names[j]!r} "
                         f"({int(inside[i, j])} of {n} of its rings and pauses while "
                         "logged in)")
+    if renamed is not None:
+        renamed.update(rename)
     if said:
         warnings.add(JOINED, None, "; ".join(said))
         warnings.counts[JOINED] += len(said) - 1
