@@ -129,6 +129,7 @@ class Waiting:
         self.active: list[_Talk | None] = [None] * n
         self.held: list[_Talk | None] = [None] * n
         self.ringing: list[Call | None] = [None] * n
+        self.since = [0] * n  # when the call waiting ringing them began
         self.answered = 0  # calls answered as call waiting
 
     # ------------------------------------------------------------ who may take it
@@ -179,6 +180,7 @@ class Waiting:
         picks_up = chance >= 1.0 or (chance > 0.0 and call.block.answer(ordinal)[call.row]
                                      < chance)
         self.ringing[member.index] = call
+        self.since[member.index] = engine.env.now
         answers = picks_up and delay <= group.timeout
         engine.ring_until(call, (member,), member if answers else None, delay, group.timeout)
         return True
@@ -194,7 +196,7 @@ class Waiting:
             return False
         self.ringing[m] = None
         second = TICKS_PER_SECOND
-        self.engine.add_waiting_offer(call.id, m, call.ringing_since / second,
+        self.engine.add_waiting_offer(call.id, m, self.since[m] / second,
                                       self.engine.env.now / second)
         if winner is None:
             self._serve(member)
