@@ -497,9 +497,9 @@ def agent_table(
     busy_out_s = _sum_by(who, logged_out_part(who, answer_s, end_s, window, stretches)
                          + logged_out_part(who, end_s, wrapped, window, stretches), size)
     if "held_call" in calls.columns:  # call waiting: a held call's hold is not its talk
-        for column, taken in zip((talk_s, group_talk_s, busy_out_s),
-                                 _holds(calls, index, window, stretches), strict=True):
-            column -= taken
+        for sums, taken in zip((talk_s, group_talk_s, busy_out_s),
+                               _holds(calls, index, window, stretches), strict=True):
+            sums -= taken
     del end_s, wrap, wrapped, answer_s
     reported = (calls["arrival_s"] >= window[0]).to_numpy()
     reported_answers = reported[answered]
