@@ -159,9 +159,8 @@ class HuntGroup(Section):
         (``{offer_after: 60s, accept: 0.4, reached: 0.9}``); ``None``: never offered.
     call_waiting : bool
         BroadWorks' "allow call waiting on agents": a call that finds no member
-        free to ring may be offered as call waiting to a member who is talking
-        (see :mod:`huntsim.sim.waiting`); not with the simultaneous or staggered
-        policy.
+        free to ring may be offered as call waiting to a member who is talking, and
+        picked up it holds their call; not with the simultaneous or staggered policy.
     call_waiting_answer : float or None
         With ``call_waiting``: the probability that a member picks up a call
         waiting (instead of their ``answer_probability``); ``None``: 0.3.
