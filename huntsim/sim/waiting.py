@@ -117,12 +117,15 @@ class Waiting:
 
     def __init__(self, engine: _Engine, scenario: Scenario) -> None:
         self.engine = engine
-        self.answer_p = [g.waiting_answer if g.call_waiting else -1.0
-                         for g in scenario.hunt_groups]
+        # (-1: no call waiting; nor in a group that rings several members at once, which
+        # the rules refuse, but Scenario.with_policy does not check again)
+        self.answer_p = [spec.waiting_answer if spec.call_waiting and g.ring_style is None
+                         else -1.0 for g, spec in zip(engine.groups, scenario.hunt_groups,
+                                                      strict=True)]
         n = len(engine.members)
         self.on = [False] * n
         for group, spec in zip(engine.groups, scenario.hunt_groups, strict=True):
-            if spec.call_waiting:
+            if self.answer_p[group.index] >= 0:
                 group.rescan = True  # free members first, at every hunt
                 for member in group.members:
                     self.on[member.index] = True
