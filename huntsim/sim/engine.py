@@ -210,7 +210,9 @@ class Engine:
         self.groups = self._groups(seed)
         self.queues = Queues(self, seed) if uses_queues(scenario) else None
         self.redials = Redials(self, scenario) if uses_redials(scenario) else None
-        self.waiting = Waiting(self, scenario) if uses_waiting(scenario) else None
+        self.waiting = Waiting(self, scenario, self.answer) if uses_waiting(scenario) else None
+        if self.waiting is not None:  # its members' answers go through call waiting
+            self.answer = self.waiting.answer  # type: ignore[method-assign]
         self.next_call_id = 0
         self.hops: list[tuple[Call, Group]] = []  # forwards not yet taken (see _forward)
         self.hopping = False
@@ -541,8 +543,8 @@ class Engine:
         else:
             member = ringing[0]
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        if self.waiting is not None and self.waiting.ended(call, ringing, winner):
-            return  # a call waiting: its member talks on
+        if winner is None and self.waiting is not None and self.waiting.ended(call, ringing):
+            return  # a call waiting not picked up: its member talks on
         group = call.group
         if self.misses is not None and group is not None:
             # a ring a log-out stopped, or max_wait ended before its time-out, was not
@@ -566,6 +568,9 @@ class Engine:
         if wrap_up is None:
             wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
                                          call.attempt)[call.row]
+        second = TICKS_PER_SECOND
+        self._record(call, outcome, member.index, now / second, talk / second,
+                     wrap_up / second, (now + talk) / second)
         group = member.group
         if group is not None:
             via_pilot = call.group is not None
@@ -573,11 +578,6 @@ class Engine:
                 group.on_answered(member.position, talk)
             if group.on_busy_until is not None:
                 group.on_busy_until(member.position, now + talk + wrap_up, via_pilot)
-        if self.waiting is not None and self.waiting.takes(call, member, outcome, talk, wrap_up):
-            return  # recorded when the talk ends (it may be put on hold)
-        second = TICKS_PER_SECOND
-        self._record(call, outcome, member.index, now / second, talk / second,
-                     wrap_up / second, (now + talk) / second)
         At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
 
     def end_call(self, call: Call, outcome: int, ended: int = -1) -> None:

@@ -42,14 +42,14 @@ a hold are inside the member's talk).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, cast
 
 from huntsim.scenario.model import Scenario
 from huntsim.sim.clock import TICKS_PER_SECOND
 from huntsim.sim.events import At, Environment, Event
 from huntsim.sim.presence import BUSY
-from huntsim.sim.records import PILOT
+from huntsim.sim.records import PILOT, Outcome
 from huntsim.sim.state import Call, Group, Member
 
 __all__ = ["Waiting", "uses_waiting"]
@@ -115,8 +115,10 @@ class Waiting:
     (``held``) and the call ringing them as call waiting (``ringing``).
     """
 
-    def __init__(self, engine: _Engine, scenario: Scenario) -> None:
+    def __init__(self, engine: _Engine, scenario: Scenario,
+                 plain_answer: Callable[[Call, Member, int], None]) -> None:
         self.engine = engine
+        self.plain_answer = plain_answer  # the engine's, for members of other groups
         # (-1: no call waiting; nor in a group that rings several members at once, which
         # the rules refuse, but Scenario.with_policy does not check again)
         self.answer_p = [spec.waiting_answer if spec.call_waiting and g.ring_style is None
@@ -124,7 +126,7 @@ class Waiting:
                                                       strict=True)]
         n = len(engine.members)
         self.on = [False] * n
-        for group, spec in zip(engine.groups, scenario.hunt_groups, strict=True):
+        for group in engine.groups:
             if self.answer_p[group.index] >= 0:
                 group.rescan = True  # free members first, at every hunt
                 for member in group.members:
@@ -188,12 +190,16 @@ class Waiting:
         engine.ring_until(call, (member,), member if answers else None, delay, group.timeout)
         return True
 
-    def ended(self, call: Call, ringing: Sequence[Member], winner: Member | None) -> bool:
-        """The offers of ``call`` ended (recorded, the call moved on): True if it was a
-        call waiting, whose member talks on (not freed, not a miss)."""
-        if len(ringing) != 1:
+    def ended(self, call: Call, ringing: Sequence[Member]) -> bool:
+        """The offers of ``call`` ended unanswered (recorded, the call moved on): True
+        if it was a call waiting, whose member talks on (not freed, not a miss)."""
+        if len(ringing) != 1 or not self._rang(call, ringing[0]):
             return False
-        member = ringing[0]
+        self._serve(ringing[0])
+        return True
+
+    def _rang(self, call: Call, member: Member) -> bool:
+        """Whether ``call`` was ringing the member as call waiting (now over: marked)."""
         m = member.index
         if self.ringing[m] is not call:
             return False
@@ -201,8 +207,6 @@ class Waiting:
         second = TICKS_PER_SECOND
         self.engine.add_waiting_offer(call.id, m, self.since[m] / second,
                                       self.engine.env.now / second)
-        if winner is None:
-            self._serve(member)
         return True
 
     def _serve(self, member: Member) -> None:
@@ -220,14 +224,31 @@ class Waiting:
                 self.engine.hunt(call)
 
     # ------------------------------------------------------------------ talking
-    def takes(self, call: Call, member: Member, outcome: int, talk: int,
-              wrap_up: int) -> bool:
-        """The member answers the call (talk and wrap-up in ticks): True if this module
-        records it and frees the member (a member of a call-waiting group)."""
+    def answer(self, call: Call, member: Member, outcome: int = Outcome.ANSWERED) -> None:
+        """The engine's ``answer`` in a run with call waiting: a member of a call-waiting
+        group talks the call here (it may be put on hold, or hold the call in progress),
+        recorded when its talk ends; any other member as the engine has it."""
         m = member.index
         if not self.on[m]:
-            return False
+            self.plain_answer(call, member, outcome)
+            return
+        # the talk and wrap-up, and the policy's hooks, as the engine's answer has them
+        talk = member.talk_constant
+        if talk is None:
+            talk = call.block.talk(member.talk_key, member.talk_time, call.attempt)[call.row]
+        wrap_up = member.wrap_up_constant
+        if wrap_up is None:
+            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
+                                         call.attempt)[call.row]
         now = self.engine.env.now
+        group = member.group
+        if group is not None:
+            via_pilot = call.group is not None
+            if via_pilot and group.on_answered is not None:
+                group.on_answered(member.position, talk)
+            if group.on_busy_until is not None:
+                group.on_busy_until(member.position, now + talk + wrap_up, via_pilot)
+        self._rang(call, member)  # (picked up as call waiting)
         record = _Talk(call, member, outcome, now, talk, wrap_up)
         current = self.active[m]
         if current is not None:  # answered as call waiting: the call in progress holds
@@ -241,7 +262,6 @@ class Waiting:
         self._talk_until(record, talk)
         if current is None:
             self._serve(member)
-        return True
 
     def _talk_until(self, record: _Talk, talk: int) -> None:
         record.ends = self.engine.env.now + talk
