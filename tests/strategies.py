@@ -99,6 +99,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                                      "accept": draw(st.sampled_from([0, 0.5, 1])),
                                      "reached": draw(st.sampled_from([0, 0.7, 1]))}
         _add_penalties(draw, group, [0.5, 30, 90])
+        _add_call_waiting(draw, group)
         if draw(st.booleans()):
             group["redial"] = draw(redials())
         groups.append(group)
@@ -471,6 +472,7 @@ def office_group(draw: st.DrawFn, pilot: str, members: list[str], step: int, hou
             group["after_hours"] = draw(st.sampled_from(
                 ["busy"] + (["voicemail"] if voicemail else [])))
     _add_penalties(draw, group, [step, 2 * step, f"{step}s"])
+    _add_call_waiting(draw, group)
     if draw(st.integers(0, 3)) == 0:
         group["redial"] = draw(grid_redials(step))
     return group
@@ -486,6 +488,16 @@ def _add_penalties(draw: st.DrawFn, group: dict[str, Any], waits: list[Any]) -> 
                         for m, p in zip(group["members"], penalties, strict=True)]
     if group.get("when_all_busy") == "queue" and any(penalties) and draw(st.booleans()):
         group["penalty_wait"] = draw(st.sampled_from(waits))
+
+
+def _add_call_waiting(draw: st.DrawFn, group: dict[str, Any]) -> None:
+    """Call waiting on some groups (not those that ring several members at once),
+    sometimes with its own answer probability."""
+    if group["policy"].lower() in ("simultaneous", "staggered") or draw(st.integers(0, 2)) > 0:
+        return
+    group["call_waiting"] = True
+    if draw(st.booleans()):
+        group["call_waiting_answer"] = draw(st.sampled_from([0, 0.5, 1]))
 
 
 def _add_forwards(draw: st.DrawFn, groups: list[dict[str, Any]]) -> None:

@@ -82,17 +82,93 @@ def check_invariants(scenario, result) -> None:
     assert (offers["agent"].astype(str).value_counts().reindex(agents.index, fill_value=0)
             == agents["offers"]).all()
     assert not (agents["occupancy"] > 1 + EPS).any()  # missing: never logged in
-    # a member is never on two calls at once (ringing, talking or wrapping up)
-    busy = [offers[["agent", "start_s", "end_s"]].rename(columns={"start_s": "s", "end_s": "e"})]
-    talk = calls.loc[talked, ["agent", "answer_s", "end_s", "wrap_up_s"]]
-    busy.append(pd.DataFrame({"agent": talk["agent"], "s": talk["answer_s"],
-                              "e": talk["end_s"] + talk["wrap_up_s"]}))
-    intervals = pd.concat(busy, ignore_index=True)
+    # a member is never on two calls at once (ringing, talking or wrapping up), but for
+    # call waiting: its offer rings while they talk, its call is talked while another holds
+    intervals = busy_spans(calls, offers)
     intervals = intervals[intervals["e"] - intervals["s"] > EPS]
     for _, block in intervals.groupby(intervals["agent"].astype(str)):
         spans = block.sort_values(["s", "e"])[["s", "e"]].to_numpy()
         # an answered offer ends where its talk starts: touching is fine, overlap is not
         assert np.all(spans[1:, 0] >= spans[:-1, 1] - EPS), spans
+    check_call_waiting(scenario, calls, offers, intervals)
+
+
+def busy_spans(calls: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
+    """Every stretch a member is busy (``what``: ring, talk or wrap), apart: a call
+    waiting's ring is left out (it rings while its member talks), and a held call's
+    talk is cut where it was on hold (the waiting call's talk and wrap-up)."""
+    rings = offers
+    if "call_waiting" in offers:
+        rings = offers[~offers["call_waiting"].astype(bool)]
+    talked = calls[calls["outcome"].isin(["answered", "called_back"])]
+    parts = [pd.DataFrame({"agent": rings["agent"].astype(str), "s": rings["start_s"],
+                           "e": rings["end_s"], "what": "ring"}),
+             pd.DataFrame({"agent": talked["agent"].astype(str), "s": talked["end_s"],
+                           "e": talked["end_s"] + talked["wrap_up_s"], "what": "wrap"})]
+    holds = _holds(talked)
+    for agent, call_id, s, e in zip(talked["agent"].astype(str), talked["call_id"],
+                                    talked["answer_s"], talked["end_s"], strict=True):
+        for a, b in holds.get(int(call_id), []):
+            parts.append(pd.DataFrame({"agent": [agent], "s": [s], "e": [a], "what": "talk"}))
+            s = b
+        parts.append(pd.DataFrame({"agent": [agent], "s": [s], "e": [e], "what": "talk"}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _holds(talked: pd.DataFrame) -> dict[int, list[tuple[float, float]]]:
+    """The holds of each held call, in order: a waiting call's talk and wrap-up."""
+    holds: dict[int, list[tuple[float, float]]] = {}
+    if "held_call" not in talked:
+        return holds
+    waiting = talked[talked["held_call"].notna()].sort_values("answer_s")
+    for held, s, e, w in zip(waiting["held_call"], waiting["answer_s"], waiting["end_s"],
+                             waiting["wrap_up_s"], strict=True):
+        holds.setdefault(int(held), []).append((float(s), float(e + w)))
+    return holds
+
+
+def check_call_waiting(scenario, calls: pd.DataFrame, offers: pd.DataFrame,
+                       spans: pd.DataFrame) -> None:
+    """Call waiting (``hunt_groups[].call_waiting``): offered only to members of such a
+    group, for a pilot call, while they talk (not ringing, wrapping up, nor with a call
+    on hold or another call waiting ringing); a call answered as call waiting holds a
+    call its member talks on, for its own talk and wrap-up."""
+    waiting_members = {m for g in scenario.hunt_groups if g.call_waiting for m in g.members}
+    if "call_waiting" not in offers:
+        assert "held_call" not in calls and "hold_s" not in calls
+        return
+    rung = offers[offers["call_waiting"].astype(bool)]
+    assert rung["agent"].astype(str).isin(waiting_members).all()
+    kind = rung["call_id"].map(calls.set_index("call_id")["kind"].astype(str))
+    assert (kind == "pilot").all()
+    holds = _holds(calls[calls["outcome"].isin(["answered", "called_back"])])
+    # (with a warm-up, the call a member talks on may have arrived before it: not listed)
+    if scenario.warmup > 0:
+        rung = rung.iloc[:0]
+    held_by = {a: [h for c in calls.loc[calls["agent"].astype(str) == a, "call_id"]
+                   for h in holds.get(int(c), [])] for a in set(rung["agent"].astype(str))}
+    for agent, s, e in zip(rung["agent"].astype(str), rung["start_s"], rung["end_s"],
+                           strict=True):
+        mine = spans[spans["agent"].astype(str) == agent]
+        talking = mine[mine["what"] == "talk"]
+        # inside one talk (not ringing, not wrapping up: those are apart from talk)
+        assert ((talking["s"] <= s + EPS) & (talking["e"] >= e - EPS)).any(), (agent, s, e)
+        # no call on hold, and no other call waiting ringing
+        assert not any(a < e - EPS and b > s + EPS for a, b in held_by[agent]), (agent, s)
+        others = rung[(rung["agent"].astype(str) == agent) & (rung["start_s"] != s)]
+        assert not ((others["start_s"] < e - EPS) & (others["end_s"] > s + EPS)).any()
+    if "held_call" in calls:
+        waiting = calls[calls["held_call"].notna()]
+        waiting = waiting[waiting["held_call"].isin(calls["call_id"])]  # (warm-up)
+        held = calls.set_index("call_id").loc[waiting["held_call"].astype(int)]
+        assert (held["agent"].astype(str).to_numpy()
+                == waiting["agent"].astype(str).to_numpy()).all()
+        assert (waiting["kind"] == "pilot").all()
+        hold = calls.set_index("call_id")["hold_s"]
+        for call_id, spells in holds.items():
+            if call_id in hold.index:
+                assert abs(hold[call_id] - sum(b - a for a, b in spells)) < 1e-5
+        assert hold.drop([c for c in holds if c in hold.index]).isna().all()
 
 
 def _members_on_the_way(scenario, pilot: str) -> set[str]:

@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import offices, scenarios
-from test_properties import assert_summaries_agree, check_invariants
+from test_properties import assert_summaries_agree, busy_spans, check_invariants
 
 from huntsim import load_scenario, simulate
 from huntsim.analysis.catalog import OUTCOMES
@@ -174,20 +174,6 @@ def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -
     limit = spans["group"].map(limits).to_numpy(dtype=float)
     over = (spans["e"] - spans["s"]).to_numpy() > np.nan_to_num(limit, nan=np.inf) + EPS
     assert not over.any(), spans[over]
-
-
-def busy_spans(calls: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
-    """Every stretch a member is busy: ringing, talking (a call back the caller took
-    included), wrapping up."""
-    answered = calls[calls["outcome"].isin(["answered", "called_back"])]
-    return pd.concat([
-        pd.DataFrame({"agent": offers["agent"].astype(str), "s": offers["start_s"],
-                      "e": offers["end_s"]}),
-        pd.DataFrame({"agent": answered["agent"].astype(str), "s": answered["answer_s"],
-                      "e": answered["end_s"]}),
-        pd.DataFrame({"agent": answered["agent"].astype(str), "s": answered["end_s"],
-                      "e": answered["end_s"] + answered["wrap_up_s"]}),
-    ], ignore_index=True)
 
 
 def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame,

@@ -496,6 +496,10 @@ def agent_table(
     wrap_s = _sum_by(who, _overlap(end_s, wrapped, window), size)
     busy_out_s = _sum_by(who, logged_out_part(who, answer_s, end_s, window, stretches)
                          + logged_out_part(who, end_s, wrapped, window, stretches), size)
+    if "held_call" in calls.columns:  # call waiting: a held call's hold is not its talk
+        for sums, taken in zip((talk_s, group_talk_s, busy_out_s),
+                               _holds(calls, index, window, stretches), strict=True):
+            sums -= taken
     del end_s, wrap, wrapped, answer_s
     reported = (calls["arrival_s"] >= window[0]).to_numpy()
     reported_answers = reported[answered]
@@ -503,9 +507,12 @@ def agent_table(
     direct_answered = _count_by(np.where(reported_answers & ~pilot, who, -1), size)
     del who, pilot, reported_answers, answered
     offer_rows = _positions(offers["agent"], index)
-    ring_s = _sum_by(offer_rows, _overlap(offers["start_s"], offers["end_s"], window), size)
-    busy_out_s += _sum_by(offer_rows, logged_out_part(offer_rows, offers["start_s"],
-                                                      offers["end_s"], window, stretches),
+    # an offer that rang as call waiting rang while the member talked: talk time already
+    ringing = (np.where(offers["call_waiting"].to_numpy(), -1, offer_rows)
+               if "call_waiting" in offers.columns else offer_rows)
+    ring_s = _sum_by(ringing, _overlap(offers["start_s"], offers["end_s"], window), size)
+    busy_out_s += _sum_by(ringing, logged_out_part(ringing, offers["start_s"],
+                                                   offers["end_s"], window, stretches),
                           size)
     if not reported.all():  # counted: the offers of calls that arrived in the window
         counted = calls["call_id"].to_numpy()[reported]
@@ -538,6 +545,25 @@ def agent_table(
     table["occupancy"] = occupancy(table["busy_s"] - table.pop("busy_out_s"),
                                    table["logged_in_s"])
     return table.reset_index()
+
+
+def _holds(calls: pd.DataFrame, index: pd.Index, window: tuple[float, float],
+           stretches: Stretches) -> tuple[NDArray[np.float64], ...]:
+    """Per member of ``index``: time on hold of their held calls inside ``window`` (all,
+    through a pilot, while logged out). A call answered as call waiting holds the
+    member's call from its answer to the end of its wrap-up; that span is in the held
+    call's ``answer_s`` to ``end_s``, and is the waiting call's talk and wrap-up."""
+    size = len(index)
+    waiting = calls["held_call"].notna().to_numpy()
+    who = _positions(calls["agent"], index, waiting)
+    start = calls["answer_s"].to_numpy()[waiting]
+    end = start + calls["talk_s"].to_numpy()[waiting] + calls["wrap_up_s"].to_numpy()[waiting]
+    span = _overlap(start, end, window)
+    held = pd.Index(calls["call_id"]).get_indexer(
+        calls["held_call"].to_numpy()[waiting].astype(np.int64))
+    pilot = (calls["kind"] == "pilot").to_numpy()[held]
+    return (_sum_by(who, span, size), _sum_by(np.where(pilot, who, -1), span, size),
+            _sum_by(who, logged_out_part(who, start, end, window, stretches), size))
 
 
 def occupancy(busy_logged_in_s: pd.Series, logged_in_s: pd.Series) -> pd.Series:

@@ -46,9 +46,10 @@ from huntsim.scenario.rules import (
 )
 from huntsim.scenario.section import Section
 from huntsim.scenario.shifts import Shift, checked_shifts
-from huntsim.scenario.units import PhoneNumber, Seconds, Text
+from huntsim.scenario.units import PhoneNumber, Probability, Seconds, Text
 
 __all__ = [
+    "DEFAULT_CALL_WAITING_ANSWER",
     "MAX_CALENDAR_CHANGES",
     "MAX_EXPECTED_ABSENCES",
     "MAX_EXPECTED_CALLS",
@@ -73,6 +74,8 @@ POLICIES: tuple[str, ...] = (
     "fewest_calls", "least_talk_time", "random")
 WhenAllBusy = Literal["voicemail", "busy", "queue"]
 AfterHours = Literal["voicemail", "busy"]
+DEFAULT_CALL_WAITING_ANSWER = 0.3
+"""``hunt_groups[].call_waiting_answer`` when not given."""
 
 
 def _lowercase(value: object) -> object:
@@ -154,6 +157,13 @@ class HuntGroup(Section):
     callback : Callback or None
         With a queue: callers still waiting ``offer_after`` may take a call back
         (``{offer_after: 60s, accept: 0.4, reached: 0.9}``); ``None``: never offered.
+    call_waiting : bool
+        BroadWorks' "allow call waiting on agents": a call that finds no member
+        free to ring may be offered as call waiting to a member who is talking, and
+        picked up it holds their call; not with the simultaneous or staggered policy.
+    call_waiting_answer : float or None
+        With ``call_waiting``: the probability that a member picks up a call
+        waiting (instead of their ``answer_probability``); ``None``: 0.3.
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -179,6 +189,8 @@ class HuntGroup(Section):
     callback: Callback | None = None
     penalties: tuple[Annotated[int, Field(ge=0, le=1_000_000)], ...] | None = None
     penalty_wait: Seconds | None = Field(default=None, gt=0)
+    call_waiting: bool = False
+    call_waiting_answer: Probability | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -190,6 +202,13 @@ class HuntGroup(Section):
     def forwards(self, case: str) -> bool:
         """Whether the group forwards calls in ``case`` (``all_busy``, ``no_answer``...)."""
         return self.forward is not None and case in self.forward.when
+
+    @property
+    def waiting_answer(self) -> float:
+        """The probability that a member picks up a call waiting (``call_waiting_answer``)."""
+        if self.call_waiting_answer is None:
+            return DEFAULT_CALL_WAITING_ANSWER
+        return self.call_waiting_answer
 
     @property
     def all_busy_treatment(self) -> WhenAllBusy:

@@ -145,6 +145,7 @@ def _group_option_violations(group: HuntGroup, where: str) -> list[str]:
                     f"{where}.weights[{w}]: {weight!r} must be a finite number greater than 0"
                 )
     problems.extend(_penalty_violations(group, where))
+    problems.extend(_call_waiting_violations(group, where))
     if group.when_all_busy == "voicemail" and not group.voicemail:
         problems.append(
             f"{where}.when_all_busy: 'voicemail' but the pilot {group.pilot!r} has no "
@@ -191,4 +192,19 @@ def _penalty_violations(group: HuntGroup, where: str) -> list[str]:
                 f"(when_all_busy is {group.all_busy_treatment!r}), so none waits for a "
                 "higher penalty to join (set when_all_busy: queue, or remove penalty_wait)"
             )
+    return problems
+
+
+def _call_waiting_violations(group: HuntGroup, where: str) -> list[str]:
+    problems: list[str] = []
+    if group.call_waiting_answer is not None and not group.call_waiting:
+        problems.append(
+            f"{where}.call_waiting_answer: {group.call_waiting_answer:g} but call waiting is "
+            "off, so no call is ever offered as call waiting (set call_waiting: true, or "
+            "remove call_waiting_answer)")
+    if group.call_waiting and group.policy in ("simultaneous", "staggered"):
+        problems.append(
+            f"{where}.call_waiting: call waiting does not apply to the {group.policy} policy, "
+            "which rings several members at once (choose another policy, or remove "
+            "call_waiting)")
     return problems

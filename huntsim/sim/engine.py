@@ -11,8 +11,8 @@ The state of members, groups and calls is in :mod:`huntsim.sim.state`; this
 module holds the transitions. What a run may not use is left to
 collaborators that only a scenario using it builds: presence
 (:mod:`huntsim.sim.presence`), ring styles that ring several members at once
-(:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`) and
-redials (:mod:`huntsim.sim.redials`).
+(:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`),
+redials (:mod:`huntsim.sim.redials`) and call waiting (:mod:`huntsim.sim.waiting`).
 
 A pilot call's states, the events that move it, and where each is handled:
 
@@ -99,6 +99,9 @@ Semantics (see "Timing rules" in the README):
 * With member penalties (:mod:`huntsim.sim.penalties`), of those who can be
   rung only the lowest penalty is (with ``penalty_wait``, of the penalties the
   caller has waited for); each hunt then scans the whole order.
+* With ``call_waiting`` (:mod:`huntsim.sim.waiting`) a call nobody free is left
+  to ring for rings a member on a call; picked up, their call is held until the
+  new one's talk and wrap-up are over.
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
@@ -165,6 +168,7 @@ from huntsim.sim.state import (
     Member,
 )
 from huntsim.sim.streams import TicketBlock, Tickets, generator
+from huntsim.sim.waiting import Waiting, uses_waiting
 
 __all__ = ["Engine", "run_model"]
 
@@ -194,6 +198,8 @@ class Engine:
         self.add_absence = recorder.add_absence
         self.add_route = recorder.add_route
         self.add_callback = recorder.add_callback
+        self.add_waiting_offer = recorder.add_waiting_offer
+        self.add_hold = recorder.add_hold
         self.end = ticks(scenario.duration)
         keys: dict[Distribution, int] = {}
 
@@ -204,6 +210,9 @@ class Engine:
         self.groups = self._groups(seed)
         self.queues = Queues(self, seed) if uses_queues(scenario) else None
         self.redials = Redials(self, scenario) if uses_redials(scenario) else None
+        self.waiting = Waiting(self, scenario, self.answer) if uses_waiting(scenario) else None
+        if self.waiting is not None:  # its members' answers go through call waiting
+            self.answer = self.waiting.answer  # type: ignore[method-assign]
         self.next_call_id = 0
         self.hops: list[tuple[Call, Group]] = []  # forwards not yet taken (see _forward)
         self.hopping = False
@@ -314,7 +323,8 @@ class Engine:
         if not group.is_open:
             call.closed_hops |= 1 << call.forwards  # a bit per group reached, no limit
             self.move_on(call, AFTER_HOURS)
-        elif not group.idle_bits:
+        elif not group.idle_bits and (self.waiting is None
+                                      or not self.waiting.eligible(group, call)):
             if call.gone(self.env.now):  # no patience left: gone at once
                 self.end_call(call, Outcome.ABANDONED)
             else:
@@ -405,7 +415,8 @@ class Engine:
                 self._ring(call, group.members[p], group.timeout)
                 return
         call.position = position
-        self.move_on(call, NO_ANSWER)
+        if self.waiting is None or not self.waiting.offer(call):  # (call waiting)
+            self.move_on(call, NO_ANSWER)
 
     def offer(self, call: Call, member: Member, ordinal: int) -> tuple[bool, int]:
         """The member starts ringing for the call: whether they pick up, and after
@@ -532,6 +543,8 @@ class Engine:
         else:
             member = ringing[0]
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
+        if winner is None and self.waiting is not None and self.waiting.ended(call, ringing):
+            return  # a call waiting not picked up: its member talks on
         group = call.group
         if self.misses is not None and group is not None:
             # a ring a log-out stopped, or max_wait ended before its time-out, was not

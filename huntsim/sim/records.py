@@ -93,6 +93,15 @@ class Recorder(Protocol):
     def add_callback(self, call_id: int, at: float) -> None:
         """The call about to be added was called back (a group's ``callback``) at ``at``."""
 
+    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None:
+        """The offer of the call to ``agent`` from ``start`` to ``end``, already added,
+        rang as call waiting, while the agent talked on another call."""
+
+    def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
+                 pilot: bool) -> None:
+        """The call about to be added was answered as call waiting by ``agent``: their
+        call ``held`` (through a pilot: ``pilot``) was on hold from ``start`` to ``end``."""
+
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """The agent is absent (an :class:`Absence` code) from ``start`` to ``end``."""
 
@@ -152,6 +161,13 @@ class CallLog:
         # sparse: only calls that were called back (callback), and when
         self.callback_call = array("q")
         self.callback_at = array("d")
+        # sparse: call waiting (hunt_groups[].call_waiting): its offers, and its holds
+        self.waiting_offer_call = array("q")
+        self.waiting_offer_agent = array("h")
+        self.waiting_offer_start = array("d")
+        self.hold_call = array("q")
+        self.hold_held = array("q")
+        self.hold_length = array("d")
         # closed hops of the rare call that reached 63 groups or more: too wide for a column
         self.route_closed_wide: dict[int, int] = {}
 
@@ -209,6 +225,19 @@ class CallLog:
         """Note that the call was called back at ``at`` (seconds)."""
         self.callback_call.append(call_id)
         self.callback_at.append(at)
+
+    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None:
+        """Note that an offer rang as call waiting."""
+        self.waiting_offer_call.append(call_id)
+        self.waiting_offer_agent.append(agent)
+        self.waiting_offer_start.append(start)
+
+    def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
+                 pilot: bool) -> None:
+        """Note that the call was answered as call waiting, holding call ``held``."""
+        self.hold_call.append(call_id)
+        self.hold_held.append(held)
+        self.hold_length.append(end - start)
 
     def add_absence(self, agent: int, reason: int, start: float, end: float) -> None:
         """Append one absence."""
@@ -312,7 +341,24 @@ class CallLog:
             at = np.frombuffer(self.callback_at, np.float64)[found]
             callback[rows] = np.round(at - table["arrival_s"][rows], 6)
             table["callback_s"] = callback
+        if len(self.hold_call):  # (only when some call was answered as call waiting)
+            table.update(self._holds(call_ids))
         return pd.DataFrame(table, copy=False)  # one block per column: nothing copied
+
+    def _holds(self, call_ids: NDArray[np.int64]) -> dict[str, Any]:
+        """Columns ``hold_s`` (time on hold of each call held, NaN elsewhere) and
+        ``held_call`` (of a call answered as call waiting, the call it put on hold)."""
+        hold = np.full(len(call_ids), np.nan)
+        held_ids = np.frombuffer(self.hold_held, np.int64)
+        lengths = np.frombuffer(self.hold_length, np.float64)
+        rows, found = _rows_of(call_ids, held_ids)
+        hold[rows] = 0.0
+        np.add.at(hold, rows, lengths[found])  # a call may be held more than once
+        held_call = pd.array(np.zeros(len(call_ids), np.int64), dtype="Int64")
+        held_call[:] = pd.NA
+        rows, found = _rows_of(call_ids, np.frombuffer(self.hold_call, np.int64))
+        held_call[rows] = held_ids[found]
+        return {"hold_s": np.round(hold, 6), "held_call": held_call}
 
     def _offers_table(self, column: Any) -> pd.DataFrame:
         """The offers table from ``column(name, dtype)`` (see :meth:`_calls_table`)."""
@@ -323,6 +369,13 @@ class CallLog:
             "end_s": column("offer_end", "f8"),
             "result": _labels(column("offer_result", "i1"), OFFER_RESULTS),
         }
+        if len(self.waiting_offer_call):  # (only when some offer rang as call waiting)
+            keys = pd.MultiIndex.from_arrays(
+                [table["call_id"], table["agent"].codes, table["start_s"]])
+            table["call_waiting"] = keys.isin(pd.MultiIndex.from_arrays([
+                np.frombuffer(self.waiting_offer_call, np.int64),
+                np.frombuffer(self.waiting_offer_agent, np.int16),
+                np.frombuffer(self.waiting_offer_start, np.float64)]))
         return pd.DataFrame(table, copy=False)
 
     def _routes(self, call_ids: NDArray[np.int64],

@@ -121,6 +121,7 @@ class RunningTotals(CallLog):
         self.logged_out: tuple[array[int], array[float], array[float]] = (
             array("h"), array("d"), array("d"))
         self._stretches: Stretches | None = None
+        self.waiting_answered = np.zeros(n, dtype=np.int64)  # calls taken as call waiting
         self.offers_made = np.zeros(n, dtype=np.int64)
         self.offers_missed = np.zeros(n, dtype=np.int64)
         self.offer_arrival = array("d")  # in place of the offer's call
@@ -328,6 +329,31 @@ class RunningTotals(CallLog):
         for column in (self.offer_arrival, self.offer_agent, self.offer_start, self.offer_end,
                        self.offer_result):
             del column[:]
+
+    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None:
+        """An offer rang as call waiting: its time is in the agent's talk already."""
+        self._overlap(agent, start, end, self.ring_s)
+
+    def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
+                 pilot: bool) -> None:
+        """A call was on hold while the agent served another (talk and wrap-up, each
+        counted with its own call): the hold is not talk of the held call."""
+        self._overlap(agent, start, end, self.talk_s, self.group_talk_s if pilot else None)
+        self.waiting_answered[agent] += 1
+
+    def _overlap(self, agent: int, start: float, end: float, *sums: NDArray[np.float64] | None,
+                 ) -> None:
+        """Take time counted twice from ``sums`` (and from busy time while logged out)."""
+        inside = self._inside(start, end)
+        for column in sums:
+            if column is not None:
+                column[agent] -= inside
+        stretches = self.stretches()
+        if stretches:
+            who = np.array([agent], dtype=np.intp)
+            self.busy_out_s[agent] -= float(logged_out_part(
+                who, np.array([start]), np.array([end]), (self.warmup, self.duration),
+                stretches)[0])
 
     def add_route(self, call_id: int, caller_id: int, attempt: int, forwards: int,
                   closed_hops: int = 0, caller_arrival: float = 0.0,

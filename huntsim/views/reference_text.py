@@ -83,6 +83,8 @@ EXAMPLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("HuntGroup", "callback"): ("{offer_after: 60s, accept: 0.4, reached: 0.9}",),
     ("HuntGroup", "penalties"): ("[0, 0, 1]",),
     ("HuntGroup", "penalty_wait"): ("30s",),
+    ("HuntGroup", "call_waiting"): ("true",),
+    ("HuntGroup", "call_waiting_answer"): ("0.3",),
     ("Redial", "on"): ("[busy, no_answer]",),
     ("Redial", "probability"): ("0.6",),
     ("Redial", "delay"): ("{dist: exponential, mean: 5min}",),

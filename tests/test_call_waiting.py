@@ -1,0 +1,243 @@
+"""Call waiting on members (``hunt_groups[].call_waiting``, ``call_waiting_answer``):
+a group call that finds no member free may ring a member on a call; picked up, their
+call is held for the new call's talk and wrap-up. Exact traces, validation, and a
+check against theory over replications."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import assert_in_interval, office
+
+from huntsim import ScenarioError, load_scenario, simulate
+from huntsim.cli.main import main
+
+
+def offers(result: Any) -> list[tuple[int, str, float, float, str, bool]]:
+    table = result.offers
+    waiting = (table["call_waiting"] if "call_waiting" in table
+               else np.zeros(len(table), dtype=bool))
+    return [(int(r.call_id), str(r.agent), float(r.start_s), float(r.end_s), str(r.result),
+             bool(w)) for r, w in zip(table.itertuples(), waiting, strict=True)]
+
+
+def calls(result: Any) -> list[tuple[Any, ...]]:
+    """(call, outcome, agent, answer, talk, end, hold, held call) of each call."""
+    table = result.calls
+    rows = []
+    for r in table.itertuples():
+        hold = getattr(r, "hold_s", float("nan"))
+        held = getattr(r, "held_call", None)
+        rows.append((int(r.call_id), str(r.outcome),
+                     str(r.agent) if isinstance(r.agent, str) else None,
+                     None if np.isnan(r.answer_s) else float(r.answer_s),
+                     None if np.isnan(r.talk_s) else float(r.talk_s), float(r.end_s),
+                     None if np.isnan(hold) else float(hold),
+                     None if held is None or pd.isna(held) else int(held)))
+    return rows
+
+
+def waiting_office(members: int = 1, trace: tuple[float, ...] = (0, 30), answer: float = 1,
+                   wrap_up: float = 10, **group: Any) -> dict[str, Any]:
+    """Members with talk 100 s, wrap-up 10 s, who pick up after 3 s; rings of 6 s."""
+    scenario = office(members=members, trace=trace, talk=100, rings=2, answer_delay=3,
+                      duration=max(trace) + 1, call_waiting=True,
+                      call_waiting_answer=answer, **group)
+    for agent in scenario["agents"]:
+        agent["wrap_up"] = wrap_up
+    return scenario
+
+
+def test_a_second_call_is_answered_as_call_waiting_and_holds_the_first() -> None:
+    # A answers call 0 at 3 s; call 1 at 30 s rings A as call waiting, picked up at 33 s:
+    # call 0 holds for call 1's talk (100 s) and wrap-up (10 s), from 33 s to 143 s, then
+    # goes on for its last 70 s (ends at 213 s) and is wrapped up until 223 s
+    scenario = waiting_office()
+    scenario["duration"] = 300  # (the agents table counts inside the run)
+    result = simulate(scenario, seed=0)
+    assert calls(result) == [
+        (0, "answered", "A", 3.0, 100.0, 213.0, 110.0, None),
+        (1, "answered", "A", 33.0, 100.0, 133.0, None, 0),
+    ]
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 33.0, "answered", True)]
+    agents = result.agents.set_index("agent")
+    # talk 200 s, wrap-up 20 s and the first ring 3 s: each instant counted once
+    assert agents.loc["A", "talk_s"] == 200.0
+    assert agents.loc["A", "busy_s"] == 223.0
+    assert agents.loc["A", "group_answered"] == 2
+    totals = simulate(scenario, seed=0, keep="totals").agents.set_index("agent")
+    assert totals.loc["A", "busy_s"] == 223.0
+    assert totals.loc["A", "talk_s"] == 200.0
+
+
+def test_a_call_waiting_not_picked_up_rings_out_to_voicemail() -> None:
+    # call_waiting_answer 0: call 1 rings A (on call 0) for 2 rings (12 s), then the
+    # pilot's voicemail; call 0 is not held
+    scenario = waiting_office(answer=0)
+    scenario["duration"] = 300
+    result = simulate(scenario, seed=0)
+    assert calls(result) == [
+        (0, "answered", "A", 3.0, 100.0, 103.0, None, None),
+        (1, "voicemail", None, None, None, 42.0, None, None),
+    ]
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 42.0, "no_answer", True)]
+    assert result.agents.set_index("agent").loc["A", "busy_s"] == 113.0
+
+
+def test_without_call_waiting_the_same_call_gets_the_all_busy_treatment() -> None:
+    scenario = waiting_office()
+    del scenario["hunt_groups"][0]["call_waiting"], \
+        scenario["hunt_groups"][0]["call_waiting_answer"]
+    result = simulate(scenario, seed=0)
+    assert [c[1] for c in calls(result)] == ["answered", "voicemail"]
+    assert "hold_s" not in result.calls and "call_waiting" not in result.offers
+
+
+def test_free_members_ring_before_members_on_a_call() -> None:
+    # call 1 finds B free: B takes it, not A as call waiting; call 2 finds both on a
+    # call: A (first in the order) as call waiting
+    result = simulate(waiting_office(members=2, trace=(0, 10, 20)), seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "B", 10.0, 13.0, "answered", False),
+                              (2, "A", 20.0, 23.0, "answered", True)]
+
+
+def test_a_member_with_a_call_on_hold_is_not_offered_a_third() -> None:
+    # at 60 s A talks call 1 with call 0 on hold: call 2 finds nobody, voicemail at once
+    result = simulate(waiting_office(trace=(0, 30, 60)), seed=0)
+    assert [c[1] for c in calls(result)] == ["answered", "answered", "voicemail"]
+    assert calls(result)[2][5] == 60.0
+    assert [o[0] for o in offers(result)] == [0, 1]
+
+
+def test_a_member_in_wrap_up_is_not_offered_a_call_waiting() -> None:
+    # call 0 ends at 103 s, wrap-up until 113 s: call 1 at 105 s finds nobody to ring
+    result = simulate(waiting_office(trace=(0, 105)), seed=0)
+    assert [c[1] for c in calls(result)] == ["answered", "voicemail"]
+    assert len(result.offers) == 1
+
+
+def test_a_call_waiting_stops_ringing_when_the_members_call_ends() -> None:
+    # call 1 at 101 s rings A, who would pick up at 104 s; call 0 ends at 103 s first:
+    # the call waiting stops then (no answer) and the caller gets voicemail
+    result = simulate(waiting_office(trace=(0, 101)), seed=0)
+    assert offers(result)[1] == (1, "A", 101.0, 103.0, "no_answer", True)
+    assert calls(result)[1][:2] == (1, "voicemail")
+
+
+def test_back_on_the_held_call_the_member_may_take_another_call_waiting() -> None:
+    # call 1 holds call 0 from 33 s to 143 s; call 2 at 150 s is a call waiting again,
+    # picked up at 153 s: call 0 holds again until 263 s, so it holds 220 s in all
+    result = simulate(waiting_office(trace=(0, 30, 150)), seed=0)
+    rows = calls(result)
+    assert rows[0] == (0, "answered", "A", 3.0, 100.0, 323.0, 220.0, None)
+    assert [r[7] for r in rows] == [None, 0, 0]
+
+
+def test_a_queued_caller_is_offered_as_call_waiting_when_the_member_can_take_one() -> None:
+    # call 2 (60 s) queues while A has call 0 on hold; back on call 0 at 143 s, A can take
+    # a call waiting: call 2 rings at once, picked up at 146 s (held: 110 + 110 s)
+    result = simulate(waiting_office(trace=(0, 30, 60), when_all_busy="queue"), seed=0)
+    assert offers(result)[2] == (2, "A", 143.0, 146.0, "answered", True)
+    rows = calls(result)
+    assert rows[2][:4] == (2, "answered", "A", 146.0)
+    assert rows[0][6] == 220.0
+
+
+def test_the_lowest_penalty_on_a_call_is_offered_first() -> None:
+    # A (penalty 1, first in the order) and B (penalty 0) both talk: call 2 rings B
+    scenario = waiting_office(members=2, trace=(0, 10, 20))
+    scenario["hunt_groups"][0]["members"] = [{"number": "A", "penalty": 1}, "B"]
+    result = simulate(scenario, seed=0)
+    assert [(o[1], o[5]) for o in offers(result)] == [("B", False), ("A", False), ("B", True)]
+
+
+def test_direct_calls_to_a_member_on_a_call_are_busy_as_before() -> None:
+    scenario = waiting_office(trace=(0,))
+    scenario["agents"][0]["direct_calls"] = {"trace": [30]}
+    scenario["duration"] = 31
+    result = simulate(scenario, seed=0)
+    direct = result.calls[result.calls["kind"] == "direct"]
+    assert direct["outcome"].astype(str).tolist() == ["busy"]
+    assert len(result.offers) == 1
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"call_waiting_answer": 0.5}, "hunt_groups[0].call_waiting_answer: 0.5 but call waiting"),
+    ({"call_waiting": True, "policy": "simultaneous"},
+     "hunt_groups[0].call_waiting: call waiting does not apply to the simultaneous"),
+    ({"call_waiting": True, "policy": "staggered"},
+     "hunt_groups[0].call_waiting: call waiting does not apply to the staggered"),
+    ({"call_waiting": True, "call_waiting_answer": 1.5}, "hunt_groups[0].call_waiting_answer"),
+])
+def test_validation(change: dict[str, Any], message: str) -> None:
+    scenario = office()
+    scenario["hunt_groups"][0].update(change)
+    with pytest.raises(ScenarioError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_scenario(scenario)
+
+
+def test_the_cli_refuses_call_waiting_answer_without_call_waiting(tmp_path: Any,
+                                                                   capsys: Any) -> None:
+    import yaml
+    scenario = office()
+    scenario["hunt_groups"][0]["call_waiting_answer"] = 0.5
+    path = tmp_path / "office.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    assert main(["run", str(path)]) == 2
+    assert "hunt_groups[0].call_waiting_answer" in capsys.readouterr().err
+
+
+def test_the_default_answer_probability_is_0_3() -> None:
+    scenario = load_scenario(waiting_office())
+    data = copy.deepcopy(waiting_office())
+    del data["hunt_groups"][0]["call_waiting_answer"]
+    assert load_scenario(data).hunt_groups[0].waiting_answer == 0.3
+    assert scenario.hunt_groups[0].waiting_answer == 1.0
+
+
+# ------------------------------------------------------------------ theory
+def _one_member(seed_hours: float = 200) -> dict[str, Any]:
+    """One member who always picks up at once (call waiting too), exponential talk of
+    mean 180 s, offered 0.5 Erlang; all busy: busy, no answer: voicemail."""
+    return {
+        "duration": f"{seed_hours}h",
+        "warmup": "1h",
+        "agents": [{"number": "A", "talk_time": {"dist": "exponential", "mean": "180s"}}],
+        "hunt_groups": [{"pilot": "P", "members": ["A"], "voicemail": True,
+                         "when_all_busy": "busy", "call_waiting": True,
+                         "call_waiting_answer": 1, "arrivals": {"rate": "10/h"}}],
+    }
+
+
+def test_with_certain_call_waiting_one_member_serves_two_calls_at_most() -> None:
+    # One member who always takes a call waiting and never a third: a single server
+    # with room for two calls, served last come first (preemptive resume), whose
+    # blocking is M/M/1/2's: rho^2 / (1 + rho + rho^2) (insensitive to the order)
+    rho = 0.5
+    expected = rho**2 / (1 + rho + rho**2)
+    blocked = []
+    for seed in range(12):
+        result = simulate(_one_member(), seed=seed)
+        table = result.calls
+        outcomes = table["outcome"].astype(str)
+        # answered + lost = arrivals: every call has one outcome, none is left out
+        assert outcomes.isin(["answered", "busy", "voicemail"]).all()
+        assert (outcomes == "answered").sum() + outcomes.isin(["busy", "voicemail"]).sum() \
+            == len(table)
+        assert not (outcomes == "voicemail").any()  # a call waiting is always taken
+        # nobody reaches the all-busy treatment while the member is on a single call:
+        # each busy call arrives while a call answered as call waiting is on
+        waiting = table[table["held_call"].notna()]
+        starts = waiting["answer_s"].to_numpy()
+        ends = (waiting["end_s"] + waiting["wrap_up_s"]).to_numpy()
+        for t in table.loc[outcomes == "busy", "arrival_s"]:
+            assert ((starts <= t) & (ends > t)).any(), t
+        blocked.append(float((outcomes == "busy").mean()))
+    assert_in_interval(blocked, expected, "share of callers who find the member busy")
