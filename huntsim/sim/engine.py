@@ -11,8 +11,9 @@ The state of members, groups and calls is in :mod:`huntsim.sim.state`; this
 module holds the transitions. What a run may not use is left to
 collaborators that only a scenario using it builds: presence
 (:mod:`huntsim.sim.presence`), ring styles that ring several members at once
-(:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`) and
-redials (:mod:`huntsim.sim.redials`).
+(:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`),
+redials (:mod:`huntsim.sim.redials`) and members in several groups
+(:mod:`huntsim.sim.shared`).
 
 A pilot call's states, the events that move it, and where each is handled:
 
@@ -155,6 +156,7 @@ from huntsim.sim.queueing import Queues, uses_queues
 from huntsim.sim.records import DIRECT, PILOT, OfferResult, Outcome, Recorder
 from huntsim.sim.redials import Redials, uses_redials
 from huntsim.sim.ringing import ring_style
+from huntsim.sim.shared import SharedMembers, uses_shared_members
 from huntsim.sim.state import (
     AFTER_HOURS,
     ALL_BUSY,
@@ -202,6 +204,7 @@ class Engine:
 
         self.members = [Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
         self.groups = self._groups(seed)
+        self.shared = SharedMembers(self) if uses_shared_members(scenario) else None
         self.queues = Queues(self, seed) if uses_queues(scenario) else None
         self.redials = Redials(self, scenario) if uses_redials(scenario) else None
         self.next_call_id = 0
@@ -223,9 +226,7 @@ class Engine:
             timeout = spec.no_answer_rings * ticks(scenario.ring_cycle)  # whole ring cycles
             group = make_group(g, spec, members, policy, timeout, self)
             for position, member in enumerate(members):
-                member.group = group
-                member.position = position
-                member.bit = 1 << position
+                member.join(group, position)
             group.ring_style = ring_style(self, spec, group, scenario)
             groups.append(group)
         pilots = [g.pilot for g in scenario.hunt_groups]
@@ -410,6 +411,8 @@ class Engine:
     def offer(self, call: Call, member: Member, ordinal: int) -> tuple[bool, int]:
         """The member starts ringing for the call: whether they pick up, and after
         how long (ticks), drawn from the caller's ``ordinal``-th offer stream."""
+        if member.places is not None:  # a member of several groups
+            return self.shared.offer(call, member, ordinal)  # type: ignore[union-attr]
         # block(member, BUSY), inlined: this is the hot path
         group = member.group
         if not member.blocked and group is not None:
@@ -559,7 +562,9 @@ class Engine:
         self._record(call, outcome, member.index, now / second, talk / second,
                      wrap_up / second, (now + talk) / second)
         group = member.group
-        if group is not None:
+        if member.places is not None:  # a member of several groups
+            self.shared.answered(call, member, talk, now + talk + wrap_up)  # type: ignore
+        elif group is not None:
             via_pilot = call.group is not None
             if via_pilot and group.on_answered is not None:
                 group.on_answered(member.position, talk)
@@ -605,7 +610,9 @@ class Engine:
     def _available(self, member: Member) -> None:
         """Nothing blocks the member any more: they can be rung, and serve the queue."""
         group = member.group
-        if group is not None:
+        if member.places is not None:  # a member of several groups
+            self.shared.available(member)  # type: ignore[union-attr]
+        elif group is not None:
             group.idle_bits |= member.bit
             if group.queue:
                 assert self.queues is not None
@@ -647,7 +654,10 @@ class Engine:
     def block(self, member: Member, reason: int) -> None:
         """Add a reason that keeps the member from being rung."""
         if not member.blocked and member.group is not None:
-            member.group.idle_bits ^= member.bit
+            if member.places is None:
+                member.group.idle_bits ^= member.bit
+            else:  # a member of several groups
+                self.shared.set_idle(member, False)  # type: ignore[union-attr]
         member.blocked |= reason
 
     def unblock(self, member: Member, reason: int) -> None:
