@@ -600,7 +600,8 @@ def priority_advice(scenario: Scenario) -> tuple[str, ...]:
     Examples
     --------
     >>> from huntsim.scenario.model import load_scenario
-    >>> office = load_scenario({"duration": "8h", "agents": [{"number": "101"}],
+    >>> office = load_scenario({"duration": "8h", "agents": [{"number": "101",
+    ...                         "talk_time": "3min"}],
     ...     "hunt_groups": [{"pilot": "100", "members": ["101"], "priority": 1}]})
     >>> priority_advice(office)[0].startswith("hunt_groups[0].priority: 1 but")
     True
