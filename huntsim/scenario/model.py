@@ -159,7 +159,7 @@ class HuntGroup(Section):
         With members in several groups (``one_group_per_member: false``): a member
         who frees up while callers wait in several of their groups serves the
         group with the smallest priority first (ties: the caller who has waited
-        longest in their group); default 0.
+        longest in their group).
     """
 
     pilot: PhoneNumber = Field(min_length=1)
