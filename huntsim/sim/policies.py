@@ -146,7 +146,8 @@ class UniformHunt(HuntPolicy):
     called yet count as idle longest; ties go to list order. A call that did
     not come through the pilot does not reset the idle time, unless
     ``counts_direct_calls``; nor does a ring that was not answered, so a member
-    who never answers is rung first on every call.
+    who never answers is rung first on every call. A member of several groups
+    has one idle time: a call through any of their groups' pilots counts.
     """
 
     def __init__(self, size: int, counts_direct_calls: bool = False) -> None:
