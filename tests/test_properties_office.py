@@ -167,9 +167,13 @@ def check_waits(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFrame) -
         - stayed["arrival_s"].to_numpy()
     over = wait > np.nan_to_num(limit, nan=np.inf) + EPS
     assert not over.any(), stayed[over]
-    # in any group: its rings for a call last at most max_wait from the first
-    group_of = {m: g.pilot for g in scenario.hunt_groups for m in g.members}
-    rung = offers[offers["call_id"].isin(pilot["call_id"])]
+    # in any group: its rings for a call last at most max_wait from the first (members
+    # of several groups left out: which group rang them is not in the tables)
+    listed = [m for g in scenario.hunt_groups for m in g.members]
+    group_of = {m: g.pilot for g in scenario.hunt_groups for m in g.members
+                if listed.count(m) == 1}
+    rung = offers[offers["call_id"].isin(pilot["call_id"])
+                  & offers["agent"].astype(str).isin(group_of)]
     rung = rung.assign(group=rung["agent"].astype(str).map(group_of))
     spans = rung.groupby(["call_id", "group"]).agg(s=("start_s", "min"), e=("end_s", "max"))
     spans = spans.reset_index()
@@ -210,11 +214,29 @@ def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFram
                 for a, rows in blocked.groupby("agent")}
     pilot = calls[calls["kind"].astype(str) == "pilot"].set_index("call_id")
     offers = offers[offers["call_id"].isin(pilot.index)]  # not direct calls
+    # a call back not reached keeps an unnamed member busy for the ring time-out
+    unreached = pilot[(pilot["outcome"] == "callback_missed").to_numpy()]
+    if "callback_s" in unreached:
+        unreached = unreached[unreached["callback_s"].notna().to_numpy()]
+        timeouts = {g.pilot: scenario.timeout_s(g) for g in scenario.hunt_groups}
+        called = (unreached["arrival_s"] + unreached["callback_s"]).to_numpy()
+        calling = (called, called + unreached["group"].astype(str).map(timeouts).to_numpy())
+    else:
+        calling = (np.empty(0), np.empty(0))
     for group in groups:
         assert group.penalties is not None
         penalty = dict(zip(group.members, group.penalties, strict=True))
         levels = sorted(set(group.penalties))
         mine = offers[offers["agent"].astype(str).isin(penalty)]
+        # a member of several groups: only the calls known to be this group's (not
+        # forwarded), the others may be of their other groups
+        listed = [m for g in scenario.hunt_groups for m in g.members]
+        shared = [m for m in penalty if listed.count(m) > 1]
+        if shared:
+            here = pilot.index[(pilot["group"].astype(str) == group.pilot).to_numpy()
+                               & (pilot["forwards"] == 0).to_numpy()]
+            mine = mine[~mine["agent"].astype(str).isin(shared).to_numpy()
+                        | mine["call_id"].isin(here).to_numpy()]
         for call_id, rows in mine.groupby("call_id"):
             starts = rows["start_s"].to_numpy()
             agents = rows["agent"].astype(str).to_numpy()
@@ -223,6 +245,10 @@ def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFram
                     waited = t - pilot.at[call_id, "arrival_s"]
                     need = levels.index(penalty[agent]) * group.penalty_wait
                     assert waited >= need - EPS, (call_id, agent, t, waited, need)
+                if t >= scenario.duration - EPS:
+                    continue  # (absences past the end of the run are not in the table)
+                if ((calling[0] <= t + EPS) & (calling[1] >= t - EPS)).any():
+                    continue  # (someone was calling back a caller who was not reached)
                 for other, p in penalty.items():
                     if p >= penalty[agent] or (agents[starts <= t + EPS] == other).any():
                         continue
@@ -379,6 +405,15 @@ def check_callers_conserved(*summaries: pd.DataFrame) -> None:
         assert np.allclose(rates[offered].sum(axis=1), 1.0), rates[offered]
 
 
+def shared_on_a_forward(scenario: Scenario) -> bool:
+    """Whether a call forwarded to another group may ring a member of several groups."""
+    pilots = {g.pilot for g in scenario.hunt_groups}
+    listed = [m for g in scenario.hunt_groups for m in g.members]
+    return (any(listed.count(m) > 1 for m in listed)
+            and any(g.forward is not None and g.forward.to in pilots
+                    for g in scenario.hunt_groups))
+
+
 def check_office(data: dict[str, Any], seed: int) -> None:
     """Every invariant, on one run of each kind."""
     scenario = load_scenario(data)
@@ -388,12 +423,20 @@ def check_office(data: dict[str, Any], seed: int) -> None:
     check_presence(scenario, result.calls, result.offers, result.absences)
     check_calendar(scenario, result.calls)
     check_waits(scenario, result.calls, result.offers)
-    check_penalties(scenario, result.calls, result.offers, result.absences)
-    check_shared_members(scenario, result.calls, result.offers)
+    # who was busy when: the calls of the warm-up too (the same run, all reported)
+    whole = result if scenario.warmup == 0 else simulate(scenario.replace(warmup=0), seed=seed)
+    check_penalties(scenario, whole.calls, whole.offers, whole.absences)
+    check_shared_members(scenario, whole.calls, whole.offers)
     check_occupancy(scenario, result)
     totals = simulate(scenario, seed=seed, keep="totals")
     check_occupancy(scenario, totals)
-    assert_summaries_agree(result.summary(), totals.summary())
+    records_summary, totals_summary = result.summary(), totals.summary()
+    if shared_on_a_forward(scenario):
+        # the call log counts a forwarded call's offers in each group by member: one of
+        # two groups on the way is a guess (the running totals know)
+        records_summary = records_summary.drop(columns="offers_per_call")
+        totals_summary = totals_summary.drop(columns="offers_per_call")
+    assert_summaries_agree(records_summary, totals_summary)
     check_callers_conserved(result.summary(), totals.summary())
     pd.testing.assert_frame_equal(result.agents, totals.agents, check_dtype=False,
                                   check_exact=False, atol=1e-6)
