@@ -266,7 +266,8 @@ def check_shared_members(scenario: Scenario, calls: pd.DataFrame,
 
     Checkable from the tables for callers who stayed in the group they dialled (no
     forward), neither ringing at that instant nor called back, in groups without
-    penalties or ``rering`` (who can be rung is then: not offered the call yet).
+    penalties or ``rering`` (who can be rung is then: not offered the call yet), and
+    not staggered.
     """
     spans = busy_spans(calls, offers)
     spans = spans[spans["e"] - spans["s"] > EPS]
@@ -294,7 +295,10 @@ def check_shared_members(scenario: Scenario, calls: pd.DataFrame,
         for call_id, t in zip(mine["call_id"], mine["start_s"], strict=True):
             group = str(pilot.loc[pilot["call_id"] == call_id, "group"].iloc[0])
             for higher in groups:
+                # (a staggered ring that rang out queues its caller without looking for
+                # a member who freed up while it rang: such a member may stay free)
                 if (priority[higher.pilot] >= priority[group] or higher.rering is not None
+                        or higher.policy == "staggered"
                         or (higher.penalties is not None and any(higher.penalties))
                         or higher.all_busy_treatment != "queue"):
                     continue
