@@ -352,14 +352,16 @@ def office_agent(draw: st.DrawFn, step: int, hours: int, start_min: int,
 
 
 @st.composite
-def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
+def offices(draw: st.DrawFn, max_hours: int = 6, shared: bool | None = None) -> dict[str, Any]:
     """A whole office using any key of the scenario file, on coarse time grids.
 
     Times are multiples of ``step`` seconds (10 s or a minute): arrivals, talk and
     wrap-up, absences, patience, ``max_wait``; schedules and opening hours change
     on the half hour. Up to three groups, forwarding along a chain or out of the
-    office, with queues, limits and redials; agents single or in a block, with
-    ``agent_defaults``.
+    office, with queues, limits and redials, some sharing members
+    (``one_group_per_member: false``, group ``priority``); agents single or in a
+    block, with ``agent_defaults``. ``shared``: whether groups share members (None:
+    sometimes).
     """
     step = draw(st.sampled_from([10, 60]))
     hours = draw(st.integers(1, max_hours))
@@ -395,14 +397,25 @@ def offices(draw: st.DrawFn, max_hours: int = 6) -> dict[str, Any]:
             agent["name"] = f"Member {number}"
         agents.append(agent)
     owner = [draw(st.sampled_from([-1, 0, 0, 1, 1, 2])) for _ in numbers]
+    # some offices share members between groups (one_group_per_member: false), with
+    # group priorities
+    if shared is None:
+        shared = draw(st.integers(0, 2)) == 0
     groups: list[dict[str, Any]] = []
     for g in range(3):
         members = [n for n, o in zip(numbers, owner, strict=True) if o == g]
+        if shared:
+            members += [n for n in draw(st.lists(st.sampled_from(numbers), max_size=3,
+                                                 unique=True)) if n not in members]
         if not members:
             continue
-        groups.append(draw(office_group(f"{100 + 10 * g}", members, step, hours, start_min)))
+        group = draw(office_group(f"{100 + 10 * g}", members, step, hours, start_min))
+        if shared and draw(st.integers(0, 2)) > 0:
+            group["priority"] = draw(st.integers(0, 2))
+        groups.append(group)
     _add_forwards(draw, groups)
     scenario: dict[str, Any] = {
+        **({"one_group_per_member": False} if shared else {}),
         "duration": draw(st.sampled_from([duration, f"{hours}h"])),
         "start": start,
         "warmup": draw(st.sampled_from([0, 0, 600, 1800])),
@@ -541,3 +554,32 @@ def grid_redials(draw: st.DrawFn, step: int) -> dict[str, Any]:
     if draw(st.booleans()):
         redial["max_attempts"] = draw(st.integers(1, 4))
     return redial
+
+
+@st.composite
+def shared_queues(draw: st.DrawFn) -> dict[str, Any]:
+    """A busy office whose queueing groups share their few members
+    (``one_group_per_member: false``) and differ in ``priority``: members often free up
+    while callers wait in several of their groups. Times on a 10 s grid."""
+    step = 10
+    numbers = [f"{201 + i}" for i in range(draw(st.integers(1, 3)))]
+    agents = [{"number": n,
+               "talk_time": draw(st.sampled_from([step, 3 * step, 6 * step])),
+               "answer_probability": draw(st.sampled_from([1, 1, 0.5])),
+               "answer_delay": draw(st.sampled_from([0, 0, step]))} for n in numbers]
+    groups = []
+    for g in range(draw(st.integers(2, 3))):
+        members = draw(st.lists(st.sampled_from(numbers), min_size=1, max_size=len(numbers),
+                                unique=True))
+        times = draw(st.lists(st.integers(0, 59), min_size=1, max_size=25))
+        groups.append({"pilot": f"{100 + 10 * g}", "members": members,
+                       "policy": draw(st.sampled_from(POLICIES)),
+                       "when_all_busy": "queue", "priority": draw(st.integers(0, 2)),
+                       "no_answer_rings": draw(st.integers(1, 2)),
+                       "arrivals": {"trace": sorted(step * k for k in times)}})
+    scenario: dict[str, Any] = {"duration": 600, "ring_cycle": step,
+                                "one_group_per_member": False, "agents": agents,
+                                "hunt_groups": groups}
+    if draw(st.booleans()):
+        scenario["caller_patience"] = draw(st.sampled_from([3 * step, 12 * step]))
+    return scenario

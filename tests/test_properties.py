@@ -52,7 +52,14 @@ def check_invariants(scenario, result) -> None:
     # (in rounds, with rering, once a round: a member's offers of one call never overlap)
     rering = {m for g in scenario.hunt_groups if g.rering is not None for m in g.members}
     in_rounds = pilot["agent"].astype(str).isin(rering)
-    assert not pilot[~in_rounds].duplicated(["call_id", "agent"]).any()
+    # (a member of several groups, one_group_per_member: false, once in each group a
+    # forwarded call reaches)
+    listed = pd.Series([m for g in scenario.hunt_groups for m in g.members]).value_counts()
+    once = pilot[~in_rounds].groupby(["call_id", "agent"], observed=True).size()
+    groups = listed.reindex(once.index.get_level_values("agent").astype(str)).to_numpy()
+    assert (once.to_numpy() <= groups).all()
+    alone = pilot["agent"].astype(str).map(listed).to_numpy() == 1
+    assert not pilot[~in_rounds & alone].duplicated(["call_id", "agent"]).any()
     rounds = pilot[in_rounds].sort_values(
         ["call_id", "agent", "start_s"])
     follows = rounds.duplicated(["call_id", "agent"])
@@ -212,8 +219,13 @@ def check_routes(scenario, calls: pd.DataFrame, offers: pd.DataFrame) -> None:
     stayed = pilot["forwards"] == 0
     assert (pilot.loc[stayed, "group"].astype(str) == pilot.loc[stayed, "dialed"].astype(str)).all()
     # no call is in two groups at once: its offers in one group end before the next starts
-    group_of = {m: g.pilot for g in scenario.hunt_groups for m in g.members}
-    moved = offers[offers["call_id"].isin(pilot.loc[~stayed, "call_id"])]
+    # (a member of several groups, one_group_per_member: false, is left out: which group
+    # rang them is not in the tables)
+    listed = [m for g in scenario.hunt_groups for m in g.members]
+    group_of = {m: g.pilot for g in scenario.hunt_groups for m in g.members
+                if listed.count(m) == 1}
+    moved = offers[offers["call_id"].isin(pilot.loc[~stayed, "call_id"])
+                   & offers["agent"].astype(str).isin(group_of)]
     for _, rings in moved.groupby("call_id"):
         rings = rings.assign(group=rings["agent"].astype(str).map(group_of))
         spans = rings.groupby("group", sort=False).agg(s=("start_s", "min"), e=("end_s", "max"))

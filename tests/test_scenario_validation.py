@@ -207,7 +207,8 @@ def test_a_member_in_two_groups_and_twice_in_the_second():
 
     assert messages(broken(both)) == [
         "hunt_groups[1].members[0]: 'A' is already a member of hunt_groups[0] "
-        "(pilot 'PILOT'); a number may belong to one hunt group only",
+        "(pilot 'PILOT'); a number may belong to one hunt group only "
+        "(one_group_per_member: true; set one_group_per_member: false to share members)",
         "hunt_groups[1].members[1]: 'A' is listed twice (also members[0])",
     ]
 

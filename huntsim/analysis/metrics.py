@@ -618,9 +618,12 @@ def group_metrics(
         else pilot
     flow = pd.Series(_flow(pilot, dialed, forwarded_away(dialed, group)), dtype=float)
     ringing = offers[offers["call_id"].isin(pilot["call_id"])]
-    if group_of is not None:  # the rings of this group's members only
-        ringing = ringing[ringing["agent"].astype(str).map(group_of).to_numpy(dtype=object)
-                          == group]
+    if group_of is not None:  # a forwarded call's rings: this group's members' only
+        keep = ringing["agent"].astype(str).map(group_of).to_numpy(dtype=object) == group
+        if "forwards" in pilot:  # a call never forwarded rang only in its group
+            moved = pilot.loc[(pilot["forwards"] > 0).to_numpy(), "call_id"]
+            keep |= ~ringing["call_id"].isin(moved).to_numpy()
+        ringing = ringing[keep]
     ring_s = float((ringing["end_s"] - ringing["start_s"]).sum())
     open_time = window_s if open_s is None else open_s
     per_call = pd.Series({

@@ -593,9 +593,41 @@ def forward_advice(scenario: Scenario) -> tuple[str, ...]:
     return tuple(found)
 
 
+def priority_advice(scenario: Scenario) -> tuple[str, ...]:
+    """Groups given a ``priority`` that changes nothing: none of their members is in
+    another group (only a member of several groups chooses between groups).
+
+    Examples
+    --------
+    >>> from huntsim.scenario.model import load_scenario
+    >>> office = load_scenario({"duration": "8h", "agents": [{"number": "101",
+    ...                         "talk_time": "3min"}],
+    ...     "hunt_groups": [{"pilot": "100", "members": ["101"], "priority": 1}]})
+    >>> priority_advice(office)[0].startswith("hunt_groups[0].priority: 1 but")
+    True
+    """
+    groups_of: dict[str, int] = {}
+    for group in scenario.hunt_groups:
+        for number in group.members:
+            groups_of[number] = groups_of.get(number, 0) + 1
+    found = []
+    for g, group in enumerate(scenario.hunt_groups):
+        if "priority" not in group.model_fields_set:
+            continue
+        if any(groups_of[number] > 1 for number in group.members):
+            continue
+        how = ("set one_group_per_member: false and list members in several groups"
+               if scenario.one_group_per_member else "list a member in several groups")
+        found.append(
+            f"hunt_groups[{g}].priority: {group.priority} but none of the group's members "
+            "is in another group, so it changes nothing (a member of several groups serves "
+            f"the smallest priority first); {how}, or remove priority")
+    return tuple(found)
+
+
 def scenario_advice(scenario: Scenario) -> tuple[str, ...]:
     """Every piece of advice on a valid scenario, in the order of the file's concerns:
-    bare numbers for times, open hours, forwards.
+    bare numbers for times, open hours, forwards, group priorities.
 
     Examples
     --------
@@ -605,4 +637,5 @@ def scenario_advice(scenario: Scenario) -> tuple[str, ...]:
     >>> scenario_advice(office)[0].startswith("agents[0].talk_time: 3 without a unit")
     True
     """
-    return (*scenario.unit_advice, *open_hours_advice(scenario), *forward_advice(scenario))
+    return (*scenario.unit_advice, *open_hours_advice(scenario), *forward_advice(scenario),
+            *priority_advice(scenario))

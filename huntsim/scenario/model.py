@@ -101,7 +101,8 @@ class HuntGroup(Section):
         or ``random`` (a new uniformly random order for each call). Under the
         last three a call counts when answered; direct calls never count.
     members : list of str
-        Agent numbers, in hunting order; a number may belong to one group only.
+        Agent numbers, in hunting order; a number may belong to one group only,
+        unless the scenario sets ``one_group_per_member: false``.
         An entry may also be ``{number: "201", penalty: 1}``: see ``penalties``.
     penalties : list of int or None
         One penalty per member, in member order (written in ``members`` as
@@ -164,6 +165,11 @@ class HuntGroup(Section):
     call_waiting_answer : float or None
         With ``call_waiting``: the probability that a member picks up a call
         waiting (instead of their ``answer_probability``); ``None``: 0.3.
+    priority : int
+        With members in several groups (``one_group_per_member: false``): a member
+        who frees up while callers wait in several of their groups serves the
+        group with the smallest priority first (ties: the caller who has waited
+        longest in their group).
     """
 
     pilot: PhoneNumber = Field(min_length=1)
@@ -191,6 +197,7 @@ class HuntGroup(Section):
     penalty_wait: Seconds | None = Field(default=None, gt=0)
     call_waiting: bool = False
     call_waiting_answer: Probability | None = None
+    priority: int = Field(default=0, ge=-1_000_000, le=1_000_000)
 
     @model_validator(mode="before")
     @classmethod
@@ -268,6 +275,10 @@ class Scenario(Section):
     redial : Redial or None
         Callers who call again, for every hunt group that sets no ``redial``
         of its own; ``None``: callers never redial.
+    one_group_per_member : bool
+        Whether a number may belong to one hunt group only (the default, as on XO
+        IP Flex); ``false``: an agent may be listed in several groups, their
+        presence and line shared by all of them (see ``hunt_groups[].priority``).
     shifts : list of Shift or None
         The shifts ``huntsim roster`` may staff when no shifts file is given; the
         simulation does not read them.
@@ -284,6 +295,7 @@ class Scenario(Section):
     agents: tuple[Agent, ...] = Field(min_length=1, max_length=10_000)
     hunt_groups: tuple[HuntGroup, ...] = Field(default=(), max_length=1_000)
     redial: Redial | None = None
+    one_group_per_member: bool = True
     # not in dumps (fingerprints of saved runs): the simulation does not read them
     shifts: Annotated[tuple[Shift, ...] | None, AfterValidator(checked_shifts)] = Field(
         default=None, exclude=True)
@@ -562,5 +574,10 @@ def forward_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
 
 
 def group_map(groups: Sequence[HuntGroup]) -> dict[str, str]:
-    """Agent -> the pilot of the group they are a member of (agents in no group left out)."""
-    return {member: group.pilot for group in groups for member in group.members}
+    """Agent -> the pilot of the group they are a member of (agents in no group left out;
+    a member of several groups: the first of them)."""
+    found: dict[str, str] = {}
+    for group in groups:
+        for member in group.members:
+            found.setdefault(member, group.pilot)
+    return found

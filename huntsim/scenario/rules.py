@@ -101,13 +101,14 @@ def rule_violations(scenario: Scenario) -> list[str]:
             listed[member] = m
             if member not in owner:
                 problems.append(f"{path}: {member!r} is not an agent")
-            elif member in group_of:
+            elif member in group_of and scenario.one_group_per_member:
                 problems.append(
                     f"{path}: {member!r} is already a member of {group_of[member]}; "
-                    "a number may belong to one hunt group only"
+                    "a number may belong to one hunt group only (one_group_per_member: "
+                    "true; set one_group_per_member: false to share members)"
                 )
             else:
-                group_of[member] = f"{where} (pilot {group.pilot!r})"
+                group_of.setdefault(member, f"{where} (pilot {group.pilot!r})")
         problems.extend(_group_option_violations(group, where))
     problems.extend(routing_violations(scenario.hunt_groups, list(owner)))
     problems.extend(_redial_violations(scenario))

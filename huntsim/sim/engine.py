@@ -1,18 +1,20 @@
 """The engine: how calls arrive, ring members, wait, and end.
 
-One SimPy process per arrival stream makes calls; each call then moves by
-callbacks on events of :mod:`huntsim.sim.events` (the only other module that
-imports SimPy). Every random quantity of an offer (whether the member picks
-up, and after how long) is drawn when the offer starts, so the offer's end is
-known at once and costs a single event, whichever of pick-up, time-out or the
-caller hanging up comes first.
+One SimPy process per arrival stream (:mod:`huntsim.sim.arrival_streams`)
+makes calls; each call then moves by callbacks on events of
+:mod:`huntsim.sim.events` (the only module that imports SimPy). Every
+random quantity of an offer (whether the member picks up, and after how long)
+is drawn when the offer starts, so the offer's end is known at once and
+costs a single event, whichever of pick-up, time-out or the caller hanging
+up comes first.
 
 The state of members, groups and calls is in :mod:`huntsim.sim.state`; this
 module holds the transitions. What a run may not use is left to
 collaborators that only a scenario using it builds: presence
 (:mod:`huntsim.sim.presence`), ring styles that ring several members at once
 (:mod:`huntsim.sim.ringing`), queues (:mod:`huntsim.sim.queueing`),
-redials (:mod:`huntsim.sim.redials`) and call waiting (:mod:`huntsim.sim.waiting`).
+redials (:mod:`huntsim.sim.redials`), call waiting (:mod:`huntsim.sim.waiting`)
+and members in several groups (:mod:`huntsim.sim.shared`).
 
 A pilot call's states, the events that move it, and where each is handled:
 
@@ -139,18 +141,18 @@ Semantics (see "Timing rules" in the README):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from huntsim.scenario.arrivals import Arrivals, arrival_blocks
 from huntsim.scenario.distributions import Distribution
 from huntsim.scenario.model import Scenario
 from huntsim.scenario.routing import forward_target
-from huntsim.sim.clock import TICKS_PER_SECOND, ticks, ticks_of
-from huntsim.sim.events import ARRIVAL, OFFER_END, PRESENCE, At, Environment, Event
+from huntsim.sim.arrival_streams import start_arrivals
+from huntsim.sim.clock import TICKS_PER_SECOND, ticks
+from huntsim.sim.events import OFFER_END, PRESENCE, At, Environment, Event
 from huntsim.sim.penalties import make_group
 from huntsim.sim.policies import make_policy
 from huntsim.sim.presence import AWAY, BUSY, LOGGED_OUT, Presence, uses_presence
@@ -158,6 +160,7 @@ from huntsim.sim.queueing import Queues, uses_queues
 from huntsim.sim.records import DIRECT, PILOT, OfferResult, Outcome, Recorder
 from huntsim.sim.redials import Redials, uses_redials
 from huntsim.sim.ringing import ring_style
+from huntsim.sim.shared import SharedMembers, uses_shared_members
 from huntsim.sim.state import (
     AFTER_HOURS,
     ALL_BUSY,
@@ -167,7 +170,7 @@ from huntsim.sim.state import (
     Group,
     Member,
 )
-from huntsim.sim.streams import TicketBlock, Tickets, generator
+from huntsim.sim.streams import TicketBlock, generator
 from huntsim.sim.waiting import Waiting, uses_waiting
 
 __all__ = ["Engine", "run_model"]
@@ -208,6 +211,7 @@ class Engine:
 
         self.members = [Member(i, a, scenario, key_of) for i, a in enumerate(scenario.agents)]
         self.groups = self._groups(seed)
+        self.shared = SharedMembers(self) if uses_shared_members(scenario) else None
         self.queues = Queues(self, seed) if uses_queues(scenario) else None
         self.redials = Redials(self, scenario) if uses_redials(scenario) else None
         self.waiting = Waiting(self, scenario, self.answer) if uses_waiting(scenario) else None
@@ -219,7 +223,8 @@ class Engine:
         self.presence = Presence.start(self, seed) if uses_presence(scenario) else None
         # who counts the group rings members let ring out (after_missed), if anyone does
         self.misses = self.presence if any(m.miss_limit for m in self.members) else None
-        self._start_arrivals(seed)
+        start_arrivals(self.env, scenario, seed, self.end, self._pilot_call, self.groups,
+                       self._direct_call, self.members)
 
     def _groups(self, seed: int) -> list[Group]:
         """The groups, their members' places in them, ring styles and forward targets."""
@@ -232,9 +237,7 @@ class Engine:
             timeout = spec.no_answer_rings * ticks(scenario.ring_cycle)  # whole ring cycles
             group = make_group(g, spec, members, policy, timeout, self)
             for position, member in enumerate(members):
-                member.group = group
-                member.position = position
-                member.bit = 1 << position
+                member.join(group, position)
             group.ring_style = ring_style(self, spec, group, scenario)
             groups.append(group)
         pilots = [g.pilot for g in scenario.hunt_groups]
@@ -245,39 +248,6 @@ class Engine:
         return groups
 
     # ----------------------------------------------------------------- arrivals
-    def _start_arrivals(self, seed: int) -> None:
-        scenario = self.scenario
-        streams: list[tuple[Arrivals | None, tuple[str, str], str, Callable[..., None], Any]] = [
-            (spec.arrivals, ("group", spec.pilot), "arrivals", self._pilot_call, group)
-            for group, spec in zip(self.groups, scenario.hunt_groups, strict=True)
-        ] + [
-            (agent.direct_calls, ("agent", agent.number), "direct_calls", self._direct_call,
-             member)
-            for member, agent in zip(self.members, scenario.agents, strict=True)
-        ]
-        for rank, (arrivals, source, name, handle, target) in enumerate(streams):
-            if arrivals is not None:
-                times = arrival_blocks(arrivals, generator(seed, *source, name),
-                                       scenario.duration)
-                tickets = Tickets(seed, source, scenario.caller_patience)
-                self.env.process(self._arrive(times, tickets, handle, target, ARRIVAL + rank))
-
-    def _arrive(self, times: Iterator[NDArray[np.float64]], tickets: Tickets,
-                handle: Callable[[Any, TicketBlock, int], None], target: Any, priority: int,
-                ) -> Generator[Event, None, None]:
-        """One arrival stream: each call, as its caller's row of random numbers."""
-        env = self.env
-        take = tickets.take
-        end = self.end
-        for block in times:
-            for t in ticks_of(block):
-                if t >= end:  # rounded to the microsecond, it falls at the end
-                    return
-                gap = t - env.now
-                yield At(env, gap if gap > 0 else 0, None, priority)
-                ticket, row = take()
-                handle(target, ticket, row)
-
     def new_call(self, kind: int, group: Group | None, dialed: int, block: TicketBlock,
                  row: int, patience: list[int] | None) -> Call:
         """A call arriving now, with the patience of the caller at ``row`` of ``block``."""
@@ -421,6 +391,8 @@ class Engine:
     def offer(self, call: Call, member: Member, ordinal: int) -> tuple[bool, int]:
         """The member starts ringing for the call: whether they pick up, and after
         how long (ticks), drawn from the caller's ``ordinal``-th offer stream."""
+        if member.places is not None:  # a member of several groups
+            return self.shared.offer(call, member, ordinal)  # type: ignore[union-attr]
         # block(member, BUSY), inlined: this is the hot path
         group = member.group
         if not member.blocked and group is not None:
@@ -572,7 +544,9 @@ class Engine:
         self._record(call, outcome, member.index, now / second, talk / second,
                      wrap_up / second, (now + talk) / second)
         group = member.group
-        if group is not None:
+        if member.places is not None:  # a member of several groups
+            self.shared.answered(call, member, talk, now + talk + wrap_up)  # type: ignore
+        elif group is not None:
             via_pilot = call.group is not None
             if via_pilot and group.on_answered is not None:
                 group.on_answered(member.position, talk)
@@ -618,7 +592,9 @@ class Engine:
     def _available(self, member: Member) -> None:
         """Nothing blocks the member any more: they can be rung, and serve the queue."""
         group = member.group
-        if group is not None:
+        if member.places is not None:  # a member of several groups
+            self.shared.available(member)  # type: ignore[union-attr]
+        elif group is not None:
             group.idle_bits |= member.bit
             if group.queue:
                 assert self.queues is not None
@@ -660,7 +636,10 @@ class Engine:
     def block(self, member: Member, reason: int) -> None:
         """Add a reason that keeps the member from being rung."""
         if not member.blocked and member.group is not None:
-            member.group.idle_bits ^= member.bit
+            if member.places is None:
+                member.group.idle_bits ^= member.bit
+            else:  # a member of several groups
+                self.shared.set_idle(member, False)  # type: ignore[union-attr]
         member.blocked |= reason
 
     def unblock(self, member: Member, reason: int) -> None:

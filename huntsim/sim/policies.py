@@ -57,6 +57,10 @@ class HuntPolicy:
     staggered = False
     """Whether members join the ringing one by one, each still ringing (:class:`StaggeredHunt`)."""
 
+    counts_load = False
+    """Whether ``answered`` also hears of the calls a member of several groups answers
+    for their other groups (the member's whole load, :mod:`huntsim.sim.shared`)."""
+
     def __init__(self, size: int) -> None:
         self.size = size
         self._in_list_order = tuple(range(size))
@@ -142,7 +146,8 @@ class UniformHunt(HuntPolicy):
     called yet count as idle longest; ties go to list order. A call that did
     not come through the pilot does not reset the idle time, unless
     ``counts_direct_calls``; nor does a ring that was not answered, so a member
-    who never answers is rung first on every call.
+    who never answers is rung first on every call. A member of several groups
+    has one idle time: a call through any of their groups' pilots counts.
     """
 
     def __init__(self, size: int, counts_direct_calls: bool = False) -> None:
@@ -198,8 +203,11 @@ class FewestCallsHunt(HuntPolicy):
     ``fewestcalls`` counts completed calls instead). Only calls that came
     through the pilot count: direct calls to a member's own number do not, nor
     do rings that were not answered. Ties go to list order, so with no calls
-    yet this is regular hunting.
+    yet this is regular hunting. A member of several groups counts the calls
+    they answered through any of their groups' pilots (their load).
     """
+
+    counts_load = True
 
     def __init__(self, size: int) -> None:
         super().__init__(size)
@@ -219,8 +227,12 @@ class LeastTalkTimeHunt(HuntPolicy):
 
     A call's whole talk time (wrap-up not included) counts when the member
     answers it, as the call count of :class:`FewestCallsHunt` does. Only calls
-    that came through the pilot count; ties go to list order.
+    that came through the pilot count; ties go to list order. A member of
+    several groups counts the talk time of their calls through any of their
+    groups' pilots (their load).
     """
+
+    counts_load = True
 
     def __init__(self, size: int) -> None:
         super().__init__(size)

@@ -5,7 +5,8 @@ run without queues never consults it. A group's queue holds its waiting calls
 by call id, so the caller who called first is served first; a caller who is
 ringing a member is out of the queue meanwhile, and back in their place if
 nobody picks up. A member who frees up serves the first caller in the queue
-for whom they can be rung (who has not been offered the call by them yet).
+for whom they can be rung (who has not been offered the call by them yet); a
+member of several groups chooses the group first (:mod:`huntsim.sim.shared`).
 
 Each waiting call has at most two timers: its patience (one for the call's
 whole life; while the call rings it does nothing) and ``max_wait`` (one per
@@ -211,18 +212,25 @@ class Queues:
         long queue never nests calls.
         """
         queue = group.queue
+        bit = member.bit
         while not member.blocked:
-            for i, call in enumerate(queue):
-                if not call.waiting:  # took a call back: any free member calls
-                    self._call_back(group, call, member)
-                    break
-                if group.ringable(call) & member.bit:
-                    del queue[i]
-                    call.waiting = False
-                    self.engine.hunt(call)
+            for call in queue:
+                # took a call back (any free member calls), or can ring the member
+                if not call.waiting or group.ringable(call) & bit:
+                    self.take(group, call, member)
                     break
             else:
                 return
+
+    def take(self, group: Group, call: Call, member: Member) -> None:
+        """The free member serves the caller in the group's queue: calls them back if
+        they took a call back, else the call leaves the queue and hunts again."""
+        if not call.waiting:
+            self._call_back(group, call, member)
+            return
+        group.queue.remove(call)
+        call.waiting = False
+        self.engine.hunt(call)
 
     def hang_up_stranded(self) -> None:
         """Nothing is left to happen: callers still waiting hang up at the end of the

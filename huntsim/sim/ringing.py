@@ -96,7 +96,7 @@ class SimultaneousRing:
         if group.rescan or not call.tried:
             ringable = group.ringable(call)
             if ringable:
-                self._ring_all(call, [m for m in group.members if m.bit & ringable])
+                self._ring_all(call, [m for p, m in enumerate(group.members) if ringable >> p & 1])
                 return
         self.engine.move_on(call, NO_ANSWER)
 
@@ -109,7 +109,7 @@ class SimultaneousRing:
         winner_delay = timeout + 1
         delays = []
         for member in ringing:
-            picks_up, delay = engine.offer(call, member, call.base + member.position)
+            picks_up, delay = engine.offer(call, member, call.base + group.place(member))
             delays.append(delay if picks_up else timeout + 1)
             if picks_up and delay < winner_delay:  # ties go to list order
                 winner, winner_delay = member, delay
@@ -236,7 +236,9 @@ class StaggeredRing:
         offers = ring.offers
         picked = [o for o in offers if 0 <= o[2] <= now]
         if picked:
-            self._answered(ring, min(picked, key=lambda o: (o[2], o[0].position))[0])
+            group = call.group
+            assert group is not None
+            self._answered(ring, min(picked, key=lambda o: (o[2], group.place(o[0])))[0])
             return
         # offers that ran their time-out end as no answer, even as the caller gives up
         expired = [o for o in offers if o[3] <= now]

@@ -178,11 +178,13 @@ def simulate(
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     agents_numbers = [a.number for a in scenario.agents]
     pilots = [g.pilot for g in scenario.hunt_groups]
-    group_of: dict[str, str | None] = dict.fromkeys(agents_numbers)
+    group_of: dict[str, list[str]] = {n: [] for n in agents_numbers}
     for group in scenario.hunt_groups:
-        group_of.update(dict.fromkeys(group.members, group.pilot))
+        for number in group.members:
+            group_of[number].append(group.pilot)
     names = [a.label for a in scenario.agents]
-    groups = [group_of[n] for n in agents_numbers]
+    # a member of several groups (one_group_per_member: false): their pilots, in file order
+    groups = [", ".join(group_of[n]) or None for n in agents_numbers]
     window_s = scenario.duration - scenario.warmup
     if keep == "totals":
         totals = RunningTotals(agents_numbers, pilots, scenario.warmup, scenario.duration,

@@ -50,7 +50,11 @@ class Member:
 
     ``blocked`` holds a bit per reason that keeps them from being rung
     (:data:`~huntsim.sim.presence.BUSY`, ``LOGGED_OUT``, ``AWAY``,
-    ``NOT_READY``); ``bit`` is their bit in their group's masks.
+    ``NOT_READY``); ``bit`` is their bit in their group's masks. A member of
+    several groups (``one_group_per_member: false``) has ``group``,
+    ``position`` and ``bit`` of the first, and ``places``: their position in
+    each of their groups, by group index (None for a member of one group or none;
+    :mod:`huntsim.sim.shared` handles them).
     """
 
     __slots__ = (
@@ -69,6 +73,7 @@ class Member:
         "misses",
         "not_ready_ticks",
         "offered",
+        "places",
         "position",
         "talk_constant",
         "talk_key",
@@ -105,6 +110,16 @@ class Member:
         self.position = -1  # in the group's list
         self.bit = 0  # 1 << position
         self.offered: Call | None = None  # the call that last rang the member
+        self.places: dict[int, int] | None = None  # member of several groups: positions
+
+    def join(self, group: Group, position: int) -> None:
+        """The member is at ``position`` in ``group``'s list (called once per group)."""
+        if self.group is None:
+            self.group, self.position, self.bit = group, position, 1 << position
+            return
+        if self.places is None:
+            self.places = {self.group.index: self.position}
+        self.places[group.index] = position
 
     def picks_up(self, block: TicketBlock, row: int, ordinal: int) -> tuple[bool, int]:
         """Whether this member picks up the offer that is the caller's ``ordinal``-th
@@ -146,6 +161,7 @@ class Group:
         "on_offered",
         "outcomes",
         "policy",
+        "priority",
         "queue",
         "queueing",
         "rering",
@@ -159,6 +175,7 @@ class Group:
         self.index = index
         self.members = members
         self.policy = policy
+        self.priority = group.priority  # members in several groups serve the smallest first
         # hooks the policy does not override are skipped: no call on the hot path
         self.on_offered = _hook(policy, "offered")
         self.on_answered = _hook(policy, "answered")
@@ -193,6 +210,11 @@ class Group:
         """Who can be rung for ``call`` now: a bit per member position, set when
         nothing blocks the member and they have not been offered the call yet."""
         return self.idle_bits & ~call.tried
+
+    def place(self, member: Member) -> int:
+        """The member's position in this group's list."""
+        places = member.places
+        return member.position if places is None else places[self.index]
 
 
 class Call:

@@ -326,7 +326,7 @@ def _range(metadata: Sequence[Any]) -> str:
     low = high = ""
     for item in metadata:
         if isinstance(item, annotated_types.Ge):
-            low = f"{item.ge}"
+            low = f"{item.ge:,}"
         elif isinstance(item, annotated_types.Gt):
             low = f"> {item.gt}"
         elif isinstance(item, annotated_types.Le):
