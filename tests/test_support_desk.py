@@ -5,8 +5,9 @@ two seniors at penalty 1 on General with ``penalty_wait: 1min``, call backs on G
 The file validates and runs without a warning, and what the README says of its run holds
 over replications of the file as shipped (two weeks each), paired by seed at the 99.9 %
 level: Priority callers wait less than General ones, and the priority itself shortens the
-Priority line's wait (against a copy where both lines have priority 0); the seniors answer a
-General caller only after a minute's wait; every caller of each line has exactly one outcome.
+Priority line's wait and costs the General line hang-ups (against a copy where both lines
+have priority 0); the seniors answer a General caller only after a minute's wait; every
+caller of each line has exactly one outcome.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def test_priority_callers_wait_less_than_general_ones():
                     "Priority minus General answered within 20 s")
 
 
-def test_the_priority_shortens_the_priority_lines_wait():
+def test_the_priority_shortens_the_priority_lines_wait_at_the_general_lines_cost():
     shipped, equal = runs(), runs(equal_priorities=True)
     for group in (PRIORITY, GENERAL):  # the same callers in both variants
         assert (figure(shipped, group, "offered") == figure(equal, group, "offered")).all()
@@ -104,6 +105,13 @@ def test_the_priority_shortens_the_priority_lines_wait():
     assert_positive(figure(equal, PRIORITY, "abandoned_rate")
                     - figure(shipped, PRIORITY, "abandoned_rate"),
                     "Priority line's hang-ups, equal priorities minus shipped")
+    # the General line pays: callers passed over hang up or take a call back
+    assert_positive(figure(shipped, GENERAL, "abandoned_rate")
+                    - figure(equal, GENERAL, "abandoned_rate"),
+                    "General line's hang-ups, shipped minus equal priorities")
+    assert_positive(figure(equal, GENERAL, "served_rate")
+                    - figure(shipped, GENERAL, "served_rate"),
+                    "General line's answered or called back, equal priorities minus shipped")
 
 
 def test_seniors_answer_general_callers_only_after_a_minute():
