@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/huntsim compare scenarios/real_estate.yaml --replications 40 --seed 2026 \
 		--out results/real_estate_comparison --force
 	$(BIN)/huntsim run scenarios/clinic.yaml --seed 2026 --out results/clinic --force
+	$(BIN)/huntsim run scenarios/support_desk.yaml --out results/support_desk --force
 
 lint: $(STAMP)
 	$(BIN)/ruff check huntsim tests benchmarks
