@@ -53,7 +53,7 @@ waiting    ``offer_after`` in the group,   waiting for a call back: off the line
            (``Queues._offer_callback``)
 call back  its place comes up, or a        ended: called back (the member talks and
            member is free                  wraps up), or callback missed (the member is
-           (``Queues._call_back``)         busy for one ring time-out)
+           (``Queues.call_back``)          busy for one ring time-out)
 waiting    nothing more can happen         ended: abandoned (waiting for a call back:
            (``Queues.hang_up_stranded``)   callback missed), at the end of the run
 forwarded  at once (``_forward``)          arriving at the next group (``enter``), or

@@ -51,10 +51,15 @@ __all__ = ["Queues", "uses_queues"]
 _INF = math.inf
 
 
+class _Waiting(Protocol):
+    def eligible(self, group: Group, call: Call) -> int: ...
+
+
 class _Engine(Protocol):
     """What queues need of the engine."""
 
     env: Environment
+    waiting: _Waiting | None
     end: int
     groups: list[Group]
     scenario: Scenario
@@ -128,7 +133,9 @@ class Queues:
         """Nobody more can be rung for the call in this round (``rering``): it waits,
         its patience and ``max_wait`` running on, and after the group's ``rering`` a
         new round begins: every member can be rung for it again, and those free ring
-        at once (a member freeing before then who has not rung this round takes it)."""
+        at once, or with nobody free, a member on a call who may take a call waiting
+        (``call_waiting``) is offered it, as at arrival (a member freeing before then
+        who has not rung this round takes it)."""
         self.wait(call)
         if call.waiting:
             group = call.group
@@ -148,7 +155,8 @@ class Queues:
         call.base = call.next_ordinal
         call.shift = call.base - call.offers
         call.next_ordinal = call.base + len(group.members)
-        if group.idle_bits:
+        waiting = self.engine.waiting
+        if group.idle_bits or (waiting is not None and waiting.eligible(group, call)):
             self._leave(call)
             self.engine.hunt(call)
 
@@ -178,14 +186,16 @@ class Queues:
         if offer[2].random() >= offer[0].accept:
             return
         call.waiting = False  # in the queue, not on the line: see the module docstring
+        call.call_back = True
         call.deadline = _INF
-        if group.idle_bits:  # a member is free (who was offered the call): at once
-            bits = group.idle_bits
-            self._call_back(group, call, group.members[(bits & -bits).bit_length() - 1])
+        bits = group.can_call_back(call)
+        if bits:  # a member is free (who was offered the call), of a penalty that may: at once
+            self.call_back(group, call, group.members[(bits & -bits).bit_length() - 1])
 
-    def _call_back(self, group: Group, call: Call, member: Member) -> None:
+    def call_back(self, group: Group, call: Call, member: Member) -> None:
         """The member calls back the caller who took a call back."""
         group.queue.remove(call)
+        call.call_back = False
         engine = self.engine
         now = engine.env.now
         offer = self.callbacks[group.index]
@@ -215,8 +225,10 @@ class Queues:
         bit = member.bit
         while not member.blocked:
             for call in queue:
-                # took a call back (any free member calls), or can ring the member
-                if not call.waiting or group.ringable(call) & bit:
+                # took a call back (a free member calls, as penalties allow), or can
+                # ring the member
+                if (group.can_call_back(call) if call.call_back
+                        else group.ringable(call)) & bit:
                     self.take(group, call, member)
                     break
             else:
@@ -225,8 +237,8 @@ class Queues:
     def take(self, group: Group, call: Call, member: Member) -> None:
         """The free member serves the caller in the group's queue: calls them back if
         they took a call back, else the call leaves the queue and hunts again."""
-        if not call.waiting:
-            self._call_back(group, call, member)
+        if call.call_back:
+            self.call_back(group, call, member)
             return
         group.queue.remove(call)
         call.waiting = False
@@ -242,8 +254,8 @@ class Queues:
         for group in engine.groups:
             stranded, group.queue = group.queue, []
             for call in stranded:
-                outcome = Outcome.ABANDONED if call.waiting else Outcome.CALLBACK_MISSED
-                call.waiting = False
+                outcome = Outcome.CALLBACK_MISSED if call.call_back else Outcome.ABANDONED
+                call.waiting = call.call_back = False
                 engine.end_call(call, outcome, ended=max(end, call.queued_at))
 
 

@@ -155,17 +155,7 @@ class Waiting:
             if self._can_wait(member):
                 bits |= member.bit
         bits &= ~call.tried
-        masks: Sequence[int] | None = getattr(group, "tier_masks", None)
-        if not bits or masks is None:
-            return bits
-        wait: int = getattr(group, "tier_wait", -1)
-        if wait >= 0:
-            now = self.engine.env.now
-            masks = masks[:min(len(masks), 1 + (now - call.entered) // wait)]
-        for mask in masks:
-            if bits & mask:
-                return bits & mask
-        return 0
+        return group.lowest(bits, call) if bits else 0
 
     # ------------------------------------------------------------------- offers
     def offer(self, call: Call) -> bool:
