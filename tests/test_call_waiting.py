@@ -202,6 +202,58 @@ def test_the_default_answer_probability_is_0_3() -> None:
     assert scenario.hunt_groups[0].waiting_answer == 1.0
 
 
+# ------------------------------------------------------------- other policies
+@pytest.mark.parametrize("policy", ["simultaneous", "staggered"])
+def test_a_ring_all_policy_is_refused_for_a_group_with_call_waiting(policy: str) -> None:
+    # as in the file: a run under another policy does not silently drop call waiting
+    scenario = load_scenario(waiting_office())
+    with pytest.raises(ScenarioError) as error:
+        scenario.with_policy(policy)
+    message = error.value.messages[0]
+    assert f"policy: {policy!r} does not apply to hunt_groups[0] (PILOT)" in message
+    assert "call_waiting" in message
+    with pytest.raises(ScenarioError, match="call_waiting"):
+        simulate(scenario, seed=0, policy=policy)
+    # another group's policy may change
+    assert scenario.with_policy(policy, pilots=[]).hunt_groups[0].policy == "regular"
+
+
+def test_compare_leaves_out_simultaneous_for_a_group_with_call_waiting_and_says_so() -> None:
+    from huntsim import compare
+    from huntsim.experiments.comparison import DEFAULT_POLICIES, default_policies
+
+    scenario = load_scenario(waiting_office(trace=(0, 10, 20, 30)))
+    assert default_policies(scenario) == ("regular", "circular", "uniform")
+    plain = load_scenario(office())
+    assert default_policies(plain) == DEFAULT_POLICIES
+    comparison = compare(scenario, replications=2, seed=1, jobs=1)
+    assert comparison.policies == ("regular", "circular", "uniform")
+    assert set(comparison.table["policy"]) == {"regular", "circular", "uniform"}
+    assert any(w.startswith("simultaneous not compared: hunt_groups[0] (PILOT) has "
+                            "call_waiting") for w in comparison.warnings)
+    assert not any("not compared" in w for w in compare(plain, replications=2, seed=1,
+                                                        jobs=1).warnings)
+
+
+def test_the_cli_compare_on_a_group_with_call_waiting(tmp_path: Any, capsys: Any) -> None:
+    import yaml
+    path = tmp_path / "office.yaml"
+    path.write_text(yaml.safe_dump(waiting_office(trace=(0, 10, 20, 30))))
+    common = ["--replications", "2", "--seed", "1", "--jobs", "1", "--quiet"]
+    assert main(["compare", str(path), *common]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: simultaneous not compared: hunt_groups[0] (PILOT)" in err
+    assert "Circular" in out and "Simultaneous" not in out
+    assert "Traceback" not in err
+    # asked for by name: refused, naming the group and the key
+    assert main(["compare", str(path), "--policies", "regular,simultaneous", *common]) == 2
+    err = capsys.readouterr().err
+    assert "'simultaneous' does not apply to hunt_groups[0] (PILOT)" in err
+    assert "call_waiting" in err and "Traceback" not in err
+    assert main(["run", str(path), "--policy", "staggered"]) == 2
+    assert "'staggered' does not apply" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ theory
 def _one_member(seed_hours: float = 200) -> dict[str, Any]:
     """One member who always picks up at once (call waiting too), exponential talk of

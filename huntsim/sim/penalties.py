@@ -47,8 +47,12 @@ class _Engine(Protocol):
     """What penalties need of the engine."""
 
     env: Environment
-    queues: _Queues | None
-    waiting: _Waiting | None
+
+    @property
+    def queues(self) -> _Queues | None: ...
+
+    @property
+    def waiting(self) -> _Waiting | None: ...
 
     def hunt(self, call: Call) -> None: ...
 

@@ -21,7 +21,9 @@ Call backs (a group's ``callback``): a caller still waiting (not ringing)
 takes it with probability ``accept``. They stay in the queue, in their place,
 but no longer wait on the line (``call.waiting`` is false while they are in the
 queue: that marks them) and so no longer hang up nor time out. The first
-member free when their place comes up, or a member free at once, calls back:
+member free when their place comes up, or a member free at once, calls back
+(with penalties, only a member of the lowest penalty with a free member, among
+those the caller has waited for: :meth:`~huntsim.sim.state.Group.can_call_back`):
 reached (``reached``), the call is ``called_back`` and the member talks and
 wraps up as for an answered call; not, it is ``callback_missed`` and the
 member is busy for the group's ring time-out. One still waiting for the call
@@ -59,7 +61,9 @@ class _Engine(Protocol):
     """What queues need of the engine."""
 
     env: Environment
-    waiting: _Waiting | None
+
+    @property
+    def waiting(self) -> _Waiting | None: ...
     end: int
     groups: list[Group]
     scenario: Scenario
