@@ -100,7 +100,8 @@ Semantics (see "Timing rules" in the README):
   voicemail, else no answer).
 * With member penalties (:mod:`huntsim.sim.penalties`), of those who can be
   rung only the lowest penalty is (with ``penalty_wait``, of the penalties the
-  caller has waited for); each hunt then scans the whole order.
+  caller has waited for); each hunt then scans the whole order. A call back
+  starts by the same rule (of the members free, offered the call or not).
 * With ``call_waiting`` (:mod:`huntsim.sim.waiting`) a call nobody free is left
   to ring for rings a member on a call; picked up, their call is held until the
   new one's talk and wrap-up are over.
