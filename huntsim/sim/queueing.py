@@ -19,8 +19,8 @@ instant: a member freeing then still takes the caller.
 Call backs (a group's ``callback``): a caller still waiting (not ringing)
 ``offer_after`` after reaching the group is offered a call back, once, and
 takes it with probability ``accept``. They stay in the queue, in their place,
-but no longer wait on the line (``call.waiting`` is false while they are in the
-queue: that marks them) and so no longer hang up nor time out. The first
+but no longer wait on the line (``call.waiting`` is false and ``call.call_back``
+true while they are in the queue) and so no longer hang up nor time out. The first
 member free when their place comes up, or a member free at once, calls back
 (with penalties, only a member of the lowest penalty with a free member, among
 those the caller has waited for: :meth:`~huntsim.sim.state.Group.can_call_back`):
@@ -61,12 +61,12 @@ class _Engine(Protocol):
     """What queues need of the engine."""
 
     env: Environment
-
-    @property
-    def waiting(self) -> _Waiting | None: ...
     end: int
     groups: list[Group]
     scenario: Scenario
+
+    @property
+    def waiting(self) -> _Waiting | None: ...
 
     def add_callback(self, call_id: int, at: float) -> None: ...
 
