@@ -202,6 +202,58 @@ def test_the_default_answer_probability_is_0_3() -> None:
     assert scenario.hunt_groups[0].waiting_answer == 1.0
 
 
+# ------------------------------------------------------------- other policies
+@pytest.mark.parametrize("policy", ["simultaneous", "staggered"])
+def test_a_ring_all_policy_is_refused_for_a_group_with_call_waiting(policy: str) -> None:
+    # as in the file: a run under another policy does not silently drop call waiting
+    scenario = load_scenario(waiting_office())
+    with pytest.raises(ScenarioError) as error:
+        scenario.with_policy(policy)
+    message = error.value.messages[0]
+    assert f"policy: {policy!r} does not apply to hunt_groups[0] (PILOT)" in message
+    assert "call_waiting" in message
+    with pytest.raises(ScenarioError, match="call_waiting"):
+        simulate(scenario, seed=0, policy=policy)
+    # another group's policy may change
+    assert scenario.with_policy(policy, pilots=[]).hunt_groups[0].policy == "regular"
+
+
+def test_compare_leaves_out_simultaneous_for_a_group_with_call_waiting_and_says_so() -> None:
+    from huntsim import compare
+    from huntsim.experiments.comparison import DEFAULT_POLICIES, default_policies
+
+    scenario = load_scenario(waiting_office(trace=(0, 10, 20, 30)))
+    assert default_policies(scenario) == ("regular", "circular", "uniform")
+    plain = load_scenario(office())
+    assert default_policies(plain) == DEFAULT_POLICIES
+    comparison = compare(scenario, replications=2, seed=1, jobs=1)
+    assert comparison.policies == ("regular", "circular", "uniform")
+    assert set(comparison.table["policy"]) == {"regular", "circular", "uniform"}
+    assert any(w.startswith("simultaneous not compared: hunt_groups[0] (PILOT) has "
+                            "call_waiting") for w in comparison.warnings)
+    assert not any("not compared" in w for w in compare(plain, replications=2, seed=1,
+                                                        jobs=1).warnings)
+
+
+def test_the_cli_compare_on_a_group_with_call_waiting(tmp_path: Any, capsys: Any) -> None:
+    import yaml
+    path = tmp_path / "office.yaml"
+    path.write_text(yaml.safe_dump(waiting_office(trace=(0, 10, 20, 30))))
+    common = ["--replications", "2", "--seed", "1", "--jobs", "1", "--quiet"]
+    assert main(["compare", str(path), *common]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: simultaneous not compared: hunt_groups[0] (PILOT)" in err
+    assert "Circular" in out and "Simultaneous" not in out
+    assert "Traceback" not in err
+    # asked for by name: refused, naming the group and the key
+    assert main(["compare", str(path), "--policies", "regular,simultaneous", *common]) == 2
+    err = capsys.readouterr().err
+    assert "'simultaneous' does not apply to hunt_groups[0] (PILOT)" in err
+    assert "call_waiting" in err and "Traceback" not in err
+    assert main(["run", str(path), "--policy", "staggered"]) == 2
+    assert "'staggered' does not apply" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ theory
 def _one_member(seed_hours: float = 200) -> dict[str, Any]:
     """One member who always picks up at once (call waiting too), exponential talk of
@@ -241,3 +293,41 @@ def test_with_certain_call_waiting_one_member_serves_two_calls_at_most() -> None
             assert ((starts <= t) & (ends > t)).any(), t
         blocked.append(float((outcomes == "busy").mean()))
     assert_in_interval(blocked, expected, "share of callers who find the member busy")
+
+
+def test_a_penalty_joining_offers_call_waiting_to_its_member_on_a_call() -> None:
+    # A (penalty 0) answers call 0 at 3 s and call 2 (10 s) as call waiting at 13 s
+    # (call 0 held); B (penalty 1) talks on a direct call (call 1) from 3 s. Call 3 (20 s)
+    # finds nobody: A holds a call, B's penalty joins only at 20 + 30 s. Then B, on a
+    # call, is offered call 3 as call waiting (as a hunt at that instant would), picked
+    # up at 53 s (not rung when B is free, at 113 s)
+    scenario = waiting_office(members=2, trace=(0, 10, 20), when_all_busy="queue",
+                              penalty_wait="30s")
+    scenario["hunt_groups"][0]["members"] = ["A", {"number": "B", "penalty": 1}]
+    scenario["agents"][1]["direct_calls"] = {"trace": [0]}
+    result = simulate(scenario, seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "B", 0.0, 3.0, "answered", False),
+                              (2, "A", 10.0, 13.0, "answered", True),
+                              (3, "B", 50.0, 53.0, "answered", True)]
+    assert calls(result)[3][:4] == (3, "answered", "B", 53.0)
+
+
+def _seed_where(scenario: dict[str, Any], wanted: list[tuple[Any, ...]]) -> Any:
+    for seed in range(200):
+        result = simulate(scenario, seed=seed)
+        if offers(result) == wanted:
+            return result
+    raise AssertionError(f"no seed gives {wanted}")
+
+
+def test_a_new_round_offers_call_waiting_again_as_at_arrival() -> None:
+    # A talks call 0 from 3 s to 103 s. Call 1 (30 s) rings A as call waiting, not
+    # picked up (30-42 s): the round is over. The next round begins at 47 s (rering
+    # 5 s) with A still on call 0: call 1 rings A as call waiting again, picked up at
+    # 50 s (a seed where the first does not pick up and the second does)
+    scenario = waiting_office(trace=(0, 30), answer=0.5, when_all_busy="queue",
+                              max_wait=200, rering=5)
+    _seed_where(scenario, [(0, "A", 0.0, 3.0, "answered", False),
+                           (1, "A", 30.0, 42.0, "no_answer", True),
+                           (1, "A", 47.0, 50.0, "answered", True)])

@@ -205,3 +205,61 @@ def test_a_call_back_is_the_members_call_in_the_agents_table(keep):
     assert agent["talk_s"] == pytest.approx(300.0)
     assert agent["group_answered"] == 3
     assert agent["occupancy"] == pytest.approx(300.0 / 400.0)
+
+
+def _penalized(scenario: dict[str, Any], penalties: dict[str, int]) -> dict[str, Any]:
+    group = scenario["hunt_groups"][0]
+    group["members"] = [{"number": m, "penalty": penalties[m]} if m in penalties else m
+                        for m in group["members"]]
+    return scenario
+
+
+def test_a_free_member_of_a_penalty_yet_to_join_does_not_call_back_at_once():
+    # A (penalty 0) talks 0-100; the caller of 1 waits: B (penalty 1) joins only at
+    # 1 + 60 s. Offered a call back at 11 s, they take it; B, free, calls back when B's
+    # penalty joins (61 s), not at once (11 s)
+    scenario = _penalized(office(members=2, trace=[0, 1], talk=100, when_all_busy="queue",
+                                 penalty_wait="60s",
+                                 callback={"offer_after": 10, "accept": 1, "reached": 1}),
+                          {"B": 1})
+    result = simulate(scenario, seed=0)
+    assert rows(result) == [
+        ("answered", "A", 0.0, 100.0, None),
+        ("called_back", "B", 61.0, 161.0, 60.0),
+    ]
+
+
+def test_a_member_freeing_before_their_penalty_joins_does_not_call_back():
+    # A (penalty 0) talks 0-100; B (penalty 1, talks 20 s) calls back the caller of 1 at
+    # 61 s and frees at 81 s; the caller of 70 took a call back at 75 s, but B's penalty
+    # joins for them only at 130 s: A, freeing at 100 s, calls back
+    scenario = _penalized(office(members=2, trace=[0, 1, 70], talk=100,
+                                 when_all_busy="queue", penalty_wait="60s",
+                                 agents={"B": {"talk_time": 20}},
+                                 callback={"offer_after": 5, "accept": 1, "reached": 1}),
+                          {"B": 1})
+    result = simulate(scenario, seed=0)
+    assert rows(result) == [
+        ("answered", "A", 0.0, 100.0, None),
+        ("called_back", "B", 61.0, 81.0, 60.0),
+        ("called_back", "A", 100.0, 200.0, 30.0),
+    ]
+
+
+def test_the_lowest_penalty_free_calls_back_at_once():
+    # members C, A, B in that order; A (penalty 1) and B (penalty 0) never answer; C
+    # takes the call of 0. The caller of 1 rings B (1-13), then A (13-25), then waits;
+    # offered a call back at 31 s, both are free: B, of the lower penalty, calls back
+    # (not A, who comes first in the group's list)
+    scenario = _penalized(office(members=3, trace=[0, 1], talk=100, when_all_busy="queue",
+                                 agents={"A": {"answer_probability": 0},
+                                         "B": {"answer_probability": 0}},
+                                 callback={"offer_after": 30, "accept": 1, "reached": 1}),
+                          {"A": 1})
+    members = scenario["hunt_groups"][0]["members"]
+    scenario["hunt_groups"][0]["members"] = [members[2], members[0], members[1]]
+    result = simulate(scenario, seed=0)
+    assert rows(result) == [
+        ("answered", "C", 0.0, 100.0, None),
+        ("called_back", "B", 31.0, 131.0, 30.0),
+    ]

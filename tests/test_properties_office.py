@@ -9,7 +9,8 @@ coarse time grids so that events coincide. Every run, with ``keep="calls"`` and
 * no offer to a member logged out, away (skipped), not ready (group calls) or busy;
 * a pilot call after hours exactly when its group is closed as it arrives;
 * nobody past their patience, nor past the group's ``max_wait`` (README, "Timing rules");
-* no member offered a call while one of a lower penalty could have been rung;
+* no member offered a call (or calling back) while one of a lower penalty could have been
+  rung (or called back);
 * members in several groups: never on two calls at once, and never offered a call
   of a group while a caller of a smaller priority waits whom they could serve;
 * busy time while logged in within logged-in time, occupancy in [0, 1];
@@ -188,7 +189,9 @@ def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFram
     could have been rung for it: free (no busy stretch nor absence touching that
     instant) and not yet offered the call; with ``penalty_wait``, the k-th lowest
     penalty rings only once the caller has waited k waits in the group (calls that
-    were not forwarded, whose stay in the group starts at arrival)."""
+    were not forwarded, whose stay in the group starts at arrival). The same for the
+    member who calls back a caller who took a call back (``called_back``), where a
+    lower-penalty member free holds them back even if offered the call before."""
     groups = [g for g in scenario.hunt_groups if g.penalties is not None and any(g.penalties)]
     if not groups:
         return
@@ -223,9 +226,17 @@ def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFram
                                & (pilot["forwards"] == 0).to_numpy()]
             mine = mine[~mine["agent"].astype(str).isin(shared).to_numpy()
                         | mine["call_id"].isin(here).to_numpy()]
-        for call_id, rows in mine.groupby("call_id"):
-            starts = rows["start_s"].to_numpy()
-            agents = rows["agent"].astype(str).to_numpy()
+        # call backs: the member who called back, when, and nobody exempt (a member
+        # offered the call before may call back: a lower penalty of them holds back)
+        backs = pilot[(pilot["outcome"] == "called_back").to_numpy()
+                      & (pilot["group"].astype(str) == group.pilot).to_numpy()]
+        backs = backs[backs["agent"].astype(str).isin(penalty).to_numpy()]
+        called_back = [(call_id, np.array([t]), np.array([str(agent)]), True)
+                       for call_id, agent, t in zip(backs.index, backs["agent"],
+                                                    backs["answer_s"], strict=True)]
+        rung = [(call_id, rows["start_s"].to_numpy(), rows["agent"].astype(str).to_numpy(),
+                 False) for call_id, rows in mine.groupby("call_id")]
+        for call_id, starts, agents, back in rung + called_back:
             for agent, t in zip(agents, starts, strict=True):
                 if group.penalty_wait is not None and pilot.at[call_id, "forwards"] == 0:
                     waited = t - pilot.at[call_id, "arrival_s"]
@@ -236,7 +247,8 @@ def check_penalties(scenario: Scenario, calls: pd.DataFrame, offers: pd.DataFram
                 if ((calling[0] <= t + EPS) & (calling[1] >= t - EPS)).any():
                     continue  # (someone was calling back a caller who was not reached)
                 for other, p in penalty.items():
-                    if p >= penalty[agent] or (agents[starts <= t + EPS] == other).any():
+                    if p >= penalty[agent] or (
+                            not back and (agents[starts <= t + EPS] == other).any()):
                         continue
                     s, e = by_agent.get(other, (np.empty(0), np.empty(0)))
                     busy = ((s <= t + EPS) & (e >= t - EPS)).any()

@@ -27,6 +27,7 @@ from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.settings import ExperimentSettings
 from huntsim.experiments.verdict import Verdict, conclude
 from huntsim.scenario.model import Scenario, load_scenario
+from huntsim.scenario.rules import RING_ALL_POLICIES
 
 __all__ = ["DEFAULT_POLICIES", "Comparison", "compare", "default_policies"]
 
@@ -140,15 +141,33 @@ def default_policies(scenario: Scenario, group: str | None = None) -> tuple[str,
     """The policies ``compare`` runs by default: the four classic ones and the group's own.
 
     A weighted (or staggered) group is thus compared with its own policy too.
-    ``group`` is the pilot compared (default: every group's own policy).
+    ``group`` is the pilot compared (default: every group's own policy). Where a
+    group compared has ``call_waiting``, ``simultaneous`` is left out: a policy that
+    rings several members at once has no call waiting, and
+    :meth:`~huntsim.scenario.model.Scenario.with_policy` refuses it there
+    (:func:`compare` says so in its warnings).
 
     Examples
     --------
     >>> default_policies(load_scenario("scenarios/sales_weighted.yaml"))
     ('regular', 'circular', 'simultaneous', 'uniform', 'weighted')
     """
-    own = [g.policy for g in scenario.hunt_groups if group is None or g.pilot == group]
-    return tuple(dict.fromkeys([*DEFAULT_POLICIES, *own]))
+    compared = [g for g in scenario.hunt_groups if group is None or g.pilot == group]
+    waiting = any(g.call_waiting for g in compared)
+    classic = [p for p in DEFAULT_POLICIES if not (waiting and p in RING_ALL_POLICIES)]
+    return tuple(dict.fromkeys([*classic, *(g.policy for g in compared)]))
+
+
+def _left_out(scenario: Scenario, group: str | None, policies: Sequence[str]) -> tuple[str, ...]:
+    """What the default policies left out for call waiting, in words (or nothing)."""
+    left = [p for p in DEFAULT_POLICIES if p not in policies]
+    waiting = [f"hunt_groups[{i}] ({g.pilot})" for i, g in enumerate(scenario.hunt_groups)
+               if g.call_waiting and (group is None or g.pilot == group)]
+    if not left or not waiting:
+        return ()
+    return (f"{', '.join(left)} not compared: {', '.join(waiting)} has call_waiting, which a "
+            "policy ringing several members at once does not have (the policies compared "
+            f"are {', '.join(policies)})",)
 
 
 def compare(
@@ -175,7 +194,8 @@ def compare(
         The office; every hunt group gets each policy in turn.
     policies : sequence of str, optional
         Policies to compare; default :func:`default_policies` (the four classic
-        ones and each group's configured policy).
+        ones and each group's configured policy; without ``simultaneous`` where the
+        group compared has ``call_waiting``, which the warnings then say).
     replications : int
         Runs per policy; replication ``i`` has the same seed for every policy.
     seed : int, optional
@@ -198,7 +218,10 @@ def compare(
     ScenarioError
         Before anything is simulated, one message per mistake in ``policies``,
         ``replications``, ``seed`` or ``threshold_s``, each naming its parameter
-        (``policies[1]: ...``; see :class:`~.settings.ExperimentSettings`).
+        (``policies[1]: ...``; see :class:`~.settings.ExperimentSettings`); or a
+        policy the group compared cannot have (``staggered`` with penalties,
+        ``simultaneous`` or ``staggered`` with ``call_waiting``: see
+        :meth:`~huntsim.scenario.model.Scenario.with_policy`).
 
     Examples
     --------
@@ -209,8 +232,10 @@ def compare(
     """
     base = load_scenario(scenario)
     group = _compared_group(base, group)
+    notes: tuple[str, ...] = ()
     if policies is None:
         policies = default_policies(base, group)
+        notes = _left_out(base, group, policies)
     settings = ExperimentSettings.check(base, policies, replications, seed, threshold_s)
     assert settings.policies is not None
     baseline = _baseline(base, group, settings.policies, baseline)
@@ -232,7 +257,7 @@ def compare(
         hourly=interval_table(runs.hourly, ["policy", "group", *hour_keys(runs.hourly),
                                             "metric"]),
         raw=raw,
-        warnings=runs.warnings,
+        warnings=(*notes, *runs.warnings),
     )
 
 

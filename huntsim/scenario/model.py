@@ -42,6 +42,7 @@ from huntsim.scenario.rules import (
     MAX_CALENDAR_CHANGES,
     MAX_EXPECTED_ABSENCES,
     MAX_EXPECTED_CALLS,
+    RING_ALL_POLICIES,
     rule_violations,
 )
 from huntsim.scenario.section import Section
@@ -467,7 +468,9 @@ class Scenario(Section):
         ------
         ScenarioError
             If ``policy`` is not a known policy, or is ``staggered`` for a group whose
-            members have penalties (the rule the scenario file follows).
+            members have penalties, or rings several members at once (``simultaneous``,
+            ``staggered``) for a group with ``call_waiting`` (the rules the scenario
+            file follows).
         """
         if policy not in POLICIES:
             raise ScenarioError(
@@ -482,6 +485,13 @@ class Scenario(Section):
                 raise ScenarioError([
                     f"policy: 'staggered' does not apply to {', '.join(tiered)}, whose "
                     "members have penalties (choose another policy, or remove the penalties)"])
+        if policy in RING_ALL_POLICIES:
+            waiting = [f"hunt_groups[{i}] ({g.pilot})" for i, g in chosen if g.call_waiting]
+            if waiting:
+                raise ScenarioError([
+                    f"policy: {policy!r} does not apply to {', '.join(waiting)}, which has "
+                    "call_waiting: true (a policy that rings several members at once has no "
+                    "call waiting; choose another policy, or remove call_waiting)"])
         picked = {i for i, _ in chosen}
         groups = tuple(g.model_copy(update={"policy": policy}) if i in picked else g
                        for i, g in enumerate(self.hunt_groups))

@@ -19,6 +19,8 @@ MAX_EXPECTED_CALLS = 2e8
 """Larger runs are refused: split them into replications instead."""
 MAX_EXPECTED_ABSENCES = 2e8
 """More absences (``away.rate`` x ``duration``, all agents) are refused, as calls are."""
+RING_ALL_POLICIES = ("simultaneous", "staggered")
+"""Policies that ring several members at once: no call waiting with them."""
 MAX_CALENDAR_CHANGES = 1e7
 """More changes of schedules and open hours over a run are refused: each is kept in memory."""
 
@@ -203,7 +205,7 @@ def _call_waiting_violations(group: HuntGroup, where: str) -> list[str]:
             f"{where}.call_waiting_answer: {group.call_waiting_answer:g} but call waiting is "
             "off, so no call is ever offered as call waiting (set call_waiting: true, or "
             "remove call_waiting_answer)")
-    if group.call_waiting and group.policy in ("simultaneous", "staggered"):
+    if group.call_waiting and group.policy in RING_ALL_POLICIES:
         problems.append(
             f"{where}.call_waiting: call waiting does not apply to the {group.policy} policy, "
             "which rings several members at once (choose another policy, or remove "

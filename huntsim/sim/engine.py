@@ -53,7 +53,7 @@ waiting    ``offer_after`` in the group,   waiting for a call back: off the line
            (``Queues._offer_callback``)
 call back  its place comes up, or a        ended: called back (the member talks and
            member is free                  wraps up), or callback missed (the member is
-           (``Queues._call_back``)         busy for one ring time-out)
+           (``Queues.call_back``)          busy for one ring time-out)
 waiting    nothing more can happen         ended: abandoned (waiting for a call back:
            (``Queues.hang_up_stranded``)   callback missed), at the end of the run
 forwarded  at once (``_forward``)          arriving at the next group (``enter``), or
@@ -100,7 +100,8 @@ Semantics (see "Timing rules" in the README):
   voicemail, else no answer).
 * With member penalties (:mod:`huntsim.sim.penalties`), of those who can be
   rung only the lowest penalty is (with ``penalty_wait``, of the penalties the
-  caller has waited for); each hunt then scans the whole order.
+  caller has waited for); each hunt then scans the whole order. A call back
+  starts by the same rule (of the members free, offered the call or not).
 * With ``call_waiting`` (:mod:`huntsim.sim.waiting`) a call nobody free is left
   to ring for rings a member on a call; picked up, their call is held until the
   new one's talk and wrap-up are over.

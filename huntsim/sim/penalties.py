@@ -14,6 +14,12 @@ k-th lowest penalty also needs the caller to have waited ``k`` times that
 wait in the group (counted from reaching it, as ``max_wait`` is); a waiting
 caller is woken then, in the patience phase (:mod:`huntsim.sim.events`), to
 ring a member of the penalty that joins if one can be rung.
+
+Call backs (a group's ``callback``) follow the same rule: a caller waiting for a
+call back is called back only by a member free of the lowest penalty that has a
+free member, among the penalties the caller has waited for (having been offered
+the call before does not count: a call back is a new call); with
+``penalty_wait``, a free member of a penalty that joins then calls back.
 """
 
 from __future__ import annotations
@@ -29,10 +35,24 @@ from huntsim.sim.state import Call, Group, Member
 __all__ = ["PenaltyGroup", "make_group"]
 
 
+class _Queues(Protocol):
+    def call_back(self, group: Group, call: Call, member: Member) -> None: ...
+
+
+class _Waiting(Protocol):
+    def eligible(self, group: Group, call: Call) -> int: ...
+
+
 class _Engine(Protocol):
     """What penalties need of the engine."""
 
     env: Environment
+
+    @property
+    def queues(self) -> _Queues | None: ...
+
+    @property
+    def waiting(self) -> _Waiting | None: ...
 
     def hunt(self, call: Call) -> None: ...
 
@@ -69,7 +89,19 @@ class PenaltyGroup(Group):
         """Who can be rung for ``call`` now: of the members nothing blocks who have not
         been offered the call, those of the lowest penalty (among the penalties the
         caller has waited long enough for, with ``penalty_wait``)."""
-        free = self.idle_bits & ~call.tried
+        return self.lowest(self.idle_bits & ~call.tried, call)
+
+    def can_call_back(self, call: Call) -> int:
+        """Who may call back ``call`` now: as :meth:`ringable`, but of all the members
+        nothing blocks (a call back is a new call: having been offered the call before
+        does not matter), so the lowest penalty with a free member, among the penalties
+        the caller has waited for."""
+        return self.lowest(self.idle_bits, call)
+
+    def lowest(self, free: int, call: Call) -> int:
+        """Of ``free`` (a bit per position), those of the lowest penalty that has one,
+        among the penalties that have joined for the call (with ``penalty_wait``; the
+        call is then woken when the next one joins)."""
         masks = self.tier_masks
         if self.tier_wait >= 0:
             now = self.engine.env.now
@@ -92,11 +124,24 @@ class PenaltyGroup(Group):
            PATIENCE + call.id).callbacks.append(self._penalty_joins)
 
     def _penalty_joins(self, event: Event) -> None:
-        """A higher penalty joins for a waiting caller: ring one of it, if one can be."""
+        """A higher penalty joins for a waiting caller: ring one of it, if one can be,
+        else offer the call as call waiting to one of it on a call, if one may take it
+        (as a hunt would); for a caller waiting for a call back, a free member of it
+        calls back."""
         call, entered = cast(tuple[Call, int], event.value)
-        if not call.waiting or call.group is not self or call.entered != entered:
-            return  # ringing (its next hunt sees the new penalty), gone, or moved on
-        if self.ringable(call):
+        if call.group is not self or call.entered != entered:
+            return  # gone, or moved on
+        if call.call_back:
+            free = self.can_call_back(call)
+            if free:
+                queues = self.engine.queues
+                assert queues is not None
+                queues.call_back(self, call, self.members[(free & -free).bit_length() - 1])
+            return
+        if not call.waiting:
+            return  # ringing (its next hunt sees the new penalty), or gone
+        waiting = self.engine.waiting
+        if self.ringable(call) or (waiting is not None and waiting.eligible(self, call)):
             self.queue.remove(call)
             call.waiting = False
             self.engine.hunt(call)

@@ -19,9 +19,11 @@ instant: a member freeing then still takes the caller.
 Call backs (a group's ``callback``): a caller still waiting (not ringing)
 ``offer_after`` after reaching the group is offered a call back, once, and
 takes it with probability ``accept``. They stay in the queue, in their place,
-but no longer wait on the line (``call.waiting`` is false while they are in the
-queue: that marks them) and so no longer hang up nor time out. The first
-member free when their place comes up, or a member free at once, calls back:
+but no longer wait on the line (``call.waiting`` is false and ``call.call_back``
+true while they are in the queue) and so no longer hang up nor time out. The first
+member free when their place comes up, or a member free at once, calls back
+(with penalties, only a member of the lowest penalty with a free member, among
+those the caller has waited for: :meth:`~huntsim.sim.state.Group.can_call_back`):
 reached (``reached``), the call is ``called_back`` and the member talks and
 wraps up as for an answered call; not, it is ``callback_missed`` and the
 member is busy for the group's ring time-out. One still waiting for the call
@@ -51,6 +53,10 @@ __all__ = ["Queues", "uses_queues"]
 _INF = math.inf
 
 
+class _Waiting(Protocol):
+    def eligible(self, group: Group, call: Call) -> int: ...
+
+
 class _Engine(Protocol):
     """What queues need of the engine."""
 
@@ -58,6 +64,9 @@ class _Engine(Protocol):
     end: int
     groups: list[Group]
     scenario: Scenario
+
+    @property
+    def waiting(self) -> _Waiting | None: ...
 
     def add_callback(self, call_id: int, at: float) -> None: ...
 
@@ -128,7 +137,9 @@ class Queues:
         """Nobody more can be rung for the call in this round (``rering``): it waits,
         its patience and ``max_wait`` running on, and after the group's ``rering`` a
         new round begins: every member can be rung for it again, and those free ring
-        at once (a member freeing before then who has not rung this round takes it)."""
+        at once, or with nobody free, a member on a call who may take a call waiting
+        (``call_waiting``) is offered it, as at arrival (a member freeing before then
+        who has not rung this round takes it)."""
         self.wait(call)
         if call.waiting:
             group = call.group
@@ -148,7 +159,8 @@ class Queues:
         call.base = call.next_ordinal
         call.shift = call.base - call.offers
         call.next_ordinal = call.base + len(group.members)
-        if group.idle_bits:
+        waiting = self.engine.waiting
+        if group.idle_bits or (waiting is not None and waiting.eligible(group, call)):
             self._leave(call)
             self.engine.hunt(call)
 
@@ -178,14 +190,16 @@ class Queues:
         if offer[2].random() >= offer[0].accept:
             return
         call.waiting = False  # in the queue, not on the line: see the module docstring
+        call.call_back = True
         call.deadline = _INF
-        if group.idle_bits:  # a member is free (who was offered the call): at once
-            bits = group.idle_bits
-            self._call_back(group, call, group.members[(bits & -bits).bit_length() - 1])
+        bits = group.can_call_back(call)
+        if bits:  # a member is free (who was offered the call), of a penalty that may: at once
+            self.call_back(group, call, group.members[(bits & -bits).bit_length() - 1])
 
-    def _call_back(self, group: Group, call: Call, member: Member) -> None:
+    def call_back(self, group: Group, call: Call, member: Member) -> None:
         """The member calls back the caller who took a call back."""
         group.queue.remove(call)
+        call.call_back = False
         engine = self.engine
         now = engine.env.now
         offer = self.callbacks[group.index]
@@ -215,8 +229,10 @@ class Queues:
         bit = member.bit
         while not member.blocked:
             for call in queue:
-                # took a call back (any free member calls), or can ring the member
-                if not call.waiting or group.ringable(call) & bit:
+                # took a call back (a free member calls, as penalties allow), or can
+                # ring the member
+                if (group.can_call_back(call) if call.call_back
+                        else group.ringable(call)) & bit:
                     self.take(group, call, member)
                     break
             else:
@@ -225,8 +241,8 @@ class Queues:
     def take(self, group: Group, call: Call, member: Member) -> None:
         """The free member serves the caller in the group's queue: calls them back if
         they took a call back, else the call leaves the queue and hunts again."""
-        if not call.waiting:
-            self._call_back(group, call, member)
+        if call.call_back:
+            self.call_back(group, call, member)
             return
         group.queue.remove(call)
         call.waiting = False
@@ -242,8 +258,8 @@ class Queues:
         for group in engine.groups:
             stranded, group.queue = group.queue, []
             for call in stranded:
-                outcome = Outcome.ABANDONED if call.waiting else Outcome.CALLBACK_MISSED
-                call.waiting = False
+                outcome = Outcome.CALLBACK_MISSED if call.call_back else Outcome.ABANDONED
+                call.waiting = call.call_back = False
                 engine.end_call(call, outcome, ended=max(end, call.queued_at))
 
 

@@ -138,7 +138,8 @@ class SharedMembers:
                 continue
             bit = 1 << position
             for call in group.queue:
-                if not call.waiting or group.ringable(call) & bit:
+                if (group.can_call_back(call) if call.call_back
+                        else group.ringable(call)) & bit:
                     key = (group.priority, call.entered, call.id)
                     if best is None or key < best:
                         best, found = key, (group, call)

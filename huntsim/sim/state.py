@@ -211,6 +211,18 @@ class Group:
         nothing blocks the member and they have not been offered the call yet."""
         return self.idle_bits & ~call.tried
 
+    def can_call_back(self, call: Call) -> int:
+        """Who may call back ``call`` (a caller waiting for a call back) now: a bit per
+        member position, set when nothing blocks the member (having been offered the
+        call does not matter: a call back is a new call)."""
+        return self.idle_bits
+
+    def lowest(self, bits: int, call: Call) -> int:
+        """Of the members ``bits`` (a bit per position), those ``call`` may reach by the
+        group's penalties: all of them here (see
+        :meth:`huntsim.sim.penalties.PenaltyGroup.lowest`)."""
+        return bits
+
     def place(self, member: Member) -> int:
         """The member's position in this group's list."""
         places = member.places
@@ -263,6 +275,7 @@ class Call:
     timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
     queued_at = 0  # when the call last joined a queue (ticks)
     penalty_wake = (-1, -1)  # (entered, when): the next penalty's wake-up (penalty_wait)
+    call_back = False  # waiting in its group's queue for a call back (off the line)
 
     def __init__(self, call_id: int, kind: int, group: Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:

@@ -30,7 +30,10 @@ Built only for a scenario where some group has ``call_waiting``
   call, the member may be offered call waiting again.
 * A caller waiting in the group's queue is offered as call waiting when a member
   becomes able to take one: they start talking, a call waiting to them ends
-  unanswered, or they return to a held call.
+  unanswered, or they return to a held call; and, as a hunt at that instant would,
+  when a penalty joins for them (``penalty_wait``, :mod:`huntsim.sim.penalties`) or
+  a new round begins (``rering``, :mod:`huntsim.sim.queueing`) with nobody free to
+  ring.
 * Direct calls are never offered as call waiting (a member on a call is busy to
   them), but a member talking on a direct call may be offered a group call.
 
@@ -120,7 +123,7 @@ class Waiting:
         self.engine = engine
         self.plain_answer = plain_answer  # the engine's, for members of other groups
         # (-1: no call waiting; nor in a group that rings several members at once, which
-        # the rules refuse, but Scenario.with_policy does not check again)
+        # the rules and Scenario.with_policy refuse)
         self.answer_p = [spec.waiting_answer if spec.call_waiting and g.ring_style is None
                          else -1.0 for g, spec in zip(engine.groups, scenario.hunt_groups,
                                                       strict=True)]
@@ -155,17 +158,7 @@ class Waiting:
             if self._can_wait(member):
                 bits |= member.bit
         bits &= ~call.tried
-        masks: Sequence[int] | None = getattr(group, "tier_masks", None)
-        if not bits or masks is None:
-            return bits
-        wait: int = getattr(group, "tier_wait", -1)
-        if wait >= 0:
-            now = self.engine.env.now
-            masks = masks[:min(len(masks), 1 + (now - call.entered) // wait)]
-        for mask in masks:
-            if bits & mask:
-                return bits & mask
-        return 0
+        return group.lowest(bits, call) if bits else 0
 
     # ------------------------------------------------------------------- offers
     def offer(self, call: Call) -> bool:
