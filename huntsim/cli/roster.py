@@ -103,14 +103,10 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
     """``compare`` or ``plan`` with ``--roster ROSTER.csv``: the office with its group
     (``--group``, else the first) rostered as the file says."""
     from huntsim.errors import ScenarioError
-    from huntsim.experiments.plan_setup import pilot_of
+    from huntsim.experiments.plan_setup import resolve_group
     from huntsim.experiments.roster_scenario import apply_roster, read_roster
 
-    pilots = [g.pilot for g in scenario.hunt_groups]
-    pilot = pilot_of(scenario, args.group) if args.group else (pilots[0] if pilots else None)
-    if pilot is None or pilot not in pilots:
-        raise ScenarioError([f"--group: {pilot!r} is not a pilot (pilots: "
-                             f"{', '.join(repr(p) for p in pilots) or 'none'})"])
+    pilot = resolve_group(scenario, args.group, "--group")
     try:
         shifts, counts = read_roster(args.roster)
     except ScenarioError as error:

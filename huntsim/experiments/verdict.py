@@ -217,7 +217,8 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
         From :func:`huntsim.compare` (anything with its ``scenario``, ``policies``,
         ``replications``, ``threshold_s`` and ``raw``; see :class:`Compared`).
     group : str, optional
-        The pilot to judge; default the scenario's first hunt group.
+        The pilot to judge; default the group the comparison varied (its ``group``,
+        where it has one), else the scenario's first hunt group.
 
     Returns
     -------
@@ -238,6 +239,7 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
     """
     scenario = comparison.scenario
     pilots = [g.pilot for g in scenario.hunt_groups]
+    group = group if group is not None else getattr(comparison, "group", None)
     group = group if group is not None else (pilots[0] if pilots else None)
     if group is None or group not in pilots:
         raise ValueError(f"group (={group!r}) is not a pilot of the scenario; pilots: "

@@ -246,7 +246,7 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     weekday and clock time when the scenario has a calendar), waits and
     member load. One self-contained HTML file: figures inline, no network.
     """
-    group = group or comparison.scenario.hunt_groups[0].pilot
+    group = group or comparison.group or comparison.scenario.hunt_groups[0].pilot
     for name, attribute in _COMPARISON_TABLES:
         write_csv(getattr(comparison, attribute), out / f"{name}.csv")
     reported = _Reported(

@@ -1,0 +1,110 @@
+"""The planner tools and a scenario of several groups (issue 22 trial): ``--group`` by pilot or
+name everywhere, one resolver with "ambiguous" for a shared name, and the Python results
+describing the group asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from huntsim import ScenarioError, compare, sweep
+from huntsim.cli.main import main
+
+TWO_GROUPS = {
+    "name": "two separate groups", "duration": "12h", "seed": 4,
+    "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "4min"},
+                       "answer_probability": 0.8},
+    "agents": [{"numbers": "101..103"}, {"numbers": "201..204"}],
+    "hunt_groups": [
+        {"pilot": "100", "name": "Sales", "policy": "circular", "members": ["101..103"],
+         "voicemail": True, "arrivals": {"rate": "20/h"}},
+        {"pilot": "200", "name": "Support", "policy": "fewest_calls", "members": ["201..204"],
+         "voicemail": True, "arrivals": {"rate": "30/h"}}],
+}
+
+
+def _same_name() -> dict[str, object]:
+    office = yaml.safe_load(yaml.safe_dump(TWO_GROUPS))
+    office["hunt_groups"][1]["name"] = "sales"
+    return office
+
+
+@pytest.fixture
+def two_groups(tmp_path: Path) -> Path:
+    path = tmp_path / "two_groups.yaml"
+    path.write_text(yaml.safe_dump(TWO_GROUPS))
+    return path
+
+
+@pytest.fixture
+def same_name(tmp_path: Path) -> Path:
+    path = tmp_path / "dupname.yaml"
+    path.write_text(yaml.safe_dump(_same_name()))
+    return path
+
+
+def test_compare_describes_the_group_compared():
+    # before: group="200" varied group 200 but repr, _repr_html_ and verdict() described 100
+    c = compare(TWO_GROUPS, ["regular", "random"], replications=2, group="200", jobs=1)
+    assert c.group == "200"
+    assert "pilot 200" in repr(c) and "pilot 100" not in repr(c)
+    assert "pilot 200" in c._repr_html_()
+    assert c.verdict().group == "200"
+    assert c.verdict().lines() == c.verdict(group="200").lines()
+    assert c.headline() == c.headline("200")
+    support = c.table[(c.table["group"] == "200") & (c.table["metric"] == "voicemail_rate")]
+    assert list(c.wide(metrics=["voicemail_rate"]).columns) == ["regular", "random"]
+    assert c.wide(metrics=["voicemail_rate"]).equals(
+        c.wide(group="200", metrics=["voicemail_rate"]))
+    assert len(support) == 2
+    # and a name is a group too
+    assert compare(TWO_GROUPS, ["regular"], replications=2, group="support", jobs=1).group == "200"
+
+
+def test_sweep_takes_a_group_like_the_cli():
+    # before: sweep() had no group argument
+    s = sweep(TWO_GROUPS, {"traffic": [1.0, 1.5]}, replications=2, group="Support", jobs=1)
+    assert s.group == "200"
+    assert s.wide("voicemail_rate").equals(s.wide("voicemail_rate", group="200"))
+    assert s.conclusion() == s.conclusion(group="200")
+    assert sweep(TWO_GROUPS, {"traffic": [1.0]}, replications=2, jobs=1).group == "100"
+    with pytest.raises(ScenarioError, match=r"^group: '300' is not a pilot \(pilots: '100' "
+                                            r"\(Sales\), '200' \(Support\)\)"):
+        sweep(TWO_GROUPS, {"traffic": [1.0]}, replications=2, group="300", jobs=1)
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    (["compare", "--policies", "fewest_calls,random"],
+     "Baseline: Fewest calls (the group's configured policy)."),  # 200's policy, not 100's
+    (["sweep", "--set", "traffic=1.0"], "group 200:"),
+])
+def test_compare_and_sweep_take_a_group_name(two_groups, capsys, command, said):
+    # before: "--group: 'Support' is not a pilot"
+    assert main([command[0], str(two_groups), *command[1:], "--group", "Support",
+                 "--replications", "2", "--jobs", "1", "--quiet"]) == 0
+    assert said in capsys.readouterr().out
+
+
+AMBIGUOUS = ("error: --group: 'Sales' is ambiguous: groups 100 (Sales) and 200 (sales) have "
+             "that name; give the pilot instead")
+
+
+@pytest.mark.parametrize("command", [
+    ["compare"],
+    ["sweep", "--set", "traffic=1.0"],
+    ["plan", "--target", "voicemail_rate<=10%", "--members", "2..3"],
+    ["roster", "--target", "voicemail_rate<=10%", "--members", "2..3", "--shifts",
+     "SHIFTS"],
+])
+def test_a_shared_name_is_ambiguous_everywhere(same_name, tmp_path, capsys, command):
+    # before: "'Sales' is not a pilot" (plan, roster) and compare/sweep refused names at all
+    shifts = tmp_path / "shifts.yaml"
+    shifts.write_text(yaml.safe_dump([{"name": "day", "days": "mon-sun", "start": "00:00",
+                                       "length": "12h"}]))
+    argv = [command[0], str(same_name), *(str(shifts) if a == "SHIFTS" else a
+                                          for a in command[1:]),
+            "--group", "Sales", "--replications", "2", "--quiet"]
+    assert main(argv) == 2
+    assert AMBIGUOUS in capsys.readouterr().err.splitlines()
