@@ -70,8 +70,8 @@ def test_sweep_takes_a_group_like_the_cli():
     assert s.wide("voicemail_rate").equals(s.wide("voicemail_rate", group="200"))
     assert s.conclusion() == s.conclusion(group="200")
     assert sweep(TWO_GROUPS, {"traffic": [1.0]}, replications=2, jobs=1).group == "100"
-    with pytest.raises(ScenarioError, match=r"^group: '300' is not a pilot \(pilots: '100' "
-                                            r"\(Sales\), '200' \(Support\)\)"):
+    with pytest.raises(ScenarioError, match=r"^group: '300' is not a pilot \(pilots: '100', "
+                                            r"'200'\)"):
         sweep(TWO_GROUPS, {"traffic": [1.0]}, replications=2, group="300", jobs=1)
 
 
@@ -101,8 +101,8 @@ AMBIGUOUS = ("error: --group: 'Sales' is ambiguous: groups 100 (Sales) and 200 (
 def test_a_shared_name_is_ambiguous_everywhere(same_name, tmp_path, capsys, command):
     # before: "'Sales' is not a pilot" (plan, roster) and compare/sweep refused names at all
     shifts = tmp_path / "shifts.yaml"
-    shifts.write_text(yaml.safe_dump([{"name": "day", "days": "mon-sun", "start": "00:00",
-                                       "length": "12h"}]))
+    shifts.write_text(yaml.safe_dump({"shifts": [{"name": "day", "days": "mon-sun",
+                                                  "start": "00:00", "length": "12h"}]}))
     argv = [command[0], str(same_name), *(str(shifts) if a == "SHIFTS" else a
                                           for a in command[1:]),
             "--group", "Sales", "--replications", "2", "--quiet"]

@@ -246,8 +246,7 @@ def resolve_group(scenario: Scenario, group: str | None, where: str = "group") -
 
 
 def _not_a_pilot(scenario: Scenario, pilot: str) -> str:
-    pilots = ", ".join(repr(g.pilot) if g.name is None else f"{g.pilot!r} ({g.name})"
-                       for g in scenario.hunt_groups) or "none"
+    pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
     return f"{pilot!r} is not a pilot (pilots: {pilots})"
 
 
