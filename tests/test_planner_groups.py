@@ -108,3 +108,49 @@ def test_a_shared_name_is_ambiguous_everywhere(same_name, tmp_path, capsys, comm
             "--group", "Sales", "--replications", "2", "--quiet"]
     assert main(argv) == 2
     assert AMBIGUOUS in capsys.readouterr().err.splitlines()
+
+
+def _desk(shared: bool) -> dict[str, object]:
+    """desk.yaml of the trial, shorter: VIP (priority 0) answered by Amy, Bob and Eve, who
+    answer Standard too; or (``shared`` false) by three people of its own."""
+    vip = ["101", "102", "105"] if shared else ["301", "302", "303"]
+    return {
+        "name": "desk", "duration": "1d", "seed": 5, "one_group_per_member": False,
+        "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "5min"},
+                           "wrap_up": "30s"},
+        "agents": [{"numbers": "101..105"}, {"numbers": "301..303"}],
+        "hunt_groups": [
+            {"pilot": "100", "name": "VIP", "priority": 0, "members": vip,
+             "when_all_busy": "queue", "arrivals": {"rate": "10/h"}},
+            {"pilot": "200", "name": "Standard", "priority": 1, "when_all_busy": "queue",
+             "members": ["101", "102", "103", "104", "105"], "arrivals": {"rate": "35/h"}}],
+    }
+
+
+def test_the_erlang_estimate_counts_other_groups_load_on_shared_members():
+    # before: 3.21 Erlang (Standard's calls only), the VIP line's 0.92 Erlang served first
+    # by the same people not counted nor mentioned
+    from huntsim import load_scenario
+    from huntsim.experiments.estimate import first_estimate
+    from huntsim.experiments.targets import parse_target
+
+    targets = [parse_target("service_level_20s>=80%")]
+    shared = first_estimate(load_scenario(_desk(True)), "200", targets, [4, 5, 6, 7], 20.0)
+    alone = first_estimate(load_scenario(_desk(False)), "200", targets, [4, 5, 6, 7], 20.0)
+    vip = 10 / 3600 * 330  # 10 calls/h x 5:30
+    assert shared.pilot_load_erlang == pytest.approx(35 / 3600 * 330)
+    assert shared.shared_load_erlang == pytest.approx(vip)
+    assert alone.shared_load_erlang == 0
+    assert shared.load_erlang == pytest.approx(shared.pilot_load_erlang + vip)
+    # the first four listed share two of VIP's three members; a size above the list adds
+    # members who answer Standard only
+    assert shared.table["shared_load_erlang"].tolist() == pytest.approx(
+        [vip * 2 / 3, vip, vip, vip])
+    assert shared.members is not None and alone.members is not None
+    assert shared.members > alone.members
+    text = shared.describe()
+    assert ("plus 0.92 Erlang of other groups' calls on the members shared with them (group "
+            "100 (VIP): 0.92 Erlang on 3 shared members, served first: priority 0 vs 1) = "
+            "4.12 Erlang") in text
+    assert any("members also answer group 100" in r and "ahead of this group's callers" in r
+               for r in shared.reasons)
