@@ -154,3 +154,30 @@ def test_the_erlang_estimate_counts_other_groups_load_on_shared_members():
             "4.12 Erlang") in text
     assert any("members also answer group 100" in r and "ahead of this group's callers" in r
                for r in shared.reasons)
+
+
+def test_compare_members_count_each_groups_own_calls():
+    # before: a shared member's group_answered on a group-100 row was their total over both
+    # groups (Amy 537 for 100 and 200; group 100's rows added to ~1,558 of 726 calls)
+    from huntsim import simulate
+    from huntsim.experiments.seeds import replication_seeds
+
+    office = _desk(True)
+    office["hunt_groups"][1]["policy"] = "fewest_calls"  # as compared: the runs are alike
+    c = compare(office, ["fewest_calls"], replications=2, group="200", jobs=1)
+    raw = c.raw.pivot_table(index=["replication", "group"], columns="metric", values="value")
+    answered = (raw["offered"] * (raw["answered_rate"] + raw["called_back_rate"])).round()
+    # per replication: the run's rows of the members table are in c.members' means
+    rows = c.members[c.members["metric"] == "group_answered"]
+    by_group = rows.groupby("group")["mean"].sum()
+    expected = answered.groupby(level="group").mean()
+    assert by_group.to_dict() == pytest.approx(expected.to_dict())
+    # a shared member's rows add up to the agents table's figure (one run)
+    one = compare(office, ["fewest_calls"], replications=1, seed=3, group="200", jobs=1)
+    rows = one.members[one.members["metric"] == "group_answered"]
+    run = simulate(office, seed=replication_seeds(3, 1)[0])
+    totals = run.agents.set_index("agent")["group_answered"]
+    summed = rows.groupby("agent")["mean"].sum()
+    assert summed.to_dict() == {a: float(totals[a]) for a in summed.index}
+    amy = rows[rows["agent"] == "101"].set_index("group")["mean"]
+    assert amy["100"] < amy["100"] + amy["200"] == float(totals["101"])

@@ -50,7 +50,10 @@ class Comparison:
     members : DataFrame
         ``policy, group, position, agent, name, metric, mean, ci_low, ci_high, n``;
         metric ``expected_share`` is each member's fair share of the group's
-        talk given who was logged in (see :func:`huntsim.analysis.fairness.fair_shares`).
+        talk given who was logged in (see :func:`huntsim.analysis.fairness.fair_shares`);
+        ``group_answered`` counts the calls of the row's group only (a member of
+        several groups has a row in each), ``load_erlang`` and ``load_share`` the
+        member's whole pilot-call load.
     waits : DataFrame
         ``policy, replication, group, wait_s``: waits of answered calls (sampled).
     hourly : DataFrame
