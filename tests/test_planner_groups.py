@@ -181,3 +181,38 @@ def test_compare_members_count_each_groups_own_calls():
     assert summed.to_dict() == {a: float(totals[a]) for a in summed.index}
     amy = rows[rows["agent"] == "101"].set_index("group")["mean"]
     assert amy["100"] < amy["100"] + amy["200"] == float(totals["101"])
+
+
+def test_a_verdict_names_policies_of_equal_standing_and_the_tie_rule():
+    # before: of two policies each better on one key metric and worse on none, only the
+    # one recommended was named; the tie rule was not said
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_verdict import _comparison
+
+    from huntsim.experiments.verdict import conclude
+
+    verdict = conclude(_comparison(("circular", "random", "uniform"), {
+        "random": {"abandoned_rate": -0.01},          # better on hang-ups only
+        "uniform": {"service_level_20s": 0.05}}))      # better on the service level only
+    assert verdict.recommended == "uniform" and verdict.candidates == ("uniform", "random")
+    last = verdict.lines()[-1]
+    assert last.startswith("Recommendation: Uniform, better than Circular on answered within "
+                           "20 s and worse on no key metric. Random (better on hang-ups) is "
+                           "also better on some key metric and worse on none, on as many key "
+                           "metrics: of such policies the one better on the most key metrics "
+                           "is recommended, then the one with the larger mean gain in "
+                           "answered within 20 s (Uniform +5.00 points, Random ")
+    assert last.endswith("then the first compared (a tie-break, not a significant difference "
+                         "between them).")
+    fewer = conclude(_comparison(("circular", "random", "uniform"), {
+        "random": {"abandoned_rate": -0.01},
+        "uniform": {"service_level_20s": 0.05, "mean_wait_s": -2.0}})).lines()[-1]
+    assert fewer.endswith("Random (better on hang-ups) is also better on some key metric and "
+                          "worse on none, but on fewer key metrics: of such policies the one "
+                          "better on the most key metrics is recommended.")
+    alone = conclude(_comparison(("circular", "uniform"), {
+        "uniform": {"service_level_20s": 0.05}})).lines()[-1]
+    assert alone == ("Recommendation: Uniform, better than Circular on answered within 20 s "
+                     "and worse on no key metric.")
