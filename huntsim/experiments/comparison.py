@@ -19,7 +19,6 @@ from huntsim.analysis.catalog import service_level_name
 from huntsim.analysis.expected_traffic import hour_keys
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference, unpaired_difference
-from huntsim.errors import ScenarioError
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
