@@ -62,8 +62,8 @@ def test_roster_cli_on_shared_members_writes_a_valid_office(tmp_path, capsys):
                  "--jobs", "1", "--quiet", "--out", str(out)]) == 0
     said = capsys.readouterr()
     assert "error" not in said.err and "priority" not in said.err
-    assert ("3 of them (101, 102, 105) also answer group 100: they stay there, on their own "
-            "schedules, and leave group 200 only") in said.out
+    assert ("3 of its members (101, 102, 105) also answer group 100: they stay there, on "
+            "their own schedules, and leave group 200 only") in said.out
     rostered = load_scenario(out / "rostered.yaml")
     assert rostered.group("100").members == ("101", "102", "105")
     assert all(m.startswith("200-r") for m in rostered.group("200").members)
@@ -125,4 +125,8 @@ def test_roster_file_group_by_name(tmp_path, capsys, command):
              else ["--policies", "regular"])
     assert main([command, str(scenario), "--group", "standard", "--roster", str(roster_csv),
                  *extra, "--replications", "2", "--jobs", "1", "--quiet"]) == 0
-    assert "group 200's members replaced by 3 people" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "group 200's members replaced by 3 people" in said
+    assert ("3 of its members (101, 102, 105) also answer group 100: they stay there, on "
+            "their own schedules, and leave group 200 only; the rostered people answer group "
+            "200 alone.") in said

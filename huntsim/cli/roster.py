@@ -104,7 +104,7 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
     (``--group``, else the first) rostered as the file says."""
     from huntsim.errors import ScenarioError
     from huntsim.experiments.plan_setup import resolve_group
-    from huntsim.experiments.roster_scenario import apply_roster, read_roster
+    from huntsim.experiments.roster_scenario import apply_roster, read_roster, shared_note
 
     pilot = resolve_group(scenario, args.group, "--group")
     try:
@@ -116,6 +116,9 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
     rostered = apply_roster(args.scenario, pilot, shifts, counts)
     print(f"Roster {args.roster}: group {pilot}'s members replaced by {sum(counts)} people "
           f"on {_shifts_text(sum(1 for c in counts if c))}.")
+    note = shared_note(scenario, pilot)
+    if note:
+        print(note[0].upper() + note[1:] + ".")
     return rostered
 
 

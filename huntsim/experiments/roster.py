@@ -50,7 +50,7 @@ from huntsim.experiments.roster_scenario import (
     rostered_scenario,
     scenario_source,
     scenario_yaml,
-    shared_members,
+    shared_note,
     sizing_office,
 )
 from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, need_of, solve
@@ -426,16 +426,10 @@ def _made_like(setup: PlanSetup) -> str:
             f"group's own {len(members)} member{'s' if len(members) != 1 else ''} "
             f"({', '.join(members[:5])}{', ...' if len(members) > 5 else ''}) "
             f"{'are' if len(members) != 1 else 'is'} replaced.")
-    shared = shared_members(setup.scenario, setup.group)
+    shared = shared_note(setup.scenario, setup.group)
     if shared:
-        others = list(dict.fromkeys(p for pilots in shared.values() for p in pilots))
-        names = list(shared)
-        text += (f" {len(names)} of them ({', '.join(names[:5])}"
-                 f"{', ...' if len(names) > 5 else ''}) also answer group"
-                 f"{'s' if len(others) > 1 else ''} {', '.join(others)}: they stay there, "
-                 f"on their own schedules, and leave group {setup.group} only; the rostered "
-                 f"people answer group {setup.group} alone (so its priority over the other "
-                 "groups no longer matters), and the need is sized for them alone.")
+        text += (f" {shared[0].upper()}{shared[1:]} (so its priority over the other groups "
+                 "no longer matters), and the need is sized for them alone.")
     if group.penalties is not None and any(group.penalties):
         text += (" The group's member penalties"
                  + (" and penalty_wait" if group.penalty_wait is not None else "")

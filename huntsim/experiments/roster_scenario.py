@@ -32,7 +32,7 @@ from huntsim.scenario.units import WrittenFloat, WrittenInt
 
 __all__ = ["Source", "apply_roster", "read_roster", "rostered_mapping", "rostered_objects",
            "rostered_scenario", "scenario_source", "scenario_yaml", "shared_members",
-           "sizing_office"]
+           "shared_note", "sizing_office"]
 
 
 Source = tuple[dict[str, Any] | None, Path | None]
@@ -76,6 +76,21 @@ def shared_members(base: Scenario, pilot: str) -> dict[str, tuple[str, ...]]:
         if others:
             shared[number] = others
     return shared
+
+
+def shared_note(base: Scenario, pilot: str) -> str:
+    """What a roster does with the group's shared members, in words (empty: none shared):
+    ``3 of its members (101, 102, 105) also answer group 100: they stay there, ...``."""
+    shared = shared_members(base, pilot)
+    if not shared:
+        return ""
+    others = list(dict.fromkeys(p for pilots in shared.values() for p in pilots))
+    names = list(shared)
+    return (f"{len(names)} of its members ({', '.join(names[:5])}"
+            f"{', ...' if len(names) > 5 else ''}) also answer group"
+            f"{'s' if len(others) > 1 else ''} {', '.join(others)}: they stay there, on their "
+            f"own schedules, and leave group {pilot} only; the rostered people answer group "
+            f"{pilot} alone")
 
 
 def sizing_office(base: Scenario, pilot: str) -> Scenario:
