@@ -256,7 +256,9 @@ _TABLE: list[Metric] = [
     _m("position", "Position in the list", "",
        "The member's place in the group's member list, 1 first.", None, "count"),
     _m("group_answered", "Group calls answered", "",
-       "Calls through the pilot that the member answered.", None, "count"),
+       "Calls through the pilot that the member answered (agents table: through every "
+       "group the member answers; compare's per-group member rows: that group's only).",
+       None, "count"),
     _m("direct_answered", "Direct calls answered", "",
        "Calls dialled straight to the member that the member answered.", None, "count"),
     _m("offers", "Times rung", "",
@@ -302,6 +304,9 @@ _TABLE: list[Metric] = [
     _m("direct_load_erlang", "Direct-call load on members", "Erlang",
        "Load the members' own direct calls put on them, which the pilot's callers "
        "find busy.", None, "ratio"),
+    _m("shared_load_erlang", "Other groups' load on shared members", "Erlang",
+       "Load other groups' calls put on the members this group shares with them (each "
+       "group's load spread evenly over its members), in the same hour.", None, "ratio"),
     _m("handle_s", "Handle time (talk and wrap-up)", "s",
        "Mean time a call keeps a member busy: talk and wrap-up.", None, "seconds"),
     _m("erlang_b_blocking", "Erlang B: all members busy", CALLS_UNIT,

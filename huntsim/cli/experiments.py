@@ -25,7 +25,7 @@ from huntsim.cli.common import flag_errors, output_store, print_warnings, progre
 from huntsim.errors import ScenarioError
 from huntsim.experiments.by_hour import HOUR_LENGTH_S, unmet_lines
 from huntsim.experiments.comparison import Comparison, compare
-from huntsim.experiments.plan_setup import check_plan
+from huntsim.experiments.plan_setup import check_plan, resolve_group
 from huntsim.experiments.planning import StaffingPlan, plan
 from huntsim.experiments.seeds import resolve_seed
 from huntsim.scenario.model import Scenario
@@ -177,10 +177,7 @@ def _run_plan(args: argparse.Namespace, scenario: Scenario) -> int:
 def _run_compare(args: argparse.Namespace, scenario: Scenario) -> int:
     from huntsim.views.report import write_comparison
 
-    group = args.group or (scenario.hunt_groups[0].pilot if scenario.hunt_groups else None)
-    if group is None or group not in {g.pilot for g in scenario.hunt_groups}:
-        pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
-        raise ScenarioError([f"--group: {group!r} is not a pilot (pilots: {pilots})"])
+    group = resolve_group(scenario, args.group, "--group")
     seed = resolve_seed(scenario, args.seed)
     threshold = args.threshold if args.threshold is not None else COMPARE_THRESHOLD_S
     out, store = output_store(args, lambda: _fingerprint(

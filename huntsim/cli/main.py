@@ -147,7 +147,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
                          help="comma-separated (default: regular,circular,simultaneous,uniform "
                               "and the group's own); the group's configured policy is the "
                               "baseline of the verdict")
-    compare.add_argument("--group", default=None, help="pilot to report on (default: the first)")
+    compare.add_argument("--group", default=None,
+                         help="pilot (or name) of the group compared (default: the first)")
     compare.add_argument("--roster", default=None, metavar="ROSTER.csv", help=_ROSTER_HELP)
     _experiment_options(compare, replications=20, threshold="default 20s")
 

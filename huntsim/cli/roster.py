@@ -103,14 +103,10 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
     """``compare`` or ``plan`` with ``--roster ROSTER.csv``: the office with its group
     (``--group``, else the first) rostered as the file says."""
     from huntsim.errors import ScenarioError
-    from huntsim.experiments.plan_setup import pilot_of
-    from huntsim.experiments.roster_scenario import apply_roster, read_roster
+    from huntsim.experiments.plan_setup import resolve_group
+    from huntsim.experiments.roster_scenario import apply_roster, read_roster, shared_note
 
-    pilots = [g.pilot for g in scenario.hunt_groups]
-    pilot = pilot_of(scenario, args.group) if args.group else (pilots[0] if pilots else None)
-    if pilot is None or pilot not in pilots:
-        raise ScenarioError([f"--group: {pilot!r} is not a pilot (pilots: "
-                             f"{', '.join(repr(p) for p in pilots) or 'none'})"])
+    pilot = resolve_group(scenario, args.group, "--group")
     try:
         shifts, counts = read_roster(args.roster)
     except ScenarioError as error:
@@ -120,6 +116,9 @@ def with_roster(args: argparse.Namespace, scenario: Any) -> Any:
     rostered = apply_roster(args.scenario, pilot, shifts, counts)
     print(f"Roster {args.roster}: group {pilot}'s members replaced by {sum(counts)} people "
           f"on {_shifts_text(sum(1 for c in counts if c))}.")
+    note = shared_note(scenario, pilot)
+    if note:
+        print(note[0].upper() + note[1:] + ".")
     return rostered
 
 

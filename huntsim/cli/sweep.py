@@ -40,7 +40,8 @@ def add_sweep_command(commands: Any) -> None:
                             "or traffic=1.0,1.2,1.5 (multiplies every arrival rate); repeatable")
     sweep.add_argument("--policies", default=None,
                        help="comma-separated (default: the scenario's own)")
-    sweep.add_argument("--group", default=None, help="pilot to report on (default: the first)")
+    sweep.add_argument("--group", default=None,
+                       help="pilot (or name) of the group to report on (default: the first)")
     sweep.add_argument("--replications", default="10",
                        help="runs per grid point and policy (default 10)")
     sweep.add_argument("--seed", default=None,
@@ -171,6 +172,7 @@ def _asked(args: argparse.Namespace, scenario: Any) -> _Asked:
         One message per mistake, each naming its flag.
     """
     from huntsim.errors import ScenarioError
+    from huntsim.experiments.plan_setup import resolve_group
     from huntsim.experiments.sweep_grid import sweep_points
 
     grid, problems = _grid(args)
@@ -185,11 +187,11 @@ def _asked(args: argparse.Namespace, scenario: Any) -> _Asked:
             problems.extend(error.messages)
     threshold, mistakes = _threshold(args.threshold)
     problems.extend(mistakes)
-    pilots = [g.pilot for g in scenario.hunt_groups]
-    group = args.group or (pilots[0] if pilots else None)
-    if group is None or group not in pilots:
-        problems.append(f"--group: {group!r} is not a pilot (pilots: "
-                        f"{', '.join(map(repr, pilots)) or 'none'})")
+    group: str | None = None
+    try:
+        group = resolve_group(scenario, args.group, "--group")
+    except ScenarioError as error:
+        problems.extend(error.messages)
     problems.extend(resume_problems(args))
     try:  # every path and value checked before any output
         sweep_points(args.scenario, grid)
@@ -217,7 +219,7 @@ def _run(args: argparse.Namespace, scenario: Any) -> int:
     result = sweep(args.scenario, asked.grid, policies=asked.policies,
                    replications=asked.replications, seed=seed, threshold_s=asked.threshold_s,
                    jobs=asked.jobs, scheduler=args.scheduler, progress=progress_of(args),
-                   store=store)
+                   store=store, group=asked.group)
     print_warnings(result.warnings)
     _print(result, asked.group)
     if out is not None:

@@ -19,10 +19,10 @@ from huntsim.analysis.catalog import service_level_name
 from huntsim.analysis.expected_traffic import hour_keys
 from huntsim.analysis.formatting import format_value
 from huntsim.analysis.intervals import paired_difference, unpaired_difference
-from huntsim.errors import ScenarioError
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
+from huntsim.experiments.plan_setup import resolve_group
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.settings import ExperimentSettings
 from huntsim.experiments.verdict import Verdict, conclude
@@ -49,7 +49,10 @@ class Comparison:
     members : DataFrame
         ``policy, group, position, agent, name, metric, mean, ci_low, ci_high, n``;
         metric ``expected_share`` is each member's fair share of the group's
-        talk given who was logged in (see :func:`huntsim.analysis.fairness.fair_shares`).
+        talk given who was logged in (see :func:`huntsim.analysis.fairness.fair_shares`);
+        ``group_answered`` counts the calls of the row's group only (a member of
+        several groups has a row in each), ``load_erlang`` and ``load_share`` the
+        member's whole pilot-call load.
     waits : DataFrame
         ``policy, replication, group, wait_s``: waits of answered calls (sampled).
     hourly : DataFrame
@@ -64,6 +67,10 @@ class Comparison:
         ``policy, replication, group, metric, value``: every run's figures.
     warnings : tuple of str
         The runs' warnings (see :func:`huntsim.sim.simulation.run_warnings`), each once.
+    group : str or None
+        The pilot whose policy was varied (``compare(..., group=...)``, default the
+        first group): what the repr, the Jupyter table, :meth:`verdict`,
+        :meth:`headline` and :meth:`wide` describe unless given another group.
     """
 
     scenario: Scenario
@@ -79,6 +86,7 @@ class Comparison:
     hourly: pd.DataFrame = field(repr=False)
     raw: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = ()
+    group: str | None = None
 
     @property
     def level_metric(self) -> str:
@@ -97,8 +105,9 @@ class Comparison:
 
     def wide(self, group: str | None = None, metrics: Sequence[str] | None = None,
              ) -> pd.DataFrame:
-        """Policies as columns, ``mean ± half-width`` as text, for reading."""
-        group = group or self.scenario.hunt_groups[0].pilot
+        """Policies as columns, ``mean ± half-width`` as text, for reading; ``group``
+        defaults to the group compared."""
+        group = group or self.group or self.scenario.hunt_groups[0].pilot
         rows = self.table[self.table["group"] == group]
         if metrics is not None:
             rows = rows[rows["metric"].isin(metrics)]
@@ -112,12 +121,13 @@ class Comparison:
         return wide.loc[order, list(self.policies)]
 
     def verdict(self, group: str | None = None) -> Verdict:
-        """What the comparison concludes for ``group`` (:func:`~.verdict.conclude`).
+        """What the comparison concludes for ``group`` (:func:`~.verdict.conclude`;
+        default the group compared).
 
         The baseline is the group's configured policy; every other policy is
         better, worse or not significantly different on each key metric.
         """
-        return conclude(self, group)
+        return conclude(self, group or self.group)
 
     def headline(self, group: str | None = None) -> str:
         """The conclusion in a few sentences: trade-offs and the recommendation.
@@ -126,7 +136,7 @@ class Comparison:
         policy (see :meth:`verdict`); says "no significant difference" rather
         than naming a winner when the policies tie.
         """
-        verdict = self.verdict(group)
+        verdict = self.verdict(group or self.group)
         if verdict.note is not None:
             return verdict.note
         return " ".join([*verdict.trade_offs, verdict.lines()[-1]])
@@ -185,8 +195,10 @@ def compare(
 ) -> Comparison:
     """Compare hunt policies on the same callers (common random numbers).
 
-    Only the policy of ``group`` (a pilot; default: the first group) changes from
-    run to run; every other group keeps the policy it is configured with.
+    Only the policy of ``group`` (a pilot or a group's name; default: the first
+    group) changes from run to run; every other group keeps the policy it is
+    configured with. The result describes that group (its repr, Jupyter table and
+    :meth:`~Comparison.verdict`).
 
     Parameters
     ----------
@@ -258,16 +270,17 @@ def compare(
                                             "metric"]),
         raw=raw,
         warnings=(*notes, *runs.warnings),
+        group=group,
     )
 
 
 def _compared_group(scenario: Scenario, group: str | None) -> str | None:
-    """The pilot whose policy changes: ``group``, else the first (``None``: no group)."""
-    pilots = [g.pilot for g in scenario.hunt_groups]
-    if group is not None and group not in pilots:
-        raise ScenarioError([f"group: {group!r} is not a pilot; pilots: "
-                             f"{', '.join(repr(p) for p in pilots)}"])
-    return group or (pilots[0] if pilots else None)
+    """The pilot whose policy changes: ``group`` (a pilot or a group's name, see
+    :func:`~huntsim.experiments.plan_setup.resolve_group`), else the first (``None``:
+    no group)."""
+    if group is None and not scenario.hunt_groups:
+        return None
+    return resolve_group(scenario, group)
 
 
 def _baseline(scenario: Scenario, group: str | None, policies: tuple[str, ...],

@@ -5,7 +5,10 @@ or Erlang C (they queue) sizes a group from its offered load. The estimate
 here takes the load of the **peak hour** of the group's arrivals (its weekly
 or daily profile, inside opening hours), a **handle time** of talk plus
 wrap-up, and adds the **direct-call load on members**: the calls dialled
-straight to members in that hour, which keep them busy for the group. It still
+straight to members in that hour, which keep them busy for the group, and the
+**other groups' load on shared members**: where members also answer other groups
+(``one_group_per_member: false``), each other group's calls in that hour, spread
+evenly over its members, on the members this group shares with it. It still
 assumes members who are always at their phone and answer at once, and callers
 who never hang up; :meth:`ErlangEstimate.reasons` names what in the scenario
 breaks those assumptions.
@@ -61,7 +64,8 @@ class ErlangEstimate:
         when it can judge none.
     table : DataFrame
         Per size: ``members, offered_load_erlang, pilot_load_erlang,
-        direct_load_erlang, erlang_b_blocking, erlang_c_service_level_<T>s``;
+        direct_load_erlang, shared_load_erlang, erlang_b_blocking,
+        erlang_c_service_level_<T>s``;
         ``direct_load_erlang`` is that of the size's members: the first of the
         list, then added members with their own direct calls when they have any
         (see :func:`huntsim.experiments.plan_setup.resize_group`).
@@ -73,6 +77,15 @@ class ErlangEstimate:
     unsized : tuple of str
         The targets Erlang cannot size, each with why (see :func:`erlang_targets`);
         ``members`` meets the others.
+    shared_load_erlang : float
+        Load of other groups' calls on the listed members this group shares with them,
+        in the same hour: each other group's pilot load spread evenly over its members
+        (``0`` when no member answers another group). The table's
+        ``shared_load_erlang`` is that of each size's listed members (added members
+        answer this group only).
+    shared_from : tuple of str
+        Each other group whose calls make up ``shared_load_erlang``, in words: its
+        load on the shared members and whom its members serve first.
     """
 
     group: str
@@ -88,6 +101,8 @@ class ErlangEstimate:
     reasons: tuple[str, ...] = ()
     forwarded_from: tuple[str, ...] = ()
     unsized: tuple[str, ...] = ()
+    shared_load_erlang: float = 0.0
+    shared_from: tuple[str, ...] = ()
 
     @property
     def handle_s(self) -> float:
@@ -96,8 +111,8 @@ class ErlangEstimate:
 
     @property
     def load_erlang(self) -> float:
-        """Pilot and direct-call load together."""
-        return self.pilot_load_erlang + self.direct_load_erlang
+        """Pilot, direct-call and other groups' load together."""
+        return self.pilot_load_erlang + self.direct_load_erlang + self.shared_load_erlang
 
     def describe(self) -> str:
         """The estimate in one sentence, labelled as what it is.
@@ -122,8 +137,13 @@ class ErlangEstimate:
         else:
             size = _members(self.members) + (" for the other targets" if cannot else "")
         after = f" Erlang cannot size {cannot}." if cannot else ""
-        direct = (f", plus {self.direct_load_erlang:.2f} Erlang of direct calls to members "
-                  f"= {self.load_erlang:.2f} Erlang" if self.direct_load_erlang > 0 else "")
+        direct = (f", plus {self.direct_load_erlang:.2f} Erlang of direct calls to members"
+                  if self.direct_load_erlang > 0 else "")
+        if self.shared_load_erlang > 0:
+            direct += (f", plus {self.shared_load_erlang:.2f} Erlang of other groups' calls on "
+                       f"the members shared with them ({'; '.join(self.shared_from)})")
+        if direct:
+            direct += f" = {self.load_erlang:.2f} Erlang"
         wrap = (f" + wrap-up {format_value('talk_s', self.wrap_up_s)}" if self.wrap_up_s > 0
                 else ", no wrap-up")
         return (f"{self.model} first estimate: {size}, for the peak hour ({self.peak}): "
@@ -221,6 +241,41 @@ def _direct_loads(scenario: Scenario, pilot: str, slot: float | None,
     return [load(agent) for agent in agents], load(template)
 
 
+def _shared_loads(scenario: Scenario, pilot: str, slot: float | None,
+                  ) -> tuple[list[float], tuple[str, ...]]:
+    """Erlang of other groups' calls on each listed member in the hour ``slot`` (each other
+    group's pilot load spread evenly over its members), and each such group in words."""
+    group = scenario.group(pilot)
+    per_member = [0.0] * len(group.members)
+    if slot is None:
+        return per_member, ()
+    period = getattr(group.arrivals, "period", None)
+    day_s = float(period) if period else None
+    said = []
+    for other in scenario.hunt_groups:
+        shared = [i for i, number in enumerate(group.members) if number in other.members]
+        if other.pilot == pilot or other.arrivals is None or not shared:
+            continue
+        traffic = hour_traffic(scenario, other.arrivals, other.open, day_s)
+        rates = dict(zip(traffic["slot"].to_numpy(dtype=float),
+                         traffic["rate_per_hour"].to_numpy(dtype=float), strict=True))
+        agents = [scenario.agent(n) for n in other.members]
+        handle = sum(a.talk_time.mean + a.wrap_up.mean for a in agents) / len(agents)
+        each = float(rates.get(slot, 0.0)) / 3600.0 * handle / len(other.members)
+        if each <= 0:
+            continue
+        for i in shared:
+            per_member[i] += each
+        order = ("served first: priority" if other.priority < group.priority else
+                 "served after this group's callers: priority" if other.priority >
+                 group.priority else "served in turn with this group's callers: both priority")
+        name = other.pilot if other.label == other.pilot else f"{other.pilot} ({other.label})"
+        said.append(f"group {name}: {each * len(shared):.2f} Erlang on {len(shared)} shared "
+                    f"member{'s' if len(shared) != 1 else ''}, {order} {other.priority}"
+                    + (f" vs {group.priority}" if other.priority != group.priority else ""))
+    return per_member, tuple(said)
+
+
 def _direct_at(listed: Sequence[float], added: float, n: int) -> float:
     """The direct-call load on a group of ``n`` members: the first ``n`` listed, then added."""
     return float(sum(listed[:n])) + added * max(0, n - len(listed))
@@ -260,6 +315,17 @@ def _reasons(scenario: Scenario, pilot: str) -> tuple[str, ...]:
         reasons.append("callers who take a call back are not answered live (they count in "
                        "served_rate, not in answered_rate or the service level), and a call "
                        "back not reached holds a member for a ring time-out")
+    others = [g for g in scenario.hunt_groups if g.pilot != pilot and g.arrivals is not None
+              and any(n in g.members for n in group.members)]
+    if others:
+        first = [g.pilot for g in others if g.priority < group.priority]
+        reasons.append(
+            f"members also answer group{'s' if len(others) > 1 else ''} "
+            f"{', '.join(g.pilot for g in others)}; the estimate adds that load on them as if "
+            "all were one pool" + (f", but the calls of {', '.join(first)} (smaller priority) "
+                                   "take free members ahead of this group's callers, who "
+                                   "wait the longer" if first else "")
+            + ", and a size above the list adds members who answer this group only")
     if not reasons:
         reasons.append("calls arrive in bursts and hunting is not the ideal pooled server "
                        "of the textbook")
@@ -294,22 +360,26 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
     pilot_load = rate / 3600.0 * handle
     listed, added = _direct_loads(scenario, pilot, slot)
     direct_load = _direct_at(listed, added, len(listed))
+    shared, shared_from = _shared_loads(scenario, pilot, slot)  # also keeps members busy
     treatment = group.all_busy_treatment
     sized, unsized = erlang_targets(scenario, pilot, targets, threshold_s)
     needed = None
     if rate > 0 and sized:
         needed = next((n for n in range(1, 1_001) if _meets(
-            n, pilot_load + _direct_at(listed, added, n), handle, sized, treatment,
+            n, pilot_load + _direct_at(listed, added, n) + _direct_at(shared, 0.0, n),
+            handle, sized, treatment,
             threshold_s)), None)
     forwarded_from = _forwarded_from(scenario, pilot)
     unknown = math.nan if forwarded_from else None  # no load of its own to size from
     direct = [_direct_at(listed, added, n) for n in sizes]
-    loads = [pilot_load + d for d in direct]
+    on_shared = [_direct_at(shared, 0.0, n) for n in sizes]
+    loads = [pilot_load + d + o for d, o in zip(direct, on_shared, strict=True)]
     table = pd.DataFrame({
         "members": list(sizes),
         "offered_load_erlang": loads,
         "pilot_load_erlang": pilot_load,
         "direct_load_erlang": direct,
+        "shared_load_erlang": on_shared,
         "erlang_b_blocking": [erlang_b(n, a) if unknown is None else unknown
                               for n, a in zip(sizes, loads, strict=True)],
         "erlang_c_" + service_level_name(threshold_s): [
@@ -323,7 +393,7 @@ def first_estimate(scenario: Scenario, pilot: str, targets: Sequence[Target],
         pilot_load_erlang=pilot_load, direct_load_erlang=direct_load,
         model="Erlang C" if treatment == "queue" else "Erlang B", members=needed,
         table=table, reasons=_reasons(scenario, pilot), forwarded_from=forwarded_from,
-        unsized=unsized)
+        unsized=unsized, shared_load_erlang=sum(shared), shared_from=shared_from)
 
 
 def erlang_targets(scenario: Scenario, pilot: str, targets: Sequence[Target],

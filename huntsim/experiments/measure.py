@@ -101,6 +101,8 @@ def measure(task: RunTask) -> Measurement:
         shares = fair_shares(answered_here["answer_s"], group.members, result.absences,
                              answered_here["talk_s"])
         loads = member_loads(result.agents, group.members, shares)
+        # a member of several groups: this group's calls only (the agents table: all)
+        loads["group_answered"] = _answered_by(answered_here, group.members, scenario.warmup)
         metric = group_metrics(calls, offers, loads["load_erlang"], group.pilot,
                                result.window_s, scenario.ring_cycle, task.threshold_s,
                                forwards, group_of, loads["expected_share"], visits,
@@ -171,6 +173,15 @@ def _busy_slots(task_scenario: Scenario, scenario: Scenario, group: HuntGroup) -
         _SLOTS.clear()
     _SLOTS[key] = (task_scenario, slots)  # the scenario kept: its id is not reused meanwhile
     return slots
+
+
+def _answered_by(answered: pd.DataFrame, members: Sequence[str], warmup_s: float,
+                 ) -> NDArray[np.int64]:
+    """Calls of one group each member answered (a call back the caller took included),
+    counting those that arrived after the warm-up, as the agents table does."""
+    kept = answered[(answered["arrival_s"] >= warmup_s).to_numpy()]
+    counts = kept["agent"].astype(str).value_counts()
+    return np.array([int(counts.get(str(m), 0)) for m in members], dtype=np.int64)
 
 
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from huntsim.experiments.targets import (
 from huntsim.scenario.model import Agent, Scenario, load_scenario
 
 __all__ = ["AddedMembers", "PlanSetup", "added_members", "check_plan", "pilot_of",
-           "resize_group"]
+           "resize_group", "resolve_group"]
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,50 @@ def pilot_of(scenario: Scenario, group: str) -> str:
     return named[0] if len(named) == 1 else group
 
 
+def resolve_group(scenario: Scenario, group: str | None, where: str = "group") -> str:
+    """The pilot of the group the user means, for every command's ``--group`` (and the
+    ``group`` parameter of the planner functions): a pilot, or a group's name (case
+    aside); ``None``, the first group.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``where``: the scenario has no group, no group has that pilot or name,
+        or several groups have that name (ambiguous: the message names their pilots).
+
+    Examples
+    --------
+    >>> office = load_scenario({"duration": "8h", "agents": [{"number": "1", "talk_time": 60}],
+    ...     "one_group_per_member": False,
+    ...     "hunt_groups": [{"pilot": "100", "name": "Sales", "members": ["1"]},
+    ...                     {"pilot": "200", "name": "sales", "members": ["1"]}]})
+    >>> resolve_group(office, None), resolve_group(office, "200")
+    ('100', '200')
+    >>> resolve_group(office, "Sales")
+    Traceback (most recent call last):
+    ...
+    huntsim.errors.ScenarioError: group: 'Sales' is ambiguous: groups 100 (Sales) and 200 \
+(sales) have that name; give the pilot instead
+    """
+    groups = scenario.hunt_groups
+    if group is None:
+        if not groups:
+            raise ScenarioError([f"{where}: the scenario has no hunt group"])
+        return groups[0].pilot
+    text = str(group)
+    if any(g.pilot == text for g in groups):
+        return text
+    named = [g for g in groups if g.name is not None and g.name.casefold() == text.casefold()]
+    if len(named) == 1:
+        return named[0].pilot
+    if len(named) > 1:
+        which = ", ".join(f"{g.pilot} ({g.name})" for g in named[:-1])
+        raise ScenarioError([f"{where}: {text!r} is ambiguous: groups {which} and "
+                             f"{named[-1].pilot} ({named[-1].name}) have that name; give "
+                             "the pilot instead"])
+    raise ScenarioError([f"{where}: {_not_a_pilot(scenario, text)}"])
+
+
 def _not_a_pilot(scenario: Scenario, pilot: str) -> str:
     pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
     return f"{pilot!r} is not a pilot (pilots: {pilots})"
@@ -283,9 +327,10 @@ def check_plan(
     """
     base = load_scenario(scenario)
     problems: list[str] = []
-    group = pilot_of(base, group)
-    if not any(g.pilot == group for g in base.hunt_groups):
-        problems.append(f"group: {_not_a_pilot(base, group)}")
+    try:
+        group = resolve_group(base, group)
+    except ScenarioError as error:
+        problems.extend(error.messages)
     parsed, threshold, mistakes = _targets(targets, threshold_s)
     problems.extend(mistakes)
     sizes, mistakes = _sizes(members)

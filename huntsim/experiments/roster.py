@@ -3,7 +3,9 @@ shift, then simulates the rostered office and repairs the hours that miss a targ
 
 1. The need: the members each hour of the week needs, from
    :func:`~huntsim.experiments.by_hour.staffing_by_hour` (simulation of each hour's
-   traffic as a steady state, not only Erlang).
+   traffic as a steady state, not only Erlang), for the office the roster makes
+   (:func:`~huntsim.experiments.roster_scenario.sizing_office`): the group's members
+   made like the rostered people, one tier (no member penalties or weights).
 2. The roster: the cheapest counts of people per shift that have at least that many
    logged in for the whole of every hour (:func:`~huntsim.experiments.roster_solve.solve`,
    a MILP; breaks do not count in their hour).
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,8 @@ from huntsim.experiments.roster_scenario import (
     rostered_scenario,
     scenario_source,
     scenario_yaml,
+    shared_note,
+    sizing_office,
 )
 from huntsim.experiments.roster_solve import HOURS_PER_WEEK, Solution, need_of, solve
 from huntsim.experiments.runner import CheckpointStore
@@ -308,7 +312,9 @@ def roster(
     if problems:
         raise ScenarioError(problems)
     execution = Execution(jobs, scheduler, progress, store)
-    by_hour, warnings = staffing_by_hour(setup, replications, hour_length_s, jobs, scheduler,
+    # the need is sized for the office the roster makes: one tier of people alike
+    sizing = replace(setup, scenario=sizing_office(setup.scenario, setup.group))
+    by_hour, warnings = staffing_by_hour(sizing, replications, hour_length_s, jobs, scheduler,
                                          progress, store)
     need, unreachable = need_of(by_hour, setup.sizes[-1])
     return _repair(setup, scenario, rules, need, unreachable, by_hour, warnings, rounds,
@@ -412,7 +418,7 @@ def _repair(setup: PlanSetup, source: Any, rules: tuple[Shift, ...], need: NDArr
 
 
 def _made_like(setup: PlanSetup) -> str:
-    """The note on what each rostered person copies."""
+    """The note on what each rostered person copies, and what becomes of shared members."""
     group = setup.scenario.group(setup.group)
     members = group.members
     like = added_members(setup.scenario, setup.group).like
@@ -420,10 +426,15 @@ def _made_like(setup: PlanSetup) -> str:
             f"group's own {len(members)} member{'s' if len(members) != 1 else ''} "
             f"({', '.join(members[:5])}{', ...' if len(members) > 5 else ''}) "
             f"{'are' if len(members) != 1 else 'is'} replaced.")
+    shared = shared_note(setup.scenario, setup.group)
+    if shared:
+        text += (f" {shared[0].upper()}{shared[1:]} (so its priority over the other groups "
+                 "no longer matters), and the need is sized for them alone.")
     if group.penalties is not None and any(group.penalties):
         text += (" The group's member penalties"
                  + (" and penalty_wait" if group.penalty_wait is not None else "")
-                 + " are dropped: the rostered people are one tier, rung alike.")
+                 + " are dropped: the rostered people are one tier, rung alike, and the "
+                 "hourly need is sized for that one tier.")
     if group.callback is not None:
         text += (" The group calls callers back: a caller called back counts in "
                  "served_rate, not in answered_rate or the service level.")
@@ -433,9 +444,12 @@ def _made_like(setup: PlanSetup) -> str:
 def _about_roster(run_warnings: Sequence[str]) -> list[str]:
     """The runs' warnings, said of the rostered office (not the user's scenario); those on
     hours none of the group's members is scheduled are left out: the roster's own lines say
-    which hours are short and why."""
+    which hours are short and why; so are those on a ``priority`` that changes nothing once
+    the rostered group shares no member (the roster's note says its members left it)."""
     return [f"the rostered office (rostered.yaml): {w}" for w in run_warnings
-            if "none of its members is scheduled" not in w]
+            if "none of its members is scheduled" not in w
+            and not ("priority:" in w and "none of the group's members is in another group"
+                     in w)]
 
 
 def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:

@@ -4,6 +4,11 @@ each logged in on the schedule of their shift, written as a scenario file.
 The file is the scenario as its author wrote it (a file or a mapping), changed only in
 the group's ``members`` and the agents listed: what ``huntsim run`` reads from
 ``rostered.yaml`` is exactly what was simulated.
+
+A member the group shares with other groups (``one_group_per_member: false``) leaves
+the rostered group only: they stay an agent, with their schedule and direct calls, in
+every other group that lists them; the rostered people answer the rostered group alone.
+:func:`sizing_office` is the office the hourly need is sized for, made by the same rule.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from huntsim.scenario.shifts import Shift, load_shifts
 from huntsim.scenario.units import WrittenFloat, WrittenInt
 
 __all__ = ["Source", "apply_roster", "read_roster", "rostered_mapping", "rostered_objects",
-           "rostered_scenario", "scenario_source", "scenario_yaml"]
+           "rostered_scenario", "scenario_source", "scenario_yaml", "shared_members",
+           "shared_note", "sizing_office"]
 
 
 Source = tuple[dict[str, Any] | None, Path | None]
@@ -60,13 +66,62 @@ def _people(shifts: Sequence[Shift], counts: Iterable[int], pilot: str,
     return people
 
 
+def shared_members(base: Scenario, pilot: str) -> dict[str, tuple[str, ...]]:
+    """The group ``pilot``'s members that other groups list too, each with those groups'
+    pilots (list order); empty when no member is shared."""
+    shared: dict[str, tuple[str, ...]] = {}
+    for number in base.group(pilot).members:
+        others = tuple(g.pilot for g in base.hunt_groups
+                       if g.pilot != pilot and number in g.members)
+        if others:
+            shared[number] = others
+    return shared
+
+
+def shared_note(base: Scenario, pilot: str) -> str:
+    """What a roster does with the group's shared members, in words (empty: none shared):
+    ``3 of its members (101, 102, 105) also answer group 100: they stay there, ...``."""
+    shared = shared_members(base, pilot)
+    if not shared:
+        return ""
+    others = list(dict.fromkeys(p for pilots in shared.values() for p in pilots))
+    names = list(shared)
+    return (f"{len(names)} of its members ({', '.join(names[:5])}"
+            f"{', ...' if len(names) > 5 else ''}) also answer group"
+            f"{'s' if len(others) > 1 else ''} {', '.join(others)}: they stay there, on their "
+            f"own schedules, and leave group {pilot} only; the rostered people answer group "
+            f"{pilot} alone")
+
+
+def sizing_office(base: Scenario, pilot: str) -> Scenario:
+    """The office staffing by hour sizes the group ``pilot`` in, for a roster: each of the
+    group's members made like a rostered person (the rule of
+    :class:`~huntsim.experiments.plan_setup.AddedMembers`, keeping their number and name
+    so that their random streams are those of the members they stand for), and the
+    group's ``weights``, member penalties and ``penalty_wait`` dropped: one tier, rung
+    alike, as in the rostered office. Staffing by hour simulates the group alone, so its
+    members' other groups do not count, as they do not for the rostered people.
+    """
+    added = added_members(base, pilot)
+    members = set(base.group(pilot).members)
+    agents = tuple(Agent.model_validate({**added.template, "number": a.number,
+                                         "name": a.name, "schedule": None})
+                   if a.number in members else a for a in base.agents)
+    groups = tuple(g.model_copy(update={"weights": None, "penalties": None,
+                                        "penalty_wait": None}) if g.pilot == pilot else g
+                   for g in base.hunt_groups)
+    return base.replace(agents=agents, hunt_groups=groups)
+
+
 def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
                      shifts: Sequence[Shift], counts: Iterable[int]) -> dict[str, Any] | None:
     """The scenario file of the rostered office (``None``: the scenario was given as an
     object, or lists blocks of agents, and cannot be written back as its author wrote it).
 
-    The group ``pilot``'s members are dropped from the agents (with their own direct
-    calls) and from the group, which gets one new agent per rostered person instead:
+    The group ``pilot``'s members are dropped from the group, and from the agents (with
+    their own direct calls) unless another group lists them (see
+    :func:`shared_members`: they stay, and answer only their other groups). The group
+    gets one new agent per rostered person instead:
     numbered ``PILOT-r1``, ``PILOT-r2``, ... and named after their shift
     (``early 1``), made by the rule of
     :class:`~huntsim.experiments.plan_setup.AddedMembers` (from ``agent_defaults``
@@ -80,7 +135,7 @@ def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
         return None
     added = added_members(base, pilot)
     index = [g.pilot for g in base.hunt_groups].index(pilot)
-    members = set(base.group(pilot).members)
+    members = set(base.group(pilot).members) - set(shared_members(base, pilot))
     data = dict(written)
     agents = [a for a in data["agents"] if _number(a.get("number")) not in members]
     template: dict[str, Any] = {}
@@ -109,7 +164,7 @@ def rostered_objects(base: Scenario, pilot: str, shifts: Sequence[Shift],
     """The rostered office made from the validated scenario (same rule as
     :func:`rostered_mapping`), for a scenario that cannot be written back."""
     added = added_members(base, pilot)
-    members = set(base.group(pilot).members)
+    members = set(base.group(pilot).members) - set(shared_members(base, pilot))
     taken = {a.number for a in base.agents} | {g.pilot for g in base.hunt_groups}
     people = _people(shifts, counts, pilot, taken)
     agents = [a for a in base.agents if a.number not in members]

@@ -31,6 +31,7 @@ from huntsim.errors import ScenarioError
 from huntsim.experiments.execution import Execution
 from huntsim.experiments.gather import interval_table, run_measurements
 from huntsim.experiments.measure import Measurement, RunTask
+from huntsim.experiments.plan_setup import resolve_group
 from huntsim.experiments.runner import CheckpointStore
 from huntsim.experiments.settings import ExperimentSettings, as_policies, settings_problems
 from huntsim.experiments.sweep_conclusion import GOAL, conclude_sweep, parameter_label
@@ -58,6 +59,10 @@ class Sweep:
         ``point, *parameters, policy, replication, group, metric, value``.
     warnings : tuple of str
         The runs' warnings, each once.
+    group : str or None
+        The pilot reported on (``sweep(..., group=...)``, default the first group):
+        what :meth:`wide`, :meth:`shown_metrics`, :meth:`conclusion` and
+        :meth:`report` describe unless given another group.
     """
 
     scenario: Scenario = field(repr=False)
@@ -70,6 +75,7 @@ class Sweep:
     table: pd.DataFrame = field(repr=False)
     raw: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = ()
+    group: str | None = None
 
     @property
     def level_metric(self) -> str:
@@ -80,12 +86,12 @@ class Sweep:
                force: bool = True) -> Path:
         """Write the tables (``sweep.csv``, ``sweep_runs.csv``, ``points.csv``), the
         figures and a self-contained ``report.html`` into ``out_dir``, as ``huntsim
-        sweep --out`` does; ``group`` defaults to the first hunt group. Returns the
+        sweep --out`` does; ``group`` defaults to the group reported on. Returns the
         report's path."""
         from huntsim.outputs import prepare_directory
         from huntsim.views.sweep_report import write_sweep
 
-        return write_sweep(self, prepare_directory(out_dir, force), group)
+        return write_sweep(self, prepare_directory(out_dir, force), group or self.group)
 
     def wide(self, metric: str | None = None, group: str | None = None) -> pd.DataFrame:
         """One metric as ``mean ± half-width`` text: grid points as rows, policies as columns.
@@ -94,7 +100,7 @@ class Sweep:
         (:func:`~huntsim.analysis.formatting.format_interval`).
         """
         metric = metric or self.level_metric
-        group = group or self.scenario.hunt_groups[0].pilot
+        group = group or self._reported()
         rows = self.table[(self.table["metric"] == metric) & (self.table["group"] == group)]
         text = [format_interval(metric, float(m), float(lo), float(h))
                 for m, lo, h in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)]
@@ -108,7 +114,7 @@ class Sweep:
         where some point has them, and the call back figures
         (:data:`~huntsim.analysis.catalog.CALLBACK_METRICS`) where some point calls a
         caller back."""
-        group = group or self.scenario.hunt_groups[0].pilot
+        group = group or self._reported()
         rows = self.table[self.table["group"] == group]
         used = set(rows[rows["mean"].to_numpy(dtype=float) > 0]["metric"].unique())
         callbacks = CALLBACK_METRICS if uses_callbacks(
@@ -119,7 +125,11 @@ class Sweep:
 
     def conclusion(self, group: str | None = None, goal: float = GOAL) -> list[str]:
         """What the sweep shows, in plain sentences (see :func:`conclude_sweep`)."""
-        return conclude_sweep(self, group or self.scenario.hunt_groups[0].pilot, goal)
+        return conclude_sweep(self, group or self._reported(), goal)
+
+    def _reported(self) -> str:
+        """The group reported on by default: :attr:`group`, else the first."""
+        return self.group or self.scenario.hunt_groups[0].pilot
 
 
 def sweep(
@@ -133,6 +143,7 @@ def sweep(
     scheduler: str | None = None,
     progress: bool | None = None,
     store: CheckpointStore[Measurement] | None = None,
+    group: str | None = None,
 ) -> Sweep:
     """Simulate every point of a parameter grid under each policy, on common random numbers.
 
@@ -155,6 +166,10 @@ def sweep(
         Service-level threshold, seconds.
     jobs, scheduler, progress, store
         See :class:`~huntsim.experiments.execution.Execution`.
+    group : str, optional
+        The group to report on (a pilot or a group's name, as ``huntsim sweep
+        --group``); default the first. Every group is simulated and in the
+        tables; this one is what the result's views and conclusion describe.
 
     Returns
     -------
@@ -164,7 +179,7 @@ def sweep(
     ------
     ScenarioError
         Before anything is simulated: one message per invalid path, value,
-        policy or setting, each naming it.
+        policy, setting or ``group``, each naming it.
 
     Examples
     --------
@@ -181,6 +196,7 @@ def sweep(
     if problems:  # named before the grid is read
         raise ScenarioError(problems)
     base, points, scenarios = sweep_points(scenario, grid)
+    pilot = resolve_group(base, group) if base.hunt_groups or group is not None else None
     settings = ExperimentSettings.check(base, chosen, replications, seed, threshold_s)
     names = settings.policies or (_own_policy(base),)
     runs = run_measurements(_tasks(scenarios, settings, names),
@@ -191,7 +207,7 @@ def sweep(
     table = points.merge(table, on="point", how="right", validate="one_to_many")
     return Sweep(scenario=base, parameters=tuple(grid), policies=names,
                  replications=replications, seed=settings.seed, threshold_s=threshold_s,
-                 points=points, table=table, raw=raw, warnings=runs.warnings)
+                 points=points, table=table, raw=raw, warnings=runs.warnings, group=pilot)
 
 
 def _own_policy(scenario: Scenario) -> str:

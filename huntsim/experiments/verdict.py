@@ -112,6 +112,10 @@ class Verdict:
         when no policy is).
     trade_offs : tuple of str
         One sentence per policy better on some key metrics and worse on others.
+    candidates : tuple of str
+        Every policy better than the baseline on some key metric and worse on none,
+        recommended first (see :func:`conclude` for the rule that picks one); the
+        recommendation names the others and says the rule.
     """
 
     group: str
@@ -123,6 +127,7 @@ class Verdict:
     table: pd.DataFrame = field(repr=False)
     trade_offs: tuple[str, ...] = ()
     note: str | None = None
+    candidates: tuple[str, ...] = ()
     """Set when there is nothing to judge (no calls, one policy): the only line."""
 
     def judgement(self, policy: str, name: str) -> str:
@@ -179,11 +184,45 @@ class Verdict:
                         "trade-offs).")
             return (f"Recommendation: keep {policy_label(self.baseline)}; no policy is "
                     "significantly better on any key metric.")
-        rows = self._rows(self.recommended)
-        gains = [in_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
-                                                  & ~rows["negligible"], "metric"]]
-        return (f"Recommendation: {policy_label(self.recommended)}, better than "
+        gains = self._gains(self.recommended)
+        text = (f"Recommendation: {policy_label(self.recommended)}, better than "
                 f"{policy_label(self.baseline)} on {_join(gains)} and worse on no key metric.")
+        others = [p for p in self.candidates if p != self.recommended]
+        if not others:
+            return text
+        also = [f"{policy_label(p)} (better on {_join(self._gains(p))})" for p in others]
+        level = {p: self._level(p) for p in (self.recommended, *others)}
+        tied = [p for p in others if len(self._gains(p)) == len(gains)]
+        gain = (" (" + ", ".join(f"{policy_label(p)} {level[p]}" for p in
+                                 (self.recommended, *tied)) + ")") if tied else ""
+        return (f"{text} {_join(also)} {'is' if len(also) == 1 else 'are'} also better on "
+                "some key metric and worse on none, on as many key metrics: of such "
+                "policies the one better on the most key metrics is recommended, then the "
+                f"one with the larger mean gain in {in_words(self._level_metric())}{gain}, "
+                "then the first compared (a tie-break, not a significant difference between "
+                "them)."
+                if tied else
+                f"{text} {_join(also)} {'is' if len(also) == 1 else 'are'} also better on "
+                "some key metric and worse on none, but on fewer key metrics: of such "
+                "policies the one better on the most key metrics is recommended.")
+
+    def _gains(self, policy: str) -> list[str]:
+        """The key metrics ``policy`` is better on by more than a negligible amount."""
+        rows = self._rows(policy)
+        return [in_words(str(m)) for m in rows.loc[(rows["judgement"] == BETTER)
+                                                  & ~rows["negligible"].astype(bool), "metric"]]
+
+    def _level_metric(self) -> str:
+        names = [str(m) for m in self.table["metric"] if str(m).startswith("service_level")]
+        return names[0] if names else "service_level"
+
+    def _level(self, policy: str) -> str:
+        """The mean service-level difference of ``policy`` from the baseline, in words."""
+        rows = self._rows(policy)
+        level = rows[rows["metric"] == self._level_metric()]
+        if not len(level):
+            return "no service level"
+        return f"{100 * float(level['difference'].iloc[0]):+.2f} points"  # a share
 
 
 def _join(items: Sequence[str]) -> str:
@@ -217,7 +256,8 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
         From :func:`huntsim.compare` (anything with its ``scenario``, ``policies``,
         ``replications``, ``threshold_s`` and ``raw``; see :class:`Compared`).
     group : str, optional
-        The pilot to judge; default the scenario's first hunt group.
+        The pilot to judge; default the group the comparison varied (its ``group``,
+        where it has one), else the scenario's first hunt group.
 
     Returns
     -------
@@ -238,6 +278,7 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
     """
     scenario = comparison.scenario
     pilots = [g.pilot for g in scenario.hunt_groups]
+    group = group if group is not None else getattr(comparison, "group", None)
     group = group if group is not None else (pilots[0] if pilots else None)
     if group is None or group not in pilots:
         raise ValueError(f"group (={group!r}) is not a pilot of the scenario; pilots: "
@@ -263,9 +304,9 @@ def conclude(comparison: Compared, group: str | None = None) -> Verdict:
         return Verdict(group, baseline, reason, policies, None, comparison.replications,
                        table, note="One replication gives no interval, so no policy is "
                                    "judged: run at least two replications to compare them.")
-    trade_offs, recommended = _trade_offs(table, policies, baseline)
-    return Verdict(group, baseline, reason, policies, recommended, comparison.replications,
-                   table, trade_offs)
+    trade_offs, candidates = _trade_offs(table, policies, baseline)
+    return Verdict(group, baseline, reason, policies, candidates[0] if candidates else None,
+                   comparison.replications, table, trade_offs, candidates=candidates)
 
 
 _COLUMNS = ["policy", "metric", "label", "mean", "ci_low", "ci_high", "difference",
@@ -308,11 +349,13 @@ def _meant_better(name: str, values: np.ndarray, other: np.ndarray) -> bool:
 
 
 def _trade_offs(table: pd.DataFrame, policies: tuple[str, ...], baseline: str,
-                ) -> tuple[tuple[str, ...], str | None]:
-    """The trade-offs against the baseline, and the policy recommended (``None``: keep it).
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The trade-offs against the baseline, and the policies that could be recommended.
 
     A policy better on some key metric and worse on none is a candidate; the one better
-    on most metrics (then with the larger service-level gain) is recommended.
+    on most metrics (then with the larger mean service-level gain, then the first
+    compared) is recommended. Returns the trade-offs and the candidates, recommended
+    first (none: keep the baseline).
     """
     trade_offs, candidates = [], []
     for policy in policies:
@@ -329,8 +372,9 @@ def _trade_offs(table: pd.DataFrame, policies: tuple[str, ...], baseline: str,
                 f"{_join([in_words(str(m)) for m in gains['metric']])}, but worse on "
                 f"{_join(worse)}.")
         elif len(gains):
-            candidates.append((len(gains), _level_gain(judged), policy))
-    return tuple(trade_offs), (max(candidates)[2] if candidates else None)
+            candidates.append((-len(gains), -_level_gain(judged), policies.index(policy),
+                               policy))
+    return tuple(trade_offs), tuple(c[-1] for c in sorted(candidates))
 
 
 def _series(raw: pd.DataFrame, policy: str, name: str) -> np.ndarray:

@@ -146,6 +146,13 @@ def _callback_text(group: HuntGroup) -> str:
             f"{offer.accept:.0%}, reached {offer.reached:.0%}")
 
 
+def _without_unshared(erlang: pd.DataFrame) -> pd.DataFrame:
+    """The Erlang table as shown: without the other groups' load where no member is shared."""
+    if "shared_load_erlang" in erlang and not (erlang["shared_load_erlang"] > 0).any():
+        return erlang.drop(columns="shared_load_erlang")
+    return erlang
+
+
 def _readable(table: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     """A table as text for reading: each column in its metric's unit, headed by its label."""
     names = names or {}
@@ -246,7 +253,7 @@ def write_comparison(comparison: Comparison, out: Path, group: str | None = None
     weekday and clock time when the scenario has a calendar), waits and
     member load. One self-contained HTML file: figures inline, no network.
     """
-    group = group or comparison.scenario.hunt_groups[0].pilot
+    group = group or comparison.group or comparison.scenario.hunt_groups[0].pilot
     for name, attribute in _COMPARISON_TABLES:
         write_csv(getattr(comparison, attribute), out / f"{name}.csv")
     reported = _Reported(
@@ -486,7 +493,7 @@ def write_plan(staffing: StaffingPlan, out: Path) -> Path:
         "who are always there and answer every ring at once, so they are a first "
         "estimate, not the answer.</p>",
         paragraphs(staffing.estimate_lines()),
-        table_html(_readable(staffing.erlang)),
+        table_html(_readable(_without_unshared(staffing.erlang))),
     ]
     if by_hour is not None:
         sections.extend(_by_hour_section(staffing, by_hour, images["staffing_by_hour"]))
