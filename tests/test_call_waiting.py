@@ -331,3 +331,79 @@ def test_a_new_round_offers_call_waiting_again_as_at_arrival() -> None:
     _seed_where(scenario, [(0, "A", 0.0, 3.0, "answered", False),
                            (1, "A", 30.0, 42.0, "no_answer", True),
                            (1, "A", 47.0, 50.0, "answered", True)])
+
+
+# ------------------------------------- a call waiting not taken leaves the caller waiting
+def test_a_queued_caller_whose_call_waiting_rings_out_waits_for_the_member() -> None:
+    # A talks call 0 from 3 s to 103 s (wrap-up until 113 s). Call 1 (30 s) rings A as
+    # call waiting, not picked up (30-42 s): that is not A's one offer of the call, so
+    # the caller waits in the queue (not the no-answer treatment) and A, free at 113 s,
+    # is rung for it as usual and picks up at 116 s
+    result = simulate(waiting_office(trace=(0, 30), answer=0, when_all_busy="queue"),
+                      seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 42.0, "no_answer", True),
+                              (1, "A", 113.0, 116.0, "answered", False)]
+    assert calls(result)[1][:4] == (1, "answered", "A", 116.0)
+
+
+def test_each_member_is_offered_a_call_as_call_waiting_once() -> None:
+    # Calls 1 (30 s) and 2 (60 s) each ring A (on call 0) as call waiting once, not
+    # picked up, and wait. Free at 113 s A takes call 1 (first come); talking on it from
+    # 116 s A could take a call waiting, but has had call 2 as one: call 2 waits until A
+    # is free again (116 + 100 + 10 = 226 s) and is rung then
+    result = simulate(waiting_office(trace=(0, 30, 60), answer=0, when_all_busy="queue"),
+                      seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),  # (by call)
+                              (1, "A", 30.0, 42.0, "no_answer", True),
+                              (1, "A", 113.0, 116.0, "answered", False),
+                              (2, "A", 60.0, 72.0, "no_answer", True),
+                              (2, "A", 226.0, 229.0, "answered", False)]
+    assert [c[:2] for c in calls(result)] == [(0, "answered"), (1, "answered"),
+                                              (2, "answered")]
+
+
+def test_a_full_queue_still_turns_away_a_caller_whose_call_waitings_rang_out() -> None:
+    # max_queue 0: call 1 finds A on a call, rings A as call waiting (not picked up),
+    # and then gets what a caller finding everyone busy gets with a full queue: the
+    # all-busy treatment (busy, the pilot having no voicemail), as without call waiting
+    scenario = waiting_office(trace=(0, 30), answer=0, when_all_busy="queue", max_queue=0)
+    scenario["hunt_groups"][0]["voicemail"] = False
+    result = simulate(scenario, seed=0)
+    assert calls(result)[1][:2] == (1, "busy")
+    assert offers(result)[1] == (1, "A", 30.0, 42.0, "no_answer", True)
+    del scenario["hunt_groups"][0]["call_waiting"]
+    del scenario["hunt_groups"][0]["call_waiting_answer"]
+    assert calls(simulate(scenario, seed=0))[1][:2] == (1, "busy")
+
+
+def test_call_waitings_that_ring_out_end_in_the_all_busy_treatment() -> None:
+    # No queue: when_all_busy busy, the pilot has voicemail. Call 1 finds A on a call and
+    # rings A as call waiting, not picked up: every member was busy, so the caller gets
+    # the all-busy treatment (busy), as without call waiting, not the no-answer one
+    scenario = waiting_office(trace=(0, 30), answer=0, when_all_busy="busy")
+    result = simulate(scenario, seed=0)
+    assert calls(result)[1][:2] == (1, "busy")
+    assert calls(result)[1][5] == 42.0
+
+
+def test_a_forward_on_all_busy_takes_a_call_whose_call_waitings_rang_out() -> None:
+    # the group forwards all-busy calls out of the office: so does a call that rang only
+    # members on a call, as call waiting, and was not picked up
+    scenario = waiting_office(trace=(0, 30), answer=0)
+    scenario["hunt_groups"][0]["forward"] = {"when": ["all_busy"], "to": "5550000",
+                                             "outside": True}
+    result = simulate(scenario, seed=0)
+    assert calls(result)[1][:2] == (1, "forwarded")
+
+
+def test_a_call_a_free_member_let_ring_out_gets_the_no_answer_treatment() -> None:
+    # B is free but never answers: call 1 rings B (30-42 s), then A on a call as call
+    # waiting (42-54 s): a free member let it ring out, so the no-answer treatment
+    # (the pilot's voicemail), whatever when_all_busy says
+    scenario = waiting_office(members=2, trace=(0, 30), answer=0, when_all_busy="busy")
+    scenario["agents"][1]["answer_probability"] = 0
+    result = simulate(scenario, seed=0)
+    assert offers(result)[1:] == [(1, "B", 30.0, 42.0, "no_answer", False),
+                                  (1, "A", 42.0, 54.0, "no_answer", True)]
+    assert calls(result)[1][:2] == (1, "voicemail")

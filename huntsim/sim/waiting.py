@@ -157,7 +157,7 @@ class Waiting:
         for member in group.members:
             if self._can_wait(member):
                 bits |= member.bit
-        bits &= ~call.tried
+        bits &= ~(call.tried | call.waited)
         return group.lowest(bits, call) if bits else 0
 
     # ------------------------------------------------------------------- offers
@@ -173,7 +173,10 @@ class Waiting:
         member = group.members[p]
         engine = self.engine
         ordinal = call.offers + call.shift
+        tried = call.tried
         _, delay = engine.offer(call, member, ordinal)
+        call.tried = tried  # (not the member's one offer of the call: see the rule)
+        call.waited |= 1 << p
         chance = self.answer_p[group.index]
         picks_up = chance >= 1.0 or (chance > 0.0 and call.block.answer(ordinal)[call.row]
                                      < chance)
