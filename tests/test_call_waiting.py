@@ -407,3 +407,36 @@ def test_a_call_a_free_member_let_ring_out_gets_the_no_answer_treatment() -> Non
     assert offers(result)[1:] == [(1, "B", 30.0, 42.0, "no_answer", False),
                                   (1, "A", 42.0, 54.0, "no_answer", True)]
     assert calls(result)[1][:2] == (1, "voicemail")
+
+
+def test_a_call_waiting_let_ring_out_is_not_a_miss_for_after_missed() -> None:
+    # A goes not ready after one missed ring (after_missed count 1): the call waiting
+    # of call 1 that A lets ring out (30-42 s) is not one (A was on a call), so A, free
+    # at 113 s, is rung for call 1 at once, not after a not-ready spell
+    scenario = waiting_office(trace=(0, 30), answer=0, when_all_busy="queue")
+    scenario["agents"][0]["after_missed"] = {"count": 1, "away": "60s"}
+    result = simulate(scenario, seed=0)
+    assert offers(result)[2] == (1, "A", 113.0, 116.0, "answered", False)
+    assert result.absences is not None
+    assert not (result.absences["reason"].astype(str) == "not_ready").any()
+
+
+def test_the_agents_table_counts_call_waitings_let_ring_apart() -> None:
+    # Call 1 rings B, free but never answering (10-22 s: a ring let ring out), then A,
+    # on call 0, as call waiting (22-34 s: a call waiting let ring, counted apart), and
+    # waits for A, free at 113 s
+    scenario = waiting_office(members=2, trace=(0, 10), answer=0, when_all_busy="queue")
+    scenario["agents"][1]["answer_probability"] = 0
+    scenario["duration"] = 500
+    result = simulate(scenario, seed=0)
+    assert offers(result)[1:] == [(1, "B", 10.0, 22.0, "no_answer", False),
+                                  (1, "A", 22.0, 34.0, "no_answer", True),
+                                  (1, "A", 113.0, 116.0, "answered", False)]
+    for keep in ("calls", "totals"):
+        agents = simulate(scenario, seed=0, keep=keep).agents.set_index("agent")
+        assert agents.loc["A", ["offers_missed", "call_waiting_missed"]].tolist() == [0, 1]
+        assert agents.loc["B", ["offers_missed", "call_waiting_missed"]].tolist() == [1, 0]
+    from huntsim.views.console import agents_text
+    assert "Call waitings" in agents_text(result.agents)
+    plain = simulate(waiting_office(trace=(0,)), seed=0).agents
+    assert "call_waiting_missed" in plain and "Call waitings" not in agents_text(plain)

@@ -526,7 +526,8 @@ class Engine:
         else:
             member = ringing[0]
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        if winner is None and self.waiting is not None and self.waiting.ended(call, ringing):
+        if (winner is None and self.waiting is not None
+                and self.waiting.ended(call, ringing, result)):
             return  # a call waiting not picked up: its member talks on
         group = call.group
         if self.misses is not None and group is not None:

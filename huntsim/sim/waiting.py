@@ -52,7 +52,7 @@ from huntsim.scenario.model import Scenario
 from huntsim.sim.clock import TICKS_PER_SECOND
 from huntsim.sim.events import At, Environment, Event
 from huntsim.sim.presence import BUSY
-from huntsim.sim.records import PILOT, Outcome
+from huntsim.sim.records import PILOT, OfferResult, Outcome
 from huntsim.sim.state import Call, Group, Member
 
 __all__ = ["Waiting", "uses_waiting"]
@@ -65,7 +65,8 @@ class _Engine(Protocol):
     groups: list[Group]
     members: list[Member]
 
-    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None: ...
+    def add_waiting_offer(self, call_id: int, arrival: float, agent: int, start: float,
+                          end: float, missed: bool) -> None: ...
 
     def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
                  pilot: bool) -> None: ...
@@ -186,23 +187,27 @@ class Waiting:
         engine.ring_until(call, (member,), member if answers else None, delay, group.timeout)
         return True
 
-    def ended(self, call: Call, ringing: Sequence[Member]) -> bool:
-        """The offers of ``call`` ended unanswered (recorded, the call moved on): True
-        if it was a call waiting, whose member talks on (not freed, not a miss)."""
-        if len(ringing) != 1 or not self._rang(call, ringing[0]):
+    def ended(self, call: Call, ringing: Sequence[Member], result: int) -> bool:
+        """The offers of ``call`` ended unanswered (recorded, as ``result``; the call
+        moved on): True if it was a call waiting, whose member talks on (not freed,
+        not a miss)."""
+        if len(ringing) != 1 or not self._rang(call, ringing[0],
+                                               result == OfferResult.NO_ANSWER):
             return False
         self._serve(ringing[0])
         return True
 
-    def _rang(self, call: Call, member: Member) -> bool:
-        """Whether ``call`` was ringing the member as call waiting (now over: marked)."""
+    def _rang(self, call: Call, member: Member, missed: bool = False) -> bool:
+        """Whether ``call`` was ringing the member as call waiting (now over: marked;
+        ``missed``: it ended as no answer)."""
         m = member.index
         if self.ringing[m] is not call:
             return False
         self.ringing[m] = None
         second = TICKS_PER_SECOND
-        self.engine.add_waiting_offer(call.id, m, self.since[m] / second,
-                                      self.engine.env.now / second)
+        self.engine.add_waiting_offer(call.id, call.arrival / second, m,
+                                      self.since[m] / second, self.engine.env.now / second,
+                                      missed)
         return True
 
     def _serve(self, member: Member) -> None:
