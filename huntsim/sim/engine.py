@@ -104,7 +104,8 @@ Semantics (see "Timing rules" in the README):
   starts by the same rule (of the members free, offered the call or not).
 * With ``call_waiting`` (:mod:`huntsim.sim.waiting`) a call nobody free is left
   to ring for rings a member on a call; picked up, their call is held until the
-  new one's talk and wrap-up are over.
+  new one's talk and wrap-up are over. Not picked up, it is not the member's one
+  offer of the call, and a call that rang only as call waiting is all busy.
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles

@@ -14,12 +14,20 @@ Built only for a scenario where some group has ``call_waiting``
   member who frees up during the hunt is rung before anyone on a call). With
   penalties, only the lowest penalty among such members is (of the penalties the
   caller has waited for, with ``penalty_wait``). Each member is offered a call
-  once in the group (once a round with ``rering``), free or on a call.
+  as call waiting once in the group (once a round with ``rering``: the call's
+  ``waited`` bits), and not after being rung for it as usual (``tried``).
 * The member's phone rings (call-waiting tone) for the group's time-out. They
   pick up with probability ``call_waiting_answer`` (instead of their
   ``answer_probability``), after an answer delay drawn as for any offer; a delay
   past the time-out is no answer. An offer not picked up ends as no answer and
-  the call hunts on as usual; it is not a miss for ``after_missed``. Talk ends
+  the call hunts on; it is not a miss for ``after_missed``, nor the member's one
+  offer of the call: free again, they may be rung for it as usual (a queued
+  caller waits for them). A call that rang only as call waiting, none picked
+  up, is all busy (:meth:`~huntsim.sim.engine.Engine.move_on`): the all-busy
+  treatment, or the queue (a caller already waiting goes back whatever its
+  length); one that a free member let ring out gets the no-answer treatment,
+  as without call waiting. The agents table counts the call waitings not
+  picked up apart (``call_waiting_missed``), not as rings let ring out. Talk ends
   first at an instant: if the member's call ends before the pick-up, the call
   waiting stops ringing then (no answer; the member goes on to wrap up).
 * Picked up, the call in progress goes on hold: the member talks the new call
