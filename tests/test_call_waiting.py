@@ -440,3 +440,44 @@ def test_the_agents_table_counts_call_waitings_let_ring_apart() -> None:
     assert "Call waitings" in agents_text(result.agents)
     plain = simulate(waiting_office(trace=(0,)), seed=0).agents
     assert "call_waiting_missed" in plain and "Call waitings" not in agents_text(plain)
+
+
+# ------------------------------------------------- members in several groups
+def _shared(first: dict[str, Any], trace: tuple[float, ...] = (0, 30),
+            **group: Any) -> dict[str, Any]:
+    """A and B; the call-waiting group (pilot PILOT, calls at ``trace``) is listed after
+    ``first``, a group of A's without call waiting: A's first group is not it."""
+    scenario = waiting_office(members=2, trace=trace, **group)
+    scenario["one_group_per_member"] = False
+    scenario["hunt_groups"].insert(0, {"pilot": "P1", "arrivals": {"trace": []}, **first})
+    return scenario
+
+
+def test_a_member_whose_first_group_has_no_call_waiting_takes_a_call_waiting() -> None:
+    # A is at position 1 in P1 and 0 in PILOT (call waiting): call 1 rings A, on call 0,
+    # as call waiting at A's place in PILOT (picked up at 33 s)
+    scenario = _shared({"members": ["B", "A"]})
+    scenario["hunt_groups"][1]["members"] = ["A"]
+    result = simulate(scenario, seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 33.0, "answered", True)]
+
+
+def test_a_queued_caller_is_offered_as_call_waiting_to_a_member_of_several_groups() -> None:
+    # as test_a_queued_caller_is_offered_as_call_waiting_when_the_member_can_take_one,
+    # with A's first group P1 (no call waiting, no queue)
+    scenario = _shared({"members": ["B", "A"]}, trace=(0, 30, 60), when_all_busy="queue")
+    scenario["hunt_groups"][1]["members"] = ["A"]
+    result = simulate(scenario, seed=0)
+    # call 2 (60 s) queues while A has call 0 on hold; back on call 0 at 143 s, A is
+    # offered call 2 as call waiting at once (PILOT's queue, not P1's)
+    assert offers(result)[2] == (2, "A", 143.0, 146.0, "answered", True)
+
+
+def test_a_policy_hears_of_calls_its_member_of_several_groups_answers() -> None:
+    # PILOT (fewest_calls, call waiting) is A's second group: A answers call 0 through
+    # it, so call 1 (200 s, both free) goes to B, who has answered fewer
+    scenario = _shared({"members": ["A"]}, trace=(0, 200), policy="fewest_calls")
+    scenario["duration"] = 400
+    result = simulate(scenario, seed=0)
+    assert [(o[0], o[1]) for o in offers(result)] == [(0, "A"), (1, "B")]

@@ -42,6 +42,11 @@ Built only for a scenario where some group has ``call_waiting``
   when a penalty joins for them (``penalty_wait``, :mod:`huntsim.sim.penalties`) or
   a new round begins (``rering``, :mod:`huntsim.sim.queueing`) with nobody free to
   ring.
+* A member of several groups (``one_group_per_member: false``) is offered a
+  call waiting at their place in the call's group; able to take one, they are
+  offered the queued caller their call-waiting groups would serve first
+  (:mod:`huntsim.sim.shared`: smallest ``priority``, then longest wait), and
+  the policies of all their groups hear of their answers, as in the engine.
 * Direct calls are never offered as call waiting (a member on a call is busy to
   them), but a member talking on a direct call may be offered a group call.
 
@@ -66,12 +71,19 @@ from huntsim.sim.state import Call, Group, Member
 __all__ = ["Waiting", "uses_waiting"]
 
 
+class _Shared(Protocol):
+    def answered(self, call: Call, member: Member, talk: int, free_at: int) -> None: ...
+
+
 class _Engine(Protocol):
     """What call waiting needs of the engine."""
 
     env: Environment
     groups: list[Group]
     members: list[Member]
+
+    @property
+    def shared(self) -> _Shared | None: ...
 
     def add_waiting_offer(self, call_id: int, arrival: float, agent: int, start: float,
                           end: float, missed: bool) -> None: ...
@@ -163,9 +175,9 @@ class Waiting:
         if self.answer_p[group.index] < 0:
             return 0
         bits = 0
-        for member in group.members:
+        for p, member in enumerate(group.members):
             if self._can_wait(member):
-                bits |= member.bit
+                bits |= 1 << p
         bits &= ~(call.tried | call.waited)
         return group.lowest(bits, call) if bits else 0
 
@@ -220,17 +232,48 @@ class Waiting:
 
     def _serve(self, member: Member) -> None:
         """The member can take a call waiting again: offer them the callers waiting in
-        the group's queue (first come, first served) while they can."""
+        the group's queue (first come, first served) while they can; a member of
+        several groups, the caller their groups with call waiting would serve first
+        (:mod:`huntsim.sim.shared`: smallest priority, then longest wait)."""
+        if not self.on[member.index]:
+            return
+        if member.places is not None:
+            self._serve_shared(member)
+            return
         group = member.group
-        if group is None or not group.queue or not self.on[member.index]:
+        if group is None or not group.queue:
             return
         for call in list(group.queue):
             if not self._can_wait(member):
                 return
             if call.waiting and self.eligible(group, call) & member.bit:
-                group.queue.remove(call)
-                call.waiting = False
-                self.engine.hunt(call)
+                self._take(group, call)
+
+    def _serve_shared(self, member: Member) -> None:
+        """:meth:`_serve` for a member of several groups."""
+        assert member.places is not None
+        groups = self.engine.groups
+        while self._can_wait(member):
+            best: tuple[int, int, int] | None = None
+            found: tuple[Group, Call] | None = None
+            for index, position in member.places.items():
+                group = groups[index]
+                if self.answer_p[index] < 0:
+                    continue
+                for call in group.queue:
+                    key = (group.priority, call.entered, call.id)
+                    if (call.waiting and (best is None or key < best)
+                            and self.eligible(group, call) >> position & 1):
+                        best, found = key, (group, call)
+            if found is None:
+                return
+            self._take(*found)
+
+    def _take(self, group: Group, call: Call) -> None:
+        """The queued call leaves the queue and hunts (it rings as call waiting)."""
+        group.queue.remove(call)
+        call.waiting = False
+        self.engine.hunt(call)
 
     # ------------------------------------------------------------------ talking
     def answer(self, call: Call, member: Member, outcome: int = Outcome.ANSWERED) -> None:
@@ -251,7 +294,11 @@ class Waiting:
                                          call.attempt)[call.row]
         now = self.engine.env.now
         group = member.group
-        if group is not None:
+        if member.places is not None:  # a member of several groups
+            shared = self.engine.shared
+            assert shared is not None
+            shared.answered(call, member, talk, now + talk + wrap_up)
+        elif group is not None:
             via_pilot = call.group is not None
             if via_pilot and group.on_answered is not None:
                 group.on_answered(member.position, talk)
@@ -316,8 +363,12 @@ class Waiting:
         self.held[m] = None
         self.active[m] = held
         self._talk_until(held, held.left)
-        group = member.group
-        if group is not None and group.on_busy_until is not None:
-            group.on_busy_until(member.position, held.ends + held.wrap_up,
-                                held.call.kind == PILOT)
+        places = member.places
+        if places is None:
+            places = {member.group.index: member.position} if member.group is not None else {}
+        for index, position in places.items():  # (each group of the member)
+            group = self.engine.groups[index]
+            if group.on_busy_until is not None:
+                group.on_busy_until(position, held.ends + held.wrap_up,
+                                    held.call.kind == PILOT)
         self._serve(member)
