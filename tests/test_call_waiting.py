@@ -331,3 +331,153 @@ def test_a_new_round_offers_call_waiting_again_as_at_arrival() -> None:
     _seed_where(scenario, [(0, "A", 0.0, 3.0, "answered", False),
                            (1, "A", 30.0, 42.0, "no_answer", True),
                            (1, "A", 47.0, 50.0, "answered", True)])
+
+
+# ------------------------------------- a call waiting not taken leaves the caller waiting
+def test_a_queued_caller_whose_call_waiting_rings_out_waits_for_the_member() -> None:
+    # A talks call 0 from 3 s to 103 s (wrap-up until 113 s). Call 1 (30 s) rings A as
+    # call waiting, not picked up (30-42 s): that is not A's one offer of the call, so
+    # the caller waits in the queue (not the no-answer treatment) and A, free at 113 s,
+    # is rung for it as usual and picks up at 116 s
+    result = simulate(waiting_office(trace=(0, 30), answer=0, when_all_busy="queue"),
+                      seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 42.0, "no_answer", True),
+                              (1, "A", 113.0, 116.0, "answered", False)]
+    assert calls(result)[1][:4] == (1, "answered", "A", 116.0)
+
+
+def test_each_member_is_offered_a_call_as_call_waiting_once() -> None:
+    # Calls 1 (30 s) and 2 (60 s) each ring A (on call 0) as call waiting once, not
+    # picked up, and wait. Free at 113 s A takes call 1 (first come); talking on it from
+    # 116 s A could take a call waiting, but has had call 2 as one: call 2 waits until A
+    # is free again (116 + 100 + 10 = 226 s) and is rung then
+    result = simulate(waiting_office(trace=(0, 30, 60), answer=0, when_all_busy="queue"),
+                      seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),  # (by call)
+                              (1, "A", 30.0, 42.0, "no_answer", True),
+                              (1, "A", 113.0, 116.0, "answered", False),
+                              (2, "A", 60.0, 72.0, "no_answer", True),
+                              (2, "A", 226.0, 229.0, "answered", False)]
+    assert [c[:2] for c in calls(result)] == [(0, "answered"), (1, "answered"),
+                                              (2, "answered")]
+
+
+def test_a_full_queue_still_turns_away_a_caller_whose_call_waitings_rang_out() -> None:
+    # max_queue 0: call 1 finds A on a call, rings A as call waiting (not picked up),
+    # and then gets what a caller finding everyone busy gets with a full queue: the
+    # all-busy treatment (busy, the pilot having no voicemail), as without call waiting
+    scenario = waiting_office(trace=(0, 30), answer=0, when_all_busy="queue", max_queue=0)
+    scenario["hunt_groups"][0]["voicemail"] = False
+    result = simulate(scenario, seed=0)
+    assert calls(result)[1][:2] == (1, "busy")
+    assert offers(result)[1] == (1, "A", 30.0, 42.0, "no_answer", True)
+    del scenario["hunt_groups"][0]["call_waiting"]
+    del scenario["hunt_groups"][0]["call_waiting_answer"]
+    assert calls(simulate(scenario, seed=0))[1][:2] == (1, "busy")
+
+
+def test_call_waitings_that_ring_out_end_in_the_all_busy_treatment() -> None:
+    # No queue: when_all_busy busy, the pilot has voicemail. Call 1 finds A on a call and
+    # rings A as call waiting, not picked up: every member was busy, so the caller gets
+    # the all-busy treatment (busy), as without call waiting, not the no-answer one
+    scenario = waiting_office(trace=(0, 30), answer=0, when_all_busy="busy")
+    result = simulate(scenario, seed=0)
+    assert calls(result)[1][:2] == (1, "busy")
+    assert calls(result)[1][5] == 42.0
+
+
+def test_a_forward_on_all_busy_takes_a_call_whose_call_waitings_rang_out() -> None:
+    # the group forwards all-busy calls out of the office: so does a call that rang only
+    # members on a call, as call waiting, and was not picked up
+    scenario = waiting_office(trace=(0, 30), answer=0)
+    scenario["hunt_groups"][0]["forward"] = {"when": ["all_busy"], "to": "5550000",
+                                             "outside": True}
+    result = simulate(scenario, seed=0)
+    assert calls(result)[1][:2] == (1, "forwarded")
+
+
+def test_a_call_a_free_member_let_ring_out_gets_the_no_answer_treatment() -> None:
+    # B is free but never answers: call 1 rings B (30-42 s), then A on a call as call
+    # waiting (42-54 s): a free member let it ring out, so the no-answer treatment
+    # (the pilot's voicemail), whatever when_all_busy says
+    scenario = waiting_office(members=2, trace=(0, 30), answer=0, when_all_busy="busy")
+    scenario["agents"][1]["answer_probability"] = 0
+    result = simulate(scenario, seed=0)
+    assert offers(result)[1:] == [(1, "B", 30.0, 42.0, "no_answer", False),
+                                  (1, "A", 42.0, 54.0, "no_answer", True)]
+    assert calls(result)[1][:2] == (1, "voicemail")
+
+
+def test_a_call_waiting_let_ring_out_is_not_a_miss_for_after_missed() -> None:
+    # A goes not ready after one missed ring (after_missed count 1): the call waiting
+    # of call 1 that A lets ring out (30-42 s) is not one (A was on a call), so A, free
+    # at 113 s, is rung for call 1 at once, not after a not-ready spell
+    scenario = waiting_office(trace=(0, 30), answer=0, when_all_busy="queue")
+    scenario["agents"][0]["after_missed"] = {"count": 1, "away": "60s"}
+    result = simulate(scenario, seed=0)
+    assert offers(result)[2] == (1, "A", 113.0, 116.0, "answered", False)
+    assert result.absences is not None
+    assert not (result.absences["reason"].astype(str) == "not_ready").any()
+
+
+def test_the_agents_table_counts_call_waitings_let_ring_apart() -> None:
+    # Call 1 rings B, free but never answering (10-22 s: a ring let ring out), then A,
+    # on call 0, as call waiting (22-34 s: a call waiting let ring, counted apart), and
+    # waits for A, free at 113 s
+    scenario = waiting_office(members=2, trace=(0, 10), answer=0, when_all_busy="queue")
+    scenario["agents"][1]["answer_probability"] = 0
+    scenario["duration"] = 500
+    result = simulate(scenario, seed=0)
+    assert offers(result)[1:] == [(1, "B", 10.0, 22.0, "no_answer", False),
+                                  (1, "A", 22.0, 34.0, "no_answer", True),
+                                  (1, "A", 113.0, 116.0, "answered", False)]
+    for keep in ("calls", "totals"):
+        agents = simulate(scenario, seed=0, keep=keep).agents.set_index("agent")
+        assert agents.loc["A", ["offers_missed", "call_waiting_missed"]].tolist() == [0, 1]
+        assert agents.loc["B", ["offers_missed", "call_waiting_missed"]].tolist() == [1, 0]
+    from huntsim.views.console import agents_text
+    assert "Call waitings" in agents_text(result.agents)
+    plain = simulate(waiting_office(trace=(0,)), seed=0).agents
+    assert "call_waiting_missed" in plain and "Call waitings" not in agents_text(plain)
+
+
+# ------------------------------------------------- members in several groups
+def _shared(first: dict[str, Any], trace: tuple[float, ...] = (0, 30),
+            **group: Any) -> dict[str, Any]:
+    """A and B; the call-waiting group (pilot PILOT, calls at ``trace``) is listed after
+    ``first``, a group of A's without call waiting: A's first group is not it."""
+    scenario = waiting_office(members=2, trace=trace, **group)
+    scenario["one_group_per_member"] = False
+    scenario["hunt_groups"].insert(0, {"pilot": "P1", "arrivals": {"trace": []}, **first})
+    return scenario
+
+
+def test_a_member_whose_first_group_has_no_call_waiting_takes_a_call_waiting() -> None:
+    # A is at position 1 in P1 and 0 in PILOT (call waiting): call 1 rings A, on call 0,
+    # as call waiting at A's place in PILOT (picked up at 33 s)
+    scenario = _shared({"members": ["B", "A"]})
+    scenario["hunt_groups"][1]["members"] = ["A"]
+    result = simulate(scenario, seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 33.0, "answered", True)]
+
+
+def test_a_queued_caller_is_offered_as_call_waiting_to_a_member_of_several_groups() -> None:
+    # as test_a_queued_caller_is_offered_as_call_waiting_when_the_member_can_take_one,
+    # with A's first group P1 (no call waiting, no queue)
+    scenario = _shared({"members": ["B", "A"]}, trace=(0, 30, 60), when_all_busy="queue")
+    scenario["hunt_groups"][1]["members"] = ["A"]
+    result = simulate(scenario, seed=0)
+    # call 2 (60 s) queues while A has call 0 on hold; back on call 0 at 143 s, A is
+    # offered call 2 as call waiting at once (PILOT's queue, not P1's)
+    assert offers(result)[2] == (2, "A", 143.0, 146.0, "answered", True)
+
+
+def test_a_policy_hears_of_calls_its_member_of_several_groups_answers() -> None:
+    # PILOT (fewest_calls, call waiting) is A's second group: A answers call 0 through
+    # it, so call 1 (200 s, both free) goes to B, who has answered fewer
+    scenario = _shared({"members": ["A"]}, trace=(0, 200), policy="fewest_calls")
+    scenario["duration"] = 400
+    result = simulate(scenario, seed=0)
+    assert [(o[0], o[1]) for o in offers(result)] == [(0, "A"), (1, "B")]

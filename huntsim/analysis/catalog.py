@@ -265,7 +265,11 @@ _TABLE: list[Metric] = [
        "Ring offers the member received (group and direct calls).", None, "count"),
     _m("offers_missed", "Rings let ring out", "",
        "Offers the member let ring to the time-out (not those stopped by a pick-up "
-       "elsewhere or by the caller).", False, "count"),
+       "elsewhere or by the caller), call waitings apart.", False, "count"),
+    _m("call_waiting_missed", "Call waitings let ring", "",
+       "Group calls offered to the member as call waiting while on another call "
+       "(hunt_groups[].call_waiting) that they did not pick up; not in rings let ring "
+       "out, and not misses for after_missed.", False, "count"),
     _m("talk_s", "Talk time", "s", "Time on answered calls inside the reported period.",
        None, "seconds"),
     _m("busy_s", "Busy time", "s", "Talk, wrap-up and ringing time inside the reported period.",
@@ -398,11 +402,12 @@ RUN_HEADLINE_METRICS: tuple[str, ...] = ("answered_rate", "voicemail_rate", "aba
 """The figures of each scope in the few lines of a run's ``repr``."""
 
 AGENT_METRICS: tuple[str, ...] = ("group_answered", "direct_answered", "offers",
-                                  "offers_missed", "talk_s", "away_s", "not_ready_s",
-                                  "logged_in_s", "occupancy")
+                                  "offers_missed", "call_waiting_missed", "talk_s", "away_s",
+                                  "not_ready_s", "logged_in_s", "occupancy")
 """The columns of the agent table in the terminal, in order."""
 
-AGENT_METRICS_WHEN_USED: tuple[str, ...] = ("direct_answered", "away_s", "not_ready_s")
+AGENT_METRICS_WHEN_USED: tuple[str, ...] = ("direct_answered", "call_waiting_missed", "away_s",
+                                            "not_ready_s")
 """Columns of :data:`AGENT_METRICS` left out when they are zero for every agent."""
 
 CALLER_METRICS: tuple[str, ...] = ("callers", "attempts_per_caller", "callers_answered_rate")

@@ -467,7 +467,9 @@ def agent_table(
     wrap-up) while logged in over logged-in time, so it is between 0 and 1: the
     part of a call that runs past the end of the member's schedule is in
     ``busy_s`` but not in occupancy. ``offers_missed`` counts offers the member let
-    ring out (not those stopped by a pick-up elsewhere or by the caller).
+    ring out (not those stopped by a pick-up elsewhere or by the caller), but for
+    call waitings (offers that rang while the member was on a call), which
+    ``call_waiting_missed`` counts.
 
     The table is computed column by column from arrays, so it needs little
     memory beyond the tables it reads, however many calls they hold.
@@ -519,12 +521,15 @@ def agent_table(
         offer_rows[~np.isin(offers["call_id"].to_numpy(), counted)] = -1
     del reported
     missed = (offers["result"] == "no_answer").to_numpy()
+    waiting = (offers["call_waiting"].to_numpy(dtype=bool) if "call_waiting" in offers.columns
+               else np.zeros(len(offers), dtype=bool))  # call waitings: counted apart
 
     table = pd.DataFrame(index=index)
     table["group_answered"] = group_answered
     table["direct_answered"] = direct_answered
     table["offers"] = _count_by(offer_rows, size)
-    table["offers_missed"] = _count_by(np.where(missed, offer_rows, -1), size)
+    table["offers_missed"] = _count_by(np.where(missed & ~waiting, offer_rows, -1), size)
+    table["call_waiting_missed"] = _count_by(np.where(missed & waiting, offer_rows, -1), size)
     table["talk_s"] = talk_s
     table["busy_s"] = talk_s + wrap_s + ring_s
     table["load_erlang"] = table["talk_s"] / window_s

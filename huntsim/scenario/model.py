@@ -162,7 +162,9 @@ class HuntGroup(Section):
     call_waiting : bool
         BroadWorks' "allow call waiting on agents": a call that finds no member
         free to ring may be offered as call waiting to a member who is talking, and
-        picked up it holds their call; not with the simultaneous or staggered policy.
+        picked up it holds their call; not picked up, it is not the member's one
+        offer of the call, and a call that rang only as call waiting gets the
+        all-busy treatment; not with the simultaneous or staggered policy.
     call_waiting_answer : float or None
         With ``call_waiting``: the probability that a member picks up a call
         waiting (instead of their ``answer_probability``); ``None``: 0.3.

@@ -104,7 +104,8 @@ Semantics (see "Timing rules" in the README):
   starts by the same rule (of the members free, offered the call or not).
 * With ``call_waiting`` (:mod:`huntsim.sim.waiting`) a call nobody free is left
   to ring for rings a member on a call; picked up, their call is held until the
-  new one's talk and wrap-up are over.
+  new one's talk and wrap-up are over. Not picked up, it is not the member's one
+  offer of the call, and a call that rang only as call waiting is all busy.
 * A pilot call outside its group's ``open`` hours gets the ``after_hours``
   treatment at once and rings nobody.
 * An offer rings for the group's time-out, ``no_answer_rings`` ring cycles
@@ -281,6 +282,8 @@ class Engine:
         call.group = group
         call.entered = self.env.now
         call.tried = 0
+        if self.waiting is not None:
+            call.waited = 0
         call.position = 0
         call.order = ()
         # each member of the group has an ordinal of its own in the caller's streams
@@ -307,19 +310,27 @@ class Engine:
     def move_on(self, call: Call, case: int) -> None:
         """Where the call goes when its group rings nobody (more) for it.
 
-        ``case`` says why (:data:`~huntsim.sim.state.CASES`). A queueing group
-        keeps the call when nobody can be rung on arrival and its queue has
-        room, or when the call rang out but someone has not been offered it
-        yet, or (``rering``) for the next round; otherwise the group forwards
-        the call if it forwards in that case, else the call ends with the
-        group's treatment of the case.
+        ``case`` says why (:data:`~huntsim.sim.state.CASES`). A call that rang
+        no member as usual (only members on a call let it ring, as call waiting,
+        or only members of a penalty yet to join were free) and has not waited
+        in the group's queue yet is all busy, not unanswered: the all-busy
+        treatment, or in a queueing group the queue (as after a ring, for call
+        waitings) if it has room. A queueing group keeps the call when nobody
+        can be rung on arrival and its queue has room, or when the call rang
+        out but someone has not been offered it yet, or (``rering``) for the
+        next round; otherwise the group forwards the call if it forwards in
+        that case, else the call ends with the group's treatment of the case.
         """
         group = call.group
         assert group is not None
+        if case == NO_ANSWER and not call.tried and call.timed_hop != call.forwards:
+            if group.queueing:
+                if not call.waited or 0 <= group.max_queue <= len(group.queue):
+                    case = ALL_BUSY
+            elif call.waited:
+                case = ALL_BUSY
         if group.queueing:
             assert self.queues is not None
-            if case == NO_ANSWER and not call.tried:
-                case = ALL_BUSY  # only members of a penalty yet to join were free
             if case == ALL_BUSY and (group.max_queue < 0 or len(group.queue) < group.max_queue):
                 self.queues.wait(call)
                 return
@@ -516,7 +527,8 @@ class Engine:
         else:
             member = ringing[0]
             self.end_call(call, Outcome.VOICEMAIL if member.voicemail else Outcome.NO_ANSWER)
-        if winner is None and self.waiting is not None and self.waiting.ended(call, ringing):
+        if (winner is None and self.waiting is not None
+                and self.waiting.ended(call, ringing, result)):
             return  # a call waiting not picked up: its member talks on
         group = call.group
         if self.misses is not None and group is not None:

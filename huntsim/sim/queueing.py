@@ -154,6 +154,7 @@ class Queues:
         group = call.group
         assert group is not None
         call.tried = 0
+        call.waited = 0
         # the round's offers draw their pick-ups afresh: ordinals after the last round's
         call.next_ordinal = max(call.next_ordinal, call.base + len(group.members))
         call.base = call.next_ordinal

@@ -93,9 +93,11 @@ class Recorder(Protocol):
     def add_callback(self, call_id: int, at: float) -> None:
         """The call about to be added was called back (a group's ``callback``) at ``at``."""
 
-    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None:
-        """The offer of the call to ``agent`` from ``start`` to ``end``, already added,
-        rang as call waiting, while the agent talked on another call."""
+    def add_waiting_offer(self, call_id: int, arrival: float, agent: int, start: float,
+                          end: float, missed: bool) -> None:
+        """The offer of the call (that arrived at ``arrival``) to ``agent`` from ``start``
+        to ``end``, already added, rang as call waiting, while the agent talked on
+        another call; ``missed``: it ended as no answer."""
 
     def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
                  pilot: bool) -> None:
@@ -226,8 +228,9 @@ class CallLog:
         self.callback_call.append(call_id)
         self.callback_at.append(at)
 
-    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None:
-        """Note that an offer rang as call waiting."""
+    def add_waiting_offer(self, call_id: int, arrival: float, agent: int, start: float,
+                          end: float, missed: bool) -> None:
+        """Note that an offer rang as call waiting (its result is in the offers table)."""
         self.waiting_offer_call.append(call_id)
         self.waiting_offer_agent.append(agent)
         self.waiting_offer_start.append(start)

@@ -276,6 +276,10 @@ class Call:
     queued_at = 0  # when the call last joined a queue (ticks)
     penalty_wake = (-1, -1)  # (entered, when): the next penalty's wake-up (penalty_wait)
     call_back = False  # waiting in its group's queue for a call back (off the line)
+    # members of the group offered the call as call waiting (this round), a bit per
+    # position: apart from ``tried``, a call waiting not picked up is not the member's
+    # one offer of the call (:mod:`huntsim.sim.waiting`)
+    waited = 0
 
     def __init__(self, call_id: int, kind: int, group: Group | None, dialed: int,
                  arrival: int, block: TicketBlock, row: int, deadline: float) -> None:

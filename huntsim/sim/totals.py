@@ -124,6 +124,7 @@ class RunningTotals(CallLog):
         self.waiting_answered = np.zeros(n, dtype=np.int64)  # calls taken as call waiting
         self.offers_made = np.zeros(n, dtype=np.int64)
         self.offers_missed = np.zeros(n, dtype=np.int64)
+        self.waiting_missed = np.zeros(n, dtype=np.int64)  # call waitings not picked up
         self.offer_arrival = array("d")  # in place of the offer's call
         self.absent_s = [[0.0] * n for _ in ABSENCES]
         self.after_hours = np.zeros(len(pilots), dtype=np.int64)
@@ -330,9 +331,14 @@ class RunningTotals(CallLog):
                        self.offer_result):
             del column[:]
 
-    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None:
-        """An offer rang as call waiting: its time is in the agent's talk already."""
+    def add_waiting_offer(self, call_id: int, arrival: float, agent: int, start: float,
+                          end: float, missed: bool) -> None:
+        """An offer rang as call waiting: its time is in the agent's talk already; not
+        picked up, it is counted apart from the rings let ring out."""
         self._overlap(agent, start, end, self.ring_s)
+        if missed and arrival >= self.warmup:
+            self.offers_missed[agent] -= 1  # (counted with the offers when they fold)
+            self.waiting_missed[agent] += 1
 
     def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
                  pilot: bool) -> None:
@@ -435,6 +441,7 @@ class RunningTotals(CallLog):
             "direct_answered": self.direct_answered,
             "offers": self.offers_made,
             "offers_missed": self.offers_missed,
+            "call_waiting_missed": self.waiting_missed,
             "talk_s": talk,
             "busy_s": busy,
             "load_erlang": talk / window_s,

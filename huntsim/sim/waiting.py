@@ -14,12 +14,20 @@ Built only for a scenario where some group has ``call_waiting``
   member who frees up during the hunt is rung before anyone on a call). With
   penalties, only the lowest penalty among such members is (of the penalties the
   caller has waited for, with ``penalty_wait``). Each member is offered a call
-  once in the group (once a round with ``rering``), free or on a call.
+  as call waiting once in the group (once a round with ``rering``: the call's
+  ``waited`` bits), and not after being rung for it as usual (``tried``).
 * The member's phone rings (call-waiting tone) for the group's time-out. They
   pick up with probability ``call_waiting_answer`` (instead of their
   ``answer_probability``), after an answer delay drawn as for any offer; a delay
   past the time-out is no answer. An offer not picked up ends as no answer and
-  the call hunts on as usual; it is not a miss for ``after_missed``. Talk ends
+  the call hunts on; it is not a miss for ``after_missed``, nor the member's one
+  offer of the call: free again, they may be rung for it as usual (a queued
+  caller waits for them). A call that rang only as call waiting, none picked
+  up, is all busy (:meth:`~huntsim.sim.engine.Engine.move_on`): the all-busy
+  treatment, or the queue (a caller already waiting goes back whatever its
+  length); one that a free member let ring out gets the no-answer treatment,
+  as without call waiting. The agents table counts the call waitings not
+  picked up apart (``call_waiting_missed``), not as rings let ring out. Talk ends
   first at an instant: if the member's call ends before the pick-up, the call
   waiting stops ringing then (no answer; the member goes on to wrap up).
 * Picked up, the call in progress goes on hold: the member talks the new call
@@ -34,6 +42,11 @@ Built only for a scenario where some group has ``call_waiting``
   when a penalty joins for them (``penalty_wait``, :mod:`huntsim.sim.penalties`) or
   a new round begins (``rering``, :mod:`huntsim.sim.queueing`) with nobody free to
   ring.
+* A member of several groups (``one_group_per_member: false``) is offered a
+  call waiting at their place in the call's group; able to take one, they are
+  offered the queued caller their call-waiting groups would serve first
+  (:mod:`huntsim.sim.shared`: smallest ``priority``, then longest wait), and
+  the policies of all their groups hear of their answers, as in the engine.
 * Direct calls are never offered as call waiting (a member on a call is busy to
   them), but a member talking on a direct call may be offered a group call.
 
@@ -52,10 +65,14 @@ from huntsim.scenario.model import Scenario
 from huntsim.sim.clock import TICKS_PER_SECOND
 from huntsim.sim.events import At, Environment, Event
 from huntsim.sim.presence import BUSY
-from huntsim.sim.records import PILOT, Outcome
+from huntsim.sim.records import PILOT, OfferResult, Outcome
 from huntsim.sim.state import Call, Group, Member
 
 __all__ = ["Waiting", "uses_waiting"]
+
+
+class _Shared(Protocol):
+    def answered(self, call: Call, member: Member, talk: int, free_at: int) -> None: ...
 
 
 class _Engine(Protocol):
@@ -65,7 +82,11 @@ class _Engine(Protocol):
     groups: list[Group]
     members: list[Member]
 
-    def add_waiting_offer(self, call_id: int, agent: int, start: float, end: float) -> None: ...
+    @property
+    def shared(self) -> _Shared | None: ...
+
+    def add_waiting_offer(self, call_id: int, arrival: float, agent: int, start: float,
+                          end: float, missed: bool) -> None: ...
 
     def add_hold(self, call_id: int, held: int, agent: int, start: float, end: float,
                  pilot: bool) -> None: ...
@@ -154,10 +175,10 @@ class Waiting:
         if self.answer_p[group.index] < 0:
             return 0
         bits = 0
-        for member in group.members:
+        for p, member in enumerate(group.members):
             if self._can_wait(member):
-                bits |= member.bit
-        bits &= ~call.tried
+                bits |= 1 << p
+        bits &= ~(call.tried | call.waited)
         return group.lowest(bits, call) if bits else 0
 
     # ------------------------------------------------------------------- offers
@@ -173,7 +194,10 @@ class Waiting:
         member = group.members[p]
         engine = self.engine
         ordinal = call.offers + call.shift
+        tried = call.tried
         _, delay = engine.offer(call, member, ordinal)
+        call.tried = tried  # (not the member's one offer of the call: see the rule)
+        call.waited |= 1 << p
         chance = self.answer_p[group.index]
         picks_up = chance >= 1.0 or (chance > 0.0 and call.block.answer(ordinal)[call.row]
                                      < chance)
@@ -183,38 +207,73 @@ class Waiting:
         engine.ring_until(call, (member,), member if answers else None, delay, group.timeout)
         return True
 
-    def ended(self, call: Call, ringing: Sequence[Member]) -> bool:
-        """The offers of ``call`` ended unanswered (recorded, the call moved on): True
-        if it was a call waiting, whose member talks on (not freed, not a miss)."""
-        if len(ringing) != 1 or not self._rang(call, ringing[0]):
+    def ended(self, call: Call, ringing: Sequence[Member], result: int) -> bool:
+        """The offers of ``call`` ended unanswered (recorded, as ``result``; the call
+        moved on): True if it was a call waiting, whose member talks on (not freed,
+        not a miss)."""
+        if len(ringing) != 1 or not self._rang(call, ringing[0],
+                                               result == OfferResult.NO_ANSWER):
             return False
         self._serve(ringing[0])
         return True
 
-    def _rang(self, call: Call, member: Member) -> bool:
-        """Whether ``call`` was ringing the member as call waiting (now over: marked)."""
+    def _rang(self, call: Call, member: Member, missed: bool = False) -> bool:
+        """Whether ``call`` was ringing the member as call waiting (now over: marked;
+        ``missed``: it ended as no answer)."""
         m = member.index
         if self.ringing[m] is not call:
             return False
         self.ringing[m] = None
         second = TICKS_PER_SECOND
-        self.engine.add_waiting_offer(call.id, m, self.since[m] / second,
-                                      self.engine.env.now / second)
+        self.engine.add_waiting_offer(call.id, call.arrival / second, m,
+                                      self.since[m] / second, self.engine.env.now / second,
+                                      missed)
         return True
 
     def _serve(self, member: Member) -> None:
         """The member can take a call waiting again: offer them the callers waiting in
-        the group's queue (first come, first served) while they can."""
+        the group's queue (first come, first served) while they can; a member of
+        several groups, the caller their groups with call waiting would serve first
+        (:mod:`huntsim.sim.shared`: smallest priority, then longest wait)."""
+        if not self.on[member.index]:
+            return
+        if member.places is not None:
+            self._serve_shared(member)
+            return
         group = member.group
-        if group is None or not group.queue or not self.on[member.index]:
+        if group is None or not group.queue:
             return
         for call in list(group.queue):
             if not self._can_wait(member):
                 return
             if call.waiting and self.eligible(group, call) & member.bit:
-                group.queue.remove(call)
-                call.waiting = False
-                self.engine.hunt(call)
+                self._take(group, call)
+
+    def _serve_shared(self, member: Member) -> None:
+        """:meth:`_serve` for a member of several groups."""
+        assert member.places is not None
+        groups = self.engine.groups
+        while self._can_wait(member):
+            best: tuple[int, int, int] | None = None
+            found: tuple[Group, Call] | None = None
+            for index, position in member.places.items():
+                group = groups[index]
+                if self.answer_p[index] < 0:
+                    continue
+                for call in group.queue:
+                    key = (group.priority, call.entered, call.id)
+                    if (call.waiting and (best is None or key < best)
+                            and self.eligible(group, call) >> position & 1):
+                        best, found = key, (group, call)
+            if found is None:
+                return
+            self._take(*found)
+
+    def _take(self, group: Group, call: Call) -> None:
+        """The queued call leaves the queue and hunts (it rings as call waiting)."""
+        group.queue.remove(call)
+        call.waiting = False
+        self.engine.hunt(call)
 
     # ------------------------------------------------------------------ talking
     def answer(self, call: Call, member: Member, outcome: int = Outcome.ANSWERED) -> None:
@@ -235,7 +294,11 @@ class Waiting:
                                          call.attempt)[call.row]
         now = self.engine.env.now
         group = member.group
-        if group is not None:
+        if member.places is not None:  # a member of several groups
+            shared = self.engine.shared
+            assert shared is not None
+            shared.answered(call, member, talk, now + talk + wrap_up)
+        elif group is not None:
             via_pilot = call.group is not None
             if via_pilot and group.on_answered is not None:
                 group.on_answered(member.position, talk)
@@ -300,8 +363,12 @@ class Waiting:
         self.held[m] = None
         self.active[m] = held
         self._talk_until(held, held.left)
-        group = member.group
-        if group is not None and group.on_busy_until is not None:
-            group.on_busy_until(member.position, held.ends + held.wrap_up,
-                                held.call.kind == PILOT)
+        places = member.places
+        if places is None:
+            places = {member.group.index: member.position} if member.group is not None else {}
+        for index, position in places.items():  # (each group of the member)
+            group = self.engine.groups[index]
+            if group.on_busy_until is not None:
+                group.on_busy_until(position, held.ends + held.wrap_up,
+                                    held.call.kind == PILOT)
         self._serve(member)
