@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from huntsim.errors import ScenarioError
+from huntsim.fit.acd import KEY_EXITS
 from huntsim.fit.logs.common import LogError
 from huntsim.fit.logs.queue_log import log_queues
 from huntsim.fit.result import Fit
@@ -97,6 +98,7 @@ def join_fits(fits: list[Fit], queues: list[str], base: Scenario | None = None) 
         shared = unseen["item"] == "members' calls from other queues"
         unseen.loc[shared, "note"] = ("fitted: a member of several queues is one agent in "
                                       "each queue's group (busy in one, not rung in another)")
+        _join_key_exits(unseen, fits, queues)
     return dataclasses.replace(
         fits[0], scenario=load_scenario(mapping), mapping=mapping,
         parameters=pd.concat([_scoped(f.parameters, q, "scope") for f, q in
@@ -151,6 +153,19 @@ def joined_mapping(fits: list[Fit], queues: list[str], base: Scenario | None = N
     notes.append("the joined office is not back-tested (fit one queue with --queue to "
                  "back-test it); caller patience and the period are the busiest queue's")
     return mapping, notes
+
+
+def _join_key_exits(unseen: pd.DataFrame, fits: list[Fit], queues: list[str]) -> None:
+    """The row of the callers who left by a key: every queue's, not only the busiest's."""
+    rows = [(q, f.not_in_log.set_index("item").loc[KEY_EXITS]) for f, q in
+            zip(fits, queues, strict=True) if KEY_EXITS in set(f.not_in_log["item"])]
+    seen = [(q, row) for q, row in rows if str(row["seen"]).isdigit() and int(row["seen"])]
+    where = unseen["item"] == KEY_EXITS
+    if not seen or not where.any():
+        return
+    unseen.loc[where, "seen"] = str(sum(int(row["seen"]) for _, row in seen))
+    unseen.loc[where, "note"] = "; ".join(f"queue {q} ({row['seen']}): {row['note']}"
+                                          for q, row in seen)
 
 
 def _scoped(table: pd.DataFrame, queue: str, column: str) -> pd.DataFrame:

@@ -55,6 +55,8 @@ import pandas as pd
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
+    KEY_EXIT_COLUMNS,
+    OTHER_RING_COLUMNS,
     PENALTY_COLUMNS,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
@@ -66,6 +68,7 @@ from huntsim.fit.logs.common import (
     member_number,
 )
 from huntsim.fit.logs.queue_lines import Event, read_events
+from huntsim.fit.logs.queue_keys import key_exit_rows
 from huntsim.fit.logs.queue_members import join_interfaces
 from huntsim.fit.logs.queue_ringall import add_stopped_rings
 
@@ -148,11 +151,16 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     penalty_frame = pd.DataFrame(_penalties(events, chosen, renamed, warnings),
                                  columns=list(PENALTY_COLUMNS))
     penalty_frame["time"] = _local(penalty_frame["time"], tz)
+    other_frame = pd.DataFrame(_other_rings(events, chosen, {r[1] for r in rings}),
+                               columns=list(OTHER_RING_COLUMNS))
+    other_frame["start"] = _local(other_frame["start"], tz)
+    keys = pd.DataFrame(key_exit_rows(events), columns=list(KEY_EXIT_COLUMNS))
+    keys["left"], keys["served_by"] = _local(keys["left"], tz), _local(keys["served_by"], tz)
     call_frame = call_frame.sort_values("arrival", kind="stable").reset_index(drop=True)
     start, end = log_period(pd.concat([call_frame["arrival"], presence_frame["time"]]))
     return LogData(call_frame, ring_frame, presence_frame, "asterisk-queue-log", warnings,
                    start, end, has_rings=True, has_presence=bool(len(presence_frame)),
-                   penalties=penalty_frame)
+                   penalties=penalty_frame, other_rings=other_frame, key_exits=keys)
 
 
 def _local(epochs: pd.Series, tz: str | None) -> pd.Series:
@@ -239,6 +247,27 @@ def _calls(events: list[Any], queue: str, warnings: LogWarnings) -> tuple[list[A
                          f"callid {call_id!r}")
         calls.append([row[c] for c in CALL_COLUMNS])
     return calls, rings
+
+
+def _other_rings(events: list[Event], queue: str,
+                 members: set[str]) -> list[tuple[str, str, float]]:
+    """Rows ``(queue, member, epoch)``: when each ring of the members in another queue
+    began (``RINGNOANSWER``/``RINGCANCELED``'s milliseconds, ``CONNECT``'s ring seconds
+    before the line)."""
+    rows = []
+    for e in events:
+        if e.queue in (queue, "NONE", "") or e.event not in (
+                "RINGNOANSWER", "RINGCANCELED", "CONNECT"):
+            continue
+        member = member_number(e.agent)
+        if member not in members:
+            continue
+        if e.event == "CONNECT":
+            ring = _number(e.data, 2)
+            rows.append((e.queue, member, e.at - (ring if np.isfinite(ring) else 0.0)))
+        elif _number(e.data, 0) > 0:
+            rows.append((e.queue, member, e.at - _number(e.data, 0) / 1000.0))
+    return rows
 
 
 def _presence(events: list[Event], queue: str) -> tuple[list[Any], dict[str, str]]:
