@@ -271,7 +271,8 @@ def wrap_up_gaps(log: LogData) -> tuple[FloatArray, NDArray[np.bool_]]:
     (:attr:`LogData.key_exits`) may be called back by a member, unseen, until the queue
     rings someone who came after them: a gap that begins in such a window is left out,
     and one in which such a window begins is censored there. Periods in which the
-    member's presence changed are left out. Fit the result with a censored likelihood (:func:`fit_patience` does).
+    member's presence changed are left out. Fit the result with a censored likelihood
+    (:func:`fit_patience` does).
 
     Returns
     -------

@@ -27,13 +27,13 @@ __all__ = [
     "FORWARDED_NOTE",
     "KEY_EXIT_COLUMNS",
     "LOG_OUTCOMES",
+    "OTHER_RING_COLUMNS",
     "PENALTY_COLUMNS",
     "PRESENCE_COLUMNS",
     "RING_COLUMNS",
     "LogData",
     "LogError",
     "LogWarnings",
-    "OTHER_RING_COLUMNS",
     "member_number",
 ]
 

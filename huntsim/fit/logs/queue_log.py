@@ -67,8 +67,8 @@ from huntsim.fit.logs.common import (
     log_period,
     member_number,
 )
-from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_keys import key_exit_rows
+from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_members import join_interfaces
 from huntsim.fit.logs.queue_ringall import add_stopped_rings
 
