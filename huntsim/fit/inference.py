@@ -342,7 +342,6 @@ def _key_windows(log: LogData) -> tuple[NDArray[np.datetime64], NDArray[np.datet
     if keys is None or not len(keys):
         none = np.array([], dtype="datetime64[ns]")
         return none, none
-    last = np.datetime64(pd.Timestamp(log.end).to_datetime64(), "ns")
     left = keys["left"].to_numpy(dtype="datetime64[ns]")
-    until = keys["served_by"].to_numpy(dtype="datetime64[ns]")
-    return left, np.where(np.isnat(until), max(last, left.max()), until)
+    until = keys["served_by"].fillna(max(pd.Timestamp(log.end), keys["left"].max()))
+    return left, until.to_numpy(dtype="datetime64[ns]")

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
@@ -157,15 +158,18 @@ def joined_mapping(fits: list[Fit], queues: list[str], base: Scenario | None = N
 
 def _join_key_exits(unseen: pd.DataFrame, fits: list[Fit], queues: list[str]) -> None:
     """The row of the callers who left by a key: every queue's, not only the busiest's."""
-    rows = [(q, f.not_in_log.set_index("item").loc[KEY_EXITS]) for f, q in
-            zip(fits, queues, strict=True) if KEY_EXITS in set(f.not_in_log["item"])]
-    seen = [(q, row) for q, row in rows if str(row["seen"]).isdigit() and int(row["seen"])]
-    where = unseen["item"] == KEY_EXITS
+    seen: list[tuple[str, int, str]] = []
+    for f, q in zip(fits, queues, strict=True):
+        for item, count, note in f.not_in_log[["item", "seen", "note"]].itertuples(
+                index=False):
+            if item == KEY_EXITS and str(count).isdigit() and int(str(count)):
+                seen.append((q, int(str(count)), str(note)))
+    where = (unseen["item"] == KEY_EXITS).to_numpy()
     if not seen or not where.any():
         return
-    unseen.loc[where, "seen"] = str(sum(int(row["seen"]) for _, row in seen))
-    unseen.loc[where, "note"] = "; ".join(f"queue {q} ({row['seen']}): {row['note']}"
-                                          for q, row in seen)
+    unseen["seen"] = np.where(where, str(sum(n for _, n, _ in seen)), unseen["seen"])
+    unseen["note"] = np.where(where, "; ".join(f"queue {q} ({n}): {note}"
+                                               for q, n, note in seen), unseen["note"])
 
 
 def _scoped(table: pd.DataFrame, queue: str, column: str) -> pd.DataFrame:
