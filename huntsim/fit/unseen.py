@@ -200,7 +200,8 @@ def not_in_log(found: Redials, fitted_redial: dict[str, Any] | None,
     rows.append(("members' calls from other queues", str(sum(elsewhere.values())),
                  ("calls members answered in other queues ("
                   + ", ".join(f"{m}: {n}" for m, n in elsewhere.most_common())
-                  + "): busy then, which the fitted office does not know")
+                  + "): busy then, which the fitted office does not know (wrap-up is "
+                  "read around them)")
                  if elsewhere else "none in this log (other queues' members may still "
                  "take calls the log does not show)"))
     rows.append((QUEUE_WEIGHT, "-", "Asterisk's queue weight (queues.conf) decides which "

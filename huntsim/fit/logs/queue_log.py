@@ -15,7 +15,9 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
   and ``ATTENDEDTRANSFER|BRIDGE|id|holdtime|calltime`` (or ``APP|app|...``) too;
   ``ATTENDEDTRANSFER|LINK|chan1|chan2|holdtime|calltime`` has it one field later.
 - ``ABANDON|position|origposition|waittime``, ``EXITWITHKEY|key|position|origposition|
-  waittime``: the caller left (abandoned).
+  waittime``: the caller left (abandoned). A caller who left by a key had not hung up
+  (a call back, another menu): also in :attr:`LogData.key_exits`
+  (:mod:`~huntsim.fit.logs.queue_keys`), and read as censored for caller patience.
 - ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...`` and
   ``WITHDRAW|position|origposition|waittime|info`` (taken out by the manager): the
   queue let the caller go (read as voicemail, the usual next step in the
@@ -41,7 +43,8 @@ makes them one member, and says how in the warnings.
 Other known events (``QUEUESTART``, ``CONFIGRELOAD``, ``RINGINUSE``, ``AGENTDUMP``,
 ``DID``, ``INFO``...) are ignored; unknown events, unreadable lines and
 a clock that goes backwards are counted in the warnings. Lines of other queues are
-counted and left out.
+counted and left out, but the members' rings there are kept in
+:attr:`LogData.other_rings` (a member busy in another queue is not wrapping up).
 """
 
 from __future__ import annotations
