@@ -204,3 +204,21 @@ def test_support_desk_round_trips_with_all_queues(tmp_path):
     # 3 figures a seed, each inside its 95 % interval unless unlucky: at most one outside
     assert len(outside) <= 1, outside
     assert np.mean(wraps) == pytest.approx(60.0, rel=0.10)
+
+
+def test_a_ring_all_queue_adds_no_stopped_ring_for_a_member_busy_elsewhere(tmp_path):
+    """Ring-all ``sales`` (201, 202, 203) rings everyone, then 201 answers the second round;
+    203 is on a ``support`` call then in every other call: their phone did not ring, so no
+    cut-short ring is added for them there (before: one in every call)."""
+    lines = []
+    for n in range(12):
+        t, uid = T0 + 600 * n, f"{T0 + 600 * n}.{n}"
+        lines.append(f"{t}|{uid}|sales|NONE|ENTERQUEUE||+1555{n:07d}|1")
+        lines += [f"{t + 15}|{uid}|sales|PJSIP/{m}|RINGNOANSWER|15000" for m in (201, 202, 203)]
+        lines += [f"{t + 25}|{uid}|sales|PJSIP/201|CONNECT|25|{t + 25}.9|5",
+                  f"{t + 85}|{uid}|sales|PJSIP/201|COMPLETECALLER|25|60|1"]
+        if n % 2:
+            lines += _answered(t + 16, f"{t}.s{n}", "support", "PJSIP/203", 2, 180, ring=2)
+    log = read_log(_write(tmp_path, lines), "asterisk-queue-log", queue="sales")
+    cut = log.rings[log.rings["result"] == "cancelled"]["agent"].value_counts()
+    assert cut.to_dict() == {"202": 12, "203": 6}

@@ -142,7 +142,8 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     presence, logged = _presence(events, chosen)
     renamed: dict[str, str] = {}
     presence = join_interfaces(presence, rings, logged, warnings, renamed)
-    rings = add_stopped_rings(calls, rings, presence, warnings)
+    rings = add_stopped_rings(calls, rings, presence, warnings,
+                              _busy_elsewhere(events, chosen))
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
     call_frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -271,6 +272,23 @@ def _other_rings(events: list[Event], queue: str,
         elif _number(e.data, 0) > 0:
             rows.append((e.queue, member, e.at - _number(e.data, 0) / 1000.0))
     return rows
+
+
+def _busy_elsewhere(events: list[Event], queue: str) -> dict[str, list[tuple[float, float]]]:
+    """Per member, the calls they answered in the log's other queues (``CONNECT`` to the
+    call's end), epoch seconds."""
+    answered: dict[tuple[str, str], tuple[str, float]] = {}
+    busy: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for e in events:
+        if e.queue in (queue, "NONE", ""):
+            continue
+        if e.event == "CONNECT":
+            answered[(e.queue, e.callid)] = (member_number(e.agent), e.at)
+        elif e.event in ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER",
+                         "ATTENDEDTRANSFER") and (e.queue, e.callid) in answered:
+            member, start = answered.pop((e.queue, e.callid))
+            busy[member].append((start, e.at))
+    return busy
 
 
 def _presence(events: list[Event], queue: str) -> tuple[list[Any], dict[str, str]]:
