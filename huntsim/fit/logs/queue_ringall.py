@@ -9,8 +9,9 @@ they lost to a faster colleague are missing). For a queue whose rings ring out
 together (ring-all), :func:`add_stopped_rings` puts them back: at each answer,
 every other member of the queue who was free when that round began (logged in,
 not paused, not on a call of this queue or of another queue of the log) rang too,
-for as long as the answered ring, and was cut short; one who rang out earlier for the same call only where the
-queue rings members again (some member rings twice for one call in the log).
+for as long as the answered ring, and was cut short; one who rang out earlier for the
+same call only where the queue rings members again (some member rings twice for one
+call in the log).
 What the queue_log does not show (direct calls, wrap-up) cannot be seen, so a
 member busy with it counts as rung.
 """
