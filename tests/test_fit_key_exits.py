@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 import huntsim
-from huntsim.fit.acd import KEY_EXITS
 from huntsim.fit.export import export_log
 from huntsim.fit.inference import wrap_up_gaps
+from huntsim.fit.keys import KEY_EXITS
 from huntsim.fit.logs import read_log
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"

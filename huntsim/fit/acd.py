@@ -15,8 +15,10 @@
   hung up: their call stays ``abandoned`` in the calls table (the back-test's shares),
   but caller patience reads them as still waiting when they left (censored, as an
   answered caller), and they are counted in the fit's "Not in the log"
-  (:func:`key_exit_note`). The group's ``callback`` is ``--base``'s, else none: the
-  log does not show whether a call back followed, nor whether it reached the caller.
+  (:mod:`huntsim.fit.keys`). The group's ``callback`` is ``--base``'s, else, where most
+  of them left at one wait (a timed offer), one read from the log with ``reached``
+  assumed 1 (the log does not show whether a call back followed, nor whether it
+  reached the caller), else none.
 """
 
 from __future__ import annotations
@@ -27,23 +29,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from huntsim.fit.patience import PatienceFit, fit_patience
-from huntsim.fit.work import Work
+from huntsim.fit.keys import callback_spec, timed_offer
+from huntsim.fit.work import Work, param
 
-__all__ = ["CALLBACK_NOTE", "KEY_EXITS", "MIN_ABANDONS", "caller_patience", "key_exit_note",
-           "keyed_calls", "member_penalties", "routing_extras"]
-
-MIN_ABANDONS = 5
-"""Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
-KEY_EXITS = "callers who left by a key"
-"""The "Not in the log" item of the callers who left the queue by a key (``EXITWITHKEY``)."""
-TIMED_OFFER_SHARE = 0.8
-"""Key exits at one wait (within 2 s of their median) in this share or more: a timed offer."""
+__all__ = ["CALLBACK_NOTE", "CALLBACK_READ", "member_penalties", "routing_extras"]
 
 CALLBACK_NOTE = ("call backs are not fitted: no PBX log shows one (Asterisk has no call back "
                  "of its own; a caller who pressed a key to be called back leaves the queue "
                  "with EXITWITHKEY: see 'callers who left by a key' in Not in the log)")
 """The fit's note on call backs (in its settings)."""
+CALLBACK_READ = ("read from the log: most callers who left by a key (EXITWITHKEY) did so at "
+                 "one wait, an offer made then, taken by the share of the callers still "
+                 "queued; reached assumed (a call back is an outbound call queue_log does not "
+                 "show: give --base with the group's callback to set it)")
+"""The source of a ``callback`` read from a timed offer (:func:`~huntsim.fit.keys.timed_offer`)."""
 
 
 def member_penalties(log_penalties: pd.DataFrame | None, members: list[str],
@@ -138,72 +137,20 @@ def routing_extras(work: Work, hunt: dict[str, Any], group: Any) -> None:
             hunt["penalty_wait"] = f"{group.penalty_wait:g}s"
             work.settings.rows.append(("penalty_wait (s)", f"{group.penalty_wait:g}",
                                        "--base"))
+    offer = timed_offer(work.log, pilot, work.confidence) if queued else None
     if group is not None and group.callback is not None and queued:
         hunt["callback"] = group.callback.model_dump(mode="json")
         work.settings.rows.append(("callback", "as in --base", f"--base; {CALLBACK_NOTE}"))
+    elif offer is not None:
+        hunt["callback"] = callback_spec(offer, 1.0)
+        param(work.params, "call back taken (share offered)", str(hunt["pilot"]), offer.share,
+              offer.low, offer.high, "", offer.offered,
+              f"{offer.taken} callers left by a key after {offer.after:g} s")
+        work.settings.rows.append((
+            "callback", f"offer_after {offer.after:g} s, accept {offer.share:.3g}, "
+            "reached 1", CALLBACK_READ))
     else:
         work.settings.rows.append(("callback", "none", f"assumed; {CALLBACK_NOTE}"))
-
-
-def keyed_calls(work: Work, pilot_calls: pd.DataFrame) -> np.ndarray:
-    """Per row of ``pilot_calls``: the caller left the queue by a key (``EXITWITHKEY``)."""
-    keys = work.log.key_exits
-    if keys is None or not len(keys) or not len(pilot_calls):
-        return np.zeros(len(pilot_calls), dtype=bool)
-    queue = str(pilot_calls["queue"].iloc[0])
-    own = set(keys.loc[keys["queue"].astype(str) == queue, "call_id"].astype(str))
-    return pilot_calls["call_id"].astype(str).isin(own).to_numpy()
-
-
-def caller_patience(work: Work, pilot_calls: pd.DataFrame) -> PatienceFit | None:
-    """Caller patience by censored ML: the callers who hung up are the events; the answered,
-    those the queue let go and those who left by a key (still on the line) are censored."""
-    waits = pilot_calls["wait_s"].where(pilot_calls["outcome"] == "answered",
-                                        pilot_calls["leave_s"])
-    hung_up = (pilot_calls["outcome"] == "abandoned").to_numpy() \
-        & ~keyed_calls(work, pilot_calls)
-    keep = waits.notna().to_numpy()
-    if int(hung_up[keep].sum()) < MIN_ABANDONS:
-        work.warnings.append(f"only {int(hung_up[keep].sum())} abandoned calls: caller "
-                             "patience not fitted (callers wait as long as it takes)")
-        return None
-    fitted = fit_patience(waits.to_numpy(dtype=float)[keep], hung_up[keep], work.confidence)
-    work.warnings.extend(fitted.notes)  # a mean that is an extrapolation beyond the longest wait
-    return fitted
-
-
-def key_exit_note(log: Any, pilot_calls: pd.DataFrame) -> tuple[str, str]:
-    """The "Not in the log" row of the callers who left by a key: ``(seen, note)``."""
-    if log.key_exits is None:
-        return "-", (f"not shown by a {log.format} log: a caller who left the queue by a key "
-                     "(for a call back, voicemail or another menu) reads as hung up, which "
-                     "makes caller patience shorter")
-    queue = str(pilot_calls["queue"].iloc[0]) if len(pilot_calls) else ""
-    keys = log.key_exits[log.key_exits["queue"].astype(str) == queue]
-    ids = set(keys["call_id"].astype(str))
-    keyed = pilot_calls[pilot_calls["call_id"].astype(str).isin(ids)]
-    if not len(keyed):
-        return "0", "none in this log (EXITWITHKEY: a caller pressed a key to leave the queue)"
-    waits = keyed["leave_s"].dropna().to_numpy(dtype=float)
-    note = ("EXITWITHKEY: the caller pressed a key that leads out of the queue to the "
-            "dialplan, probably a call-back request (or voicemail, another menu), which "
-            "queue_log does not show; read as still waiting then for caller patience "
-            "(censored, not hung up); a call back a member may have made is left out of "
-            "wrap-up; the fitted office has no call back (give --base with "
-            "hunt_groups[].callback; whether callers were called back and reached is not "
-            "in the log)")
-    if len(waits):
-        middle = float(np.median(waits))
-        timed = float(np.mean(np.abs(waits - middle) <= 2.0))
-        stay = pilot_calls["wait_s"].where(pilot_calls["outcome"] == "answered",
-                                           pilot_calls["leave_s"])
-        if timed >= TIMED_OFFER_SHARE and len(waits) >= 5:
-            reached = int((stay >= middle - 2.0).sum())
-            note += (f"; {timed:.0%} left after {middle:.0f} s in the queue: an offer made "
-                     f"then (such as a callback offer_after of {middle:.0f}s), taken by "
-                     f"about {len(waits) / max(reached, 1):.0%} of the {reached} callers "
-                     "still in the queue by then")
-    return str(len(keyed)), note
 
 
 def _listed(members: list[str], penalties: list[int]) -> str:

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
-from huntsim.fit.acd import KEY_EXITS, caller_patience, key_exit_note, routing_extras
+from huntsim.fit.acd import CALLBACK_READ, routing_extras
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
     MIN_ROUGH,
@@ -65,6 +65,7 @@ from huntsim.fit.inference import (
     timeouts_seen,
     wrap_up_gaps,
 )
+from huntsim.fit.keys import KEY_EXITS, caller_patience, key_exit_note
 from huntsim.fit.logs.common import LogData, LogError
 from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
@@ -669,4 +670,6 @@ def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
     pilot = fitted.log.calls[fitted.log.calls["kind"] == "pilot"]
     return not_in_log(fitted.redials, redial, others, fitted.log.format,
                       base_redial=group.redial is not None and not fitted_redial,
-                      key_exits=(KEY_EXITS, *key_exit_note(fitted.log, pilot)))
+                      key_exits=(KEY_EXITS, *key_exit_note(fitted.log, pilot, (
+                          "callback", CALLBACK_READ) in {(r.setting, r.source) for r in
+                                                         fitted.settings.itertuples()})))

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
-from huntsim.fit.acd import KEY_EXITS
+from huntsim.fit.keys import KEY_EXITS
 from huntsim.fit.logs.common import LogError
 from huntsim.fit.logs.queue_log import log_queues
 from huntsim.fit.result import Fit
