@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import huntsim
@@ -80,11 +81,11 @@ def test_all_queues_fit_reads_the_same_wrap_up(tmp_path):
     assert rows["value"].tolist() == pytest.approx([10.0], rel=0.05)
 
 
-def _keyed_log(tmp_path: Path) -> Path:
-    """Queue ``help``, 101 and 102: 40 callers, every 5 min; 20 hang up after 30-68 s,
-    10 press 1 after 45 s (EXITWITHKEY), 10 are answered after 20 s."""
+def _keyed_log(tmp_path: Path, calls: int = 40) -> Path:
+    """Queue ``help``, 101 and 102: a caller every 5 min; of each four, one is answered
+    after 20 s, one presses 1 after 45 s (EXITWITHKEY), two hang up after 30 + 2n s."""
     lines = []
-    for n in range(40):
+    for n in range(calls):
         t, uid = T0 + 300 * n, f"{T0 + 300 * n}.{n}"
         if n % 4 == 0:
             lines += _answered(t, uid, "help", f"PJSIP/10{1 + n % 2}", 20, 120)
@@ -110,7 +111,27 @@ def test_callers_who_left_by_a_key_are_censored_and_counted(tmp_path):
     assert table.loc[KEY_EXITS, "seen"] == "10"
     note = table.loc[KEY_EXITS, "note"]
     assert "EXITWITHKEY" in note and "call-back" in note and "censored" in note
-    assert "100% left after 45 s" in note
+    # too few (10 < 20) to read an offer from
+    assert "has no call back" in note and "callback" not in fitted.mapping["hunt_groups"][0]
+
+
+def test_a_timed_offer_is_fitted_as_the_groups_callback(tmp_path):
+    # 80 callers: 20 left by a key at 45 s; still queued then, 36 who hung up later
+    fitted = huntsim.fit(_keyed_log(tmp_path, calls=80), replications=0)
+    assert fitted.mapping["hunt_groups"][0]["callback"] == {
+        "offer_after": "45s", "accept": round(20 / 56, 4), "reached": 1.0}
+    row = fitted.settings.set_index("setting").loc["callback"]
+    assert row["source"].startswith("read from the log") and "reached assumed" in row["source"]
+    share = fitted.parameters.set_index("parameter").loc["call back taken (share offered)"]
+    assert share["n"] == 56 and share["low"] < 20 / 56 < share["high"]
+    note = fitted.not_in_log.set_index("item").loc[KEY_EXITS, "note"]
+    assert "20 left after 45 s in the queue, 36% of the 56 callers" in note
+    assert "fitted as the group's callback" in note
+    # --base's callback wins
+    base = fitted.mapping | {"hunt_groups": [fitted.mapping["hunt_groups"][0] | {
+        "callback": {"offer_after": "50s", "accept": 0.2, "reached": 0.7}}]}
+    based = huntsim.fit(tmp_path / "queue_log", base=base, replications=0)
+    assert based.mapping["hunt_groups"][0]["callback"]["reached"] == 0.7
 
 
 def test_the_realtime_fixtures_key_exit_is_read():
@@ -179,9 +200,10 @@ SUPPORT_SEEDS = (1, 2, 3, 4)
 
 def test_support_desk_round_trips_with_all_queues(tmp_path):
     """The shipped support desk (eight members in two queues, General's call backs),
-    exported and fitted back with ``all_queues``: the truth (wrap-up 60 s, patience 240 s)
-    inside the fit's 95 % intervals for every seed (before: wrap-up 155 s, patience
-    171 s, both far outside), and the estimates' average within 10 %."""
+    exported and fitted back with ``all_queues``: the truth (wrap-up 60 s, patience 240 s,
+    call back taken by 40 %) inside the fit's 95 % intervals for every seed (before:
+    wrap-up 155 s, patience 171 s, both far outside; no call back), and the wrap-up
+    estimates' average within 10 %."""
     office = huntsim.load_scenario(ROOT / "scenarios" / "support_desk.yaml")
     outside, wraps = [], []
     for seed in SUPPORT_SEEDS:
@@ -201,7 +223,15 @@ def test_support_desk_round_trips_with_all_queues(tmp_path):
                                      strict=True) if not ok]
         keyed = fitted.not_in_log.set_index("item").loc[KEY_EXITS]
         assert int(keyed["seen"]) > 0 and keyed["note"].startswith("queue 410 (")
-    # 3 figures a seed, each inside its 95 % interval unless unlucky: at most one outside
+        # General's call back offer (90 s, accept 0.4) read back; Priority has none
+        groups = {g["pilot"]: g for g in fitted.mapping["hunt_groups"]}
+        assert "callback" not in groups["400"]
+        assert groups["410"]["callback"]["offer_after"] == "90s"
+        taken = p[p["parameter"] == "call back taken (share offered)"]
+        outside += [f"seed {seed}: accept {r.value:.2f} ({r.low:.2f}-{r.high:.2f})"
+                    for r, ok in zip(taken.itertuples(), _covered(taken, 0.4), strict=True)
+                    if not ok]
+    # 4 figures a seed, each inside its 95 % interval unless unlucky: at most one outside
     assert len(outside) <= 1, outside
     assert np.mean(wraps) == pytest.approx(60.0, rel=0.10)
 
@@ -222,3 +252,15 @@ def test_a_ring_all_queue_adds_no_stopped_ring_for_a_member_busy_elsewhere(tmp_p
     log = read_log(_write(tmp_path, lines), "asterisk-queue-log", queue="sales")
     cut = log.rings[log.rings["result"] == "cancelled"]["agent"].value_counts()
     assert cut.to_dict() == {"202": 12, "203": 6}
+
+
+def test_the_back_test_sees_a_call_back_as_the_log_does():
+    """A simulated caller who took a call back left the queue: abandoned, as in every log."""
+    from huntsim.fit.backtest import simulated_calls
+
+    result = huntsim.simulate(CALLBACK_DESK, seed=1)
+    truth = result.calls[result.calls["kind"] == "pilot"]["outcome"].value_counts()
+    seen = simulated_calls(result, pd.Timestamp("2024-01-01"), False)["outcome"]
+    assert not seen.isin(["called_back", "callback_missed"]).any()
+    assert (seen == "abandoned").sum() == truth["abandoned"] + truth["called_back"] + \
+        truth["callback_missed"]
