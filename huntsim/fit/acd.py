@@ -34,9 +34,10 @@ from huntsim.fit.work import Work, param
 
 __all__ = ["CALLBACK_NOTE", "CALLBACK_READ", "member_penalties", "routing_extras"]
 
-CALLBACK_NOTE = ("call backs are not fitted: no PBX log shows one (Asterisk has no call back "
-                 "of its own; a caller who pressed a key to be called back leaves the queue "
-                 "with EXITWITHKEY: see 'callers who left by a key' in Not in the log)")
+CALLBACK_NOTE = ("no PBX log shows a call back (Asterisk has no call back of its own; a "
+                 "caller who pressed a key to be called back leaves the queue with "
+                 "EXITWITHKEY: see 'callers who left by a key' in Not in the log); one is "
+                 "fitted only where most such callers left at one wait (a timed offer)")
 """The fit's note on call backs (in its settings)."""
 CALLBACK_READ = ("read from the log: most callers who left by a key (EXITWITHKEY) did so at "
                  "one wait, an offer made then, taken by the share of the callers still "
