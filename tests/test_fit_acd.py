@@ -203,13 +203,18 @@ def test_a_call_back_reads_back_as_abandoned_in_every_format(tmp_path, format):
     assert (pilot["leave_s"].round() == 60).sum() >= took
 
 
-def test_fit_says_call_backs_are_not_fitted_and_keeps_the_base_one(tmp_path):
+def test_fit_reads_a_timed_call_back_offer_and_keeps_the_base_one(tmp_path):
+    # the export writes every call back taken as a key press at offer_after: a timed offer,
+    # read back with its offer_after and accept (reached is not in the log: assumed 1)
     result = huntsim.simulate(PENALTY_OFFICE, seed=3)
     path = export_log(result, "asterisk-queue-log", tmp_path)
     plain = huntsim.fit(path, replications=0)
     row = plain.settings.set_index("setting").loc["callback"]
-    assert row["value"] == "none" and "not fitted" in row["source"]
-    assert "callback" not in plain.mapping["hunt_groups"][0]
+    assert row["source"].startswith("read from the log") and "reached assumed" in row["source"]
+    callback = plain.mapping["hunt_groups"][0]["callback"]
+    assert callback["offer_after"] == "60s" and callback["reached"] == 1.0
+    share = plain.parameters.set_index("parameter").loc["call back taken (share offered)"]
+    assert share["low"] <= 0.5 <= share["high"]
     based = huntsim.fit(path, base=PENALTY_OFFICE, replications=0)
     assert based.scenario.hunt_groups[0].callback == result.scenario.hunt_groups[0].callback
 

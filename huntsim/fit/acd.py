@@ -10,8 +10,15 @@
   logged: ``--base``'s, else none.
 - **call backs**: Asterisk has no call back of its own, and nothing in
   ``queue_log`` tells one apart: a caller who pressed a key to be called back
-  leaves the queue with ``EXITWITHKEY`` and is read as abandoned (the export
-  writes a huntsim call back so). The group's ``callback`` is ``--base``'s, else none.
+  leaves the queue with ``EXITWITHKEY`` (the export writes a huntsim call back so),
+  as does one who pressed a key for voicemail or another menu. Such a caller had not
+  hung up: their call stays ``abandoned`` in the calls table (the back-test's shares),
+  but caller patience reads them as still waiting when they left (censored, as an
+  answered caller), and they are counted in the fit's "Not in the log"
+  (:mod:`huntsim.fit.keys`). The group's ``callback`` is ``--base``'s, else, where most
+  of them left at one wait (a timed offer), one read from the log with ``reached``
+  assumed 1 (the log does not show whether a call back followed, nor whether it
+  reached the caller), else none.
 """
 
 from __future__ import annotations
@@ -22,14 +29,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from huntsim.fit.work import Work
+from huntsim.fit.keys import callback_spec, timed_offer
+from huntsim.fit.work import Work, param
 
-__all__ = ["CALLBACK_NOTE", "member_penalties", "routing_extras"]
+__all__ = ["CALLBACK_NOTE", "CALLBACK_READ", "member_penalties", "routing_extras"]
 
-CALLBACK_NOTE = ("call backs are not fitted: no PBX log shows one (Asterisk has no call back "
-                 "of its own; a caller who pressed a key to be called back leaves the queue "
-                 "with EXITWITHKEY and is read as abandoned)")
+CALLBACK_NOTE = ("no PBX log shows a call back (Asterisk has no call back of its own; a "
+                 "caller who pressed a key to be called back leaves the queue with "
+                 "EXITWITHKEY: see 'callers who left by a key' in Not in the log); one is "
+                 "fitted only where most such callers left at one wait (a timed offer)")
 """The fit's note on call backs (in its settings)."""
+CALLBACK_READ = ("read from the log: most callers who left by a key (EXITWITHKEY) did so at "
+                 "one wait, an offer made then, taken by the share of the callers still "
+                 "queued; reached assumed (a call back is an outbound call queue_log does not "
+                 "show: give --base with the group's callback to set it)")
+"""The source of a ``callback`` read from a timed offer (:func:`~huntsim.fit.keys.timed_offer`)."""
 
 
 def member_penalties(log_penalties: pd.DataFrame | None, members: list[str],
@@ -124,9 +138,18 @@ def routing_extras(work: Work, hunt: dict[str, Any], group: Any) -> None:
             hunt["penalty_wait"] = f"{group.penalty_wait:g}s"
             work.settings.rows.append(("penalty_wait (s)", f"{group.penalty_wait:g}",
                                        "--base"))
+    offer = timed_offer(work.log, pilot, work.confidence) if queued else None
     if group is not None and group.callback is not None and queued:
         hunt["callback"] = group.callback.model_dump(mode="json")
         work.settings.rows.append(("callback", "as in --base", f"--base; {CALLBACK_NOTE}"))
+    elif offer is not None:
+        hunt["callback"] = callback_spec(offer, 1.0)
+        param(work.params, "call back taken (share offered)", str(hunt["pilot"]), offer.share,
+              offer.low, offer.high, "", offer.offered,
+              f"{offer.taken} callers left by a key after {offer.after:g} s")
+        work.settings.rows.append((
+            "callback", f"offer_after {offer.after:g} s, accept {offer.share:.3g}, "
+            "reached 1", CALLBACK_READ))
     else:
         work.settings.rows.append(("callback", "none", f"assumed; {CALLBACK_NOTE}"))
 

@@ -23,7 +23,9 @@ loud warning and the report shows them at its top.
 Outcomes are compared in three classes that every log can tell apart:
 answered, abandoned (the caller hung up) and "voicemail, busy or no answer"
 (the system let the caller go), for the whole period and by clock hour, with
-the calls, the wait to an answer and each member's answered calls.
+the calls, the wait to an answer and each member's answered calls. A simulated
+caller who took a call back (``called_back``, ``callback_missed``) counts as
+abandoned, as every log shows one (they left the queue; the call back is not in it).
 """
 
 from __future__ import annotations
@@ -199,7 +201,9 @@ def simulated_calls(result: Result, origin: pd.Timestamp, after_hours: bool) -> 
     return pd.DataFrame({
         "kind": "pilot",
         "arrival": origin + pd.to_timedelta(calls["arrival_s"].to_numpy(), unit="s"),
-        "outcome": calls["outcome"].astype(str).to_numpy(),
+        # a call back is not in the log: the caller left the queue, read as abandoned
+        "outcome": calls["outcome"].astype(str).replace(
+            dict.fromkeys(("called_back", "callback_missed"), "abandoned")).to_numpy(),
         "agent": calls["agent"].astype(str).to_numpy(),
         "wait_s": calls["wait_s"].to_numpy(dtype=float),
     })

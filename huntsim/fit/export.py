@@ -35,7 +35,7 @@ took a call back (outcome  ``EXITWITHKEY|1|position|origposition|waittime``
                            back, as an Asterisk dialplan offers one (Asterisk
                            has none of its own); the call back is a new
                            outbound call, not in ``queue_log``. Read back as
-                           abandoned at that wait
+                           abandoned at that wait, censored for patience
 member's penalty           ``PENALTY|penalty`` under the member's interface,
 (``{number, penalty}``)    callid ``NONE``, at the start of the log, for each
                            member whose penalty is not 0 (``app_queue.c``'s

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
-from huntsim.fit.acd import routing_extras
+from huntsim.fit.acd import CALLBACK_READ, routing_extras
 from huntsim.fit.backtest import back_test
 from huntsim.fit.inference import (
     MIN_ROUGH,
@@ -65,6 +65,7 @@ from huntsim.fit.inference import (
     timeouts_seen,
     wrap_up_gaps,
 )
+from huntsim.fit.keys import KEY_EXITS, caller_patience, key_exit_note
 from huntsim.fit.logs.common import LogData, LogError
 from huntsim.fit.logs.reader import FORMATS, read_log
 from huntsim.fit.members import answering, away_fit, presence_table, schedule_windows, time_out
@@ -89,9 +90,6 @@ from huntsim.fit.work import text as _text
 from huntsim.scenario.model import POLICIES, HuntGroup, Scenario, load_scenario
 
 __all__ = ["FORMATS", "Fit", "fit"]  # Fit is defined in huntsim.fit.result
-
-MIN_ABANDONS = 5
-"""Fewer abandoned calls than this: patience is not fitted (callers wait as long as it takes)."""
 
 
 def _base_group(base: Scenario | None, pilot: str) -> HuntGroup | None:
@@ -138,7 +136,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
     routing = _routing(work, group, timeout, policy, ring_cycle, no_answer_rings,
                        when_all_busy)
-    patience = _patience(pilot_calls, confidence, work.warnings)
+    patience = caller_patience(work, pilot_calls)  # callers who left by a key: censored
     if patience is not None:
         _param(work.params, "mean caller patience", pilot, patience.mean, patience.low,
                patience.high, "s", patience.events + patience.censored,
@@ -553,21 +551,6 @@ def _base_agent(base: Scenario | None, number: str) -> Any:
         return None
 
 
-def _patience(pilot_calls: pd.DataFrame, confidence: float,
-              warnings: list[str]) -> PatienceFit | None:
-    waits = pilot_calls["wait_s"].where(pilot_calls["outcome"] == "answered",
-                                        pilot_calls["leave_s"])
-    abandoned = (pilot_calls["outcome"] == "abandoned").to_numpy()
-    keep = waits.notna().to_numpy()
-    if int(abandoned[keep].sum()) < MIN_ABANDONS:
-        warnings.append(f"only {int(abandoned[keep].sum())} abandoned calls: caller patience "
-                        "not fitted (callers wait as long as it takes)")
-        return None
-    fitted = fit_patience(waits.to_numpy(dtype=float)[keep], abandoned[keep], confidence)
-    warnings.extend(fitted.notes)  # a mean that is an extrapolation beyond the longest wait
-    return fitted
-
-
 def fit(path: str | Path, format: str = "asterisk-queue-log", queue: str | None = None,
         pilot: str | None = None, tz: str | None = None,
         base: str | Path | Mapping[str, Any] | Scenario | None = None,
@@ -684,5 +667,9 @@ def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
     fitted_redial = ("redial", "read from the log (the same caller again)") in {
         (row.setting, row.source) for row in fitted.settings.itertuples(index=False)}
     redial = redial_fit(fitted.redials) if fitted_redial else None
+    pilot = fitted.log.calls[fitted.log.calls["kind"] == "pilot"]
     return not_in_log(fitted.redials, redial, others, fitted.log.format,
-                      base_redial=group.redial is not None and not fitted_redial)
+                      base_redial=group.redial is not None and not fitted_redial,
+                      key_exits=(KEY_EXITS, *key_exit_note(fitted.log, pilot, (
+                          "callback", CALLBACK_READ) in {(r.setting, r.source) for r in
+                                                         fitted.settings.itertuples()})))

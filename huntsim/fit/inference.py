@@ -264,8 +264,15 @@ def wrap_up_gaps(log: LogData) -> tuple[FloatArray, NDArray[np.bool_]]:
     ringing anyone), the member is rung again as soon as their wrap-up is over, unless the
     queue empties first (others took the callers). A next ring while callers still wait is
     a wrap-up observed (to the log's whole seconds); a queue emptying first only says the
-    wrap-up was longer (censored). Periods in which the member's presence changed are
-    left out. Fit the result with a censored likelihood (:func:`fit_patience` does).
+    wrap-up was longer (censored). The member's next ring may be in another queue of the
+    log (:attr:`LogData.other_rings`: a member of several queues serves the other one
+    first, as its weight or its waiting callers decide): it ends the wrap-up all the same,
+    instead of the call there being read as wrap-up. A caller who left a queue by a key
+    (:attr:`LogData.key_exits`) may be called back by a member, unseen, until the queue
+    rings someone who came after them: a gap that begins in such a window is left out,
+    and one in which such a window begins is censored there. Periods in which the
+    member's presence changed are left out. Fit the result with a censored likelihood
+    (:func:`fit_patience` does).
 
     Returns
     -------
@@ -295,9 +302,15 @@ def wrap_up_gaps(log: LogData) -> tuple[FloatArray, NDArray[np.bool_]]:
                      & calls["wait_s"].notna()]
     done = (answered["arrival"] + pd.to_timedelta(answered["wait_s"] + answered["talk_s"],
                                                   unit="s")).to_numpy()
-    by_agent = {str(a): r["start"].sort_values().to_numpy() for a, r in rings.groupby("agent")}
+    # a ring in another queue of the log ends a wrap-up too (the member was free then)
+    starts = rings[["agent", "start"]]
+    if log.other_rings is not None and len(log.other_rings):
+        starts = pd.concat([starts, log.other_rings[["agent", "start"]]], ignore_index=True)
+    by_agent = {str(a): r["start"].sort_values().to_numpy()
+                for a, r in starts.groupby("agent")}
     presence = {str(a): p["time"].sort_values().to_numpy()
                 for a, p in log.presence.groupby("agent")}
+    left, until = _key_windows(log)
     gaps, seen = [], []
     for agent, finish in zip(answered["agent"].astype(str), done, strict=True):
         at = int(np.searchsorted(times, finish, side="right")) - 1
@@ -309,11 +322,26 @@ def wrap_up_gaps(log: LogData) -> tuple[FloatArray, NDArray[np.bool_]]:
         i = int(np.searchsorted(own, finish, side="left"))
         ring = own[i] if i < len(own) else None
         end = ring if emptied is None or (ring is not None and ring <= emptied) else emptied
-        if end is None:
-            continue
+        if end is None or bool(((left <= finish) & (until > finish)).any()):
+            continue  # a call back (a caller who left by a key) may be due: unseen work
+        keyed = left[(left > finish) & (left < end)]
+        if len(keyed):  # one may fall due meanwhile: the wrap-up lasted at least till then
+            end = keyed.min()
         changes = presence.get(agent)
         if changes is not None and bool(((changes > finish) & (changes < end)).any()):
             continue  # paused or logged out meanwhile
         gaps.append((end - finish) / np.timedelta64(1, "s"))
-        seen.append(end is ring)
+        seen.append(ring is not None and end == ring)
     return np.asarray(gaps, dtype=float), np.asarray(seen, dtype=bool)
+
+
+def _key_windows(log: LogData) -> tuple[NDArray[np.datetime64], NDArray[np.datetime64]]:
+    """When each caller who left by a key left, and until when a call back of theirs may
+    keep a member busy unseen (the log's end where no later caller rang)."""
+    keys = log.key_exits
+    if keys is None or not len(keys):
+        none = np.array([], dtype="datetime64[ns]")
+        return none, none
+    left = keys["left"].to_numpy(dtype="datetime64[ns]")
+    until = keys["served_by"].fillna(max(pd.Timestamp(log.end), keys["left"].max()))
+    return left, until.to_numpy(dtype="datetime64[ns]")

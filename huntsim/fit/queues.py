@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from huntsim.errors import ScenarioError
+from huntsim.fit.keys import KEY_EXITS
 from huntsim.fit.logs.common import LogError
 from huntsim.fit.logs.queue_log import log_queues
 from huntsim.fit.result import Fit
@@ -97,6 +99,7 @@ def join_fits(fits: list[Fit], queues: list[str], base: Scenario | None = None) 
         shared = unseen["item"] == "members' calls from other queues"
         unseen.loc[shared, "note"] = ("fitted: a member of several queues is one agent in "
                                       "each queue's group (busy in one, not rung in another)")
+        _join_key_exits(unseen, fits, queues)
     return dataclasses.replace(
         fits[0], scenario=load_scenario(mapping), mapping=mapping,
         parameters=pd.concat([_scoped(f.parameters, q, "scope") for f, q in
@@ -151,6 +154,22 @@ def joined_mapping(fits: list[Fit], queues: list[str], base: Scenario | None = N
     notes.append("the joined office is not back-tested (fit one queue with --queue to "
                  "back-test it); caller patience and the period are the busiest queue's")
     return mapping, notes
+
+
+def _join_key_exits(unseen: pd.DataFrame, fits: list[Fit], queues: list[str]) -> None:
+    """The row of the callers who left by a key: every queue's, not only the busiest's."""
+    seen: list[tuple[str, int, str]] = []
+    for f, q in zip(fits, queues, strict=True):
+        for item, count, note in f.not_in_log[["item", "seen", "note"]].itertuples(
+                index=False):
+            if item == KEY_EXITS and str(count).isdigit() and int(str(count)):
+                seen.append((q, int(str(count)), str(note)))
+    where = (unseen["item"] == KEY_EXITS).to_numpy()
+    if not seen or not where.any():
+        return
+    unseen["seen"] = np.where(where, str(sum(n for _, n, _ in seen)), unseen["seen"])
+    unseen["note"] = np.where(where, "; ".join(f"queue {q} ({n}): {note}"
+                                               for q, n, note in seen), unseen["note"])
 
 
 def _scoped(table: pd.DataFrame, queue: str, column: str) -> pd.DataFrame:

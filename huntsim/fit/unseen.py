@@ -1,7 +1,8 @@
 """What a log does not show the fit: redials, overflow to other queues, members' other work.
 
-A fitted office is one hunt group fed by the log's arrivals. Three things can
-make it wrong without any of its fitted values being off:
+A fitted office is one hunt group fed by the log's arrivals. These things can
+make it wrong without any of its fitted values being off (and callers who left
+the queue by a key, :func:`huntsim.fit.acd.key_exit_note`, are listed with them):
 
 - **redials**: a caller who hung up or was sent to voicemail and calls again
   within minutes is a second arrival in the log; fitted as fresh traffic, the
@@ -155,10 +156,14 @@ def other_queues(path: str | Path, queue: str, members: Sequence[str]) -> dict[s
 
 def not_in_log(found: Redials, fitted_redial: dict[str, Any] | None,
                others: dict[str, Any] | None, log_format: str,
-               base_redial: bool = False) -> pd.DataFrame:
+               base_redial: bool = False,
+               key_exits: tuple[str, str, str] | None = None) -> pd.DataFrame:
     """The "Not in the log" table: ``item``, ``seen`` (a count, or ``-`` where the log
-    cannot tell) and ``note``. ``base_redial``: the group's redial came from ``--base``."""
+    cannot tell) and ``note``. ``base_redial``: the group's redial came from ``--base``;
+    ``key_exits``: the row of the callers who left by a key (``item, seen, note``)."""
     rows: list[tuple[str, str, str]] = []
+    if key_exits is not None:
+        rows.append(key_exits)
     if not found.with_caller:
         rows.append(("redials", "-", "no caller ids in the log: callers who call again "
                      "are counted as new calls"))
@@ -195,7 +200,8 @@ def not_in_log(found: Redials, fitted_redial: dict[str, Any] | None,
     rows.append(("members' calls from other queues", str(sum(elsewhere.values())),
                  ("calls members answered in other queues ("
                   + ", ".join(f"{m}: {n}" for m, n in elsewhere.most_common())
-                  + "): busy then, which the fitted office does not know")
+                  + "): busy then, which the fitted office does not know (wrap-up is "
+                  "read around them)")
                  if elsewhere else "none in this log (other queues' members may still "
                  "take calls the log does not show)"))
     rows.append((QUEUE_WEIGHT, "-", "Asterisk's queue weight (queues.conf) decides which "

@@ -25,7 +25,9 @@ from huntsim.analysis import catalog
 __all__ = [
     "CALL_COLUMNS",
     "FORWARDED_NOTE",
+    "KEY_EXIT_COLUMNS",
     "LOG_OUTCOMES",
+    "OTHER_RING_COLUMNS",
     "PENALTY_COLUMNS",
     "PRESENCE_COLUMNS",
     "RING_COLUMNS",
@@ -73,6 +75,17 @@ PRESENCE_COLUMNS: tuple[str, ...] = ("agent", "time", "event", "reason")
 PENALTY_COLUMNS: tuple[str, ...] = ("agent", "time", "penalty")
 """Columns of :attr:`LogData.penalties`: a member's penalty in the queue set to
 ``penalty`` at ``time`` (queue_log's ``PENALTY`` lines)."""
+
+
+OTHER_RING_COLUMNS: tuple[str, ...] = ("queue", "agent", "start")
+"""Columns of :attr:`LogData.other_rings`: a ring of a member of the queue fitted in
+another queue of the log, and when it began (busy or rung elsewhere then)."""
+
+
+KEY_EXIT_COLUMNS: tuple[str, ...] = ("queue", "call_id", "left", "served_by")
+"""Columns of :attr:`LogData.key_exits`: a caller who left ``queue`` by a key at ``left``,
+and the first ring after that of a caller who arrived later in that queue
+(``served_by``, NaT when none did; :mod:`~huntsim.fit.logs.queue_keys`)."""
 
 
 class LogError(Exception):
@@ -143,6 +156,15 @@ class LogData:
         Member penalty changes, :data:`PENALTY_COLUMNS` (queue_log only; ``None``
         where the format cannot show them). Never clipped by :meth:`between`: the
         penalty in force at a call may have been set before it.
+    other_rings : DataFrame, optional
+        The fitted queue's members' rings in the log's other queues,
+        :data:`OTHER_RING_COLUMNS` (queue_log only; ``None`` where the format has no
+        other queues). Never clipped by :meth:`between`.
+    key_exits : DataFrame, optional
+        Callers who left a queue of the log (any) by a key, :data:`KEY_EXIT_COLUMNS`
+        (queue_log's ``EXITWITHKEY``; ``None`` where the format cannot show one). Their
+        calls are ``abandoned`` in :attr:`calls`; caller patience reads them as censored.
+        Never clipped by :meth:`between`.
     """
 
     calls: pd.DataFrame
@@ -156,6 +178,8 @@ class LogData:
     has_presence: bool = False
     policy_hint: tuple[str, str] | None = None
     penalties: pd.DataFrame | None = None
+    other_rings: pd.DataFrame | None = None
+    key_exits: pd.DataFrame | None = None
 
     @property
     def members(self) -> list[str]:
@@ -174,7 +198,7 @@ class LogData:
         return LogData(calls.reset_index(drop=True), rings.reset_index(drop=True),
                        presence.reset_index(drop=True), self.format, self.warnings,
                        start, end, self.has_rings, self.has_presence, self.policy_hint,
-                       self.penalties)
+                       self.penalties, self.other_rings, self.key_exits)
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:

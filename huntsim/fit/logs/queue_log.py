@@ -15,7 +15,9 @@ Event layouts read (``apps/app_queue.c``'s ``ast_queue_log`` calls):
   and ``ATTENDEDTRANSFER|BRIDGE|id|holdtime|calltime`` (or ``APP|app|...``) too;
   ``ATTENDEDTRANSFER|LINK|chan1|chan2|holdtime|calltime`` has it one field later.
 - ``ABANDON|position|origposition|waittime``, ``EXITWITHKEY|key|position|origposition|
-  waittime``: the caller left (abandoned).
+  waittime``: the caller left (abandoned). A caller who left by a key had not hung up
+  (a call back, another menu): also in :attr:`LogData.key_exits`
+  (:mod:`~huntsim.fit.logs.queue_keys`), and read as censored for caller patience.
 - ``EXITWITHTIMEOUT|position|origposition|waittime``, ``EXITEMPTY|...`` and
   ``WITHDRAW|position|origposition|waittime|info`` (taken out by the manager): the
   queue let the caller go (read as voicemail, the usual next step in the
@@ -41,7 +43,8 @@ makes them one member, and says how in the warnings.
 Other known events (``QUEUESTART``, ``CONFIGRELOAD``, ``RINGINUSE``, ``AGENTDUMP``,
 ``DID``, ``INFO``...) are ignored; unknown events, unreadable lines and
 a clock that goes backwards are counted in the warnings. Lines of other queues are
-counted and left out.
+counted and left out, but the members' rings there are kept in
+:attr:`LogData.other_rings` (a member busy in another queue is not wrapping up).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ import pandas as pd
 
 from huntsim.fit.logs.common import (
     CALL_COLUMNS,
+    KEY_EXIT_COLUMNS,
+    OTHER_RING_COLUMNS,
     PENALTY_COLUMNS,
     PRESENCE_COLUMNS,
     RING_COLUMNS,
@@ -65,6 +70,7 @@ from huntsim.fit.logs.common import (
     log_period,
     member_number,
 )
+from huntsim.fit.logs.queue_keys import key_exit_rows
 from huntsim.fit.logs.queue_lines import Event, read_events
 from huntsim.fit.logs.queue_members import join_interfaces
 from huntsim.fit.logs.queue_ringall import add_stopped_rings
@@ -136,7 +142,8 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     presence, logged = _presence(events, chosen)
     renamed: dict[str, str] = {}
     presence = join_interfaces(presence, rings, logged, warnings, renamed)
-    rings = add_stopped_rings(calls, rings, presence, warnings)
+    rings = add_stopped_rings(calls, rings, presence, warnings,
+                              _busy_elsewhere(events, chosen))
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
     call_frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -148,11 +155,16 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     penalty_frame = pd.DataFrame(_penalties(events, chosen, renamed, warnings),
                                  columns=list(PENALTY_COLUMNS))
     penalty_frame["time"] = _local(penalty_frame["time"], tz)
+    other_frame = pd.DataFrame(_other_rings(events, chosen, {r[1] for r in rings}),
+                               columns=list(OTHER_RING_COLUMNS))
+    other_frame["start"] = _local(other_frame["start"], tz)
+    keys = pd.DataFrame(key_exit_rows(events), columns=list(KEY_EXIT_COLUMNS))
+    keys["left"], keys["served_by"] = _local(keys["left"], tz), _local(keys["served_by"], tz)
     call_frame = call_frame.sort_values("arrival", kind="stable").reset_index(drop=True)
     start, end = log_period(pd.concat([call_frame["arrival"], presence_frame["time"]]))
     return LogData(call_frame, ring_frame, presence_frame, "asterisk-queue-log", warnings,
                    start, end, has_rings=True, has_presence=bool(len(presence_frame)),
-                   penalties=penalty_frame)
+                   penalties=penalty_frame, other_rings=other_frame, key_exits=keys)
 
 
 def _local(epochs: pd.Series, tz: str | None) -> pd.Series:
@@ -239,6 +251,44 @@ def _calls(events: list[Any], queue: str, warnings: LogWarnings) -> tuple[list[A
                          f"callid {call_id!r}")
         calls.append([row[c] for c in CALL_COLUMNS])
     return calls, rings
+
+
+def _other_rings(events: list[Event], queue: str,
+                 members: set[str]) -> list[tuple[str, str, float]]:
+    """Rows ``(queue, member, epoch)``: when each ring of the members in another queue
+    began (``RINGNOANSWER``/``RINGCANCELED``'s milliseconds, ``CONNECT``'s ring seconds
+    before the line)."""
+    rows = []
+    for e in events:
+        if e.queue in (queue, "NONE", "") or e.event not in (
+                "RINGNOANSWER", "RINGCANCELED", "CONNECT"):
+            continue
+        member = member_number(e.agent)
+        if member not in members:
+            continue
+        if e.event == "CONNECT":
+            ring = _number(e.data, 2)
+            rows.append((e.queue, member, e.at - (ring if np.isfinite(ring) else 0.0)))
+        elif _number(e.data, 0) > 0:
+            rows.append((e.queue, member, e.at - _number(e.data, 0) / 1000.0))
+    return rows
+
+
+def _busy_elsewhere(events: list[Event], queue: str) -> dict[str, list[tuple[float, float]]]:
+    """Per member, the calls they answered in the log's other queues (``CONNECT`` to the
+    call's end), epoch seconds."""
+    answered: dict[tuple[str, str], tuple[str, float]] = {}
+    busy: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for e in events:
+        if e.queue in (queue, "NONE", ""):
+            continue
+        if e.event == "CONNECT":
+            answered[(e.queue, e.callid)] = (member_number(e.agent), e.at)
+        elif e.event in ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER",
+                         "ATTENDEDTRANSFER") and (e.queue, e.callid) in answered:
+            member, start = answered.pop((e.queue, e.callid))
+            busy[member].append((start, e.at))
+    return busy
 
 
 def _presence(events: list[Event], queue: str) -> tuple[list[Any], dict[str, str]]:

@@ -8,9 +8,10 @@ answered, so every member's answer probability comes out too high (the rings
 they lost to a faster colleague are missing). For a queue whose rings ring out
 together (ring-all), :func:`add_stopped_rings` puts them back: at each answer,
 every other member of the queue who was free when that round began (logged in,
-not paused, not on a queue call) rang too, for as long as the answered ring,
-and was cut short; one who rang out earlier for the same call only where the
-queue rings members again (some member rings twice for one call in the log).
+not paused, not on a call of this queue or of another queue of the log) rang too,
+for as long as the answered ring, and was cut short; one who rang out earlier for the
+same call only where the queue rings members again (some member rings twice for one
+call in the log).
 What the queue_log does not show (direct calls, wrap-up) cannot be seen, so a
 member busy with it counts as rung.
 """
@@ -79,7 +80,9 @@ def _unavailable(presence: list[Any]) -> dict[str, list[tuple[float, float]]]:
 
 
 def add_stopped_rings(calls: list[Any], rings: list[Any], presence: list[Any],
-                      warnings: LogWarnings) -> list[Any]:
+                      warnings: LogWarnings,
+                      elsewhere: dict[str, list[tuple[float, float]]] | None = None,
+                      ) -> list[Any]:
     """``rings`` with, for a ring-all queue, the rings another member's answer stopped.
 
     Parameters
@@ -87,6 +90,9 @@ def add_stopped_rings(calls: list[Any], rings: list[Any], presence: list[Any],
     calls, rings, presence : lists
         The queue_log reader's rows (:data:`CALL_COLUMNS`, ``(call_id, agent, end,
         ring_s, result)``, ``(member, epoch, event, reason)``), times in epoch seconds.
+    elsewhere : dict, optional
+        Per member, ``(start, end)`` of the calls they answered in the log's other
+        queues: not free then, so not rung.
 
     Returns
     -------
@@ -98,6 +104,8 @@ def add_stopped_rings(calls: list[Any], rings: list[Any], presence: list[Any],
     members = list(dict.fromkeys(str(r[1]) for r in rings))
     col = {name: i for i, name in enumerate(CALL_COLUMNS)}
     busy: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for member, stretches in (elsewhere or {}).items():
+        busy[member].extend(stretches)
     for row in calls:
         if row[col["outcome"]] != "answered" or row[col["agent"]] is None:
             continue
