@@ -189,6 +189,13 @@ def _penalty_violations(group: HuntGroup, where: str) -> list[str]:
                 "above 0, so no penalty ever joins later (give some members "
                 "{number, penalty: 1}, or remove penalty_wait)"
             )
+        elif len(set(group.penalties)) == 1:
+            problems.append(
+                f"{where}.penalty_wait: {group.penalty_wait:g} s but every member has "
+                f"penalty {group.penalties[0]}, so all are rung together and no penalty ever "
+                "joins later (give the members to add later a higher penalty than the "
+                "others, or remove penalty_wait)"
+            )
         elif group.all_busy_treatment != "queue":
             problems.append(
                 f"{where}.penalty_wait: {group.penalty_wait:g} s but callers do not queue "
