@@ -52,6 +52,8 @@ MAX_AGENTS = 10_000
 """Agents at most in a scenario, blocks expanded."""
 MAX_MEMBERS = 1_000
 """Members at most in a hunt group, ranges expanded."""
+MAX_PENALTY = 1_000_000
+"""The largest penalty a member may have."""
 RANGE = ".."
 _LAYOUT = re.compile(r"^(.*?)([0-9]+)([^0-9]*)$")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -330,7 +332,8 @@ def split_penalties(entries: Sequence[Any]) -> tuple[list[Any], list[int]]:
     >>> split_penalties([{"number": "202", "penalty": -1}])
     Traceback (most recent call last):
     ...
-    ValueError: members[0].penalty: -1; a penalty is a whole number 0 or more (0: rung first)
+    ValueError: members[0].penalty: -1; a penalty is a whole number 0 or more, at most \
+1,000,000 (0: rung first)
     """
     numbers: list[Any] = []
     penalties: list[int] = []
@@ -347,9 +350,9 @@ def split_penalties(entries: Sequence[Any]) -> tuple[list[Any], list[int]]:
         raw = entry.get("penalty", 0)
         raw = getattr(raw, "written", raw) if not isinstance(raw, int | float) else raw
         penalty = _whole(raw)
-        if penalty is None or penalty < 0 or penalty > 1_000_000:
+        if penalty is None or penalty < 0 or penalty > MAX_PENALTY:
             raise ValueError(f"members[{m}].penalty: {raw}; a penalty is a whole number "
-                             "0 or more (0: rung first)")
+                             f"0 or more, at most {MAX_PENALTY:,} (0: rung first)")
         numbers.append(entry["number"])
         penalties.append(penalty)
     return numbers, penalties
