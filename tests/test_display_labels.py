@@ -71,3 +71,12 @@ def test_validate_names_call_waiting_and_priorities_with_durations_in_words(tmp_
     assert ("VIP (Regular, 2 members, call waiting (picked up 50 %), priority 0), Standard "
             "(Regular, 3 members in 2 penalty tiers (each next tier after 5 minutes), call "
             "backs offered after 1 minute 30 seconds, priority 1)") in out
+
+
+def test_a_comparison_says_the_office_as_named():
+    from huntsim import compare
+
+    comparison = compare(two_groups(), policies=["regular", "circular"], replications=2,
+                         seed=1, jobs=1, progress=False)
+    assert " of my help desk (seed 1)" in repr(comparison)
+    assert " on my help desk, pilot " in comparison._repr_html_()

@@ -319,7 +319,7 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
     lines = [f"Comparison: {count} {'policy' if count == 1 else 'policies'} x "
              f"{comparison.replications} "
              f"replications of {human_duration(comparison.scenario.window_s)}"
-             f" of the {comparison.scenario.name} (seed {comparison.seed}), pilot "
+             f" of {office_text(comparison.scenario.name)} (seed {comparison.seed}), pilot "
              f"{verdict.group}"]
     if len(verdict.table):
         names = list(dict.fromkeys(verdict.table["metric"]))
@@ -342,8 +342,8 @@ def comparison_html(comparison: Comparison, group: str | None = None) -> str:
     verdict = conclude(comparison, group)
     count = len(comparison.policies)
     parts = [f"{scoped_style()}<div class='{SCOPE}'><p><b>Comparison</b> of "
-             f"{count} {'policy' if count == 1 else 'policies'} on the "
-             f"{html.escape(comparison.scenario.name)}, pilot "
+             f"{count} {'policy' if count == 1 else 'policies'} on "
+             f"{html.escape(office_text(comparison.scenario.name))}, pilot "
              f"{html.escape(verdict.group)}: {comparison.replications} replications of "
              f"{html.escape(human_duration(comparison.scenario.window_s))}"
              f" each (seed {comparison.seed}).</p>"]
