@@ -506,3 +506,13 @@ def test_a_bare_number_for_a_contact_centre_wait_is_warned(key, value):
     found = about(scenario_advice(load_scenario(data)), f"hunt_groups[0].{key}: {value} "
                   "without a unit")
     assert len(found) == 1 and f"write {value}min if you meant minutes" in found[0]
+
+
+def test_sharing_members_allowed_but_none_shared_is_warned():
+    data = office(one_group_per_member=False)
+    [warning] = scenario_advice(load_scenario(data))
+    assert warning.startswith("one_group_per_member: false but no agent is a member of "
+                              "several groups, so it changes nothing")
+    data["agents"].append({"number": "201", "talk_time": "3min"})
+    data["hunt_groups"].append({"pilot": "200", "members": ["201", "101"]})
+    assert scenario_advice(load_scenario(data)) == ()

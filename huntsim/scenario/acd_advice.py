@@ -12,7 +12,8 @@ else; the rule for errors and warnings:
 * **a warning** (here) when the key is in place but a *value* elsewhere keeps it
   from ever taking effect: ``max_wait`` no longer than ``callback.offer_after``,
   ``max_queue: 0``, a probability of 0, ``penalty_wait`` no shorter than
-  ``max_wait``, a ``priority`` no other group's differs from. Such a file still
+  ``max_wait``, a ``priority`` no other group's differs from,
+  ``one_group_per_member: false`` with no member listed in several groups. Such a file still
   runs as written, and a sweep may pass through the value on purpose
   (``--set 'hunt_groups[0].callback.accept=0,0.2,0.4'``).
 
@@ -102,6 +103,17 @@ def _call_waiting_advice(group: HuntGroup, where: str) -> list[str]:
     return []
 
 
+def _sharing_advice(scenario: Scenario) -> list[str]:
+    if scenario.one_group_per_member or not scenario.hunt_groups:
+        return []
+    listed = [number for group in scenario.hunt_groups for number in set(group.members)]
+    if len(listed) != len(set(listed)):
+        return []
+    return ["one_group_per_member: false but no agent is a member of several groups, so it "
+            "changes nothing; list the members the groups share in each of them, or remove "
+            "one_group_per_member"]
+
+
 def acd_advice(scenario: Scenario) -> tuple[str, ...]:
     """Call backs, queue limits, penalty waits and call waiting that a value elsewhere
     keeps from ever taking effect, one message each.
@@ -116,7 +128,7 @@ def acd_advice(scenario: Scenario) -> tuple[str, ...]:
     >>> acd_advice(office)[0].startswith("hunt_groups[0].callback.offer_after: 60 s but")
     True
     """
-    found = []
+    found = _sharing_advice(scenario)
     for g, group in enumerate(scenario.hunt_groups):
         where = f"hunt_groups[{g}]"
         found += _max_queue_advice(group, where)
