@@ -711,3 +711,21 @@ def test_a_priority_in_quotes_is_read_as_other_whole_numbers_are():
     # pydantic's lax mode reads "3" as 3 for every whole number (no_answer_rings too)
     office = load_scenario(acd_office(priority="1", no_answer_rings="3"))
     assert (office.hunt_groups[0].priority, office.hunt_groups[0].no_answer_rings) == (1, 3)
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["run", "--policy", "leastrecent"], "argument --policy: 'leastrecent' is Asterisk's "
+     "strategy; the closest policy here is 'uniform'"),
+    (["compare", "--policies", "regular,circlar"], "did you mean 'circular'?"),
+    (["sweep", "--set", "traffic=1", "--policies", "ring-all"], "--policies: 'ring-all' is "
+     "FreeSWITCH's strategy; the closest policy here is 'simultaneous'"),
+])
+def test_the_command_line_names_the_policy_to_write(tmp_path, capsys, argv, expected):
+    from huntsim.cli.main import main
+
+    path = tmp_path / "office.yaml"
+    path.write_text("duration: 1h\nagents: [{number: '1', talk_time: 1min}]\n"
+                    "hunt_groups: [{pilot: P, members: ['1']}]\n")
+    assert main([argv[0], str(path), *argv[1:]]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err

@@ -127,7 +127,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate a scenario once and write its tables")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--seed", type=_seed, default=None, help="seed (default: the scenario's)")
-    run.add_argument("--policy", choices=POLICY_NAMES, metavar="POLICY",
+    run.add_argument("--policy", type=_policy, choices=POLICY_NAMES, metavar="POLICY",
                      help="use this policy in every group: %(choices)s")
     run.add_argument("--out", type=Path, default=None,
                      help="write calls, offers, agents (Parquet and CSV) and summary.json here")
@@ -198,12 +198,22 @@ def _experiment_options(parser: argparse.ArgumentParser, replications: int,
     add_run_options(parser, jobs=_positive)
 
 
+def _policy(text: str) -> str:
+    """One policy (``run --policy``), refused with the policy to write."""
+    if text not in POLICY_NAMES:
+        from huntsim.scenario.model import unknown_policy
+
+        raise argparse.ArgumentTypeError(unknown_policy(text))
+    return text
+
+
 def _policies(text: str) -> tuple[str, ...]:
     policies = tuple(p.strip() for p in text.split(",") if p.strip())
     for policy in policies:
         if policy not in POLICY_NAMES:
-            raise argparse.ArgumentTypeError(
-                f"{policy!r} is not a policy; choose from {', '.join(POLICY_NAMES)}")
+            from huntsim.scenario.model import unknown_policy
+
+            raise argparse.ArgumentTypeError(unknown_policy(policy))
     if not policies:
         raise argparse.ArgumentTypeError("give at least one policy")
     return policies

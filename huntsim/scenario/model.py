@@ -6,6 +6,7 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -67,6 +68,7 @@ __all__ = [
     "group_map",
     "load_scenario",
     "routing_violations",
+    "unknown_policy",
 ]
 
 Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered",
@@ -98,6 +100,27 @@ FOREIGN_POLICIES: dict[str, tuple[str, str]] = {
     "ring-progressively": ("FreeSWITCH", "staggered"),
 }
 """Strategy names of other systems, and the policy closest to each."""
+
+
+def unknown_policy(name: str) -> str:
+    """Why ``name`` is not a policy, with the policy to write: another system's strategy
+    names its closest policy, a misspelt one gets a ``did you mean``.
+
+    Examples
+    --------
+    >>> unknown_policy("rrmemory")
+    "'rrmemory' is Asterisk's strategy; the closest policy here is 'circular'"
+    >>> unknown_policy("circlar").endswith("random; did you mean 'circular'?")
+    True
+    """
+    lowered = name.lower()
+    if lowered in FOREIGN_POLICIES:
+        system, ours = FOREIGN_POLICIES[lowered]
+        return f"{name!r} is {system}'s strategy; the closest policy here is {ours!r}"
+    text = f"{name!r} is not a policy; choose from {', '.join(POLICIES)}"
+    close = difflib.get_close_matches(lowered, POLICIES, n=2, cutoff=0.6)
+    return text + ("; did you mean " + " or ".join(repr(c) for c in close) + "?" if close
+                   else "")
 
 
 def _policy_name(value: object) -> object:
@@ -529,9 +552,7 @@ class Scenario(Section):
             file follows).
         """
         if policy not in POLICIES:
-            raise ScenarioError(
-                [f"policy: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"]
-            )
+            raise ScenarioError([f"policy: {unknown_policy(policy)}"])
         chosen = [(i, g) for i, g in enumerate(self.hunt_groups)
                   if pilots is None or g.pilot in pilots]
         if policy == "staggered":
