@@ -516,3 +516,28 @@ def test_sharing_members_allowed_but_none_shared_is_warned():
     data["agents"].append({"number": "201", "talk_time": "3min"})
     data["hunt_groups"].append({"pilot": "200", "members": ["201", "101"]})
     assert scenario_advice(load_scenario(data)) == ()
+
+
+@pytest.mark.parametrize(("patience", "group", "says"), [
+    ("30s", {"callback": CALLBACK}, "hunt_groups[0].callback.offer_after: 60 s but every "
+     "caller hangs up within 30 s (caller_patience): every caller has left the queue"),
+    # at the same instant the patience runs out first: no call back is offered
+    ("60s", {"callback": CALLBACK}, "within 60 s (caller_patience)"),
+    ({"dist": "uniform", "low": "10s", "high": "40s"},
+     {"penalty": 1, "penalty_wait": "45s"}, "hunt_groups[0].penalty_wait: 45 s but every "
+     "caller hangs up within 40 s (caller_patience)"),
+    ({"dist": "empirical", "values": ["20s", "50s"]}, {"callback": CALLBACK},
+     "within 50 s (caller_patience)"),
+])
+def test_a_patience_that_always_runs_out_first_is_warned(patience, group, says):
+    data = queueing_office(**group)
+    data["caller_patience"] = patience
+    [warning] = scenario_advice(load_scenario(data))
+    assert says in warning
+
+
+@pytest.mark.parametrize("patience", ["61s", {"dist": "exponential", "mean": "10s"}])
+def test_a_patience_that_may_outlast_the_offer_is_not_warned(patience):
+    data = queueing_office(callback=CALLBACK)
+    data["caller_patience"] = patience
+    assert scenario_advice(load_scenario(data)) == ()

@@ -10,7 +10,8 @@ else; the rule for errors and warnings:
   (0 or any other), ``callback`` without a queue, ``call_waiting_answer``
   without ``call_waiting``;
 * **a warning** (here) when the key is in place but a *value* elsewhere keeps it
-  from ever taking effect: ``max_wait`` no longer than ``callback.offer_after``,
+  from ever taking effect: ``max_wait`` no longer than ``callback.offer_after`` (or a
+  ``caller_patience`` that always runs out before it),
   ``max_queue: 0``, a probability of 0, ``penalty_wait`` no shorter than
   ``max_wait``, a ``priority`` no other group's differs from,
   ``one_group_per_member: false`` with no member listed in several groups. Such a file still
@@ -23,7 +24,10 @@ Every message names the key as written, the value and the fix;
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from huntsim.scenario.distributions import Constant, Empirical, Uniform
 
 if TYPE_CHECKING:
     from huntsim.scenario.model import HuntGroup, Scenario
@@ -35,18 +39,58 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def _callback_advice(group: HuntGroup, where: str) -> list[str]:
+def _longest_patience(scenario: Scenario) -> float | None:
+    """The longest any caller waits before hanging up, where the patience has a bound."""
+    patience = scenario.caller_patience
+    if isinstance(patience, Constant):
+        return float(patience.value)
+    if isinstance(patience, Uniform):
+        return float(patience.high)
+    if isinstance(patience, Empirical):
+        return float(max(patience.values))
+    return None
+
+
+@dataclass(frozen=True)
+class _Gone:
+    """When every caller still on the line has left the group (seconds after reaching
+    it), and what says so."""
+
+    at: float
+    max_wait: bool  # max_wait says so (else caller_patience)
+    why: str
+
+    def by(self, seconds: float) -> bool:
+        """Whether every caller on the line has gone ``seconds`` after reaching the group
+        (at that very instant too: ``max_wait`` and patience run out before a call back is
+        offered or a penalty joins, in the same phase of the instant)."""
+        return seconds >= self.at
+
+
+def _gone(scenario: Scenario, group: HuntGroup) -> _Gone | None:
+    found = []
+    if group.max_wait is not None:
+        found.append(_Gone(group.max_wait, True, f"max_wait is {_seconds(group.max_wait)}"))
+    longest = _longest_patience(scenario)
+    if longest is not None:
+        found.append(_Gone(longest, False, f"every caller hangs up within {_seconds(longest)} "
+                                           "(caller_patience)"))
+    return min(found, key=lambda g: (g.at, not g.max_wait)) if found else None
+
+
+def _callback_advice(scenario: Scenario, group: HuntGroup, where: str) -> list[str]:
     callback = group.callback
     if callback is None:
         return []
     found = []
     path = f"{where}.callback"
-    if group.max_wait is not None and group.max_wait <= callback.offer_after:
+    gone = _gone(scenario, group)
+    if gone is not None and gone.by(callback.offer_after):
+        fix = "shorter than max_wait" if gone.max_wait else "shorter than that"
         found.append(
-            f"{path}.offer_after: {_seconds(callback.offer_after)} but max_wait is "
-            f"{_seconds(group.max_wait)}: every caller has left the queue by then, so no "
-            "call back is ever offered; make offer_after shorter than max_wait, or remove "
-            "callback")
+            f"{path}.offer_after: {_seconds(callback.offer_after)} but {gone.why}: every "
+            f"caller has left the queue by then, so no call back is ever offered; make "
+            f"offer_after {fix}, or remove callback")
     if callback.accept == 0:
         found.append(
             f"{path}.accept: 0, so no caller ever takes a call back and callback changes "
@@ -71,15 +115,15 @@ def _max_queue_advice(group: HuntGroup, where: str) -> list[str]:
             "limit (Asterisk's maxlen 0), or give the places in the queue"]
 
 
-def _penalty_wait_advice(group: HuntGroup, where: str) -> list[str]:
-    wait, limit = group.penalty_wait, group.max_wait
-    if wait is None or limit is None or group.penalties is None:
+def _penalty_wait_advice(scenario: Scenario, group: HuntGroup, where: str) -> list[str]:
+    wait, gone = group.penalty_wait, _gone(scenario, group)
+    if wait is None or gone is None or group.penalties is None:
         return []
     callback = group.callback
-    if callback is not None and callback.accept > 0 and callback.offer_after < limit:
+    if callback is not None and callback.accept > 0 and not gone.by(callback.offer_after):
         return []  # callers waiting for a call back stay on: later penalties serve them
     penalties = sorted(set(group.penalties))
-    never = [k for k in range(1, len(penalties)) if k * wait >= limit]
+    never = [k for k in range(1, len(penalties)) if gone.by(k * wait)]
     if not never:
         return []
     first = never[0]
@@ -88,11 +132,11 @@ def _penalty_wait_advice(group: HuntGroup, where: str) -> list[str]:
              f"penalties {', '.join(str(p) for p in penalties[first:])}")
     who = (f"member {held[0]!r} never answers" if len(held) == 1 else
            f"members {', '.join(repr(n) for n in held)} never answer")
-    return [f"{where}.penalty_wait: {_seconds(wait)} but max_wait is {_seconds(limit)}: "
+    longer = "lengthen max_wait" if gone.max_wait else "check caller_patience"
+    return [f"{where}.penalty_wait: {_seconds(wait)} but {gone.why}: "
             f"callers have left the queue by the time {which} would join (after "
             f"{_seconds(first * wait)}), so {who} a call of this group; shorten "
-            "penalty_wait (the k-th higher penalty joins after k times it), or lengthen "
-            "max_wait"]
+            f"penalty_wait (the k-th higher penalty joins after k times it), or {longer}"]
 
 
 def _call_waiting_advice(group: HuntGroup, where: str) -> list[str]:
@@ -132,8 +176,8 @@ def acd_advice(scenario: Scenario) -> tuple[str, ...]:
     for g, group in enumerate(scenario.hunt_groups):
         where = f"hunt_groups[{g}]"
         found += _max_queue_advice(group, where)
-        found += _callback_advice(group, where)
-        found += _penalty_wait_advice(group, where)
+        found += _callback_advice(scenario, group, where)
+        found += _penalty_wait_advice(scenario, group, where)
         found += _call_waiting_advice(group, where)
     return tuple(found)
 
