@@ -729,3 +729,18 @@ def test_the_command_line_names_the_policy_to_write(tmp_path, capsys, argv, expe
     assert main([argv[0], str(path), *argv[1:]]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("member", "hint"), [
+    ("2,1", "hunt_groups[0].members[1]: '2,1' is not an agent; for a penalty write "
+     "{number: '2', penalty: 1}"),
+    ({"number": "2", "penality": 1}, "(unknown key penality; did you mean 'penalty'?)"),
+    ({"number": "2", "level": 1}, "(unknown key level; FreeSWITCH's tier level is penalty "
+     "here)"),
+    ({"interface": "SIP/2", "penalty": 1}, "give the agent's own number as number)"),
+    ({"number": "2", "priority": 1}, "priority is a key of the hunt group"),
+])
+def test_a_member_written_as_asterisk_or_freeswitch_would_says_how_to_write_it(member, hint):
+    data = acd_office(when_all_busy="queue")
+    data["hunt_groups"][0]["members"] = ["1", member]
+    assert any(hint in m for m in messages(data)), messages(data)
