@@ -7,6 +7,7 @@ Every message names where the problem is and the value found there, e.g.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,7 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["ScenarioError", "did_you_mean", "format_path", "known_keys", "short_repr", "unique"]
+__all__ = ["ScenarioError", "did_you_mean", "format_path", "key_hint", "known_keys", "short_repr",
+           "unique"]
 
 # Tags of discriminated unions that pydantic puts in error locations; they
 # name the form that was tried, not a key the user wrote, so they are dropped.
@@ -215,6 +217,35 @@ def known_keys(model: type[BaseModel], location: Sequence[int | str]) -> list[st
     >>> known_keys(Scenario, ("hunt_groups", 0, "redial"))
     ['on', 'probability', 'delay', 'max_attempts']
     """
+    keys: list[str] = []
+    for candidate in _candidates(model, location):
+        extra = getattr(candidate, "FILE_KEYS", ())
+        keys.extend(k for k in [*candidate.model_fields, *extra] if k not in keys)
+    return keys
+
+
+def key_hint(model: type[BaseModel], location: Sequence[int | str]) -> str | None:
+    """What an unknown key at ``location`` likely meant, from the ``KEY_HINTS`` (a class
+    variable: key -> hint) of the models that may be there, e.g. a hunt group's
+    ``weight`` (Asterisk's queue weight) is its ``priority``.
+
+    Examples
+    --------
+    >>> from huntsim.scenario.model import Scenario
+    >>> key_hint(Scenario, ("agents", 0, "penalty"))[:40]
+    'a penalty is given where the agent is a '
+    """
+    if not location or not isinstance(location[-1], str):
+        return None
+    for candidate in _candidates(model, location[:-1]):
+        hint = getattr(candidate, "KEY_HINTS", {}).get(location[-1])
+        if hint:
+            return str(hint)
+    return None
+
+
+def _candidates(model: type[BaseModel], location: Sequence[int | str]) -> list[type[BaseModel]]:
+    """The models the mapping at ``location`` inside data for ``model`` may be."""
     candidates: list[type[BaseModel]] = [model]
     for part in location:
         if isinstance(part, int):
@@ -228,11 +259,7 @@ def known_keys(model: type[BaseModel], location: Sequence[int | str]) -> list[st
         fields = [m.model_fields[part] for m in candidates if part in m.model_fields]
         if fields:
             candidates = [m for f in fields for m in _models_in(f.annotation)]
-    keys: list[str] = []
-    for candidate in candidates:
-        extra = getattr(candidate, "FILE_KEYS", ())
-        keys.extend(k for k in [*candidate.model_fields, *extra] if k not in keys)
-    return keys
+    return candidates
 
 
 def _describe(item: Any, prefix: str, model: type[BaseModel] | None = None) -> str:
@@ -246,11 +273,37 @@ def _describe(item: Any, prefix: str, model: type[BaseModel] | None = None) -> s
         key = item["loc"][-1] if item["loc"] else None
         if model is not None and isinstance(key, str):
             known = known_keys(model, item["loc"][:-1])
+            hint = key_hint(model, item["loc"])
             # a key known at this place belongs to another form of it (a union): no hint
             if known and key not in known:
-                text += f"; {did_you_mean(key, known)}"
+                close = did_you_mean(key, known)
+                if hint and close.startswith("did"):  # both: the hint as a sentence
+                    text += f"; {close} {hint[0].upper()}{hint[1:]}"
+                else:
+                    text += f"; {hint or close}"
         return text
+    message = _plain_words(item, model, message)
     shown = short_repr(item["input"])
     if shown in message:
         return f"{path}: {message}"
     return f"{path}: {message} (got {shown})"
+
+
+def _plain_words(item: Any, model: type[BaseModel] | None, message: str) -> str:
+    """pydantic's wording in the file's terms: a list (not a tuple), a mapping of keys
+    (not an instance of a class), and a ``did you mean`` for a misspelt choice."""
+    kind = item["type"]
+    if kind in ("tuple_type", "frozen_set_type", "set_type"):
+        return "Input should be a valid list"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        keys = known_keys(model, item["loc"]) if model is not None else []
+        return ("Input should be a mapping of keys" +
+                (f" ({', '.join(keys)})" if keys and kind == "model_type" else ""))
+    if kind == "literal_error" and isinstance(item["input"], str):
+        expected = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+        close = difflib.get_close_matches(item["input"], expected, n=2, cutoff=0.6)
+        if close:
+            shown = short_repr(item["input"])
+            return (f"{message} (got {shown}); did you mean "
+                    + " or ".join(repr(c) for c in close) + "?")
+    return message

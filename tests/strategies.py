@@ -499,7 +499,8 @@ def _add_penalties(draw: st.DrawFn, group: dict[str, Any], waits: list[Any]) -> 
     penalties = [draw(st.sampled_from([None, 0, 1, 1, 2])) for _ in group["members"]]
     group["members"] = [m if p is None else {"number": m, "penalty": p}
                         for m, p in zip(group["members"], penalties, strict=True)]
-    if group.get("when_all_busy") == "queue" and any(penalties) and draw(st.booleans()):
+    tiers = {p or 0 for p in penalties}  # penalty_wait needs two penalties or more
+    if group.get("when_all_busy") == "queue" and len(tiers) > 1 and draw(st.booleans()):
         group["penalty_wait"] = draw(st.sampled_from(waits))
 
 

@@ -282,5 +282,5 @@ def test_validate_names_the_penalty_tiers_and_call_backs(tmp_path, capsys):
     path.write_text(yaml.safe_dump(acd_office()))
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
-    assert ("Support (Fewest calls, 4 members in 2 penalty tiers (each next tier after 20 s), "
-            "call backs offered after 45 s)") in out
+    assert ("Support (Fewest calls, 4 members in 2 penalty tiers (each next tier after 20 "
+            "seconds), call backs offered after 45 seconds)") in out

@@ -356,7 +356,8 @@ def test_result_reprs_are_short_and_in_human_units(one_run):
     text = repr(one_run)
     assert len(text.splitlines()) <= 4 and "Scenario(" not in text
     assert text.startswith("Result: 4 weeks of the real-estate office (seed 1), 6 agents")
-    assert "pilot 555-0100: 3,909 calls" in text and "direct calls" in text
+    # the rows headed as `huntsim run` heads them (a named group: name and pilot)
+    assert "\n  Main line (555-0100): 3,909 calls" in text and "\n  Direct calls: " in text
     html = one_run._repr_html_()
     assert "Voicemail (% of calls)" in html and "<table" in html
     assert html.count("data:image/png;base64,") == 1

@@ -634,3 +634,113 @@ def test_a_misspelt_distribution_gets_did_you_mean_and_case_does_not_matter():
         "'exponential'? (got {'dist': 'exponentail', 'mean': '1min'})"]
     data["agents"][0]["talk_time"] = {"dist": "Exponential", "mean": "1min"}
     assert load_scenario(data).agents[0].talk_time == Exponential(mean=60)
+
+
+# --- the contact-centre keys in the words of their users (issue 22 trial, finding 13) ----
+
+
+def acd_office(**group: object) -> dict:
+    data = hinted_office()
+    data["agents"].append({"number": "2", "talk_time": "1min"})
+    data["hunt_groups"][0].update(members=["1", "2"], **group)
+    return data
+
+
+@pytest.mark.parametrize(("where", "key", "value", "expected"), [
+    ("group", "weight", 1,
+     "hunt_groups[0].weight: unknown key (value 1); did you mean 'weights'? For Asterisk's "
+     "queue weight write priority (smaller is served first"),
+    ("group", "penalty", 1, "A member's penalty goes in members, as {number: '201', "
+     "penalty: 1}"),
+    ("group", "strategy", "ringall", "hunt_groups[0].strategy: unknown key (value 'ringall'); "
+     "the ring strategy is policy here"),
+    ("group", "offer_after", "60s", "offer_after is a key of callback: {offer_after: 60s"),
+    ("agent", "penalty", 2, "agents[0].penalty: unknown key (value 2); a penalty is given "
+     "where the agent is a member: in hunt_groups[].members, as {number: '201', penalty: 1}"),
+    ("agent", "call_waiting", True, "agents[0].call_waiting: unknown key (value True); "
+     "call_waiting is a key of each hunt group (hunt_groups[].call_waiting)"),
+    ("top", "priority", 1, "priority: unknown key (value 1); priority is a key of each hunt "
+     "group (hunt_groups[].priority)"),
+])
+def test_a_key_of_another_place_or_system_says_where_it_goes(where, key, value, expected):
+    data = acd_office()
+    {"group": data["hunt_groups"][0], "agent": data["agents"][0], "top": data}[where][key] = value
+    [message] = messages(data)
+    assert expected in message
+
+
+def test_a_penalty_out_of_range_names_the_upper_limit():
+    data = acd_office(when_all_busy="queue")
+    data["hunt_groups"][0]["members"] = ["1", {"number": "2", "penalty": 99999999999}]
+    assert messages(data) == ["hunt_groups[0].members[1].penalty: 99999999999; a penalty is a "
+                              "whole number 0 or more, at most 1,000,000 (0: rung first)"]
+
+
+@pytest.mark.parametrize(("group", "expected"), [
+    ({"when_all_busy": "queue", "callback": True},
+     "hunt_groups[0].callback: Input should be a mapping of keys (offer_after, accept, "
+     "reached) (got True)"),
+    ({"penalties": "0,1"}, "hunt_groups[0].penalties: Input should be a valid list (got '0,1')"),
+])
+def test_library_words_are_not_shown(group, expected):
+    [message] = messages(acd_office(**group))
+    assert message == expected
+    assert "tuple" not in message and "instance of" not in message
+
+
+@pytest.mark.parametrize(("policy", "hint"), [
+    ("fewest_call", "(got 'fewest_call'); did you mean 'fewest_calls'?"),
+    ("least-talk-time", "did you mean 'least_talk_time'?"),
+    ("leastrecent", "'leastrecent' is Asterisk's strategy; the closest policy here is 'uniform' "
+     "(write policy: uniform)"),
+    ("Ring-All", "'Ring-All' is FreeSWITCH's strategy; the closest policy here is "
+     "'simultaneous' (write policy: simultaneous)"),
+])
+def test_a_misspelt_or_foreign_policy_gets_the_policy_to_write(policy, hint):
+    [message] = messages(acd_office(policy=policy))
+    assert message.startswith("hunt_groups[0].policy: ")
+    assert message.endswith(hint)
+
+
+def test_a_misspelt_choice_of_any_key_gets_did_you_mean():
+    [message] = messages(acd_office(when_all_busy="queu"))
+    assert message.endswith("(got 'queu'); did you mean 'queue'?")
+
+
+def test_a_priority_in_quotes_is_read_as_other_whole_numbers_are():
+    # pydantic's lax mode reads "3" as 3 for every whole number (no_answer_rings too)
+    office = load_scenario(acd_office(priority="1", no_answer_rings="3"))
+    assert (office.hunt_groups[0].priority, office.hunt_groups[0].no_answer_rings) == (1, 3)
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["run", "--policy", "leastrecent"], "argument --policy: 'leastrecent' is Asterisk's "
+     "strategy; the closest policy here is 'uniform'"),
+    (["compare", "--policies", "regular,circlar"], "did you mean 'circular'?"),
+    (["sweep", "--set", "traffic=1", "--policies", "ring-all"], "--policies: 'ring-all' is "
+     "FreeSWITCH's strategy; the closest policy here is 'simultaneous'"),
+])
+def test_the_command_line_names_the_policy_to_write(tmp_path, capsys, argv, expected):
+    from huntsim.cli.main import main
+
+    path = tmp_path / "office.yaml"
+    path.write_text("duration: 1h\nagents: [{number: '1', talk_time: 1min}]\n"
+                    "hunt_groups: [{pilot: P, members: ['1']}]\n")
+    assert main([argv[0], str(path), *argv[1:]]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("member", "hint"), [
+    ("2,1", "hunt_groups[0].members[1]: '2,1' is not an agent; for a penalty write "
+     "{number: '2', penalty: 1}"),
+    ({"number": "2", "penality": 1}, "(unknown key penality; did you mean 'penalty'?)"),
+    ({"number": "2", "level": 1}, "(unknown key level; FreeSWITCH's tier level is penalty "
+     "here)"),
+    ({"interface": "SIP/2", "penalty": 1}, "give the agent's own number as number)"),
+    ({"number": "2", "priority": 1}, "priority is a key of the hunt group"),
+])
+def test_a_member_written_as_asterisk_or_freeswitch_would_says_how_to_write_it(member, hint):
+    data = acd_office(when_all_busy="queue")
+    data["hunt_groups"][0]["members"] = ["1", member]
+    assert any(hint in m for m in messages(data)), messages(data)

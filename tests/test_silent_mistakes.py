@@ -399,3 +399,145 @@ def test_the_hints_already_on_main_still_reach_the_command_line(tmp_path, capsys
     assert main(["validate", str(write(tmp_path, data))]) == 2
     assert "agents[0].talk_time: dist 'exponentail' names no distribution; did you mean " \
            "'exponential'?" in capsys.readouterr().err
+
+
+# --- contact-centre keys that can never take effect (issue 22 trial, finding 11) ----------
+
+
+def queueing_office(**group: Any) -> dict[str, Any]:
+    """``office()`` queueing, with a third agent 103 at penalty 1 when ``penalty`` is given."""
+    data = office()
+    data["agents"].append({"number": "103", "talk_time": "3min"})
+    first = data["hunt_groups"][0]
+    first.update(when_all_busy="queue", voicemail=False)
+    penalty = group.pop("penalty", None)
+    first["members"] = ["101", "102", *([{"number": "103", "penalty": penalty}]
+                                        if penalty is not None else ["103"])]
+    first.update(group)
+    return data
+
+
+CALLBACK = {"offer_after": "60s", "accept": 0.4, "reached": 0.9}
+
+
+@pytest.mark.parametrize(("group", "start", "says"), [
+    ({"max_wait": "30s", "callback": CALLBACK}, "hunt_groups[0].callback.offer_after: 60 s but "
+     "max_wait is 30 s", "no call back is ever offered"),
+    ({"max_wait": "60s", "callback": CALLBACK}, "hunt_groups[0].callback.offer_after: 60 s but "
+     "max_wait is 60 s", "no call back is ever offered"),
+    ({"max_queue": 0, "callback": CALLBACK}, "hunt_groups[0].max_queue: 0, so no caller",
+     "callback then hardly ever applies"),
+    ({"max_queue": 0}, "hunt_groups[0].max_queue: 0, so no caller", "Asterisk's maxlen 0"),
+    ({"callback": {**CALLBACK, "accept": 0}}, "hunt_groups[0].callback.accept: 0",
+     "no caller ever takes a call back"),
+    ({"callback": {**CALLBACK, "reached": 0}}, "hunt_groups[0].callback.reached: 0",
+     "every caller who takes one is lost"),
+    ({"call_waiting": True, "call_waiting_answer": 0}, "hunt_groups[0].call_waiting_answer: 0",
+     "no member ever picks up a call waiting"),
+    ({"penalty": 1, "penalty_wait": "45s", "max_wait": "30s"},
+     "hunt_groups[0].penalty_wait: 45 s but max_wait is 30 s",
+     "so member '103' never answers a call of this group"),
+    ({"penalty": 1, "penalty_wait": "30s", "max_wait": "30s"},
+     "hunt_groups[0].penalty_wait: 30 s but max_wait is 30 s", "member '103' never answers"),
+])
+def test_a_contact_centre_key_that_can_never_take_effect_is_warned(tmp_path, capsys, group,
+                                                                   start, says):
+    data = queueing_office(**group)
+    warnings = scenario_advice(load_scenario(data))
+    [warning] = about(warnings, start)
+    assert says in warning
+    assert main(["validate", str(write(tmp_path, data))]) == 0
+    assert f"warning: {warning}\n" in capsys.readouterr().err
+
+
+def test_penalties_that_join_too_late_are_named_with_the_first_that_never_joins():
+    data = queueing_office(penalty_wait="20s", max_wait="50s")
+    data["hunt_groups"][0]["members"] = ["101", {"number": "102", "penalty": 1},
+                                         {"number": "103", "penalty": 2}]
+    assert scenario_advice(load_scenario(data)) == ()  # penalty 1 at 20 s, 2 at 40 s
+    data["hunt_groups"][0]["max_wait"] = "40s"
+    [warning] = scenario_advice(load_scenario(data))
+    assert "by the time penalty 2 would join (after 40 s), so member '103' never" in warning
+
+
+@pytest.mark.parametrize("group", [
+    {"max_wait": "2min", "callback": CALLBACK},
+    {"max_queue": 5, "callback": CALLBACK},
+    {"call_waiting": True, "call_waiting_answer": 0.1},
+    {"penalty": 1, "penalty_wait": "45s", "max_wait": "2min"},
+    # callers who took a call back at 60 s wait on: penalty 1 joins for them at 5 min
+    {"penalty": 1, "penalty_wait": "5min", "max_wait": "2min", "callback": CALLBACK},
+])
+def test_contact_centre_keys_that_take_effect_are_not_warned(group):
+    assert scenario_advice(load_scenario(queueing_office(**group))) == ()
+
+
+@pytest.mark.parametrize("penalty", [0, 1, 3])
+def test_penalty_wait_with_every_member_at_one_penalty_is_an_error(penalty):
+    # the same mistake whatever the one penalty is: no penalty ever joins later
+    data = queueing_office(penalty_wait="30s")
+    data["hunt_groups"][0]["members"] = [{"number": n, "penalty": penalty}
+                                         for n in ("101", "102", "103")]
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(data)
+    [message] = error.value.messages
+    assert message.startswith("hunt_groups[0].penalty_wait: 30 s but ")
+    assert "no penalty ever joins later" in message
+
+
+def test_a_priority_equal_to_every_sharing_groups_is_warned_once():
+    data = office(one_group_per_member=False)
+    data["hunt_groups"].append({"pilot": "200", "members": ["101"], "priority": 1})
+    data["hunt_groups"][0]["priority"] = 1
+    [warning] = scenario_advice(load_scenario(data))
+    assert warning.startswith("hunt_groups[0].priority: 1, the same as every group it shares "
+                              "members with (hunt_groups[1]), so it changes nothing")
+    data["hunt_groups"][0]["priority"] = 0
+    assert scenario_advice(load_scenario(data)) == ()
+
+
+@pytest.mark.parametrize(("key", "value"), [("penalty_wait", 2), ("callback.offer_after", 3)])
+def test_a_bare_number_for_a_contact_centre_wait_is_warned(key, value):
+    data = queueing_office(penalty=1, penalty_wait="30s", callback=dict(CALLBACK))
+    if key == "penalty_wait":
+        data["hunt_groups"][0]["penalty_wait"] = value
+    else:
+        data["hunt_groups"][0]["callback"]["offer_after"] = value
+    found = about(scenario_advice(load_scenario(data)), f"hunt_groups[0].{key}: {value} "
+                  "without a unit")
+    assert len(found) == 1 and f"write {value}min if you meant minutes" in found[0]
+
+
+def test_sharing_members_allowed_but_none_shared_is_warned():
+    data = office(one_group_per_member=False)
+    [warning] = scenario_advice(load_scenario(data))
+    assert warning.startswith("one_group_per_member: false but no agent is a member of "
+                              "several groups, so it changes nothing")
+    data["agents"].append({"number": "201", "talk_time": "3min"})
+    data["hunt_groups"].append({"pilot": "200", "members": ["201", "101"]})
+    assert scenario_advice(load_scenario(data)) == ()
+
+
+@pytest.mark.parametrize(("patience", "group", "says"), [
+    ("30s", {"callback": CALLBACK}, "hunt_groups[0].callback.offer_after: 60 s but every "
+     "caller hangs up within 30 s (caller_patience): every caller has left the queue"),
+    # at the same instant the patience runs out first: no call back is offered
+    ("60s", {"callback": CALLBACK}, "within 60 s (caller_patience)"),
+    ({"dist": "uniform", "low": "10s", "high": "40s"},
+     {"penalty": 1, "penalty_wait": "45s"}, "hunt_groups[0].penalty_wait: 45 s but every "
+     "caller hangs up within 40 s (caller_patience)"),
+    ({"dist": "empirical", "values": ["20s", "50s"]}, {"callback": CALLBACK},
+     "within 50 s (caller_patience)"),
+])
+def test_a_patience_that_always_runs_out_first_is_warned(patience, group, says):
+    data = queueing_office(**group)
+    data["caller_patience"] = patience
+    [warning] = scenario_advice(load_scenario(data))
+    assert says in warning
+
+
+@pytest.mark.parametrize("patience", ["61s", {"dist": "exponential", "mean": "10s"}])
+def test_a_patience_that_may_outlast_the_offer_is_not_warned(patience):
+    data = queueing_office(callback=CALLBACK)
+    data["caller_patience"] = patience
+    assert scenario_advice(load_scenario(data)) == ()

@@ -195,3 +195,31 @@ def test_hours_and_summary_agree_on_random_forwarding_offices(data: dict[str, An
         assert every["offered"] + every["after_hours"] == len(pilot)
         answered = int((pilot["outcome"] == "answered").sum())
         assert round(np.nan_to_num(every["answered_rate"]) * every["offered"]) == answered
+
+
+@pytest.mark.parametrize("calendar", [True, False])
+def test_served_calls_by_hour_add_up_to_the_summarys(calendar: bool) -> None:
+    """hourly.csv has served_rate (answered or called back) as the summary does, and
+    the hours' served calls add up to the group's row (issue 22 trial, finding 15)."""
+    agents = [{"number": n, "talk_time": "6min"} for n in ("a1", "a2")]
+    group: dict[str, Any] = {
+        "pilot": "100", "members": ["a1", "a2"], "when_all_busy": "queue",
+        "callback": {"offer_after": "30s", "accept": 0.6, "reached": 0.8},
+        "arrivals": {"weekly": {"mon-fri": {"08:00": "25/h", "12:00": "0/h"}}} if calendar
+        else {"rate": "25/h"}}
+    if calendar:
+        group["open"] = ["mon-fri 08:00-12:00"]
+    scenario = huntsim.load_scenario({"start": "mon 08:00", "duration": "4h", "agents": agents,
+                                      "hunt_groups": [group]} if calendar else
+                                     {"duration": "4h", "agents": agents,
+                                      "hunt_groups": [group]})
+    hourly = pd.DataFrame(measure(RunTask("run", scenario, 7)).hourly)
+    assert "served_rate" in hourly
+    assert np.allclose(hourly["served_rate"], hourly["answered_rate"]
+                       + hourly["called_back_rate"], equal_nan=True)
+    summary = huntsim.simulate(scenario, seed=7).summary()
+    row = summary.loc["100"]
+    assert row["called_back_rate"] > 0  # the office calls callers back
+    offered = hourly["offered"] if "offered" in hourly else hourly["offered_per_hour"]
+    served = (hourly["served_rate"].fillna(0) * offered).sum()
+    assert served == pytest.approx(row["served_rate"] * row["offered"])

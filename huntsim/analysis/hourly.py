@@ -21,7 +21,8 @@ def hourly(
     day_s: float = 86400.0,
     threshold_s: float = 20.0,
 ) -> pd.DataFrame:
-    """Per hour of the day: calls offered per hour, answered rate, service level, waits.
+    """Per hour of the day: calls offered per hour, the outcome rates, the served rate
+    (answered or called back), service level, waits.
 
     Parameters
     ----------
@@ -49,8 +50,8 @@ def hourly(
     table.insert(0, "hour", chosen)
     table.insert(1, "offered_per_hour", figures["offered"].to_numpy()[chosen]
                  / (exposure[chosen] / 3600.0))
-    columns = ["hour", "offered_per_hour", *(f"{o}_rate" for o in OUTCOMES), level,
-               "mean_wait_s", "p90_wait_s"]
+    columns = ["hour", "offered_per_hour", *(f"{o}_rate" for o in OUTCOMES), "served_rate",
+               level, "mean_wait_s", "p90_wait_s"]
     return table[columns]
 
 
@@ -58,7 +59,8 @@ def _per_slot(calls: pd.DataFrame, slot: NDArray[np.int_], inside: NDArray[np.bo
               slots: int, threshold_s: float) -> pd.DataFrame:
     """Per slot (hour) ``0 .. slots - 1``: the figures of the calls where ``inside`` holds.
 
-    Columns ``offered``, the outcome rates, the service level within
+    Columns ``offered``, the outcome rates, ``served_rate`` (answered or called
+    back, as the summary's), the service level within
     ``threshold_s``, ``mean_wait_s`` and ``p90_wait_s`` (answered calls); the
     rates and waits are NaN for a slot without calls, as in :func:`outcome_rates`,
     :func:`service_level` and :func:`wait_stats`.
@@ -78,6 +80,8 @@ def _per_slot(calls: pd.DataFrame, slot: NDArray[np.int_], inside: NDArray[np.bo
         table = pd.DataFrame({"offered": offered,
                               **{f"{o}_rate": count(inside & (outcome == o)) / offered
                                  for o in OUTCOMES}})
+        # as the summary's served_rate: answered, or called back and reached
+        table["served_rate"] = table["answered_rate"] + table["called_back_rate"]
         table[f"service_level_{threshold_s:g}s"] = (
             count(answered & (wait <= threshold_s)) / offered)
         table["mean_wait_s"] = count(answered, wait) / count(answered)
@@ -160,7 +164,8 @@ def weekly_hourly(
         ``sun``), ``hour`` (clock hour, 8 is 08:00-09:00), ``offered`` (calls
         inside opening hours), ``offered_per_hour`` (that over the hour's
         exposure), the outcome rates (``voicemail_rate`` is the voicemail
-        share), the service level, ``mean_wait_s`` and ``p90_wait_s`` (answered
+        share), ``served_rate`` (answered or called back), the service level,
+        ``mean_wait_s`` and ``p90_wait_s`` (answered
         calls), ``after_hours`` (calls outside opening hours) and
         ``after_hours_per_hour``.
 
@@ -193,6 +198,6 @@ def weekly_hourly(
     table["after_hours"] = after[chosen]
     table["after_hours_per_hour"] = after[chosen] / exposure[chosen]
     columns = ["weekday", "hour", "offered", "offered_per_hour",
-               *(f"{o}_rate" for o in OUTCOMES), level, "mean_wait_s", "p90_wait_s",
-               "after_hours", "after_hours_per_hour"]
+               *(f"{o}_rate" for o in OUTCOMES), "served_rate", level, "mean_wait_s",
+               "p90_wait_s", "after_hours", "after_hours_per_hour"]
     return table[columns]

@@ -25,7 +25,7 @@ from huntsim.cli.common import add_run_options, count_of, print_warnings
 from huntsim.outputs import OutputError
 
 if TYPE_CHECKING:
-    from huntsim.scenario.model import HuntGroup, Scenario
+    from huntsim.scenario.model import Scenario
     from huntsim.sim.simulation import Result
 
 __all__ = ["main", "print_warnings"]
@@ -127,7 +127,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate a scenario once and write its tables")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--seed", type=_seed, default=None, help="seed (default: the scenario's)")
-    run.add_argument("--policy", choices=POLICY_NAMES, metavar="POLICY",
+    run.add_argument("--policy", type=_policy, choices=POLICY_NAMES, metavar="POLICY",
                      help="use this policy in every group: %(choices)s")
     run.add_argument("--out", type=Path, default=None,
                      help="write calls, offers, agents (Parquet and CSV) and summary.json here")
@@ -199,12 +199,22 @@ def _experiment_options(parser: argparse.ArgumentParser, replications: int,
     add_run_options(parser, jobs=_positive)
 
 
+def _policy(text: str) -> str:
+    """One policy (``run --policy``), refused with the policy to write."""
+    if text not in POLICY_NAMES:
+        from huntsim.scenario.model import unknown_policy
+
+        raise argparse.ArgumentTypeError(unknown_policy(text))
+    return text
+
+
 def _policies(text: str) -> tuple[str, ...]:
     policies = tuple(p.strip() for p in text.split(",") if p.strip())
     for policy in policies:
         if policy not in POLICY_NAMES:
-            raise argparse.ArgumentTypeError(
-                f"{policy!r} is not a policy; choose from {', '.join(POLICY_NAMES)}")
+            from huntsim.scenario.model import unknown_policy
+
+            raise argparse.ArgumentTypeError(unknown_policy(policy))
     if not policies:
         raise argparse.ArgumentTypeError("give at least one policy")
     return policies
@@ -360,28 +370,16 @@ def _failed(error: Exception) -> int:
 def _validate(args: argparse.Namespace, scenario: Scenario) -> int:
     from huntsim.analysis.catalog import policy_label
     from huntsim.scenario.advice import scenario_advice
+    from huntsim.views.wording import acd_text
 
     print_warnings(scenario_advice(scenario))
 
     groups = ", ".join(f"{g.label} ({policy_label(g.policy)}, "
-                       f"{count_of(len(g.members), 'member')}{_acd_words(g)})"
+                       f"{count_of(len(g.members), 'member')}{acd_text(scenario, g)})"
                        for g in scenario.hunt_groups)
     print(f"{args.scenario}: valid: {count_of(len(scenario.agents), 'agent')}; "
           f"hunt groups: {groups or 'none'}")
     return EXIT_OK
-
-
-def _acd_words(group: HuntGroup) -> str:
-    """What a group routes as an ACD, for validate's line: penalties and call backs."""
-    words = ""
-    tiers = len(group.penalty_tiers())
-    if tiers > 1:
-        words += f" in {tiers} penalty tiers"
-        if group.penalty_wait is not None:
-            words += f" (each next tier after {group.penalty_wait:g} s)"
-    if group.callback is not None:
-        words += f", call backs offered after {group.callback.offer_after:g} s"
-    return words
 
 
 def _run(args: argparse.Namespace, scenario: Scenario) -> int:
@@ -425,14 +423,11 @@ def _run(args: argparse.Namespace, scenario: Scenario) -> int:
 def run_text(result: Result, summary: Any) -> str:
     """What ``huntsim run`` prints: the summary per hunt group, then per agent."""
     from huntsim.views.console import agents_text, summary_text
-    from huntsim.views.wording import human_duration
+    from huntsim.views.wording import human_duration, scope_labels
 
     scenario = result.scenario
     window = human_duration(result.window_s)
-    names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
-             for g in scenario.hunt_groups}
-    names["direct calls"] = "Direct calls"
-    names["all pilot calls"] = "All pilot calls"
+    names = scope_labels(scenario)
     return "\n".join([
         f"{scenario.name}: seed {result.seed}, {window} reported; "
         f"{reported_text(result, summary)}",

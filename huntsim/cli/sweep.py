@@ -138,13 +138,12 @@ def _grid(args: argparse.Namespace) -> tuple[dict[str, list[Any]], list[str]]:
 
 def _policies(text: str | None) -> tuple[list[str] | None, list[str]]:
     """The ``--policies`` list, and what is wrong with it."""
-    from huntsim.scenario.model import POLICIES
+    from huntsim.scenario.model import POLICIES, unknown_policy
 
     if text is None:
         return None, []
     policies = [p.strip() for p in text.split(",") if p.strip()]
-    problems = [f"--policies: {p!r} is not a policy; choose from {', '.join(POLICIES)}"
-                for p in policies if p not in POLICIES]
+    problems = [f"--policies: {unknown_policy(p)}" for p in policies if p not in POLICIES]
     if not policies:
         problems.append("--policies: give at least one policy")
     return policies, problems

@@ -15,6 +15,9 @@ puts them first among a run's warnings.
   fall due outside its ``open`` hours (:func:`open_hours_advice`).
 * **A forward to a number one digit away from one of the office's own**:
   ``forward.to: "30"`` when ``"300"`` is a pilot (:func:`forward_advice`).
+* **Contact-centre keys that can never take effect**: a ``priority`` that changes
+  nothing, a call back never offered, a penalty that never joins, call waiting
+  never picked up (:mod:`huntsim.scenario.acd_advice`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from huntsim.scenario.acd_advice import acd_advice, priority_advice
 from huntsim.scenario.arrivals import Poisson, Profile, Trace, WeeklyProfile
 from huntsim.scenario.calendar import DAY, WEEK, WEEKDAYS, Calendar
 from huntsim.scenario.units import WrittenFloat, WrittenInt
@@ -39,6 +43,7 @@ __all__ = [
     "forward_advice",
     "one_edit_apart",
     "open_hours_advice",
+    "priority_advice",
     "scenario_advice",
     "stretches_text",
 ]
@@ -82,6 +87,8 @@ _TOP_TIMES = {
 }
 _PATIENCE = _Plausible("how long callers wait before hanging up", below=5)
 _MAX_WAIT = _Plausible("the longest wait in a queue", below=5)
+_PENALTY_WAIT = _Plausible("the wait before the next penalty joins", below=5)
+_OFFER_AFTER = _Plausible("the wait before a call back is offered", below=5)
 _STAGGER = _Plausible("the time between members joining a staggered ring", above=60, unit="ms")
 _REDIAL_DELAY = _Plausible("the time before a caller calls again", below=10)
 _AWAY_LENGTH = _Plausible("an absence", below=30)
@@ -212,6 +219,12 @@ def _group_advice(group: Mapping[str, Any], where: str) -> list[str]:
     found = []
     if "max_wait" in group:
         found.extend(_judge(f"{where}.max_wait", group["max_wait"], _MAX_WAIT))
+    if "penalty_wait" in group:
+        found.extend(_judge(f"{where}.penalty_wait", group["penalty_wait"], _PENALTY_WAIT))
+    callback = group.get("callback")
+    if isinstance(callback, Mapping) and "offer_after" in callback:
+        found.extend(_judge(f"{where}.callback.offer_after", callback["offer_after"],
+                            _OFFER_AFTER))
     if "stagger" in group:
         found.extend(_judge(f"{where}.stagger", group["stagger"], _STAGGER))
     found.extend(_redial_advice(group.get("redial"), f"{where}.redial"))
@@ -593,41 +606,10 @@ def forward_advice(scenario: Scenario) -> tuple[str, ...]:
     return tuple(found)
 
 
-def priority_advice(scenario: Scenario) -> tuple[str, ...]:
-    """Groups given a ``priority`` that changes nothing: none of their members is in
-    another group (only a member of several groups chooses between groups).
-
-    Examples
-    --------
-    >>> from huntsim.scenario.model import load_scenario
-    >>> office = load_scenario({"duration": "8h", "agents": [{"number": "101",
-    ...                         "talk_time": "3min"}],
-    ...     "hunt_groups": [{"pilot": "100", "members": ["101"], "priority": 1}]})
-    >>> priority_advice(office)[0].startswith("hunt_groups[0].priority: 1 but")
-    True
-    """
-    groups_of: dict[str, int] = {}
-    for group in scenario.hunt_groups:
-        for number in group.members:
-            groups_of[number] = groups_of.get(number, 0) + 1
-    found = []
-    for g, group in enumerate(scenario.hunt_groups):
-        if "priority" not in group.model_fields_set:
-            continue
-        if any(groups_of[number] > 1 for number in group.members):
-            continue
-        how = ("set one_group_per_member: false and list members in several groups"
-               if scenario.one_group_per_member else "list a member in several groups")
-        found.append(
-            f"hunt_groups[{g}].priority: {group.priority} but none of the group's members "
-            "is in another group, so it changes nothing (a member of several groups serves "
-            f"the smallest priority first); {how}, or remove priority")
-    return tuple(found)
-
-
 def scenario_advice(scenario: Scenario) -> tuple[str, ...]:
     """Every piece of advice on a valid scenario, in the order of the file's concerns:
-    bare numbers for times, open hours, forwards, group priorities.
+    bare numbers for times, open hours, forwards, group priorities, the contact-centre
+    keys (:mod:`huntsim.scenario.acd_advice`).
 
     Examples
     --------
@@ -638,4 +620,4 @@ def scenario_advice(scenario: Scenario) -> tuple[str, ...]:
     True
     """
     return (*scenario.unit_advice, *open_hours_advice(scenario), *forward_advice(scenario),
-            *priority_advice(scenario))
+            *priority_advice(scenario), *acd_advice(scenario))

@@ -54,6 +54,19 @@ class AfterMissed(Section):
     away: Seconds = Field(gt=0)
 
 
+AGENT_KEY_HINTS: dict[str, str] = {
+    "penalty": "a penalty is given where the agent is a member: in hunt_groups[].members, "
+               "as {number: '201', penalty: 1}",
+    "weight": "a member's weight is given in its hunt group: hunt_groups[].weights "
+              "(policy: weighted), or a penalty in hunt_groups[].members as "
+              "{number: '201', penalty: 1}",
+    **{key: f"{key} is a key of each hunt group (hunt_groups[].{key})"
+       for key in ("priority", "callback", "call_waiting", "call_waiting_answer",
+                   "penalty_wait", "policy")},
+}
+"""Keys written on an agent that belong elsewhere, and where (shown with "unknown key")."""
+
+
 class AgentDefaults(Section):
     """Values every agent takes unless it sets its own (and that extra members get).
 
@@ -61,6 +74,8 @@ class AgentDefaults(Section):
     meaning; an agent's own value replaces the default (a ``schedule`` is
     replaced, not added to). ``plan`` makes the members it adds from these.
     """
+
+    KEY_HINTS: ClassVar[dict[str, str]] = AGENT_KEY_HINTS
 
     answer_probability: Probability | None = None
     answer_delay: Distribution | None = None
@@ -117,6 +132,7 @@ class Agent(Section):
 
     FILE_KEYS: ClassVar[tuple[str, ...]] = ("numbers", "count")
     """Keys of an agent entry that make it a block of agents (:mod:`huntsim.scenario.blocks`)."""
+    KEY_HINTS: ClassVar[dict[str, str]] = AGENT_KEY_HINTS
 
     number: PhoneNumber = Field(min_length=1)
     name: Text | None = None

@@ -52,6 +52,8 @@ MAX_AGENTS = 10_000
 """Agents at most in a scenario, blocks expanded."""
 MAX_MEMBERS = 1_000
 """Members at most in a hunt group, ranges expanded."""
+MAX_PENALTY = 1_000_000
+"""The largest penalty a member may have."""
 RANGE = ".."
 _LAYOUT = re.compile(r"^(.*?)([0-9]+)([^0-9]*)$")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -319,6 +321,23 @@ def expand_agents(entries: Sequence[Any]) -> tuple[list[Any], list[int], list[st
     return agents, origins, problems
 
 
+_MEMBER_KEY_HINTS = {
+    "level": "; FreeSWITCH's tier level is penalty here",
+    "tier": "; a tier is a penalty here",
+    "interface": "; give the agent's own number as number",
+    "membername": "; give the agent's own number as number",
+    "priority": "; priority is a key of the hunt group (hunt_groups[].priority)",
+}
+
+
+def _member_key_hint(key: str) -> str:
+    """What an unknown key of a member entry likely meant (``penality``: penalty)."""
+    if key in _MEMBER_KEY_HINTS:
+        return _MEMBER_KEY_HINTS[key]
+    close = difflib.get_close_matches(key, ["number", "penalty"], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def split_penalties(entries: Sequence[Any]) -> tuple[list[Any], list[int]]:
     """A member list's numbers and penalties, from entries that are a number or
     ``{number, penalty}`` (penalty 0 where not given).
@@ -330,7 +349,8 @@ def split_penalties(entries: Sequence[Any]) -> tuple[list[Any], list[int]]:
     >>> split_penalties([{"number": "202", "penalty": -1}])
     Traceback (most recent call last):
     ...
-    ValueError: members[0].penalty: -1; a penalty is a whole number 0 or more (0: rung first)
+    ValueError: members[0].penalty: -1; a penalty is a whole number 0 or more, at most \
+1,000,000 (0: rung first)
     """
     numbers: list[Any] = []
     penalties: list[int] = []
@@ -343,13 +363,15 @@ def split_penalties(entries: Sequence[Any]) -> tuple[list[Any], list[int]]:
         if unknown or "number" not in entry:
             raise ValueError(f"members[{m}]: {dict(entry)!r}; a member is a number, or "
                              "{number: '201', penalty: 1}"
-                             + (f" (unknown key {', '.join(unknown)})" if unknown else ""))
+                             + (f" (unknown key {', '.join(unknown)}"
+                                + "".join(_member_key_hint(k) for k in unknown) + ")"
+                                if unknown else ""))
         raw = entry.get("penalty", 0)
         raw = getattr(raw, "written", raw) if not isinstance(raw, int | float) else raw
         penalty = _whole(raw)
-        if penalty is None or penalty < 0 or penalty > 1_000_000:
+        if penalty is None or penalty < 0 or penalty > MAX_PENALTY:
             raise ValueError(f"members[{m}].penalty: {raw}; a penalty is a whole number "
-                             "0 or more (0: rung first)")
+                             f"0 or more, at most {MAX_PENALTY:,} (0: rung first)")
         numbers.append(entry["number"])
         penalties.append(penalty)
     return numbers, penalties

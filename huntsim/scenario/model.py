@@ -6,9 +6,10 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +26,7 @@ from huntsim.scenario.advice import bare_time_advice, carried_advice
 from huntsim.scenario.agents import AfterMissed, Agent, AgentDefaults, Away
 from huntsim.scenario.arrivals import Arrivals, Poisson, Profile, Trace, Weekly, WeeklyProfile
 from huntsim.scenario.blocks import (
+    MAX_PENALTY,
     Origins,
     expand_agents,
     expand_members,
@@ -66,6 +68,7 @@ __all__ = [
     "group_map",
     "load_scenario",
     "routing_violations",
+    "unknown_policy",
 ]
 
 Policy = Literal["regular", "circular", "simultaneous", "uniform", "weighted", "staggered",
@@ -82,6 +85,63 @@ DEFAULT_CALL_WAITING_ANSWER = 0.3
 def _lowercase(value: object) -> object:
     """Text in lower case: names such as a policy are read whatever their case (``Circular``)."""
     return value.lower() if isinstance(value, str) else value
+
+
+FOREIGN_POLICIES: dict[str, tuple[str, str]] = {
+    "ringall": ("Asterisk", "simultaneous"), "leastrecent": ("Asterisk", "uniform"),
+    "fewestcalls": ("Asterisk", "fewest_calls"), "rrmemory": ("Asterisk", "circular"),
+    "rrordered": ("Asterisk", "circular"), "linear": ("Asterisk", "regular"),
+    "wrandom": ("Asterisk", "weighted"),
+    "ring-all": ("FreeSWITCH", "simultaneous"), "longest-idle-agent": ("FreeSWITCH", "uniform"),
+    "round-robin": ("FreeSWITCH", "circular"), "top-down": ("FreeSWITCH", "regular"),
+    "agent-with-least-talk-time": ("FreeSWITCH", "least_talk_time"),
+    "agent-with-fewest-calls": ("FreeSWITCH", "fewest_calls"),
+    "sequentially-by-agent-order": ("FreeSWITCH", "regular"),
+    "ring-progressively": ("FreeSWITCH", "staggered"),
+}
+"""Strategy names of other systems, and the policy closest to each."""
+
+
+def unknown_policy(name: str) -> str:
+    """Why ``name`` is not a policy, with the policy to write: another system's strategy
+    names its closest policy, a misspelt one gets a ``did you mean``.
+
+    Examples
+    --------
+    >>> unknown_policy("rrmemory")
+    "'rrmemory' is Asterisk's strategy; the closest policy here is 'circular'"
+    >>> unknown_policy("circlar").endswith("random; did you mean 'circular'?")
+    True
+    """
+    lowered = name.lower()
+    if lowered in FOREIGN_POLICIES:
+        system, ours = FOREIGN_POLICIES[lowered]
+        return f"{name!r} is {system}'s strategy; the closest policy here is {ours!r}"
+    text = f"{name!r} is not a policy; choose from {', '.join(POLICIES)}"
+    close = difflib.get_close_matches(lowered, POLICIES, n=2, cutoff=0.6)
+    return text + ("; did you mean " + " or ".join(repr(c) for c in close) + "?" if close
+                   else "")
+
+
+def _policy_name(value: object) -> object:
+    """A policy in lower case; another system's strategy name is refused with ours.
+
+    Examples
+    --------
+    >>> _policy_name("Circular")
+    'circular'
+    >>> _policy_name("leastrecent")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'leastrecent' is Asterisk's strategy; the closest policy here is 'uniform' \
+(write policy: uniform)
+    """
+    name = _lowercase(value)
+    if isinstance(name, str) and name in FOREIGN_POLICIES:
+        system, ours = FOREIGN_POLICIES[name]
+        raise ValueError(f"{value!r} is {system}'s strategy; the closest policy here is "
+                         f"{ours!r} (write policy: {ours})")
+    return name
 
 
 
@@ -175,9 +235,23 @@ class HuntGroup(Section):
         longest in their group).
     """
 
+    KEY_HINTS: ClassVar[dict[str, str]] = {
+        "weight": "for Asterisk's queue weight write priority (smaller is served first: "
+                  "a member of several groups serves the group of the smallest priority "
+                  "first); for a member rung only after the others, a penalty in members, "
+                  "as {number: '201', penalty: 1}",
+        "penalty": "a member's penalty goes in members, as {number: '201', penalty: 1}",
+        "strategy": "the ring strategy is policy here",
+        "maxlen": "Asterisk's maxlen is max_queue here (leave it out for no limit)",
+        **{key: f"{key} is a key of callback: {{offer_after: 60s, accept: 0.4, "
+                "reached: 0.9}"
+           for key in ("offer_after", "accept", "reached")},
+    }
+    """Keys of other systems, or of other places, and what to write instead."""
+
     pilot: PhoneNumber = Field(min_length=1)
     name: Text | None = None
-    policy: Annotated[Policy, BeforeValidator(_lowercase)] = "regular"
+    policy: Annotated[Policy, BeforeValidator(_policy_name)] = "regular"
     members: Annotated[tuple[PhoneNumber, ...], BeforeValidator(some_members)] = Field(
         min_length=1, max_length=1_000)
     weights: tuple[float, ...] | None = None
@@ -196,7 +270,7 @@ class HuntGroup(Section):
     stagger: Seconds | None = Field(default=None, gt=0)
     rering: Seconds | None = Field(default=None, ge=0)
     callback: Callback | None = None
-    penalties: tuple[Annotated[int, Field(ge=0, le=1_000_000)], ...] | None = None
+    penalties: tuple[Annotated[int, Field(ge=0, le=MAX_PENALTY)], ...] | None = None
     penalty_wait: Seconds | None = Field(default=None, gt=0)
     call_waiting: bool = False
     call_waiting_answer: Probability | None = None
@@ -286,6 +360,11 @@ class Scenario(Section):
         The shifts ``huntsim roster`` may staff when no shifts file is given; the
         simulation does not read them.
     """
+
+    KEY_HINTS: ClassVar[dict[str, str]] = {
+        key: f"{key} is a key of each hunt group (hunt_groups[].{key})"
+        for key in HuntGroup.model_fields if key not in ("name", "redial")}
+    """A hunt group's key written at the top of the file: where it goes."""
 
     name: Text = "scenario"
     duration: Seconds = Field(gt=0)
@@ -475,9 +554,7 @@ class Scenario(Section):
             file follows).
         """
         if policy not in POLICIES:
-            raise ScenarioError(
-                [f"policy: {policy!r} is not a policy; choose from {', '.join(POLICIES)}"]
-            )
+            raise ScenarioError([f"policy: {unknown_policy(policy)}"])
         chosen = [(i, g) for i, g in enumerate(self.hunt_groups)
                   if pilots is None or g.pilot in pilots]
         if policy == "staggered":

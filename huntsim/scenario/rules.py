@@ -102,7 +102,7 @@ def rule_violations(scenario: Scenario) -> list[str]:
                 continue
             listed[member] = m
             if member not in owner:
-                problems.append(f"{path}: {member!r} is not an agent")
+                problems.append(f"{path}: {member!r} is not an agent{_member_hint(member, owner)}")
             elif member in group_of and scenario.one_group_per_member:
                 problems.append(
                     f"{path}: {member!r} is already a member of {group_of[member]}; "
@@ -115,6 +115,15 @@ def rule_violations(scenario: Scenario) -> list[str]:
     problems.extend(routing_violations(scenario.hunt_groups, list(owner)))
     problems.extend(_redial_violations(scenario))
     return problems
+
+
+def _member_hint(member: str, agents: dict[str, str]) -> str:
+    """For Asterisk's ``member,penalty`` (``'105,2'``): how to write it here."""
+    number, comma, penalty = member.partition(",")
+    if comma and number.strip() in agents and penalty.strip().isdigit():
+        return (f"; for a penalty write {{number: {number.strip()!r}, penalty: "
+                f"{int(penalty)}}}")
+    return ""
 
 
 def _redial_violations(scenario: Scenario) -> list[str]:
@@ -188,6 +197,13 @@ def _penalty_violations(group: HuntGroup, where: str) -> list[str]:
                 f"{where}.penalty_wait: {group.penalty_wait:g} s but no member has a penalty "
                 "above 0, so no penalty ever joins later (give some members "
                 "{number, penalty: 1}, or remove penalty_wait)"
+            )
+        elif len(set(group.penalties)) == 1:
+            problems.append(
+                f"{where}.penalty_wait: {group.penalty_wait:g} s but every member has "
+                f"penalty {group.penalties[0]}, so all are rung together and no penalty ever "
+                "joins later (give the members to add later a higher penalty than the "
+                "others, or remove penalty_wait)"
             )
         elif group.all_busy_treatment != "queue":
             problems.append(

@@ -42,7 +42,7 @@ from huntsim.experiments.verdict import (
 )
 from huntsim.views.console import text_table
 from huntsim.views.html import SCOPE, figure_img, scoped_style
-from huntsim.views.wording import human_duration, hunting_text
+from huntsim.views.wording import human_duration, hunting_text, office_text, scope_labels
 
 if TYPE_CHECKING:
 
@@ -92,7 +92,7 @@ def simulated(scenario: Scenario, runs: str | None = None,
     'Each run: 4 weeks of the real-estate office from mon 00:00.'
     """
     window = scenario.window_s
-    first = f"Each run: {human_duration(window)} of the {scenario.name}"
+    first = f"Each run: {human_duration(window)} of {office_text(scenario.name)}"
     if scenario.uses_calendar:
         first += f" from {scenario.start_text}"
     if scenario.warmup:
@@ -180,12 +180,16 @@ def _scopes(result: Result) -> pd.DataFrame:
 def result_text(result: Result) -> str:
     """A run in a few lines: what was simulated and each scope's headline figures."""
     scenario = result.scenario
-    lines = [f"Result: {human_duration(result.window_s)} of the {scenario.name} "
+    lines = [f"Result: {human_duration(result.window_s)} of {office_text(scenario.name)} "
              f"(seed {result.seed}), {len(scenario.agents)} agents"]
+    names = scope_labels(scenario)
+    pilots = {g.pilot for g in scenario.hunt_groups}
     for scope, row in _scopes(result).iterrows():
         figures = ", ".join(f"{metric(m).label.lower()} {format_value(m, row[m])}"
                             for m in RUN_HEADLINE_METRICS if m in row.index)
-        name = "direct calls" if str(scope) == "direct calls" else f"pilot {scope}"
+        name = names.get(str(scope), str(scope))
+        if name in pilots:  # an unnamed group: its pilot, said to be one
+            name = f"pilot {name}"
         lines.append(f"  {name}: {format_value('offered', row['offered'])} calls; {figures}")
     if result.warnings:
         lines.append(f"  {len(result.warnings)} warning(s): see result.warnings")
@@ -197,18 +201,21 @@ def result_html(result: Result) -> str:
     from huntsim.views.plots import outcome_figure
 
     scopes = _scopes(result)
+    names = scope_labels(result.scenario)
     table = pd.DataFrame({label(str(m)): [format_value(str(m), v) for v in scopes[m]]
-                          for m in scopes}, index=[str(s) for s in scopes.index]).T
+                          for m in scopes},
+                         index=[names.get(str(s), str(s)) for s in scopes.index]).T
     shares = result.summary().filter(like="_rate")
-    rows = pd.DataFrame([{"policy": str(scope), "metric": name, "mean": value,
+    rows = pd.DataFrame([{"policy": names.get(str(scope), str(scope)), "metric": name,
+                          "mean": value,
                           "ci_low": value, "ci_high": value}
                          for scope, row in shares.iterrows() for name, value in row.items()
                          if str(name).removesuffix("_rate") in OUTCOMES])
     fig = outcome_figure(rows)
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
     return (f"{scoped_style()}<div class='{SCOPE}'><p><b>Result</b>: "
-            f"{html.escape(human_duration(result.window_s))} of the "
-            f"{html.escape(result.scenario.name)} (seed {result.seed}), "
+            f"{html.escape(human_duration(result.window_s))} of "
+            f"{html.escape(office_text(result.scenario.name))} (seed {result.seed}), "
             f"{len(result.scenario.agents)} agents. Tables: "
             + ("<code>calls</code>, <code>offers</code>, <code>agents</code>.</p>"
                if result.calls is not None else
@@ -312,7 +319,7 @@ def comparison_text(comparison: Comparison, group: str | None = None) -> str:
     lines = [f"Comparison: {count} {'policy' if count == 1 else 'policies'} x "
              f"{comparison.replications} "
              f"replications of {human_duration(comparison.scenario.window_s)}"
-             f" of the {comparison.scenario.name} (seed {comparison.seed}), pilot "
+             f" of {office_text(comparison.scenario.name)} (seed {comparison.seed}), pilot "
              f"{verdict.group}"]
     if len(verdict.table):
         names = list(dict.fromkeys(verdict.table["metric"]))
@@ -335,8 +342,8 @@ def comparison_html(comparison: Comparison, group: str | None = None) -> str:
     verdict = conclude(comparison, group)
     count = len(comparison.policies)
     parts = [f"{scoped_style()}<div class='{SCOPE}'><p><b>Comparison</b> of "
-             f"{count} {'policy' if count == 1 else 'policies'} on the "
-             f"{html.escape(comparison.scenario.name)}, pilot "
+             f"{count} {'policy' if count == 1 else 'policies'} on "
+             f"{html.escape(office_text(comparison.scenario.name))}, pilot "
              f"{html.escape(verdict.group)}: {comparison.replications} replications of "
              f"{html.escape(human_duration(comparison.scenario.window_s))}"
              f" each (seed {comparison.seed}).</p>"]
@@ -400,7 +407,7 @@ def targets_text(staffing: StaffingPlan, joint: str = ", ") -> str:
 def plan_text(staffing: StaffingPlan) -> str:
     """A plan in a few lines: the question and the answer per policy."""
     targets = targets_text(staffing)
-    lines = [f"StaffingPlan: pilot {staffing.group} of the {staffing.scenario.name}, "
+    lines = [f"StaffingPlan: pilot {staffing.group} of {office_text(staffing.scenario.name)}, "
              f"{staffing.sizes[0]} to {staffing.sizes[-1]} members, "
              f"{staffing.replications} replications of "
              f"{human_duration(staffing.scenario.window_s)} "
@@ -423,8 +430,8 @@ def plan_html(staffing: StaffingPlan) -> str:
                             erlang_estimate(staffing, target.metric), ax=ax)
     answer = "".join(f"<li>{html.escape(line)}</li>" for line in staffing.answer().splitlines())
     return (f"{scoped_style()}<div class='{SCOPE}'><p><b>StaffingPlan</b> for pilot "
-            f"{html.escape(staffing.group)} of the "
-            f"{html.escape(staffing.scenario.name)}: targets "
+            f"{html.escape(staffing.group)} of "
+            f"{html.escape(office_text(staffing.scenario.name))}: targets "
             f"{html.escape(targets_text(staffing))}; "
             f"{staffing.replications} replications per size and policy.</p><ul>{answer}</ul>"
             f"{plan_table(staffing).to_html(border=0)}"

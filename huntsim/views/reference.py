@@ -449,8 +449,21 @@ def _rows(model: type[BaseModel]) -> list[str]:
     return rows
 
 
+def _is_target(name: str) -> bool:
+    """Whether ``plan --target`` takes the metric (as ``service_level_20s`` is, one of
+    ``service_level_<T>s``)."""
+    from huntsim.errors import ScenarioError
+    from huntsim.experiments.targets import parse_target
+
+    try:
+        parse_target(f"{name}>=0")
+    except (ValueError, ScenarioError):
+        return False
+    return True
+
+
 def _metric_table() -> list[str]:
-    from huntsim.analysis.catalog import METRICS, TARGET_METRICS
+    from huntsim.analysis.catalog import METRICS
 
     rows = ["| name | label (unit) | definition | higher is better | `plan` target |",
             "|---|---|---|---|---|"]
@@ -461,7 +474,7 @@ def _metric_table() -> list[str]:
              ("p<q>_wait_s", "q-th percentile wait to answer (s)",
               "q % of answered calls were picked up within this time (0 < q < 100).", False)]
     for m in METRICS.values():
-        target = "yes" if m.name in TARGET_METRICS else ""
+        target = "yes" if _is_target(m.name) else ""
         rows.append(f"| `{m.name}` | {_cell(m.title)} | {_cell(m.definition)} | "
                     f"{words[m.higher_is_better]} | {target} |")
     for name, title, definition, higher in extra:

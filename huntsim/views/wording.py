@@ -17,7 +17,8 @@ from huntsim.analysis.catalog import policy_label
 if TYPE_CHECKING:
     from huntsim.scenario.model import HuntGroup, Scenario
 
-__all__ = ["human_duration", "hunting_text", "timeout_text"]
+__all__ = ["acd_text", "human_duration", "hunting_text", "office_text", "scope_labels",
+           "timeout_text"]
 
 _UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 
@@ -70,3 +71,76 @@ def hunting_text(scenario: Scenario, group: HuntGroup) -> str:
         return (f"{name} hunting, one more member rung every "
                 f"{human_duration(scenario.stagger_s(group))}, each for {timeout}")
     return f"{name} hunting, the next member after {timeout}"
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its",
+                          "this", "that"})
+
+
+def office_text(name: str) -> str:
+    """A scenario's name as it reads after "of": ``the real-estate office``, but
+    ``my help desk`` (a name that starts with its own article or owner keeps it).
+
+    Examples
+    --------
+    >>> office_text("real-estate office"), office_text("my help desk")
+    ('the real-estate office', 'my help desk')
+    >>> office_text("Acme's support line"), office_text("The Desk")
+    ("Acme's support line", 'The Desk')
+    """
+    words = name.split(maxsplit=1)
+    first = words[0].lower() if words else ""
+    if first in _DETERMINERS or first.endswith(("'s", "\u2019s", "s'")):
+        return name
+    return f"the {name}"
+
+
+def scope_labels(scenario: Scenario) -> dict[str, str]:
+    """How the tables head each row of a run's summary (keys: its index): a named
+    group ``VIP (100)``, an unnamed one by its pilot, ``All pilot calls``,
+    ``Direct calls``.
+
+    Examples
+    --------
+    >>> from huntsim import load_scenario
+    >>> office = load_scenario({"duration": "1h", "agents": [{"number": "1",
+    ...     "talk_time": "1min"}, {"number": "2", "talk_time": "1min"}], "hunt_groups": [
+    ...     {"pilot": "100", "name": "VIP", "members": ["1"]}, {"pilot": "200", "members": ["2"]}]})
+    >>> scope_labels(office)["100"], scope_labels(office)["200"]
+    ('VIP (100)', '200')
+    """
+    names = {g.pilot: (f"{g.label} ({g.pilot})" if g.label != g.pilot else g.pilot)
+             for g in scenario.hunt_groups}
+    names["direct calls"] = "Direct calls"
+    names["all pilot calls"] = "All pilot calls"
+    return names
+
+
+def acd_text(scenario: Scenario, group: HuntGroup) -> str:
+    """What a group routes as a contact centre does, in words, to follow its member
+    count (empty for a plain group): its penalty tiers, then each of call backs, call
+    waiting, and the group's priority where the groups' priorities differ led by ", ".
+
+    Examples
+    --------
+    >>> from huntsim import load_scenario
+    >>> office = load_scenario({"duration": "1h", "agents": [{"number": "1",
+    ...     "talk_time": "1min"}, {"number": "2", "talk_time": "1min"}], "hunt_groups": [
+    ...     {"pilot": "100", "members": ["1", {"number": "2", "penalty": 1}],
+    ...      "when_all_busy": "queue", "penalty_wait": "5min", "call_waiting": True}]})
+    >>> acd_text(office, office.hunt_groups[0])
+    ' in 2 penalty tiers (each next tier after 5 minutes), call waiting (picked up 30 %)'
+    """
+    words = ""
+    tiers = len(group.penalty_tiers())
+    if tiers > 1:
+        words += f" in {tiers} penalty tiers"
+        if group.penalty_wait is not None:
+            words += f" (each next tier after {human_duration(group.penalty_wait)})"
+    if group.callback is not None:
+        words += f", call backs offered after {human_duration(group.callback.offer_after)}"
+    if group.call_waiting:
+        words += f", call waiting (picked up {100 * group.waiting_answer:g} %)"
+    if len({g.priority for g in scenario.hunt_groups}) > 1:
+        words += f", priority {group.priority}"
+    return words
