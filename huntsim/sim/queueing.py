@@ -2,7 +2,9 @@
 
 Built only for a scenario where some group queues (:func:`uses_queues`); a
 run without queues never consults it. A group's queue holds its waiting calls
-by call id, so the caller who called first is served first; a caller who is
+in the order they reached the group (then by call id: a call forwarded in from
+another group queues behind the callers who reached this one before it), so
+the caller who came first is served first; a caller who is
 ringing a member is out of the queue meanwhile, and back in their place if
 nobody picks up. A member who frees up serves the first caller in the queue
 for whom they can be rung (who has not been offered the call by them yet); a
@@ -126,7 +128,7 @@ class Queues:
                PATIENCE + call.id).callbacks.append(self._offer_callback)
         call.waiting = True
         call.queued_at = now
-        bisect.insort(group.queue, call, key=_call_id)
+        bisect.insort(group.queue, call, key=_place)
         if not call.patience_scheduled and call.deadline < _INF:
             # one timer per call, at its deadline; while the call rings it does nothing
             call.patience_scheduled = True
@@ -264,5 +266,6 @@ class Queues:
                 engine.end_call(call, outcome, ended=max(end, call.queued_at))
 
 
-def _call_id(call: Call) -> int:
-    return call.id
+def _place(call: Call) -> tuple[int, int]:
+    """A call's place in its group's queue: when it reached the group, then its id."""
+    return call.entered, call.id
