@@ -19,8 +19,9 @@ patience phase (:mod:`huntsim.sim.events`), after members free up at that
 instant: a member freeing then still takes the caller.
 
 Call backs (a group's ``callback``): a caller still waiting (not ringing)
-``offer_after`` after reaching the group is offered a call back, once, and
-takes it with probability ``accept``. They stay in the queue, in their place,
+``offer_after`` after reaching the group is offered a call back, once (a
+caller ringing a member then is not, nor later), and takes it with probability
+``accept``. They stay in the queue, in their place,
 but no longer wait on the line (``call.waiting`` is false and ``call.call_back``
 true while they are in the queue) and so no longer hang up nor time out. The first
 member free when their place comes up, or a member free at once, calls back
@@ -29,7 +30,10 @@ those the caller has waited for: :meth:`~huntsim.sim.state.Group.can_call_back`)
 reached (``reached``), the call is ``called_back`` and the member talks and
 wraps up as for an answered call; not, it is ``callback_missed`` and the
 member is busy for the group's ring time-out. One still waiting for the call
-back when nothing more can happen is ``callback_missed`` at the end of the run.
+back when nothing more can happen is ``callback_missed`` at the end of the run
+(or when they took the call back, if that was later: a caller stranded past the
+end of the run is still offered it at ``offer_after``, as their patience still
+runs out).
 Accept and reached are drawn from one stream per group, in the order of events.
 """
 
@@ -123,8 +127,9 @@ class Queues:
                    ).callbacks.append(self._max_wait_reached)
         call.timed_hop = call.forwards
         offer = self.callbacks[group.index]
-        if first and offer is not None:  # one offer, at offer_after
-            At(engine.env, max(call.entered + offer[1] - now, 0), (call, call.forwards),
+        if first and offer is not None and call.entered + offer[1] >= now:
+            # one offer, at offer_after (none if the caller was ringing then, before queueing)
+            At(engine.env, call.entered + offer[1] - now, (call, call.forwards),
                PATIENCE + call.id).callbacks.append(self._offer_callback)
         call.waiting = True
         call.queued_at = now
@@ -194,6 +199,7 @@ class Queues:
             return
         call.waiting = False  # in the queue, not on the line: see the module docstring
         call.call_back = True
+        call.queued_at = self.engine.env.now  # (left the line: never recorded as ended before)
         call.deadline = _INF
         bits = group.can_call_back(call)
         if bits:  # a member is free (who was offered the call), of a penalty that may: at once
