@@ -523,3 +523,44 @@ def test_a_talk_of_no_length_takes_no_call_waiting(keep: str) -> None:
                                   (1, "A", 3.0, 6.0, "answered", False)]
         assert [c[:6] for c in calls(result)] == [(0, "answered", "A", 3.0, 0.0, 3.0),
                                                    (1, "answered", "A", 6.0, 0.0, 6.0)]
+
+
+def test_call_waiting_rings_the_member_at_their_place_in_the_calls_group() -> None:
+    # (trial-edges 1, a regression guard) P1 lists [B, A], PILOT [A, B] with call
+    # waiting; B is logged out all run: call 1 rings A, on call 0, as call waiting, never B
+    scenario = _shared({"members": ["B", "A"]})
+    scenario["hunt_groups"][1]["members"] = ["A", "B"]
+    scenario["start"] = "mon 00:00"
+    scenario["agents"][1]["schedule"] = ["sun 10:00-11:00"]
+    result = simulate(scenario, seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 33.0, "answered", True)]
+
+
+def test_call_waiting_in_one_group_leaves_the_others_load_counting_alone() -> None:
+    # (trial-edges 2, a regression guard) P1 has call waiting, PILOT is fewest_calls
+    # (no call waiting), both list [A, B]: PILOT's calls alternate A, B, A, B
+    scenario = _shared({"members": ["A", "B"], "call_waiting": True,
+                        "call_waiting_answer": 0.5}, trace=(0, 200, 400, 600),
+                       policy="fewest_calls")
+    group = scenario["hunt_groups"][1]
+    del group["call_waiting"], group["call_waiting_answer"]
+    scenario["duration"] = 700
+    calls = simulate(scenario, seed=0).calls
+    assert calls.sort_values("call_id")["agent"].tolist() == ["A", "B", "A", "B"]
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_queued_caller_is_offered_call_waiting_whichever_group_is_listed_first(
+        first: bool) -> None:
+    # (trial-edges 3, a regression guard) A is in P1 (queue) and PILOT (queue, call
+    # waiting). P1's call at 0 rings A, picked up at 3 s; PILOT's call at 1 s finds A
+    # ringing and queues; at 3 s A talks and is offered it as call waiting (3 to 6 s),
+    # whether P1 is listed before PILOT or after it
+    scenario = _shared({"members": ["A"], "when_all_busy": "queue",
+                        "arrivals": {"trace": [0]}}, trace=(1,), when_all_busy="queue")
+    scenario["hunt_groups"][1]["members"] = ["A"]
+    if not first:
+        scenario["hunt_groups"].reverse()
+    calls = simulate(scenario, seed=0).calls.set_index("group")
+    assert float(calls.loc["PILOT", "answer_s"]) == 6.0
