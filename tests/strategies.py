@@ -323,7 +323,7 @@ def office_agent(draw: st.DrawFn, step: int, hours: int, start_min: int,
     if "talk_time" not in defaults or draw(st.booleans()):
         agent["talk_time"] = draw(st.one_of(
             grid_distributions(step, 20 * step, low=step),
-            st.sampled_from(["1h", "20h", {"dist": "exponential", "mean": "20min"}])))
+            st.sampled_from([0, "1h", "20h", {"dist": "exponential", "mean": "20min"}])))
     if draw(st.booleans()):
         agent["answer_probability"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
     if draw(st.booleans()):
@@ -583,4 +583,51 @@ def shared_queues(draw: st.DrawFn) -> dict[str, Any]:
                                 "hunt_groups": groups}
     if draw(st.booleans()):
         scenario["caller_patience"] = draw(st.sampled_from([3 * step, 12 * step]))
+    return scenario
+
+
+@st.composite
+def waiting_queues(draw: st.DrawFn) -> dict[str, Any]:
+    """A busy office on a 10 s grid whose groups have call waiting: talks of no length
+    among them, pick-ups at once or after a ring, schedules ending on the grid (a ring
+    stopped by a log-out in the presence phase as a talk ends), rounds with ``rering: 0``;
+    members sometimes in several groups at different places in their lists."""
+    step = 10
+    numbers = [f"{201 + i}" for i in range(draw(st.integers(1, 3)))]
+    agents = []
+    for number in numbers:
+        agent: dict[str, Any] = {
+            "number": number,
+            "talk_time": draw(st.sampled_from([0, step, 3 * step, 6 * step])),
+            "answer_probability": draw(st.sampled_from([1, 1, 0.5, 0])),
+            "answer_delay": draw(st.sampled_from([0, 0, 3, step])),
+            "wrap_up": draw(st.sampled_from([0, 0, step]))}
+        if draw(st.integers(0, 2)) == 0:
+            agent["schedule"] = [f"mon 00:00-00:{draw(st.integers(1, 9)):02d}"]
+        agents.append(agent)
+    shared = len(numbers) > 1 and draw(st.booleans())
+    groups = []
+    for g in range(draw(st.integers(1, 2)) if shared else 1):
+        members = draw(st.permutations(numbers)) if shared else numbers
+        times = draw(st.lists(st.integers(0, 59), min_size=1, max_size=20))
+        group: dict[str, Any] = {
+            "pilot": f"{100 + 10 * g}", "members": members,
+            "policy": draw(st.sampled_from(["regular", "circular", "fewest_calls"])),
+            "when_all_busy": draw(st.sampled_from(["queue", "queue", "busy"])),
+            "no_answer_rings": draw(st.integers(1, 2)), "voicemail": True,
+            "call_waiting": draw(st.sampled_from([True, True, False])),
+            "arrivals": {"trace": sorted(step * k for k in times)}}
+        if group["call_waiting"]:
+            group["call_waiting_answer"] = draw(st.sampled_from([0.5, 1]))
+        if group["when_all_busy"] == "queue" and draw(st.booleans()):
+            group["max_wait"] = draw(st.sampled_from([step, 6 * step]))
+            if draw(st.booleans()):
+                group["rering"] = 0
+        groups.append(group)
+    if not any(g["call_waiting"] for g in groups):
+        groups[0]["call_waiting"] = True
+    scenario: dict[str, Any] = {"duration": 600, "ring_cycle": 6, "start": "mon 00:00",
+                                "agents": agents, "hunt_groups": groups}
+    if shared:
+        scenario["one_group_per_member"] = False
     return scenario

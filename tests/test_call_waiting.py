@@ -481,3 +481,86 @@ def test_a_policy_hears_of_calls_its_member_of_several_groups_answers() -> None:
     scenario["duration"] = 400
     result = simulate(scenario, seed=0)
     assert [(o[0], o[1]) for o in offers(result)] == [(0, "A"), (1, "B")]
+
+
+def test_no_call_waiting_at_the_instant_the_members_call_ends() -> None:
+    # A talks call 0 from 0 to 60 s. Call 1 (55 s) rings B, whose schedule ends at 60 s:
+    # the ring stops then (presence phase) and call 1 hunts on before A's talk ends in
+    # the free-up phase at 60 s. A's call is over: no call waiting (it put call 0 on hold
+    # with 0 s of talk left, end 60 -> 120 s; or a 0 s ring that took A's try), call 1
+    # queues and A, free at 60 s, rings for it as usual, as without call waiting
+    for delay in (0, 3):
+        scenario = office(members=2, trace=[0, 55], talk=60 - delay, answer_delay=delay,
+                          when_all_busy="queue", duration=70, call_waiting=True,
+                          call_waiting_answer=1,
+                          agents={"B": {"answer_probability": 0,
+                                        "schedule": ["mon 00:00-00:01"]}})
+        scenario["start"] = "mon 00:00"
+        result = simulate(scenario, seed=0)
+        assert calls(result) == [
+            (0, "answered", "A", delay, 60 - delay, 60.0, None, None),
+            (1, "answered", "A", 60.0 + delay, 60 - delay, 120.0, None, None)], delay
+        assert offers(result) == [
+            (0, "A", 0.0, delay, "answered", False),
+            (1, "B", 55.0, 60.0, "no_answer", False),
+            (1, "A", 60.0, 60.0 + delay, "answered", False)], delay
+
+
+@pytest.mark.parametrize("keep", ["calls", "totals"])
+def test_a_talk_of_no_length_takes_no_call_waiting(keep: str) -> None:
+    # A (talk 0 s, picks up after 3 s) answers call 0 at 3 s; the call at 1 s, queued,
+    # was rung as call waiting for 0 s during that 0 s talk (no answer, A's try used:
+    # rung again, marked call waiting) and the running totals counted A busy 6 s where
+    # the full records had 3 s. Now A rings for it after the talk, as without call waiting
+    scenario = office(members=1, trace=[0, 1], talk=0, answer_delay=3, when_all_busy="queue",
+                      max_wait=60, rering=0, duration=30, call_waiting=True,
+                      call_waiting_answer=1)
+    result = simulate(scenario, seed=0, keep=keep)
+    agent = result.agents.iloc[0]
+    assert (agent["busy_s"], agent["occupancy"], agent["offers"]) == (6.0, 0.2, 2)
+    if keep == "calls":
+        assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                                  (1, "A", 3.0, 6.0, "answered", False)]
+        assert [c[:6] for c in calls(result)] == [(0, "answered", "A", 3.0, 0.0, 3.0),
+                                                   (1, "answered", "A", 6.0, 0.0, 6.0)]
+
+
+def test_call_waiting_rings_the_member_at_their_place_in_the_calls_group() -> None:
+    # (trial-edges 1, a regression guard) P1 lists [B, A], PILOT [A, B] with call
+    # waiting; B is logged out all run: call 1 rings A, on call 0, as call waiting, never B
+    scenario = _shared({"members": ["B", "A"]})
+    scenario["hunt_groups"][1]["members"] = ["A", "B"]
+    scenario["start"] = "mon 00:00"
+    scenario["agents"][1]["schedule"] = ["sun 10:00-11:00"]
+    result = simulate(scenario, seed=0)
+    assert offers(result) == [(0, "A", 0.0, 3.0, "answered", False),
+                              (1, "A", 30.0, 33.0, "answered", True)]
+
+
+def test_call_waiting_in_one_group_leaves_the_others_load_counting_alone() -> None:
+    # (trial-edges 2, a regression guard) P1 has call waiting, PILOT is fewest_calls
+    # (no call waiting), both list [A, B]: PILOT's calls alternate A, B, A, B
+    scenario = _shared({"members": ["A", "B"], "call_waiting": True,
+                        "call_waiting_answer": 0.5}, trace=(0, 200, 400, 600),
+                       policy="fewest_calls")
+    group = scenario["hunt_groups"][1]
+    del group["call_waiting"], group["call_waiting_answer"]
+    scenario["duration"] = 700
+    calls = simulate(scenario, seed=0).calls
+    assert calls.sort_values("call_id")["agent"].tolist() == ["A", "B", "A", "B"]
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_queued_caller_is_offered_call_waiting_whichever_group_is_listed_first(
+        first: bool) -> None:
+    # (trial-edges 3, a regression guard) A is in P1 (queue) and PILOT (queue, call
+    # waiting). P1's call at 0 rings A, picked up at 3 s; PILOT's call at 1 s finds A
+    # ringing and queues; at 3 s A talks and is offered it as call waiting (3 to 6 s),
+    # whether P1 is listed before PILOT or after it
+    scenario = _shared({"members": ["A"], "when_all_busy": "queue",
+                        "arrivals": {"trace": [0]}}, trace=(1,), when_all_busy="queue")
+    scenario["hunt_groups"][1]["members"] = ["A"]
+    if not first:
+        scenario["hunt_groups"].reverse()
+    calls = simulate(scenario, seed=0).calls.set_index("group")
+    assert float(calls.loc["PILOT", "answer_s"]) == 6.0

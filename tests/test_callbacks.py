@@ -120,6 +120,40 @@ def test_callers_still_waiting_for_a_call_back_at_the_end_missed_it():
     assert (outcome, agent, callback) == ("callback_missed", None, None)
 
 
+def test_a_caller_ringing_at_offer_after_is_not_offered_a_call_back():
+    # B talks 0-100 s; 1 s rings A (who never answers) from 1 to 13 s, then queues.
+    # offer_after 5 s: at 6 s the caller was ringing A, so no call back, then or later
+    # (it was offered, taken and called back at 13 s, as they queued); B serves them
+    scenario = office(members=2, trace=[0, 1], talk=100, when_all_busy="queue",
+                      agents={"A": {"answer_probability": 0}},
+                      callback={"offer_after": 5, "accept": 1, "reached": 1})
+    scenario["hunt_groups"][0]["members"] = ["B", "A"]
+    result = simulate(scenario, seed=0)
+    assert rows(result) == [("answered", "B", 0.0, 100.0, None),
+                            ("answered", "B", 100.0, 200.0, None)]
+    assert [(str(o.agent), o.start_s, o.end_s, str(o.result))
+            for o in result.offers.itertuples()] == [
+        ("B", 0.0, 0.0, "answered"), ("A", 1.0, 13.0, "no_answer"),
+        ("B", 100.0, 100.0, "answered")]
+    # queued at offer_after's very instant (the ring ends at 13 s): offered then, and A,
+    # free, calls back at once
+    scenario["hunt_groups"][0]["callback"]["offer_after"] = 12
+    assert rows(simulate(scenario, seed=0))[1] == ("called_back", "A", 13.0, 113.0, 12.0)
+
+
+def test_a_call_back_taken_after_the_end_of_the_run_ends_no_earlier():
+    # A logs out for good at 120 s, the run ends at 150 s: the caller of 1 s, stranded,
+    # is still offered a call back at offer_after (201 s) and takes it, as their patience
+    # would still run out; never called back: callback_missed when they took it (the row
+    # said 150 s, before the offer)
+    for offer_after, end in ((100, 150.0), (200, 201.0)):
+        scenario = callback_office([0, 1], duration=150, offer_after=offer_after)
+        scenario["agents"][0] |= {"talk_time": 120, "schedule": ["mon 00:00-00:02"]}
+        scenario["start"] = "mon 00:00"
+        result = simulate(scenario, seed=0)
+        assert rows(result)[1] == ("callback_missed", None, None, end, None), offer_after
+
+
 def test_plain_queues_have_no_callback_column():
     result = simulate(office(members=1, trace=[0, 10], when_all_busy="queue"), seed=0)
     assert "callback_s" not in result.calls

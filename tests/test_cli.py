@@ -290,3 +290,12 @@ def test_a_reversed_members_range_is_named_so(capsys):
     err = capsys.readouterr().err
     assert "argument --members: '20..2' is reversed; write the smaller size first (2..20)" in err
     assert "--members: --members" not in err
+
+
+def test_a_penalty_wait_below_the_time_resolution_exits_2_not_a_traceback(tmp_path, capsys):
+    data = office(trace=[0, 1], when_all_busy="queue", penalty_wait=1e-7)
+    data["hunt_groups"][0]["members"][1] = {"number": "B", "penalty": 1}
+    assert main(["run", str(write(tmp_path, data))]) == 2
+    err = capsys.readouterr().err
+    assert "hunt_groups[0].penalty_wait: 1e-07 s is shorter than" in err
+    assert "Traceback" not in err

@@ -148,6 +148,39 @@ def test_bad_penalties_are_refused_naming_the_field(penalties: dict[str, Any],
     assert any(m.startswith(message) for m in error.value.messages), error.value.messages
 
 
+@pytest.mark.parametrize(("key", "change"), [
+    ("hunt_groups[0].penalty_wait", {"penalty_wait": 1e-7}),
+    ("hunt_groups[0].max_wait", {"max_wait": 1e-7}),
+    ("hunt_groups[0].callback.offer_after",
+     {"callback": {"offer_after": 1e-7, "accept": 1, "reached": 1}}),
+])
+def test_a_duration_below_the_time_resolution_is_refused_not_a_crash(
+        key: str, change: dict[str, Any]) -> None:
+    # 1e-7 s is 0 on the engine's clock (1 microsecond): a penalty_wait that small
+    # validated, then the run died dividing by it (ZeroDivisionError)
+    scenario = with_penalties(office(trace=[0, 1], when_all_busy="queue", **change),
+                              {"B": 1})
+    if "penalty_wait" not in change:
+        scenario["hunt_groups"][0]["members"][1] = "B"
+    with pytest.raises(ScenarioError) as error:
+        simulate(scenario, seed=0)
+    assert f"{key}: 1e-07 s is shorter than the model's time resolution (1 microsecond)" \
+        in error.value.messages[0], error.value.messages
+
+
+def test_other_durations_below_the_time_resolution_are_refused() -> None:
+    scenario = office(trace=[0, 1], policy="staggered", stagger=1e-7,
+                      agents={"A": {"after_missed": {"count": 1, "away": 1e-7}}})
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(scenario)
+    assert sorted(m.split(":")[0] for m in error.value.messages) == [
+        "agents[0].after_missed.away", "hunt_groups[0].stagger"]
+    # a microsecond is the shortest duration the model has
+    scenario = with_penalties(office(trace=[0, 1], when_all_busy="queue", penalty_wait=1e-6),
+                              {"B": 1})
+    assert simulate(scenario, seed=0).calls["outcome"].tolist() == ["answered"] * 2
+
+
 def test_a_member_entry_with_an_unknown_key_is_refused() -> None:
     scenario = office()
     scenario["hunt_groups"][0]["members"][1] = {"numbr": "B"}

@@ -78,6 +78,30 @@ def test_the_wait_counts_from_reaching_the_group():
     assert float(forwarded["answer_s"]) == 200.0
 
 
+def test_a_forwarded_call_queues_behind_the_callers_who_reached_the_group_before_it():
+    # A (in P1 and P2, equal priorities) talks P1's call of t=0 until 100. P3's caller of
+    # t=5 times out (max_wait 45 s) and is forwarded to P1 at t=50; P1's caller of t=10 and
+    # P2's of t=30 reached their groups before that: served 10, 30, then the forwarded
+    # call (it was served first, at the head of P1's queue by call id: 5, 30, 10)
+    scenario = two_groups(["A"], ["A"], [0, 10], [30], numbers="AC")
+    scenario["agents"][1]["talk_time"] = 1000
+    scenario["hunt_groups"].append({
+        "pilot": "P3", "members": ["C"], "when_all_busy": "queue", "max_wait": 45,
+        "forward": {"to": "P1", "when": ["queue_timeout"]}, "arrivals": {"trace": [0, 5]}})
+    scenario["duration"] = 31
+    calls = simulate(scenario, seed=0).calls
+    by_a = calls[calls["agent"] == "A"].sort_values("answer_s")
+    assert [(str(c.dialed), float(c.arrival_s), float(c.answer_s))
+            for c in by_a.itertuples()] == [
+        ("P1", 0.0, 0.0), ("P1", 10.0, 100.0), ("P2", 30.0, 200.0), ("P3", 5.0, 300.0)]
+    # in one group alike: the forwarded caller waits behind P1's caller of t=10
+    del scenario["hunt_groups"][1]["arrivals"]
+    calls = simulate(scenario, seed=0).calls
+    by_a = calls[calls["agent"] == "A"].sort_values("answer_s")
+    assert [(str(c.dialed), float(c.answer_s)) for c in by_a.itertuples()] == [
+        ("P1", 0.0), ("P1", 100.0), ("P3", 200.0)]
+
+
 def test_a_member_busy_on_one_groups_call_is_not_offered_the_others():
     # A takes P1's call at 0; P2's call at 1 hunts A then B (regular): A is busy (on
     # P1's call), so B is rung at once, and A is never offered it

@@ -59,11 +59,7 @@ def rule_violations(scenario: Scenario) -> list[str]:
             f"({MAX_EXPECTED_CALLS:,.0f}); shorten the run or use replications"
         )
     problems.extend(_size_violations(scenario))
-    if scenario.ring_cycle < 1e-6:
-        problems.append(
-            f"ring_cycle: {scenario.ring_cycle:g} s is shorter than the model's time "
-            "resolution (1 microsecond)"
-        )
+    problems.extend(_resolution_violations(scenario))
     if scenario.warmup >= scenario.duration:
         problems.append(
             f"warmup: {scenario.warmup:g} s is not shorter than duration "
@@ -115,6 +111,30 @@ def rule_violations(scenario: Scenario) -> list[str]:
     problems.extend(routing_violations(scenario.hunt_groups, list(owner)))
     problems.extend(_redial_violations(scenario))
     return problems
+
+
+RESOLUTION_S = 1e-6
+"""The model's time resolution (one microsecond): a shorter duration is zero on its clock."""
+
+
+def _resolution_violations(scenario: Scenario) -> list[str]:
+    """Durations that must be above 0 but are zero on the model's clock (shorter than a
+    microsecond): a ring cycle, a penalty wait, a stagger, a ``max_wait``, a call-back
+    offer time or an ``after_missed`` time away would round to no time at all."""
+    durations: list[tuple[str, float | None]] = [("ring_cycle", scenario.ring_cycle)]
+    for g, group in enumerate(scenario.hunt_groups):
+        where = f"hunt_groups[{g}]"
+        durations += [(f"{where}.penalty_wait", group.penalty_wait),
+                      (f"{where}.stagger", group.stagger),
+                      (f"{where}.max_wait", group.max_wait)]
+        if group.callback is not None:
+            durations.append((f"{where}.callback.offer_after", group.callback.offer_after))
+    for i, agent in enumerate(scenario.agents):
+        if agent.after_missed is not None:
+            durations.append((f"agents[{i}].after_missed.away", agent.after_missed.away))
+    return [f"{key}: {value:g} s is shorter than the model's time resolution "
+            "(1 microsecond); give 1 microsecond or more"
+            for key, value in durations if value is not None and value < RESOLUTION_S]
 
 
 def _member_hint(member: str, agents: dict[str, str]) -> str:

@@ -2,7 +2,9 @@
 
 Built only for a scenario where some group queues (:func:`uses_queues`); a
 run without queues never consults it. A group's queue holds its waiting calls
-by call id, so the caller who called first is served first; a caller who is
+in the order they reached the group (then by call id: a call forwarded in from
+another group queues behind the callers who reached this one before it), so
+the caller who came first is served first; a caller who is
 ringing a member is out of the queue meanwhile, and back in their place if
 nobody picks up. A member who frees up serves the first caller in the queue
 for whom they can be rung (who has not been offered the call by them yet); a
@@ -17,8 +19,9 @@ patience phase (:mod:`huntsim.sim.events`), after members free up at that
 instant: a member freeing then still takes the caller.
 
 Call backs (a group's ``callback``): a caller still waiting (not ringing)
-``offer_after`` after reaching the group is offered a call back, once, and
-takes it with probability ``accept``. They stay in the queue, in their place,
+``offer_after`` after reaching the group is offered a call back, once (a
+caller ringing a member then is not, nor later), and takes it with probability
+``accept``. They stay in the queue, in their place,
 but no longer wait on the line (``call.waiting`` is false and ``call.call_back``
 true while they are in the queue) and so no longer hang up nor time out. The first
 member free when their place comes up, or a member free at once, calls back
@@ -27,7 +30,10 @@ those the caller has waited for: :meth:`~huntsim.sim.state.Group.can_call_back`)
 reached (``reached``), the call is ``called_back`` and the member talks and
 wraps up as for an answered call; not, it is ``callback_missed`` and the
 member is busy for the group's ring time-out. One still waiting for the call
-back when nothing more can happen is ``callback_missed`` at the end of the run.
+back when nothing more can happen is ``callback_missed`` at the end of the run
+(or when they took the call back, if that was later: a caller stranded past the
+end of the run is still offered it at ``offer_after``, as their patience still
+runs out).
 Accept and reached are drawn from one stream per group, in the order of events.
 """
 
@@ -121,12 +127,13 @@ class Queues:
                    ).callbacks.append(self._max_wait_reached)
         call.timed_hop = call.forwards
         offer = self.callbacks[group.index]
-        if first and offer is not None:  # one offer, at offer_after
-            At(engine.env, max(call.entered + offer[1] - now, 0), (call, call.forwards),
+        if first and offer is not None and call.entered + offer[1] >= now:
+            # one offer, at offer_after (none if the caller was ringing then, before queueing)
+            At(engine.env, call.entered + offer[1] - now, (call, call.forwards),
                PATIENCE + call.id).callbacks.append(self._offer_callback)
         call.waiting = True
         call.queued_at = now
-        bisect.insort(group.queue, call, key=_call_id)
+        bisect.insort(group.queue, call, key=_place)
         if not call.patience_scheduled and call.deadline < _INF:
             # one timer per call, at its deadline; while the call rings it does nothing
             call.patience_scheduled = True
@@ -192,6 +199,7 @@ class Queues:
             return
         call.waiting = False  # in the queue, not on the line: see the module docstring
         call.call_back = True
+        call.queued_at = self.engine.env.now  # (left the line: never recorded as ended before)
         call.deadline = _INF
         bits = group.can_call_back(call)
         if bits:  # a member is free (who was offered the call), of a penalty that may: at once
@@ -264,5 +272,6 @@ class Queues:
                 engine.end_call(call, outcome, ended=max(end, call.queued_at))
 
 
-def _call_id(call: Call) -> int:
-    return call.id
+def _place(call: Call) -> tuple[int, int]:
+    """A call's place in its group's queue: when it reached the group, then its id."""
+    return call.entered, call.id

@@ -17,8 +17,10 @@ ready again) and callers wait in the queues of several of their groups, they
 serve the group with the smallest ``priority``; between groups of equal
 priority, the caller who has waited longest since reaching their group (ties:
 the earlier call). In each group the caller served is the one its queue
-would serve (:meth:`~huntsim.sim.queueing.Queues.serve`): the first, by call
-id, for whom the member can be rung, or who waits for a call back. New
+would serve (:meth:`~huntsim.sim.queueing.Queues.serve`): the first (who
+reached the group first, then by call id) for whom the member can be rung, or
+who waits for a call back; so the caller served is the one of the smallest
+priority who reached their group first, of all the member's groups. New
 arrivals hunt among the free members of their group as always.
 
 Policies: the call's group hears of the offer (``offered``) and the answer

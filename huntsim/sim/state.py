@@ -273,7 +273,7 @@ class Call:
     base = 0
     next_ordinal = 0
     timed_hop = -1  # the group entry (forwards so far) whose max_wait timer runs
-    queued_at = 0  # when the call last joined a queue (ticks)
+    queued_at = 0  # when the call last joined a queue, or took a call back (ticks)
     penalty_wake = (-1, -1)  # (entered, when): the next penalty's wake-up (penalty_wait)
     call_back = False  # waiting in its group's queue for a call back (off the line)
     # members of the group offered the call as call waiting (this round), a bit per

@@ -29,7 +29,9 @@ Built only for a scenario where some group has ``call_waiting``
   as without call waiting. The agents table counts the call waitings not
   picked up apart (``call_waiting_missed``), not as rings let ring out. Talk ends
   first at an instant: if the member's call ends before the pick-up, the call
-  waiting stops ringing then (no answer; the member goes on to wrap up).
+  waiting stops ringing then (no answer; the member goes on to wrap up); a member
+  whose talk ends at the instant (a talk of no length, or a hunt in the presence
+  phase before the free-up phase ends it) is offered no call waiting.
 * Picked up, the call in progress goes on hold: the member talks the new call
   (talk time drawn as for any call) and wraps it up, then returns to the held
   call for the rest of its talk, and wraps that up as usual. A call's hold
@@ -163,11 +165,13 @@ class Waiting:
 
     # ------------------------------------------------------------ who may take it
     def _can_wait(self, member: Member) -> bool:
-        """Whether the member is on a call and could take a call waiting now."""
+        """Whether the member is on a call and could take a call waiting now: a talk that
+        ends now (of no length, or before its end in the free-up phase) is over."""
         m = member.index
+        active = self.active[m]
         return (member.blocked == BUSY and not member.away_pending
-                and self.active[m] is not None and self.held[m] is None
-                and self.ringing[m] is None)
+                and active is not None and active.ends > self.engine.env.now
+                and self.held[m] is None and self.ringing[m] is None)
 
     def eligible(self, group: Group, call: Call) -> int:
         """Members of ``group`` who may be offered ``call`` as call waiting now: a bit
