@@ -428,8 +428,7 @@ def _made_like(setup: PlanSetup) -> str:
             f"{'are' if len(members) != 1 else 'is'} replaced.")
     shared = shared_note(setup.scenario, setup.group)
     if shared:
-        text += (f" {shared[0].upper()}{shared[1:]} (so its priority over the other groups "
-                 "no longer matters), and the need is sized for them alone.")
+        text += f" {shared[0].upper()}{shared[1:]}; the need is sized for them alone."
     if group.penalties is not None and any(group.penalties):
         text += (" The group's member penalties"
                  + (" and penalty_wait" if group.penalty_wait is not None else "")
@@ -444,12 +443,9 @@ def _made_like(setup: PlanSetup) -> str:
 def _about_roster(run_warnings: Sequence[str]) -> list[str]:
     """The runs' warnings, said of the rostered office (not the user's scenario); those on
     hours none of the group's members is scheduled are left out: the roster's own lines say
-    which hours are short and why; so are those on a ``priority`` that changes nothing once
-    the rostered group shares no member (the roster's note says its members left it)."""
+    which hours are short and why."""
     return [f"the rostered office (rostered.yaml): {w}" for w in run_warnings
-            if "none of its members is scheduled" not in w
-            and not ("priority:" in w and "none of the group's members is in another group"
-                     in w)]
+            if "none of its members is scheduled" not in w]
 
 
 def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:
