@@ -157,7 +157,10 @@ def sweep(
         written as in the file (``"4min"``, ``["mon-fri 08:00-12:00"]``);
         ``"traffic"`` multiplies every arrival rate. Every combination is run.
     policies : sequence of str, optional
-        Policies to try at every point; default the scenario's own.
+        Policies to try at every point, each given to the group reported on
+        (``group``) alone, as :func:`~huntsim.experiments.comparison.compare` does:
+        every other group keeps its own policy. Default: every group's own, under
+        the name of the reported group's policy.
     replications : int
         Runs per point and policy; replication ``i`` has the same seed everywhere.
     seed : int, optional
@@ -198,8 +201,8 @@ def sweep(
     base, points, scenarios = sweep_points(scenario, grid)
     pilot = resolve_group(base, group) if base.hunt_groups or group is not None else None
     settings = ExperimentSettings.check(base, chosen, replications, seed, threshold_s)
-    names = settings.policies or (_own_policy(base),)
-    runs = run_measurements(_tasks(scenarios, settings, names),
+    names = settings.policies or (_own_policy(base, pilot),)
+    runs = run_measurements(_tasks(scenarios, settings, names, pilot),
                             ["point", "policy", "replication"],
                             Execution(jobs, scheduler, progress, store))
     raw = points.merge(runs.metrics, on="point", how="right", validate="one_to_many")
@@ -210,24 +213,29 @@ def sweep(
                  points=points, table=table, raw=raw, warnings=runs.warnings, group=pilot)
 
 
-def _own_policy(scenario: Scenario) -> str:
-    """What a sweep without ``policies`` calls its one case: the groups' policy, if one."""
+def _own_policy(scenario: Scenario, pilot: str | None) -> str:
+    """What a sweep without ``policies`` calls its one case: the policy of the group
+    reported on (``pilot``), else the groups' policy if they share one."""
+    if pilot is not None:
+        return scenario.group(pilot).policy
     own = {g.policy for g in scenario.hunt_groups}
     return own.pop() if len(own) == 1 else "as written"
 
 
 def _tasks(scenarios: Sequence[Scenario], settings: ExperimentSettings,
-           names: tuple[str, ...]) -> list[RunTask]:
+           names: tuple[str, ...], pilot: str | None) -> list[RunTask]:
     """One run per grid point, policy (``names``) and replication, the same seeds throughout.
 
-    Without ``settings.policies`` every group keeps its own policy, under one name.
+    Each policy is given to the group ``pilot`` alone (every group when ``None``);
+    without ``settings.policies`` every group keeps its own policy, under one name.
     """
     chosen: tuple[str | None, ...] = settings.policies or (None,)
     seeds = settings.seeds()
     tasks: list[RunTask] = []
     for number, point in enumerate(scenarios):
         for policy, name in zip(chosen, names, strict=True):
-            case = point.with_policy(policy) if policy is not None else point
+            case = (point.with_policy(policy, None if pilot is None else [pilot])
+                    if policy is not None else point)
             tasks.extend(
                 RunTask(f"point-{number:04d}_policy-{name.replace(' ', '-')}_rep-{i:04d}",
                         case, s, settings.threshold_s,
