@@ -59,3 +59,34 @@ def test_a_sweep_without_policies_names_the_group_own_policy():
                    seed=1, jobs=1, group="Billing")
     assert result.policies == ("circular",)
     assert "as written" not in " ".join(result.conclusion()).lower()
+
+
+def tiers() -> dict[str, object]:
+    """One queue, 103 a second tier joining after 30 s."""
+    return {"name": "tiers", "duration": "1d", "seed": 2,
+            "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "4min"}},
+            "agents": [{"number": "101"}, {"number": "102"}, {"number": "103"}],
+            "hunt_groups": [{"pilot": "100", "when_all_busy": "queue", "voicemail": True,
+                             "members": ["101", "102", {"number": "103", "penalty": 1}],
+                             "penalty_wait": "30s", "arrivals": {"rate": "25/h"}}]}
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_a_penalty_swept_to_0_drops_penalty_wait_there_and_says_so(loaded):
+    # before: the whole sweep stopped: "grid: point hunt_groups[0].members[2].penalty=0:
+    # hunt_groups[0].penalty_wait: 30 s but no member has a penalty above 0"
+    office = load_scenario(tiers()) if loaded else tiers()
+    path = "hunt_groups[0].penalties" if loaded else "hunt_groups[0].members[2].penalty"
+    values = [[0, 0, 0], [0, 0, 1]] if loaded else [0, 1]
+    result = sweep(office, {path: values}, replications=2, seed=1, jobs=1)
+    assert len(result.points) == 2
+    said = [w for w in result.warnings if "penalty_wait" in w]
+    assert len(said) == 1 and said[0].startswith(
+        "hunt_groups[0].penalty_wait is dropped where no member has a penalty above 0")
+    assert said[0].endswith(f"at {path}={'[0, 0, 0]' if loaded else 0}")
+
+
+def test_a_point_with_another_mistake_still_stops_the_sweep():
+    from huntsim.errors import ScenarioError
+    with pytest.raises(ScenarioError, match="penalty_wait"):
+        sweep(tiers(), {"hunt_groups[0].penalty_wait": ["-5s"]}, replications=2, jobs=1)

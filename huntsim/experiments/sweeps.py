@@ -210,7 +210,28 @@ def sweep(
     table = points.merge(table, on="point", how="right", validate="one_to_many")
     return Sweep(scenario=base, parameters=tuple(grid), policies=names,
                  replications=replications, seed=settings.seed, threshold_s=threshold_s,
-                 points=points, table=table, raw=raw, warnings=runs.warnings, group=pilot)
+                 points=points, table=table, raw=raw,
+                 warnings=(*_dropped_waits(base, points, scenarios), *runs.warnings),
+                 group=pilot)
+
+
+def _dropped_waits(base: Scenario, points: pd.DataFrame,
+                   scenarios: Sequence[Scenario]) -> list[str]:
+    """Where the grid set every member's penalty to 0 and the group's ``penalty_wait``
+    was dropped (:func:`~huntsim.experiments.sweep_grid.sweep_points`), in words."""
+    notes = []
+    for g, group in enumerate(base.hunt_groups):
+        if group.penalty_wait is None:
+            continue
+        at = [number for number, office in enumerate(scenarios)
+              if office.hunt_groups[g].penalty_wait is None]
+        if at:
+            where = "; ".join(", ".join(f"{p}={points.at[k, p]}" for p in points.columns
+                                        if p != "point") for k in at[:3])
+            notes.append(f"hunt_groups[{g}].penalty_wait is dropped where no member has a "
+                         f"penalty above 0 (it changes nothing there): at {where}"
+                         f"{' and others' if len(at) > 3 else ''}")
+    return notes
 
 
 def _own_policy(scenario: Scenario, pilot: str | None) -> str:
