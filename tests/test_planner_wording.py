@@ -34,3 +34,23 @@ def test_a_group_not_found_lists_the_groups_names(tmp_path, capsys):
     assert main(["compare", str(path), "--group", "Sales", "--replications", "2"]) == 2
     assert ("error: --group: 'Sales' is not a pilot or a group's name (groups: '100' "
             "(Billing), '200')") in capsys.readouterr().err
+
+
+def test_group_calls_answered_is_said_to_count_call_backs():
+    # before: the definition said "calls ... the member answered" while the figure counts
+    # the call backs the member made too (trial-acd2 8)
+    import huntsim
+    from huntsim.analysis.catalog import METRICS
+    office = {"duration": "1d", "seed": 1,
+              "agent_defaults": {"talk_time": {"dist": "exponential", "mean": "4min"}},
+              "agents": [{"number": "101"}, {"number": "102"}],
+              "hunt_groups": [{"pilot": "100", "members": ["101", "102"],
+                               "when_all_busy": "queue", "arrivals": {"rate": "40/h"},
+                               "callback": {"offer_after": "30s", "accept": 1,
+                                            "reached": 1}}]}
+    result = huntsim.simulate(load_scenario(office), seed=1)
+    outcomes = result.calls["outcome"].astype(str).value_counts()
+    assert outcomes["called_back"] > 0
+    assert result.agents["group_answered"].sum() == (outcomes["answered"]
+                                                     + outcomes["called_back"])
+    assert "call backs the member made" in METRICS["group_answered"].definition

@@ -90,3 +90,20 @@ def test_a_point_with_another_mistake_still_stops_the_sweep():
     from huntsim.errors import ScenarioError
     with pytest.raises(ScenarioError, match="penalty_wait"):
         sweep(tiers(), {"hunt_groups[0].penalty_wait": ["-5s"]}, replications=2, jobs=1)
+
+
+def test_no_warning_on_a_value_the_sweep_sets_at_some_points_only():
+    # before: "hunt_groups[0].callback.accept: 0, so no caller ever takes a call back and
+    # callback changes nothing ... (in 2 of 4 runs; point 0, ...)" though 0 is swept on purpose
+    office = tiers()
+    group = office["hunt_groups"][0]  # type: ignore[index]
+    group.pop("penalty_wait")
+    group["members"] = ["101", "102", "103"]
+    group["callback"] = {"offer_after": "1min", "accept": 0.5, "reached": 0.9}
+    result = sweep(office, {"hunt_groups[0].callback.accept": [0, 0.5]}, replications=2,
+                   seed=1, jobs=1)
+    assert not [w for w in result.warnings if "callback.accept" in w]
+    # one given at every point stays: the sweep cannot show what it changes
+    kept = sweep(office, {"hunt_groups[0].callback.accept": [0]}, replications=2, seed=1,
+                 jobs=1)
+    assert [w for w in kept.warnings if w.startswith("hunt_groups[0].callback.accept: 0")]

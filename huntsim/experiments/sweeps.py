@@ -12,6 +12,7 @@ measured sharply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,8 +212,24 @@ def sweep(
     return Sweep(scenario=base, parameters=tuple(grid), policies=names,
                  replications=replications, seed=settings.seed, threshold_s=threshold_s,
                  points=points, table=table, raw=raw,
-                 warnings=(*_dropped_waits(base, points, scenarios), *runs.warnings),
+                 warnings=(*_dropped_waits(base, points, scenarios),
+                           *_not_on_swept_values(runs.warnings, grid)),
                  group=pilot)
+
+
+def _not_on_swept_values(warnings: Sequence[str], grid: Mapping[str, Any]) -> list[str]:
+    """The runs' warnings less those on a value the grid sets at only some points (a
+    warning that starts with a swept path, e.g. ``hunt_groups[1].callback.accept: 0, so
+    ... changes nothing`` while sweeping that ``accept``): the sweep sets it on purpose and
+    its table shows what it does. Given at every point, such a warning stays."""
+    paths = [p for p in grid if p != TRAFFIC]
+    return [w for w in warnings
+            if not (_SOME_RUNS.search(w)
+                    and any(w.startswith(p) and w[len(p):len(p) + 1] in (":", ".", "[")
+                            for p in paths))]
+
+
+_SOME_RUNS = re.compile(r" \(in \d+ of \d+ runs")
 
 
 def _dropped_waits(base: Scenario, points: pd.DataFrame,
