@@ -107,3 +107,30 @@ def test_no_warning_on_a_value_the_sweep_sets_at_some_points_only():
     kept = sweep(office, {"hunt_groups[0].callback.accept": [0]}, replications=2, seed=1,
                  jobs=1)
     assert [w for w in kept.warnings if w.startswith("hunt_groups[0].callback.accept: 0")]
+
+
+def test_a_sweep_has_a_short_repr_and_a_jupyter_table():
+    # before: repr was the dataclass's dump and there was no _repr_html_ (trial-acd2 9)
+    result = sweep(two_lines(call_waiting=False), {"traffic": [1.0, 1.5]},
+                   policies=["regular", "circular"], replications=2, seed=1, jobs=1,
+                   group="Billing")
+    text = repr(result)
+    assert text.startswith("Sweep: 2 grid points x 2 policies x 2 replications")
+    assert "group 200" in text and "Sweep(" not in text and "DataFrame" not in text
+    assert result.conclusion()[0] in text
+    assert len(text.splitlines()) < 20
+    page = result._repr_html_()
+    assert "<table" in page and "group 200" in page and result.conclusion()[0] in page
+
+
+def test_a_roster_has_a_short_repr(tmp_path):
+    from huntsim import roster
+    shifts = [{"name": "day", "days": "mon-sun", "start": "00:00", "length": "12h"},
+              {"name": "night", "days": "mon-sun", "start": "12:00", "length": "12h"}]
+    result = roster(two_lines(call_waiting=False), "Sales", ["voicemail_rate<=20%"], shifts,
+                    members=range(1, 4), replications=2, rounds=0, jobs=1, progress=False)
+    text = repr(result)
+    # before: a 21,881-character dump of the whole scenario and its YAML
+    assert text.startswith("Roster for group 100:") and len(text) < 600
+    assert "Roster(" not in text and "hunt_groups" not in text
+    assert "shift" in text.splitlines()[1]

@@ -215,8 +215,16 @@ class Roster:
         return lines
 
     def __str__(self) -> str:
+        return "\n".join([*self.lines(), "", self._shifts()])
+
+    def __repr__(self) -> str:
+        """A few lines: the roster's size and cost, and its shifts (``print(roster)`` for
+        the whole account, :attr:`scenario` and :attr:`yaml_text` for the office)."""
+        return "\n".join([self.headline()[0], self._shifts()])
+
+    def _shifts(self) -> str:
         shown = self.table[self.table["count"] > 0][["shift", "days", "start", "end", "count"]]
-        return "\n".join([*self.lines(), "", shown.to_string(index=False)])
+        return shown.to_string(index=False)
 
     def _repr_html_(self) -> str:
         from huntsim.views.roster_report import roster_html

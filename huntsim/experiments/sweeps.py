@@ -83,6 +83,17 @@ class Sweep:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
         return service_level_name(self.threshold_s)
 
+    def __repr__(self) -> str:
+        """A few lines: what ran, the table and the conclusion (see
+        :mod:`huntsim.views.display`)."""
+        from huntsim.views.display import sweep_summary
+        return sweep_summary(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: what ran, the conclusion and the table of the group reported on."""
+        from huntsim.views.display import sweep_html
+        return sweep_html(self)
+
     def report(self, out_dir: str | Path, group: str | None = None,
                force: bool = True) -> Path:
         """Write the tables (``sweep.csv``, ``sweep_runs.csv``, ``points.csv``), the
@@ -243,7 +254,7 @@ def _dropped_waits(base: Scenario, points: pd.DataFrame,
         at = [number for number, office in enumerate(scenarios)
               if office.hunt_groups[g].penalty_wait is None]
         if at:
-            where = "; ".join(", ".join(f"{p}={points.at[k, p]}" for p in points.columns
+            where = "; ".join(", ".join(f"{p}={points.at[k, p]!s}" for p in points.columns
                                         if p != "point") for k in at[:3])
             notes.append(f"hunt_groups[{g}].penalty_wait is dropped where no member has a "
                          f"penalty above 0 (it changes nothing there): at {where}"
