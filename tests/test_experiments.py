@@ -167,7 +167,7 @@ def test_library_errors_name_parameters_not_flags():
         plan(REAL_ESTATE, "555-0999", ["voicemail_rate<=0.1", "wait<5"], members=[0, 3],
              policies=["regular", "fastest"], seed=-1, threshold_s=0)
     assert caught.value.messages == [
-        "group: '555-0999' is not a pilot (pilots: '555-0100')",
+        "group: '555-0999' is not a pilot or a group's name (groups: '555-0100' (Main line))",
         "targets[1]: 'wait' is not a metric; did you mean 'mean_wait_s' or 'p50_wait_s' or "
         "'p90_wait_s'?",
         "threshold_s: 0 must be a number of seconds greater than 0",

@@ -70,8 +70,9 @@ def test_sweep_takes_a_group_like_the_cli():
     assert s.wide("voicemail_rate").equals(s.wide("voicemail_rate", group="200"))
     assert s.conclusion() == s.conclusion(group="200")
     assert sweep(TWO_GROUPS, {"traffic": [1.0]}, replications=2, jobs=1).group == "100"
-    with pytest.raises(ScenarioError, match=r"^group: '300' is not a pilot \(pilots: '100', "
-                                            r"'200'\)"):
+    # the groups' names listed too, since a group may be given by its name (trial-acd2 8)
+    with pytest.raises(ScenarioError, match=r"^group: '300' is not a pilot or a group's name "
+                                            r"\(groups: '100' \(Sales\), '200' \(Support\)\)"):
         sweep(TWO_GROUPS, {"traffic": [1.0]}, replications=2, group="300", jobs=1)
 
 

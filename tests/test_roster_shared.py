@@ -129,4 +129,59 @@ def test_roster_file_group_by_name(tmp_path, capsys, command):
     assert "group 200's members replaced by 3 people" in said
     assert ("3 of its members (101, 102, 105) also answer group 100: they stay there, on "
             "their own schedules, and leave group 200 only; the rostered people answer group "
-            "200 alone.") in said
+            "200 alone; the priority of groups 100, 200 is dropped") in said
+
+
+def test_rostered_office_drops_the_priorities_no_member_is_shared_for_any_more(tmp_path,
+                                                                               capsys):
+    # before: compare --roster / plan --roster and `validate rostered.yaml` warned
+    # "hunt_groups[0].priority: 0 but none of the group's members is in another group"
+    scenario = _write(tmp_path, desk())
+    shifts = tmp_path / "shifts.yaml"
+    shifts.write_text(yaml.safe_dump({"shifts": SHIFTS}))
+    out = tmp_path / "out"
+    assert main(["roster", str(scenario), "--group", "200", "--target",
+                 "voicemail_rate<=20%", "--shifts", str(shifts), "--members", "1..6",
+                 "--replications", "2", "--rounds", "0", "--jobs", "1", "--quiet",
+                 "--out", str(out)]) == 0
+    said = capsys.readouterr()
+    assert "the priority of groups 100, 200 is dropped" in said.out
+    written = yaml.safe_load((out / "rostered.yaml").read_text())
+    assert all("priority" not in g for g in written["hunt_groups"])
+    assert main(["validate", str(out / "rostered.yaml")]) == 0
+    assert "priority" not in capsys.readouterr().err
+    roster_csv = out / "roster.csv"
+    for command, extra in (("compare", ["--policies", "regular,random"]),
+                           ("plan", ["--target", "voicemail_rate<=20%", "--members", "3"])):
+        assert main([command, str(scenario), "--group", "200", "--roster", str(roster_csv),
+                     *extra, "--replications", "2", "--jobs", "1", "--quiet"]) == 0
+        said = capsys.readouterr()
+        assert "priority:" not in said.err, command
+        assert "the priority of groups 100, 200 is dropped" in said.out, command
+    # the office given as objects (cannot be written back) drops them alike
+    office = apply_roster(load_scenario(desk()), "200", load_shifts(SHIFTS), [3])
+    assert all("priority" not in g.model_fields_set for g in office.hunt_groups)
+
+
+def test_a_priority_still_shared_elsewhere_is_kept():
+    office = desk()
+    office["agents"].append({"number": "106", "name": "Fay"})  # type: ignore[attr-defined]
+    office["hunt_groups"].append(  # type: ignore[attr-defined]
+        {"pilot": "300", "name": "Billing", "priority": 2, "members": ["106", "101"],
+         "arrivals": {"rate": "2/h"}})
+    rostered = apply_roster(office, "200", load_shifts(SHIFTS), [3])
+    assert "priority" in rostered.group("100").model_fields_set
+    assert "priority" in rostered.group("300").model_fields_set
+    assert "priority" not in rostered.group("200").model_fields_set
+
+
+def test_roster_note_names_the_groups_each_shared_member_answers():
+    # before: "3 of its members (101, 102, 105) also answer groups 100, 300" though only
+    # 101 answers 300
+    from huntsim.experiments.roster_scenario import shared_note
+    office = desk()
+    office["hunt_groups"].append(  # type: ignore[attr-defined]
+        {"pilot": "300", "name": "Billing", "members": ["101"], "arrivals": {"rate": "2/h"}})
+    note = shared_note(load_scenario(office), "200")
+    assert note.startswith("3 of its members also answer other groups (group 100: 101, 102, "
+                           "105; group 300: 101): they stay there")

@@ -285,4 +285,6 @@ def test_a_sweep_from_python_writes_what_the_command_writes(tmp_path):
     assert {"sweep.csv", "sweep_runs.csv", "points.csv", "report.html"} <= written
     assert_frame_equal(pd.read_csv(tmp_path / "what_if" / "sweep.csv", dtype={"group": str}),
                        result.table.reset_index(drop=True), check_dtype=False)
-    assert "scenario" not in repr(result)
+    # the repr is a summary now (trial-acd2 9): it may call an unnamed office "the scenario",
+    # but never dumps it
+    assert "scenario=" not in repr(result) and "hunt_groups" not in repr(result)

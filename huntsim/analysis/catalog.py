@@ -256,8 +256,9 @@ _TABLE: list[Metric] = [
     _m("position", "Position in the list", "",
        "The member's place in the group's member list, 1 first.", None, "count"),
     _m("group_answered", "Group calls answered", "",
-       "Calls through the pilot that the member answered (agents table: through every "
-       "group the member answers; compare's per-group member rows: that group's only).",
+       "Calls through the pilot that the member answered, call backs the member made "
+       "included (agents table: through every group the member answers; compare's "
+       "per-group member rows: that group's only).",
        None, "count"),
     _m("direct_answered", "Direct calls answered", "",
        "Calls dialled straight to the member that the member answered.", None, "count"),

@@ -246,8 +246,14 @@ def resolve_group(scenario: Scenario, group: str | None, where: str = "group") -
 
 
 def _not_a_pilot(scenario: Scenario, pilot: str) -> str:
-    pilots = ", ".join(repr(g.pilot) for g in scenario.hunt_groups) or "none"
-    return f"{pilot!r} is not a pilot (pilots: {pilots})"
+    """``'300' is not a pilot (pilots: '100', '200')``; where groups have names (which a
+    group may be given by too), each pilot with its group's name."""
+    groups = scenario.hunt_groups
+    if not any(g.name for g in groups):
+        pilots = ", ".join(repr(g.pilot) for g in groups) or "none"
+        return f"{pilot!r} is not a pilot (pilots: {pilots})"
+    named = ", ".join(f"{g.pilot!r} ({g.name})" if g.name else repr(g.pilot) for g in groups)
+    return f"{pilot!r} is not a pilot or a group's name (groups: {named})"
 
 
 @dataclass(frozen=True)

@@ -215,8 +215,16 @@ class Roster:
         return lines
 
     def __str__(self) -> str:
+        return "\n".join([*self.lines(), "", self._shifts()])
+
+    def __repr__(self) -> str:
+        """A few lines: the roster's size and cost, and its shifts (``print(roster)`` for
+        the whole account, :attr:`scenario` and :attr:`yaml_text` for the office)."""
+        return "\n".join([self.headline()[0], self._shifts()])
+
+    def _shifts(self) -> str:
         shown = self.table[self.table["count"] > 0][["shift", "days", "start", "end", "count"]]
-        return "\n".join([*self.lines(), "", shown.to_string(index=False)])
+        return shown.to_string(index=False)
 
     def _repr_html_(self) -> str:
         from huntsim.views.roster_report import roster_html
@@ -428,8 +436,7 @@ def _made_like(setup: PlanSetup) -> str:
             f"{'are' if len(members) != 1 else 'is'} replaced.")
     shared = shared_note(setup.scenario, setup.group)
     if shared:
-        text += (f" {shared[0].upper()}{shared[1:]} (so its priority over the other groups "
-                 "no longer matters), and the need is sized for them alone.")
+        text += f" {shared[0].upper()}{shared[1:]}; the need is sized for them alone."
     if group.penalties is not None and any(group.penalties):
         text += (" The group's member penalties"
                  + (" and penalty_wait" if group.penalty_wait is not None else "")
@@ -444,12 +451,9 @@ def _made_like(setup: PlanSetup) -> str:
 def _about_roster(run_warnings: Sequence[str]) -> list[str]:
     """The runs' warnings, said of the rostered office (not the user's scenario); those on
     hours none of the group's members is scheduled are left out: the roster's own lines say
-    which hours are short and why; so are those on a ``priority`` that changes nothing once
-    the rostered group shares no member (the roster's note says its members left it)."""
+    which hours are short and why."""
     return [f"the rostered office (rostered.yaml): {w}" for w in run_warnings
-            if "none of its members is scheduled" not in w
-            and not ("priority:" in w and "none of the group's members is in another group"
-                     in w)]
+            if "none of its members is scheduled" not in w]
 
 
 def _rates(by_hour: pd.DataFrame) -> NDArray[np.float64]:

@@ -32,7 +32,7 @@ from huntsim.scenario.units import WrittenFloat, WrittenInt
 
 __all__ = ["Source", "apply_roster", "read_roster", "rostered_mapping", "rostered_objects",
            "rostered_scenario", "scenario_source", "scenario_yaml", "shared_members",
-           "shared_note", "sizing_office"]
+           "shared_note", "sizing_office", "unshared_priorities"]
 
 
 Source = tuple[dict[str, Any] | None, Path | None]
@@ -80,17 +80,59 @@ def shared_members(base: Scenario, pilot: str) -> dict[str, tuple[str, ...]]:
 
 def shared_note(base: Scenario, pilot: str) -> str:
     """What a roster does with the group's shared members, in words (empty: none shared):
-    ``3 of its members (101, 102, 105) also answer group 100: they stay there, ...``."""
+    ``3 of its members (101, 102, 105) also answer group 100: they stay there, ...``;
+    with several other groups, which members answer each
+    (``... also answer other groups (group 500: 501, 503; group 520: 502): ...``), and the
+    groups whose ``priority`` the roster drops (:func:`unshared_priorities`)."""
     shared = shared_members(base, pilot)
     if not shared:
         return ""
     others = list(dict.fromkeys(p for pilots in shared.values() for p in pilots))
     names = list(shared)
-    return (f"{len(names)} of its members ({', '.join(names[:5])}"
-            f"{', ...' if len(names) > 5 else ''}) also answer group"
-            f"{'s' if len(others) > 1 else ''} {', '.join(others)}: they stay there, on their "
-            f"own schedules, and leave group {pilot} only; the rostered people answer group "
-            f"{pilot} alone")
+    if len(others) == 1:
+        who = (f"{len(names)} of its members ({_first_five(names)}) also answer group "
+               f"{others[0]}")
+    else:
+        each = "; ".join(
+            f"group {other}: {_first_five([n for n in names if other in shared[n]])}"
+            for other in others)
+        who = f"{len(names)} of its members also answer other groups ({each})"
+    text = (f"{who}: they stay there, on their own schedules, and leave group {pilot} "
+            f"only; the rostered people answer group {pilot} alone")
+    dropped = [base.hunt_groups[g].pilot for g in unshared_priorities(base, pilot)]
+    if dropped:
+        text += (f"; the priority of group{'s' if len(dropped) > 1 else ''} "
+                 f"{', '.join(dropped)} is dropped: with no member shared it changes nothing")
+    return text
+
+
+def _first_five(names: Sequence[str]) -> str:
+    return f"{', '.join(names[:5])}{', ...' if len(names) > 5 else ''}"
+
+
+def unshared_priorities(base: Scenario, pilot: str) -> tuple[int, ...]:
+    """The groups (indices) given a ``priority`` that shared a member with another group
+    but share none once the group ``pilot`` is rostered (its rostered people answer it
+    alone, and its shared members leave it): their priority then changes nothing, and the
+    rostered office drops it rather than carry a setting a run would warn about."""
+    def sharing(members: Sequence[tuple[str, ...]]) -> list[bool]:
+        count: dict[str, int] = {}
+        for listed in members:
+            for number in set(listed):
+                count[number] = count.get(number, 0) + 1
+        return [any(count[n] > 1 for n in listed) for listed in members]
+
+    before = sharing([g.members for g in base.hunt_groups])
+    after = sharing([() if g.pilot == pilot else g.members for g in base.hunt_groups])
+    return tuple(k for k, g in enumerate(base.hunt_groups)
+                 if "priority" in g.model_fields_set and before[k] and not after[k])
+
+
+def _without_priority(group: Any) -> Any:
+    """The group as if its ``priority`` had not been given."""
+    copy = group.model_copy(update={"priority": 0})
+    copy.__pydantic_fields_set__.discard("priority")
+    return copy
 
 
 def sizing_office(base: Scenario, pilot: str) -> Scenario:
@@ -155,6 +197,8 @@ def rostered_mapping(base: Scenario, written: dict[str, Any] | None, pilot: str,
     groups[index].pop("weights", None)
     groups[index].pop("penalties", None)  # one tier: every rostered person alike
     groups[index].pop("penalty_wait", None)
+    for k in unshared_priorities(base, pilot):
+        groups[k].pop("priority", None)  # changes nothing once no member is shared
     data["hunt_groups"] = groups
     return data
 
@@ -175,6 +219,8 @@ def rostered_objects(base: Scenario, pilot: str, shifts: Sequence[Shift],
                                         "weights": None, "penalties": None,
                                         "penalty_wait": None}) if g.pilot == pilot else g
                    for g in base.hunt_groups)
+    dropped = unshared_priorities(base, pilot)
+    groups = tuple(_without_priority(g) if k in dropped else g for k, g in enumerate(groups))
     return base.replace(agents=tuple(agents), hunt_groups=groups)
 
 

@@ -355,8 +355,7 @@ class _Builder:
                     factor = float(value)
                 else:
                     _set_written(data, self.parsed[path], value, path)
-            built = validate_scenario(data, self.base_dir) if data != self.written else self.base
-            assert isinstance(built, Scenario)
+            built = self._validated(data) if data != self.written else self.base
         else:
             built = self.base
             for path, value in setting:
@@ -364,8 +363,47 @@ class _Builder:
                     factor = float(value)
                 else:
                     built = _set_model(built, self.parsed[path], value, path)
-            built = built.replace() if built is not self.base else self.base
+            if built is not self.base:
+                try:
+                    built = built.replace()
+                except ScenarioError as error:
+                    moot = _moot_penalty_waits(error.messages)
+                    built = built.replace(hunt_groups=tuple(
+                        g.model_copy(update={"penalty_wait": None}) if i in moot else g
+                        for i, g in enumerate(built.hunt_groups)))
         return with_traffic(built, factor)
+
+    def _validated(self, data: Any) -> Scenario:
+        """The point as written, validated; a ``penalty_wait`` the point leaves no penalty
+        above 0 for is dropped (see :func:`_moot_penalty_waits`)."""
+        try:
+            built = validate_scenario(data, self.base_dir)
+        except ScenarioError as error:
+            for g in _moot_penalty_waits(error.messages):
+                data["hunt_groups"][g].pop("penalty_wait", None)
+            built = validate_scenario(data, self.base_dir)
+        assert isinstance(built, Scenario)
+        return built
+
+
+_MOOT_WAIT = re.compile(r"hunt_groups\[(\d+)\]\.penalty_wait: .* but no member has a penalty "
+                        r"above 0")
+
+
+def _moot_penalty_waits(messages: Sequence[str]) -> set[int]:
+    """The groups whose ``penalty_wait`` a grid point makes moot (it sets every member's
+    penalty to 0, so no penalty joins later): dropped at that point, as ``plan`` drops it
+    when one penalty is left, rather than stopping the sweep.
+
+    Raises
+    ------
+    ScenarioError
+        The point's own messages, when any is another mistake.
+    """
+    moot = [_MOOT_WAIT.match(m) for m in messages]
+    if not all(moot):
+        raise ScenarioError(list(messages))
+    return {int(m.group(1)) for m in moot if m is not None}
 
 
 def _grid_problems(grid: Mapping[str, Sequence[Any]], builder: _Builder,

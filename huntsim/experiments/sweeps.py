@@ -12,6 +12,7 @@ measured sharply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,17 @@ class Sweep:
     def level_metric(self) -> str:
         """Name of the service-level metric, e.g. ``service_level_20s``."""
         return service_level_name(self.threshold_s)
+
+    def __repr__(self) -> str:
+        """A few lines: what ran, the table and the conclusion (see
+        :mod:`huntsim.views.display`)."""
+        from huntsim.views.display import sweep_summary
+        return sweep_summary(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: what ran, the conclusion and the table of the group reported on."""
+        from huntsim.views.display import sweep_html
+        return sweep_html(self)
 
     def report(self, out_dir: str | Path, group: str | None = None,
                force: bool = True) -> Path:
@@ -157,7 +169,10 @@ def sweep(
         written as in the file (``"4min"``, ``["mon-fri 08:00-12:00"]``);
         ``"traffic"`` multiplies every arrival rate. Every combination is run.
     policies : sequence of str, optional
-        Policies to try at every point; default the scenario's own.
+        Policies to try at every point, each given to the group reported on
+        (``group``) alone, as :func:`~huntsim.experiments.comparison.compare` does:
+        every other group keeps its own policy. Default: every group's own, under
+        the name of the reported group's policy.
     replications : int
         Runs per point and policy; replication ``i`` has the same seed everywhere.
     seed : int, optional
@@ -198,8 +213,8 @@ def sweep(
     base, points, scenarios = sweep_points(scenario, grid)
     pilot = resolve_group(base, group) if base.hunt_groups or group is not None else None
     settings = ExperimentSettings.check(base, chosen, replications, seed, threshold_s)
-    names = settings.policies or (_own_policy(base),)
-    runs = run_measurements(_tasks(scenarios, settings, names),
+    names = settings.policies or (_own_policy(base, pilot),)
+    runs = run_measurements(_tasks(scenarios, settings, names, pilot),
                             ["point", "policy", "replication"],
                             Execution(jobs, scheduler, progress, store))
     raw = points.merge(runs.metrics, on="point", how="right", validate="one_to_many")
@@ -207,27 +222,69 @@ def sweep(
     table = points.merge(table, on="point", how="right", validate="one_to_many")
     return Sweep(scenario=base, parameters=tuple(grid), policies=names,
                  replications=replications, seed=settings.seed, threshold_s=threshold_s,
-                 points=points, table=table, raw=raw, warnings=runs.warnings, group=pilot)
+                 points=points, table=table, raw=raw,
+                 warnings=(*_dropped_waits(base, points, scenarios),
+                           *_not_on_swept_values(runs.warnings, grid)),
+                 group=pilot)
 
 
-def _own_policy(scenario: Scenario) -> str:
-    """What a sweep without ``policies`` calls its one case: the groups' policy, if one."""
+def _not_on_swept_values(warnings: Sequence[str], grid: Mapping[str, Any]) -> list[str]:
+    """The runs' warnings less those on a value the grid sets at only some points (a
+    warning that starts with a swept path, e.g. ``hunt_groups[1].callback.accept: 0, so
+    ... changes nothing`` while sweeping that ``accept``): the sweep sets it on purpose and
+    its table shows what it does. Given at every point, such a warning stays."""
+    paths = [p for p in grid if p != TRAFFIC]
+    return [w for w in warnings
+            if not (_SOME_RUNS.search(w)
+                    and any(w.startswith(p) and w[len(p):len(p) + 1] in (":", ".", "[")
+                            for p in paths))]
+
+
+_SOME_RUNS = re.compile(r" \(in \d+ of \d+ runs")
+
+
+def _dropped_waits(base: Scenario, points: pd.DataFrame,
+                   scenarios: Sequence[Scenario]) -> list[str]:
+    """Where the grid set every member's penalty to 0 and the group's ``penalty_wait``
+    was dropped (:func:`~huntsim.experiments.sweep_grid.sweep_points`), in words."""
+    notes = []
+    for g, group in enumerate(base.hunt_groups):
+        if group.penalty_wait is None:
+            continue
+        at = [number for number, office in enumerate(scenarios)
+              if office.hunt_groups[g].penalty_wait is None]
+        if at:
+            where = "; ".join(", ".join(f"{p}={points.at[k, p]!s}" for p in points.columns
+                                        if p != "point") for k in at[:3])
+            notes.append(f"hunt_groups[{g}].penalty_wait is dropped where no member has a "
+                         f"penalty above 0 (it changes nothing there): at {where}"
+                         f"{' and others' if len(at) > 3 else ''}")
+    return notes
+
+
+def _own_policy(scenario: Scenario, pilot: str | None) -> str:
+    """What a sweep without ``policies`` calls its one case: the policy of the group
+    reported on (``pilot``), else the groups' policy if they share one."""
+    if pilot is not None:
+        return scenario.group(pilot).policy
     own = {g.policy for g in scenario.hunt_groups}
     return own.pop() if len(own) == 1 else "as written"
 
 
 def _tasks(scenarios: Sequence[Scenario], settings: ExperimentSettings,
-           names: tuple[str, ...]) -> list[RunTask]:
+           names: tuple[str, ...], pilot: str | None) -> list[RunTask]:
     """One run per grid point, policy (``names``) and replication, the same seeds throughout.
 
-    Without ``settings.policies`` every group keeps its own policy, under one name.
+    Each policy is given to the group ``pilot`` alone (every group when ``None``);
+    without ``settings.policies`` every group keeps its own policy, under one name.
     """
     chosen: tuple[str | None, ...] = settings.policies or (None,)
     seeds = settings.seeds()
     tasks: list[RunTask] = []
     for number, point in enumerate(scenarios):
         for policy, name in zip(chosen, names, strict=True):
-            case = point.with_policy(policy) if policy is not None else point
+            case = (point.with_policy(policy, None if pilot is None else [pilot])
+                    if policy is not None else point)
             tasks.extend(
                 RunTask(f"point-{number:04d}_policy-{name.replace(' ', '-')}_rep-{i:04d}",
                         case, s, settings.threshold_s,

@@ -163,7 +163,7 @@ class Verdict:
                 parts.append(f"{judgement} on {_join(items)}")
         tiny = rows[rows["judgement"] == NEGLIGIBLE_DIFFERENCE]
         if len(tiny):
-            items = [f"{in_words(str(r.metric))} ({_difference(r)}, negligible)"
+            items = [f"{in_words(str(r.metric))} ({_difference(r)})"
                      for r in tiny.itertuples()]
             parts.append(f"a negligible difference in {_join(items)}")
         same = rows[rows["judgement"] == NO_DIFFERENCE]

@@ -7,6 +7,7 @@ turns it into a running model. Load one from YAML with :func:`load_scenario`.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -607,7 +608,8 @@ def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None,
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
-        messages = ScenarioError.from_validation(error, model=Scenario).messages
+        messages = _own_numbers(ScenarioError.from_validation(error, model=Scenario).messages,
+                                data)
     except ScenarioError as error:
         messages = error.messages
     else:
@@ -615,6 +617,25 @@ def validate_scenario(data: Mapping[str, Any], base_dir: Path | None = None,
             scenario._unit_advice = bare_time_advice(data)
         return scenario
     raise ScenarioError(in_file_terms(messages, context))
+
+
+_AGENT_KEY = re.compile(r"agents\[(\d+)\]\.(?:penalty|weight): unknown key")
+
+
+def _own_numbers(messages: Sequence[str], data: Mapping[str, Any]) -> list[str]:
+    """The hint on a penalty or weight written on an agent, shown with that agent's own
+    number (``{number: '501', penalty: 1}`` for agent 501) rather than the example's."""
+    agents = data.get("agents")
+    said = []
+    for message in messages:
+        found = _AGENT_KEY.match(message)
+        if found and isinstance(agents, Sequence) and int(found.group(1)) < len(agents):
+            agent = agents[int(found.group(1))]
+            number = agent.get("number") if isinstance(agent, Mapping) else None
+            if isinstance(number, str | int):
+                message = message.replace("{number: '201',", f"{{number: {str(number)!r},")
+        said.append(message)
+    return said
 
 
 def load_scenario(source: str | Path | Mapping[str, Any] | Scenario) -> Scenario:

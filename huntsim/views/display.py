@@ -1,6 +1,6 @@
 """Views of results for people: short text in human units, compact HTML for Jupyter.
 
-:class:`huntsim.Result`, :class:`huntsim.Comparison` and
+:class:`huntsim.Result`, :class:`huntsim.Comparison`, :class:`huntsim.Sweep` and
 :class:`huntsim.StaffingPlan` delegate their ``repr`` (a few lines: what was
 simulated and the headline figures, never the whole scenario) and their
 ``_repr_html_`` (a summary table with the metric catalog's labels and units,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from huntsim.experiments.comparison import Comparison
     from huntsim.experiments.planning import StaffingPlan
+    from huntsim.experiments.sweeps import Sweep
     from huntsim.scenario.model import HuntGroup, Scenario
     from huntsim.sim.simulation import Result
 
@@ -67,6 +68,8 @@ __all__ = [
     "result_html",
     "result_text",
     "simulated",
+    "sweep_html",
+    "sweep_summary",
     "targets_text",
     "verdict_differences",
 ]
@@ -439,3 +442,49 @@ def plan_html(staffing: StaffingPlan) -> str:
             + "".join(f"<p class='note'>{html.escape(line)}</p>"
                       for line in staffing.estimate_lines())
             + figure_img(fig, "Staffing curve") + "</div>")
+
+
+# ----------------------------------------------------------- Sweep
+
+SWEEP_ROWS = 24
+"""Rows of a sweep's table its repr shows at most (``print(sweep.wide())`` for more)."""
+
+
+def _sweep_head(result: Sweep, group: str) -> str:
+    points, policies = len(result.points), len(result.policies)
+    return (f"{points} grid point{'s' if points != 1 else ''} x {policies} "
+            f"{'policy' if policies == 1 else 'policies'} x {result.replications} "
+            f"replications of {human_duration(result.scenario.window_s)} of "
+            f"{office_text(result.scenario.name)} (seed {result.seed}), group {group}")
+
+
+def sweep_summary(result: Sweep, group: str | None = None) -> str:
+    """A sweep in a few lines: what ran, its table (at most :data:`SWEEP_ROWS` rows) and
+    the conclusion in words, for the group reported on."""
+    from huntsim.views.console import sweep_table
+
+    group = group or result.group or result.scenario.hunt_groups[0].pilot
+    header, rows = sweep_table(result, group)
+    shown = text_table(header, rows[:SWEEP_ROWS], wrap=30, keys=len(result.parameters) + 1)
+    lines = [f"Sweep: {_sweep_head(result, group)}",
+             *(f"  {line}" for line in shown.splitlines())]
+    if len(rows) > SWEEP_ROWS:
+        lines.append(f"  ... {len(rows) - SWEEP_ROWS} more rows (sweep.wide(), sweep.table)")
+    lines.extend(result.conclusion(group))
+    return "\n".join(lines)
+
+
+def sweep_html(result: Sweep, group: str | None = None) -> str:
+    """A sweep for Jupyter: what ran, the conclusion and the table of every grid point and
+    policy (catalog labels and units)."""
+    from huntsim.views.console import sweep_table
+
+    group = group or result.group or result.scenario.hunt_groups[0].pilot
+    header, rows = sweep_table(result, group)
+    table = pd.DataFrame(rows, columns=header).to_html(border=0, index=False)
+    conclusion = "".join(f"<li>{html.escape(line)}</li>" for line in result.conclusion(group))
+    note = (plus_minus_note(result.replications) if result.replications > 1 else
+            "One replication per point: no interval.")
+    return (f"{scoped_style()}<div class='{SCOPE}'><p><b>Sweep</b>: "
+            f"{html.escape(_sweep_head(result, group))}.</p><ul>{conclusion}</ul>{table}"
+            f"<p class='note'>{html.escape(note)}</p></div>")
