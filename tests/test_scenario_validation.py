@@ -656,7 +656,7 @@ def acd_office(**group: object) -> dict:
      "the ring strategy is policy here"),
     ("group", "offer_after", "60s", "offer_after is a key of callback: {offer_after: 60s"),
     ("agent", "penalty", 2, "agents[0].penalty: unknown key (value 2); a penalty is given "
-     "where the agent is a member: in hunt_groups[].members, as {number: '201', penalty: 1}"),
+     "where the agent is a member: in hunt_groups[].members, as {number: '1', penalty: 1}"),
     ("agent", "call_waiting", True, "agents[0].call_waiting: unknown key (value True); "
      "call_waiting is a key of each hunt group (hunt_groups[].call_waiting)"),
     ("top", "priority", 1, "priority: unknown key (value 1); priority is a key of each hunt "
