@@ -13,6 +13,7 @@ from huntsim.fit.backtest import BackTest
 from huntsim.fit.logs.common import LogData
 from huntsim.fit.times import PatienceFit, TimeFit
 from huntsim.fit.unseen import Redials
+from huntsim.fit.waiting import WaitingRings
 from huntsim.outputs import atomic_write, prepare_directory
 from huntsim.scenario.model import Scenario
 
@@ -53,7 +54,11 @@ class Fit:
         ``replications=0``).
     not_in_log : DataFrame
         What the log does not show or the fit could not use (``item``, ``seen``,
-        ``note``): redials, overflow to other queues, members' other queues.
+        ``note``): redials, overflow to other queues, members' other queues, call waiting.
+    redials : Redials or None
+        The same caller again soon after an unanswered call.
+    waiting : WaitingRings or None
+        Which rings rang a member already on a call (call waiting; queue_log only).
     """
 
     scenario: Scenario
@@ -72,6 +77,7 @@ class Fit:
     fitted_backtest: BackTest | None = None
     not_in_log: pd.DataFrame = field(default_factory=pd.DataFrame)
     redials: Redials | None = None
+    waiting: WaitingRings | None = None
 
     @property
     def backtests(self) -> list[BackTest]:
