@@ -81,7 +81,7 @@ from huntsim.fit.unseen import (
     other_queues,
     redial_fit,
 )
-from huntsim.fit.waiting import fit_call_waiting, waiting_row, waiting_rings, without_holds
+from huntsim.fit.waiting import fit_call_waiting, waiting_rings, waiting_row, without_holds
 from huntsim.fit.work import Settings as _Settings
 from huntsim.fit.work import Work as _Work
 from huntsim.fit.work import check_zone as _check_zone

@@ -41,12 +41,15 @@ from huntsim.fit.members import ring_answer
 from huntsim.fit.work import Work, param
 from huntsim.scenario.rules import RING_ALL_POLICIES
 
-__all__ = ["EDGE_S", "MIN_WAITING_RINGS", "WaitingRings", "fit_call_waiting", "waiting_rings",
-           "waiting_row", "without_holds"]
+__all__ = ["EDGE_S", "MIN_WAITING_RINGS", "WAITING_ITEM", "WaitingRings", "fit_call_waiting",
+           "waiting_rings", "waiting_row", "without_holds"]
 
 EDGE_S = 1.0
 """A ring starting within this many seconds of the end of the member's call (the log's
 whole seconds) may have begun just after it: neither call waiting nor an ordinary ring."""
+
+WAITING_ITEM = "call waiting (rings to members on a call)"
+"""The "Not in the log" row of the rings read as call waiting."""
 
 MIN_WAITING_RINGS = 20
 """Fewer rings to members on a call than this: call waiting is not fitted (a warning
@@ -150,7 +153,7 @@ def waiting_row(found: WaitingRings | None) -> tuple[str, str, str] | None:
     """The "Not in the log" row of the rings to members on a call."""
     if found is None:
         return None
-    return ("call waiting (rings to members on a call)", str(found.count),
+    return (WAITING_ITEM, str(found.count),
             "queue_log marks no call waiting: a ring that began while the member was on "
             "another call (CONNECT to COMPLETE, in any queue of the log) is read as one "
             f"(ringinuse); {int(found.unsure.sum())} rings within {EDGE_S:g} s of a call's "

@@ -84,8 +84,8 @@ another queue of the log, and when it began (busy or rung elsewhere then)."""
 
 
 BUSY_COLUMNS: tuple[str, ...] = ("queue", "call_id", "agent", "start", "end")
-"""Columns of :attr:`LogData.busy`: call ``call_id`` answered by ``agent`` in ``queue`` (any queue of
-the log), from its ``CONNECT`` (``start``) to its end (``COMPLETECALLER``,
+"""Columns of :attr:`LogData.busy`: call ``call_id`` answered by ``agent`` in ``queue``
+(any queue of the log), from its ``CONNECT`` (``start``) to its end (``COMPLETECALLER``,
 ``COMPLETEAGENT`` or a transfer)."""
 
 
