@@ -9,9 +9,12 @@ fails a given check about once in a thousand runs (trial-acd2 finding 1).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import huntsim
+from huntsim.fit import waiting
 from huntsim.fit.export import export_log
 
 TRUE_ANSWER, TRUE_WAITING, TRUE_TALK = 0.95, 0.3, 240.0
@@ -32,9 +35,13 @@ TRUTH = {
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory: pytest.TempPathFactory) -> huntsim.Fit:
+def log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cw")
-    log = export_log(huntsim.simulate(TRUTH, seed=3), "asterisk-queue-log", out)
+    return export_log(huntsim.simulate(TRUTH, seed=3), "asterisk-queue-log", out)
+
+
+@pytest.fixture(scope="module")
+def fitted(log: Path) -> huntsim.Fit:
     return huntsim.fit(log, format="asterisk-queue-log", confidence=0.999, replications=0)
 
 
@@ -67,3 +74,22 @@ def test_no_false_rounds_and_talk_without_holds(fitted: huntsim.Fit) -> None:
 def test_not_in_log_names_call_waiting(fitted: huntsim.Fit) -> None:
     items = fitted.not_in_log.set_index("item")
     assert int(items.loc["call waiting (rings to members on a call)", "seen"]) >= 20
+
+
+def test_a_ring_all_policy_gets_no_call_waiting_and_a_warning(log: Path) -> None:
+    fitted = huntsim.fit(log, format="asterisk-queue-log", policy="simultaneous",
+                         replications=0)
+    assert not fitted.scenario.hunt_groups[0].call_waiting
+    said = [w for w in fitted.warnings if "already on a call" in w]
+    assert said and "simultaneous" in said[0] and "left out of the members' answer" in said[0]
+
+
+def test_too_few_call_waitings_are_said_not_fitted(log: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(waiting, "MIN_WAITING_RINGS", 10**6)
+    fitted = huntsim.fit(log, format="asterisk-queue-log", replications=0)
+    assert not fitted.scenario.hunt_groups[0].call_waiting
+    said = [w for w in fitted.warnings if "already on a call" in w]
+    assert said and "too few to fit call waiting" in said[0]
+    # still out of the answer probability
+    assert _row(fitted, "answer probability", "521")[0] > 0.9
