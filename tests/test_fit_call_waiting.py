@@ -93,3 +93,12 @@ def test_too_few_call_waitings_are_said_not_fitted(log: Path,
     assert said and "too few to fit call waiting" in said[0]
     # still out of the answer probability
     assert _row(fitted, "answer probability", "521")[0] > 0.9
+
+
+def test_base_call_waiting_is_kept(log: Path) -> None:
+    base = {**TRUTH, "hunt_groups": [{**TRUTH["hunt_groups"][0], "call_waiting_answer": 0.5}]}
+    fitted = huntsim.fit(log, format="asterisk-queue-log", base=base, replications=0)
+    group = fitted.scenario.hunt_groups[0]
+    assert group.call_waiting and group.call_waiting_answer == 0.5
+    assert ("call_waiting", "true, picked up 0.5", "--base") in set(
+        fitted.settings.itertuples(index=False, name=None))

@@ -162,7 +162,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
     hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
     routing_extras(work, hunt, group)  # penalties (PENALTY lines), penalty_wait, callback
-    fit_call_waiting(work, waiting, routing.policy, timeout, hunt, holds)
+    fit_call_waiting(work, waiting, routing.policy, timeout, hunt, holds, group)
     if redial is not None:
         hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
     elif group is not None and group.redial is not None:

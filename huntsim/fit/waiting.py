@@ -117,9 +117,16 @@ def waiting_rings(log: LogData) -> WaitingRings | None:
 
 
 def fit_call_waiting(work: Work, found: WaitingRings | None, policy: str, timeout: float | None,
-                     hunt: dict[str, Any], holds: int = 0) -> None:
-    """``call_waiting`` and ``call_waiting_answer`` of the fitted group (``hunt``) from the
-    rings to members on a call, or a warning why not."""
+                     hunt: dict[str, Any], holds: int = 0, group: Any = None) -> None:
+    """``call_waiting`` and ``call_waiting_answer`` of the fitted group (``hunt``): those of
+    ``--base``'s ``group`` where it has call waiting, else from the rings to members on a
+    call, or a warning why not."""
+    if group is not None and group.call_waiting and policy not in RING_ALL_POLICIES:
+        hunt["call_waiting"] = True
+        hunt["call_waiting_answer"] = float(group.waiting_answer)
+        work.settings.rows.append(("call_waiting", f"true, picked up "
+                                   f"{group.waiting_answer:g}", "--base"))
+        return
     if found is None or not found.count:
         return
     log, n = work.log, found.count
