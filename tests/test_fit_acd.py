@@ -252,6 +252,19 @@ def test_disjoint_queues_need_no_shared_key(tmp_path):
     assert fitted.backtests == []
 
 
+def test_all_queues_header_counts_the_calls_of_every_queue(tmp_path, capsys):
+    """trial-acd2 4: the header counted only the busiest queue's calls."""
+    path = _two_queue_log(tmp_path, shared=False)
+    out = tmp_path / "office.yaml"
+    assert main(["fit", str(path), "--format", "asterisk-queue-log", "--all-queues",
+                 "--out", str(out), "--force"]) == 0
+    said = "36 calls in 2 queues (sales: 24, support: 12)"
+    assert f"queue_log: {said} from " in capsys.readouterr().out
+    assert said in out.read_text(encoding="utf-8").splitlines()[0]
+    one = huntsim.fit(path, queue="sales", replications=0)
+    assert one.calls_fitted() == "24 calls"
+
+
 def test_a_queue_that_cannot_be_fitted_is_left_out_and_said(tmp_path):
     path = _two_queue_log(tmp_path, shared=False)
     with path.open("a", encoding="utf-8") as log:  # a third queue whose callers all hung up

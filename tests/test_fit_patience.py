@@ -24,17 +24,18 @@ nested gamma, P(chi2_1 > 12) = 0.0005); 2 of 400 such fits chose one (seeds 1000
 the four cases below). Before, 4-6 of each case's 30 samples chose one on small AIC gaps."""
 
 
-def _waits(truth: float, seed: int, clock: str) -> tuple[np.ndarray, np.ndarray]:
+def _waits(truth: float, seed: int, clock: str,
+           calls: int = CALLS) -> tuple[np.ndarray, np.ndarray]:
     """Exponential patience, answers after an exponential time, waits in whole seconds:
     ``floor`` cuts each wait down; ``asterisk`` subtracts two clock readings each cut to the
     second (``time(NULL) - qe->start``)."""
     rng = np.random.default_rng(seed)
-    patience, answer = rng.exponential(truth, CALLS), rng.exponential(ANSWER_MEAN, CALLS)
+    patience, answer = rng.exponential(truth, calls), rng.exponential(ANSWER_MEAN, calls)
     true_wait = np.minimum(patience, answer)
     if clock == "floor":
         recorded = np.floor(true_wait)
     else:
-        start = rng.uniform(0, 1e6, CALLS)
+        start = rng.uniform(0, 1e6, calls)
         recorded = np.floor(start + true_wait) - np.floor(start)
     return recorded, patience < answer
 
@@ -60,15 +61,37 @@ def test_exponential_patience_from_whole_second_censored_waits(truth, clock):
                                                                              strict=True))
     assert seen >= stats.binom.ppf(0.001, SAMPLES, 0.95), f"covered {seen}/{SAMPLES}"
     assert all(f.restricted_mean <= f.horizon <= f.longest for f in fits)
-    # a mean mostly beyond the longest wait is flagged as an extrapolation
+    # a mean resting on the tail beyond the longest wait is flagged as an extrapolation
     for f in fits:
         assert f.beyond_share == pytest.approx(math.exp(-f.longest / f.mean), rel=1e-6)
-        assert f.extrapolated == (f.beyond_share > 0.25)
+        assert f.extrapolated == (f.beyond_share > 0.25 and f.tail_s > f.high - f.low)
         assert bool(f.notes) == f.extrapolated
         if f.extrapolated:
             assert "extrapolation" in f.notes[0] and f"{f.longest:.0f} s" in f.notes[0]
-    if truth == 300.0:  # answers after ~40 s: most of a 300 s mean is never seen
-        assert sum(f.extrapolated for f in fits) >= SAMPLES - 2
+    if truth == 300.0:  # answers after ~40 s: much of a 300 s mean is never seen, but
+        # 400 callers leave an interval wider than that tail: it stays within it
+        assert all(f.beyond_share > 0.25 for f in fits)
+        assert sum(f.extrapolated for f in fits) <= 3
+
+
+@pytest.mark.parametrize("calls", [400, 4000])
+def test_extrapolation_warned_only_where_the_interval_does_not_pin_the_mean(calls):
+    """trial-acd2 7: the same tail (about half of a 300 s mean beyond the longest wait)
+    matters with 4,000 callers, whose interval is narrower than it, and not with 400."""
+    fits = [fit_patience(*_waits(300.0, seed, "asterisk", calls)) for seed in range(10)]
+    assert all(f.beyond_share > 0.25 for f in fits)
+    if calls == 400:
+        assert sum(f.extrapolated for f in fits) <= 1, [(f.tail_s, f.high - f.low)
+                                                        for f in fits]
+        assert all(f.tail_s < 2 * (f.high - f.low) for f in fits)
+        return
+    for f in fits:
+        assert f.extrapolated and f.tail_s > f.high - f.low
+        note = f.notes[0]
+        # says which part of the mean is the tail, and beyond what
+        assert f"{f.tail_s:.0f} s of it ({f.beyond_share:.0%}) comes from patience beyond " \
+            f"the longest wait in the log ({f.longest:.0f} s)" in note
+        assert f"({f.high - f.low:.0f} s)" in note and "lies beyond" not in note
 
 
 def test_clearly_lognormal_patience_is_lognormal():

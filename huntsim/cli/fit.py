@@ -155,9 +155,9 @@ def _print_summary(fitted: Fit, out: Path, report: Path | None) -> None:
         v = float(value)  # type: ignore[arg-type]
         return f"{v:.4g}" if np.isfinite(v) else "-"
 
-    log = fitted.log
-    print(fit_text(f"{fitted.source}: {len(log.calls)} calls from {log.start:%Y-%m-%d} to "
-                   f"{log.end:%Y-%m-%d} ({log.format})"))
+    start, end = fitted.period
+    print(fit_text(f"{fitted.source}: {fitted.calls_fitted()} from {start:%Y-%m-%d} to "
+                   f"{end:%Y-%m-%d} ({fitted.log.format})"))
     table = fitted.parameters
     unit = [f" {u}" if isinstance(u, str) and u else "" for u in table["unit"]]
     rows = [[f"{row.parameter} ({row.scope})", number(row.value) + unit[i],

@@ -20,7 +20,12 @@ offer stopped by another   nothing (Asterisk's ``hangupcalls`` logs nothing
 member's answer            for the other phones)
 offer answered             ``CONNECT|holdtime|member uniqueid|ringtime`` (s)
 end of an answered call    ``COMPLETECALLER`` or ``COMPLETEAGENT``
-                           ``|holdtime|calltime|origposition`` (alternately)
+                           ``|holdtime|calltime|origposition`` (alternately);
+                           a call held while its member took a call waiting
+                           ends after its hold, which its calltime includes
+offer to a member on a     an ordinary ring (``RINGNOANSWER``, ``RINGCANCELED``
+call (``call_waiting``)    or ``CONNECT``), as Asterisk logs a ring of a member
+                           in use with ``ringinuse=yes``: no marker
 abandoned                  ``ABANDON|position|origposition|waittime``
 voicemail, busy or no      ``EXITWITHTIMEOUT|position|origposition|waittime``
 answer after ringing
@@ -219,10 +224,13 @@ def _queue_lines(result: Result, epoch0: float) -> Iterator[tuple[float, int, st
         queue = queues[-1]
         outcome = str(row.outcome)
         if outcome == "answered":
-            done = epoch0 + float(row.answer_s) + float(row.talk_s)
+            # the call's real end: a call held while its member took a call waiting
+            # ends later, and its call time holds the hold (the caller stays bridged)
+            done = epoch0 + float(row.end_s)
             event = "COMPLETECALLER" if cid % 2 else "COMPLETEAGENT"
             yield done, 3, (f"{int(done)}|{uid}|{queue}|PJSIP/{row.agent}|{event}|"
-                            f"{round(float(row.wait_s))}|{round(float(row.talk_s))}|1")
+                            f"{round(float(row.wait_s))}|"
+                            f"{round(float(row.end_s) - float(row.answer_s))}|1")
             continue
         if outcome in CALL_BACK_OUTCOMES:
             # pressed 1 for a call back (the dialplan's exit key), offer_after in the queue

@@ -81,6 +81,7 @@ from huntsim.fit.unseen import (
     other_queues,
     redial_fit,
 )
+from huntsim.fit.waiting import fit_call_waiting, waiting_rings, waiting_row, without_holds
 from huntsim.fit.work import Settings as _Settings
 from huntsim.fit.work import Work as _Work
 from huntsim.fit.work import check_zone as _check_zone
@@ -118,13 +119,16 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
              ring_cycle: float | None, no_answer_rings: int | None,
              when_all_busy: str | None, confidence: float, min_member_calls: int,
              seed: int) -> Fit:
+    log, holds = without_holds(log)  # a held call's call time holds its hold
     work = _Work(log, source, base, confidence, list(log.warnings.messages()))
     pilot_calls = log.calls[log.calls["kind"] == "pilot"]
     if not len(pilot_calls):
         raise LogError(f"{source}: no pilot calls in the period fitted")
     pilot = str(pilot_calls["queue"].iloc[0])
     group = _base_group(base, pilot)
-    members = _members(log, group, source)
+    waiting = waiting_rings(log) if log.has_rings else None  # call waiting: ringinuse
+    ring_log = waiting.ordinary(log) if waiting is not None else log
+    members = _members(ring_log, group, source)
     found = find_redials(pilot_calls)
     redial = _redial(work, found, group)
     # where callers redial, the pilot's own traffic is the callers' first calls
@@ -132,10 +136,11 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     traffic, weekly = _pilot_traffic(work, pilot_calls[~found.redial] if redials_on
                                      else pilot_calls, pilot)
     talk = _talk(work, members, min_member_calls)
-    timeout = time_out(log.rings) if log.has_rings else None
-    answer_table = answering(log.rings, members, timeout, confidence) if log.has_rings else None
+    timeout = time_out(ring_log.rings) if log.has_rings else None
+    answer_table = answering(ring_log.rings, members, timeout, confidence) \
+        if log.has_rings else None
     routing = _routing(work, group, timeout, policy, ring_cycle, no_answer_rings,
-                       when_all_busy)
+                       when_all_busy, ring_log)
     patience = caller_patience(work, pilot_calls)  # callers who left by a key: censored
     if patience is not None:
         _param(work.params, "mean caller patience", pilot, patience.mean, patience.low,
@@ -157,6 +162,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
         work.settings.rows.append(("schedules", "always logged in (not in this log)", "assumed"))
     hunt = _hunt(work, pilot, members, group, routing, weekly, pilot_calls)
     routing_extras(work, hunt, group)  # penalties (PENALTY lines), penalty_wait, callback
+    fit_call_waiting(work, waiting, routing.policy, timeout, hunt, holds, group)
     if redial is not None:
         hunt["redial"] = {k: redial[k] for k in ("on", "probability", "delay")}
     elif group is not None and group.redial is not None:
@@ -166,7 +172,7 @@ def _fit_log(log: LogData, source: str, base: Scenario | None, policy: str | Non
     return Fit(scenario, mapping, pd.DataFrame(work.params),
                pd.DataFrame(work.settings.rows, columns=["setting", "value", "source"]),
                work.warnings, log, traffic, talk, patience, answer_table, source, away=away,
-               redials=found)
+               redials=found, waiting=waiting)
 
 
 def _redial(work: _Work, found: Redials, group: HuntGroup | None) -> dict[str, Any] | None:
@@ -261,9 +267,10 @@ def _talk_param(work: _Work, scope: str, fitted: TimeFit) -> None:
 
 def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
              policy: str | None, ring_cycle: float | None, no_answer_rings: int | None,
-             when_all_busy: str | None) -> _Routing:
+             when_all_busy: str | None, ring_log: LogData) -> _Routing:
     """Ring cycle, time-out, policy, voicemail and all-busy treatment: the command line,
-    else ``--base``, else the log, else assumed (each listed in the settings)."""
+    else ``--base``, else the log, else assumed (each listed in the settings); the policy
+    and rounds from ``ring_log``'s rings (no call waiting)."""
     settings, log, base = work.settings, work.log, work.base
     cycle = settings.pick("ring_cycle (s)", (ring_cycle, "command line"),
                           (base.ring_cycle if base else None, "--base"), default=6.0)
@@ -282,7 +289,7 @@ def _routing(work: _Work, group: HuntGroup | None, timeout: float | None,
         work.warnings.append(f"the log's ring time-out ({timeout:g} s) is not a whole number "
                              f"of {cycle:g} s rings; the fitted office rings {rings} x "
                              f"{cycle:g} s")
-    guess = policy_evidence(log) if log.has_rings else None
+    guess = policy_evidence(ring_log) if log.has_rings else None
     policy_source = ("read from the log (rings start together)" if guess is not None
                      and guess.policy == "simultaneous"
                      else "guessed from the order of rings in the log")
@@ -668,8 +675,11 @@ def _not_in_log(fitted: Fit, path: str | Path, format: str) -> pd.DataFrame:
         (row.setting, row.source) for row in fitted.settings.itertuples(index=False)}
     redial = redial_fit(fitted.redials) if fitted_redial else None
     pilot = fitted.log.calls[fitted.log.calls["kind"] == "pilot"]
-    return not_in_log(fitted.redials, redial, others, fitted.log.format,
+    table = not_in_log(fitted.redials, redial, others, fitted.log.format,
                       base_redial=group.redial is not None and not fitted_redial,
                       key_exits=(KEY_EXITS, *key_exit_note(fitted.log, pilot, (
                           "callback", CALLBACK_READ) in {(r.setting, r.source) for r in
                                                          fitted.settings.itertuples()})))
+    row = waiting_row(fitted.waiting)
+    return table if row is None else pd.concat(
+        [table, pd.DataFrame([row], columns=table.columns)], ignore_index=True)

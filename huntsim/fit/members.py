@@ -27,7 +27,7 @@ from scipy import stats
 from huntsim.fit.times import empirical_values, fit_times, kaplan_meier
 from huntsim.fit.traffic import WEEKDAYS, poisson_interval
 
-__all__ = ["answering", "presence_table", "schedule_windows", "time_out"]
+__all__ = ["answering", "presence_table", "ring_answer", "schedule_windows", "time_out"]
 
 SLOT_S = 900.0
 AUTO_PAUSE = ("auto-pause", "autopause", "auto")
@@ -37,6 +37,41 @@ def time_out(rings: pd.DataFrame) -> float | None:
     """The ring time-out read from the log: the median length of rings that rang out."""
     out = rings.loc[rings["result"] == "no_answer", "ring_s"].dropna()
     return float(out.median()) if len(out) else None
+
+
+def ring_answer(rings: pd.DataFrame, limit: float, confidence: float = 0.95) -> dict[str, Any]:
+    """The chance that a ring of ``rings`` is picked up within ``limit`` seconds
+    (Kaplan-Meier of the rings' times, a ring not picked up censored where it ended),
+    with its interval (Greenwood's; Clopper-Pearson when all or none were picked up),
+    and the pick-up delay of the answered rings (``delay_mean``, ``delay_low``,
+    ``delay_high``, ``delay_spec``) where some were."""
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    r = rings.dropna(subset=["ring_s"])
+    answered = (r["result"] == "answered").to_numpy()
+    times = np.minimum(r["ring_s"].to_numpy(dtype=float), limit)
+    if len(r) == 0:
+        return {"p": np.nan, "p_low": np.nan, "p_high": np.nan}
+    km = kaplan_meier(times, answered)
+    km = km[km["time"] <= limit]
+    survival = float(km["survival"].iloc[-1]) if len(km) else 1.0
+    se = float(km["se"].iloc[-1]) if len(km) else 0.0
+    p = 1 - survival
+    if se == 0.0:  # all or none answered: the exact binomial (Clopper-Pearson) bound
+        n = len(r)
+        a = int(answered.sum())
+        low = stats.beta.ppf((1 - confidence) / 2, a, n - a + 1) if a > 0 else 0.0
+        high = stats.beta.ppf(0.5 + confidence / 2, a + 1, n - a) if a < n else 1.0
+    else:
+        low, high = max(p - z * se, 0.0), min(p + z * se, 1.0)
+    delays = r.loc[answered, "ring_s"].to_numpy(dtype=float)
+    out: dict[str, Any] = {"p": p, "p_low": float(low), "p_high": float(high)}
+    if len(delays):
+        fit = fit_times(delays, confidence)
+        spec = ({"dist": "empirical", "values": empirical_values(delays)}
+                if delays.std() > 0 else f"{delays[0]:g}s")
+        out.update(delay_mean=fit.mean, delay_low=fit.low, delay_high=fit.high,
+                   delay_spec=spec)
+    return out
 
 
 def answering(rings: pd.DataFrame, members: list[str], timeout: float | None,
@@ -51,36 +86,10 @@ def answering(rings: pd.DataFrame, members: list[str], timeout: float | None,
         ``delay_spec`` (a scenario distribution), ``pooled`` (True when the
         member had fewer than ``min_rings`` rings and takes the group's values).
     """
-    z = stats.norm.ppf(0.5 + confidence / 2)
     limit = timeout if timeout is not None else float(rings["ring_s"].max(skipna=True) or 0)
 
     def estimate(r: pd.DataFrame) -> dict[str, Any]:
-        r = r.dropna(subset=["ring_s"])
-        answered = (r["result"] == "answered").to_numpy()
-        times = np.minimum(r["ring_s"].to_numpy(dtype=float), limit)
-        if len(r) == 0:
-            return {"p": np.nan, "p_low": np.nan, "p_high": np.nan}
-        km = kaplan_meier(times, answered)
-        km = km[km["time"] <= limit]
-        survival = float(km["survival"].iloc[-1]) if len(km) else 1.0
-        se = float(km["se"].iloc[-1]) if len(km) else 0.0
-        p = 1 - survival
-        if se == 0.0:  # all or none answered: the exact binomial (Clopper-Pearson) bound
-            n = len(r)
-            a = int(answered.sum())
-            low = stats.beta.ppf((1 - confidence) / 2, a, n - a + 1) if a > 0 else 0.0
-            high = stats.beta.ppf(0.5 + confidence / 2, a + 1, n - a) if a < n else 1.0
-        else:
-            low, high = max(p - z * se, 0.0), min(p + z * se, 1.0)
-        delays = r.loc[answered, "ring_s"].to_numpy(dtype=float)
-        out: dict[str, Any] = {"p": p, "p_low": float(low), "p_high": float(high)}
-        if len(delays):
-            fit = fit_times(delays, confidence)
-            spec = ({"dist": "empirical", "values": empirical_values(delays)}
-                    if delays.std() > 0 else f"{delays[0]:g}s")
-            out.update(delay_mean=fit.mean, delay_low=fit.low, delay_high=fit.high,
-                       delay_spec=spec)
-        return out
+        return ring_answer(r, limit, confidence)
 
     pooled = estimate(rings)
     rows = []

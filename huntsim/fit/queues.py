@@ -32,6 +32,7 @@ from huntsim.fit.keys import KEY_EXITS
 from huntsim.fit.logs.common import LogError
 from huntsim.fit.logs.queue_log import log_queues
 from huntsim.fit.result import Fit
+from huntsim.fit.waiting import WAITING_ITEM
 from huntsim.scenario.model import Scenario, load_scenario
 
 __all__ = ["SHARED_KEY", "check_all_queues", "fit_queues", "join_fits", "joined_mapping"]
@@ -100,6 +101,7 @@ def join_fits(fits: list[Fit], queues: list[str], base: Scenario | None = None) 
         unseen.loc[shared, "note"] = ("fitted: a member of several queues is one agent in "
                                       "each queue's group (busy in one, not rung in another)")
         _join_key_exits(unseen, fits, queues)
+        _join_key_exits(unseen, fits, queues, WAITING_ITEM)
     return dataclasses.replace(
         fits[0], scenario=load_scenario(mapping), mapping=mapping,
         parameters=pd.concat([_scoped(f.parameters, q, "scope") for f, q in
@@ -108,7 +110,8 @@ def join_fits(fits: list[Fit], queues: list[str], base: Scenario | None = None) 
                             zip(fits, queues, strict=True)], ignore_index=True),
         warnings=notes + [f"queue {q}: {w}" for f, q in zip(fits, queues, strict=True)
                           for w in f.warnings if not any(s in w for s in said_once)],
-        backtest=None, fitted_backtest=None, not_in_log=unseen)
+        backtest=None, fitted_backtest=None, not_in_log=unseen,
+        queue_logs={q: f.log for f, q in zip(fits, queues, strict=True)})
 
 
 def joined_mapping(fits: list[Fit], queues: list[str], base: Scenario | None = None,
@@ -156,15 +159,17 @@ def joined_mapping(fits: list[Fit], queues: list[str], base: Scenario | None = N
     return mapping, notes
 
 
-def _join_key_exits(unseen: pd.DataFrame, fits: list[Fit], queues: list[str]) -> None:
-    """The row of the callers who left by a key: every queue's, not only the busiest's."""
+def _join_key_exits(unseen: pd.DataFrame, fits: list[Fit], queues: list[str],
+                    item_name: str = KEY_EXITS) -> None:
+    """The row of the callers who left by a key (or of another ``item_name`` counted per
+    queue: call waiting): every queue's, not only the busiest's."""
     seen: list[tuple[str, int, str]] = []
     for f, q in zip(fits, queues, strict=True):
         for item, count, note in f.not_in_log[["item", "seen", "note"]].itertuples(
                 index=False):
-            if item == KEY_EXITS and str(count).isdigit() and int(str(count)):
+            if item == item_name and str(count).isdigit() and int(str(count)):
                 seen.append((q, int(str(count)), str(note)))
-    where = (unseen["item"] == KEY_EXITS).to_numpy()
+    where = (unseen["item"] == item_name).to_numpy()
     if not seen or not where.any():
         return
     unseen["seen"] = np.where(where, str(sum(n for _, n, _ in seen)), unseen["seen"])

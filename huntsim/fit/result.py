@@ -13,6 +13,7 @@ from huntsim.fit.backtest import BackTest
 from huntsim.fit.logs.common import LogData
 from huntsim.fit.times import PatienceFit, TimeFit
 from huntsim.fit.unseen import Redials
+from huntsim.fit.waiting import WaitingRings
 from huntsim.outputs import atomic_write, prepare_directory
 from huntsim.scenario.model import Scenario
 
@@ -53,7 +54,14 @@ class Fit:
         ``replications=0``).
     not_in_log : DataFrame
         What the log does not show or the fit could not use (``item``, ``seen``,
-        ``note``): redials, overflow to other queues, members' other queues.
+        ``note``): redials, overflow to other queues, members' other queues, call waiting.
+    redials : Redials or None
+        The same caller again soon after an unanswered call.
+    waiting : WaitingRings or None
+        Which rings rang a member already on a call (call waiting; queue_log only).
+    queue_logs : dict of LogData
+        With ``all_queues``: the part of the log fitted for each queue, busiest first
+        (:attr:`log` is the busiest queue's); empty otherwise.
     """
 
     scenario: Scenario
@@ -72,6 +80,28 @@ class Fit:
     fitted_backtest: BackTest | None = None
     not_in_log: pd.DataFrame = field(default_factory=pd.DataFrame)
     redials: Redials | None = None
+    waiting: WaitingRings | None = None
+    queue_logs: dict[str, LogData] = field(default_factory=dict)
+
+    @property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The period fitted: the log's, or from the first to the last day of any queue
+        fitted (``all_queues``)."""
+        logs = list(self.queue_logs.values()) or [self.log]
+        return min(log.start for log in logs), max(log.end for log in logs)
+
+    def calls_fitted(self) -> str:
+        """How many calls the fit read, in words: ``"6092 calls"``, or with ``all_queues``
+        ``"7592 calls in 3 queues (510: 4433, 500: 2000, 520: 1159)"`` (a call passed on
+        from one queue to another counts in each queue, once in the total)."""
+        if len(self.queue_logs) < 2:
+            return f"{len(self.log.calls)} calls"
+        ids = [log.calls["call_id"].astype(str) for log in self.queue_logs.values()]
+        total = len(set().union(*map(set, ids)))
+        each = ", ".join(f"{q}: {len(log.calls)}" for q, log in self.queue_logs.items())
+        both = sum(map(len, ids)) - total
+        again = f"; {both} entered more than one queue" if both else ""
+        return f"{total} calls in {len(self.queue_logs)} queues ({each}{again})"
 
     @property
     def backtests(self) -> list[BackTest]:
@@ -85,8 +115,9 @@ class Fit:
 
     def to_yaml(self) -> str:
         """The fitted scenario as YAML text (``huntsim validate`` accepts it)."""
+        start, end = self.period
         head = (f"# Fitted by huntsim from {self.source} ({self.log.format}, "
-                f"{self.log.start:%Y-%m-%d} to {self.log.end:%Y-%m-%d}).\n"
+                f"{self.calls_fitted()}, {start:%Y-%m-%d} to {end:%Y-%m-%d}).\n"
                 "# Values not in the log (see the fit report's settings):\n"
                 + "".join(f"#   {s}: {v} ({src})\n" for s, v, src in
                           self.settings.itertuples(index=False)))

@@ -158,7 +158,8 @@ def _patience_seen(p: PatienceFit) -> str:
             f"curve below); counted up to {p.horizon:.0f} s (a wait 5 % of the callers "
             f"reached), mean patience is {p.restricted_mean:.0f} s "
             f"({p.restricted_low:.0f}-{p.restricted_high:.0f} s, no family needed). "
-            f"{p.beyond_share:.0%} of the fitted mean lies beyond the longest wait.{tail} "
+            f"{p.tail_s:.0f} s of the fitted mean ({p.beyond_share:.0%}) comes from the "
+            f"family's curve beyond the longest wait, which no wait shows.{tail} "
             "Waits read "
             f"as {_ROUNDING.get(p.rounding, p.rounding)}; a two-parameter family replaces the "
             f"exponential only when its AIC is at least {AIC_MARGIN:g} lower.</p>")
@@ -202,10 +203,12 @@ def write_fit_report(fitted: Fit, out: Path) -> Path:
         write_csv(table, out / f"{name}.csv")
     log = fitted.log
     pilot = log.calls[log.calls["kind"] == "pilot"]
-    headline = (f"<p class='headline'>{len(pilot)} pilot calls to "
-                f"{html.escape(fitted.scenario.hunt_groups[0].pilot)} from "
-                f"{log.start:%Y-%m-%d} to {log.end:%Y-%m-%d} ({html.escape(log.format)}), "
-                f"{len(fitted.scenario.agents)} members")
+    start, end = fitted.period
+    calls = (html.escape(fitted.calls_fitted()) if len(fitted.queue_logs) > 1 else
+             f"{len(pilot)} pilot calls to "
+             f"{html.escape(fitted.scenario.hunt_groups[0].pilot)}")
+    headline = (f"<p class='headline'>{calls} from {start:%Y-%m-%d} to {end:%Y-%m-%d} "
+                f"({html.escape(log.format)}), {len(fitted.scenario.agents)} members")
     for bt in fitted.backtests:
         headline += (f"; back-test of the {bt.period} period ({bt.start:%Y-%m-%d} to "
                      f"{bt.end:%Y-%m-%d}): {bt.share_inside:.0%} of the figures inside the "

@@ -23,6 +23,7 @@ import pandas as pd
 from huntsim.analysis import catalog
 
 __all__ = [
+    "BUSY_COLUMNS",
     "CALL_COLUMNS",
     "FORWARDED_NOTE",
     "KEY_EXIT_COLUMNS",
@@ -80,6 +81,12 @@ PENALTY_COLUMNS: tuple[str, ...] = ("agent", "time", "penalty")
 OTHER_RING_COLUMNS: tuple[str, ...] = ("queue", "agent", "start")
 """Columns of :attr:`LogData.other_rings`: a ring of a member of the queue fitted in
 another queue of the log, and when it began (busy or rung elsewhere then)."""
+
+
+BUSY_COLUMNS: tuple[str, ...] = ("queue", "call_id", "agent", "start", "end")
+"""Columns of :attr:`LogData.busy`: call ``call_id`` answered by ``agent`` in ``queue``
+(any queue of the log), from its ``CONNECT`` (``start``) to its end (``COMPLETECALLER``,
+``COMPLETEAGENT`` or a transfer)."""
 
 
 KEY_EXIT_COLUMNS: tuple[str, ...] = ("queue", "call_id", "left", "served_by")
@@ -165,6 +172,11 @@ class LogData:
         (queue_log's ``EXITWITHKEY``; ``None`` where the format cannot show one). Their
         calls are ``abandoned`` in :attr:`calls`; caller patience reads them as censored.
         Never clipped by :meth:`between`.
+    busy : DataFrame, optional
+        Every call a member answered in any queue of the log, :data:`BUSY_COLUMNS`
+        (queue_log only; ``None`` where the format has no member rings). A ring to a
+        member on such a call is call waiting (:mod:`huntsim.fit.waiting`). Never
+        clipped by :meth:`between`.
     """
 
     calls: pd.DataFrame
@@ -180,6 +192,7 @@ class LogData:
     penalties: pd.DataFrame | None = None
     other_rings: pd.DataFrame | None = None
     key_exits: pd.DataFrame | None = None
+    busy: pd.DataFrame | None = None
 
     @property
     def members(self) -> list[str]:
@@ -198,7 +211,8 @@ class LogData:
         return LogData(calls.reset_index(drop=True), rings.reset_index(drop=True),
                        presence.reset_index(drop=True), self.format, self.warnings,
                        start, end, self.has_rings, self.has_presence, self.policy_hint,
-                       self.penalties, self.other_rings, self.key_exits)
+                       self.penalties, self.other_rings, self.key_exits,
+                       self.busy)
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:

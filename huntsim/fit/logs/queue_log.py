@@ -44,7 +44,9 @@ Other known events (``QUEUESTART``, ``CONFIGRELOAD``, ``RINGINUSE``, ``AGENTDUMP
 ``DID``, ``INFO``...) are ignored; unknown events, unreadable lines and
 a clock that goes backwards are counted in the warnings. Lines of other queues are
 counted and left out, but the members' rings there are kept in
-:attr:`LogData.other_rings` (a member busy in another queue is not wrapping up).
+:attr:`LogData.other_rings` (a member busy in another queue is not wrapping up), and
+the calls every member answered in any queue (``CONNECT`` to ``COMPLETE*``) in
+:attr:`LogData.busy` (a ring to a member then is call waiting: ``ringinuse``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from huntsim.fit.logs.common import (
+    BUSY_COLUMNS,
     CALL_COLUMNS,
     KEY_EXIT_COLUMNS,
     OTHER_RING_COLUMNS,
@@ -142,8 +145,9 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     presence, logged = _presence(events, chosen)
     renamed: dict[str, str] = {}
     presence = join_interfaces(presence, rings, logged, warnings, renamed)
+    busy = _busy_all(events)
     rings = add_stopped_rings(calls, rings, presence, warnings,
-                              _busy_elsewhere(events, chosen))
+                              _busy_elsewhere(busy, chosen))
     if not calls:
         raise warnings.error(f"no complete call of queue {chosen!r} could be read")
     call_frame = pd.DataFrame(calls, columns=list(CALL_COLUMNS))
@@ -158,13 +162,17 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     other_frame = pd.DataFrame(_other_rings(events, chosen, {r[1] for r in rings}),
                                columns=list(OTHER_RING_COLUMNS))
     other_frame["start"] = _local(other_frame["start"], tz)
+    busy_frame = pd.DataFrame(busy, columns=list(BUSY_COLUMNS))
+    busy_frame["start"], busy_frame["end"] = (_local(busy_frame["start"], tz),
+                                              _local(busy_frame["end"], tz))
     keys = pd.DataFrame(key_exit_rows(events), columns=list(KEY_EXIT_COLUMNS))
     keys["left"], keys["served_by"] = _local(keys["left"], tz), _local(keys["served_by"], tz)
     call_frame = call_frame.sort_values("arrival", kind="stable").reset_index(drop=True)
     start, end = log_period(pd.concat([call_frame["arrival"], presence_frame["time"]]))
     return LogData(call_frame, ring_frame, presence_frame, "asterisk-queue-log", warnings,
                    start, end, has_rings=True, has_presence=bool(len(presence_frame)),
-                   penalties=penalty_frame, other_rings=other_frame, key_exits=keys)
+                   penalties=penalty_frame, other_rings=other_frame, key_exits=keys,
+                   busy=busy_frame)
 
 
 def _local(epochs: pd.Series, tz: str | None) -> pd.Series:
@@ -274,21 +282,32 @@ def _other_rings(events: list[Event], queue: str,
     return rows
 
 
-def _busy_elsewhere(events: list[Event], queue: str) -> dict[str, list[tuple[float, float]]]:
-    """Per member, the calls they answered in the log's other queues (``CONNECT`` to the
-    call's end), epoch seconds."""
+def _busy_all(events: list[Event]) -> list[tuple[str, str, str, float, float]]:
+    """Rows ``(queue, call id, member, start, end)``: each call a member answered in any queue of
+    the log, from its ``CONNECT`` to its end (``COMPLETE*`` or a transfer), epoch seconds."""
     answered: dict[tuple[str, str], tuple[str, float]] = {}
-    busy: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    rows = []
     for e in events:
-        if e.queue in (queue, "NONE", ""):
+        if e.queue in ("NONE", ""):
             continue
         if e.event == "CONNECT":
             answered[(e.queue, e.callid)] = (member_number(e.agent), e.at)
         elif e.event in ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER",
                          "ATTENDEDTRANSFER") and (e.queue, e.callid) in answered:
             member, start = answered.pop((e.queue, e.callid))
-            busy[member].append((start, e.at))
-    return busy
+            rows.append((e.queue, e.callid, member, start, e.at))
+    return rows
+
+
+def _busy_elsewhere(busy: list[tuple[str, str, str, float, float]],
+                    queue: str) -> dict[str, list[tuple[float, float]]]:
+    """Per member, the calls they answered in the log's other queues (``CONNECT`` to the
+    call's end), epoch seconds."""
+    out: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for where, _, member, start, end in busy:
+        if where != queue:
+            out[member].append((start, end))
+    return out
 
 
 def _presence(events: list[Event], queue: str) -> tuple[list[Any], dict[str, str]]:
