@@ -546,13 +546,7 @@ class Engine:
         """The member takes the call: it is recorded now (as ``outcome``: answered, or
         called back); the member is free again after talk and wrap-up."""
         now = self.env.now
-        talk = member.talk_constant
-        if talk is None:
-            talk = call.block.talk(member.talk_key, member.talk_time, call.attempt)[call.row]
-        wrap_up = member.wrap_up_constant
-        if wrap_up is None:
-            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
-                                         call.attempt)[call.row]
+        talk, wrap_up = member.talk_and_wrap_up(call)
         second = TICKS_PER_SECOND
         self._record(call, outcome, member.index, now / second, talk / second,
                      wrap_up / second, (now + talk) / second)

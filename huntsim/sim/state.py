@@ -131,6 +131,17 @@ class Member:
             delay = block.delay(ordinal, self.answer_delay_key, self.answer_delay)[row]
         return picks_up, delay
 
+    def talk_and_wrap_up(self, call: Call) -> tuple[int, int]:
+        """How long this member talks on ``call`` and wraps up after it (ticks), from
+        the caller's row of random numbers."""
+        talk = self.talk_constant
+        if talk is None:
+            talk = call.block.talk(self.talk_key, self.talk_time, call.attempt)[call.row]
+        wrap_up = self.wrap_up_constant
+        if wrap_up is None:
+            wrap_up = call.block.wrap_up(self.wrap_up_key, self.wrap_up, call.attempt)[call.row]
+        return talk, wrap_up
+
 
 def _constant(distribution: Distribution) -> int | None:
     """The value in ticks of a constant distribution, else None."""

@@ -289,13 +289,7 @@ class Waiting:
             self.plain_answer(call, member, outcome)
             return
         # the talk and wrap-up, and the policy's hooks, as the engine's answer has them
-        talk = member.talk_constant
-        if talk is None:
-            talk = call.block.talk(member.talk_key, member.talk_time, call.attempt)[call.row]
-        wrap_up = member.wrap_up_constant
-        if wrap_up is None:
-            wrap_up = call.block.wrap_up(member.wrap_up_key, member.wrap_up,
-                                         call.attempt)[call.row]
+        talk, wrap_up = member.talk_and_wrap_up(call)
         now = self.engine.env.now
         group = member.group
         if member.places is not None:  # a member of several groups

@@ -65,6 +65,7 @@ from huntsim.fit.logs.common import (
     as_path,
     empty_frame,
     log_period,
+    log_text,
     member_number,
 )
 
@@ -134,10 +135,7 @@ def read_cdr_csv(path: str | Path, pilot: str | None = None, tz: str | None = No
     """
     file = as_path(path)
     warnings = LogWarnings(str(file))
-    try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
+    text = log_text(file)
     rows: list[dict[str, Any]] = []
     misfits = 0
     reader = csv.reader(io.StringIO(text))

@@ -261,3 +261,17 @@ def as_path(path: str | Path) -> Path:
     if p.is_dir():
         raise LogError(f"{str(p)!r}: is a directory, not a log file")
     return p
+
+
+def log_text(file: Path, encoding: str = "utf-8") -> str:
+    """The text of a log file, undecodable bytes replaced.
+
+    Raises
+    ------
+    LogError
+        When the file cannot be read, naming it and the reason.
+    """
+    try:
+        return file.read_text(encoding=encoding, errors="replace")
+    except OSError as error:
+        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None

@@ -45,6 +45,7 @@ from huntsim.fit.logs.common import (
     as_path,
     empty_frame,
     log_period,
+    log_text,
 )
 
 __all__ = ["FIELDS", "read_csv_log", "read_mapping"]
@@ -202,10 +203,7 @@ def _guess_pilot(frame: pd.DataFrame, warnings: LogWarnings, column: str) -> str
 def _read_table(file: Path, warnings: LogWarnings) -> tuple[pd.DataFrame, list[int]]:
     """The CSV as text columns, and each row's line number; rows whose number of fields
     differs from the header's are counted and left out."""
-    try:
-        text = file.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError as error:
-        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
+    text = log_text(file, "utf-8-sig")
     reader = csv.reader(io.StringIO(text))
     try:
         header = [name.strip() for name in next(reader)]

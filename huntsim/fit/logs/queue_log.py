@@ -71,6 +71,7 @@ from huntsim.fit.logs.common import (
     LogWarnings,
     as_path,
     log_period,
+    log_text,
     member_number,
 )
 from huntsim.fit.logs.queue_keys import key_exit_rows
@@ -133,12 +134,7 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
     """
     file = as_path(path)
     warnings = LogWarnings(str(file))
-    try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
-    read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
-                       | IGNORED_EVENTS | {"PENALTY"})
+    read = _read_lines(file, tz, warnings)
     events = [e for e in read if e.event not in IGNORED_EVENTS]
     chosen = _choose_queue(events, queue, warnings, file)
     calls, rings = _calls(events, chosen, warnings)
@@ -173,6 +169,13 @@ def read_queue_log(path: str | Path, queue: str | None = None, tz: str | None = 
                    start, end, has_rings=True, has_presence=bool(len(presence_frame)),
                    penalties=penalty_frame, other_rings=other_frame, key_exits=keys,
                    busy=busy_frame)
+
+
+def _read_lines(file: Path, tz: str | None, warnings: LogWarnings) -> list[Event]:
+    """The lines of the events the reader knows (calls, presence, penalties, and those
+    it ignores on purpose); other lines are counted as bad in ``warnings``."""
+    return read_events(log_text(file), tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
+                       | IGNORED_EVENTS | {"PENALTY"})
 
 
 def _local(epochs: pd.Series, tz: str | None) -> pd.Series:
@@ -361,12 +364,7 @@ def log_queues(path: str | Path, tz: str | None = None) -> list[tuple[str, int]]
     """
     file = as_path(path)
     warnings = LogWarnings(str(file))
-    try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        raise LogError(f"{str(file)!r}: cannot be read: {error}") from None
-    read = read_events(text, tz, warnings, CALL_EVENTS | PRESENCE_EVENTS.keys()
-                       | IGNORED_EVENTS | {"PENALTY"})
+    read = _read_lines(file, tz, warnings)
     counts = Counter(e.queue for e in read if e.event == "ENTERQUEUE")
     if not counts:
         raise warnings.error("no call enters a queue (no ENTERQUEUE line)")
