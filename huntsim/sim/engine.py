@@ -550,16 +550,21 @@ class Engine:
         second = TICKS_PER_SECOND
         self._record(call, outcome, member.index, now / second, talk / second,
                      wrap_up / second, (now + talk) / second)
+        self.tell_policy(call, member, talk, now + talk + wrap_up)
+        At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
+
+    def tell_policy(self, call: Call, member: Member, talk: int, busy_until: int) -> None:
+        """The policies that count answers or idle time hear that ``member`` took
+        ``call``, talking ``talk`` ticks and busy until ``busy_until``."""
         group = member.group
         if member.places is not None:  # a member of several groups
-            self.shared.answered(call, member, talk, now + talk + wrap_up)  # type: ignore
+            self.shared.answered(call, member, talk, busy_until)  # type: ignore[union-attr]
         elif group is not None:
             via_pilot = call.group is not None
             if via_pilot and group.on_answered is not None:
                 group.on_answered(member.position, talk)
             if group.on_busy_until is not None:
-                group.on_busy_until(member.position, now + talk + wrap_up, via_pilot)
-        At(self.env, talk + wrap_up, member, member.free_priority).callbacks.append(self._free)
+                group.on_busy_until(member.position, busy_until, via_pilot)
 
     def end_call(self, call: Call, outcome: int, ended: int = -1) -> None:
         """The call ends unanswered with ``outcome``, now (or at ``ended``): recorded;

@@ -104,6 +104,8 @@ class _Engine(Protocol):
 
     def release(self, member: Member) -> None: ...
 
+    def tell_policy(self, call: Call, member: Member, talk: int, busy_until: int) -> None: ...
+
     def _record(self, call: Call, outcome: int, agent: int, answer_s: float, talk_s: float,
                 wrap_up_s: float, end_s: float) -> None: ...
 
@@ -291,17 +293,7 @@ class Waiting:
         # the talk and wrap-up, and the policy's hooks, as the engine's answer has them
         talk, wrap_up = member.talk_and_wrap_up(call)
         now = self.engine.env.now
-        group = member.group
-        if member.places is not None:  # a member of several groups
-            shared = self.engine.shared
-            assert shared is not None
-            shared.answered(call, member, talk, now + talk + wrap_up)
-        elif group is not None:
-            via_pilot = call.group is not None
-            if via_pilot and group.on_answered is not None:
-                group.on_answered(member.position, talk)
-            if group.on_busy_until is not None:
-                group.on_busy_until(member.position, now + talk + wrap_up, via_pilot)
+        self.engine.tell_policy(call, member, talk, now + talk + wrap_up)
         self._rang(call, member)  # (picked up as call waiting)
         record = _Talk(call, member, outcome, now, talk, wrap_up)
         current = self.active[m]
