@@ -263,7 +263,8 @@ def check_shared_members(scenario: Scenario, calls: pd.DataFrame,
     priority waits whom they could serve.
 
     Checkable from the tables for callers who stayed in the group they dialled (no
-    forward), neither ringing at that instant nor called back, in groups without
+    forward), neither ringing at that instant nor called back, offered as usual (a
+    call waiting rings a member who is on a call), in groups without
     penalties or ``rering`` (who can be rung is then: not offered the call yet), and
     not staggered.
     """
@@ -290,6 +291,8 @@ def check_shared_members(scenario: Scenario, calls: pd.DataFrame,
     for agent, groups in shared.items():
         mine = offers[(offers["agent"].astype(str) == agent)
                       & offers["call_id"].isin(started)]
+        if "call_waiting" in mine:  # a call waiting rings a member on a call, not free
+            mine = mine[~mine["call_waiting"].astype(bool)]
         for call_id, t in zip(mine["call_id"], mine["start_s"], strict=True):
             group = str(pilot.loc[pilot["call_id"] == call_id, "group"].iloc[0])
             for higher in groups:
