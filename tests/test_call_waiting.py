@@ -442,6 +442,22 @@ def test_the_agents_table_counts_call_waitings_let_ring_apart() -> None:
     assert "call_waiting_missed" in plain and "Call waitings" not in agents_text(plain)
 
 
+def test_a_comparisons_members_table_counts_call_waitings_let_ring_in_such_a_group() -> None:
+    # before: members.csv (Comparison.members) had offers_missed but not call_waiting_missed
+    from huntsim import compare
+    scenario = waiting_office(members=2, trace=(0, 10), answer=0, when_all_busy="queue")
+    scenario["agents"][1]["answer_probability"] = 0
+    scenario["duration"] = 500
+    members = compare(scenario, ["regular"], replications=2, jobs=1).members
+    missed = members[members["metric"].isin(["offers_missed", "call_waiting_missed"])]
+    assert missed.set_index(["agent", "metric"])["mean"].to_dict() == {
+        ("A", "offers_missed"): 0, ("A", "call_waiting_missed"): 1,
+        ("B", "offers_missed"): 1, ("B", "call_waiting_missed"): 0}
+    plain = compare(office(), ["regular"], replications=2, jobs=1).members
+    assert "offers_missed" in set(plain["metric"])
+    assert "call_waiting_missed" not in set(plain["metric"])
+
+
 # ------------------------------------------------- members in several groups
 def _shared(first: dict[str, Any], trace: tuple[float, ...] = (0, 30),
             **group: Any) -> dict[str, Any]:

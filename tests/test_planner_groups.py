@@ -63,6 +63,25 @@ def test_compare_describes_the_group_compared():
     assert compare(TWO_GROUPS, ["regular"], replications=2, group="support", jobs=1).group == "200"
 
 
+def test_results_take_a_group_name_where_they_take_a_pilot():
+    # before: c.verdict(group="Support") raised "not a pilot", c.wide("Support") was empty
+    # and s.conclusion(group="Sales") spoke of nothing (noticed in issue 22's closing note)
+    c = compare(TWO_GROUPS, ["regular", "random"], replications=2, jobs=1)
+    assert c.verdict(group="support").group == "200" != c.verdict().group
+    assert c.verdict(group="support").lines() == c.verdict(group="200").lines()
+    assert c.headline("Support") == c.headline("200")
+    assert c.wide("SUPPORT").equals(c.wide("200")) and len(c.wide("200")) > 0
+    s = sweep(TWO_GROUPS, {"traffic": [1.0, 1.5]}, replications=2, group="200", jobs=1)
+    assert s.conclusion(group="sales") == s.conclusion(group="100")
+    assert s.wide("voicemail_rate", group="Sales").equals(s.wide("voicemail_rate", group="100"))
+    assert not s.wide("voicemail_rate", group="Sales").equals(s.wide("voicemail_rate"))
+    assert s.shown_metrics("Sales") == s.shown_metrics("100")
+    with pytest.raises(ScenarioError, match=r"^group: 'Billing' is not a pilot or a group's"):
+        c.verdict(group="Billing")
+    with pytest.raises(ScenarioError, match=r"^group: 'Billing' is not a pilot or a group's"):
+        s.conclusion(group="Billing")
+
+
 def test_sweep_takes_a_group_like_the_cli():
     # before: sweep() had no group argument
     s = sweep(TWO_GROUPS, {"traffic": [1.0, 1.5]}, replications=2, group="Support", jobs=1)

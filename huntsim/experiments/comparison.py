@@ -106,8 +106,8 @@ class Comparison:
     def wide(self, group: str | None = None, metrics: Sequence[str] | None = None,
              ) -> pd.DataFrame:
         """Policies as columns, ``mean ± half-width`` as text, for reading; ``group``
-        defaults to the group compared."""
-        group = group or self.group or self.scenario.hunt_groups[0].pilot
+        (a pilot or a group's name) defaults to the group compared."""
+        group = self._pilot(group) or self.scenario.hunt_groups[0].pilot
         rows = self.table[self.table["group"] == group]
         if metrics is not None:
             rows = rows[rows["metric"].isin(metrics)]
@@ -121,13 +121,13 @@ class Comparison:
         return wide.loc[order, list(self.policies)]
 
     def verdict(self, group: str | None = None) -> Verdict:
-        """What the comparison concludes for ``group`` (:func:`~.verdict.conclude`;
-        default the group compared).
+        """What the comparison concludes for ``group``, a pilot or a group's name
+        (:func:`~.verdict.conclude`; default the group compared).
 
         The baseline is the group's configured policy; every other policy is
         better, worse or not significantly different on each key metric.
         """
-        return conclude(self, group or self.group)
+        return conclude(self, self._pilot(group))
 
     def headline(self, group: str | None = None) -> str:
         """The conclusion in a few sentences: trade-offs and the recommendation.
@@ -136,10 +136,16 @@ class Comparison:
         policy (see :meth:`verdict`); says "no significant difference" rather
         than naming a winner when the policies tie.
         """
-        verdict = self.verdict(group or self.group)
+        verdict = self.verdict(group)
         if verdict.note is not None:
             return verdict.note
         return " ".join([*verdict.trade_offs, verdict.lines()[-1]])
+
+    def _pilot(self, group: str | None) -> str | None:
+        """The pilot of ``group`` (a pilot or a group's name, as ``--group`` takes:
+        :func:`~huntsim.experiments.plan_setup.resolve_group`); ``None``: the group
+        compared."""
+        return self.group if group is None else resolve_group(self.scenario, group)
 
 
 def _plus_minus(mean: float, low: float, high: float, metric: str) -> str:

@@ -111,8 +111,10 @@ def measure(task: RunTask) -> Measurement:
             metric = metric.drop("after_hours")
         metrics.append(pd.DataFrame({"group": group.pilot, "metric": metric.index,
                                      "value": metric.to_numpy(dtype=float)}))
-        extra = agents.loc[list(group.members), ["name", "direct_answered", "offers",
-                                                  "offers_missed", "occupancy"]]
+        columns = ["name", "direct_answered", "offers", "offers_missed", "occupancy"]
+        if group.call_waiting:  # the call waitings let ring, counted apart from offers_missed
+            columns.insert(4, "call_waiting_missed")
+        extra = agents.loc[list(group.members), columns]
         loads = loads.join(extra, on="agent")
         loads.insert(0, "position", np.arange(1, len(loads) + 1))
         loads.insert(0, "group", group.pilot)

@@ -103,7 +103,7 @@ class Sweep:
         from huntsim.outputs import prepare_directory
         from huntsim.views.sweep_report import write_sweep
 
-        return write_sweep(self, prepare_directory(out_dir, force), group or self.group)
+        return write_sweep(self, prepare_directory(out_dir, force), self._reported(group))
 
     def wide(self, metric: str | None = None, group: str | None = None) -> pd.DataFrame:
         """One metric as ``mean ± half-width`` text: grid points as rows, policies as columns.
@@ -112,7 +112,7 @@ class Sweep:
         (:func:`~huntsim.analysis.formatting.format_interval`).
         """
         metric = metric or self.level_metric
-        group = group or self._reported()
+        group = self._reported(group)
         rows = self.table[(self.table["metric"] == metric) & (self.table["group"] == group)]
         text = [format_interval(metric, float(m), float(lo), float(h))
                 for m, lo, h in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)]
@@ -126,7 +126,7 @@ class Sweep:
         where some point has them, and the call back figures
         (:data:`~huntsim.analysis.catalog.CALLBACK_METRICS`) where some point calls a
         caller back."""
-        group = group or self._reported()
+        group = self._reported(group)
         rows = self.table[self.table["group"] == group]
         used = set(rows[rows["mean"].to_numpy(dtype=float) > 0]["metric"].unique())
         callbacks = CALLBACK_METRICS if uses_callbacks(
@@ -137,11 +137,13 @@ class Sweep:
 
     def conclusion(self, group: str | None = None, goal: float = GOAL) -> list[str]:
         """What the sweep shows, in plain sentences (see :func:`conclude_sweep`)."""
-        return conclude_sweep(self, group or self._reported(), goal)
+        return conclude_sweep(self, self._reported(group), goal)
 
-    def _reported(self) -> str:
-        """The group reported on by default: :attr:`group`, else the first."""
-        return self.group or self.scenario.hunt_groups[0].pilot
+    def _reported(self, group: str | None = None) -> str:
+        """The pilot of ``group`` (a pilot or a group's name, as ``--group`` takes:
+        :func:`~huntsim.experiments.plan_setup.resolve_group`); ``None``: the group
+        reported on, :attr:`group`, else the first."""
+        return resolve_group(self.scenario, group if group is not None else self.group)
 
 
 def sweep(
