@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -87,6 +89,12 @@ def test_interval_helpers():
     assert (diff, plow, phigh) == (0.5, 0.5, 0.5)
     _, ulow, uhigh = unpaired_difference(a + 0.5, a)
     assert ulow < 0 < uhigh
+    # a pair without a finite difference (a member idle in both: max/min ratio inf) is
+    # left out, without numpy's "invalid value" warning (before: a RuntimeWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ratio = paired_difference([np.inf, 3.0, 2.0], [np.inf, 1.0, 1.0])
+    assert (ratio[0], round(ratio[1], 2)) == (1.5, -4.85)
 
 
 def test_fairness_extremes():

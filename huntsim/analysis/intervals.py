@@ -56,11 +56,16 @@ def paired_difference(
     baseline: ArrayLike,
     confidence: float = 0.95,
 ) -> tuple[float, float, float]:
-    """Mean of ``values - baseline`` replication by replication, with its interval."""
+    """Mean of ``values - baseline`` replication by replication, with its interval.
+
+    A pair whose difference is not finite (no mean wait on one side, or an
+    unbounded ``max_min_ratio`` on both) is left out, as :func:`mean_interval` does.
+    """
     a, b = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"paired samples differ in length ({len(a)} vs {len(b)})")
-    return mean_interval(a - b, confidence)
+    with np.errstate(invalid="ignore"):  # inf - inf: no difference, left out
+        return mean_interval(a - b, confidence)
 
 
 def unpaired_difference(
