@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import pytest
@@ -40,3 +41,12 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests read the command's output as on a wide terminal (tables and sentences on one
     line each); the tests of fitting to the width set ``COLUMNS`` themselves."""
     monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Any:
+    """Each test's pyplot figures are closed after it (they would pile up in the worker:
+    matplotlib warns past 20 open figures)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
